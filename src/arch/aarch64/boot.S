@@ -1,0 +1,126 @@
+/*
+ * SIS entry point. QEMU `virt` starts an ELF kernel at its physical entry
+ * with the MMU off, at EL1 (or EL2 with virtualization=on), x0 = 0.
+ *
+ * 1. Drop to EL1 if entered at EL2.
+ * 2. Enable FP/SIMD (CPACR_EL1.FPEN), clear .bss.
+ * 3. Build boot page tables: one L0 + one L1 table shared by TTBR0 and TTBR1,
+ *    1 GiB blocks: [0,1G) Device-nGnRE, [1G,4G) Normal WB. TTBR0 gives the
+ *    identity map we need while turning the MMU on, TTBR1 the linear map at
+ *    KVA_BASE + pa. mmu_init() later replaces both with 4 KiB-granule W^X
+ *    tables.
+ * 4. Turn the MMU on, jump to the high alias, set VBAR_EL1 and the boot stack,
+ *    call kmain().
+ */
+#include <sis/pgtable.h>
+
+#define BOOT_STACK_SIZE (32 * 1024)
+#define TCR_VALUE 0x10b5103510   /* T0SZ=T1SZ=16, 4K granules, WBWA, inner shareable, 16-bit ASID */
+#define SCTLR_VALUE 0x30d5d81d   /* M C SA SA0 I DZE UCT nTWI nTWE + RES1 */
+#define BLOCK_NORMAL 0x705       /* valid block, AttrIdx 1, inner shareable, AF */
+#define BLOCK_DEVICE 0x0060000000000401 /* valid block, AttrIdx 0, AF, PXN, UXN */
+
+	.section .text.boot, "ax"
+	.global _start
+_start:
+	msr	daifset, #0xf
+	mrs	x0, CurrentEL
+	lsr	x0, x0, #2
+	cmp	x0, #2
+	b.ne	el1_start
+	/* EL2 -> EL1: AArch64 EL1, timer and FP accessible, no traps. */
+	mov	x0, #(1 << 31)
+	msr	hcr_el2, x0
+	mrs	x0, cnthctl_el2
+	orr	x0, x0, #3
+	msr	cnthctl_el2, x0
+	msr	cntvoff_el2, xzr
+	mov	x0, #0x33ff
+	msr	cptr_el2, x0
+	msr	hstr_el2, xzr
+	mov	x0, #0x3c5
+	msr	spsr_el2, x0
+	adr	x0, el1_start
+	msr	elr_el2, x0
+	eret
+
+el1_start:
+	mov	x0, #(3 << 20)
+	msr	cpacr_el1, x0
+	isb
+
+	adrp	x0, _bss_start
+	add	x0, x0, :lo12:_bss_start
+	adrp	x1, _bss_end
+	add	x1, x1, :lo12:_bss_end
+1:	cmp	x0, x1
+	b.hs	2f
+	stp	xzr, xzr, [x0], #16
+	b	1b
+2:
+	adrp	x0, boot_l0
+	mov	x1, x0
+	add	x2, x0, #(2 * 4096)
+3:	stp	xzr, xzr, [x1], #16
+	cmp	x1, x2
+	b.lo	3b
+	adrp	x1, boot_l1
+	orr	x2, x1, #(PTE_VALID | PTE_TABLE)
+	str	x2, [x0]
+	ldr	x3, =BLOCK_DEVICE
+	str	x3, [x1]
+	ldr	x3, =BLOCK_NORMAL
+	mov	x4, #0x40000000
+	orr	x5, x3, x4
+	str	x5, [x1, #8]
+	orr	x5, x3, x4, lsl #1
+	str	x5, [x1, #16]
+	add	x4, x4, x4, lsl #1
+	orr	x5, x3, x4
+	str	x5, [x1, #24]
+
+	ldr	x1, =MAIR_VALUE
+	msr	mair_el1, x1
+	ldr	x1, =TCR_VALUE
+	mrs	x2, id_aa64mmfr0_el1
+	and	x2, x2, #7
+	orr	x1, x1, x2, lsl #32
+	msr	tcr_el1, x1
+	msr	ttbr0_el1, x0
+	msr	ttbr1_el1, x0
+	isb
+	tlbi	vmalle1
+	dsb	nsh
+	isb
+	ldr	x1, =SCTLR_VALUE
+	msr	sctlr_el1, x1
+	isb
+	ldr	x1, =high_entry
+	br	x1
+
+high_entry:
+	ldr	x1, =boot_stack_top
+	mov	sp, x1
+	ldr	x1, =vectors
+	msr	vbar_el1, x1
+	isb
+	mov	x29, #0
+	mov	x30, #0
+	bl	kmain
+4:	wfi
+	b	4b
+	.ltorg
+
+	.section .boot_pt, "aw", %nobits
+	.balign 4096
+	.global boot_l0
+boot_l0:
+	.space 4096
+boot_l1:
+	.space 4096
+	.balign 16
+	.global boot_stack
+boot_stack:
+	.space BOOT_STACK_SIZE
+	.global boot_stack_top
+boot_stack_top:

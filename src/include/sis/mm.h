@@ -1,0 +1,63 @@
+/*
+ * Physical memory and the kernel address space.
+ *
+ * All RAM is mapped linearly in the TTBR1 half at KVA_BASE + physical address
+ * (normal memory, non-executable, except the kernel image which is mapped
+ * page by page with W^X). Device MMIO is mapped in the same linear window as
+ * Device-nGnRE. The TTBR0 half belongs to user processes.
+ */
+#ifndef SIS_MM_H
+#define SIS_MM_H
+
+#include <sis/types.h>
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE (1UL << PAGE_SHIFT)
+#define KVA_BASE 0xffff000000000000UL
+/* User addresses are below this (48-bit TTBR0 half). */
+#define USER_VA_END 0x0001000000000000UL
+
+static inline void *pa_to_kva(paddr_t pa) { return (void *)(pa + KVA_BASE); }
+static inline paddr_t kva_to_pa(const void *va) { return (paddr_t)va - KVA_BASE; }
+
+/*
+ * Page allocator (buddy). Returns kernel virtual addresses of 2^order
+ * contiguous, naturally aligned pages, or NULL. Pages are not zeroed unless
+ * page_alloc_zeroed() is used. Callable from any context (IRQs masked inside).
+ */
+#define PAGE_MAX_ORDER 10 /* 4 MiB blocks */
+void *page_alloc(unsigned order);
+void *page_alloc_zeroed(unsigned order);
+void page_free(void *kva, unsigned order);
+size_t page_free_count(void);  /* free pages, for leak checks */
+size_t page_total_count(void); /* pages managed */
+
+/*
+ * Kernel heap. kmalloc() memory is 16-byte aligned; large requests go to the
+ * page allocator directly. NULL on exhaustion. Callable from any context.
+ */
+void *kmalloc(size_t size);
+void *kzalloc(size_t size);
+void *kcalloc(size_t n, size_t size);
+void kfree(void *p);
+void *krealloc(void *p, size_t size);
+size_t kmalloc_usable_size(const void *p);
+
+/* Boot-time set-up (called from kmain in this order). */
+struct dt_reg;
+/*
+ * Hand RAM to the page allocator, minus the reserved ranges (kernel image,
+ * device tree, initrd). Ranges may overlap or fall outside RAM.
+ */
+void mm_init(paddr_t ram_base, size_t ram_size, const struct dt_reg *reserved, int n_reserved);
+void heap_init(void);
+
+/* Memory statistics for /proc/meminfo and leak tests. */
+struct mm_stats {
+	size_t total_pages;
+	size_t free_pages;
+	size_t heap_bytes_in_use;
+};
+void mm_get_stats(struct mm_stats *st);
+
+#endif

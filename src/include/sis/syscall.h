@@ -1,0 +1,36 @@
+/*
+ * System-call registration. Linux aarch64 ABI: number in x8, arguments in
+ * x0-x5, result (or -errno) in x0. Numbers come from <uapi/sis/syscall.h>.
+ *
+ * Each module defines its handlers where they belong:
+ *
+ *	static long sys_getpid(struct trap_frame *tf) { ... }
+ *	SYSCALL(__NR_getpid, sys_getpid);
+ *
+ * and syscall_dispatch() finds them through a table built at boot from the
+ * "syscall_table" linker section. Unknown numbers return -ENOSYS.
+ */
+#ifndef SIS_SYSCALL_H
+#define SIS_SYSCALL_H
+
+#include <sis/types.h>
+#include <sis/trap.h>
+#include <uapi/sis/syscall.h>
+
+typedef long (*syscall_fn_t)(struct trap_frame *tf);
+
+struct syscall_entry {
+	unsigned long nr;
+	syscall_fn_t fn;
+	const char *name;
+};
+
+#define SYSCALL(num, fn)                                                          \
+	static const struct syscall_entry __syscall_##fn                          \
+		__attribute__((used, section("syscall_table"), aligned(8))) = {   \
+			.nr = (num), .fn = (fn), .name = #fn }
+
+/* Argument accessors. */
+#define SC_ARG(tf, i) ((tf)->x[(i)])
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * Wait queues: how kernel code sleeps until something happens.
+ *
+ * The pattern (uniprocessor, kernel not preempted; wakers run in IRQ or
+ * softirq context):
+ *
+ *	struct waiter w;
+ *	for (;;) {
+ *		prepare_to_wait(&wq, &w);   // marks the task sleeping first
+ *		if (condition)
+ *			break;
+ *		(drop locks such as net_unlock() here)
+ *		err = schedule_sleep(deadline_ns, true);
+ *		(retake locks)
+ *		if (err)
+ *			break;              // -ETIMEDOUT or -EINTR
+ *	}
+ *	finish_wait(&wq, &w);
+ *
+ * A wake_up() between prepare_to_wait() and schedule_sleep() is not lost:
+ * the task is already runnable and schedule_sleep() returns 0 at once.
+ * A task may wait on several queues at once (poll) with one waiter each.
+ */
+#ifndef SIS_WAIT_H
+#define SIS_WAIT_H
+
+#include <sis/types.h>
+#include <sis/list.h>
+
+struct task;
+
+struct wait_queue {
+	struct list_head waiters; /* struct waiter.node */
+};
+
+struct waiter {
+	struct list_head node;
+	struct task *task;
+};
+
+#define WAIT_QUEUE_INIT(name) { LIST_HEAD_INIT((name).waiters) }
+void waitq_init(struct wait_queue *wq);
+void prepare_to_wait(struct wait_queue *wq, struct waiter *w);
+void finish_wait(struct wait_queue *wq, struct waiter *w);
+/* Wake every waiter. Any context. */
+void wake_up(struct wait_queue *wq);
+bool waitq_active(const struct wait_queue *wq);
+
+/*
+ * Sleep until woken (0), the absolute deadline passes (-ETIMEDOUT; 0 means
+ * no deadline) or, if interruptible, a signal is pending (-EINTR).
+ * Outside any task (early boot) it idles with wfi until one of those.
+ */
+int schedule_sleep(u64 deadline_ns, bool interruptible);
+
+#endif
