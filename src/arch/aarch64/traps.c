@@ -13,6 +13,7 @@
 #include <sis/softirq.h>
 #include <sis/arch.h>
 #include <sis/mm.h>
+#include <sis/init.h>
 
 extern char _text[], _etext[];
 extern const u64 ksyms_count;
@@ -140,7 +141,7 @@ static __noreturn void die_with_frame(const char *what, struct trap_frame *tf)
 	kprintf("\nKERNEL PANIC: %s\n", what);
 	dump_trap_frame(tf);
 	backtrace_from(tf->x[29], tf->elr);
-	panic("unrecoverable exception");
+	machine_poweroff(99);
 }
 
 void trap_el1_sync(struct trap_frame *tf)
