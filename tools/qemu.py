@@ -1,0 +1,243 @@
+"""tools/qemu.py: how SIS is started under QEMU, in one place.
+
+Imported by tools/run and by the QEMU test library (test/qemu/sistest.py), so the
+command line a developer types and the one the tests use are built by the same
+code. Python standard library only.
+"""
+import os
+import re
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+
+QEMU = "qemu-system-aarch64"
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(TOP, "tools"))
+# SIS_BUILD_DIR overrides build/ (for tool development against another build tree).
+DEFAULT_BUILD = os.path.abspath(os.environ.get("SIS_BUILD_DIR") or os.path.join(TOP, "build"))
+DEFAULT_MEM = "128M"
+DEFAULT_HOSTFWD = ["tcp:127.0.0.1:8080-:80"]
+# QEMU 7.2 gives a cortex-a57 on `virt` this generic-timer frequency (CNTFRQ_EL0);
+# the device tree does not carry it.
+QEMU_TIMER_HZ = 62500000
+
+
+class ConfigError(Exception):
+    """A bad option value (message is meant for the user)."""
+
+
+def kernel_path(build_dir=DEFAULT_BUILD):
+    return os.path.join(build_dir, "src", "sis.elf")
+
+
+def initrd_path(build_dir=DEFAULT_BUILD):
+    return os.path.join(build_dir, "user", "initramfs.cpio")
+
+
+def parse_net(spec):
+    """'user' | 'tap:IFNAME' | 'none' -> ('user', None) | ('tap', IFNAME) | ('none', None)."""
+    if spec in ("user", "none"):
+        return (spec, None)
+    if spec.startswith("tap:") and re.fullmatch(r"[A-Za-z0-9_.-]{1,15}", spec[4:]):
+        return ("tap", spec[4:])
+    raise ConfigError(f"bad --net {spec!r}: expected user, tap:IFNAME or none")
+
+
+def parse_hostfwd(spec):
+    """'tcp:HOSTPORT-:GUESTPORT' (also udp, and an optional 127.0.0.1 address)
+    -> normalised 'tcp:127.0.0.1:HOSTPORT-:GUESTPORT'. Only loopback is allowed."""
+    m = re.fullmatch(r"(tcp|udp):(?:(127\.0\.0\.1)?:)?(\d{1,5})-(?:10\.0\.2\.15)?:(\d{1,5})", spec)
+    if not m or not (0 < int(m.group(3)) < 65536 and 0 < int(m.group(4)) < 65536):
+        raise ConfigError(f"bad --hostfwd {spec!r}: expected tcp:HOSTPORT-:GUESTPORT")
+    return f"{m.group(1)}:127.0.0.1:{int(m.group(3))}-:{int(m.group(4))}"
+
+
+def build_argv(kernel, *, mem=DEFAULT_MEM, append="", initrd=None, nets=("user",),
+               hostfwds=None, modern=True, pcap=None, gdb=False, machine_opts=(),
+               console="nographic", extra=(), workdir=None, dry_run=False):
+    """The qemu-system-aarch64 argv for one SIS boot.
+
+    nets: list of --net specs ('user', 'tap:IF', 'none'); NIC i is ethi, netdev id ni.
+    hostfwds: list of 'tcp:HOSTPORT-:GUESTPORT', put on the first user netdev;
+      None means the default (127.0.0.1:8080 -> guest 80), [] means none.
+    pcap: FILE; the first NIC is dumped to FILE, NIC i>0 to FILE with '.ethi' before
+      the extension.
+    machine_opts: extra -machine virt,... suboptions (e.g. 'dumpdtb=FILE').
+    console: 'nographic' (serial + QEMU monitor multiplexed on stdio: Ctrl-A x quits,
+      for a terminal) or 'raw' (-nographic with the serial alone on stdio and no
+      monitor: every input byte, Ctrl-A included, reaches the guest; for pipes).
+    initrd: a cpio to hand the kernel (see initrd_args); needs WORKDIR, a directory
+      for the device tree made for it. dry_run: only check the options.
+    """
+    parsed = [parse_net(n) for n in (nets or ["none"])]
+    if any(k == "none" for k, _ in parsed) and len(parsed) > 1:
+        raise ConfigError("--net none cannot be combined with other --net options")
+    if not re.fullmatch(r"\d+[KMGT]?", str(mem), re.I):
+        raise ConfigError(f"bad --mem {mem!r}: expected e.g. 128M or 1G")
+    fwds = DEFAULT_HOSTFWD if hostfwds is None else [parse_hostfwd(h) for h in hostfwds]
+
+    def base(mopts, cons):
+        argv = [QEMU, "-machine", ",".join(["virt"] + list(mopts)),
+                "-cpu", "cortex-a57", "-m", str(mem)]
+        if cons == "nographic":
+            argv += ["-nographic"]
+        elif cons == "raw":
+            argv += ["-nographic", "-serial", "stdio", "-monitor", "none"]
+        else:
+            raise ValueError(cons)
+        argv += ["-kernel", kernel]
+        if append:
+            argv += ["-append", append]
+        argv += ["-semihosting-config", "enable=on,target=native"]
+        argv += ["-global", "virtio-mmio.force-legacy=" + ("false" if modern else "true")]
+        return argv
+
+    argv = base(machine_opts, console)
+    if initrd and not dry_run:
+        # The device tree does not depend on the NICs (all 32 virtio-mmio slots are
+        # always there), so it is dumped without them: no host resources touched.
+        dump = base([o for o in machine_opts if not o.startswith("dumpdtb=")], "raw")
+        argv += initrd_args(kernel, initrd, dump + ["-nic", "none"] + list(extra), workdir)
+
+    user_seen = False
+    for i, (kind, arg) in enumerate(parsed):
+        if kind == "none":
+            argv += ["-nic", "none"]
+            break
+        nd = f"n{i}"
+        if kind == "user":
+            opts = f"user,id={nd}"
+            if not user_seen:
+                opts += "".join(",hostfwd=" + f for f in fwds)
+            user_seen = True
+        else:
+            opts = f"tap,id={nd},ifname={arg},script=no,downscript=no"
+        argv += ["-netdev", opts, "-device", f"virtio-net-device,netdev={nd}"]
+        if pcap:
+            root, ext = os.path.splitext(pcap)
+            f = pcap if i == 0 else f"{root}.eth{i}{ext or '.pcap'}"
+            argv += ["-object", f"filter-dump,id=dump{i},netdev={nd},file={f}"]
+    if gdb:
+        argv += ["-s", "-S"]
+    return argv + list(extra)
+
+
+# --------------------------------------------------------------------------
+# The initial ramdisk
+#
+# QEMU 7.2 (hw/arm/boot.c) treats an ELF -kernel as "not Linux" and then
+# silently ignores -initrd: nothing is loaded and /chosen gets no
+# linux,initrd-start/-end (checked with the monitor's `info roms`). SIS is an
+# ELF, so for it the ramdisk is handed over the way a boot loader would:
+#   1. dump the DTB QEMU would give this machine (-machine virt,dumpdtb=F);
+#   2. add /chosen linux,initrd-start/-end for a spot at the top of RAM;
+#   3. boot with -dtb <that DTB> and -device loader,file=CPIO,addr=...,force-raw=on.
+# The kernel sees exactly what Linux's boot protocol gives (the standard
+# /chosen properties), so nothing changes for it if SIS later boots as a raw
+# arm64 Image, for which QEMU does honour -initrd (and which initrd_args uses
+# for any non-ELF kernel).
+# --------------------------------------------------------------------------
+INITRD_ALIGN = 0x10000
+
+
+def elf_load_end(path):
+    """Highest physical address (exclusive) of an ELF64's PT_LOAD segments, or None
+    if PATH is not an ELF64 file."""
+    with open(path, "rb") as fh:
+        hdr = fh.read(64)
+        if len(hdr) < 64 or hdr[:4] != b"\x7fELF" or hdr[4] != 2:
+            return None
+        phoff, = struct.unpack_from("<Q", hdr, 32)
+        phentsize, phnum = struct.unpack_from("<HH", hdr, 54)
+        fh.seek(phoff)
+        ph = fh.read(phentsize * phnum)
+    end = 0
+    for i in range(phnum):
+        p_type, _fl, _off, _va, paddr, _fsz, memsz = struct.unpack_from("<IIQQQQQ", ph,
+                                                                        i * phentsize)
+        if p_type == 1:  # PT_LOAD
+            end = max(end, paddr + memsz)
+    return end
+
+
+def initrd_args(kernel, initrd, dump_argv, workdir):
+    """QEMU options that give the kernel INITRD (see the comment above)."""
+    kend = elf_load_end(kernel)
+    if kend is None:
+        return ["-initrd", initrd]
+    import fdt  # tools/fdt.py
+    if not workdir:
+        raise ValueError("initrd_args needs a workdir for the device tree")
+    fd, dtb = tempfile.mkstemp(prefix="sis-", suffix=".dtb", dir=workdir)
+    os.close(fd)
+    r = subprocess.run(dump_argv[:2] + [dump_argv[2] + f",dumpdtb={dtb}"] + dump_argv[3:],
+                       stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+    if r.returncode != 0:
+        raise ConfigError(f"QEMU could not dump its device tree: {r.stderr.strip()}")
+    tree = fdt.Fdt.from_file(dtb)
+    mems = sorted(reg for n in tree.find_type("memory") for reg in n.reg())
+    if not mems:
+        raise ConfigError("QEMU's device tree has no memory node")
+    ram_base, ram_size = mems[0]
+    size = os.path.getsize(initrd)
+    addr = (ram_base + ram_size - size) & ~(INITRD_ALIGN - 1)
+    # Leave the kernel image and 1 MiB after it (boot-time allocations) alone.
+    if addr < kend + 0x100000:
+        raise ConfigError(f"initrd {initrd} ({size} bytes) does not fit in RAM above the "
+                          f"kernel (ends {kend:#x}); give more --mem")
+    chosen = tree.root.add_child("chosen")
+    chosen.set_u64("linux,initrd-start", addr)
+    chosen.set_u64("linux,initrd-end", addr + size)
+    with open(dtb, "wb") as fh:
+        fh.write(tree.to_bytes())
+    return ["-dtb", dtb, "-device", f"loader,file={initrd},addr={addr:#x},force-raw=on"]
+
+
+_port_lock = threading.Lock()
+_ports_given = set()
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that is free now and not handed out before by
+    this process (so parallel tests in one runner never collide)."""
+    with _port_lock:
+        for _ in range(100):
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+                s.bind(("127.0.0.1", 0))
+                port = s.getsockname()[1]
+            if port not in _ports_given:
+                _ports_given.add(port)
+                return port
+    raise RuntimeError("no free port found")
+
+
+def prepare_build(build_dir=DEFAULT_BUILD, *, bootstrap=True, reconfigure=False, log=None):
+    """Bootstrap quietly, then meson setup (if needed) and meson compile.
+
+    Output of the steps goes to LOG (a file object; default: discarded unless a
+    step fails, in which case it is printed to stderr). Returns True on success."""
+    env = dict(os.environ, SIS_BOOTSTRAP_QUIET="1")
+    steps = []
+    if bootstrap:
+        steps.append([os.path.join(TOP, "tools", "bootstrap")])
+    configured = os.path.exists(os.path.join(build_dir, "meson-private", "coredata.dat"))
+    if not configured:
+        steps.append(["meson", "setup", build_dir, "--cross-file",
+                      os.path.join(TOP, "cross-aarch64.ini")])
+    elif reconfigure:
+        steps.append(["meson", "setup", "--reconfigure", build_dir])
+    steps.append(["meson", "compile", "-C", build_dir])
+    for cmd in steps:
+        p = subprocess.run(cmd, cwd=TOP, env=env, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        out = p.stdout.decode(errors="replace")
+        if log is not None:
+            log.write(out)
+        if p.returncode != 0:
+            sys.stderr.write(out if log is None else "")
+            sys.stderr.write(f"error: {' '.join(cmd)} failed (exit {p.returncode})\n")
+            return False
+    return True
