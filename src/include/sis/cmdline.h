@@ -33,12 +33,19 @@ const char *cmdline_current_key(void);  /* valid inside a handler */
 /* Arguments after "--" (argv for init, not including argv[0]). */
 int cmdline_init_argc(void);
 const char *const *cmdline_init_argv(void);
+/* The init=PATH option, or "/sbin/init" when none was given. */
+const char *cmdline_init_path(void);
 
 /*
  * Pure parsing core, also used by host tests: splits s (modified in place)
  * into words honouring double quotes, calls opt(key, value, ctx) for each
  * option word and collects words after "--" into init_argv (up to max).
- * Returns the init argument count or -EINVAL on an unterminated quote.
+ * A word is "key=value" (split at the first '=', value may be empty) or a bare
+ * flag (value NULL); quotes are removed, so key="a b" gives the value a b.
+ * opt's return value is ignored: the callback reports its own errors.
+ * Returns the init argument count, -EINVAL on an unterminated quote (then
+ * nothing is reported), or -E2BIG when there were more than max init
+ * arguments (the first max are stored, all options were reported).
  */
 int cmdline_split(char *s, int (*opt)(const char *key, const char *value, void *ctx),
 		  void *ctx, const char **init_argv, int max_init_args);

@@ -43,6 +43,15 @@ struct dt_info {
 int devtree_parse(const void *fdt, struct dt_info *info);
 void devtree_defaults(struct dt_info *info); /* board.h constants */
 
+/*
+ * As devtree_parse(), for a DTB known to lie in bufsize readable bytes: a
+ * tree claiming to be bigger (e.g. truncated) is rejected with -EINVAL and
+ * nothing past bufsize is read. devtree_parse() assumes DT_MAX_SIZE. On
+ * success info->valid is set.
+ */
+#define DT_MAX_SIZE (2UL << 20) /* room QEMU leaves below the kernel image */
+int devtree_parse_sized(const void *fdt, size_t bufsize, struct dt_info *info);
+
 extern struct dt_info boot_dt; /* filled once at boot */
 
 #endif
