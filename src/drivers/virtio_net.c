@@ -1,0 +1,622 @@
+/*
+ * virtio-net driver.
+ *
+ * Device: virtio network device (virtio spec v1.2, 5.1) on the virtio-mmio
+ * transport (virtio_mmio.c), legacy or modern. QEMU:
+ *   -netdev user,id=n0 -device virtio-net-device,netdev=n0[,bus=virtio-mmio-bus.0]
+ *   [-global virtio-mmio.force-legacy=false]   (modern transport)
+ *   [-global virtio-net-device.mrg_rxbuf=off]  (10-byte legacy header)
+ *   [-global virtio-net-device.any_layout=off] (legacy split framing)
+ *
+ * What it does: one RX and one TX split virtqueue of up to 256 entries
+ * (5.1.2: queues 0 and 1). Half of the RX queue, 128 buffers of 2 KiB, is
+ * posted at start and every buffer is reposted as soon as its frame has been
+ * copied up the stack; TX copies each frame into one of 128 2 KiB slots and
+ * reclaims slots from the used ring when the network softirq polls, or when
+ * xmit finds no free slot (never by waiting for the device). Features:
+ * MAC (5.1.4), STATUS (link state, config-change interrupt), MRG_RXBUF
+ * (num_buffers, 5.1.6.4), VERSION_1 on modern transports, ANY_LAYOUT on legacy
+ * ones; without ANY_LAYOUT the header gets its own descriptor (5.1.6.6 legacy
+ * framing). The header is 12 bytes with VERSION_1 or MRG_RXBUF, else 10.
+ *
+ * Trust: the used rings are device input. An id that was never posted, a
+ * length past the buffer, or a num_buffers that cannot be right is logged
+ * (rate-limited) and the frame dropped; a used idx that runs more than a ring
+ * ahead, or DEVICE_NEEDS_RESET, marks the device dead: it is reset (so it stops
+ * touching our memory), its link goes down and the kernel carries on.
+ *
+ * Not done: checksum or segmentation offload (CSUM, GUEST_CSUM, TSO...), the
+ * control queue, multiqueue, EVENT_IDX, restarting a dead device.
+ *
+ * Context: the interrupt handler only acknowledges the device and raises
+ * SOFTIRQ_NET (netdev_irq); poll/xmit/flush run in the network softirq or
+ * under net_lock() (see netdev.h), never concurrently.
+ */
+#include <sis/kernel.h>
+#include <sis/virtio.h>
+#include <sis/netdev.h>
+#include <sis/devtree.h>
+#include <sis/init.h>
+#include <sis/irq.h>
+#include <sis/log.h>
+#include <sis/mm.h>
+#include <sis/timer.h>
+#include <stdarg.h>
+
+/* Feature bits (5.1.3). */
+#define VIRTIO_NET_F_MAC 5
+#define VIRTIO_NET_F_MRG_RXBUF 15
+#define VIRTIO_NET_F_STATUS 16
+#define VIRTIO_NET_S_LINK_UP 1
+
+/* Device configuration layout (5.1.4). */
+#define VNET_CFG_MAC 0
+#define VNET_CFG_STATUS 6
+
+#define RX_QUEUE 0
+#define TX_QUEUE 1
+#define VNET_QUEUE_SIZE 256
+#define VNET_BUF_SIZE 2048 /* >= 12 + 1514 (5.1.6.3.1: at least 1526 without MRG_RXBUF) */
+#define VNET_MAX_SLOTS (VNET_QUEUE_SIZE / 2)
+#define VNET_MAX_FRAGS 8       /* buffers one merged RX frame may span */
+#define VNET_TX_KICK_BATCH 32  /* notify mid-burst after this many frames */
+#define VNET_TX_STALL_NS (5 * NSEC_PER_SEC) /* full ring this long: say so */
+
+/* 5.1.6: the header before every frame. num_buffers exists only with
+ * VERSION_1 or MRG_RXBUF (hdr_len 12); legacy without MRG_RXBUF stops at 10. */
+struct virtio_net_hdr {
+	u8 flags;
+	u8 gso_type;
+	u16 hdr_len;
+	u16 gso_size;
+	u16 csum_start;
+	u16 csum_offset;
+	u16 num_buffers;
+} __packed;
+
+struct virtio_net {
+	struct netdev dev;        /* what the stack sees */
+	struct virtio_mmio vm;    /* transport */
+	struct virtq rxq, txq;    /* queue 0 (receive) and 1 (transmit) */
+	unsigned hdr_len;         /* 10 or 12, see struct virtio_net_hdr */
+	bool split_hdr;           /* legacy without ANY_LAYOUT: header in its own descriptor */
+	bool merged_rx;           /* MRG_RXBUF negotiated: a frame may span buffers */
+
+	/* RX buffer i is rx_bufs + i * VNET_BUF_SIZE, head descriptor i (tail
+	 * i + rx_nbuf when split_hdr). rx_posted[i] while the device owns it. */
+	u8 *rx_bufs;
+	unsigned rx_bufs_order;
+	unsigned rx_nbuf;
+	bool rx_posted[VNET_MAX_SLOTS];
+	unsigned rx_to_publish;   /* reposted since the last publish/notify */
+
+	/* TX slot j is tx_bufs + j * VNET_BUF_SIZE, head descriptor j (tail
+	 * j + tx_nslot when split_hdr); tx_inflight[j] while the device owns it.
+	 * Free slots are a stack. */
+	u8 *tx_bufs;
+	unsigned tx_bufs_order;
+	unsigned tx_nslot;
+	bool tx_inflight[VNET_MAX_SLOTS];
+	u16 tx_free[VNET_MAX_SLOTS];
+	unsigned tx_nfree;
+	unsigned tx_unkicked;     /* published but not yet notified */
+	u64 tx_progress_ns;       /* last time a TX slot came back (or init) */
+	bool tx_stall_logged;     /* "stopped completing" said once per stall */
+
+	volatile u32 isr_pending; /* InterruptStatus bits noted by the IRQ handler */
+	unsigned warnings;        /* anomalies logged so far (rate limit) */
+};
+
+/* Log device misbehaviour: the first 16 times, then every 1024th. */
+static void __printf(2, 3) vnet_warn(struct virtio_net *vn, const char *fmt, ...)
+{
+	char msg[128];
+	va_list ap;
+
+	if (vn->warnings++ >= 16 && vn->warnings % 1024 != 0)
+		return;
+	va_start(ap, fmt);
+	kvsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_warn("virtio-net: %s: %s (%u so far)", vn->dev.name, msg, vn->warnings);
+}
+
+/* Give up on the device: stop it touching our memory, take the link down. */
+static void vnet_broken(struct virtio_net *vn, const char *why)
+{
+	if (vn->dev.dead)
+		return;
+	log_err("virtio-net: %s at 0x%08lx: %s; device disabled", vn->dev.name,
+		(unsigned long)vn->vm.base, why);
+	virtio_mmio_reset(&vn->vm);
+	vn->dev.dead = true;
+	vn->dev.link_up = false;
+}
+
+static u8 *rx_buf(struct virtio_net *vn, unsigned i)
+{
+	return vn->rx_bufs + (size_t)i * VNET_BUF_SIZE;
+}
+
+static u8 *tx_buf(struct virtio_net *vn, unsigned j)
+{
+	return vn->tx_bufs + (size_t)j * VNET_BUF_SIZE;
+}
+
+/* Describe a buffer as one descriptor, or header + rest when split_hdr. */
+static void fill_desc(struct virtio_net *vn, struct virtq *vq, unsigned head, unsigned tail,
+		      u8 *buf, u32 len, u16 write)
+{
+	struct virtq_desc *d = &vq->desc[head];
+
+	if (!vn->split_hdr) {
+		*d = (struct virtq_desc){ kva_to_pa(buf), len, write, 0 };
+		return;
+	}
+	*d = (struct virtq_desc){ kva_to_pa(buf), vn->hdr_len, write | VIRTQ_DESC_F_NEXT,
+				  (u16)tail };
+	vq->desc[tail] = (struct virtq_desc){ kva_to_pa(buf + vn->hdr_len), len - vn->hdr_len,
+					      write, 0 };
+}
+
+static void rx_post(struct virtio_net *vn, unsigned i)
+{
+	fill_desc(vn, &vn->rxq, i, i + vn->rx_nbuf, rx_buf(vn, i), VNET_BUF_SIZE,
+		  VIRTQ_DESC_F_WRITE);
+	vn->rx_posted[i] = true;
+	virtq_add_avail(&vn->rxq, (u16)i);
+	vn->rx_to_publish++;
+}
+
+static void rx_publish(struct virtio_net *vn)
+{
+	if (!vn->rx_to_publish)
+		return;
+	virtq_publish(&vn->rxq);
+	virtq_notify(&vn->rxq);
+	vn->rx_to_publish = 0;
+}
+
+/* A used RX entry is acceptable if it names a buffer the device owns and
+ * fits in it (2.7.8: len is what the device wrote). */
+static bool rx_entry_ok(struct virtio_net *vn, struct virtq_used_elem e, bool first)
+{
+	if (e.id >= vn->rx_nbuf || !vn->rx_posted[e.id]) {
+		vnet_warn(vn, "RX used id %u was never posted", e.id);
+		return false;
+	}
+	if (e.len > VNET_BUF_SIZE || (first && e.len < vn->hdr_len)) {
+		vnet_warn(vn, "RX used len %u outside buffer (0..%u)", e.len, VNET_BUF_SIZE);
+		return false;
+	}
+	return true;
+}
+
+/* How many used entries the frame starting at e spans, 0 if malformed. */
+static unsigned rx_frame_buffers(struct virtio_net *vn, struct virtq_used_elem e)
+{
+	const struct virtio_net_hdr *h = (const void *)rx_buf(vn, e.id);
+	unsigned n;
+
+	if (!vn->merged_rx)
+		return 1;
+	n = h->num_buffers; /* 5.1.6.4: valid only in the first buffer */
+	if (n == 0 || n > VNET_MAX_FRAGS || n > vn->rx_nbuf) {
+		vnet_warn(vn, "RX num_buffers %u impossible", n);
+		return 0;
+	}
+	return n;
+}
+
+/*
+ * Hand up the frame whose first used entry is next, spanning nbufs entries
+ * (all present), then repost its buffers. Malformed frames are dropped.
+ */
+static void rx_take_frame(struct virtio_net *vn, unsigned nbufs)
+{
+	struct netdev_frag frags[VNET_MAX_FRAGS];
+	bool ok = true;
+	size_t total = 0;
+
+	for (unsigned k = 0; k < nbufs; k++) {
+		struct virtq_used_elem e = virtq_peek_used(&vn->rxq, k);
+		unsigned skip = k == 0 ? vn->hdr_len : 0;
+
+		if (!rx_entry_ok(vn, e, k == 0)) {
+			ok = false;
+			continue; /* never posted: nothing to repost */
+		}
+		frags[k] = (struct netdev_frag){ rx_buf(vn, e.id) + skip, e.len - skip };
+		total += e.len - skip;
+		vn->rx_posted[e.id] = false;
+	}
+	if (ok && total < ETH_HLEN) {
+		vnet_warn(vn, "RX runt frame of %zu bytes", total);
+		ok = false;
+	}
+	if (ok) {
+		vn->dev.stats.rx_packets++;
+		vn->dev.stats.rx_bytes += total;
+		netdev_receive(&vn->dev, frags, nbufs);
+	} else {
+		vn->dev.stats.rx_errors++;
+	}
+	for (unsigned k = 0; k < nbufs; k++) {
+		u32 id = virtq_peek_used(&vn->rxq, k).id;
+		if (id < vn->rx_nbuf && !vn->rx_posted[id])
+			rx_post(vn, id);
+	}
+	virtq_consume_used(&vn->rxq, nbufs);
+}
+
+/* Drop a malformed first entry: repost its buffer if it is one of ours. */
+static void rx_drop_entry(struct virtio_net *vn, struct virtq_used_elem e)
+{
+	vn->dev.stats.rx_errors++;
+	if (e.id < vn->rx_nbuf && vn->rx_posted[e.id]) {
+		vn->rx_posted[e.id] = false;
+		rx_post(vn, e.id);
+	}
+	virtq_consume_used(&vn->rxq, 1);
+}
+
+/* Pass up to budget received frames up the stack; returns how many. */
+static unsigned rx_poll(struct virtio_net *vn, unsigned budget)
+{
+	unsigned done = 0;
+	int pending = virtq_used_pending(&vn->rxq);
+
+	if (pending < 0) {
+		vnet_broken(vn, "RX used idx ran ahead of the ring");
+		return 0;
+	}
+	while (pending > 0 && done < budget) {
+		struct virtq_used_elem e = virtq_peek_used(&vn->rxq, 0);
+		unsigned nbufs = rx_entry_ok(vn, e, true) ? rx_frame_buffers(vn, e) : 0;
+
+		if (nbufs == 0) {
+			rx_drop_entry(vn, e);
+			pending--;
+			continue;
+		}
+		if ((int)nbufs > pending)
+			break; /* the rest of the frame is not published yet */
+		rx_take_frame(vn, nbufs);
+		pending -= (int)nbufs;
+		done++;
+	}
+	rx_publish(vn);
+	return done;
+}
+
+/* Take back TX slots the device has finished with (2.7.14). */
+static void tx_reclaim(struct virtio_net *vn)
+{
+	int pending = virtq_used_pending(&vn->txq);
+
+	if (pending < 0) {
+		vnet_broken(vn, "TX used idx ran ahead of the ring");
+		return;
+	}
+	for (int k = 0; k < pending; k++) {
+		u32 id = virtq_peek_used(&vn->txq, (unsigned)k).id;
+
+		if (id >= vn->tx_nslot || !vn->tx_inflight[id]) {
+			vnet_warn(vn, "TX used id %u was never posted", id);
+			continue;
+		}
+		vn->tx_inflight[id] = false;
+		vn->tx_free[vn->tx_nfree++] = (u16)id;
+	}
+	virtq_consume_used(&vn->txq, (unsigned)pending);
+	if (pending > 0) {
+		vn->tx_progress_ns = time_ns();
+		vn->tx_stall_logged = false;
+	}
+}
+
+/* Configuration change (4.2.2 InterruptStatus bit 1): link state, reset. */
+static void vnet_config_changed(struct virtio_net *vn)
+{
+	u16 status;
+
+	if (virtio_mmio_status(&vn->vm) & VIRTIO_STATUS_NEEDS_RESET) {
+		vnet_broken(vn, "device needs reset");
+		return;
+	}
+	if (!virtio_has(&vn->vm, VIRTIO_NET_F_STATUS))
+		return;
+	virtio_mmio_read_config(&vn->vm, VNET_CFG_STATUS, &status, sizeof(status));
+	vn->dev.link_up = status & VIRTIO_NET_S_LINK_UP;
+}
+
+static int vnet_poll(struct netdev *dev, unsigned budget)
+{
+	struct virtio_net *vn = dev->priv;
+	unsigned long flags = irq_save();
+	u32 isr = vn->isr_pending;
+
+	vn->isr_pending = 0;
+	irq_restore(flags);
+	if (isr & VIRTIO_MMIO_INT_CONFIG)
+		vnet_config_changed(vn);
+	if (dev->dead)
+		return 0;
+	tx_reclaim(vn);
+	if (dev->dead)
+		return 0;
+	return (int)rx_poll(vn, budget);
+}
+
+static void vnet_flush(struct netdev *dev)
+{
+	struct virtio_net *vn = dev->priv;
+
+	if (!vn->tx_unkicked || dev->dead)
+		return;
+	virtq_notify(&vn->txq);
+	vn->tx_unkicked = 0;
+}
+
+static int tx_get_slot(struct virtio_net *vn)
+{
+	if (!vn->tx_nfree)
+		tx_reclaim(vn);
+	if (vn->tx_nfree)
+		return vn->tx_free[--vn->tx_nfree];
+	/* A device that stops answering: frames are dropped (lwIP retries
+	 * TCP), the stall is logged once, and we keep polling. */
+	if (!vn->tx_stall_logged && time_ns() - vn->tx_progress_ns > VNET_TX_STALL_NS) {
+		log_warn("virtio-net: %s: TX ring full, no completion for 5 s", vn->dev.name);
+		vn->tx_stall_logged = true;
+	}
+	return -EAGAIN;
+}
+
+/* Copy the fragments behind a zeroed header (5.1.6.2: no offloads asked). */
+static size_t tx_copy(struct virtio_net *vn, u8 *buf, const struct netdev_frag *frags,
+		      unsigned n)
+{
+	size_t off = vn->hdr_len;
+
+	memset(buf, 0, vn->hdr_len);
+	for (unsigned i = 0; i < n; i++) {
+		memcpy(buf + off, frags[i].data, frags[i].len);
+		off += frags[i].len;
+	}
+	return off;
+}
+
+static int vnet_xmit(struct netdev *dev, const struct netdev_frag *frags, unsigned n)
+{
+	struct virtio_net *vn = dev->priv;
+	size_t total = 0;
+	int slot;
+
+	for (unsigned i = 0; i < n; i++)
+		total += frags[i].len;
+	if (dev->dead)
+		return -EIO;
+	if (total > VNET_BUF_SIZE - vn->hdr_len || total < ETH_HLEN) {
+		dev->stats.tx_errors++;
+		return -EMSGSIZE;
+	}
+	slot = tx_get_slot(vn);
+	if (slot < 0) {
+		dev->stats.tx_busy++;
+		return slot;
+	}
+	fill_desc(vn, &vn->txq, (unsigned)slot, (unsigned)slot + vn->tx_nslot, tx_buf(vn, slot),
+		  (u32)tx_copy(vn, tx_buf(vn, slot), frags, n), 0);
+	vn->tx_inflight[slot] = true;
+	virtq_add_avail(&vn->txq, (u16)slot);
+	virtq_publish(&vn->txq);
+	dev->stats.tx_packets++;
+	dev->stats.tx_bytes += total;
+	if (++vn->tx_unkicked >= VNET_TX_KICK_BATCH)
+		vnet_flush(dev);
+	return 0;
+}
+
+static const struct netdev_ops vnet_ops = {
+	.poll = vnet_poll,
+	.xmit = vnet_xmit,
+	.flush = vnet_flush,
+};
+
+static void vnet_irq(unsigned intid, void *arg)
+{
+	struct virtio_net *vn = arg;
+	u32 isr = virtio_mmio_ack_interrupt(&vn->vm);
+
+	(void)intid;
+	if (!isr)
+		return;
+	vn->isr_pending |= isr;
+	netdev_irq(&vn->dev);
+}
+
+static unsigned pool_order(unsigned nbuf)
+{
+	unsigned order = 0;
+
+	while ((PAGE_SIZE << order) < (size_t)nbuf * VNET_BUF_SIZE)
+		order++;
+	return order;
+}
+
+/* Buffers and queues; on failure everything allocated here is freed. */
+static int vnet_setup_queues(struct virtio_net *vn)
+{
+	int err;
+
+	err = virtq_create(&vn->rxq, &vn->vm, RX_QUEUE, VNET_QUEUE_SIZE);
+	if (err)
+		return err;
+	err = virtq_create(&vn->txq, &vn->vm, TX_QUEUE, VNET_QUEUE_SIZE);
+	if (err)
+		goto out_free_rxq;
+	err = -EIO;
+	vn->rx_nbuf = vn->rxq.num / 2;
+	vn->tx_nslot = vn->txq.num / 2;
+	if (vn->rx_nbuf < 4 || vn->tx_nslot < 4)
+		goto out_free_txq;
+	err = -ENOMEM;
+	vn->rx_bufs_order = pool_order(vn->rx_nbuf);
+	vn->rx_bufs = page_alloc(vn->rx_bufs_order);
+	if (!vn->rx_bufs)
+		goto out_free_txq;
+	vn->tx_bufs_order = pool_order(vn->tx_nslot);
+	vn->tx_bufs = page_alloc(vn->tx_bufs_order);
+	if (!vn->tx_bufs)
+		goto out_free_rx_bufs;
+	return 0;
+
+out_free_rx_bufs:
+	page_free(vn->rx_bufs, vn->rx_bufs_order);
+out_free_txq:
+	virtq_destroy(&vn->txq);
+out_free_rxq:
+	virtq_destroy(&vn->rxq);
+	return err;
+}
+
+static void vnet_free_queues(struct virtio_net *vn)
+{
+	page_free(vn->tx_bufs, vn->tx_bufs_order);
+	page_free(vn->rx_bufs, vn->rx_bufs_order);
+	virtq_destroy(&vn->txq);
+	virtq_destroy(&vn->rxq);
+}
+
+static void vnet_read_mac(struct virtio_net *vn)
+{
+	static u8 next_local = 1;
+
+	if (virtio_has(&vn->vm, VIRTIO_NET_F_MAC)) {
+		virtio_mmio_read_config(&vn->vm, VNET_CFG_MAC, vn->dev.mac, ETH_ALEN);
+		return;
+	}
+	/* 5.1.5: without MAC the driver picks one: locally administered. */
+	memcpy(vn->dev.mac, (u8[]){ 0x02, 0x53, 0x49, 0x53, 0x00, next_local++ }, ETH_ALEN);
+}
+
+static void vnet_negotiated(struct virtio_net *vn)
+{
+	bool v1 = virtio_has(&vn->vm, VIRTIO_F_VERSION_1);
+
+	vn->merged_rx = virtio_has(&vn->vm, VIRTIO_NET_F_MRG_RXBUF);
+	vn->hdr_len = (v1 || vn->merged_rx) ? 12 : 10;
+	vn->split_hdr = !v1 && !virtio_has(&vn->vm, VIRTIO_F_ANY_LAYOUT);
+	vn->dev.link_up = true;
+	vn->dev.mtu = ETH_DATA_LEN;
+	vn->dev.base = vn->vm.base;
+	vn->dev.ops = &vnet_ops;
+	vn->dev.priv = vn;
+	vnet_read_mac(vn);
+	if (virtio_has(&vn->vm, VIRTIO_NET_F_STATUS)) {
+		u16 status;
+		virtio_mmio_read_config(&vn->vm, VNET_CFG_STATUS, &status, sizeof(status));
+		vn->dev.link_up = status & VIRTIO_NET_S_LINK_UP;
+	}
+}
+
+/* Post every RX buffer and mark every TX slot free. */
+static void vnet_fill_rings(struct virtio_net *vn)
+{
+	for (unsigned i = 0; i < vn->rx_nbuf; i++)
+		rx_post(vn, i);
+	virtq_publish(&vn->rxq);
+	vn->rx_to_publish = 0;
+	for (unsigned j = 0; j < vn->tx_nslot; j++)
+		vn->tx_free[j] = (u16)(vn->tx_nslot - 1 - j);
+	vn->tx_nfree = vn->tx_nslot;
+	vn->tx_progress_ns = time_ns();
+}
+
+/* 3.1.1 initialization sequence for one virtio-net device. */
+static int vnet_init_device(struct virtio_net *vn)
+{
+	u64 wanted = VIRTIO_FEATURE(VIRTIO_NET_F_MAC) | VIRTIO_FEATURE(VIRTIO_NET_F_STATUS) |
+		     VIRTIO_FEATURE(VIRTIO_NET_F_MRG_RXBUF) | VIRTIO_FEATURE(VIRTIO_F_ANY_LAYOUT);
+	int err;
+
+	err = virtio_mmio_begin_init(&vn->vm);
+	if (!err)
+		err = virtio_mmio_negotiate(&vn->vm, wanted);
+	if (err)
+		goto out_fail;
+	vnet_negotiated(vn);
+	err = vnet_setup_queues(vn);
+	if (err)
+		goto out_fail;
+	vnet_fill_rings(vn);
+	err = irq_register(vn->vm.intid, vnet_irq, vn, false);
+	if (err)
+		goto out_free_queues;
+	virtio_mmio_driver_ok(&vn->vm);
+	virtq_notify(&vn->rxq); /* 4.2.3.3: buffers are there */
+	return 0;
+
+out_free_queues:
+	virtio_mmio_reset(&vn->vm);
+	vnet_free_queues(vn);
+out_fail:
+	virtio_mmio_fail(&vn->vm);
+	return err;
+}
+
+static int vnet_attach(const struct virtio_mmio *vm)
+{
+	struct virtio_net *vn = kzalloc(sizeof(*vn));
+	char mac[18];
+	int err;
+
+	if (!vn)
+		return -ENOMEM;
+	vn->vm = *vm;
+	err = vnet_init_device(vn);
+	if (err)
+		goto out_free;
+	err = netdev_register(&vn->dev);
+	if (err)
+		goto out_stop;
+	netdev_format_mac(vn->dev.mac, mac);
+	log_info("virtio-net: Registered %s (MAC: %s)", vn->dev.name, mac);
+	log_debug("virtio-net: %s: %s transport, queues %u/%u, header %u bytes%s%s",
+		  vn->dev.name, vm->version == 1 ? "legacy" : "modern", vn->rxq.num,
+		  vn->txq.num, vn->hdr_len, vn->merged_rx ? ", mergeable RX" : "",
+		  vn->split_hdr ? ", split header" : "");
+	return 0;
+
+out_stop:
+	irq_unregister(vn->vm.intid);
+	virtio_mmio_reset(&vn->vm);
+	vnet_free_queues(vn);
+out_free:
+	kfree(vn);
+	return err;
+}
+
+/* INIT_DEV: find every virtio-net device in the device tree, in address order. */
+static int virtio_net_probe_all(void)
+{
+	log_info("NET: PROBING VIRTIO-NET DEVICES");
+	for (int i = 0; i < boot_dt.n_virtio; i++) {
+		const struct dt_virtio_mmio *slot = &boot_dt.virtio[i];
+		struct virtio_mmio vm;
+		int err;
+
+		if (virtio_mmio_probe(&vm, slot->reg.base, slot->intid) != VIRTIO_ID_NET)
+			continue;
+		log_info("virtio-net: Found network device at 0x%08lx",
+			 (unsigned long)slot->reg.base);
+		err = vnet_attach(&vm);
+		if (err)
+			log_err("virtio-net: device at 0x%08lx not usable (%d)",
+				(unsigned long)slot->reg.base, err);
+	}
+	log_info("NET: DRIVER READY");
+	return 0;
+}
+INITCALL(INIT_DEV, virtio_net_probe_all);

@@ -1,0 +1,59 @@
+/*
+ * The network stack (lwIP 2.1.3, raw API, NO_SYS=1) as the rest of the
+ * kernel sees it.
+ *
+ * Serialization: every lwIP call happens either in the network softirq or
+ * between net_lock() and net_unlock(). SIS is uniprocessor and kernel code is
+ * not preempted, and interrupt handlers never call lwIP, so the only other
+ * lwIP caller a locked section can race with is the network softirq:
+ * net_lock() is bh_disable(), which keeps softirqs from running until the
+ * matching net_unlock(). Sections nest. Never sleep while holding it.
+ *
+ * net_unlock() of the outermost section (outside the softirq) also raises
+ * SOFTIRQ_NET, which runs as the lock drops: frames the section queued are
+ * handed to the NICs, loopback packets are delivered and lwIP's timer is
+ * re-armed for whatever the section scheduled.
+ */
+#ifndef SIS_NET_H
+#define SIS_NET_H
+
+#include <sis/types.h>
+
+void net_lock(void);
+void net_unlock(void);
+/* Ask for a run of the network softirq (any context). */
+void net_schedule(void);
+
+/* True once lwIP is initialised (INIT_NET ran). */
+bool net_ready(void);
+
+/* Usage of one lwIP memory pool (or "HEAP" for lwIP's kmalloc'd heap). */
+struct net_pool_use {
+	const char *name;
+	u32 used;  /* elements (bytes for HEAP) in use now */
+	u32 max;   /* high-water mark */
+	u32 err;   /* failed allocations */
+};
+/*
+ * Fill up to max entries; returns how many pools there are (may exceed max).
+ * Takes net_lock itself. For leak checks: compare 'used' before and after.
+ */
+int net_pool_usage(struct net_pool_use *out, int max);
+/* Print lwIP's protocol and memory statistics to the kernel log. */
+void net_stats_dump(void);
+
+/* IPv4 addresses below are in network byte order. */
+struct net_iface_info {
+	char name[8];   /* "eth0", "lo" */
+	u8 mac[6];
+	bool up, link_up;
+	u32 addr, netmask, gateway;
+	u16 mtu;
+};
+/* Describe interface index (0 = eth0 ... , then lo). 0 or -ENODEV. */
+int net_iface_info(int index, struct net_iface_info *info);
+/* DNS servers learned from DHCP or given on the command line (up to max);
+ * returns the count. */
+int net_dns_servers(u32 *out, int max);
+
+#endif

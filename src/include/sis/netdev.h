@@ -1,0 +1,85 @@
+/*
+ * Network devices: the line between NIC drivers (src/drivers/) and the
+ * network stack (src/net/). No lwIP type crosses it.
+ *
+ * A driver fills a struct netdev (MAC, MTU, ops) and calls netdev_register()
+ * from its INIT_DEV probe; devices are named eth0, eth1, ... in registration
+ * order (drivers probe in address order). Its interrupt handler only
+ * acknowledges the device and calls netdev_irq() (raises SOFTIRQ_NET).
+ *
+ * All ops are called from the network softirq or under net_lock(), never
+ * concurrently with each other:
+ *   poll(dev, budget)  reclaim TX completions, note link changes, and pass up
+ *                      to budget received frames to netdev_receive(); returns
+ *                      the number of frames passed up (budget = maybe more).
+ *   xmit(dev, frags, n) queue one Ethernet frame (without FCS) given as n
+ *                      fragments; 0, -EAGAIN (ring full: caller drops or
+ *                      retries later), -EMSGSIZE, -EIO (device dead).
+ *                      The data is copied; nothing is kept after return.
+ *   flush(dev)         tell the device about frames queued since the last
+ *                      flush (one notification per batch).
+ */
+#ifndef SIS_NETDEV_H
+#define SIS_NETDEV_H
+
+#include <sis/types.h>
+
+#define NETDEV_NAME_LEN 8
+#define NETDEV_MAX 8
+#define ETH_ALEN 6
+#define ETH_HLEN 14
+#define ETH_DATA_LEN 1500
+#define ETH_FRAME_LEN (ETH_HLEN + ETH_DATA_LEN) /* 1514, no FCS */
+
+struct netdev;
+
+struct netdev_frag {
+	const void *data;
+	size_t len;
+};
+
+struct netdev_ops {
+	int (*poll)(struct netdev *dev, unsigned budget);
+	int (*xmit)(struct netdev *dev, const struct netdev_frag *frags, unsigned n);
+	void (*flush)(struct netdev *dev);
+};
+
+/* Counters kept by drivers (and by netdev_receive for rx_dropped). */
+struct netdev_stats {
+	u64 rx_packets, rx_bytes, rx_errors, rx_dropped;
+	u64 tx_packets, tx_bytes, tx_errors, tx_busy;
+};
+
+struct netdev {
+	char name[NETDEV_NAME_LEN]; /* "eth0": set by netdev_register */
+	int index;                  /* 0 for eth0: set by netdev_register */
+	u8 mac[ETH_ALEN];
+	u16 mtu;                    /* IP MTU, normally 1500 */
+	bool link_up;               /* driver-maintained carrier state */
+	bool dead;                  /* the driver gave up on the device */
+	paddr_t base;               /* where it was found, for log lines */
+	const struct netdev_ops *ops;
+	void *priv;                 /* the driver's */
+	void *stack;                /* the network stack's (its netif) */
+	struct netdev_stats stats;
+};
+
+/* Name and record dev. 0, or -ENOSPC past NETDEV_MAX devices. */
+int netdev_register(struct netdev *dev);
+int netdev_count(void);
+struct netdev *netdev_get(int index); /* NULL if out of range */
+
+/*
+ * Called by a driver's poll for each received frame (Ethernet header first,
+ * no FCS), possibly split over several buffers. The stack copies it; the
+ * buffers may be reused on return.
+ */
+void netdev_receive(struct netdev *dev, const struct netdev_frag *frags, unsigned n);
+
+/* From a driver's interrupt handler: network work is pending. */
+void netdev_irq(struct netdev *dev);
+
+/* "52:54:00:12:34:56" into buf (at least 18 bytes). */
+void netdev_format_mac(const u8 mac[ETH_ALEN], char *buf);
+
+#endif

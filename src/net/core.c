@@ -1,0 +1,254 @@
+/*
+ * lwIP in SIS: start-up, the network softirq, net_lock and the port
+ * functions lwIP needs with NO_SYS=1 (sys_now, memory, random numbers).
+ *
+ * The network softirq (SOFTIRQ_NET) is the stack's only engine. It runs
+ *   - after a NIC interrupt (the handler acknowledges and raises it),
+ *   - when lwIP's next timeout is due (a ktimer armed for
+ *     sys_timeouts_sleeptime() raises it),
+ *   - after every net_lock()ed section that may have queued work
+ *     (net_unlock raises it), e.g. a socket send.
+ * Each run: drain every NIC's RX ring into lwIP (and restock it), deliver
+ * loopback packets, run due lwIP timers, then notify the NICs of queued TX
+ * frames once per batch and re-arm the timer.
+ */
+#include <sis/kernel.h>
+#include <sis/net.h>
+#include <sis/netdev.h>
+#include <sis/softirq.h>
+#include <sis/timer.h>
+#include <sis/init.h>
+#include <sis/log.h>
+#include <sis/mm.h>
+#include <sis/arch.h>
+#include <sis/irq.h>
+
+#include "lwip/init.h"
+#include "lwip/timeouts.h"
+#include "lwip/netif.h"
+#include "net_private.h"
+
+#define NET_RX_BUDGET 64 /* frames per NIC per softirq run */
+
+static bool lwip_up;         /* lwip_init done, softirq registered */
+static bool softirq_running; /* inside net_softirq */
+static unsigned lock_depth;  /* net_lock nesting */
+static struct ktimer lwip_timer; /* fires when lwIP's next timeout is due */
+static u64 rand_state;
+
+/*
+ * net_lock: bh_disable() is enough because SIS is uniprocessor, kernel code
+ * is not preempted and interrupt handlers never call lwIP; the softirq is the
+ * only other lwIP caller and bh_disable() keeps it from running.
+ */
+void net_lock(void)
+{
+	bh_disable();
+	lock_depth++;
+}
+
+void net_unlock(void)
+{
+	BUG_ON(lock_depth == 0);
+	if (--lock_depth == 0 && lwip_up && !softirq_running)
+		softirq_raise(SOFTIRQ_NET); /* flush TX, loopback, timer: see net.h */
+	bh_enable();
+}
+
+void net_schedule(void)
+{
+	softirq_raise(SOFTIRQ_NET);
+}
+
+void netdev_irq(struct netdev *dev)
+{
+	(void)dev;
+	softirq_raise(SOFTIRQ_NET);
+}
+
+bool net_ready(void)
+{
+	return lwip_up;
+}
+
+bool net_in_softirq(void)
+{
+	return softirq_running;
+}
+
+/* ---- lwIP port (NO_SYS) ---- */
+
+u32_t sys_now(void)
+{
+	return (u32_t)time_ms();
+}
+
+void *sis_lwip_malloc(size_t size)
+{
+	return kmalloc(size);
+}
+
+void sis_lwip_free(void *p)
+{
+	kfree(p);
+}
+
+void *sis_lwip_calloc(size_t n, size_t size)
+{
+	return kcalloc(n, size);
+}
+
+/* xorshift64*: DHCP transaction ids, DNS ids, ephemeral ports. Not secret. */
+unsigned int sis_lwip_rand(void)
+{
+	rand_state ^= rand_state >> 12;
+	rand_state ^= rand_state << 25;
+	rand_state ^= rand_state >> 27;
+	return (unsigned int)((rand_state * 0x2545f4914f6cdd1dULL) >> 32);
+}
+
+static void seed_rand(void)
+{
+	rand_state = read_sysreg(cntvct_el0) | 1;
+	for (int i = 0; i < netdev_count(); i++)
+		for (int b = 0; b < ETH_ALEN; b++)
+			rand_state = rand_state * 31 + netdev_get(i)->mac[b];
+	if (!rand_state)
+		rand_state = 0x9e3779b97f4a7c15ULL;
+}
+
+/* ---- the softirq ---- */
+
+static void lwip_timer_fired(struct ktimer *t)
+{
+	(void)t;
+	softirq_raise(SOFTIRQ_NET); /* IRQ context: only raise */
+}
+
+static void arm_lwip_timer(void)
+{
+	u32 sleep_ms = sys_timeouts_sleeptime();
+
+	if (sleep_ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE) {
+		ktimer_cancel(&lwip_timer);
+		return;
+	}
+	ktimer_arm(&lwip_timer, time_ns() + (u64)sleep_ms * NSEC_PER_MSEC);
+}
+
+/* Poll every NIC: RX into lwIP, TX reclaim, link state. True if a NIC
+ * used its whole budget (more frames may be waiting). */
+static bool poll_devices(void)
+{
+	bool more = false;
+
+	for (int i = 0; i < netdev_count(); i++) {
+		struct netdev *dev = netdev_get(i);
+
+		if (!dev->dead && dev->ops->poll(dev, NET_RX_BUDGET) >= NET_RX_BUDGET)
+			more = true;
+		net_netif_sync_link(dev);
+	}
+	return more;
+}
+
+static void flush_devices(void)
+{
+	for (int i = 0; i < netdev_count(); i++) {
+		struct netdev *dev = netdev_get(i);
+
+		if (!dev->dead)
+			dev->ops->flush(dev);
+	}
+}
+
+/* Loopback packets queued during this run (e.g. replies to loopback
+ * traffic) need another pass. */
+static bool loopback_pending(void)
+{
+	struct netif *nif;
+
+	NETIF_FOREACH(nif)
+	{
+		if (nif->loop_first)
+			return true;
+	}
+	return false;
+}
+
+static void net_softirq(void)
+{
+	bool more;
+
+	softirq_running = true;
+	more = poll_devices();
+	netif_poll_all();
+	sys_check_timeouts();
+	flush_devices();
+	more |= loopback_pending();
+	arm_lwip_timer();
+	softirq_running = false;
+	if (more)
+		softirq_raise(SOFTIRQ_NET); /* after IRQs had a chance: no starvation */
+}
+
+static void deadline_fired(struct ktimer *t)
+{
+	(void)t; /* the interrupt itself ends the wfi */
+}
+
+/*
+ * Boot thread only (no task to sleep in yet): idle until *flag is set (by
+ * lwIP callbacks in the softirq) or the deadline passes. The check and the
+ * wfi run with IRQs masked, so a wake-up between them is not lost: wfi
+ * returns on a pending interrupt even when masked, and the softirq that
+ * interrupt raises runs as soon as IRQs are unmasked.
+ */
+void net_idle_until(volatile bool *flag, u64 deadline_ns)
+{
+	struct ktimer t;
+
+	ktimer_init(&t, deadline_fired);
+	ktimer_arm(&t, deadline_ns);
+	for (;;) {
+		softirq_run_pending();
+		irq_disable_local();
+		if (*flag || time_ns() >= deadline_ns) {
+			irq_enable_local();
+			break;
+		}
+		wfi();
+		irq_enable_local();
+	}
+	ktimer_cancel(&t);
+}
+
+static void add_interfaces(void)
+{
+	int n = netdev_count();
+
+	if (n == 0)
+		log_info("net: no network device; loopback only");
+	for (int i = 0; i < n; i++) {
+		int err = net_netif_add(netdev_get(i));
+		if (err)
+			log_err("net: %s: cannot add interface (%d)", netdev_get(i)->name, err);
+	}
+}
+
+/* INIT_NET: lwIP, one netif per NIC (+ lo), the softirq, then addresses. */
+static int net_init(void)
+{
+	log_info("NET: INIT INTERFACE");
+	seed_rand();
+	ktimer_init(&lwip_timer, lwip_timer_fired);
+	net_lock();
+	lwip_init();
+	add_interfaces();
+	softirq_register(SOFTIRQ_NET, net_softirq);
+	lwip_up = true;
+	net_unlock(); /* first softirq run: drains what arrived, arms the timer */
+	log_info("NET: INTERFACE READY");
+	return net_ipconfig_boot();
+}
+INITCALL(INIT_NET, net_init);

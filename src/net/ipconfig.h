@@ -1,0 +1,45 @@
+/*
+ * Interface address configuration from the kernel command line (pure: no
+ * lwIP, also built for the host unit tests).
+ *
+ *   ip=dhcp                              DHCP (the default)
+ *   ip=off                               leave the interface unconfigured
+ *   ip=ADDR/PREFIX[:GATEWAY[:DNS]]       static; GATEWAY may be empty
+ *                                        (ip=10.0.2.15/24::10.0.2.3)
+ *   ip.ethN=...                          the same for interface ethN
+ *   dhcp.timeout=MS                      lease wait at boot (default 3000)
+ *
+ * Addresses here are host byte order.
+ */
+#ifndef SIS_NET_IPCONFIG_H
+#define SIS_NET_IPCONFIG_H
+
+#include <sis/types.h>
+
+enum ipconfig_mode { IPCONFIG_DHCP = 0, IPCONFIG_STATIC, IPCONFIG_OFF };
+
+struct ipconfig {
+	enum ipconfig_mode mode;
+	u32 addr;    /* static only */
+	u8 prefix;   /* 1..32 */
+	u32 gateway; /* 0: none */
+	u32 dns;     /* 0: none */
+};
+
+#define DHCP_TIMEOUT_DEFAULT_MS 3000
+#define DHCP_TIMEOUT_MAX_MS 600000
+
+/* Parse an ip= value. 0 or -EINVAL (then *cfg is unchanged). */
+int ipconfig_parse(const char *value, struct ipconfig *cfg);
+/* Parse "ethN" (the part after "ip."): N, or -EINVAL. */
+int ipconfig_parse_ifname(const char *name);
+/* Parse a dhcp.timeout value in ms (1..DHCP_TIMEOUT_MAX_MS): 0 or -EINVAL. */
+int ipconfig_parse_timeout(const char *value, u32 *ms);
+/* Dotted quad "a.b.c.d" (exactly) -> host order. 0 or -EINVAL. */
+int ipconfig_parse_addr(const char *s, size_t len, u32 *addr);
+/* Netmask of a prefix length (0..32), host order. */
+u32 ipconfig_netmask(unsigned prefix);
+/* Host-order address to "a.b.c.d" (buf >= 16 bytes); returns buf. */
+char *ipconfig_format_addr(u32 addr, char *buf);
+
+#endif

@@ -1,0 +1,160 @@
+/*
+ * lwIP 2.1.3 configuration for SIS.
+ *
+ * Raw API only (NO_SYS=1, no sockets/netconn: SIS has its own socket layer
+ * in src/net/sock*.c). Every lwIP call is serialized by net_lock() / the
+ * network softirq (see sis/net.h), so no lightweight protection is needed.
+ *
+ * Sized for throughput on a virtio NIC rather than for a microcontroller,
+ * but all of lwIP's memory comes from kmalloc on demand (MEM_LIBC_MALLOC,
+ * MEMP_MEM_MALLOC) so an idle stack costs little and a 16 MiB guest boots.
+ * Note: with MEMP_MEM_MALLOC lwIP does not enforce the MEMP_NUM_* counts;
+ * they stay here as the intended working set. Memory is bounded instead by
+ * per-connection windows/queues (TCP_WND, TCP_SND_BUF, TCP_OOSEQ_MAX_*,
+ * IP_REASS_MAX_PBUFS, ARP_QUEUE_LEN, LWIP_LOOPBACK_MAX_PBUFS).
+ */
+#ifndef SIS_LWIPOPTS_H
+#define SIS_LWIPOPTS_H
+
+/* ---- Platform ---- */
+#define NO_SYS 1
+#define SYS_LIGHTWEIGHT_PROT 0 /* net_lock serializes everything */
+#define LWIP_SOCKET 0
+#define LWIP_NETCONN 0
+#define LWIP_NETIF_API 0
+#define LWIP_IPV4 1
+#define LWIP_IPV6 0
+
+/* ---- Memory: kmalloc behind everything ---- */
+#define MEM_LIBC_MALLOC 1
+#define MEMP_MEM_MALLOC 1
+#define MEM_ALIGNMENT 8
+#define MEM_SIZE (1024 * 1024) /* unused with MEM_LIBC_MALLOC; makes mem_size_t 32-bit */
+#define mem_clib_malloc sis_lwip_malloc
+#define mem_clib_free sis_lwip_free
+#define mem_clib_calloc sis_lwip_calloc
+
+/* Intended working set (documentary under MEMP_MEM_MALLOC, see above). */
+#define MEMP_NUM_PBUF 64
+#define MEMP_NUM_RAW_PCB 8
+#define MEMP_NUM_UDP_PCB 16
+#define MEMP_NUM_TCP_PCB 48
+#define MEMP_NUM_TCP_PCB_LISTEN 8
+#define MEMP_NUM_TCP_SEG 512
+#define MEMP_NUM_REASSDATA 16
+#define MEMP_NUM_FRAG_PBUF 32
+#define MEMP_NUM_ARP_QUEUE 32
+#define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 8)
+/* RX: one pool pbuf per frame; 128 RX buffers per NIC can be in flight. */
+#define PBUF_POOL_SIZE 256
+#define PBUF_POOL_BUFSIZE 1536 /* a whole Ethernet frame in one pbuf */
+
+/* ---- Link layer ---- */
+#define LWIP_ETHERNET 1
+#define LWIP_ARP 1
+#define ARP_TABLE_SIZE 32
+#define ARP_QUEUEING 1
+#define ARP_QUEUE_LEN 8
+#define ETHARP_SUPPORT_STATIC_ENTRIES 0
+#define ETH_PAD_SIZE 0
+#define LWIP_NETIF_HOSTNAME 1
+#define LWIP_NETIF_STATUS_CALLBACK 1
+#define LWIP_NETIF_LINK_CALLBACK 1
+#define LWIP_NETIF_LOOPBACK 1   /* traffic to our own address stays inside */
+#define LWIP_HAVE_LOOPIF 1      /* lo, 127.0.0.1 */
+#define LWIP_LOOPBACK_MAX_PBUFS 256
+#define LWIP_NETIF_TX_SINGLE_PBUF 0
+
+/* ---- IP ---- */
+#define IP_FORWARD 0
+#define IP_REASSEMBLY 1
+#define IP_FRAG 1
+#define IP_REASS_MAX_PBUFS 64   /* a 65507-byte UDP datagram is 45 fragments */
+#define IP_REASS_MAXAGE 5       /* seconds a partial datagram is kept */
+#define IP_DEFAULT_TTL 64
+#define LWIP_ICMP 1             /* answers echo requests */
+#define LWIP_RAW 1              /* ICMP sockets */
+#define LWIP_IGMP 0
+#define LWIP_BROADCAST_PING 0
+#define LWIP_MULTICAST_PING 0
+
+/* ---- DHCP ---- */
+#define LWIP_DHCP 1
+#define DHCP_DOES_ARP_CHECK 0   /* bind at ACK: no 500 ms ARP probe of the offer */
+#define LWIP_DHCP_CHECK_LINK_UP 1
+#define LWIP_DHCP_BOOTP_FILE 0
+#define LWIP_DHCP_GET_NTP_SRV 0
+#define LWIP_AUTOIP 0
+/* DNS is resolved in user space; lwIP's DNS module is on only so that DHCP
+ * stores the lease's DNS servers (dns_setserver), which SIS publishes. */
+#define LWIP_DNS 1
+#define DNS_MAX_SERVERS 3
+#define LWIP_DHCP_MAX_DNS_SERVERS DNS_MAX_SERVERS
+
+/* ---- UDP ---- */
+#define LWIP_UDP 1
+#define LWIP_UDPLITE 0
+#define SO_REUSE 1
+#define SO_REUSE_RXTOALL 1
+
+/* ---- TCP ---- */
+#define LWIP_TCP 1
+#define LWIP_CALLBACK_API 1
+#define LWIP_EVENT_API 0
+#define TCP_MSS 1460
+#define LWIP_WND_SCALE 1
+#define TCP_RCV_SCALE 2
+#define TCP_WND (128 * 1024)    /* advertised as 32 KiB << 2 */
+#define TCP_SND_BUF (64 * 1024)
+#define TCP_SND_QUEUELEN ((4 * TCP_SND_BUF + TCP_MSS - 1) / TCP_MSS)
+#define TCP_QUEUE_OOSEQ 1
+#define TCP_OOSEQ_MAX_BYTES TCP_WND
+#define TCP_OOSEQ_MAX_PBUFS 96
+#define LWIP_TCP_SACK_OUT 1
+#define LWIP_TCP_MAX_SACK_NUM 4
+#define TCP_LISTEN_BACKLOG 1
+#define TCP_DEFAULT_LISTEN_BACKLOG 128
+#define LWIP_TCP_KEEPALIVE 1
+#define LWIP_TCP_TIMESTAMPS 0
+#define TCP_OVERSIZE TCP_MSS
+#define LWIP_TCP_PCB_NUM_EXT_ARGS 0
+
+/* ---- Checksums: computed and checked in software (no offload) ---- */
+#define CHECKSUM_GEN_IP 1
+#define CHECKSUM_GEN_UDP 1
+#define CHECKSUM_GEN_TCP 1
+#define CHECKSUM_GEN_ICMP 1
+#define CHECKSUM_CHECK_IP 1
+#define CHECKSUM_CHECK_UDP 1
+#define CHECKSUM_CHECK_TCP 1
+#define CHECKSUM_CHECK_ICMP 1
+#define LWIP_CHKSUM_ALGORITHM 3
+
+/* ---- Statistics (net_stats_dump, net_pool_usage) ---- */
+#define LWIP_STATS 1
+#define LWIP_STATS_DISPLAY 1    /* gives pools their names */
+#define LWIP_STATS_LARGE 1      /* 32-bit counters */
+#define LINK_STATS 1
+#define ETHARP_STATS 1
+#define IP_STATS 1
+#define IPFRAG_STATS 1
+#define ICMP_STATS 1
+#define UDP_STATS 1
+#define TCP_STATS 1
+#define MEM_STATS 1
+#define MEMP_STATS 1
+#define SYS_STATS 0
+#define MIB2_STATS 1        /* Linux's /proc/net/snmp counters (procnet.c) */
+
+/* ---- Misc ---- */
+#define LWIP_RAND() sis_lwip_rand()
+
+#ifndef __ASSEMBLER__
+#include <stddef.h>
+void *sis_lwip_malloc(size_t size);
+void sis_lwip_free(void *p);
+void *sis_lwip_calloc(size_t n, size_t size);
+unsigned int sis_lwip_rand(void);
+#endif
+
+#endif

@@ -1,0 +1,230 @@
+/*
+ * One lwIP netif per struct netdev (lwIP's "ethernetif" role): frames from
+ * the driver become pool pbufs fed to ethernet_input; frames lwIP sends are
+ * handed to the driver's xmit as fragments (the driver copies them).
+ * Interface names: the netdev's ("eth0"); lwIP's own two-letter name is "en".
+ */
+#include <sis/kernel.h>
+#include <sis/net.h>
+#include <sis/netdev.h>
+#include <sis/log.h>
+
+#include "lwip/netif.h"
+#include "lwip/pbuf.h"
+#include "lwip/stats.h"
+#include "lwip/etharp.h"
+#include "netif/ethernet.h"
+#include "net_private.h"
+
+#define TX_MAX_FRAGS 16
+#define RX_FRAME_MAX (ETH_FRAME_LEN + 4) /* room for one VLAN tag */
+
+static struct netif netifs[NETDEV_MAX];
+
+struct netif *net_netif_of(struct netdev *dev)
+{
+	return dev->stack;
+}
+
+void netdev_receive(struct netdev *dev, const struct netdev_frag *frags, unsigned n)
+{
+	struct netif *nif = dev->stack;
+	struct pbuf *p;
+	size_t total = 0;
+	u16 off = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		total += frags[i].len;
+	if (total > RX_FRAME_MAX) {
+		dev->stats.rx_errors++;
+		LINK_STATS_INC(link.lenerr);
+		LINK_STATS_INC(link.drop);
+		return;
+	}
+	if (!nif || !netif_is_up(nif) || !(p = pbuf_alloc(PBUF_RAW, (u16)total, PBUF_POOL))) {
+		dev->stats.rx_dropped++;
+		LINK_STATS_INC(link.memerr);
+		LINK_STATS_INC(link.drop);
+		return;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		pbuf_take_at(p, frags[i].data, (u16)frags[i].len, off);
+		off = (u16)(off + frags[i].len);
+	}
+	LINK_STATS_INC(link.recv);
+	if (nif->input(p, nif) != ERR_OK)
+		pbuf_free(p);
+}
+
+/* A chain longer than TX_MAX_FRAGS is copied into this buffer first. */
+static u8 tx_bounce[2048];
+
+/* Describe p as driver fragments; 0 if it cannot be sent. */
+static unsigned pbuf_to_frags(struct pbuf *p, struct netdev_frag *frags)
+{
+	unsigned n = 0;
+
+	for (struct pbuf *q = p; q; q = q->next) {
+		if (!q->len)
+			continue;
+		if (n == TX_MAX_FRAGS) {
+			if (p->tot_len > sizeof(tx_bounce))
+				return 0;
+			pbuf_copy_partial(p, tx_bounce, p->tot_len, 0);
+			frags[0] = (struct netdev_frag){ tx_bounce, p->tot_len };
+			return 1;
+		}
+		frags[n++] = (struct netdev_frag){ q->payload, q->len };
+	}
+	return n;
+}
+
+static err_t sis_linkoutput(struct netif *nif, struct pbuf *p)
+{
+	struct netdev *dev = nif->state;
+	struct netdev_frag frags[TX_MAX_FRAGS];
+	unsigned n = pbuf_to_frags(p, frags);
+	int err = n ? dev->ops->xmit(dev, frags, n) : -EMSGSIZE;
+
+	if (err) {
+		LINK_STATS_INC(link.drop);
+		if (err == -EAGAIN)
+			LINK_STATS_INC(link.memerr);
+		else
+			LINK_STATS_INC(link.err);
+		return err == -EAGAIN ? ERR_MEM : ERR_IF;
+	}
+	LINK_STATS_INC(link.xmit);
+	return ERR_OK;
+}
+
+static void status_changed(struct netif *nif)
+{
+	net_ipconfig_status_changed(nif);
+}
+
+static err_t sis_netif_init(struct netif *nif)
+{
+	struct netdev *dev = nif->state;
+
+	nif->name[0] = 'e';
+	nif->name[1] = 'n';
+	nif->hwaddr_len = ETH_ALEN;
+	memcpy(nif->hwaddr, dev->mac, ETH_ALEN);
+	nif->mtu = dev->mtu;
+	nif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
+	nif->output = etharp_output;
+	nif->linkoutput = sis_linkoutput;
+	netif_set_hostname(nif, "sis");
+	netif_set_status_callback(nif, status_changed);
+	netif_set_link_callback(nif, status_changed);
+	return ERR_OK;
+}
+
+/* Create and bring up the netif of dev, with no address yet (lwIP locked). */
+int net_netif_add(struct netdev *dev)
+{
+	struct netif *nif = &netifs[dev->index];
+	char mac[18];
+
+	netdev_format_mac(dev->mac, mac);
+	if (dev->index == 0)
+		log_info("net: Initializing interface with MAC %s", mac);
+	else
+		log_info("net: Initializing interface with MAC %s (%s)", mac, dev->name);
+	if (!netif_add(nif, IP4_ADDR_ANY4, IP4_ADDR_ANY4, IP4_ADDR_ANY4, dev, sis_netif_init,
+		       ethernet_input))
+		return -EIO;
+	dev->stack = nif;
+	if (dev->index == 0)
+		netif_set_default(nif);
+	if (dev->link_up)
+		netif_set_link_up(nif);
+	netif_set_up(nif);
+	return 0;
+}
+
+void net_netif_sync_link(struct netdev *dev)
+{
+	struct netif *nif = dev->stack;
+	bool up = dev->link_up && !dev->dead;
+
+	if (!nif || up == !!netif_is_link_up(nif))
+		return;
+	log_info("net: %s link %s", dev->name, up ? "up" : "down");
+	if (up)
+		netif_set_link_up(nif);
+	else
+		netif_set_link_down(nif);
+}
+
+/* The netdev behind an lwIP netif, or NULL (lo). */
+static struct netdev *netdev_of(const struct netif *nif)
+{
+	for (int i = 0; i < netdev_count(); i++)
+		if (netdev_get(i)->stack == nif)
+			return netdev_get(i);
+	return NULL;
+}
+
+/* lwIP's own loopback interface ("lo", 127.0.0.1). */
+static struct netif *loopback_netif(void)
+{
+	struct netif *nif;
+
+	NETIF_FOREACH(nif)
+	{
+		if (nif->name[0] == 'l' && nif->name[1] == 'o')
+			return nif;
+	}
+	return NULL;
+}
+
+struct netif *net_iface_netif(int index)
+{
+	struct netdev *dev = netdev_get(index);
+
+	if (dev)
+		return dev->stack;
+	return index == netdev_count() ? loopback_netif() : NULL;
+}
+
+const char *net_netif_name(const struct netif *nif)
+{
+	struct netdev *dev = netdev_of(nif);
+
+	return dev ? dev->name : "lo";
+}
+
+static void fill_info(struct netif *nif, struct net_iface_info *info)
+{
+	struct netdev *dev = netdev_of(nif);
+
+	memset(info, 0, sizeof(*info));
+	ksnprintf(info->name, sizeof(info->name), "%s", net_netif_name(nif));
+	if (dev)
+		memcpy(info->mac, dev->mac, ETH_ALEN);
+	info->up = netif_is_up(nif);
+	info->link_up = netif_is_link_up(nif);
+	info->addr = ip4_addr_get_u32(netif_ip4_addr(nif));
+	info->netmask = ip4_addr_get_u32(netif_ip4_netmask(nif));
+	info->gateway = ip4_addr_get_u32(netif_ip4_gw(nif));
+	info->mtu = nif->mtu;
+}
+
+int net_iface_info(int index, struct net_iface_info *info)
+{
+	struct netif *nif;
+	int err = -ENODEV;
+
+	if (!net_ready())
+		return -ENODEV;
+	net_lock();
+	nif = net_iface_netif(index);
+	if (nif) {
+		fill_info(nif, info);
+		err = 0;
+	}
+	net_unlock();
+	return err;
+}

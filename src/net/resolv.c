@@ -1,0 +1,80 @@
+/*
+ * /etc/resolv.conf: the DNS servers the boot configuration learned (DHCP
+ * lease, ip= or the fallback), one "nameserver A.B.C.D" line each, for
+ * user-space resolvers. Written once at INIT_LATE, after the VFS is up.
+ * (No lwIP headers here: lwIP's <limits.h> and sis/vfs.h both define PATH_MAX.)
+ */
+#include <sis/kernel.h>
+#include <sis/net.h>
+
+/* The VFS lands separately; until then there is no file to write. */
+#if __has_include(<sis/vfs.h>)
+#include <sis/vfs.h>
+#include <sis/init.h>
+#include <sis/log.h>
+#include <sis/mm.h>
+
+#include "ipconfig.h"
+
+#define MAX_SERVERS 3
+
+/* Network byte order as stored in memory -> host order. */
+static u32 to_host(u32 be)
+{
+	return __builtin_bswap32(be);
+}
+
+static int write_resolv_conf(void)
+{
+	u32 servers[MAX_SERVERS];
+	char text[MAX_SERVERS * 32];
+	size_t len = 0;
+	int n = net_dns_servers(servers, MAX_SERVERS), err;
+
+	if (n == 0)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		char a[16];
+		len += (size_t)ksnprintf(text + len, sizeof(text) - len, "nameserver %s\n",
+					 ipconfig_format_addr(to_host(servers[i]), a));
+	}
+	err = vfs_mkdir_at(NULL, "/etc", 0755);
+	if (err && err != -EEXIST)
+		log_warn("net: cannot create /etc (%d)", err);
+	err = vfs_write_whole("/etc/resolv.conf", text, len);
+	if (err)
+		log_warn("net: cannot write /etc/resolv.conf (%d)", err);
+	return err;
+}
+INITCALL(INIT_LATE, write_resolv_conf);
+
+/*
+ * ktest=net_resolv: /etc/resolv.conf exists and names exactly the servers
+ * the stack learned, in order. Prints the file.
+ */
+static int ktest_net_resolv(void)
+{
+	u32 servers[MAX_SERVERS];
+	int n = net_dns_servers(servers, MAX_SERVERS);
+	char expect[MAX_SERVERS * 32];
+	size_t len = 0, got_len;
+	void *data;
+	int err;
+
+	for (int i = 0; i < n; i++) {
+		char a[16];
+		len += (size_t)ksnprintf(expect + len, sizeof(expect) - len, "nameserver %s\n",
+					 ipconfig_format_addr(to_host(servers[i]), a));
+	}
+	err = vfs_read_whole("/etc/resolv.conf", &data, &got_len);
+	if (err) {
+		log_err("ktest: net_resolv: cannot read /etc/resolv.conf (%d)", err);
+		return n ? 1 : 0;
+	}
+	log_info("ktest: net_resolv: /etc/resolv.conf:\n%s", (char *)data);
+	err = got_len != len || memcmp(data, expect, len) != 0;
+	kfree(data);
+	return err;
+}
+KTEST("net_resolv", ktest_net_resolv);
+#endif /* __has_include(<sis/vfs.h>) */

@@ -1,0 +1,399 @@
+"""Network bring-up tests: virtio-net probe, lwIP interface, DHCP, fallback, ping.
+
+- user_{legacy,modern}[_nomrg|_split]: QEMU user networking; every boot log
+  line of the reference design's Test 1 and Test 2, in order, with
+  10.0.2.15/24, gw 10.0.2.2, DNS 10.0.2.3 (legacy and modern transports; the
+  10-byte header without MRG_RXBUF; legacy split-descriptor framing).
+- resolv_conf: /etc/resolv.conf names the lease's DNS server (ktest=net_resolv).
+- static_ip: ip=ADDR/PREFIX:GW:DNS is applied without DHCP.
+- tap_dnsmasq: a tap in a namespace served by a real dnsmasq; the guest takes
+  the offered address and DNS server; the namespace pings it 20 times, no loss.
+- tap_fallback: the same tap without a DHCP server: the static fallback is
+  applied after dhcp.timeout and the namespace (10.0.2.2) pings 10.0.2.15.
+- two_nics: two NICs whose taps end up in two namespaces, each with dnsmasq:
+  both registered and leased, each answers ping in its namespace.
+- malformed[_legacy_nomrg]: thousands of broken frames (truncated, bad checksums, oversize,
+  fragments, random bytes) from an AF_PACKET socket on the tap; the guest
+  survives, still answers ping, and lwIP's pools are back to their baseline
+  (ktest=net_leak exits with the number of pools that differ).
+- link_flap: QEMU's set_link off/on reaches the guest (config-change interrupt).
+- lease_renewal: a 2-minute dnsmasq lease is renewed at T1 while SIS runs.
+"""
+import os
+import re
+import sys
+import time
+
+from sistest import TestFailure, TestSkip, register, test
+
+MAC0 = "52:54:00:12:34:56"
+IP = r"(\d+\.\d+\.\d+\.\d+)"
+
+
+def q(line):
+    """A regex matching the whole log line LINE (given literally)."""
+    return "^" + re.escape(line) + "$"
+
+
+def test1_lines(mac=MAC0):
+    return [q("[INFO] NET: PROBING VIRTIO-NET DEVICES"),
+            r"^\[INFO\] virtio-net: Found network device at (0x0a00[0-9a-f]{4})$",
+            q(f"[INFO] virtio-net: Registered eth0 (MAC: {mac})"),
+            q("[INFO] NET: DRIVER READY"),
+            q("[INFO] NET: INIT INTERFACE"),
+            q(f"[INFO] net: Initializing interface with MAC {mac}"),
+            q("[INFO] NET: INTERFACE READY")]
+
+
+def test2_lines(addr="10.0.2.15/24", gw="10.0.2.2", dns="10.0.2.3"):
+    return [q("[INFO] NET: STARTING DHCP"),
+            q("[INFO] dhcp: Starting DHCP discovery..."),
+            q("[INFO] dhcp: Lease acquired!"),
+            q(f"[INFO] dhcp: IP address: {addr}"),
+            q(f"[INFO] dhcp: Gateway: {gw}"),
+            q(f"[INFO] dhcp: DNS servers: [{dns}]"),
+            q(f"[INFO] net: IP address set to {addr}"),
+            q(f"[INFO] net: Default gateway set to {gw}"),
+            q("[INFO] NET: DHCP LEASE ACQUIRED"),
+            q("[INFO] NET: CONFIGURED")]
+
+
+def check_reference_log(ctx, qm):
+    """Test 1 then Test 2 of the reference design, in order."""
+    found = qm.expect_lines(*test1_lines(), timeout=20)
+    addr = found[1].group(1)
+    if any(a.startswith("bus=virtio-mmio-bus.0") or ",bus=virtio-mmio-bus.0" in a
+           for a in qm.argv):
+        ctx.check(addr == "0x0a000000", f"NIC pinned to transport 0 but found at {addr}")
+    qm.expect_lines(*test2_lines(), timeout=20)
+    qm.expect(r"^\[INFO\] SIS: boot complete", timeout=20)
+
+
+def user_boot(modern, extra=()):
+    def run(ctx):
+        qm = ctx.qemu(nets=["user"], hostfwds=[], modern=modern, extra=list(extra))
+        check_reference_log(ctx, qm)
+    return run
+
+
+NOMRG = ["-global", "virtio-net-device.mrg_rxbuf=off"]
+SPLIT = NOMRG + ["-global", "virtio-net-device.any_layout=off"]
+register("user_legacy", user_boot(False), timeout=40)
+register("user_modern", user_boot(True), timeout=40)
+register("user_legacy_nomrg", user_boot(False, NOMRG), timeout=40)
+register("user_modern_nomrg", user_boot(True, NOMRG), timeout=40)
+register("user_legacy_split", user_boot(False, SPLIT), timeout=40)
+
+
+@test(timeout=40)
+def resolv_conf(ctx):
+    qm = ctx.qemu(nets=["user"], hostfwds=[], append="ktest=net_resolv")
+    m = qm.expect(r"ktest: (net_resolv: /etc/resolv.conf:|no test named)", timeout=30)
+    if m.group(1) == "no test named":
+        raise TestSkip("kernel built without a VFS: no /etc/resolv.conf")
+    qm.expect(q("nameserver 10.0.2.3"))
+    qm.expect_exit(0)
+
+
+@test(timeout=40)
+def static_ip(ctx):
+    qm = ctx.qemu(nets=["user"], hostfwds=[], append="ip=10.0.2.16/24:10.0.2.2:10.0.2.3 "
+                  "ktest=net_stats")
+    qm.expect_lines(q("[INFO] net: IP address set to 10.0.2.16/24"),
+                    q("[INFO] net: Default gateway set to 10.0.2.2"),
+                    q("[INFO] NET: CONFIGURED"), timeout=30)
+    qm.expect_exit(0)
+    ctx.check("NET: STARTING DHCP" not in qm.output, "DHCP ran despite a static ip=")
+
+
+# --------------------------------------------------------------------------
+# Taps in namespaces
+# --------------------------------------------------------------------------
+def ping(ctx, ns, addr, count=20, interval="0.2"):
+    """ping ADDR from NS: COUNT replies and 0% loss, or fail."""
+    r = ns.run(["ping", "-c", str(count), "-i", interval, "-W", "2", addr],
+               timeout=count * float(interval) + 15)
+    ctx.log_write(f"--- ping {addr} in {ns.name}:\n{r.stdout}{r.stderr}")
+    m = re.search(r"(\d+) packets transmitted, (\d+) received", r.stdout)
+    if not m or int(m.group(2)) != count or " 0% packet loss" not in r.stdout:
+        raise TestFailure(f"ping {addr}: {m.group(0) if m else r.stdout.strip()[-200:]}")
+
+
+def lease_lines(qm, suffix=""):
+    """Wait for one lease report; returns (addr, prefix, gw, dns)."""
+    s = re.escape(suffix)
+    qm.expect(r"^\[INFO\] dhcp: Lease acquired!" + s + "$", timeout=30)
+    a = qm.expect(rf"^\[INFO\] dhcp: IP address: {IP}/(\d+){s}$")
+    g = qm.expect(rf"^\[INFO\] dhcp: Gateway: {IP}{s}$")
+    d = qm.expect(rf"^\[INFO\] dhcp: DNS servers: \[([0-9., ]*)\]{s}$")
+    qm.expect(r"^\[INFO\] NET: DHCP LEASE ACQUIRED" + s + "$")
+    return a.group(1), int(a.group(2)), g.group(1), d.group(1)
+
+
+@test(timeout=60, needs_root=True)
+def tap_dnsmasq(ctx):
+    ns = ctx.netns()
+    ns.add_tap("tap0", "192.168.77.1/24")
+    ns.dnsmasq("tap0", "192.168.77.50", "192.168.77.99",
+               extra=["--dhcp-option=option:dns-server,192.168.77.1"])
+    # dnsmasq pings an address before offering it (about 3 s): wait longer.
+    qm = ctx.qemu(netns=ns, nets=["tap:tap0"], append="dhcp.timeout=15000")
+    qm.expect_lines(*test1_lines(), timeout=20)
+    addr, prefix, gw, dns = lease_lines(qm)
+    ctx.check(re.fullmatch(r"192\.168\.77\.([5-9]\d)", addr) and prefix == 24,
+              f"leased {addr}/{prefix}, not from 192.168.77.50-99/24")
+    ctx.check(gw == "192.168.77.1" and dns == "192.168.77.1", f"gw {gw}, dns [{dns}]")
+    qm.expect(r"^\[INFO\] SIS: boot complete", timeout=10)
+    ping(ctx, ns, addr)
+
+
+@test(timeout=60, needs_root=True)
+def tap_fallback(ctx):
+    ns = ctx.netns()
+    ns.add_tap("tap0", "10.0.2.2/24")
+    t0 = time.monotonic()
+    qm = ctx.qemu(netns=ns, nets=["tap:tap0"], append="dhcp.timeout=1000")
+    qm.expect(q("[INFO] dhcp: Starting DHCP discovery..."), timeout=20)
+    qm.expect(r"^\[WARN\] dhcp: no lease within 1000 ms; using static fallback "
+              r"10\.0\.2\.15/24 gw 10\.0\.2\.2 dns 10\.0\.2\.3$", timeout=10)
+    waited = time.monotonic() - t0
+    ctx.check(1.0 <= waited <= 8.0, f"fallback after {waited:.2f} s, dhcp.timeout=1000")
+    qm.expect_lines(q("[INFO] net: IP address set to 10.0.2.15/24"),
+                    q("[INFO] net: Default gateway set to 10.0.2.2"),
+                    q("[INFO] NET: CONFIGURED"), timeout=5)
+    ctx.check("NET: DHCP LEASE ACQUIRED" not in qm.output, "a lease without a server?")
+    ping(ctx, ns, "10.0.2.15")
+
+
+@test(timeout=90, needs_root=True)
+def two_nics(ctx):
+    """QEMU opens both taps in namespace A; tap1 then moves to namespace B
+    (an open tap keeps working), where a second dnsmasq serves it."""
+    a, b = ctx.netns(), ctx.netns()
+    a.add_tap("tap0", "192.168.77.1/24")
+    a.ip("tuntap", "add", "dev", "tap1", "mode", "tap")
+    a.dnsmasq("tap0", "192.168.77.50", "192.168.77.99", extra=["--no-ping"])
+    qm = ctx.qemu(netns=a, nets=["tap:tap0", "tap:tap1"], append="dhcp.timeout=20000")
+    qm.expect(r"^\[INFO\] SIS \S+ booting", timeout=20)  # QEMU has both taps open
+    a.ip("link", "set", "tap1", "netns", b.name)
+    b.ip("addr", "add", "192.168.78.1/24", "dev", "tap1")
+    b.ip("link", "set", "tap1", "up")
+    b.dnsmasq("tap1", "192.168.78.50", "192.168.78.99", extra=["--no-ping"])
+    qm.expect(r"^\[INFO\] virtio-net: Registered eth0 \(MAC: ([0-9a-f:]+)\)$")
+    qm.expect(r"^\[INFO\] virtio-net: Registered eth1 \(MAC: ([0-9a-f:]+)\)$")
+    qm.expect(q("[INFO] NET: CONFIGURED"), timeout=40)
+    leases = re.findall(r"^\[INFO\] dhcp: IP address: (\S+)/24(?: \((eth\d)\))?$",
+                        qm.output, re.M)
+    got = sorted(addr for addr, _ in leases)
+    ctx.check(len(got) == 2 and got[0].startswith("192.168.77.") and
+              got[1].startswith("192.168.78."), f"leases: {leases}")
+    ping(ctx, a, got[0])
+    ping(ctx, b, got[1])
+
+
+# --------------------------------------------------------------------------
+# Malformed frames
+# --------------------------------------------------------------------------
+FLOOD = r'''
+import os, random, socket, struct, sys
+ifname, dmac, dip, sip, count = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+rnd = random.Random(1234)
+dmac = bytes.fromhex(dmac.replace(":", ""))
+smac = bytes.fromhex(open(f"/sys/class/net/{ifname}/address").read().strip().replace(":", ""))
+dip, sip = socket.inet_aton(dip), socket.inet_aton(sip)
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((ifname, 0))
+
+def csum(b):
+    if len(b) % 2: b += b"\0"
+    t = sum(struct.unpack(f"!{len(b)//2}H", b))
+    while t >> 16: t = (t & 0xffff) + (t >> 16)
+    return ~t & 0xffff
+
+def eth(payload, etype=0x0800, dst=None):
+    return (dst or dmac) + smac + struct.pack("!H", etype) + payload
+
+def ip(proto, payload, src=None, ihl=5, tot=None, frag=0, ident=None, bad=False, opts=b""):
+    tot = 4 * ihl + len(payload) if tot is None else tot
+    h = struct.pack("!BBHHHBBH4s4s", 0x40 | ihl, 0, tot & 0xffff,
+                    rnd.getrandbits(16) if ident is None else ident, frag, 64, proto, 0,
+                    src or sip, dip) + opts
+    c = csum(h[:20 + len(opts)])
+    if bad: c ^= 0x1234
+    return h[:10] + struct.pack("!H", c) + h[12:] + payload
+
+def l4(proto, hdr, data, bad):
+    ph = sip + dip + struct.pack("!BBH", 0, proto, len(hdr) + len(data))
+    c = csum(ph + hdr + data)
+    if bad: c ^= 0x4321
+    return c
+
+def udp(bad=False, ulen=None, port=None):
+    data = rnd.randbytes(rnd.randrange(0, 200))
+    h = struct.pack("!HHHH", rnd.randrange(1, 65536), port or rnd.randrange(1, 65536),
+                    ulen if ulen is not None else 8 + len(data), 0)
+    c = l4(17, h, data, bad)
+    return h[:6] + struct.pack("!H", c) + data
+
+def tcp(bad=False):
+    off = rnd.choice([5, 5, 5, 0, 3, 15])
+    data = rnd.randbytes(rnd.randrange(0, 100))
+    opts = rnd.randbytes(max(0, 4 * off - 20)) if off > 5 else b""
+    h = struct.pack("!HHIIBBHHH", rnd.randrange(1, 65536), rnd.choice([22, 80, 7, rnd.randrange(1, 65536)]),
+                    rnd.getrandbits(32), rnd.getrandbits(32), off << 4, rnd.getrandbits(8),
+                    rnd.getrandbits(16), 0, 0) + opts
+    c = l4(6, h, data, bad)
+    return h[:16] + struct.pack("!H", c) + h[18:] + data
+
+def icmp(bad=False):
+    t = rnd.choice([8, 0, 3, 5, 11, 13, rnd.randrange(256)])
+    body = struct.pack("!BBHHH", t, rnd.randrange(4), 0, rnd.getrandbits(16), 1) + rnd.randbytes(rnd.randrange(0, 100))
+    c = csum(body) ^ (0x1111 if bad else 0)
+    return body[:2] + struct.pack("!H", c) + body[4:]
+
+def arp(valid):
+    hl, pl, op = (6, 4, rnd.choice([1, 2])) if valid else (rnd.randrange(256), rnd.randrange(256), rnd.randrange(65536))
+    src_ip = bytes([10, 0, 2, rnd.randrange(3, 250)]) if valid else rnd.randbytes(4)
+    return struct.pack("!HHBBH", 1, 0x0800, hl, pl, op) + smac + src_ip + b"\0" * 6 + dip + rnd.randbytes(rnd.randrange(0, 20))
+
+gens = [
+    lambda: rnd.randbytes(rnd.randrange(1, 1600)),                       # random bytes
+    lambda: rnd.randbytes(rnd.randrange(1, 14)),                         # truncated Ethernet
+    lambda: eth(ip(17, udp())[:rnd.randrange(0, 20)]),                   # truncated IP header
+    lambda: eth(ip(17, udp(), bad=True)),                                # bad IP checksum
+    lambda: eth(ip(17, udp(), ihl=rnd.choice([0, 1, 4, 6, 15]))),        # bad IHL
+    lambda: eth(ip(17, udp(), tot=rnd.choice([0, 10, 19, 1500, 65535]))),  # bad total length
+    lambda: eth(ip(17, udp(bad=True))),                                  # bad UDP checksum
+    lambda: eth(ip(17, udp(ulen=rnd.choice([0, 7, 9, 2000])))),          # bad UDP length
+    lambda: eth(ip(6, tcp(bad=rnd.random() < 0.5))),                     # TCP junk
+    lambda: eth(ip(1, icmp(bad=rnd.random() < 0.5))),                    # ICMP junk
+    lambda: eth(ip(rnd.randrange(256), rnd.randbytes(rnd.randrange(0, 300)))),  # any protocol
+    lambda: eth(ip(17, rnd.randbytes(rnd.randrange(8, 1400)), ident=rnd.randrange(8),
+                   frag=rnd.choice([0x2000, 0]) | rnd.randrange(0, 8192))),  # fragments
+    lambda: eth(ip(17, udp(), ihl=15, opts=rnd.randbytes(40))),          # IP options
+    lambda: eth(arp(rnd.random() < 0.5), etype=0x0806, dst=b"\xff" * 6),  # ARP
+    lambda: eth(rnd.randbytes(rnd.randrange(0, 1500)), etype=rnd.choice([0x86dd, 0x8100, 0x88cc, rnd.randrange(65536)])),
+    lambda: eth(ip(17, udp()) + rnd.randbytes(rnd.randrange(1500, 8000))),  # oversize
+    lambda: eth(ip(17, udp(), src=bytes([rnd.randrange(224, 256), 0, 0, 1]))),  # multicast source
+]
+sent = failed = 0
+for i in range(count):
+    frame = gens[i % len(gens)]()
+    try:
+        s.send(frame)
+        sent += 1
+    except OSError:
+        failed += 1
+print(f"flood: sent {sent}, refused by the host {failed}")
+'''
+
+
+def malformed(modern, extra=()):
+    return lambda ctx: run_malformed(ctx, modern, extra)
+
+
+def run_malformed(ctx, modern, extra):
+    ns = ctx.netns()
+    ns.add_tap("tap0", "10.0.2.2/24")
+    ns.ip("link", "set", "tap0", "mtu", "9000")  # lets oversize frames through
+    qm = ctx.qemu(netns=ns, nets=["tap:tap0"], modern=modern, extra=list(extra),
+                  append="ip=10.0.2.15/24:10.0.2.2:10.0.2.3 ktest=net_leak")
+    qm.expect(r"^\[INFO\] ktest: net_leak: baseline taken", timeout=30)
+    ping(ctx, ns, "10.0.2.15", count=5)
+    r = ns.run([sys.executable, "-c", FLOOD, "tap0", MAC0, "10.0.2.15", "10.0.2.2", "4000"],
+               timeout=60)
+    ctx.log_write(r.stdout + r.stderr)
+    ctx.check(r.returncode == 0 and "flood: sent" in r.stdout, f"flood failed: {r.stderr[-300:]}")
+    m = re.search(r"sent (\d+)", r.stdout)
+    ctx.check(int(m.group(1)) >= 3000, r.stdout.strip())
+    time.sleep(1)
+    ping(ctx, ns, "10.0.2.15")
+    ns.run([sys.executable, "-c", "import socket; socket.socket(socket.AF_INET, "
+            "socket.SOCK_DGRAM).sendto(b'done', ('10.0.2.15', 7777))"])
+    status = qm.wait(timeout=60)
+    ctx.check(status == 0, f"net_leak: {status} pool(s) differ from the baseline "
+              "(see the log)")
+
+
+register("malformed", malformed(True), timeout=120, needs_root=True)
+register("malformed_legacy_nomrg", malformed(False, NOMRG), timeout=120, needs_root=True)
+
+
+# --------------------------------------------------------------------------
+# Link state and lease renewal
+# --------------------------------------------------------------------------
+class Monitor:
+    """QEMU's human monitor on a unix socket (the console owns stdio)."""
+
+    def __init__(self, path):
+        import socket
+        self.path = path
+        self.sock = None
+        for _ in range(100):
+            try:
+                self.sock = socket.socket(socket.AF_UNIX)
+                self.sock.connect(path)
+                break
+            except OSError:
+                self.sock.close()
+                self.sock = None
+                time.sleep(0.05)
+        if self.sock is None:
+            raise TestFailure(f"no QEMU monitor at {path}")
+        self.sock.settimeout(5)
+        self._read_prompt()
+
+    def _read_prompt(self):
+        buf = b""
+        while not buf.endswith(b"(qemu) "):
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                raise TestFailure("QEMU monitor closed")
+            buf += chunk
+        return buf
+
+    def command(self, cmd):
+        self.sock.sendall(cmd.encode() + b"\n")
+        return self._read_prompt()
+
+    def close(self):
+        self.sock.close()
+
+
+@test(timeout=60)
+def link_flap(ctx):
+    """set_link off/on: the config-change interrupt reaches lwIP, DHCP re-binds."""
+    mon = os.path.join(ctx.tmpdir(), "monitor.sock")
+    qm = ctx.qemu(nets=["user"], hostfwds=[],
+                  extra=["-monitor", f"unix:{mon},server=on,wait=off"])
+    qm.expect(q("[INFO] NET: CONFIGURED"), timeout=30)
+    m = Monitor(mon)
+    try:
+        m.command("set_link n0 off")
+        qm.expect(q("[INFO] net: eth0 link down"), timeout=10)
+        m.command("set_link n0 on")
+        qm.expect(q("[INFO] net: eth0 link up"), timeout=10)
+    finally:
+        m.close()
+
+
+@test(timeout=150, needs_root=True)
+def lease_renewal(ctx):
+    """A 2-minute lease (dnsmasq's minimum) is renewed at T1 (60 s) while SIS
+    idles: dnsmasq sees a second DHCPREQUEST/DHCPACK for the same address."""
+    ns = ctx.netns()
+    ns.add_tap("tap0", "192.168.77.1/24")
+    ns.dnsmasq("tap0", "192.168.77.50", "192.168.77.99", lease="2m", extra=["--no-ping"])
+    qm = ctx.qemu(netns=ns, nets=["tap:tap0"])
+    addr, _, _, _ = lease_lines(qm)
+    log = os.path.join(ctx.log_dir, f"{ctx.name}.dnsmasq.log")
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        with open(log, errors="replace") as fh:
+            acks = re.findall(rf"DHCPACK\(tap0\) {re.escape(addr)} ", fh.read())
+        if len(acks) >= 2:
+            break
+        time.sleep(1)
+    ctx.check(len(acks) >= 2, f"lease of {addr} not renewed within 90 s ({len(acks)} ACK)")
+    ping(ctx, ns, addr, count=5)
+    ctx.check("address released" not in qm.output, "lease lost")
