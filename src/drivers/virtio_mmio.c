@@ -316,6 +316,21 @@ void virtq_notify(struct virtq *vq)
 	vm_write(vq->vm, VM_QUEUE_NOTIFY, vq->index);
 }
 
+void virtq_disable_interrupts(struct virtq *vq)
+{
+	*(volatile u16 *)&vq->avail->flags = VIRTQ_AVAIL_F_NO_INTERRUPT;
+}
+
+bool virtq_enable_interrupts(struct virtq *vq)
+{
+	*(volatile u16 *)&vq->avail->flags = 0;
+	/* 2.7.14 (note): the flag store must be visible before we re-read used
+	 * idx, or an entry used in between would get neither an interrupt nor
+	 * our attention: a store-load ordering, so a full barrier. */
+	dsb(sy);
+	return vq->used->idx != vq->last_used;
+}
+
 int virtq_used_pending(struct virtq *vq)
 {
 	u16 idx = vq->used->idx;

@@ -13,7 +13,9 @@
  * posted at start and every buffer is reposted as soon as its frame has been
  * copied up the stack; TX copies each frame into one of 128 2 KiB slots and
  * reclaims slots from the used ring when the network softirq polls, or when
- * xmit finds no free slot (never by waiting for the device). Features:
+ * xmit finds no free slot (never by waiting for the device; TX completions
+ * do not interrupt). RX interrupts are off while the softirq keeps finding
+ * frames and back on once the ring is drained (2.7.14 note). Features:
  * MAC (5.1.4), STATUS (link state, config-change interrupt), MRG_RXBUF
  * (num_buffers, 5.1.6.4), VERSION_1 on modern transports, ANY_LAYOUT on legacy
  * ones; without ANY_LAYOUT the header gets its own descriptor (5.1.6.6 legacy
@@ -260,12 +262,18 @@ static void rx_drop_entry(struct virtio_net *vn, struct virtq_used_elem e)
 	virtq_consume_used(&vn->rxq, 1);
 }
 
-/* Pass up to budget received frames up the stack; returns how many. */
+/*
+ * Pass up to budget received frames up the stack; returns how many (budget
+ * means: call again). RX interrupts stay off while frames keep coming (the
+ * softirq polls instead) and are turned back on once the ring is drained.
+ */
 static unsigned rx_poll(struct virtio_net *vn, unsigned budget)
 {
 	unsigned done = 0;
-	int pending = virtq_used_pending(&vn->rxq);
+	int pending;
 
+	virtq_disable_interrupts(&vn->rxq);
+	pending = virtq_used_pending(&vn->rxq);
 	if (pending < 0) {
 		vnet_broken(vn, "RX used idx ran ahead of the ring");
 		return 0;
@@ -286,6 +294,8 @@ static unsigned rx_poll(struct virtio_net *vn, unsigned budget)
 		done++;
 	}
 	rx_publish(vn);
+	if (done < budget && virtq_enable_interrupts(&vn->rxq) && pending == 0)
+		return budget; /* used meanwhile: poll again (interrupts back on) */
 	return done;
 }
 
@@ -532,6 +542,10 @@ static void vnet_fill_rings(struct virtio_net *vn)
 		vn->tx_free[j] = (u16)(vn->tx_nslot - 1 - j);
 	vn->tx_nfree = vn->tx_nslot;
 	vn->tx_progress_ns = time_ns();
+	/* No TX-completion interrupts: slots are reclaimed when the softirq
+	 * polls and when xmit runs short; lwIP's timers keep the softirq
+	 * running while TCP has data in flight. */
+	virtq_disable_interrupts(&vn->txq);
 }
 
 /* 3.1.1 initialization sequence for one virtio-net device. */

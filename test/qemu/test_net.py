@@ -397,3 +397,83 @@ def lease_renewal(ctx):
     ctx.check(len(acks) >= 2, f"lease of {addr} not renewed within 90 s ({len(acks)} ACK)")
     ping(ctx, ns, addr, count=5)
     ctx.check("address released" not in qm.output, "lease lost")
+
+
+# --------------------------------------------------------------------------
+# Bulk TCP (ktest=net_tcp: raw-API sink on 5001, source on 5002)
+# --------------------------------------------------------------------------
+TCP_BYTES = 32 << 20
+PERIOD = 251 * 256  # the guest's pattern (i + i // 251) & 0xff repeats every 64256 bytes
+
+
+def pattern_block():
+    one = bytes((i + i // 251) & 0xff for i in range(PERIOD))
+    return one * 2
+
+
+def tcp_both_ways(ctx, qm, host, sink_port, source_port):
+    """Receive the guest's 32 MiB and check it, send it 32 MiB; returns Mbit/s both ways."""
+    import socket
+    qm.expect(r"^\[INFO\] ktest: net_tcp: listening", timeout=30)
+    block = pattern_block()
+    t0 = time.monotonic()
+    got = 0
+    with socket.create_connection((host, source_port), timeout=30) as s:
+        while True:
+            b = s.recv(1 << 16)
+            if not b:
+                break
+            off = got % PERIOD
+            for i in range(0, len(b), PERIOD):  # compare against the pattern, a period at a time
+                piece = b[i:i + PERIOD]
+                if piece != block[off:off + len(piece)]:
+                    raise TestFailure(f"guest->host stream corrupt near byte {got + i}")
+            got += len(b)
+    rx = got * 8 / (time.monotonic() - t0) / 1e6
+    ctx.check(got == TCP_BYTES, f"guest sent {got} bytes, expected {TCP_BYTES}")
+    data = (block[:PERIOD] * (TCP_BYTES // PERIOD + 1))[:TCP_BYTES]
+    t0 = time.monotonic()
+    with socket.create_connection((host, sink_port), timeout=30) as s:
+        s.sendall(data)
+        s.shutdown(socket.SHUT_WR)
+        s.settimeout(60)
+        while s.recv(4096):
+            pass
+    tx = TCP_BYTES * 8 / (time.monotonic() - t0) / 1e6
+    status = qm.wait(timeout=60)
+    ctx.log_write(f"--- host measured: guest->host {rx:.1f} Mbit/s, host->guest {tx:.1f} Mbit/s\n")
+    ctx.check(status == 0, f"ktest net_tcp exit status {status} (1: sink, 2: source)")
+    return rx, tx
+
+
+@test(timeout=180)
+def tcp_user(ctx):
+    sink_port, sink_fwd = ctx.hostfwd(5001)
+    source_port, source_fwd = ctx.hostfwd(5002)
+    qm = ctx.qemu(nets=["user"], hostfwds=[sink_fwd, source_fwd], append="ktest=net_tcp")
+    tcp_both_ways(ctx, qm, "127.0.0.1", sink_port, source_port)
+
+
+@test(timeout=180, needs_root=True)
+def tcp_tap(ctx):
+    """Same over a tap: the namespace talks to 10.0.2.15 directly (no slirp)."""
+    ns = ctx.netns()
+    ns.add_tap("tap0", "10.0.2.2/24")
+    qm = ctx.qemu(netns=ns, nets=["tap:tap0"],
+                  append="ip=10.0.2.15/24:10.0.2.2 ktest=net_tcp")
+    script = (
+        "import sys; sys.path.insert(0, %r); import test_net as t\n"
+        "class C:\n"
+        "    def check(self, c, m):\n"
+        "        if not c: raise SystemExit(m)\n"
+        "    def log_write(self, s): pass\n"
+        "class Q:\n"
+        "    def expect(self, *a, **k): pass\n"
+        "    def wait(self, timeout=None): return 0\n"
+        "print(t.tcp_both_ways(C(), Q(), '10.0.2.15', 5001, 5002))\n"
+    ) % os.path.dirname(os.path.abspath(__file__))
+    qm.expect(r"^\[INFO\] ktest: net_tcp: listening", timeout=30)
+    r = ns.run([sys.executable, "-c", script], timeout=150)
+    ctx.log_write(f"--- host side in {ns.name}:\n{r.stdout}{r.stderr}")
+    ctx.check(r.returncode == 0, f"host side failed: {(r.stderr or r.stdout).strip()[-300:]}")
+    ctx.check(qm.wait(timeout=60) == 0, "ktest net_tcp failed (see the log)")

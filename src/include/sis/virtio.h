@@ -140,6 +140,13 @@ void virtq_add_avail(struct virtq *vq, u16 head);
 void virtq_publish(struct virtq *vq);
 /* Notify the device of new buffers (2.7.13.4, 4.2.3.3). */
 void virtq_notify(struct virtq *vq);
+/*
+ * Used-buffer notification suppression without EVENT_IDX (2.7.7): the flag
+ * is advisory. virtq_enable_interrupts() returns true if buffers were used
+ * meanwhile (the caller must process them: no interrupt will come for those).
+ */
+void virtq_disable_interrupts(struct virtq *vq);
+bool virtq_enable_interrupts(struct virtq *vq);
 /* Number of used entries not yet consumed; -EIO if the device's idx is
  * impossible (ran more than a ring ahead). */
 int virtq_used_pending(struct virtq *vq);
