@@ -182,6 +182,19 @@ void virtio_mmio_read_config(struct virtio_mmio *vm, unsigned off, void *buf, un
 	} while (vm->version == 2 && gen != vm_read(vm, VM_CONFIG_GENERATION));
 }
 
+u16 virtio_mmio_config16(struct virtio_mmio *vm, unsigned off)
+{
+	volatile u16 *field = (volatile u16 *)(vm->regs + VM_CONFIG + off);
+	u32 gen;
+	u16 v;
+
+	do {
+		gen = vm->version == 2 ? vm_read(vm, VM_CONFIG_GENERATION) : 0;
+		v = *field;
+	} while (vm->version == 2 && gen != vm_read(vm, VM_CONFIG_GENERATION));
+	return v;
+}
+
 u32 virtio_mmio_ack_interrupt(struct virtio_mmio *vm)
 {
 	u32 isr = vm_read(vm, VM_INTERRUPT_STATUS);

@@ -328,16 +328,13 @@ static void tx_reclaim(struct virtio_net *vn)
 /* Configuration change (4.2.2 InterruptStatus bit 1): link state, reset. */
 static void vnet_config_changed(struct virtio_net *vn)
 {
-	u16 status;
-
 	if (virtio_mmio_status(&vn->vm) & VIRTIO_STATUS_NEEDS_RESET) {
 		vnet_broken(vn, "device needs reset");
 		return;
 	}
 	if (!virtio_has(&vn->vm, VIRTIO_NET_F_STATUS))
 		return;
-	virtio_mmio_read_config(&vn->vm, VNET_CFG_STATUS, &status, sizeof(status));
-	vn->dev.link_up = status & VIRTIO_NET_S_LINK_UP;
+	vn->dev.link_up = virtio_mmio_config16(&vn->vm, VNET_CFG_STATUS) & VIRTIO_NET_S_LINK_UP;
 }
 
 static int vnet_poll(struct netdev *dev, unsigned budget)
@@ -524,11 +521,9 @@ static void vnet_negotiated(struct virtio_net *vn)
 	vn->dev.ops = &vnet_ops;
 	vn->dev.priv = vn;
 	vnet_read_mac(vn);
-	if (virtio_has(&vn->vm, VIRTIO_NET_F_STATUS)) {
-		u16 status;
-		virtio_mmio_read_config(&vn->vm, VNET_CFG_STATUS, &status, sizeof(status));
-		vn->dev.link_up = status & VIRTIO_NET_S_LINK_UP;
-	}
+	if (virtio_has(&vn->vm, VIRTIO_NET_F_STATUS))
+		vn->dev.link_up = virtio_mmio_config16(&vn->vm, VNET_CFG_STATUS) &
+				  VIRTIO_NET_S_LINK_UP;
 }
 
 /* Post every RX buffer and mark every TX slot free. */

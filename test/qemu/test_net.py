@@ -18,6 +18,8 @@
   (ktest=net_leak exits with the number of pools that differ).
 - link_flap: QEMU's set_link off/on reaches the guest (config-change interrupt).
 - lease_renewal: a 2-minute dnsmasq lease is renewed at T1 while SIS runs.
+- tcp_user (16 MiB guest), tcp_tap: ktest=net_tcp moves 32 MiB each way over
+  TCP (raw API), every byte checked on both ends.
 """
 import os
 import re
@@ -448,9 +450,11 @@ def tcp_both_ways(ctx, qm, host, sink_port, source_port):
 
 @test(timeout=180)
 def tcp_user(ctx):
+    """Through slirp and hostfwd, in 16 MiB of guest RAM."""
     sink_port, sink_fwd = ctx.hostfwd(5001)
     source_port, source_fwd = ctx.hostfwd(5002)
-    qm = ctx.qemu(nets=["user"], hostfwds=[sink_fwd, source_fwd], append="ktest=net_tcp")
+    qm = ctx.qemu(nets=["user"], hostfwds=[sink_fwd, source_fwd], append="ktest=net_tcp",
+                  mem="16M")
     tcp_both_ways(ctx, qm, "127.0.0.1", sink_port, source_port)
 
 

@@ -119,10 +119,12 @@ void virtio_mmio_fail(struct virtio_mmio *vm);
 void virtio_mmio_reset(struct virtio_mmio *vm);
 u32 virtio_mmio_status(struct virtio_mmio *vm);
 /*
- * Copy len bytes of device configuration from offset off, consistently
- * (ConfigGeneration on modern devices, 4.2.2 / 2.5.1).
+ * Device configuration reads, consistent across a ConfigGeneration change
+ * on modern devices (4.2.2, 2.5.1): a byte array (8-bit accesses) or one
+ * aligned 16-bit field (4.2.2.2: fields are read with their own width).
  */
 void virtio_mmio_read_config(struct virtio_mmio *vm, unsigned off, void *buf, unsigned len);
+u16 virtio_mmio_config16(struct virtio_mmio *vm, unsigned off);
 /* Read and acknowledge InterruptStatus; returns the bits (IRQ context). */
 u32 virtio_mmio_ack_interrupt(struct virtio_mmio *vm);
 
