@@ -62,12 +62,14 @@ static void pl011_irq(unsigned intid, void *arg)
 {
 	(void)intid;
 	(void)arg;
+	/* Clear first, then drain: a byte arriving after the last read raises
+	 * the (level) interrupt again instead of being cleared unseen. */
+	wr(UART_ICR, INT_RX | INT_RT);
 	while (!(rd(UART_FR) & FR_RXFE)) {
 		char c = (char)(rd(UART_DR) & 0xff);
 		if (input_hook)
 			input_hook(c);
 	}
-	wr(UART_ICR, INT_RX | INT_RT);
 }
 
 int pl011_enable_rx_irq(unsigned intid)

@@ -4,9 +4,12 @@
  * A struct file is shared by every descriptor (and process) that refers to
  * it; file_put() on the last reference calls ops->release. Buffers passed to
  * read/write ops are *user* pointers (ops use copy_to_user/copy_from_user);
- * kernel callers use the kernel_read/kernel_write helpers instead.
+ * kernel callers use the kernel_read/kernel_write helpers (sis/vfs.h) instead.
  * Blocking ops sleep on wait queues and honour O_NONBLOCK (-EAGAIN) and
  * signals (-EINTR).
+ *
+ * Contexts: everything here runs in process context (file_put may also run
+ * in boot context); nothing is called from interrupt handlers.
  */
 #ifndef SIS_FILE_H
 #define SIS_FILE_H
@@ -15,12 +18,15 @@
 #include <sis/wait.h>
 
 struct file;
+struct inode;
 struct linux_stat;  /* uapi/sis/stat.h: struct stat as Linux aarch64 lays it out */
 
 /*
- * poll support: ops->poll returns the currently ready POLL* events and, if
- * pt is not NULL, registers the caller on the file's wait queue(s) with
- * poll_wait(pt, wq). ppoll/pselect then sleep until a queue is woken.
+ * poll support: ops->poll returns the currently ready POLL* events
+ * (uapi/sis/poll.h) and, if pt is not NULL, registers the caller on the
+ * file's wait queue(s) with poll_wait(pt, wq). ppoll/pselect then sleep until
+ * a queue is woken, and call ops->poll again. A file without ops->poll is
+ * always ready for reading and writing (like Linux's DEFAULT_POLLMASK).
  */
 struct poll_table;
 void poll_wait(struct poll_table *pt, struct wait_queue *wq);
@@ -28,12 +34,15 @@ void poll_wait(struct poll_table *pt, struct wait_queue *wq);
 struct file_ops {
 	long (*read)(struct file *f, void *ubuf, size_t len);
 	long (*write)(struct file *f, const void *ubuf, size_t len);
-	long (*lseek)(struct file *f, long off, int whence);
-	long (*ioctl)(struct file *f, unsigned long cmd, unsigned long arg);
+	/* Positional I/O (pread64/pwrite64); NULL means -ESPIPE. */
+	long (*pread)(struct file *f, void *ubuf, size_t len, long off);
+	long (*pwrite)(struct file *f, const void *ubuf, size_t len, long off);
+	long (*lseek)(struct file *f, long off, int whence);  /* NULL: -ESPIPE */
+	long (*ioctl)(struct file *f, unsigned long cmd, unsigned long arg); /* NULL: -ENOTTY */
 	unsigned (*poll)(struct file *f, struct poll_table *pt);
 	int (*fstat)(struct file *f, struct linux_stat *st);
-	long (*getdents64)(struct file *f, void *ubuf, size_t len);
-	/* O_NONBLOCK etc. changed by fcntl(F_SETFL) */
+	long (*getdents64)(struct file *f, void *ubuf, size_t len); /* NULL: -ENOTDIR */
+	/* O_NONBLOCK etc. changed by fcntl(F_SETFL); called before f->flags changes. */
 	int (*setfl)(struct file *f, unsigned flags);
 	void (*release)(struct file *f);
 };
@@ -44,25 +53,52 @@ struct file {
 	unsigned flags;   /* O_ACCMODE bits, O_NONBLOCK, O_APPEND (uapi values) */
 	long pos;
 	void *priv;       /* owner-specific: inode, pipe, socket... */
+	struct inode *inode; /* VFS object behind the file (referenced), or NULL */
 };
 
+/* A new file with one reference (the caller's), or NULL (no memory). */
 struct file *file_alloc(const struct file_ops *ops, void *priv, unsigned flags);
 void file_get(struct file *f);
+/* Drop a reference; the last one calls ops->release, then drops f->inode. */
 void file_put(struct file *f);
 
-/* Descriptor table of a process. */
+/* Descriptor table of a process. It also holds the working directory. */
 #define FD_MAX 256
 struct fd_table;
 
-struct fd_table *fd_table_new(void);
-struct fd_table *fd_table_clone(struct fd_table *t); /* fork */
-void fd_table_release(struct fd_table *t);           /* exit */
+struct fd_table *fd_table_new(void);                 /* NULL if no memory */
+struct fd_table *fd_table_clone(struct fd_table *t); /* fork; NULL if no memory */
+void fd_table_release(struct fd_table *t);           /* exit: closes all, frees t */
 void fd_table_close_on_exec(struct fd_table *t);     /* execve */
 
-/* In the current process: install f at the lowest free fd (>= min). Takes a
- * reference on success. Returns fd or -EMFILE. */
+/* In the current process: install f at the lowest free fd. Takes a
+ * reference on success. Returns fd or -EMFILE (-EBADF without a process). */
 int fd_install(struct file *f, bool cloexec);
+/* Same, at the lowest free fd >= min (F_DUPFD). -EINVAL if min is out of range. */
+int fd_install_min(struct file *f, int min, bool cloexec);
+/* Install f exactly at fd, closing what was there (dup2/dup3). fd or -EBADF. */
+int fd_install_at(struct file *f, int fd, bool cloexec);
 /* Look up fd in the current process and take a reference, or NULL. */
 struct file *fd_get(int fd);
+/* Close fd in the current process: 0 or -EBADF. */
+int fd_close(int fd);
+/* Close-on-exec bit of fd: 0/1, or -EBADF; set returns 0 or -EBADF. */
+int fd_get_cloexec(int fd);
+int fd_set_cloexec(int fd, bool on);
+
+/* Open /dev/console as fds 0, 1 and 2 of t (the first process). 0 or -errno. */
+int fd_table_open_console(struct fd_table *t);
+
+/* Working directory of table t (borrowed) and replacing it (takes a ref). */
+struct inode *fd_table_cwd(struct fd_table *t);
+void fd_table_set_cwd(struct fd_table *t, struct inode *dir);
+
+/* Generic I/O through f's ops with the access-mode checks read(2)/write(2)
+ * make: -EBADF if f is not open for it, -EINVAL if the file cannot do it. */
+long file_read(struct file *f, void *ubuf, size_t len);
+long file_write(struct file *f, const void *ubuf, size_t len);
+
+/* Pipes (pipe.c): a read end and a write end; 0 or -ENOMEM. */
+int pipe_create(struct file **rd, struct file **wr, unsigned flags);
 
 #endif

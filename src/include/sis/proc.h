@@ -1,7 +1,7 @@
 /*
  * Processes as the rest of the kernel sees them. The scheduler and process
- * internals live in src/kern/ (sched.c, proc.c); this header is the small
- * surface other modules need.
+ * internals live in src/kern/ (sched.c, proc.c, fork.c, exit.c, exec.c,
+ * signal.c); this header is the small surface other modules need.
  */
 #ifndef SIS_PROC_H
 #define SIS_PROC_H
@@ -15,11 +15,37 @@ struct proc *current_proc(void);   /* NULL in kernel-only context */
 int proc_pid(const struct proc *p);
 struct fd_table *proc_fds(struct proc *p);
 
-/* Signals (Linux numbers, uapi/sis/signal.h). 0 or -ESRCH/-EINVAL. */
+/* Signals (Linux numbers, uapi/sis/signal.h). 0 or -ESRCH/-EINVAL.
+ * Safe in any context, including interrupt handlers. */
 int signal_send(int pid, int sig);
-/* Send sig to the console's foreground process group (Ctrl-C). */
+/* Send sig to the console's foreground process group (Ctrl-C): the group
+ * set with TIOCSPGRP (tty_foreground_pgrp), else init's group. Any context. */
 void signal_foreground(int sig);
 /* True if the current task has an unblocked signal pending (for -EINTR). */
 bool signal_pending(void);
+/*
+ * ppoll/pselect6: block `mask` (a 64-bit sigset, bit sig-1) until the
+ * current system call returns to user space. The previous mask comes back
+ * after signal delivery, so a handler run for a signal the temporary mask
+ * let through returns to the old mask (Linux's restore_sigmask semantics).
+ * SIGKILL and SIGSTOP are never blocked.
+ */
+void signal_set_temp_mask(u64 mask);
+
+/* True if some live process is in process group pgid (TIOCSPGRP checks). */
+bool proc_pgrp_exists(int pgid);
+/* Process group and session of the current process (0 outside a process). */
+int proc_current_pgrp(void);
+int proc_current_sid(void);
+
+/* One line of `ps`. */
+struct proc_info {
+	int pid, ppid, pgid, sid;
+	char state;    /* R running/runnable, S sleeping, T stopped, Z zombie */
+	char name[16]; /* program basename, NUL-terminated */
+};
+/* Fill out[0..max) with the processes in pid order of creation; returns the
+ * number of processes (which may exceed max; out may be NULL to count). */
+int proc_snapshot(struct proc_info *out, int max);
 
 #endif

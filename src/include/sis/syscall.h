@@ -25,10 +25,10 @@ struct syscall_entry {
 	const char *name;
 };
 
-#define SYSCALL(num, fn)                                                          \
-	static const struct syscall_entry __syscall_##fn                          \
+#define SYSCALL(num, handler)                                                     \
+	static const struct syscall_entry __syscall_##handler                     \
 		__attribute__((used, section("syscall_table"), aligned(8))) = {   \
-			.nr = (num), .fn = (fn), .name = #fn }
+			.nr = (num), .fn = (handler), .name = #handler }
 
 /* Argument accessors. */
 #define SC_ARG(tf, i) ((tf)->x[(i)])

@@ -50,6 +50,8 @@ bool waitq_active(const struct wait_queue *wq);
  * Sleep until woken (0), the absolute deadline passes (-ETIMEDOUT; 0 means
  * no deadline) or, if interruptible, a signal is pending (-EINTR).
  * Outside any task (early boot) it idles with wfi until one of those.
+ * Called without a prepare_to_wait since the last sleep, it waits for the
+ * deadline or a signal only (pure timed sleeps, ppoll with no descriptors).
  */
 int schedule_sleep(u64 deadline_ns, bool interruptible);
 

@@ -1,0 +1,60 @@
+/*
+ * open()/fcntl() flags and *at() constants of the SIS ABI: Linux's values for
+ * arm64 (arch/arm64/include/uapi/asm/fcntl.h over asm-generic/fcntl.h). Note
+ * arm64 differs from asm-generic in four flags: O_DIRECTORY 040000,
+ * O_NOFOLLOW 0100000, O_DIRECT 0200000, O_LARGEFILE 0400000.
+ * picolibc's <fcntl.h> numbers these differently; the user runtime translates.
+ */
+#ifndef UAPI_SIS_FCNTL_H
+#define UAPI_SIS_FCNTL_H
+
+#define O_ACCMODE 00000003
+#define O_RDONLY 00000000
+#define O_WRONLY 00000001
+#define O_RDWR 00000002
+#define O_CREAT 00000100
+#define O_EXCL 00000200
+#define O_NOCTTY 00000400
+#define O_TRUNC 00001000
+#define O_APPEND 00002000
+#define O_NONBLOCK 00004000
+#define O_DSYNC 00010000
+#define O_DIRECTORY 00040000
+#define O_NOFOLLOW 00100000
+#define O_DIRECT 00200000
+#define O_LARGEFILE 00400000
+#define O_NOATIME 01000000
+#define O_CLOEXEC 02000000
+#define O_SYNC 04010000
+#define O_PATH 010000000
+#define O_NDELAY O_NONBLOCK
+
+/* fcntl() commands */
+#define F_DUPFD 0
+#define F_GETFD 1
+#define F_SETFD 2
+#define F_GETFL 3
+#define F_SETFL 4
+#define F_DUPFD_CLOEXEC 1030
+#define FD_CLOEXEC 1
+
+/* *at() */
+#define AT_FDCWD (-100)
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_EACCESS 0x200
+#define AT_REMOVEDIR 0x200
+#define AT_SYMLINK_FOLLOW 0x400
+#define AT_EMPTY_PATH 0x1000
+
+/* access()/faccessat() modes */
+#define F_OK 0
+#define X_OK 1
+#define W_OK 2
+#define R_OK 4
+
+/* lseek() */
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+
+#endif

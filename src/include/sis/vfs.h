@@ -1,0 +1,126 @@
+/*
+ * The virtual file system: one in-memory tree (a ramfs) filled at boot from
+ * the initial ramdisk (cpio newc at boot_dt.initrd), plus character devices
+ * (/dev/console, /dev/null, /dev/zero, /dev/tty) and generated read-only
+ * files (/proc/...). Every file and directory is writable by anyone: there
+ * are no users. No symbolic links, no hard links, no mount points.
+ *
+ * Paths: absolute, or relative to the current process's working directory
+ * (kept in its fd_table; "/" in kernel-only context). "." and ".." work, ".."
+ * of "/" is "/". Components longer than NAME_MAX give -ENAMETOOLONG, paths
+ * longer than PATH_MAX (with the NUL) too.
+ *
+ * Everything here runs in process or boot context (never IRQ) and never
+ * sleeps: the kernel is uniprocessor and not preempted, so no locks.
+ * Errors are -errno (Linux values); pointer returns use ERR_PTR.
+ */
+#ifndef SIS_VFS_H
+#define SIS_VFS_H
+
+#include <sis/types.h>
+#include <sis/list.h>
+
+#define PATH_MAX 4096
+#define NAME_MAX 255
+
+struct file;
+struct file_ops;
+struct linux_stat;
+
+/* One file-system object. Reference counted: lookups, open files and
+ * working directories hold references; the object goes away when the last
+ * reference and the last directory entry naming it are both gone. */
+struct inode {
+	u64 ino;
+	u32 mode;      /* S_IF* type and permission bits */
+	u32 nlink;     /* directory entries naming it (0 once unlinked) */
+	u32 refs;      /* vfs_inode_get/put */
+	u64 rdev;      /* character devices: SIS_MKDEV(major, minor) */
+	s64 mtime_ns;  /* last modification, time_ns() scale */
+	union {
+		struct {              /* S_IFREG */
+			char *data;        /* kmalloc'ed contents, or NULL */
+			const char *ro;    /* contents inside the initrd until first written */
+			size_t size;
+			size_t cap;        /* bytes allocated at data */
+		} reg;
+		struct {              /* S_IFDIR */
+			struct list_head entries; /* struct vfs_dirent.node, in creation order */
+			struct inode *parent;     /* ".."; the root is its own parent */
+			u64 next_cookie;          /* getdents64 offset of the next entry made */
+		} dir;
+		struct {              /* S_IFCHR */
+			const struct file_ops *fops;
+		} chr;
+	};
+	/* Generated file (S_IFREG with gen != NULL): contents made at open. */
+	long (*gen)(char *buf, size_t size);
+};
+
+/* Look up path (relative to the cwd); returns a referenced inode or ERR_PTR. */
+struct inode *vfs_lookup(const char *path);
+void vfs_inode_get(struct inode *ino);
+void vfs_inode_put(struct inode *ino);
+
+/*
+ * Kernel API for other subsystems.
+ * vfs_read_whole: the contents of the regular file at path in a kmalloc'ed
+ *   buffer (*data, to kfree; one extra NUL byte follows the data) of *len
+ *   bytes. -ENOENT, -EISDIR, -EACCES (not a regular file), -ENOMEM.
+ * vfs_write_whole: create or truncate path and write data to it (its parent
+ *   directory must exist). 0 or -errno.
+ * vfs_open_kernel: open path with O_* flags (uapi/sis/fcntl.h) as open(2)
+ *   would; returns a file (file_put it) or ERR_PTR. kernel_read/kernel_write
+ *   then move bytes between it and kernel memory at its position (regular
+ *   files only, else -EINVAL; -EBADF if not opened for that direction).
+ */
+int vfs_read_whole(const char *path, void **data, size_t *len);
+int vfs_write_whole(const char *path, const void *data, size_t len);
+struct file *vfs_open_kernel(const char *path, unsigned flags);
+long kernel_read(struct file *f, void *buf, size_t len);
+long kernel_write(struct file *f, const void *buf, size_t len);
+
+/*
+ * A generated read-only file at path (missing parent directories are
+ * created): each open calls show(buf, size), which writes at most size bytes
+ * and returns the length the whole text needs (like snprintf); if that is
+ * size or more, the VFS calls it again with a larger buffer. show runs in
+ * process context and may take locks such as net_lock(). 0 or -errno
+ * (-EEXIST if path exists).
+ */
+int vfs_add_generated(const char *path, long (*show)(char *buf, size_t size));
+
+/* A character device node at path (parents created) using fops. */
+int vfs_add_chardev(const char *path, const struct file_ops *fops, u64 rdev);
+
+/*
+ * The operations behind the file-system system calls (fs_syscalls.c). base
+ * is the directory relative paths start from (NULL: the cwd). Flags are
+ * uapi O_* / AT_* values; modes are permission bits.
+ */
+struct file *vfs_open_at(struct inode *base, const char *path, unsigned flags, u32 mode);
+int vfs_mkdir_at(struct inode *base, const char *path, u32 mode);
+int vfs_unlink_at(struct inode *base, const char *path, bool rmdir);
+struct inode *vfs_lookup_at(struct inode *base, const char *path);
+/* Open an inode already looked up (used by open and by the kernel API). */
+struct file *vfs_open_inode(struct inode *ino, unsigned flags);
+void vfs_stat_inode(const struct inode *ino, struct linux_stat *st);
+/* Write the absolute path of directory dir into buf (size bytes): length
+ * without the NUL, or -ERANGE. */
+long vfs_dir_path(struct inode *dir, char *buf, size_t size);
+/* Truncate or extend a regular file to size bytes (zero-filled). */
+int vfs_truncate(struct inode *ino, size_t size);
+
+/* The root directory (never freed) and the current working directory
+ * (from the current process's fd_table; the root outside any process). */
+struct inode *vfs_root(void);
+struct inode *vfs_cwd(void);
+
+/* The inode behind an open file, or NULL (pipes, sockets). */
+struct inode *file_inode(struct file *f);
+
+/* Unpack a cpio newc archive into the tree (boot); 0 or -EINVAL/-ENOMEM.
+ * Exposed for the in-kernel self-test. */
+int vfs_unpack_cpio(const void *buf, size_t len);
+
+#endif

@@ -1,0 +1,85 @@
+/*
+ * User address spaces (the TTBR0 half), one per process.
+ *
+ * The page tables are the only record of what is mapped: every mapped page is
+ * backed by its own physical page from the start (no demand paging, no COW;
+ * fork copies eagerly). Pages are W^X: a mapping is readable, read-write or
+ * read-execute. PROT_NONE reservations are invalid entries that carry a
+ * software marker, with no page behind them.
+ *
+ * Layout (48-bit user VAs):
+ *   ELF segments            where the program asks, at or above VM_USER_MIN
+ *   heap (brk)              from the page after the highest segment, upwards
+ *   anonymous mmap          downwards from VM_MMAP_TOP
+ *   stack                   VM_STACK_SIZE below VM_STACK_TOP
+ *   sigreturn trampoline    one shared read-execute page at VM_TRAMPOLINE
+ *
+ * Errors: -ENOMEM when pages run out (a reserve is kept for the kernel),
+ * -EAGAIN when no ASID is free, -EINVAL/-EEXIST for ranges as documented.
+ */
+#ifndef SIS_VM_H
+#define SIS_VM_H
+
+#include <sis/types.h>
+#include <sis/pgtable.h>
+#include <sis/mm.h>
+
+#define VM_USER_MIN 0x10000UL                 /* nothing is mapped below */
+#define VM_USER_MAX 0x0000ff0000000000UL      /* ELF and mmap addresses stay below */
+#define VM_TRAMPOLINE 0x0000fffffffff000UL    /* sigreturn trampoline page */
+#define VM_STACK_TOP 0x0000ffffffff0000UL
+#define VM_STACK_SIZE (256UL << 10)
+#define VM_MMAP_TOP VM_USER_MAX                /* hint-less mmap searches below */
+#define VM_BRK_MAX (1UL << 30)                /* heap may grow this far past its start */
+
+/* Access rights of a mapping (the PROT_* values of uapi/sis/mman.h). */
+#define VM_READ 0x1
+#define VM_WRITE 0x2
+#define VM_EXEC 0x4
+
+struct vm_space {
+	pte_t *root;      /* L0 table (kernel VA) */
+	u16 asid;         /* TLB tag; never 0 (0 is the empty table's) */
+	u64 brk_start;    /* heap start (page aligned), set by exec */
+	u64 brk;          /* current break (byte granular, as brk() returns it) */
+	size_t pages;     /* user pages mapped (backed) */
+};
+
+/* Empty address space with a fresh ASID, or ERR_PTR(-ENOMEM/-EAGAIN). */
+struct vm_space *vm_create(void);
+/* Free every page, table and the ASID. vm must not be active (TTBR0). */
+void vm_destroy(struct vm_space *vm);
+/* Eager copy of every page of src (fork). ERR_PTR on failure. */
+struct vm_space *vm_clone(struct vm_space *src);
+/* Install vm (NULL: the empty table) in TTBR0. */
+void vm_activate(struct vm_space *vm);
+
+/*
+ * Map zeroed pages over [va, va+len) (page aligned) with prot (VM_*; W+X is
+ * -EACCES; 0 reserves the range without pages). Fails with -EEXIST if any
+ * page is already mapped or reserved; nothing is left mapped on failure.
+ */
+int vm_map_zero(struct vm_space *vm, u64 va, size_t len, unsigned prot);
+/* Unmap (and free) whatever is mapped in [va, va+len); holes are fine. */
+void vm_unmap(struct vm_space *vm, u64 va, size_t len);
+/* Change the rights of every page in the range: -ENOMEM if any page is not
+ * mapped (nothing changed then), -EACCES for W+X. */
+int vm_protect(struct vm_space *vm, u64 va, size_t len, unsigned prot);
+/* True if no page of [va, va+len) is mapped or reserved. */
+bool vm_range_free(struct vm_space *vm, u64 va, size_t len);
+/* Highest free, page-aligned range of len bytes below top, or 0 if none. */
+u64 vm_find_free(struct vm_space *vm, size_t len, u64 top);
+
+/* True if [va, va+n) is mapped and user-accessible (writable if write). */
+bool vm_access_ok(struct vm_space *vm, u64 va, size_t n, bool write);
+/* Copy into / out of vm (not necessarily active) through the kernel's linear
+ * map, ignoring user rights (the loader writes read-only text this way).
+ * 0 or -EFAULT if a page is not mapped. */
+int vm_write(struct vm_space *vm, u64 va, const void *src, size_t n);
+int vm_read(struct vm_space *vm, u64 va, void *dst, size_t n);
+/* Make instructions written to [va, va+n) visible to instruction fetch. */
+void vm_sync_icache(struct vm_space *vm, u64 va, size_t n);
+/* Map the shared sigreturn trampoline page (read-execute). */
+int vm_map_trampoline(struct vm_space *vm);
+
+#endif

@@ -1,0 +1,233 @@
+/*
+ * The end of a process: exit/exit_group, death by signal, zombies, orphans
+ * adopted by init, and wait4. When init (pid 1) ends, the machine powers off
+ * with its exit status (128 + signal if a signal killed it).
+ */
+#include <sis/kernel.h>
+#include <sis/log.h>
+#include <sis/irq.h>
+#include <sis/init.h>
+#include <sis/file.h>
+#include <sis/syscall.h>
+#include <sis/uaccess.h>
+#include <uapi/sis/wait.h>
+#include "proc_internal.h"
+
+void proc_release_vfork(struct proc *p)
+{
+	struct proc *parent = p->vfork_parent;
+
+	if (parent) {
+		p->vfork_parent = NULL;
+		parent->vfork_done = true;
+		wake_up(&parent->vfork_wait);
+	}
+}
+
+static __noreturn void init_ended(struct proc *p, int wait_status)
+{
+	int sig = wait_status & 0x7f;
+	int status = sig ? 128 + sig : (wait_status >> 8) & 0xff;
+
+	if (sig)
+		log_info("init: %s (pid 1) killed by %s", p->name, signal_name(sig));
+	else
+		log_info("init: %s (pid 1) exited with status %d", p->name, status);
+	machine_poweroff(status);
+}
+
+/* Give p's children to init; zombies among them are init's to reap now. */
+static void reparent_children(struct proc *p)
+{
+	struct proc *init = proc_init_proc(), *c, *n;
+	bool zombies = false;
+	unsigned long flags = irq_save();
+
+	list_for_each_entry_safe(c, n, &p->children, sibling) {
+		list_del(&c->sibling);
+		c->parent = init;
+		list_add_tail(&c->sibling, &init->children);
+		zombies |= c->state == PROC_ZOMBIE;
+	}
+	irq_restore(flags);
+	if (zombies)
+		wake_up(&init->child_wait);
+}
+
+/* The parent said it does not want zombies (SIGCHLD ignored / SA_NOCLDWAIT). */
+static bool parent_autoreaps(const struct proc *parent)
+{
+	const struct k_sigaction *ka = &parent->sig_action[SIGCHLD - 1];
+
+	return ka->handler == SIG_IGN || (ka->flags & SA_NOCLDWAIT);
+}
+
+static void release_resources(struct proc *p)
+{
+	struct vm_space *vm = p->vm;
+	u32 zero = 0;
+
+	if (p->clear_child_tid)
+		copy_to_user((void *)p->clear_child_tid, &zero, sizeof(zero));
+	proc_release_vfork(p);
+	if (p->fds) {
+		fd_table_release(p->fds); /* may sleep (e.g. socket linger) */
+		p->fds = NULL;
+	}
+	if (vm) {
+		p->vm = NULL;
+		sched_switch_mm(); /* off the tables before freeing them */
+		vm_destroy(vm);
+	}
+}
+
+void proc_exit(int wait_status)
+{
+	struct proc *p = cur_proc(), *parent = p->parent;
+	struct task *t = current_task;
+	struct sig_origin o = { .code = SI_KERNEL, .pid = p->pid };
+
+	if (p->pid == 1)
+		init_ended(p, wait_status);
+	release_resources(p);
+	reparent_children(p);
+	irq_disable_local();
+	p->wait_status = wait_status;
+	p->state = PROC_ZOMBIE;
+	p->task = NULL;
+	t->proc = NULL;
+	if (parent_autoreaps(parent)) {
+		parent->child_ticks += t->ticks;
+		proc_free(p);
+	} else {
+		p->child_ticks += t->ticks;
+		if (p->exit_signal)
+			signal_send_proc(parent, p->exit_signal, &o);
+		wake_up(&parent->child_wait);
+	}
+	task_exit();
+}
+
+static long sys_exit(struct trap_frame *tf)
+{
+	proc_exit(SIS_W_EXITCODE(SC_ARG(tf, 0), 0));
+}
+SYSCALL(__NR_exit, sys_exit);
+
+/* One thread per process: exit_group is exit. */
+static long sys_exit_group(struct trap_frame *tf)
+{
+	proc_exit(SIS_W_EXITCODE(SC_ARG(tf, 0), 0));
+}
+SYSCALL(__NR_exit_group, sys_exit_group);
+
+/* ---- wait4 ---- */
+
+static bool child_matches(const struct proc *self, const struct proc *c, int pid)
+{
+	if (pid > 0)
+		return c->pid == pid;
+	if (pid == -1)
+		return true;
+	if (pid == 0)
+		return c->pgid == self->pgid;
+	return c->pgid == -pid;
+}
+
+struct wait_result {
+	int pid;
+	int status;
+	u64 ticks; /* CPU time of the child and its reaped children */
+};
+
+/* The status to report for c, if any: reaping it if it is a zombie. */
+static bool collect(struct proc *c, int options, struct wait_result *r)
+{
+	r->pid = c->pid;
+	if (c->state == PROC_ZOMBIE) {
+		r->status = c->wait_status;
+		r->ticks = c->child_ticks;
+		c->parent->child_ticks += c->child_ticks;
+		proc_free(c);
+		return true;
+	}
+	r->ticks = (c->task ? c->task->ticks : 0) + c->child_ticks;
+	if ((options & WUNTRACED) && c->stopped && c->report_stop) {
+		c->report_stop = false;
+		r->status = SIS_W_STOPCODE(c->stop_sig);
+		return true;
+	}
+	if ((options & WCONTINUED) && c->report_cont) {
+		c->report_cont = false;
+		r->status = SIS_W_CONTINUED;
+		return true;
+	}
+	return false;
+}
+
+/* 1 with *r filled, 0 if matching children exist but none has news,
+ * -ECHILD if there is no matching child. */
+static int wait_once(struct proc *self, int pid, int options, struct wait_result *r)
+{
+	struct proc *c;
+	bool any = false;
+
+	list_for_each_entry(c, &self->children, sibling) {
+		if (!child_matches(self, c, pid))
+			continue;
+		any = true;
+		if (collect(c, options, r))
+			return 1;
+	}
+	return any ? 0 : -ECHILD;
+}
+
+static void ticks_to_timeval(u64 ticks, struct linux_timeval *tv)
+{
+	u64 us = ticks * (1000000 / HZ);
+
+	tv->tv_sec = (s64)(us / 1000000);
+	tv->tv_usec = (s64)(us % 1000000);
+}
+
+static long sys_wait4(struct trap_frame *tf)
+{
+	int pid = (int)SC_ARG(tf, 0), options = (int)SC_ARG(tf, 2);
+	int *ustatus = (int *)SC_ARG(tf, 1);
+	struct linux_rusage *uru = (struct linux_rusage *)SC_ARG(tf, 3);
+	struct proc *self = cur_proc();
+	struct wait_result r;
+	struct waiter w;
+	int ret;
+
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE | __WNOTHREAD))
+		return -EINVAL;
+	if (pid == INT32_MIN)
+		return -ESRCH;
+	/* Check the buffers first: a child is never reaped into a bad pointer. */
+	if ((ustatus && !user_range_ok(ustatus, sizeof(int), true)) ||
+	    (uru && !user_range_ok(uru, sizeof(*uru), true)))
+		return -EFAULT;
+	for (;;) {
+		prepare_to_wait(&self->child_wait, &w);
+		ret = wait_once(self, pid, options, &r);
+		if (ret || (options & WNOHANG))
+			break;
+		ret = schedule_sleep(0, true);
+		if (ret)
+			break;
+	}
+	finish_wait(&self->child_wait, &w);
+	if (ret <= 0)
+		return ret;
+	if (ustatus)
+		copy_to_user(ustatus, &r.status, sizeof(int));
+	if (uru) {
+		struct linux_rusage ru = { 0 };
+
+		ticks_to_timeval(r.ticks, &ru.ru_utime);
+		copy_to_user(uru, &ru, sizeof(ru));
+	}
+	return r.pid;
+}
+SYSCALL(__NR_wait4, sys_wait4);

@@ -1,0 +1,200 @@
+/*
+ * Per-process descriptor tables (see sis/file.h): fd -> struct file, the
+ * close-on-exec bits, and the working directory. A table belongs to exactly
+ * one process (fork clones it), so no sharing rules beyond file refcounts.
+ */
+#include <sis/kernel.h>
+#include <sis/mm.h>
+#include <sis/file.h>
+#include <sis/vfs.h>
+#include <sis/proc.h>
+#include <uapi/sis/fcntl.h>
+
+struct fd_table {
+	struct file *files[FD_MAX];      /* referenced; NULL = free */
+	u64 cloexec[FD_MAX / 64];        /* bit fd: close at execve */
+	struct inode *cwd;               /* referenced directory */
+};
+
+static bool cloexec_test(const struct fd_table *t, int fd)
+{
+	return t->cloexec[fd / 64] & (1ULL << (fd % 64));
+}
+
+static void cloexec_assign(struct fd_table *t, int fd, bool on)
+{
+	if (on)
+		t->cloexec[fd / 64] |= 1ULL << (fd % 64);
+	else
+		t->cloexec[fd / 64] &= ~(1ULL << (fd % 64));
+}
+
+struct fd_table *fd_table_new(void)
+{
+	struct fd_table *t = kzalloc(sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->cwd = vfs_root();
+	vfs_inode_get(t->cwd);
+	return t;
+}
+
+struct fd_table *fd_table_clone(struct fd_table *src)
+{
+	struct fd_table *t = kmalloc(sizeof(*t));
+
+	if (!t)
+		return NULL;
+	memcpy(t, src, sizeof(*t));
+	for (int fd = 0; fd < FD_MAX; fd++)
+		if (t->files[fd])
+			file_get(t->files[fd]);
+	vfs_inode_get(t->cwd);
+	return t;
+}
+
+/* Remove fd from t and drop its reference (may release the file). */
+static void table_close(struct fd_table *t, int fd)
+{
+	struct file *f = t->files[fd];
+
+	t->files[fd] = NULL;
+	cloexec_assign(t, fd, false);
+	file_put(f);
+}
+
+void fd_table_release(struct fd_table *t)
+{
+	for (int fd = 0; fd < FD_MAX; fd++)
+		if (t->files[fd])
+			table_close(t, fd);
+	vfs_inode_put(t->cwd);
+	kfree(t);
+}
+
+void fd_table_close_on_exec(struct fd_table *t)
+{
+	for (int fd = 0; fd < FD_MAX; fd++)
+		if (t->files[fd] && cloexec_test(t, fd))
+			table_close(t, fd);
+}
+
+struct inode *fd_table_cwd(struct fd_table *t)
+{
+	return t->cwd;
+}
+
+void fd_table_set_cwd(struct fd_table *t, struct inode *dir)
+{
+	vfs_inode_get(dir);
+	vfs_inode_put(t->cwd);
+	t->cwd = dir;
+}
+
+/* The current process's table, or NULL in kernel-only context. */
+static struct fd_table *current_table(void)
+{
+	struct proc *p = current_proc();
+
+	return p ? proc_fds(p) : NULL;
+}
+
+int fd_install_min(struct file *f, int min, bool cloexec)
+{
+	struct fd_table *t = current_table();
+
+	if (!t)
+		return -EBADF;
+	if (min < 0 || min >= FD_MAX)
+		return -EINVAL;
+	for (int fd = min; fd < FD_MAX; fd++) {
+		if (!t->files[fd]) {
+			file_get(f);
+			t->files[fd] = f;
+			cloexec_assign(t, fd, cloexec);
+			return fd;
+		}
+	}
+	return -EMFILE;
+}
+
+int fd_install(struct file *f, bool cloexec)
+{
+	return fd_install_min(f, 0, cloexec);
+}
+
+int fd_install_at(struct file *f, int fd, bool cloexec)
+{
+	struct fd_table *t = current_table();
+	struct file *old;
+
+	if (!t || fd < 0 || fd >= FD_MAX)
+		return -EBADF;
+	file_get(f);
+	old = t->files[fd];
+	t->files[fd] = f;
+	cloexec_assign(t, fd, cloexec);
+	/* Released after the swap: a release that sleeps sees a consistent table. */
+	if (old)
+		file_put(old);
+	return fd;
+}
+
+struct file *fd_get(int fd)
+{
+	struct fd_table *t = current_table();
+	struct file *f;
+
+	if (!t || fd < 0 || fd >= FD_MAX)
+		return NULL;
+	f = t->files[fd];
+	if (f)
+		file_get(f);
+	return f;
+}
+
+int fd_close(int fd)
+{
+	struct fd_table *t = current_table();
+
+	if (!t || fd < 0 || fd >= FD_MAX || !t->files[fd])
+		return -EBADF;
+	table_close(t, fd);
+	return 0;
+}
+
+int fd_get_cloexec(int fd)
+{
+	struct fd_table *t = current_table();
+
+	if (!t || fd < 0 || fd >= FD_MAX || !t->files[fd])
+		return -EBADF;
+	return cloexec_test(t, fd);
+}
+
+int fd_set_cloexec(int fd, bool on)
+{
+	struct fd_table *t = current_table();
+
+	if (!t || fd < 0 || fd >= FD_MAX || !t->files[fd])
+		return -EBADF;
+	cloexec_assign(t, fd, on);
+	return 0;
+}
+
+int fd_table_open_console(struct fd_table *t)
+{
+	struct file *f = vfs_open_kernel("/dev/console", O_RDWR);
+
+	if (IS_ERR(f))
+		return (int)PTR_ERR(f);
+	for (int fd = 0; fd < 3; fd++) {
+		if (t->files[fd])
+			table_close(t, fd);
+		file_get(f);
+		t->files[fd] = f;
+	}
+	file_put(f);
+	return 0;
+}

@@ -1,0 +1,685 @@
+/*
+ * File-system and descriptor system calls, Linux semantics and -errno:
+ * read/write/readv/writev/pread64/pwrite64, openat/close/lseek, fstat and
+ * newfstatat, getdents64, dup/dup3/fcntl, pipe2, ioctl, getcwd/chdir/fchdir,
+ * mkdirat/unlinkat, faccessat, readlinkat, ftruncate. Every user pointer is
+ * checked through sis/uaccess.h (-EFAULT); bad descriptors give -EBADF.
+ * ppoll/pselect6 are in poll.c.
+ */
+#include <sis/kernel.h>
+#include <sis/mm.h>
+#include <sis/file.h>
+#include <sis/vfs.h>
+#include <sis/uaccess.h>
+#include <sis/proc.h>
+#include <sis/syscall.h>
+#include <uapi/sis/fcntl.h>
+#include <uapi/sis/stat.h>
+#include <uapi/sis/uio.h>
+#include <uapi/sis/ioctl.h>
+
+#define IO_MAX 0x7ffff000UL  /* largest single transfer (Linux MAX_RW_COUNT) */
+#define FIONCLEX 0x5450
+#define FIOCLEX 0x5451
+
+/* ---- helpers ------------------------------------------------------------ */
+
+/* Copy a user path into a new PATH_MAX kernel buffer (kfree it), or ERR_PTR. */
+static char *get_path(const char *upath)
+{
+	char *p = kmalloc(PATH_MAX);
+	long n;
+
+	if (!p)
+		return ERR_PTR(-ENOMEM);
+	n = strncpy_from_user(p, upath, PATH_MAX);
+	if (n < 0) {
+		kfree(p);
+		return ERR_PTR(n);
+	}
+	return p;
+}
+
+/*
+ * The directory a relative path starts from: NULL for AT_FDCWD or an
+ * absolute path (the walk handles both), else dirfd's inode, referenced
+ * through *held (file_put it). -EBADF / -ENOTDIR.
+ */
+static int at_base(int dirfd, const char *path, struct inode **base, struct file **held)
+{
+	struct file *f;
+	struct inode *ino;
+
+	*base = NULL;
+	*held = NULL;
+	if (dirfd == AT_FDCWD || path[0] == '/')
+		return 0;
+	f = fd_get(dirfd);
+	if (!f)
+		return -EBADF;
+	ino = file_inode(f);
+	if (!ino || !S_ISDIR(ino->mode)) {
+		file_put(f);
+		return -ENOTDIR;
+	}
+	*base = ino;
+	*held = f;
+	return 0;
+}
+
+/* Path and base of an *at() call in one step; release with at_done(). */
+struct at_call {
+	char *path;
+	struct inode *base;
+	struct file *held;
+};
+
+static int at_begin(struct at_call *c, int dirfd, const char *upath)
+{
+	int err;
+
+	c->held = NULL;
+	c->path = get_path(upath);
+	if (IS_ERR(c->path))
+		return (int)PTR_ERR(c->path);
+	err = at_base(dirfd, c->path, &c->base, &c->held);
+	if (err)
+		kfree(c->path);
+	return err;
+}
+
+static void at_done(struct at_call *c)
+{
+	if (c->held)
+		file_put(c->held);
+	kfree(c->path);
+}
+
+/* ---- read/write --------------------------------------------------------- */
+
+static long sys_read(struct trap_frame *tf)
+{
+	struct file *f = fd_get((int)SC_ARG(tf, 0));
+	long n;
+
+	if (!f)
+		return -EBADF;
+	n = file_read(f, (void *)SC_ARG(tf, 1), MIN(SC_ARG(tf, 2), IO_MAX));
+	file_put(f);
+	return n;
+}
+SYSCALL(__NR_read, sys_read);
+
+static long sys_write(struct trap_frame *tf)
+{
+	struct file *f = fd_get((int)SC_ARG(tf, 0));
+	long n;
+
+	if (!f)
+		return -EBADF;
+	n = file_write(f, (const void *)SC_ARG(tf, 1), MIN(SC_ARG(tf, 2), IO_MAX));
+	file_put(f);
+	return n;
+}
+SYSCALL(__NR_write, sys_write);
+
+/* readv/writev: one transfer per vector until a short one or an error. */
+static long do_iov(struct trap_frame *tf, bool writing)
+{
+	const struct iovec *uiov = (const struct iovec *)SC_ARG(tf, 1);
+	int cnt = (int)SC_ARG(tf, 2);
+	struct file *f = fd_get((int)SC_ARG(tf, 0));
+	struct iovec *iov;
+	size_t total = 0;
+	long done = 0;
+
+	if (!f)
+		return -EBADF;
+	if (cnt < 0 || cnt > UIO_MAXIOV) {
+		done = -EINVAL;
+		goto out_put;
+	}
+	iov = kmalloc((size_t)cnt * sizeof(*iov) + 1);
+	if (!iov) {
+		done = -ENOMEM;
+		goto out_put;
+	}
+	if (copy_from_user(iov, uiov, (size_t)cnt * sizeof(*iov))) {
+		done = -EFAULT;
+		goto out_free;
+	}
+	for (int i = 0; i < cnt; i++) {
+		if (iov[i].iov_len > IO_MAX - total) {
+			done = -EINVAL;
+			goto out_free;
+		}
+		total += iov[i].iov_len;
+	}
+	for (int i = 0; i < cnt; i++) {
+		long n;
+
+		if (!iov[i].iov_len)
+			continue;
+		n = writing ? file_write(f, iov[i].iov_base, iov[i].iov_len)
+			    : file_read(f, iov[i].iov_base, iov[i].iov_len);
+		if (n < 0) {
+			if (!done)
+				done = n;
+			break;
+		}
+		done += n;
+		if ((size_t)n < iov[i].iov_len)
+			break;
+	}
+out_free:
+	kfree(iov);
+out_put:
+	file_put(f);
+	return done;
+}
+
+static long sys_readv(struct trap_frame *tf)
+{
+	return do_iov(tf, false);
+}
+SYSCALL(__NR_readv, sys_readv);
+
+static long sys_writev(struct trap_frame *tf)
+{
+	return do_iov(tf, true);
+}
+SYSCALL(__NR_writev, sys_writev);
+
+static long do_pio(struct trap_frame *tf, bool writing)
+{
+	struct file *f = fd_get((int)SC_ARG(tf, 0));
+	void *ubuf = (void *)SC_ARG(tf, 1);
+	size_t len = MIN(SC_ARG(tf, 2), IO_MAX);
+	long off = (long)SC_ARG(tf, 3), n;
+	unsigned acc;
+
+	if (!f)
+		return -EBADF;
+	acc = f->flags & O_ACCMODE;
+	if (writing ? acc == O_RDONLY : acc == O_WRONLY)
+		n = -EBADF;
+	else if (writing ? !f->ops->pwrite : !f->ops->pread)
+		n = f->ops->getdents64 ? -EISDIR : -ESPIPE;
+	else if (off < 0)
+		n = -EINVAL;
+	else
+		n = writing ? f->ops->pwrite(f, ubuf, len, off) : f->ops->pread(f, ubuf, len, off);
+	file_put(f);
+	return n;
+}
+
+static long sys_pread64(struct trap_frame *tf)
+{
+	return do_pio(tf, false);
+}
+SYSCALL(__NR_pread64, sys_pread64);
+
+static long sys_pwrite64(struct trap_frame *tf)
+{
+	return do_pio(tf, true);
+}
+SYSCALL(__NR_pwrite64, sys_pwrite64);
+
+/* ---- open/close/seek ---------------------------------------------------- */
+
+#define OPEN_FLAGS_KNOWN (O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | \
+			  O_NONBLOCK | O_DSYNC | O_DIRECTORY | O_NOFOLLOW | O_DIRECT | \
+			  O_LARGEFILE | O_NOATIME | O_CLOEXEC | O_SYNC)
+
+/* openat(dirfd, path, flags, mode) */
+static long sys_openat(struct trap_frame *tf)
+{
+	unsigned flags = (unsigned)SC_ARG(tf, 2);
+	struct at_call c;
+	struct file *f;
+	long fd;
+
+	if ((flags & O_ACCMODE) == 3)
+		return -EINVAL;
+	fd = at_begin(&c, (int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1));
+	if (fd)
+		return fd;
+	f = vfs_open_at(c.base, c.path, flags & OPEN_FLAGS_KNOWN, (u32)SC_ARG(tf, 3));
+	at_done(&c);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	fd = fd_install(f, flags & O_CLOEXEC);
+	file_put(f);
+	return fd;
+}
+SYSCALL(__NR_openat, sys_openat);
+
+static long sys_close(struct trap_frame *tf)
+{
+	return fd_close((int)SC_ARG(tf, 0));
+}
+SYSCALL(__NR_close, sys_close);
+
+static long sys_lseek(struct trap_frame *tf)
+{
+	struct file *f = fd_get((int)SC_ARG(tf, 0));
+	long r;
+
+	if (!f)
+		return -EBADF;
+	r = f->ops->lseek ? f->ops->lseek(f, (long)SC_ARG(tf, 1), (int)SC_ARG(tf, 2)) : -ESPIPE;
+	file_put(f);
+	return r;
+}
+SYSCALL(__NR_lseek, sys_lseek);
+
+static long sys_ftruncate(struct trap_frame *tf)
+{
+	struct file *f = fd_get((int)SC_ARG(tf, 0));
+	long len = (long)SC_ARG(tf, 1), r;
+
+	if (!f)
+		return -EBADF;
+	if (len < 0 || (f->flags & O_ACCMODE) == O_RDONLY)
+		r = -EINVAL;
+	else if (!f->inode || !S_ISREG(f->inode->mode))
+		r = -EINVAL;
+	else
+		r = vfs_truncate(f->inode, (size_t)len);
+	file_put(f);
+	return r;
+}
+SYSCALL(__NR_ftruncate, sys_ftruncate);
+
+/* ---- stat ------------------------------------------------------------------ */
+
+static int stat_file(struct file *f, struct linux_stat *st)
+{
+	if (f->ops->fstat)
+		return f->ops->fstat(f, st);
+	if (f->inode) {
+		vfs_stat_inode(f->inode, st);
+		return 0;
+	}
+	return -EBADF;
+}
+
+static long sys_fstat(struct trap_frame *tf)
+{
+	struct file *f = fd_get((int)SC_ARG(tf, 0));
+	struct linux_stat st;
+	int err;
+
+	if (!f)
+		return -EBADF;
+	err = stat_file(f, &st);
+	file_put(f);
+	if (err)
+		return err;
+	return copy_to_user((void *)SC_ARG(tf, 1), &st, sizeof(st)) ? -EFAULT : 0;
+}
+SYSCALL(__NR_fstat, sys_fstat);
+
+/* fstat of dirfd itself (AT_EMPTY_PATH), or of the cwd for AT_FDCWD. */
+static int stat_dirfd(int dirfd, struct linux_stat *st)
+{
+	struct file *f;
+	int err;
+
+	if (dirfd == AT_FDCWD) {
+		vfs_stat_inode(vfs_cwd(), st);
+		return 0;
+	}
+	f = fd_get(dirfd);
+	if (!f)
+		return -EBADF;
+	err = stat_file(f, st);
+	file_put(f);
+	return err;
+}
+
+/* stat of path relative to dirfd. */
+static int stat_path(int dirfd, const char *path, struct linux_stat *st)
+{
+	struct inode *base, *ino;
+	struct file *held;
+	int err = at_base(dirfd, path, &base, &held);
+
+	if (err)
+		return err;
+	ino = vfs_lookup_at(base, path);
+	if (held)
+		file_put(held);
+	if (IS_ERR(ino))
+		return (int)PTR_ERR(ino);
+	vfs_stat_inode(ino, st);
+	vfs_inode_put(ino);
+	return 0;
+}
+
+/* newfstatat(dirfd, path, statbuf, flags): symlinks do not exist, so
+ * AT_SYMLINK_NOFOLLOW changes nothing; AT_EMPTY_PATH stats dirfd itself. */
+static long sys_newfstatat(struct trap_frame *tf)
+{
+	int dirfd = (int)SC_ARG(tf, 0);
+	unsigned flags = (unsigned)SC_ARG(tf, 3);
+	struct linux_stat st;
+	char *path;
+	long err;
+
+	if (flags & ~(unsigned)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 /* NO_AUTOMOUNT */))
+		return -EINVAL;
+	path = get_path((const char *)SC_ARG(tf, 1));
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	if (!path[0])
+		err = (flags & AT_EMPTY_PATH) ? stat_dirfd(dirfd, &st) : -ENOENT;
+	else
+		err = stat_path(dirfd, path, &st);
+	kfree(path);
+	if (!err && copy_to_user((void *)SC_ARG(tf, 2), &st, sizeof(st)))
+		err = -EFAULT;
+	return err;
+}
+SYSCALL(__NR_newfstatat, sys_newfstatat);
+
+static long sys_getdents64(struct trap_frame *tf)
+{
+	struct file *f = fd_get((int)SC_ARG(tf, 0));
+	long r;
+
+	if (!f)
+		return -EBADF;
+	r = f->ops->getdents64 ? f->ops->getdents64(f, (void *)SC_ARG(tf, 1), SC_ARG(tf, 2))
+			       : -ENOTDIR;
+	file_put(f);
+	return r;
+}
+SYSCALL(__NR_getdents64, sys_getdents64);
+
+/* ---- descriptors ------------------------------------------------------------ */
+
+static long sys_dup(struct trap_frame *tf)
+{
+	struct file *f = fd_get((int)SC_ARG(tf, 0));
+	long fd;
+
+	if (!f)
+		return -EBADF;
+	fd = fd_install(f, false);
+	file_put(f);
+	return fd;
+}
+SYSCALL(__NR_dup, sys_dup);
+
+static long sys_dup3(struct trap_frame *tf)
+{
+	int oldfd = (int)SC_ARG(tf, 0), newfd = (int)SC_ARG(tf, 1);
+	unsigned flags = (unsigned)SC_ARG(tf, 2);
+	struct file *f;
+	long r;
+
+	if (flags & ~(unsigned)O_CLOEXEC)
+		return -EINVAL;
+	if (oldfd == newfd)
+		return -EINVAL;
+	if (newfd < 0 || newfd >= FD_MAX)
+		return -EBADF;
+	f = fd_get(oldfd);
+	if (!f)
+		return -EBADF;
+	r = fd_install_at(f, newfd, flags & O_CLOEXEC);
+	file_put(f);
+	return r;
+}
+SYSCALL(__NR_dup3, sys_dup3);
+
+/* Flags F_SETFL may change (Linux SETFL_MASK, minus what SIS ignores anyway). */
+#define SETFL_MASK (O_APPEND | O_NONBLOCK | O_DIRECT | O_NOATIME)
+
+static long fcntl_setfl(struct file *f, unsigned arg)
+{
+	unsigned flags = (f->flags & ~(unsigned)SETFL_MASK) | (arg & SETFL_MASK);
+	int err = f->ops->setfl ? f->ops->setfl(f, flags) : 0;
+
+	if (!err)
+		f->flags = flags;
+	return err;
+}
+
+static long sys_fcntl(struct trap_frame *tf)
+{
+	int fd = (int)SC_ARG(tf, 0), cmd = (int)SC_ARG(tf, 1);
+	unsigned long arg = SC_ARG(tf, 2);
+	struct file *f = fd_get(fd);
+	long r;
+
+	if (!f)
+		return -EBADF;
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		r = arg >= FD_MAX ? -EINVAL : fd_install_min(f, (int)arg, cmd == F_DUPFD_CLOEXEC);
+		break;
+	case F_GETFD:
+		r = fd_get_cloexec(fd) > 0 ? FD_CLOEXEC : 0;
+		break;
+	case F_SETFD:
+		r = fd_set_cloexec(fd, arg & FD_CLOEXEC);
+		break;
+	case F_GETFL:
+		r = f->flags;
+		break;
+	case F_SETFL:
+		r = fcntl_setfl(f, (unsigned)arg);
+		break;
+	default:
+		r = -EINVAL;
+	}
+	file_put(f);
+	return r;
+}
+SYSCALL(__NR_fcntl, sys_fcntl);
+
+/* pipe2(fds[2], flags) */
+static long sys_pipe2(struct trap_frame *tf)
+{
+	int *ufds = (int *)SC_ARG(tf, 0);
+	unsigned flags = (unsigned)SC_ARG(tf, 1);
+	struct file *rd, *wr;
+	int fds[2];
+	long err;
+
+	if (flags & ~(unsigned)(O_CLOEXEC | O_NONBLOCK))
+		return -EINVAL;
+	if (!user_range_ok(ufds, sizeof(fds), true))
+		return -EFAULT;
+	err = pipe_create(&rd, &wr, flags);
+	if (err)
+		return err;
+	fds[0] = fd_install(rd, flags & O_CLOEXEC);
+	fds[1] = fds[0] < 0 ? -1 : fd_install(wr, flags & O_CLOEXEC);
+	file_put(rd);
+	file_put(wr);
+	if (fds[1] < 0) {
+		if (fds[0] >= 0)
+			fd_close(fds[0]);
+		return fds[0] < 0 ? fds[0] : fds[1];
+	}
+	if (copy_to_user(ufds, fds, sizeof(fds))) {
+		fd_close(fds[0]);
+		fd_close(fds[1]);
+		return -EFAULT;
+	}
+	return 0;
+}
+SYSCALL(__NR_pipe2, sys_pipe2);
+
+/* ioctl: FIONBIO/FIOCLEX/FIONCLEX work on any fd; the rest is the file's. */
+static long sys_ioctl(struct trap_frame *tf)
+{
+	int fd = (int)SC_ARG(tf, 0);
+	unsigned long cmd = (unsigned)SC_ARG(tf, 1), arg = SC_ARG(tf, 2);
+	struct file *f = fd_get(fd);
+	int on;
+	long r;
+
+	if (!f)
+		return -EBADF;
+	if (cmd == FIONBIO) {
+		r = copy_from_user(&on, (void *)arg, sizeof(on)) ? -EFAULT
+			: fcntl_setfl(f, on ? f->flags | O_NONBLOCK : f->flags & ~(unsigned)O_NONBLOCK);
+	} else if (cmd == FIOCLEX || cmd == FIONCLEX) {
+		r = fd_set_cloexec(fd, cmd == FIOCLEX);
+	} else {
+		r = f->ops->ioctl ? f->ops->ioctl(f, cmd, arg) : -ENOTTY;
+	}
+	file_put(f);
+	return r;
+}
+SYSCALL(__NR_ioctl, sys_ioctl);
+
+/* ---- directories and names ---------------------------------------------- */
+
+/* getcwd(buf, size): the length including the NUL, like the Linux syscall. */
+static long sys_getcwd(struct trap_frame *tf)
+{
+	void *ubuf = (void *)SC_ARG(tf, 0);
+	size_t size = SC_ARG(tf, 1);
+	char *kbuf = kmalloc(PATH_MAX);
+	long n;
+
+	if (!kbuf)
+		return -ENOMEM;
+	n = vfs_dir_path(vfs_cwd(), kbuf, PATH_MAX);
+	if (n >= 0 && (size_t)n + 1 > size)
+		n = -ERANGE;
+	if (n >= 0 && copy_to_user(ubuf, kbuf, (size_t)n + 1))
+		n = -EFAULT;
+	if (n >= 0)
+		n++;
+	kfree(kbuf);
+	return n;
+}
+SYSCALL(__NR_getcwd, sys_getcwd);
+
+static long set_cwd(struct inode *dir)
+{
+	struct proc *p = current_proc();
+
+	if (!S_ISDIR(dir->mode))
+		return -ENOTDIR;
+	if (!p || !proc_fds(p))
+		return -ESRCH;
+	fd_table_set_cwd(proc_fds(p), dir);
+	return 0;
+}
+
+static long sys_chdir(struct trap_frame *tf)
+{
+	char *path = get_path((const char *)SC_ARG(tf, 0));
+	struct inode *dir;
+	long err;
+
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	dir = vfs_lookup(path);
+	kfree(path);
+	if (IS_ERR(dir))
+		return PTR_ERR(dir);
+	err = set_cwd(dir);
+	vfs_inode_put(dir);
+	return err;
+}
+SYSCALL(__NR_chdir, sys_chdir);
+
+static long sys_fchdir(struct trap_frame *tf)
+{
+	struct file *f = fd_get((int)SC_ARG(tf, 0));
+	long err;
+
+	if (!f)
+		return -EBADF;
+	err = f->inode ? set_cwd(f->inode) : -ENOTDIR;
+	file_put(f);
+	return err;
+}
+SYSCALL(__NR_fchdir, sys_fchdir);
+
+static long sys_mkdirat(struct trap_frame *tf)
+{
+	struct at_call c;
+	long err = at_begin(&c, (int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1));
+
+	if (err)
+		return err;
+	err = vfs_mkdir_at(c.base, c.path, (u32)SC_ARG(tf, 2));
+	at_done(&c);
+	return err;
+}
+SYSCALL(__NR_mkdirat, sys_mkdirat);
+
+static long sys_unlinkat(struct trap_frame *tf)
+{
+	unsigned flags = (unsigned)SC_ARG(tf, 2);
+	struct at_call c;
+	long err;
+
+	if (flags & ~(unsigned)AT_REMOVEDIR)
+		return -EINVAL;
+	err = at_begin(&c, (int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1));
+	if (err)
+		return err;
+	err = vfs_unlink_at(c.base, c.path, flags & AT_REMOVEDIR);
+	at_done(&c);
+	return err;
+}
+SYSCALL(__NR_unlinkat, sys_unlinkat);
+
+/* faccessat(dirfd, path, mode): no users, so only existence, execute bits
+ * and the read-only generated files decide. */
+static long sys_faccessat(struct trap_frame *tf)
+{
+	int mode = (int)SC_ARG(tf, 2);
+	struct at_call c;
+	struct inode *ino;
+	long err;
+
+	if (mode & ~(F_OK | R_OK | W_OK | X_OK))
+		return -EINVAL;
+	err = at_begin(&c, (int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1));
+	if (err)
+		return err;
+	ino = vfs_lookup_at(c.base, c.path);
+	at_done(&c);
+	if (IS_ERR(ino))
+		return PTR_ERR(ino);
+	if ((mode & X_OK) && !S_ISDIR(ino->mode) && !(ino->mode & 0111))
+		err = -EACCES;
+	else if ((mode & W_OK) && ino->gen)
+		err = -EACCES;
+	vfs_inode_put(ino);
+	return err;
+}
+SYSCALL(__NR_faccessat, sys_faccessat);
+
+/* readlinkat: there are no symbolic links, so any existing path is -EINVAL. */
+static long sys_readlinkat(struct trap_frame *tf)
+{
+	struct at_call c;
+	struct inode *ino;
+	long err;
+
+	if ((long)SC_ARG(tf, 3) <= 0)
+		return -EINVAL;
+	err = at_begin(&c, (int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1));
+	if (err)
+		return err;
+	ino = vfs_lookup_at(c.base, c.path);
+	at_done(&c);
+	if (IS_ERR(ino))
+		return PTR_ERR(ino);
+	vfs_inode_put(ino);
+	return -EINVAL;
+}
+SYSCALL(__NR_readlinkat, sys_readlinkat);

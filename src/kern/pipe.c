@@ -1,0 +1,276 @@
+/*
+ * Pipes: a byte ring shared by a read-end file and a write-end file.
+ * Linux semantics: reads block until data or until every writer is gone
+ * (then 0 = EOF); writes block for room and write up to PIPE_BUF bytes
+ * atomically; writing with no reader left gives -EPIPE and SIGPIPE;
+ * O_NONBLOCK turns waiting into -EAGAIN. Readers and writers sleep on one
+ * wait queue each; poll() uses the same queues.
+ */
+#include <uapi/sis/signal.h> /* first: see .coord/NOTES.md (__unused) */
+#include <sis/kernel.h>
+#include <sis/mm.h>
+#include <sis/file.h>
+#include <sis/uaccess.h>
+#include <sis/proc.h>
+#include <sis/wait.h>
+#include <uapi/sis/fcntl.h>
+#include <uapi/sis/stat.h>
+#include <uapi/sis/poll.h>
+#include <uapi/sis/ioctl.h>
+
+#define PIPE_SIZE 16384 /* ring size, a power of two */
+#define PIPE_BUF 4096   /* writes up to this size are atomic (POSIX) */
+
+struct pipe {
+	char *ring;                 /* PIPE_SIZE bytes */
+	size_t head, tail;          /* free-running: bytes queued = head - tail */
+	unsigned readers, writers;  /* open read/write-end files */
+	struct wait_queue rd_wq;    /* readers: data arrived or last writer left */
+	struct wait_queue wr_wq;    /* writers: room appeared or last reader left */
+	u64 ino;                    /* for fstat */
+};
+
+static u64 next_pipe_ino = 1;
+
+static size_t pipe_used(const struct pipe *p)
+{
+	return p->head - p->tail;
+}
+
+static size_t pipe_room(const struct pipe *p)
+{
+	return PIPE_SIZE - pipe_used(p);
+}
+
+/* Copy n queued bytes to user memory without consuming them. */
+static int copy_out(struct pipe *p, char *ubuf, size_t n)
+{
+	size_t at = p->tail & (PIPE_SIZE - 1);
+	size_t first = MIN(n, PIPE_SIZE - at);
+
+	if (copy_to_user(ubuf, p->ring + at, first))
+		return -EFAULT;
+	if (n > first && copy_to_user(ubuf + first, p->ring, n - first))
+		return -EFAULT;
+	return 0;
+}
+
+/* Copy n bytes from user memory into the ring's free space (not yet queued). */
+static int copy_in(struct pipe *p, const char *ubuf, size_t n)
+{
+	size_t at = p->head & (PIPE_SIZE - 1);
+	size_t first = MIN(n, PIPE_SIZE - at);
+
+	if (copy_from_user(p->ring + at, ubuf, first))
+		return -EFAULT;
+	if (n > first && copy_from_user(p->ring, ubuf + first, n - first))
+		return -EFAULT;
+	return 0;
+}
+
+static long pipe_read(struct file *f, void *ubuf, size_t len)
+{
+	struct pipe *p = f->priv;
+	struct waiter w;
+	size_t n;
+	int err = 0;
+
+	if (!len)
+		return 0;
+	for (;;) {
+		prepare_to_wait(&p->rd_wq, &w);
+		if (pipe_used(p) || !p->writers)
+			break;
+		if (f->flags & O_NONBLOCK) {
+			err = -EAGAIN;
+			break;
+		}
+		err = schedule_sleep(0, true);
+		if (err)
+			break;
+	}
+	finish_wait(&p->rd_wq, &w);
+	if (!pipe_used(p))
+		return err; /* 0 = end of file: no writer left */
+	n = MIN(len, pipe_used(p));
+	if (copy_out(p, ubuf, n))
+		return -EFAULT;
+	p->tail += n;
+	wake_up(&p->wr_wq);
+	return (long)n;
+}
+
+/* Wait until need bytes fit or no reader is left. 0, -EPIPE, -EAGAIN, -EINTR. */
+static int wait_for_room(struct file *f, struct pipe *p, size_t need)
+{
+	struct waiter w;
+	int err = 0;
+
+	for (;;) {
+		prepare_to_wait(&p->wr_wq, &w);
+		if (!p->readers) {
+			err = -EPIPE;
+			break;
+		}
+		if (pipe_room(p) >= need)
+			break;
+		if (f->flags & O_NONBLOCK) {
+			err = -EAGAIN;
+			break;
+		}
+		err = schedule_sleep(0, true);
+		if (err)
+			break;
+	}
+	finish_wait(&p->wr_wq, &w);
+	return err;
+}
+
+static long pipe_write(struct file *f, const void *ubuf, size_t len)
+{
+	struct pipe *p = f->priv;
+	size_t done = 0;
+
+	while (done < len) {
+		size_t left = len - done;
+		/* A small write goes in whole or not at all (PIPE_BUF atomicity). */
+		size_t need = (done == 0 && len <= PIPE_BUF) ? len : 1;
+		size_t n;
+		int err = wait_for_room(f, p, need);
+
+		if (err == -EPIPE && !done)
+			signal_send(proc_pid(current_proc()), SIGPIPE);
+		if (err)
+			return done ? (long)done : err;
+		n = MIN(left, pipe_room(p));
+		if (copy_in(p, (const char *)ubuf + done, n))
+			return done ? (long)done : -EFAULT;
+		p->head += n;
+		done += n;
+		wake_up(&p->rd_wq);
+	}
+	return (long)done;
+}
+
+static unsigned pipe_poll_rd(struct file *f, struct poll_table *pt)
+{
+	struct pipe *p = f->priv;
+	unsigned mask = 0;
+
+	poll_wait(pt, &p->rd_wq);
+	if (pipe_used(p))
+		mask |= POLLIN | POLLRDNORM;
+	if (!p->writers)
+		mask |= POLLHUP;
+	return mask;
+}
+
+static unsigned pipe_poll_wr(struct file *f, struct poll_table *pt)
+{
+	struct pipe *p = f->priv;
+	unsigned mask = 0;
+
+	poll_wait(pt, &p->wr_wq);
+	if (pipe_room(p) >= PIPE_BUF)
+		mask |= POLLOUT | POLLWRNORM;
+	if (!p->readers)
+		mask |= POLLERR;
+	return mask;
+}
+
+static int pipe_fstat(struct file *f, struct linux_stat *st)
+{
+	struct pipe *p = f->priv;
+
+	memset(st, 0, sizeof(*st));
+	st->st_dev = SIS_MKDEV(0, 2);
+	st->st_ino = p->ino;
+	st->st_mode = S_IFIFO | 0600;
+	st->st_nlink = 1;
+	st->st_blksize = PIPE_BUF;
+	return 0;
+}
+
+static long pipe_ioctl(struct file *f, unsigned long cmd, unsigned long arg)
+{
+	struct pipe *p = f->priv;
+	int n = (int)pipe_used(p);
+
+	if (cmd != FIONREAD)
+		return -ENOTTY;
+	return copy_to_user((void *)arg, &n, sizeof(n)) ? -EFAULT : 0;
+}
+
+static void pipe_free_if_unused(struct pipe *p)
+{
+	if (p->readers || p->writers)
+		return;
+	kfree(p->ring);
+	kfree(p);
+}
+
+static void pipe_release_rd(struct file *f)
+{
+	struct pipe *p = f->priv;
+
+	p->readers--;
+	wake_up(&p->wr_wq);
+	pipe_free_if_unused(p);
+}
+
+static void pipe_release_wr(struct file *f)
+{
+	struct pipe *p = f->priv;
+
+	p->writers--;
+	wake_up(&p->rd_wq);
+	pipe_free_if_unused(p);
+}
+
+static const struct file_ops pipe_rd_fops = {
+	.read = pipe_read,
+	.poll = pipe_poll_rd,
+	.fstat = pipe_fstat,
+	.ioctl = pipe_ioctl,
+	.release = pipe_release_rd,
+};
+
+static const struct file_ops pipe_wr_fops = {
+	.write = pipe_write,
+	.poll = pipe_poll_wr,
+	.fstat = pipe_fstat,
+	.ioctl = pipe_ioctl,
+	.release = pipe_release_wr,
+};
+
+int pipe_create(struct file **rd, struct file **wr, unsigned flags)
+{
+	struct pipe *p = kzalloc(sizeof(*p));
+	unsigned nb = flags & O_NONBLOCK;
+
+	if (!p)
+		return -ENOMEM;
+	p->ring = kmalloc(PIPE_SIZE);
+	if (!p->ring)
+		goto out_free_pipe;
+	waitq_init(&p->rd_wq);
+	waitq_init(&p->wr_wq);
+	p->ino = next_pipe_ino++;
+	*rd = file_alloc(&pipe_rd_fops, p, O_RDONLY | nb);
+	if (!*rd)
+		goto out_free_ring;
+	*wr = file_alloc(&pipe_wr_fops, p, O_WRONLY | nb);
+	if (!*wr)
+		goto out_free_rd;
+	p->readers = 1;
+	p->writers = 1;
+	return 0;
+
+out_free_rd:
+	kfree(*rd); /* never used: no release to run */
+out_free_ring:
+	kfree(p->ring);
+out_free_pipe:
+	kfree(p);
+	return -ENOMEM;
+}

@@ -1,0 +1,316 @@
+/*
+ * The process table: allocation of processes and pids, lookups, process
+ * groups and sessions, and the identity system calls (getpid, setpgid...).
+ * Creation is in fork.c and exec.c (start_init), the end of a process in
+ * exit.c, signals in signal.c.
+ *
+ * The list of processes is read from interrupt context (Ctrl-C sends
+ * SIGINT to a process group from the console's IRQ handler), so changes to
+ * it mask interrupts.
+ */
+#include <sis/kernel.h>
+#include <sis/log.h>
+#include <sis/irq.h>
+#include <sis/timer.h>
+#include <sis/syscall.h>
+#include <sis/uaccess.h>
+#include <sis/file.h>
+#include "proc_internal.h"
+
+LIST_HEAD(proc_list);
+static int proc_count;
+static int last_pid;
+
+static bool pid_in_use(int pid)
+{
+	struct proc *p;
+
+	list_for_each_entry(p, &proc_list, all_node) {
+		/* A pid is also busy while it names a process group or session. */
+		if (p->pid == pid || p->pgid == pid || p->sid == pid)
+			return true;
+	}
+	return false;
+}
+
+static int pid_alloc(void)
+{
+	for (int i = 0; i < PID_MAX; i++) {
+		int pid = last_pid + 1 + i;
+
+		if (pid >= PID_MAX)
+			pid = pid % PID_MAX + 2; /* wrap; 1 is init's forever */
+		if (!pid_in_use(pid)) {
+			last_pid = pid;
+			return pid;
+		}
+	}
+	return -EAGAIN;
+}
+
+void proc_default_rlimits(struct proc *p)
+{
+	for (int i = 0; i < RLIM_NLIMITS; i++)
+		p->rlimit[i] = (struct linux_rlimit64){ RLIM64_INFINITY, RLIM64_INFINITY };
+	p->rlimit[RLIMIT_STACK] = (struct linux_rlimit64){ VM_STACK_SIZE, VM_STACK_SIZE };
+	p->rlimit[RLIMIT_NOFILE] = (struct linux_rlimit64){ FD_MAX, FD_MAX };
+	p->rlimit[RLIMIT_NPROC] = (struct linux_rlimit64){ PROC_MAX, PROC_MAX };
+	p->rlimit[RLIMIT_CORE] = (struct linux_rlimit64){ 0, 0 };
+}
+
+struct proc *proc_alloc(void)
+{
+	struct proc *p;
+	unsigned long flags;
+	int pid;
+
+	if (proc_count >= PROC_MAX)
+		return NULL;
+	pid = pid_alloc();
+	if (pid < 0)
+		return NULL;
+	p = kzalloc(sizeof(*p));
+	if (!p)
+		return NULL;
+	p->pid = p->pgid = p->sid = pid;
+	p->state = PROC_ALIVE;
+	list_init(&p->children);
+	list_init(&p->sibling);
+	waitq_init(&p->child_wait);
+	waitq_init(&p->vfork_wait);
+	p->exit_signal = SIGCHLD;
+	p->start_ns = time_ns();
+	proc_default_rlimits(p);
+	signal_init_proc(p);
+	flags = irq_save();
+	list_add_tail(&p->all_node, &proc_list);
+	proc_count++;
+	irq_restore(flags);
+	return p;
+}
+
+void proc_free(struct proc *p)
+{
+	unsigned long flags = irq_save();
+
+	list_del(&p->all_node);
+	list_del(&p->sibling);
+	proc_count--;
+	irq_restore(flags);
+	kfree(p);
+}
+
+struct proc *proc_find(int pid)
+{
+	struct proc *p;
+
+	list_for_each_entry(p, &proc_list, all_node) {
+		if (p->pid == pid)
+			return p;
+	}
+	return NULL;
+}
+
+struct proc *proc_init_proc(void)
+{
+	return proc_find(1);
+}
+
+void proc_set_name(struct proc *p, const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base && base[1] ? base + 1 : path;
+	strncpy(p->name, base, PROC_NAME_LEN - 1);
+	p->name[PROC_NAME_LEN - 1] = '\0';
+}
+
+struct proc *current_proc(void)
+{
+	return cur_proc();
+}
+
+int proc_pid(const struct proc *p)
+{
+	return p ? p->pid : 0;
+}
+
+struct fd_table *proc_fds(struct proc *p)
+{
+	return p ? p->fds : NULL;
+}
+
+bool proc_pgrp_exists(int pgid)
+{
+	struct proc *p;
+
+	list_for_each_entry(p, &proc_list, all_node) {
+		if (p->pgid == pgid && p->state == PROC_ALIVE)
+			return true;
+	}
+	return false;
+}
+
+int proc_current_pgrp(void)
+{
+	struct proc *p = cur_proc();
+
+	return p ? p->pgid : 0;
+}
+
+int proc_current_sid(void)
+{
+	struct proc *p = cur_proc();
+
+	return p ? p->sid : 0;
+}
+
+static char state_char(const struct proc *p)
+{
+	if (p->state == PROC_ZOMBIE)
+		return 'Z';
+	if (p->stopped)
+		return 'T';
+	if (p->task && p->task->state == TASK_SLEEPING)
+		return 'S';
+	return 'R';
+}
+
+int proc_snapshot(struct proc_info *out, int max)
+{
+	struct proc *p;
+	int n = 0;
+
+	list_for_each_entry(p, &proc_list, all_node) {
+		if (out && n < max) {
+			struct proc_info *i = &out[n];
+
+			i->pid = p->pid;
+			i->ppid = p->parent ? p->parent->pid : 0;
+			i->pgid = p->pgid;
+			i->sid = p->sid;
+			i->state = state_char(p);
+			memcpy(i->name, p->name, sizeof(i->name));
+		}
+		n++;
+	}
+	return n;
+}
+
+int proc_live_count(void)
+{
+	return proc_count;
+}
+
+/* ---- identity system calls ---- */
+
+static long sys_getpid(struct trap_frame *tf)
+{
+	(void)tf;
+	return cur_proc()->pid;
+}
+SYSCALL(__NR_getpid, sys_getpid);
+
+/* One thread per process: the thread id is the pid. */
+static long sys_gettid(struct trap_frame *tf)
+{
+	(void)tf;
+	return cur_proc()->pid;
+}
+SYSCALL(__NR_gettid, sys_gettid);
+
+static long sys_getppid(struct trap_frame *tf)
+{
+	struct proc *parent = cur_proc()->parent;
+
+	(void)tf;
+	return parent ? parent->pid : 0;
+}
+SYSCALL(__NR_getppid, sys_getppid);
+
+/* There are no users: everybody is root. */
+#define ROOT_ID_SYSCALL(name)                               \
+	static long sys_##name(struct trap_frame *tf)       \
+	{                                                   \
+		(void)tf;                                   \
+		return 0;                                   \
+	}                                                   \
+	SYSCALL(__NR_##name, sys_##name)
+ROOT_ID_SYSCALL(getuid);
+ROOT_ID_SYSCALL(geteuid);
+ROOT_ID_SYSCALL(getgid);
+ROOT_ID_SYSCALL(getegid);
+
+static long sys_set_tid_address(struct trap_frame *tf)
+{
+	struct proc *p = cur_proc();
+
+	p->clear_child_tid = SC_ARG(tf, 0);
+	return p->pid;
+}
+SYSCALL(__NR_set_tid_address, sys_set_tid_address);
+
+static bool group_in_session(int pgid, int sid)
+{
+	struct proc *p;
+
+	list_for_each_entry(p, &proc_list, all_node) {
+		if (p->pgid == pgid && p->sid == sid && p->state == PROC_ALIVE)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * setpgid(pid, pgid): pid 0 is the caller, pgid 0 is pid. The target is the
+ * caller or one of its children in the same session, not a session leader;
+ * the group must be the target's own pid or an existing group of the
+ * caller's session.
+ */
+static long sys_setpgid(struct trap_frame *tf)
+{
+	struct proc *self = cur_proc(), *target;
+	int pid = (int)SC_ARG(tf, 0), pgid = (int)SC_ARG(tf, 1);
+
+	if (pid < 0 || pgid < 0)
+		return -EINVAL;
+	target = pid ? proc_find(pid) : self;
+	if (!target || (target != self && target->parent != self) ||
+	    target->state != PROC_ALIVE)
+		return -ESRCH;
+	if (!pgid)
+		pgid = target->pid;
+	if (target->sid != self->sid || target->sid == target->pid)
+		return -EPERM;
+	if (pgid != target->pid && !group_in_session(pgid, self->sid))
+		return -EPERM;
+	target->pgid = pgid;
+	return 0;
+}
+SYSCALL(__NR_setpgid, sys_setpgid);
+
+static long sys_getpgid(struct trap_frame *tf)
+{
+	int pid = (int)SC_ARG(tf, 0);
+	struct proc *p = pid ? proc_find(pid) : cur_proc();
+
+	if (pid < 0)
+		return -EINVAL;
+	return p ? p->pgid : -ESRCH;
+}
+SYSCALL(__NR_getpgid, sys_getpgid);
+
+/* A new session and group led by the caller; -EPERM for a group leader. */
+static long sys_setsid(struct trap_frame *tf)
+{
+	struct proc *self = cur_proc(), *p;
+
+	(void)tf;
+	list_for_each_entry(p, &proc_list, all_node) {
+		if (p->pgid == self->pid)
+			return -EPERM;
+	}
+	self->sid = self->pgid = self->pid;
+	return self->sid;
+}
+SYSCALL(__NR_setsid, sys_setsid);

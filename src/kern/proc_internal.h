@@ -1,0 +1,115 @@
+/*
+ * Process internals shared by the process-layer files (proc.c, fork.c,
+ * exit.c, exec.c, signal.c, sched.c, uaccess.c). Other modules use the small
+ * surface in sis/proc.h.
+ *
+ * A process has exactly one task. It lives from fork (or start_init) until
+ * its parent reaps it with wait4; between exit and the reaping it is a
+ * zombie: no task, no address space, no files, only its exit status.
+ */
+#ifndef SIS_KERN_PROC_INTERNAL_H
+#define SIS_KERN_PROC_INTERNAL_H
+
+#include <sis/kernel.h>
+#include <sis/list.h>
+#include <sis/wait.h>
+#include <sis/sched.h>
+#include <sis/proc.h>
+#include <sis/vm.h>
+#include <uapi/sis/signal.h>
+#include <uapi/sis/resource.h>
+
+#define PROC_MAX 512     /* processes alive or zombie at once */
+#define PID_MAX 32768    /* pids wrap below this */
+#define PROC_NAME_LEN 16
+
+enum proc_state {
+	PROC_ALIVE,
+	PROC_ZOMBIE, /* exited, waiting for the parent's wait4 */
+};
+
+/* Why a signal is pending: what its siginfo will say. */
+struct sig_origin {
+	int code;      /* SI_USER, SI_TKILL, SI_KERNEL, SEGV_MAPERR... */
+	int pid;       /* sender for kill/tgkill */
+	u64 addr;      /* fault address for SIGSEGV/SIGBUS/SIGILL/SIGTRAP */
+};
+
+struct proc {
+	int pid;
+	int pgid;                   /* process group (Ctrl-C goes to the foreground one) */
+	int sid;                    /* session */
+	enum proc_state state;
+	char name[PROC_NAME_LEN];   /* basename of the program, for logs and ps */
+
+	struct proc *parent;        /* init adopts orphans; NULL only for init */
+	struct list_head children;  /* struct proc.sibling */
+	struct list_head sibling;   /* in parent->children */
+	struct list_head all_node;  /* in the global process list */
+	struct wait_queue child_wait; /* woken when a child exits (wait4 sleeps here) */
+	int exit_signal;            /* sent to the parent at exit: SIGCHLD, or 0 */
+	int wait_status;            /* wait4 status, valid once a zombie */
+	u64 clear_child_tid;        /* set_tid_address: zeroed at exit */
+
+	struct task *task;          /* NULL once exited */
+	struct vm_space *vm;        /* NULL before the first exec and after exit */
+	struct fd_table *fds;       /* NULL after exit */
+
+	/* vfork: the parent sleeps on its vfork_wait until the child execs or exits. */
+	struct proc *vfork_parent;  /* in the child: whom to release */
+	bool vfork_done;            /* in the parent: the child let go */
+	struct wait_queue vfork_wait;
+
+	/* Job control: stopped by SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU until SIGCONT. */
+	bool stopped;
+	int stop_sig;
+	bool report_stop;           /* wait4(WUNTRACED) has not seen the stop yet */
+	bool report_cont;           /* wait4(WCONTINUED) has not seen the continue yet */
+
+	/* Signals (bit sig-1 of each set). */
+	k_sigset_t sig_pending;
+	k_sigset_t sig_blocked;
+	k_sigset_t sig_saved_mask;  /* restored on the way out (signal_set_temp_mask) */
+	bool sig_restore_mask;
+	struct k_sigaction sig_action[SIS_NSIG];
+	struct sig_origin sig_origin[SIS_NSIG];
+
+	struct linux_rlimit64 rlimit[RLIM_NLIMITS];
+	u64 start_ns;               /* time_ns() at creation */
+	u64 child_ticks;            /* CPU ticks of reaped children */
+};
+
+/* proc.c */
+extern struct list_head proc_list;
+struct proc *proc_alloc(void);               /* pid assigned, in proc_list; NULL if full */
+void proc_free(struct proc *p);              /* unlink and free a reaped/never-run proc */
+struct proc *proc_find(int pid);             /* alive or zombie, NULL if none */
+struct proc *proc_init_proc(void);           /* pid 1, or NULL before start_init */
+void proc_set_name(struct proc *p, const char *path);
+void proc_default_rlimits(struct proc *p);
+
+/* exit.c */
+void proc_exit(int wait_status) __attribute__((noreturn));
+void proc_release_vfork(struct proc *p);             /* exec/exit of a vfork child */
+
+/* signal.c */
+void signal_init_proc(struct proc *p);                /* all default, nothing pending */
+void signal_fork(struct proc *child, const struct proc *parent);
+void signal_exec(struct proc *p);                      /* handlers -> default */
+int signal_send_proc(struct proc *p, int sig, const struct sig_origin *o);
+void signal_deliver(struct trap_frame *tf);            /* return_to_user */
+bool signal_is_ignored(const struct proc *p, int sig); /* action is SIG_IGN (or default-ignore) */
+/* A synchronous fault: deliver sig to a handler, or kill the process. */
+void signal_fault(struct trap_frame *tf, int sig, int code, u64 addr, const char *what);
+const char *signal_name(int sig);                      /* "SIGSEGV", or "signal" */
+
+/* exec.c */
+struct exec_args;
+int do_execve(const char *path, struct exec_args *args, struct trap_frame *tf);
+
+static inline struct proc *cur_proc(void)
+{
+	return current_task ? current_task->proc : NULL;
+}
+
+#endif

@@ -1,0 +1,191 @@
+/*
+ * The kernel's random generator (see sis/random.h) and getrandom().
+ *
+ * State is a 256-bit ChaCha20 key and a block counter. Each request first
+ * stirs the counter value into the key, then produces output blocks; the
+ * next block after the output becomes the new key ("fast key erasure"), so
+ * an attacker reading the state later cannot recover earlier output.
+ */
+#include <sis/kernel.h>
+#include <sis/random.h>
+#include <sis/irq.h>
+#include <sis/arch.h>
+#include <sis/init.h>
+#include <sis/log.h>
+#include <sis/mm.h>
+#include <sis/board.h>
+#include <sis/devtree.h>
+#include <sis/syscall.h>
+#include <sis/uaccess.h>
+#include <uapi/sis/sysinfo.h>
+#include <libfdt.h>
+
+#define GETRANDOM_MAX (32UL << 20) /* bytes per call, like Linux */
+
+static u32 key[8];
+static u64 block_counter;
+
+static u32 rotl(u32 v, int n)
+{
+	return (v << n) | (v >> (32 - n));
+}
+
+#define QR(a, b, c, d)                          \
+	do {                                    \
+		a += b; d ^= a; d = rotl(d, 16); \
+		c += d; b ^= c; b = rotl(b, 12); \
+		a += b; d ^= a; d = rotl(d, 8);  \
+		c += d; b ^= c; b = rotl(b, 7);  \
+	} while (0)
+
+/* RFC 8439 2.3: one 64-byte block for (key, counter, nonce 0). */
+static void chacha20_block(const u32 k[8], u64 counter, u32 out[16])
+{
+	u32 in[16] = { 0x61707865, 0x3320646e, 0x79622d32, 0x6b206574,
+		       k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7],
+		       (u32)counter, (u32)(counter >> 32), 0, 0 };
+	u32 x[16];
+
+	memcpy(x, in, sizeof(x));
+	for (int i = 0; i < 10; i++) {
+		QR(x[0], x[4], x[8], x[12]);
+		QR(x[1], x[5], x[9], x[13]);
+		QR(x[2], x[6], x[10], x[14]);
+		QR(x[3], x[7], x[11], x[15]);
+		QR(x[0], x[5], x[10], x[15]);
+		QR(x[1], x[6], x[11], x[12]);
+		QR(x[2], x[7], x[8], x[13]);
+		QR(x[3], x[4], x[9], x[14]);
+	}
+	for (int i = 0; i < 16; i++)
+		out[i] = x[i] + in[i];
+}
+
+static u64 counter_now(void)
+{
+	isb();
+	return read_sysreg(cntvct_el0);
+}
+
+/* Caller masks interrupts. */
+static void rekey(void)
+{
+	u32 blk[16];
+
+	chacha20_block(key, block_counter++, blk);
+	memcpy(key, blk, sizeof(key));
+	memset(blk, 0, sizeof(blk));
+}
+
+static void mix(const void *data, size_t n)
+{
+	const u8 *d = data;
+
+	for (size_t i = 0; i < n; i++)
+		((u8 *)key)[i % sizeof(key)] ^= d[i];
+	rekey();
+}
+
+void random_add_entropy(u64 v)
+{
+	unsigned long flags = irq_save();
+
+	mix(&v, sizeof(v));
+	irq_restore(flags);
+}
+
+void random_get_bytes(void *buf, size_t n)
+{
+	unsigned long flags = irq_save();
+	u64 now = counter_now();
+	u8 *out = buf;
+	u32 blk[16];
+
+	mix(&now, sizeof(now));
+	while (n) {
+		size_t chunk = MIN(n, sizeof(blk));
+
+		chacha20_block(key, block_counter++, blk);
+		memcpy(out, blk, chunk);
+		out += chunk;
+		n -= chunk;
+	}
+	rekey();
+	memset(blk, 0, sizeof(blk));
+	irq_restore(flags);
+}
+
+u64 random_u64(void)
+{
+	u64 v;
+
+	random_get_bytes(&v, sizeof(v));
+	return v;
+}
+
+/* Seeds QEMU puts in /chosen (rng-seed: 32 bytes, kaslr-seed: 8). */
+static int seed_from_devtree(void)
+{
+	static const char *const props[] = { "rng-seed", "kaslr-seed" };
+	const void *fdt = pa_to_kva(VIRT_DTB_PA);
+	int node, bytes = 0;
+
+	if (!boot_dt.valid)
+		return 0;
+	node = fdt_path_offset(fdt, "/chosen");
+	if (node < 0)
+		return 0;
+	for (unsigned i = 0; i < ARRAY_SIZE(props); i++) {
+		int len;
+		const void *v = fdt_getprop(fdt, node, props[i], &len);
+
+		if (v && len > 0) {
+			mix(v, (size_t)len);
+			bytes += len;
+		}
+	}
+	return bytes;
+}
+
+static int random_init(void)
+{
+	u64 c = counter_now();
+	unsigned long flags = irq_save();
+	int dt_bytes;
+
+	mix(&c, sizeof(c));
+	dt_bytes = seed_from_devtree();
+	irq_restore(flags);
+	if (dt_bytes)
+		log_info("random: seeded with %d bytes from the device tree", dt_bytes);
+	else
+		log_warn("random: no device-tree seed; only the counter seeds the generator");
+	return 0;
+}
+INITCALL(INIT_CORE, random_init);
+
+static long sys_getrandom(struct trap_frame *tf)
+{
+	void *ubuf = (void *)SC_ARG(tf, 0);
+	size_t len = MIN(SC_ARG(tf, 1), GETRANDOM_MAX);
+	unsigned flags = (unsigned)SC_ARG(tf, 2);
+	u8 chunk[256];
+	size_t done = 0;
+
+	if (flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+		return -EINVAL;
+	if ((flags & GRND_RANDOM) && (flags & GRND_INSECURE))
+		return -EINVAL;
+	if (!user_range_ok(ubuf, len, true))
+		return -EFAULT;
+	while (done < len) {
+		size_t n = MIN(len - done, sizeof(chunk));
+
+		random_get_bytes(chunk, n);
+		copy_to_user((u8 *)ubuf + done, chunk, n);
+		done += n;
+	}
+	memset(chunk, 0, sizeof(chunk));
+	return (long)done;
+}
+SYSCALL(__NR_getrandom, sys_getrandom);

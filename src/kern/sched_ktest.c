@@ -1,0 +1,104 @@
+/*
+ * Scheduler self-tests (ktest=NAME, see sis/init.h), run in the boot task:
+ *   sched-sleep  a 100 ms schedule_sleep() takes 100 ms within one tick
+ *   sched-wait   wake_up() ends a sleep early, a wake-up between
+ *                prepare_to_wait and schedule_sleep is not lost, and a
+ *                kernel task runs while the boot task sleeps
+ */
+#include <sis/kernel.h>
+#include <sis/init.h>
+#include <sis/log.h>
+#include <sis/sched.h>
+#include <sis/timer.h>
+#include <sis/wait.h>
+
+static int ktest_sched_sleep(void)
+{
+	struct wait_queue wq;
+	struct waiter w;
+	u64 start, elapsed, want = 100 * NSEC_PER_MSEC, tick = NSEC_PER_SEC / HZ;
+	int err;
+
+	waitq_init(&wq);
+	start = time_ns();
+	prepare_to_wait(&wq, &w);
+	err = schedule_sleep(start + want, false);
+	finish_wait(&wq, &w);
+	elapsed = time_ns() - start;
+	log_info("ktest: schedule_sleep 100 ms took %lu us, returned %d (tick %lu us)",
+		 (unsigned long)(elapsed / 1000), err, (unsigned long)(tick / 1000));
+	return (err == -ETIMEDOUT && elapsed >= want && elapsed < want + tick) ? 0 : 1;
+}
+KTEST("sched-sleep", ktest_sched_sleep);
+
+static struct wait_queue test_wq = WAIT_QUEUE_INIT(test_wq);
+static volatile int helper_runs;
+
+static void wake_soon(struct ktimer *t)
+{
+	(void)t;
+	wake_up(&test_wq);
+}
+
+/* A kernel task that counts while the boot task sleeps, then ends. */
+static void helper_main(void *arg)
+{
+	(void)arg;
+	helper_runs++;
+	wake_up(&test_wq);
+	task_exit();
+}
+
+static int check(bool ok, const char *what)
+{
+	if (!ok)
+		log_err("ktest: sched-wait: %s", what);
+	return ok ? 0 : 1;
+}
+
+static int ktest_sched_wait(void)
+{
+	struct ktimer timer;
+	struct waiter w;
+	struct task *t;
+	u64 start, elapsed;
+	int err, fails = 0;
+
+	/* A wake-up 30 ms into a 1 s sleep ends it with 0. */
+	ktimer_init(&timer, wake_soon);
+	start = time_ns();
+	ktimer_arm(&timer, start + 30 * NSEC_PER_MSEC);
+	prepare_to_wait(&test_wq, &w);
+	err = schedule_sleep(start + NSEC_PER_SEC, true);
+	finish_wait(&test_wq, &w);
+	elapsed = time_ns() - start;
+	fails += check(err == 0 && elapsed >= 30 * NSEC_PER_MSEC && elapsed < 50 * NSEC_PER_MSEC,
+		       "early wake-up");
+
+	/* A wake-up before schedule_sleep is not lost: it returns at once. */
+	prepare_to_wait(&test_wq, &w);
+	wake_up(&test_wq);
+	start = time_ns();
+	err = schedule_sleep(start + NSEC_PER_SEC, true);
+	finish_wait(&test_wq, &w);
+	fails += check(err == 0 && time_ns() - start < NSEC_PER_MSEC, "lost wake-up");
+
+	/* Another task runs while we sleep, and its stack is freed after. */
+	t = task_create("ktest-helper", helper_main, NULL, false);
+	if (!t)
+		return 1;
+	sched_start(t);
+	for (;;) {
+		prepare_to_wait(&test_wq, &w);
+		if (helper_runs)
+			break;
+		err = schedule_sleep(time_ns() + NSEC_PER_SEC, false);
+		if (err)
+			break;
+	}
+	finish_wait(&test_wq, &w);
+	fails += check(helper_runs == 1, "helper task did not run");
+	log_info("ktest: sched-wait: %d failures", fails);
+	return fails;
+}
+KTEST("sched-wait", ktest_sched_wait);

@@ -1,0 +1,525 @@
+/*
+ * Signals: sending, default actions, handlers with a Linux-compatible
+ * arm64 signal frame, job-control stops, and the signal system calls
+ * (kill, tgkill, rt_sigaction, rt_sigprocmask, rt_sigreturn).
+ *
+ * A signal is a bit in the process's pending set, plus the origin its
+ * siginfo reports (one per signal: standard signals do not queue). Pending,
+ * unblocked signals are acted on in return_to_user(): ignored, default
+ * (terminate, ignore, stop) or a handler frame built on the user stack; the
+ * handler returns through SA_RESTORER or the kernel's trampoline page to
+ * rt_sigreturn, which restores the frame.
+ *
+ * Sending may happen in interrupt context (Ctrl-C), so the pending set and
+ * the process list are changed with interrupts masked.
+ */
+#include <sis/kernel.h>
+#include <sis/log.h>
+#include <sis/irq.h>
+#include <sis/syscall.h>
+#include <sis/uaccess.h>
+#include <sis/tty.h>
+#include "proc_internal.h"
+
+#define UNBLOCKABLE (SIS_SIGBIT(SIGKILL) | SIS_SIGBIT(SIGSTOP))
+#define STOP_SIGNALS                                                             \
+	(SIS_SIGBIT(SIGSTOP) | SIS_SIGBIT(SIGTSTP) | SIS_SIGBIT(SIGTTIN) | \
+	 SIS_SIGBIT(SIGTTOU))
+#define DEFAULT_IGNORED                                                          \
+	(SIS_SIGBIT(SIGCHLD) | SIS_SIGBIT(SIGURG) | SIS_SIGBIT(SIGWINCH) | \
+	 SIS_SIGBIT(SIGCONT))
+
+/* What a handler finds at sp: Linux's arm64 struct rt_sigframe. */
+struct rt_sigframe {
+	struct linux_siginfo info;
+	struct linux_ucontext uc;
+	u64 fp, lr; /* frame record, so user backtraces walk out of the handler */
+};
+
+static bool sig_valid(int sig)
+{
+	return sig >= 1 && sig <= SIS_NSIG;
+}
+
+void signal_init_proc(struct proc *p)
+{
+	memset(p->sig_action, 0, sizeof(p->sig_action));
+	p->sig_pending = p->sig_blocked = 0;
+	p->sig_restore_mask = false;
+}
+
+void signal_fork(struct proc *child, const struct proc *parent)
+{
+	memcpy(child->sig_action, parent->sig_action, sizeof(child->sig_action));
+	child->sig_blocked = parent->sig_restore_mask ? parent->sig_saved_mask : parent->sig_blocked;
+	child->sig_pending = 0;
+}
+
+/* execve: handlers point into the old image, so they become SIG_DFL;
+ * ignored signals stay ignored, the mask and pending signals stay. */
+void signal_exec(struct proc *p)
+{
+	for (int i = 0; i < SIS_NSIG; i++) {
+		struct k_sigaction *ka = &p->sig_action[i];
+
+		if (ka->handler != SIG_IGN)
+			*ka = (struct k_sigaction){ 0 };
+	}
+}
+
+bool signal_is_ignored(const struct proc *p, int sig)
+{
+	void *h = p->sig_action[sig - 1].handler;
+
+	return h == SIG_IGN || (h == SIG_DFL && (DEFAULT_IGNORED & SIS_SIGBIT(sig)));
+}
+
+bool signal_pending(void)
+{
+	struct proc *p = cur_proc();
+
+	return p && (p->sig_pending & ~p->sig_blocked);
+}
+
+/* SIGCONT resumes a stopped process, whatever its action is. */
+static void continue_proc(struct proc *p)
+{
+	p->sig_pending &= ~STOP_SIGNALS;
+	if (p->stopped) {
+		p->stopped = false;
+		p->report_cont = true;
+		if (p->parent)
+			wake_up(&p->parent->child_wait);
+		if (p->task)
+			task_wake(p->task);
+	}
+}
+
+int signal_send_proc(struct proc *p, int sig, const struct sig_origin *o)
+{
+	unsigned long flags;
+	u64 bit = SIS_SIGBIT(sig);
+
+	if (!sig_valid(sig))
+		return -EINVAL;
+	if (p->state != PROC_ALIVE)
+		return 0; /* a zombie takes no more signals */
+	flags = irq_save();
+	if (sig == SIGCONT)
+		continue_proc(p);
+	if (STOP_SIGNALS & bit)
+		p->sig_pending &= ~SIS_SIGBIT(SIGCONT);
+	if (!signal_is_ignored(p, sig) || (p->sig_blocked & bit)) {
+		p->sig_pending |= bit;
+		p->sig_origin[sig - 1] = *o;
+		if (p->task && !(p->sig_blocked & bit)) {
+			task_wake_signal(p->task);
+			if (sig == SIGKILL && p->stopped)
+				task_wake(p->task);
+		}
+	}
+	irq_restore(flags);
+	return 0;
+}
+
+int signal_send(int pid, int sig)
+{
+	struct sig_origin o = { .code = SI_KERNEL };
+	struct proc *p = proc_find(pid);
+
+	if (!sig_valid(sig))
+		return -EINVAL;
+	if (!p)
+		return -ESRCH;
+	return signal_send_proc(p, sig, &o);
+}
+
+/* Send to every live process in group pgid: the count reached. */
+static int send_group(int pgid, int sig, const struct sig_origin *o)
+{
+	unsigned long flags = irq_save();
+	struct proc *p;
+	int n = 0;
+
+	list_for_each_entry(p, &proc_list, all_node) {
+		if (p->pgid == pgid && p->state == PROC_ALIVE) {
+			if (sig)
+				signal_send_proc(p, sig, o);
+			n++;
+		}
+	}
+	irq_restore(flags);
+	return n;
+}
+
+void signal_foreground(int sig)
+{
+	struct sig_origin o = { .code = SI_KERNEL };
+	int pgrp = tty_foreground_pgrp();
+	struct proc *init;
+
+	if (!pgrp) {
+		init = proc_init_proc();
+		if (!init)
+			return;
+		pgrp = init->pgid;
+	}
+	send_group(pgrp, sig, &o);
+}
+
+void signal_set_temp_mask(u64 mask)
+{
+	struct proc *p = cur_proc();
+
+	if (!p)
+		return;
+	if (!p->sig_restore_mask) {
+		p->sig_saved_mask = p->sig_blocked;
+		p->sig_restore_mask = true;
+	}
+	p->sig_blocked = mask & ~UNBLOCKABLE;
+}
+
+/* ---- delivery ---- */
+
+static void fill_siginfo(struct linux_siginfo *si, int sig, const struct sig_origin *o)
+{
+	memset(si, 0, sizeof(*si));
+	si->si_signo = sig;
+	si->si_code = o->code;
+	if (o->code == SI_USER || o->code == SI_TKILL)
+		si->u.kill.pid = o->pid;
+	else if (o->code != SI_KERNEL)
+		si->u.fault.addr = o->addr;
+}
+
+static void save_fpsimd(struct linux_sigcontext *sc, const struct trap_frame *tf)
+{
+	struct linux_fpsimd_context *fp = (struct linux_fpsimd_context *)sc->__reserved;
+
+	fp->magic = FPSIMD_MAGIC;
+	fp->size = sizeof(*fp);
+	fp->fpsr = (u32)tf->fpsr;
+	fp->fpcr = (u32)tf->fpcr;
+	memcpy(fp->vregs, tf->v, sizeof(fp->vregs));
+	/* the zeroed header after it terminates the record list */
+}
+
+/* Build the frame for sig on the user stack and point tf at the handler. */
+static int setup_frame(struct trap_frame *tf, int sig, const struct k_sigaction *ka,
+		       const struct sig_origin *o, k_sigset_t saved_mask)
+{
+	struct rt_sigframe *f = kzalloc(sizeof(*f));
+	u64 sp = ALIGN_DOWN(tf->sp - sizeof(*f), 16);
+	int err;
+
+	if (!f)
+		return -ENOMEM;
+	fill_siginfo(&f->info, sig, o);
+	f->uc.uc_sigmask = saved_mask;
+	memcpy(f->uc.uc_mcontext.regs, tf->x, sizeof(tf->x));
+	f->uc.uc_mcontext.sp = tf->sp;
+	f->uc.uc_mcontext.pc = tf->elr;
+	f->uc.uc_mcontext.pstate = tf->spsr;
+	f->uc.uc_mcontext.fault_address = o->addr;
+	save_fpsimd(&f->uc.uc_mcontext, tf);
+	f->fp = tf->x[29];
+	f->lr = tf->x[30];
+	err = sp < tf->sp ? copy_to_user((void *)sp, f, sizeof(*f)) : -EFAULT;
+	kfree(f);
+	if (err)
+		return err;
+	tf->sp = sp;
+	tf->x[0] = (u64)sig;
+	tf->x[1] = sp + offsetof(struct rt_sigframe, info);
+	tf->x[2] = sp + offsetof(struct rt_sigframe, uc);
+	tf->x[29] = sp + offsetof(struct rt_sigframe, fp);
+	tf->x[30] = (ka->flags & SA_RESTORER) ? (u64)ka->restorer : VM_TRAMPOLINE;
+	tf->elr = (u64)ka->handler;
+	return 0;
+}
+
+/* Lowest pending unblocked signal, taken off the pending set; 0 if none. */
+static int dequeue_signal(struct proc *p, struct sig_origin *o)
+{
+	unsigned long flags = irq_save();
+	u64 ready = p->sig_pending & ~p->sig_blocked;
+	int sig = 0;
+
+	if (ready) {
+		sig = __builtin_ctzll(ready) + 1;
+		p->sig_pending &= ~SIS_SIGBIT(sig);
+		*o = p->sig_origin[sig - 1];
+	}
+	irq_restore(flags);
+	return sig;
+}
+
+/* Stopped until SIGCONT or SIGKILL. The parent hears of it through wait4. */
+static void do_stop(struct proc *p, int sig)
+{
+	struct proc *parent = p->parent;
+
+	p->stopped = true;
+	p->stop_sig = sig;
+	p->report_stop = true;
+	if (parent) {
+		if (!(parent->sig_action[SIGCHLD - 1].flags & SA_NOCLDSTOP)) {
+			struct sig_origin o = { .code = SI_KERNEL, .pid = p->pid };
+
+			signal_send_proc(parent, SIGCHLD, &o);
+		}
+		wake_up(&parent->child_wait);
+	}
+	for (;;) {
+		sched_prepare_sleep();
+		if (!p->stopped || (p->sig_pending & SIS_SIGBIT(SIGKILL)))
+			break;
+		schedule_sleep(0, false); /* SIGCONT and SIGKILL wake it explicitly */
+	}
+	sched_cancel_sleep();
+}
+
+static void default_action(struct proc *p, int sig)
+{
+	u64 bit = SIS_SIGBIT(sig);
+
+	if (DEFAULT_IGNORED & bit)
+		return;
+	if (STOP_SIGNALS & bit) {
+		do_stop(p, sig);
+		return;
+	}
+	proc_exit(sig); /* terminated: the wait status is the signal number */
+}
+
+static void handler_delivered(struct proc *p, int sig, struct k_sigaction *ka)
+{
+	p->sig_blocked |= ka->mask & ~UNBLOCKABLE;
+	if (!(ka->flags & SA_NODEFER))
+		p->sig_blocked |= SIS_SIGBIT(sig);
+	if (ka->flags & SA_RESETHAND)
+		*ka = (struct k_sigaction){ 0 };
+	p->sig_restore_mask = false;
+}
+
+void signal_deliver(struct trap_frame *tf)
+{
+	struct proc *p = cur_proc();
+	struct sig_origin o;
+	int sig;
+
+	if (!p)
+		return;
+	while ((sig = dequeue_signal(p, &o)) != 0) {
+		struct k_sigaction *ka = &p->sig_action[sig - 1];
+		k_sigset_t saved = p->sig_restore_mask ? p->sig_saved_mask : p->sig_blocked;
+
+		if (ka->handler == SIG_IGN)
+			continue;
+		if (ka->handler == SIG_DFL) {
+			default_action(p, sig);
+			continue;
+		}
+		if (setup_frame(tf, sig, ka, &o, saved)) {
+			log_warn("proc: pid %d (%s): no room for a signal frame at sp 0x%lx; "
+				 "killed by SIGSEGV", p->pid, p->name, (unsigned long)tf->sp);
+			proc_exit(SIGSEGV);
+		}
+		handler_delivered(p, sig, ka);
+		break; /* one handler per return; others follow on the next one */
+	}
+	if (p->sig_restore_mask) {
+		p->sig_blocked = p->sig_saved_mask;
+		p->sig_restore_mask = false;
+	}
+}
+
+static const char *const sig_names[SIS_NSIG + 1] = {
+	[SIGHUP] = "SIGHUP", [SIGINT] = "SIGINT", [SIGQUIT] = "SIGQUIT",
+	[SIGILL] = "SIGILL", [SIGTRAP] = "SIGTRAP", [SIGABRT] = "SIGABRT",
+	[SIGBUS] = "SIGBUS", [SIGFPE] = "SIGFPE", [SIGKILL] = "SIGKILL",
+	[SIGUSR1] = "SIGUSR1", [SIGSEGV] = "SIGSEGV", [SIGUSR2] = "SIGUSR2",
+	[SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM", [SIGTERM] = "SIGTERM",
+	[SIGCHLD] = "SIGCHLD", [SIGCONT] = "SIGCONT", [SIGSTOP] = "SIGSTOP",
+	[SIGTSTP] = "SIGTSTP", [SIGSYS] = "SIGSYS",
+};
+
+const char *signal_name(int sig)
+{
+	return sig_valid(sig) && sig_names[sig] ? sig_names[sig] : "signal";
+}
+
+/*
+ * A fault raised by the instruction at tf->elr. A handler that is installed
+ * and not blocked runs (Linux's force_sig does the same); otherwise the
+ * process dies with sig and one log line says why.
+ */
+void signal_fault(struct trap_frame *tf, int sig, int code, u64 addr, const char *what)
+{
+	struct proc *p = cur_proc();
+	struct k_sigaction *ka = &p->sig_action[sig - 1];
+	struct sig_origin o = { .code = code, .addr = addr };
+
+	if (ka->handler != SIG_DFL && ka->handler != SIG_IGN &&
+	    !(p->sig_blocked & SIS_SIGBIT(sig))) {
+		signal_send_proc(p, sig, &o);
+		return;
+	}
+	log_warn("proc: pid %d (%s) killed by %s: %s at 0x%lx, pc 0x%lx", p->pid, p->name,
+		 signal_name(sig), what, (unsigned long)addr, (unsigned long)tf->elr);
+	proc_exit(sig);
+}
+
+/* ---- system calls ---- */
+
+/* kill(pid, sig): pid > 0 one process, 0 the caller's group, -1 everyone
+ * but init and the caller, < -1 group -pid. sig 0 only checks. */
+static long sys_kill(struct trap_frame *tf)
+{
+	int pid = (int)SC_ARG(tf, 0), sig = (int)SC_ARG(tf, 1);
+	struct proc *self = cur_proc(), *p;
+	struct sig_origin o = { .code = SI_USER, .pid = self->pid };
+	int n = 0;
+
+	if (sig && !sig_valid(sig))
+		return -EINVAL;
+	if (pid > 0) {
+		p = proc_find(pid);
+		if (!p)
+			return -ESRCH;
+		return sig ? signal_send_proc(p, sig, &o) : 0;
+	}
+	if (pid == 0 || pid < -1)
+		n = send_group(pid ? -pid : self->pgid, sig, &o);
+	else {
+		list_for_each_entry(p, &proc_list, all_node) {
+			if (p->pid != 1 && p != self && p->state == PROC_ALIVE) {
+				if (sig)
+					signal_send_proc(p, sig, &o);
+				n++;
+			}
+		}
+	}
+	return n ? 0 : -ESRCH;
+}
+SYSCALL(__NR_kill, sys_kill);
+
+static long sys_tgkill(struct trap_frame *tf)
+{
+	int tgid = (int)SC_ARG(tf, 0), tid = (int)SC_ARG(tf, 1), sig = (int)SC_ARG(tf, 2);
+	struct sig_origin o = { .code = SI_TKILL, .pid = cur_proc()->pid };
+	struct proc *p;
+
+	if (tgid <= 0 || tid <= 0 || (sig && !sig_valid(sig)))
+		return -EINVAL;
+	p = proc_find(tid);
+	if (!p || p->pid != tgid || p->state != PROC_ALIVE)
+		return -ESRCH;
+	return sig ? signal_send_proc(p, sig, &o) : 0;
+}
+SYSCALL(__NR_tgkill, sys_tgkill);
+
+#define SA_KNOWN                                                                            \
+	(SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_RESTORER | SA_ONSTACK | SA_RESTART | \
+	 SA_NODEFER | SA_RESETHAND)
+
+static long sys_rt_sigaction(struct trap_frame *tf)
+{
+	int sig = (int)SC_ARG(tf, 0);
+	const void *uact = (const void *)SC_ARG(tf, 1);
+	void *uold = (void *)SC_ARG(tf, 2);
+	struct proc *p = cur_proc();
+	struct k_sigaction act, old;
+
+	if (SC_ARG(tf, 3) != sizeof(k_sigset_t) || !sig_valid(sig))
+		return -EINVAL;
+	if (uact && copy_from_user(&act, uact, sizeof(act)))
+		return -EFAULT;
+	if (uact && ((UNBLOCKABLE & SIS_SIGBIT(sig)) || (act.flags & ~SA_KNOWN)))
+		return -EINVAL;
+	old = p->sig_action[sig - 1];
+	if (uold && copy_to_user(uold, &old, sizeof(old)))
+		return -EFAULT;
+	if (uact) {
+		act.mask &= ~UNBLOCKABLE;
+		p->sig_action[sig - 1] = act;
+		/* A signal now ignored is discarded if pending (POSIX). */
+		if (signal_is_ignored(p, sig))
+			p->sig_pending &= ~SIS_SIGBIT(sig);
+	}
+	return 0;
+}
+SYSCALL(__NR_rt_sigaction, sys_rt_sigaction);
+
+static long sys_rt_sigprocmask(struct trap_frame *tf)
+{
+	int how = (int)SC_ARG(tf, 0);
+	const void *uset = (const void *)SC_ARG(tf, 1);
+	void *uold = (void *)SC_ARG(tf, 2);
+	struct proc *p = cur_proc();
+	k_sigset_t set, old = p->sig_blocked;
+
+	if (SC_ARG(tf, 3) != sizeof(k_sigset_t))
+		return -EINVAL;
+	if (uset && copy_from_user(&set, uset, sizeof(set)))
+		return -EFAULT;
+	if (uold && copy_to_user(uold, &old, sizeof(old)))
+		return -EFAULT;
+	if (!uset)
+		return 0;
+	switch (how) {
+	case SIG_BLOCK:
+		p->sig_blocked |= set;
+		break;
+	case SIG_UNBLOCK:
+		p->sig_blocked &= ~set;
+		break;
+	case SIG_SETMASK:
+		p->sig_blocked = set;
+		break;
+	default:
+		return -EINVAL;
+	}
+	p->sig_blocked &= ~UNBLOCKABLE;
+	return 0;
+}
+SYSCALL(__NR_rt_sigprocmask, sys_rt_sigprocmask);
+
+static bool restore_fpsimd(struct trap_frame *tf, const struct linux_sigcontext *sc)
+{
+	const struct linux_fpsimd_context *fp = (const void *)sc->__reserved;
+
+	if (fp->magic != FPSIMD_MAGIC || fp->size != sizeof(*fp))
+		return false;
+	tf->fpsr = fp->fpsr;
+	tf->fpcr = fp->fpcr;
+	memcpy(tf->v, fp->vregs, sizeof(tf->v));
+	return true;
+}
+
+/* Return from a handler: restore what setup_frame saved, from the frame at
+ * sp. A frame that cannot be read or is corrupt kills with SIGSEGV. */
+static long sys_rt_sigreturn(struct trap_frame *tf)
+{
+	struct rt_sigframe *f = kmalloc(sizeof(*f));
+	struct proc *p = cur_proc();
+	const struct linux_sigcontext *sc;
+
+	if (!f || copy_from_user(f, (void *)tf->sp, sizeof(*f)) ||
+	    !restore_fpsimd(tf, &f->uc.uc_mcontext)) {
+		kfree(f);
+		log_warn("proc: pid %d (%s) killed by SIGSEGV: bad signal frame at 0x%lx",
+			 p->pid, p->name, (unsigned long)tf->sp);
+		proc_exit(SIGSEGV);
+	}
+	sc = &f->uc.uc_mcontext;
+	memcpy(tf->x, sc->regs, sizeof(tf->x));
+	tf->sp = sc->sp;
+	tf->elr = sc->pc;
+	tf->spsr = sc->pstate & 0xf0000000UL; /* flags only: EL0t, interrupts on */
+	p->sig_blocked = f->uc.uc_sigmask & ~UNBLOCKABLE;
+	kfree(f);
+	return tf->x[0]; /* the dispatcher stores this in x0 again */
+}
+SYSCALL(__NR_rt_sigreturn, sys_rt_sigreturn);

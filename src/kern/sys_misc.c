@@ -1,0 +1,121 @@
+/*
+ * Small system calls about the system as a whole: uname, sysinfo, reboot,
+ * prlimit64, sched_yield.
+ */
+#include <sis/kernel.h>
+#include <sis/log.h>
+#include <sis/init.h>
+#include <sis/mm.h>
+#include <sis/timer.h>
+#include <sis/syscall.h>
+#include <sis/uaccess.h>
+#include <uapi/sis/utsname.h>
+#include <uapi/sis/sysinfo.h>
+#include <uapi/sis/reboot.h>
+#include "proc_internal.h"
+
+_Static_assert(sizeof(struct linux_sysinfo) == 112, "struct sysinfo is 112 bytes on arm64");
+_Static_assert(sizeof(struct linux_utsname) == 6 * 65, "struct new_utsname");
+
+int proc_live_count(void);
+
+static long sys_uname(struct trap_frame *tf)
+{
+	struct linux_utsname u;
+
+	memset(&u, 0, sizeof(u));
+	strcpy(u.sysname, "SIS");
+	strcpy(u.nodename, "sis");
+	strcpy(u.release, "0.1.0");
+	strcpy(u.version, "#1 SIS " __DATE__);
+	strcpy(u.machine, "aarch64");
+	strcpy(u.domainname, "(none)");
+	return copy_to_user((void *)SC_ARG(tf, 0), &u, sizeof(u));
+}
+SYSCALL(__NR_uname, sys_uname);
+
+/* Memory in bytes (mem_unit 1): freeram is the free-page count exactly. */
+static long sys_sysinfo(struct trap_frame *tf)
+{
+	struct linux_sysinfo si;
+
+	memset(&si, 0, sizeof(si));
+	si.uptime = (s64)(time_ns() / NSEC_PER_SEC);
+	si.totalram = page_total_count() * PAGE_SIZE;
+	si.freeram = page_free_count() * PAGE_SIZE;
+	si.procs = (u16)proc_live_count();
+	si.mem_unit = 1;
+	return copy_to_user((void *)SC_ARG(tf, 0), &si, sizeof(si));
+}
+SYSCALL(__NR_sysinfo, sys_sysinfo);
+
+static bool reboot_magic_ok(u64 magic1, u64 magic2)
+{
+	return (u32)magic1 == LINUX_REBOOT_MAGIC1 &&
+	       ((u32)magic2 == LINUX_REBOOT_MAGIC2 || (u32)magic2 == LINUX_REBOOT_MAGIC2A ||
+		(u32)magic2 == LINUX_REBOOT_MAGIC2B || (u32)magic2 == LINUX_REBOOT_MAGIC2C);
+}
+
+/* Power off and halt end the machine (status 0); Ctrl-Alt-Del settings are
+ * accepted and mean nothing here; restart is not supported. */
+static long sys_reboot(struct trap_frame *tf)
+{
+	u32 cmd = (u32)SC_ARG(tf, 2);
+
+	if (!reboot_magic_ok(SC_ARG(tf, 0), SC_ARG(tf, 1)))
+		return -EINVAL;
+	switch (cmd) {
+	case LINUX_REBOOT_CMD_POWER_OFF:
+	case LINUX_REBOOT_CMD_HALT:
+		log_info("reboot: power off requested by pid %d (%s)", cur_proc()->pid,
+			 cur_proc()->name);
+		machine_poweroff(0);
+	case LINUX_REBOOT_CMD_CAD_ON:
+	case LINUX_REBOOT_CMD_CAD_OFF:
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+SYSCALL(__NR_reboot, sys_reboot);
+
+/*
+ * prlimit64(pid, resource, new, old): limits are per process and inherited
+ * by children. New values are stored and reported back, not enforced: the
+ * real bounds are fixed (stack size, FD_MAX, PROC_MAX) and the defaults say
+ * so.
+ */
+static long sys_prlimit64(struct trap_frame *tf)
+{
+	int pid = (int)SC_ARG(tf, 0);
+	unsigned res = (unsigned)SC_ARG(tf, 1);
+	const void *unew = (const void *)SC_ARG(tf, 2);
+	void *uold = (void *)SC_ARG(tf, 3);
+	struct proc *p = pid ? proc_find(pid) : cur_proc();
+	struct linux_rlimit64 lim;
+
+	if (pid < 0 || res >= RLIM_NLIMITS)
+		return -EINVAL;
+	if (!p || p->state != PROC_ALIVE)
+		return -ESRCH;
+	if (unew) {
+		if (copy_from_user(&lim, unew, sizeof(lim)))
+			return -EFAULT;
+		if (lim.rlim_cur > lim.rlim_max)
+			return -EINVAL;
+	}
+	if (uold && copy_to_user(uold, &p->rlimit[res], sizeof(p->rlimit[res])))
+		return -EFAULT;
+	if (unew)
+		p->rlimit[res] = lim;
+	return 0;
+}
+SYSCALL(__NR_prlimit64, sys_prlimit64);
+
+static long sys_sched_yield(struct trap_frame *tf)
+{
+	(void)tf;
+	sched_yield();
+	return 0;
+}
+SYSCALL(__NR_sched_yield, sys_sched_yield);

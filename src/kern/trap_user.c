@@ -1,0 +1,84 @@
+/*
+ * What happens around user mode: faults raised by user code become signals
+ * (user_fault), and the last work before eret to EL0 (return_to_user):
+ * rescheduling when the tick asked for it, then signal delivery.
+ */
+#include <sis/kernel.h>
+#include <sis/log.h>
+#include <sis/irq.h>
+#include <sis/trap.h>
+#include "proc_internal.h"
+
+#define ESR_WNR (1UL << 6)   /* data abort: write, not read */
+#define EC_FP_EXC64 0x2c
+
+/* Data/instruction abort status code (ESR ISS[5:0]) -> signal and code. */
+static int abort_signal(u64 esr, int *code, const char **what)
+{
+	unsigned fsc = esr & 0x3f;
+
+	if (fsc == 0x21) {
+		*code = BUS_ADRALN;
+		*what = "alignment fault";
+		return SIGBUS;
+	}
+	switch (fsc >> 2) {
+	case 1: /* translation fault, level 0-3 */
+		*code = SEGV_MAPERR;
+		*what = "translation fault";
+		return SIGSEGV;
+	case 2: /* access flag fault */
+	case 3: /* permission fault */
+		*code = SEGV_ACCERR;
+		*what = "permission fault";
+		return SIGSEGV;
+	default:
+		*code = SI_KERNEL;
+		*what = "external or other abort";
+		return SIGBUS;
+	}
+}
+
+void user_fault(struct trap_frame *tf)
+{
+	u64 esr = tf->esr, ec = ESR_EC(esr);
+	char what[96];
+	const char *kind;
+	int sig, code;
+
+	switch (ec) {
+	case EC_DABT_LOW:
+		sig = abort_signal(esr, &code, &kind);
+		ksnprintf(what, sizeof(what), "data abort (%s, %s)", kind,
+			  (esr & ESR_WNR) ? "write" : "read");
+		signal_fault(tf, sig, code, tf->far, what);
+		return;
+	case EC_IABT_LOW:
+		sig = abort_signal(esr, &code, &kind);
+		ksnprintf(what, sizeof(what), "instruction abort (%s)", kind);
+		signal_fault(tf, sig, code, tf->far, what);
+		return;
+	case EC_PC_ALIGN:
+	case EC_SP_ALIGN:
+		signal_fault(tf, SIGBUS, BUS_ADRALN, ec == EC_PC_ALIGN ? tf->elr : tf->sp,
+			     esr_class_name(esr));
+		return;
+	case EC_BRK64:
+		signal_fault(tf, SIGTRAP, TRAP_BRKPT, tf->elr, "breakpoint");
+		return;
+	case EC_FP_EXC64:
+		signal_fault(tf, SIGFPE, SI_KERNEL, tf->elr, "floating-point exception");
+		return;
+	default: /* undefined instruction, illegal state, trapped system register... */
+		signal_fault(tf, SIGILL, ILL_ILLOPC, tf->elr, esr_class_name(esr));
+		return;
+	}
+}
+
+void return_to_user(struct trap_frame *tf)
+{
+	irq_enable_local();
+	if (sched_need_resched())
+		schedule();
+	signal_deliver(tf);
+}

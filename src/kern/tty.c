@@ -1,0 +1,463 @@
+/*
+ * Console line discipline (see sis/tty.h).
+ *
+ * Input path (IRQ context): tty_input() applies c_iflag translations, the
+ * signal characters, then either edits the canonical line buffer (moving a
+ * finished line into the read queue) or queues the byte directly (raw).
+ * Read path (process context): waits for a finished line (canonical) or any
+ * byte (raw; VMIN=0 with VTIME gives a timeout, VMIN>0 waits for one byte
+ * and VTIME is not used), takes the bytes out with interrupts masked, then
+ * copies them to the user. Everything the IRQ side touches is only changed
+ * with interrupts masked.
+ */
+#include <uapi/sis/signal.h> /* first: see .coord/NOTES.md (__unused) */
+#include <sis/kernel.h>
+#include <sis/log.h>
+#include <sis/irq.h>
+#include <sis/init.h>
+#include <sis/wait.h>
+#include <sis/timer.h>
+#include <sis/file.h>
+#include <sis/vfs.h>
+#include <sis/uaccess.h>
+#include <sis/console.h>
+#include <sis/proc.h>
+#include <sis/tty.h>
+#include <uapi/sis/ioctl.h>
+#include <uapi/sis/poll.h>
+#include <uapi/sis/stat.h>
+#include <uapi/sis/fcntl.h>
+
+#define TTY_LINE_MAX 1024  /* canonical line length (Linux: 4095) */
+#define TTY_QUEUE 4096     /* read queue entries, a power of two */
+#define TTY_EOF 0x100      /* queue marker: ^D ended a line (not data) */
+#define CTRL(c) ((c) & 0x1f)
+
+struct tty {
+	struct linux_termios tio;
+	struct linux_winsize ws;
+	char line[TTY_LINE_MAX]; /* canonical line being edited (IRQ side) */
+	size_t line_len;
+	u16 queue[TTY_QUEUE];    /* ready for read(): bytes or TTY_EOF */
+	size_t head, tail;       /* free-running indexes into queue */
+	unsigned delims;         /* line ends ('\n', VEOL, TTY_EOF) in queue */
+	struct wait_queue read_wq;
+	int fg_pgrp;             /* TIOCSPGRP; 0 = unset */
+};
+
+static struct tty console_tty = {
+	.tio = {
+		.c_iflag = ICRNL,
+		.c_oflag = OPOST | ONLCR,
+		.c_cflag = B115200 | CS8 | CREAD | CLOCAL,
+		.c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN,
+		.c_cc = {
+			[VINTR] = CTRL('C'), [VQUIT] = CTRL('\\'), [VERASE] = 0x7f,
+			[VKILL] = CTRL('U'), [VEOF] = CTRL('D'), [VTIME] = 0, [VMIN] = 1,
+			[VSTART] = CTRL('Q'), [VSTOP] = CTRL('S'), [VSUSP] = CTRL('Z'),
+			[VREPRINT] = CTRL('R'), [VWERASE] = CTRL('W'), [VLNEXT] = CTRL('V'),
+			[VDISCARD] = CTRL('O'),
+		},
+	},
+	.ws = { .ws_row = 24, .ws_col = 80 },
+	.read_wq = WAIT_QUEUE_INIT(console_tty.read_wq),
+};
+
+int tty_foreground_pgrp(void)
+{
+	return console_tty.fg_pgrp;
+}
+
+/* ---- input side (IRQ context) ------------------------------------------- */
+
+static bool lflag(const struct tty *t, unsigned bit)
+{
+	return t->tio.c_lflag & bit;
+}
+
+static void echo(const char *s, size_t n)
+{
+	console_write(s, n);
+}
+
+/* Echo one input byte: control characters as ^X when ECHOCTL. */
+static void echo_char(struct tty *t, char c)
+{
+	if (!lflag(t, ECHO))
+		return;
+	if (lflag(t, ECHOCTL) && ((unsigned char)c < 0x20 || c == 0x7f) && c != '\n' &&
+	    c != '\t') {
+		char s[2] = { '^', (char)(c == 0x7f ? '?' : c + '@') };
+		echo(s, 2);
+		return;
+	}
+	echo(&c, 1);
+}
+
+static size_t queued(const struct tty *t)
+{
+	return t->head - t->tail;
+}
+
+static void queue_put(struct tty *t, u16 v)
+{
+	if (queued(t) == TTY_QUEUE)
+		return; /* full: drop, as a real UART overrun would */
+	t->queue[t->head++ & (TTY_QUEUE - 1)] = v;
+}
+
+static void flush_input(struct tty *t)
+{
+	t->head = t->tail = 0;
+	t->delims = 0;
+	t->line_len = 0;
+}
+
+/* Move the edited line into the read queue, ended by delim (or none). */
+static void line_commit(struct tty *t, int delim)
+{
+	for (size_t i = 0; i < t->line_len; i++)
+		queue_put(t, (unsigned char)t->line[i]);
+	t->line_len = 0;
+	if (delim >= 0) {
+		queue_put(t, (u16)delim);
+		t->delims++;
+	}
+	wake_up(&t->read_wq);
+}
+
+/* Width of a byte's echo: 2 for ^X forms, else 1. */
+static int echo_width(const struct tty *t, char c)
+{
+	return (lflag(t, ECHOCTL) && ((unsigned char)c < 0x20 || c == 0x7f) && c != '\t') ? 2 : 1;
+}
+
+/* Erase the last character of the line from the screen and the buffer. */
+static void erase_one(struct tty *t)
+{
+	char c;
+
+	if (!t->line_len)
+		return;
+	c = t->line[--t->line_len];
+	if (lflag(t, ECHO) && lflag(t, ECHOE))
+		for (int i = echo_width(t, c); i > 0; i--)
+			echo("\b \b", 3);
+}
+
+static bool is_word_char(char c)
+{
+	return c != ' ' && c != '\t';
+}
+
+/* Canonical-mode editing of one byte. */
+static void canon_input(struct tty *t, char c)
+{
+	const unsigned char *cc = t->tio.c_cc;
+
+	if ((unsigned char)c == cc[VERASE] || c == '\b') {
+		erase_one(t);
+	} else if ((unsigned char)c == cc[VKILL]) {
+		while (t->line_len)
+			erase_one(t);
+	} else if ((unsigned char)c == cc[VWERASE] && lflag(t, IEXTEN)) {
+		while (t->line_len && !is_word_char(t->line[t->line_len - 1]))
+			erase_one(t);
+		while (t->line_len && is_word_char(t->line[t->line_len - 1]))
+			erase_one(t);
+	} else if ((unsigned char)c == cc[VEOF]) {
+		line_commit(t, TTY_EOF);
+	} else if (c == '\n' || (cc[VEOL] && (unsigned char)c == cc[VEOL])) {
+		if (lflag(t, ECHO) || (c == '\n' && lflag(t, ECHONL)))
+			echo("\n", 1);
+		line_commit(t, (unsigned char)c);
+	} else if (t->line_len < TTY_LINE_MAX - 1) {
+		t->line[t->line_len++] = c;
+		echo_char(t, c);
+	}
+}
+
+/* ISIG: returns true if c was a signal character (and handled). */
+static bool signal_char(struct tty *t, char c)
+{
+	int sig;
+
+	if (!lflag(t, ISIG))
+		return false;
+	if ((unsigned char)c == t->tio.c_cc[VINTR])
+		sig = SIGINT;
+	else if ((unsigned char)c == t->tio.c_cc[VQUIT])
+		sig = SIGQUIT;
+	else
+		return false;
+	if (!lflag(t, NOFLSH))
+		flush_input(t);
+	echo_char(t, c);
+	if (lflag(t, ECHO))
+		echo("\n", 1);
+	signal_foreground(sig);
+	wake_up(&t->read_wq);
+	return true;
+}
+
+void tty_input(char c)
+{
+	struct tty *t = &console_tty;
+	unsigned iflag = t->tio.c_iflag;
+
+	if (iflag & ISTRIP)
+		c &= 0x7f;
+	if (c == '\r') {
+		if (iflag & IGNCR)
+			return;
+		if (iflag & ICRNL)
+			c = '\n';
+	} else if (c == '\n' && (iflag & INLCR)) {
+		c = '\r';
+	}
+	if (signal_char(t, c))
+		return;
+	if (lflag(t, ICANON)) {
+		canon_input(t, c);
+		return;
+	}
+	queue_put(t, (unsigned char)c);
+	echo_char(t, c);
+	wake_up(&t->read_wq);
+}
+
+/* ---- read side (process context) ------------------------------------------ */
+
+/* Is there something a read would return now (IRQs masked by the caller)? */
+static bool readable(const struct tty *t)
+{
+	if (lflag(t, ICANON))
+		return t->delims > 0;
+	return queued(t) > 0;
+}
+
+/*
+ * Take up to len bytes from the queue into buf (IRQs masked by the caller).
+ * Canonical mode stops after a line end; a TTY_EOF marker is consumed but not
+ * returned (so ^D on an empty line reads as 0 bytes).
+ */
+static size_t take(struct tty *t, char *buf, size_t len)
+{
+	bool canon = lflag(t, ICANON);
+	size_t n = 0;
+
+	while (n < len && queued(t)) {
+		u16 v = t->queue[t->tail & (TTY_QUEUE - 1)];
+
+		if (v == TTY_EOF) {
+			if (canon) {
+				t->tail++;
+				t->delims--;
+				break;
+			}
+			t->tail++; /* left over from canonical mode: not data */
+			continue;
+		}
+		t->tail++;
+		buf[n++] = (char)v;
+		if (canon && (v == '\n' || (t->tio.c_cc[VEOL] && v == t->tio.c_cc[VEOL]))) {
+			t->delims--;
+			break;
+		}
+	}
+	return n;
+}
+
+/* Sleep until readable; 0, -EAGAIN, -EINTR, or -ETIMEDOUT (raw VTIME). */
+static int wait_readable(struct tty *t, struct file *f)
+{
+	struct waiter w;
+	u64 deadline = 0;
+	int err = 0;
+
+	if (!lflag(t, ICANON) && t->tio.c_cc[VMIN] == 0) {
+		if (t->tio.c_cc[VTIME] == 0)
+			return -ETIMEDOUT; /* poll-like read: return what is there */
+		deadline = time_ns() + (u64)t->tio.c_cc[VTIME] * 100 * NSEC_PER_MSEC;
+	}
+	for (;;) {
+		unsigned long flags = irq_save();
+		bool ready;
+
+		prepare_to_wait(&t->read_wq, &w);
+		ready = readable(t);
+		irq_restore(flags);
+		if (ready)
+			break;
+		if (f->flags & O_NONBLOCK) {
+			err = -EAGAIN;
+			break;
+		}
+		err = schedule_sleep(deadline, true);
+		if (err)
+			break;
+	}
+	finish_wait(&t->read_wq, &w);
+	return err;
+}
+
+static long tty_read(struct file *f, void *ubuf, size_t len)
+{
+	struct tty *t = &console_tty;
+	char buf[256];
+	unsigned long flags;
+	size_t n;
+	int err;
+
+	if (!len)
+		return 0;
+	if (!user_range_ok(ubuf, len, true))
+		return -EFAULT;
+	err = wait_readable(t, f);
+	if (err && err != -ETIMEDOUT)
+		return err;
+	flags = irq_save();
+	n = take(t, buf, MIN(len, sizeof(buf)));
+	irq_restore(flags);
+	if (n && copy_to_user(ubuf, buf, n))
+		return -EFAULT;
+	return (long)n;
+}
+
+static long tty_write(struct file *f, const void *ubuf, size_t len)
+{
+	char buf[256];
+	size_t done = 0;
+
+	(void)f;
+	while (done < len) {
+		size_t n = MIN(len - done, sizeof(buf));
+
+		if (copy_from_user(buf, (const char *)ubuf + done, n))
+			return done ? (long)done : -EFAULT;
+		console_write(buf, n);
+		done += n;
+	}
+	return (long)done;
+}
+
+static unsigned tty_poll(struct file *f, struct poll_table *pt)
+{
+	struct tty *t = &console_tty;
+	unsigned long flags;
+	unsigned mask = POLLOUT | POLLWRNORM;
+
+	(void)f;
+	poll_wait(pt, &t->read_wq);
+	flags = irq_save();
+	if (readable(t) || (!lflag(t, ICANON) && t->tio.c_cc[VMIN] == 0))
+		mask |= POLLIN | POLLRDNORM;
+	irq_restore(flags);
+	return mask;
+}
+
+/* ---- ioctl ------------------------------------------------------------------- */
+
+/* New termios from user space; the canonical line moves along on mode change. */
+static long set_termios(struct tty *t, unsigned long uarg, bool flush)
+{
+	struct linux_termios tio;
+	unsigned long flags;
+
+	if (copy_from_user(&tio, (void *)uarg, sizeof(tio)))
+		return -EFAULT;
+	flags = irq_save();
+	if (flush)
+		flush_input(t);
+	if ((t->tio.c_lflag & ICANON) && !(tio.c_lflag & ICANON) && t->line_len)
+		line_commit(t, -1); /* the partial line becomes readable raw input */
+	t->tio = tio;
+	irq_restore(flags);
+	wake_up(&t->read_wq);
+	return 0;
+}
+
+/* Bytes a read could return (FIONREAD). */
+static int bytes_available(struct tty *t)
+{
+	unsigned long flags = irq_save();
+	int n = 0;
+
+	for (size_t i = t->tail; i != t->head; i++)
+		n += t->queue[i & (TTY_QUEUE - 1)] != TTY_EOF;
+	irq_restore(flags);
+	return n;
+}
+
+static long put_int(unsigned long uarg, int v)
+{
+	return copy_to_user((void *)uarg, &v, sizeof(v)) ? -EFAULT : 0;
+}
+
+static long tty_ioctl(struct file *f, unsigned long cmd, unsigned long arg)
+{
+	struct tty *t = &console_tty;
+	int v;
+
+	(void)f;
+	switch (cmd) {
+	case TCGETS:
+		return copy_to_user((void *)arg, &t->tio, sizeof(t->tio)) ? -EFAULT : 0;
+	case TCSETS:
+	case TCSETSW: /* output is synchronous: already drained */
+		return set_termios(t, arg, false);
+	case TCSETSF:
+		return set_termios(t, arg, true);
+	case TIOCGWINSZ:
+		return copy_to_user((void *)arg, &t->ws, sizeof(t->ws)) ? -EFAULT : 0;
+	case TIOCSWINSZ:
+		return copy_from_user(&t->ws, (void *)arg, sizeof(t->ws)) ? -EFAULT : 0;
+	case TIOCGPGRP:
+		return put_int(arg, t->fg_pgrp);
+	case TIOCSPGRP:
+		if (copy_from_user(&v, (void *)arg, sizeof(v)))
+			return -EFAULT;
+		if (v <= 0)
+			return -EINVAL;
+		if (!proc_pgrp_exists(v))
+			return -EPERM; /* Linux: no such group in the session */
+		t->fg_pgrp = v;
+		return 0;
+	case FIONREAD:
+		return put_int(arg, bytes_available(t));
+	case TCFLSH:
+		if (arg != TCIFLUSH && arg != TCOFLUSH && arg != TCIOFLUSH)
+			return -EINVAL;
+		if (arg != TCOFLUSH) {
+			unsigned long flags = irq_save();
+			flush_input(t);
+			irq_restore(flags);
+		}
+		return 0;
+	case TIOCSCTTY:
+	case TIOCNOTTY:
+		return 0; /* one terminal, always everyone's controlling tty */
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_ops tty_fops = {
+	.read = tty_read,
+	.write = tty_write,
+	.ioctl = tty_ioctl,
+	.poll = tty_poll,
+};
+
+static int tty_init(void)
+{
+	int err = vfs_add_chardev("/dev/console", &tty_fops, SIS_MKDEV(5, 1));
+
+	if (!err)
+		err = vfs_add_chardev("/dev/tty", &tty_fops, SIS_MKDEV(5, 0));
+	if (err)
+		return err;
+	console_set_input(tty_input);
+	return 0;
+}
+INITCALL(INIT_DEV, tty_init);

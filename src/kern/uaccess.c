@@ -1,0 +1,67 @@
+/*
+ * Access to user memory (see sis/uaccess.h). A range is usable when every
+ * page of it is mapped in the current process's tables with EL0 access (and
+ * write access for copies to user space). The current process's table is in
+ * TTBR0, so after the check the copy goes straight through the user address;
+ * nothing can unmap it in between (uniprocessor, kernel not preempted).
+ */
+#include <sis/kernel.h>
+#include <sis/uaccess.h>
+#include "proc_internal.h"
+
+static struct vm_space *cur_vm(void)
+{
+	struct proc *p = cur_proc();
+
+	return p ? p->vm : NULL;
+}
+
+bool user_range_ok(const void *uaddr, size_t n, bool for_write)
+{
+	struct vm_space *vm = cur_vm();
+
+	if (!vm)
+		return false;
+	if (!n)
+		return (u64)uaddr < USER_VA_END;
+	return vm_access_ok(vm, (u64)uaddr, n, for_write);
+}
+
+int copy_from_user(void *dst, const void *usrc, size_t n)
+{
+	if (!user_range_ok(usrc, n, false))
+		return -EFAULT;
+	memcpy(dst, usrc, n);
+	return 0;
+}
+
+int copy_to_user(void *udst, const void *src, size_t n)
+{
+	if (!user_range_ok(udst, n, true))
+		return -EFAULT;
+	memcpy(udst, src, n);
+	return 0;
+}
+
+long strncpy_from_user(char *dst, const char *usrc, size_t max)
+{
+	size_t i = 0;
+
+	if (!max)
+		return -ENAMETOOLONG;
+	while (i < max) {
+		/* Check one page at a time: the string may end before a hole. */
+		u64 a = (u64)usrc + i;
+		size_t chunk = MIN(max - i, PAGE_SIZE - (a & (PAGE_SIZE - 1)));
+
+		if (!user_range_ok((const void *)a, chunk, false))
+			return -EFAULT;
+		for (size_t j = 0; j < chunk; j++, i++) {
+			dst[i] = usrc[i];
+			if (!dst[i])
+				return (long)i;
+		}
+	}
+	dst[max - 1] = '\0';
+	return -ENAMETOOLONG;
+}

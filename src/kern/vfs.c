@@ -1,0 +1,785 @@
+/*
+ * The VFS tree (see sis/vfs.h): inodes, directory entries, path lookup,
+ * creating and removing names, the kernel file API, and unpacking the
+ * initial ramdisk at boot. Open-file operations live in vfs_file.c.
+ *
+ * Ownership: a directory entry counts in its inode's nlink; lookups, open
+ * files and working directories count in refs. A directory also holds a
+ * reference on its parent so that ".." stays valid after the parent is
+ * unlinked. An inode is freed when both counts reach zero.
+ */
+#include <sis/kernel.h>
+#include <sis/log.h>
+#include <sis/mm.h>
+#include <sis/init.h>
+#include <sis/timer.h>
+#include <sis/devtree.h>
+#include <sis/cpio.h>
+#include <sis/vfs.h>
+#include "vfs_internal.h"
+#include <sis/file.h>
+#include <sis/proc.h>
+#include <uapi/sis/fcntl.h>
+#include <uapi/sis/stat.h>
+
+/* A name in a directory. */
+struct vfs_dirent {
+	struct list_head node;   /* in parent->dir.entries */
+	struct inode *inode;     /* counted in inode->nlink */
+	u64 cookie;              /* getdents64 position of this entry (>= 2) */
+	size_t name_len;
+	char name[];             /* NUL-terminated */
+};
+
+/* Files larger than this are refused (-EFBIG): RAM is small. */
+#define VFS_FILE_MAX (64UL << 20)
+
+static struct inode *root_inode;
+static u64 next_ino = 1;
+
+/* ---- inodes -------------------------------------------------------------- */
+
+static struct inode *inode_new(u32 mode)
+{
+	struct inode *ino = kzalloc(sizeof(*ino));
+
+	if (!ino)
+		return NULL;
+	ino->ino = next_ino++;
+	ino->mode = mode;
+	ino->refs = 1;
+	ino->mtime_ns = (s64)time_ns();
+	if (S_ISDIR(mode)) {
+		list_init(&ino->dir.entries);
+		ino->dir.next_cookie = 2; /* 0 and 1 are "." and ".." */
+	}
+	return ino;
+}
+
+static void inode_free(struct inode *ino)
+{
+	if (S_ISDIR(ino->mode)) {
+		BUG_ON(!list_empty(&ino->dir.entries));
+		if (ino->dir.parent != ino)
+			vfs_inode_put(ino->dir.parent);
+	} else if (S_ISREG(ino->mode)) {
+		kfree(ino->reg.data);
+	}
+	kfree(ino);
+}
+
+void vfs_inode_get(struct inode *ino)
+{
+	ino->refs++;
+}
+
+void vfs_inode_put(struct inode *ino)
+{
+	BUG_ON(ino->refs == 0);
+	if (--ino->refs == 0 && ino->nlink == 0 && ino != root_inode)
+		inode_free(ino);
+}
+
+struct inode *vfs_root(void)
+{
+	if (!root_inode) {
+		root_inode = inode_new(S_IFDIR | 0755);
+		BUG_ON(!root_inode); /* the first allocation after heap_init */
+		root_inode->dir.parent = root_inode;
+		root_inode->nlink = 1;
+	}
+	return root_inode;
+}
+
+struct inode *vfs_cwd(void)
+{
+	struct proc *p = current_proc();
+	struct fd_table *t = p ? proc_fds(p) : NULL;
+	struct inode *cwd = t ? fd_table_cwd(t) : NULL;
+
+	return cwd ? cwd : vfs_root();
+}
+
+/* ---- directories ----------------------------------------------------------- */
+
+static struct vfs_dirent *dir_find(struct inode *dir, const char *name, size_t len)
+{
+	struct vfs_dirent *d;
+
+	list_for_each_entry(d, &dir->dir.entries, node)
+		if (d->name_len == len && memcmp(d->name, name, len) == 0)
+			return d;
+	return NULL;
+}
+
+/* Add name -> child in dir (name must not exist). 0 or -ENOMEM. */
+static int dir_link(struct inode *dir, const char *name, size_t len, struct inode *child)
+{
+	struct vfs_dirent *d = kmalloc(sizeof(*d) + len + 1);
+
+	if (!d)
+		return -ENOMEM;
+	d->inode = child;
+	d->cookie = dir->dir.next_cookie++;
+	d->name_len = len;
+	memcpy(d->name, name, len);
+	d->name[len] = '\0';
+	list_add_tail(&d->node, &dir->dir.entries);
+	child->nlink++;
+	if (S_ISDIR(child->mode)) {
+		child->dir.parent = dir;
+		vfs_inode_get(dir);
+	}
+	dir->mtime_ns = (s64)time_ns();
+	return 0;
+}
+
+/* Remove entry d from dir; frees the inode if nothing else holds it. */
+static void dir_unlink(struct inode *dir, struct vfs_dirent *d)
+{
+	struct inode *child = d->inode;
+
+	list_del(&d->node);
+	kfree(d);
+	dir->mtime_ns = (s64)time_ns();
+	child->nlink--;
+	if (child->nlink == 0 && child->refs == 0)
+		inode_free(child);
+}
+
+bool vfs_dir_empty(struct inode *dir)
+{
+	return list_empty(&dir->dir.entries);
+}
+
+unsigned vfs_dir_subdirs(struct inode *dir)
+{
+	struct vfs_dirent *d;
+	unsigned n = 0;
+
+	list_for_each_entry(d, &dir->dir.entries, node)
+		n += S_ISDIR(d->inode->mode);
+	return n;
+}
+
+/* The entry at or after getdents cookie pos (>= 2), or NULL. */
+struct vfs_dirent *vfs_dir_seek(struct inode *dir, u64 pos)
+{
+	struct vfs_dirent *d;
+
+	list_for_each_entry(d, &dir->dir.entries, node)
+		if (d->cookie >= pos)
+			return d;
+	return NULL;
+}
+
+void vfs_dirent_info(const struct vfs_dirent *d, const char **name, struct inode **ino,
+		     u64 *cookie)
+{
+	*name = d->name;
+	*ino = d->inode;
+	*cookie = d->cookie;
+}
+
+/* ---- path lookup ------------------------------------------------------------ */
+
+/*
+ * One step of a walk: the child called name (len bytes) of dir, not
+ * referenced. Handles "." and "..". -ENOTDIR if dir is not a directory.
+ */
+static struct inode *step(struct inode *dir, const char *name, size_t len)
+{
+	struct vfs_dirent *d;
+
+	if (!S_ISDIR(dir->mode))
+		return ERR_PTR(-ENOTDIR);
+	if (len == 1 && name[0] == '.')
+		return dir;
+	if (len == 2 && name[0] == '.' && name[1] == '.')
+		return dir->dir.parent;
+	d = dir_find(dir, name, len);
+	return d ? d->inode : ERR_PTR(-ENOENT);
+}
+
+/* Length of the component at p, or -ENAMETOOLONG. */
+static long component_len(const char *p)
+{
+	size_t n = 0;
+
+	while (p[n] && p[n] != '/')
+		n++;
+	return n > NAME_MAX ? -ENAMETOOLONG : (long)n;
+}
+
+/* The last component of a path, when a walk stops at its parent. */
+struct last_name {
+	const char *name;    /* inside the path, not NUL-terminated */
+	size_t len;
+	bool slash;          /* followed by '/': must be a directory */
+};
+
+/*
+ * Walk path from base (NULL: the cwd; absolute paths start at the root) and
+ * return the final inode, referenced. With last, stop before the last
+ * component instead: return the directory holding it (referenced) and
+ * describe the component in *last. A path without a last component ("/",
+ * "a/.." is fine: ".." is one) gives -EEXIST in that mode.
+ */
+static struct inode *walk(struct inode *base, const char *path, struct last_name *last)
+{
+	struct inode *cur;
+	const char *p = path;
+
+	if (!path[0])
+		return ERR_PTR(-ENOENT);
+	if (strnlen(path, PATH_MAX) >= PATH_MAX)
+		return ERR_PTR(-ENAMETOOLONG);
+	cur = (*p == '/') ? vfs_root() : (base ? base : vfs_cwd());
+	for (;;) {
+		long len;
+		const char *next;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		len = component_len(p);
+		if (len < 0)
+			return ERR_PTR(len);
+		next = p + len;
+		while (*next == '/')
+			next++;
+		if (last && !*next) {
+			if (!S_ISDIR(cur->mode))
+				return ERR_PTR(-ENOTDIR);
+			last->name = p;
+			last->len = (size_t)len;
+			last->slash = p[len] == '/';
+			vfs_inode_get(cur);
+			return cur;
+		}
+		cur = step(cur, p, (size_t)len);
+		if (IS_ERR(cur))
+			return cur;
+		p = next;
+	}
+	if (last)
+		return ERR_PTR(S_ISDIR(cur->mode) ? -EEXIST : -ENOTDIR);
+	if (path[strlen(path) - 1] == '/' && !S_ISDIR(cur->mode))
+		return ERR_PTR(-ENOTDIR);
+	vfs_inode_get(cur);
+	return cur;
+}
+
+struct inode *vfs_lookup_at(struct inode *base, const char *path)
+{
+	return walk(base, path, NULL);
+}
+
+struct inode *vfs_lookup(const char *path)
+{
+	return vfs_lookup_at(NULL, path);
+}
+
+/* Is this last component "." or ".."? (cannot be created or removed) */
+static bool is_dot_name(const char *name, size_t len)
+{
+	return (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.');
+}
+
+/*
+ * Find or create the last component of path under its parent. mode carries
+ * the type of a new object. *created tells whether it is new. Returns the
+ * inode referenced, or ERR_PTR (-EEXIST if excl and it exists).
+ */
+static struct inode *lookup_create(struct inode *base, const char *path, u32 mode, bool excl,
+				   bool *created)
+{
+	struct inode *dir, *ino;
+	struct last_name last;
+	struct vfs_dirent *d;
+	int err;
+
+	*created = false;
+	dir = walk(base, path, &last);
+	if (IS_ERR(dir)) {
+		/* "/": exists, and is a directory */
+		if (PTR_ERR(dir) == -EEXIST && !excl)
+			return walk(base, path, NULL);
+		return dir;
+	}
+	if (is_dot_name(last.name, last.len)) {
+		ino = excl ? ERR_PTR(-EEXIST) : step(dir, last.name, last.len);
+		if (!IS_ERR(ino))
+			vfs_inode_get(ino);
+		goto out_put_dir;
+	}
+	d = dir_find(dir, last.name, last.len);
+	if (d) {
+		ino = d->inode;
+		if (excl)
+			ino = ERR_PTR(-EEXIST);
+		else if (last.slash && !S_ISDIR(ino->mode))
+			ino = ERR_PTR(-ENOTDIR);
+		else
+			vfs_inode_get(ino);
+		goto out_put_dir;
+	}
+	if (last.slash && !S_ISDIR(mode)) {
+		ino = ERR_PTR(-EISDIR);
+		goto out_put_dir;
+	}
+	ino = inode_new(mode);
+	if (!ino) {
+		ino = ERR_PTR(-ENOMEM);
+		goto out_put_dir;
+	}
+	err = dir_link(dir, last.name, last.len, ino);
+	if (err) {
+		kfree(ino);
+		ino = ERR_PTR(err);
+		goto out_put_dir;
+	}
+	*created = true;
+out_put_dir:
+	vfs_inode_put(dir);
+	return ino;
+}
+
+struct inode *vfs_create_at(struct inode *base, const char *path, u32 mode, bool excl,
+			    bool *created)
+{
+	return lookup_create(base, path, mode, excl, created);
+}
+
+int vfs_mkdir_at(struct inode *base, const char *path, u32 mode)
+{
+	bool created;
+	struct inode *ino = lookup_create(base, path, S_IFDIR | (mode & 07777), true, &created);
+
+	if (IS_ERR(ino))
+		return (int)PTR_ERR(ino);
+	vfs_inode_put(ino);
+	return 0;
+}
+
+int vfs_unlink_at(struct inode *base, const char *path, bool rmdir)
+{
+	struct inode *dir, *ino;
+	struct last_name last;
+	struct vfs_dirent *d;
+	int err = 0;
+
+	dir = walk(base, path, &last);
+	if (IS_ERR(dir))
+		return PTR_ERR(dir) == -EEXIST ? -EBUSY : (int)PTR_ERR(dir);
+	if (is_dot_name(last.name, last.len)) {
+		err = rmdir ? (last.len == 1 ? -EINVAL : -ENOTEMPTY) : -EISDIR;
+		goto out_put_dir;
+	}
+	d = dir_find(dir, last.name, last.len);
+	if (!d) {
+		err = -ENOENT;
+		goto out_put_dir;
+	}
+	ino = d->inode;
+	if (rmdir && !S_ISDIR(ino->mode))
+		err = -ENOTDIR;
+	else if (!rmdir && S_ISDIR(ino->mode))
+		err = -EISDIR;
+	else if (!rmdir && last.slash)
+		err = -ENOTDIR;
+	else if (rmdir && !vfs_dir_empty(ino))
+		err = -ENOTEMPTY;
+	if (!err)
+		dir_unlink(dir, d);
+out_put_dir:
+	vfs_inode_put(dir);
+	return err;
+}
+
+/* mkdir -p: every directory along path (absolute), made as needed. */
+static struct inode *mkdir_parents(const char *path)
+{
+	char buf[PATH_MAX];
+	struct inode *ino;
+	bool created;
+	size_t n = strnlen(path, PATH_MAX);
+
+	if (n >= PATH_MAX)
+		return ERR_PTR(-ENAMETOOLONG);
+	memcpy(buf, path, n + 1);
+	for (size_t i = 1; i <= n; i++) {
+		if (buf[i] != '/' && buf[i] != '\0')
+			continue;
+		buf[i] = '\0';
+		ino = lookup_create(vfs_root(), buf, S_IFDIR | 0755, false, &created);
+		if (IS_ERR(ino))
+			return ino;
+		if (!S_ISDIR(ino->mode)) {
+			vfs_inode_put(ino);
+			return ERR_PTR(-ENOTDIR);
+		}
+		if (i == n)
+			return ino;
+		vfs_inode_put(ino);
+		buf[i] = '/';
+	}
+	vfs_inode_get(vfs_root());
+	return vfs_root();
+}
+
+/* The directory part of an absolute path, made with mkdir -p. */
+static int make_parent_dirs(const char *path)
+{
+	char buf[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 0;
+	struct inode *dir;
+
+	if (n == 0)
+		return 0;
+	if (n >= PATH_MAX)
+		return -ENAMETOOLONG;
+	memcpy(buf, path, n);
+	buf[n] = '\0';
+	dir = mkdir_parents(buf);
+	if (IS_ERR(dir))
+		return (int)PTR_ERR(dir);
+	vfs_inode_put(dir);
+	return 0;
+}
+
+/* A new special inode (generated file, char device) at absolute path. */
+static struct inode *add_special(const char *path, u32 mode)
+{
+	struct inode *ino;
+	bool created;
+	int err;
+
+	if (path[0] != '/')
+		return ERR_PTR(-EINVAL);
+	err = make_parent_dirs(path);
+	if (err)
+		return ERR_PTR(err);
+	ino = lookup_create(vfs_root(), path, mode, true, &created);
+	return ino;
+}
+
+int vfs_add_generated(const char *path, long (*show)(char *buf, size_t size))
+{
+	struct inode *ino = add_special(path, S_IFREG | 0444);
+
+	if (IS_ERR(ino))
+		return (int)PTR_ERR(ino);
+	ino->gen = show;
+	vfs_inode_put(ino);
+	return 0;
+}
+
+int vfs_add_chardev(const char *path, const struct file_ops *fops, u64 rdev)
+{
+	struct inode *ino = add_special(path, S_IFCHR | 0666);
+
+	if (IS_ERR(ino))
+		return (int)PTR_ERR(ino);
+	ino->chr.fops = fops;
+	ino->rdev = rdev;
+	vfs_inode_put(ino);
+	return 0;
+}
+
+/* ---- working directory path ------------------------------------------------ */
+
+/* The name of child in dir, or NULL. */
+static const struct vfs_dirent *name_in(struct inode *dir, struct inode *child)
+{
+	struct vfs_dirent *d;
+
+	list_for_each_entry(d, &dir->dir.entries, node)
+		if (d->inode == child)
+			return d;
+	return NULL;
+}
+
+long vfs_dir_path(struct inode *dir, char *buf, size_t size)
+{
+	size_t pos = size;
+
+	if (size < 2)
+		return -ERANGE;
+	buf[--pos] = '\0';
+	while (dir != vfs_root()) {
+		struct inode *parent = dir->dir.parent;
+		const struct vfs_dirent *d = dir->nlink ? name_in(parent, dir) : NULL;
+
+		if (!d)
+			return -ENOENT; /* removed directory */
+		if (pos < d->name_len + 1)
+			return -ERANGE;
+		pos -= d->name_len;
+		memcpy(buf + pos, d->name, d->name_len);
+		buf[--pos] = '/';
+		dir = parent;
+	}
+	if (pos == size - 1)
+		buf[--pos] = '/';
+	memmove(buf, buf + pos, size - pos);
+	return (long)(size - pos - 1);
+}
+
+/* ---- regular file contents ------------------------------------------------- */
+
+/* Make the contents writable kernel memory of at least want bytes. */
+static int reg_reserve(struct inode *ino, size_t want)
+{
+	size_t cap;
+	char *data;
+
+	if (want > VFS_FILE_MAX)
+		return -EFBIG;
+	if (ino->reg.data && want <= ino->reg.cap)
+		return 0;
+	cap = MAX(want, MAX(ino->reg.cap * 2, (size_t)64));
+	cap = MIN(cap, VFS_FILE_MAX);
+	data = kmalloc(cap);
+	if (!data)
+		return -ENOMEM;
+	if (ino->reg.size)
+		memcpy(data, ino->reg.data ? ino->reg.data : ino->reg.ro, ino->reg.size);
+	kfree(ino->reg.data);
+	ino->reg.data = data;
+	ino->reg.ro = NULL;
+	ino->reg.cap = cap;
+	return 0;
+}
+
+const char *vfs_reg_contents(const struct inode *ino)
+{
+	return ino->reg.data ? ino->reg.data : ino->reg.ro;
+}
+
+int vfs_truncate(struct inode *ino, size_t size)
+{
+	int err;
+
+	if (S_ISDIR(ino->mode))
+		return -EISDIR;
+	if (!S_ISREG(ino->mode) || ino->gen)
+		return -EINVAL;
+	if (size > ino->reg.size) {
+		err = reg_reserve(ino, size);
+		if (err)
+			return err;
+		memset(ino->reg.data + ino->reg.size, 0, size - ino->reg.size);
+	}
+	ino->reg.size = size;
+	ino->mtime_ns = (s64)time_ns();
+	return 0;
+}
+
+/*
+ * Room for len bytes at off: grows the file (zero-filling any hole) and
+ * returns a pointer to write at, or ERR_PTR. The caller fills it; on a
+ * failed copy it restores the old size with vfs_truncate.
+ */
+char *vfs_reg_write_area(struct inode *ino, size_t off, size_t len)
+{
+	int err;
+
+	if (off > VFS_FILE_MAX || len > VFS_FILE_MAX - off)
+		return ERR_PTR(-EFBIG);
+	err = reg_reserve(ino, off + len);
+	if (err)
+		return ERR_PTR(err);
+	if (off > ino->reg.size)
+		memset(ino->reg.data + ino->reg.size, 0, off - ino->reg.size);
+	if (off + len > ino->reg.size)
+		ino->reg.size = off + len;
+	ino->mtime_ns = (s64)time_ns();
+	return ino->reg.data + off;
+}
+
+/* ---- kernel API ---------------------------------------------------------- */
+
+int vfs_read_whole(const char *path, void **data, size_t *len)
+{
+	struct inode *ino = vfs_lookup(path);
+	char *buf;
+	int err = 0;
+
+	if (IS_ERR(ino))
+		return (int)PTR_ERR(ino);
+	if (S_ISDIR(ino->mode)) {
+		err = -EISDIR;
+		goto out_put;
+	}
+	if (!S_ISREG(ino->mode) || ino->gen) {
+		err = -EACCES;
+		goto out_put;
+	}
+	buf = kmalloc(ino->reg.size + 1);
+	if (!buf) {
+		err = -ENOMEM;
+		goto out_put;
+	}
+	if (ino->reg.size)
+		memcpy(buf, vfs_reg_contents(ino), ino->reg.size);
+	buf[ino->reg.size] = '\0';
+	*data = buf;
+	*len = ino->reg.size;
+out_put:
+	vfs_inode_put(ino);
+	return err;
+}
+
+int vfs_write_whole(const char *path, const void *data, size_t len)
+{
+	struct inode *ino;
+	bool created;
+	char *dst;
+	int err;
+
+	ino = lookup_create(NULL, path, S_IFREG | 0644, false, &created);
+	if (IS_ERR(ino))
+		return (int)PTR_ERR(ino);
+	err = vfs_truncate(ino, 0);
+	if (!err && len) {
+		dst = vfs_reg_write_area(ino, 0, len);
+		if (IS_ERR(dst))
+			err = (int)PTR_ERR(dst);
+		else
+			memcpy(dst, data, len);
+	}
+	vfs_inode_put(ino);
+	return err;
+}
+
+struct file *vfs_open_kernel(const char *path, unsigned flags)
+{
+	return vfs_open_at(NULL, path, flags, 0644);
+}
+
+/* ---- the initial ramdisk ----------------------------------------------- */
+
+/* Strip "./" and "/" prefixes; NULL for the archive's own "." entry. */
+static const char *cpio_member_path(const char *name)
+{
+	for (;;) {
+		if (name[0] == '/')
+			name++;
+		else if (name[0] == '.' && name[1] == '/')
+			name += 2;
+		else
+			break;
+	}
+	if (!name[0] || (name[0] == '.' && !name[1]))
+		return NULL;
+	return name;
+}
+
+/* Create one archive member under the root. Returns 1 if made, 0 if skipped. */
+static int unpack_member(const struct cpio_entry *e)
+{
+	const char *rel = cpio_member_path(e->name);
+	char path[PATH_MAX];
+	struct inode *ino;
+	bool created;
+	int err;
+
+	if (!rel)
+		return 0;
+	if (ksnprintf(path, sizeof(path), "/%s", rel) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	if (S_ISDIR(e->mode)) {
+		ino = mkdir_parents(path);
+		if (IS_ERR(ino))
+			return (int)PTR_ERR(ino);
+		ino->mode = S_IFDIR | (e->mode & 07777);
+		vfs_inode_put(ino);
+		return 1;
+	}
+	if (!S_ISREG(e->mode)) {
+		log_warn("vfs: initrd: %s: file type 0%o not supported, skipped", e->name,
+			 e->mode & S_IFMT);
+		return 0;
+	}
+	err = make_parent_dirs(path);
+	if (err)
+		return err;
+	ino = lookup_create(vfs_root(), path, S_IFREG | (e->mode & 07777), false, &created);
+	if (IS_ERR(ino))
+		return (int)PTR_ERR(ino);
+	if (!S_ISREG(ino->mode) || ino->gen) {
+		vfs_inode_put(ino);
+		return -EEXIST;
+	}
+	/* The archive stays in reserved memory: refer to the data in place. */
+	kfree(ino->reg.data);
+	ino->reg.data = NULL;
+	ino->reg.cap = 0;
+	ino->reg.ro = e->data;
+	ino->reg.size = e->size;
+	ino->mode = S_IFREG | (e->mode & 07777);
+	vfs_inode_put(ino);
+	return 1;
+}
+
+int vfs_unpack_cpio(const void *buf, size_t len)
+{
+	struct cpio_entry e;
+	size_t off = 0;
+	int rc, made = 0;
+
+	while ((rc = cpio_next(buf, len, &off, &e)) == 1) {
+		int err = unpack_member(&e);
+
+		if (err < 0)
+			log_warn("vfs: initrd: %s: error %d, skipped", e.name, err);
+		else
+			made += err;
+	}
+	if (rc < 0) {
+		log_err("vfs: initrd: malformed archive at offset %lu", (unsigned long)off);
+		return -EINVAL;
+	}
+	return made;
+}
+
+static void unpack_initrd(void)
+{
+	const struct dt_reg *r = &boot_dt.initrd;
+	int n;
+
+	if (!r->size) {
+		log_info("vfs: no initrd");
+		return;
+	}
+	n = vfs_unpack_cpio(pa_to_kva(r->base), r->size);
+	if (n >= 0)
+		log_info("vfs: initrd unpacked: %d entries (%lu KiB)", n,
+			 (unsigned long)(r->size >> 10));
+}
+
+static int vfs_init(void)
+{
+	static const char *const dirs[] = { "/dev", "/tmp", "/etc", "/proc" };
+	struct inode *ino;
+
+	vfs_root();
+	unpack_initrd();
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		ino = mkdir_parents(dirs[i]);
+		if (IS_ERR(ino))
+			log_warn("vfs: cannot make %s: %ld", dirs[i], PTR_ERR(ino));
+		else
+			vfs_inode_put(ino);
+	}
+	ino = vfs_lookup("/tmp");
+	if (!IS_ERR(ino)) {
+		ino->mode = S_IFDIR | 01777;
+		vfs_inode_put(ino);
+	}
+	return vfs_devices_init();
+}
+INITCALL(INIT_CORE, vfs_init);

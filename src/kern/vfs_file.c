@@ -1,0 +1,496 @@
+/*
+ * Open files of the VFS: regular files, directories (getdents64), generated
+ * files (a snapshot of show()'s text taken at open), and the /dev/null and
+ * /dev/zero devices; open(2) itself (vfs_open_at) and kernel_read/write.
+ * Character devices supply their own file_ops (the console is in tty.c).
+ */
+#include <sis/kernel.h>
+#include <sis/log.h>
+#include <sis/mm.h>
+#include <sis/uaccess.h>
+#include <sis/file.h>
+#include <sis/vfs.h>
+#include <uapi/sis/fcntl.h>
+#include <uapi/sis/stat.h>
+#include <uapi/sis/dirent.h>
+#include "vfs_internal.h"
+
+/* ramfs device number in st_dev (an anonymous-device major 0 like tmpfs). */
+#define VFS_DEV SIS_MKDEV(0, 1)
+
+struct inode *file_inode(struct file *f)
+{
+	return f->inode;
+}
+
+void vfs_stat_inode(const struct inode *ino, struct linux_stat *st)
+{
+	s64 t = ino->mtime_ns;
+
+	memset(st, 0, sizeof(*st));
+	st->st_dev = VFS_DEV;
+	st->st_ino = ino->ino;
+	st->st_mode = ino->mode;
+	st->st_nlink = ino->nlink;
+	if (S_ISDIR(ino->mode))
+		st->st_nlink = 2 + vfs_dir_subdirs((struct inode *)ino);
+	st->st_rdev = ino->rdev;
+	if (S_ISREG(ino->mode) && !ino->gen)
+		st->st_size = (s64)ino->reg.size;
+	st->st_blksize = 4096;
+	st->st_blocks = (st->st_size + 511) / 512;
+	st->st_atime_sec = st->st_mtime_sec = st->st_ctime_sec = t / 1000000000;
+	st->st_atime_nsec = st->st_mtime_nsec = st->st_ctime_nsec = (u64)(t % 1000000000);
+}
+
+static int inode_fstat(struct file *f, struct linux_stat *st)
+{
+	vfs_stat_inode(f->inode, st);
+	return 0;
+}
+
+/* New position for lseek on an object of size bytes; -EINVAL if negative. */
+static long seek_pos(struct file *f, long off, int whence, long size)
+{
+	long base;
+
+	switch (whence) {
+	case SEEK_SET: base = 0; break;
+	case SEEK_CUR: base = f->pos; break;
+	case SEEK_END: base = size; break;
+	default: return -EINVAL;
+	}
+	if ((off > 0 && base > __LONG_MAX__ - off) || base + off < 0)
+		return -EINVAL;
+	f->pos = base + off;
+	return f->pos;
+}
+
+/* ---- regular files ------------------------------------------------------- */
+
+/* Copy out of the file at off; user says whether buf is a user pointer. */
+static long reg_read_at(struct inode *ino, void *buf, size_t len, long off, bool user)
+{
+	size_t n;
+
+	if (off < 0)
+		return -EINVAL;
+	if ((size_t)off >= ino->reg.size)
+		return 0;
+	n = MIN(len, ino->reg.size - (size_t)off);
+	if (user) {
+		if (copy_to_user(buf, vfs_reg_contents(ino) + off, n))
+			return -EFAULT;
+	} else {
+		memcpy(buf, vfs_reg_contents(ino) + off, n);
+	}
+	return (long)n;
+}
+
+static long reg_write_at(struct inode *ino, const void *buf, size_t len, long off, bool user)
+{
+	size_t old_size = ino->reg.size;
+	char *dst;
+
+	if (off < 0)
+		return -EINVAL;
+	if (!len)
+		return 0;
+	if (user && !user_range_ok(buf, len, false))
+		return -EFAULT;
+	dst = vfs_reg_write_area(ino, (size_t)off, len);
+	if (IS_ERR(dst))
+		return PTR_ERR(dst);
+	if (!user) {
+		memcpy(dst, buf, len);
+	} else if (copy_from_user(dst, buf, len)) {
+		if (ino->reg.size > old_size)
+			vfs_truncate(ino, old_size);
+		return -EFAULT;
+	}
+	return (long)len;
+}
+
+static long reg_pread(struct file *f, void *ubuf, size_t len, long off)
+{
+	return reg_read_at(f->inode, ubuf, len, off, true);
+}
+
+static long reg_pwrite(struct file *f, const void *ubuf, size_t len, long off)
+{
+	return reg_write_at(f->inode, ubuf, len, off, true);
+}
+
+static long reg_read(struct file *f, void *ubuf, size_t len)
+{
+	long n = reg_pread(f, ubuf, len, f->pos);
+
+	if (n > 0)
+		f->pos += n;
+	return n;
+}
+
+static long reg_write(struct file *f, const void *ubuf, size_t len)
+{
+	long n;
+
+	if (f->flags & O_APPEND)
+		f->pos = (long)f->inode->reg.size;
+	n = reg_pwrite(f, ubuf, len, f->pos);
+	if (n > 0)
+		f->pos += n;
+	return n;
+}
+
+static long reg_lseek(struct file *f, long off, int whence)
+{
+	return seek_pos(f, off, whence, (long)f->inode->reg.size);
+}
+
+static const struct file_ops reg_fops = {
+	.read = reg_read,
+	.write = reg_write,
+	.pread = reg_pread,
+	.pwrite = reg_pwrite,
+	.lseek = reg_lseek,
+	.fstat = inode_fstat,
+};
+
+/* ---- directories --------------------------------------------------------- */
+
+static unsigned char dirent_type(u32 mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFDIR: return DT_DIR;
+	case S_IFREG: return DT_REG;
+	case S_IFCHR: return DT_CHR;
+	case S_IFIFO: return DT_FIFO;
+	case S_IFSOCK: return DT_SOCK;
+	default: return DT_UNKNOWN;
+	}
+}
+
+/* The entry at position pos of dir: name, inode and the position after it. */
+static bool dir_entry_at(struct inode *dir, u64 pos, const char **name, struct inode **ino,
+			 u64 *next)
+{
+	struct vfs_dirent *d;
+	u64 cookie;
+
+	if (pos == 0 || pos == 1) {
+		*name = pos == 0 ? "." : "..";
+		*ino = pos == 0 ? dir : dir->dir.parent;
+		*next = pos + 1;
+		return true;
+	}
+	d = vfs_dir_seek(dir, pos);
+	if (!d)
+		return false;
+	vfs_dirent_info(d, name, ino, &cookie);
+	*next = cookie + 1;
+	return true;
+}
+
+static long dir_getdents64(struct file *f, void *ubuf, size_t len)
+{
+	struct inode *dir = f->inode;
+	union {
+		struct linux_dirent64 d;
+		char bytes[sizeof(struct linux_dirent64) + NAME_MAX + 1 + 8];
+	} rec;
+	size_t used = 0;
+
+	if (dir->nlink == 0)
+		return 0; /* removed: no entries at all, like Linux */
+	for (;;) {
+		const char *name;
+		struct inode *ino;
+		u64 next;
+		size_t nlen, reclen;
+
+		if (!dir_entry_at(dir, (u64)f->pos, &name, &ino, &next))
+			break;
+		nlen = strlen(name);
+		reclen = ALIGN_UP(offsetof(struct linux_dirent64, d_name) + nlen + 1, 8);
+		if (used + reclen > len)
+			return used ? (long)used : -EINVAL;
+		memset(&rec, 0, reclen);
+		rec.d.d_ino = ino->ino;
+		rec.d.d_off = (s64)next;
+		rec.d.d_reclen = (unsigned short)reclen;
+		rec.d.d_type = dirent_type(ino->mode);
+		memcpy(rec.d.d_name, name, nlen);
+		if (copy_to_user((char *)ubuf + used, &rec, reclen))
+			return used ? (long)used : -EFAULT;
+		used += reclen;
+		f->pos = (long)next;
+	}
+	return (long)used;
+}
+
+static long dir_read(struct file *f, void *ubuf, size_t len)
+{
+	(void)f, (void)ubuf, (void)len;
+	return -EISDIR;
+}
+
+/* Only rewinding and returning to a position getdents64 reported make sense. */
+static long dir_lseek(struct file *f, long off, int whence)
+{
+	if (whence != SEEK_SET && !(whence == SEEK_CUR && off == 0))
+		return -EINVAL;
+	return seek_pos(f, off, whence, 0);
+}
+
+static const struct file_ops dir_fops = {
+	.read = dir_read,
+	.lseek = dir_lseek,
+	.fstat = inode_fstat,
+	.getdents64 = dir_getdents64,
+};
+
+/* ---- generated files ------------------------------------------------------ */
+
+struct gen_text {
+	size_t len;
+	char text[];
+};
+
+/* Run show() until its text fits; NULL on no memory or a show() error. */
+static struct gen_text *gen_snapshot(long (*show)(char *buf, size_t size))
+{
+	size_t size = 4096;
+
+	for (int tries = 0; tries < 4; tries++) {
+		struct gen_text *g = kmalloc(sizeof(*g) + size);
+		long n;
+
+		if (!g)
+			return NULL;
+		n = show(g->text, size);
+		if (n >= 0 && (size_t)n < size) { /* < : room for snprintf's NUL */
+			g->len = (size_t)n;
+			return g;
+		}
+		kfree(g);
+		if (n < 0)
+			return NULL;
+		size = (size_t)n + 1;
+	}
+	return NULL;
+}
+
+static long gen_pread(struct file *f, void *ubuf, size_t len, long off)
+{
+	struct gen_text *g = f->priv;
+	size_t n;
+
+	if (off < 0)
+		return -EINVAL;
+	if ((size_t)off >= g->len)
+		return 0;
+	n = MIN(len, g->len - (size_t)off);
+	if (copy_to_user(ubuf, g->text + off, n))
+		return -EFAULT;
+	return (long)n;
+}
+
+static long gen_read(struct file *f, void *ubuf, size_t len)
+{
+	long n = gen_pread(f, ubuf, len, f->pos);
+
+	if (n > 0)
+		f->pos += n;
+	return n;
+}
+
+static long gen_lseek(struct file *f, long off, int whence)
+{
+	struct gen_text *g = f->priv;
+
+	return seek_pos(f, off, whence, (long)g->len);
+}
+
+static void gen_release(struct file *f)
+{
+	kfree(f->priv);
+}
+
+static const struct file_ops gen_fops = {
+	.read = gen_read,
+	.pread = gen_pread,
+	.lseek = gen_lseek,
+	.fstat = inode_fstat,
+	.release = gen_release,
+};
+
+/* ---- /dev/null and /dev/zero ------------------------------------------------ */
+
+static long null_read(struct file *f, void *ubuf, size_t len)
+{
+	(void)f, (void)ubuf, (void)len;
+	return 0;
+}
+
+static long null_write(struct file *f, const void *ubuf, size_t len)
+{
+	(void)f, (void)ubuf;
+	return (long)len;
+}
+
+static long null_lseek(struct file *f, long off, int whence)
+{
+	(void)off, (void)whence;
+	f->pos = 0;
+	return 0;
+}
+
+static const struct file_ops null_fops = {
+	.read = null_read,
+	.write = null_write,
+	.lseek = null_lseek,
+	.fstat = inode_fstat,
+};
+
+static long zero_read(struct file *f, void *ubuf, size_t len)
+{
+	static const char zeros[256];
+	size_t done = 0;
+
+	(void)f;
+	while (done < len) {
+		size_t n = MIN(len - done, sizeof(zeros));
+
+		if (copy_to_user((char *)ubuf + done, zeros, n))
+			return done ? (long)done : -EFAULT;
+		done += n;
+	}
+	return (long)done;
+}
+
+static const struct file_ops zero_fops = {
+	.read = zero_read,
+	.write = null_write,
+	.lseek = null_lseek,
+	.fstat = inode_fstat,
+};
+
+int vfs_devices_init(void)
+{
+	int err = vfs_add_chardev("/dev/null", &null_fops, SIS_MKDEV(1, 3));
+
+	if (!err)
+		err = vfs_add_chardev("/dev/zero", &zero_fops, SIS_MKDEV(1, 5));
+	return err;
+}
+
+/* ---- open ------------------------------------------------------------------ */
+
+/* May an object of this mode be opened with these flags? */
+static int open_check(const struct inode *ino, unsigned flags)
+{
+	unsigned acc = flags & O_ACCMODE;
+
+	if (acc == 3)
+		return -EINVAL;
+	if ((flags & O_DIRECTORY) && !S_ISDIR(ino->mode))
+		return -ENOTDIR;
+	if (S_ISDIR(ino->mode) && acc != O_RDONLY)
+		return -EISDIR;
+	if (ino->gen && acc != O_RDONLY)
+		return -EACCES;
+	if (!S_ISDIR(ino->mode) && !S_ISREG(ino->mode) && !S_ISCHR(ino->mode))
+		return -ENXIO;
+	return 0;
+}
+
+struct file *vfs_open_inode(struct inode *ino, unsigned flags)
+{
+	const struct file_ops *ops;
+	void *priv = NULL;
+	struct file *f;
+	int err = open_check(ino, flags);
+
+	if (err)
+		return ERR_PTR(err);
+	if (S_ISDIR(ino->mode)) {
+		ops = &dir_fops;
+	} else if (S_ISCHR(ino->mode)) {
+		ops = ino->chr.fops;
+	} else if (ino->gen) {
+		ops = &gen_fops;
+		priv = gen_snapshot(ino->gen);
+		if (!priv)
+			return ERR_PTR(-ENOMEM);
+	} else {
+		ops = &reg_fops;
+	}
+	f = file_alloc(ops, priv, flags & ~(unsigned)(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC |
+						   O_NOCTTY));
+	if (!f) {
+		if (ops == &gen_fops)
+			kfree(priv);
+		return ERR_PTR(-ENOMEM);
+	}
+	vfs_inode_get(ino);
+	f->inode = ino;
+	return f;
+}
+
+struct file *vfs_open_at(struct inode *base, const char *path, unsigned flags, u32 mode)
+{
+	struct inode *ino;
+	struct file *f;
+	bool created = false;
+
+	if (flags & O_CREAT)
+		ino = vfs_create_at(base, path, S_IFREG | (mode & 07777), flags & O_EXCL, &created);
+	else
+		ino = vfs_lookup_at(base, path);
+	if (IS_ERR(ino))
+		return (struct file *)ino;
+	f = vfs_open_inode(ino, flags);
+	if (!IS_ERR(f) && (flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY &&
+	    S_ISREG(ino->mode) && !ino->gen && ino->reg.size) {
+		int err = vfs_truncate(ino, 0);
+
+		if (err) {
+			file_put(f);
+			f = ERR_PTR(err);
+		}
+	}
+	vfs_inode_put(ino);
+	return f;
+}
+
+/* ---- kernel I/O ----------------------------------------------------------- */
+
+long kernel_read(struct file *f, void *buf, size_t len)
+{
+	long n;
+
+	if (f->ops != &reg_fops)
+		return -EINVAL;
+	if ((f->flags & O_ACCMODE) == O_WRONLY)
+		return -EBADF;
+	n = reg_read_at(f->inode, buf, len, f->pos, false);
+	if (n > 0)
+		f->pos += n;
+	return n;
+}
+
+long kernel_write(struct file *f, const void *buf, size_t len)
+{
+	long n;
+
+	if (f->ops != &reg_fops)
+		return -EINVAL;
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
+		return -EBADF;
+	if (f->flags & O_APPEND)
+		f->pos = (long)f->inode->reg.size;
+	n = reg_write_at(f->inode, buf, len, f->pos, false);
+	if (n > 0)
+		f->pos += n;
+	return n;
+}

@@ -1,0 +1,33 @@
+/*
+ * Private interface between the VFS tree (vfs.c) and its open-file side
+ * (vfs_file.c). Nothing outside src/kern/vfs*.c includes this.
+ */
+#ifndef SIS_KERN_VFS_INTERNAL_H
+#define SIS_KERN_VFS_INTERNAL_H
+
+#include <sis/vfs.h>
+
+struct vfs_dirent;
+
+/* Directory iteration by getdents64 cookie (entries start at 2). */
+struct vfs_dirent *vfs_dir_seek(struct inode *dir, u64 pos);
+void vfs_dirent_info(const struct vfs_dirent *d, const char **name, struct inode **ino,
+		     u64 *cookie);
+bool vfs_dir_empty(struct inode *dir);
+/* Number of subdirectories (for st_nlink of a directory). */
+unsigned vfs_dir_subdirs(struct inode *dir);
+
+/* Regular file contents: readable bytes, and a writable area at [off,
+ * off+len) made by growing the file as needed (ERR_PTR -EFBIG/-ENOMEM). */
+const char *vfs_reg_contents(const struct inode *ino);
+char *vfs_reg_write_area(struct inode *ino, size_t off, size_t len);
+
+/* Find or create path's last component with mode (the type of a new object).
+ * Referenced inode or ERR_PTR; -EEXIST if excl and it exists. */
+struct inode *vfs_create_at(struct inode *base, const char *path, u32 mode, bool excl,
+			    bool *created);
+
+/* /dev/null and /dev/zero (vfs_file.c), called once the tree exists. */
+int vfs_devices_init(void);
+
+#endif

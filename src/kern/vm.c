@@ -1,0 +1,512 @@
+/*
+ * User address spaces: TTBR0 page tables, ASIDs, eager copies (see sis/vm.h).
+ *
+ * Leaf entries of a user table are in one of three states: 0 (nothing),
+ * PTE_SW_RESERVED (an invalid entry: a PROT_NONE reservation with no page),
+ * or a valid page. A valid page with EL1-only access is a backed PROT_NONE
+ * page (mprotect). The trampoline page is shared by every space and marked
+ * PTE_SW_SHARED so it is never copied or freed.
+ *
+ * TLB: entries are tagged with the space's ASID (PTE_NG); changing or
+ * removing a valid entry flushes that page, and a freed ASID is flushed
+ * before it can be reused.
+ */
+#include <sis/kernel.h>
+#include <sis/vm.h>
+#include <sis/log.h>
+#include <sis/arch.h>
+
+#define PTE_SW_SHARED (1UL << 56)   /* page not owned by this space */
+#define PTE_SW_RESERVED (1UL << 57) /* invalid entry reserving the page (PROT_NONE) */
+#define PROT_USER_NONE                                                               \
+	(PTE_AF | PTE_SH_INNER | PTE_ATTR(MT_NORMAL) | PTE_AP_EL1_RW | PTE_NG | PTE_PXN | \
+	 PTE_UXN)
+#define PTE_AP_EL0 (1UL << 6)       /* AP[1]: EL0 may access */
+#define PTE_AP_RDONLY (1UL << 7)    /* AP[2]: read-only */
+
+#define ASID_COUNT 4096
+/* Free pages user mappings may not take: the kernel keeps working when a
+ * program allocates everything it can. */
+#define USER_RESERVE_PAGES 128
+#define FLUSH_ASID_THRESHOLD 64     /* unmapping more pages flushes the ASID once */
+
+static u64 asid_map[ASID_COUNT / 64];
+static unsigned asid_next = 1;
+static void *trampoline_page;
+
+static int asid_alloc(void)
+{
+	for (unsigned i = 0; i < ASID_COUNT - 1; i++) {
+		unsigned a = 1 + (asid_next - 1 + i) % (ASID_COUNT - 1);
+
+		if (!(asid_map[a / 64] & (1UL << (a % 64)))) {
+			asid_map[a / 64] |= 1UL << (a % 64);
+			asid_next = a + 1;
+			return a;
+		}
+	}
+	return -EAGAIN;
+}
+
+static void asid_free(u16 asid)
+{
+	tlb_flush_asid(asid);
+	asid_map[asid / 64] &= ~(1UL << (asid % 64));
+}
+
+static void *user_page_alloc(bool zero)
+{
+	if (page_free_count() <= USER_RESERVE_PAGES)
+		return NULL;
+	return zero ? page_alloc_zeroed(0) : page_alloc(0);
+}
+
+static pte_t *table_of(pte_t e)
+{
+	return pa_to_kva(e & PTE_ADDR_MASK);
+}
+
+static void *page_of(pte_t e)
+{
+	return pa_to_kva(e & PTE_ADDR_MASK);
+}
+
+static u64 prot_attrs(unsigned prot)
+{
+	if (prot & VM_EXEC)
+		return PROT_USER_RX;
+	if (prot & VM_WRITE)
+		return PROT_USER_RW;
+	if (prot & VM_READ)
+		return PROT_USER_RO;
+	return PROT_USER_NONE;
+}
+
+/*
+ * The L3 entry for va without allocating, or NULL when a table on the way is
+ * missing; then *span (if given) is the size of the aligned empty block.
+ */
+static pte_t *lookup(pte_t *root, u64 va, u64 *span)
+{
+	static const int shifts[] = { L0_SHIFT, L1_SHIFT, L2_SHIFT };
+	pte_t *table = root;
+
+	for (int l = 0; l < 3; l++) {
+		pte_t e = table[PT_INDEX(va, shifts[l])];
+
+		if (!(e & PTE_VALID)) {
+			if (span)
+				*span = 1UL << shifts[l];
+			return NULL;
+		}
+		table = table_of(e);
+	}
+	return &table[PT_INDEX(va, L3_SHIFT)];
+}
+
+/* Make table/entry writes visible to the walker before user code runs
+ * (Arm ARM D8.2.5). */
+static void tables_sync(void)
+{
+	dsb(ishst);
+}
+
+static void dcache_clean_pou(const void *kva, size_t n)
+{
+	u64 line = 4UL << ((read_sysreg(ctr_el0) >> 16) & 0xf);
+
+	for (u64 a = ALIGN_DOWN((u64)kva, line); a < (u64)kva + n; a += line)
+		__asm__ volatile("dc cvau, %0" ::"r"(a) : "memory");
+	dsb(ish);
+}
+
+static void icache_invalidate_all(void)
+{
+	__asm__ volatile("ic ialluis" ::: "memory");
+	dsb(ish);
+	isb();
+}
+
+struct vm_space *vm_create(void)
+{
+	struct vm_space *vm = kzalloc(sizeof(*vm));
+	int asid;
+
+	if (!vm)
+		return ERR_PTR(-ENOMEM);
+	vm->root = page_alloc_zeroed(0);
+	if (!vm->root) {
+		kfree(vm);
+		return ERR_PTR(-ENOMEM);
+	}
+	asid = asid_alloc();
+	if (asid < 0) {
+		page_free(vm->root, 0);
+		kfree(vm);
+		return ERR_PTR(asid);
+	}
+	vm->asid = (u16)asid;
+	return vm;
+}
+
+static void free_level(pte_t *table, int level)
+{
+	for (int i = 0; i < PT_ENTRIES; i++) {
+		pte_t e = table[i];
+
+		if (!(e & PTE_VALID))
+			continue;
+		if (level < 3) {
+			free_level(table_of(e), level + 1);
+			page_free(table_of(e), 0);
+		} else if (!(e & PTE_SW_SHARED)) {
+			page_free(page_of(e), 0);
+		}
+	}
+}
+
+void vm_destroy(struct vm_space *vm)
+{
+	free_level(vm->root, 0);
+	page_free(vm->root, 0);
+	asid_free(vm->asid);
+	kfree(vm);
+}
+
+/* Copy one table level of src into dst (both zeroed tables of this level). */
+static int clone_level(const pte_t *src, pte_t *dst, int level, struct vm_space *vm)
+{
+	for (int i = 0; i < PT_ENTRIES; i++) {
+		pte_t e = src[i];
+		void *copy;
+
+		if (!e)
+			continue;
+		if (level < 3) {
+			pte_t *t = page_alloc_zeroed(0);
+			int err;
+
+			if (!t)
+				return -ENOMEM;
+			dst[i] = kva_to_pa(t) | PTE_VALID | PTE_TABLE;
+			err = clone_level(table_of(e), t, level + 1, vm);
+			if (err)
+				return err;
+			continue;
+		}
+		if (!(e & PTE_VALID) || (e & PTE_SW_SHARED)) {
+			dst[i] = e; /* reservation, or the shared trampoline */
+			continue;
+		}
+		copy = user_page_alloc(false);
+		if (!copy)
+			return -ENOMEM;
+		memcpy(copy, page_of(e), PAGE_SIZE);
+		if (!(e & PTE_UXN))
+			dcache_clean_pou(copy, PAGE_SIZE);
+		dst[i] = (e & ~PTE_ADDR_MASK) | kva_to_pa(copy);
+		vm->pages++;
+	}
+	return 0;
+}
+
+struct vm_space *vm_clone(struct vm_space *src)
+{
+	struct vm_space *vm = vm_create();
+	int err;
+
+	if (IS_ERR(vm))
+		return vm;
+	vm->brk_start = src->brk_start;
+	vm->brk = src->brk;
+	err = clone_level(src->root, vm->root, 0, vm);
+	if (err) {
+		vm_destroy(vm); /* frees whatever was copied so far */
+		return ERR_PTR(err);
+	}
+	icache_invalidate_all();
+	tables_sync();
+	return vm;
+}
+
+void vm_activate(struct vm_space *vm)
+{
+	if (vm)
+		mmu_set_user_table(kva_to_pa(vm->root), vm->asid);
+	else
+		mmu_set_user_table(mmu_empty_user_root(), 0);
+}
+
+static bool range_ok(u64 va, size_t len)
+{
+	return IS_ALIGNED(va, PAGE_SIZE) && IS_ALIGNED(len, PAGE_SIZE) && len &&
+	       va + len > va && va + len <= USER_VA_END;
+}
+
+bool vm_range_free(struct vm_space *vm, u64 va, size_t len)
+{
+	u64 end = va + len;
+
+	while (va < end) {
+		u64 span;
+		pte_t *e = lookup(vm->root, va, &span);
+
+		if (!e) {
+			va = ALIGN_DOWN(va, span) + span;
+			continue;
+		}
+		if (*e)
+			return false;
+		va += PAGE_SIZE;
+	}
+	return true;
+}
+
+/* Highest used (mapped or reserved) page in [start, end), or 0 if none. */
+static u64 highest_used(struct vm_space *vm, u64 start, u64 end)
+{
+	u64 va = end - PAGE_SIZE;
+
+	while (va >= start) {
+		u64 span;
+		pte_t *e = lookup(vm->root, va, &span);
+
+		if (e && *e)
+			return va;
+		if (e) {
+			va -= PAGE_SIZE;
+			continue;
+		}
+		if (ALIGN_DOWN(va, span) < start + PAGE_SIZE)
+			break;
+		va = ALIGN_DOWN(va, span) - PAGE_SIZE;
+	}
+	return 0;
+}
+
+u64 vm_find_free(struct vm_space *vm, size_t len, u64 top)
+{
+	u64 end = ALIGN_DOWN(top, PAGE_SIZE);
+
+	len = ALIGN_UP(len, PAGE_SIZE);
+	while (len && end >= VM_USER_MIN + len) {
+		u64 used = highest_used(vm, end - len, end);
+
+		if (!used)
+			return end - len;
+		end = used; /* the range must end below that page */
+	}
+	return 0;
+}
+
+static int map_one(struct vm_space *vm, u64 va, unsigned prot)
+{
+	pte_t *e = pgtable_walk(vm->root, va, true);
+	void *page;
+
+	if (!e)
+		return -ENOMEM;
+	if (!prot) {
+		*e = PTE_SW_RESERVED;
+		return 0;
+	}
+	page = user_page_alloc(true);
+	if (!page)
+		return -ENOMEM;
+	*e = kva_to_pa(page) | prot_attrs(prot) | PTE_VALID | PTE_PAGE;
+	vm->pages++;
+	return 0;
+}
+
+int vm_map_zero(struct vm_space *vm, u64 va, size_t len, unsigned prot)
+{
+	if (!range_ok(va, len))
+		return -EINVAL;
+	if ((prot & (VM_WRITE | VM_EXEC)) == (VM_WRITE | VM_EXEC))
+		return -EACCES;
+	if (!vm_range_free(vm, va, len))
+		return -EEXIST;
+	for (u64 a = va; a < va + len; a += PAGE_SIZE) {
+		int err = map_one(vm, a, prot);
+
+		if (err) {
+			if (a > va)
+				vm_unmap(vm, va, a - va);
+			return err;
+		}
+	}
+	tables_sync();
+	return 0;
+}
+
+void vm_unmap(struct vm_space *vm, u64 va, size_t len)
+{
+	u64 end = va + len;
+	bool flush_all = len / PAGE_SIZE > FLUSH_ASID_THRESHOLD;
+
+	while (va < end) {
+		u64 span;
+		pte_t *e = lookup(vm->root, va, &span);
+		pte_t old;
+
+		if (!e) {
+			va = ALIGN_DOWN(va, span) + span;
+			continue;
+		}
+		old = *e;
+		*e = 0;
+		if (old & PTE_VALID) {
+			if (!flush_all)
+				tlb_flush_page(va, vm->asid);
+			if (!(old & PTE_SW_SHARED)) {
+				page_free(page_of(old), 0);
+				vm->pages--;
+			}
+		}
+		va += PAGE_SIZE;
+	}
+	if (flush_all)
+		tlb_flush_asid(vm->asid);
+}
+
+static int protect_one(struct vm_space *vm, pte_t *e, u64 va, unsigned prot)
+{
+	pte_t old = *e;
+
+	if (!(old & PTE_VALID)) { /* a reservation */
+		if (!prot)
+			return 0;
+		*e = 0;
+		return map_one(vm, va, prot);
+	}
+	*e = (old & PTE_ADDR_MASK) | (old & PTE_SW_SHARED) | prot_attrs(prot) | PTE_VALID |
+	     PTE_PAGE;
+	tlb_flush_page(va, vm->asid);
+	if (prot & VM_EXEC)
+		dcache_clean_pou(page_of(old), PAGE_SIZE);
+	return 0;
+}
+
+int vm_protect(struct vm_space *vm, u64 va, size_t len, unsigned prot)
+{
+	int err = 0;
+
+	if (!range_ok(va, len))
+		return -EINVAL;
+	if ((prot & (VM_WRITE | VM_EXEC)) == (VM_WRITE | VM_EXEC))
+		return -EACCES;
+	for (u64 a = va; a < va + len; a += PAGE_SIZE) {
+		pte_t *e = lookup(vm->root, a, NULL);
+
+		if (!e || !*e)
+			return -ENOMEM;
+	}
+	for (u64 a = va; a < va + len && !err; a += PAGE_SIZE)
+		err = protect_one(vm, lookup(vm->root, a, NULL), a, prot);
+	if (prot & VM_EXEC)
+		icache_invalidate_all();
+	tables_sync();
+	return err;
+}
+
+bool vm_access_ok(struct vm_space *vm, u64 va, size_t n, bool write)
+{
+	u64 end = va + n;
+
+	if (end < va || end > USER_VA_END)
+		return false;
+	for (u64 a = ALIGN_DOWN(va, PAGE_SIZE); a < end; a += PAGE_SIZE) {
+		pte_t *e = lookup(vm->root, a, NULL);
+
+		if (!e || !(*e & PTE_VALID) || !(*e & PTE_AP_EL0))
+			return false;
+		if (write && (*e & PTE_AP_RDONLY))
+			return false;
+	}
+	return true;
+}
+
+/* Copy between kernel memory and vm's pages; to_vm selects the direction. */
+static int vm_copy(struct vm_space *vm, u64 va, void *kbuf, size_t n, bool to_vm)
+{
+	char *k = kbuf;
+
+	while (n) {
+		pte_t *e = lookup(vm->root, va, NULL);
+		size_t off = va & (PAGE_SIZE - 1), chunk = MIN(n, PAGE_SIZE - off);
+		char *p;
+
+		if (!e || !(*e & PTE_VALID) || (*e & PTE_SW_SHARED))
+			return -EFAULT;
+		p = (char *)page_of(*e) + off;
+		if (to_vm)
+			memcpy(p, k, chunk);
+		else
+			memcpy(k, p, chunk);
+		va += chunk;
+		k += chunk;
+		n -= chunk;
+	}
+	return 0;
+}
+
+int vm_write(struct vm_space *vm, u64 va, const void *src, size_t n)
+{
+	return vm_copy(vm, va, (void *)src, n, true);
+}
+
+int vm_read(struct vm_space *vm, u64 va, void *dst, size_t n)
+{
+	return vm_copy(vm, va, dst, n, false);
+}
+
+void vm_sync_icache(struct vm_space *vm, u64 va, size_t n)
+{
+	u64 end = va + n;
+
+	for (u64 a = ALIGN_DOWN(va, PAGE_SIZE); a < end; a += PAGE_SIZE) {
+		pte_t *e = lookup(vm->root, a, NULL);
+
+		if (e && (*e & PTE_VALID))
+			dcache_clean_pou(page_of(*e), PAGE_SIZE);
+	}
+	icache_invalidate_all();
+}
+
+/* The shared sigreturn trampoline: `mov x8, #__NR_rt_sigreturn; svc #0`. */
+static void *trampoline(void)
+{
+	static const u32 code[] = {
+		0xd2801168, /* movz x8, #139 */
+		0xd4000001, /* svc #0 */
+	};
+
+	if (!trampoline_page) {
+		void *p = page_alloc_zeroed(0);
+
+		if (!p)
+			return NULL;
+		memcpy(p, code, sizeof(code));
+		dcache_clean_pou(p, PAGE_SIZE);
+		icache_invalidate_all();
+		trampoline_page = p;
+	}
+	return trampoline_page;
+}
+
+int vm_map_trampoline(struct vm_space *vm)
+{
+	void *page = trampoline();
+	pte_t *e;
+
+	if (!page)
+		return -ENOMEM;
+	e = pgtable_walk(vm->root, VM_TRAMPOLINE, true);
+	if (!e)
+		return -ENOMEM;
+	if (*e)
+		return -EEXIST;
+	*e = kva_to_pa(page) | PROT_USER_RX | PTE_VALID | PTE_PAGE | PTE_SW_SHARED;
+	tables_sync();
+	return 0;
+}

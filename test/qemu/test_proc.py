@@ -1,0 +1,102 @@
+"""Process-layer tests: the scheduler's sleep ktests; test programs from
+user/tests/proc_*.c booted as init (their exit status is the result):
+system-call argument validation, 200 fork/exec/wait cycles without leaking
+a page, faults killing only the faulting process with the right signal,
+sleep accuracy, signal frames, job control and memory mappings; Ctrl-C on
+the console; and init's exit status becoming the machine's."""
+import re
+
+from sistest import test
+
+
+def run_init(ctx, prog, args="", timeout=None, status=0, mem="128M"):
+    """Boot with /bin/PROG as init (and ARGS after --); expect its exit status."""
+    append = f"init=/bin/{prog}" + (f" -- {args}" if args else "")
+    q = ctx.qemu(append=append, mem=mem)
+    q.expect(rf"init: running /bin/{prog} as pid 1", timeout=30)
+    q.expect_exit(status, timeout=timeout)
+    return q
+
+
+@test(timeout=30)
+def ktest_sched_sleep(ctx):
+    q = ctx.qemu(append="ktest=sched-sleep")
+    q.expect(r"ktest: schedule_sleep 100 ms took \d+ us, returned -110")
+    q.expect_exit(0)
+
+
+@test(timeout=30)
+def ktest_sched_wait(ctx):
+    ctx.qemu(append="ktest=sched-wait").expect_exit(0)
+
+
+@test(timeout=60)
+def syscall_errors(ctx):
+    q = run_init(ctx, "proc_errors")
+    ctx.check("0 failures" in q.output, "proc_errors reported failures")
+
+
+@test(timeout=180)
+def fork_exec_wait_200_no_leak(ctx):
+    q = run_init(ctx, "proc_cycle", "200")
+    m = q.expect(r"proc_cycle: 200 of 200 cycles, free memory before (\d+) after (\d+)",
+                 timeout=5)
+    ctx.check(m.group(1) == m.group(2), f"free memory {m.group(1)} -> {m.group(2)}")
+
+
+@test(timeout=120)
+def fork_exec_wait_16m(ctx):
+    """The same cycles on the smallest machine: nothing accumulates."""
+    run_init(ctx, "proc_cycle", "50", mem="16M")
+
+
+@test(timeout=60)
+def faults_kill_only_the_child(ctx):
+    q = run_init(ctx, "proc_fault")
+    out = q.output
+    # One log line per fault, naming the process, the signal and the cause.
+    for pattern in (r"killed by SIGSEGV: data abort \(permission fault, read\) at 0xffff",
+                    r"killed by SIGSEGV: instruction abort \(permission fault\)",
+                    r"killed by SIGSEGV: data abort \(translation fault, write\) at 0x0,",
+                    r"killed by SIGILL", r"killed by SIGBUS: data abort \(alignment fault"):
+        ctx.check(re.search(pattern, out), f"no log line /{pattern}/")
+    ctx.check("proc_fault: PASS" in out, "proc_fault did not pass")
+
+
+@test(timeout=60)
+def sleep_accuracy(ctx):
+    run_init(ctx, "proc_sleep")
+
+
+@test(timeout=60)
+def signal_frames(ctx):
+    run_init(ctx, "proc_sigframe")
+
+
+@test(timeout=90)
+def signals_groups_memory(ctx):
+    run_init(ctx, "proc_misc")
+
+
+@test(timeout=60)
+def ctrl_c_foreground_group(ctx):
+    q = ctx.qemu(append="init=/bin/proc_sigint")
+    q.expect(r"proc_sigint: ready 1", timeout=30)
+    q.send("\x03")
+    q.expect(r"proc_sigint: handler got SIGINT")
+    q.expect(r"proc_sigint: ready 2")
+    q.send("\x03")
+    q.expect(r"proc_sigint: foreground child killed by SIGINT")
+    q.expect_exit(0)
+
+
+@test(timeout=30)
+def init_exit_status(ctx):
+    """init's exit status is the machine's; killed by a signal: 128 + signal."""
+    run_init(ctx, "proc_cycle", "child", status=7)
+
+
+@test(timeout=30)
+def init_killed_by_signal(ctx):
+    q = run_init(ctx, "proc_fault", "null", status=128 + 11)
+    q.expect(r"init: proc_fault \(pid 1\) killed by SIGSEGV", timeout=1)

@@ -1,0 +1,27 @@
+/* The Linux (kernel) side of the translation tables: see xlat.h. */
+#include <uapi/sis/errno.h>
+#include <uapi/sis/signal.h>
+#include <uapi/sis/fcntl.h>
+#include <uapi/sis/time.h>
+#include "xlat.h"
+#include "xlat_names.h"
+
+#define VALUE(name) name,
+const int __sis_linux_errno[] = { SIS_ERRNO_NAMES(VALUE) };
+const int __sis_linux_signal[] = { SIS_SIGNAL_NAMES(VALUE) };
+const int __sis_linux_oflag[] = { SIS_OFLAG_NAMES(VALUE) };
+const int __sis_linux_clock[] = { SIS_CLOCK_NAMES(VALUE) };
+
+
+const struct sis_xlat_consts __sis_linux_consts = {
+	.at_fdcwd = AT_FDCWD,
+	.at_removedir = AT_REMOVEDIR,
+	.at_empty_path = AT_EMPTY_PATH,
+	.at_symlink_nofollow = AT_SYMLINK_NOFOLLOW,
+	.at_eaccess = AT_EACCESS,
+	.f_dupfd_cloexec = F_DUPFD_CLOEXEC,
+	.timer_abstime = TIMER_ABSTIME,
+	.sig_block = SIG_BLOCK,
+	.sig_unblock = SIG_UNBLOCK,
+	.sig_setmask = SIG_SETMASK,
+};

@@ -1,0 +1,32 @@
+/* The picolibc side of the translation tables: see xlat.h. */
+
+#include <errno.h>
+#include <signal.h>
+#include <fcntl.h>
+#include <time.h>
+#include "xlat.h"
+#include "xlat_names.h"
+
+#ifndef AT_EACCESS
+#define AT_EACCESS 1
+#endif
+
+#define VALUE(name) name,
+const int __sis_pico_errno[] = { SIS_ERRNO_NAMES(VALUE) };
+const int __sis_pico_signal[] = { SIS_SIGNAL_NAMES(VALUE) };
+const int __sis_pico_oflag[] = { SIS_OFLAG_NAMES(VALUE) };
+const int __sis_pico_clock[] = { SIS_CLOCK_NAMES(VALUE) };
+
+
+const struct sis_xlat_consts __sis_pico_consts = {
+	.at_fdcwd = AT_FDCWD,
+	.at_removedir = AT_REMOVEDIR,
+	.at_empty_path = AT_EMPTY_PATH,
+	.at_symlink_nofollow = AT_SYMLINK_NOFOLLOW,
+	.at_eaccess = AT_EACCESS,
+	.f_dupfd_cloexec = F_DUPFD_CLOEXEC,
+	.timer_abstime = TIMER_ABSTIME,
+	.sig_block = SIG_BLOCK,
+	.sig_unblock = SIG_UNBLOCK,
+	.sig_setmask = SIG_SETMASK,
+};

@@ -1,0 +1,251 @@
+/*
+ * Process-layer behaviour through the C runtime: signal handlers and masks;
+ * process groups and sessions; SIGCHLD ignored (no zombies);
+ * WNOHANG; vfork; stop and continue; orphans adopted by init; memory
+ * mappings (mmap, mprotect, munmap, brk) and W^X; uname; getrandom.
+ * Every failure prints a line; the exit status is the failure count.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int failures;
+
+#define CHECK(cond, what)                                                          \
+	do {                                                                       \
+		if (!(cond)) {                                                     \
+			printf("FAIL line %d: %s (errno %d)\n", __LINE__, what, errno); \
+			failures++;                                                \
+		}                                                                  \
+	} while (0)
+
+static volatile sig_atomic_t usr1_count;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	usr1_count++;
+}
+
+static void signals(void)
+{
+	sigset_t set, old;
+
+	signal(SIGUSR1, on_usr1);
+	raise(SIGUSR1);
+	CHECK(usr1_count == 1, "handler ran once");
+
+	/* Blocked: pending until unblocked, then delivered once. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	raise(SIGUSR1);
+	raise(SIGUSR1);
+	CHECK(usr1_count == 1, "blocked signal not delivered");
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	CHECK(usr1_count == 2, "unblocked signal delivered once");
+
+	/* SIG_IGN discards. */
+	signal(SIGUSR1, SIG_IGN);
+	raise(SIGUSR1);
+	CHECK(usr1_count == 2, "ignored");
+	signal(SIGUSR1, SIG_DFL);
+}
+
+static void groups(void)
+{
+	int status = 0;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		/* A child leads a new group, then a new session. */
+		if (setpgid(0, 0) || getpgid(0) != getpid())
+			_exit(1);
+		if (setsid() != -1 || errno != EPERM) /* group leader: refused */
+			_exit(2);
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "setpgid/setsid in child");
+
+	pid = fork();
+	if (pid == 0) {
+		pid_t sid = setsid();
+
+		_exit(sid == getpid() && getpgid(0) == getpid() ? 0 : 1);
+	}
+	waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "setsid in a non-leader");
+
+	/* kill(0, sig) reaches the whole group: a child in its own group
+	 * kills itself and its own child with one call. */
+	pid = fork();
+	if (pid == 0) {
+		setpgid(0, 0);
+		if (fork() == 0) {
+			pause();
+			_exit(5);
+		}
+		usleep(20000);
+		kill(0, SIGTERM);
+		_exit(9); /* not reached: SIGTERM kills the sender too */
+	}
+	waitpid(pid, &status, 0);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM, "kill(0) hits the sender");
+	if (getpid() == 1)
+		waitpid(-1, &status, 0); /* as init we adopted the killed grandchild */
+}
+
+static void children(void)
+{
+	int status = 0;
+	pid_t pid;
+
+	/* WNOHANG on a running child. */
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		usleep(50000);
+		_exit(3);
+	}
+	CHECK(waitpid(pid, &status, WNOHANG) == 0, "WNOHANG with a running child");
+	CHECK(waitpid(pid, &status, 0) == pid && WEXITSTATUS(status) == 3, "exit status 3");
+	CHECK(waitpid(-1, &status, WNOHANG) == -1 && errno == ECHILD, "no children: ECHILD");
+
+	/* vfork: the parent waits until the child execs or exits. */
+	pid = vfork();
+	if (pid == 0)
+		_exit(4);
+	CHECK(waitpid(pid, &status, 0) == pid && WEXITSTATUS(status) == 4, "vfork");
+
+	/* SIGCHLD ignored: children leave no zombie to wait for. */
+	signal(SIGCHLD, SIG_IGN);
+	pid = fork();
+	if (pid == 0)
+		_exit(0);
+	usleep(20000);
+	CHECK(waitpid(pid, &status, 0) == -1 && errno == ECHILD, "SIGCHLD ignored: ECHILD");
+	signal(SIGCHLD, SIG_DFL);
+
+	/* Stop and continue, seen with WUNTRACED / WCONTINUED. */
+	pid = fork();
+	if (pid == 0) {
+		for (int i = 0; i < 50; i++)
+			usleep(10000);
+		_exit(6);
+	}
+	kill(pid, SIGSTOP);
+	CHECK(waitpid(pid, &status, WUNTRACED) == pid && WIFSTOPPED(status) &&
+		      WSTOPSIG(status) == SIGSTOP, "stopped");
+	kill(pid, SIGCONT);
+	CHECK(waitpid(pid, &status, WCONTINUED) == pid && WIFCONTINUED(status), "continued");
+	CHECK(waitpid(pid, &status, 0) == pid && WEXITSTATUS(status) == 6, "exits after SIGCONT");
+}
+
+/* A grandchild whose parent exits is adopted by init (pid 1). */
+static void orphans(void)
+{
+	int fds[2], status;
+	pid_t pid;
+	char ppid_text[16] = "";
+
+	if (pipe(fds))
+		return;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		if (fork() == 0) {
+			usleep(50000);
+			snprintf(ppid_text, sizeof(ppid_text), "%d", (int)getppid());
+			write(fds[1], ppid_text, strlen(ppid_text) + 1);
+			_exit(0);
+		}
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	close(fds[1]);
+	read(fds[0], ppid_text, sizeof(ppid_text));
+	close(fds[0]);
+	CHECK(atoi(ppid_text) == 1, "orphan adopted by init");
+	if (getpid() == 1)
+		while (waitpid(-1, &status, WNOHANG) > 0)
+			;
+}
+
+static void memory(void)
+{
+	size_t len = 3 * 4096;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int status = 0;
+	pid_t pid;
+	void *brk0;
+
+	CHECK(p != MAP_FAILED, "mmap");
+	if (p == MAP_FAILED)
+		return;
+	CHECK(p[0] == 0 && p[len - 1] == 0, "mmap is zeroed");
+	p[4096] = 'x';
+	CHECK(mprotect(p, len, PROT_READ) == 0, "mprotect read-only");
+	CHECK(p[4096] == 'x', "contents kept");
+	CHECK(mprotect(p, len, PROT_READ | PROT_WRITE | PROT_EXEC) == -1 && errno == EACCES,
+	      "W+X refused");
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		p[0] = 1; /* read-only now */
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV, "write to read-only page");
+	CHECK(munmap(p + 4096, 4096) == 0, "munmap middle page");
+	pid = fork();
+	if (pid == 0) {
+		(void)*(volatile char *)(p + 4096);
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV, "unmapped page faults");
+	CHECK(munmap(p, len) == 0, "munmap rest (with a hole)");
+	CHECK(mmap(p, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == p,
+	      "MAP_FIXED at a free address");
+	munmap(p, 4096);
+
+	brk0 = sbrk(0);
+	CHECK(sbrk(64 * 1024) == brk0, "sbrk grows");
+	memset(brk0, 0x5a, 64 * 1024);
+	CHECK(sbrk(-64 * 1024) != (void *)-1 && sbrk(0) == brk0, "sbrk shrinks");
+}
+
+static void identity(void)
+{
+	struct utsname u;
+	unsigned char a[16], b[16];
+
+	CHECK(uname(&u) == 0 && strcmp(u.sysname, "SIS") == 0 && strcmp(u.machine, "aarch64") == 0,
+	      "uname");
+	CHECK(getrandom(a, sizeof(a), 0) == sizeof(a) && getrandom(b, sizeof(b), 0) == sizeof(b),
+	      "getrandom");
+	CHECK(memcmp(a, b, sizeof(a)) != 0, "getrandom differs");
+	CHECK(getuid() == 0 && geteuid() == 0, "root");
+}
+
+int main(void)
+{
+	signals();
+	groups();
+	children();
+	orphans();
+	memory();
+	identity();
+	printf("proc_misc: %s\n", failures ? "FAIL" : "PASS");
+	return failures;
+}
