@@ -2,7 +2,7 @@
  * File-system and descriptor system calls, Linux semantics and -errno:
  * read/write/readv/writev/pread64/pwrite64, openat/close/lseek, fstat and
  * newfstatat, getdents64, dup/dup3/fcntl, pipe2, ioctl, getcwd/chdir/fchdir,
- * mkdirat/unlinkat, faccessat, readlinkat, ftruncate. Every user pointer is
+ * mkdirat/unlinkat/renameat, faccessat, readlinkat, ftruncate. Every user pointer is
  * checked through sis/uaccess.h (-EFAULT); bad descriptors give -EBADF.
  * ppoll/pselect6 are in poll.c.
  */
@@ -635,6 +635,24 @@ static long sys_unlinkat(struct trap_frame *tf)
 	return err;
 }
 SYSCALL(__NR_unlinkat, sys_unlinkat);
+
+/* renameat(olddirfd, oldpath, newdirfd, newpath) */
+static long sys_renameat(struct trap_frame *tf)
+{
+	struct at_call from, to;
+	long err = at_begin(&from, (int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1));
+
+	if (err)
+		return err;
+	err = at_begin(&to, (int)SC_ARG(tf, 2), (const char *)SC_ARG(tf, 3));
+	if (!err) {
+		err = vfs_rename_at(from.base, from.path, to.base, to.path);
+		at_done(&to);
+	}
+	at_done(&from);
+	return err;
+}
+SYSCALL(__NR_renameat, sys_renameat);
 
 /* faccessat(dirfd, path, mode): no users, so only existence, execute bits
  * and the read-only generated files decide. */

@@ -398,6 +398,105 @@ out_put_dir:
 	return err;
 }
 
+/* Is anc (a directory) dir itself or one of dir's ancestors? */
+static bool is_ancestor(const struct inode *anc, struct inode *dir)
+{
+	for (;;) {
+		if (dir == anc)
+			return true;
+		if (dir == vfs_root())
+			return false;
+		dir = dir->dir.parent;
+	}
+}
+
+/* Can entry nd (about to be replaced) be replaced by ino? 0 or -errno. */
+static int may_replace(const struct inode *ino, const struct vfs_dirent *nd)
+{
+	const struct inode *old = nd->inode;
+
+	if (S_ISDIR(ino->mode) && !S_ISDIR(old->mode))
+		return -ENOTDIR;
+	if (!S_ISDIR(ino->mode) && S_ISDIR(old->mode))
+		return -EISDIR;
+	if (S_ISDIR(old->mode) && !list_empty(&old->dir.entries))
+		return -ENOTEMPTY;
+	return 0;
+}
+
+/*
+ * Move the entry od of odir to the name nl in ndir, replacing nd if given.
+ * The new name is made first, so running out of memory changes nothing.
+ */
+static int move_entry(struct inode *odir, struct vfs_dirent *od, struct inode *ndir,
+		      const struct last_name *nl, struct vfs_dirent *nd)
+{
+	struct inode *ino = od->inode;
+	int err = dir_link(ndir, nl->name, nl->len, ino);
+
+	if (err)
+		return err;
+	if (S_ISDIR(ino->mode))
+		vfs_inode_put(odir); /* dir_link took a reference on the new parent */
+	list_del(&od->node);
+	kfree(od);
+	ino->nlink--;
+	odir->mtime_ns = (s64)time_ns();
+	if (nd)
+		dir_unlink(ndir, nd);
+	return 0;
+}
+
+/* The checks and the move of vfs_rename_at, with both parents looked up. */
+static int rename_entries(struct inode *odir, const struct last_name *ol, struct inode *ndir,
+			  const struct last_name *nl)
+{
+	struct vfs_dirent *od, *nd;
+	struct inode *ino;
+	int err;
+
+	if (is_dot_name(ol->name, ol->len) || is_dot_name(nl->name, nl->len))
+		return -EINVAL;
+	od = dir_find(odir, ol->name, ol->len);
+	if (!od)
+		return -ENOENT;
+	ino = od->inode;
+	if ((ol->slash || nl->slash) && !S_ISDIR(ino->mode))
+		return -ENOTDIR;
+	nd = dir_find(ndir, nl->name, nl->len);
+	if (nd && nd->inode == ino)
+		return 0; /* the same file: nothing to do (POSIX) */
+	if (S_ISDIR(ino->mode) && is_ancestor(ino, ndir))
+		return -EINVAL; /* into its own subtree */
+	if (nd) {
+		err = may_replace(ino, nd);
+		if (err)
+			return err;
+	}
+	return move_entry(odir, od, ndir, nl, nd);
+}
+
+int vfs_rename_at(struct inode *obase, const char *opath, struct inode *nbase, const char *npath)
+{
+	struct last_name ol, nl;
+	struct inode *odir, *ndir;
+	int err;
+
+	odir = walk(obase, opath, &ol);
+	if (IS_ERR(odir))
+		return PTR_ERR(odir) == -EEXIST ? -EBUSY : (int)PTR_ERR(odir);
+	ndir = walk(nbase, npath, &nl);
+	if (IS_ERR(ndir)) {
+		err = PTR_ERR(ndir) == -EEXIST ? -EBUSY : (int)PTR_ERR(ndir);
+		goto out_put_odir;
+	}
+	err = rename_entries(odir, &ol, ndir, &nl);
+	vfs_inode_put(ndir);
+out_put_odir:
+	vfs_inode_put(odir);
+	return err;
+}
+
 /* mkdir -p: every directory along path (absolute), made as needed. */
 static struct inode *mkdir_parents(const char *path)
 {

@@ -1,5 +1,7 @@
 """File system, descriptors, pipes, console and shell tests.
 
+- ktest_vfs: the VFS kernel API used by other subsystems (ktest=vfs), with
+  the heap back to its starting size afterwards.
 - io, pipe, errors: guest test programs (user/tests/files_*.c, in the ramdisk
   as /bin/files_*) run as init and print one result line: the ramdisk's
   contents and a writable /tmp; pipes between processes (200 KiB stream,
@@ -37,6 +39,12 @@ def run_program(ctx, prog, timeout):
         fails = [ln for ln in q.lines if ln.startswith("FAIL")]
         raise TestFailure(f"{prog}: {failed} checks failed:\n" + "\n".join(fails[:20]))
     q.expect_exit(0, timeout=20)
+
+
+@test(timeout=60)
+def ktest_vfs(ctx):
+    """The kernel API (vfs_read_whole, vfs_write_whole, vfs_open_kernel...)."""
+    ctx.qemu(nets=["none"], append="ktest=vfs").expect_exit(0, timeout=40)
 
 
 @test(timeout=90)

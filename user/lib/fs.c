@@ -1,10 +1,12 @@
 /*
  * File-system wrappers: stat family (the kernel's struct stat converted to
  * picolibc's), mkdir/unlink/rmdir/access and their *at forms, chdir,
- * fchdir, getcwd, readlink. picolibc's AT_* values are translated.
+ * fchdir, getcwd, readlink, rename/renameat. picolibc's AT_* values are
+ * translated.
  */
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,4 +137,15 @@ char *getcwd(char *buf, size_t size)
 ssize_t readlink(const char *restrict path, char *restrict buf, size_t size)
 {
 	return sis_call(__NR_readlinkat, __sis_linux_consts.at_fdcwd, path, buf, size);
+}
+
+int renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath)
+{
+	return (int)sis_call(__NR_renameat, __sis_dirfd(olddirfd), oldpath, __sis_dirfd(newdirfd),
+			     newpath);
+}
+
+int rename(const char *oldpath, const char *newpath)
+{
+	return renameat(AT_FDCWD, oldpath, AT_FDCWD, newpath);
 }

@@ -2,7 +2,7 @@
  * files_io: the file system from user space. The ramdisk's contents are
  * there (/sbin/init, /bin/sh, /etc/rc, /etc/hosts, /tmp); /tmp is writable:
  * create, write, read back, append, lseek, pread/pwrite, truncate, stat,
- * getdents (readdir), mkdir/rmdir, unlink, chdir/getcwd, dup/dup2/fcntl
+ * getdents (readdir), mkdir/rmdir, unlink, rename, chdir/getcwd, dup/dup2/fcntl
  * (close-on-exec, O_NONBLOCK), O_EXCL/O_DIRECTORY, /dev/null and /dev/zero.
  * Prints one result line; exit status 0 if every check passed.
  */
@@ -148,6 +148,35 @@ static void test_dirs(void)
 	CHECK(unlink("/tmp/x") == 0);
 }
 
+static void test_rename(void)
+{
+	struct stat st;
+	char buf[8] = { 0 };
+	int fd = open("/tmp/r1", O_CREAT | O_WRONLY | O_TRUNC, 0644);
+
+	CHECK(fd >= 0 && write(fd, "one", 3) == 3);
+	close(fd);
+	close(open("/tmp/r2", O_CREAT | O_WRONLY | O_TRUNC, 0644));
+	CHECK(rename("/tmp/r1", "/tmp/r2") == 0);            /* replaces r2 */
+	CHECK_ERR(stat("/tmp/r1", &st), ENOENT);
+	fd = open("/tmp/r2", O_RDONLY);
+	CHECK(fd >= 0 && read(fd, buf, sizeof(buf)) == 3 && strcmp(buf, "one") == 0);
+	close(fd);
+	CHECK(mkdir("/tmp/rd", 0755) == 0 && mkdir("/tmp/rd/sub", 0755) == 0);
+	CHECK(rename("/tmp/r2", "/tmp/rd/moved") == 0 && stat("/tmp/rd/moved", &st) == 0);
+	CHECK_ERR(rename("/tmp/rd", "/tmp/rd/sub/inside"), EINVAL);
+	CHECK_ERR(rename("/tmp/rd/moved", "/tmp/rd/sub"), EISDIR);
+	CHECK(mkdir("/tmp/rd2", 0755) == 0);
+	CHECK(rename("/tmp/rd", "/tmp/rd2") == 0);           /* onto an empty directory */
+	CHECK(stat("/tmp/rd2/sub", &st) == 0 && S_ISDIR(st.st_mode));
+	CHECK(chdir("/tmp/rd2/sub") == 0 && rename("/tmp/rd2", "/tmp/rd3") == 0);
+	char cwd[64];
+	CHECK(getcwd(cwd, sizeof(cwd)) && strcmp(cwd, "/tmp/rd3/sub") == 0); /* ".." moved along */
+	CHECK(chdir("/") == 0);
+	CHECK_ERR(rename("/tmp/nope", "/tmp/x"), ENOENT);
+	CHECK(unlink("/tmp/rd3/moved") == 0 && rmdir("/tmp/rd3/sub") == 0 && rmdir("/tmp/rd3") == 0);
+}
+
 static void test_fds(void)
 {
 	int fd = open("/etc/hosts", O_RDONLY | O_CLOEXEC), fd2, fl;
@@ -193,6 +222,7 @@ int main(void)
 	test_write_read();
 	test_stdio();
 	test_dirs();
+	test_rename();
 	test_fds();
 	test_devices();
 	return finish("files_io");

@@ -101,6 +101,9 @@ int vfs_add_chardev(const char *path, const struct file_ops *fops, u64 rdev);
 struct file *vfs_open_at(struct inode *base, const char *path, unsigned flags, u32 mode);
 int vfs_mkdir_at(struct inode *base, const char *path, u32 mode);
 int vfs_unlink_at(struct inode *base, const char *path, bool rmdir);
+/* rename(2): replaces an existing target of a compatible type (an empty
+ * directory for a directory); a directory cannot move into itself. */
+int vfs_rename_at(struct inode *obase, const char *opath, struct inode *nbase, const char *npath);
 struct inode *vfs_lookup_at(struct inode *base, const char *path);
 /* Open an inode already looked up (used by open and by the kernel API). */
 struct file *vfs_open_inode(struct inode *ino, unsigned flags);
