@@ -1,7 +1,8 @@
 /*
  * The VFS tree (see sis/vfs.h): inodes, directory entries, path lookup,
- * creating and removing names, the kernel file API, and unpacking the
- * initial ramdisk at boot. Open-file operations live in vfs_file.c.
+ * creating, renaming and removing names, and the kernel file API.
+ * Open-file operations live in vfs_file.c, the initial ramdisk and boot
+ * set-up in vfs_initrd.c.
  *
  * Ownership: a directory entry counts in its inode's nlink; lookups, open
  * files and working directories count in refs. A directory also holds a
@@ -11,10 +12,7 @@
 #include <sis/kernel.h>
 #include <sis/log.h>
 #include <sis/mm.h>
-#include <sis/init.h>
 #include <sis/timer.h>
-#include <sis/devtree.h>
-#include <sis/cpio.h>
 #include <sis/vfs.h>
 #include "vfs_internal.h"
 #include <sis/file.h>
@@ -497,22 +495,24 @@ out_put_odir:
 	return err;
 }
 
-/* mkdir -p: every directory along path (absolute), made as needed. */
-static struct inode *mkdir_parents(const char *path)
+/*
+ * mkdir -p: every directory along the absolute path, made as needed. The
+ * path is cut at each '/' in turn and restored, so it must be writable.
+ */
+struct inode *vfs_mkdir_parents(char *path)
 {
-	char buf[PATH_MAX];
+	size_t n = strlen(path);
 	struct inode *ino;
 	bool created;
-	size_t n = strnlen(path, PATH_MAX);
 
-	if (n >= PATH_MAX)
-		return ERR_PTR(-ENAMETOOLONG);
-	memcpy(buf, path, n + 1);
 	for (size_t i = 1; i <= n; i++) {
-		if (buf[i] != '/' && buf[i] != '\0')
+		char saved = path[i];
+
+		if (saved != '/' && saved != '\0')
 			continue;
-		buf[i] = '\0';
-		ino = lookup_create(vfs_root(), buf, S_IFDIR | 0755, false, &created);
+		path[i] = '\0';
+		ino = lookup_create(vfs_root(), path, S_IFDIR | 0755, false, &created);
+		path[i] = saved;
 		if (IS_ERR(ino))
 			return ino;
 		if (!S_ISDIR(ino->mode)) {
@@ -522,31 +522,37 @@ static struct inode *mkdir_parents(const char *path)
 		if (i == n)
 			return ino;
 		vfs_inode_put(ino);
-		buf[i] = '/';
 	}
 	vfs_inode_get(vfs_root());
 	return vfs_root();
 }
 
-/* The directory part of an absolute path, made with mkdir -p. */
-static int make_parent_dirs(const char *path)
+/* The directory part of an absolute (writable) path, made with mkdir -p. */
+int vfs_make_parent_dirs(char *path)
 {
-	char buf[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	size_t n = slash ? (size_t)(slash - path) : 0;
+	char *slash = strrchr(path, '/');
 	struct inode *dir;
 
-	if (n == 0)
+	if (!slash || slash == path)
 		return 0;
-	if (n >= PATH_MAX)
-		return -ENAMETOOLONG;
-	memcpy(buf, path, n);
-	buf[n] = '\0';
-	dir = mkdir_parents(buf);
+	*slash = '\0';
+	dir = vfs_mkdir_parents(path);
+	*slash = '/';
 	if (IS_ERR(dir))
 		return (int)PTR_ERR(dir);
 	vfs_inode_put(dir);
 	return 0;
+}
+
+/* A kmalloc'ed copy of an absolute path, or NULL (too long, no memory). */
+static char *path_dup(const char *path)
+{
+	size_t n = strnlen(path, PATH_MAX);
+	char *p = n < PATH_MAX ? kmalloc(n + 1) : NULL;
+
+	if (p)
+		memcpy(p, path, n + 1);
+	return p;
 }
 
 /* A new special inode (generated file, char device) at absolute path. */
@@ -556,9 +562,15 @@ static struct inode *add_special(const char *path, u32 mode)
 	bool created;
 	int err;
 
+	char *copy;
+
 	if (path[0] != '/')
 		return ERR_PTR(-EINVAL);
-	err = make_parent_dirs(path);
+	copy = path_dup(path);
+	if (!copy)
+		return ERR_PTR(-ENOMEM);
+	err = vfs_make_parent_dirs(copy);
+	kfree(copy);
 	if (err)
 		return ERR_PTR(err);
 	ino = lookup_create(vfs_root(), path, mode, true, &created);
@@ -758,127 +770,3 @@ struct file *vfs_open_kernel(const char *path, unsigned flags)
 {
 	return vfs_open_at(NULL, path, flags, 0644);
 }
-
-/* ---- the initial ramdisk ----------------------------------------------- */
-
-/* Strip "./" and "/" prefixes; NULL for the archive's own "." entry. */
-static const char *cpio_member_path(const char *name)
-{
-	for (;;) {
-		if (name[0] == '/')
-			name++;
-		else if (name[0] == '.' && name[1] == '/')
-			name += 2;
-		else
-			break;
-	}
-	if (!name[0] || (name[0] == '.' && !name[1]))
-		return NULL;
-	return name;
-}
-
-/* Create one archive member under the root. Returns 1 if made, 0 if skipped. */
-static int unpack_member(const struct cpio_entry *e)
-{
-	const char *rel = cpio_member_path(e->name);
-	char path[PATH_MAX];
-	struct inode *ino;
-	bool created;
-	int err;
-
-	if (!rel)
-		return 0;
-	if (ksnprintf(path, sizeof(path), "/%s", rel) >= (int)sizeof(path))
-		return -ENAMETOOLONG;
-	if (S_ISDIR(e->mode)) {
-		ino = mkdir_parents(path);
-		if (IS_ERR(ino))
-			return (int)PTR_ERR(ino);
-		ino->mode = S_IFDIR | (e->mode & 07777);
-		vfs_inode_put(ino);
-		return 1;
-	}
-	if (!S_ISREG(e->mode)) {
-		log_warn("vfs: initrd: %s: file type 0%o not supported, skipped", e->name,
-			 e->mode & S_IFMT);
-		return 0;
-	}
-	err = make_parent_dirs(path);
-	if (err)
-		return err;
-	ino = lookup_create(vfs_root(), path, S_IFREG | (e->mode & 07777), false, &created);
-	if (IS_ERR(ino))
-		return (int)PTR_ERR(ino);
-	if (!S_ISREG(ino->mode) || ino->gen) {
-		vfs_inode_put(ino);
-		return -EEXIST;
-	}
-	/* The archive stays in reserved memory: refer to the data in place. */
-	kfree(ino->reg.data);
-	ino->reg.data = NULL;
-	ino->reg.cap = 0;
-	ino->reg.ro = e->data;
-	ino->reg.size = e->size;
-	ino->mode = S_IFREG | (e->mode & 07777);
-	vfs_inode_put(ino);
-	return 1;
-}
-
-int vfs_unpack_cpio(const void *buf, size_t len)
-{
-	struct cpio_entry e;
-	size_t off = 0;
-	int rc, made = 0;
-
-	while ((rc = cpio_next(buf, len, &off, &e)) == 1) {
-		int err = unpack_member(&e);
-
-		if (err < 0)
-			log_warn("vfs: initrd: %s: error %d, skipped", e.name, err);
-		else
-			made += err;
-	}
-	if (rc < 0) {
-		log_err("vfs: initrd: malformed archive at offset %lu", (unsigned long)off);
-		return -EINVAL;
-	}
-	return made;
-}
-
-static void unpack_initrd(void)
-{
-	const struct dt_reg *r = &boot_dt.initrd;
-	int n;
-
-	if (!r->size) {
-		log_info("vfs: no initrd");
-		return;
-	}
-	n = vfs_unpack_cpio(pa_to_kva(r->base), r->size);
-	if (n >= 0)
-		log_info("vfs: initrd unpacked: %d entries (%lu KiB)", n,
-			 (unsigned long)(r->size >> 10));
-}
-
-static int vfs_init(void)
-{
-	static const char *const dirs[] = { "/dev", "/tmp", "/etc", "/proc" };
-	struct inode *ino;
-
-	vfs_root();
-	unpack_initrd();
-	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
-		ino = mkdir_parents(dirs[i]);
-		if (IS_ERR(ino))
-			log_warn("vfs: cannot make %s: %ld", dirs[i], PTR_ERR(ino));
-		else
-			vfs_inode_put(ino);
-	}
-	ino = vfs_lookup("/tmp");
-	if (!IS_ERR(ino)) {
-		ino->mode = S_IFDIR | 01777;
-		vfs_inode_put(ino);
-	}
-	return vfs_devices_init();
-}
-INITCALL(INIT_CORE, vfs_init);

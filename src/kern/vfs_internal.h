@@ -27,6 +27,11 @@ char *vfs_reg_write_area(struct inode *ino, size_t off, size_t len);
 struct inode *vfs_create_at(struct inode *base, const char *path, u32 mode, bool excl,
 			    bool *created);
 
+/* mkdir -p of an absolute, writable path (cut at each '/' and restored):
+ * the last directory, referenced, or ERR_PTR; and of its directory part. */
+struct inode *vfs_mkdir_parents(char *path);
+int vfs_make_parent_dirs(char *path);
+
 /* /dev/null and /dev/zero (vfs_file.c), called once the tree exists. */
 int vfs_devices_init(void);
 
