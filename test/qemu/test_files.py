@@ -65,7 +65,10 @@ def errors(ctx):
 @test(timeout=90)
 def tty(ctx):
     q = ctx.qemu(nets=["none"], append="init=/bin/files_tty")
-    q.expect(r"^tty: canon$", timeout=60)
+    q.expect(r"^tty: poll$", timeout=60)
+    time.sleep(0.3)
+    q.send("p\n")
+    q.expect(r"^tty: canon$")
     q.send("hello\n")
     q.expect(r"^hello$")                      # the echo
     q.expect(r"^tty: erase$")

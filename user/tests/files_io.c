@@ -3,11 +3,14 @@
  * there (/sbin/init, /bin/sh, /etc/rc, /etc/hosts, /tmp); /tmp is writable:
  * create, write, read back, append, lseek, pread/pwrite, truncate, stat,
  * getdents (readdir), mkdir/rmdir, unlink, rename, chdir/getcwd, dup/dup2/fcntl
- * (close-on-exec, O_NONBLOCK), O_EXCL/O_DIRECTORY, /dev/null and /dev/zero.
+ * (close-on-exec, O_NONBLOCK), O_EXCL/O_DIRECTORY, /dev/null and /dev/zero,
+ * poll/select on files that are always ready.
  * Prints one result line; exit status 0 if every check passed.
  */
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/select.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <sys/stat.h>
@@ -203,6 +206,26 @@ static void test_fds(void)
 	close(fd);
 }
 
+static void test_poll_files(void)
+{
+	struct pollfd p[2];
+	fd_set rd, wr;
+	int fd = open("/etc/hosts", O_RDONLY), nul = open("/dev/null", O_WRONLY);
+
+	/* Regular files and /dev/null are always ready (no ->poll). */
+	p[0] = (struct pollfd){ .fd = fd, .events = POLLIN | POLLOUT };
+	p[1] = (struct pollfd){ .fd = nul, .events = POLLOUT };
+	CHECK(poll(p, 2, 0) == 2 && p[0].revents == (POLLIN | POLLOUT) && p[1].revents == POLLOUT);
+	FD_ZERO(&rd);
+	FD_ZERO(&wr);
+	FD_SET(fd, &rd);
+	FD_SET(nul, &wr);
+	CHECK(select(nul > fd ? nul + 1 : fd + 1, &rd, &wr, NULL, NULL) == 2);
+	CHECK(FD_ISSET(fd, &rd) && FD_ISSET(nul, &wr));
+	close(fd);
+	close(nul);
+}
+
 static void test_devices(void)
 {
 	char buf[100];
@@ -225,5 +248,6 @@ int main(void)
 	test_rename();
 	test_fds();
 	test_devices();
+	test_poll_files();
 	return finish("files_io");
 }

@@ -1,6 +1,7 @@
 /*
  * files_tty: the console line discipline, driven by the QEMU test typing
  * on the serial line. Steps (each announced on stdout, the test answers):
+ *   "tty: poll"   poll() sees no input, then the test types "p\n": POLLIN;
  *   "tty: canon"  the test types "hello\n": read returns "hello\n";
  *   "tty: erase"  the test types "abX\x7fc\n": read returns "abc\n";
  *   "tty: eof"    the test types Ctrl-D: read returns 0;
@@ -9,6 +10,7 @@
  * plus the termios/window-size/FIONREAD ioctls. One result line.
  */
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 #include <termios.h>
 #include <sys/ioctl.h>
@@ -40,6 +42,15 @@ int main(void)
 	if (getpgrp() == 0)
 		setsid(); /* init starts in group 0, like Linux's */
 	CHECK(tcsetpgrp(0, getpgrp()) == 0 && tcgetpgrp(0) == getpgrp());
+
+	/* poll on the console: nothing typed yet, then a line. */
+	struct pollfd p = { .fd = 0, .events = POLLIN };
+	CHECK(poll(&p, 1, 0) == 0);
+	printf("tty: poll\n");
+	fflush(stdout);
+	CHECK(poll(&p, 1, 10000) == 1 && (p.revents & POLLIN));
+	CHECK(ioctl(0, FIONREAD, &avail) == 0 && avail == 2);
+	CHECK(read_line(buf, sizeof(buf)) == 2 && strcmp(buf, "p\n") == 0);
 
 	printf("tty: canon\n");
 	fflush(stdout);
