@@ -182,8 +182,10 @@ void sched_prepare_sleep(void)
 {
 	unsigned long flags = irq_save();
 
-	current_task->state = TASK_SLEEPING;
-	current_task->sleep_armed = true;
+	if (!current_task->sleep_armed) {
+		current_task->state = TASK_SLEEPING;
+		current_task->sleep_armed = true;
+	}
 	irq_restore(flags);
 }
 

@@ -2,7 +2,8 @@
  * Scheduler self-tests (ktest=NAME, see sis/init.h), run in the boot task:
  *   sched-sleep  a 100 ms schedule_sleep() takes 100 ms within one tick
  *   sched-wait   wake_up() ends a sleep early, a wake-up between
- *                prepare_to_wait and schedule_sleep is not lost, and a
+ *                prepare_to_wait and schedule_sleep is not lost (also when
+ *                more queues are joined after it, as poll does), and a
  *                kernel task runs while the boot task sleeps
  */
 #include <sis/kernel.h>
@@ -32,6 +33,7 @@ static int ktest_sched_sleep(void)
 KTEST("sched-sleep", ktest_sched_sleep);
 
 static struct wait_queue test_wq = WAIT_QUEUE_INIT(test_wq);
+static struct wait_queue other_wq = WAIT_QUEUE_INIT(other_wq);
 static volatile int helper_runs;
 
 static void wake_soon(struct ktimer *t)
@@ -82,6 +84,21 @@ static int ktest_sched_wait(void)
 	err = schedule_sleep(start + NSEC_PER_SEC, true);
 	finish_wait(&test_wq, &w);
 	fails += check(err == 0 && time_ns() - start < NSEC_PER_MSEC, "lost wake-up");
+
+	/* Same, when another queue is joined after the wake-up (poll). */
+	{
+		struct waiter w2;
+
+		prepare_to_wait(&test_wq, &w);
+		wake_up(&test_wq);
+		prepare_to_wait(&other_wq, &w2);
+		start = time_ns();
+		err = schedule_sleep(start + NSEC_PER_SEC, true);
+		finish_wait(&other_wq, &w2);
+		finish_wait(&test_wq, &w);
+		fails += check(err == 0 && time_ns() - start < NSEC_PER_MSEC,
+			       "wake-up lost by joining a second queue");
+	}
 
 	/* Another task runs while we sleep, and its stack is freed after. */
 	t = task_create("ktest-helper", helper_main, NULL, false);

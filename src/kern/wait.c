@@ -4,8 +4,8 @@
  * A waiter stays on its queue from prepare_to_wait until finish_wait; every
  * wake_up wakes all of them and they re-check their condition.
  *
- * prepare_to_wait "arms" the next schedule_sleep: a wake-up in between makes
- * it return 0 at once. schedule_sleep without an armed task (e.g. ppoll with
+ * The first prepare_to_wait "arms" the next schedule_sleep: a wake-up from
+ * then on (on any of the queues joined) makes it return 0 at once. schedule_sleep without an armed task (e.g. ppoll with
  * no descriptors) sleeps until its deadline or a signal; it never returns
  * at once for lack of a wait queue. Callers
  * declare `struct waiter w;` without initialising it, so membership is
@@ -46,10 +46,12 @@ void prepare_to_wait(struct wait_queue *wq, struct waiter *w)
 	if (!waitq_has(wq, w))
 		list_add_tail(&w->node, &wq->waiters);
 	w->task = current_task;
-	if (current_task) {
+	if (current_task && !current_task->sleep_armed) {
+		/* First queue of this wait: from here on a wake-up counts.
+		 * Further queues (poll) must not undo one that came already. */
 		current_task->state = TASK_SLEEPING;
 		current_task->sleep_armed = true;
-	} else {
+	} else if (!current_task) {
 		early_woken = false;
 	}
 	irq_restore(flags);
