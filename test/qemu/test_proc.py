@@ -100,3 +100,11 @@ def init_exit_status(ctx):
 def init_killed_by_signal(ctx):
     q = run_init(ctx, "proc_fault", "null", status=128 + 11)
     q.expect(r"init: proc_fault \(pid 1\) killed by SIGSEGV", timeout=1)
+
+
+@test(timeout=120)
+def out_of_memory(ctx):
+    """A program that exhausts memory gets ENOMEM; the kernel keeps going."""
+    for mem in ("128M", "16M"):
+        q = run_init(ctx, "proc_oom", mem=mem)
+        ctx.check("proc_oom: PASS" in q.output, f"proc_oom failed with {mem}")
