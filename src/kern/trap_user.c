@@ -39,6 +39,27 @@ static int abort_signal(u64 esr, int *code, const char **what)
 	}
 }
 
+/*
+ * A write to a copy-on-write page (a permission fault on a write): copy it
+ * and let the instruction run again. Out of memory kills the process.
+ */
+static bool cow_write(struct trap_frame *tf)
+{
+	struct proc *p = cur_proc();
+	unsigned fsc = tf->esr & 0x3f;
+	int err;
+
+	if ((fsc >> 2) != 3 || !(tf->esr & ESR_WNR) || !p->vm)
+		return false;
+	err = vm_break_cow(p->vm, ALIGN_DOWN(tf->far, PAGE_SIZE));
+	if (err == -ENOMEM) {
+		log_warn("proc: pid %d (%s) killed by SIGKILL: out of memory copying a page at 0x%lx",
+			 p->pid, p->name, (unsigned long)tf->far);
+		proc_exit(SIGKILL);
+	}
+	return err == 0;
+}
+
 void user_fault(struct trap_frame *tf)
 {
 	u64 esr = tf->esr, ec = ESR_EC(esr);
@@ -48,6 +69,8 @@ void user_fault(struct trap_frame *tf)
 
 	switch (ec) {
 	case EC_DABT_LOW:
+		if (cow_write(tf))
+			return; /* the page is the writer's own now: retry */
 		sig = abort_signal(esr, &code, &kind);
 		ksnprintf(what, sizeof(what), "data abort (%s, %s)", kind,
 			  (esr & ESR_WNR) ? "write" : "read");

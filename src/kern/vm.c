@@ -1,11 +1,19 @@
 /*
- * User address spaces: TTBR0 page tables, ASIDs, eager copies (see sis/vm.h).
+ * User address spaces: TTBR0 page tables, ASIDs, copy-on-write (see sis/vm.h).
  *
  * Leaf entries of a user table are in one of three states: 0 (nothing),
  * PTE_SW_RESERVED (an invalid entry: a PROT_NONE reservation with no page),
  * or a valid page. A valid page with EL1-only access is a backed PROT_NONE
  * page (mprotect). The trampoline page is shared by every space and marked
- * PTE_SW_SHARED so it is never copied or freed.
+ * PTE_SW_SHARED so it is never freed (and copied before anyone writes it).
+ *
+ * Copy-on-write: fork shares every page instead of copying it. Writable
+ * pages become read-only in both spaces and carry PTE_SW_COW ("writable
+ * once private"); a write fault on one (vm_break_cow), or a kernel write on
+ * the user's behalf (vm_access_ok, vm_write), gives the writer its own copy,
+ * or just write access back when nobody else maps the page any more.
+ * share_count[] counts, per RAM page, the mappings beyond the first; a page
+ * is freed when its last mapping goes.
  *
  * TLB: entries are tagged with the space's ASID (PTE_NG); changing or
  * removing a valid entry flushes that page, and a freed ASID is flushed
@@ -15,6 +23,8 @@
 #include <sis/vm.h>
 #include <sis/log.h>
 #include <sis/arch.h>
+#include <sis/init.h>
+#include <sis/devtree.h>
 
 #define PTE_SW_SHARED (1UL << 56)   /* page not owned by this space */
 #define PTE_SW_RESERVED (1UL << 57) /* invalid entry reserving the page (PROT_NONE) */
@@ -30,6 +40,9 @@
 #define USER_RESERVE_PAGES 128
 #define FLUSH_ASID_THRESHOLD 64     /* unmapping more pages flushes the ASID once */
 
+static u16 *share_count;    /* per RAM page: mappings beyond the first */
+static paddr_t ram_base;
+static size_t ram_pages;
 static u64 asid_map[ASID_COUNT / 64];
 static unsigned asid_next = 1;
 static void *trampoline_page;
@@ -69,6 +82,39 @@ static pte_t *table_of(pte_t e)
 static void *page_of(pte_t e)
 {
 	return pa_to_kva(e & PTE_ADDR_MASK);
+}
+
+static u16 *share_of(pte_t e)
+{
+	size_t i = ((e & PTE_ADDR_MASK) - ram_base) >> PAGE_SHIFT;
+
+	BUG_ON(i >= ram_pages);
+	return &share_count[i];
+}
+
+/* Does another mapping use this page (so a write needs a copy first)? */
+static bool page_shared(pte_t e)
+{
+	return (e & PTE_SW_SHARED) || *share_of(e);
+}
+
+/* Drop one mapping of a page; the last one frees it. */
+static void put_page(pte_t e)
+{
+	u16 *n;
+
+	if (e & PTE_SW_SHARED)
+		return;
+	n = share_of(e);
+	if (*n)
+		(*n)--;
+	else
+		page_free(page_of(e), 0);
+}
+
+static bool pte_writable(pte_t e)
+{
+	return (e & PTE_AP_EL0) && !(e & PTE_AP_RDONLY);
 }
 
 static u64 prot_attrs(unsigned prot)
@@ -159,8 +205,8 @@ static void free_level(pte_t *table, int level)
 		if (level < 3) {
 			free_level(table_of(e), level + 1);
 			page_free(table_of(e), 0);
-		} else if (!(e & PTE_SW_SHARED)) {
-			page_free(page_of(e), 0);
+		} else {
+			put_page(e);
 		}
 	}
 }
@@ -173,12 +219,15 @@ void vm_destroy(struct vm_space *vm)
 	kfree(vm);
 }
 
-/* Copy one table level of src into dst (both zeroed tables of this level). */
-static int clone_level(const pte_t *src, pte_t *dst, int level, struct vm_space *vm)
+/*
+ * Share one table level of src with dst (a zeroed table of the same level):
+ * every page becomes a second mapping; writable ones turn copy-on-write in
+ * both spaces.
+ */
+static int clone_level(pte_t *src, pte_t *dst, int level, struct vm_space *vm)
 {
 	for (int i = 0; i < PT_ENTRIES; i++) {
 		pte_t e = src[i];
-		void *copy;
 
 		if (!e)
 			continue;
@@ -194,18 +243,17 @@ static int clone_level(const pte_t *src, pte_t *dst, int level, struct vm_space 
 				return err;
 			continue;
 		}
-		if (!(e & PTE_VALID) || (e & PTE_SW_SHARED)) {
-			dst[i] = e; /* reservation, or the shared trampoline */
-			continue;
+		if (e & PTE_VALID) {
+			if (pte_writable(e)) {
+				e |= PTE_AP_RDONLY | PTE_SW_COW;
+				src[i] = e;
+			}
+			if (!(e & PTE_SW_SHARED)) {
+				(*share_of(e))++;
+				vm->pages++;
+			}
 		}
-		copy = user_page_alloc(false);
-		if (!copy)
-			return -ENOMEM;
-		memcpy(copy, page_of(e), PAGE_SIZE);
-		if (!(e & PTE_UXN))
-			dcache_clean_pou(copy, PAGE_SIZE);
-		dst[i] = (e & ~PTE_ADDR_MASK) | kva_to_pa(copy);
-		vm->pages++;
+		dst[i] = e; /* a page, or a reservation */
 	}
 	return 0;
 }
@@ -220,11 +268,12 @@ struct vm_space *vm_clone(struct vm_space *src)
 	vm->brk_start = src->brk_start;
 	vm->brk = src->brk;
 	err = clone_level(src->root, vm->root, 0, vm);
+	/* src's writable pages are read-only now (also if we stop half-way). */
+	tlb_flush_asid(src->asid);
 	if (err) {
-		vm_destroy(vm); /* frees whatever was copied so far */
+		vm_destroy(vm); /* drops whatever was shared so far */
 		return ERR_PTR(err);
 	}
-	icache_invalidate_all();
 	tables_sync();
 	return vm;
 }
@@ -358,10 +407,9 @@ void vm_unmap(struct vm_space *vm, u64 va, size_t len)
 		if (old & PTE_VALID) {
 			if (!flush_all)
 				tlb_flush_page(va, vm->asid);
-			if (!(old & PTE_SW_SHARED)) {
-				page_free(page_of(old), 0);
+			if (!(old & PTE_SW_SHARED))
 				vm->pages--;
-			}
+			put_page(old);
 		}
 		va += PAGE_SIZE;
 	}
@@ -379,8 +427,12 @@ static int protect_one(struct vm_space *vm, pte_t *e, u64 va, unsigned prot)
 		*e = 0;
 		return map_one(vm, va, prot);
 	}
-	*e = (old & PTE_ADDR_MASK) | (old & PTE_SW_SHARED) | prot_attrs(prot) | PTE_VALID |
-	     PTE_PAGE;
+	if ((prot & VM_WRITE) && page_shared(old)) /* writable once it is private */
+		*e = (old & PTE_ADDR_MASK) | (old & PTE_SW_SHARED) | prot_attrs(prot) |
+		     PTE_AP_RDONLY | PTE_SW_COW | PTE_VALID | PTE_PAGE;
+	else
+		*e = (old & PTE_ADDR_MASK) | (old & PTE_SW_SHARED) | prot_attrs(prot) |
+		     PTE_VALID | PTE_PAGE;
 	tlb_flush_page(va, vm->asid);
 	if (prot & VM_EXEC)
 		dcache_clean_pou(page_of(old), PAGE_SIZE);
@@ -409,6 +461,33 @@ int vm_protect(struct vm_space *vm, u64 va, size_t len, unsigned prot)
 	return err;
 }
 
+/*
+ * Give vm its own writable copy of the copy-on-write page at va (or just
+ * write access, when no other mapping is left). 0, -EFAULT if the page is
+ * not copy-on-write, -ENOMEM.
+ */
+int vm_break_cow(struct vm_space *vm, u64 va)
+{
+	pte_t *e = lookup(vm->root, va, NULL);
+	pte_t old;
+
+	if (!e || !(*e & PTE_VALID) || !(*e & PTE_SW_COW))
+		return -EFAULT;
+	old = *e;
+	if (page_shared(old)) {
+		void *copy = user_page_alloc(false);
+
+		if (!copy)
+			return -ENOMEM;
+		memcpy(copy, page_of(old), PAGE_SIZE);
+		put_page(old);
+		old = (old & ~(PTE_ADDR_MASK | PTE_SW_SHARED)) | kva_to_pa(copy);
+	}
+	*e = old & ~(PTE_AP_RDONLY | PTE_SW_COW);
+	tlb_flush_page(va, vm->asid);
+	return 0;
+}
+
 bool vm_access_ok(struct vm_space *vm, u64 va, size_t n, bool write)
 {
 	u64 end = va + n;
@@ -419,6 +498,8 @@ bool vm_access_ok(struct vm_space *vm, u64 va, size_t n, bool write)
 		pte_t *e = lookup(vm->root, a, NULL);
 
 		if (!e || !(*e & PTE_VALID) || !(*e & PTE_AP_EL0))
+			return false;
+		if (write && (*e & PTE_SW_COW) && vm_break_cow(vm, a))
 			return false;
 		if (write && (*e & PTE_AP_RDONLY))
 			return false;
@@ -436,7 +517,11 @@ static int vm_copy(struct vm_space *vm, u64 va, void *kbuf, size_t n, bool to_vm
 		size_t off = va & (PAGE_SIZE - 1), chunk = MIN(n, PAGE_SIZE - off);
 		char *p;
 
-		if (!e || !(*e & PTE_VALID) || (*e & PTE_SW_SHARED))
+		if (!e || !(*e & PTE_VALID))
+			return -EFAULT;
+		/* Never write into a page another space still maps. */
+		if (to_vm && page_shared(*e) &&
+		    (!(*e & PTE_SW_COW) || vm_break_cow(vm, va & ~(PAGE_SIZE - 1))))
 			return -EFAULT;
 		p = (char *)page_of(*e) + off;
 		if (to_vm)
@@ -510,3 +595,15 @@ int vm_map_trampoline(struct vm_space *vm)
 	tables_sync();
 	return 0;
 }
+
+/* Share counts for every RAM page the allocator may hand out. */
+static int vm_init(void)
+{
+	ram_base = boot_dt.memory.base;
+	ram_pages = boot_dt.memory.size >> PAGE_SHIFT;
+	share_count = kcalloc(ram_pages, sizeof(*share_count));
+	if (!share_count)
+		panic("vm: no memory for %lu page share counts", (unsigned long)ram_pages);
+	return 0;
+}
+INITCALL(INIT_CORE, vm_init);

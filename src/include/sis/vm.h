@@ -2,9 +2,10 @@
  * User address spaces (the TTBR0 half), one per process.
  *
  * The page tables are the only record of what is mapped: every mapped page is
- * backed by its own physical page from the start (no demand paging, no COW;
- * fork copies eagerly). Pages are W^X: a mapping is readable, read-write or
- * read-execute. PROT_NONE reservations are invalid entries that carry a
+ * backed by a physical page from the start (no demand paging). fork shares
+ * pages copy-on-write: the first write to a shared page (a fault, or the
+ * kernel writing for the user) copies it. Pages are W^X: a mapping is
+ * readable, read-write or read-execute. PROT_NONE reservations are invalid entries that carry a
  * software marker, with no page behind them.
  *
  * Layout (48-bit user VAs):
@@ -49,7 +50,7 @@ struct vm_space {
 struct vm_space *vm_create(void);
 /* Free every page, table and the ASID. vm must not be active (TTBR0). */
 void vm_destroy(struct vm_space *vm);
-/* Eager copy of every page of src (fork). ERR_PTR on failure. */
+/* A copy of src for fork: pages shared copy-on-write. ERR_PTR on failure. */
 struct vm_space *vm_clone(struct vm_space *src);
 /* Install vm (NULL: the empty table) in TTBR0. */
 void vm_activate(struct vm_space *vm);
@@ -70,11 +71,16 @@ bool vm_range_free(struct vm_space *vm, u64 va, size_t len);
 /* Highest free, page-aligned range of len bytes below top, or 0 if none. */
 u64 vm_find_free(struct vm_space *vm, size_t len, u64 top);
 
-/* True if [va, va+n) is mapped and user-accessible (writable if write). */
+/* True if [va, va+n) is mapped and user-accessible (writable if write;
+ * copy-on-write pages are copied on the way, false if memory runs out). */
 bool vm_access_ok(struct vm_space *vm, u64 va, size_t n, bool write);
+/* Resolve a write to the copy-on-write page at va: 0, -EFAULT (not a
+ * copy-on-write page: a real fault) or -ENOMEM. */
+int vm_break_cow(struct vm_space *vm, u64 va);
 /* Copy into / out of vm (not necessarily active) through the kernel's linear
- * map, ignoring user rights (the loader writes read-only text this way).
- * 0 or -EFAULT if a page is not mapped. */
+ * map, ignoring user rights (the loader writes read-only text this way);
+ * writes copy copy-on-write pages first. 0 or -EFAULT if a page is not
+ * mapped (or a shared page cannot be copied). */
 int vm_write(struct vm_space *vm, u64 va, const void *src, size_t n);
 int vm_read(struct vm_space *vm, u64 va, void *dst, size_t n);
 /* Make instructions written to [va, va+n) visible to instruction fetch. */
