@@ -21,7 +21,7 @@
 #include <sis/log.h>
 #include <sis/mm.h>
 #include <sis/arch.h>
-#include <sis/irq.h>
+#include <sis/wait.h>
 
 #include "lwip/init.h"
 #include "lwip/timeouts.h"
@@ -35,6 +35,8 @@ static bool softirq_running; /* inside net_softirq */
 static unsigned lock_depth;  /* net_lock nesting */
 static struct ktimer lwip_timer; /* fires when lwIP's next timeout is due */
 static u64 rand_state;
+/* Kernel threads in net_wait_until(), woken after every softirq run. */
+static struct wait_queue net_waiters = WAIT_QUEUE_INIT(net_waiters);
 
 /*
  * net_lock: bh_disable() is enough because SIS is uniprocessor, kernel code
@@ -188,39 +190,32 @@ static void net_softirq(void)
 	more |= loopback_pending();
 	arm_lwip_timer();
 	softirq_running = false;
+	if (waitq_active(&net_waiters))
+		wake_up(&net_waiters);
 	if (more)
 		softirq_raise(SOFTIRQ_NET); /* after IRQs had a chance: no starvation */
 }
 
-static void deadline_fired(struct ktimer *t)
-{
-	(void)t; /* the interrupt itself ends the wfi */
-}
-
 /*
- * Boot thread only (no task to sleep in yet): idle until *flag is set (by
- * lwIP callbacks in the softirq) or the deadline passes. The check and the
- * wfi run with IRQs masked, so a wake-up between them is not lost: wfi
- * returns on a pending interrupt even when masked, and the softirq that
- * interrupt raises runs as soon as IRQs are unmasked.
+ * Sleep (schedule_sleep) until *flag is set or the deadline passes. The flags
+ * are set by lwIP callbacks, which run only in the network softirq or in
+ * net_lock()ed sections (whose net_unlock runs the softirq), and every
+ * softirq run ends by waking net_waiters: so the condition is re-checked
+ * after anything that could have changed it. The prepare/check/sleep order
+ * of sis/wait.h makes a wake-up between check and sleep harmless.
  */
-void net_idle_until(volatile bool *flag, u64 deadline_ns)
+void net_wait_until(volatile bool *flag, u64 deadline_ns)
 {
-	struct ktimer t;
+	struct waiter w;
 
-	ktimer_init(&t, deadline_fired);
-	ktimer_arm(&t, deadline_ns);
 	for (;;) {
-		softirq_run_pending();
-		irq_disable_local();
-		if (*flag || time_ns() >= deadline_ns) {
-			irq_enable_local();
+		prepare_to_wait(&net_waiters, &w);
+		if (*flag || time_ns() >= deadline_ns)
 			break;
-		}
-		wfi();
-		irq_enable_local();
+		if (schedule_sleep(deadline_ns, false) == -ETIMEDOUT)
+			break;
 	}
-	ktimer_cancel(&t);
+	finish_wait(&net_waiters, &w);
 }
 
 static void add_interfaces(void)

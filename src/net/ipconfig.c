@@ -3,8 +3,8 @@
  * by ipconfig_parse.c), DHCP with a bounded wait and a static fallback,
  * the default route and the DNS servers (published by resolv.c).
  *
- * The boot thread (INIT_NET, before any task exists) starts DHCP on every
- * interface configured for it and idles until each has a lease or
+ * The boot thread (INIT_NET, the scheduler's "boot" task) starts DHCP on every
+ * interface configured for it and sleeps until each has a lease or
  * dhcp.timeout passes. Leases are reported as they arrive. eth0 without a
  * lease falls back to 10.0.2.15/24 gw 10.0.2.2 dns 10.0.2.3 (QEMU user
  * networking's defaults) with a [WARN]; other interfaces keep trying in the
@@ -292,7 +292,7 @@ static void wait_for_leases(bool *waiting, u64 deadline_ns)
 		}
 		if (!left || time_ns() >= deadline_ns)
 			return;
-		net_idle_until(&config_event, deadline_ns);
+		net_wait_until(&config_event, deadline_ns);
 		config_event = false;
 	}
 }

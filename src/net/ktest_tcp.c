@@ -209,7 +209,7 @@ static void wait_closed(void)
 		open = tcp_active_pcbs != NULL;
 		net_unlock();
 		if (open)
-			net_idle_until(&never, MIN(deadline, time_ns() + 20 * NSEC_PER_MSEC));
+			net_wait_until(&never, MIN(deadline, time_ns() + 20 * NSEC_PER_MSEC));
 	} while (open && time_ns() < deadline);
 }
 
@@ -233,7 +233,7 @@ static int ktest_net_tcp(void)
 	}
 	log_info("ktest: net_tcp: listening: sink on %d, source on %d (%u bytes each way)",
 		 SINK_PORT, SOURCE_PORT, NET_TCP_BYTES);
-	net_idle_until(&finished, time_ns() + WAIT_S * NSEC_PER_SEC);
+	net_wait_until(&finished, time_ns() + WAIT_S * NSEC_PER_SEC);
 	net_lock();
 	tcp_close(l1);
 	tcp_close(l2);

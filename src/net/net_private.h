@@ -19,8 +19,9 @@ int net_err_to_errno(err_t err);
 
 /* core.c */
 bool net_in_softirq(void);        /* the network softirq is running */
-/* Boot thread: idle (wfi) until *flag or deadline (time_ns scale). */
-void net_idle_until(volatile bool *flag, u64 deadline_ns);
+/* Kernel context (boot thread, ktests): sleep until *flag or the deadline
+ * (time_ns scale). *flag must be set from lwIP callbacks. */
+void net_wait_until(volatile bool *flag, u64 deadline_ns);
 
 /* netif.c: the lwIP netif of a registered device (NULL before INIT_NET). */
 int net_netif_add(struct netdev *dev);

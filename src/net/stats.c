@@ -189,7 +189,7 @@ static int settle(const struct net_pool_use *before, int n)
 	bool never = false;
 
 	while (pools_changed(before, n, false) && time_ns() < deadline)
-		net_idle_until(&never, MIN(deadline, time_ns() + 250 * NSEC_PER_MSEC));
+		net_wait_until(&never, MIN(deadline, time_ns() + 250 * NSEC_PER_MSEC));
 	return pools_changed(before, n, true);
 }
 
@@ -210,7 +210,7 @@ static int ktest_net_leak(void)
 	n = MIN(net_pool_usage(before, MAX_POOLS), MAX_POOLS);
 	log_info("ktest: net_leak: baseline taken; waiting for a datagram to UDP port %d",
 		 LEAK_TRIGGER_PORT);
-	net_idle_until(&trigger_seen, time_ns() + LEAK_TRIGGER_WAIT_S * NSEC_PER_SEC);
+	net_wait_until(&trigger_seen, time_ns() + LEAK_TRIGGER_WAIT_S * NSEC_PER_SEC);
 	if (!trigger_seen)
 		log_warn("ktest: net_leak: no trigger datagram; comparing anyway");
 	leaked = settle(before, n);
