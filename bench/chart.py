@@ -1,0 +1,117 @@
+"""bench/chart.py: a bar chart of bench/run's medians as a PNG, in pure Python.
+
+No matplotlib (Debian's python3-matplotlib drags in ~50 packages, scipy and
+boost among them): a 3x5 bitmap font (upper case, digits, a little
+punctuation), filled rectangles, and a PNG writer (zlib + struct).
+
+    chart.write_png(path, title, rows)
+    rows: [(label, unit, sis_value or None, linux_value or None, better), ...]
+
+Each metric is one group of two horizontal bars, SIS and Linux, scaled to
+the larger of the two, with the value printed after each bar and the
+SIS/Linux ratio at the right ("lower is better" rows say so).
+"""
+import struct
+import zlib
+
+FONT = {
+    "0": "111101101101111", "1": "010110010010111", "2": "111001111100111",
+    "3": "111001111001111", "4": "101101111001001", "5": "111100111001111",
+    "6": "111100111101111", "7": "111001001010010", "8": "111101111101111",
+    "9": "111101111001111", "A": "010101111101101", "B": "110101110101110",
+    "C": "011100100100011", "D": "110101101101110", "E": "111100110100111",
+    "F": "111100110100100", "G": "011100101101011", "H": "101101111101101",
+    "I": "111010010010111", "J": "001001001101010", "K": "101101110101101",
+    "L": "100100100100111", "M": "101111111101101", "N": "110101101101101",
+    "O": "010101101101010", "P": "110101110100100", "Q": "010101101110011",
+    "R": "110101110101101", "S": "011100010001110", "T": "111010010010010",
+    "U": "101101101101111", "V": "101101101101010", "W": "101101111111101",
+    "X": "101101010101101", "Y": "101101010010010", "Z": "111001010100111",
+    " ": "000000000000000", ".": "000000000000010", ",": "000000000010100",
+    "/": "001001010100100", "-": "000000111000000", "=": "000111000111000",
+    "(": "001010010010001", ")": "100010010010100", ":": "000010000010000",
+    "%": "101001010100101", ">": "100010001010100", "<": "001010100010001",
+    "+": "000010111010000", "_": "000000000000111", "?": "111001010000010",
+    "*": "000101010101000", "'": "010010000000000",
+}
+WHITE, BLACK, GREY = (255, 255, 255), (40, 40, 40), (200, 200, 200)
+SIS_C, LINUX_C = (31, 119, 180), (255, 127, 14)
+
+
+class Canvas:
+    def __init__(self, w, h):
+        self.w, self.h = w, h
+        self.px = bytearray(bytes(WHITE) * (w * h))
+
+    def rect(self, x, y, w, h, c):
+        x0, y0 = max(0, x), max(0, y)
+        x1, y1 = min(self.w, x + w), min(self.h, y + h)
+        if x1 <= x0 or y1 <= y0:
+            return
+        row = bytes(c) * (x1 - x0)
+        for yy in range(y0, y1):
+            o = (yy * self.w + x0) * 3
+            self.px[o:o + len(row)] = row
+
+    def text(self, x, y, s, c=BLACK, scale=2):
+        """Draw S with its top-left at (x, y); returns the x after it."""
+        for ch in str(s).upper():
+            glyph = FONT.get(ch, FONT["?"])
+            for i, bit in enumerate(glyph):
+                if bit == "1":
+                    self.rect(x + (i % 3) * scale, y + (i // 3) * scale, scale, scale, c)
+            x += 4 * scale
+        return x
+
+    def png(self):
+        raw = b"".join(b"\x00" + bytes(self.px[y * self.w * 3:(y + 1) * self.w * 3])
+                       for y in range(self.h))
+
+        def chunk(kind, data):
+            return (struct.pack(">I", len(data)) + kind + data +
+                    struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+        return (b"\x89PNG\r\n\x1a\n" +
+                chunk(b"IHDR", struct.pack(">IIBBBBB", self.w, self.h, 8, 2, 0, 0, 0)) +
+                chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+
+
+def fmt(v):
+    if v is None:
+        return "N/A"
+    if v >= 100:
+        return f"{v:.0f}"
+    if v >= 10:
+        return f"{v:.1f}"
+    return f"{v:.3g}"
+
+
+def write_png(path, title, rows, subtitle=""):
+    label_w, bar_w, value_w, ratio_w = 330, 420, 90, 120
+    w = label_w + bar_w + value_w + ratio_w + 20
+    row_h = 44
+    top = 70
+    h = top + row_h * len(rows) + 20
+    cv = Canvas(w, h)
+    cv.text(10, 10, title, scale=3)
+    x = cv.text(10, 36, subtitle, scale=2) + 20
+    cv.rect(x, 36, 10, 10, SIS_C)
+    x = cv.text(x + 16, 36, "SIS") + 16
+    cv.rect(x, 36, 10, 10, LINUX_C)
+    cv.text(x + 16, 36, "LINUX")
+    cv.text(w - ratio_w, 50, "SIS/LINUX")
+    for i, (label, unit, sis, lin, better) in enumerate(rows):
+        y = top + i * row_h
+        cv.rect(0, y - 3, w, 1, GREY)
+        cv.text(10, y + 4, label[:40])
+        cv.text(10, y + 20, f"{unit}, {better} IS BETTER"[:40], c=(110, 110, 110))
+        vals = [v for v in (sis, lin) if v is not None]
+        top_v = max(vals) if vals else 0
+        for j, (v, c) in enumerate(((sis, SIS_C), (lin, LINUX_C))):
+            by = y + 2 + j * 18
+            n = int(bar_w * v / top_v) if v is not None and top_v > 0 else 0
+            cv.rect(label_w, by, max(n, 1 if v is not None else 0), 14, c)
+            cv.text(label_w + n + 6, by + 2, fmt(v))
+        if sis is not None and lin:
+            cv.text(w - ratio_w, y + 12, f"{sis / lin:.2f}X", scale=3)
+    with open(path, "wb") as fh:
+        fh.write(cv.png())

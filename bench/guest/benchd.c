@@ -1,0 +1,169 @@
+/*
+ * benchd: the guest side of bench/run's bulk-TCP and UDP measurements.
+ *
+ *   benchd [-p BASEPORT]        serve until killed (default BASEPORT 5001)
+ *
+ * BASEPORT+0 TCP "sink": reads everything a client sends until EOF, then
+ *            answers "OK <bytes>\n" and closes (the host times until it
+ *            reads that answer, i.e. until the guest has read all).
+ * BASEPORT+1 TCP "source": reads one line "<bytes>\n", sends that many
+ *            bytes, then closes (the host times until EOF).
+ * BASEPORT+2 UDP echo: every datagram goes back to its sender.
+ *
+ * One client at a time (the benchmark never runs two), plain POSIX sockets
+ * and poll, so the same source builds for SIS (tools/cc) and, being
+ * Linux-ABI, the very same binary runs on a Linux guest too. Prints
+ * "benchd: ready" once all three sockets listen.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#define BUF_SIZE (64 * 1024)
+
+static char buf[BUF_SIZE];
+
+static int listen_on(int type, int port)
+{
+	struct sockaddr_in sin;
+	int one = 1;
+	int fd = socket(AF_INET, type, 0);
+
+	if (fd < 0) {
+		perror("benchd: socket");
+		exit(1);
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((unsigned short)port);
+	sin.sin_addr.s_addr = htonl(INADDR_ANY);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+		perror("benchd: bind");
+		exit(1);
+	}
+	if (type == SOCK_STREAM && listen(fd, 8) < 0) {
+		perror("benchd: listen");
+		exit(1);
+	}
+	return fd;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static void sink(int c)
+{
+	unsigned long total = 0;
+	char reply[64];
+	ssize_t r;
+
+	for (;;) {
+		r = read(c, buf, sizeof(buf));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		total += (unsigned long)r;
+	}
+	snprintf(reply, sizeof(reply), "OK %lu\n", total);
+	write_all(c, reply, strlen(reply));
+}
+
+static void source(int c)
+{
+	char line[32];
+	size_t len = 0;
+	unsigned long want, i;
+	ssize_t r;
+
+	while (len < sizeof(line) - 1) {
+		r = read(c, line + len, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return;
+		if (line[len] == '\n')
+			break;
+		len++;
+	}
+	line[len] = 0;
+	want = strtoul(line, NULL, 10);
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (char)('a' + i % 26);
+	while (want > 0) {
+		size_t n = want < sizeof(buf) ? (size_t)want : sizeof(buf);
+
+		if (write_all(c, buf, n) < 0)
+			return;
+		want -= n;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	int base = 5001;
+	struct pollfd pfd[3];
+
+	if (argc == 3 && strcmp(argv[1], "-p") == 0)
+		base = atoi(argv[2]);
+	else if (argc != 1) {
+		fprintf(stderr, "usage: benchd [-p BASEPORT]\n");
+		return 2;
+	}
+	pfd[0].fd = listen_on(SOCK_STREAM, base);
+	pfd[1].fd = listen_on(SOCK_STREAM, base + 1);
+	pfd[2].fd = listen_on(SOCK_DGRAM, base + 2);
+	for (int i = 0; i < 3; i++)
+		pfd[i].events = POLLIN;
+	printf("benchd: ready\n");
+	fflush(stdout);
+	for (;;) {
+		if (poll(pfd, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			perror("benchd: poll");
+			return 1;
+		}
+		if (pfd[2].revents & POLLIN) {
+			struct sockaddr_in from;
+			socklen_t fl = sizeof(from);
+			ssize_t r = recvfrom(pfd[2].fd, buf, sizeof(buf), 0,
+					     (struct sockaddr *)&from, &fl);
+
+			if (r >= 0)
+				sendto(pfd[2].fd, buf, (size_t)r, 0, (struct sockaddr *)&from, fl);
+		}
+		for (int i = 0; i < 2; i++) {
+			int c;
+
+			if (!(pfd[i].revents & POLLIN))
+				continue;
+			c = accept(pfd[i].fd, NULL, NULL);
+			if (c < 0)
+				continue;
+			if (i == 0)
+				sink(c);
+			else
+				source(c);
+			close(c);
+		}
+	}
+}

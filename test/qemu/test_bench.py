@@ -1,0 +1,37 @@
+"""A quick smoke run of the benchmark suite (bench/run --smoke): one SIS boot,
+small sizes, no Linux guest. It checks that the suite runs and produces its
+table and chart, not the numbers (the benchmarks are not pass/fail tests)."""
+import os
+import re
+
+from sistest import TOP, test
+
+
+@test(timeout=120)
+def smoke(ctx):
+    out = os.path.join(ctx.tmpdir(), "bench")
+    env = dict(os.environ, SIS_BUILD_DIR=ctx.build_dir)
+    r = ctx.run_tool([os.path.join(TOP, "bench", "run"), "--smoke", "--no-build",
+                      "--out", out], timeout=100, env=env)
+    ctx.check(r.returncode == 0, f"bench/run --smoke exited {r.returncode}: "
+              f"{r.stderr.strip()[-300:]}")
+    lines = r.stdout.splitlines()
+    ctx.check("| metric | unit | SIS |" in lines, "no table header in the output")
+    rows = {m.group(1): m.group(2) for ln in lines
+            for m in [re.match(r"\| ([^|]+?) \| [^|]+ \| ([^|]+?) \|", ln)] if m}
+    for label in ("DHCP lease after QEMU start", "HTTP req/s, c=1, new connection each",
+                  "TCP host->guest (download)", "QEMU peak RSS", "kernel image size"):
+        ctx.check(label in rows, f"no row {label!r} in the table")
+    # The lease and the image size need nothing but the kernel: real numbers.
+    ctx.check(re.fullmatch(r"\d+\.\d{3}", rows["DHCP lease after QEMU start"]),
+              f"lease is {rows['DHCP lease after QEMU start']!r}")
+    ctx.check(re.match(r"\d+ ", rows["kernel image size"]), "no image size")
+    # Everything else is a number or says why not.
+    for label, v in rows.items():
+        if label == "metric" or v.startswith("---"):
+            continue
+        ctx.check(re.match(r"\d|n/a: \S", v), f"row {label!r}: {v!r}")
+    for f in ("table.md", "results.json", "chart.png"):
+        ctx.check(os.path.exists(os.path.join(out, f)), f"{f} not written")
+    with open(os.path.join(out, "chart.png"), "rb") as fh:
+        ctx.check(fh.read(8) == b"\x89PNG\r\n\x1a\n", "chart.png is not a PNG")
