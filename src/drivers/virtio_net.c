@@ -317,6 +317,7 @@ static void tx_reclaim(struct virtio_net *vn)
 		}
 		vn->tx_inflight[id] = false;
 		vn->tx_free[vn->tx_nfree++] = (u16)id;
+		vn->dev.tx_inflight--;
 	}
 	virtq_consume_used(&vn->txq, (unsigned)pending);
 	if (pending > 0) {
@@ -416,6 +417,7 @@ static int vnet_xmit(struct netdev *dev, const struct netdev_frag *frags, unsign
 	fill_desc(vn, &vn->txq, (unsigned)slot, (unsigned)slot + vn->tx_nslot, tx_buf(vn, slot),
 		  (u32)tx_copy(vn, tx_buf(vn, slot), frags, n), 0);
 	vn->tx_inflight[slot] = true;
+	dev->tx_inflight++;
 	virtq_add_avail(&vn->txq, (u16)slot);
 	virtq_publish(&vn->txq);
 	dev->stats.tx_packets++;

@@ -22,10 +22,13 @@
 #include <sis/mm.h>
 #include <sis/arch.h>
 #include <sis/wait.h>
+#include <sis/irq.h>
 
 #include "lwip/init.h"
 #include "lwip/timeouts.h"
 #include "lwip/netif.h"
+#include "lwip/tcp.h"
+#include "lwip/priv/tcp_priv.h" /* tcp_active_pcbs */
 #include "net_private.h"
 
 #define NET_RX_BUDGET 64 /* frames per NIC per softirq run */
@@ -216,6 +219,46 @@ void net_wait_until(volatile bool *flag, u64 deadline_ns)
 			break;
 	}
 	finish_wait(&net_waiters, &w);
+}
+
+/* Nothing left to send: no unsent/unacked TCP data, no frame in a TX ring. */
+static bool net_idle(void)
+{
+	struct tcp_pcb *pcb;
+
+	for (pcb = tcp_active_pcbs; pcb; pcb = pcb->next)
+		if (pcb->unsent || pcb->unacked)
+			return false;
+	for (int i = 0; i < netdev_count(); i++) {
+		struct netdev *dev = netdev_get(i);
+		if (!dev->dead && dev->link_up && dev->tx_inflight)
+			return false;
+	}
+	return true;
+}
+
+void net_quiesce(unsigned max_ms)
+{
+	u64 deadline = time_ns() + (u64)max_ms * NSEC_PER_MSEC;
+	unsigned long flags;
+	bool idle;
+
+	if (!lwip_up || softirq_running || in_irq())
+		return;
+	flags = irq_save();
+	irq_enable_local(); /* NIC and timer interrupts drive the softirq */
+	for (;;) {
+		net_lock();
+		idle = net_idle();
+		net_unlock(); /* runs the softirq: polls NICs, lwIP timers, TX kick */
+		if (idle || time_ns() >= deadline)
+			break;
+		/* Until the next interrupt (at worst the 10 ms scheduler tick). */
+		irq_disable_local();
+		wfi();
+		irq_enable_local();
+	}
+	irq_restore(flags);
 }
 
 static void add_interfaces(void)

@@ -108,3 +108,12 @@ def out_of_memory(ctx):
     for mem in ("128M", "16M"):
         q = run_init(ctx, "proc_oom", mem=mem)
         ctx.check("proc_oom: PASS" in q.output, f"proc_oom failed with {mem}")
+
+
+@test(timeout=240)
+def syscall_fuzz(ctx):
+    """Random system calls with hostile arguments from throw-away children:
+    the kernel stays up (any panic fails the test), on 128 and 16 MiB."""
+    for mem in ("128M", "16M"):
+        q = run_init(ctx, "proc_fuzz", "300 300", mem=mem, timeout=110)
+        ctx.check("proc_fuzz: PASS" in q.output, f"proc_fuzz failed with {mem}")

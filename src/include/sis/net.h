@@ -24,6 +24,14 @@ void net_unlock(void);
 /* Ask for a run of the network softirq (any context). */
 void net_schedule(void);
 
+/*
+ * Before powering off: give queued traffic up to max_ms to leave the
+ * machine (every TCP connection's data and FIN acknowledged, every NIC's
+ * TX ring completed), so a program's last reply is not lost when QEMU
+ * exits. Any context that may enable interrupts; does not sleep.
+ */
+void net_quiesce(unsigned max_ms);
+
 /* True once lwIP is initialised (INIT_NET ran). */
 bool net_ready(void);
 

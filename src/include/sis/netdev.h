@@ -58,6 +58,7 @@ struct netdev {
 	bool link_up;               /* driver-maintained carrier state */
 	bool dead;                  /* the driver gave up on the device */
 	paddr_t base;               /* where it was found, for log lines */
+	unsigned tx_inflight;       /* frames handed to the device, not yet completed */
 	const struct netdev_ops *ops;
 	void *priv;                 /* the driver's */
 	void *stack;                /* the network stack's (its netif) */

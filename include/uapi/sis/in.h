@@ -1,0 +1,60 @@
+/*
+ * IPv4 ABI of SIS: Linux's values (include/uapi/linux/in.h). Addresses and
+ * ports in these structures are in network byte order.
+ */
+#ifndef UAPI_SIS_IN_H
+#define UAPI_SIS_IN_H
+
+#include <uapi/sis/socket.h>
+
+/* Protocol numbers (also option levels). */
+#define IPPROTO_IP 0
+#define IPPROTO_ICMP 1
+#define IPPROTO_IGMP 2
+#define IPPROTO_TCP 6
+#define IPPROTO_UDP 17
+#define IPPROTO_IPV6 41
+#define IPPROTO_ICMPV6 58
+#define IPPROTO_RAW 255
+
+/* IPPROTO_IP level options. */
+#define IP_TOS 1
+#define IP_TTL 2
+#define IP_HDRINCL 3
+#define IP_OPTIONS 4
+#define IP_PKTINFO 8
+#define IP_RECVTTL 12
+#define IP_RECVTOS 13
+#define IP_MTU_DISCOVER 10
+#define IP_RECVERR 11
+#define IP_MULTICAST_IF 32
+#define IP_MULTICAST_TTL 33
+#define IP_MULTICAST_LOOP 34
+#define IP_ADD_MEMBERSHIP 35
+#define IP_DROP_MEMBERSHIP 36
+
+/* SOL_RAW level option for ICMP raw sockets. */
+#define ICMP_FILTER 1
+
+#define INADDR_ANY ((unsigned int)0x00000000)
+#define INADDR_BROADCAST ((unsigned int)0xffffffff)
+#define INADDR_NONE ((unsigned int)0xffffffff)
+#define INADDR_LOOPBACK ((unsigned int)0x7f000001) /* host order, as Linux */
+
+struct in_addr {
+	unsigned int s_addr;
+};
+
+struct sockaddr_in {
+	__sis_sa_family_t sin_family;
+	unsigned short sin_port;
+	struct in_addr sin_addr;
+	unsigned char sin_zero[8];
+};
+
+struct ip_mreq {
+	struct in_addr imr_multiaddr;
+	struct in_addr imr_interface;
+};
+
+#endif

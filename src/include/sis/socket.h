@@ -1,0 +1,186 @@
+/*
+ * The socket layer: BSD sockets reached through Linux's aarch64 socket
+ * system calls and through the generic file calls (a socket is a struct file
+ * whose ops are sock_file_ops, so read/write/close/dup/fcntl/fstat/ppoll work).
+ *
+ *   AF_INET  SOCK_STREAM            TCP on lwIP's raw API        (sock_tcp.c)
+ *   AF_INET  SOCK_DGRAM             UDP                          (sock_udp.c)
+ *   AF_INET  SOCK_DGRAM+ICMP        Linux "ping" sockets          (sock_icmp.c)
+ *   AF_INET  SOCK_RAW               raw IP, header on receive    (sock_icmp.c)
+ *   AF_UNIX  STREAM/DGRAM           in-kernel pairs and names    (sock_unix.c)
+ *
+ * Locking: every struct sock field and every lwIP call is protected by
+ * net_lock() (bh_disable: excludes the network softirq, where lwIP's
+ * callbacks run). The system-call layer takes it once around each operation;
+ * protocol code drops it only inside sock_wait(), around the sleep. AF_UNIX
+ * sockets live under the same lock, which keeps one rule for the whole layer.
+ *
+ * Errors: protocol operations return 0 or a count, or -errno (Linux values).
+ * An asynchronous error (reset, refused connect, timeout) is parked in
+ * sk->err and reported once: by the next call that can fail, or by SO_ERROR.
+ */
+#ifndef SIS_SOCKET_H
+#define SIS_SOCKET_H
+
+#include <sis/types.h>
+#include <sis/list.h>
+#include <sis/wait.h>
+#include <uapi/sis/socket.h>
+#include <uapi/sis/in.h>
+#include <uapi/sis/uio.h>
+
+struct file;
+struct poll_table;
+struct sock;
+
+/*
+ * The user's buffers for one send or receive: a kernel copy of the iovec
+ * array (whose bases are user pointers) and how far the call has got.
+ */
+struct sock_iter {
+	const struct iovec *iov;
+	unsigned long nr_segs;
+	unsigned long seg; /* current segment */
+	size_t seg_off;    /* bytes of iov[seg] already used */
+	size_t left;       /* bytes still to move, over all segments */
+};
+
+/* One send or receive request, as every protocol sees it. */
+struct sock_msg {
+	struct sock_iter it;
+	struct sockaddr_storage addr; /* send: destination; receive: filled with the source */
+	unsigned addrlen;             /* send: 0 = none given; receive: set by the protocol */
+	int flags;                    /* MSG_* the caller passed */
+	int out_flags;                /* MSG_TRUNC/MSG_CTRUNC for recvmsg's msg_flags */
+	bool nonblock;                /* O_NONBLOCK on the file, or MSG_DONTWAIT */
+};
+
+/* Directions closed by shutdown() (sk->shut). */
+#define SOCK_SHUT_RD 1
+#define SOCK_SHUT_WR 2
+
+/*
+ * A protocol's operations. A NULL entry means "not supported by this kind of
+ * socket" (-EOPNOTSUPP). All run with net_lock held.
+ */
+struct sock_ops {
+	int (*bind)(struct sock *sk, const struct sockaddr_storage *addr, unsigned len);
+	int (*connect)(struct sock *sk, const struct sockaddr_storage *addr, unsigned len,
+		       bool nonblock);
+	int (*listen)(struct sock *sk, int backlog);
+	/* A new, connected socket (its file not made yet), or ERR_PTR. */
+	struct sock *(*accept)(struct sock *sk, bool nonblock);
+	long (*sendmsg)(struct sock *sk, struct sock_msg *m);
+	long (*recvmsg)(struct sock *sk, struct sock_msg *m);
+	int (*shutdown)(struct sock *sk, int how); /* SHUT_RD/WR/RDWR, already checked */
+	/* Local (peer = false) or remote address; *len gets its real size. */
+	int (*getname)(struct sock *sk, struct sockaddr_storage *addr, unsigned *len, bool peer);
+	/* Options at protocol levels (IPPROTO_TCP, SOL_RAW...): -ENOPROTOOPT if unknown. */
+	int (*setopt)(struct sock *sk, int level, int name, const void *val, unsigned len);
+	int (*getopt)(struct sock *sk, int level, int name, void *val, unsigned *len);
+	/* Push the generic option values (sk->opt) into the protocol's PCB. */
+	void (*apply_opts)(struct sock *sk);
+	unsigned (*poll)(struct sock *sk); /* POLL* bits ready now */
+	unsigned long (*inq)(struct sock *sk); /* FIONREAD: bytes the next read can get */
+	/* Last reference gone: tear down (may sleep for SO_LINGER) and free sk. */
+	void (*release)(struct sock *sk);
+};
+
+/* SOL_SOCKET / SOL_IP option values every socket carries. */
+struct sock_opts {
+	bool reuseaddr, keepalive, broadcast, linger_on;
+	int linger_secs;
+	u64 rcvtimeo_ns, sndtimeo_ns; /* 0 = wait forever */
+	int rcvbuf, sndbuf;           /* bytes, as getsockopt reports them */
+	u8 ttl, tos;                  /* IP_TTL, IP_TOS */
+};
+
+struct sock {
+	const struct sock_ops *ops;
+	struct file *file;     /* the file that is this socket (no reference); NULL until made */
+	struct wait_queue wq;  /* woken on any change: data, space, connection, error, close */
+	u16 family, type, protocol;
+	bool listening;        /* SO_ACCEPTCONN */
+	u8 shut;               /* SOCK_SHUT_RD/WR: directions closed by shutdown() */
+	int err;               /* pending asynchronous error (positive errno), 0 if none */
+	struct sock_opts opt;
+};
+
+/* Defaults reported by getsockopt before any setsockopt (Linux's). */
+#define SOCK_RCVBUF_DEFAULT 131072
+#define SOCK_SNDBUF_DEFAULT 16384
+#define SOCK_BUF_MIN 2048
+#define SOCK_BUF_MAX (4 << 20)
+#define SOCK_TTL_DEFAULT 64
+
+/* ---- sock.c: core ---- */
+extern const struct file_ops sock_file_ops;
+
+/* Fill the common part of a new socket (ops, family, type, option defaults). */
+void sock_init(struct sock *sk, const struct sock_ops *ops, int family, int type, int protocol);
+/* Free a socket's memory (the protocol's struct starts with struct sock). */
+void sock_free(struct sock *sk);
+/* How many sockets exist (leak checks). */
+unsigned long sock_count(void);
+/* Create a socket of any family: the socket() and socketpair() back end. */
+int sock_create(int family, int type, int protocol, struct sock **out);
+/* Make sk a file and install it in the current process: fd or -errno (sk freed then). */
+int sock_install(struct sock *sk, unsigned sock_flags);
+/* The socket behind fd, with a reference on its file (release with file_put), or ERR_PTR
+ * (-EBADF, -ENOTSOCK). */
+struct sock *sock_lookup(int fd, struct file **filep);
+/* True if the file's O_NONBLOCK is set. */
+bool sock_file_nonblock(const struct sock *sk);
+
+/*
+ * Sleep until ready(sk) holds. Called and returns with net_lock held (dropped
+ * while asleep). deadline_ns is absolute (time_ns()), 0 waits forever. 0 when
+ * ready, -EAGAIN if nonblock or the deadline passed, -EINTR on a signal.
+ */
+int sock_wait(struct sock *sk, bool (*ready)(struct sock *sk), bool nonblock, u64 deadline_ns);
+/* The absolute deadline for a call bounded by SO_RCVTIMEO/SO_SNDTIMEO (0 = none). */
+u64 sock_deadline(u64 timeout_ns);
+/* Wake everyone sleeping or polling on sk. Any context. */
+void sock_wake(struct sock *sk);
+/* Take and clear the pending error: -errno or 0. */
+int sock_take_err(struct sock *sk);
+/* EPIPE for a send: raises SIGPIPE unless MSG_NOSIGNAL. Returns -EPIPE. */
+int sock_epipe(int flags);
+
+/* Copy between kernel memory and the user's buffers, advancing the iterator.
+ * Return the count moved (less only when the iterator ran out) or -EFAULT. */
+long sock_iter_to_user(struct sock_iter *it, const void *kbuf, size_t n);
+long sock_iter_from_user(struct sock_iter *it, void *kbuf, size_t n);
+/* Skip n bytes of the iterator (e.g. the part of a datagram that did not fit). */
+void sock_iter_skip(struct sock_iter *it, size_t n);
+
+/* ---- sock_addr.c: address checks, pure (host unit tests) ---- */
+enum sock_addr_use { SOCK_ADDR_BIND, SOCK_ADDR_CONNECT, SOCK_ADDR_SEND };
+#define SOCK_ADDR_UNSPEC 1 /* connect(AF_UNSPEC): dissolve the association */
+/* Check an AF_INET address passed for `use`: 0 (usable as a sockaddr_in),
+ * SOCK_ADDR_UNSPEC, -EINVAL (too short) or -EAFNOSUPPORT (other family). */
+int sock_addr_check_in(const struct sockaddr_storage *addr, unsigned len, enum sock_addr_use use);
+/* Build a sockaddr_in from a network-order address and port; returns its size. */
+unsigned sock_addr_make_in(struct sockaddr_storage *addr, u32 addr_be, u16 port_be);
+/* Bytes to copy back for a result address: min(user's len, real len). */
+unsigned sock_addr_copy_len(unsigned user_len, unsigned real_len);
+/* Check an AF_UNIX address and extract its name (up to UNIX_PATH_MAX bytes;
+ * name_len 0 = unnamed): 0 or -EINVAL. */
+int sock_addr_check_un(const struct sockaddr_storage *addr, unsigned len, char *name,
+		       unsigned *name_len);
+/* Build a sockaddr_un for a name; returns its size as Linux reports it. */
+unsigned sock_addr_make_un(struct sockaddr_storage *addr, const char *name, unsigned name_len);
+
+/* ---- family back ends ---- */
+int sock_inet_create(int type, int protocol, struct sock **out);
+int sock_unix_create(int type, int protocol, struct sock **out);
+int sock_unix_pair(int type, int protocol, struct sock **a, struct sock **b);
+
+/* ---- sock_opt.c ---- */
+int sock_setsockopt(struct sock *sk, int level, int name, const void *val, unsigned len);
+int sock_getsockopt(struct sock *sk, int level, int name, void *val, unsigned *len);
+/* Helpers for protocol option handlers: an int option value, or -EINVAL. */
+int sock_opt_int(const void *val, unsigned len, int *out);
+int sock_opt_put_int(void *val, unsigned *len, int v);
+
+#endif

@@ -1,0 +1,348 @@
+/*
+ * Socket core: what every kind of socket shares. A socket is a struct file
+ * whose priv is a struct sock; the file ops below turn read/write/poll/fstat/
+ * close into protocol operations, so the generic file syscalls work on
+ * sockets unchanged. Also: creation by family, descriptor lookup, sleeping
+ * (sock_wait) and copying between the kernel and the user's buffers.
+ */
+#include <sis/socket.h>
+#include <sis/file.h>
+#include <sis/kernel.h>
+#include <sis/log.h>
+#include <sis/mm.h>
+#include <sis/net.h>
+#include <sis/proc.h>
+#include <sis/timer.h>
+#include <sis/uaccess.h>
+#include <uapi/sis/fcntl.h>
+#include <uapi/sis/ioctl.h>
+#include <uapi/sis/poll.h>
+#include <uapi/sis/signal.h>
+#include <uapi/sis/stat.h>
+#if __has_include(<sis/ifioctl.h>)
+#include <sis/ifioctl.h>
+#define SOCK_HAVE_IFIOCTL 1
+#endif
+
+_Static_assert(SOCK_NONBLOCK == O_NONBLOCK, "socket() flags are open() flags");
+_Static_assert(SOCK_CLOEXEC == O_CLOEXEC, "socket() flags are open() flags");
+
+/* Sockets alive now (made by sock_init, not yet freed by sock_free). */
+static unsigned long sock_live;
+
+unsigned long sock_count(void)
+{
+	return sock_live;
+}
+
+void sock_init(struct sock *sk, const struct sock_ops *ops, int family, int type, int protocol)
+{
+	sock_live++;
+	sk->ops = ops;
+	sk->file = NULL;
+	waitq_init(&sk->wq);
+	sk->family = (u16)family;
+	sk->type = (u16)type;
+	sk->protocol = (u16)protocol;
+	sk->listening = false;
+	sk->shut = 0;
+	sk->err = 0;
+	memset(&sk->opt, 0, sizeof(sk->opt));
+	sk->opt.rcvbuf = SOCK_RCVBUF_DEFAULT;
+	sk->opt.sndbuf = SOCK_SNDBUF_DEFAULT;
+	sk->opt.ttl = SOCK_TTL_DEFAULT;
+}
+
+void sock_free(struct sock *sk)
+{
+	sock_live--;
+	kfree(sk);
+}
+
+int sock_create(int family, int type, int protocol, struct sock **out)
+{
+	if (type < SOCK_STREAM || type > SOCK_SEQPACKET)
+		return -EINVAL;
+	switch (family) {
+	case AF_INET:
+		return sock_inet_create(type, protocol, out);
+	case AF_UNIX:
+		return sock_unix_create(type, protocol, out);
+	default:
+		return -EAFNOSUPPORT;
+	}
+}
+
+/* ---- the file side ---- */
+
+static struct sock *file_sock(struct file *f)
+{
+	return f->priv;
+}
+
+bool sock_file_nonblock(const struct sock *sk)
+{
+	return sk->file && (sk->file->flags & O_NONBLOCK);
+}
+
+/* A one-segment message over a plain read()/write() buffer. */
+static void msg_single(struct sock_msg *m, struct iovec *iov, void *ubuf, size_t len,
+		       bool nonblock)
+{
+	memset(m, 0, sizeof(*m));
+	iov->iov_base = ubuf;
+	iov->iov_len = len;
+	m->it.iov = iov;
+	m->it.nr_segs = 1;
+	m->it.left = len;
+	m->nonblock = nonblock;
+}
+
+static long sock_file_read(struct file *f, void *ubuf, size_t len)
+{
+	struct sock *sk = file_sock(f);
+	struct sock_msg m;
+	struct iovec iov;
+	long ret;
+
+	if (!sk->ops->recvmsg)
+		return -EINVAL;
+	msg_single(&m, &iov, ubuf, len, f->flags & O_NONBLOCK);
+	net_lock();
+	ret = sk->ops->recvmsg(sk, &m);
+	net_unlock();
+	return ret;
+}
+
+static long sock_file_write(struct file *f, const void *ubuf, size_t len)
+{
+	struct sock *sk = file_sock(f);
+	struct sock_msg m;
+	struct iovec iov;
+	long ret;
+
+	if (!sk->ops->sendmsg)
+		return -EINVAL;
+	msg_single(&m, &iov, (void *)ubuf, len, f->flags & O_NONBLOCK);
+	net_lock();
+	ret = sk->ops->sendmsg(sk, &m);
+	net_unlock();
+	return ret;
+}
+
+static unsigned sock_file_poll(struct file *f, struct poll_table *pt)
+{
+	struct sock *sk = file_sock(f);
+	unsigned mask;
+
+	if (pt)
+		poll_wait(pt, &sk->wq);
+	net_lock();
+	mask = sk->ops->poll(sk);
+	net_unlock();
+	return mask;
+}
+
+static int sock_file_fstat(struct file *f, struct linux_stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_mode = S_IFSOCK | 0777;
+	st->st_nlink = 1;
+	st->st_blksize = PAGE_SIZE;
+	/* Sockets have no inode; the address is unique while the socket lives. */
+	st->st_ino = (u64)(uintptr_t)f->priv >> 4;
+	return 0;
+}
+
+/*
+ * FIONREAD here; FIONBIO is the file layer's (any fd). Interface ioctls
+ * (SIOC*, 0x89xx) go to the network configuration code.
+ */
+#define SOCK_IOC_FIRST 0x8900
+#define SOCK_IOC_LAST 0x89ff
+
+static long sock_file_ioctl(struct file *f, unsigned long cmd, unsigned long arg)
+{
+	struct sock *sk = file_sock(f);
+	unsigned long inq = 0;
+	int v;
+
+	if (cmd == FIONREAD) {
+		net_lock();
+		if (sk->ops->inq)
+			inq = sk->ops->inq(sk);
+		net_unlock();
+		v = (int)MIN(inq, 0x7fffffffUL);
+		return copy_to_user((void *)arg, &v, sizeof(v)) ? -EFAULT : 0;
+	}
+#ifdef SOCK_HAVE_IFIOCTL
+	if (cmd >= SOCK_IOC_FIRST && cmd <= SOCK_IOC_LAST)
+		return ifioctl(cmd, (void *)arg);
+#endif
+	return -ENOTTY;
+}
+
+static void sock_file_release(struct file *f)
+{
+	struct sock *sk = file_sock(f);
+
+	net_lock();
+	sk->file = NULL;
+	sk->ops->release(sk);
+	net_unlock();
+}
+
+const struct file_ops sock_file_ops = {
+	.read = sock_file_read,
+	.write = sock_file_write,
+	.ioctl = sock_file_ioctl,
+	.poll = sock_file_poll,
+	.fstat = sock_file_fstat,
+	.release = sock_file_release,
+};
+
+int sock_install(struct sock *sk, unsigned sock_flags)
+{
+	struct file *f;
+	int fd;
+
+	f = file_alloc(&sock_file_ops, sk, O_RDWR | (sock_flags & SOCK_NONBLOCK));
+	if (IS_ERR_OR_NULL(f)) {
+		net_lock();
+		sk->ops->release(sk);
+		net_unlock();
+		return f ? (int)PTR_ERR(f) : -ENFILE;
+	}
+	sk->file = f;
+	fd = fd_install(f, sock_flags & SOCK_CLOEXEC);
+	file_put(f); /* the descriptor holds the file now, or nothing does */
+	return fd;
+}
+
+struct sock *sock_lookup(int fd, struct file **filep)
+{
+	struct file *f = fd_get(fd);
+
+	if (!f)
+		return ERR_PTR(-EBADF);
+	if (f->ops != &sock_file_ops) {
+		file_put(f);
+		return ERR_PTR(-ENOTSOCK);
+	}
+	*filep = f;
+	return file_sock(f);
+}
+
+/* ---- sleeping and waking ---- */
+
+int sock_wait(struct sock *sk, bool (*ready)(struct sock *sk), bool nonblock, u64 deadline_ns)
+{
+	struct waiter w;
+	int err = 0;
+
+	if (ready(sk))
+		return 0;
+	if (nonblock)
+		return -EAGAIN;
+	for (;;) {
+		prepare_to_wait(&sk->wq, &w);
+		if (ready(sk))
+			break;
+		net_unlock();
+		err = schedule_sleep(deadline_ns, true);
+		net_lock();
+		if (err)
+			break;
+	}
+	finish_wait(&sk->wq, &w);
+	if (err && ready(sk))
+		err = 0; /* woken and timed out at once: the event wins */
+	return err == -ETIMEDOUT ? -EAGAIN : err;
+}
+
+u64 sock_deadline(u64 timeout_ns)
+{
+	return timeout_ns ? time_ns() + timeout_ns : 0;
+}
+
+void sock_wake(struct sock *sk)
+{
+	wake_up(&sk->wq);
+}
+
+int sock_take_err(struct sock *sk)
+{
+	int err = sk->err;
+
+	sk->err = 0;
+	return -err;
+}
+
+int sock_epipe(int flags)
+{
+	struct proc *p = current_proc();
+
+	if (!(flags & MSG_NOSIGNAL) && p)
+		signal_send(proc_pid(p), SIGPIPE);
+	return -EPIPE;
+}
+
+/* ---- user buffers ---- */
+
+/* The next non-empty segment, or NULL when the iterator is used up. */
+static const struct iovec *iter_seg(struct sock_iter *it)
+{
+	while (it->seg < it->nr_segs && it->seg_off >= it->iov[it->seg].iov_len) {
+		it->seg++;
+		it->seg_off = 0;
+	}
+	return it->seg < it->nr_segs ? &it->iov[it->seg] : NULL;
+}
+
+long sock_iter_to_user(struct sock_iter *it, const void *kbuf, size_t n)
+{
+	const struct iovec *v;
+	size_t done = 0, c;
+
+	n = MIN(n, it->left);
+	while (done < n && (v = iter_seg(it))) {
+		c = MIN(v->iov_len - it->seg_off, n - done);
+		if (copy_to_user((char *)v->iov_base + it->seg_off, (const char *)kbuf + done, c))
+			return -EFAULT;
+		it->seg_off += c;
+		it->left -= c;
+		done += c;
+	}
+	return (long)done;
+}
+
+long sock_iter_from_user(struct sock_iter *it, void *kbuf, size_t n)
+{
+	const struct iovec *v;
+	size_t done = 0, c;
+
+	n = MIN(n, it->left);
+	while (done < n && (v = iter_seg(it))) {
+		c = MIN(v->iov_len - it->seg_off, n - done);
+		if (copy_from_user((char *)kbuf + done, (const char *)v->iov_base + it->seg_off, c))
+			return -EFAULT;
+		it->seg_off += c;
+		it->left -= c;
+		done += c;
+	}
+	return (long)done;
+}
+
+void sock_iter_skip(struct sock_iter *it, size_t n)
+{
+	const struct iovec *v;
+	size_t c;
+
+	n = MIN(n, it->left);
+	while (n && (v = iter_seg(it))) {
+		c = MIN(v->iov_len - it->seg_off, n);
+		it->seg_off += c;
+		it->left -= c;
+		n -= c;
+	}
+}

@@ -1,0 +1,50 @@
+/*
+ * /proc/net/sis_pools: the counters a leak check compares before and after
+ * a workload. One line per lwIP memory pool ("pool NAME used max err"), then
+ * "sockets N" (live struct socks), "pages_free N" (buddy allocator) and
+ * "heap_bytes N" (kmalloc). Read by test/qemu/test_sock.py's leak test.
+ */
+#include <sis/socket.h>
+#include <sis/init.h>
+#include <sis/kernel.h>
+#include <sis/log.h>
+#include <sis/mm.h>
+#include <sis/net.h>
+#include <sis/vfs.h>
+
+#define SOCK_STATS_POOLS 48
+
+/* Append to buf like snprintf, keeping the total length needed in *len. */
+#define STATS_PUT(buf, size, len, ...)                                                   \
+	(*(len) += (size_t)ksnprintf((buf) + MIN(*(len), (size)),                        \
+				     (size) > *(len) ? (size) - *(len) : 0, __VA_ARGS__))
+
+static long sock_stats_show(char *buf, size_t size)
+{
+	struct net_pool_use pools[SOCK_STATS_POOLS];
+	struct mm_stats mm;
+	size_t len = 0;
+	int n, i;
+
+	n = net_pool_usage(pools, SOCK_STATS_POOLS);
+	for (i = 0; i < MIN(n, SOCK_STATS_POOLS); i++)
+		STATS_PUT(buf, size, &len, "pool %s %u %u %u\n", pools[i].name, pools[i].used,
+			  pools[i].max, pools[i].err);
+	net_lock();
+	STATS_PUT(buf, size, &len, "sockets %lu\n", sock_count());
+	net_unlock();
+	mm_get_stats(&mm);
+	STATS_PUT(buf, size, &len, "pages_free %zu\n", mm.free_pages);
+	STATS_PUT(buf, size, &len, "heap_bytes %zu\n", mm.heap_bytes_in_use);
+	return (long)len;
+}
+
+static int sock_stats_init(void)
+{
+	int err = vfs_add_generated("/proc/net/sis_pools", sock_stats_show);
+
+	if (err)
+		log_warn("sock: /proc/net/sis_pools: error %d", err);
+	return err;
+}
+INITCALL(INIT_LATE, sock_stats_init);

@@ -1,0 +1,565 @@
+/*
+ * The socket system calls (Linux aarch64 numbers, -errno results). Each one
+ * copies and checks the user's arguments, finds the socket behind the fd and
+ * calls its protocol operation under net_lock. Argument rules follow Linux
+ * (net/socket.c): address lengths outside 0..sizeof(sockaddr_storage) are
+ * EINVAL, unreadable memory EFAULT, a non-socket fd ENOTSOCK.
+ */
+#include <sis/socket.h>
+#include <sis/file.h>
+#include <sis/kernel.h>
+#include <sis/log.h>
+#include <sis/mm.h>
+#include <sis/net.h>
+#include <sis/syscall.h>
+#include <sis/uaccess.h>
+
+/* Largest byte count one call moves (Linux's MAX_RW_COUNT). */
+#define SOCK_MAX_RW 0x7ffff000UL
+/* iovec arrays up to this many entries live on the stack. */
+#define SOCK_FAST_IOV 8
+/* Option values longer than this are cut (no option we know is longer). */
+#define SOCK_OPT_MAX 256
+
+/* ---- argument helpers ---- */
+
+/* Copy a user sockaddr of ulen bytes into *addr (Linux move_addr_to_kernel). */
+static int addr_from_user(struct sockaddr_storage *addr, const void *uaddr, long ulen)
+{
+	if (ulen < 0 || (unsigned long)ulen > sizeof(*addr))
+		return -EINVAL;
+	memset(addr, 0, sizeof(*addr));
+	if (ulen == 0)
+		return 0;
+	if (copy_from_user(addr, uaddr, (size_t)ulen))
+		return -EFAULT;
+	return 0;
+}
+
+/* Read the int a socklen_t * points to (value-result lengths); < 0 is EINVAL. */
+static int len_from_user(const void *ulenp, unsigned *len)
+{
+	int v;
+
+	if (copy_from_user(&v, ulenp, sizeof(v)))
+		return -EFAULT;
+	if (v < 0)
+		return -EINVAL;
+	*len = (unsigned)v;
+	return 0;
+}
+
+/* Give an address back: min(room, real) bytes, then the real length
+ * (Linux move_addr_to_user). room was read from *ulenp earlier. */
+static int addr_to_user(const struct sockaddr_storage *addr, unsigned real, void *uaddr,
+			unsigned room, void *ulenp)
+{
+	unsigned n = sock_addr_copy_len(room, real);
+	int v = (int)real;
+
+	if (n && copy_to_user(uaddr, addr, n))
+		return -EFAULT;
+	if (copy_to_user(ulenp, &v, sizeof(v)))
+		return -EFAULT;
+	return 0;
+}
+
+/* A user buffer range must lie in the user half (Linux access_ok); the pages
+ * themselves are checked by the copy that touches them. */
+static bool user_span_ok(const void *ubuf, size_t len)
+{
+	u64 start = (u64)(uintptr_t)ubuf;
+
+	return start <= USER_VA_END && len <= USER_VA_END - start;
+}
+
+/* ---- socket, socketpair ---- */
+
+static long sys_socket(struct trap_frame *tf)
+{
+	int family = (int)SC_ARG(tf, 0), type = (int)SC_ARG(tf, 1);
+	int protocol = (int)SC_ARG(tf, 2);
+	unsigned flags = (unsigned)type & ~SOCK_TYPE_MASK;
+	struct sock *sk;
+	int err;
+
+	log_debug("socket: domain=%d type=%d protocol=%d", family, type, protocol);
+	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
+		return -EINVAL;
+	net_lock();
+	err = sock_create(family, type & SOCK_TYPE_MASK, protocol, &sk);
+	net_unlock();
+	if (err)
+		return err;
+	return sock_install(sk, flags);
+}
+SYSCALL(__NR_socket, sys_socket);
+
+static long sys_socketpair(struct trap_frame *tf)
+{
+	int family = (int)SC_ARG(tf, 0), type = (int)SC_ARG(tf, 1);
+	int protocol = (int)SC_ARG(tf, 2);
+	int *usv = (int *)SC_ARG(tf, 3);
+	unsigned flags = (unsigned)type & ~SOCK_TYPE_MASK;
+	struct sock *a, *b;
+	int fds[2], err;
+
+	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
+		return -EINVAL;
+	if (family != AF_UNIX)
+		return family == AF_INET ? -EOPNOTSUPP : -EAFNOSUPPORT;
+	/* Checked first: once both fds exist there is no undoing them cleanly. */
+	if (!user_range_ok(usv, sizeof(fds), true))
+		return -EFAULT;
+	net_lock();
+	err = sock_unix_pair(type & SOCK_TYPE_MASK, protocol, &a, &b);
+	net_unlock();
+	if (err)
+		return err;
+	fds[0] = sock_install(a, flags);
+	if (fds[0] < 0) {
+		net_lock();
+		b->ops->release(b);
+		net_unlock();
+		return fds[0];
+	}
+	fds[1] = sock_install(b, flags);
+	if (fds[1] < 0)
+		return fds[1]; /* fds[0] stays open, as a half-made pair would on Linux */
+	if (copy_to_user(usv, fds, sizeof(fds)))
+		return -EFAULT;
+	return 0;
+}
+SYSCALL(__NR_socketpair, sys_socketpair);
+
+/* ---- bind, listen, connect ---- */
+
+static long sys_bind(struct trap_frame *tf)
+{
+	struct sockaddr_storage addr;
+	struct file *f;
+	struct sock *sk;
+	long err;
+
+	err = addr_from_user(&addr, (const void *)SC_ARG(tf, 1), (int)SC_ARG(tf, 2));
+	if (err)
+		return err;
+	sk = sock_lookup((int)SC_ARG(tf, 0), &f);
+	if (IS_ERR(sk))
+		return PTR_ERR(sk);
+	net_lock();
+	err = sk->ops->bind ? sk->ops->bind(sk, &addr, (unsigned)SC_ARG(tf, 2)) : -EOPNOTSUPP;
+	net_unlock();
+	file_put(f);
+	return err;
+}
+SYSCALL(__NR_bind, sys_bind);
+
+static long sys_listen(struct trap_frame *tf)
+{
+	int backlog = (int)SC_ARG(tf, 1);
+	struct file *f;
+	struct sock *sk;
+	long err;
+
+	sk = sock_lookup((int)SC_ARG(tf, 0), &f);
+	if (IS_ERR(sk))
+		return PTR_ERR(sk);
+	if (backlog < 0 || backlog > SOMAXCONN)
+		backlog = SOMAXCONN; /* Linux clamps to somaxconn (negative too) */
+	net_lock();
+	err = sk->ops->listen ? sk->ops->listen(sk, backlog) : -EOPNOTSUPP;
+	net_unlock();
+	file_put(f);
+	return err;
+}
+SYSCALL(__NR_listen, sys_listen);
+
+static long sys_connect(struct trap_frame *tf)
+{
+	struct sockaddr_storage addr;
+	struct file *f;
+	struct sock *sk;
+	long err;
+
+	err = addr_from_user(&addr, (const void *)SC_ARG(tf, 1), (int)SC_ARG(tf, 2));
+	if (err)
+		return err;
+	sk = sock_lookup((int)SC_ARG(tf, 0), &f);
+	if (IS_ERR(sk))
+		return PTR_ERR(sk);
+	net_lock();
+	if (sk->ops->connect)
+		err = sk->ops->connect(sk, &addr, (unsigned)SC_ARG(tf, 2), sock_file_nonblock(sk));
+	else
+		err = -EOPNOTSUPP;
+	net_unlock();
+	file_put(f);
+	return err;
+}
+SYSCALL(__NR_connect, sys_connect);
+
+/* ---- accept ---- */
+
+static long do_accept(int fd, void *uaddr, void *ulenp, int flags)
+{
+	struct sockaddr_storage addr;
+	unsigned room = 0, real = 0;
+	struct sock *sk, *nsk;
+	struct file *f;
+	long err;
+
+	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
+		return -EINVAL;
+	if (uaddr) {
+		err = len_from_user(ulenp, &room);
+		if (err)
+			return err;
+	}
+	sk = sock_lookup(fd, &f);
+	if (IS_ERR(sk))
+		return PTR_ERR(sk);
+	net_lock();
+	nsk = sk->ops->accept ? sk->ops->accept(sk, sock_file_nonblock(sk))
+			      : ERR_PTR(-EOPNOTSUPP);
+	if (!IS_ERR(nsk) && uaddr && nsk->ops->getname(nsk, &addr, &real, true))
+		real = 0; /* already reset by the peer: no address to give */
+	net_unlock();
+	file_put(f);
+	if (IS_ERR(nsk))
+		return PTR_ERR(nsk);
+	if (uaddr) {
+		err = addr_to_user(&addr, real, uaddr, room, ulenp);
+		if (err) {
+			net_lock();
+			nsk->ops->release(nsk);
+			net_unlock();
+			return err;
+		}
+	}
+	return sock_install(nsk, (unsigned)flags);
+}
+
+static long sys_accept(struct trap_frame *tf)
+{
+	return do_accept((int)SC_ARG(tf, 0), (void *)SC_ARG(tf, 1), (void *)SC_ARG(tf, 2), 0);
+}
+SYSCALL(__NR_accept, sys_accept);
+
+static long sys_accept4(struct trap_frame *tf)
+{
+	return do_accept((int)SC_ARG(tf, 0), (void *)SC_ARG(tf, 1), (void *)SC_ARG(tf, 2),
+			 (int)SC_ARG(tf, 3));
+}
+SYSCALL(__NR_accept4, sys_accept4);
+
+/* ---- names ---- */
+
+static long do_getname(int fd, void *uaddr, void *ulenp, bool peer)
+{
+	struct sockaddr_storage addr;
+	unsigned room, real = 0;
+	struct sock *sk;
+	struct file *f;
+	long err;
+
+	err = len_from_user(ulenp, &room);
+	if (err)
+		return err;
+	sk = sock_lookup(fd, &f);
+	if (IS_ERR(sk))
+		return PTR_ERR(sk);
+	memset(&addr, 0, sizeof(addr));
+	net_lock();
+	err = sk->ops->getname ? sk->ops->getname(sk, &addr, &real, peer) : -EOPNOTSUPP;
+	net_unlock();
+	file_put(f);
+	if (err)
+		return err;
+	return addr_to_user(&addr, real, uaddr, room, ulenp);
+}
+
+static long sys_getsockname(struct trap_frame *tf)
+{
+	return do_getname((int)SC_ARG(tf, 0), (void *)SC_ARG(tf, 1), (void *)SC_ARG(tf, 2), false);
+}
+SYSCALL(__NR_getsockname, sys_getsockname);
+
+static long sys_getpeername(struct trap_frame *tf)
+{
+	return do_getname((int)SC_ARG(tf, 0), (void *)SC_ARG(tf, 1), (void *)SC_ARG(tf, 2), true);
+}
+SYSCALL(__NR_getpeername, sys_getpeername);
+
+/* ---- send and receive ---- */
+
+/*
+ * Set up an iterator over n user segments (a kernel copy, adjusted here):
+ * every segment must lie in user space (EFAULT); the total is capped at
+ * SOCK_MAX_RW by shortening segments, as Linux's import_iovec does.
+ */
+static int iter_init(struct sock_iter *it, struct iovec *iov, unsigned long n)
+{
+	size_t total = 0;
+	unsigned long i;
+
+	for (i = 0; i < n; i++) {
+		if ((long)iov[i].iov_len < 0)
+			return -EINVAL;
+		if (!user_span_ok(iov[i].iov_base, iov[i].iov_len))
+			return -EFAULT;
+		iov[i].iov_len = MIN(iov[i].iov_len, SOCK_MAX_RW - total);
+		total += iov[i].iov_len;
+	}
+	it->iov = iov;
+	it->nr_segs = n;
+	it->seg = 0;
+	it->seg_off = 0;
+	it->left = total;
+	return 0;
+}
+
+/* Run one send or receive on fd. */
+static long do_msg(int fd, struct sock_msg *m, bool send)
+{
+	struct file *f;
+	struct sock *sk;
+	long ret;
+
+	sk = sock_lookup(fd, &f);
+	if (IS_ERR(sk))
+		return PTR_ERR(sk);
+	m->nonblock = sock_file_nonblock(sk) || (m->flags & MSG_DONTWAIT);
+	net_lock();
+	if (send)
+		ret = sk->ops->sendmsg ? sk->ops->sendmsg(sk, m) : -EOPNOTSUPP;
+	else
+		ret = sk->ops->recvmsg ? sk->ops->recvmsg(sk, m) : -EOPNOTSUPP;
+	net_unlock();
+	file_put(f);
+	return ret;
+}
+
+static long sys_sendto(struct trap_frame *tf)
+{
+	struct iovec iov = { (void *)SC_ARG(tf, 1), MIN((size_t)SC_ARG(tf, 2), SOCK_MAX_RW) };
+	const void *uaddr = (const void *)SC_ARG(tf, 4);
+	struct sock_msg m;
+	long err;
+
+	memset(&m, 0, sizeof(m));
+	m.flags = (int)SC_ARG(tf, 3);
+	err = iter_init(&m.it, &iov, 1);
+	if (err)
+		return err;
+	if (uaddr) {
+		err = addr_from_user(&m.addr, uaddr, (int)SC_ARG(tf, 5));
+		if (err)
+			return err;
+		m.addrlen = (unsigned)SC_ARG(tf, 5);
+	}
+	return do_msg((int)SC_ARG(tf, 0), &m, true);
+}
+SYSCALL(__NR_sendto, sys_sendto);
+
+static long sys_recvfrom(struct trap_frame *tf)
+{
+	struct iovec iov = { (void *)SC_ARG(tf, 1), MIN((size_t)SC_ARG(tf, 2), SOCK_MAX_RW) };
+	void *uaddr = (void *)SC_ARG(tf, 4), *ulenp = (void *)SC_ARG(tf, 5);
+	struct sock_msg m;
+	unsigned room = 0;
+	long ret, err;
+
+	memset(&m, 0, sizeof(m));
+	m.flags = (int)SC_ARG(tf, 3);
+	ret = iter_init(&m.it, &iov, 1);
+	if (ret)
+		return ret;
+	if (uaddr) {
+		ret = len_from_user(ulenp, &room);
+		if (ret)
+			return ret;
+	}
+	ret = do_msg((int)SC_ARG(tf, 0), &m, false);
+	if (ret >= 0 && uaddr) {
+		err = addr_to_user(&m.addr, m.addrlen, uaddr, room, ulenp);
+		if (err)
+			return err;
+	}
+	return ret;
+}
+SYSCALL(__NR_recvfrom, sys_recvfrom);
+
+/*
+ * sendmsg/recvmsg: the user's msghdr and iovec array are copied in; the
+ * iovec lives on the stack when short, else in a kmalloc'd copy (*heap).
+ */
+static long msghdr_import(const void *umsg, struct msghdr *mh, struct sock_msg *m,
+			  struct iovec *fast, struct iovec **heap)
+{
+	struct iovec *iov = fast;
+	long err;
+
+	*heap = NULL;
+	if (copy_from_user(mh, umsg, sizeof(*mh)))
+		return -EFAULT;
+	if (mh->msg_iovlen > UIO_MAXIOV)
+		return -EMSGSIZE;
+	if (mh->msg_iovlen > SOCK_FAST_IOV) {
+		iov = kmalloc(mh->msg_iovlen * sizeof(*iov));
+		if (!iov)
+			return -ENOMEM;
+		*heap = iov;
+	}
+	if (mh->msg_iovlen && copy_from_user(iov, mh->msg_iov, mh->msg_iovlen * sizeof(*iov)))
+		return -EFAULT;
+	err = iter_init(&m->it, iov, mh->msg_iovlen);
+	if (err)
+		return err;
+	if ((int)mh->msg_namelen < 0)
+		return -EINVAL;
+	return 0;
+}
+
+static long sys_sendmsg(struct trap_frame *tf)
+{
+	struct iovec fast[SOCK_FAST_IOV], *heap;
+	struct msghdr mh;
+	struct sock_msg m;
+	long ret;
+
+	memset(&m, 0, sizeof(m));
+	m.flags = (int)SC_ARG(tf, 2);
+	ret = msghdr_import((const void *)SC_ARG(tf, 1), &mh, &m, fast, &heap);
+	if (ret)
+		goto out_free_iov;
+	if (mh.msg_name) {
+		ret = addr_from_user(&m.addr, mh.msg_name, (int)mh.msg_namelen);
+		if (ret)
+			goto out_free_iov;
+		m.addrlen = mh.msg_namelen;
+	}
+	/* No ancillary data is understood on send: refuse it rather than drop it. */
+	ret = mh.msg_controllen ? -EINVAL : do_msg((int)SC_ARG(tf, 0), &m, true);
+out_free_iov:
+	kfree(heap);
+	return ret;
+}
+SYSCALL(__NR_sendmsg, sys_sendmsg);
+
+static long sys_recvmsg(struct trap_frame *tf)
+{
+	struct msghdr *umsg = (struct msghdr *)SC_ARG(tf, 1);
+	struct iovec fast[SOCK_FAST_IOV], *heap;
+	struct msghdr mh;
+	struct sock_msg m;
+	long ret;
+
+	memset(&m, 0, sizeof(m));
+	m.flags = (int)SC_ARG(tf, 2);
+	ret = msghdr_import(umsg, &mh, &m, fast, &heap);
+	if (ret)
+		goto out_free_iov;
+	ret = do_msg((int)SC_ARG(tf, 0), &m, false);
+	if (ret < 0)
+		goto out_free_iov;
+	/* Results: name (min of both lengths), its real length, no control data, flags. */
+	if (mh.msg_name && m.addrlen &&
+	    copy_to_user(mh.msg_name, &m.addr, sock_addr_copy_len(mh.msg_namelen, m.addrlen))) {
+		ret = -EFAULT;
+		goto out_free_iov;
+	}
+	mh.msg_namelen = mh.msg_name ? m.addrlen : 0;
+	mh.msg_controllen = 0;
+	mh.msg_flags = m.out_flags;
+	if (copy_to_user(&umsg->msg_namelen, &mh.msg_namelen, sizeof(mh.msg_namelen)) ||
+	    copy_to_user(&umsg->msg_controllen, &mh.msg_controllen, sizeof(mh.msg_controllen)) ||
+	    copy_to_user(&umsg->msg_flags, &mh.msg_flags, sizeof(mh.msg_flags)))
+		ret = -EFAULT;
+out_free_iov:
+	kfree(heap);
+	return ret;
+}
+SYSCALL(__NR_recvmsg, sys_recvmsg);
+
+/* ---- shutdown and options ---- */
+
+static long sys_shutdown(struct trap_frame *tf)
+{
+	int how = (int)SC_ARG(tf, 1);
+	struct file *f;
+	struct sock *sk;
+	long err;
+
+	sk = sock_lookup((int)SC_ARG(tf, 0), &f);
+	if (IS_ERR(sk))
+		return PTR_ERR(sk);
+	net_lock();
+	if (how < SHUT_RD || how > SHUT_RDWR)
+		err = -EINVAL;
+	else
+		err = sk->ops->shutdown ? sk->ops->shutdown(sk, how) : -EOPNOTSUPP;
+	net_unlock();
+	file_put(f);
+	return err;
+}
+SYSCALL(__NR_shutdown, sys_shutdown);
+
+static long sys_setsockopt(struct trap_frame *tf)
+{
+	int level = (int)SC_ARG(tf, 1), name = (int)SC_ARG(tf, 2);
+	const void *uval = (const void *)SC_ARG(tf, 3);
+	int ulen = (int)SC_ARG(tf, 4);
+	u8 val[SOCK_OPT_MAX];
+	unsigned len;
+	struct file *f;
+	struct sock *sk;
+	long err;
+
+	if (ulen < 0)
+		return -EINVAL;
+	len = MIN((unsigned)ulen, sizeof(val));
+	if (len && copy_from_user(val, uval, len))
+		return -EFAULT;
+	sk = sock_lookup((int)SC_ARG(tf, 0), &f);
+	if (IS_ERR(sk))
+		return PTR_ERR(sk);
+	net_lock();
+	err = sock_setsockopt(sk, level, name, val, len);
+	net_unlock();
+	file_put(f);
+	return err;
+}
+SYSCALL(__NR_setsockopt, sys_setsockopt);
+
+static long sys_getsockopt(struct trap_frame *tf)
+{
+	int level = (int)SC_ARG(tf, 1), name = (int)SC_ARG(tf, 2);
+	void *uval = (void *)SC_ARG(tf, 3), *ulenp = (void *)SC_ARG(tf, 4);
+	u8 val[SOCK_OPT_MAX];
+	unsigned len;
+	struct file *f;
+	struct sock *sk;
+	long err;
+	int v;
+
+	err = len_from_user(ulenp, &len);
+	if (err)
+		return err;
+	len = MIN(len, sizeof(val));
+	sk = sock_lookup((int)SC_ARG(tf, 0), &f);
+	if (IS_ERR(sk))
+		return PTR_ERR(sk);
+	memset(val, 0, sizeof(val));
+	net_lock();
+	err = sock_getsockopt(sk, level, name, val, &len);
+	net_unlock();
+	file_put(f);
+	if (err)
+		return err;
+	v = (int)len;
+	if ((len && copy_to_user(uval, val, len)) || copy_to_user(ulenp, &v, sizeof(v)))
+		return -EFAULT;
+	return 0;
+}
+SYSCALL(__NR_getsockopt, sys_getsockopt);

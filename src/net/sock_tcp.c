@@ -1,0 +1,580 @@
+/*
+ * TCP sockets on lwIP's raw API: the life of a connection. bind, connect
+ * (blocking, or EINPROGRESS then poll/SO_ERROR), listen with a real backlog
+ * (tcp_backlog_delayed until accept()), accept, shutdown, close (graceful,
+ * SO_LINGER, or abortive with linger 0) and lwIP's connection callbacks.
+ * Data transfer lives in sock_tcp_io.c.
+ *
+ * The PCB pointer is the delicate part: lwIP frees a PCB before calling
+ * tcp_err (reset, retransmission timeout, abort), and frees a TIME_WAIT PCB
+ * without telling anyone. So the socket forgets its PCB in tcp_err, and once
+ * both FINs have passed (TIME_WAIT comes next) it detaches and lets lwIP
+ * finish the close alone.
+ */
+#include "sock_tcp.h"
+#include "net_private.h"
+#include <sis/kernel.h>
+#include <sis/log.h>
+#include <sis/mm.h>
+#include <sis/timer.h>
+
+static const struct sock_ops tcp_sock_ops;
+static void tcp_err_cb(void *arg, err_t err);
+
+/* Linux's keepalive defaults (also lwIP's): 2 h idle, 75 s apart, 9 probes. */
+#define TCP_KEEPIDLE_DEFAULT_S 7200
+#define TCP_KEEPINTVL_DEFAULT_S 75
+#define TCP_KEEPCNT_DEFAULT 9
+/* lwIP's backlog is a u8. */
+#define TCP_BACKLOG_MAX 255
+
+/* ---- PCB ownership ---- */
+
+void tcp_sock_attach(struct tcp_sock *ts, struct tcp_pcb *pcb)
+{
+	ts->pcb = pcb;
+	tcp_arg(pcb, ts);
+	tcp_recv(pcb, tcp_sock_recv_cb);
+	tcp_sent(pcb, tcp_sock_sent_cb);
+	tcp_err(pcb, tcp_err_cb);
+	tcp_poll(pcb, tcp_sock_poll_cb, 2); /* every second: retries after ERR_MEM, linger */
+}
+
+/* Stop lwIP calling back into ts (the PCB itself lives on, or is freed next). */
+void tcp_sock_detach(struct tcp_sock *ts)
+{
+	struct tcp_pcb *pcb = ts->pcb;
+
+	if (!pcb)
+		return;
+	tcp_arg(pcb, NULL);
+	if (pcb->state == LISTEN) {
+		tcp_accept(pcb, NULL);
+	} else {
+		tcp_recv(pcb, NULL); /* lwIP's tcp_recv_null then frees data and ends on FIN */
+		tcp_sent(pcb, NULL);
+		tcp_err(pcb, NULL);
+		tcp_poll(pcb, NULL, 0);
+	}
+	ts->pcb = NULL;
+}
+
+/* Remember the addresses while the PCB can tell them. */
+static void tcp_sock_note_addrs(struct tcp_sock *ts)
+{
+	struct tcp_pcb *pcb = ts->pcb;
+
+	ip_addr_copy(ts->local_ip, pcb->local_ip);
+	ts->local_port = pcb->local_port;
+	if (pcb->state != LISTEN && pcb->state != CLOSED) {
+		ip_addr_copy(ts->peer_ip, pcb->remote_ip);
+		ts->peer_port = pcb->remote_port;
+	}
+}
+
+/* The PCB for a TSS_NEW socket, made on first need (bind, connect, listen). */
+static int tcp_sock_get_pcb(struct tcp_sock *ts)
+{
+	struct tcp_pcb *pcb;
+
+	if (ts->pcb)
+		return 0;
+	pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
+	if (!pcb)
+		return -ENOMEM;
+	tcp_sock_attach(ts, pcb);
+	tcp_sock_apply_opts(&ts->sk);
+	return 0;
+}
+
+/*
+ * Both directions are finished (our FIN is queued and the peer's arrived):
+ * hand the PCB to lwIP for the rest of the close (CLOSING/TIME_WAIT), which
+ * it frees on its own. The socket keeps reporting EOF and EPIPE.
+ */
+void tcp_sock_both_closed(struct tcp_sock *ts)
+{
+	if (ts->pcb && ts->rx_fin && (ts->sk.shut & SOCK_SHUT_WR))
+		tcp_sock_detach(ts);
+}
+
+/* ---- lwIP callbacks for the connection ---- */
+
+/* The PCB is already freed: forget it and park the error for the user. */
+static void tcp_err_cb(void *arg, err_t err)
+{
+	struct tcp_sock *ts = arg;
+
+	if (!ts)
+		return;
+	ts->pcb = NULL;
+	if (ts->state == TSS_CONNECTING) {
+		/* A reset answering our SYN is a refusal; lwIP aborts after its SYN retries. */
+		ts->sk.err = err == ERR_RST ? ECONNREFUSED : err == ERR_ABRT ? ETIMEDOUT
+									   : -net_err_to_errno(err);
+		ts->state = TSS_NEW;
+		ts->bound = false;
+	} else if (err != ERR_CLSD) {
+		/* ERR_CLSD is a graceful end after shutdown(SHUT_WR): no error. */
+		ts->sk.err = err == ERR_RST ? ECONNRESET : err == ERR_ABRT ? ETIMEDOUT
+									 : -net_err_to_errno(err);
+		ts->peer_valid = false;
+	}
+	sock_wake(&ts->sk);
+}
+
+static err_t tcp_connected_cb(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+	struct tcp_sock *ts = arg;
+
+	(void)err; /* always ERR_OK in lwIP 2.1 */
+	if (!ts)
+		return ERR_ABRT;
+	ts->state = TSS_CONNECTED;
+	ts->peer_valid = true;
+	ts->pcb = pcb;
+	tcp_sock_note_addrs(ts);
+	sock_wake(&ts->sk);
+	return ERR_OK;
+}
+
+static struct tcp_sock *tcp_sock_alloc(void)
+{
+	struct tcp_sock *ts = kzalloc(sizeof(*ts));
+
+	if (!ts)
+		return NULL;
+	sock_init(&ts->sk, &tcp_sock_ops, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	ts->state = TSS_NEW;
+	list_init(&ts->rxq);
+	list_init(&ts->accept_q);
+	list_init(&ts->accept_node);
+	ts->keepidle = TCP_KEEPIDLE_DEFAULT_S;
+	ts->keepintvl = TCP_KEEPINTVL_DEFAULT_S;
+	ts->keepcnt = TCP_KEEPCNT_DEFAULT;
+	return ts;
+}
+
+/*
+ * A connection completed the handshake on a listener: wrap it in a socket
+ * and queue it for accept(). tcp_backlog_delayed keeps it counted against
+ * the backlog until accept() takes it. Returning an error makes lwIP abort it.
+ */
+static err_t tcp_accept_cb(void *arg, struct tcp_pcb *newpcb, err_t err)
+{
+	struct tcp_sock *ls = arg, *cs;
+
+	if (err != ERR_OK || !newpcb || !ls)
+		return ERR_VAL;
+	cs = tcp_sock_alloc();
+	if (!cs)
+		return ERR_MEM;
+	cs->sk.opt = ls->sk.opt; /* options are inherited, as on Linux */
+	cs->nodelay = ls->nodelay;
+	cs->keepidle = ls->keepidle;
+	cs->keepintvl = ls->keepintvl;
+	cs->keepcnt = ls->keepcnt;
+	cs->state = TSS_CONNECTED;
+	cs->bound = true;
+	cs->peer_valid = true;
+	tcp_sock_attach(cs, newpcb);
+	tcp_sock_apply_opts(&cs->sk);
+	tcp_sock_note_addrs(cs);
+	tcp_backlog_delayed(newpcb);
+	list_add_tail(&cs->accept_node, &ls->accept_q);
+	sock_wake(&ls->sk);
+	return ERR_OK;
+}
+
+/* ---- bind, connect ---- */
+
+static int tcp_sock_bind(struct sock *sk, const struct sockaddr_storage *addr, unsigned len)
+{
+	struct tcp_sock *ts = tcp_sk(sk);
+	ip_addr_t ip;
+	u16 port;
+	int err;
+
+	err = sock_addr_check_in(addr, len, SOCK_ADDR_BIND);
+	if (err < 0)
+		return err;
+	if (ts->state != TSS_NEW || ts->bound)
+		return -EINVAL;
+	sock_inet_addr_get(addr, &ip, &port);
+	if (!sock_inet_addr_local(&ip, false))
+		return -EADDRNOTAVAIL;
+	err = tcp_sock_get_pcb(ts);
+	if (err)
+		return err;
+	err = net_err_to_errno(tcp_bind(ts->pcb, &ip, port));
+	if (err)
+		return err;
+	ts->bound = true;
+	tcp_sock_note_addrs(ts);
+	return 0;
+}
+
+bool tcp_sock_connect_done(struct sock *sk)
+{
+	return tcp_sk(sk)->state != TSS_CONNECTING;
+}
+
+/* A blocking connect waits for the outcome, bounded by SO_SNDTIMEO. */
+static int tcp_sock_connect_wait(struct tcp_sock *ts)
+{
+	int err;
+
+	err = sock_wait(&ts->sk, tcp_sock_connect_done, false,
+			sock_deadline(ts->sk.opt.sndtimeo_ns));
+	if (err == -EAGAIN)
+		return -EINPROGRESS; /* timed out: Linux leaves it connecting */
+	if (err) {
+		ts->report_connect = true; /* interrupted: it goes on in the background */
+		return err;
+	}
+	if (ts->state == TSS_CONNECTED)
+		return 0;
+	return ts->sk.err ? sock_take_err(&ts->sk) : -ECONNABORTED;
+}
+
+/*
+ * connect() on a socket whose earlier connect is in progress or finished:
+ * EALREADY while it runs; once it is over, the first call reports how it
+ * went (0 or the error), later ones say EISCONN (Linux's behaviour that
+ * non-blocking clients rely on).
+ */
+static int tcp_sock_connect_again(struct tcp_sock *ts)
+{
+	if (ts->state == TSS_CONNECTING)
+		return -EALREADY;
+	if (ts->report_connect) {
+		ts->report_connect = false;
+		if (ts->state == TSS_CONNECTED)
+			return 0;
+		return ts->sk.err ? sock_take_err(&ts->sk) : -ECONNABORTED;
+	}
+	return ts->state == TSS_NEW ? 0 : -EISCONN;
+}
+
+/* connect(AF_UNSPEC): drop the association (abortively, like Linux's tcp_disconnect). */
+static void tcp_sock_listen_stop(struct tcp_sock *ts);
+static int tcp_sock_disconnect(struct tcp_sock *ts)
+{
+	struct tcp_pcb *pcb = ts->pcb;
+
+	if (ts->state == TSS_LISTENING) {
+		tcp_sock_listen_stop(ts);
+		return 0;
+	}
+	tcp_sock_detach(ts);
+	if (pcb)
+		tcp_abort(pcb);
+	tcp_sock_rx_purge(ts, false);
+	ts->state = TSS_NEW;
+	ts->bound = false;
+	ts->peer_valid = false;
+	ts->rx_fin = false;
+	ts->report_connect = false;
+	ts->sk.shut = 0;
+	sock_wake(&ts->sk);
+	return 0;
+}
+
+static int tcp_sock_connect(struct sock *sk, const struct sockaddr_storage *addr, unsigned len,
+			    bool nonblock)
+{
+	struct tcp_sock *ts = tcp_sk(sk);
+	ip_addr_t ip;
+	u16 port;
+	int err;
+
+	err = sock_addr_check_in(addr, len, SOCK_ADDR_CONNECT);
+	if (err < 0)
+		return err;
+	if (err == SOCK_ADDR_UNSPEC)
+		return tcp_sock_disconnect(ts);
+	if (ts->state == TSS_LISTENING)
+		return -EISCONN;
+	if (ts->state != TSS_NEW || ts->report_connect) {
+		err = tcp_sock_connect_again(ts);
+		if (err || ts->state != TSS_NEW)
+			return err;
+	}
+	sock_inet_addr_get(addr, &ip, &port);
+	if (ip_addr_isany(&ip))
+		ip_addr_set_loopback(0, &ip); /* Linux: INADDR_ANY means this host */
+	err = tcp_sock_get_pcb(ts);
+	if (err)
+		return err;
+	err = net_err_to_errno(tcp_connect(ts->pcb, &ip, port, tcp_connected_cb));
+	if (err)
+		return err;
+	ts->state = TSS_CONNECTING;
+	ts->bound = true;
+	ts->sk.err = 0;
+	tcp_sock_note_addrs(ts);
+	ip_addr_copy(ts->peer_ip, ip);
+	ts->peer_port = port;
+	if (nonblock) {
+		ts->report_connect = true;
+		return -EINPROGRESS;
+	}
+	return tcp_sock_connect_wait(ts);
+}
+
+/* ---- listen, accept ---- */
+
+static u8 tcp_lwip_backlog(int backlog)
+{
+	/* Linux lets backlog + 1 connections wait; lwIP lets `backlog` pend. */
+	return (u8)MIN(backlog + 1, TCP_BACKLOG_MAX);
+}
+
+static int tcp_sock_listen(struct sock *sk, int backlog)
+{
+	struct tcp_sock *ts = tcp_sk(sk);
+	struct tcp_pcb *lpcb;
+	err_t lerr = ERR_OK;
+	int err;
+
+	if (ts->state == TSS_LISTENING) {
+		ts->backlog = tcp_lwip_backlog(backlog);
+		tcp_backlog_set(ts->pcb, ts->backlog);
+		return 0;
+	}
+	if (ts->state != TSS_NEW)
+		return -EINVAL;
+	err = tcp_sock_get_pcb(ts);
+	if (err)
+		return err;
+	if (!ts->bound) {
+		err = net_err_to_errno(tcp_bind(ts->pcb, IP4_ADDR_ANY, 0));
+		if (err)
+			return err;
+		ts->bound = true;
+	}
+	ts->backlog = tcp_lwip_backlog(backlog);
+	lpcb = tcp_listen_with_backlog_and_err(ts->pcb, (u8)ts->backlog, &lerr);
+	if (!lpcb)
+		return net_err_to_errno(lerr) ?: -ENOMEM;
+	/* lwIP freed the old PCB and made a smaller listening one. */
+	ts->pcb = lpcb;
+	tcp_arg(lpcb, ts);
+	tcp_accept(lpcb, tcp_accept_cb);
+	ts->state = TSS_LISTENING;
+	sk->listening = true;
+	tcp_sock_note_addrs(ts);
+	return 0;
+}
+
+/* Free a connection nobody accepted: reset it, as Linux does on close. */
+static void tcp_sock_drop_child(struct tcp_sock *cs)
+{
+	struct tcp_pcb *pcb = cs->pcb;
+
+	list_del(&cs->accept_node);
+	tcp_sock_detach(cs);
+	if (pcb)
+		tcp_abort(pcb);
+	tcp_sock_rx_purge(cs, false);
+	sock_free(&cs->sk);
+}
+
+static void tcp_sock_listen_stop(struct tcp_sock *ts)
+{
+	struct tcp_pcb *lpcb = ts->pcb;
+
+	while (!list_empty(&ts->accept_q))
+		tcp_sock_drop_child(list_first_entry(&ts->accept_q, struct tcp_sock, accept_node));
+	tcp_sock_detach(ts);
+	if (lpcb)
+		tcp_close(lpcb); /* never fails for a listening PCB */
+	ts->state = TSS_NEW;
+	ts->bound = false;
+	ts->sk.listening = false;
+	sock_wake(&ts->sk);
+}
+
+static bool tcp_sock_acceptable(struct sock *sk)
+{
+	struct tcp_sock *ts = tcp_sk(sk);
+
+	return !list_empty(&ts->accept_q) || ts->state != TSS_LISTENING;
+}
+
+static struct sock *tcp_sock_accept(struct sock *sk, bool nonblock)
+{
+	struct tcp_sock *ts = tcp_sk(sk), *cs;
+	int err;
+
+	if (ts->state != TSS_LISTENING)
+		return ERR_PTR(-EINVAL);
+	err = sock_wait(sk, tcp_sock_acceptable, nonblock, sock_deadline(sk->opt.rcvtimeo_ns));
+	if (err)
+		return ERR_PTR(err);
+	if (ts->state != TSS_LISTENING)
+		return ERR_PTR(-EINVAL); /* shut down while we waited */
+	cs = list_first_entry(&ts->accept_q, struct tcp_sock, accept_node);
+	list_del(&cs->accept_node);
+	if (cs->pcb)
+		tcp_backlog_accepted(cs->pcb); /* frees its backlog slot */
+	return &cs->sk;
+}
+
+/* ---- names ---- */
+
+static int tcp_sock_getname(struct sock *sk, struct sockaddr_storage *addr, unsigned *len,
+			    bool peer)
+{
+	struct tcp_sock *ts = tcp_sk(sk);
+
+	if (ts->pcb && ts->state != TSS_CONNECTING)
+		tcp_sock_note_addrs(ts);
+	if (!peer) {
+		*len = sock_inet_addr_put(addr, &ts->local_ip, ts->local_port);
+		return 0;
+	}
+	if (ts->state != TSS_CONNECTED || !ts->peer_valid)
+		return -ENOTCONN;
+	*len = sock_inet_addr_put(addr, &ts->peer_ip, ts->peer_port);
+	return 0;
+}
+
+/* ---- shutdown and close ---- */
+
+static int tcp_sock_shutdown(struct sock *sk, int how)
+{
+	struct tcp_sock *ts = tcp_sk(sk);
+	unsigned bits = how == SHUT_RD ? SOCK_SHUT_RD
+			: how == SHUT_WR ? SOCK_SHUT_WR : SOCK_SHUT_RD | SOCK_SHUT_WR;
+	int err;
+
+	if (ts->state == TSS_LISTENING) {
+		if (bits & SOCK_SHUT_RD)
+			tcp_sock_listen_stop(ts); /* accept() then fails with EINVAL */
+		return 0;
+	}
+	if (ts->state == TSS_CONNECTING)
+		return tcp_sock_disconnect(ts);
+	if (ts->state != TSS_CONNECTED || !ts->pcb)
+		return -ENOTCONN;
+	if ((bits & SOCK_SHUT_WR) && !(sk->shut & SOCK_SHUT_WR)) {
+		err = net_err_to_errno(tcp_shutdown(ts->pcb, 0, 1)); /* queue our FIN */
+		if (err)
+			return err;
+	}
+	if (bits & SOCK_SHUT_RD)
+		tcp_sock_rx_purge(ts, true); /* unread data is dropped; later data too */
+	sk->shut |= bits;
+	tcp_sock_both_closed(ts);
+	sock_wake(sk);
+	return 0;
+}
+
+static bool tcp_sock_linger_done(struct sock *sk)
+{
+	struct tcp_pcb *pcb = tcp_sk(sk)->pcb;
+
+	return !pcb || (!pcb->unsent && !pcb->unacked);
+}
+
+/*
+ * SO_LINGER with a timeout: send our FIN and wait (at most linger seconds)
+ * until everything, the FIN included, is acknowledged.
+ */
+static void tcp_sock_linger(struct tcp_sock *ts)
+{
+	u64 deadline = time_ns() + (u64)ts->sk.opt.linger_secs * NSEC_PER_SEC;
+
+	if (!(ts->sk.shut & SOCK_SHUT_WR) && tcp_shutdown(ts->pcb, 0, 1) != ERR_OK)
+		return;
+	ts->sk.shut |= SOCK_SHUT_WR;
+	tcp_output(ts->pcb);
+	sock_wait(&ts->sk, tcp_sock_linger_done, false, deadline);
+}
+
+/* Close the connection of a socket being released. */
+static void tcp_sock_close_conn(struct tcp_sock *ts)
+{
+	struct tcp_pcb *pcb;
+	bool abortive = ts->sk.opt.linger_on && ts->sk.opt.linger_secs == 0;
+
+	if (ts->pcb && ts->state == TSS_CONNECTED && ts->sk.opt.linger_on && !abortive)
+		tcp_sock_linger(ts);
+	pcb = ts->pcb;
+	if (!pcb)
+		return;
+	tcp_sock_detach(ts);
+	/* With unread data lwIP's tcp_close sends a reset, as Linux does. */
+	if (abortive || tcp_close(pcb) != ERR_OK)
+		tcp_abort(pcb);
+}
+
+static void tcp_sock_release(struct sock *sk)
+{
+	struct tcp_sock *ts = tcp_sk(sk);
+
+	if (ts->state == TSS_LISTENING)
+		tcp_sock_listen_stop(ts);
+	else
+		tcp_sock_close_conn(ts);
+	tcp_sock_rx_purge(ts, false);
+	sock_free(sk);
+}
+
+/* ---- options ---- */
+
+void tcp_sock_apply_opts(struct sock *sk)
+{
+	struct tcp_sock *ts = tcp_sk(sk);
+	struct tcp_pcb *pcb = ts->pcb;
+
+	if (!pcb)
+		return;
+	if (sk->opt.reuseaddr)
+		ip_set_option(pcb, SOF_REUSEADDR);
+	else
+		ip_reset_option(pcb, SOF_REUSEADDR);
+	if (sk->opt.keepalive)
+		ip_set_option(pcb, SOF_KEEPALIVE);
+	else
+		ip_reset_option(pcb, SOF_KEEPALIVE);
+	pcb->ttl = sk->opt.ttl;
+	pcb->tos = sk->opt.tos;
+	if (pcb->state == LISTEN)
+		return; /* the rest lives only in connection PCBs */
+	if (ts->nodelay)
+		tcp_nagle_disable(pcb);
+	else
+		tcp_nagle_enable(pcb);
+	pcb->keep_idle = ts->keepidle * 1000;
+	pcb->keep_intvl = ts->keepintvl * 1000;
+	pcb->keep_cnt = ts->keepcnt;
+}
+
+static const struct sock_ops tcp_sock_ops = {
+	.bind = tcp_sock_bind,
+	.connect = tcp_sock_connect,
+	.listen = tcp_sock_listen,
+	.accept = tcp_sock_accept,
+	.sendmsg = tcp_sock_sendmsg,
+	.recvmsg = tcp_sock_recvmsg,
+	.shutdown = tcp_sock_shutdown,
+	.getname = tcp_sock_getname,
+	.setopt = tcp_sock_setopt,
+	.getopt = tcp_sock_getopt,
+	.apply_opts = tcp_sock_apply_opts,
+	.poll = tcp_sock_poll,
+	.inq = tcp_sock_inq,
+	.release = tcp_sock_release,
+};
+
+int sock_tcp_create(struct sock **out)
+{
+	struct tcp_sock *ts = tcp_sock_alloc();
+
+	if (!ts)
+		return -ENOMEM;
+	*out = &ts->sk;
+	return 0;
+}

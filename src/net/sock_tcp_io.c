@@ -1,0 +1,438 @@
+/*
+ * TCP sockets: moving data. Sending copies the user's bytes into lwIP as
+ * tcp_sndbuf allows and sleeps for room otherwise (woken by tcp_sent, or by
+ * the poll timer after an out-of-memory), so nothing is dropped. Received
+ * pbufs queue on the socket and lwIP's window reopens (tcp_recved) only as
+ * the user copies them out. Also poll, FIONREAD and IPPROTO_TCP options.
+ */
+#include "sock_tcp.h"
+#include "net_private.h"
+#include "lwip/priv/tcp_priv.h"
+#include <sis/kernel.h>
+#include <sis/mm.h>
+#include <uapi/sis/poll.h>
+#include <uapi/sis/tcp.h>
+
+/* The most a send copies into a kernel buffer at a time. */
+#define TCP_TX_CHUNK (32 * 1024)
+/* A chain grows by pbuf_cat only while its tot_len (a u16) can hold it. */
+#define TCP_RX_CHAIN_MAX 0xffff
+
+/* ---- receive queue ---- */
+
+/* tcp_recv: data (p), or the peer's FIN (p == NULL). Runs in the softirq. */
+err_t tcp_sock_recv_cb(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+	struct tcp_sock *ts = arg;
+	struct tcp_rx *tail, *rx;
+
+	(void)err; /* always ERR_OK in lwIP 2.1 */
+	if (!p) {
+		ts->rx_fin = true;
+		tcp_sock_both_closed(ts);
+		sock_wake(&ts->sk);
+		return ERR_OK;
+	}
+	if (ts->sk.shut & SOCK_SHUT_RD) {
+		/* Reading was shut down: take the data and throw it away. */
+		tcp_recved(pcb, p->tot_len);
+		pbuf_free(p);
+		return ERR_OK;
+	}
+	tail = list_empty(&ts->rxq) ? NULL : list_entry(ts->rxq.prev, struct tcp_rx, node);
+	if (tail && (size_t)tail->p->tot_len + p->tot_len <= TCP_RX_CHAIN_MAX) {
+		ts->rx_bytes += p->tot_len;
+		pbuf_cat(tail->p, p);
+	} else {
+		rx = kmalloc(sizeof(*rx));
+		if (!rx)
+			return ERR_MEM; /* lwIP keeps p and offers it again later */
+		rx->p = p;
+		list_add_tail(&rx->node, &ts->rxq);
+		ts->rx_bytes += p->tot_len;
+	}
+	sock_wake(&ts->sk);
+	return ERR_OK;
+}
+
+void tcp_sock_rx_ack(struct tcp_sock *ts, size_t n)
+{
+	u16 c;
+
+	if (!ts->pcb)
+		return;
+	while (n) {
+		c = (u16)MIN(n, 0xffffU);
+		tcp_recved(ts->pcb, c);
+		n -= c;
+	}
+	/* Data refused earlier (no memory for a queue entry) can come in now. */
+	if (ts->pcb->refused_data)
+		tcp_process_refused_data(ts->pcb);
+}
+
+/* Forget the first n bytes of rx (they were read). */
+static void tcp_rx_consume(struct tcp_sock *ts, struct tcp_rx *rx, size_t n)
+{
+	rx->p = pbuf_free_header(rx->p, (u16)n);
+	ts->rx_bytes -= n;
+	if (!rx->p) {
+		list_del(&rx->node);
+		kfree(rx);
+	}
+}
+
+void tcp_sock_rx_purge(struct tcp_sock *ts, bool ack)
+{
+	size_t n = ts->rx_bytes;
+	struct tcp_rx *rx;
+
+	while (!list_empty(&ts->rxq)) {
+		rx = list_first_entry(&ts->rxq, struct tcp_rx, node);
+		list_del(&rx->node);
+		pbuf_free(rx->p);
+		kfree(rx);
+	}
+	ts->rx_bytes = 0;
+	if (ack)
+		tcp_sock_rx_ack(ts, n);
+}
+
+/*
+ * Copy queued data to the user: as much as is queued and fits. Consumes it
+ * (and reopens the window) unless MSG_PEEK. Returns the count, or -EFAULT if
+ * nothing could be copied.
+ */
+static long tcp_rx_copy(struct tcp_sock *ts, struct sock_msg *m)
+{
+	bool peek = m->flags & MSG_PEEK;
+	struct tcp_rx *rx, *next;
+	size_t done = 0, n, copied;
+	long r = 0;
+
+	list_for_each_entry_safe(rx, next, &ts->rxq, node) {
+		if (!m->it.left)
+			break;
+		n = MIN((size_t)rx->p->tot_len, m->it.left);
+		copied = m->it.left;
+		r = sock_pbuf_to_iter(&m->it, rx->p, 0, n);
+		copied -= m->it.left; /* what really landed, even on a fault */
+		done += copied;
+		if (!peek && copied)
+			tcp_rx_consume(ts, rx, copied);
+		if (r < 0 || copied < n)
+			break;
+	}
+	if (!peek && done)
+		tcp_sock_rx_ack(ts, done);
+	return done ? (long)done : r;
+}
+
+/* ---- receive ---- */
+
+static bool tcp_readable(struct sock *sk)
+{
+	struct tcp_sock *ts = tcp_sk(sk);
+
+	return ts->rx_bytes || ts->rx_fin || sk->err || (sk->shut & SOCK_SHUT_RD) ||
+	       ts->state == TSS_NEW || ts->state == TSS_LISTENING || !ts->pcb;
+}
+
+/*
+ * Nothing is queued: 0 = end of file, < 0 = the error to report, 1 = wait
+ * for more. take = false only looks (bytes were copied already, so an error
+ * stays parked for the next call).
+ */
+static long tcp_rx_stop(struct tcp_sock *ts, bool take)
+{
+	if (ts->state == TSS_CONNECTING)
+		return 1;
+	if (ts->sk.err)
+		return take ? sock_take_err(&ts->sk) : -ts->sk.err;
+	if (ts->state == TSS_NEW || ts->state == TSS_LISTENING)
+		return -ENOTCONN;
+	if (ts->rx_fin || (ts->sk.shut & SOCK_SHUT_RD) || !ts->pcb)
+		return 0;
+	return 1;
+}
+
+long tcp_sock_recvmsg(struct sock *sk, struct sock_msg *m)
+{
+	struct tcp_sock *ts = tcp_sk(sk);
+	u64 deadline = sock_deadline(sk->opt.rcvtimeo_ns);
+	size_t done = 0;
+	long r, err = 0;
+
+	if (m->flags & MSG_OOB)
+		return -EOPNOTSUPP;
+	if (ts->state == TSS_NEW || ts->state == TSS_LISTENING)
+		return sk->err ? sock_take_err(sk) : -ENOTCONN;
+	if (!m->it.left)
+		return 0;
+	for (;;) {
+		r = tcp_rx_copy(ts, m);
+		if (r < 0) {
+			err = r;
+			break;
+		}
+		done += (size_t)r;
+		if (!m->it.left || (m->flags & MSG_PEEK && done))
+			break;
+		if (done && !(m->flags & MSG_WAITALL))
+			break;
+		if (!ts->rx_bytes) {
+			err = tcp_rx_stop(ts, !done);
+			if (err <= 0)
+				break;
+		}
+		err = sock_wait(sk, tcp_readable, m->nonblock, deadline);
+		if (err)
+			break;
+	}
+	/* Bytes already copied are the result; an error waits for the next call. */
+	return done ? (long)done : err;
+}
+
+size_t sock_tcp_pcb_rx_bytes(const struct tcp_pcb *pcb)
+{
+	if (pcb->state == LISTEN || pcb->recv != tcp_sock_recv_cb || !pcb->callback_arg)
+		return 0;
+	return ((const struct tcp_sock *)pcb->callback_arg)->rx_bytes;
+}
+
+unsigned long tcp_sock_inq(struct sock *sk)
+{
+	return tcp_sk(sk)->rx_bytes;
+}
+
+/* ---- send ---- */
+
+/* Is there room in lwIP's send buffer for at least one byte? */
+static bool tcp_tx_room(struct tcp_sock *ts)
+{
+	return ts->pcb && !ts->tx_blocked && tcp_sndbuf(ts->pcb) > 0 &&
+	       tcp_sndqueuelen(ts->pcb) < TCP_SND_QUEUELEN;
+}
+
+static bool tcp_writable(struct sock *sk)
+{
+	struct tcp_sock *ts = tcp_sk(sk);
+
+	return ts->state != TSS_CONNECTED || !ts->pcb || sk->err ||
+	       (sk->shut & SOCK_SHUT_WR) || tcp_tx_room(ts);
+}
+
+/*
+ * May data be sent now? 0, or the error a send reports. After partial
+ * progress (done > 0) the count is the result: no signal, and a parked
+ * error stays for the next call.
+ */
+static int tcp_tx_check(struct tcp_sock *ts, int flags, size_t done)
+{
+	if (ts->state == TSS_CONNECTED && ts->pcb && !(ts->sk.shut & SOCK_SHUT_WR))
+		return 0;
+	if (done)
+		return -EPIPE;
+	if (!(ts->sk.shut & SOCK_SHUT_WR) && ts->sk.err)
+		return sock_take_err(&ts->sk);
+	return sock_epipe(flags); /* shut down, never connected, or the connection is gone */
+}
+
+/* Hand up to n bytes of the user's data to lwIP: the count, 0 = no memory, or -errno. */
+static long tcp_tx_chunk(struct tcp_sock *ts, struct sock_msg *m, u8 *buf, size_t n, bool more)
+{
+	struct sock_iter saved = m->it;
+	long r;
+	err_t e;
+
+	r = sock_iter_from_user(&m->it, buf, n);
+	if (r <= 0)
+		return r ? r : -EFAULT;
+	e = tcp_write(ts->pcb, buf, (u16_t)r, TCP_WRITE_FLAG_COPY | (more ? TCP_WRITE_FLAG_MORE : 0));
+	if (e == ERR_MEM) {
+		m->it = saved; /* not taken: it goes again when memory is back */
+		ts->tx_blocked = true;
+		tcp_output(ts->pcb);
+		return 0;
+	}
+	if (e != ERR_OK) {
+		m->it = saved;
+		return net_err_to_errno(e);
+	}
+	return r;
+}
+
+long tcp_sock_sendmsg(struct sock *sk, struct sock_msg *m)
+{
+	struct tcp_sock *ts = tcp_sk(sk);
+	u64 deadline = sock_deadline(sk->opt.sndtimeo_ns);
+	size_t total = m->it.left, done = 0, n;
+	u8 *buf = NULL;
+	long r, err = 0;
+
+	if (m->flags & MSG_OOB)
+		return -EOPNOTSUPP;
+	if (ts->state == TSS_CONNECTING) {
+		/* Linux waits for the handshake (or says EAGAIN). */
+		err = sock_wait(sk, tcp_sock_connect_done, m->nonblock, deadline);
+		if (err)
+			return err;
+	}
+	if (total) {
+		buf = kmalloc(MIN(total, (size_t)TCP_TX_CHUNK));
+		if (!buf)
+			return -ENOMEM;
+	}
+	for (;;) {
+		err = tcp_tx_check(ts, m->flags, done);
+		if (err || done == total)
+			break;
+		if (!tcp_tx_room(ts)) {
+			err = sock_wait(sk, tcp_writable, m->nonblock, deadline);
+			if (err)
+				break;
+			continue;
+		}
+		n = MIN(total - done, (size_t)TCP_TX_CHUNK);
+		n = MIN(n, (size_t)tcp_sndbuf(ts->pcb));
+		r = tcp_tx_chunk(ts, m, buf, n, done + n < total || (m->flags & MSG_MORE));
+		if (r < 0) {
+			err = r;
+			break;
+		}
+		done += (size_t)r;
+	}
+	if (ts->pcb && done && !(m->flags & MSG_MORE))
+		tcp_output(ts->pcb);
+	kfree(buf);
+	/* Partial progress is the result, as on Linux. */
+	return done ? (long)done : err;
+}
+
+/* tcp_sent: the peer acknowledged len bytes, so there is room again. */
+err_t tcp_sock_sent_cb(void *arg, struct tcp_pcb *pcb, u16_t len)
+{
+	struct tcp_sock *ts = arg;
+
+	(void)pcb;
+	(void)len;
+	ts->tx_blocked = false;
+	sock_wake(&ts->sk);
+	return ERR_OK;
+}
+
+/* tcp_poll (every second): retry sends that hit ERR_MEM, recheck linger. */
+err_t tcp_sock_poll_cb(void *arg, struct tcp_pcb *pcb)
+{
+	struct tcp_sock *ts = arg;
+
+	(void)pcb;
+	ts->tx_blocked = false;
+	sock_wake(&ts->sk);
+	return ERR_OK;
+}
+
+/* ---- poll ---- */
+
+static unsigned tcp_poll_connected(struct tcp_sock *ts)
+{
+	unsigned mask = 0;
+
+	if (ts->rx_bytes)
+		mask |= POLLIN | POLLRDNORM;
+	if (ts->rx_fin || (ts->sk.shut & SOCK_SHUT_RD))
+		mask |= POLLIN | POLLRDNORM | POLLRDHUP;
+	if (!ts->pcb || (ts->sk.shut & SOCK_SHUT_WR))
+		mask |= POLLOUT | POLLWRNORM; /* a write fails at once: not blocking */
+	else if (!ts->tx_blocked && tcp_sndbuf(ts->pcb) >= TCP_MSS &&
+		 tcp_sndqueuelen(ts->pcb) < TCP_SND_QUEUELEN)
+		mask |= POLLOUT | POLLWRNORM;
+	/* Over in both directions: reset, or both FINs passed. */
+	if (!ts->pcb || (ts->rx_fin && (ts->sk.shut & SOCK_SHUT_WR)) ||
+	    ts->sk.shut == (SOCK_SHUT_RD | SOCK_SHUT_WR))
+		mask |= POLLIN | POLLRDNORM | POLLHUP;
+	return mask;
+}
+
+unsigned tcp_sock_poll(struct sock *sk)
+{
+	struct tcp_sock *ts = tcp_sk(sk);
+	unsigned mask = sk->err ? POLLERR : 0;
+
+	switch (ts->state) {
+	case TSS_LISTENING:
+		return mask | (list_empty(&ts->accept_q) ? 0 : POLLIN | POLLRDNORM);
+	case TSS_CONNECTING:
+		return mask;
+	case TSS_NEW:
+		/* Unconnected (or a failed connect): Linux reports OUT|HUP. */
+		return mask | POLLOUT | POLLWRNORM | POLLHUP;
+	case TSS_CONNECTED:
+		return mask | tcp_poll_connected(ts);
+	}
+	return mask;
+}
+
+/* ---- IPPROTO_TCP options ---- */
+
+static int tcp_set_keep(u32 *field, int v, int max)
+{
+	if (v < 1 || v > max)
+		return -EINVAL;
+	*field = (u32)v;
+	return 0;
+}
+
+int tcp_sock_setopt(struct sock *sk, int level, int name, const void *val, unsigned len)
+{
+	struct tcp_sock *ts = tcp_sk(sk);
+	int v, err;
+
+	if (level != IPPROTO_TCP)
+		return -ENOPROTOOPT;
+	err = sock_opt_int(val, len, &v);
+	if (err)
+		return err;
+	switch (name) {
+	case TCP_NODELAY:
+		ts->nodelay = v != 0;
+		break;
+	case TCP_KEEPIDLE:
+		err = tcp_set_keep(&ts->keepidle, v, 32767);
+		break;
+	case TCP_KEEPINTVL:
+		err = tcp_set_keep(&ts->keepintvl, v, 32767);
+		break;
+	case TCP_KEEPCNT:
+		err = tcp_set_keep(&ts->keepcnt, v, 127);
+		break;
+	default:
+		return -ENOPROTOOPT;
+	}
+	if (!err)
+		tcp_sock_apply_opts(sk);
+	return err;
+}
+
+int tcp_sock_getopt(struct sock *sk, int level, int name, void *val, unsigned *len)
+{
+	struct tcp_sock *ts = tcp_sk(sk);
+
+	if (level != IPPROTO_TCP)
+		return -ENOPROTOOPT;
+	switch (name) {
+	case TCP_NODELAY:
+		return sock_opt_put_int(val, len, ts->nodelay);
+	case TCP_KEEPIDLE:
+		return sock_opt_put_int(val, len, (int)ts->keepidle);
+	case TCP_KEEPINTVL:
+		return sock_opt_put_int(val, len, (int)ts->keepintvl);
+	case TCP_KEEPCNT:
+		return sock_opt_put_int(val, len, (int)ts->keepcnt);
+	case TCP_MAXSEG:
+		return sock_opt_put_int(val, len, ts->pcb && ts->state == TSS_CONNECTED
+							  ? (int)tcp_mss(ts->pcb) : TCP_MSS);
+	default:
+		return -ENOPROTOOPT;
+	}
+}

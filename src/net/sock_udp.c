@@ -1,0 +1,262 @@
+/*
+ * UDP sockets on lwIP's raw API: bind, connect for a default peer (and
+ * AF_UNSPEC to forget it), sendto/recvfrom with source addresses, broadcast
+ * only with SO_BROADCAST (EACCES otherwise, as Linux), one datagram per
+ * receive with MSG_TRUNC. Datagrams wait in the shared dgram queue, bounded
+ * by SO_RCVBUF; beyond that they are dropped, as UDP allows.
+ */
+#include "sock_inet.h"
+#include "net_private.h"
+#include "lwip/ip.h"
+#include "lwip/netif.h"
+#include "lwip/udp.h"
+#include <sis/kernel.h>
+#include <sis/mm.h>
+#include <uapi/sis/poll.h>
+
+/* Largest UDP payload in one IPv4 datagram. */
+#define UDP_MAX_PAYLOAD (0xffff - 20 - 8)
+
+struct udp_sock {
+	struct dgram_sock d;
+	struct udp_pcb *pcb; /* made with the socket, freed with it */
+	bool connected;      /* connect() gave a default peer (pcb->remote_*) */
+};
+
+static const struct sock_ops udp_sock_ops;
+
+static struct udp_sock *udp_sk(struct sock *sk)
+{
+	return (struct udp_sock *)sk;
+}
+
+/* udp_recv, in the softirq: queue the datagram or drop it. */
+static void udp_sock_recv_cb(void *arg, struct udp_pcb *pcb, struct pbuf *p,
+			     const ip_addr_t *addr, u16_t port)
+{
+	struct udp_sock *us = arg;
+
+	(void)pcb;
+	if (!sock_dgram_push(&us->d, p, addr, port))
+		pbuf_free(p);
+}
+
+static int udp_sock_bind(struct sock *sk, const struct sockaddr_storage *addr, unsigned len)
+{
+	struct udp_sock *us = udp_sk(sk);
+	ip_addr_t ip;
+	u16 port;
+	int err;
+
+	err = sock_addr_check_in(addr, len, SOCK_ADDR_BIND);
+	if (err < 0)
+		return err;
+	if (us->pcb->local_port)
+		return -EINVAL; /* already bound (explicitly or by connect/send) */
+	sock_inet_addr_get(addr, &ip, &port);
+	if (!sock_inet_addr_local(&ip, true))
+		return -EADDRNOTAVAIL;
+	return net_err_to_errno(udp_bind(us->pcb, &ip, port));
+}
+
+static int udp_sock_connect(struct sock *sk, const struct sockaddr_storage *addr, unsigned len,
+			    bool nonblock)
+{
+	struct udp_sock *us = udp_sk(sk);
+	ip_addr_t ip;
+	u16 port;
+	int err;
+
+	(void)nonblock;
+	err = sock_addr_check_in(addr, len, SOCK_ADDR_CONNECT);
+	if (err < 0)
+		return err;
+	if (err == SOCK_ADDR_UNSPEC) {
+		udp_disconnect(us->pcb);
+		us->connected = false;
+		return 0;
+	}
+	sock_inet_addr_get(addr, &ip, &port);
+	if (ip_addr_isany(&ip))
+		ip_addr_set_loopback(0, &ip);
+	if (sock_inet_addr_broadcast(&ip) && !sk->opt.broadcast)
+		return -EACCES;
+	err = net_err_to_errno(udp_connect(us->pcb, &ip, port));
+	if (err)
+		return err;
+	us->connected = true;
+	return 0;
+}
+
+/* Where a datagram goes: the address given, or the connected peer. */
+static int udp_sock_dest(struct udp_sock *us, struct sock_msg *m, ip_addr_t *ip, u16 *port)
+{
+	int err;
+
+	if (!m->addrlen) {
+		if (!us->connected)
+			return -EDESTADDRREQ;
+		ip_addr_copy(*ip, us->pcb->remote_ip);
+		*port = us->pcb->remote_port;
+		return 0;
+	}
+	err = sock_addr_check_in(&m->addr, m->addrlen, SOCK_ADDR_SEND);
+	if (err < 0)
+		return err;
+	sock_inet_addr_get(&m->addr, ip, port);
+	if (*port == 0)
+		return -EINVAL;
+	if (ip_addr_isany(ip))
+		ip_addr_set_loopback(0, ip);
+	return 0;
+}
+
+static long udp_sock_sendmsg(struct sock *sk, struct sock_msg *m)
+{
+	struct udp_sock *us = udp_sk(sk);
+	size_t len = m->it.left;
+	struct pbuf *p;
+	ip_addr_t ip;
+	u16 port;
+	int err;
+
+	if (m->flags & MSG_OOB)
+		return -EOPNOTSUPP;
+	if (sk->shut & SOCK_SHUT_WR)
+		return sock_epipe(m->flags);
+	/* Linux's order: the 16-bit length, the destination, then the IP limit. */
+	if (len > 0xffff)
+		return -EMSGSIZE;
+	err = udp_sock_dest(us, m, &ip, &port);
+	if (err)
+		return err;
+	if (sock_inet_addr_broadcast(&ip) && !sk->opt.broadcast)
+		return -EACCES;
+	if (len > UDP_MAX_PAYLOAD)
+		return -EMSGSIZE;
+	if (sk->err)
+		return sock_take_err(sk);
+	p = sock_dgram_fill(m, len, PBUF_TRANSPORT, &err);
+	if (!p)
+		return err;
+	err = net_err_to_errno(udp_sendto(us->pcb, p, &ip, port));
+	pbuf_free(p);
+	return err ? err : (long)len;
+}
+
+static long udp_sock_recvmsg(struct sock *sk, struct sock_msg *m)
+{
+	return sock_dgram_recv(&udp_sk(sk)->d, m);
+}
+
+/* Linux marks the directions shut even when it says ENOTCONN (wakes readers). */
+static int udp_sock_shutdown(struct sock *sk, int how)
+{
+	sk->shut |= how == SHUT_RD ? SOCK_SHUT_RD
+		    : how == SHUT_WR ? SOCK_SHUT_WR : SOCK_SHUT_RD | SOCK_SHUT_WR;
+	sock_wake(sk);
+	return udp_sk(sk)->connected ? 0 : -ENOTCONN;
+}
+
+/*
+ * The local address to report: the bound one, or for a socket connected
+ * while bound to INADDR_ANY, the address its datagrams leave from (the
+ * route's interface), as Linux reports after connect().
+ */
+static const ip_addr_t *udp_sock_local_ip(struct udp_sock *us)
+{
+	struct netif *netif;
+
+	if (!ip_addr_isany(&us->pcb->local_ip) || !us->connected)
+		return &us->pcb->local_ip;
+	netif = ip_route(&us->pcb->local_ip, &us->pcb->remote_ip);
+	return netif ? netif_ip_addr4(netif) : &us->pcb->local_ip;
+}
+
+static int udp_sock_getname(struct sock *sk, struct sockaddr_storage *addr, unsigned *len,
+			    bool peer)
+{
+	struct udp_sock *us = udp_sk(sk);
+
+	if (!peer) {
+		*len = sock_inet_addr_put(addr, udp_sock_local_ip(us), us->pcb->local_port);
+		return 0;
+	}
+	if (!us->connected)
+		return -ENOTCONN;
+	*len = sock_inet_addr_put(addr, &us->pcb->remote_ip, us->pcb->remote_port);
+	return 0;
+}
+
+static void udp_sock_apply_opts(struct sock *sk)
+{
+	struct udp_pcb *pcb = udp_sk(sk)->pcb;
+
+	if (sk->opt.reuseaddr)
+		ip_set_option(pcb, SOF_REUSEADDR);
+	else
+		ip_reset_option(pcb, SOF_REUSEADDR);
+	if (sk->opt.broadcast)
+		ip_set_option(pcb, SOF_BROADCAST);
+	else
+		ip_reset_option(pcb, SOF_BROADCAST);
+	pcb->ttl = sk->opt.ttl;
+	pcb->tos = sk->opt.tos;
+}
+
+static unsigned udp_sock_poll(struct sock *sk)
+{
+	unsigned mask = sock_dgram_poll_in(&udp_sk(sk)->d) | POLLOUT | POLLWRNORM;
+
+	if (sk->shut == (SOCK_SHUT_RD | SOCK_SHUT_WR))
+		mask |= POLLHUP;
+	return mask;
+}
+
+static void udp_sock_release(struct sock *sk)
+{
+	struct udp_sock *us = udp_sk(sk);
+
+	udp_remove(us->pcb);
+	sock_dgram_purge(&us->d);
+	sock_free(sk);
+}
+
+size_t sock_udp_pcb_rx_bytes(const struct udp_pcb *pcb)
+{
+	if (pcb->recv != udp_sock_recv_cb || !pcb->recv_arg)
+		return 0;
+	return ((const struct udp_sock *)pcb->recv_arg)->d.rx_bytes;
+}
+
+static const struct sock_ops udp_sock_ops = {
+	.bind = udp_sock_bind,
+	.connect = udp_sock_connect,
+	.sendmsg = udp_sock_sendmsg,
+	.recvmsg = udp_sock_recvmsg,
+	.shutdown = udp_sock_shutdown,
+	.getname = udp_sock_getname,
+	.apply_opts = udp_sock_apply_opts,
+	.poll = udp_sock_poll,
+	.inq = sock_dgram_inq,
+	.release = udp_sock_release,
+};
+
+int sock_udp_create(struct sock **out)
+{
+	struct udp_sock *us = kzalloc(sizeof(*us));
+
+	if (!us)
+		return -ENOMEM;
+	us->pcb = udp_new_ip_type(IPADDR_TYPE_V4);
+	if (!us->pcb) {
+		kfree(us);
+		return -ENOMEM;
+	}
+	sock_init(&us->d.sk, &udp_sock_ops, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+	sock_dgram_init(&us->d);
+	udp_recv(us->pcb, udp_sock_recv_cb, us);
+	udp_sock_apply_opts(&us->d.sk);
+	*out = &us->d.sk;
+	return 0;
+}

@@ -1,0 +1,72 @@
+/*
+ * AF_UNIX sockets, shared between sock_unix.c (life: pairs, names, connect,
+ * listen, accept, close) and sock_unix_io.c (data: send, receive, poll).
+ * Private to src/net. Everything runs under net_lock like the rest of the
+ * socket layer, though no lwIP is involved.
+ */
+#ifndef SIS_NET_SOCK_UNIX_H
+#define SIS_NET_SOCK_UNIX_H
+
+#include <sis/socket.h>
+
+/* One message (SOCK_DGRAM) or one write's worth of bytes (SOCK_STREAM). */
+struct unix_msg {
+	struct list_head node; /* in the receiver's rxq */
+	size_t len;            /* bytes of data */
+	size_t off;            /* stream: bytes already read */
+	unsigned from_len;     /* dgram: sender's name length (0 = unnamed) */
+	char *from;            /* dgram: sender's name (inside this allocation) */
+	u8 data[];
+};
+
+struct unix_sock {
+	struct sock sk;
+	/*
+	 * References: one for the file (or, for a connection not yet accepted,
+	 * the listener's queue), plus one for each socket whose ->peer points
+	 * here. A released socket is `dead` until the last peer lets go.
+	 */
+	unsigned refs;
+	bool dead;
+	/* stream: the other end; dgram: the default destination. Referenced. */
+	struct unix_sock *peer;
+	bool was_connected;     /* stream: had a peer, so its loss is EOF/EPIPE */
+	bool peer_refused;      /* dgram: the default destination went away (ECONNREFUSED once) */
+	int cred_pid;           /* creator's pid, for SO_PEERCRED */
+
+	struct list_head rxq;   /* struct unix_msg, oldest first */
+	size_t rx_bytes;        /* unread data bytes, bounded by sk.opt.rcvbuf */
+
+	char name[UNIX_PATH_MAX]; /* bound name (abstract ones start with NUL) */
+	unsigned name_len;        /* 0 = unnamed */
+	struct list_head name_node; /* in the table of names while named */
+
+	struct list_head accept_q;   /* listener: connections not yet accepted */
+	unsigned accept_len;
+	int backlog;
+	struct list_head accept_node; /* queued connection: its place in accept_q */
+};
+
+static inline struct unix_sock *unix_sk(struct sock *sk)
+{
+	return (struct unix_sock *)sk;
+}
+
+/* sock_unix.c */
+void unix_put(struct unix_sock *us);
+/* The live bound socket called name, or NULL. */
+struct unix_sock *unix_find_name(const char *name, unsigned len);
+/* The socket a sockaddr_un names, of the given type, or ERR_PTR (EINVAL,
+ * ENOENT for a path, ECONNREFUSED for an abstract name, EPROTOTYPE). */
+struct unix_sock *unix_lookup(const struct sockaddr_storage *addr, unsigned len, int type);
+/* The peer if it is alive; a dead one is dropped here (and remembered as refused). */
+struct unix_sock *unix_live_peer(struct unix_sock *us);
+
+/* sock_unix_io.c */
+long unix_sock_sendmsg(struct sock *sk, struct sock_msg *m);
+long unix_sock_recvmsg(struct sock *sk, struct sock_msg *m);
+unsigned unix_sock_poll(struct sock *sk);
+unsigned long unix_sock_inq(struct sock *sk);
+void unix_rx_purge(struct unix_sock *us);
+
+#endif

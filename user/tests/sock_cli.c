@@ -1,0 +1,274 @@
+/*
+ * sock_cli: guest-side clients for the socket tests that talk to servers on
+ * the host through QEMU user networking (the host is 10.0.2.2 there).
+ *
+ *   sock_cli udp HOST PORT COUNT     COUNT datagrams to a UDP echo server,
+ *                                    each echoed intact from HOST:PORT
+ *   sock_cli refused HOST PORT       connect to a closed port: ECONNREFUSED
+ *   sock_cli nbconnect HOST PORT     non-blocking connect + poll + SO_ERROR,
+ *                                    then one line each way ("ping" -> reply)
+ *   sock_cli leak HOST PORT CYCLES   connect/transfer/close CYCLES times (the
+ *                                    server sends a reply and closes), plus a
+ *                                    child that exits with sockets open; the
+ *                                    kernel's pool counters must come back
+ *   sock_cli ping HOST COUNT         ICMP echo with a ping socket and with a
+ *                                    raw socket
+ * Exit status: number of failures. Prints "PASS <mode>" on success.
+ */
+#include "sock_util.h"
+#include <netinet/ip_icmp.h>
+
+static void t_udp(const char *host, int port, int count)
+{
+	struct sockaddr_in srv = sin_make(host, port), from;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), ok = 0;
+	struct timeval tv = { 2, 0 };
+	static unsigned char buf[4000], got[4000];
+	socklen_t len;
+
+	CHECK(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == 0, "SO_RCVTIMEO");
+	for (int i = 0; i < count; i++) {
+		size_t n = 1 + (size_t)(i * 97) % (sizeof(buf) - 1);
+		ssize_t r;
+
+		pattern_fill(buf, n, (uint64_t)i * 1000);
+		CHECK(sendto(fd, buf, n, 0, SA(&srv), sizeof(srv)) == (ssize_t)n, "sendto");
+		len = sizeof(from);
+		r = recvfrom(fd, got, sizeof(got), 0, SA(&from), &len);
+		if (r == (ssize_t)n && !memcmp(buf, got, n) && from.sin_port == srv.sin_port &&
+		    from.sin_addr.s_addr == srv.sin_addr.s_addr)
+			ok++;
+		else
+			CHECK(0, "datagram %d: got %zd of %zu bytes", i, r, n);
+	}
+	printf("udp: %d/%d echoed\n", ok, count);
+	close(fd);
+}
+
+static void t_refused(const char *host, int port)
+{
+	struct sockaddr_in a = sin_make(host, port);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	errno = 0;
+	CHECK(connect(fd, SA(&a), sizeof(a)) < 0 && errno == ECONNREFUSED, "connect to closed port");
+	close(fd);
+}
+
+static void t_nbconnect(const char *host, int port)
+{
+	struct sockaddr_in a = sin_make(host, port);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0), err = -1, r;
+	struct pollfd p = { fd, POLLOUT, 0 };
+	socklen_t len = sizeof(err);
+	char buf[256];
+	ssize_t n;
+
+	errno = 0;
+	r = connect(fd, SA(&a), sizeof(a));
+	CHECK(r < 0 && errno == EINPROGRESS, "connect returned %d", r);
+	CHECK(poll(&p, 1, 10000) == 1 && (p.revents & POLLOUT), "poll: revents %#x", p.revents);
+	CHECK(getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0, "SO_ERROR %d", err);
+	CHECK(connect(fd, SA(&a), sizeof(a)) == 0, "second connect reports success");
+	errno = 0;
+	CHECK(connect(fd, SA(&a), sizeof(a)) < 0 && errno == EISCONN, "third connect");
+	CHECK(write_all(fd, "ping\n", 5) == 0, "write");
+	p.events = POLLIN;
+	CHECK(poll(&p, 1, 10000) == 1 && (p.revents & POLLIN), "poll for the reply");
+	n = read(fd, buf, sizeof(buf) - 1);
+	CHECK(n > 0, "read reply");
+	if (n > 0) {
+		buf[n] = '\0';
+		printf("nbconnect: reply %s", buf);
+	}
+	close(fd);
+}
+
+/* ---- leak ---- */
+
+/* "pool NAME used", "sockets N" and "pages_free N" lines of sis_pools. */
+static void pool_summary(const char *in, char *out, size_t size)
+{
+	char name[64];
+	unsigned long used, max, err;
+	size_t len = 0;
+	const char *line = in;
+
+	out[0] = '\0';
+	while (line && *line) {
+		if (sscanf(line, "pool %63s %lu %lu %lu", name, &used, &max, &err) == 4)
+			len += (size_t)snprintf(out + len, size - len, "%s=%lu ", name, used);
+		else if (sscanf(line, "sockets %lu", &used) == 1)
+			len += (size_t)snprintf(out + len, size - len, "sockets=%lu ", used);
+		else if (sscanf(line, "pages_free %lu", &used) == 1)
+			len += (size_t)snprintf(out + len, size - len, "pages_free=%lu ", used);
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+		if (len >= size)
+			break;
+	}
+}
+
+static int one_cycle(const char *host, int port)
+{
+	struct sockaddr_in a = sin_make(host, port);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	char buf[2048];
+	ssize_t r, total = 0;
+
+	if (fd < 0 || connect(fd, SA(&a), sizeof(a)) < 0 || write_all(fd, "cycle\n", 6) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	while ((r = read(fd, buf, sizeof(buf))) > 0)
+		total += r;
+	close(fd);
+	return r == 0 && total > 0 ? 0 : -1;
+}
+
+/* A child that opens every kind of socket and dies without closing any. */
+static void dying_child(const char *host, int port)
+{
+	struct sockaddr_in a = sin_make(host, port), l = sin_make("127.0.0.1", 0);
+	int sv[2], fd;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		connect(fd, SA(&a), sizeof(a));
+		write_all(fd, "dying\n", 6);
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		bind(fd, SA(&l), sizeof(l));
+		listen(fd, 4);
+		fd = socket(AF_INET, SOCK_DGRAM, 0);
+		sendto(fd, "x", 1, 0, SA(&a), sizeof(a));
+		socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+		write_all(sv[0], "unread", 6);
+		_exit(0);
+	}
+	waitpid(pid, NULL, 0);
+}
+
+static void t_leak(const char *host, int port, int cycles)
+{
+	static char before[4096], after[4096], sb[2048], sa[2048];
+	int bad = 0;
+
+	/* Warm up: first-use allocations (ARP entry, slabs) are not leaks. */
+	for (int i = 0; i < 20; i++)
+		one_cycle(host, port);
+	sleep(1);
+	CHECK(read_pools(before, sizeof(before)) == 0, "read /proc/net/sis_pools");
+	pool_summary(before, sb, sizeof(sb));
+	for (int i = 0; i < cycles; i++)
+		bad += one_cycle(host, port) != 0;
+	CHECK(bad == 0, "%d of %d cycles failed", bad, cycles);
+	dying_child(host, port);
+	/* The last closes finish in lwIP (LAST_ACK, FIN_WAIT): give them time. */
+	for (int i = 0; i < 40; i++) {
+		usleep(250 * 1000);
+		read_pools(after, sizeof(after));
+		pool_summary(after, sa, sizeof(sa));
+		if (!strcmp(sa, sb))
+			break;
+	}
+	printf("leak: before %s\nleak: after  %s\n", sb, sa);
+	CHECK(!strcmp(sa, sb), "pool counters differ after %d cycles", cycles);
+}
+
+/* ---- ping ---- */
+
+static uint16_t icmp_sum(const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	uint32_t sum = 0;
+
+	for (; n > 1; n -= 2, p += 2)
+		sum += (uint32_t)(p[0] << 8 | p[1]);
+	if (n)
+		sum += (uint32_t)(p[0] << 8);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
+}
+
+/* One echo over fd (raw: we set id and checksum, replies have an IP header). */
+static int ping_once(int fd, struct sockaddr_in *to, int seq, bool raw)
+{
+	unsigned char pkt[64], reply[256];
+	struct icmphdr *h = (struct icmphdr *)pkt;
+	struct pollfd p = { fd, POLLIN, 0 };
+	long deadline = now_ms() + 3000;
+
+	memset(pkt, 0, sizeof(pkt));
+	h->type = ICMP_ECHO;
+	h->un.echo.id = htons(0x5151);
+	h->un.echo.sequence = htons((uint16_t)seq);
+	memcpy(pkt + sizeof(*h), "SIS ping payload", 16);
+	if (raw)
+		h->checksum = icmp_sum(pkt, sizeof(pkt));
+	if (sendto(fd, pkt, sizeof(pkt), 0, SA(to), sizeof(*to)) != sizeof(pkt))
+		return -1;
+	while (now_ms() < deadline && poll(&p, 1, 500) >= 0) {
+		struct sockaddr_in from;
+		socklen_t len = sizeof(from);
+		ssize_t n = recvfrom(fd, reply, sizeof(reply), MSG_DONTWAIT, SA(&from), &len);
+		size_t off = raw && n > 0 ? (size_t)(reply[0] & 0x0f) * 4 : 0;
+		struct icmphdr *r = (struct icmphdr *)(reply + off);
+
+		if (n < (ssize_t)(off + sizeof(*r)))
+			continue;
+		if (r->type == ICMP_ECHOREPLY && ntohs(r->un.echo.sequence) == seq &&
+		    from.sin_addr.s_addr == to->sin_addr.s_addr &&
+		    !memcmp(reply + off + sizeof(*r), "SIS ping payload", 16))
+			return 0;
+	}
+	return -1;
+}
+
+static void t_ping(const char *host, int count)
+{
+	struct sockaddr_in to = sin_make(host, 0);
+	int dg = socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP);
+	int raw = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+	int ok_dg = 0, ok_raw = 0;
+
+	CHECK(dg >= 0, "ping socket");
+	CHECK(raw >= 0, "raw socket");
+	for (int i = 1; i <= count; i++) {
+		ok_dg += ping_once(dg, &to, i, false) == 0;
+		ok_raw += ping_once(raw, &to, 1000 + i, true) == 0;
+	}
+	printf("ping %s: ping socket %d/%d, raw socket %d/%d\n", host, ok_dg, count, ok_raw, count);
+	CHECK(ok_dg == count && ok_raw == count, "lost echoes");
+	close(dg);
+	close(raw);
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "";
+	const char *host = argc > 2 ? argv[2] : "10.0.2.2";
+	int port = argc > 3 ? atoi(argv[3]) : 0, n = argc > 4 ? atoi(argv[4]) : 10;
+
+	signal(SIGPIPE, SIG_IGN);
+	setvbuf(stdout, NULL, _IONBF, 0);
+	if (!strcmp(mode, "udp"))
+		t_udp(host, port, n);
+	else if (!strcmp(mode, "refused"))
+		t_refused(host, port);
+	else if (!strcmp(mode, "nbconnect"))
+		t_nbconnect(host, port);
+	else if (!strcmp(mode, "leak"))
+		t_leak(host, port, n);
+	else if (!strcmp(mode, "ping"))
+		t_ping(host, argc > 3 ? atoi(argv[3]) : 3);
+	else {
+		printf("usage: sock_cli udp|refused|nbconnect|leak|ping HOST [PORT] [N]\n");
+		return 100;
+	}
+	printf("%s %s\n", failures ? "FAIL" : "PASS", mode);
+	return failures;
+}

@@ -1,0 +1,615 @@
+/*
+ * sock_loop: socket behaviour between processes of one machine (loopback,
+ * the machine's own address, AF_UNIX). Each subtest prints "PASS name" or
+ * FAIL lines; the exit status is the number of failures.
+ *
+ * Usage: sock_loop [SUBTEST...]   (none = all)
+ * Subtests: tcp udp nbconnect backlog rst halfclose unix timeout eintr
+ *           exitclose inherit
+ * Also builds on Linux, where every expectation here holds as well.
+ */
+#include "sock_util.h"
+#include <netinet/tcp.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#define BULK (4 << 20)
+
+/* A TCP listener on addr:0 (an ephemeral port); *port gets the port. */
+static int listen_on(const char *addr, int backlog, int *port)
+{
+	struct sockaddr_in a = sin_make(addr, 0);
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	CHECK(fd >= 0, "socket");
+	CHECK(bind(fd, SA(&a), sizeof(a)) == 0, "bind %s", addr);
+	CHECK(listen(fd, backlog) == 0, "listen");
+	CHECK(getsockname(fd, SA(&a), &len) == 0, "getsockname");
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+static int connect_to(const char *addr, int port, int flags)
+{
+	struct sockaddr_in a = sin_make(addr, port);
+	int fd = socket(AF_INET, SOCK_STREAM | flags, 0);
+
+	CHECK(fd >= 0, "socket");
+	if (connect(fd, SA(&a), sizeof(a)) < 0 && errno != EINPROGRESS) {
+		CHECK(0, "connect %s:%d", addr, port);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* fork() for a checking child: its exit status is its own failure count. */
+static pid_t fork_child(void)
+{
+	pid_t pid = fork();
+
+	CHECK(pid >= 0, "fork");
+	if (pid == 0)
+		failures = 0;
+	return pid;
+}
+
+/* Wait for child pid; its exit status is its failure count. */
+static void reap(pid_t pid)
+{
+	int st = 0;
+
+	CHECK(waitpid(pid, &st, 0) == pid, "waitpid");
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %#x", st);
+}
+
+/* This machine's address on its first network (10.0.2.15 under QEMU). */
+static const char *own_address(void)
+{
+	static char buf[INET_ADDRSTRLEN];
+	struct sockaddr_in a = sin_make("10.0.2.2", 9);
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (fd < 0 || connect(fd, SA(&a), sizeof(a)) < 0 || getsockname(fd, SA(&a), &len) < 0 ||
+	    a.sin_addr.s_addr == 0) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	close(fd);
+	return inet_ntop(AF_INET, &a.sin_addr, buf, sizeof(buf));
+}
+
+/* ---- tcp: 4 MiB each way between two processes, CRCs compared ---- */
+
+static uint32_t send_pattern(int fd, size_t total)
+{
+	static unsigned char buf[65536];
+	uint32_t crc = 0;
+	size_t off = 0, n;
+
+	while (off < total) {
+		n = total - off < sizeof(buf) ? total - off : sizeof(buf);
+		pattern_fill(buf, n, off);
+		crc = crc32_update(crc, buf, n);
+		if (write_all(fd, buf, n) < 0) {
+			CHECK(0, "write at %zu", off);
+			break;
+		}
+		off += n;
+	}
+	return crc;
+}
+
+static uint32_t recv_all_crc(int fd, size_t *total)
+{
+	static unsigned char buf[50000]; /* odd size: reads straddle segments */
+	uint32_t crc = 0;
+	ssize_t r;
+
+	*total = 0;
+	while ((r = read(fd, buf, sizeof(buf))) > 0) {
+		crc = crc32_update(crc, buf, (size_t)r);
+		*total += (size_t)r;
+	}
+	CHECK(r == 0, "read ended with an error");
+	return crc;
+}
+
+static void tcp_pair(const char *addr)
+{
+	int port, lfd = listen_on(addr, 4, &port), fd;
+	uint32_t crc, want;
+	size_t total;
+	pid_t pid;
+
+	pid = fork_child();
+	if (pid == 0) {
+		/* Child: echo back a checksum of everything, then send BULK bytes. */
+		fd = accept(lfd, NULL, NULL);
+		close(lfd);
+		crc = recv_all_crc(fd, &total);
+		CHECK(total == BULK, "server got %zu bytes", total);
+		CHECK(write_all(fd, &crc, sizeof(crc)) == 0, "send crc");
+		send_pattern(fd, BULK);
+		close(fd);
+		exit(failures);
+	}
+	close(lfd);
+	fd = connect_to(addr, port, 0);
+	want = send_pattern(fd, BULK);
+	CHECK(shutdown(fd, SHUT_WR) == 0, "shutdown");
+	CHECK(read_full(fd, &crc, sizeof(crc)) == sizeof(crc) && crc == want,
+	      "server's crc %08x, sent %08x", crc, want);
+	want = recv_all_crc(fd, &total);
+	crc = 0;
+	for (size_t off = 0; off < BULK; off += 4096) {
+		unsigned char b[4096];
+
+		pattern_fill(b, sizeof(b), off);
+		crc = crc32_update(crc, b, sizeof(b));
+	}
+	CHECK(total == BULK && want == crc, "got %zu bytes crc %08x want %08x", total, want, crc);
+	close(fd);
+	reap(pid);
+}
+
+static void t_tcp(void)
+{
+	const char *own = own_address();
+
+	tcp_pair("127.0.0.1");
+	if (own)
+		tcp_pair(own);
+	else
+		printf("tcp: no network address, own-address part skipped\n");
+}
+
+/* ---- udp: datagrams keep their boundaries, sources and sizes ---- */
+
+static void t_udp(void)
+{
+	struct sockaddr_in srv = sin_make("127.0.0.1", 0), from;
+	socklen_t len = sizeof(srv);
+	int s = socket(AF_INET, SOCK_DGRAM, 0), c = socket(AF_INET, SOCK_DGRAM, 0);
+	static char buf[9000], got[9000];
+	pid_t pid;
+	ssize_t r;
+
+	CHECK(bind(s, SA(&srv), sizeof(srv)) == 0, "bind");
+	CHECK(getsockname(s, SA(&srv), &len) == 0, "getsockname");
+	pid = fork_child();
+	if (pid == 0) {
+		/* Child: echo 50 datagrams back to their sender. */
+		for (int i = 0; i < 50; i++) {
+			len = sizeof(from);
+			r = recvfrom(s, got, sizeof(got), 0, SA(&from), &len);
+			CHECK(r >= 0, "child recvfrom");
+			if (r >= 0)
+				CHECK(sendto(s, got, (size_t)r, 0, SA(&from), len) == r, "echo");
+		}
+		exit(failures);
+	}
+	for (int i = 0; i < 50; i++) {
+		size_t n = (size_t)(i * 181) % sizeof(buf);
+
+		pattern_fill((unsigned char *)buf, n, (uint64_t)i);
+		CHECK(sendto(c, buf, n, 0, SA(&srv), sizeof(srv)) == (ssize_t)n, "sendto %zu", n);
+		len = sizeof(from);
+		/* Peek first: the datagram must stay for the real read. */
+		r = recvfrom(c, got, sizeof(got), MSG_PEEK, SA(&from), &len);
+		CHECK(r == (ssize_t)n, "peek %zd want %zu", r, n);
+		r = recvfrom(c, got, sizeof(got), 0, SA(&from), &len);
+		CHECK(r == (ssize_t)n && !memcmp(buf, got, n), "echo %zd want %zu", r, n);
+		CHECK(from.sin_port == srv.sin_port && from.sin_addr.s_addr == srv.sin_addr.s_addr,
+		      "source address");
+	}
+	reap(pid);
+	/* MSG_TRUNC: a short buffer gets the head; the real length is reported. */
+	CHECK(sendto(c, buf, 1000, 0, SA(&srv), sizeof(srv)) == 1000, "sendto");
+	r = recv(s, got, 10, MSG_TRUNC);
+	CHECK(r == 1000, "MSG_TRUNC returned %zd", r);
+	CHECK(sendto(c, "", 0, 0, SA(&srv), sizeof(srv)) == 0, "empty datagram");
+	CHECK(recv(s, got, sizeof(got), 0) == 0, "empty datagram received");
+	close(s);
+	close(c);
+}
+
+/* ---- nbconnect: EINPROGRESS, poll, SO_ERROR; refused the same way ---- */
+
+static int poll_one(int fd, short events, int ms)
+{
+	struct pollfd p = { fd, events, 0 };
+
+	return poll(&p, 1, ms) == 1 ? p.revents : 0;
+}
+
+static void t_nbconnect(void)
+{
+	int port, lfd = listen_on("127.0.0.1", 4, &port), fd, err, rev;
+	socklen_t len = sizeof(err);
+	struct sockaddr_in a = sin_make("127.0.0.1", port);
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	err = connect(fd, SA(&a), sizeof(a));
+	CHECK(err == 0 || errno == EINPROGRESS, "connect");
+	rev = poll_one(fd, POLLOUT, 5000);
+	CHECK(rev & POLLOUT, "POLLOUT after connect: %#x", rev);
+	CHECK(getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0, "SO_ERROR %d", err);
+	CHECK(write(fd, "ping", 4) == 4, "write after connect");
+	close(fd);
+
+	close(lfd); /* nobody listens there any more */
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	err = connect(fd, SA(&a), sizeof(a));
+	if (err < 0 && errno == EINPROGRESS) {
+		rev = poll_one(fd, POLLOUT, 5000);
+		CHECK(rev & (POLLOUT | POLLERR), "poll after refused: %#x", rev);
+		len = sizeof(err);
+		CHECK(getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == ECONNREFUSED,
+		      "SO_ERROR %d, want ECONNREFUSED", err);
+	} else {
+		CHECK(err < 0 && errno == ECONNREFUSED, "connect to a closed port");
+	}
+	close(fd);
+}
+
+/* ---- backlog: listen(2) lets 3 connections wait, the rest stall ---- */
+
+static int count_connected(int *fds, int n, int ms)
+{
+	long end = now_ms() + ms;
+	int done = 0, err;
+
+	for (int i = 0; i < n; i++) {
+		socklen_t len = sizeof(err);
+		long left = end - now_ms();
+
+		if (fds[i] < 0)
+			continue;
+		if (!(poll_one(fds[i], POLLOUT, left > 0 ? (int)left : 0) & POLLOUT))
+			continue;
+		getsockopt(fds[i], SOL_SOCKET, SO_ERROR, &err, &len);
+		if (err == 0)
+			done++;
+	}
+	return done;
+}
+
+static void t_backlog(void)
+{
+	int port, lfd = listen_on("127.0.0.1", 2, &port), fds[6], n, afd;
+	char c;
+
+	for (int i = 0; i < 6; i++)
+		fds[i] = connect_to("127.0.0.1", port, SOCK_NONBLOCK);
+	usleep(500 * 1000);
+	n = count_connected(fds, 6, 500);
+	CHECK(n == 3, "%d connections completed with backlog 2, want 3", n);
+	/* Taking one frees a slot: a stalled client gets in on its SYN retry. */
+	afd = accept(lfd, NULL, NULL);
+	CHECK(afd >= 0, "accept");
+	n = 0;
+	for (long end = now_ms() + 15000; now_ms() < end && n < 4; usleep(200 * 1000))
+		n = count_connected(fds, 6, 0);
+	CHECK(n >= 4, "%d connections after one accept, want 4 or more", n);
+	/* Closing the listener resets the queued, unaccepted ones. */
+	close(lfd);
+	n = 0;
+	for (int i = 0; i < 6; i++) {
+		if (poll_one(fds[i], POLLIN, 2000) & (POLLIN | POLLHUP | POLLERR)) {
+			errno = 0;
+			if (read(fds[i], &c, 1) < 0 && errno == ECONNRESET)
+				n++;
+		}
+	}
+	CHECK(n == 3, "%d queued connections were reset, want 3", n);
+	close(afd);
+	for (int i = 0; i < 6; i++)
+		close(fds[i]);
+}
+
+/* ---- rst: a reset peer gives ECONNRESET, then EPIPE (SIGPIPE unless NOSIGNAL) ---- */
+
+static volatile sig_atomic_t sigpipes;
+
+static void on_sigpipe(int sig)
+{
+	(void)sig;
+	sigpipes++;
+}
+
+static void t_rst(void)
+{
+	int port, lfd = listen_on("127.0.0.1", 4, &port), fd, afd;
+	struct linger lg = { 1, 0 };
+	struct sigaction sa;
+	char c;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigpipe;
+	sigaction(SIGPIPE, &sa, NULL);
+	fd = connect_to("127.0.0.1", port, 0);
+	afd = accept(lfd, NULL, NULL);
+	CHECK(setsockopt(afd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) == 0, "SO_LINGER");
+	close(afd); /* linger 0: abortive close, a RST */
+	errno = 0;
+	CHECK(read(fd, &c, 1) < 0 && errno == ECONNRESET, "read after RST");
+	errno = 0;
+	CHECK(send(fd, "x", 1, MSG_NOSIGNAL) < 0 && errno == EPIPE, "send after RST");
+	CHECK(sigpipes == 0, "SIGPIPE with MSG_NOSIGNAL");
+	errno = 0;
+	CHECK(write(fd, "x", 1) < 0 && errno == EPIPE, "write after RST");
+	CHECK(sigpipes == 1, "SIGPIPE count %d, want 1", (int)sigpipes);
+	close(fd);
+
+	/* Unread data at close is a reset too (Linux and RFC 2525). */
+	fd = connect_to("127.0.0.1", port, 0);
+	afd = accept(lfd, NULL, NULL);
+	CHECK(write(fd, "unread", 6) == 6, "write");
+	usleep(100 * 1000);
+	close(afd);
+	errno = 0;
+	CHECK(read(fd, &c, 1) < 0 && errno == ECONNRESET, "read after close with unread data");
+	close(fd);
+	close(lfd);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* ---- halfclose: EOF one way, data still flows the other ---- */
+
+static void t_halfclose(void)
+{
+	int port, lfd = listen_on("127.0.0.1", 4, &port), fd, afd, rev;
+	char buf[64];
+	ssize_t r;
+
+	fd = connect_to("127.0.0.1", port, 0);
+	afd = accept(lfd, NULL, NULL);
+	CHECK(write(fd, "question", 8) == 8, "write");
+	CHECK(shutdown(fd, SHUT_WR) == 0, "shutdown");
+	r = read_full(afd, buf, sizeof(buf));
+	CHECK(r == 8 && !memcmp(buf, "question", 8), "server read %zd", r);
+	rev = poll_one(afd, POLLIN, 0);
+	CHECK(rev & POLLIN, "POLLIN at EOF: %#x", rev);
+	CHECK(write(afd, "answer", 6) == 6, "server writes after the client's FIN");
+	errno = 0;
+	CHECK(send(fd, "more", 4, MSG_NOSIGNAL) < 0 && errno == EPIPE, "write after SHUT_WR");
+	CHECK(close(afd) == 0, "close");
+	r = read_full(fd, buf, sizeof(buf));
+	CHECK(r == 6 && !memcmp(buf, "answer", 6), "client read %zd", r);
+	close(fd);
+	close(lfd);
+}
+
+/* ---- unix: pairs and names ---- */
+
+static void t_unix(void)
+{
+	int sv[2], lfd, fd, afd;
+	struct sockaddr_un un;
+	uint32_t crc, want;
+	size_t total;
+	char buf[100];
+	pid_t pid;
+
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0, "socketpair");
+	pid = fork_child();
+	if (pid == 0) {
+		close(sv[0]);
+		send_pattern(sv[1], 1 << 20);
+		exit(failures);
+	}
+	close(sv[1]);
+	crc = recv_all_crc(sv[0], &total);
+	CHECK(total == 1 << 20, "stream pair got %zu", total);
+	reap(pid);
+	close(sv[0]);
+
+	CHECK(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == 0, "dgram pair");
+	CHECK(send(sv[0], "one", 3, 0) == 3 && send(sv[0], "two!", 4, 0) == 4, "send");
+	CHECK(recv(sv[1], buf, sizeof(buf), 0) == 3 && recv(sv[1], buf, sizeof(buf), 0) == 4,
+	      "dgram boundaries");
+	close(sv[0]);
+	close(sv[1]);
+
+	memset(&un, 0, sizeof(un));
+	un.sun_family = AF_UNIX;
+	strcpy(un.sun_path + 1, "sis-sock-loop");
+	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	CHECK(bind(lfd, SA(&un), sizeof(un)) == 0, "bind abstract");
+	CHECK(listen(lfd, 4) == 0, "listen");
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	CHECK(connect(fd, SA(&un), sizeof(un)) == 0, "connect abstract");
+	afd = accept(lfd, NULL, NULL);
+	CHECK(afd >= 0, "accept");
+	want = crc32_update(0, "hello unix", 10);
+	CHECK(write(fd, "hello unix", 10) == 10, "write");
+	CHECK(read_full(afd, buf, 10) == 10 && crc32_update(0, buf, 10) == want, "read");
+	close(fd);
+	CHECK(read(afd, buf, 1) == 0, "EOF after the client closed");
+	close(afd);
+	close(lfd);
+	(void)crc;
+}
+
+/* ---- timeout: SO_RCVTIMEO / SO_SNDTIMEO bound blocking calls ---- */
+
+static void t_timeout(void)
+{
+	int port, lfd = listen_on("127.0.0.1", 4, &port), fd, afd;
+	struct timeval tv = { 0, 200 * 1000 };
+	static char buf[65536];
+	long t0, sent = 0;
+	ssize_t r;
+
+	fd = connect_to("127.0.0.1", port, 0);
+	afd = accept(lfd, NULL, NULL);
+	CHECK(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == 0, "SO_RCVTIMEO");
+	t0 = now_ms();
+	errno = 0;
+	CHECK(read(fd, buf, 1) < 0 && errno == EAGAIN, "read timed out");
+	CHECK(now_ms() - t0 >= 180 && now_ms() - t0 < 2000, "after %ld ms", now_ms() - t0);
+	/* Nobody reads afd: writes fill every buffer, then time out. */
+	CHECK(setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == 0, "SO_SNDTIMEO");
+	t0 = now_ms();
+	while ((r = write(fd, buf, sizeof(buf))) > 0 && now_ms() - t0 < 20000)
+		sent += r;
+	CHECK(r < 0 && errno == EAGAIN, "write timed out after %ld bytes", sent);
+	CHECK(sent > 0, "some data went first");
+	close(fd);
+	close(afd);
+	close(lfd);
+}
+
+/* ---- eintr: a signal interrupts a blocking call ---- */
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static void t_eintr(void)
+{
+	int port, lfd = listen_on("127.0.0.1", 4, &port);
+	struct sigaction sa;
+	pid_t pid, me = getpid();
+	char c;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm; /* no SA_RESTART */
+	sigaction(SIGUSR1, &sa, NULL);
+	pid = fork_child();
+	if (pid == 0) {
+		usleep(300 * 1000);
+		kill(me, SIGUSR1);
+		exit(0);
+	}
+	errno = 0;
+	CHECK(accept(lfd, NULL, NULL) < 0 && errno == EINTR, "accept interrupted");
+	reap(pid);
+	int fd = connect_to("127.0.0.1", port, 0), afd = accept(lfd, NULL, NULL);
+
+	pid = fork_child();
+	if (pid == 0) {
+		usleep(300 * 1000);
+		kill(me, SIGUSR1);
+		exit(0);
+	}
+	errno = 0;
+	CHECK(read(afd, &c, 1) < 0 && errno == EINTR, "read interrupted");
+	reap(pid);
+	close(fd);
+	close(afd);
+	close(lfd);
+}
+
+/* ---- exitclose: a process that exits closes its sockets ---- */
+
+static void t_exitclose(void)
+{
+	int port, lfd = listen_on("127.0.0.1", 4, &port), afd, lport, fd;
+	char buf[4];
+	pid_t pid;
+
+	pid = fork_child();
+	if (pid == 0) {
+		fd = connect_to("127.0.0.1", port, 0);
+		CHECK(write(fd, "bye", 3) == 3, "write");
+		listen_on("127.0.0.1", 4, &lport); /* left open on purpose */
+		_exit(failures); /* no close(): the kernel must do it */
+	}
+	afd = accept(lfd, NULL, NULL);
+	reap(pid);
+	CHECK(read_full(afd, buf, 3) == 3 && read(afd, buf, 1) == 0, "EOF from the exited child");
+	close(afd);
+	close(lfd);
+	/* The listening port is free again. */
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = sin_make("127.0.0.1", port);
+
+	CHECK(bind(fd, SA(&a), sizeof(a)) == 0, "bind to the freed port");
+	close(fd);
+}
+
+/* ---- inherit: fork, dup, fcntl, fstat on sockets ---- */
+
+static void t_inherit(void)
+{
+	int sv[2], d, fl;
+	struct stat st;
+	char buf[8];
+	pid_t pid;
+
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0, "socketpair");
+	CHECK(fstat(sv[0], &st) == 0 && S_ISSOCK(st.st_mode), "fstat says socket");
+	pid = fork_child();
+	if (pid == 0) {
+		CHECK(write(sv[1], "kid", 3) == 3, "child write on inherited socket");
+		exit(failures);
+	}
+	reap(pid);
+	d = dup(sv[0]);
+	close(sv[0]);
+	CHECK(read_full(d, buf, 3) == 3 && !memcmp(buf, "kid", 3), "read on a dup");
+	fl = fcntl(d, F_GETFL);
+	CHECK(fcntl(d, F_SETFL, fl | O_NONBLOCK) == 0, "F_SETFL");
+	errno = 0;
+	CHECK(read(d, buf, 1) < 0 && errno == EAGAIN, "O_NONBLOCK by fcntl");
+	CHECK(fcntl(d, F_SETFD, FD_CLOEXEC) == 0 && fcntl(d, F_GETFD) == FD_CLOEXEC, "FD_CLOEXEC");
+	close(d);
+	close(sv[1]);
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} subtests[] = {
+	{ "tcp", t_tcp },
+	{ "udp", t_udp },
+	{ "nbconnect", t_nbconnect },
+	{ "backlog", t_backlog },
+	{ "rst", t_rst },
+	{ "halfclose", t_halfclose },
+	{ "unix", t_unix },
+	{ "timeout", t_timeout },
+	{ "eintr", t_eintr },
+	{ "exitclose", t_exitclose },
+	{ "inherit", t_inherit },
+};
+
+static void run(int i)
+{
+	int before = failures;
+
+	subtests[i].fn();
+	printf("%s %s\n", failures == before ? "PASS" : "FAIL", subtests[i].name);
+	fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned i;
+
+	signal(SIGPIPE, SIG_IGN);
+	setvbuf(stdout, NULL, _IONBF, 0);
+	for (int a = 1; a < argc; a++) {
+		for (i = 0; i < sizeof(subtests) / sizeof(subtests[0]); i++) {
+			if (!strcmp(argv[a], subtests[i].name))
+				break;
+		}
+		if (i == sizeof(subtests) / sizeof(subtests[0])) {
+			printf("sock_loop: no subtest %s\n", argv[a]);
+			return 100;
+		}
+		run((int)i);
+	}
+	if (argc == 1) {
+		for (i = 0; i < sizeof(subtests) / sizeof(subtests[0]); i++)
+			run((int)i);
+	}
+	printf("sock_loop: %d failed\n", failures);
+	return failures;
+}
