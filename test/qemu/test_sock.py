@@ -11,8 +11,9 @@ QEMU user networking (hostfwd) and are reached by it at 10.0.2.2.
   curl and Python through hostfwd: a 1 MiB body compared byte for byte, 200
   requests one after another, 32 clients at once, 16 MiB each way with CRCs,
   UDP datagrams echoed; then GET /quit and a clean exit.
-- udp_echo_out, nbconnect_host, refused_host, ping: /bin/sock_cli against
-  servers on the host (UDP echo, TCP, a closed port, slirp's ICMP echo).
+- udp_echo_out, nbconnect_host, refused_host, ping_host: /bin/sock_cli
+  against servers on the host (UDP echo, TCP, a closed port, slirp's ICMP
+  echo for 10.0.2.2); ping_loopback: ping and raw ICMP sockets to 127.0.0.1.
 - loop_<name>: /bin/sock_loop between guest processes (loopback TCP/UDP,
   non-blocking connect, backlog, RST/EPIPE/SIGPIPE, half-close, AF_UNIX,
   timeouts, EINTR, sockets closed by exit, fork/dup/fcntl/fstat).
