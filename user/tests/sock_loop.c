@@ -4,12 +4,13 @@
  * FAIL lines; the exit status is the number of failures.
  *
  * Usage: sock_loop [SUBTEST...]   (none = all)
- * Subtests: tcp udp nbconnect backlog rst halfclose unix timeout eintr
+ * Subtests: tcp udp nbconnect backlog rst halfclose flags unix timeout eintr
  *           exitclose inherit
  * Also builds on Linux, where every expectation here holds as well.
  */
 #include "sock_util.h"
 #include <netinet/tcp.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 
@@ -384,6 +385,40 @@ static void t_halfclose(void)
 	close(lfd);
 }
 
+/* ---- flags: MSG_PEEK, MSG_WAITALL, MSG_DONTWAIT, FIONREAD on TCP ---- */
+
+static void t_flags(void)
+{
+	int port, lfd = listen_on("127.0.0.1", 4, &port), fd, afd, n = -1;
+	char buf[64];
+	pid_t pid;
+
+	fd = connect_to("127.0.0.1", port, 0);
+	afd = accept(lfd, NULL, NULL);
+	errno = 0;
+	CHECK(recv(afd, buf, sizeof(buf), MSG_DONTWAIT) < 0 && errno == EAGAIN, "MSG_DONTWAIT");
+	CHECK(write(fd, "peekaboo", 8) == 8, "write");
+	usleep(100 * 1000);
+	CHECK(ioctl(afd, FIONREAD, &n) == 0 && n == 8, "FIONREAD %d", n);
+	CHECK(recv(afd, buf, 4, MSG_PEEK) == 4 && !memcmp(buf, "peek", 4), "MSG_PEEK");
+	CHECK(recv(afd, buf, 8, 0) == 8 && !memcmp(buf, "peekaboo", 8), "read after peek");
+	pid = fork_child();
+	if (pid == 0) {
+		/* Two halves, 200 ms apart: MSG_WAITALL must wait for both. */
+		CHECK(write(fd, "first-", 6) == 6, "write 1");
+		usleep(200 * 1000);
+		CHECK(write(fd, "second", 6) == 6, "write 2");
+		exit(failures);
+	}
+	CHECK(recv(afd, buf, 12, MSG_WAITALL) == 12 && !memcmp(buf, "first-second", 12),
+	      "MSG_WAITALL");
+	reap(pid);
+	close(fd);
+	CHECK(recv(afd, buf, 12, MSG_WAITALL) == 0, "MSG_WAITALL at EOF");
+	close(afd);
+	close(lfd);
+}
+
 /* ---- unix: pairs and names ---- */
 
 static void t_unix(void)
@@ -573,6 +608,7 @@ static const struct {
 	{ "backlog", t_backlog },
 	{ "rst", t_rst },
 	{ "halfclose", t_halfclose },
+	{ "flags", t_flags },
 	{ "unix", t_unix },
 	{ "timeout", t_timeout },
 	{ "eintr", t_eintr },
