@@ -19,6 +19,8 @@ QEMU user networking (hostfwd) and are reached by it at 10.0.2.2.
   MSG_WAITALL/MSG_DONTWAIT/FIONREAD, AF_UNIX,
   timeouts, EINTR, sockets closed by exit, fork/dup/fcntl/fstat).
 - errno: /bin/sock_errno, one check per bad input, Linux's errno each.
+- fuzz_<seed>: /bin/sock_fuzz, 40000 socket calls with random arguments
+  (bad pointers, lengths, levels, flags): no crash, no socket left behind.
 - linux_reference: sock_errno.c and sock_loop.c built natively and run on
   this Linux host (in a private network namespace when root), so the
   expectations in those programs are Linux's real behaviour.
@@ -364,6 +366,18 @@ def errno(ctx):
     q = boot(ctx, "/bin/sock_errno")
     q.expect(r"^sock_errno: \d+ checks, 0 failed$")
     q.expect_exit(0)
+
+
+def fuzz_test(seed):
+    def run(ctx):
+        q = boot(ctx, "/bin/sock_fuzz", 40000, seed)
+        q.expect(r"^sock_fuzz: PASS$", timeout=100)
+        q.expect_exit(0)
+    return run
+
+
+for _seed in (1, 2):
+    register(f"fuzz_{_seed}", fuzz_test(_seed), timeout=120)
 
 
 @test(timeout=120)
