@@ -1,0 +1,355 @@
+/*
+ * Interface ioctls on sockets, the Linux way (netdevice(7), route(8)'s
+ * SIOCADDRT): list interfaces, read and set IPv4 address and netmask, read
+ * the MAC, flags, MTU and index, bring an interface up or down, set or
+ * remove the default gateway. ifconfig, ip and if_nametoindex use them.
+ *
+ * Interfaces are the registered NICs (eth0, eth1, ...) and lwIP's loopback
+ * "lo". Indexes are Linux's: lo is 1, ethN is N + 2.
+ *
+ * Setting an address by hand stops DHCP on that interface (a static
+ * address must not be overwritten by the next lease renewal).
+ * Not supported: routes other than the default one (lwIP routes by
+ * interface subnet plus one default), changing the MTU or the MAC.
+ */
+#include <sis/ifioctl.h>
+#include <sis/kernel.h>
+#include <sis/log.h>
+#include <sis/net.h>
+#include <sis/netdev.h>
+#include <sis/uaccess.h>
+#include <uapi/sis/in.h>
+#include <uapi/sis/sockios.h>
+
+#include "net_private.h"
+#include "lwip/netif.h"
+
+/* One interface as the ioctls see it. */
+struct iface {
+	int index;          /* position: 0.. for ethN, netdev_count() for lo */
+	struct netif *nif;
+	struct netdev *dev; /* NULL for lo */
+	const char *name;
+};
+
+/* The interface at position index (eth0.., then lo): true if it exists. */
+static bool iface_at(int index, struct iface *it)
+{
+	it->index = index;
+	it->dev = netdev_get(index);
+	it->nif = net_iface_netif(index);
+	if (!it->nif)
+		return false;
+	it->name = net_netif_name(it->nif);
+	return true;
+}
+
+static bool iface_by_name(const char *name, struct iface *it)
+{
+	for (int i = 0; i <= netdev_count(); i++)
+		if (iface_at(i, it) && strcmp(it->name, name) == 0)
+			return true;
+	return false;
+}
+
+static int iface_ifindex(const struct iface *it) { return it->dev ? it->index + 2 : 1; }
+
+static bool iface_by_ifindex(int ifindex, struct iface *it)
+{
+	if (ifindex == 1)
+		return iface_at(netdev_count(), it);
+	return ifindex >= 2 && ifindex - 2 < netdev_count() && iface_at(ifindex - 2, it);
+}
+
+static u32 iface_addr(const struct iface *it)
+{
+	return ip4_addr_get_u32(netif_ip4_addr(it->nif));
+}
+
+static u32 iface_mask(const struct iface *it)
+{
+	return ip4_addr_get_u32(netif_ip4_netmask(it->nif));
+}
+
+static u32 iface_gw(const struct iface *it)
+{
+	return ip4_addr_get_u32(netif_ip4_gw(it->nif));
+}
+
+/* IFF_* flags; IFF_LOWER_UP does not fit ifr_flags (a short), as on Linux. */
+static short iface_flags(const struct iface *it)
+{
+	short f = 0;
+
+	if (netif_is_up(it->nif)) {
+		f |= IFF_UP;
+		if (netif_is_link_up(it->nif))
+			f |= IFF_RUNNING;
+	}
+	f |= it->dev ? IFF_BROADCAST : IFF_LOOPBACK;
+	return f;
+}
+
+static void put_sockaddr_in(struct sockaddr *sa, u32 addr_be)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+
+	sin.sin_addr.s_addr = addr_be;
+	memcpy(sa, &sin, sizeof(sin));
+}
+
+/* The IPv4 address in a user-supplied sockaddr: 0 or -EINVAL. */
+static int get_sockaddr_in(const struct sockaddr *sa, u32 *addr_be)
+{
+	struct sockaddr_in sin;
+
+	memcpy(&sin, sa, sizeof(sin));
+	if (sin.sin_family != AF_INET)
+		return -EINVAL;
+	*addr_be = sin.sin_addr.s_addr;
+	return 0;
+}
+
+/* A netmask is contiguous ones then zeros. */
+static bool mask_valid(u32 mask_be)
+{
+	u32 m = __builtin_bswap32(mask_be);
+
+	return (m | (m - 1)) == 0xffffffffu || m == 0;
+}
+
+/* The classful netmask ifconfig falls back to for a new address (A /8, B /16, C /24). */
+static u32 classful_mask(u32 addr_be)
+{
+	u32 a = __builtin_bswap32(addr_be);
+
+	if ((a >> 31) == 0)
+		return __builtin_bswap32(0xff000000u);
+	if ((a >> 30) == 2)
+		return __builtin_bswap32(0xffff0000u);
+	return __builtin_bswap32(0xffffff00u);
+}
+
+/* Give the interface a static configuration: DHCP stops for good (ipconfig.c). */
+static int iface_set_ipv4(struct iface *it, u32 addr, u32 mask, u32 gw)
+{
+	return net_ipconfig_set_static(it->nif, addr, mask, gw);
+}
+
+static int set_addr(struct iface *it, const struct ifreq *ifr)
+{
+	u32 addr, mask = iface_mask(it), gw = iface_gw(it);
+	int err = get_sockaddr_in(&ifr->ifr_addr, &addr);
+
+	if (err)
+		return err;
+	if (!it->dev)
+		return -EINVAL;   /* lo keeps 127.0.0.1 */
+	if (mask == 0)
+		mask = classful_mask(addr);
+	if ((gw & mask) != (addr & mask))
+		gw = 0;           /* the old gateway is not reachable from the new subnet */
+	return iface_set_ipv4(it, addr, mask, gw);
+}
+
+static int set_netmask(struct iface *it, const struct ifreq *ifr)
+{
+	u32 mask;
+	int err = get_sockaddr_in(&ifr->ifr_netmask, &mask);
+
+	if (err)
+		return err;
+	if (!mask_valid(mask) || !it->dev)
+		return -EINVAL;
+	return iface_set_ipv4(it, iface_addr(it), mask, iface_gw(it));
+}
+
+static int set_flags(struct iface *it, const struct ifreq *ifr)
+{
+	if ((ifr->ifr_flags & IFF_UP) && !netif_is_up(it->nif))
+		netif_set_up(it->nif);
+	else if (!(ifr->ifr_flags & IFF_UP) && netif_is_up(it->nif))
+		netif_set_down(it->nif);
+	return 0;
+}
+
+/* The "get" requests: fill ifr from the interface. */
+static int get_info(unsigned long cmd, struct iface *it, struct ifreq *ifr)
+{
+	switch (cmd) {
+	case SIOCGIFFLAGS:
+		ifr->ifr_flags = iface_flags(it);
+		return 0;
+	case SIOCGIFADDR:
+	case SIOCGIFNETMASK:
+	case SIOCGIFBRDADDR:
+		if (iface_addr(it) == 0)
+			return -EADDRNOTAVAIL;
+		if (cmd == SIOCGIFADDR)
+			put_sockaddr_in(&ifr->ifr_addr, iface_addr(it));
+		else if (cmd == SIOCGIFNETMASK)
+			put_sockaddr_in(&ifr->ifr_netmask, iface_mask(it));
+		else
+			put_sockaddr_in(&ifr->ifr_broadaddr, iface_addr(it) | ~iface_mask(it));
+		return 0;
+	case SIOCGIFHWADDR:
+		memset(&ifr->ifr_hwaddr, 0, sizeof(ifr->ifr_hwaddr));
+		ifr->ifr_hwaddr.sa_family = it->dev ? ARPHRD_ETHER : ARPHRD_LOOPBACK;
+		if (it->dev)
+			memcpy(ifr->ifr_hwaddr.sa_data, it->dev->mac, ETH_ALEN);
+		return 0;
+	case SIOCGIFMTU:
+		/* lwIP's loopback has no MTU (0: never fragments); Linux's lo says 65536. */
+		ifr->ifr_mtu = it->nif->mtu ? it->nif->mtu : 65536;
+		return 0;
+	case SIOCGIFINDEX:
+		ifr->ifr_ifindex = iface_ifindex(it);
+		return 0;
+	}
+	return -ENOTTY;
+}
+
+/* Requests on one struct ifreq, under net_lock. */
+static long ifreq_ioctl(unsigned long cmd, struct ifreq *ifr)
+{
+	struct iface it;
+
+	if (cmd == SIOCGIFNAME) {
+		if (!iface_by_ifindex(ifr->ifr_ifindex, &it))
+			return -ENODEV;
+		strcpy(ifr->ifr_name, it.name);
+		return 0;
+	}
+	ifr->ifr_name[IFNAMSIZ - 1] = 0;
+	if (!iface_by_name(ifr->ifr_name, &it))
+		return -ENODEV;
+	switch (cmd) {
+	case SIOCSIFADDR:
+		return set_addr(&it, ifr);
+	case SIOCSIFNETMASK:
+		return set_netmask(&it, ifr);
+	case SIOCSIFFLAGS:
+		return set_flags(&it, ifr);
+	}
+	return get_info(cmd, &it, ifr);
+}
+
+/* SIOCGIFCONF: an ifreq (name, address) per interface that has an address. */
+static long ifconf_ioctl(void *uarg)
+{
+	struct ifconf ifc;
+	struct ifreq ifr;
+	struct iface it;
+	int used = 0;
+
+	if (copy_from_user(&ifc, uarg, sizeof(ifc)))
+		return -EFAULT;
+	for (int i = 0; i <= netdev_count(); i++) {
+		if (!iface_at(i, &it) || iface_addr(&it) == 0)
+			continue;
+		if (ifc.ifc_buf) {
+			if (ifc.ifc_len - used < (int)sizeof(ifr))
+				break;
+			memset(&ifr, 0, sizeof(ifr));
+			strcpy(ifr.ifr_name, it.name);
+			put_sockaddr_in(&ifr.ifr_addr, iface_addr(&it));
+			if (copy_to_user(ifc.ifc_buf + used, &ifr, sizeof(ifr)))
+				return -EFAULT;
+		}
+		used += sizeof(ifr);   /* with a NULL buffer: the size needed */
+	}
+	ifc.ifc_len = used;
+	return copy_to_user(uarg, &ifc, sizeof(ifc)) ? -EFAULT : 0;
+}
+
+/* The interface a default route goes out of: rt_dev if named, else the one whose subnet
+ * holds the gateway. */
+static int route_iface(const struct rtentry *rt, u32 gw, struct iface *it)
+{
+	char name[IFNAMSIZ];
+
+	if (rt->rt_dev) {
+		long n = strncpy_from_user(name, rt->rt_dev, sizeof(name));
+		if (n < 0)
+			return n == -ENAMETOOLONG ? -ENODEV : (int)n;
+		return iface_by_name(name, it) ? 0 : -ENODEV;
+	}
+	for (int i = 0; i < netdev_count(); i++)
+		if (iface_at(i, it) && iface_addr(it) &&
+		    (iface_addr(it) & iface_mask(it)) == (gw & iface_mask(it)))
+			return 0;
+	return -ENETUNREACH;
+}
+
+/* Is rt the default route, 0.0.0.0/0? (An unset genmask counts as /0.) */
+static bool route_is_default(const struct rtentry *rt)
+{
+	u32 dst, mask = 0;
+
+	if (get_sockaddr_in(&rt->rt_dst, &dst) || dst != 0)
+		return false;
+	if (rt->rt_genmask.sa_family == AF_INET && get_sockaddr_in(&rt->rt_genmask, &mask) == 0)
+		return mask == 0;
+	return true;
+}
+
+/*
+ * SIOCADDRT/SIOCDELRT for the default route. Adding one sets the gateway of
+ * the interface it goes out of and makes that the default interface; DHCP,
+ * if running there, keeps running (a renewal brings its own gateway back).
+ */
+static long route_ioctl(unsigned long cmd, void *uarg)
+{
+	struct rtentry rt;
+	struct iface it;
+	ip4_addr_t gw_addr;
+	u32 gw = 0;
+	int err;
+
+	if (copy_from_user(&rt, uarg, sizeof(rt)))
+		return -EFAULT;
+	if (!route_is_default(&rt))
+		return -EOPNOTSUPP;
+	if (cmd == SIOCDELRT) {
+		if (!netif_default || ip4_addr_isany_val(*netif_ip4_gw(netif_default)))
+			return -ESRCH;
+		netif_set_gw(netif_default, IP4_ADDR_ANY4);
+		log_info("NET: default route removed");
+		return 0;
+	}
+	if (!(rt.rt_flags & RTF_GATEWAY) || get_sockaddr_in(&rt.rt_gateway, &gw) || gw == 0)
+		return -EINVAL;
+	err = route_iface(&rt, gw, &it);
+	if (err)
+		return err;
+	ip4_addr_set_u32(&gw_addr, gw);
+	netif_set_gw(it.nif, &gw_addr);
+	netif_set_default(it.nif);
+	log_info("NET: default route via %u.%u.%u.%u dev %s", gw & 0xff, (gw >> 8) & 0xff,
+		 (gw >> 16) & 0xff, gw >> 24, it.name);
+	return 0;
+}
+
+long ifioctl(unsigned long cmd, void *uarg)
+{
+	struct ifreq ifr;
+	long r;
+
+	if (!net_ready())
+		return -ENODEV;
+	if (cmd != SIOCGIFCONF && cmd != SIOCADDRT && cmd != SIOCDELRT &&
+	    copy_from_user(&ifr, uarg, sizeof(ifr)))
+		return -EFAULT;
+	net_lock();
+	if (cmd == SIOCGIFCONF)
+		r = ifconf_ioctl(uarg);
+	else if (cmd == SIOCADDRT || cmd == SIOCDELRT)
+		r = route_ioctl(cmd, uarg);
+	else
+		r = ifreq_ioctl(cmd, &ifr);
+	net_unlock();
+	if (r == 0 && cmd != SIOCGIFCONF && cmd != SIOCADDRT && cmd != SIOCDELRT &&
+	    copy_to_user(uarg, &ifr, sizeof(ifr)))
+		return -EFAULT;
+	return r;
+}

@@ -1,0 +1,323 @@
+/*
+ * /proc/net: the network stack's state as text, in Linux's formats (proc(5))
+ * so that netstat-like tools parse it as they would on Linux:
+ *
+ *   /proc/net/dev    per-interface packet, byte, error and drop counters
+ *   /proc/net/tcp    TCP sockets: addresses, state, queues (lwIP's PCB lists)
+ *   /proc/net/udp    UDP sockets
+ *   /proc/net/route  the routing table (subnet routes and the default route)
+ *   /proc/net/snmp   IP/ICMP/TCP/UDP counters (lwIP's MIB2 statistics)
+ *
+ * Each file is generated at open (vfs_add_generated) with net_lock held
+ * while lwIP's lists and counters are read. Addresses are printed as Linux
+ * does: the network-order 32-bit value as a hex number of the (little-endian)
+ * CPU, ports in host order.
+ */
+#include <stdarg.h>
+#include <sis/init.h>
+#include <sis/kernel.h>
+#include <sis/log.h>
+#include <sis/net.h>
+#include <sis/netdev.h>
+#include <sis/vfs.h>
+
+#include "net_private.h"
+#include "sock_inet.h"
+#include "lwip/netif.h"
+#include "lwip/stats.h"
+#include "lwip/tcp.h"
+#include "lwip/priv/tcp_priv.h"
+#include "lwip/udp.h"
+
+#if !MIB2_STATS
+#error "/proc/net/snmp needs lwIP's MIB2_STATS (src/net/lwipopts.h)"
+#endif
+
+/* Text being generated: like snprintf, len counts what did not fit too. */
+struct text {
+	char *buf;
+	size_t size, len;
+};
+
+static void __printf(2, 3) text_printf(struct text *t, const char *fmt, ...)
+{
+	size_t room = t->len < t->size ? t->size - t->len : 0;
+	va_list ap;
+
+	va_start(ap, fmt);
+	t->len += kvsnprintf(room ? t->buf + t->len : t->buf, room, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- /proc/net/dev ---- */
+
+/* Linux's columns; tx "drop" is tx_busy: frames the ring had no room for, which lwIP drops. */
+static void dev_line(struct text *t, const char *name, const struct netdev_stats *s)
+{
+	text_printf(t, "%6s:%8llu %7llu %4llu %4llu    0     0          0         0 "
+		    "%8llu %7llu %4llu %4llu    0     0       0          0\n",
+		    name, (unsigned long long)s->rx_bytes, (unsigned long long)s->rx_packets,
+		    (unsigned long long)s->rx_errors, (unsigned long long)s->rx_dropped,
+		    (unsigned long long)s->tx_bytes, (unsigned long long)s->tx_packets,
+		    (unsigned long long)s->tx_errors, (unsigned long long)s->tx_busy);
+}
+
+/* lo: lwIP counts what it loops back (to 127.0.0.1 or to our own addresses)
+ * on the loopback netif's MIB2 counters; every such packet is also received. */
+static void loopback_stats(struct netdev_stats *s)
+{
+	struct netif *nif = net_iface_netif(netdev_count());
+
+	memset(s, 0, sizeof(*s));
+	if (!nif)
+		return;
+	s->tx_bytes = s->rx_bytes = nif->mib2_counters.ifoutoctets;
+	s->tx_packets = s->rx_packets = nif->mib2_counters.ifoutucastpkts;
+	s->tx_errors = nif->mib2_counters.ifoutdiscards;
+}
+
+static long net_dev_show(char *buf, size_t size)
+{
+	struct text t = { buf, size, 0 };
+	struct netdev_stats lo;
+
+	text_printf(&t, "Inter-|   Receive                                                "
+			"|  Transmit\n"
+			" face |bytes    packets errs drop fifo frame compressed multicast|"
+			"bytes    packets errs drop fifo colls carrier compressed\n");
+	net_lock();
+	loopback_stats(&lo);
+	dev_line(&t, "lo", &lo);
+	for (int i = 0; i < netdev_count(); i++)
+		dev_line(&t, netdev_get(i)->name, &netdev_get(i)->stats);
+	net_unlock();
+	return (long)t.len;
+}
+
+/* ---- /proc/net/tcp and /proc/net/udp ---- */
+
+/* Linux's TCP state numbers (include/net/tcp_states.h) for lwIP's enum tcp_state. */
+static const u8 linux_tcp_state[] = {
+	[CLOSED] = 0x07,     [LISTEN] = 0x0A,     [SYN_SENT] = 0x02,   [SYN_RCVD] = 0x03,
+	[ESTABLISHED] = 0x01, [FIN_WAIT_1] = 0x04, [FIN_WAIT_2] = 0x05, [CLOSE_WAIT] = 0x08,
+	[CLOSING] = 0x0B,    [LAST_ACK] = 0x09,   [TIME_WAIT] = 0x06,
+};
+
+static void sock_line(struct text *t, int sl, const ip_addr_t *lip, u16 lport,
+		      const ip_addr_t *rip, u16 rport, u8 state, u32 txq, u32 rxq, u32 retrans)
+{
+	text_printf(t, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X 00:00000000 %08X %5u %8d %lu\n",
+		    sl, ip4_addr_get_u32(ip_2_ip4(lip)), lport, ip4_addr_get_u32(ip_2_ip4(rip)),
+		    rport, state, txq, rxq, retrans, 0u, 0, 0ul);
+}
+
+/* One connection PCB (bound, active or TIME-WAIT): tx_queue is what the
+ * peer has not acknowledged yet, rx_queue what the program has not read. */
+static void tcp_pcb_line(struct text *t, int sl, const struct tcp_pcb *pcb)
+{
+	u8 state = pcb->state < ARRAY_SIZE(linux_tcp_state) ? linux_tcp_state[pcb->state] : 0x07;
+
+	sock_line(t, sl, &pcb->local_ip, pcb->local_port, &pcb->remote_ip, pcb->remote_port,
+		  state, pcb->snd_lbb - pcb->lastack, (u32)sock_tcp_pcb_rx_bytes(pcb), pcb->nrtx);
+}
+
+static long net_tcp_show(char *buf, size_t size)
+{
+	struct text t = { buf, size, 0 };
+	struct tcp_pcb_listen *lpcb;
+	struct tcp_pcb *pcb;
+	int sl = 0;
+
+	text_printf(&t, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when "
+			"retrnsmt   uid  timeout inode\n");
+	net_lock();
+	/*
+	 * Listeners: rx_queue is connections waiting for accept(), tx_queue the
+	 * backlog as listen() gave it (Linux admits one connection more than
+	 * that, and so does sock_tcp.c: lwIP's own limit is backlog + 1).
+	 */
+	for (lpcb = tcp_listen_pcbs.listen_pcbs; lpcb; lpcb = lpcb->next)
+		sock_line(&t, sl++, &lpcb->local_ip, lpcb->local_port, IP4_ADDR_ANY, 0, 0x0A,
+			  lpcb->backlog ? lpcb->backlog - 1u : 0, lpcb->accepts_pending, 0);
+	for (pcb = tcp_active_pcbs; pcb; pcb = pcb->next)
+		tcp_pcb_line(&t, sl++, pcb);
+	for (pcb = tcp_tw_pcbs; pcb; pcb = pcb->next)
+		tcp_pcb_line(&t, sl++, pcb);
+	for (pcb = tcp_bound_pcbs; pcb; pcb = pcb->next)
+		tcp_pcb_line(&t, sl++, pcb);
+	net_unlock();
+	return (long)t.len;
+}
+
+static long net_udp_show(char *buf, size_t size)
+{
+	struct text t = { buf, size, 0 };
+	struct udp_pcb *pcb;
+	int sl = 0;
+
+	text_printf(&t, "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when "
+			"retrnsmt   uid  timeout inode\n");
+	net_lock();
+	for (pcb = udp_pcbs; pcb; pcb = pcb->next) {
+		bool connected = pcb->flags & UDP_FLAGS_CONNECTED;
+		sock_line(&t, sl++, &pcb->local_ip, pcb->local_port, &pcb->remote_ip,
+			  connected ? pcb->remote_port : 0, connected ? 0x01 : 0x07, 0,
+			  (u32)sock_udp_pcb_rx_bytes(pcb), 0);
+	}
+	net_unlock();
+	return (long)t.len;
+}
+
+/* ---- /proc/net/route ---- */
+
+#define RTF_UP 0x0001
+#define RTF_GATEWAY 0x0002
+
+static void route_line(struct text *t, const char *ifname, u32 dst, u32 gw, unsigned flags,
+		       u32 mask)
+{
+	text_printf(t, "%s\t%08X\t%08X\t%04X\t0\t0\t0\t%08X\t0\t0\t0\n", ifname, dst, gw, flags,
+		    mask);
+}
+
+static long net_route_show(char *buf, size_t size)
+{
+	struct text t = { buf, size, 0 };
+
+	text_printf(&t, "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\t"
+			"Window\tIRTT\n");
+	net_lock();
+	for (int i = 0; i < netdev_count(); i++) {
+		struct netdev *dev = netdev_get(i);
+		struct netif *nif = net_netif_of(dev);
+		if (!nif || !netif_is_up(nif) || ip4_addr_isany_val(*netif_ip4_addr(nif)))
+			continue;
+		u32 addr = ip4_addr_get_u32(netif_ip4_addr(nif));
+		u32 mask = ip4_addr_get_u32(netif_ip4_netmask(nif));
+		u32 gw = ip4_addr_get_u32(netif_ip4_gw(nif));
+		if (nif == netif_default && gw)
+			route_line(&t, dev->name, 0, gw, RTF_UP | RTF_GATEWAY, 0);
+		route_line(&t, dev->name, addr & mask, 0, RTF_UP, mask);
+	}
+	net_unlock();
+	return (long)t.len;
+}
+
+/* ---- /proc/net/snmp ---- */
+
+struct snmp_field {
+	const char *name;
+	long value;
+};
+
+/* One group: a line of names, then a line of values, as Linux prints it. */
+static void snmp_group(struct text *t, const char *group, const struct snmp_field *f, size_t n)
+{
+	text_printf(t, "%s:", group);
+	for (size_t i = 0; i < n; i++)
+		text_printf(t, " %s", f[i].name);
+	text_printf(t, "\n%s:", group);
+	for (size_t i = 0; i < n; i++)
+		text_printf(t, " %ld", f[i].value);
+	text_printf(t, "\n");
+}
+
+/* Connections in ESTABLISHED or CLOSE_WAIT (MIB-II tcpCurrEstab). */
+static long tcp_curr_estab(void)
+{
+	long n = 0;
+
+	for (struct tcp_pcb *pcb = tcp_active_pcbs; pcb; pcb = pcb->next)
+		if (pcb->state == ESTABLISHED || pcb->state == CLOSE_WAIT)
+			n++;
+	return n;
+}
+
+static void snmp_ip_icmp(struct text *t, const struct stats_mib2 *m)
+{
+	const struct snmp_field ip[] = {
+		{ "Forwarding", 2 }, { "DefaultTTL", IP_DEFAULT_TTL },
+		{ "InReceives", m->ipinreceives }, { "InHdrErrors", m->ipinhdrerrors },
+		{ "InAddrErrors", m->ipinaddrerrors }, { "ForwDatagrams", m->ipforwdatagrams },
+		{ "InUnknownProtos", m->ipinunknownprotos }, { "InDiscards", m->ipindiscards },
+		{ "InDelivers", m->ipindelivers }, { "OutRequests", m->ipoutrequests },
+		{ "OutDiscards", m->ipoutdiscards }, { "OutNoRoutes", m->ipoutnoroutes },
+		{ "ReasmReqds", m->ipreasmreqds }, { "ReasmOKs", m->ipreasmoks },
+		{ "ReasmFails", m->ipreasmfails }, { "FragOKs", m->ipfragoks },
+		{ "FragFails", m->ipfragfails }, { "FragCreates", m->ipfragcreates },
+	};
+	const struct snmp_field icmp[] = {
+		{ "InMsgs", m->icmpinmsgs }, { "InErrors", m->icmpinerrors },
+		{ "InCsumErrors", lwip_stats.icmp.chkerr },
+		{ "InDestUnreachs", m->icmpindestunreachs }, { "InTimeExcds", m->icmpintimeexcds },
+		{ "InParmProbs", m->icmpinparmprobs }, { "InSrcQuenchs", m->icmpinsrcquenchs },
+		{ "InRedirects", m->icmpinredirects }, { "InEchos", m->icmpinechos },
+		{ "InEchoReps", m->icmpinechoreps }, { "InTimestamps", m->icmpintimestamps },
+		{ "InTimestampReps", m->icmpintimestampreps },
+		{ "InAddrMasks", m->icmpinaddrmasks },
+		{ "InAddrMaskReps", m->icmpinaddrmaskreps }, { "OutMsgs", m->icmpoutmsgs },
+		{ "OutErrors", m->icmpouterrors }, { "OutDestUnreachs", m->icmpoutdestunreachs },
+		{ "OutTimeExcds", m->icmpouttimeexcds }, { "OutEchos", m->icmpoutechos },
+		{ "OutEchoReps", m->icmpoutechoreps },
+	};
+
+	snmp_group(t, "Ip", ip, ARRAY_SIZE(ip));
+	snmp_group(t, "Icmp", icmp, ARRAY_SIZE(icmp));
+}
+
+static void snmp_tcp_udp(struct text *t, const struct stats_mib2 *m)
+{
+	/* RtoAlgorithm 1 = "other"; MaxConn -1 = no fixed limit (pools are kmalloc'd). */
+	const struct snmp_field tcp[] = {
+		{ "RtoAlgorithm", 1 }, { "MaxConn", -1 },
+		{ "ActiveOpens", m->tcpactiveopens }, { "PassiveOpens", m->tcppassiveopens },
+		{ "AttemptFails", m->tcpattemptfails }, { "EstabResets", m->tcpestabresets },
+		{ "CurrEstab", tcp_curr_estab() }, { "InSegs", m->tcpinsegs },
+		{ "OutSegs", m->tcpoutsegs }, { "RetransSegs", m->tcpretranssegs },
+		{ "InErrs", m->tcpinerrs }, { "OutRsts", m->tcpoutrsts },
+		{ "InCsumErrors", lwip_stats.tcp.chkerr },
+	};
+	const struct snmp_field udp[] = {
+		{ "InDatagrams", m->udpindatagrams }, { "NoPorts", m->udpnoports },
+		{ "InErrors", m->udpinerrors }, { "OutDatagrams", m->udpoutdatagrams },
+		{ "InCsumErrors", lwip_stats.udp.chkerr },
+	};
+
+	snmp_group(t, "Tcp", tcp, ARRAY_SIZE(tcp));
+	snmp_group(t, "Udp", udp, ARRAY_SIZE(udp));
+}
+
+static long net_snmp_show(char *buf, size_t size)
+{
+	struct text t = { buf, size, 0 };
+	struct stats_mib2 m;
+
+	net_lock();
+	m = lwip_stats.mib2;
+	snmp_ip_icmp(&t, &m);
+	snmp_tcp_udp(&t, &m);
+	net_unlock();
+	return (long)t.len;
+}
+
+static int procnet_init(void)
+{
+	static const struct {
+		const char *path;
+		long (*show)(char *buf, size_t size);
+	} files[] = {
+		{ "/proc/net/dev", net_dev_show },     { "/proc/net/tcp", net_tcp_show },
+		{ "/proc/net/udp", net_udp_show },     { "/proc/net/route", net_route_show },
+		{ "/proc/net/snmp", net_snmp_show },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		int err = vfs_add_generated(files[i].path, files[i].show);
+		if (err) {
+			log_warn("NET: cannot add %s: %d", files[i].path, err);
+			return err;
+		}
+	}
+	return 0;
+}
+INITCALL(INIT_LATE, procnet_init);

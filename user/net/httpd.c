@@ -1,0 +1,528 @@
+/*
+ * httpd [-p PORT] [-l LOGFILE] [DIR]
+ *
+ * A static-file HTTP/1.1 server (RFC 9112) for the ramdisk: serves DIR
+ * (default /srv/www) on PORT (default 80) to up to MAX_CLIENTS clients at
+ * once from one poll() loop with non-blocking sockets. GET and HEAD;
+ * keep-alive and pipelined requests; Content-Length and Content-Type on
+ * every response; index.html or a generated listing for directories; 301
+ * to add the trailing slash of a directory. Idle connections close after
+ * IDLE_TIMEOUT_MS. One access-log line per request (Common Log Format, with
+ * seconds since boot in place of the date: SIS has no wall clock) goes to
+ * LOGFILE or standard output, after a first line saying what is served.
+ *
+ * Not done: request bodies (the connection is closed after answering a
+ * request that has one), ranges, conditional requests, chunked responses.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include "http_request.h"
+#include "util.h"
+
+#define MAX_CLIENTS 64
+#define IN_MAX 8192
+#define OUT_CHUNK 16384
+#define IDLE_TIMEOUT_MS 15000
+#define LISTEN_BACKLOG 32
+
+/* A growable byte buffer. */
+struct obuf {
+	char *data;
+	size_t len, cap;
+};
+
+struct client {
+	int fd;                  /* -1: free slot */
+	struct sockaddr_in peer;
+	bool writing;            /* sending a response (else reading a request) */
+	bool close_after;        /* close once this response is out */
+	char in[IN_MAX];         /* request bytes received, not yet handled */
+	size_t in_len;
+	struct obuf out;         /* response bytes to send: headers, small bodies, file chunks */
+	size_t out_off;          /* bytes of out already sent */
+	int file_fd;             /* body still to come from this file, or -1 */
+	long long file_left;
+	uint64_t last_active_ms;
+};
+
+struct server {
+	int listen_fd;
+	const char *root;
+	FILE *log;
+	struct client clients[MAX_CLIENTS];
+	int nclients;
+};
+
+/* ---- output buffer ---- */
+
+static int obuf_reserve(struct obuf *b, size_t more)
+{
+	size_t cap = b->cap ? b->cap : OUT_CHUNK;
+	char *p;
+
+	if (b->len + more <= b->cap)
+		return 0;
+	while (cap < b->len + more)
+		cap *= 2;
+	p = realloc(b->data, cap);
+	if (!p)
+		return -1;
+	b->data = p;
+	b->cap = cap;
+	return 0;
+}
+
+/* Append bytes; on allocation failure the buffer is left as it was. */
+static void obuf_append(struct obuf *b, const char *data, size_t len)
+{
+	if (obuf_reserve(b, len))
+		return;
+	memcpy(b->data + b->len, data, len);
+	b->len += len;
+}
+
+static void __attribute__((format(printf, 2, 3))) obuf_printf(struct obuf *b, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		obuf_append(b, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+}
+
+/* ---- responses ---- */
+
+static void access_log(struct server *s, const struct client *c, const struct http_request *req,
+		       int status, long long bytes)
+{
+	uint64_t ms = util_now_ms();
+
+	fprintf(s->log, "%s - - [+%lu.%03lu] \"%s %s HTTP/1.%d\" %d %lld\n",
+		util_ntoa(c->peer.sin_addr.s_addr), (unsigned long)(ms / 1000),
+		(unsigned long)(ms % 1000), req->method[0] ? req->method : "-",
+		req->target[0] ? req->target : "-", req->minor, status, bytes);
+	fflush(s->log);
+}
+
+static void put_head(struct client *c, int status, const char *type, long long length,
+		     const char *extra)
+{
+	obuf_printf(&c->out, "HTTP/1.1 %d %s\r\nServer: SIS-httpd/1.0\r\n", status,
+		    http_reason(status));
+	obuf_printf(&c->out, "Content-Type: %s\r\nContent-Length: %lld\r\n", type, length);
+	if (extra)
+		obuf_printf(&c->out, "%s", extra);
+	obuf_printf(&c->out, "Connection: %s\r\n\r\n", c->close_after ? "close" : "keep-alive");
+}
+
+/* A complete response whose body is in memory. */
+static void respond_buffer(struct server *s, struct client *c, const struct http_request *req,
+			   int status, const char *type, const char *body, size_t len,
+			   const char *extra)
+{
+	bool head = !strcmp(req->method, "HEAD");
+
+	put_head(c, status, type, (long long)len, extra);
+	if (!head)
+		obuf_append(&c->out, body, len);
+	access_log(s, c, req, status, head ? 0 : (long long)len);
+}
+
+static void respond_error(struct server *s, struct client *c, const struct http_request *req,
+			  int status, const char *extra)
+{
+	char body[256];
+	int n = snprintf(body, sizeof(body),
+			 "<html><head><title>%d %s</title></head>"
+			 "<body><h1>%d %s</h1></body></html>\n",
+			 status, http_reason(status), status, http_reason(status));
+
+	respond_buffer(s, c, req, status, "text/html", body, (size_t)n, extra);
+}
+
+/* Write name into the listing with <, >, & and " escaped. */
+static void html_escaped(struct obuf *b, const char *name)
+{
+	for (const char *p = name; *p; p++) {
+		switch (*p) {
+		case '<': obuf_printf(b, "&lt;"); break;
+		case '>': obuf_printf(b, "&gt;"); break;
+		case '&': obuf_printf(b, "&amp;"); break;
+		case '"': obuf_printf(b, "&quot;"); break;
+		default: obuf_append(b, p, 1);
+		}
+	}
+}
+
+/* An HTML index of directory dir (the URL path req->path ends with '/'). */
+static void respond_listing(struct server *s, struct client *c, const struct http_request *req,
+			    const char *dir)
+{
+	struct obuf body = { 0 };
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d) {
+		respond_error(s, c, req, 403, NULL);
+		return;
+	}
+	obuf_printf(&body, "<html><head><title>Index of ");
+	html_escaped(&body, req->path);
+	obuf_printf(&body, "</title></head><body><h1>Index of ");
+	html_escaped(&body, req->path);
+	obuf_printf(&body, "</h1><ul>\n");
+	while ((e = readdir(d)) != NULL) {
+		if (!strcmp(e->d_name, "."))
+			continue;
+		obuf_printf(&body, "<li><a href=\"");
+		html_escaped(&body, e->d_name);
+		obuf_printf(&body, "\">");
+		html_escaped(&body, e->d_name);
+		obuf_printf(&body, "</a></li>\n");
+	}
+	closedir(d);
+	obuf_printf(&body, "</ul></body></html>\n");
+	respond_buffer(s, c, req, 200, "text/html", body.data ? body.data : "", body.len, NULL);
+	free(body.data);
+}
+
+/* A regular file: headers now, the body streamed by the write loop. */
+static void respond_file(struct server *s, struct client *c, const struct http_request *req,
+			 const char *file, long long size)
+{
+	int fd = open(file, O_RDONLY);
+
+	if (fd < 0) {
+		respond_error(s, c, req, errno == ENOENT ? 404 : 403, NULL);
+		return;
+	}
+	put_head(c, 200, http_content_type(file), size, NULL);
+	if (strcmp(req->method, "HEAD") != 0 && size > 0) {
+		c->file_fd = fd;
+		c->file_left = size;
+	} else {
+		close(fd);
+	}
+	access_log(s, c, req, 200, strcmp(req->method, "HEAD") ? size : 0);
+}
+
+/* Map the request to the document root and answer it. */
+static void respond_path(struct server *s, struct client *c, const struct http_request *req)
+{
+	char file[HTTP_PATH_MAX + 256];
+	struct stat st;
+	size_t plen = strlen(req->path);
+
+	snprintf(file, sizeof(file), "%s%s", s->root, req->path);
+	if (stat(file, &st) < 0) {
+		respond_error(s, c, req, errno == ENOENT || errno == ENOTDIR ? 404 : 403, NULL);
+		return;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		if (req->path[plen - 1] != '/') {
+			char loc[HTTP_PATH_MAX + 16];
+			snprintf(loc, sizeof(loc), "Location: %s/\r\n", req->path);
+			respond_error(s, c, req, 301, loc);
+			return;
+		}
+		snprintf(file, sizeof(file), "%s%sindex.html", s->root, req->path);
+		if (stat(file, &st) == 0 && S_ISREG(st.st_mode)) {
+			respond_file(s, c, req, file, (long long)st.st_size);
+		} else {
+			snprintf(file, sizeof(file), "%s%s", s->root, req->path);
+			respond_listing(s, c, req, file);
+		}
+		return;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		respond_error(s, c, req, 403, NULL);
+		return;
+	}
+	respond_file(s, c, req, file, (long long)st.st_size);
+}
+
+/* Answer the request head in[0, head_len). */
+static void handle_request(struct server *s, struct client *c, size_t head_len)
+{
+	struct http_request req;
+	int status = http_parse_request(c->in, head_len, &req);
+
+	c->out.len = c->out_off = 0;
+	c->close_after = status != 0 || !req.keep_alive || req.has_body;
+	if (status)
+		respond_error(s, c, &req, status, NULL);
+	else if (strcmp(req.method, "GET") && strcmp(req.method, "HEAD"))
+		respond_error(s, c, &req, 405, "Allow: GET, HEAD\r\n");
+	else
+		respond_path(s, c, &req);
+	memmove(c->in, c->in + head_len, c->in_len - head_len);
+	c->in_len -= head_len;
+	c->writing = true;
+}
+
+/* ---- connections ---- */
+
+static void client_close(struct server *s, struct client *c)
+{
+	close(c->fd);
+	if (c->file_fd >= 0)
+		close(c->file_fd);
+	free(c->out.data);
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+	c->file_fd = -1;
+	s->nclients--;
+}
+
+static void accept_clients(struct server *s)
+{
+	while (s->nclients < MAX_CLIENTS) {
+		struct sockaddr_in peer;
+		socklen_t len = sizeof(peer);
+		int fd = accept(s->listen_fd, (struct sockaddr *)&peer, &len);
+		if (fd < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+				fprintf(stderr, "%s: accept: %s\n", util_prog, strerror(errno));
+			return;
+		}
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+		for (int i = 0; i < MAX_CLIENTS; i++) {
+			struct client *c = &s->clients[i];
+			if (c->fd >= 0)
+				continue;
+			c->fd = fd;
+			c->peer = peer;
+			c->file_fd = -1;
+			c->last_active_ms = util_now_ms();
+			s->nclients++;
+			break;
+		}
+	}
+}
+
+/* Readable: take bytes; answer once a whole head is in. False if the client is gone. */
+static bool client_read(struct server *s, struct client *c)
+{
+	ssize_t n = recv(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len, 0);
+	size_t head;
+
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR;
+	if (n == 0)
+		return false;
+	c->in_len += (size_t)n;
+	c->last_active_ms = util_now_ms();
+	head = http_head_length(c->in, c->in_len);
+	if (head) {
+		handle_request(s, c, head);
+	} else if (c->in_len == sizeof(c->in)) {
+		struct http_request none = { .minor = 1 };
+		c->close_after = true;
+		c->writing = true;
+		respond_error(s, c, &none, 431, NULL);
+	}
+	return true;
+}
+
+/* Refill the output buffer from the file being sent. False on a read error. */
+static bool refill_from_file(struct client *c)
+{
+	size_t want = c->file_left < OUT_CHUNK ? (size_t)c->file_left : OUT_CHUNK;
+	ssize_t n;
+
+	c->out.len = c->out_off = 0;
+	if (obuf_reserve(&c->out, want))
+		return false;
+	n = read(c->file_fd, c->out.data, want);
+	if (n <= 0)
+		return false;
+	c->out.len = (size_t)n;
+	c->file_left -= n;
+	if (c->file_left == 0) {
+		close(c->file_fd);
+		c->file_fd = -1;
+	}
+	return true;
+}
+
+/* The response is out: close, or go back to reading (maybe a pipelined request). */
+static bool response_done(struct server *s, struct client *c)
+{
+	size_t head;
+
+	if (c->close_after)
+		return false;
+	c->writing = false;
+	c->out.len = c->out_off = 0;
+	head = http_head_length(c->in, c->in_len);
+	if (head)
+		handle_request(s, c, head);
+	return true;
+}
+
+/* Writable: send what is buffered, then more of the file. False if the client is done. */
+static bool client_write(struct server *s, struct client *c)
+{
+	for (;;) {
+		if (c->out_off == c->out.len) {
+			if (c->file_fd < 0)
+				return response_done(s, c);
+			if (!refill_from_file(c))
+				return false;
+		}
+		ssize_t n = send(c->fd, c->out.data + c->out_off, c->out.len - c->out_off,
+				 MSG_NOSIGNAL);
+		if (n < 0)
+			return errno == EAGAIN || errno == EINTR;
+		c->out_off += (size_t)n;
+		c->last_active_ms = util_now_ms();
+	}
+}
+
+/* ---- the loop ---- */
+
+static int make_listener(unsigned port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+				   .sin_addr.s_addr = htonl(INADDR_ANY) };
+	int one = 1, fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0) {
+		fprintf(stderr, "%s: socket: %s\n", util_prog, strerror(errno));
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 || listen(fd, LISTEN_BACKLOG) < 0) {
+		fprintf(stderr, "%s: port %u: %s\n", util_prog, port, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	return fd;
+}
+
+/* Close connections idle for longer than IDLE_TIMEOUT_MS; returns ms until the next expiry. */
+static int expire_idle(struct server *s)
+{
+	uint64_t now = util_now_ms(), next = IDLE_TIMEOUT_MS;
+
+	for (int i = 0; i < MAX_CLIENTS; i++) {
+		struct client *c = &s->clients[i];
+		if (c->fd < 0)
+			continue;
+		uint64_t idle = now - c->last_active_ms;
+		if (idle >= IDLE_TIMEOUT_MS)
+			client_close(s, c);
+		else if (IDLE_TIMEOUT_MS - idle < next)
+			next = IDLE_TIMEOUT_MS - idle;
+	}
+	return (int)next;
+}
+
+static void serve(struct server *s)
+{
+	struct pollfd pfds[MAX_CLIENTS + 1];
+	int owner[MAX_CLIENTS + 1];
+
+	for (;;) {
+		int timeout = expire_idle(s), n = 0;
+		if (s->nclients < MAX_CLIENTS) {
+			pfds[n] = (struct pollfd){ .fd = s->listen_fd, .events = POLLIN };
+			owner[n++] = -1;
+		}
+		for (int i = 0; i < MAX_CLIENTS; i++) {
+			struct client *c = &s->clients[i];
+			if (c->fd < 0)
+				continue;
+			pfds[n] = (struct pollfd){ .fd = c->fd,
+						   .events = c->writing ? POLLOUT : POLLIN };
+			owner[n++] = i;
+		}
+		int r = poll(pfds, (nfds_t)n, timeout);
+		if (r < 0 && errno != EINTR) {
+			fprintf(stderr, "%s: poll: %s\n", util_prog, strerror(errno));
+			return;
+		}
+		for (int k = 0; r > 0 && k < n; k++) {
+			if (!pfds[k].revents)
+				continue;
+			if (owner[k] < 0) {
+				accept_clients(s);
+				continue;
+			}
+			struct client *c = &s->clients[owner[k]];
+			bool alive = c->writing ? client_write(s, c) : client_read(s, c);
+			if (alive && (pfds[k].revents & (POLLERR | POLLNVAL)))
+				alive = false;
+			/* A request just came in: try to answer it now. */
+			if (alive && c->writing && !(pfds[k].revents & POLLOUT))
+				alive = client_write(s, c);
+			if (!alive)
+				client_close(s, c);
+		}
+	}
+}
+
+static FILE *open_log(const char *path)
+{
+	FILE *f;
+
+	if (!path)
+		return stdout;
+	f = fopen(path, "a");
+	if (!f) {
+		fprintf(stderr, "%s: %s: %s (logging to standard output)\n", util_prog, path,
+			strerror(errno));
+		return stdout;
+	}
+	return f;
+}
+
+int main(int argc, char **argv)
+{
+	static struct server s;
+	const char *log_path = NULL;
+	long port = 80;
+	int opt;
+
+	util_init(argv[0]);
+	while ((opt = getopt(argc, argv, "p:l:")) != -1) {
+		if (opt == 'p' && util_parse_long(optarg, 1, 65535, &port) == 0)
+			continue;
+		if (opt == 'l') {
+			log_path = optarg;
+			continue;
+		}
+		fprintf(stderr, "usage: httpd [-p PORT] [-l LOGFILE] [DIR]\n");
+		return 2;
+	}
+	s.root = optind < argc ? argv[optind] : "/srv/www";
+	for (int i = 0; i < MAX_CLIENTS; i++)
+		s.clients[i].fd = s.clients[i].file_fd = -1;
+	signal(SIGPIPE, SIG_IGN);
+	s.listen_fd = make_listener((unsigned)port);
+	if (s.listen_fd < 0)
+		return 1;
+	s.log = open_log(log_path);
+	fprintf(s.log, "httpd: serving %s on port %ld\n", s.root, port);
+	fflush(s.log);
+	serve(&s);
+	return 1;
+}

@@ -1,0 +1,333 @@
+/*
+ * The stub resolver: /etc/hosts, a TTL cache and DNS queries over UDP
+ * (see resolver.h). Plain POSIX calls only, so it runs on SIS and, for
+ * debugging, on any Linux host.
+ */
+#include "resolver.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+/* The hosts file used when /etc/hosts is missing. */
+static const char default_hosts[] = "127.0.0.1 localhost\n";
+
+struct cache_entry {
+	char name[DNS_NAME_MAX + 1];
+	uint16_t qtype;
+	uint64_t expires_ms;   /* 0: free slot */
+	struct dns_answer ans;
+};
+
+static struct cache_entry cache[RESOLVER_CACHE_SIZE];
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+long resolver_read_file(const char *path, char *buf, size_t size)
+{
+	size_t len = 0;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	while (len + 1 < size) {
+		ssize_t n = read(fd, buf + len, size - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = 0;
+	return (long)len;
+}
+
+void resolver_conf(struct resolv_conf *rc)
+{
+	char text[2048];
+	long len = resolver_read_file(RESOLV_CONF_PATH, text, sizeof(text));
+
+	resolv_conf_parse(text, len < 0 ? 0 : (size_t)len, rc);
+}
+
+/* ---- cache ---- */
+
+static struct cache_entry *cache_find(const char *name, uint16_t qtype)
+{
+	uint64_t now = now_ms();
+
+	for (int i = 0; i < RESOLVER_CACHE_SIZE; i++) {
+		struct cache_entry *e = &cache[i];
+		if (e->expires_ms > now && e->qtype == qtype && dns_name_equal(e->name, name))
+			return e;
+	}
+	return NULL;
+}
+
+/* Remember a definite answer for its TTL, in a free slot or the one expiring first. */
+static void cache_put(const char *name, uint16_t qtype, const struct dns_answer *ans)
+{
+	uint32_t ttl = ans->rcode == DNS_R_NXDOMAIN ? RESOLVER_NEG_TTL : ans->ttl;
+	struct cache_entry *victim = &cache[0];
+
+	if (ttl == 0 || strlen(name) > DNS_NAME_MAX)
+		return;
+	if (ttl > RESOLVER_MAX_TTL)
+		ttl = RESOLVER_MAX_TTL;
+	for (int i = 1; i < RESOLVER_CACHE_SIZE && victim->expires_ms; i++)
+		if (cache[i].expires_ms < victim->expires_ms)
+			victim = &cache[i];
+	strcpy(victim->name, name);
+	victim->qtype = qtype;
+	victim->ans = *ans;
+	victim->expires_ms = now_ms() + (uint64_t)ttl * 1000;
+}
+
+/* ---- one query to one server ---- */
+
+static uint16_t query_id(void)
+{
+	uint16_t id;
+
+	if (getentropy(&id, sizeof(id)) != 0)
+		id = (uint16_t)(now_ms() * 2654435761u >> 7);
+	return id;
+}
+
+/* Wait for a reply on fd until deadline; skips stray packets. 0, or -errno. */
+static int await_reply(int fd, uint64_t deadline, uint16_t id, const char *name,
+		       uint16_t qtype, struct dns_answer *ans)
+{
+	uint8_t buf[1500];
+
+	for (;;) {
+		uint64_t now = now_ms();
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		if (now >= deadline)
+			return -ETIMEDOUT;
+		int r = poll(&pfd, 1, (int)(deadline - now));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			return -ETIMEDOUT;
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0)
+			return -errno;   /* e.g. ECONNREFUSED: ICMP port unreachable */
+		r = dns_parse_reply(buf, (size_t)n, id, name, qtype, ans);
+		if (r == 0)
+			return 0;
+		if (r == DNS_E_MALFORMED)
+			return -EPROTO;
+		/* DNS_E_MISMATCH: a late answer to an earlier try, or junk: keep waiting */
+	}
+}
+
+/* Send one query to server and wait up to timeout_ms. 0 with *ans, or -errno. */
+static int ask_server(uint32_t server, const char *name, uint16_t qtype, int timeout_ms,
+		      struct dns_answer *ans)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(DNS_PORT) };
+	uint8_t q[DNS_UDP_MAX];
+	uint16_t id = query_id();
+	int qlen = dns_build_query(q, sizeof(q), id, name, qtype);
+	int fd, r;
+
+	if (qlen < 0)
+		return -EINVAL;
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return -errno;
+	sin.sin_addr.s_addr = server;
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
+	    send(fd, q, (size_t)qlen, 0) != qlen) {
+		r = -errno;
+		goto out_close;
+	}
+	r = await_reply(fd, now_ms() + (uint64_t)timeout_ms, id, name, qtype, ans);
+out_close:
+	close(fd);
+	return r;
+}
+
+/* Map the last failure of a round of tries to a RESOLVER_E_* code. */
+static int failure_code(int err)
+{
+	if (err == -ETIMEDOUT)
+		return RESOLVER_E_TIMEOUT;
+	if (err == -EPROTO || err == 0)
+		return RESOLVER_E_FAIL;
+	if (err == -ECONNREFUSED || err == -ENETUNREACH || err == -EHOSTUNREACH)
+		return RESOLVER_E_TIMEOUT;   /* the server is not there: as if silent */
+	errno = -err;
+	return RESOLVER_E_SYSTEM;
+}
+
+/* Rounds over rc's servers until one gives a definite answer. */
+static int ask_servers(const struct resolv_conf *rc, const char *name, uint16_t qtype,
+		       struct resolver_reply *r)
+{
+	int last = -ETIMEDOUT;
+
+	if (rc->nns == 0)
+		return RESOLVER_E_NOSERVER;
+	for (int round = 0; round < rc->attempts; round++) {
+		for (int i = 0; i < rc->nns; i++) {
+			int err = ask_server(rc->ns[i], name, qtype, rc->timeout_s * 1000, &r->ans);
+			if (err == 0 && (r->ans.rcode == DNS_R_NOERROR ||
+					 r->ans.rcode == DNS_R_NXDOMAIN)) {
+				r->server = rc->ns[i];
+				return 0;
+			}
+			if (err == 0)
+				r->server = rc->ns[i];   /* SERVFAIL, REFUSED...: kept in r->ans */
+			last = err;
+		}
+	}
+	return failure_code(last);
+}
+
+int resolver_query(const char *name, uint16_t qtype, const struct resolv_conf *rc,
+		   struct resolver_reply *r)
+{
+	struct cache_entry *e = rc ? NULL : cache_find(name, qtype);
+	uint8_t probe[DNS_UDP_MAX];
+	struct resolv_conf conf;
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	if (e) {
+		r->ans = e->ans;
+		r->cached = true;
+		return 0;
+	}
+	if (dns_build_query(probe, sizeof(probe), 0, name, qtype) < 0)
+		return RESOLVER_E_BADNAME;
+	if (!rc) {
+		resolver_conf(&conf);
+		err = ask_servers(&conf, name, qtype, r);
+		if (err == 0)
+			cache_put(name, qtype, &r->ans);
+		return err;
+	}
+	return ask_servers(rc, name, qtype, r);
+}
+
+/* ---- host names and addresses ---- */
+
+/* The text of /etc/hosts (default_hosts if it is missing), in a static buffer. */
+static const char *hosts_text(size_t *len)
+{
+	static char text[8192];
+	long n = resolver_read_file(HOSTS_PATH, text, sizeof(text));
+
+	if (n < 0) {
+		*len = sizeof(default_hosts) - 1;
+		return default_hosts;
+	}
+	*len = (size_t)n;
+	return text;
+}
+
+static int lookup_hosts_file(const char *name, struct dns_answer *ans)
+{
+	size_t len;
+	const char *text = hosts_text(&len);
+
+	ans->naddrs = hosts_find_name(text, len, name, ans->addrs, DNS_MAX_ADDRS, ans->canon,
+				      sizeof(ans->canon));
+	return ans->naddrs > 0;
+}
+
+/* One DNS name to try: 0 found, else the EAI_* code it failed with. */
+static int lookup_dns(const char *name, struct dns_answer *ans)
+{
+	struct resolver_reply r;
+	int err = resolver_query(name, DNS_T_A, NULL, &r);
+
+	switch (err) {
+	case 0:
+		break;
+	case RESOLVER_E_NOSERVER:
+	case RESOLVER_E_TIMEOUT:
+		return EAI_AGAIN;
+	case RESOLVER_E_BADNAME:
+		return EAI_NONAME;
+	case RESOLVER_E_SYSTEM:
+		return EAI_SYSTEM;
+	default:
+		return EAI_FAIL;
+	}
+	if (r.ans.rcode == DNS_R_NXDOMAIN)
+		return EAI_NONAME;
+	if (r.ans.naddrs == 0)
+		return EAI_NODATA;
+	*ans = r.ans;
+	return 0;
+}
+
+int resolver_lookup_host(const char *name, struct dns_answer *ans)
+{
+	struct resolv_conf rc;
+	char fqdn[DNS_NAME_MAX + 1];
+	int err;
+
+	memset(ans, 0, sizeof(*ans));
+	if (name[0] == 0 || strlen(name) > DNS_NAME_MAX)
+		return EAI_NONAME;
+	if (lookup_hosts_file(name, ans))
+		return 0;
+	resolver_conf(&rc);
+	/* A single-label name is tried in the search domain first (ndots:1). */
+	if (!strchr(name, '.') && rc.search[0] &&
+	    strlen(name) + 1 + strlen(rc.search) <= DNS_NAME_MAX) {
+		strcpy(fqdn, name);
+		strcat(fqdn, ".");
+		strcat(fqdn, rc.search);
+		err = lookup_dns(fqdn, ans);
+		if (err != EAI_NONAME && err != EAI_NODATA)
+			return err;
+	}
+	return lookup_dns(name, ans);
+}
+
+int resolver_lookup_addr(uint32_t addr_be, char *name, size_t size)
+{
+	size_t len;
+	const char *text = hosts_text(&len);
+	char rev[32];
+	struct resolver_reply r;
+	int err;
+
+	if (hosts_find_addr(text, len, addr_be, name, size))
+		return 0;
+	dns_ptr_name(addr_be, rev, sizeof(rev));
+	err = resolver_query(rev, DNS_T_PTR, NULL, &r);
+	if (err == RESOLVER_E_TIMEOUT || err == RESOLVER_E_NOSERVER)
+		return EAI_AGAIN;
+	if (err < 0)
+		return EAI_FAIL;
+	if (r.ans.rcode == DNS_R_NXDOMAIN || !r.ans.ptr[0])
+		return EAI_NONAME;
+	if (strlen(r.ans.ptr) >= size)
+		return EAI_OVERFLOW;
+	strcpy(name, r.ans.ptr);
+	return 0;
+}

@@ -1,0 +1,174 @@
+/*
+ * netstat [-t] [-u] [-l | -a] [-n]    sockets
+ * netstat -i                          interface table
+ * netstat -s                          protocol statistics
+ *
+ * Like Linux's net-tools netstat, from the kernel's /proc/net files:
+ * TCP and UDP sockets with their queues (Recv-Q: bytes the program has not
+ * read, or for a listener the connections waiting for accept(); Send-Q:
+ * bytes the peer has not acknowledged, or a listener's backlog) and TCP
+ * state. Without -a or -l only connected sockets are listed, with -l only
+ * listening ones. Addresses are always numeric (-n is accepted).
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "iface.h"
+#include "util.h"
+
+struct options {
+	bool tcp, udp, listening, all;
+};
+
+/* Linux's TCP state numbers (include/net/tcp_states.h) to netstat's names. */
+static const char *tcp_state_name(unsigned st)
+{
+	static const char *const names[] = {
+		"", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT",
+		"CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING",
+	};
+
+	return st < sizeof(names) / sizeof(names[0]) ? names[st] : "UNKNOWN";
+}
+
+#define TCP_LISTEN 0x0A
+#define TCP_CLOSE 0x07
+
+static void format_endpoint(char *buf, size_t size, uint32_t addr, unsigned port)
+{
+	if (port)
+		snprintf(buf, size, "%s:%u", util_ntoa(addr), port);
+	else
+		snprintf(buf, size, "%s:*", util_ntoa(addr));
+}
+
+/* Is a socket in state st listed under the options? UDP "listens" when unconnected. */
+static bool wanted(const struct options *o, bool tcp, unsigned st)
+{
+	bool listening = tcp ? st == TCP_LISTEN : st == TCP_CLOSE;
+
+	if (o->all)
+		return true;
+	return o->listening ? listening : !listening;
+}
+
+static void list_sockets(const char *path, const char *proto, bool tcp, const struct options *o)
+{
+	char line[512], local[32], remote[32];
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		fprintf(stderr, "%s: %s: cannot open\n", util_prog, path);
+		return;
+	}
+	if (!fgets(line, sizeof(line), f)) {   /* the header */
+		fclose(f);
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		unsigned laddr, lport, raddr, rport, st, txq, rxq;
+		if (sscanf(line, " %*d: %x:%x %x:%x %x %x:%x", &laddr, &lport, &raddr, &rport, &st,
+			   &txq, &rxq) != 7 || !wanted(o, tcp, st))
+			continue;
+		format_endpoint(local, sizeof(local), laddr, lport);
+		format_endpoint(remote, sizeof(remote), raddr, rport);
+		printf("%-5s %6u %6u %-23s %-23s %s\n", proto, rxq, txq, local, remote,
+		       tcp ? tcp_state_name(st) : st == 1 ? "ESTABLISHED" : "");
+	}
+	fclose(f);
+}
+
+static int show_sockets(const struct options *o)
+{
+	printf("Active Internet connections %s\n",
+	       o->all ? "(servers and established)" : o->listening ? "(only servers)"
+								 : "(w/o servers)");
+	printf("Proto Recv-Q Send-Q Local Address           Foreign Address         State\n");
+	if (o->tcp)
+		list_sockets("/proc/net/tcp", "tcp", true, o);
+	if (o->udp)
+		list_sockets("/proc/net/udp", "udp", false, o);
+	return 0;
+}
+
+/* -i: net-tools' interface table (counters from /proc/net/dev, MTU and flags by ioctl). */
+static int show_interfaces(void)
+{
+	struct iface_info list[16];
+	int n = iface_list(list, 16);
+
+	if (n < 0)
+		return 1;
+	printf("Kernel Interface table\n");
+	printf("Iface             MTU    RX-OK RX-ERR RX-DRP RX-OVR    TX-OK TX-ERR TX-DRP TX-OVR "
+	       "Flg\n");
+	for (int i = 0; i < n; i++) {
+		const struct iface_info *in = &list[i];
+		const struct iface_stats *st = &in->stats;
+		printf("%-16s %5d %8llu %6llu %6llu %-6d %8llu %6llu %6llu %6d %s%s%s%s\n", in->name,
+		       in->mtu, st->rx_packets, st->rx_errors, st->rx_dropped, 0, st->tx_packets,
+		       st->tx_errors, st->tx_dropped, 0, in->flags & IFF_BROADCAST ? "B" : "",
+		       in->flags & IFF_LOOPBACK ? "L" : "", in->flags & IFF_RUNNING ? "R" : "",
+		       in->flags & IFF_UP ? "U" : "");
+	}
+	return 0;
+}
+
+/* -s: /proc/net/snmp's pairs of lines ("Tcp: Name..." / "Tcp: value...") as "name: value". */
+static int show_stats(void)
+{
+	char names[2048], values[2048];
+	FILE *f = fopen("/proc/net/snmp", "r");
+
+	if (!f) {
+		fprintf(stderr, "%s: /proc/net/snmp: cannot open\n", util_prog);
+		return 1;
+	}
+	while (fgets(names, sizeof(names), f) && fgets(values, sizeof(values), f)) {
+		char *sn, *sv, *n = strtok_r(names, " \n", &sn), *v = strtok_r(values, " \n", &sv);
+		printf("%s\n", n);
+		while ((n = strtok_r(NULL, " \n", &sn)) && (v = strtok_r(NULL, " \n", &sv)))
+			printf("    %s: %s\n", n, v);
+	}
+	fclose(f);
+	return 0;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: netstat [-t] [-u] [-l | -a] [-n] | netstat -i | netstat -s\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	bool interfaces = false, stats = false;
+	int opt;
+
+	util_init(argv[0]);
+	while ((opt = getopt(argc, argv, "tulanis")) != -1) {
+		switch (opt) {
+		case 't': o.tcp = true; break;
+		case 'u': o.udp = true; break;
+		case 'l': o.listening = true; break;
+		case 'a': o.all = true; break;
+		case 'n': break;
+		case 'i': interfaces = true; break;
+		case 's': stats = true; break;
+		default: usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	if (interfaces)
+		return show_interfaces();
+	if (stats)
+		return show_stats();
+	if (!o.tcp && !o.udp)
+		o.tcp = o.udp = true;
+	return show_sockets(&o);
+}
