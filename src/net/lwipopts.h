@@ -116,6 +116,12 @@
 #define TCP_DEFAULT_LISTEN_BACKLOG 128
 #define LWIP_TCP_KEEPALIVE 1
 #define LWIP_TCP_TIMESTAMPS 0
+/* TIME_WAIT lasts 2 * TCP_MSL. lwIP's default (2 * 60 s) makes a new
+ * connection that reuses a 4-tuple still in TIME_WAIT stall until it expires
+ * (lwIP does not accept a SYN in TIME_WAIT), which slirp's host-side ports
+ * hit after a few thousand connections, and the PCBs pile up in the heap.
+ * 2 * 2 s is plenty on a virtual LAN. */
+#define TCP_MSL 2000UL
 #define TCP_OVERSIZE TCP_MSS
 #define LWIP_TCP_PCB_NUM_EXT_ARGS 0
 
