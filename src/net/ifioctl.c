@@ -130,12 +130,6 @@ static u32 classful_mask(u32 addr_be)
 	return __builtin_bswap32(0xffffff00u);
 }
 
-/* Give the interface a static configuration: DHCP stops for good (ipconfig.c). */
-static int iface_set_ipv4(struct iface *it, u32 addr, u32 mask, u32 gw)
-{
-	return net_ipconfig_set_static(it->nif, addr, mask, gw);
-}
-
 static int set_addr(struct iface *it, const struct ifreq *ifr)
 {
 	u32 addr, mask = iface_mask(it), gw = iface_gw(it);
@@ -149,7 +143,7 @@ static int set_addr(struct iface *it, const struct ifreq *ifr)
 		mask = classful_mask(addr);
 	if ((gw & mask) != (addr & mask))
 		gw = 0;           /* the old gateway is not reachable from the new subnet */
-	return iface_set_ipv4(it, addr, mask, gw);
+	return net_ipconfig_set_static(it->nif, addr, mask, gw);   /* stops DHCP there */
 }
 
 static int set_netmask(struct iface *it, const struct ifreq *ifr)
@@ -161,7 +155,7 @@ static int set_netmask(struct iface *it, const struct ifreq *ifr)
 		return err;
 	if (!mask_valid(mask) || !it->dev)
 		return -EINVAL;
-	return iface_set_ipv4(it, iface_addr(it), mask, iface_gw(it));
+	return net_ipconfig_set_static(it->nif, iface_addr(it), mask, iface_gw(it));
 }
 
 static int set_flags(struct iface *it, const struct ifreq *ifr)
