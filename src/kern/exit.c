@@ -33,7 +33,7 @@ static __noreturn void init_ended(struct proc *p, int wait_status)
 		log_info("init: %s (pid 1) killed by %s", p->name, signal_name(sig));
 	else
 		log_info("init: %s (pid 1) exited with status %d", p->name, status);
-	machine_poweroff(status);
+	kernel_poweroff(status);
 }
 
 /* Give p's children to init; zombies among them are init's to reap now. */

@@ -112,7 +112,7 @@ static void run_ktest(void)
 			log_info("ktest: running %s", t->name);
 			rc = t->fn();
 			log_info("ktest: %s %s (%d)", t->name, rc ? "FAILED" : "passed", rc);
-			machine_poweroff(rc);
+			kernel_poweroff(rc);
 		}
 	}
 	log_err("ktest: no test named '%s'", ktest_name);

@@ -69,7 +69,7 @@ static long sys_reboot(struct trap_frame *tf)
 	case LINUX_REBOOT_CMD_HALT:
 		log_info("reboot: power off requested by pid %d (%s)", cur_proc()->pid,
 			 cur_proc()->name);
-		machine_poweroff(0);
+		kernel_poweroff(0);
 	case LINUX_REBOOT_CMD_CAD_ON:
 	case LINUX_REBOOT_CMD_CAD_OFF:
 		return 0;

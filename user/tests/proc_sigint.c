@@ -1,7 +1,8 @@
 /*
  * Ctrl-C on the console: the tty sends SIGINT to the foreground process
  * group. Phase 1: nobody set a foreground group, so init's group gets it
- * and this program's handler runs. Phase 2: a child in its own group made
+ * and this program's handler runs (it waits in sigsuspend, i.e. ppoll with a
+ * temporary mask: pause() would race with the signal). Phase 2: a child in its own group made
  * the foreground group (tcsetpgrp) is killed by SIGINT while this program,
  * which ignores SIGINT, sees the child's status. test/qemu/test_proc.py
  * types ^C after each "ready" line.
@@ -23,15 +24,23 @@ static void on_int(int sig)
 int main(void)
 {
 	int status = 0, ready[2];
+	sigset_t block, unblocked;
 	pid_t pid;
 	char c;
 
+	/* SIGINT stays blocked except inside sigsuspend, so it cannot land
+	 * between the got_int check and the sleep (pause() would race). */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, &unblocked);
+	sigdelset(&unblocked, SIGINT);
 	signal(SIGINT, on_int);
 	printf("proc_sigint: ready 1\n");
 	fflush(stdout);
 	while (!got_int)
-		pause();
+		sigsuspend(&unblocked);
 	printf("proc_sigint: handler got SIGINT\n");
+	sigprocmask(SIG_SETMASK, &unblocked, NULL);
 
 	/* The child says when it is in its own group with SIGINT's default
 	 * action, so the ^C the test types cannot arrive too early. */

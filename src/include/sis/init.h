@@ -41,7 +41,13 @@ struct ktest {
 /* Start the first user program; provided by the process layer. */
 void start_init(void) __attribute__((noreturn));
 
-/* Power off (semihosting exit with status under QEMU, else PSCI). */
+/* Power off (semihosting exit with status under QEMU, else PSCI) at once. */
 void machine_poweroff(int status) __attribute__((noreturn));
+/*
+ * Orderly power-off for the normal ends of a run (init exits, reboot(2), a
+ * ktest finishes): lets queued network traffic leave first (net_quiesce),
+ * then machine_poweroff(). panic() uses machine_poweroff() directly.
+ */
+void kernel_poweroff(int status) __attribute__((noreturn));
 
 #endif
