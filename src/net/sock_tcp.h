@@ -45,6 +45,7 @@ struct tcp_sock {
 	struct list_head rxq; /* struct tcp_rx */
 	size_t rx_bytes;      /* unread bytes in rxq */
 	bool rx_fin;          /* the peer sent FIN: end of file after rxq */
+	u8 quickacks;         /* segments still to ACK at once (see tcp_sock_recv_cb) */
 
 	/* Listening socket: established connections not yet accepted. */
 	struct list_head accept_q; /* struct tcp_sock.accept_node */

@@ -51,6 +51,10 @@ err_t tcp_sock_recv_cb(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err
 		list_add_tail(&rx->node, &ts->rxq);
 		ts->rx_bytes += p->tot_len;
 	}
+	if (ts->quickacks) {
+		ts->quickacks--;
+		tcp_ack_now(pcb); /* tcp_input() sends it when this callback returns */
+	}
 	sock_wake(&ts->sk);
 	return ERR_OK;
 }
