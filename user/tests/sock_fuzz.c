@@ -10,27 +10,12 @@
  * block the run. Usage: sock_fuzz [CALLS [SEED]]. Prints "sock_fuzz: PASS".
  */
 #include "sock_util.h"
-#include <uapi/sis/syscall.h>
+#include "../lib/sis_syscall.h"
 
 #define FUZZ_FDS 16
 
 /* The system call itself (aarch64 Linux ABI), with nothing checked on our side. */
-static long raw_syscall(long n, long a, long b, long c, long d, long e, long f)
-{
-	register long x8 __asm__("x8") = n;
-	register long x0 __asm__("x0") = a;
-	register long x1 __asm__("x1") = b;
-	register long x2 __asm__("x2") = c;
-	register long x3 __asm__("x3") = d;
-	register long x4 __asm__("x4") = e;
-	register long x5 __asm__("x5") = f;
-
-	__asm__ volatile("svc #0"
-			 : "+r"(x0)
-			 : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
-			 : "memory", "cc");
-	return x0;
-}
+#define raw_syscall __sis_syscall6
 
 static unsigned long long rng = 88172645463325252ULL;
 static char buf[70000];
