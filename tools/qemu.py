@@ -115,7 +115,10 @@ def build_argv(kernel, *, mem=DEFAULT_MEM, append="", initrd=None, nets=("user",
             user_seen = True
         else:
             opts = f"tap,id={nd},ifname={arg},script=no,downscript=no"
-        argv += ["-netdev", opts, "-device", f"virtio-net-device,netdev={nd}"]
+        # Pin NIC i to virtio-mmio transport i: QEMU otherwise fills the slots
+        # from the top (0x0a003e00 down), so eth0..ethN would come out reversed.
+        argv += ["-netdev", opts,
+                 "-device", f"virtio-net-device,netdev={nd},bus=virtio-mmio-bus.{i}"]
         if pcap:
             root, ext = os.path.splitext(pcap)
             f = pcap if i == 0 else f"{root}.eth{i}{ext or '.pcap'}"
