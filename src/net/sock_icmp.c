@@ -340,23 +340,12 @@ static int icmp_sock_getopt(struct sock *sk, int level, int name, void *val, uns
 
 static void icmp_sock_apply_opts(struct sock *sk)
 {
-	struct raw_pcb *pcb = icmp_sk(sk)->pcb;
-
-	if (sk->opt.broadcast)
-		ip_set_option(pcb, SOF_BROADCAST);
-	else
-		ip_reset_option(pcb, SOF_BROADCAST);
-	pcb->ttl = sk->opt.ttl;
-	pcb->tos = sk->opt.tos;
+	sock_inet_apply_ip_opts(sk, (struct ip_pcb *)icmp_sk(sk)->pcb);
 }
 
 static unsigned icmp_sock_poll(struct sock *sk)
 {
-	unsigned mask = sock_dgram_poll_in(&icmp_sk(sk)->d) | POLLOUT | POLLWRNORM;
-
-	if (sk->shut == (SOCK_SHUT_RD | SOCK_SHUT_WR))
-		mask |= POLLHUP;
-	return mask;
+	return sock_dgram_poll(&icmp_sk(sk)->d);
 }
 
 static void icmp_sock_release(struct sock *sk)

@@ -8,6 +8,7 @@
 #include <sis/mm.h>
 #include <uapi/sis/poll.h>
 #include "lwip/netif.h"
+#include "lwip/ip.h"
 #include "lwip/ip4_addr.h"
 
 /*
@@ -180,9 +181,9 @@ long sock_dgram_recv(struct dgram_sock *ds, struct sock_msg *m)
 	return (long)((m->flags & MSG_TRUNC) ? len : n);
 }
 
-unsigned sock_dgram_poll_in(struct dgram_sock *ds)
+unsigned sock_dgram_poll(struct dgram_sock *ds)
 {
-	unsigned mask = 0;
+	unsigned mask = POLLOUT | POLLWRNORM;
 
 	if (!list_empty(&ds->rxq))
 		mask |= POLLIN | POLLRDNORM;
@@ -190,7 +191,26 @@ unsigned sock_dgram_poll_in(struct dgram_sock *ds)
 		mask |= POLLERR;
 	if (ds->sk.shut & SOCK_SHUT_RD)
 		mask |= POLLIN | POLLRDNORM | POLLRDHUP;
+	if (ds->sk.shut == (SOCK_SHUT_RD | SOCK_SHUT_WR))
+		mask |= POLLHUP;
 	return mask;
+}
+
+static void set_pcb_flag(struct ip_pcb *pcb, u8 flag, bool on)
+{
+	if (on)
+		ip_set_option(pcb, flag);
+	else
+		ip_reset_option(pcb, flag);
+}
+
+void sock_inet_apply_ip_opts(const struct sock *sk, struct ip_pcb *pcb)
+{
+	set_pcb_flag(pcb, SOF_REUSEADDR, sk->opt.reuseaddr);
+	set_pcb_flag(pcb, SOF_BROADCAST, sk->opt.broadcast);
+	set_pcb_flag(pcb, SOF_KEEPALIVE, sk->opt.keepalive);
+	pcb->ttl = sk->opt.ttl;
+	pcb->tos = sk->opt.tos;
 }
 
 unsigned long sock_dgram_inq(struct sock *sk)

@@ -49,8 +49,16 @@ bool sock_dgram_push(struct dgram_sock *ds, struct pbuf *p, const ip_addr_t *fro
 /* recvmsg for datagram sockets: one datagram per call, MSG_PEEK, MSG_TRUNC,
  * source address, SO_RCVTIMEO. */
 long sock_dgram_recv(struct dgram_sock *ds, struct sock_msg *m);
-/* POLLIN/POLLERR part of poll for a datagram socket. */
-unsigned sock_dgram_poll_in(struct dgram_sock *ds);
+/* poll for a datagram socket (UDP, ICMP): readable when a datagram is
+ * queued, always writable, POLLHUP once shut down both ways. */
+unsigned sock_dgram_poll(struct dgram_sock *ds);
+/*
+ * Copy the socket's IP-level options (SO_REUSEADDR, SO_BROADCAST,
+ * SO_KEEPALIVE, IP_TTL, IP_TOS) into any lwIP PCB: every PCB type starts
+ * with lwIP's common struct ip_pcb fields. Flags a protocol ignores are harmless.
+ */
+struct ip_pcb;
+void sock_inet_apply_ip_opts(const struct sock *sk, struct ip_pcb *pcb);
 /* Size of the next datagram (FIONREAD). */
 unsigned long sock_dgram_inq(struct sock *sk);
 /* Drop everything queued. */

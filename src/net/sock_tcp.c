@@ -538,16 +538,7 @@ void tcp_sock_apply_opts(struct sock *sk)
 
 	if (!pcb)
 		return;
-	if (sk->opt.reuseaddr)
-		ip_set_option(pcb, SOF_REUSEADDR);
-	else
-		ip_reset_option(pcb, SOF_REUSEADDR);
-	if (sk->opt.keepalive)
-		ip_set_option(pcb, SOF_KEEPALIVE);
-	else
-		ip_reset_option(pcb, SOF_KEEPALIVE);
-	pcb->ttl = sk->opt.ttl;
-	pcb->tos = sk->opt.tos;
+	sock_inet_apply_ip_opts(sk, (struct ip_pcb *)pcb);
 	if (pcb->state == LISTEN)
 		return; /* the rest lives only in connection PCBs */
 	if (ts->nodelay)

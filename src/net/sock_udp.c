@@ -190,27 +190,12 @@ static int udp_sock_getname(struct sock *sk, struct sockaddr_storage *addr, unsi
 
 static void udp_sock_apply_opts(struct sock *sk)
 {
-	struct udp_pcb *pcb = udp_sk(sk)->pcb;
-
-	if (sk->opt.reuseaddr)
-		ip_set_option(pcb, SOF_REUSEADDR);
-	else
-		ip_reset_option(pcb, SOF_REUSEADDR);
-	if (sk->opt.broadcast)
-		ip_set_option(pcb, SOF_BROADCAST);
-	else
-		ip_reset_option(pcb, SOF_BROADCAST);
-	pcb->ttl = sk->opt.ttl;
-	pcb->tos = sk->opt.tos;
+	sock_inet_apply_ip_opts(sk, (struct ip_pcb *)udp_sk(sk)->pcb);
 }
 
 static unsigned udp_sock_poll(struct sock *sk)
 {
-	unsigned mask = sock_dgram_poll_in(&udp_sk(sk)->d) | POLLOUT | POLLWRNORM;
-
-	if (sk->shut == (SOCK_SHUT_RD | SOCK_SHUT_WR))
-		mask |= POLLHUP;
-	return mask;
+	return sock_dgram_poll(&udp_sk(sk)->d);
 }
 
 static void udp_sock_release(struct sock *sk)
