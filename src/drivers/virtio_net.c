@@ -321,7 +321,7 @@ static void tx_reclaim(struct virtio_net *vn)
 	}
 	virtq_consume_used(&vn->txq, (unsigned)pending);
 	if (pending > 0) {
-		vn->tx_progress_ns = time_ns();
+		vn->tx_progress_ns = time_coarse_ns();
 		vn->tx_stall_logged = false;
 	}
 }
@@ -374,7 +374,7 @@ static int tx_get_slot(struct virtio_net *vn)
 		return vn->tx_free[--vn->tx_nfree];
 	/* A device that stops answering: frames are dropped (lwIP retries
 	 * TCP), the stall is logged once, and we keep polling. */
-	if (!vn->tx_stall_logged && time_ns() - vn->tx_progress_ns > VNET_TX_STALL_NS) {
+	if (!vn->tx_stall_logged && time_coarse_ns() - vn->tx_progress_ns > VNET_TX_STALL_NS) {
 		log_warn("virtio-net: %s: TX ring full, no completion for 5 s", vn->dev.name);
 		vn->tx_stall_logged = true;
 	}
@@ -538,7 +538,7 @@ static void vnet_fill_rings(struct virtio_net *vn)
 	for (unsigned j = 0; j < vn->tx_nslot; j++)
 		vn->tx_free[j] = (u16)(vn->tx_nslot - 1 - j);
 	vn->tx_nfree = vn->tx_nslot;
-	vn->tx_progress_ns = time_ns();
+	vn->tx_progress_ns = time_coarse_ns();
 	/* No TX-completion interrupts: slots are reclaimed when the softirq
 	 * polls and when xmit runs short; lwIP's timers keep the softirq
 	 * running while TCP has data in flight. */

@@ -83,9 +83,16 @@ bool net_in_softirq(void)
 
 /* ---- lwIP port (NO_SYS) ---- */
 
+/*
+ * lwIP's clock is the coarse one, like Linux's jiffies for its TCP timers:
+ * at most a scheduler tick (10 ms) behind, against lwIP's 250 ms TCP timer,
+ * and free, where a counter read per softirq run waited for QEMU's big lock
+ * in up to a quarter of an upload's samples (see sis/timer.h). lwIP's timer
+ * interrupt refreshes it before the softirq looks.
+ */
 u32_t sys_now(void)
 {
-	return (u32_t)time_ms();
+	return (u32_t)(time_coarse_ns() / NSEC_PER_MSEC);
 }
 
 void *sis_lwip_malloc(size_t size)
@@ -130,15 +137,19 @@ static void lwip_timer_fired(struct ktimer *t)
 	softirq_raise(SOFTIRQ_NET); /* IRQ context: only raise */
 }
 
+/* Fire when lwIP's next timeout is due (whole ms, as lwIP counts). */
 static void arm_lwip_timer(void)
 {
 	u32 sleep_ms = sys_timeouts_sleeptime();
+	u64 due;
 
 	if (sleep_ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE) {
 		ktimer_cancel(&lwip_timer);
 		return;
 	}
-	ktimer_arm(&lwip_timer, time_ns() + (u64)sleep_ms * NSEC_PER_MSEC);
+	due = (time_coarse_ns() / NSEC_PER_MSEC + sleep_ms) * NSEC_PER_MSEC;
+	if (!lwip_timer.pending || lwip_timer.deadline_ns != due)
+		ktimer_arm(&lwip_timer, due);
 }
 
 /* Poll every NIC: RX into lwIP, TX reclaim, link state. True if a NIC

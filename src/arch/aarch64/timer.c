@@ -13,6 +13,9 @@
 #include <sis/devtree.h>
 
 static u64 freq;          /* counter ticks per second */
+static u64 ns_mult;       /* ns = (ticks * ns_mult) >> 32: no division per read */
+static u64 programmed;    /* CNTV_CVAL_EL0 as last written, 0 = not yet */
+static u64 coarse_ns;     /* time_ns() at the last timer interrupt */
 static u64 boot_count;    /* counter value at timer_init */
 static u64 next_tick_ns;  /* next scheduler tick */
 static LIST_HEAD(pending_timers);
@@ -35,19 +38,25 @@ u64 time_ns(void)
 	if (!freq)
 		return 0;
 	c = counter() - boot_count;
-
-	return (c / freq) * NSEC_PER_SEC + (c % freq) * NSEC_PER_SEC / freq;
+	return (u64)(((unsigned __int128)c * ns_mult) >> 32);
 }
 
 static void program_comparator(void)
 {
-	u64 deadline = next_tick_ns;
+	u64 deadline = next_tick_ns, cval;
 
 	if (!list_empty(&pending_timers)) {
 		struct ktimer *t = list_first_entry(&pending_timers, struct ktimer, node);
 		deadline = MIN(deadline, t->deadline_ns);
 	}
-	write_sysreg(cntv_cval_el0, boot_count + ns_to_count(deadline));
+	/* Rewriting an unchanged comparator is not free under emulation (QEMU
+	 * re-queues its timer and wakes its main loop), and ktimer_arm runs
+	 * after every network softirq pass: write only what changed. */
+	cval = boot_count + ns_to_count(deadline);
+	if (cval == programmed)
+		return;
+	programmed = cval;
+	write_sysreg(cntv_cval_el0, cval);
 	write_sysreg(cntv_ctl_el0, 1); /* ENABLE, not masked */
 	isb();
 }
@@ -92,10 +101,16 @@ bool ktimer_cancel(struct ktimer *t)
 	return was;
 }
 
+u64 time_coarse_ns(void)
+{
+	return *(volatile u64 *)&coarse_ns; /* one aligned load: no tearing */
+}
+
 static void timer_irq(unsigned intid, void *arg)
 {
 	u64 now = time_ns();
 
+	coarse_ns = now;
 	(void)intid;
 	(void)arg;
 	while (!list_empty(&pending_timers)) {
@@ -127,6 +142,7 @@ void timer_init(void)
 	freq = read_sysreg(cntfrq_el0);
 	if (!freq)
 		freq = boot_dt.timer_freq ? boot_dt.timer_freq : 62500000;
+	ns_mult = ((u64)NSEC_PER_SEC << 32) / freq; /* fits: 10^9 < 2^32 */
 	boot_count = read_sysreg(cntvct_el0);
 	next_tick_ns = NSEC_PER_SEC / HZ;
 	if (irq_register(boot_dt.timer_intid, timer_irq, NULL, false))

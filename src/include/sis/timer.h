@@ -15,7 +15,15 @@
 #define NSEC_PER_SEC 1000000000ULL
 #define NSEC_PER_MSEC 1000000ULL
 
+/*
+ * Nanoseconds since boot. Under QEMU's TCG every counter read takes QEMU's
+ * big lock (CNTVCT_EL0 is an I/O register there), so it waits while the
+ * device model works: keep it off per-packet paths. time_coarse_ns() is the
+ * value at the last timer interrupt (at most a scheduler tick old) and costs
+ * a memory read.
+ */
 u64 time_ns(void);
+u64 time_coarse_ns(void);
 static inline u64 time_ms(void) { return time_ns() / NSEC_PER_MSEC; }
 
 struct ktimer {
