@@ -105,7 +105,12 @@
 #define LWIP_WND_SCALE 1
 #define TCP_RCV_SCALE 2
 #define TCP_WND (128 * 1024)    /* advertised as 32 KiB << 2 */
-#define TCP_SND_BUF (64 * 1024)
+/* Send buffer past the peer's window (slirp's is 64 KiB, unscaled): when
+ * ACKs open the window, tcp_input's tcp_output sends from what is queued at
+ * once, instead of waiting for the writer to be scheduled. kmalloc'd only
+ * while queued. Writers are woken at a third free (sock_tcp_io.c). */
+#define TCP_SND_BUF (256 * 1024)
+#define TCP_SNDLOWAT (32 * 1024) /* lwIP insists it fits a u16_t; unused by SIS */
 #define TCP_SND_QUEUELEN ((4 * TCP_SND_BUF + TCP_MSS - 1) / TCP_MSS)
 #define TCP_QUEUE_OOSEQ 1
 #define TCP_OOSEQ_MAX_BYTES TCP_WND

@@ -218,12 +218,29 @@ static bool tcp_tx_room(struct tcp_sock *ts)
 	       tcp_sndqueuelen(ts->pcb) < TCP_SND_QUEUELEN;
 }
 
+/*
+ * Is there enough room to be worth waking a writer (or saying POLLOUT)?
+ * Linux's rule (sk_stream_is_writeable): free space of at least half what
+ * is queued, i.e. a third of the buffer. Waking on every ACK instead had
+ * the writer copy one segment per wake-up, each write ending in a kick.
+ */
+static bool tcp_tx_space(struct tcp_sock *ts)
+{
+	u32 free;
+
+	if (!tcp_tx_room(ts))
+		return false;
+	free = ts->pcb->snd_buf;
+	return free >= TCP_MSS && free >= (TCP_SND_BUF - MIN(free, TCP_SND_BUF)) / 2 &&
+	       tcp_sndqueuelen(ts->pcb) <= TCP_SND_QUEUELEN / 2;
+}
+
 static bool tcp_writable(struct sock *sk)
 {
 	struct tcp_sock *ts = tcp_sk(sk);
 
 	return ts->state != TSS_CONNECTED || !ts->pcb || sk->err ||
-	       (sk->shut & SOCK_SHUT_WR) || tcp_tx_room(ts);
+	       (sk->shut & SOCK_SHUT_WR) || tcp_tx_space(ts);
 }
 
 /*
@@ -321,7 +338,8 @@ err_t tcp_sock_sent_cb(void *arg, struct tcp_pcb *pcb, u16_t len)
 	(void)pcb;
 	(void)len;
 	ts->tx_blocked = false;
-	sock_wake(&ts->sk);
+	if (tcp_tx_space(ts))
+		sock_wake(&ts->sk);
 	return ERR_OK;
 }
 
@@ -348,8 +366,7 @@ static unsigned tcp_poll_connected(struct tcp_sock *ts)
 		mask |= POLLIN | POLLRDNORM | POLLRDHUP;
 	if (!ts->pcb || (ts->sk.shut & SOCK_SHUT_WR))
 		mask |= POLLOUT | POLLWRNORM; /* a write fails at once: not blocking */
-	else if (!ts->tx_blocked && tcp_sndbuf(ts->pcb) >= TCP_MSS &&
-		 tcp_sndqueuelen(ts->pcb) < TCP_SND_QUEUELEN)
+	else if (tcp_tx_space(ts))
 		mask |= POLLOUT | POLLWRNORM;
 	/* Over in both directions: reset, or both FINs passed. */
 	if (!ts->pcb || (ts->rx_fin && (ts->sk.shut & SOCK_SHUT_WR)) ||
