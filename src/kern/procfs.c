@@ -1,9 +1,11 @@
 /*
- * /proc/meminfo and /proc/uptime, in Linux's formats (proc(5)), as generated
- * read-only files of the VFS (vfs_add_generated). The network files under
- * /proc/net are in src/net/procnet.c.
+ * /proc/meminfo, /proc/uptime and /proc/interrupts (the GIC driver's
+ * irq_show), in Linux's formats (proc(5)), as generated read-only files of
+ * the VFS (vfs_add_generated). The network files under /proc/net are in
+ * src/net/procnet.c.
  */
 #include <sis/init.h>
+#include <sis/irq.h>
 #include <sis/log.h>
 #include <sis/mm.h>
 #include <sis/sched.h>
@@ -48,6 +50,8 @@ static int procfs_init(void)
 
 	if (!err)
 		err = vfs_add_generated("/proc/uptime", uptime_show);
+	if (!err)
+		err = vfs_add_generated("/proc/interrupts", irq_show);
 	if (err)
 		log_warn("procfs: cannot add /proc files: %d", err);
 	return err;

@@ -7,7 +7,8 @@ ping, httpd, nc, netstat, ifconfig/ip, /proc/net, and a pcap read by tshark.
 - user_tools: nc -l (TCP and UDP) receives what a host client sends through a hostfwd; wget
   fetches a page from a server on the host's loopback (10.0.2.2 under slirp);
   a second httpd serves /bin/wget to 8 host clients at once, byte for byte;
-  /proc/net/{dev,snmp,tcp,route}, /proc/meminfo, /proc/uptime and netstat -s,
+  /proc/net/{dev,snmp,tcp,route}, /proc/meminfo, /proc/uptime,
+  /proc/interrupts and netstat -s,
   ifconfig, ip route show sensible values.
 - pcap_tshark: tools/run's --pcap capture of a boot plus one HTTP request is
   read by tshark, which finds the DHCP exchange and the GET.
@@ -271,6 +272,13 @@ def check_proc(ctx, qm):
     out = sh(ctx, qm, "cat /proc/uptime")
     up, idle = map(float, need(ctx, out, r"^(\d+\.\d\d) (\d+\.\d\d)$", "uptime").groups())
     ctx.check(0 < up < 300 and 0 <= idle <= up, f"uptime {up} idle {idle}")
+    out = sh(ctx, qm, "cat /proc/interrupts")
+    need(ctx, out, r"^\s+CPU0$", "/proc/interrupts header")
+    ticks = int(need(ctx, out, r"^\s*27:\s+(\d+)\s+GICv2\s+27 Level\s+timer_irq$",
+                     "timer in /proc/interrupts").group(1))
+    nic = int(need(ctx, out, r"^\s*48:\s+(\d+)\s+GICv2\s+48 Level\s+vnet_irq$",
+                   "eth0 (virtio-mmio 0, SPI 16) in /proc/interrupts").group(1))
+    ctx.check(ticks >= 10 and nic >= 1, f"/proc/interrupts counts: timer {ticks}, eth0 {nic}")
     out = sh(ctx, qm, "netstat -i")
     need(ctx, out, r"^eth0\s+1500\s+[1-9]\d*\s+0\s+0\s+0\s+[1-9]\d*\s+0\s+0\s+0\s+BRU$",
          "netstat -i eth0")

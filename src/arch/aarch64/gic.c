@@ -9,6 +9,7 @@
 #include <sis/log.h>
 #include <sis/mm.h>
 #include <sis/arch.h>
+#include <sis/trap.h>
 
 #define GICD_CTLR 0x000
 #define GICD_TYPER 0x004
@@ -31,6 +32,8 @@
 struct irq_slot {
 	irq_handler_t handler;
 	void *arg;
+	u64 count;      /* times handled, for /proc/interrupts */
+	bool edge;
 };
 
 static volatile u8 *gicd, *gicc;
@@ -83,7 +86,7 @@ int irq_register(unsigned intid, irq_handler_t handler, void *arg, bool trigger_
 	if (slots[intid].handler)
 		return -EBUSY;
 	flags = irq_save();
-	slots[intid] = (struct irq_slot){ handler, arg };
+	slots[intid] = (struct irq_slot){ .handler = handler, .arg = arg, .edge = trigger_edge };
 	if (intid >= 32) {
 		u32 reg = GICD_ICFGR + (intid / 16) * 4;
 		u32 bit = 2u << ((intid % 16) * 2);
@@ -117,11 +120,38 @@ void gic_handle_irq(void)
 
 		if (id >= GIC_SPURIOUS)
 			break;
-		if (id < n_irqs && slots[id].handler)
+		if (id < n_irqs && slots[id].handler) {
+			slots[id].count++;
 			slots[id].handler(id, slots[id].arg);
-		else
+		} else
 			spurious_count++;
 		wr(gicc, GICC_EOIR, iar);
 	}
 	irq_exit();
+}
+
+/*
+ * /proc/interrupts in Linux's layout: one line per registered interrupt with
+ * its count on CPU0, the controller, the line, its trigger and the handler's
+ * symbol (Linux prints the device name there); then ERR, the spurious ones.
+ */
+long irq_show(char *buf, size_t size)
+{
+	long n = ksnprintf(buf, size, "%16s\n", "CPU0");
+
+	for (unsigned id = 0; id < n_irqs && n < (long)size; id++) {
+		u64 off;
+		const char *sym;
+
+		if (!slots[id].handler)
+			continue;
+		sym = ksym_lookup((u64)slots[id].handler, &off);
+		n += ksnprintf(buf + n, size - (size_t)n, "%4u: %10lu      GICv2 %3u %s  %s\n", id,
+			       (unsigned long)slots[id].count, id,
+			       slots[id].edge ? "Edge " : "Level", sym ? sym : "?");
+	}
+	if (n < (long)size)
+		n += ksnprintf(buf + n, size - (size_t)n, " ERR: %10lu\n",
+			       (unsigned long)spurious_count);
+	return MIN(n, (long)size);
 }

@@ -14,6 +14,8 @@ typedef void (*irq_handler_t)(unsigned intid, void *arg);
 
 /* Returns 0 or -EINVAL/-EBUSY. trigger_edge: true for edge-triggered SPIs. */
 int irq_register(unsigned intid, irq_handler_t handler, void *arg, bool trigger_edge);
+/* /proc/interrupts: the text into buf (at most size bytes), its length. */
+long irq_show(char *buf, size_t size);
 void irq_unregister(unsigned intid);
 void irq_init(paddr_t gicd, paddr_t gicc);
 
