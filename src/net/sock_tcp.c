@@ -153,6 +153,9 @@ static struct tcp_sock *tcp_sock_alloc(void)
 		return NULL;
 	sock_init(&ts->sk, &tcp_sock_ops, AF_INET, SOCK_STREAM, IPPROTO_TCP);
 	ts->state = TSS_NEW;
+	/* What TCP queues unless SO_SNDBUF says less, reported doubled as Linux
+	 * reports its (overhead-inclusive) limit. */
+	ts->sk.opt.sndbuf = 2 * TCP_SND_BUF;
 	list_init(&ts->rxq);
 	list_init(&ts->accept_q);
 	list_init(&ts->accept_node);

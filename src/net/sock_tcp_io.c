@@ -211,11 +211,35 @@ unsigned long tcp_sock_inq(struct sock *sk)
 
 /* ---- send ---- */
 
-/* Is there room in lwIP's send buffer for at least one byte? */
+/* Bytes lwIP holds for this connection: sent but unacknowledged, and unsent. */
+static u32 tcp_tx_queued(struct tcp_sock *ts)
+{
+	return TCP_SND_BUF - MIN((u32)ts->pcb->snd_buf, (u32)TCP_SND_BUF);
+}
+
+/* The most it may hold: TCP_SND_BUF, or SO_SNDBUF's request (half the
+ * doubled value getsockopt reports) when one was made. */
+static u32 tcp_tx_limit(struct tcp_sock *ts)
+{
+	if (!ts->sk.opt.sndbuf_set)
+		return TCP_SND_BUF;
+	return MIN((u32)ts->sk.opt.sndbuf / 2, (u32)TCP_SND_BUF);
+}
+
+/* How many more bytes may be handed to lwIP now (pcb required). */
+static u32 tcp_tx_free(struct tcp_sock *ts)
+{
+	u32 queued = tcp_tx_queued(ts), limit = tcp_tx_limit(ts);
+
+	if (ts->tx_blocked || queued >= limit || tcp_sndqueuelen(ts->pcb) >= TCP_SND_QUEUELEN)
+		return 0;
+	return MIN(limit - queued, (u32)tcp_sndbuf(ts->pcb));
+}
+
+/* Is there room for at least one byte? */
 static bool tcp_tx_room(struct tcp_sock *ts)
 {
-	return ts->pcb && !ts->tx_blocked && tcp_sndbuf(ts->pcb) > 0 &&
-	       tcp_sndqueuelen(ts->pcb) < TCP_SND_QUEUELEN;
+	return ts->pcb && tcp_tx_free(ts) > 0;
 }
 
 /*
@@ -228,10 +252,10 @@ static bool tcp_tx_space(struct tcp_sock *ts)
 {
 	u32 free;
 
-	if (!tcp_tx_room(ts))
+	if (!ts->pcb)
 		return false;
-	free = ts->pcb->snd_buf;
-	return free >= TCP_MSS && free >= (TCP_SND_BUF - MIN(free, TCP_SND_BUF)) / 2 &&
+	free = tcp_tx_free(ts);
+	return free >= MIN((u32)TCP_MSS, tcp_tx_limit(ts) / 2) && free >= tcp_tx_queued(ts) / 2 &&
 	       tcp_sndqueuelen(ts->pcb) <= TCP_SND_QUEUELEN / 2;
 }
 
@@ -315,7 +339,7 @@ long tcp_sock_sendmsg(struct sock *sk, struct sock_msg *m)
 			continue;
 		}
 		n = MIN(total - done, (size_t)TCP_TX_CHUNK);
-		n = MIN(n, (size_t)tcp_sndbuf(ts->pcb));
+		n = MIN(n, (size_t)tcp_tx_free(ts));
 		r = tcp_tx_chunk(ts, m, buf, n, done + n < total || (m->flags & MSG_MORE));
 		if (r < 0) {
 			err = r;

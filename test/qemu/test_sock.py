@@ -16,7 +16,7 @@ QEMU user networking (hostfwd) and are reached by it at 10.0.2.2.
   echo for 10.0.2.2); ping_loopback: ping and raw ICMP sockets to 127.0.0.1.
 - loop_<name>: /bin/sock_loop between guest processes (loopback TCP/UDP,
   non-blocking connect, backlog, RST/EPIPE/SIGPIPE, half-close, MSG_PEEK/
-  MSG_WAITALL/MSG_DONTWAIT/FIONREAD, AF_UNIX,
+  MSG_WAITALL/MSG_DONTWAIT/FIONREAD, SO_SNDBUF limits and POLLOUT, AF_UNIX,
   timeouts, EINTR, sockets closed by exit, fork/dup/fcntl/fstat).
 - errno: /bin/sock_errno, one check per bad input, Linux's errno each.
 - fuzz_<seed>: /bin/sock_fuzz, 40000 socket calls with random arguments
@@ -41,7 +41,7 @@ import zlib
 from sistest import TOP, TestSkip, register, test
 
 HOST = "10.0.2.2"  # the host, as QEMU user networking shows it to the guest
-LOOP_SUBTESTS = ["tcp", "udp", "nbconnect", "backlog", "rst", "halfclose", "flags", "unix",
+LOOP_SUBTESTS = ["tcp", "udp", "nbconnect", "backlog", "rst", "halfclose", "flags", "sndbuf", "unix",
                  "timeout", "eintr", "exitclose", "inherit"]
 
 

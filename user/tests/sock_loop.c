@@ -4,7 +4,7 @@
  * FAIL lines; the exit status is the number of failures.
  *
  * Usage: sock_loop [SUBTEST...]   (none = all)
- * Subtests: tcp udp nbconnect backlog rst halfclose flags unix timeout eintr
+ * Subtests: tcp udp nbconnect backlog rst halfclose flags sndbuf unix timeout eintr
  *           exitclose inherit
  * Also builds on Linux, where every expectation here holds as well.
  */
@@ -419,6 +419,75 @@ static void t_flags(void)
 	close(lfd);
 }
 
+/* ---- sndbuf: SO_SNDBUF bounds what a writer may queue ---- */
+
+/* Non-blocking writes into a connection whose reader does not read, until
+ * the writes stay refused for 300 ms: how much the sender took in all. */
+static size_t fill(int fd)
+{
+	static char chunk[4096];
+	size_t total = 0;
+	int idle = 0;
+
+	while (idle < 3) {
+		ssize_t w = send(fd, chunk, sizeof(chunk), MSG_DONTWAIT);
+
+		if (w > 0) {
+			total += (size_t)w;
+			idle = 0;
+			continue;
+		}
+		CHECK(errno == EAGAIN, "send into a full connection: errno %d", errno);
+		if (errno != EAGAIN)
+			break;
+		CHECK(!(poll_one(fd, POLLOUT, 0) & POLLOUT), "POLLOUT while send says EAGAIN");
+		usleep(100 * 1000);
+		idle++;
+	}
+	return total;
+}
+
+/* Bytes the sender took with SO_SNDBUF = req (0: the default). */
+static size_t queued_with(int req, int *reported)
+{
+	int port, lfd = listen_on("127.0.0.1", 4, &port), fd, afd;
+	struct sockaddr_in a = sin_make("127.0.0.1", port);
+	socklen_t len = sizeof(*reported);
+	size_t total;
+	char buf[4096];
+
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (req)
+		CHECK(setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &req, sizeof(req)) == 0, "SO_SNDBUF");
+	CHECK(connect(fd, SA(&a), sizeof(a)) == 0, "connect");
+	afd = accept(lfd, NULL, NULL);
+	CHECK(getsockopt(fd, SOL_SOCKET, SO_SNDBUF, reported, &len) == 0, "getsockopt SO_SNDBUF");
+	total = fill(fd);
+	/* The reader drains: room comes back and poll says so. */
+	CHECK(recv(afd, buf, sizeof(buf), 0) > 0, "reader");
+	for (int i = 0; i < 200 && !(poll_one(fd, POLLOUT, 10) & POLLOUT); i++)
+		CHECK(recv(afd, buf, sizeof(buf), MSG_DONTWAIT) > 0 || errno == EAGAIN, "drain");
+	CHECK(poll_one(fd, POLLOUT, 0) & POLLOUT, "POLLOUT once the reader drained");
+	close(fd);
+	close(afd);
+	close(lfd);
+	return total;
+}
+
+static void t_sndbuf(void)
+{
+	int dflt, small;
+	size_t big = queued_with(0, &dflt), little = queued_with(16384, &small);
+
+	printf("sndbuf: %zu bytes queued by default (SO_SNDBUF %d), %zu with 16384\n", big, dflt,
+	       little);
+	CHECK(small == 32768, "SO_SNDBUF 16384 reads back as %d, want 32768 (doubled)", small);
+	CHECK(dflt > small, "default SO_SNDBUF %d not above the set one", dflt);
+	/* Both also fill the reader's receive window; the difference is ours. */
+	CHECK(big >= little + 64 * 1024, "queued %zu bytes by default, %zu with 16 KiB", big, little);
+	CHECK(little > 16384, "queued only %zu bytes with 16 KiB (window included)", little);
+}
+
 /* ---- unix: pairs and names ---- */
 
 static void t_unix(void)
@@ -609,6 +678,7 @@ static const struct {
 	{ "rst", t_rst },
 	{ "halfclose", t_halfclose },
 	{ "flags", t_flags },
+	{ "sndbuf", t_sndbuf },
 	{ "unix", t_unix },
 	{ "timeout", t_timeout },
 	{ "eintr", t_eintr },

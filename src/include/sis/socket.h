@@ -92,6 +92,7 @@ struct sock_opts {
 	int linger_secs;
 	u64 rcvtimeo_ns, sndtimeo_ns; /* 0 = wait forever */
 	int rcvbuf, sndbuf;           /* bytes, as getsockopt reports them */
+	bool sndbuf_set;              /* SO_SNDBUF given: TCP keeps to it (no autosizing) */
 	u8 ttl, tos;                  /* IP_TTL, IP_TOS */
 };
 
