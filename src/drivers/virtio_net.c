@@ -15,7 +15,10 @@
  * reclaims slots from the used ring when the network softirq polls, or when
  * xmit finds no free slot (never by waiting for the device; TX completions
  * do not interrupt). RX interrupts are off while the softirq keeps finding
- * frames and back on once the ring is drained (2.7.14 note). Features:
+ * frames and back on once the ring is drained (2.7.14 note), except while
+ * frames we sent are still in flight: then they stay off until the CPU
+ * would idle (irq_arm), polled meanwhile by every socket call's softirq run
+ * and by the tick (sis/softirq.h, polled mode). Features:
  * MAC (5.1.4), STATUS (link state, config-change interrupt), MRG_RXBUF
  * (num_buffers, 5.1.6.4), VERSION_1 on modern transports, ANY_LAYOUT on legacy
  * ones; without ANY_LAYOUT the header gets its own descriptor (5.1.6.6 legacy
@@ -294,7 +297,17 @@ static unsigned rx_poll(struct virtio_net *vn, unsigned budget)
 		done++;
 	}
 	rx_publish(vn);
-	if (done < budget && virtq_enable_interrupts(&vn->rxq) && pending == 0)
+	if (done >= budget)
+		return done;
+	if (vn->dev.tx_inflight) {
+		/* Answers to what we sent are coming, and every socket call runs
+		 * the softirq that polls for them: no interrupt until the CPU
+		 * would idle (vnet_irq_arm), or the next tick. */
+		vn->dev.irq_deferred = true;
+		return done;
+	}
+	vn->dev.irq_deferred = false;
+	if (virtq_enable_interrupts(&vn->rxq) && pending == 0)
 		return budget; /* used meanwhile: poll again (interrupts back on) */
 	return done;
 }
@@ -427,10 +440,21 @@ static int vnet_xmit(struct netdev *dev, const struct netdev_frag *frags, unsign
 	return 0;
 }
 
+/* The CPU is going idle: receive interrupts back on (2.7.14 note: then
+ * look at the ring once more, for what arrived while they were off). */
+static bool vnet_irq_arm(struct netdev *dev)
+{
+	struct virtio_net *vn = dev->priv;
+
+	dev->irq_deferred = false;
+	return !dev->dead && virtq_enable_interrupts(&vn->rxq);
+}
+
 static const struct netdev_ops vnet_ops = {
 	.poll = vnet_poll,
 	.xmit = vnet_xmit,
 	.flush = vnet_flush,
+	.irq_arm = vnet_irq_arm,
 };
 
 static void vnet_irq(unsigned intid, void *arg)

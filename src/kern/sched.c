@@ -275,7 +275,7 @@ static void idle_main(void *arg)
 	for (;;) {
 		softirq_run_pending();
 		irq_disable_local();
-		if (list_empty(&run_queue) && !softirq_pending())
+		if (list_empty(&run_queue) && !softirq_pending() && !softirq_before_idle())
 			wfi();
 		irq_enable_local();
 		if (!list_empty(&run_queue))

@@ -8,7 +8,9 @@
 #include <sis/irq.h>
 
 static void (*handlers[SOFTIRQ_NR])(void);
+static bool (*idle_hooks[SOFTIRQ_NR])(void);
 static volatile u32 pending;
+static volatile u32 polled;  /* softirqs in polled mode (see sis/softirq.h) */
 static unsigned bh_count;   /* nesting of bh_disable() */
 static bool running;        /* a softirq handler is on the stack */
 static unsigned irq_depth;  /* maintained by gic_handle_irq() */
@@ -24,6 +26,38 @@ void softirq_raise(enum softirq_nr nr)
 
 	pending |= 1u << nr;
 	irq_restore(flags);
+}
+
+void softirq_register_idle(enum softirq_nr nr, bool (*idle_hook)(void))
+{
+	idle_hooks[nr] = idle_hook;
+}
+
+void softirq_set_polled(enum softirq_nr nr, bool on)
+{
+	unsigned long flags = irq_save();
+
+	if (on)
+		polled |= 1u << nr;
+	else
+		polled &= ~(1u << nr);
+	irq_restore(flags);
+}
+
+void softirq_tick(void)
+{
+	pending |= polled;
+}
+
+bool softirq_before_idle(void)
+{
+	u32 was = polled;
+
+	polled = 0;
+	for (int nr = 0; nr < SOFTIRQ_NR; nr++)
+		if ((was & (1u << nr)) && idle_hooks[nr] && idle_hooks[nr]())
+			pending |= 1u << nr;
+	return pending != 0;
 }
 
 bool softirq_pending(void)

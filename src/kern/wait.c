@@ -116,7 +116,8 @@ static int early_sleep(u64 deadline_ns)
 			err = -ETIMEDOUT;
 			break;
 		}
-		wfi(); /* a pending interrupt ends it even while masked */
+		if (!softirq_before_idle()) /* polled sources get their interrupts back */
+			wfi(); /* a pending interrupt ends it even while masked */
 		irq_restore(flags);
 		softirq_run_pending();
 	}

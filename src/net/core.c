@@ -153,19 +153,36 @@ static void arm_lwip_timer(void)
 }
 
 /* Poll every NIC: RX into lwIP, TX reclaim, link state. True if a NIC
- * used its whole budget (more frames may be waiting). */
+ * used its whole budget (more frames may be waiting). A NIC that left its
+ * receive interrupt off puts the softirq in polled mode (sis/softirq.h). */
 static bool poll_devices(void)
 {
-	bool more = false;
+	bool more = false, deferred = false;
 
 	for (int i = 0; i < netdev_count(); i++) {
 		struct netdev *dev = netdev_get(i);
 
 		if (!dev->dead && dev->ops->poll(dev, NET_RX_BUDGET) >= NET_RX_BUDGET)
 			more = true;
+		deferred |= dev->irq_deferred;
 		net_netif_sync_link(dev);
 	}
+	softirq_set_polled(SOFTIRQ_NET, deferred);
 	return more;
+}
+
+/* The CPU is about to idle: NICs get their receive interrupts back. */
+static bool net_before_idle(void)
+{
+	bool arrived = false;
+
+	for (int i = 0; i < netdev_count(); i++) {
+		struct netdev *dev = netdev_get(i);
+
+		if (dev->irq_deferred && dev->ops->irq_arm && dev->ops->irq_arm(dev))
+			arrived = true;
+	}
+	return arrived;
 }
 
 static void flush_devices(void)
@@ -295,6 +312,7 @@ static int net_init(void)
 	lwip_init();
 	add_interfaces();
 	softirq_register(SOFTIRQ_NET, net_softirq);
+	softirq_register_idle(SOFTIRQ_NET, net_before_idle);
 	lwip_up = true;
 	net_unlock(); /* first softirq run: drains what arrived, arms the timer */
 	log_info("NET: INTERFACE READY");

@@ -11,6 +11,7 @@
 #include <sis/arch.h>
 #include <sis/trap.h>
 #include <sis/devtree.h>
+#include <sis/softirq.h>
 
 static u64 freq;          /* counter ticks per second */
 static u64 ns_mult;       /* ns = (ticks * ns_mult) >> 32: no division per read */
@@ -125,6 +126,7 @@ static void timer_irq(unsigned intid, void *arg)
 		u64 period = NSEC_PER_SEC / HZ;
 		next_tick_ns = (now / period + 1) * period;
 		sched_tick();
+		softirq_tick();
 	}
 	program_comparator();
 }

@@ -18,6 +18,11 @@
  *                      The data is copied; nothing is kept after return.
  *   flush(dev)         tell the device about frames queued since the last
  *                      flush (one notification per batch).
+ *   irq_arm(dev)       (optional) turn the receive interrupt back on after a
+ *                      poll left it off and set irq_deferred (the driver does
+ *                      that while frames it sent are in flight, see
+ *                      sis/softirq.h "polled mode"); true if frames arrived
+ *                      meanwhile. Called from the idle loop, IRQs masked.
  */
 #ifndef SIS_NETDEV_H
 #define SIS_NETDEV_H
@@ -42,6 +47,7 @@ struct netdev_ops {
 	int (*poll)(struct netdev *dev, unsigned budget);
 	int (*xmit)(struct netdev *dev, const struct netdev_frag *frags, unsigned n);
 	void (*flush)(struct netdev *dev);
+	bool (*irq_arm)(struct netdev *dev);
 };
 
 /* Counters kept by drivers (and by netdev_receive for rx_dropped). */
@@ -59,6 +65,7 @@ struct netdev {
 	bool dead;                  /* the driver gave up on the device */
 	paddr_t base;               /* where it was found, for log lines */
 	unsigned tx_inflight;       /* frames handed to the device, not yet completed */
+	bool irq_deferred;          /* poll left the RX interrupt off (see irq_arm) */
 	const struct netdev_ops *ops;
 	void *priv;                 /* the driver's */
 	void *stack;                /* the network stack's (its netif) */
