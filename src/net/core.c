@@ -164,7 +164,7 @@ static bool poll_devices(void)
 
 		if (!dev->dead && dev->ops->poll(dev, NET_RX_BUDGET) >= NET_RX_BUDGET)
 			more = true;
-		deferred |= dev->irq_deferred;
+		deferred |= dev->irq_deferred && !dev->dead;
 		net_netif_sync_link(dev);
 	}
 	softirq_set_polled(SOFTIRQ_NET, deferred);
