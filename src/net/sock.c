@@ -333,6 +333,25 @@ long sock_iter_from_user(struct sock_iter *it, void *kbuf, size_t n)
 	return (long)done;
 }
 
+/*
+ * The user memory the iterator points at next, without copying: at most max
+ * bytes of one segment, checked readable (sis/uaccess.h: a checked range
+ * stays valid until the caller sleeps), *len 0 at the end. Not consumed:
+ * sock_iter_skip() does that once the bytes are taken. 0 or -EFAULT.
+ */
+int sock_iter_peek_user(struct sock_iter *it, size_t max, const void **p, size_t *len)
+{
+	const struct iovec *v = iter_seg(it);
+
+	*len = 0;
+	*p = NULL;
+	if (!v)
+		return 0;
+	*len = MIN(MIN(v->iov_len - it->seg_off, max), it->left);
+	*p = (const char *)v->iov_base + it->seg_off;
+	return *len && !user_range_ok(*p, *len, false) ? -EFAULT : 0;
+}
+
 void sock_iter_skip(struct sock_iter *it, size_t n)
 {
 	const struct iovec *v;

@@ -13,8 +13,6 @@
 #include <uapi/sis/poll.h>
 #include <uapi/sis/tcp.h>
 
-/* The most a send copies into a kernel buffer at a time. */
-#define TCP_TX_CHUNK (32 * 1024)
 /* A chain grows by pbuf_cat only while its tot_len (a u16) can hold it. */
 #define TCP_RX_CHAIN_MAX 0xffff
 
@@ -283,28 +281,33 @@ static int tcp_tx_check(struct tcp_sock *ts, int flags, size_t done)
 	return sock_epipe(flags); /* shut down, never connected, or the connection is gone */
 }
 
-/* Hand up to n bytes of the user's data to lwIP: the count, 0 = no memory, or -errno. */
-static long tcp_tx_chunk(struct tcp_sock *ts, struct sock_msg *m, u8 *buf, size_t n, bool more)
+/*
+ * Hand up to n bytes of the user's data to lwIP: the count, 0 = no memory,
+ * or -errno. tcp_write copies straight from the user's (checked) buffer into
+ * its segments: one copy, no bounce buffer. more: data follows (no push).
+ */
+static long tcp_tx_chunk(struct tcp_sock *ts, struct sock_msg *m, size_t n, bool more)
 {
-	struct sock_iter saved = m->it;
-	long r;
+	const void *p;
+	size_t len;
 	err_t e;
+	int err = sock_iter_peek_user(&m->it, n, &p, &len);
 
-	r = sock_iter_from_user(&m->it, buf, n);
-	if (r <= 0)
-		return r ? r : -EFAULT;
-	e = tcp_write(ts->pcb, buf, (u16_t)r, TCP_WRITE_FLAG_COPY | (more ? TCP_WRITE_FLAG_MORE : 0));
+	if (err)
+		return err;
+	if (!len)
+		return -EFAULT;
+	more = more || len < n;
+	e = tcp_write(ts->pcb, p, (u16_t)len, TCP_WRITE_FLAG_COPY | (more ? TCP_WRITE_FLAG_MORE : 0));
 	if (e == ERR_MEM) {
-		m->it = saved; /* not taken: it goes again when memory is back */
-		ts->tx_blocked = true;
+		ts->tx_blocked = true; /* not taken: it goes again when memory is back */
 		tcp_output(ts->pcb);
 		return 0;
 	}
-	if (e != ERR_OK) {
-		m->it = saved;
+	if (e != ERR_OK)
 		return net_err_to_errno(e);
-	}
-	return r;
+	sock_iter_skip(&m->it, len);
+	return (long)len;
 }
 
 long tcp_sock_sendmsg(struct sock *sk, struct sock_msg *m)
@@ -312,7 +315,6 @@ long tcp_sock_sendmsg(struct sock *sk, struct sock_msg *m)
 	struct tcp_sock *ts = tcp_sk(sk);
 	u64 deadline = sock_deadline(sk->opt.sndtimeo_ns);
 	size_t total = m->it.left, done = 0, n;
-	u8 *buf = NULL;
 	long r, err = 0;
 
 	if (m->flags & MSG_OOB)
@@ -322,11 +324,6 @@ long tcp_sock_sendmsg(struct sock *sk, struct sock_msg *m)
 		err = sock_wait(sk, tcp_sock_connect_done, m->nonblock, deadline);
 		if (err)
 			return err;
-	}
-	if (total) {
-		buf = kmalloc(MIN(total, (size_t)TCP_TX_CHUNK));
-		if (!buf)
-			return -ENOMEM;
 	}
 	for (;;) {
 		err = tcp_tx_check(ts, m->flags, done);
@@ -338,9 +335,8 @@ long tcp_sock_sendmsg(struct sock *sk, struct sock_msg *m)
 				break;
 			continue;
 		}
-		n = MIN(total - done, (size_t)TCP_TX_CHUNK);
-		n = MIN(n, (size_t)tcp_tx_free(ts));
-		r = tcp_tx_chunk(ts, m, buf, n, done + n < total || (m->flags & MSG_MORE));
+		n = MIN(total - done, (size_t)tcp_tx_free(ts));
+		r = tcp_tx_chunk(ts, m, n, done + n < total || (m->flags & MSG_MORE));
 		if (r < 0) {
 			err = r;
 			break;
@@ -349,7 +345,6 @@ long tcp_sock_sendmsg(struct sock *sk, struct sock_msg *m)
 	}
 	if (ts->pcb && done && !(m->flags & MSG_MORE))
 		tcp_output(ts->pcb);
-	kfree(buf);
 	/* Partial progress is the result, as on Linux. */
 	return done ? (long)done : err;
 }

@@ -154,6 +154,7 @@ long sock_iter_to_user(struct sock_iter *it, const void *kbuf, size_t n);
 long sock_iter_from_user(struct sock_iter *it, void *kbuf, size_t n);
 /* Skip n bytes of the iterator (e.g. the part of a datagram that did not fit). */
 void sock_iter_skip(struct sock_iter *it, size_t n);
+int sock_iter_peek_user(struct sock_iter *it, size_t max, const void **p, size_t *len);
 
 /* ---- sock_addr.c: address checks, pure (host unit tests) ---- */
 enum sock_addr_use { SOCK_ADDR_BIND, SOCK_ADDR_CONNECT, SOCK_ADDR_SEND };
