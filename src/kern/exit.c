@@ -218,6 +218,8 @@ static long sys_wait4(struct trap_frame *tf)
 			break;
 	}
 	finish_wait(&self->child_wait, &w);
+	if (ret == -EINTR)
+		ret = -ERESTARTSYS;
 	if (ret <= 0)
 		return ret;
 	if (ustatus)

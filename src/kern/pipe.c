@@ -90,6 +90,8 @@ static long pipe_read(struct file *f, void *ubuf, size_t len)
 			break;
 	}
 	finish_wait(&p->rd_wq, &w);
+	if (err == -EINTR)
+		err = -ERESTARTSYS;
 	if (!pipe_used(p))
 		return err; /* 0 = end of file: no writer left */
 	n = MIN(len, pipe_used(p));
@@ -100,7 +102,7 @@ static long pipe_read(struct file *f, void *ubuf, size_t len)
 	return (long)n;
 }
 
-/* Wait until need bytes fit or no reader is left. 0, -EPIPE, -EAGAIN, -EINTR. */
+/* Wait until need bytes fit or no reader is left. 0, -EPIPE, -EAGAIN, -ERESTARTSYS. */
 static int wait_for_room(struct file *f, struct pipe *p, size_t need)
 {
 	struct waiter w;
@@ -123,7 +125,7 @@ static int wait_for_room(struct file *f, struct pipe *p, size_t need)
 			break;
 	}
 	finish_wait(&p->wr_wq, &w);
-	return err;
+	return err == -EINTR ? -ERESTARTSYS : err;
 }
 
 static long pipe_write(struct file *f, const void *ubuf, size_t len)

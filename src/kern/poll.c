@@ -101,7 +101,9 @@ static int poll_pass(struct pollfd *fds, size_t nfds, struct poll_table *pt)
 /*
  * Poll fds until one is ready, the absolute deadline passes (0: never;
  * now_only: do not wait at all), or a signal arrives. Returns the number of
- * ready entries (revents filled in) or -EINTR / -ENOMEM.
+ * ready entries (revents filled in), -ENOMEM, or on a signal -ERESTARTNOHAND
+ * without a deadline (restarted unless a handler ran, as on Linux) and
+ * -EINTR with one.
  *
  * Every poll_wait() re-arms the sleep (prepare_to_wait), so a wake-up that
  * lands while later files are being registered would be forgotten; hence
@@ -139,7 +141,11 @@ static int poll_loop(struct pollfd *fds, size_t nfds, u64 deadline, bool now_onl
 	}
 	poll_table_clear(pt);
 	kfree(pt);
-	return count ? count : (err == -EINTR ? -EINTR : 0);
+	if (count)
+		return count;
+	if (err == -EINTR)
+		return deadline ? -EINTR : -ERESTARTNOHAND;
+	return 0;
 }
 
 /*

@@ -46,6 +46,7 @@ void signal_init_proc(struct proc *p)
 	memset(p->sig_action, 0, sizeof(p->sig_action));
 	p->sig_pending = p->sig_blocked = 0;
 	p->sig_restore_mask = false;
+	p->sys_restart = 0;
 }
 
 void signal_fork(struct proc *child, const struct proc *parent)
@@ -303,14 +304,42 @@ static void handler_delivered(struct proc *p, int sig, struct k_sigaction *ka)
 	p->sig_restore_mask = false;
 }
 
+/*
+ * A system call was interrupted by a signal (-ERESTARTSYS or -ERESTARTNOHAND,
+ * see sis/errno.h): it returns EINTR for now, and signal_deliver, on the way
+ * out, may turn that into a restart.
+ */
+long signal_syscall_interrupted(long how, u64 orig_x0)
+{
+	struct proc *p = cur_proc();
+
+	if (p) {
+		p->sys_restart = how;
+		p->sys_restart_x0 = orig_x0;
+	}
+	return -EINTR;
+}
+
+/* Make the interrupted call run again: its arguments are still in x1..x7
+ * and its number in x8; x0 gets its first argument back, and the return
+ * address goes back to the svc (4 bytes). */
+static void restart_syscall(struct trap_frame *tf, const struct proc *p)
+{
+	tf->x[0] = p->sys_restart_x0;
+	tf->elr -= 4;
+}
+
 void signal_deliver(struct trap_frame *tf)
 {
 	struct proc *p = cur_proc();
 	struct sig_origin o;
+	long restart;
 	int sig;
 
 	if (!p)
 		return;
+	restart = p->sys_restart;
+	p->sys_restart = 0;
 	while ((sig = dequeue_signal(p, &o)) != 0) {
 		struct k_sigaction *ka = &p->sig_action[sig - 1];
 		k_sigset_t saved = p->sig_restore_mask ? p->sig_saved_mask : p->sig_blocked;
@@ -321,6 +350,12 @@ void signal_deliver(struct trap_frame *tf)
 			default_action(p, sig);
 			continue;
 		}
+		/* A handler runs: the interrupted call restarts after it only
+		 * with SA_RESTART, and only if it is a restartable one. Decided
+		 * before the frame saves where to resume. */
+		if (restart == -ERESTARTSYS && (ka->flags & SA_RESTART))
+			restart_syscall(tf, p);
+		restart = 0;
 		if (setup_frame(tf, sig, ka, &o, saved)) {
 			log_warn("proc: pid %d (%s): no room for a signal frame at sp 0x%lx; "
 				 "killed by SIGSEGV", p->pid, p->name, (unsigned long)tf->sp);
@@ -329,6 +364,8 @@ void signal_deliver(struct trap_frame *tf)
 		handler_delivered(p, sig, ka);
 		break; /* one handler per return; others follow on the next one */
 	}
+	if (restart)
+		restart_syscall(tf, p); /* no handler ran: as if nothing happened */
 	if (p->sig_restore_mask) {
 		p->sig_blocked = p->sig_saved_mask;
 		p->sig_restore_mask = false;

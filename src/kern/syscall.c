@@ -76,5 +76,7 @@ void syscall_dispatch(struct trap_frame *tf)
 		log_info("strace: %d %s(%#lx, %#lx, %#lx) = %ld", proc_pid(cur_proc()),
 			 e ? e->name : "?", (unsigned long)a0, (unsigned long)a1,
 			 (unsigned long)a2, ret);
+	if (ret == -ERESTARTSYS || ret == -ERESTARTNOHAND)
+		ret = signal_syscall_interrupted(ret, a0); /* EINTR, or restarted */
 	tf->x[0] = (u64)ret;
 }

@@ -268,7 +268,7 @@ static size_t take(struct tty *t, char *buf, size_t len)
 	return n;
 }
 
-/* Sleep until readable; 0, -EAGAIN, -EINTR, or -ETIMEDOUT (raw VTIME). */
+/* Sleep until readable; 0, -EAGAIN, -ERESTARTSYS, or -ETIMEDOUT (raw VTIME). */
 static int wait_readable(struct tty *t, struct file *f)
 {
 	struct waiter w;
@@ -298,7 +298,7 @@ static int wait_readable(struct tty *t, struct file *f)
 			break;
 	}
 	finish_wait(&t->read_wq, &w);
-	return err;
+	return err == -EINTR ? -ERESTARTSYS : err;
 }
 
 static long tty_read(struct file *f, void *ubuf, size_t len)

@@ -257,6 +257,8 @@ int sock_wait(struct sock *sk, bool (*ready)(struct sock *sk), bool nonblock, u6
 	finish_wait(&sk->wq, &w);
 	if (err && ready(sk))
 		err = 0; /* woken and timed out at once: the event wins */
+	if (err == -EINTR && !deadline_ns)
+		return -ERESTARTSYS; /* with a timeout set, Linux says EINTR */
 	return err == -ETIMEDOUT ? -EAGAIN : err;
 }
 

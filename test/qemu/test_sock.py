@@ -17,7 +17,8 @@ QEMU user networking (hostfwd) and are reached by it at 10.0.2.2.
 - loop_<name>: /bin/sock_loop between guest processes (loopback TCP/UDP,
   non-blocking connect, backlog, RST/EPIPE/SIGPIPE, half-close, MSG_PEEK/
   MSG_WAITALL/MSG_DONTWAIT/FIONREAD, SO_SNDBUF limits and POLLOUT, AF_UNIX,
-  timeouts, EINTR, sockets closed by exit, fork/dup/fcntl/fstat).
+  timeouts, EINTR, SA_RESTART (socket and pipe reads, waitpid; EINTR with
+  SO_RCVTIMEO), sockets closed by exit, fork/dup/fcntl/fstat).
 - errno: /bin/sock_errno, one check per bad input, Linux's errno each.
 - fuzz_<seed>: /bin/sock_fuzz, 40000 socket calls with random arguments
   (bad pointers, lengths, levels, flags): no crash, no socket left behind.
@@ -42,7 +43,7 @@ from sistest import TOP, TestSkip, register, test
 
 HOST = "10.0.2.2"  # the host, as QEMU user networking shows it to the guest
 LOOP_SUBTESTS = ["tcp", "udp", "nbconnect", "backlog", "rst", "halfclose", "flags", "sndbuf", "unix",
-                 "timeout", "eintr", "exitclose", "inherit"]
+                 "timeout", "eintr", "restart", "exitclose", "inherit"]
 
 
 def boot(ctx, prog, *args, hostfwds=(), add=(), mem="128M"):

@@ -5,7 +5,7 @@
  *
  * Usage: sock_loop [SUBTEST...]   (none = all)
  * Subtests: tcp udp nbconnect backlog rst halfclose flags sndbuf unix timeout eintr
- *           exitclose inherit
+ *           restart exitclose inherit
  * Also builds on Linux, where every expectation here holds as well.
  */
 #include "sock_util.h"
@@ -614,6 +614,77 @@ static void t_eintr(void)
 	close(lfd);
 }
 
+/* ---- restart: SA_RESTART resumes blocked calls after the handler ---- */
+
+static volatile sig_atomic_t restart_handled;
+
+static void on_restart_sig(int sig)
+{
+	(void)sig;
+	restart_handled++;
+}
+
+/* A child that signals us at 200 ms, then at 400 ms writes one byte to wfd. */
+static pid_t signal_then_write(int wfd)
+{
+	pid_t me = getpid(), pid = fork_child();
+
+	if (pid == 0) {
+		usleep(200 * 1000);
+		kill(me, SIGUSR1);
+		usleep(200 * 1000);
+		CHECK(write(wfd, "r", 1) == 1, "child write");
+		exit(failures);
+	}
+	return pid;
+}
+
+static void t_restart(void)
+{
+	int port, lfd = listen_on("127.0.0.1", 4, &port), fd, afd, pfd[2], status;
+	struct sigaction sa;
+	struct timeval tv = { 5, 0 };
+	pid_t pid;
+	char c = 0;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_restart_sig;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGUSR1, &sa, NULL);
+
+	/* A socket read: the handler runs, the read goes on and gets the byte. */
+	fd = connect_to("127.0.0.1", port, 0);
+	afd = accept(lfd, NULL, NULL);
+	restart_handled = 0;
+	pid = signal_then_write(fd);
+	CHECK(read(afd, &c, 1) == 1 && c == 'r', "socket read restarted after the handler");
+	CHECK(restart_handled == 1, "the handler ran once: %d", (int)restart_handled);
+	reap(pid);
+
+	/* A pipe read, and wait4 for the child (which exits after its write). */
+	CHECK(pipe(pfd) == 0, "pipe");
+	restart_handled = 0;
+	pid = signal_then_write(pfd[1]);
+	CHECK(read(pfd[0], &c, 1) == 1 && c == 'r', "pipe read restarted after the handler");
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status), "waitpid");
+	CHECK(restart_handled == 1, "pipe: the handler ran once: %d", (int)restart_handled);
+	close(pfd[0]);
+	close(pfd[1]);
+
+	/* With SO_RCVTIMEO set, Linux says EINTR even with SA_RESTART. */
+	CHECK(setsockopt(afd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == 0, "SO_RCVTIMEO");
+	pid = signal_then_write(fd);
+	errno = 0;
+	CHECK(read(afd, &c, 1) < 0 && errno == EINTR, "read with a timeout: EINTR");
+	reap(pid);
+	CHECK(read(afd, &c, 1) == 1, "the byte after EINTR");
+
+	signal(SIGUSR1, SIG_DFL);
+	close(fd);
+	close(afd);
+	close(lfd);
+}
+
 /* ---- exitclose: a process that exits closes its sockets ---- */
 
 static void t_exitclose(void)
@@ -686,6 +757,7 @@ static const struct {
 	{ "unix", t_unix },
 	{ "timeout", t_timeout },
 	{ "eintr", t_eintr },
+	{ "restart", t_restart },
 	{ "exitclose", t_exitclose },
 	{ "inherit", t_inherit },
 };

@@ -59,7 +59,7 @@
 #define SA_SIGINFO 0x00000004
 #define SA_RESTORER 0x04000000
 #define SA_ONSTACK 0x08000000 /* accepted, ignored: SIS has no sigaltstack */
-#define SA_RESTART 0x10000000 /* accepted; interrupted calls return -EINTR anyway */
+#define SA_RESTART 0x10000000 /* restart read/write/recv/accept/wait4... after the handler */
 #define SA_NODEFER 0x40000000
 #define SA_RESETHAND 0x80000000
 

@@ -136,7 +136,8 @@ bool sock_file_nonblock(const struct sock *sk);
 /*
  * Sleep until ready(sk) holds. Called and returns with net_lock held (dropped
  * while asleep). deadline_ns is absolute (time_ns()), 0 waits forever. 0 when
- * ready, -EAGAIN if nonblock or the deadline passed, -EINTR on a signal.
+ * ready, -EAGAIN if nonblock or the deadline passed; on a signal -ERESTARTSYS
+ * without a deadline (SA_RESTART restarts the call), -EINTR with one.
  */
 int sock_wait(struct sock *sk, bool (*ready)(struct sock *sk), bool nonblock, u64 deadline_ns);
 /* The absolute deadline for a call bounded by SO_RCVTIMEO/SO_SNDTIMEO (0 = none). */
