@@ -89,6 +89,7 @@ void proc_exit(int wait_status)
 
 	if (p->pid == 1)
 		init_ended(p, wait_status);
+	itimer_exit(p);
 	release_resources(p);
 	reparent_children(p);
 	irq_disable_local();

@@ -82,6 +82,7 @@ struct proc *proc_alloc(void)
 	p->start_ns = time_ns();
 	proc_default_rlimits(p);
 	signal_init_proc(p);
+	itimer_init_proc(p);
 	flags = irq_save();
 	list_add_tail(&p->all_node, &proc_list);
 	proc_count++;

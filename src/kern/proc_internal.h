@@ -71,6 +71,8 @@ struct proc {
 	k_sigset_t sig_blocked;
 	k_sigset_t sig_saved_mask;  /* restored on the way out (signal_set_temp_mask) */
 	bool sig_restore_mask;
+	struct ktimer real_timer;    /* ITIMER_REAL (itimer.c) */
+	u64 real_interval_ns;        /* its reload value, 0 = one-shot */
 	long sys_restart;            /* -ERESTART* of the syscall returning now, or 0 */
 	u64 sys_restart_x0;          /* its first argument, for a restart */
 	struct k_sigaction sig_action[SIS_NSIG];
@@ -101,6 +103,8 @@ void signal_exec(struct proc *p);                      /* handlers -> default */
 int signal_send_proc(struct proc *p, int sig, const struct sig_origin *o);
 void signal_deliver(struct trap_frame *tf);            /* return_to_user */
 long signal_syscall_interrupted(long how, u64 orig_x0); /* syscall_dispatch */
+void itimer_init_proc(struct proc *p); /* proc_alloc: disarmed (fork does not inherit) */
+void itimer_exit(struct proc *p);      /* proc_exit: disarm before the proc goes */
 bool signal_is_ignored(const struct proc *p, int sig); /* action is SIG_IGN (or default-ignore) */
 /* A synchronous fault: deliver sig to a handler, or kill the process. */
 void signal_fault(struct trap_frame *tf, int sig, int code, u64 addr, const char *what);

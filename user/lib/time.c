@@ -1,7 +1,8 @@
 /*
  * Time: clock_gettime/clock_nanosleep (picolibc's clock ids translated),
- * gettimeofday, nanosleep, sleep, usleep. struct timespec and timeval have
- * the kernel's layout (64-bit fields) on aarch64.
+ * gettimeofday, nanosleep, sleep, usleep, setitimer/getitimer and alarm.
+ * struct timespec, timeval and itimerval have the kernel's layout (64-bit
+ * fields) on aarch64, and ITIMER_* the kernel's numbers.
  */
 
 #include <errno.h>
@@ -13,6 +14,8 @@
 
 _Static_assert(sizeof(struct timespec) == 16 && sizeof(struct timeval) == 16,
 	       "timespec/timeval match the kernel's");
+_Static_assert(sizeof(struct itimerval) == 32 && ITIMER_REAL == 0 && ITIMER_VIRTUAL == 1 &&
+	       ITIMER_PROF == 2, "itimerval and ITIMER_* match the kernel's");
 
 static int clock_id(clockid_t clk)
 {
@@ -69,4 +72,28 @@ int usleep(useconds_t us)
 	struct timespec req = { .tv_sec = us / 1000000, .tv_nsec = (long)(us % 1000000) * 1000 };
 
 	return nanosleep(&req, NULL);
+}
+
+int getitimer(int which, struct itimerval *cur)
+{
+	return (int)sis_call(__NR_getitimer, which, cur);
+}
+
+int setitimer(int which, const struct itimerval *restrict nv, struct itimerval *restrict ov)
+{
+	return (int)sis_call(__NR_setitimer, which, nv, ov);
+}
+
+/* Seconds left of the previous alarm (rounded, never 0 if one was armed). */
+unsigned alarm(unsigned seconds)
+{
+	struct itimerval nv = { .it_value = { .tv_sec = seconds } }, ov;
+	unsigned left;
+
+	if (setitimer(ITIMER_REAL, &nv, &ov) < 0)
+		return 0;
+	left = (unsigned)ov.it_value.tv_sec + (ov.it_value.tv_usec >= 500000);
+	if (!left && (ov.it_value.tv_sec || ov.it_value.tv_usec))
+		left = 1;
+	return left;
 }

@@ -3,7 +3,7 @@
  * process groups and sessions; SIGCHLD ignored (no zombies);
  * WNOHANG; vfork; stop and continue; orphans adopted by init; memory
  * mappings (mmap, mprotect, munmap, brk) and W^X; copy-on-write after fork;
- * uname; getrandom.
+ * uname; getrandom; interval timers (alarm, setitimer, getitimer).
  * Every failure prints a line; the exit status is the failure count.
  */
 #include <errno.h>
@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <sys/time.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -287,9 +288,93 @@ static void identity(void)
 	CHECK(getuid() == 0 && geteuid() == 0, "root");
 }
 
+/* ---- interval timers ---- */
+
+static volatile sig_atomic_t alrm_count;
+
+static void on_alrm(int sig)
+{
+	(void)sig;
+	alrm_count++;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void timers(void)
+{
+	struct sigaction sa;
+	struct itimerval it = { { 0, 50000 }, { 0, 50000 } }, cur;
+	double t0;
+	unsigned left;
+	int status;
+	pid_t pid;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alrm; /* no SA_RESTART: the sleep ends early */
+	sigaction(SIGALRM, &sa, NULL);
+
+	/* alarm(1) ends a 5 s sleep after about a second. */
+	alrm_count = 0;
+	t0 = now_s();
+	CHECK(alarm(1) == 0, "no alarm was pending");
+	left = sleep(5);
+	CHECK(alrm_count == 1, "SIGALRM delivered once");
+	CHECK(left >= 3 && left <= 4, "sleep interrupted with time left");
+	CHECK(now_s() - t0 >= 0.95 && now_s() - t0 < 4, "alarm(1) fired after about 1 s");
+
+	/* alarm returns what is left of the previous one; alarm(0) cancels. */
+	alarm(10);
+	left = alarm(0);
+	CHECK(left == 10 || left == 9, "alarm(0) returns the time left");
+	CHECK(getitimer(ITIMER_REAL, &cur) == 0 && !cur.it_value.tv_sec && !cur.it_value.tv_usec,
+	      "cancelled");
+
+	/* Periodic: 50 ms ticks keep coming until disarmed. */
+	alrm_count = 0;
+	CHECK(setitimer(ITIMER_REAL, &it, NULL) == 0, "setitimer 50 ms periodic");
+	for (int i = 0; i < 200 && alrm_count < 4; i++)
+		usleep(10000);
+	CHECK(alrm_count >= 4, "periodic timer fired 4 times");
+	CHECK(getitimer(ITIMER_REAL, &cur) == 0 && cur.it_interval.tv_usec == 50000 &&
+		      cur.it_value.tv_sec == 0 && cur.it_value.tv_usec <= 50000,
+	      "getitimer of the periodic timer");
+	memset(&it, 0, sizeof(it));
+	CHECK(setitimer(ITIMER_REAL, &it, &cur) == 0 && cur.it_interval.tv_usec == 50000,
+	      "disarm returns the old setting");
+	left = (unsigned)alrm_count;
+	usleep(200000);
+	CHECK((unsigned)alrm_count == left, "no SIGALRM after disarming");
+
+	/* Bad input; and fork does not inherit a pending timer. */
+	it.it_value.tv_usec = 1000000;
+	errno = 0;
+	CHECK(setitimer(ITIMER_REAL, &it, NULL) < 0 && errno == EINVAL, "tv_usec 1000000: EINVAL");
+	errno = 0;
+	CHECK(setitimer(ITIMER_REAL, (void *)8, NULL) < 0 && errno == EFAULT, "bad pointer: EFAULT");
+	errno = 0;
+	CHECK(getitimer(7, &cur) < 0 && errno == EINVAL, "unknown timer: EINVAL");
+	alarm(30);
+	pid = fork();
+	if (pid == 0) {
+		_exit(getitimer(ITIMER_REAL, &cur) == 0 && !cur.it_value.tv_sec &&
+			      !cur.it_value.tv_usec ? 0 : 1);
+	}
+	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+		      WEXITSTATUS(status) == 0, "child starts without the parent's alarm");
+	alarm(0);
+	signal(SIGALRM, SIG_DFL);
+}
+
 int main(void)
 {
 	signals();
+	timers();
 	groups();
 	children();
 	orphans();

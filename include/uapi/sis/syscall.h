@@ -38,6 +38,8 @@
 #define __NR_exit_group 94
 #define __NR_set_tid_address 96
 #define __NR_nanosleep 101
+#define __NR_getitimer 102
+#define __NR_setitimer 103
 #define __NR_clock_gettime 113
 #define __NR_clock_nanosleep 115
 #define __NR_sched_yield 124

@@ -18,6 +18,15 @@ struct linux_timeval {
 	int64_t tv_usec;
 };
 
+/* setitimer/getitimer (only ITIMER_REAL: SIGALRM on wall-clock time). */
+#define LINUX_ITIMER_REAL 0
+#define LINUX_ITIMER_VIRTUAL 1
+#define LINUX_ITIMER_PROF 2
+struct linux_itimerval {
+	struct linux_timeval it_interval; /* reload value, 0 = one-shot */
+	struct linux_timeval it_value;    /* time to the next expiry, 0 = disarmed */
+};
+
 struct linux_timezone {
 	int32_t tz_minuteswest;
 	int32_t tz_dsttime;
