@@ -13,10 +13,15 @@
  *                                    kernel's pool counters must come back
  *   sock_cli ping HOST COUNT         ICMP echo with a ping socket and with a
  *                                    raw socket
+ *   sock_cli keepalive HOST PORT     connect, keepalive after 1 s idle, probes
+ *                                    1 s apart, 2 unanswered drop it; prints
+ *                                    "connected", then blocks in read until
+ *                                    the peer vanishes: ETIMEDOUT in 2-10 s
  * Exit status: number of failures. Prints "PASS <mode>" on success.
  */
 #include "sock_util.h"
 #include <netinet/ip_icmp.h>
+#include <netinet/tcp.h>
 
 static void t_udp(const char *host, int port, int count)
 {
@@ -247,6 +252,40 @@ static void t_ping(const char *host, int count)
 	close(raw);
 }
 
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void t_keepalive(const char *host, int port)
+{
+	struct sockaddr_in srv = sin_make(host, port);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), on = 1, idle = 1, intvl = 1, cnt = 2, v = 0;
+	socklen_t len = sizeof(v);
+	double t0, waited;
+	char c;
+
+	CHECK(connect(fd, SA(&srv), sizeof(srv)) == 0, "connect %s:%d", host, port);
+	CHECK(setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on)) == 0, "SO_KEEPALIVE");
+	CHECK(setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle)) == 0, "TCP_KEEPIDLE");
+	CHECK(setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl)) == 0,
+	      "TCP_KEEPINTVL");
+	CHECK(setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt)) == 0, "TCP_KEEPCNT");
+	CHECK(getsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &v, &len) == 0 && v == 2, "TCP_KEEPCNT reads back");
+	printf("keepalive: connected\n");
+	/* While the peer answers, probes keep the connection: it stays quiet. */
+	t0 = mono_s();
+	errno = 0;
+	CHECK(read(fd, &c, 1) < 0 && errno == ETIMEDOUT, "read ends with ETIMEDOUT");
+	waited = mono_s() - t0;
+	printf("keepalive: read failed after %.1f s\n", waited);
+	CHECK(waited > 2 && waited < 30, "keepalive timing");
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -265,8 +304,10 @@ int main(int argc, char **argv)
 		t_leak(host, port, n);
 	else if (!strcmp(mode, "ping"))
 		t_ping(host, argc > 3 ? atoi(argv[3]) : 3);
+	else if (!strcmp(mode, "keepalive"))
+		t_keepalive(host, port);
 	else {
-		printf("usage: sock_cli udp|refused|nbconnect|leak|ping HOST [PORT] [N]\n");
+		printf("usage: sock_cli udp|refused|nbconnect|leak|ping|keepalive HOST [PORT] [N]\n");
 		return 100;
 	}
 	printf("%s %s\n", failures ? "FAIL" : "PASS", mode);
