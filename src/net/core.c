@@ -16,6 +16,7 @@
 #include <sis/net.h>
 #include <sis/netdev.h>
 #include <sis/softirq.h>
+#include <sis/socket.h>
 #include <sis/timer.h>
 #include <sis/init.h>
 #include <sis/log.h>
@@ -58,6 +59,10 @@ void net_unlock(void)
 	if (--lock_depth == 0 && lwip_up && !softirq_running)
 		softirq_raise(SOFTIRQ_NET); /* flush TX, loopback, timer: see net.h */
 	bh_enable();
+	/* Files that were in flight in a socket closed meanwhile: their last
+	 * put may release a socket that lingers (sleeps), so not under the lock. */
+	if (lock_depth == 0 && !softirq_running && !in_irq())
+		sock_fds_flush();
 }
 
 void net_schedule(void)

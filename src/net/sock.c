@@ -367,3 +367,50 @@ void sock_iter_skip(struct sock_iter *it, size_t n)
 		n -= c;
 	}
 }
+
+/* ---- files in flight (SCM_RIGHTS) ---- */
+
+static struct sock_fds *fds_to_put; /* put_later'd, for the outermost net_unlock */
+
+void sock_fds_put(struct sock_fds *fds)
+{
+	if (!fds)
+		return;
+	for (unsigned i = 0; i < fds->n; i++)
+		file_put(fds->f[i]);
+	kfree(fds);
+}
+
+void sock_fds_put_later(struct sock_fds *fds)
+{
+	if (!fds)
+		return;
+	fds->next = fds_to_put;
+	fds_to_put = fds;
+}
+
+/* A put may release a socket whose queue holds more files: loop until none. */
+void sock_fds_flush(void)
+{
+	while (fds_to_put) {
+		struct sock_fds *fds = fds_to_put;
+
+		fds_to_put = fds->next;
+		sock_fds_put(fds);
+	}
+}
+
+struct sock_fds *sock_fds_dup(const struct sock_fds *fds)
+{
+	struct sock_fds *d = kmalloc(sizeof(*d) + fds->n * sizeof(d->f[0]));
+
+	if (!d)
+		return NULL;
+	d->next = NULL;
+	d->n = fds->n;
+	for (unsigned i = 0; i < fds->n; i++) {
+		d->f[i] = fds->f[i];
+		file_get(d->f[i]);
+	}
+	return d;
+}

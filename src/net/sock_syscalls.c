@@ -421,6 +421,114 @@ static long msghdr_import(const void *umsg, struct msghdr *mh, struct sock_msg *
 	return 0;
 }
 
+/* ---- ancillary data: SCM_RIGHTS ---- */
+
+#define CMSG_ALIGN8(n) (((n) + 7UL) & ~7UL)
+#define CMSG_HDR_LEN CMSG_ALIGN8(sizeof(struct cmsghdr))
+
+/* The SCM_RIGHTS of one cmsg, appended to *fds (grown). 0 or -errno. */
+static int cmsg_take_fds(const u8 *data, size_t len, struct sock_fds **fds)
+{
+	unsigned add = (unsigned)(len / sizeof(int)), have = *fds ? (*fds)->n : 0;
+	struct sock_fds *g;
+
+	if (len % sizeof(int) || have + add > SOCK_FDS_MAX)
+		return -EINVAL;
+	g = kmalloc(sizeof(*g) + (have + add) * sizeof(g->f[0]));
+	if (!g)
+		return -ENOMEM;
+	g->next = NULL;
+	g->n = have;
+	if (have)
+		memcpy(g->f, (*fds)->f, have * sizeof(g->f[0]));
+	kfree(*fds);
+	*fds = g;
+	for (unsigned i = 0; i < add; i++) {
+		int fd;
+
+		memcpy(&fd, data + i * sizeof(int), sizeof(int));
+		g->f[g->n] = fd_get(fd);
+		if (!g->f[g->n])
+			return -EBADF;
+		g->n++;
+	}
+	return 0;
+}
+
+/*
+ * sendmsg's control data: SOL_SOCKET/SCM_RIGHTS cmsgs become m->fds; any
+ * other ancillary data is refused (EINVAL) rather than silently dropped.
+ */
+static int control_import(const void *ucontrol, size_t len, struct sock_msg *m)
+{
+	u8 *buf, *p;
+	int err = 0;
+
+	if (!len)
+		return 0;
+	if (len > 4096)
+		return -ENOBUFS;
+	buf = kmalloc(len);
+	if (!buf)
+		return -ENOMEM;
+	if (copy_from_user(buf, ucontrol, len)) {
+		kfree(buf);
+		return -EFAULT;
+	}
+	for (p = buf; !err && (size_t)(p - buf) + sizeof(struct cmsghdr) <= len;) {
+		struct cmsghdr h;
+		size_t left = len - (size_t)(p - buf);
+
+		memcpy(&h, p, sizeof(h));
+		if (h.cmsg_len < sizeof(h) || h.cmsg_len > left)
+			err = -EINVAL;
+		else if (h.cmsg_level != SOL_SOCKET || h.cmsg_type != SCM_RIGHTS)
+			err = -EINVAL;
+		else
+			err = cmsg_take_fds(p + CMSG_HDR_LEN, h.cmsg_len - CMSG_HDR_LEN, &m->fds);
+		p += CMSG_ALIGN8(h.cmsg_len);
+	}
+	kfree(buf);
+	return err;
+}
+
+/*
+ * recvmsg: install the files that came (m->fds) as new descriptors and
+ * describe them in one SCM_RIGHTS cmsg, as many as fit in clen bytes (the
+ * rest are closed, MSG_CTRUNC). The bytes of control data written, or -EFAULT.
+ */
+static long control_export(struct sock_msg *m, void *ucontrol, size_t clen)
+{
+	struct sock_fds *fds = m->fds;
+	unsigned fit = clen < CMSG_HDR_LEN ? 0 : (unsigned)((clen - CMSG_HDR_LEN) / sizeof(int));
+	unsigned n = 0;
+	int fdv[SOCK_FDS_MAX];
+	struct cmsghdr h;
+	size_t used;
+
+	m->fds = NULL;
+	if (!fds)
+		return 0;
+	for (unsigned i = 0; i < fds->n; i++) {
+		int fd = i < fit ? fd_install(fds->f[i], m->flags & MSG_CMSG_CLOEXEC) : -1;
+
+		if (fd >= 0)
+			fdv[n++] = fd;
+		else
+			m->out_flags |= MSG_CTRUNC;
+	}
+	sock_fds_put(fds); /* the descriptors hold their own references now */
+	if (!n)
+		return 0;
+	h = (struct cmsghdr){ .cmsg_len = CMSG_HDR_LEN + n * sizeof(int),
+			      .cmsg_level = SOL_SOCKET, .cmsg_type = SCM_RIGHTS };
+	used = MIN(CMSG_ALIGN8(h.cmsg_len), clen);
+	if (copy_to_user(ucontrol, &h, sizeof(h)) ||
+	    copy_to_user((u8 *)ucontrol + CMSG_HDR_LEN, fdv, n * sizeof(int)))
+		return -EFAULT;
+	return (long)used;
+}
+
 static long sys_sendmsg(struct trap_frame *tf)
 {
 	struct iovec fast[SOCK_FAST_IOV], *heap;
@@ -439,8 +547,10 @@ static long sys_sendmsg(struct trap_frame *tf)
 			goto out_free_iov;
 		m.addrlen = mh.msg_namelen;
 	}
-	/* No ancillary data is understood on send: refuse it rather than drop it. */
-	ret = mh.msg_controllen ? -EINVAL : do_msg((int)SC_ARG(tf, 0), &m, true);
+	ret = control_import(mh.msg_control, mh.msg_controllen, &m);
+	if (!ret)
+		ret = do_msg((int)SC_ARG(tf, 0), &m, true);
+	sock_fds_put(m.fds); /* not taken: failed, or a protocol without SCM_RIGHTS */
 out_free_iov:
 	kfree(heap);
 	return ret;
@@ -453,30 +563,37 @@ static long sys_recvmsg(struct trap_frame *tf)
 	struct iovec fast[SOCK_FAST_IOV], *heap;
 	struct msghdr mh;
 	struct sock_msg m;
-	long ret;
+	long ret, clen;
 
 	memset(&m, 0, sizeof(m));
 	m.flags = (int)SC_ARG(tf, 2);
+	m.want_fds = true;
 	ret = msghdr_import(umsg, &mh, &m, fast, &heap);
 	if (ret)
 		goto out_free_iov;
 	ret = do_msg((int)SC_ARG(tf, 0), &m, false);
 	if (ret < 0)
 		goto out_free_iov;
-	/* Results: name (min of both lengths), its real length, no control data, flags. */
+	/* Results: name (min of both lengths), its real length, files passed, flags. */
 	if (mh.msg_name && m.addrlen &&
 	    copy_to_user(mh.msg_name, &m.addr, sock_addr_copy_len(mh.msg_namelen, m.addrlen))) {
 		ret = -EFAULT;
 		goto out_free_iov;
 	}
 	mh.msg_namelen = mh.msg_name ? m.addrlen : 0;
-	mh.msg_controllen = 0;
+	clen = control_export(&m, mh.msg_control, mh.msg_controllen);
+	if (clen < 0) {
+		ret = clen;
+		goto out_free_iov;
+	}
+	mh.msg_controllen = (unsigned long)clen;
 	mh.msg_flags = m.out_flags;
 	if (copy_to_user(&umsg->msg_namelen, &mh.msg_namelen, sizeof(mh.msg_namelen)) ||
 	    copy_to_user(&umsg->msg_controllen, &mh.msg_controllen, sizeof(mh.msg_controllen)) ||
 	    copy_to_user(&umsg->msg_flags, &mh.msg_flags, sizeof(mh.msg_flags)))
 		ret = -EFAULT;
 out_free_iov:
+	sock_fds_put(m.fds); /* not handed out (an error on the way) */
 	kfree(heap);
 	return ret;
 }

@@ -16,6 +16,7 @@ struct unix_msg {
 	size_t off;            /* stream: bytes already read */
 	unsigned from_len;     /* dgram: sender's name length (0 = unnamed) */
 	char *from;            /* dgram: sender's name (inside this allocation) */
+	struct sock_fds *fds;  /* SCM_RIGHTS sent with these bytes, or NULL */
 	u8 data[];
 };
 

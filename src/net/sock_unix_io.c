@@ -3,6 +3,12 @@
  * by the receiver's SO_RCVBUF; a writer that finds it full sleeps (stream,
  * and datagram as on Linux) until the reader makes room. Stream reads take
  * bytes across messages; datagram reads take one message (MSG_TRUNC).
+ *
+ * SCM_RIGHTS: files sent with a write ride on its (first) message and are
+ * handed out with the read that takes that message's first bytes; a stream
+ * read does not go past a message with files into the next, nor into one
+ * with files after taking other bytes (as Linux). Not done: Linux's garbage
+ * collector for sockets in flight inside each other (a cycle is never freed).
  */
 #include "sock_unix.h"
 #include <sis/kernel.h>
@@ -22,6 +28,7 @@ static struct unix_msg *unix_msg_alloc(size_t len, const char *from, unsigned fr
 		return NULL;
 	msg->len = len;
 	msg->off = 0;
+	msg->fds = NULL;
 	msg->from_len = from_len;
 	msg->from = (char *)msg->data + len;
 	memcpy(msg->from, from, from_len);
@@ -35,11 +42,36 @@ static void unix_queue(struct unix_sock *to, struct unix_msg *msg)
 	sock_wake(&to->sk);
 }
 
+/* Files of a message that is gone or read: dropped once net_lock is. */
+static void unix_msg_kfree(struct unix_msg *msg)
+{
+	sock_fds_put_later(msg->fds);
+	kfree(msg);
+}
+
 static void unix_msg_free(struct unix_sock *us, struct unix_msg *msg)
 {
 	us->rx_bytes -= msg->len - msg->off;
 	list_del(&msg->node);
-	kfree(msg);
+	unix_msg_kfree(msg);
+}
+
+/* The read that takes msg's first bytes also takes its files (a copy of
+ * them for MSG_PEEK); a read that does not want them closes them. */
+static void unix_take_fds(struct sock_msg *m, struct unix_msg *msg, bool peek)
+{
+	if (!msg->fds || m->fds)
+		return;
+	if (peek) {
+		if (m->want_fds)
+			m->fds = sock_fds_dup(msg->fds);
+		return;
+	}
+	if (m->want_fds)
+		m->fds = msg->fds;
+	else
+		sock_fds_put_later(msg->fds);
+	msg->fds = NULL;
 }
 
 void unix_rx_purge(struct unix_sock *us)
@@ -113,6 +145,8 @@ static long unix_stream_send(struct unix_sock *us, struct sock_msg *m)
 			kfree(msg);
 			break;
 		}
+		msg->fds = m->fds; /* the first piece carries the files */
+		m->fds = NULL;
 		unix_queue(us->peer, msg);
 		done += n;
 	}
@@ -143,8 +177,9 @@ static long unix_stream_copy(struct unix_sock *us, struct sock_msg *m)
 	long r = 0;
 
 	list_for_each_entry_safe(msg, next, &us->rxq, node) {
-		if (!m->it.left)
-			break;
+		if (!m->it.left || (msg->fds && (done || m->fds)))
+			break; /* files start a read of their own */
+		unix_take_fds(m, msg, peek);
 		n = MIN(msg->len - msg->off, m->it.left);
 		before = m->it.left;
 		r = sock_iter_to_user(&m->it, msg->data + msg->off, n);
@@ -155,11 +190,11 @@ static long unix_stream_copy(struct unix_sock *us, struct sock_msg *m)
 			us->rx_bytes -= n;
 			if (msg->off == msg->len) {
 				list_del(&msg->node);
-				kfree(msg);
+				unix_msg_kfree(msg);
 			}
 		}
-		if (r < 0)
-			break;
+		if (r < 0 || m->fds)
+			break; /* files end the read at their message */
 	}
 	if (done && !peek && us->peer)
 		sock_wake(&us->peer->sk); /* room for the writer */
@@ -183,7 +218,8 @@ static long unix_stream_recv(struct unix_sock *us, struct sock_msg *m)
 			break;
 		}
 		done += (size_t)r;
-		if (!m->it.left || (done && !(m->flags & MSG_WAITALL)) || (done && m->flags & MSG_PEEK))
+		if (!m->it.left || (done && !(m->flags & MSG_WAITALL)) || (done && m->flags & MSG_PEEK) ||
+		    m->fds)
 			break;
 		if (!us->rx_bytes && unix_stream_eof(us))
 			break;
@@ -281,6 +317,8 @@ static long unix_dgram_send(struct unix_sock *us, struct sock_msg *m)
 		kfree(msg);
 		goto out_put;
 	}
+	msg->fds = m->fds;
+	m->fds = NULL;
 	unix_queue(to, msg);
 	err = (long)len;
 out_put:
@@ -313,6 +351,7 @@ static long unix_dgram_recv(struct unix_sock *us, struct sock_msg *m)
 	if (n < msg->len)
 		m->out_flags |= MSG_TRUNC;
 	m->addrlen = msg->from_len ? sock_addr_make_un(&m->addr, msg->from, msg->from_len) : 0;
+	unix_take_fds(m, msg, m->flags & MSG_PEEK);
 	err = (long)((m->flags & MSG_TRUNC) ? msg->len : n);
 	if (!(m->flags & MSG_PEEK)) {
 		unix_msg_free(us, msg);

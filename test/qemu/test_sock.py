@@ -18,7 +18,9 @@ QEMU user networking (hostfwd) and are reached by it at 10.0.2.2.
   non-blocking connect, backlog, RST/EPIPE/SIGPIPE, half-close, MSG_PEEK/
   MSG_WAITALL/MSG_DONTWAIT/FIONREAD, SO_SNDBUF limits and POLLOUT, AF_UNIX,
   timeouts, EINTR, SA_RESTART (socket and pipe reads, waitpid; EINTR with
-  SO_RCVTIMEO), sockets closed by exit, fork/dup/fcntl/fstat).
+  SO_RCVTIMEO), SCM_RIGHTS (pipes and sockets passed, MSG_CTRUNC,
+  MSG_CMSG_CLOEXEC, files closed with plain reads and with the socket),
+  sockets closed by exit, fork/dup/fcntl/fstat).
 - errno: /bin/sock_errno, one check per bad input, Linux's errno each.
 - fuzz_<seed>: /bin/sock_fuzz, 40000 socket calls with random arguments
   (bad pointers, lengths, levels, flags): no crash, no socket left behind.
@@ -49,7 +51,8 @@ from sistest import TOP, TestSkip, register, test
 
 HOST = "10.0.2.2"  # the host, as QEMU user networking shows it to the guest
 LOOP_SUBTESTS = ["tcp", "udp", "nbconnect", "backlog", "rst", "halfclose", "flags", "sndbuf", "unix",
-                 "timeout", "eintr", "restart", "exitclose", "inherit"]
+                 "timeout", "eintr", "restart", "scm_rights", "exitclose",
+                 "inherit"]
 
 
 def boot(ctx, prog, *args, hostfwds=(), add=(), mem="128M"):

@@ -5,7 +5,7 @@
  *
  * Usage: sock_loop [SUBTEST...]   (none = all)
  * Subtests: tcp udp nbconnect backlog rst halfclose flags sndbuf unix timeout eintr
- *           restart exitclose inherit
+ *           restart scm_rights exitclose inherit
  * Also builds on Linux, where every expectation here holds as well.
  */
 #include "sock_util.h"
@@ -685,6 +685,147 @@ static void t_restart(void)
 	close(lfd);
 }
 
+/* ---- scm_rights: passing descriptors over AF_UNIX ---- */
+
+/* sendmsg one byte with n descriptors (SCM_RIGHTS): its result. */
+static ssize_t send_fds(int sock, const int *fds, int n, char byte)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(4 * sizeof(int))];
+	} c;
+	struct iovec iov = { &byte, 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *cm;
+
+	memset(&c, 0, sizeof(c));
+	if (n) {
+		mh.msg_control = c.buf;
+		mh.msg_controllen = CMSG_SPACE(n * sizeof(int));
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(n * sizeof(int));
+		memcpy(CMSG_DATA(cm), fds, n * sizeof(int));
+	}
+	return sendmsg(sock, &mh, 0);
+}
+
+/* recvmsg one byte with room for `room` descriptors: how many came (-1 on
+ * error); they go to fds, the message flags to *flags. */
+static int recv_fds(int sock, int *fds, int room, int flags, int *mflags, char *byte)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(4 * sizeof(int))];
+	} c;
+	struct iovec iov = { byte, 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = c.buf,
+			     .msg_controllen = room ? CMSG_LEN(room * sizeof(int)) : 0 };
+	struct cmsghdr *cm;
+	int n = 0;
+
+	if (recvmsg(sock, &mh, flags) != 1)
+		return -1;
+	*mflags = mh.msg_flags;
+	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+			return -1;
+		int k = (int)((cm->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+
+		memcpy(fds + n, CMSG_DATA(cm), k * sizeof(int));
+		n += k;
+	}
+	return n;
+}
+
+static void t_scm_rights(void)
+{
+	int sv[2], dv[2], pp[2], got[4], fds[2], mflags = 0, n;
+	char c = 0, buf[8];
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} bad;
+	struct iovec iov = { &c, 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = bad.buf,
+			     .msg_controllen = sizeof(bad.buf) };
+
+	/* A pipe's read end over a stream pair: the copy reads what is written. */
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0 && pipe(pp) == 0, "socketpair, pipe");
+	CHECK(send_fds(sv[0], &pp[0], 1, 'a') == 1, "sendmsg SCM_RIGHTS");
+	close(pp[0]);
+	n = recv_fds(sv[1], got, 1, MSG_CMSG_CLOEXEC, &mflags, &c);
+	CHECK(n == 1 && c == 'a' && !(mflags & MSG_CTRUNC), "one descriptor came: %d", n);
+	if (n == 1) {
+		CHECK(fcntl(got[0], F_GETFD) == FD_CLOEXEC, "MSG_CMSG_CLOEXEC");
+		CHECK(write(pp[1], "hi", 2) == 2 && read(got[0], buf, 2) == 2 && !memcmp(buf, "hi", 2),
+		      "the passed pipe works");
+		close(got[0]);
+	}
+	errno = 0;
+	CHECK(write(pp[1], "x", 1) < 0 && errno == EPIPE, "last reader closed: EPIPE");
+	close(pp[1]);
+
+	/* Two at once over datagrams; room for one only: MSG_CTRUNC. */
+	CHECK(socketpair(AF_UNIX, SOCK_DGRAM, 0, dv) == 0 && pipe(pp) == 0, "dgram pair");
+	CHECK(send_fds(dv[0], pp, 2, 'b') == 1, "two descriptors");
+	n = recv_fds(dv[1], got, 2, 0, &mflags, &c);
+	CHECK(n == 2 && c == 'b', "both came: %d", n);
+	if (n == 2) {
+		CHECK(write(got[1], "z", 1) == 1 && read(got[0], buf, 1) == 1 && buf[0] == 'z',
+		      "both work");
+		close(got[0]);
+		close(got[1]);
+	}
+	CHECK(send_fds(dv[0], pp, 2, 'c') == 1, "two again");
+	n = recv_fds(dv[1], got, 1, 0, &mflags, &c);
+	CHECK(n == 1 && (mflags & MSG_CTRUNC), "room for one: MSG_CTRUNC (%d, %#x)", n, mflags);
+	if (n >= 1)
+		close(got[0]);
+
+	/* A socket itself; and files read with plain read() are closed. */
+	fds[0] = sv[0];
+	CHECK(send_fds(dv[0], fds, 1, 'd') == 1, "pass a socket");
+	n = recv_fds(dv[1], got, 1, 0, &mflags, &c);
+	CHECK(n == 1, "the socket came");
+	if (n == 1) {
+		CHECK(write(got[0], "s", 1) == 1 && read(sv[1], buf, 1) == 1 && buf[0] == 's',
+		      "talk through the passed socket");
+		close(got[0]);
+	}
+	close(pp[1]);
+	CHECK(send_fds(dv[0], &pp[0], 1, 'e') == 1, "pass the pipe's read end");
+	close(pp[0]);
+	pipe(pp);
+	CHECK(read(dv[1], &c, 1) == 1 && c == 'e', "plain read of that message");
+	close(pp[0]);
+	close(pp[1]);
+
+	/* Unread files in a socket that closes are let go. */
+	CHECK(pipe(pp) == 0, "pipe");
+	CHECK(send_fds(sv[0], &pp[0], 1, 'f') == 1, "in flight");
+	close(pp[0]);
+	close(sv[0]);
+	close(sv[1]);
+	errno = 0;
+	CHECK(write(pp[1], "x", 1) < 0 && errno == EPIPE, "closed with the socket: EPIPE");
+	close(pp[1]);
+
+	/* Bad input. */
+	fds[0] = 999;
+	errno = 0;
+	CHECK(send_fds(dv[0], fds, 1, 'g') < 0 && errno == EBADF, "bad descriptor: EBADF");
+	memset(&bad, 0, sizeof(bad));
+	bad.h.cmsg_len = CMSG_LEN(sizeof(int));
+	bad.h.cmsg_level = SOL_SOCKET;
+	bad.h.cmsg_type = 99;
+	errno = 0;
+	CHECK(sendmsg(dv[0], &mh, 0) < 0 && errno == EINVAL, "unknown cmsg type: EINVAL");
+	close(dv[0]);
+	close(dv[1]);
+}
+
 /* ---- exitclose: a process that exits closes its sockets ---- */
 
 static void t_exitclose(void)
@@ -758,6 +899,7 @@ static const struct {
 	{ "timeout", t_timeout },
 	{ "eintr", t_eintr },
 	{ "restart", t_restart },
+	{ "scm_rights", t_scm_rights },
 	{ "exitclose", t_exitclose },
 	{ "inherit", t_inherit },
 };

@@ -45,6 +45,24 @@ struct sock_iter {
 	size_t left;       /* bytes still to move, over all segments */
 };
 
+/*
+ * Files in flight (SCM_RIGHTS over AF_UNIX): references taken from the
+ * sender's descriptors, installed as new descriptors by the receiver.
+ */
+#define SOCK_FDS_MAX 253 /* Linux's SCM_MAX_FD */
+struct sock_fds {
+	struct sock_fds *next; /* on the list of sets waiting to be put */
+	unsigned n;
+	struct file *f[];
+};
+/* Drop the references: now (no net_lock held: a last file_put may sleep)... */
+void sock_fds_put(struct sock_fds *fds);
+/* ...or, under net_lock, once the outermost net_unlock has dropped it. */
+void sock_fds_put_later(struct sock_fds *fds);
+void sock_fds_flush(void); /* net_unlock: the deferred ones */
+/* Another set with the same files (new references), or NULL. */
+struct sock_fds *sock_fds_dup(const struct sock_fds *fds);
+
 /* One send or receive request, as every protocol sees it. */
 struct sock_msg {
 	struct sock_iter it;
@@ -53,6 +71,11 @@ struct sock_msg {
 	int flags;                    /* MSG_* the caller passed */
 	int out_flags;                /* MSG_TRUNC/MSG_CTRUNC for recvmsg's msg_flags */
 	bool nonblock;                /* O_NONBLOCK on the file, or MSG_DONTWAIT */
+	/* send: files to pass (a protocol that takes them sets NULL); receive:
+	 * files that came with the data (set by the protocol when want_fds, the
+	 * caller being recvmsg; other receives close them, as Linux does). */
+	struct sock_fds *fds;
+	bool want_fds;
 };
 
 /* Directions closed by shutdown() (sk->shut). */
