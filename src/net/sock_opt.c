@@ -110,6 +110,7 @@ static int set_socket_opt(struct sock *sk, int name, const void *val, unsigned l
 		return 0;
 	case SO_RCVBUF:
 		sk->opt.rcvbuf = buf_size(v);
+		sk->opt.rcvbuf_set = true;
 		return 0;
 	case SO_SNDBUF:
 		sk->opt.sndbuf = buf_size(v);

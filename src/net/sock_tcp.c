@@ -141,6 +141,9 @@ static err_t tcp_connected_cb(void *arg, struct tcp_pcb *pcb, err_t err)
 	ts->peer_valid = true;
 	ts->pcb = pcb;
 	tcp_sock_note_addrs(ts);
+	/* The handshake's last ACK, sent when this returns, is the first
+	 * window the peer may use: SO_RCVBUF can still shape it. */
+	tcp_sock_rcv_window(ts, true);
 	sock_wake(&ts->sk);
 	return ERR_OK;
 }
@@ -156,6 +159,7 @@ static struct tcp_sock *tcp_sock_alloc(void)
 	/* What TCP queues unless SO_SNDBUF says less, reported doubled as Linux
 	 * reports its (overhead-inclusive) limit. */
 	ts->sk.opt.sndbuf = 2 * TCP_SND_BUF;
+	ts->sk.opt.rcvbuf = 2 * TCP_WND; /* the window, reported the same way */
 	list_init(&ts->rxq);
 	list_init(&ts->accept_q);
 	list_init(&ts->accept_node);
@@ -544,6 +548,8 @@ void tcp_sock_apply_opts(struct sock *sk)
 	sock_inet_apply_ip_opts(sk, (struct ip_pcb *)pcb);
 	if (pcb->state == LISTEN)
 		return; /* the rest lives only in connection PCBs */
+	if (pcb->state != CLOSED && pcb->state != SYN_SENT)
+		tcp_sock_rcv_window(ts, false); /* connect applies it on completion */
 	if (ts->nodelay)
 		tcp_nagle_disable(pcb);
 	else

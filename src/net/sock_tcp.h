@@ -45,6 +45,10 @@ struct tcp_sock {
 	struct list_head rxq; /* struct tcp_rx */
 	size_t rx_bytes;      /* unread bytes in rxq */
 	bool rx_fin;          /* the peer sent FIN: end of file after rxq */
+	/* SO_RCVBUF below TCP_WND: this much of lwIP's window is kept back
+	 * (rcv_cut), taken from the PCB at once or, if lent out, from the next
+	 * tcp_recved credits (rcv_debt). */
+	u32 rcv_cut, rcv_debt;
 	u8 quickacks;         /* segments still to ACK at once (see tcp_sock_recv_cb) */
 
 	/* Listening socket: established connections not yet accepted. */
@@ -84,6 +88,9 @@ err_t tcp_sock_sent_cb(void *arg, struct tcp_pcb *pcb, u16_t len);
 err_t tcp_sock_poll_cb(void *arg, struct tcp_pcb *pcb);
 /* Give the user's consumption back to lwIP as window (after a read). */
 void tcp_sock_rx_ack(struct tcp_sock *ts, size_t n);
+/* Fit lwIP's receive window to SO_RCVBUF (ts->pcb set, connected). fresh:
+ * the handshake just completed, nothing announced is in use yet. */
+void tcp_sock_rcv_window(struct tcp_sock *ts, bool fresh);
 /* Drop all unread data (close, SHUT_RD); ack reports it as read to lwIP. */
 void tcp_sock_rx_purge(struct tcp_sock *ts, bool ack);
 

@@ -57,17 +57,63 @@ err_t tcp_sock_recv_cb(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err
 	return ERR_OK;
 }
 
-void tcp_sock_rx_ack(struct tcp_sock *ts, size_t n)
+/* Hand n bytes of window back to lwIP (at most 64 KiB per call). */
+static void tcp_window_return(struct tcp_pcb *pcb, size_t n)
 {
 	u16 c;
 
-	if (!ts->pcb)
-		return;
 	while (n) {
 		c = (u16)MIN(n, 0xffffU);
-		tcp_recved(ts->pcb, c);
+		tcp_recved(pcb, c);
 		n -= c;
 	}
+}
+
+/*
+ * SO_RCVBUF: the receive window is half of it (Linux keeps the rest for
+ * overhead), between one MSS and the most lwIP offers (TCP_WND, or 64 KiB
+ * when the peer does not scale windows), which is also the default.
+ * Set before connect(), it applies when the handshake completes (lwIP sets
+ * its own window while connecting), before the peer may send. Later, and for
+ * accepted sockets (whose SYN-ACK lwIP sent with TCP_WND), a window already
+ * announced is never taken back (RFC 9293 3.8.6): what is not announced yet
+ * goes at once, the rest from the next credits, so the window shrinks as
+ * the application reads.
+ */
+void tcp_sock_rcv_window(struct tcp_sock *ts, bool fresh)
+{
+	struct tcp_pcb *pcb = ts->pcb;
+	u32 max = TCP_WND_MAX(pcb), win = max, want, now; /* 64 KiB without scaling */
+
+	if (ts->sk.opt.rcvbuf_set)
+		win = MAX(MIN((u32)ts->sk.opt.rcvbuf / 2, max), (u32)TCP_MSS);
+	want = max - win;
+	if (want > ts->rcv_cut) {
+		u32 spare = fresh ? (u32)pcb->rcv_wnd : (u32)(pcb->rcv_wnd - pcb->rcv_ann_wnd);
+
+		now = MIN(want - ts->rcv_cut, spare);
+		pcb->rcv_wnd -= now;
+		if (fresh)
+			pcb->rcv_ann_wnd = pcb->rcv_wnd;
+		ts->rcv_debt += want - ts->rcv_cut - now;
+	} else if (want < ts->rcv_cut) {
+		u32 back = ts->rcv_cut - want, pay = MIN(back, ts->rcv_debt);
+
+		ts->rcv_debt -= pay;
+		tcp_window_return(pcb, back - pay);
+	}
+	ts->rcv_cut = want;
+}
+
+void tcp_sock_rx_ack(struct tcp_sock *ts, size_t n)
+{
+	u32 pay;
+
+	if (!ts->pcb)
+		return;
+	pay = (u32)MIN(n, (size_t)ts->rcv_debt); /* window kept back for SO_RCVBUF */
+	ts->rcv_debt -= pay;
+	tcp_window_return(ts->pcb, n - pay);
 	/* Data refused earlier (no memory for a queue entry) can come in now. */
 	if (ts->pcb->refused_data)
 		tcp_process_refused_data(ts->pcb);

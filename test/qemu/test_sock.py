@@ -16,7 +16,7 @@ QEMU user networking (hostfwd) and are reached by it at 10.0.2.2.
   echo for 10.0.2.2); ping_loopback: ping and raw ICMP sockets to 127.0.0.1.
 - loop_<name>: /bin/sock_loop between guest processes (loopback TCP/UDP,
   non-blocking connect, backlog, RST/EPIPE/SIGPIPE, half-close, MSG_PEEK/
-  MSG_WAITALL/MSG_DONTWAIT/FIONREAD, SO_SNDBUF limits and POLLOUT, AF_UNIX,
+  MSG_WAITALL/MSG_DONTWAIT/FIONREAD, SO_SNDBUF limits and POLLOUT, SO_RCVBUF windows, AF_UNIX,
   timeouts, EINTR, SA_RESTART (socket and pipe reads, waitpid; EINTR with
   SO_RCVTIMEO), SCM_RIGHTS (pipes and sockets passed, MSG_CTRUNC,
   MSG_CMSG_CLOEXEC, files closed with plain reads and with the socket),
@@ -50,8 +50,8 @@ import zlib
 from sistest import TOP, TestSkip, register, test
 
 HOST = "10.0.2.2"  # the host, as QEMU user networking shows it to the guest
-LOOP_SUBTESTS = ["tcp", "udp", "nbconnect", "backlog", "rst", "halfclose", "flags", "sndbuf", "unix",
-                 "timeout", "eintr", "restart", "scm_rights", "exitclose",
+LOOP_SUBTESTS = ["tcp", "udp", "nbconnect", "backlog", "rst", "halfclose", "flags", "sndbuf",
+                 "rcvbuf", "unix", "timeout", "eintr", "restart", "scm_rights", "exitclose",
                  "inherit"]
 
 

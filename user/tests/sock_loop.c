@@ -4,8 +4,8 @@
  * FAIL lines; the exit status is the number of failures.
  *
  * Usage: sock_loop [SUBTEST...]   (none = all)
- * Subtests: tcp udp nbconnect backlog rst halfclose flags sndbuf unix timeout eintr
- *           restart scm_rights exitclose inherit
+ * Subtests: tcp udp nbconnect backlog rst halfclose flags sndbuf rcvbuf unix
+ *           timeout eintr restart scm_rights exitclose inherit
  * Also builds on Linux, where every expectation here holds as well.
  */
 #include "sock_util.h"
@@ -492,6 +492,50 @@ static void t_sndbuf(void)
 	CHECK(little > 16384, "queued only %zu bytes with 16 KiB (window included)", little);
 }
 
+/* ---- rcvbuf: SO_RCVBUF bounds the receive window ---- */
+
+/* Bytes a writer gets in before the reader reads, the reader having set
+ * SO_RCVBUF = req (0: the default) before connect(), so its SYN says it. */
+static size_t received_with(int req, int *reported)
+{
+	int port, lfd = listen_on("127.0.0.1", 4, &port), fd, afd;
+	struct sockaddr_in a = sin_make("127.0.0.1", port);
+	socklen_t len = sizeof(*reported);
+	size_t total;
+	static char buf[65536];
+
+	afd = socket(AF_INET, SOCK_STREAM, 0);
+	if (req)
+		CHECK(setsockopt(afd, SOL_SOCKET, SO_RCVBUF, &req, sizeof(req)) == 0, "SO_RCVBUF");
+	CHECK(connect(afd, SA(&a), sizeof(a)) == 0, "connect");
+	fd = accept(lfd, NULL, NULL);
+	CHECK(getsockopt(afd, SOL_SOCKET, SO_RCVBUF, reported, &len) == 0, "getsockopt SO_RCVBUF");
+	total = fill(fd);
+	for (size_t got = 0; got < total;) {
+		ssize_t r = recv(afd, buf, sizeof(buf), 0);
+
+		CHECK(r > 0, "reader");
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
+	close(afd);
+	close(lfd);
+	return total;
+}
+
+static void t_rcvbuf(void)
+{
+	int dflt, small;
+	size_t big = received_with(0, &dflt), little = received_with(8192, &small);
+
+	printf("rcvbuf: %zu bytes in flight by default (SO_RCVBUF %d), %zu with 8192\n", big, dflt,
+	       little);
+	CHECK(small == 16384, "SO_RCVBUF 8192 reads back as %d (doubled)", small);
+	CHECK(big >= little + 64 * 1024, "%zu bytes by default, %zu with 8 KiB", big, little);
+}
+
 /* ---- unix: pairs and names ---- */
 
 static void t_unix(void)
@@ -895,6 +939,7 @@ static const struct {
 	{ "halfclose", t_halfclose },
 	{ "flags", t_flags },
 	{ "sndbuf", t_sndbuf },
+	{ "rcvbuf", t_rcvbuf },
 	{ "unix", t_unix },
 	{ "timeout", t_timeout },
 	{ "eintr", t_eintr },

@@ -116,6 +116,7 @@ struct sock_opts {
 	u64 rcvtimeo_ns, sndtimeo_ns; /* 0 = wait forever */
 	int rcvbuf, sndbuf;           /* bytes, as getsockopt reports them */
 	bool sndbuf_set;              /* SO_SNDBUF given: TCP keeps to it (no autosizing) */
+	bool rcvbuf_set;              /* SO_RCVBUF given: TCP's window keeps to it */
 	u8 ttl, tos;                  /* IP_TTL, IP_TOS */
 };
 
