@@ -21,7 +21,8 @@ ping, httpd, nc, netstat, ifconfig/ip, /proc/net, and a pcap read by tshark.
   at run time works for both directions. tap_resolver_retry: a server that
   ignores each first query is answered on the resolver's retry (after its
   5 s timeout); with no server at all the lookup fails cleanly after the
-  last try.
+  last try. tap_resolver_tcp: a server whose UDP answers are truncated (TC,
+  no records) is asked again over TCP, which has the address.
 """
 import http.client
 import os
@@ -487,3 +488,67 @@ def tap_resolver_retry(ctx):
     # No server at all: two rounds of 5 s, then a clean failure.
     out = sh(ctx, qm, "nslookup host.sis.test 192.168.77.3", timeout=40, status=1)
     need(ctx, out, r"^;; connection timed out; no servers could be reached$", "timeout message")
+
+
+# A DNS server in front of dnsmasq whose UDP answers are cut to the header
+# and question with TC set; over TCP it answers in full (and says so).
+TRUNCATING_PROXY = r"""
+import socket, struct, sys, threading
+addr, upstream = sys.argv[1], sys.argv[2]
+
+def ask(query):
+    up = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    up.settimeout(5)
+    up.sendto(query, (upstream, 53))
+    return up.recvfrom(65535)[0]
+
+def recvall(c, n):
+    b = b""
+    while len(b) < n:
+        d = c.recv(n - len(b))
+        if not d:
+            raise EOFError
+        b += d
+    return b
+
+def udp():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((addr, 53))
+    while True:
+        query, peer = s.recvfrom(4096)
+        reply = bytearray(ask(query))
+        end = 12
+        while reply[end]:
+            end += reply[end] + 1
+        end += 5
+        reply[2] |= 0x02                 # TC
+        reply[6:12] = bytes(6)           # no answer, authority or additional records
+        s.sendto(bytes(reply[:end]), peer)
+
+threading.Thread(target=udp, daemon=True).start()
+t = socket.socket()
+t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+t.bind((addr, 53))
+t.listen(4)
+while True:
+    c, _ = t.accept()
+    query = recvall(c, struct.unpack("!H", recvall(c, 2))[0])
+    reply = ask(query)
+    c.sendall(struct.pack("!H", len(reply)) + reply)
+    c.close()
+    print("tcp query answered", flush=True)
+"""
+
+
+@test(timeout=120, needs_root=True)
+def tap_resolver_tcp(ctx):
+    ns, qm = tap_setup(ctx)
+    ns.ip("addr", "add", "192.168.77.4/24", "dev", "tap0")
+    log = os.path.join(ctx.log_dir, f"{ctx.name}.proxy.log")
+    with open(log, "ab") as fh:
+        ns.popen(["python3", "-c", TRUNCATING_PROXY, "192.168.77.4", HOST_ADDR], stdout=fh)
+    time.sleep(0.5)
+    out = sh(ctx, qm, "nslookup host.sis.test 192.168.77.4", timeout=30)
+    need(ctx, out, r"^Address: 192\.168\.77\.1$", "the address, over TCP after a truncated answer")
+    with open(log) as fh:
+        ctx.check("tcp query answered" in fh.read(), "the proxy was asked over TCP")

@@ -1,6 +1,7 @@
 /*
- * The stub resolver: /etc/hosts, a TTL cache and DNS queries over UDP
- * (see resolver.h). Plain POSIX calls only, so it runs on SIS and, for
+ * The stub resolver: /etc/hosts, a TTL cache and DNS queries over UDP,
+ * asked again over TCP when the server truncated the answer (RFC 7766; see
+ * resolver.h). Plain POSIX calls only, so it runs on SIS and, for
  * debugging, on any Linux host.
  */
 #include "resolver.h"
@@ -140,6 +141,96 @@ static int await_reply(int fd, uint64_t deadline, uint16_t id, const char *name,
 	}
 }
 
+/* Wait until fd is ready for events or deadline passes: 0, or -errno. */
+static int wait_fd(int fd, short events, uint64_t deadline)
+{
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = events };
+		uint64_t now = now_ms();
+		int r;
+
+		if (now >= deadline)
+			return -ETIMEDOUT;
+		r = poll(&pfd, 1, (int)(deadline - now));
+		if (r > 0)
+			return 0;
+		if (r == 0)
+			return -ETIMEDOUT;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
+/* Move all of buf through the non-blocking stream fd before deadline. */
+static int stream_io(int fd, void *buf, size_t len, bool out, uint64_t deadline)
+{
+	uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = out ? send(fd, p, len, MSG_NOSIGNAL) : recv(fd, p, len, 0);
+
+		if (n > 0) {
+			p += n;
+			len -= (size_t)n;
+			continue;
+		}
+		if (n == 0)
+			return -ECONNRESET; /* the server closed before the whole message */
+		if (errno != EAGAIN && errno != EINTR)
+			return -errno;
+		n = wait_fd(fd, out ? POLLOUT : POLLIN, deadline);
+		if (n)
+			return (int)n;
+	}
+	return 0;
+}
+
+/* The same question over TCP, each message after its 2-byte length (RFC
+ * 1035 4.2.2). 0 with *ans, or -errno. */
+static int ask_server_tcp(uint32_t server, const char *name, uint16_t qtype, uint64_t deadline,
+			  struct dns_answer *ans)
+{
+	static uint8_t msg[2 + 65535];
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(DNS_PORT) };
+	uint16_t id = query_id();
+	int qlen = dns_build_query(msg + 2, DNS_UDP_MAX, id, name, qtype);
+	int fd, r, err = 0;
+	socklen_t elen = sizeof(err);
+	size_t rlen;
+
+	if (qlen < 0)
+		return -EINVAL;
+	msg[0] = (uint8_t)(qlen >> 8);
+	msg[1] = (uint8_t)qlen;
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0)
+		return -errno;
+	sin.sin_addr.s_addr = server;
+	if (fcntl(fd, F_SETFL, O_NONBLOCK) < 0) {
+		r = -errno;
+		goto out_close;
+	}
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+		r = errno == EINPROGRESS ? wait_fd(fd, POLLOUT, deadline) : -errno;
+		if (!r && getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) == 0 && err)
+			r = -err;
+		if (r)
+			goto out_close;
+	}
+	r = stream_io(fd, msg, (size_t)qlen + 2, true, deadline);
+	if (!r)
+		r = stream_io(fd, msg, 2, false, deadline);
+	if (r)
+		goto out_close;
+	rlen = (size_t)msg[0] << 8 | msg[1];
+	r = stream_io(fd, msg, rlen, false, deadline);
+	if (!r && dns_parse_reply(msg, rlen, id, name, qtype, ans) != 0)
+		r = -EPROTO;
+out_close:
+	close(fd);
+	return r;
+}
+
 /* Send one query to server and wait up to timeout_ms. 0 with *ans, or -errno. */
 static int ask_server(uint32_t server, const char *name, uint16_t qtype, int timeout_ms,
 		      struct dns_answer *ans)
@@ -162,6 +253,14 @@ static int ask_server(uint32_t server, const char *name, uint16_t qtype, int tim
 		goto out_close;
 	}
 	r = await_reply(fd, now_ms() + (uint64_t)timeout_ms, id, name, qtype, ans);
+	if (r == 0 && ans->truncated) {
+		/* Cut to fit a datagram: the whole answer comes over TCP. If
+		 * that fails, what the datagram held is better than nothing. */
+		struct dns_answer full;
+
+		if (ask_server_tcp(server, name, qtype, now_ms() + (uint64_t)timeout_ms, &full) == 0)
+			*ans = full;
+	}
 out_close:
 	close(fd);
 	return r;
