@@ -1,7 +1,7 @@
 /*
  * One lwIP netif per struct netdev (lwIP's "ethernetif" role): frames from
- * the driver become pool pbufs fed to ethernet_input; frames lwIP sends are
- * handed to the driver's xmit as fragments (the driver copies them).
+ * the driver become pbufs of their own size fed to ethernet_input; frames
+ * lwIP sends are handed to the driver's xmit as fragments (it copies them).
  * Interface names: the netdev's ("eth0"); lwIP's own two-letter name is "en".
  */
 #include <sis/kernel.h>
@@ -41,7 +41,9 @@ void netdev_receive(struct netdev *dev, const struct netdev_frag *frags, unsigne
 		LINK_STATS_INC(link.drop);
 		return;
 	}
-	if (!nif || !netif_is_up(nif) || !(p = pbuf_alloc(PBUF_RAW, (u16)total, PBUF_POOL))) {
+	/* PBUF_RAM: one allocation the frame's size (an ACK takes 128 bytes
+	 * of heap, not a 1536-byte pool buffer). */
+	if (!nif || !netif_is_up(nif) || !(p = pbuf_alloc(PBUF_RAW, (u16)total, PBUF_RAM))) {
 		dev->stats.rx_dropped++;
 		LINK_STATS_INC(link.memerr);
 		LINK_STATS_INC(link.drop);
