@@ -71,6 +71,8 @@ struct proc {
 	k_sigset_t sig_blocked;
 	k_sigset_t sig_saved_mask;  /* restored on the way out (signal_set_temp_mask) */
 	bool sig_restore_mask;
+	u64 alt_sp, alt_size;        /* sigaltstack, alt_size 0 = none */
+	bool alt_autodisarm;         /* SS_AUTODISARM: off while a handler runs on it */
 	struct ktimer real_timer;    /* ITIMER_REAL (itimer.c) */
 	u64 real_interval_ns;        /* its reload value, 0 = one-shot */
 	long sys_restart;            /* -ERESTART* of the syscall returning now, or 0 */

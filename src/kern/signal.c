@@ -1,7 +1,8 @@
 /*
  * Signals: sending, default actions, handlers with a Linux-compatible
- * arm64 signal frame, job-control stops, and the signal system calls
- * (kill, tgkill, rt_sigaction, rt_sigprocmask, rt_sigreturn).
+ * arm64 signal frame (on the sigaltstack with SA_ONSTACK), job-control
+ * stops, SA_RESTART, and the signal system calls (kill, tgkill,
+ * rt_sigaction, rt_sigprocmask, rt_sigreturn, sigaltstack).
  *
  * A signal is a bit in the process's pending set, plus the origin its
  * siginfo reports (one per signal: standard signals do not queue). Pending,
@@ -54,12 +55,17 @@ void signal_fork(struct proc *child, const struct proc *parent)
 	memcpy(child->sig_action, parent->sig_action, sizeof(child->sig_action));
 	child->sig_blocked = parent->sig_restore_mask ? parent->sig_saved_mask : parent->sig_blocked;
 	child->sig_pending = 0;
+	child->alt_sp = parent->alt_sp;
+	child->alt_size = parent->alt_size;
+	child->alt_autodisarm = parent->alt_autodisarm;
 }
 
 /* execve: handlers point into the old image, so they become SIG_DFL;
  * ignored signals stay ignored, the mask and pending signals stay. */
 void signal_exec(struct proc *p)
 {
+	p->alt_sp = p->alt_size = 0; /* the old image's memory */
+	p->alt_autodisarm = false;
 	for (int i = 0; i < SIS_NSIG; i++) {
 		struct k_sigaction *ka = &p->sig_action[i];
 
@@ -207,15 +213,43 @@ static void save_fpsimd(struct linux_sigcontext *sc, const struct trap_frame *tf
 }
 
 /* Build the frame for sig on the user stack and point tf at the handler. */
+static bool on_alt_stack(const struct proc *p, u64 sp)
+{
+	return p->alt_size && sp > p->alt_sp && sp - p->alt_sp <= p->alt_size;
+}
+
+/* What sigaltstack(2) reports, and the frame records in uc_stack. */
+static struct linux_sigaltstack alt_stack_state(const struct proc *p, u64 sp)
+{
+	struct linux_sigaltstack ss = { .ss_sp = (void *)p->alt_sp, .ss_size = p->alt_size };
+
+	if (!p->alt_size)
+		ss.ss_flags = LINUX_SS_DISABLE;
+	else if (on_alt_stack(p, sp))
+		ss.ss_flags = LINUX_SS_ONSTACK;
+	if (p->alt_autodisarm)
+		ss.ss_flags |= (int32_t)LINUX_SS_AUTODISARM;
+	return ss;
+}
+
 static int setup_frame(struct trap_frame *tf, int sig, const struct k_sigaction *ka,
 		       const struct sig_origin *o, k_sigset_t saved_mask)
 {
+	struct proc *p = cur_proc();
 	struct rt_sigframe *f = kzalloc(sizeof(*f));
-	u64 sp = ALIGN_DOWN(tf->sp - sizeof(*f), 16);
+	u64 base = tf->sp, sp;
 	int err;
 
 	if (!f)
 		return -ENOMEM;
+	f->uc.uc_stack = alt_stack_state(p, tf->sp);
+	/* SA_ONSTACK: the handler gets the alternate stack, unless already on it. */
+	if ((ka->flags & SA_ONSTACK) && p->alt_size && !on_alt_stack(p, tf->sp)) {
+		base = p->alt_sp + p->alt_size;
+		if (p->alt_autodisarm)
+			p->alt_sp = p->alt_size = 0; /* back with the frame's uc_stack */
+	}
+	sp = ALIGN_DOWN(base - sizeof(*f), 16);
 	fill_siginfo(&f->info, sig, o);
 	f->uc.uc_sigmask = saved_mask;
 	memcpy(f->uc.uc_mcontext.regs, tf->x, sizeof(tf->x));
@@ -226,7 +260,7 @@ static int setup_frame(struct trap_frame *tf, int sig, const struct k_sigaction 
 	save_fpsimd(&f->uc.uc_mcontext, tf);
 	f->fp = tf->x[29];
 	f->lr = tf->x[30];
-	err = sp < tf->sp ? copy_to_user((void *)sp, f, sizeof(*f)) : -EFAULT;
+	err = sp < base ? copy_to_user((void *)sp, f, sizeof(*f)) : -EFAULT;
 	kfree(f);
 	if (err)
 		return err;
@@ -551,6 +585,11 @@ static long sys_rt_sigreturn(struct trap_frame *tf)
 		proc_exit(SIGSEGV);
 	}
 	sc = &f->uc.uc_mcontext;
+	if (p->alt_autodisarm && !p->alt_size && !(f->uc.uc_stack.ss_flags & LINUX_SS_DISABLE)) {
+		/* SS_AUTODISARM: the stack the handler ran on comes back. */
+		p->alt_sp = (u64)f->uc.uc_stack.ss_sp;
+		p->alt_size = f->uc.uc_stack.ss_size;
+	}
 	memcpy(tf->x, sc->regs, sizeof(tf->x));
 	tf->sp = sc->sp;
 	tf->elr = sc->pc;
@@ -560,3 +599,44 @@ static long sys_rt_sigreturn(struct trap_frame *tf)
 	return tf->x[0]; /* the dispatcher stores this in x0 again */
 }
 SYSCALL(__NR_rt_sigreturn, sys_rt_sigreturn);
+
+/*
+ * sigaltstack(ss, old): the stack SA_ONSTACK handlers run on. old first
+ * (with SS_ONSTACK while on it); a new one needs MINSIGSTKSZ bytes, and
+ * cannot be set while running on the current one (EPERM). Kept across fork,
+ * dropped by execve.
+ */
+static long sys_sigaltstack(struct trap_frame *tf)
+{
+	const void *uss = (const void *)SC_ARG(tf, 0);
+	void *uold = (void *)SC_ARG(tf, 1);
+	struct proc *p = cur_proc();
+	struct linux_sigaltstack ss, old = alt_stack_state(p, tf->sp);
+	u32 mode;
+
+	if (uss && copy_from_user(&ss, uss, sizeof(ss)))
+		return -EFAULT;
+	if (uold && copy_to_user(uold, &old, sizeof(old)))
+		return -EFAULT;
+	if (!uss)
+		return 0;
+	if (on_alt_stack(p, tf->sp))
+		return -EPERM;
+	mode = (u32)ss.ss_flags & ~LINUX_SS_AUTODISARM;
+	if (mode != 0 && mode != LINUX_SS_ONSTACK && mode != LINUX_SS_DISABLE)
+		return -EINVAL;
+	if (mode == LINUX_SS_DISABLE) {
+		p->alt_sp = p->alt_size = 0;
+		p->alt_autodisarm = false;
+		return 0;
+	}
+	if (ss.ss_size < LINUX_MINSIGSTKSZ)
+		return -ENOMEM;
+	if ((u64)ss.ss_sp + ss.ss_size < (u64)ss.ss_sp)
+		return -EINVAL;
+	p->alt_sp = (u64)ss.ss_sp;
+	p->alt_size = ss.ss_size;
+	p->alt_autodisarm = (u32)ss.ss_flags & LINUX_SS_AUTODISARM;
+	return 0;
+}
+SYSCALL(__NR_sigaltstack, sys_sigaltstack);

@@ -164,3 +164,9 @@ int sigsuspend(const sigset_t *mask)
 {
 	return ppoll(NULL, 0, NULL, mask);
 }
+
+/* stack_t and SS_* are the kernel's (user/include/sys/signal.h). */
+int sigaltstack(const stack_t *restrict ss, stack_t *restrict old)
+{
+	return (int)sis_call(__NR_sigaltstack, ss, old);
+}

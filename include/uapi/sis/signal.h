@@ -58,7 +58,7 @@
 #define SA_NOCLDWAIT 0x00000002
 #define SA_SIGINFO 0x00000004
 #define SA_RESTORER 0x04000000
-#define SA_ONSTACK 0x08000000 /* accepted, ignored: SIS has no sigaltstack */
+#define SA_ONSTACK 0x08000000 /* run the handler on the sigaltstack, if one is set */
 #define SA_RESTART 0x10000000 /* restart read/write/recv/accept/wait4... after the handler */
 #define SA_NODEFER 0x40000000
 #define SA_RESETHAND 0x80000000
@@ -114,6 +114,10 @@ struct linux_sigaltstack {
 	int32_t __pad;
 	uint64_t ss_size;
 };
+#define LINUX_SS_ONSTACK 1
+#define LINUX_SS_DISABLE 2
+#define LINUX_SS_AUTODISARM (1U << 31)
+#define LINUX_MINSIGSTKSZ 5120 /* arm64: a frame with the FP/SIMD record fits */
 
 #define FPSIMD_MAGIC 0x46508001
 struct linux_fpsimd_context {

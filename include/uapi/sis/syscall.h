@@ -45,6 +45,7 @@
 #define __NR_sched_yield 124
 #define __NR_kill 129
 #define __NR_tgkill 131
+#define __NR_sigaltstack 132
 #define __NR_rt_sigaction 134
 #define __NR_rt_sigprocmask 135
 #define __NR_rt_sigreturn 139

@@ -101,8 +101,9 @@ typedef struct sigaltstack {
 } stack_t;
 #define SS_ONSTACK 1
 #define SS_DISABLE 2
-#define MINSIGSTKSZ 2048
-#define SIGSTKSZ 8192
+#define SS_AUTODISARM (1U << 31)
+#define MINSIGSTKSZ 5120 /* Linux arm64's: the signal frame holds the FP/SIMD registers */
+#define SIGSTKSZ 16384
 
 /* sigprocmask() how (picolibc's values; translated) */
 #define SIG_SETMASK 0
