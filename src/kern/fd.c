@@ -9,6 +9,7 @@
 #include <sis/vfs.h>
 #include <sis/proc.h>
 #include <uapi/sis/fcntl.h>
+#include <uapi/sis/resource.h>
 
 struct fd_table {
 	struct file *files[FD_MAX];      /* referenced; NULL = free */
@@ -100,15 +101,25 @@ static struct fd_table *current_table(void)
 	return p ? proc_fds(p) : NULL;
 }
 
+/* New descriptors stay below RLIMIT_NOFILE (and the table's FD_MAX). */
+static int fd_limit(void)
+{
+	struct proc *p = current_proc();
+	u64 lim = p ? proc_rlimit_cur(p, RLIMIT_NOFILE) : FD_MAX;
+
+	return (int)MIN(lim, (u64)FD_MAX);
+}
+
 int fd_install_min(struct file *f, int min, bool cloexec)
 {
 	struct fd_table *t = current_table();
+	int limit = fd_limit();
 
 	if (!t)
 		return -EBADF;
-	if (min < 0 || min >= FD_MAX)
+	if (min < 0 || min >= limit)
 		return -EINVAL;
-	for (int fd = min; fd < FD_MAX; fd++) {
+	for (int fd = min; fd < limit; fd++) {
 		if (!t->files[fd]) {
 			file_get(f);
 			t->files[fd] = f;
@@ -129,7 +140,7 @@ int fd_install_at(struct file *f, int fd, bool cloexec)
 	struct fd_table *t = current_table();
 	struct file *old;
 
-	if (!t || fd < 0 || fd >= FD_MAX)
+	if (!t || fd < 0 || fd >= fd_limit())
 		return -EBADF;
 	file_get(f);
 	old = t->files[fd];

@@ -141,6 +141,11 @@ struct fd_table *proc_fds(struct proc *p)
 	return p ? p->fds : NULL;
 }
 
+u64 proc_rlimit_cur(const struct proc *p, unsigned resource)
+{
+	return resource < RLIM_NLIMITS ? p->rlimit[resource].rlim_cur : RLIM64_INFINITY;
+}
+
 bool proc_pgrp_exists(int pgid)
 {
 	struct proc *p;

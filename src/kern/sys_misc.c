@@ -81,9 +81,9 @@ SYSCALL(__NR_reboot, sys_reboot);
 
 /*
  * prlimit64(pid, resource, new, old): limits are per process and inherited
- * by children. New values are stored and reported back, not enforced: the
- * real bounds are fixed (stack size, FD_MAX, PROC_MAX) and the defaults say
- * so.
+ * by children. RLIMIT_NOFILE is enforced (fd.c: new descriptors stay below
+ * it); the others are stored and reported back: the real bounds are fixed
+ * (stack size, FD_MAX, PROC_MAX) and the defaults say so.
  */
 static long sys_prlimit64(struct trap_frame *tf)
 {

@@ -2,7 +2,7 @@
  * Processes: fork (clone with SIGCHLD), the exec family (execvp searches
  * PATH and runs scripts without a #! line through /bin/sh), waiting (the
  * signal number in a status is translated to picolibc's), exit, ids,
- * process groups, kill, system().
+ * process groups, kill, system(), resource limits.
  */
 
 #include <errno.h>
@@ -309,4 +309,23 @@ int system(const char *cmd)
 		if (errno != EINTR)
 			return -1;
 	return st;
+}
+
+/* ---- resource limits: struct rlimit is the kernel's rlimit64 ---- */
+
+_Static_assert(sizeof(struct rlimit) == 16 && RLIMIT_NOFILE == 7, "rlimit64 layout and numbers");
+
+int prlimit(pid_t pid, int resource, const struct rlimit *nl, struct rlimit *ol)
+{
+	return (int)sis_call(__NR_prlimit64, pid, resource, nl, ol);
+}
+
+int getrlimit(int resource, struct rlimit *rl)
+{
+	return prlimit(0, resource, NULL, rl);
+}
+
+int setrlimit(int resource, const struct rlimit *rl)
+{
+	return prlimit(0, resource, rl, NULL);
 }

@@ -4,7 +4,8 @@
  * WNOHANG; vfork; stop and continue; orphans adopted by init; memory
  * mappings (mmap, mprotect, munmap, brk) and W^X; copy-on-write after fork;
  * uname; getrandom; interval timers (alarm, setitimer, getitimer);
- * sigaltstack (handlers on it, SS_ONSTACK, EPERM, a stack overflow caught).
+ * sigaltstack (handlers on it, SS_ONSTACK, EPERM, a stack overflow caught);
+ * RLIMIT_NOFILE (EMFILE, dup2's EBADF, F_DUPFD's EINVAL, inherited).
  * Every failure prints a line; the exit status is the failure count.
  */
 #include <errno.h>
@@ -13,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <fcntl.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -462,11 +465,44 @@ static void altstack(void)
 	free(alt_lo);
 }
 
+/* ---- RLIMIT_NOFILE ---- */
+
+static void nofile(void)
+{
+	struct rlimit old, lim = { 8, 8 }, got;
+	int fds[16], n = 0, fd, status;
+	pid_t pid;
+
+	CHECK(getrlimit(RLIMIT_NOFILE, &old) == 0 && old.rlim_cur >= 64, "default NOFILE");
+	CHECK(setrlimit(RLIMIT_NOFILE, &lim) == 0, "setrlimit NOFILE 8");
+	CHECK(getrlimit(RLIMIT_NOFILE, &got) == 0 && got.rlim_cur == 8, "reads back");
+	while (n < 16 && (fd = open("/dev/null", O_RDONLY)) >= 0)
+		fds[n++] = fd;
+	CHECK(errno == EMFILE && n > 0 && fds[n - 1] == 7, "open stops at fd 7: EMFILE");
+	errno = 0;
+	CHECK(dup2(0, 8) < 0 && errno == EBADF, "dup2 to fd 8: EBADF");
+	errno = 0;
+	CHECK(fcntl(0, F_DUPFD, 8) < 0 && errno == EINVAL, "F_DUPFD from 8: EINVAL");
+	pid = fork();
+	if (pid == 0)
+		_exit(open("/dev/null", O_RDONLY) < 0 && errno == EMFILE ? 0 : 1);
+	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+		      WEXITSTATUS(status) == 0, "the child inherits the limit");
+	while (n > 0)
+		close(fds[--n]);
+	lim.rlim_cur = 4;
+	lim.rlim_max = 2;
+	errno = 0;
+	CHECK(setrlimit(RLIMIT_NOFILE, &lim) < 0 && errno == EINVAL, "cur above max: EINVAL");
+	CHECK(setrlimit(RLIMIT_NOFILE, &old) == 0, "limit restored");
+}
+
 int main(void)
 {
 	signals();
 	timers();
 	altstack();
+	nofile();
 	groups();
 	children();
 	orphans();

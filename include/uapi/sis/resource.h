@@ -16,7 +16,7 @@
 #define RLIMIT_CORE 4
 #define RLIMIT_RSS 5
 #define RLIMIT_NPROC 6     /* reports the kernel's process table size */
-#define RLIMIT_NOFILE 7    /* reports FD_MAX */
+#define RLIMIT_NOFILE 7    /* FD_MAX by default; enforced */
 #define RLIMIT_MEMLOCK 8
 #define RLIMIT_AS 9
 #define RLIMIT_LOCKS 10

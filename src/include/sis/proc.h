@@ -14,6 +14,8 @@ struct fd_table;
 struct proc *current_proc(void);   /* NULL in kernel-only context */
 int proc_pid(const struct proc *p);
 struct fd_table *proc_fds(struct proc *p);
+/* The soft limit (rlim_cur) of resource (RLIMIT_*, uapi/sis/resource.h). */
+u64 proc_rlimit_cur(const struct proc *p, unsigned resource);
 
 /* Signals (Linux numbers, uapi/sis/signal.h). 0 or -ESRCH/-EINVAL.
  * Safe in any context, including interrupt handlers. */
