@@ -3,7 +3,9 @@ ping, httpd, nc, netstat, ifconfig/ip, /proc/net, and a pcap read by tshark.
 
 - user_httpd: QEMU user networking with hostfwd; right after boot the host's
   HTTP clients (curl, then Python's http.client on one keep-alive
-  connection) get /srv/www/index.html from the httpd that /etc/rc started.
+  connection) get /srv/www/index.html from the httpd that /etc/rc started,
+  and byte ranges of it (curl -r; suffix, open-ended, 416 past the end,
+  the whole page for multiple ranges or other units).
 - user_tools: nc -l (TCP and UDP) receives what a host client sends through a hostfwd; wget
   fetches a page from a server on the host's loopback (10.0.2.2 under slirp);
   a second httpd serves /bin/wget to 8 host clients at once, byte for byte;
@@ -133,6 +135,24 @@ def user_httpd(ctx):
     ctx.check(resp.status == 200 and resp.getheader("Content-Length") == str(len(page)),
               "HEAD /index.html: wrong status or length")
     ctx.check(resp.read() == b"", "HEAD response had a body")
+    # Byte ranges: curl -r as a user would, then the edge cases.
+    r = subprocess.run(["curl", "-s", "-i", "--max-time", "5", "-r", "0-9",
+                        f"http://127.0.0.1:{port}/index.html"], capture_output=True)
+    head, _, body = r.stdout.replace(b"\r\n", b"\n").partition(b"\n\n")
+    ctx.check(head.startswith(b"HTTP/1.1 206 Partial Content") and body == page[:10] and
+              f"Content-Range: bytes 0-9/{len(page)}".encode() in head,
+              f"curl -r 0-9: {head[:200]!r} {body[:20]!r}")
+    for rng, want_status, want in (("bytes=-7", 206, page[-7:]), ("bytes=5-", 206, page[5:]),
+                                   (f"bytes={len(page)}-", 416, None),
+                                   ("bytes=0-1,4-5", 200, page), ("items=0-3", 200, page)):
+        conn.request("GET", "/index.html", headers={"Range": rng})
+        resp = conn.getresponse()
+        data = resp.read()
+        ctx.check(resp.status == want_status and (want is None or data == want),
+                  f"Range {rng}: {resp.status}, {len(data)} bytes")
+        if want_status == 416:
+            ctx.check(resp.getheader("Content-Range") == f"bytes */{len(page)}",
+                      "416 without Content-Range */size")
     conn.close()
 
     # Many clients at once.

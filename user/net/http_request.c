@@ -71,6 +71,59 @@ bool http_path_safe(const char *path)
 }
 
 /* Header name:value of one line; sets the fields httpd uses. */
+/* "bytes=A-B", "bytes=A-" or "bytes=-N"; anything else (several ranges,
+ * other units, junk) is ignored and the whole file is sent, as RFC 9110
+ * 14.2 allows. */
+static void parse_range(const char *v, struct http_request *req)
+{
+	char *end;
+	long long a = -1, b = -1;
+
+	if (strncasecmp(v, "bytes=", 6) || strchr(v, ','))
+		return;
+	v += 6;
+	if (*v != '-') {
+		if (*v < '0' || *v > '9')
+			return;
+		a = strtoll(v, &end, 10);
+		v = end;
+	}
+	if (*v++ != '-')
+		return;
+	if (*v) {
+		if (*v < '0' || *v > '9')
+			return;
+		b = strtoll(v, &end, 10);
+		if (*end || (a >= 0 && b < a))
+			return;
+	} else if (a < 0) {
+		return; /* "bytes=-" */
+	}
+	req->range = true;
+	req->range_first = a;
+	req->range_last = b;
+}
+
+int http_range_resolve(const struct http_request *req, long long size, long long *start,
+		       long long *len)
+{
+	long long last;
+
+	if (req->range_first < 0) { /* the last range_last bytes */
+		if (req->range_last <= 0 || size == 0)
+			return 0;
+		*start = req->range_last >= size ? 0 : size - req->range_last;
+		*len = size - *start;
+		return 1;
+	}
+	if (req->range_first >= size)
+		return 0;
+	last = req->range_last < 0 || req->range_last >= size ? size - 1 : req->range_last;
+	*start = req->range_first;
+	*len = last - *start + 1;
+	return 1;
+}
+
 static void parse_header_line(char *line, struct http_request *req)
 {
 	char *colon = strchr(line, ':'), *v;
@@ -90,6 +143,8 @@ static void parse_header_line(char *line, struct http_request *req)
 			req->has_body = true;
 	} else if (!strcasecmp(line, "Transfer-Encoding")) {
 		req->has_body = true;
+	} else if (!strcasecmp(line, "Range")) {
+		parse_range(v, req);
 	}
 }
 
@@ -178,6 +233,7 @@ const char *http_reason(int status)
 {
 	switch (status) {
 	case 200: return "OK";
+	case 206: return "Partial Content";
 	case 301: return "Moved Permanently";
 	case 400: return "Bad Request";
 	case 403: return "Forbidden";
@@ -186,6 +242,7 @@ const char *http_reason(int status)
 	case 408: return "Request Timeout";
 	case 413: return "Content Too Large";
 	case 414: return "URI Too Long";
+	case 416: return "Range Not Satisfiable";
 	case 431: return "Request Header Fields Too Large";
 	case 500: return "Internal Server Error";
 	case 501: return "Not Implemented";

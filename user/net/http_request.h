@@ -18,7 +18,18 @@ struct http_request {
 	int minor;                   /* HTTP/1.<minor> */
 	bool keep_alive;             /* the connection may stay open afterwards */
 	bool has_body;               /* Content-Length > 0 or Transfer-Encoding */
+	/* "Range: bytes=first-last" (one range; last -1 = to the end) or
+	 * "bytes=-suffix" (first -1, last = the suffix length). */
+	bool range;
+	long long range_first, range_last;
 };
+
+/*
+ * The byte range [*start, *start + *len) of a size-byte file that req asks
+ * for (RFC 9110 14.1.2): 1 if there is one, 0 if it is unsatisfiable (416).
+ */
+int http_range_resolve(const struct http_request *req, long long size, long long *start,
+		       long long *len);
 
 /*
  * Parse a complete request head (up to and including the empty line) in

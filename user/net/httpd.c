@@ -11,8 +11,12 @@
  * seconds since boot in place of the date: SIS has no wall clock) goes to
  * LOGFILE or standard output, after a first line saying what is served.
  *
+ * Single byte ranges ("Range: bytes=A-B", "A-", "-N": 206 with
+ * Content-Range, 416 when past the end; other forms get the whole file).
+ *
  * Not done: request bodies (the connection is closed after answering a
- * request that has one), ranges, conditional requests, chunked responses.
+ * request that has one), multiple ranges, conditional requests (If-Range
+ * included), chunked responses.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -204,24 +208,44 @@ static void respond_listing(struct server *s, struct client *c, const struct htt
 	free(body.data);
 }
 
-/* A regular file: headers now, the body streamed by the write loop. */
+/* A regular file, or the byte range asked for: headers now, the body
+ * streamed by the write loop. */
 static void respond_file(struct server *s, struct client *c, const struct http_request *req,
 			 const char *file, long long size)
 {
-	int fd = open(file, O_RDONLY);
+	int fd = open(file, O_RDONLY), status = 200;
+	long long start = 0, len = size;
+	char extra[96];
 
 	if (fd < 0) {
 		respond_error(s, c, req, errno == ENOENT ? 404 : 403, NULL);
 		return;
 	}
-	put_head(c, 200, http_content_type(file), size, NULL);
-	if (strcmp(req->method, "HEAD") != 0 && size > 0) {
+	snprintf(extra, sizeof(extra), "Accept-Ranges: bytes\r\n");
+	if (req->range) {
+		if (!http_range_resolve(req, size, &start, &len)) {
+			close(fd);
+			snprintf(extra, sizeof(extra), "Content-Range: bytes */%lld\r\n", size);
+			respond_error(s, c, req, 416, extra);
+			return;
+		}
+		if (lseek(fd, (off_t)start, SEEK_SET) != (off_t)start) {
+			close(fd);
+			respond_error(s, c, req, 500, NULL);
+			return;
+		}
+		status = 206;
+		snprintf(extra, sizeof(extra), "Content-Range: bytes %lld-%lld/%lld\r\n", start,
+			 start + len - 1, size);
+	}
+	put_head(c, status, http_content_type(file), len, extra);
+	if (strcmp(req->method, "HEAD") != 0 && len > 0) {
 		c->file_fd = fd;
-		c->file_left = size;
+		c->file_left = len;
 	} else {
 		close(fd);
 	}
-	access_log(s, c, req, 200, strcmp(req->method, "HEAD") ? size : 0);
+	access_log(s, c, req, status, strcmp(req->method, "HEAD") ? len : 0);
 }
 
 /* Map the request to the document root and answer it. */
