@@ -169,6 +169,7 @@ static bool poll_devices(void)
 
 		if (!dev->dead && dev->ops->poll(dev, NET_RX_BUDGET) >= NET_RX_BUDGET)
 			more = true;
+		net_ipconfig_dns_check(dev);
 		deferred |= dev->irq_deferred && !dev->dead;
 		net_netif_sync_link(dev);
 	}

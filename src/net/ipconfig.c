@@ -120,6 +120,9 @@ static void snapshot_dns(const struct netdev *dev)
 		iface_dns[dev->index][i] = ip4_addr_get_u32(ip_2_ip4(dns_getserver(i)));
 }
 
+/* lwIP's DNS list as we last set or saw it (see net_ipconfig_dns_check). */
+static u32 lwip_dns_seen[DNS_MAX_SERVERS];
+
 /* lwIP's own DNS list follows the interface carrying the default route. */
 static void sync_lwip_dns(const struct netdev *dev)
 {
@@ -127,7 +130,34 @@ static void sync_lwip_dns(const struct netdev *dev)
 		ip_addr_t a;
 		ip4_addr_set_u32(ip_2_ip4(&a), iface_dns[dev->index][i]);
 		dns_setserver(i, &a);
+		lwip_dns_seen[i] = iface_dns[dev->index][i];
 	}
+}
+
+static void update_default_route(void);
+
+/*
+ * After dev's frames went through lwIP (core.c, per device): a DHCP ACK
+ * that came with them (a renewal keeps the address, so no status callback)
+ * may have put new servers in lwIP's list. They are dev's; lwIP's list goes
+ * back to the default route's, and /etc/resolv.conf is rewritten if what it
+ * would say changed (resolv.c). lwIP locked.
+ */
+void net_ipconfig_dns_check(struct netdev *dev)
+{
+	struct netif *nif = dev->stack;
+	bool changed = false;
+
+	for (u8 i = 0; i < DNS_MAX_SERVERS; i++)
+		changed |= ip4_addr_get_u32(ip_2_ip4(dns_getserver(i))) != lwip_dns_seen[i];
+	if (!changed)
+		return;
+	if (nif && dhcp_supplied_address(nif))
+		snapshot_dns(dev);
+	update_default_route();
+	for (u8 i = 0; i < DNS_MAX_SERVERS; i++)
+		lwip_dns_seen[i] = ip4_addr_get_u32(ip_2_ip4(dns_getserver(i)));
+	net_resolv_changed();
 }
 
 /* "net: IP address set to A/P" and the gateway line (lwIP locked). */

@@ -36,6 +36,11 @@ void net_netif_sync_link(struct netdev *dev);
  * calls when an interface's address or link changes (lwIP context). */
 int net_ipconfig_boot(void);
 void net_ipconfig_status_changed(struct netif *nif);
+/* core.c, after each device's poll: a DHCP renewal's DNS servers (ipconfig.c). */
+void net_ipconfig_dns_check(struct netdev *dev);
+/* resolv.c: the DNS servers changed after boot; /etc/resolv.conf follows
+ * (written from a kernel task: the softirq does not touch files). */
+void net_resolv_changed(void);
 /*
  * Run-time static configuration of an Ethernet interface (SIOCSIFADDR and
  * friends): stop DHCP on it, set addr/mask/gw (network byte order; gw 0 =

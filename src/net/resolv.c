@@ -1,7 +1,10 @@
 /*
- * /etc/resolv.conf: the DNS servers the boot configuration learned (DHCP
- * lease, ip= or the fallback), one "nameserver A.B.C.D" line each, for
- * user-space resolvers. Written once at INIT_LATE, after the VFS is up.
+ * /etc/resolv.conf: the DNS servers the configuration learned (DHCP lease,
+ * ip= or the fallback), one "nameserver A.B.C.D" line each, for user-space
+ * resolvers. Written at INIT_LATE, after the VFS is up, and again by the
+ * "resolvd" kernel task whenever the servers change (a DHCP renewal with
+ * other servers, an interface coming or going): the network softirq that
+ * notices only raises a flag, files are written in process context.
  * (No lwIP headers here: lwIP's <limits.h> and sis/vfs.h both define PATH_MAX.)
  */
 #include <sis/kernel.h>
@@ -15,8 +18,15 @@
 #include <sis/mm.h>
 
 #include "ipconfig.h"
+#include "net_private.h"
+#include <sis/sched.h>
+#include <sis/wait.h>
 
 #define MAX_SERVERS 3
+
+static volatile bool resolv_dirty;
+static struct wait_queue resolv_wq = WAIT_QUEUE_INIT(resolv_wq);
+static bool resolv_task_up;
 
 /* Network byte order as stored in memory -> host order. */
 static u32 to_host(u32 be)
@@ -46,7 +56,49 @@ static int write_resolv_conf(void)
 		log_warn("net: cannot write /etc/resolv.conf (%d)", err);
 	return err;
 }
-INITCALL(INIT_LATE, write_resolv_conf);
+
+void net_resolv_changed(void)
+{
+	resolv_dirty = true;
+	if (resolv_task_up)
+		wake_up(&resolv_wq);
+}
+
+static void resolvd_main(void *arg)
+{
+	struct waiter w;
+
+	(void)arg;
+	for (;;) {
+		prepare_to_wait(&resolv_wq, &w);
+		if (!resolv_dirty) {
+			schedule_sleep(0, false);
+			finish_wait(&resolv_wq, &w);
+			continue;
+		}
+		finish_wait(&resolv_wq, &w);
+		resolv_dirty = false;
+		if (!write_resolv_conf())
+			log_info("net: /etc/resolv.conf rewritten: the DNS servers changed");
+	}
+}
+
+static int resolv_init(void)
+{
+	struct task *t;
+	int err = write_resolv_conf();
+
+	resolv_dirty = false; /* what boot learned is written */
+	t = task_create("resolvd", resolvd_main, NULL, false);
+	if (!t) {
+		log_warn("net: no resolvd task: /etc/resolv.conf will not follow DNS changes");
+		return err;
+	}
+	resolv_task_up = true;
+	sched_start(t);
+	return err;
+}
+INITCALL(INIT_LATE, resolv_init);
 
 /*
  * ktest=net_resolv: /etc/resolv.conf exists and names exactly the servers

@@ -17,7 +17,8 @@
   survives, still answers ping, and lwIP's pools are back to their baseline
   (ktest=net_leak exits with the number of pools that differ).
 - link_flap: QEMU's set_link off/on reaches the guest (config-change interrupt).
-- lease_renewal: a 2-minute dnsmasq lease is renewed at T1 while SIS runs.
+- lease_renewal: a 2-minute dnsmasq lease is renewed at T1 while SIS runs;
+  the renewal brings a DNS server and /etc/resolv.conf is rewritten.
 - tcp_user (16 MiB guest), tcp_tap: ktest=net_tcp moves 32 MiB each way over
   TCP (raw API), every byte checked on both ends.
 """
@@ -382,12 +383,19 @@ def link_flap(ctx):
 @test(timeout=150, needs_root=True)
 def lease_renewal(ctx):
     """A 2-minute lease (dnsmasq's minimum) is renewed at T1 (60 s) while SIS
-    idles: dnsmasq sees a second DHCPREQUEST/DHCPACK for the same address."""
+    idles: dnsmasq sees a second DHCPREQUEST/DHCPACK for the same address.
+    The server is restarted in between with a DNS server to hand out: the
+    renewal's ACK brings it, and /etc/resolv.conf is rewritten to name it."""
     ns = ctx.netns()
     ns.add_tap("tap0", "192.168.77.1/24")
-    ns.dnsmasq("tap0", "192.168.77.50", "192.168.77.99", lease="2m", extra=["--no-ping"])
+    first = ns.dnsmasq("tap0", "192.168.77.50", "192.168.77.99", lease="2m",
+                       extra=["--no-ping"])
     qm = ctx.qemu(netns=ns, nets=["tap:tap0"])
     addr, _, _, _ = lease_lines(qm)
+    first.terminate()
+    first.wait(5)
+    ns.dnsmasq("tap0", "192.168.77.50", "192.168.77.99", lease="2m",
+               extra=["--no-ping", "--dhcp-option=6,192.168.77.53"])
     log = os.path.join(ctx.log_dir, f"{ctx.name}.dnsmasq.log")
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -399,6 +407,9 @@ def lease_renewal(ctx):
     ctx.check(len(acks) >= 2, f"lease of {addr} not renewed within 90 s ({len(acks)} ACK)")
     ping(ctx, ns, addr, count=5)
     ctx.check("address released" not in qm.output, "lease lost")
+    qm.expect(r"net: /etc/resolv\.conf rewritten", timeout=10)
+    qm.sendline("cat /etc/resolv.conf")
+    qm.expect(r"^nameserver 192\.168\.77\.53$", timeout=10)
 
 
 # --------------------------------------------------------------------------
