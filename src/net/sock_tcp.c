@@ -188,6 +188,7 @@ static err_t tcp_accept_cb(void *arg, struct tcp_pcb *newpcb, err_t err)
 	cs->keepidle = ls->keepidle;
 	cs->keepintvl = ls->keepintvl;
 	cs->keepcnt = ls->keepcnt;
+	cs->user_timeout_ms = ls->user_timeout_ms;
 	cs->state = TSS_CONNECTED;
 	cs->bound = true;
 	cs->peer_valid = true;

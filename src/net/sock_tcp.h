@@ -60,6 +60,8 @@ struct tcp_sock {
 	/* IPPROTO_TCP options (keepalive times in seconds). */
 	bool nodelay;
 	u32 keepidle, keepintvl, keepcnt;
+	u32 user_timeout_ms;  /* TCP_USER_TIMEOUT, 0 = off */
+	u64 tx_stall_ns;      /* since when sent data waits for an ACK (0 = it does not) */
 };
 
 static inline struct tcp_sock *tcp_sk(struct sock *sk)

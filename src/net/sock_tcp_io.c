@@ -10,6 +10,7 @@
 #include "lwip/priv/tcp_priv.h"
 #include <sis/kernel.h>
 #include <sis/mm.h>
+#include <sis/timer.h>
 #include <uapi/sis/poll.h>
 #include <uapi/sis/tcp.h>
 
@@ -403,18 +404,46 @@ err_t tcp_sock_sent_cb(void *arg, struct tcp_pcb *pcb, u16_t len)
 	(void)pcb;
 	(void)len;
 	ts->tx_blocked = false;
+	ts->tx_stall_ns = 0; /* progress: the user timeout starts over */
 	if (tcp_tx_space(ts))
 		sock_wake(&ts->sk);
 	return ERR_OK;
 }
 
-/* tcp_poll (every second): retry sends that hit ERR_MEM, recheck linger. */
+/*
+ * TCP_USER_TIMEOUT: has sent data waited for an ACK longer than the user
+ * allows? The wait starts at the first poll that finds data unacknowledged
+ * and starts over with every ACK (tcp_sock_sent_cb), so it is measured to
+ * within the poll's second.
+ */
+static bool tcp_user_timed_out(struct tcp_sock *ts, const struct tcp_pcb *pcb)
+{
+	u64 now = time_coarse_ns();
+
+	if (!ts->user_timeout_ms || !pcb->unacked) {
+		ts->tx_stall_ns = 0;
+		return false;
+	}
+	if (!ts->tx_stall_ns) {
+		ts->tx_stall_ns = now;
+		return false;
+	}
+	return now - ts->tx_stall_ns >= (u64)ts->user_timeout_ms * NSEC_PER_MSEC;
+}
+
+/* tcp_poll (every second): retry sends that hit ERR_MEM, recheck linger,
+ * TCP_USER_TIMEOUT. */
 err_t tcp_sock_poll_cb(void *arg, struct tcp_pcb *pcb)
 {
 	struct tcp_sock *ts = arg;
 
-	(void)pcb;
 	ts->tx_blocked = false;
+	if (tcp_user_timed_out(ts, pcb)) {
+		/* Like Linux: the connection is dropped, the socket says ETIMEDOUT
+		 * (tcp_err_cb maps the abort to it). */
+		tcp_abort(pcb);
+		return ERR_ABRT;
+	}
 	sock_wake(&ts->sk);
 	return ERR_OK;
 }
@@ -492,6 +521,11 @@ int tcp_sock_setopt(struct sock *sk, int level, int name, const void *val, unsig
 	case TCP_KEEPCNT:
 		err = tcp_set_keep(&ts->keepcnt, v, 127);
 		break;
+	case TCP_USER_TIMEOUT:
+		if (v < 0)
+			return -EINVAL;
+		ts->user_timeout_ms = (u32)v;
+		break;
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -515,6 +549,8 @@ int tcp_sock_getopt(struct sock *sk, int level, int name, void *val, unsigned *l
 		return sock_opt_put_int(val, len, (int)ts->keepintvl);
 	case TCP_KEEPCNT:
 		return sock_opt_put_int(val, len, (int)ts->keepcnt);
+	case TCP_USER_TIMEOUT:
+		return sock_opt_put_int(val, len, (int)ts->user_timeout_ms);
 	case TCP_MAXSEG:
 		return sock_opt_put_int(val, len, ts->pcb && ts->state == TSS_CONNECTED
 							  ? (int)tcp_mss(ts->pcb) : TCP_MSS);

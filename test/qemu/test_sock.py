@@ -33,7 +33,8 @@ QEMU user networking (hostfwd) and are reached by it at 10.0.2.2.
 - keepalive_timeout: over a tap in a namespace, a connection with keepalive
   (1 s idle, 1 s apart, 2 probes) to a server that sends nothing survives
   while the link is up; once the tap goes down, the guest's blocked read
-  fails with ETIMEDOUT.
+  fails with ETIMEDOUT. user_timeout: the same with TCP_USER_TIMEOUT 2 s and
+  a writer: ACKed writes go on, unacknowledged ones end in ETIMEDOUT.
 """
 import http.server
 import os
@@ -435,4 +436,23 @@ def keepalive_timeout(ctx):
     ns.ip("link", "set", "tap0", "down")
     q.expect(r"^keepalive: read failed after [\d.]+ s$", timeout=30)
     q.expect(r"^PASS keepalive$")
+    q.expect_exit(0)
+
+
+@test(timeout=120)
+def user_timeout(ctx):
+    ns = ctx.netns()
+    ns.add_tap("tap0", "192.168.100.1/24")
+    ns.popen([sys.executable, "-c", HOLD_SERVER, "192.168.100.1", "7000"])
+    time.sleep(0.3)
+    q = ctx.qemu(netns=ns, nets=["tap:tap0"],
+                 append="ip=192.168.100.2/24:192.168.100.1 "
+                        "init=/bin/sock_cli -- usertimeout 192.168.100.1 7000")
+    q.expect(r"^usertimeout: connected$", timeout=30)
+    time.sleep(4)  # writes are ACKed: past the timeout, the connection stays
+    ctx.check("write failed" not in q.output, "TCP_USER_TIMEOUT dropped a live connection")
+    ns.ip("link", "set", "tap0", "down")
+    m = q.expect(r"^usertimeout: write failed after ([\d.]+) s", timeout=40)
+    ctx.check(float(m.group(1)) >= 5, f"failed after {m.group(1)} s, before the link went down")
+    q.expect(r"^PASS usertimeout$")
     q.expect_exit(0)

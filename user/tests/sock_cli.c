@@ -17,6 +17,10 @@
  *                                    1 s apart, 2 unanswered drop it; prints
  *                                    "connected", then blocks in read until
  *                                    the peer vanishes: ETIMEDOUT in 2-10 s
+ *   sock_cli usertimeout HOST PORT   connect with TCP_USER_TIMEOUT 2000 ms,
+ *                                    print "connected", then write 100 bytes
+ *                                    every 200 ms until a write fails: it
+ *                                    must say ETIMEDOUT
  * Exit status: number of failures. Prints "PASS <mode>" on success.
  */
 #include "sock_util.h"
@@ -286,6 +290,35 @@ static void t_keepalive(const char *host, int port)
 	close(fd);
 }
 
+static void t_usertimeout(const char *host, int port)
+{
+	struct sockaddr_in srv = sin_make(host, port);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), ms = 2000, v = 0, writes = 0;
+	socklen_t len = sizeof(v);
+	char buf[100];
+	double t0 = mono_s(), failed_at = 0;
+
+	memset(buf, 'u', sizeof(buf));
+	CHECK(connect(fd, SA(&srv), sizeof(srv)) == 0, "connect %s:%d", host, port);
+	CHECK(setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ms, sizeof(ms)) == 0,
+	      "TCP_USER_TIMEOUT");
+	CHECK(getsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &v, &len) == 0 && v == 2000,
+	      "TCP_USER_TIMEOUT reads back");
+	printf("usertimeout: connected\n");
+	while (mono_s() - t0 < 90) {
+		if (write(fd, buf, sizeof(buf)) < 0) {
+			failed_at = mono_s() - t0;
+			break;
+		}
+		writes++;
+		usleep(200 * 1000);
+	}
+	printf("usertimeout: write failed after %.1f s and %d writes: errno %d\n", failed_at,
+	       writes, errno);
+	CHECK(failed_at > 0 && errno == ETIMEDOUT, "a write ends with ETIMEDOUT");
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -306,8 +339,11 @@ int main(int argc, char **argv)
 		t_ping(host, argc > 3 ? atoi(argv[3]) : 3);
 	else if (!strcmp(mode, "keepalive"))
 		t_keepalive(host, port);
+	else if (!strcmp(mode, "usertimeout"))
+		t_usertimeout(host, port);
 	else {
-		printf("usage: sock_cli udp|refused|nbconnect|leak|ping|keepalive HOST [PORT] [N]\n");
+		printf("usage: sock_cli udp|refused|nbconnect|leak|ping|keepalive|usertimeout HOST "
+		       "[PORT] [N]\n");
 		return 100;
 	}
 	printf("%s %s\n", failures ? "FAIL" : "PASS", mode);

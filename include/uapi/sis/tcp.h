@@ -15,5 +15,6 @@
 #define TCP_INFO 11
 #define TCP_QUICKACK 12
 #define TCP_CONGESTION 13
+#define TCP_USER_TIMEOUT 18 /* ms data may stay unacknowledged before ETIMEDOUT; 0 = lwIP's retries */
 
 #endif
