@@ -11,7 +11,8 @@
 - tty: /bin/files_tty, driven by typing on the serial line: canonical
   lines, erase, Ctrl-D, raw mode.
 - shell_script: /bin/sh runs a script file (variables, $?, quotes, pipes,
-  redirections into /tmp, background jobs and wait, cd, exit status).
+  redirections into /tmp, background jobs and wait, cd, globs and quoted
+  patterns, exit status).
 - shell_interactive: the normal boot (init runs /etc/rc, then the shell on
   the console): commands, pipes, ls/cat/echo/ps, line editing with the
   arrow keys and backspace, history, Ctrl-C interrupting a foreground
@@ -108,6 +109,11 @@ echo "args $# $1 $2"
 ls -1 /tmp
 rm /tmp/out.txt; rmdir /tmp/dir
 ls /tmp | cat
+mkdir /tmp/g; echo a > /tmp/g/b.txt; echo a > /tmp/g/a.txt; echo a > /tmp/g/c.log
+echo /tmp/g/*.txt
+echo '/tmp/g/*.txt' "/tmp/g/*" /tmp/g/*.none
+cd /tmp/g; echo ?.log *; cd /
+rm /tmp/g/*; rmdir /tmp/g; echo "globbed away $?"
 exit 42
 echo not reached
 """
@@ -134,6 +140,10 @@ SCRIPT_OUT = [
     "out.txt",
     "script.sh",
     "script.sh",
+    "/tmp/g/a.txt /tmp/g/b.txt",
+    "/tmp/g/*.txt /tmp/g/* /tmp/g/*.none",
+    "c.log a.txt b.txt c.log",
+    "globbed away 0",
 ]
 
 

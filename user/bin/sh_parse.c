@@ -1,11 +1,14 @@
 /*
  * Shell input parsing: words with '...' (literal), "..." (with $ and \
  * escapes) and \ quoting; $NAME ${NAME} $? $$ $# $0-$9 $@ and a leading ~
- * expanded while the word is read (no field splitting, no globbing);
+ * expanded while the word is read (no field splitting); * ? [ patterns in
+ * an unquoted word's last path component expand to the matching names;
  * operators ; & | && || and redirections < > >> N< N> N>> N>&M N<&M;
  * # comments; NAME=value words before a command.
  */
 #include <ctype.h>
+#include <dirent.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,18 +139,25 @@ static bool is_word_end(char c)
  * Read one word starting at *pp into b, handling quotes and expansions.
  * Returns false with *err set on an unterminated quote.
  */
-static bool read_word(const char **pp, struct buf *b, bool *quoted, const char **err)
+static bool read_word(const char **pp, struct buf *b, bool *quoted, bool *glob,
+		      const char **err)
 {
 	const char *p = *pp;
 
+	bool plain = true; /* no quote, escape or expansion: may be a pattern */
+
 	*quoted = false;
+	*glob = false;
 	if (expanding && *p == '~' && (is_word_end(p[1]) || p[1] == '/')) {
 		puts_buf(b, sh_lookup("HOME"));
 		p++;
+		plain = false;
 	}
 	while (!is_word_end(*p)) {
 		char c = *p++;
 
+		if (c == '\\' || c == '\'' || c == '"' || c == '$')
+			plain = false;
 		if (c == '\\') {
 			if (*p == '\n')
 				p++; /* line continuation */
@@ -186,6 +196,8 @@ static bool read_word(const char **pp, struct buf *b, bool *quoted, const char *
 		} else if (c == '$') {
 			expand_dollar(&p, b);
 		} else {
+			if (c == '*' || c == '?' || c == '[')
+				*glob = true; /* unquoted, so a pattern */
 			put(b, c);
 		}
 	}
@@ -194,6 +206,7 @@ static bool read_word(const char **pp, struct buf *b, bool *quoted, const char *
 		return false;
 	}
 	b->s[b->n] = '\0';
+	*glob = *glob && plain;
 	*pp = p;
 	return true;
 }
@@ -256,6 +269,56 @@ static bool add_word(struct parser *ps, const char *w, const char *raw_start, bo
 	return true;
 }
 
+/* ---- pathname expansion ------------------------------------------------- */
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * An unquoted word with * ? or [ in its last path component: the names that
+ * match it in that directory (sorted; a leading '.' only matched by a '.'),
+ * added as words. True if it matched something; false leaves the word to be
+ * taken literally, as POSIX says. Patterns in directory components, and
+ * words with quotes, escapes or $ in them, are not expanded.
+ */
+static bool add_glob(struct parser *ps, const char *pat)
+{
+	const char *slash = strrchr(pat, '/'), *name = slash ? slash + 1 : pat;
+	size_t dlen = slash ? (size_t)(slash - pat) + 1 : 0;
+	char dir[512], *found[SH_MAX_ARGS];
+	int n = 0;
+	DIR *d;
+	struct dirent *e;
+
+	if (dlen >= sizeof(dir) || strpbrk(pat, "*?[") < name || !*name)
+		return false;
+	memcpy(dir, pat, dlen);
+	dir[dlen] = '\0';
+	d = opendir(dlen ? dir : ".");
+	if (!d)
+		return false;
+	while ((e = readdir(d)) && n < SH_MAX_ARGS) {
+		if (e->d_name[0] == '.' && name[0] != '.')
+			continue;
+		if (fnmatch(name, e->d_name, 0) != 0)
+			continue;
+		found[n] = arena_alloc(ps->a, dlen + strlen(e->d_name) + 1);
+		memcpy(found[n], dir, dlen);
+		strcpy(found[n] + dlen, e->d_name);
+		n++;
+	}
+	closedir(d);
+	if (!n)
+		return false;
+	qsort(found, (size_t)n, sizeof(found[0]), cmp_names);
+	for (int i = 0; i < n; i++)
+		if (!add_word(ps, found[i], "", false))
+			return true; /* ps->err says why */
+	return true;
+}
+
 /* Finish the current pipeline (its text ends at end) with connector conn /
  * background flag. */
 static bool end_pipeline(struct parser *ps, const char *end, enum connector conn,
@@ -289,7 +352,7 @@ static bool parse_redir(struct parser *ps, int fd)
 	struct command *c = ps->cmd ? ps->cmd : new_command(ps);
 	struct redir *r;
 	struct buf *b;
-	bool quoted;
+	bool quoted, glob;
 	char op = *ps->p++;
 
 	if (!c)
@@ -317,7 +380,7 @@ static bool parse_redir(struct parser *ps, int fd)
 		return false;
 	}
 	b = arena_alloc(ps->a, sizeof(*b));
-	if (!read_word(&ps->p, b, &quoted, &ps->err))
+	if (!read_word(&ps->p, b, &quoted, &glob, &ps->err)) /* a file name: not globbed */
 		return false;
 	r->path = arena_strndup(ps->a, b->s, b->n);
 	return true;
@@ -355,7 +418,7 @@ static bool parse_word(struct parser *ps)
 {
 	const char *start = ps->p;
 	struct buf *b = arena_alloc(ps->a, sizeof(*b));
-	bool quoted;
+	bool quoted, glob;
 
 	if (isdigit((unsigned char)*start)) {
 		const char *q = start;
@@ -367,8 +430,10 @@ static bool parse_word(struct parser *ps)
 			return parse_redir(ps, atoi(start));
 		}
 	}
-	if (!read_word(&ps->p, b, &quoted, &ps->err))
+	if (!read_word(&ps->p, b, &quoted, &glob, &ps->err))
 		return false;
+	if (glob && expanding && add_glob(ps, b->s))
+		return !ps->err;
 	return add_word(ps, b->s, start, quoted);
 }
 
