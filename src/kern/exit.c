@@ -214,13 +214,11 @@ static long sys_wait4(struct trap_frame *tf)
 		ret = wait_once(self, pid, options, &r);
 		if (ret || (options & WNOHANG))
 			break;
-		ret = schedule_sleep(0, true);
+		ret = schedule_sleep_restartable(0);
 		if (ret)
 			break;
 	}
 	finish_wait(&self->child_wait, &w);
-	if (ret == -EINTR)
-		ret = -ERESTARTSYS;
 	if (ret <= 0)
 		return ret;
 	if (ustatus)

@@ -85,13 +85,11 @@ static long pipe_read(struct file *f, void *ubuf, size_t len)
 			err = -EAGAIN;
 			break;
 		}
-		err = schedule_sleep(0, true);
+		err = schedule_sleep_restartable(0);
 		if (err)
 			break;
 	}
 	finish_wait(&p->rd_wq, &w);
-	if (err == -EINTR)
-		err = -ERESTARTSYS;
 	if (!pipe_used(p))
 		return err; /* 0 = end of file: no writer left */
 	n = MIN(len, pipe_used(p));
@@ -120,12 +118,12 @@ static int wait_for_room(struct file *f, struct pipe *p, size_t need)
 			err = -EAGAIN;
 			break;
 		}
-		err = schedule_sleep(0, true);
+		err = schedule_sleep_restartable(0);
 		if (err)
 			break;
 	}
 	finish_wait(&p->wr_wq, &w);
-	return err == -EINTR ? -ERESTARTSYS : err;
+	return err;
 }
 
 static long pipe_write(struct file *f, const void *ubuf, size_t len)

@@ -293,12 +293,12 @@ static int wait_readable(struct tty *t, struct file *f)
 			err = -EAGAIN;
 			break;
 		}
-		err = schedule_sleep(deadline, true);
+		err = schedule_sleep_restartable(deadline);
 		if (err)
 			break;
 	}
 	finish_wait(&t->read_wq, &w);
-	return err == -EINTR ? -ERESTARTSYS : err;
+	return err;
 }
 
 static long tty_read(struct file *f, void *ubuf, size_t len)

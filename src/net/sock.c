@@ -249,7 +249,8 @@ int sock_wait(struct sock *sk, bool (*ready)(struct sock *sk), bool nonblock, u6
 		if (ready(sk))
 			break;
 		net_unlock();
-		err = schedule_sleep(deadline_ns, true);
+		/* With a timeout set, Linux says EINTR: no restart. */
+		err = deadline_ns ? schedule_sleep(deadline_ns, true) : schedule_sleep_restartable(0);
 		net_lock();
 		if (err)
 			break;
@@ -257,8 +258,6 @@ int sock_wait(struct sock *sk, bool (*ready)(struct sock *sk), bool nonblock, u6
 	finish_wait(&sk->wq, &w);
 	if (err && ready(sk))
 		err = 0; /* woken and timed out at once: the event wins */
-	if (err == -EINTR && !deadline_ns)
-		return -ERESTARTSYS; /* with a timeout set, Linux says EINTR */
 	return err == -ETIMEDOUT ? -EAGAIN : err;
 }
 

@@ -447,21 +447,33 @@ static size_t fill(int fd)
 	return total;
 }
 
+/*
+ * A loopback connection whose connecting end (*cfd) has SOL_SOCKET option
+ * opt set to req before connect() (0: left at its default); *reported gets
+ * what getsockopt then says. *afd is the accepted end. Returns the listener.
+ */
+static int pair_with(int opt, int req, int *reported, int *cfd, int *afd)
+{
+	int port, lfd = listen_on("127.0.0.1", 4, &port);
+	struct sockaddr_in a = sin_make("127.0.0.1", port);
+	socklen_t len = sizeof(*reported);
+
+	*cfd = socket(AF_INET, SOCK_STREAM, 0);
+	if (req)
+		CHECK(setsockopt(*cfd, SOL_SOCKET, opt, &req, sizeof(req)) == 0, "setsockopt %d", opt);
+	CHECK(connect(*cfd, SA(&a), sizeof(a)) == 0, "connect");
+	*afd = accept(lfd, NULL, NULL);
+	CHECK(getsockopt(*cfd, SOL_SOCKET, opt, reported, &len) == 0, "getsockopt %d", opt);
+	return lfd;
+}
+
 /* Bytes the sender took with SO_SNDBUF = req (0: the default). */
 static size_t queued_with(int req, int *reported)
 {
-	int port, lfd = listen_on("127.0.0.1", 4, &port), fd, afd;
-	struct sockaddr_in a = sin_make("127.0.0.1", port);
-	socklen_t len = sizeof(*reported);
+	int fd, afd, lfd = pair_with(SO_SNDBUF, req, reported, &fd, &afd);
 	size_t total;
 	static char buf[65536];
 
-	fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (req)
-		CHECK(setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &req, sizeof(req)) == 0, "SO_SNDBUF");
-	CHECK(connect(fd, SA(&a), sizeof(a)) == 0, "connect");
-	afd = accept(lfd, NULL, NULL);
-	CHECK(getsockopt(fd, SOL_SOCKET, SO_SNDBUF, reported, &len) == 0, "getsockopt SO_SNDBUF");
 	total = fill(fd);
 	/* The reader drains (all of it, if need be): room comes back and poll
 	 * says so. */
@@ -498,18 +510,10 @@ static void t_sndbuf(void)
  * SO_RCVBUF = req (0: the default) before connect(), so its SYN says it. */
 static size_t received_with(int req, int *reported)
 {
-	int port, lfd = listen_on("127.0.0.1", 4, &port), fd, afd;
-	struct sockaddr_in a = sin_make("127.0.0.1", port);
-	socklen_t len = sizeof(*reported);
+	int afd, fd, lfd = pair_with(SO_RCVBUF, req, reported, &afd, &fd); /* reader connects */
 	size_t total;
 	static char buf[65536];
 
-	afd = socket(AF_INET, SOCK_STREAM, 0);
-	if (req)
-		CHECK(setsockopt(afd, SOL_SOCKET, SO_RCVBUF, &req, sizeof(req)) == 0, "SO_RCVBUF");
-	CHECK(connect(afd, SA(&a), sizeof(a)) == 0, "connect");
-	fd = accept(lfd, NULL, NULL);
-	CHECK(getsockopt(afd, SOL_SOCKET, SO_RCVBUF, reported, &len) == 0, "getsockopt SO_RCVBUF");
 	total = fill(fd);
 	for (size_t got = 0; got < total;) {
 		ssize_t r = recv(afd, buf, sizeof(buf), 0);

@@ -24,7 +24,6 @@
  */
 u64 time_ns(void);
 u64 time_coarse_ns(void);
-static inline u64 time_ms(void) { return time_ns() / NSEC_PER_MSEC; }
 
 struct ktimer {
 	struct list_head node; /* in the pending list, sorted by deadline */

@@ -25,6 +25,7 @@
 #define SIS_WAIT_H
 
 #include <sis/types.h>
+#include <sis/errno.h>
 #include <sis/list.h>
 
 struct task;
@@ -54,5 +55,14 @@ bool waitq_active(const struct wait_queue *wq);
  * deadline or a signal only (pure timed sleeps, ppoll with no descriptors).
  */
 int schedule_sleep(u64 deadline_ns, bool interruptible);
+
+/* An interruptible sleep of a call that SA_RESTART may restart (read, write,
+ * accept, wait4...): -ERESTARTSYS instead of -EINTR (see sis/errno.h). */
+static inline int schedule_sleep_restartable(u64 deadline_ns)
+{
+	int err = schedule_sleep(deadline_ns, true);
+
+	return err == -EINTR ? -ERESTARTSYS : err;
+}
 
 #endif

@@ -1,8 +1,9 @@
 /*
  * The stub resolver behind <netdb.h>: /etc/hosts, then DNS over UDP to the
  * servers of /etc/resolv.conf (rounds of tries with a timeout each, as glibc:
- * "options timeout:N attempts:N"), with a small per-process cache that keeps
- * answers for their TTL (NXDOMAIN for RESOLVER_NEG_TTL seconds).
+ * "options timeout:N attempts:N"; a truncated answer is asked again over
+ * TCP), with a small per-process cache that keeps answers for their TTL
+ * (NXDOMAIN for RESOLVER_NEG_TTL seconds).
  *
  * Used by netdb.c (getaddrinfo & co.) and directly by nslookup, which wants
  * the DNS response code and the server that answered.
