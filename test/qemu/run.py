@@ -8,9 +8,13 @@ Tests whose name contains any PATTERN (substring) run; all run without one.
 Tests run in parallel (-j, default 2). One line per test as it finishes:
   PASS name (1.2s)    FAIL name: reason (1.2s)    SKIP name: reason
 Serial output of each test goes to <build-dir>/test-logs/<name>.log; the tail of
-a failed test's log is printed after the test lines. The last line is exactly
-`N passed, N failed` (skips are not counted); the exit status is 1 if any test
-failed (or a PATTERN matched nothing), else 0.
+a failed test's log is printed after the test lines, then every skipped test
+with its reason. The last line is exactly `N passed, N failed, N skipped`; the
+exit status is 1 if any test failed (or a PATTERN matched nothing), else 0.
+
+A test registered with needs_root=True is skipped without running when not
+root. When the environment variable CI is set, a skip is a failure (CI runs
+as root with every tool installed, so a skip there hides a test).
 """
 import argparse
 import glob
@@ -44,10 +48,17 @@ def load_tests():
     return list(sistest.TESTS)
 
 
+def skip_is_failure():
+    return bool(os.environ.get("CI"))
+
+
 def run_one(case, build_dir, log_dir):
     """Run CASE in its own thread with a watchdog. Returns (status, reason, secs, log)."""
     t0 = time.monotonic()
     ctx = sistest.Ctx(case, build_dir, log_dir)
+    if case.needs_root and os.geteuid() != 0:
+        ctx.close("SKIP needs root")
+        return finish_skip("needs root (network namespaces, taps)", t0, ctx.log_path)
     outcome = {}
 
     def body():
@@ -71,17 +82,25 @@ def run_one(case, build_dir, log_dir):
         outcome.setdefault("r", (FAIL, f"test overran its {case.timeout}s timeout"))
     status, reason = outcome.get("r", (FAIL, "test thread did not finish"))
     try:
-        panic = ctx.cleanup()
+        ctx.cleanup()
     except Exception as e:
         ctx.log_write(traceback.format_exc())
-        panic = None
         if status != FAIL:
             status, reason = FAIL, f"cleanup failed: {type(e).__name__}: {e}"
-    if panic and status != FAIL:
-        status, reason = FAIL, f"kernel panic: {panic.strip()}"
+    problem = ctx.kernel_problem()
+    if problem and status != FAIL:
+        status, reason = FAIL, problem
+    if status == SKIP and skip_is_failure():
+        status, reason = FAIL, f"skipped, and a skip is a failure when CI is set: {reason}"
     secs = time.monotonic() - t0
     ctx.close(f"{status} {reason}".strip())
     return status, reason, secs, ctx.log_path
+
+
+def finish_skip(reason, t0, log):
+    if skip_is_failure():
+        return FAIL, f"skipped, and a skip is a failure when CI is set: {reason}", 0.0, log
+    return SKIP, reason, time.monotonic() - t0, log
 
 
 def tail(path, n=25):
@@ -117,7 +136,7 @@ def main(argv=None):
         return 0
     if pats and not cases:
         print(f"run.py: no test matches {' '.join(pats)}", file=sys.stderr)
-        print("0 passed, 0 failed")
+        print("0 passed, 0 failed, 0 skipped")
         return 1
 
     build_dir = os.path.abspath(a.build_dir)
@@ -134,6 +153,7 @@ def main(argv=None):
 
     counts = {PASS: 0, FAIL: 0, SKIP: 0}
     failed_logs = []
+    skipped = []
     lock = threading.Lock()
 
     def job(case):
@@ -146,6 +166,8 @@ def main(argv=None):
                 print(f"{status} {case.name}: {reason} ({secs:.1f}s)", flush=True)
             if status == FAIL:
                 failed_logs.append((case.name, log))
+            if status == SKIP:
+                skipped.append((case.name, reason))
 
     with ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
         for f in [pool.submit(job, c) for c in cases]:
@@ -157,9 +179,9 @@ def main(argv=None):
             print(f"--- {name}: last lines of {log if rel.startswith('..') else rel}")
             for line in tail(log):
                 print("    " + line)
-    if counts[SKIP]:
-        print(f"({counts[SKIP]} skipped)")
-    print(f"{counts[PASS]} passed, {counts[FAIL]} failed", flush=True)
+    for name, reason in skipped:
+        print(f"skipped: {name}: {reason}")
+    print(f"{counts[PASS]} passed, {counts[FAIL]} failed, {counts[SKIP]} skipped", flush=True)
     return 1 if counts[FAIL] else 0
 
 

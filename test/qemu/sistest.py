@@ -19,6 +19,9 @@ Rules the library enforces:
     when it passes, and the runner kills whatever is left;
   - any `KERNEL PANIC` line on the serial console fails the test (unless the
     QEMU was started with allow_panic=True), even if the test never looked;
+  - so does any `[ERROR] ` kernel log line, unless it matches one of the
+    regexes the test declared with ctx.qemu(allow_errors=[...]) or
+    q.allow_error(regex) (the errors it provokes on purpose);
   - the serial output of every QEMU goes to build/test-logs/<test>.log;
   - network namespaces made with ctx.netns() are deleted when the test ends,
     pass or fail (and at interpreter exit / SIGTERM); tests only ever use
@@ -33,6 +36,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -45,6 +49,7 @@ import qemu as qemu_cmd  # noqa: E402  (tools/qemu.py: the shared QEMU command l
 from fdt import Fdt  # noqa: E402,F401  (re-exported for tests)
 
 PANIC_RE = re.compile(r"KERNEL PANIC")
+ERROR_RE = re.compile(r"\[ERROR\] ")   # log_err(); it may follow an unfinished line
 DEFAULT_TIMEOUT = 60
 
 
@@ -156,9 +161,14 @@ def cleanup_stale_netns():
 class Qemu:
     """A running QEMU whose serial console is on a pipe."""
 
-    def __init__(self, ctx, argv, label, allow_panic=False):
+    def __init__(self, ctx, argv, label, allow_panic=False, allow_errors=()):
         self.ctx, self.argv, self.label = ctx, argv, label
         self.allow_panic = allow_panic
+        self.errors = []         # every [ERROR] line seen
+        self._allowed = []       # regexes of expected [ERROR] lines
+        for rx in ([] if allow_errors is True else allow_errors):
+            self.allow_error(rx)
+        self._any_error_ok = allow_errors is True
         self.lines = []          # complete serial lines, '\r' stripped
         self.partial = ""        # the last, unterminated line
         self.panic = None        # first KERNEL PANIC line seen
@@ -193,8 +203,7 @@ class Qemu:
                     line = raw.decode("utf-8", "replace").replace("\r", "")
                     self.lines.append(line)
                     self.ctx.log_write(prefix + line + "\n")
-                    if self.panic is None and PANIC_RE.search(line):
-                        self.panic = line
+                    self._note(line)
                 self.partial = buf.decode("utf-8", "replace").replace("\r", "")
                 if done:
                     self._partial_used = 0
@@ -205,14 +214,34 @@ class Qemu:
                 line = buf.decode("utf-8", "replace").replace("\r", "")
                 self.lines.append(line)
                 self.ctx.log_write(prefix + line + "\n")
-                if self.panic is None and PANIC_RE.search(line):
-                    self.panic = line
+                self._note(line)
                 self.partial = ""
             self.status = status
             self.ctx.log_write(f"--- {self.label} exited with status {status}\n")
             self._cond.notify_all()
         with _live_lock:
             _live_procs.discard(self.proc)
+
+    def _note(self, line):
+        if self.panic is None and PANIC_RE.search(line):
+            self.panic = line
+        if ERROR_RE.search(line):
+            self.errors.append(line)
+
+    # --- kernel errors ------------------------------------------------------
+    def allow_error(self, pattern):
+        """Expect [ERROR] lines matching regex PATTERN (re.search): they do not
+        fail the test. Lines seen before the call count too."""
+        self._allowed.append(re.compile(pattern))
+
+    def unexpected_error(self):
+        """The first [ERROR] line no allowed pattern matches, or None."""
+        if self._any_error_ok:
+            return None
+        with self._cond:
+            errors = list(self.errors)
+        return next((e for e in errors if not any(rx.search(e) for rx in self._allowed)),
+                    None)
 
     # --- output -----------------------------------------------------------
     @property
@@ -223,6 +252,9 @@ class Qemu:
     def _check_panic(self):
         if self.panic is not None and not self.allow_panic:
             raise TestFailure(f"kernel panic: {self.panic.strip()}")
+        bad = self.unexpected_error() if self.errors else None
+        if bad is not None:
+            raise TestFailure(f"kernel error: {bad.strip()}")
 
     def _timeout(self, timeout):
         t = self.ctx.remaining() if timeout is None else min(timeout, self.ctx.remaining())
@@ -376,22 +408,28 @@ class Netns:
 
     def dnsmasq(self, ifname="tap0", first="192.168.100.50", last="192.168.100.99",
                 netmask="255.255.255.0", lease="1h", extra=()):
-        """Serve DHCP (no DNS) on IFNAME with Debian's dnsmasq; log to the test log dir."""
+        """Serve DHCP (no DNS) on IFNAME with Debian's dnsmasq. Returns once it
+        has said its DHCP socket is up. Each instance of a test logs to its own
+        file in the test log dir, <test>.dnsmasq.log for the first, then
+        <test>.dnsmasq2.log, ...; the Popen's .log_path names it."""
         exe = shutil.which("dnsmasq") or "/usr/sbin/dnsmasq"
         if not os.path.exists(exe):
             raise TestSkip("needs dnsmasq (package dnsmasq-base)")
+        self.ctx.dnsmasq_count += 1
+        n = self.ctx.dnsmasq_count
+        tag = "" if n == 1 else str(n)
         d = self.ctx.tmpdir()
-        log = open(os.path.join(self.ctx.log_dir, f"{self.ctx.name}.dnsmasq.log"), "ab")  # noqa: SIM115
+        path = os.path.join(self.ctx.log_dir, f"{self.ctx.name}.dnsmasq{tag}.log")
+        log = open(path, "wb")  # noqa: SIM115
         argv = [exe, "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv",
                 "--no-hosts", "--port=0", f"--interface={ifname}", "--bind-interfaces",
                 "--except-interface=lo", f"--dhcp-range={first},{last},{netmask},{lease}",
-                f"--dhcp-leasefile={os.path.join(d, 'dnsmasq.leases')}",
-                f"--pid-file={os.path.join(d, 'dnsmasq.pid')}", "--log-dhcp",
+                f"--dhcp-leasefile={os.path.join(d, f'dnsmasq{tag}.leases')}",
+                f"--pid-file={os.path.join(d, f'dnsmasq{tag}.pid')}", "--log-dhcp",
                 "--log-facility=-", *extra]
         p = self.popen(argv, stdout=log, stderr=subprocess.STDOUT)
-        time.sleep(0.2)
-        if p.poll() is not None:
-            raise TestFailure(f"dnsmasq exited with {p.returncode} (see its log)")
+        p.log_path = path
+        wait_for_file_line(self.ctx, p, path, r"DHCP, IP range ", "dnsmasq")
         return p
 
     def delete(self):
@@ -399,6 +437,55 @@ class Netns:
             _kill_proc(p, grace=1.0)
         _delete_netns(self.name)
         self.ctx.log_write(f"--- netns {self.name} deleted\n")
+
+
+def wait_for_file_line(ctx, proc, path, pattern, what, timeout=10.0):
+    """Wait until PROC (a Popen) has written a line matching regex PATTERN to
+    PATH: a server's own word that it is ready, instead of a guessed sleep.
+    Fails if PROC exits first or TIMEOUT seconds pass."""
+    rx = re.compile(pattern, re.M)
+    end = time.monotonic() + min(timeout, max(ctx.remaining(), 0.1))
+    while True:
+        try:
+            with open(path, errors="replace") as fh:
+                if rx.search(fh.read()):
+                    return
+        except OSError:
+            pass
+        if proc.poll() is not None:
+            raise TestFailure(f"{what} exited with {proc.returncode} before it was ready "
+                              f"(see {os.path.basename(path)})")
+        if time.monotonic() > end:
+            raise TestFailure(f"{what} not ready after {timeout:.0f} s: no /{pattern}/ in "
+                              f"{os.path.basename(path)}")
+        time.sleep(0.02)
+
+
+def wait_for_port(ctx, host, port, timeout=10.0, proc=None, netns=None):
+    """Poll until a TCP connection to HOST:PORT succeeds (the server is
+    listening), from inside NETNS if given; fails after TIMEOUT seconds or
+    when PROC (the server's Popen) exits first."""
+    end = time.monotonic() + min(timeout, max(ctx.remaining(), 0.1))
+    probe = ("import socket,sys\n"
+             "try: socket.create_connection((sys.argv[1], int(sys.argv[2])), 1).close()\n"
+             "except OSError: sys.exit(1)\n")
+    while True:
+        if netns is not None:
+            ok = subprocess.run(netns.exec_argv([sys.executable, "-c", probe, host, str(port)]),
+                                capture_output=True).returncode == 0
+        else:
+            try:
+                socket.create_connection((host, port), timeout=1).close()
+                ok = True
+            except OSError:
+                ok = False
+        if ok:
+            return
+        if proc is not None and proc.poll() is not None:
+            raise TestFailure(f"server for {host}:{port} exited with {proc.returncode}")
+        if time.monotonic() > end:
+            raise TestFailure(f"nothing listening on {host}:{port} after {timeout:.0f} s")
+        time.sleep(0.05)
 
 
 # --------------------------------------------------------------------------
@@ -423,6 +510,7 @@ class Ctx:
         self._netns = []
         self._tmp = None
         self.aborted = False
+        self.dnsmasq_count = 0   # instances started by Netns.dnsmasq (log file names)
 
     # --- bookkeeping ------------------------------------------------------
     def remaining(self):
@@ -481,12 +569,13 @@ class Ctx:
                                    pcap=pcap, machine_opts=machine_opts, console="raw",
                                    extra=extra, workdir=self.tmpdir())
 
-    def qemu(self, *, netns=None, allow_panic=False, **opts):
+    def qemu(self, *, netns=None, allow_panic=False, allow_errors=(), **opts):
         """Boot SIS. opts: mem, append, nets (['none'] by default; 'user',
         'tap:IF'), hostfwds (list of 'tcp:HOSTPORT-:GUESTPORT'), modern,
         initrd (path, None, or 'default' = the meson-built one), add (list of
         'HOST[:GUEST]' files for the ramdisk), pcap, machine_opts, extra.
-        netns: a Netns to run QEMU in (for tap NICs)."""
+        netns: a Netns to run QEMU in (for tap NICs). allow_errors: regexes
+        of the [ERROR] kernel lines this boot provokes on purpose (True: any)."""
         if not os.path.exists(self.kernel):
             raise TestFailure(f"{self.kernel} not built")
         try:
@@ -495,7 +584,8 @@ class Ctx:
             raise TestFailure(str(e)) from None
         if netns is not None:
             argv = netns.exec_argv(argv)
-        q = Qemu(self, argv, f"qemu{len(self._qemus) + 1}", allow_panic=allow_panic)
+        q = Qemu(self, argv, f"qemu{len(self._qemus) + 1}", allow_panic=allow_panic,
+                 allow_errors=allow_errors)
         self._qemus.append(q)
         return q
 
@@ -515,9 +605,11 @@ class Ctx:
         self._netns.append(ns)
         return ns
 
-    def run_tool(self, argv, timeout=None, input=None, env=None):
+    def run_tool(self, argv, timeout=None, input=None, env=None, allow_errors=()):
         """Run a host command (e.g. tools/run) bounded by the test deadline;
-        its output goes to the test log. Returns CompletedProcess (text)."""
+        its output goes to the test log. Returns CompletedProcess (text).
+        A KERNEL PANIC or [ERROR] line (not matching ALLOW_ERRORS) in its
+        output fails the test."""
         t = self.remaining() if timeout is None else min(timeout, self.remaining())
         self.log_write(f"--- run: {' '.join(argv)}\n")
         p = subprocess.Popen(argv, stdin=subprocess.PIPE if input is not None else
@@ -539,6 +631,11 @@ class Ctx:
         if PANIC_RE.search(out):
             raise TestFailure("kernel panic: " + next(
                 ln for ln in out.splitlines() if PANIC_RE.search(ln)).strip())
+        if allow_errors is not True:
+            bad = next((ln for ln in out.splitlines() if ERROR_RE.search(ln) and
+                        not any(re.search(rx, ln) for rx in allow_errors)), None)
+            if bad is not None:
+                raise TestFailure(f"kernel error: {bad.strip()}")
         return subprocess.CompletedProcess(argv, p.returncode, out, err)
 
     # --- the end -----------------------------------------------------------
@@ -558,6 +655,18 @@ class Ctx:
             ns.delete()
         panic = next((q.panic for q in self._qemus if q.panic and not q.allow_panic), None)
         return panic
+
+    def kernel_problem(self):
+        """Why the kernel output fails the test whatever the test checked: the
+        first unexpected KERNEL PANIC or [ERROR] line of any QEMU, or None."""
+        for q in self._qemus:
+            if q.panic and not q.allow_panic:
+                return f"kernel panic: {q.panic.strip()}"
+        for q in self._qemus:
+            bad = q.unexpected_error()
+            if bad:
+                return f"kernel error: {bad.strip()}"
+        return None
 
     def close(self, result_line):
         self.log_write(f"--- {result_line}\n")

@@ -2,8 +2,8 @@
  * System-call argument validation, at the ABI level (raw system calls,
  * Linux errno values): bad pointers give EFAULT, bad descriptors EBADF,
  * unknown numbers ENOSYS, bad flags and values EINVAL, W+X EACCES. Every
- * check prints a line only when it fails; the exit status is the number of
- * failures. Run as init by test/qemu/test_proc.py (errors).
+ * check prints a line only when it fails; the exit status is 1 if any check
+ * failed. Run as init by test/qemu/test_proc.py (errors).
  */
 #include <stdio.h>
 #include <uapi/sis/errno.h>

@@ -153,5 +153,5 @@ int main(int argc, char **argv)
 	handled_fault();
 	kill_sleeper();
 	printf("proc_fault: %s\n", failures ? "FAIL" : "PASS");
-	return failures;
+	return failures ? 1 : 0;
 }

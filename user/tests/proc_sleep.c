@@ -124,5 +124,5 @@ int main(void)
 	interrupted_sleep();
 	clocks();
 	printf("proc_sleep: %s\n", failures ? "FAIL" : "PASS");
-	return failures;
+	return failures ? 1 : 0;
 }
