@@ -1,6 +1,9 @@
 """A quick smoke run of the benchmark suite (bench/run --smoke): one SIS boot,
 small sizes, no Linux guest. It checks that the suite runs and produces its
-table and chart, not the numbers (the benchmarks are not pass/fail tests)."""
+table and chart, and that every measurement the smoke run makes (lease, HTTP,
+bulk TCP both ways, UDP and ping round trips) produced a positive number: a
+broken path shows up as `n/a`. How big the numbers are is not checked here
+(the benchmarks are not pass/fail tests)."""
 import os
 import re
 
@@ -26,11 +29,19 @@ def smoke(ctx):
     ctx.check(re.fullmatch(r"\d+\.\d{3}", rows["DHCP lease after QEMU start"]),
               f"lease is {rows['DHCP lease after QEMU start']!r}")
     ctx.check(re.match(r"\d+ ", rows["kernel image size"]), "no image size")
-    # Everything else is a number or says why not.
+    # What the smoke run measures must be a positive number, not `n/a`.
+    measured = [label for label in rows
+                if label.startswith(("HTTP req/s", "TCP host->guest", "TCP guest->host",
+                                     "UDP request/response", "guest ping"))]
+    ctx.check(len(measured) >= 7, f"only {len(measured)} HTTP/TCP/UDP/ping rows: {measured}")
+    for label in measured:
+        v = rows[label]
+        ctx.check(re.fullmatch(r"\d+(\.\d+)?", v) and float(v) > 0, f"row {label!r}: {v!r}")
+    # Only what the smoke run skips on purpose may say why not.
     for label, v in rows.items():
-        if label == "metric" or v.startswith("---"):
+        if label == "metric" or v.startswith("---") or label in measured:
             continue
-        ctx.check(re.match(r"\d|n/a: \S", v), f"row {label!r}: {v!r}")
+        ctx.check(re.match(r"\d", v) or v == "n/a: skipped (smoke)", f"row {label!r}: {v!r}")
     for f in ("table.md", "results.json", "chart.png"):
         ctx.check(os.path.exists(os.path.join(out, f)), f"{f} not written")
     with open(os.path.join(out, "chart.png"), "rb") as fh:
