@@ -30,6 +30,8 @@ QEMU user networking (hostfwd) and are reached by it at 10.0.2.2.
 - leak: 1000 connect/transfer/close cycles against a host server plus a
   child that dies with sockets open; /proc/net/sis_pools (lwIP pools,
   sockets, free pages) must come back to its starting values.
+  leak_active_close: the same with the guest closing first, so it holds
+  TIME_WAIT; the counters come back once TIME_WAIT (2 * TCP_MSL) expired.
 - keepalive_timeout: over a tap in a namespace, a connection with keepalive
   (1 s idle, 1 s apart, 2 probes) to a server that sends nothing survives
   while the link is up; once the tap goes down, the guest's blocked read
@@ -354,6 +356,26 @@ def leak(ctx):
     try:
         q = run_cli(ctx, "leak", HOST, srv.port, 1000, timeout=200)
         ctx.check("leak: after" in q.output, "no counters printed")
+    finally:
+        srv.stop()
+
+
+@test(timeout=240)
+def leak_active_close(ctx):
+    """The guest closes first (the server sends 1000 bytes and waits for the
+    guest's FIN), so the guest holds TIME_WAIT for each of 1000 connections;
+    once it has expired the pool counters are back where they started."""
+    def reply_then_wait(sock):
+        read_line(sock)
+        sock.sendall(b"r" * 1000)
+        sock.settimeout(30)
+        while sock.recv(4096):  # until the guest's FIN
+            pass
+    srv = tcp_server(reply_then_wait)
+    try:
+        q = run_cli(ctx, "leakactive", HOST, srv.port, 1000, timeout=200)
+        m = re.search(r"^leak: (\d+) connections in TIME_WAIT after the cycles$", q.output, re.M)
+        ctx.check(m and int(m.group(1)) > 0, "the guest held no TIME_WAIT")
     finally:
         srv.stop()
 

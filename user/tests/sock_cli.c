@@ -11,6 +11,11 @@
  *                                    server sends a reply and closes), plus a
  *                                    child that exits with sockets open; the
  *                                    kernel's pool counters must come back
+ *   sock_cli leakactive HOST PORT CYCLES  the same, but the server sends 1000
+ *                                    bytes and waits: the guest closes first
+ *                                    and holds TIME_WAIT; once TIME_WAIT has
+ *                                    expired (2 * TCP_MSL) the counters must
+ *                                    come back
  *   sock_cli ping HOST COUNT         ICMP echo with a ping socket and with a
  *                                    raw socket
  *   sock_cli keepalive HOST PORT     connect, keepalive after 1 s idle, probes
@@ -95,6 +100,14 @@ static void t_nbconnect(const char *host, int port)
 
 /* ---- leak ---- */
 
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /* "pool NAME used", "sockets N" and "pages_free N" lines of sis_pools. */
 static void pool_summary(const char *in, char *out, size_t size)
 {
@@ -119,22 +132,51 @@ static void pool_summary(const char *in, char *out, size_t size)
 	}
 }
 
-static int one_cycle(const char *host, int port)
+#define ACTIVE_REPLY 1000 /* bytes the leakactive server sends before it waits */
+
+/* One connection; ACTIVE: read the server's 1000 bytes and close first
+ * (this side then holds TIME_WAIT), else read until the server closes. */
+static int one_cycle(const char *host, int port, int active)
 {
 	struct sockaddr_in a = sin_make(host, port);
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	char buf[2048];
-	ssize_t r, total = 0;
+	ssize_t r = 0, total = 0;
 
 	if (fd < 0 || connect(fd, SA(&a), sizeof(a)) < 0 || write_all(fd, "cycle\n", 6) < 0) {
 		if (fd >= 0)
 			close(fd);
 		return -1;
 	}
-	while ((r = read(fd, buf, sizeof(buf))) > 0)
+	while ((!active || total < ACTIVE_REPLY) && (r = read(fd, buf, sizeof(buf))) > 0)
 		total += r;
 	close(fd);
+	if (active)
+		return total == ACTIVE_REPLY ? 0 : -1;
 	return r == 0 && total > 0 ? 0 : -1;
+}
+
+/* TCP connections in TIME_WAIT (state 06) in /proc/net/tcp. */
+static int count_time_wait(void)
+{
+	static char buf[16384];
+	int fd = open("/proc/net/tcp", O_RDONLY), n = 0;
+	ssize_t len = 0, r;
+
+	if (fd < 0)
+		return -1;
+	while (len < (ssize_t)sizeof(buf) - 1 &&
+	       (r = read(fd, buf + len, sizeof(buf) - 1 - (size_t)len)) > 0)
+		len += r;
+	close(fd);
+	buf[len] = '\0';
+	for (char *line = strchr(buf, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
+		unsigned st;
+
+		if (sscanf(line + 1, "%*s %*s %*s %x", &st) == 1 && st == 0x06)
+			n++;
+	}
+	return n;
 }
 
 /* A child that opens every kind of socket and dies without closing any. */
@@ -160,31 +202,51 @@ static void dying_child(const char *host, int port)
 	waitpid(pid, NULL, 0);
 }
 
-static void t_leak(const char *host, int port, int cycles)
+/* Wait up to SECS for the pool counters to read BEFORE again; true if so. */
+static int pools_back(const char *sb, char *sa, size_t size, double secs)
 {
-	static char before[4096], after[4096], sb[2048], sa[2048];
-	int bad = 0;
+	static char after[4096];
 
-	/* Warm up: first-use allocations (ARP entry, slabs) are not leaks. */
+	for (double t0 = mono_s(); mono_s() - t0 < secs;) {
+		usleep(250 * 1000);
+		read_pools(after, sizeof(after));
+		pool_summary(after, sa, size);
+		if (!strcmp(sa, sb))
+			return 1;
+	}
+	return 0;
+}
+
+static void t_leak(const char *host, int port, int cycles, int active)
+{
+	static char before[4096], sb[2048], sa[2048];
+	int bad = 0, tw;
+	double t0;
+
+	/* Warm up: first-use allocations (ARP entry, slabs) are not leaks; with
+	 * ACTIVE the warm-up's TIME_WAITs expire before the baseline. */
 	for (int i = 0; i < 20; i++)
-		one_cycle(host, port);
-	sleep(1);
+		one_cycle(host, port, active);
+	sleep(active ? 6 : 1);
 	CHECK(read_pools(before, sizeof(before)) == 0, "read /proc/net/sis_pools");
 	pool_summary(before, sb, sizeof(sb));
 	for (int i = 0; i < cycles; i++)
-		bad += one_cycle(host, port) != 0;
+		bad += one_cycle(host, port, active) != 0;
 	CHECK(bad == 0, "%d of %d cycles failed", bad, cycles);
+	tw = count_time_wait();
+	printf("leak: %d connections in TIME_WAIT after the cycles\n", tw);
+	if (active)
+		CHECK(tw > 0, "no TIME_WAIT: the guest did not close first");
 	dying_child(host, port);
-	/* The last closes finish in lwIP (LAST_ACK, FIN_WAIT): give them time. */
-	for (int i = 0; i < 40; i++) {
-		usleep(250 * 1000);
-		read_pools(after, sizeof(after));
-		pool_summary(after, sa, sizeof(sa));
-		if (!strcmp(sa, sb))
-			break;
-	}
+	/* The last closes finish in lwIP (LAST_ACK, FIN_WAIT; with ACTIVE,
+	 * TIME_WAIT's 2 * TCP_MSL = 4 s): give them time, within a bound. */
+	t0 = mono_s();
+	CHECK(pools_back(sb, sa, sizeof(sa), active ? 15 : 10), "pool counters differ after %d "
+	      "cycles", cycles);
 	printf("leak: before %s\nleak: after  %s\n", sb, sa);
-	CHECK(!strcmp(sa, sb), "pool counters differ after %d cycles", cycles);
+	printf("leak: counters back %.1f s after the cycles\n", mono_s() - t0);
+	if (active)
+		CHECK(count_time_wait() == 0, "TIME_WAIT connections left after 15 s");
 }
 
 /* ---- ping ---- */
@@ -254,14 +316,6 @@ static void t_ping(const char *host, int count)
 	CHECK(ok_dg == count && ok_raw == count, "lost echoes");
 	close(dg);
 	close(raw);
-}
-
-static double mono_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static void t_keepalive(const char *host, int port)
@@ -334,16 +388,18 @@ int main(int argc, char **argv)
 	else if (!strcmp(mode, "nbconnect"))
 		t_nbconnect(host, port);
 	else if (!strcmp(mode, "leak"))
-		t_leak(host, port, n);
+		t_leak(host, port, n, 0);
 	else if (!strcmp(mode, "ping"))
 		t_ping(host, argc > 3 ? atoi(argv[3]) : 3);
+	else if (!strcmp(mode, "leakactive"))
+		t_leak(host, port, n, 1);
 	else if (!strcmp(mode, "keepalive"))
 		t_keepalive(host, port);
 	else if (!strcmp(mode, "usertimeout"))
 		t_usertimeout(host, port);
 	else {
-		printf("usage: sock_cli udp|refused|nbconnect|leak|ping|keepalive|usertimeout HOST "
-		       "[PORT] [N]\n");
+		printf("usage: sock_cli udp|refused|nbconnect|leak|leakactive|ping|keepalive|"
+		       "usertimeout HOST [PORT] [N]\n");
 		return 100;
 	}
 	printf("%s %s\n", failures ? "FAIL" : "PASS", mode);
