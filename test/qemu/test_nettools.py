@@ -36,7 +36,7 @@ import threading
 import time
 import urllib.request
 
-from sistest import TOP, TestFailure, TestSkip, test
+from sistest import TOP, TestFailure, TestSkip, test, wait_for_file_line, wait_for_port
 
 PROMPT = r"sis:[^#\n]*# "
 HOST_ADDR = "192.168.77.1"
@@ -78,17 +78,30 @@ def need(ctx, text, pattern, what):
     return m
 
 
-def http_get(port, path="/", host="127.0.0.1", deadline=30.0):
-    """GET http://HOST:PORT/PATH with urllib, retrying until the server answers."""
-    end = time.monotonic() + deadline
+def http_get(port, path="/", host="127.0.0.1", timeout=10.0):
+    """GET http://HOST:PORT/PATH with urllib, once: the caller made sure the
+    server listens (wait_listening), so any error is a failure."""
+    try:
+        with urllib.request.urlopen(f"http://{host}:{port}{path}", timeout=timeout) as r:
+            return r.status, dict(r.headers), r.read()
+    except OSError as e:
+        raise TestFailure(f"GET http://{host}:{port}{path}: {e}") from None
+
+
+def wait_listening(ctx, qm, port, proto="tcp", timeout=20):
+    """Poll `netstat -tln` (-uln) at the guest's shell until something
+    listens on PORT: the readiness handshake before a host client connects
+    (through a hostfwd, a host connect succeeds even with no guest server)."""
+    flag, state = ("-tln", r"\s+LISTEN") if proto == "tcp" else ("-uln", "")
+    rx = rf"^{proto}\s+\d+\s+\d+\s+0\.0\.0\.0:{port}\s+0\.0\.0\.0:\*{state}\s*$"
+    end = time.monotonic() + timeout
     while True:
-        try:
-            with urllib.request.urlopen(f"http://{host}:{port}{path}", timeout=5) as r:
-                return r.status, dict(r.headers), r.read()
-        except OSError as e:
-            if time.monotonic() > end:
-                raise TestFailure(f"GET http://{host}:{port}{path}: {e}") from None
-            time.sleep(0.5)
+        if re.search(rx, sh(ctx, qm, f"netstat {flag}"), re.M):
+            return
+        if time.monotonic() > end:
+            raise TestFailure(f"nothing listens on {proto} port {port} in the guest "
+                              f"after {timeout} s")
+        time.sleep(0.1)
 
 
 # --------------------------------------------------------------------------
@@ -99,16 +112,13 @@ def user_httpd(ctx):
     port, fwd = ctx.hostfwd(80)
     qm = ctx.qemu(nets=["user"], hostfwds=[fwd])
     qm.expect(r"SIS: boot complete", timeout=40)
-    # curl, as a user would, as soon as the guest is up
-    end = time.monotonic() + 40
-    while True:
-        r = subprocess.run(["curl", "-s", "-i", "--max-time", "5", f"http://127.0.0.1:{port}/"],
-                           capture_output=True, text=True)
-        if r.returncode == 0 and INDEX_TEXT in r.stdout:
-            break
-        if time.monotonic() > end:
-            ctx.fail(f"curl never got the index page: rc={r.returncode} {r.stdout[-300:]}")
-        time.sleep(0.5)
+    boot_to_shell(qm)
+    wait_listening(ctx, qm, 80)
+    # curl, as a user would, once: from here on every error counts
+    r = subprocess.run(["curl", "-s", "-i", "--max-time", "10", f"http://127.0.0.1:{port}/"],
+                       capture_output=True, text=True)
+    ctx.check(r.returncode == 0 and INDEX_TEXT in r.stdout,
+              f"curl did not get the index page: rc={r.returncode} {r.stdout[-300:]}")
     ctx.log_write(f"--- curl -i:\n{r.stdout}\n")
     head, _, body = r.stdout.replace("\r\n", "\n").partition("\n\n")
     need(ctx, head, r"^HTTP/1\.1 200 OK$", "status line")
@@ -178,7 +188,7 @@ def serve_host_dir(ctx, directory):
                           "--directory", directory], stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        http_get(port, "/", deadline=10)
+        wait_for_port(ctx, "127.0.0.1", port, proc=p)
     except TestFailure:
         p.kill()
         raise
@@ -206,53 +216,63 @@ def user_tools(ctx):
         need(ctx, out, r"^a note from the host$", "saved file")
         sh(ctx, qm, f"wget -q -O - http://10.0.2.2:{hport}/missing", status=8)
 
-        # nc -l: a host client sends a line through the hostfwd, then closes.
-        qm.sendline("echo @@begin; nc -l 7000; echo @@rc=$?")
-        qm.expect(r"^@@begin$")
-        end = time.monotonic() + 20
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", nc_port), timeout=5) as s:
-                    s.sendall(b"hello over nc\n")
-                    s.shutdown(socket.SHUT_WR)
-                    s.settimeout(10)
-                    while s.recv(4096):
-                        pass
-                break
-            except OSError:
-                if time.monotonic() > end:
-                    ctx.fail("could not reach nc -l through the hostfwd")
-                time.sleep(0.5)
-        qm.expect(r"^hello over nc$", timeout=20)
-        qm.expect(r"^@@rc=0$", timeout=20)
-        qm.expect(PROMPT, prompt=True)
+        # nc -l in the background; once netstat shows it listening, a host
+        # client sends a line through the hostfwd (one try), then closes.
+        sh(ctx, qm, "nc -l 7000 < /dev/null > /tmp/nc.out & true")
+        wait_listening(ctx, qm, 7000)
+        with socket.create_connection(("127.0.0.1", nc_port), timeout=10) as s:
+            s.sendall(b"hello over nc\n")
+            s.shutdown(socket.SHUT_WR)
+            s.settimeout(10)
+            while s.recv(4096):
+                pass
+        out = sh(ctx, qm, "wait; cat /tmp/nc.out")
+        need(ctx, out, r"^hello over nc$", "nc -l output")
 
-        # nc -u -l: a datagram from the host; -w 2 ends it after two quiet seconds.
-        qm.sendline("echo @@begin; nc -u -l -w 2 7001; echo @@rc=$?")
-        qm.expect(r"^@@begin$")
+        # nc -u -l: one datagram from the host once it is bound; -w 2 ends it
+        # after two quiet seconds.
+        sh(ctx, qm, "nc -u -l -w 2 7001 < /dev/null > /tmp/ncu.out & true")
+        wait_listening(ctx, qm, 7001, proto="udp")
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-            for _ in range(10):   # until nc is bound (early datagrams are dropped)
-                s.sendto(b"a datagram\n", ("127.0.0.1", udp_port))
-                try:
-                    qm.expect(r"^a datagram$", timeout=1)
-                    break
-                except TestFailure:
-                    continue
-            else:
-                ctx.fail("nc -u -l never printed the datagram")
-        qm.expect(r"^@@rc=0$", timeout=20)
-        qm.expect(PROMPT, prompt=True)
+            s.sendto(b"a datagram\n", ("127.0.0.1", udp_port))
+        out = sh(ctx, qm, "wait; cat /tmp/ncu.out", timeout=20)
+        need(ctx, out, r"^a datagram$", "nc -u -l output")
+
+        # nc HOST PORT: the guest's client to a server on the host.
+        nc_srv = socket.create_server(("127.0.0.1", 0))
+        got = []
+
+        def serve_one():
+            c, _ = nc_srv.accept()
+            with c:
+                c.settimeout(10)
+                data = b""
+                while not data.endswith(b"\n"):
+                    chunk = c.recv(4096)
+                    if not chunk:
+                        break
+                    data += chunk
+                got.append(data)
+                c.sendall(b"hello guest\n")
+        th = threading.Thread(target=serve_one, daemon=True)
+        th.start()
+        out = sh(ctx, qm, f"echo hi from nc | nc 10.0.2.2 {nc_srv.getsockname()[1]}")
+        th.join(10)
+        nc_srv.close()
+        ctx.check(got == [b"hi from nc\n"], f"the host server got {got}")
+        need(ctx, out, r"^hello guest$", "nc HOST PORT output")
 
         # A second httpd serving the whole ramdisk: big binary files, many clients at once.
         sh(ctx, qm, "httpd -p 8081 -l /tmp/httpd2.log / & true")
         with open(os.path.join(ctx.build_dir, "user", "wget"), "rb") as f:
             wget_elf = f.read()
-        http_get(big_port, "/etc/hosts", deadline=20)
+        wait_listening(ctx, qm, 8081)
+        http_get(big_port, "/etc/hosts")
         results = [None] * 8
 
         def fetch(i):
             try:
-                results[i] = http_get(big_port, "/bin/wget", deadline=20)
+                results[i] = http_get(big_port, "/bin/wget", timeout=30)
             except Exception as e:  # reported below
                 results[i] = e
         threads = [threading.Thread(target=fetch, args=(i,)) for i in range(len(results))]
@@ -330,7 +350,9 @@ def pcap_tshark(ctx):
     port, fwd = ctx.hostfwd(80)
     qm = ctx.qemu(nets=["user"], hostfwds=[fwd], pcap=pcap)
     qm.expect(r"SIS: boot complete", timeout=40)
-    status, _, body = http_get(port, "/index.html", deadline=40)
+    boot_to_shell(qm)
+    wait_listening(ctx, qm, 80)
+    status, _, body = http_get(port, "/index.html")
     ctx.check(status == 200 and INDEX_TEXT.encode() in body, "GET /index.html failed")
     qm.kill()
     r = subprocess.run([tshark, "-r", pcap, "-Y", "dhcp || http"], capture_output=True,
@@ -365,9 +387,7 @@ def start_dnsmasq(ctx, ns):
             f"--pid-file={os.path.join(d, 'dnsmasq.pid')}", "--log-queries", "--log-dhcp",
             "--log-facility=-"]
     p = ns.popen(argv, stdout=log, stderr=subprocess.STDOUT)
-    time.sleep(0.3)
-    if p.poll() is not None:
-        raise TestFailure(f"dnsmasq exited with {p.returncode} (see its log)")
+    wait_for_file_line(ctx, p, log.name, r"DHCP, IP range ", "dnsmasq")
 
 
 def tap_setup(ctx):
@@ -383,7 +403,9 @@ def tap_setup(ctx):
         f.write("hello from the namespace\n")
     with open(os.path.join(d, "big.bin"), "wb") as f:
         f.write(bytes(range(256)) * 1200)   # 307200 bytes: wget shows a progress bar
-    ns.popen(["python3", "-m", "http.server", "8000", "--bind", HOST_ADDR, "--directory", d])
+    web = ns.popen(["python3", "-m", "http.server", "8000", "--bind", HOST_ADDR,
+                    "--directory", d])
+    wait_for_port(ctx, HOST_ADDR, 8000, proc=web, netns=ns)
     qm = ctx.qemu(netns=ns, nets=["tap:tap0"])
     qm.expect(rf"dhcp: IP address: {re.escape(GUEST_ADDR)}/24", timeout=40)
     boot_to_shell(qm)
@@ -483,6 +505,7 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind((sys.argv[1], 53))
 up = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 up.settimeout(5)
+print("ready", flush=True)
 n = 0
 while True:
     query, peer = s.recvfrom(4096)
@@ -498,8 +521,10 @@ while True:
 def tap_resolver_retry(ctx):
     ns, qm = tap_setup(ctx)
     ns.ip("addr", "add", "192.168.77.2/24", "dev", "tap0")
-    ns.popen(["python3", "-c", DROPPING_PROXY, "192.168.77.2", HOST_ADDR])
-    time.sleep(0.5)
+    log = os.path.join(ctx.log_dir, f"{ctx.name}.proxy.log")
+    with open(log, "wb") as fh:
+        p = ns.popen(["python3", "-c", DROPPING_PROXY, "192.168.77.2", HOST_ADDR], stdout=fh)
+    wait_for_file_line(ctx, p, log, r"^ready$", "the dropping DNS proxy")
     t0 = time.monotonic()
     out = sh(ctx, qm, "nslookup host.sis.test 192.168.77.2", timeout=30)
     need(ctx, out, r"^Server:\s+192\.168\.77\.2$", "answer through the dropping proxy")
@@ -531,9 +556,7 @@ def recvall(c, n):
         b += d
     return b
 
-def udp():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind((addr, 53))
+def udp(s):
     while True:
         query, peer = s.recvfrom(4096)
         reply = bytearray(ask(query))
@@ -545,11 +568,14 @@ def udp():
         reply[6:12] = bytes(6)           # no answer, authority or additional records
         s.sendto(bytes(reply[:end]), peer)
 
-threading.Thread(target=udp, daemon=True).start()
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.bind((addr, 53))
+threading.Thread(target=udp, args=(u,), daemon=True).start()
 t = socket.socket()
 t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 t.bind((addr, 53))
 t.listen(4)
+print("ready", flush=True)
 while True:
     c, _ = t.accept()
     query = recvall(c, struct.unpack("!H", recvall(c, 2))[0])
@@ -565,9 +591,9 @@ def tap_resolver_tcp(ctx):
     ns, qm = tap_setup(ctx)
     ns.ip("addr", "add", "192.168.77.4/24", "dev", "tap0")
     log = os.path.join(ctx.log_dir, f"{ctx.name}.proxy.log")
-    with open(log, "ab") as fh:
-        ns.popen(["python3", "-c", TRUNCATING_PROXY, "192.168.77.4", HOST_ADDR], stdout=fh)
-    time.sleep(0.5)
+    with open(log, "wb") as fh:
+        p = ns.popen(["python3", "-c", TRUNCATING_PROXY, "192.168.77.4", HOST_ADDR], stdout=fh)
+    wait_for_file_line(ctx, p, log, r"^ready$", "the truncating DNS proxy")
     out = sh(ctx, qm, "nslookup host.sis.test 192.168.77.4", timeout=30)
     need(ctx, out, r"^Address: 192\.168\.77\.1$", "the address, over TCP after a truncated answer")
     with open(log) as fh:
