@@ -16,6 +16,12 @@
  *                                    and holds TIME_WAIT; once TIME_WAIT has
  *                                    expired (2 * TCP_MSL) the counters must
  *                                    come back
+ *   sock_cli bulk HOST PORT MIB      connect, send "get", receive MIB MiB of
+ *                                    the test pattern until the server's FIN,
+ *                                    check every byte; connect again, send
+ *                                    "put" and MIB MiB of it, shut down; the
+ *                                    server checks every byte and answers
+ *                                    "host: N bytes intact"
  *   sock_cli ping HOST COUNT         ICMP echo with a ping socket and with a
  *                                    raw socket
  *   sock_cli keepalive HOST PORT     connect, keepalive after 1 s idle, probes
@@ -249,6 +255,63 @@ static void t_leak(const char *host, int port, int cycles, int active)
 		CHECK(count_time_wait() == 0, "TIME_WAIT connections left after 15 s");
 }
 
+/* ---- bulk ---- */
+
+static void t_bulk(const char *host, int port, int mib)
+{
+	static unsigned char buf[65536], want[65536];
+	struct sockaddr_in a = sin_make(host, port);
+	uint64_t total = (uint64_t)mib << 20, got = 0, sent = 0;
+	int fd = socket(AF_INET, SOCK_STREAM, 0), bad = 0;
+	char verdict[128], expect[128];
+	double t0 = mono_s();
+	ssize_t r;
+
+	CHECK(connect(fd, SA(&a), sizeof(a)) == 0 && write_all(fd, "get\n", 4) == 0,
+	      "connect %s:%d (get)", host, port);
+	while ((r = read(fd, buf, sizeof(buf))) > 0) {
+		pattern_fill(want, (size_t)r, got);
+		if (!bad && memcmp(buf, want, (size_t)r)) {
+			for (ssize_t i = 0; i < r; i++) {
+				if (buf[i] != want[i]) {
+					printf("bulk: byte %llu is %#x, want %#x\n",
+					       (unsigned long long)(got + (uint64_t)i), buf[i], want[i]);
+					break;
+				}
+			}
+			bad = 1;
+		}
+		got += (uint64_t)r;
+	}
+	CHECK(r == 0, "read after %llu bytes", (unsigned long long)got);
+	CHECK(!bad && got == total, "received %llu of %llu bytes, %s", (unsigned long long)got,
+	      (unsigned long long)total, bad ? "corrupt" : "intact");
+	printf("bulk: received %llu bytes in %.1f s\n", (unsigned long long)got, mono_s() - t0);
+	close(fd);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	CHECK(connect(fd, SA(&a), sizeof(a)) == 0 && write_all(fd, "put\n", 4) == 0,
+	      "connect %s:%d (put)", host, port);
+	t0 = mono_s();
+	while (sent < total) {
+		size_t n = total - sent < sizeof(buf) ? (size_t)(total - sent) : sizeof(buf);
+
+		pattern_fill(buf, n, sent);
+		if (write_all(fd, buf, n) < 0)
+			break;
+		sent += n;
+	}
+	CHECK(sent == total, "sent %llu of %llu bytes", (unsigned long long)sent,
+	      (unsigned long long)total);
+	CHECK(shutdown(fd, SHUT_WR) == 0, "shutdown");
+	r = read_full(fd, verdict, sizeof(verdict) - 1);
+	verdict[r > 0 ? r : 0] = '\0';
+	printf("bulk: sent %llu bytes in %.1f s; %s", (unsigned long long)sent, mono_s() - t0,
+	       verdict);
+	snprintf(expect, sizeof(expect), "host: %llu bytes intact\n", (unsigned long long)total);
+	CHECK(!strcmp(verdict, expect), "the host's verdict");
+	close(fd);
+}
+
 /* ---- ping ---- */
 
 static uint16_t icmp_sum(const void *data, size_t n)
@@ -391,6 +454,8 @@ int main(int argc, char **argv)
 		t_leak(host, port, n, 0);
 	else if (!strcmp(mode, "ping"))
 		t_ping(host, argc > 3 ? atoi(argv[3]) : 3);
+	else if (!strcmp(mode, "bulk"))
+		t_bulk(host, port, n);
 	else if (!strcmp(mode, "leakactive"))
 		t_leak(host, port, n, 1);
 	else if (!strcmp(mode, "keepalive"))
@@ -398,7 +463,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(mode, "usertimeout"))
 		t_usertimeout(host, port);
 	else {
-		printf("usage: sock_cli udp|refused|nbconnect|leak|leakactive|ping|keepalive|"
+		printf("usage: sock_cli udp|refused|nbconnect|leak|leakactive|bulk|ping|keepalive|"
 		       "usertimeout HOST [PORT] [N]\n");
 		return 100;
 	}
