@@ -13,11 +13,12 @@
 #include <sis/timer.h>
 #include <sis/wait.h>
 
-static int ktest_sched_sleep(void)
+/* One 100 ms schedule_sleep on a private queue: its result, *took its length. */
+static int sched_sleep_once(u64 want, u64 *took)
 {
 	struct wait_queue wq;
 	struct waiter w;
-	u64 start, elapsed, want = 100 * NSEC_PER_MSEC, tick = NSEC_PER_SEC / HZ;
+	u64 start;
 	int err;
 
 	waitq_init(&wq);
@@ -25,10 +26,32 @@ static int ktest_sched_sleep(void)
 	prepare_to_wait(&wq, &w);
 	err = schedule_sleep(start + want, false);
 	finish_wait(&wq, &w);
-	elapsed = time_ns() - start;
-	log_info("ktest: schedule_sleep 100 ms took %lu us, returned %d (tick %lu us)",
-		 (unsigned long)(elapsed / 1000), err, (unsigned long)(tick / 1000));
-	return (err == -ETIMEDOUT && elapsed >= want && elapsed < want + tick) ? 0 : 1;
+	*took = time_ns() - start;
+	return err;
+}
+
+/* Five sleeps time out with -ETIMEDOUT, never early or more than
+ * KTEST_LOAD_NS late, the best within one tick (see ktest_sleep). */
+static int ktest_sched_sleep(void)
+{
+	u64 want = 100 * NSEC_PER_MSEC, tick = NSEC_PER_SEC / HZ, best = ~0ULL, worst = 0;
+	bool bad = false;
+	int err = -ETIMEDOUT; /* or the first other result */
+
+	for (int i = 0; i < KTEST_SLEEP_ROUNDS; i++) {
+		u64 took;
+		int e = sched_sleep_once(want, &took);
+
+		bad |= e != -ETIMEDOUT || took < want;
+		if (e != -ETIMEDOUT && err == -ETIMEDOUT)
+			err = e;
+		best = took < best ? took : best;
+		worst = took > worst ? took : worst;
+	}
+	log_info("ktest: schedule_sleep 100 ms took %lu-%lu us in %d rounds, returned %d "
+		 "(tick %lu us)", (unsigned long)(best / 1000), (unsigned long)(worst / 1000),
+		 KTEST_SLEEP_ROUNDS, err, (unsigned long)(tick / 1000));
+	return (!bad && best < want + tick && worst < want + KTEST_LOAD_NS) ? 0 : 1;
 }
 KTEST("sched-sleep", ktest_sched_sleep);
 

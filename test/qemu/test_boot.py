@@ -169,15 +169,16 @@ register("dt_facts_16m", ktest_dt("16M", "none"), timeout=40)
 
 @test(timeout=40)
 def ktest_sleep(ctx):
-    """The in-kernel test sleeps 100 ms and checks the elapsed time is within one
-    tick; the time it reports is checked here too."""
+    """The in-kernel test sleeps 100 ms five times: never early, the best within
+    one tick, none more than 150 ms late (a busy host); the times it reports
+    are checked here too."""
     q = ctx.qemu(append="ktest=sleep")
-    q.expect_exit(0, timeout=30)
-    m = re.search(r"sleep 100 ms took (\d+) us \(tick (\d+) us\)", q.output)
-    if m:  # the report line is informative; the exit status is the verdict
-        took, tick = int(m.group(1)), int(m.group(2))
-        ctx.check(100000 <= took < 100000 + tick,
-                  f"sleep 100 ms took {took} us, tick is {tick} us")
+    m = q.expect(r"ktest: sleep 100 ms took (\d+)-(\d+) us in 5 rounds \(tick (\d+) us\)$",
+                 timeout=20)
+    q.expect_exit(0, timeout=10)
+    best, worst, tick = (int(g) for g in m.groups())
+    ctx.check(100000 <= best < 100000 + tick and worst < 250000,
+              f"sleep 100 ms took {best}-{worst} us, tick is {tick} us")
 
 
 @test(timeout=40)

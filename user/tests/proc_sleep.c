@@ -1,8 +1,9 @@
 /*
  * Sleep accuracy: nanosleep and clock_nanosleep (relative and TIMER_ABSTIME)
- * wake no earlier than asked and within a tick (10 ms) plus a little for
- * emulation; a signal interrupts a sleep with EINTR and the time left; the
- * clocks move forward consistently.
+ * never wake early; the best of three wakes within a tick (10 ms) plus a
+ * little for emulation, and none is later than a busy host explains; a signal
+ * interrupts a sleep with EINTR and exactly the time left; the clocks move
+ * forward consistently.
  */
 #include <errno.h>
 #include <signal.h>
@@ -14,6 +15,8 @@
 
 #define MS 1000000L
 #define SLACK_NS (10 * MS + 5 * MS) /* one tick, plus TCG scheduling noise */
+#define LOAD_NS (150 * MS)          /* any one sleep, on a loaded host */
+#define ROUNDS 3
 
 static int failures;
 
@@ -25,50 +28,89 @@ static long long now_ns(clockid_t clk)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static void check_span(const char *what, long long took, long long want)
+/*
+ * ROUNDS sleeps of WANT ns each (SLEEP does one and returns how long it
+ * took): none may end early, none may overshoot by more than LOAD_NS (a
+ * host busy with other work stalls the whole machine now and then), and the
+ * best must be within SLACK_NS: a timer that is systematically late is late
+ * every time, a busy host only some of the time.
+ */
+static void check_rounds(const char *what, long long want, long long (*sleep)(long long))
 {
-	printf("proc_sleep: %s: asked %lld us, took %lld us\n", what, want / 1000, took / 1000);
-	if (took < want || took > want + SLACK_NS) {
+	long long best = -1, worst = 0;
+
+	for (int i = 0; i < ROUNDS; i++) {
+		long long took = sleep(want);
+
+		if (took < want) {
+			printf("FAIL %s: asked %lld us, woke after %lld us\n", what, want / 1000,
+			       took / 1000);
+			failures++;
+		}
+		if (best < 0 || took < best)
+			best = took;
+		if (took > worst)
+			worst = took;
+	}
+	printf("proc_sleep: %s: asked %lld us, took %lld-%lld us\n", what, want / 1000,
+	       best / 1000, worst / 1000);
+	if (best > want + SLACK_NS || worst > want + LOAD_NS) {
 		printf("FAIL %s\n", what);
 		failures++;
 	}
+}
+
+static long long one_nanosleep(long long want)
+{
+	struct timespec req = { want / 1000000000LL, want % 1000000000LL };
+	long long t0 = now_ns(CLOCK_MONOTONIC);
+
+	if (nanosleep(&req, NULL)) {
+		printf("FAIL nanosleep: errno %d\n", errno);
+		failures++;
+	}
+	return now_ns(CLOCK_MONOTONIC) - t0;
 }
 
 static void relative_sleeps(void)
 {
 	static const long lengths_ms[] = { 1, 20, 100, 250 };
 
-	for (unsigned i = 0; i < sizeof(lengths_ms) / sizeof(lengths_ms[0]); i++) {
-		struct timespec req = { 0, lengths_ms[i] * MS };
-		long long t0 = now_ns(CLOCK_MONOTONIC);
-
-		if (nanosleep(&req, NULL)) {
-			printf("FAIL nanosleep: errno %d\n", errno);
-			failures++;
-		}
-		check_span("nanosleep", now_ns(CLOCK_MONOTONIC) - t0, lengths_ms[i] * MS);
-	}
+	for (unsigned i = 0; i < sizeof(lengths_ms) / sizeof(lengths_ms[0]); i++)
+		check_rounds("nanosleep", lengths_ms[i] * MS, one_nanosleep);
 }
 
-static void absolute_sleep(void)
+static long long one_abs_sleep(long long want)
 {
 	struct timespec until;
 	long long t0 = now_ns(CLOCK_MONOTONIC);
 
-	until.tv_sec = (t0 + 150 * MS) / 1000000000LL;
-	until.tv_nsec = (t0 + 150 * MS) % 1000000000LL;
+	until.tv_sec = (t0 + want) / 1000000000LL;
+	until.tv_nsec = (t0 + want) % 1000000000LL;
 	if (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL)) {
 		printf("FAIL clock_nanosleep abs\n");
 		failures++;
 	}
-	check_span("clock_nanosleep(TIMER_ABSTIME)", now_ns(CLOCK_MONOTONIC) - t0, 150 * MS);
-	/* A deadline in the past returns at once. */
-	t0 = now_ns(CLOCK_MONOTONIC);
+	return now_ns(CLOCK_MONOTONIC) - t0;
+}
+
+/* A deadline 1 s in the past: returns at once (want is 0). */
+static long long one_past_sleep(long long want)
+{
+	struct timespec until;
+	long long t0 = now_ns(CLOCK_MONOTONIC);
+
+	(void)want;
+	until.tv_sec = t0 / 1000000000LL - 1;
+	until.tv_nsec = t0 % 1000000000LL;
 	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL);
-	if (now_ns(CLOCK_MONOTONIC) - t0 > 2 * MS) {
-		printf("FAIL past deadline slept\n");
-		failures++;
-	}
+	return now_ns(CLOCK_MONOTONIC) - t0;
+}
+
+static void absolute_sleep(void)
+{
+	check_rounds("clock_nanosleep(TIMER_ABSTIME)", 150 * MS, one_abs_sleep);
+	check_rounds("clock_nanosleep(TIMER_ABSTIME) in the past", 0, one_past_sleep);
 }
 
 static void on_usr1(int sig)
@@ -81,7 +123,7 @@ static void interrupted_sleep(void)
 {
 	struct timespec req = { 2, 0 }, rem = { 0, 0 };
 	pid_t parent = getpid(), pid;
-	long long t0;
+	long long t0, took, left;
 	int r, e;
 
 	signal(SIGUSR1, on_usr1);
@@ -95,9 +137,13 @@ static void interrupted_sleep(void)
 	t0 = now_ns(CLOCK_MONOTONIC);
 	r = nanosleep(&req, &rem);
 	e = errno;
-	printf("proc_sleep: interrupted after %lld ms, %ld.%03ld s left\n",
-	       (now_ns(CLOCK_MONOTONIC) - t0) / MS, (long)rem.tv_sec, rem.tv_nsec / MS);
-	if (r != -1 || e != EINTR || rem.tv_sec != 1 || rem.tv_nsec < 800 * MS) {
+	took = now_ns(CLOCK_MONOTONIC) - t0;
+	left = rem.tv_sec * 1000000000LL + rem.tv_nsec;
+	printf("proc_sleep: interrupted after %lld ms, %ld.%03ld s left\n", took / MS,
+	       (long)rem.tv_sec, rem.tv_nsec / MS);
+	/* However late the signal came, what is left is 2 s minus the time slept. */
+	if (r != -1 || e != EINTR || took >= 2000 * MS || left > 2000 * MS - took + SLACK_NS ||
+	    left < 2000 * MS - took - SLACK_NS) {
 		printf("FAIL EINTR: r=%d errno=%d\n", r, e);
 		failures++;
 	}

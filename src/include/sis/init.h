@@ -37,6 +37,11 @@ struct ktest {
 #define KTEST(tname, tfn)                                                           \
 	static const struct ktest __ktest_##tfn                                     \
 		__attribute__((used, section("ktests"), aligned(8))) = { tname, tfn }
+/* Timing ktests sleep this many times: none may be early or later than
+ * KTEST_LOAD_NS (QEMU's thread can be descheduled on a busy host), the best
+ * must be within one tick (a systematic error shows in every round). */
+#define KTEST_SLEEP_ROUNDS 5
+#define KTEST_LOAD_NS (150 * NSEC_PER_MSEC)
 
 /* Start the first user program; provided by the process layer. */
 void start_init(void) __attribute__((noreturn));
