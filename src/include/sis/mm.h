@@ -17,6 +17,18 @@
 /* User addresses are below this (48-bit TTBR0 half). */
 #define USER_VA_END 0x0001000000000000UL
 
+/*
+ * The one test that [addr, addr+len) is a user range: it does not wrap and
+ * ends at or below USER_VA_END, so a kernel-half pointer never aliases a
+ * user address through the low 48 bits a table walk uses. Every path that
+ * takes an address from user space checks it here (uaccess, vm_*). If EL0
+ * ever gets top-byte-ignore (TCR_EL1.TBI0), the tag is stripped here, once.
+ */
+static inline bool user_addr_ok(u64 addr, u64 len)
+{
+	return addr < USER_VA_END && len <= USER_VA_END - addr;
+}
+
 static inline void *pa_to_kva(paddr_t pa) { return (void *)(pa + KVA_BASE); }
 static inline paddr_t kva_to_pa(const void *va) { return (paddr_t)va - KVA_BASE; }
 
