@@ -11,7 +11,13 @@ booted as init, one case per test:
 - rlimit_as: RLIMIT_AS through getrlimit/setrlimit/prlimit64 bounds mmap and
   brk with ENOMEM, MAP_FIXED counts only growth, children inherit it.
 - mprotect_enomem: an mprotect that runs out of memory changes nothing.
+- stack_guard: ktest=stack-guard recurses in a kernel task until its stack
+  hits the unmapped guard below it: the machine stops with a panic that names
+  a kernel stack overflow in that task and shows a backtrace through the
+  recursion (the handler ran on the emergency stack), exit status 99.
 """
+import re
+
 from sistest import test
 
 
@@ -42,3 +48,17 @@ def rlimit_as(ctx):
 @test(timeout=60)
 def mprotect_enomem(ctx):
     run_case(ctx, "mprotect")
+
+
+@test(timeout=40)
+def stack_guard(ctx):
+    q = ctx.qemu(append="ktest=stack-guard", allow_panic=True, nets=["none"])
+    q.expect(r"KERNEL PANIC: kernel stack overflow in task overflow", timeout=30)
+    status = q.wait(timeout=30)
+    out = q.output
+    ctx.check(status == 99, f"exit status {status}, want 99 (panic)")
+    trace = out[out.find("Backtrace:"):] if "Backtrace:" in out else ""
+    ctx.check(len(re.findall(r"recurse", trace)) >= 8,
+              "no backtrace through the recursion after the overflow report")
+    ctx.check("ran again" not in out and "recursion returned" not in out,
+              "the overflowing task went on")
