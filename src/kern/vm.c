@@ -108,12 +108,6 @@ static pte_t *table_alloc(struct vm_space *vm)
 	return t;
 }
 
-static void table_free(struct vm_space *vm, pte_t *t)
-{
-	page_free(t, 0);
-	vm->table_pages--;
-}
-
 static pte_t *table_of(pte_t e)
 {
 	return pa_to_kva(e & PTE_ADDR_MASK);
@@ -534,6 +528,48 @@ int vm_map_zero(struct vm_space *vm, u64 va, size_t len, unsigned prot)
 	return 0;
 }
 
+/*
+ * A list of pages threaded through their first word: the pages an mprotect
+ * needs for reservations, taken before anything changes so the change
+ * cannot fail half-way; and page tables an unmap emptied, freed only after
+ * the TLB flush.
+ */
+struct page_pool {
+	void *head;
+};
+
+static void pool_put(struct page_pool *pool, void *p)
+{
+	*(void **)p = pool->head;
+	pool->head = p;
+}
+
+static void pool_free(struct page_pool *pool)
+{
+	while (pool->head) {
+		void *p = pool->head;
+
+		pool->head = *(void **)p;
+		page_free(p, 0);
+	}
+}
+
+static int pool_fill(struct page_pool *pool, size_t n)
+{
+	if (!user_pages_available(n))
+		return -ENOMEM;
+	while (n--) {
+		void *p = user_page_alloc(true);
+
+		if (!p) {
+			pool_free(pool);
+			return -ENOMEM;
+		}
+		pool_put(pool, p);
+	}
+	return 0;
+}
+
 static bool table_empty(const pte_t *t)
 {
 	for (int i = 0; i < PT_ENTRIES; i++)
@@ -543,14 +579,14 @@ static bool table_empty(const pte_t *t)
 }
 
 /*
- * Free the tables below table (a level 0..2 table) that hold nothing any
- * more, for the part [va, end) covers. True if anything was freed. Depth is
- * the fixed table depth, not anything a user picks.
+ * Unhook the tables below table (a level 0..2 table) that hold nothing any
+ * more, for the part [va, end) covers, onto dead (freed once the TLB no
+ * longer walks them). Depth is the fixed table depth, not a user's choice.
  */
-static bool prune_level(struct vm_space *vm, pte_t *table, int level, u64 va, u64 end)
+static void prune_level(struct vm_space *vm, pte_t *table, int level, u64 va, u64 end,
+			struct page_pool *dead)
 {
 	u64 span = 1UL << table_shifts[level];
-	bool freed = false;
 
 	while (va < end) {
 		pte_t *e = &table[PT_INDEX(va, table_shifts[level])];
@@ -560,22 +596,22 @@ static bool prune_level(struct vm_space *vm, pte_t *table, int level, u64 va, u6
 			pte_t *child = table_of(*e);
 
 			if (level < 2)
-				freed |= prune_level(vm, child, level + 1, va, MIN(next, end));
+				prune_level(vm, child, level + 1, va, MIN(next, end), dead);
 			if (table_empty(child)) {
 				*e = 0;
-				table_free(vm, child);
-				freed = true;
+				vm->table_pages--;
+				pool_put(dead, child);
 			}
 		}
 		va = next;
 	}
-	return freed;
 }
 
 void vm_unmap(struct vm_space *vm, u64 va, size_t len)
 {
 	u64 start = va, end = va + len;
 	bool flush_all = len / PAGE_SIZE > FLUSH_ASID_THRESHOLD;
+	struct page_pool dead = { NULL };
 
 	if (!len || !user_addr_ok(va, len))
 		return;
@@ -601,48 +637,14 @@ void vm_unmap(struct vm_space *vm, u64 va, size_t len)
 		}
 		va += PAGE_SIZE;
 	}
-	/* A freed table may still sit in the walk caches: flush before reuse
-	 * (Arm ARM D8.16, break-before-make). */
-	if (prune_level(vm, vm->root, 0, start, end))
+	/* An unhooked table may still sit in the walk caches: flush before it
+	 * is freed (Arm ARM D8.16, break-before-make). */
+	prune_level(vm, vm->root, 0, start, end, &dead);
+	if (dead.head)
 		flush_all = true;
 	if (flush_all)
 		tlb_flush_asid(vm->asid);
-}
-
-/*
- * Pages for the reservations an mprotect turns into mappings, taken before
- * anything changes so the change cannot fail half-way. A list threaded
- * through the pages' first word.
- */
-struct page_pool {
-	void *head;
-};
-
-static void pool_free(struct page_pool *pool)
-{
-	while (pool->head) {
-		void *p = pool->head;
-
-		pool->head = *(void **)p;
-		page_free(p, 0);
-	}
-}
-
-static int pool_fill(struct page_pool *pool, size_t n)
-{
-	if (!user_pages_available(n))
-		return -ENOMEM;
-	while (n--) {
-		void *p = user_page_alloc(true);
-
-		if (!p) {
-			pool_free(pool);
-			return -ENOMEM;
-		}
-		*(void **)p = pool->head;
-		pool->head = p;
-	}
-	return 0;
+	pool_free(&dead);
 }
 
 static void *pool_take(struct page_pool *pool)

@@ -203,11 +203,14 @@ static void kstack_unmap(u64 base, unsigned n)
 		u64 va = base + i * PAGE_SIZE;
 		pte_t *e = walk_to(kernel_root, va, 3, false);
 
+		pte_t old;
+
 		if (!e || !(*e & PTE_VALID))
 			continue;
-		page_free(pa_to_kva(*e & PTE_ADDR_MASK), 0);
+		old = *e;
 		*e = 0;
-		tlb_flush_kernel_page(va);
+		tlb_flush_kernel_page(va); /* before the page can be reused */
+		page_free(pa_to_kva(old & PTE_ADDR_MASK), 0);
 	}
 }
 
