@@ -46,7 +46,7 @@ struct task *task_create(const char *name, void (*fn)(void *), void *arg, bool u
 
 	if (!t)
 		return NULL;
-	t->kstack = kstack_alloc(); /* guarded: see sis/kstack.h */
+	t->kstack = kstack_alloc(user); /* guarded: see sis/kstack.h */
 	if (!t->kstack) {
 		kfree(t);
 		return NULL;

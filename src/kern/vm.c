@@ -35,10 +35,6 @@
 #define PTE_AP_RDONLY (1UL << 7)    /* AP[2]: read-only */
 
 #define ASID_COUNT 4096
-/* Free pages user mappings (data pages and their tables) may not take: the
- * kernel keeps working (pipes, fork, signal frames) when a program
- * allocates everything it can. At least this many, or 1/64 of RAM. */
-#define USER_RESERVE_MIN 128
 /* A space's page tables may take at most 1/TABLE_SHARE of RAM (and at least
  * TABLE_MIN pages): with PROT_NONE or one page per 2 MiB a program otherwise
  * makes the kernel allocate a table per page it names. */
@@ -49,7 +45,6 @@
 static u16 *share_count;    /* per RAM page: mappings beyond the first */
 static paddr_t ram_base;
 static size_t ram_pages;
-static size_t user_reserve = USER_RESERVE_MIN;
 static size_t table_limit = TABLE_MIN;
 static u64 asid_map[ASID_COUNT / 64];
 static unsigned asid_next = 1;
@@ -75,12 +70,11 @@ static void asid_free(u16 asid)
 	asid_map[asid / 64] &= ~(1UL << (asid % 64));
 }
 
-/* Can user space take n more pages without touching the reserve? */
+/* Can user space take n more pages without touching the kernel's reserve
+ * (sis/mm.h)? The kernel keeps working when a program allocates all it can. */
 static bool user_pages_available(size_t n)
 {
-	size_t free = page_free_count();
-
-	return free > user_reserve && n <= free - user_reserve;
+	return page_user_may_alloc(n);
 }
 
 static void *user_page_alloc(bool zero)
@@ -872,10 +866,8 @@ static int vm_init(void)
 	share_count = kcalloc(ram_pages, sizeof(*share_count));
 	if (!share_count)
 		panic("vm: no memory for %lu page share counts", (unsigned long)ram_pages);
-	user_reserve = MAX(USER_RESERVE_MIN, page_total_count() / 64);
 	table_limit = MAX(TABLE_MIN, page_total_count() / TABLE_SHARE);
-	log_info("vm: %lu pages kept from user space, %lu page-table pages per process",
-		 (unsigned long)user_reserve, (unsigned long)table_limit);
+	log_info("vm: at most %lu page-table pages per process", (unsigned long)table_limit);
 	return 0;
 }
 INITCALL(INIT_CORE, vm_init);

@@ -214,12 +214,16 @@ static void kstack_unmap(u64 base, unsigned n)
 	}
 }
 
-void *kstack_alloc(void)
+void *kstack_alloc(bool user)
 {
-	int slot = slot_get();
 	u64 base;
 	unsigned i;
+	int slot;
 
+	/* Pages plus, at worst, one new L3 table for the area. */
+	if (user && !page_user_may_alloc(KSTACK_SIZE / PAGE_SIZE + 1))
+		return NULL;
+	slot = slot_get();
 	if (slot < 0)
 		return NULL;
 	base = KSTACK_AREA_BASE + (u64)slot * KSTACK_SLOT_SIZE + KSTACK_SIZE;

@@ -11,8 +11,9 @@
  * report it (traps.c, like Linux arm64's overflow stack).
  *
  * kstack_alloc() returns the lowest address of a fresh KSTACK_SIZE stack
- * (not zeroed) or NULL when pages or slots run out; kstack_free() takes it
- * back. Process context only.
+ * (not zeroed) or NULL when pages or slots run out, or, for a user task
+ * (user set), when it would take the kernel's reserve (page_user_may_alloc);
+ * kstack_free() takes it back. Process context only.
  */
 #ifndef SIS_KSTACK_H
 #define SIS_KSTACK_H
@@ -28,7 +29,7 @@
 
 #define KSTACK_SLOT_SIZE (2UL << KSTACK_SIZE_SHIFT)
 
-void *kstack_alloc(void);
+void *kstack_alloc(bool user);
 void kstack_free(void *stack);
 /* Is addr in the unmapped guard half of a kernel stack slot? */
 bool kstack_in_guard(u64 addr);

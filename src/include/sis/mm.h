@@ -42,6 +42,15 @@ void *page_alloc(unsigned order);
 void *page_alloc_zeroed(unsigned order);
 void page_free(void *kva, unsigned order);
 size_t page_free_count(void);  /* free pages, for leak checks */
+/*
+ * The kernel's reserve: allocations made because a user program asked
+ * (its pages and page tables, its processes' kernel stacks; pipe and socket
+ * buffers should too) check page_user_may_alloc() first and fail with
+ * -ENOMEM instead of taking the last pages, which the kernel keeps for
+ * itself (signal frames, a fork of the shell, interrupts). At least 128
+ * pages, or 1/64 of RAM.
+ */
+bool page_user_may_alloc(size_t pages);
 size_t page_total_count(void); /* pages managed */
 
 /*
