@@ -364,6 +364,7 @@ struct vm_space *vm_clone(struct vm_space *src)
 		return vm;
 	vm->brk_start = src->brk_start;
 	vm->brk = src->brk;
+	vm->free_cache = src->free_cache;
 	err = clone_level(src->root, vm->root, 0, vm);
 	/* src's writable pages are read-only now (also if we stop half-way). */
 	tlb_flush_asid(src->asid);
@@ -444,11 +445,11 @@ static u64 highest_used(struct vm_space *vm, u64 start, u64 end)
 	return 0;
 }
 
-u64 vm_find_free(struct vm_space *vm, size_t len, u64 top)
+/* Highest free range of len (page multiple) bytes ending at or below top. */
+static u64 find_below(struct vm_space *vm, size_t len, u64 top)
 {
 	u64 end = ALIGN_DOWN(top, PAGE_SIZE);
 
-	len = ALIGN_UP(len, PAGE_SIZE);
 	while (len && end >= VM_USER_MIN + len) {
 		u64 used = highest_used(vm, end - len, end);
 
@@ -457,6 +458,27 @@ u64 vm_find_free(struct vm_space *vm, size_t len, u64 top)
 		end = used; /* the range must end below that page */
 	}
 	return 0;
+}
+
+/*
+ * The search starts where the last one ended (free_cache, raised again by
+ * vm_unmap when it opens a hole above): mmap after mmap then costs the gap
+ * below the last mapping, not a walk over every page mapped before it (which
+ * made n hint-less mmaps cost n^2 / 2 page lookups). Only when nothing fits
+ * below the cache does it search from top.
+ */
+u64 vm_find_free(struct vm_space *vm, size_t len, u64 top)
+{
+	u64 start = vm->free_cache && vm->free_cache < top ? vm->free_cache : top;
+	u64 va;
+
+	len = ALIGN_UP(len, PAGE_SIZE);
+	va = find_below(vm, len, start);
+	if (!va && start != top)
+		va = find_below(vm, len, top);
+	if (va)
+		vm->free_cache = va;
+	return va;
 }
 
 /* Point the empty entry e at page (or reserve it when page is NULL). */
@@ -609,6 +631,8 @@ void vm_unmap(struct vm_space *vm, u64 va, size_t len)
 
 	if (!len || !user_addr_ok(va, len))
 		return;
+	if (vm->free_cache && end > vm->free_cache)
+		vm->free_cache = end; /* the next search sees the new hole */
 	while (va < end) {
 		u64 span;
 		pte_t *e = lookup(vm->root, va, &span);

@@ -11,6 +11,8 @@ booted as init, one case per test:
 - rlimit_as: RLIMIT_AS through getrlimit/setrlimit/prlimit64 bounds mmap and
   brk with ENOMEM, MAP_FIXED counts only growth, children inherit it.
 - mprotect_enomem: an mprotect that runs out of memory changes nothing.
+- many_maps: 40,000 hint-less one-page mmaps are fast (no n^2 search), a
+  hole is found again, all is given back.
 - stack_guard: ktest=stack-guard recurses in a kernel task until its stack
   hits the unmapped guard below it: the machine stops with a panic that names
   a kernel stack overflow in that task and shows a backtrace through the
@@ -48,6 +50,11 @@ def rlimit_as(ctx):
 @test(timeout=60)
 def mprotect_enomem(ctx):
     run_case(ctx, "mprotect")
+
+
+@test(timeout=60)
+def many_maps(ctx):
+    run_case(ctx, "many_maps", timeout=40)
 
 
 @test(timeout=40)

@@ -16,6 +16,11 @@
  *                        mmap and brk past the limit fail with ENOMEM,
  *                        MAP_FIXED over old pages counts only the growth,
  *                        children inherit it.
+ *   bound_mm many_maps   40,000 hint-less one-page mmaps take well under
+ *                        10 s (the free-range search starts where the last
+ *                        one ended: it used to cost n^2/2 page lookups, about
+ *                        100 s), a hole munmap opens is found again, and
+ *                        everything is given back.
  *   bound_mm mprotect    mprotect(PROT_READ|PROT_WRITE) of a PROT_NONE
  *                        region larger than free memory fails with ENOMEM
  *                        and changes nothing (the region still faults, no
@@ -31,6 +36,7 @@
 #include <uapi/sis/resource.h>
 #include <uapi/sis/sysinfo.h>
 #include <uapi/sis/utsname.h>
+#include <uapi/sis/time.h>
 #include "proc_raw.h"
 
 #define KVA 0xffff000000000000UL /* the kernel half: same low 48 bits */
@@ -366,6 +372,43 @@ static int case_rlimit_as(void)
 	return failures;
 }
 
+#define MANY 40000
+
+static long now_ms(void)
+{
+	struct linux_timespec ts = { 0, 0 };
+
+	raw(__NR_clock_gettime, 1 /* CLOCK_MONOTONIC */, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int case_many_maps(void)
+{
+	static long maps[MANY];
+	long before = free_kib(), t0 = now_ms(), ms, r;
+	int n;
+
+	for (n = 0; n < MANY; n++) {
+		maps[n] = map(0, 4096, PROT_NONE, 0);
+		if (maps[n] < 0)
+			break;
+	}
+	ms = now_ms() - t0;
+	printf("bound_mm: %d one-page mmaps in %ld ms\n", n, ms);
+	CHECK(n == MANY, "mmap %d failed: %ld", n, n < MANY ? maps[n] : 0);
+	CHECK(ms < 10000, "%d mmaps took %ld ms", n, ms);
+	if (n > 200) {
+		raw(__NR_munmap, maps[100], 4096);
+		r = map(0, 4096, PROT_NONE, 0);
+		CHECK(r == maps[100], "the hole at %lx was not found again (got %lx)",
+		      (unsigned long)maps[100], (unsigned long)r);
+	}
+	for (int i = 0; i < n; i++)
+		raw(__NR_munmap, maps[i], 4096);
+	CHECK(free_kib() >= before - 16, "munmap left %ld KiB", before - free_kib());
+	return failures;
+}
+
 static int case_mprotect(void)
 {
 	long before = free_kib(), r, len = (before + 64 * 1024) * 1024L;
@@ -408,8 +451,10 @@ int main(int argc, char **argv)
 		n = case_rlimit_as();
 	else if (!strcmp(c, "mprotect"))
 		n = case_mprotect();
+	else if (!strcmp(c, "many_maps"))
+		n = case_many_maps();
 	else {
-		printf("usage: bound_mm prot_none|kptr|rlimit_as|mprotect\n");
+		printf("usage: bound_mm prot_none|kptr|rlimit_as|mprotect|many_maps\n");
 		return 2;
 	}
 	printf("bound_mm: %s %s\n", c, n ? "FAIL" : "PASS");

@@ -54,6 +54,7 @@ struct vm_space {
 	size_t pages;     /* user pages mapped (backed) */
 	size_t leaves;    /* pages mapped or reserved (address space, RLIMIT_AS) */
 	size_t table_pages; /* page-table pages, the root included */
+	u64 free_cache;   /* vm_find_free starts below here (0: from its top) */
 };
 
 /* Most page-table pages one space may hold (a share of RAM). */
@@ -84,7 +85,8 @@ void vm_unmap(struct vm_space *vm, u64 va, size_t len);
 int vm_protect(struct vm_space *vm, u64 va, size_t len, unsigned prot);
 /* True if no page of [va, va+len) is mapped or reserved. */
 bool vm_range_free(struct vm_space *vm, u64 va, size_t len);
-/* Highest free, page-aligned range of len bytes below top, or 0 if none. */
+/* A free, page-aligned range of len bytes below top (the highest below
+ * where the previous search ended, else the highest below top), or 0. */
 u64 vm_find_free(struct vm_space *vm, size_t len, u64 top);
 
 /* True if [va, va+n) is mapped and user-accessible (writable if write;
