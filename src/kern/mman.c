@@ -1,7 +1,8 @@
 /*
  * Memory system calls: brk, mmap (private anonymous only), munmap, mprotect.
  * Mappings are backed eagerly (see sis/vm.h) and W^X: PROT_WRITE|PROT_EXEC
- * is refused with -EACCES.
+ * is refused with -EACCES. RLIMIT_AS bounds the pages a process has mapped
+ * or reserved, like Linux's total_vm: mmap and brk past it fail (ENOMEM).
  */
 #include <sis/kernel.h>
 #include <sis/file.h>
@@ -14,6 +15,16 @@
 	(MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_DENYWRITE |    \
 	 MAP_EXECUTABLE | MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | \
 	 MAP_STACK | MAP_FIXED_NOREPLACE)
+
+/* Would the space still fit RLIMIT_AS with grow more bytes, of which
+ * replaced are already mapped (MAP_FIXED over old pages)? */
+static bool as_fits(struct vm_space *vm, u64 grow, u64 replaced)
+{
+	u64 limit = proc_rlimit_cur(cur_proc(), RLIMIT_AS);
+	u64 used = (u64)vm->leaves * PAGE_SIZE - replaced;
+
+	return used <= limit && grow <= limit - used;
+}
 
 /*
  * brk(addr): move the end of the heap; returns the new break, or the old one
@@ -28,7 +39,8 @@ static long sys_brk(struct trap_frame *tf)
 	if (want < vm->brk_start || want > vm->brk_start + VM_BRK_MAX)
 		return (long)vm->brk;
 	if (new_end > old_end) {
-		if (vm_map_zero(vm, old_end, new_end - old_end, VM_READ | VM_WRITE))
+		if (!as_fits(vm, new_end - old_end, 0) ||
+		    vm_map_zero(vm, old_end, new_end - old_end, VM_READ | VM_WRITE))
 			return (long)vm->brk;
 	} else if (new_end < old_end) {
 		vm_unmap(vm, new_end, old_end - new_end);
@@ -40,7 +52,7 @@ SYSCALL(__NR_brk, sys_brk);
 
 static bool user_span_ok(u64 addr, u64 len)
 {
-	return addr >= VM_USER_MIN && addr + len > addr && addr + len <= VM_USER_MAX;
+	return addr >= VM_USER_MIN && user_addr_ok(addr, len) && addr + len <= VM_USER_MAX;
 }
 
 /* Where a new mapping of len bytes goes: 0 if nowhere. */
@@ -86,6 +98,8 @@ static long sys_mmap(struct trap_frame *tf)
 	if (len > VM_USER_MAX)
 		return -ENOMEM;
 	len = ALIGN_UP(len, PAGE_SIZE);
+	if (!as_fits(vm, len, (flags & MAP_FIXED) ? vm_range_used(vm, addr, len) * PAGE_SIZE : 0))
+		return -ENOMEM;
 	if (flags & MAP_FIXED_NOREPLACE) {
 		if (!vm_range_free(vm, addr, len))
 			return -EEXIST;
@@ -105,7 +119,7 @@ static long sys_munmap(struct trap_frame *tf)
 {
 	u64 addr = SC_ARG(tf, 0), len = ALIGN_UP(SC_ARG(tf, 1), PAGE_SIZE);
 
-	if (!IS_ALIGNED(addr, PAGE_SIZE) || !len || addr + len < addr || addr + len > USER_VA_END)
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || !len || !user_addr_ok(addr, len))
 		return -EINVAL;
 	vm_unmap(cur_proc()->vm, addr, len);
 	return 0;
@@ -123,7 +137,7 @@ static long sys_mprotect(struct trap_frame *tf)
 		return 0;
 	if ((prot & (PROT_WRITE | PROT_EXEC)) == (PROT_WRITE | PROT_EXEC))
 		return -EACCES;
-	if (addr + len < addr || addr + len > USER_VA_END)
+	if (!user_addr_ok(addr, len))
 		return -ENOMEM;
 	return vm_protect(cur_proc()->vm, addr, len, prot);
 }

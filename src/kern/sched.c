@@ -15,6 +15,7 @@
 #include <sis/arch.h>
 #include <sis/softirq.h>
 #include <sis/vm.h>
+#include <sis/kstack.h>
 #include "proc_internal.h"
 
 #define STACK_CANARY 0x4b41545353495321UL /* "!SISSTAK", at each stack's lowest word */
@@ -45,7 +46,7 @@ struct task *task_create(const char *name, void (*fn)(void *), void *arg, bool u
 
 	if (!t)
 		return NULL;
-	t->kstack = page_alloc(KSTACK_ORDER);
+	t->kstack = kstack_alloc(user); /* guarded: see sis/kstack.h */
 	if (!t->kstack) {
 		kfree(t);
 		return NULL;
@@ -71,7 +72,7 @@ static void task_free(struct task *t)
 	if (t == &boot_task)
 		return; /* static, on the boot stack */
 	ktimer_cancel(&t->sleep_timer);
-	page_free(t->kstack, KSTACK_ORDER);
+	kstack_free(t->kstack);
 	kfree(t);
 	task_count--;
 }

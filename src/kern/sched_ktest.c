@@ -5,6 +5,10 @@
  *                prepare_to_wait and schedule_sleep is not lost (also when
  *                more queues are joined after it, as poll does), and a
  *                kernel task runs while the boot task sleeps
+ *   stack-guard  a kernel task recurses until its stack runs into the guard
+ *                below it: the machine must stop with a "kernel stack
+ *                overflow" panic and a backtrace (exit status 99), never
+ *                return (test_boot.py checks the report)
  */
 #include <sis/kernel.h>
 #include <sis/init.h>
@@ -142,3 +146,39 @@ static int ktest_sched_wait(void)
 	return fails;
 }
 KTEST("sched-wait", ktest_sched_wait);
+
+/* Deep enough to pass any stack; volatile so the compiler cannot see the end. */
+static volatile int overflow_depth_limit = 1 << 30;
+
+static __attribute__((noinline)) int recurse(int depth, volatile char *above)
+{
+	volatile char frame[512];
+
+	frame[0] = (char)depth;
+	frame[sizeof(frame) - 1] = above ? above[0] : 0;
+	if (depth >= overflow_depth_limit)
+		return frame[0];
+	return recurse(depth + 1, frame) + frame[sizeof(frame) - 1];
+}
+
+static void overflow_main(void *arg)
+{
+	(void)arg;
+	log_info("ktest: stack-guard: recursing with 512-byte frames");
+	recurse(0, NULL);
+	task_exit();
+}
+
+static int ktest_stack_guard(void)
+{
+	struct task *t = task_create("overflow", overflow_main, NULL, false);
+
+	if (!t)
+		return 1;
+	sched_start(t);
+	for (u64 end = time_ns() + NSEC_PER_SEC; time_ns() < end;)
+		sched_yield(); /* the task runs (and should take the machine down) */
+	log_err("ktest: stack-guard: the recursion returned: no guard");
+	return 1;
+}
+KTEST("stack-guard", ktest_stack_guard);

@@ -1,6 +1,6 @@
 /*
  * Small system calls about the system as a whole: uname, sysinfo, reboot,
- * prlimit64, sched_yield.
+ * prlimit64 (and getrlimit/setrlimit), sched_yield.
  */
 #include <sis/kernel.h>
 #include <sis/log.h>
@@ -81,16 +81,14 @@ SYSCALL(__NR_reboot, sys_reboot);
 
 /*
  * prlimit64(pid, resource, new, old): limits are per process and inherited
- * by children. RLIMIT_NOFILE is enforced (fd.c: new descriptors stay below
- * it); the others are stored and reported back: the real bounds are fixed
- * (stack size, FD_MAX, PROC_MAX) and the defaults say so.
+ * by children. RLIMIT_NOFILE (fd.c: new descriptors stay below it) and
+ * RLIMIT_AS (mman.c: mmap/brk past it fail with ENOMEM) are enforced; the
+ * others are stored and reported back: the real bounds are fixed (stack
+ * size, FD_MAX, PROC_MAX) and the defaults say so. A limit below what is in
+ * use is accepted (Linux too): only growth fails.
  */
-static long sys_prlimit64(struct trap_frame *tf)
+static long do_prlimit(int pid, unsigned res, const void *unew, void *uold)
 {
-	int pid = (int)SC_ARG(tf, 0);
-	unsigned res = (unsigned)SC_ARG(tf, 1);
-	const void *unew = (const void *)SC_ARG(tf, 2);
-	void *uold = (void *)SC_ARG(tf, 3);
 	struct proc *p = pid ? proc_find(pid) : cur_proc();
 	struct linux_rlimit64 lim;
 
@@ -110,7 +108,30 @@ static long sys_prlimit64(struct trap_frame *tf)
 		p->rlimit[res] = lim;
 	return 0;
 }
+
+static long sys_prlimit64(struct trap_frame *tf)
+{
+	return do_prlimit((int)SC_ARG(tf, 0), (unsigned)SC_ARG(tf, 1), (const void *)SC_ARG(tf, 2),
+			  (void *)SC_ARG(tf, 3));
+}
 SYSCALL(__NR_prlimit64, sys_prlimit64);
+
+/* getrlimit/setrlimit: arm64's struct rlimit is struct rlimit64. */
+static long sys_getrlimit(struct trap_frame *tf)
+{
+	void *uold = (void *)SC_ARG(tf, 1);
+
+	return uold ? do_prlimit(0, (unsigned)SC_ARG(tf, 0), NULL, uold) : -EFAULT;
+}
+SYSCALL(__NR_getrlimit, sys_getrlimit);
+
+static long sys_setrlimit(struct trap_frame *tf)
+{
+	const void *unew = (const void *)SC_ARG(tf, 1);
+
+	return unew ? do_prlimit(0, (unsigned)SC_ARG(tf, 0), unew, NULL) : -EFAULT;
+}
+SYSCALL(__NR_setrlimit, sys_setrlimit);
 
 static long sys_sched_yield(struct trap_frame *tf)
 {

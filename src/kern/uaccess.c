@@ -20,10 +20,10 @@ bool user_range_ok(const void *uaddr, size_t n, bool for_write)
 {
 	struct vm_space *vm = cur_vm();
 
-	if (!vm)
-		return false;
+	if (!vm || !user_addr_ok((u64)uaddr, n))
+		return false; /* the one range check: sis/mm.h */
 	if (!n)
-		return (u64)uaddr < USER_VA_END;
+		return true;
 	return vm_access_ok(vm, (u64)uaddr, n, for_write);
 }
 

@@ -35,14 +35,17 @@
 #define PTE_AP_RDONLY (1UL << 7)    /* AP[2]: read-only */
 
 #define ASID_COUNT 4096
-/* Free pages user mappings may not take: the kernel keeps working when a
- * program allocates everything it can. */
-#define USER_RESERVE_PAGES 128
+/* A space's page tables may take at most 1/TABLE_SHARE of RAM (and at least
+ * TABLE_MIN pages): with PROT_NONE or one page per 2 MiB a program otherwise
+ * makes the kernel allocate a table per page it names. */
+#define TABLE_SHARE 8
+#define TABLE_MIN 64
 #define FLUSH_ASID_THRESHOLD 64     /* unmapping more pages flushes the ASID once */
 
 static u16 *share_count;    /* per RAM page: mappings beyond the first */
 static paddr_t ram_base;
 static size_t ram_pages;
+static size_t table_limit = TABLE_MIN;
 static u64 asid_map[ASID_COUNT / 64];
 static unsigned asid_next = 1;
 static void *trampoline_page;
@@ -67,11 +70,36 @@ static void asid_free(u16 asid)
 	asid_map[asid / 64] &= ~(1UL << (asid % 64));
 }
 
+/* Can user space take n more pages without touching the kernel's reserve
+ * (sis/mm.h)? The kernel keeps working when a program allocates all it can. */
+static bool user_pages_available(size_t n)
+{
+	return page_user_may_alloc(n);
+}
+
 static void *user_page_alloc(bool zero)
 {
-	if (page_free_count() <= USER_RESERVE_PAGES)
+	if (!user_pages_available(1))
 		return NULL;
 	return zero ? page_alloc_zeroed(0) : page_alloc(0);
+}
+
+size_t vm_table_limit(void)
+{
+	return table_limit;
+}
+
+/* A zeroed page-table page charged to vm: NULL past its cap or the reserve. */
+static pte_t *table_alloc(struct vm_space *vm)
+{
+	pte_t *t;
+
+	if (vm->table_pages >= table_limit)
+		return NULL;
+	t = user_page_alloc(true);
+	if (t)
+		vm->table_pages++;
+	return t;
 }
 
 static pte_t *table_of(pte_t e)
@@ -132,11 +160,14 @@ static u64 prot_attrs(unsigned prot)
  * The L3 entry for va without allocating, or NULL when a table on the way is
  * missing; then *span (if given) is the size of the aligned empty block.
  */
+static const int table_shifts[] = { L0_SHIFT, L1_SHIFT, L2_SHIFT };
+
 static pte_t *lookup(pte_t *root, u64 va, u64 *span)
 {
-	static const int shifts[] = { L0_SHIFT, L1_SHIFT, L2_SHIFT };
+	const int *shifts = table_shifts;
 	pte_t *table = root;
 
+	BUG_ON(va >= USER_VA_END); /* callers check with user_addr_ok() */
 	for (int l = 0; l < 3; l++) {
 		pte_t e = table[PT_INDEX(va, shifts[l])];
 
@@ -148,6 +179,71 @@ static pte_t *lookup(pte_t *root, u64 va, u64 *span)
 		table = table_of(e);
 	}
 	return &table[PT_INDEX(va, L3_SHIFT)];
+}
+
+/*
+ * The L3 entry for va in vm, allocating the tables on the way (charged to
+ * vm); NULL when the cap or the reserve is reached.
+ */
+static pte_t *walk_alloc(struct vm_space *vm, u64 va)
+{
+	pte_t *table = vm->root;
+
+	for (int l = 0; l < 3; l++) {
+		pte_t *e = &table[PT_INDEX(va, table_shifts[l])];
+
+		if (!(*e & PTE_VALID)) {
+			pte_t *next = table_alloc(vm);
+
+			if (!next)
+				return NULL;
+			/* Arm ARM D8.2.5: the zeroed table is visible before the entry */
+			dsb(ishst);
+			*e = kva_to_pa(next) | PTE_VALID | PTE_TABLE;
+		}
+		table = table_of(*e);
+	}
+	return &table[PT_INDEX(va, L3_SHIFT)];
+}
+
+/* Number of aligned 2^shift spans [va, end) touches (va < end). */
+static u64 spans(u64 va, u64 end, int shift)
+{
+	return ((end - 1) >> shift) - (va >> shift) + 1;
+}
+
+/*
+ * Page-table pages mapping [va, end) would allocate; counting stops once it
+ * passes limit (so a huge range costs no more than the answer needs).
+ */
+static size_t tables_needed(struct vm_space *vm, u64 va, u64 end, size_t limit)
+{
+	size_t n = 0;
+
+	while (va < end && n <= limit) {
+		pte_t *table = vm->root;
+		int l = 0;
+		u64 stop;
+
+		for (; l < 3; l++) {
+			pte_t e = table[PT_INDEX(va, table_shifts[l])];
+
+			if (!(e & PTE_VALID))
+				break;
+			table = table_of(e);
+		}
+		if (l == 3) { /* the L3 table is there */
+			va = ALIGN_DOWN(va, 1UL << L2_SHIFT) + (1UL << L2_SHIFT);
+			continue;
+		}
+		/* Entry l is empty: every table below it is missing. */
+		stop = ALIGN_DOWN(va, 1UL << table_shifts[l]) + (1UL << table_shifts[l]);
+		stop = MIN(stop, end);
+		for (int k = l; k < 3; k++)
+			n += spans(va, stop, table_shifts[k]);
+		va = stop;
+	}
+	return n;
 }
 
 /* Make table/entry writes visible to the walker before user code runs
@@ -180,7 +276,7 @@ struct vm_space *vm_create(void)
 
 	if (!vm)
 		return ERR_PTR(-ENOMEM);
-	vm->root = page_alloc_zeroed(0);
+	vm->root = table_alloc(vm);
 	if (!vm->root) {
 		kfree(vm);
 		return ERR_PTR(-ENOMEM);
@@ -232,7 +328,7 @@ static int clone_level(pte_t *src, pte_t *dst, int level, struct vm_space *vm)
 		if (!e)
 			continue;
 		if (level < 3) {
-			pte_t *t = page_alloc_zeroed(0);
+			pte_t *t = table_alloc(vm);
 			int err;
 
 			if (!t)
@@ -254,6 +350,7 @@ static int clone_level(pte_t *src, pte_t *dst, int level, struct vm_space *vm)
 			}
 		}
 		dst[i] = e; /* a page, or a reservation */
+		vm->leaves++;
 	}
 	return 0;
 }
@@ -267,6 +364,7 @@ struct vm_space *vm_clone(struct vm_space *src)
 		return vm;
 	vm->brk_start = src->brk_start;
 	vm->brk = src->brk;
+	vm->free_cache = src->free_cache;
 	err = clone_level(src->root, vm->root, 0, vm);
 	/* src's writable pages are read-only now (also if we stop half-way). */
 	tlb_flush_asid(src->asid);
@@ -289,14 +387,18 @@ void vm_activate(struct vm_space *vm)
 static bool range_ok(u64 va, size_t len)
 {
 	return IS_ALIGNED(va, PAGE_SIZE) && IS_ALIGNED(len, PAGE_SIZE) && len &&
-	       va + len > va && va + len <= USER_VA_END;
+	       user_addr_ok(va, len);
 }
 
-bool vm_range_free(struct vm_space *vm, u64 va, size_t len)
+/* Used (mapped or reserved) pages of [va, va+len), counting stops past limit. */
+static size_t count_used(struct vm_space *vm, u64 va, size_t len, size_t limit)
 {
 	u64 end = va + len;
+	size_t n = 0;
 
-	while (va < end) {
+	if (!len || !user_addr_ok(va, len))
+		return 0;
+	while (va < end && n <= limit) {
 		u64 span;
 		pte_t *e = lookup(vm->root, va, &span);
 
@@ -305,10 +407,20 @@ bool vm_range_free(struct vm_space *vm, u64 va, size_t len)
 			continue;
 		}
 		if (*e)
-			return false;
+			n++;
 		va += PAGE_SIZE;
 	}
-	return true;
+	return n;
+}
+
+bool vm_range_free(struct vm_space *vm, u64 va, size_t len)
+{
+	return !count_used(vm, va, len, 0);
+}
+
+size_t vm_range_used(struct vm_space *vm, u64 va, size_t len)
+{
+	return count_used(vm, ALIGN_DOWN(va, PAGE_SIZE), ALIGN_UP(len, PAGE_SIZE), SIZE_MAX);
 }
 
 /* Highest used (mapped or reserved) page in [start, end), or 0 if none. */
@@ -333,11 +445,11 @@ static u64 highest_used(struct vm_space *vm, u64 start, u64 end)
 	return 0;
 }
 
-u64 vm_find_free(struct vm_space *vm, size_t len, u64 top)
+/* Highest free range of len (page multiple) bytes ending at or below top. */
+static u64 find_below(struct vm_space *vm, size_t len, u64 top)
 {
 	u64 end = ALIGN_DOWN(top, PAGE_SIZE);
 
-	len = ALIGN_UP(len, PAGE_SIZE);
 	while (len && end >= VM_USER_MIN + len) {
 		u64 used = highest_used(vm, end - len, end);
 
@@ -348,23 +460,65 @@ u64 vm_find_free(struct vm_space *vm, size_t len, u64 top)
 	return 0;
 }
 
+/*
+ * The search starts where the last one ended (free_cache, raised again by
+ * vm_unmap when it opens a hole above): mmap after mmap then costs the gap
+ * below the last mapping, not a walk over every page mapped before it (which
+ * made n hint-less mmaps cost n^2 / 2 page lookups). Only when nothing fits
+ * below the cache does it search from top.
+ */
+u64 vm_find_free(struct vm_space *vm, size_t len, u64 top)
+{
+	u64 start = vm->free_cache && vm->free_cache < top ? vm->free_cache : top;
+	u64 va;
+
+	len = ALIGN_UP(len, PAGE_SIZE);
+	va = find_below(vm, len, start);
+	if (!va && start != top)
+		va = find_below(vm, len, top);
+	if (va)
+		vm->free_cache = va;
+	return va;
+}
+
+/* Point the empty entry e at page (or reserve it when page is NULL). */
+static void set_leaf(struct vm_space *vm, pte_t *e, void *page, unsigned prot)
+{
+	vm->leaves++;
+	if (!page) {
+		*e = PTE_SW_RESERVED;
+		return;
+	}
+	*e = kva_to_pa(page) | prot_attrs(prot) | PTE_VALID | PTE_PAGE;
+	vm->pages++;
+}
+
 static int map_one(struct vm_space *vm, u64 va, unsigned prot)
 {
-	pte_t *e = pgtable_walk(vm->root, va, true);
-	void *page;
+	pte_t *e = walk_alloc(vm, va);
+	void *page = NULL;
 
 	if (!e)
 		return -ENOMEM;
-	if (!prot) {
-		*e = PTE_SW_RESERVED;
-		return 0;
+	if (prot) {
+		page = user_page_alloc(true);
+		if (!page)
+			return -ENOMEM;
 	}
-	page = user_page_alloc(true);
-	if (!page)
-		return -ENOMEM;
-	*e = kva_to_pa(page) | prot_attrs(prot) | PTE_VALID | PTE_PAGE;
-	vm->pages++;
+	set_leaf(vm, e, page, prot);
 	return 0;
+}
+
+/* Could [va, va+len) be mapped at all? A huge request fails at once instead
+ * of after filling memory (the allocations still check each page). */
+static bool map_fits(struct vm_space *vm, u64 va, size_t len, unsigned prot)
+{
+	size_t room = table_limit - MIN(vm->table_pages, table_limit);
+	size_t tables = tables_needed(vm, va, va + len, room);
+
+	if (tables > room)
+		return false;
+	return user_pages_available(tables + (prot ? len / PAGE_SIZE : 0));
 }
 
 int vm_map_zero(struct vm_space *vm, u64 va, size_t len, unsigned prot)
@@ -375,6 +529,8 @@ int vm_map_zero(struct vm_space *vm, u64 va, size_t len, unsigned prot)
 		return -EACCES;
 	if (!vm_range_free(vm, va, len))
 		return -EEXIST;
+	if (!map_fits(vm, va, len, prot))
+		return -ENOMEM;
 	for (u64 a = va; a < va + len; a += PAGE_SIZE) {
 		int err = map_one(vm, a, prot);
 
@@ -388,11 +544,95 @@ int vm_map_zero(struct vm_space *vm, u64 va, size_t len, unsigned prot)
 	return 0;
 }
 
+/*
+ * A list of pages threaded through their first word: the pages an mprotect
+ * needs for reservations, taken before anything changes so the change
+ * cannot fail half-way; and page tables an unmap emptied, freed only after
+ * the TLB flush.
+ */
+struct page_pool {
+	void *head;
+};
+
+static void pool_put(struct page_pool *pool, void *p)
+{
+	*(void **)p = pool->head;
+	pool->head = p;
+}
+
+static void pool_free(struct page_pool *pool)
+{
+	while (pool->head) {
+		void *p = pool->head;
+
+		pool->head = *(void **)p;
+		page_free(p, 0);
+	}
+}
+
+static int pool_fill(struct page_pool *pool, size_t n)
+{
+	if (!user_pages_available(n))
+		return -ENOMEM;
+	while (n--) {
+		void *p = user_page_alloc(true);
+
+		if (!p) {
+			pool_free(pool);
+			return -ENOMEM;
+		}
+		pool_put(pool, p);
+	}
+	return 0;
+}
+
+static bool table_empty(const pte_t *t)
+{
+	for (int i = 0; i < PT_ENTRIES; i++)
+		if (t[i])
+			return false;
+	return true;
+}
+
+/*
+ * Unhook the tables below table (a level 0..2 table) that hold nothing any
+ * more, for the part [va, end) covers, onto dead (freed once the TLB no
+ * longer walks them). Depth is the fixed table depth, not a user's choice.
+ */
+static void prune_level(struct vm_space *vm, pte_t *table, int level, u64 va, u64 end,
+			struct page_pool *dead)
+{
+	u64 span = 1UL << table_shifts[level];
+
+	while (va < end) {
+		pte_t *e = &table[PT_INDEX(va, table_shifts[level])];
+		u64 next = ALIGN_DOWN(va, span) + span;
+
+		if (*e & PTE_VALID) {
+			pte_t *child = table_of(*e);
+
+			if (level < 2)
+				prune_level(vm, child, level + 1, va, MIN(next, end), dead);
+			if (table_empty(child)) {
+				*e = 0;
+				vm->table_pages--;
+				pool_put(dead, child);
+			}
+		}
+		va = next;
+	}
+}
+
 void vm_unmap(struct vm_space *vm, u64 va, size_t len)
 {
-	u64 end = va + len;
+	u64 start = va, end = va + len;
 	bool flush_all = len / PAGE_SIZE > FLUSH_ASID_THRESHOLD;
+	struct page_pool dead = { NULL };
 
+	if (!len || !user_addr_ok(va, len))
+		return;
+	if (vm->free_cache && end > vm->free_cache)
+		vm->free_cache = end; /* the next search sees the new hole */
 	while (va < end) {
 		u64 span;
 		pte_t *e = lookup(vm->root, va, &span);
@@ -404,6 +644,8 @@ void vm_unmap(struct vm_space *vm, u64 va, size_t len)
 		}
 		old = *e;
 		*e = 0;
+		if (old)
+			vm->leaves--;
 		if (old & PTE_VALID) {
 			if (!flush_all)
 				tlb_flush_page(va, vm->asid);
@@ -413,19 +655,37 @@ void vm_unmap(struct vm_space *vm, u64 va, size_t len)
 		}
 		va += PAGE_SIZE;
 	}
+	/* An unhooked table may still sit in the walk caches: flush before it
+	 * is freed (Arm ARM D8.16, break-before-make). */
+	prune_level(vm, vm->root, 0, start, end, &dead);
+	if (dead.head)
+		flush_all = true;
 	if (flush_all)
 		tlb_flush_asid(vm->asid);
+	pool_free(&dead);
 }
 
-static int protect_one(struct vm_space *vm, pte_t *e, u64 va, unsigned prot)
+static void *pool_take(struct page_pool *pool)
+{
+	void *p = pool->head;
+
+	BUG_ON(!p); /* vm_protect counted the reservations */
+	pool->head = *(void **)p;
+	*(void **)p = NULL;
+	return p;
+}
+
+static void protect_one(struct vm_space *vm, pte_t *e, u64 va, unsigned prot,
+			struct page_pool *pool)
 {
 	pte_t old = *e;
 
 	if (!(old & PTE_VALID)) { /* a reservation */
 		if (!prot)
-			return 0;
-		*e = 0;
-		return map_one(vm, va, prot);
+			return;
+		vm->leaves--; /* set_leaf counts it again */
+		set_leaf(vm, e, pool_take(pool), prot);
+		return;
 	}
 	if ((prot & VM_WRITE) && page_shared(old)) /* writable once it is private */
 		*e = (old & PTE_ADDR_MASK) | (old & PTE_SW_SHARED) | prot_attrs(prot) |
@@ -436,29 +696,48 @@ static int protect_one(struct vm_space *vm, pte_t *e, u64 va, unsigned prot)
 	tlb_flush_page(va, vm->asid);
 	if (prot & VM_EXEC)
 		dcache_clean_pou(page_of(old), PAGE_SIZE);
-	return 0;
 }
 
-int vm_protect(struct vm_space *vm, u64 va, size_t len, unsigned prot)
+/* Reservations in [va, va+len) if every page is used, else -ENOMEM. */
+static long count_reserved(struct vm_space *vm, u64 va, size_t len)
 {
-	int err = 0;
+	long n = 0;
 
-	if (!range_ok(va, len))
-		return -EINVAL;
-	if ((prot & (VM_WRITE | VM_EXEC)) == (VM_WRITE | VM_EXEC))
-		return -EACCES;
 	for (u64 a = va; a < va + len; a += PAGE_SIZE) {
 		pte_t *e = lookup(vm->root, a, NULL);
 
 		if (!e || !*e)
 			return -ENOMEM;
+		if (!(*e & PTE_VALID))
+			n++;
 	}
-	for (u64 a = va; a < va + len && !err; a += PAGE_SIZE)
-		err = protect_one(vm, lookup(vm->root, a, NULL), a, prot);
+	return n;
+}
+
+int vm_protect(struct vm_space *vm, u64 va, size_t len, unsigned prot)
+{
+	struct page_pool pool = { NULL };
+	long reserved;
+	int err;
+
+	if (!range_ok(va, len))
+		return -EINVAL;
+	if ((prot & (VM_WRITE | VM_EXEC)) == (VM_WRITE | VM_EXEC))
+		return -EACCES;
+	reserved = count_reserved(vm, va, len);
+	if (reserved < 0)
+		return (int)reserved;
+	if (prot) {
+		err = pool_fill(&pool, (size_t)reserved);
+		if (err)
+			return err;
+	}
+	for (u64 a = va; a < va + len; a += PAGE_SIZE)
+		protect_one(vm, lookup(vm->root, a, NULL), a, prot, &pool);
 	if (prot & VM_EXEC)
 		icache_invalidate_all();
 	tables_sync();
-	return err;
+	return 0;
 }
 
 /*
@@ -468,9 +747,11 @@ int vm_protect(struct vm_space *vm, u64 va, size_t len, unsigned prot)
  */
 int vm_break_cow(struct vm_space *vm, u64 va)
 {
-	pte_t *e = lookup(vm->root, va, NULL);
-	pte_t old;
+	pte_t *e, old;
 
+	if (!user_addr_ok(va, PAGE_SIZE))
+		return -EFAULT;
+	e = lookup(vm->root, va, NULL);
 	if (!e || !(*e & PTE_VALID) || !(*e & PTE_SW_COW))
 		return -EFAULT;
 	old = *e;
@@ -492,7 +773,7 @@ bool vm_access_ok(struct vm_space *vm, u64 va, size_t n, bool write)
 {
 	u64 end = va + n;
 
-	if (end < va || end > USER_VA_END)
+	if (!user_addr_ok(va, n))
 		return false;
 	for (u64 a = ALIGN_DOWN(va, PAGE_SIZE); a < end; a += PAGE_SIZE) {
 		pte_t *e = lookup(vm->root, a, NULL);
@@ -512,6 +793,8 @@ static int vm_copy(struct vm_space *vm, u64 va, void *kbuf, size_t n, bool to_vm
 {
 	char *k = kbuf;
 
+	if (!user_addr_ok(va, n))
+		return -EFAULT;
 	while (n) {
 		pte_t *e = lookup(vm->root, va, NULL);
 		size_t off = va & (PAGE_SIZE - 1), chunk = MIN(n, PAGE_SIZE - off);
@@ -549,6 +832,8 @@ void vm_sync_icache(struct vm_space *vm, u64 va, size_t n)
 {
 	u64 end = va + n;
 
+	if (!user_addr_ok(va, n))
+		return;
 	for (u64 a = ALIGN_DOWN(va, PAGE_SIZE); a < end; a += PAGE_SIZE) {
 		pte_t *e = lookup(vm->root, a, NULL);
 
@@ -586,12 +871,13 @@ int vm_map_trampoline(struct vm_space *vm)
 
 	if (!page)
 		return -ENOMEM;
-	e = pgtable_walk(vm->root, VM_TRAMPOLINE, true);
+	e = walk_alloc(vm, VM_TRAMPOLINE);
 	if (!e)
 		return -ENOMEM;
 	if (*e)
 		return -EEXIST;
 	*e = kva_to_pa(page) | PROT_USER_RX | PTE_VALID | PTE_PAGE | PTE_SW_SHARED;
+	vm->leaves++;
 	tables_sync();
 	return 0;
 }
@@ -604,6 +890,8 @@ static int vm_init(void)
 	share_count = kcalloc(ram_pages, sizeof(*share_count));
 	if (!share_count)
 		panic("vm: no memory for %lu page share counts", (unsigned long)ram_pages);
+	table_limit = MAX(TABLE_MIN, page_total_count() / TABLE_SHARE);
+	log_info("vm: at most %lu page-table pages per process", (unsigned long)table_limit);
 	return 0;
 }
 INITCALL(INIT_CORE, vm_init);

@@ -21,6 +21,7 @@
 
 static struct buddy_zone zone; /* all RAM; guarded by IRQ masking */
 static bool zone_ready;	       /* set once mm_init() has filled the zone */
+static size_t user_reserve = 128; /* see page_user_may_alloc() */
 
 /* Start of the first free stretch of [base, end) holding bytes, or panic. */
 static paddr_t place_metadata(paddr_t base, paddr_t end, const struct dt_reg *reserved, int n,
@@ -59,6 +60,7 @@ void mm_init(paddr_t ram_base, size_t ram_size, const struct dt_reg *reserved, i
 			BUG_ON(buddy_add_range(&zone, start, stop));
 	}
 	zone_ready = true;
+	user_reserve = MAX(user_reserve, zone.managed_pages / 64);
 	log_info("mm: RAM 0x%lx-0x%lx, %lu pages managed, %lu KiB metadata at 0x%lx",
 		 (unsigned long)base, (unsigned long)end, (unsigned long)zone.managed_pages,
 		 (unsigned long)(meta_bytes >> 10), (unsigned long)meta_pa);
@@ -113,6 +115,13 @@ void page_free(void *kva, unsigned order)
 size_t page_free_count(void)
 {
 	return zone.free_pages;
+}
+
+bool page_user_may_alloc(size_t pages)
+{
+	size_t free = zone.free_pages;
+
+	return free > user_reserve && pages <= free - user_reserve;
 }
 
 size_t page_total_count(void)

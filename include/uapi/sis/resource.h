@@ -18,7 +18,7 @@
 #define RLIMIT_NPROC 6     /* reports the kernel's process table size */
 #define RLIMIT_NOFILE 7    /* FD_MAX by default; enforced */
 #define RLIMIT_MEMLOCK 8
-#define RLIMIT_AS 9
+#define RLIMIT_AS 9        /* enforced: mmap, brk beyond it fail with ENOMEM */
 #define RLIMIT_LOCKS 10
 #define RLIMIT_SIGPENDING 11
 #define RLIMIT_MSGQUEUE 12

@@ -54,6 +54,8 @@
 #define __NR_getpgid 155
 #define __NR_setsid 157
 #define __NR_uname 160
+#define __NR_getrlimit 163
+#define __NR_setrlimit 164
 #define __NR_gettimeofday 169
 #define __NR_getpid 172
 #define __NR_getppid 173

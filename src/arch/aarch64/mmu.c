@@ -5,7 +5,8 @@
  * final TTBR1 map: RAM linear at KVA_BASE + pa, non-executable, in 2 MiB
  * blocks where alignment allows; the kernel image page by page with W^X
  * (text RX, rodata RO, data/bss RW); device MMIO as Device-nGnRE, XN.
- * TTBR0 gets an empty table until a process installs its own.
+ * TTBR0 gets an empty table until a process installs its own. Kernel stacks
+ * are mapped in their own area with unmapped guards (sis/kstack.h).
  */
 #include <sis/kernel.h>
 #include <sis/pgtable.h>
@@ -14,6 +15,9 @@
 #include <sis/arch.h>
 #include <sis/board.h>
 #include <sis/devtree.h>
+#include <sis/irq.h>
+#include <sis/kstack.h>
+#include <sis/sched.h>
 
 #define SZ_2M (2UL << 20)
 
@@ -153,6 +157,115 @@ void tlb_flush_all(void)
 	__asm__ volatile("tlbi vmalle1is" ::: "memory");
 	dsb(ish);
 	isb();
+}
+
+/* Invalidate one global (kernel) page in every ASID's TLB entries. */
+static void tlb_flush_kernel_page(u64 va)
+{
+	dsb(ishst);
+	__asm__ volatile("tlbi vaae1is, %0" ::"r"((va >> 12) & 0xfffffffffffUL) : "memory");
+	dsb(ish);
+	isb();
+}
+
+_Static_assert(KSTACK_SIZE == 1UL << KSTACK_SIZE_SHIFT, "kstack.h matches sched.h");
+_Static_assert(KSTACK_AREA_BASE & (1UL << KSTACK_AREA_BIT), "the area bit marks the area");
+
+static u64 kstack_used[KSTACK_SLOTS / 64]; /* slots in use; IRQs masked */
+
+static int slot_get(void)
+{
+	unsigned long flags = irq_save();
+	int slot = -1;
+
+	for (int i = 0; i < KSTACK_SLOTS && slot < 0; i++) {
+		if (!(kstack_used[i / 64] & (1UL << (i % 64)))) {
+			kstack_used[i / 64] |= 1UL << (i % 64);
+			slot = i;
+		}
+	}
+	irq_restore(flags);
+	return slot;
+}
+
+static void slot_put(int slot)
+{
+	unsigned long flags = irq_save();
+
+	kstack_used[slot / 64] &= ~(1UL << (slot % 64));
+	irq_restore(flags);
+}
+
+/* Unmap and free the first n pages of the stack at base (upper half of a slot). */
+static void kstack_unmap(u64 base, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		u64 va = base + i * PAGE_SIZE;
+		pte_t *e = walk_to(kernel_root, va, 3, false);
+
+		pte_t old;
+
+		if (!e || !(*e & PTE_VALID))
+			continue;
+		old = *e;
+		*e = 0;
+		tlb_flush_kernel_page(va); /* before the page can be reused */
+		page_free(pa_to_kva(old & PTE_ADDR_MASK), 0);
+	}
+}
+
+void *kstack_alloc(bool user)
+{
+	u64 base;
+	unsigned i;
+	int slot;
+
+	/* Pages plus, at worst, one new L3 table for the area. */
+	if (user && !page_user_may_alloc(KSTACK_SIZE / PAGE_SIZE + 1))
+		return NULL;
+	slot = slot_get();
+	if (slot < 0)
+		return NULL;
+	base = KSTACK_AREA_BASE + (u64)slot * KSTACK_SLOT_SIZE + KSTACK_SIZE;
+	/* Single pages: a stack needs no contiguous physical block. */
+	for (i = 0; i < KSTACK_SIZE / PAGE_SIZE; i++) {
+		void *page = page_alloc(0);
+		pte_t *e = page ? walk_to(kernel_root, base + i * PAGE_SIZE, 3, true) : NULL;
+
+		if (!e) {
+			page_free(page, 0);
+			goto out_unmap;
+		}
+		*e = kva_to_pa(page) | PROT_KERNEL_RW | PTE_VALID | PTE_PAGE;
+	}
+	dsb(ishst); /* D8.2.5: the entries are visible before the stack is used */
+	isb();
+	return (void *)base;
+
+out_unmap:
+	kstack_unmap(base, i);
+	slot_put(slot);
+	return NULL;
+}
+
+void kstack_free(void *stack)
+{
+	u64 base = (u64)stack;
+
+	if (!stack)
+		return;
+	BUG_ON(base < KSTACK_AREA_BASE + KSTACK_SIZE ||
+	       base >= KSTACK_AREA_BASE + KSTACK_SLOTS * KSTACK_SLOT_SIZE ||
+	       !IS_ALIGNED(base - KSTACK_SIZE, KSTACK_SLOT_SIZE));
+	kstack_unmap(base, KSTACK_SIZE / PAGE_SIZE);
+	slot_put((int)((base - KSTACK_AREA_BASE) / KSTACK_SLOT_SIZE));
+}
+
+bool kstack_in_guard(u64 addr)
+{
+	return addr >= KSTACK_AREA_BASE &&
+	       addr < KSTACK_AREA_BASE + KSTACK_SLOTS * KSTACK_SLOT_SIZE &&
+	       !(addr & KSTACK_SIZE);
 }
 
 void mmu_init(void)

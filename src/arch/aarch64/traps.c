@@ -14,6 +14,9 @@
 #include <sis/arch.h>
 #include <sis/mm.h>
 #include <sis/init.h>
+#include <sis/sched.h>
+#include <sis/kstack.h>
+#include <sis/proc.h>
 
 extern char _text[], _etext[];
 extern const u64 ksyms_count;
@@ -131,6 +134,9 @@ void dump_trap_frame(const struct trap_frame *tf)
 	}
 }
 
+/* The stack el1_stack_overflow (vectors.S) reports on; one CPU, one stack. */
+char kstack_overflow_stack[KSTACK_OVERFLOW_SIZE] __attribute__((aligned(16)));
+
 /* Semihosting probe: see power.c. */
 extern char semihost_hlt_insn[];
 extern bool semihost_trapped;
@@ -144,12 +150,37 @@ static __noreturn void die_with_frame(const char *what, struct trap_frame *tf)
 	machine_poweroff(99);
 }
 
+static const char *task_name(void)
+{
+	struct task *t = current();
+
+	return t && t->name ? t->name : "?";
+}
+
+/* An EL1 exception with SP in a kernel stack's guard (vectors.S). */
+void trap_kstack_overflow(struct trap_frame *tf)
+{
+	irq_disable_local();
+	kprintf("\nKERNEL PANIC: kernel stack overflow in task %s (pid %d): SP %016lx is in "
+		"the guard page below its stack\n",
+		task_name(), current() && current()->proc ? proc_pid(current()->proc) : 0,
+		tf->sp);
+	dump_trap_frame(tf);
+	backtrace_from(tf->x[29], tf->elr);
+	machine_poweroff(99);
+}
+
 void trap_el1_sync(struct trap_frame *tf)
 {
 	if (ESR_EC(tf->esr) == EC_UNKNOWN && tf->elr == (u64)semihost_hlt_insn) {
 		semihost_trapped = true;
 		tf->elr += 4;
 		return;
+	}
+	if (ESR_EC(tf->esr) == EC_DABT_CUR && kstack_in_guard(tf->far)) {
+		kprintf("\nFAR is in a kernel stack guard: task %s overflowed its stack\n",
+			task_name());
+		die_with_frame("kernel stack overflow (access below the stack)", tf);
 	}
 	die_with_frame(esr_class_name(tf->esr), tf);
 }

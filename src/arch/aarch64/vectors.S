@@ -5,6 +5,7 @@
  * SIS runs EL1 on SP_EL1, so the "SP0" entries are never taken.
  */
 #include <sis/trap.h>
+#include <sis/kstack.h>
 
 	.macro	save_frame, el
 	sub	sp, sp, #TF_SIZE
@@ -100,6 +101,20 @@ bad_vector:
 	b	.
 
 el1_sync_entry:
+	/*
+	 * A task stack that ran into its guard (sis/kstack.h) cannot take the
+	 * trap frame: test SP before storing anything. No register is free,
+	 * so x0 and SP trade places arithmetically (Linux arm64's trick):
+	 * sp += x0, x0 = sp - x0 (the old SP), and back the same way.
+	 */
+	add	sp, sp, x0
+	sub	x0, sp, x0
+	tbz	x0, #KSTACK_AREA_BIT, 1f	/* not a task stack (boot stack) */
+	sub	x0, x0, #1
+	tbz	x0, #KSTACK_SIZE_SHIFT, el1_stack_overflow	/* SP-1 in the guard half */
+	add	x0, x0, #1
+1:	sub	x0, sp, x0
+	sub	sp, sp, x0
 	save_frame 1
 	/* The frame record sits just below the trap frame: keep it. */
 	sub	sp, sp, #16
@@ -107,6 +122,32 @@ el1_sync_entry:
 	bl	trap_el1_sync
 	add	sp, sp, #16
 	b	trap_return_el1
+
+/*
+ * SP is in a stack guard (x0 = SP - 1, sp = SP + old x0): restore both, park
+ * them in registers nothing else uses while the kernel is dying (TPIDR_EL1;
+ * SP_EL0, whose user value is in the trap frame), and build the trap frame
+ * on the emergency stack. Never returns.
+ */
+el1_stack_overflow:
+	add	x0, x0, #1
+	sub	x0, sp, x0
+	sub	sp, sp, x0
+	msr	tpidr_el1, x0
+	mov	x0, sp
+	msr	sp_el0, x0
+	adrp	x0, kstack_overflow_stack
+	add	x0, x0, :lo12:kstack_overflow_stack
+	add	x0, x0, #KSTACK_OVERFLOW_SIZE
+	mov	sp, x0
+	mrs	x0, tpidr_el1
+	save_frame 1
+	mrs	x1, sp_el0
+	str	x1, [sp, #TF_SP]	/* the overflowed SP, not the emergency one */
+	sub	sp, sp, #16
+	add	x0, sp, #16
+	bl	trap_kstack_overflow
+	b	.
 
 el1_irq_entry:
 	save_frame 1

@@ -17,6 +17,18 @@
 /* User addresses are below this (48-bit TTBR0 half). */
 #define USER_VA_END 0x0001000000000000UL
 
+/*
+ * The one test that [addr, addr+len) is a user range: it does not wrap and
+ * ends at or below USER_VA_END, so a kernel-half pointer never aliases a
+ * user address through the low 48 bits a table walk uses. Every path that
+ * takes an address from user space checks it here (uaccess, vm_*). If EL0
+ * ever gets top-byte-ignore (TCR_EL1.TBI0), the tag is stripped here, once.
+ */
+static inline bool user_addr_ok(u64 addr, u64 len)
+{
+	return addr < USER_VA_END && len <= USER_VA_END - addr;
+}
+
 static inline void *pa_to_kva(paddr_t pa) { return (void *)(pa + KVA_BASE); }
 static inline paddr_t kva_to_pa(const void *va) { return (paddr_t)va - KVA_BASE; }
 
@@ -30,6 +42,15 @@ void *page_alloc(unsigned order);
 void *page_alloc_zeroed(unsigned order);
 void page_free(void *kva, unsigned order);
 size_t page_free_count(void);  /* free pages, for leak checks */
+/*
+ * The kernel's reserve: allocations made because a user program asked
+ * (its pages and page tables, its processes' kernel stacks; pipe and socket
+ * buffers should too) check page_user_may_alloc() first and fail with
+ * -ENOMEM instead of taking the last pages, which the kernel keeps for
+ * itself (signal frames, a fork of the shell, interrupts). At least 128
+ * pages, or 1/64 of RAM.
+ */
+bool page_user_may_alloc(size_t pages);
 size_t page_total_count(void); /* pages managed */
 
 /*

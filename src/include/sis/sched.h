@@ -38,7 +38,7 @@ struct task {
 	struct cpu_context ctx;     /* callee-saved registers while switched out */
 	enum task_state state;
 	struct list_head run_node;  /* in the run queue while runnable and not current */
-	void *kstack;               /* lowest address of the stack (page_alloc), NULL for boot */
+	void *kstack;               /* lowest address of the stack (kstack_alloc), NULL for boot */
 	struct proc *proc;          /* the process it runs, NULL for kernel-only tasks */
 	const char *name;           /* for kernel-only tasks and logs */
 	int slice;                  /* ticks left before preemption */

@@ -17,6 +17,14 @@
  *
  * Errors: -ENOMEM when pages run out (a reserve is kept for the kernel),
  * -EAGAIN when no ASID is free, -EINVAL/-EEXIST for ranges as documented.
+ *
+ * Accounting: every page a space allocates (data pages and its page tables)
+ * leaves the kernel's reserve alone, and its page tables are capped per
+ * space (vm_table_limit()), so address space that needs no data page
+ * (PROT_NONE, sparse mappings) cannot turn into unbounded kernel memory.
+ * Page tables that an unmap empties are freed at once. Addresses are checked
+ * with user_addr_ok() (sis/mm.h) at every entry point: a kernel-half address
+ * never reaches a table walk.
  */
 #ifndef SIS_VM_H
 #define SIS_VM_H
@@ -44,7 +52,15 @@ struct vm_space {
 	u64 brk_start;    /* heap start (page aligned), set by exec */
 	u64 brk;          /* current break (byte granular, as brk() returns it) */
 	size_t pages;     /* user pages mapped (backed) */
+	size_t leaves;    /* pages mapped or reserved (address space, RLIMIT_AS) */
+	size_t table_pages; /* page-table pages, the root included */
+	u64 free_cache;   /* vm_find_free starts below here (0: from its top) */
 };
+
+/* Most page-table pages one space may hold (a share of RAM). */
+size_t vm_table_limit(void);
+/* Pages of [va, va+len) that are mapped or reserved. */
+size_t vm_range_used(struct vm_space *vm, u64 va, size_t len);
 
 /* Empty address space with a fresh ASID, or ERR_PTR(-ENOMEM/-EAGAIN). */
 struct vm_space *vm_create(void);
@@ -64,11 +80,13 @@ int vm_map_zero(struct vm_space *vm, u64 va, size_t len, unsigned prot);
 /* Unmap (and free) whatever is mapped in [va, va+len); holes are fine. */
 void vm_unmap(struct vm_space *vm, u64 va, size_t len);
 /* Change the rights of every page in the range: -ENOMEM if any page is not
- * mapped (nothing changed then), -EACCES for W+X. */
+ * mapped or reserved, or if pages for the reserved ones run out (nothing
+ * changed then), -EACCES for W+X. */
 int vm_protect(struct vm_space *vm, u64 va, size_t len, unsigned prot);
 /* True if no page of [va, va+len) is mapped or reserved. */
 bool vm_range_free(struct vm_space *vm, u64 va, size_t len);
-/* Highest free, page-aligned range of len bytes below top, or 0 if none. */
+/* A free, page-aligned range of len bytes below top (the highest below
+ * where the previous search ended, else the highest below top), or 0. */
 u64 vm_find_free(struct vm_space *vm, size_t len, u64 top);
 
 /* True if [va, va+n) is mapped and user-accessible (writable if write;
