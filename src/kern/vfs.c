@@ -22,27 +22,89 @@
 
 /* A name in a directory. */
 struct vfs_dirent {
-	struct list_head node;   /* in parent->dir.entries */
+	struct list_head node;   /* in dir->dir.entries, creation order */
+	struct list_head hash;   /* in name_hash[], found by (dir, name) */
+	struct inode *dir;       /* the directory holding it */
 	struct inode *inode;     /* counted in inode->nlink */
 	u64 cookie;              /* getdents64 position of this entry (>= 2) */
 	size_t name_len;
 	char name[];             /* NUL-terminated */
 };
 
-/* Files larger than this are refused (-EFBIG): RAM is small. */
-#define VFS_FILE_MAX (64UL << 20)
+/*
+ * Every entry of the tree is also in one hash table keyed by its directory
+ * and name (Linux's dentry hash), so a lookup costs a bucket, not a scan of
+ * a directory a user may have filled with hundreds of thousands of names
+ * (the kernel is not preempted: a path of 2000 such scans would stall it).
+ */
+#define NAME_HASH_SIZE 2048 /* buckets, a power of two */
+static struct list_head name_hash[NAME_HASH_SIZE];
+
+/* A file's contents are one kmalloc block, and the heap's largest is one
+ * PAGE_MAX_ORDER block of pages (less its header): larger files are refused
+ * with -EFBIG, the file system's maximum file size. */
+#define VFS_FILE_MAX ((PAGE_SIZE << PAGE_MAX_ORDER) - PAGE_SIZE)
+
+/*
+ * Memory the tree may hold, like tmpfs's default size: inodes, names and
+ * file contents together at most half of RAM, and never the last
+ * 1/VFS_RESERVE_DIV of free memory, which the rest of the kernel needs.
+ * Past either, creating and writing fail with -ENOSPC (a full file system).
+ */
+#define VFS_RESERVE_DIV 16
+static size_t vfs_bytes; /* charged: sizeof inodes and dirents, reg.cap */
 
 static struct inode *root_inode;
 static u64 next_ino = 1;
 
+static int charge(size_t bytes)
+{
+	size_t total = page_total_count() * PAGE_SIZE;
+	size_t free = page_free_count() * PAGE_SIZE;
+
+	if (vfs_bytes + bytes > total / 2 || free < bytes + total / VFS_RESERVE_DIV)
+		return -ENOSPC;
+	vfs_bytes += bytes;
+	return 0;
+}
+
+static void uncharge(size_t bytes)
+{
+	BUG_ON(bytes > vfs_bytes);
+	vfs_bytes -= bytes;
+}
+
+/* Drop a regular file's written contents (the initrd's stay where they are). */
+static void reg_release(struct inode *ino)
+{
+	kfree(ino->reg.data);
+	uncharge(ino->reg.cap);
+	ino->reg.data = NULL;
+	ino->reg.cap = 0;
+}
+
+void vfs_reg_set_ro(struct inode *ino, const char *data, size_t size)
+{
+	reg_release(ino);
+	ino->reg.ro = data;
+	ino->reg.size = size;
+}
+
 /* ---- inodes -------------------------------------------------------------- */
 
+/* A new inode, referenced once; ERR_PTR -ENOSPC or -ENOMEM. */
 static struct inode *inode_new(u32 mode)
 {
-	struct inode *ino = kzalloc(sizeof(*ino));
+	struct inode *ino;
+	int err = charge(sizeof(*ino));
 
-	if (!ino)
-		return NULL;
+	if (err)
+		return ERR_PTR(err);
+	ino = kzalloc(sizeof(*ino));
+	if (!ino) {
+		uncharge(sizeof(*ino));
+		return ERR_PTR(-ENOMEM);
+	}
 	ino->ino = next_ino++;
 	ino->mode = mode;
 	ino->refs = 1;
@@ -54,16 +116,39 @@ static struct inode *inode_new(u32 mode)
 	return ino;
 }
 
-static void inode_free(struct inode *ino)
+/*
+ * Free an unused inode. A directory held a reference on its parent: that
+ * parent is returned for the caller to put, so that a chain of removed
+ * directories is released in a loop, never by recursion (a user picks its
+ * length). NULL otherwise.
+ */
+static struct inode *inode_free(struct inode *ino)
 {
+	struct inode *parent = NULL;
+
 	if (S_ISDIR(ino->mode)) {
-		BUG_ON(!list_empty(&ino->dir.entries));
+		BUG_ON(!list_empty(&ino->dir.entries)); /* dead directories take no entries */
 		if (ino->dir.parent != ino)
-			vfs_inode_put(ino->dir.parent);
+			parent = ino->dir.parent;
 	} else if (S_ISREG(ino->mode)) {
-		kfree(ino->reg.data);
+		reg_release(ino);
 	}
+	uncharge(sizeof(*ino));
 	kfree(ino);
+	return parent;
+}
+
+/* Free ino and then each parent it was the last holder of. */
+static void inode_release_chain(struct inode *ino)
+{
+	while (ino) {
+		ino = inode_free(ino);
+		if (!ino)
+			break;
+		BUG_ON(ino->refs == 0);
+		if (--ino->refs || ino->nlink || ino == root_inode)
+			break;
+	}
 }
 
 void vfs_inode_get(struct inode *ino)
@@ -75,14 +160,16 @@ void vfs_inode_put(struct inode *ino)
 {
 	BUG_ON(ino->refs == 0);
 	if (--ino->refs == 0 && ino->nlink == 0 && ino != root_inode)
-		inode_free(ino);
+		inode_release_chain(ino);
 }
 
 struct inode *vfs_root(void)
 {
 	if (!root_inode) {
+		for (size_t i = 0; i < NAME_HASH_SIZE; i++)
+			list_init(&name_hash[i]);
 		root_inode = inode_new(S_IFDIR | 0755);
-		BUG_ON(!root_inode); /* the first allocation after heap_init */
+		BUG_ON(IS_ERR(root_inode)); /* the first allocation after heap_init */
 		root_inode->dir.parent = root_inode;
 		root_inode->nlink = 1;
 	}
@@ -100,36 +187,88 @@ struct inode *vfs_cwd(void)
 
 /* ---- directories ----------------------------------------------------------- */
 
+/* FNV-1a over the name, mixed with the directory's address. */
+static struct list_head *hash_bucket(const struct inode *dir, const char *name, size_t len)
+{
+	u64 h = 0xcbf29ce484222325ULL ^ ((uintptr_t)dir >> 4);
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)name[i]) * 0x100000001b3ULL;
+	h ^= h >> 29;
+	return &name_hash[h & (NAME_HASH_SIZE - 1)];
+}
+
 static struct vfs_dirent *dir_find(struct inode *dir, const char *name, size_t len)
 {
+	struct list_head *bucket = hash_bucket(dir, name, len);
 	struct vfs_dirent *d;
 
-	list_for_each_entry(d, &dir->dir.entries, node)
-		if (d->name_len == len && memcmp(d->name, name, len) == 0)
+	list_for_each_entry(d, bucket, hash)
+		if (d->dir == dir && d->name_len == len && memcmp(d->name, name, len) == 0)
 			return d;
 	return NULL;
 }
 
-/* Add name -> child in dir (name must not exist). 0 or -ENOMEM. */
+/* A dead directory (removed: no name left) takes no new entries, so that
+ * nothing can hang below it once its last reference goes. The root lives. */
+static bool dir_dead(const struct inode *dir)
+{
+	return dir->nlink == 0;
+}
+
+static void dirent_free(struct vfs_dirent *d)
+{
+	list_del(&d->node);
+	list_del(&d->hash);
+	uncharge(sizeof(*d) + d->name_len + 1);
+	kfree(d);
+}
+
+/* Add name -> child in dir (name must not exist). 0, -ENOENT (dir is
+ * dead), -ENOSPC or -ENOMEM. */
 static int dir_link(struct inode *dir, const char *name, size_t len, struct inode *child)
 {
-	struct vfs_dirent *d = kmalloc(sizeof(*d) + len + 1);
+	size_t size = sizeof(struct vfs_dirent) + len + 1;
+	struct vfs_dirent *d;
+	int err;
 
-	if (!d)
+	if (dir_dead(dir))
+		return -ENOENT;
+	err = charge(size);
+	if (err)
+		return err;
+	d = kmalloc(size);
+	if (!d) {
+		uncharge(size);
 		return -ENOMEM;
+	}
+	d->dir = dir;
 	d->inode = child;
 	d->cookie = dir->dir.next_cookie++;
 	d->name_len = len;
 	memcpy(d->name, name, len);
 	d->name[len] = '\0';
 	list_add_tail(&d->node, &dir->dir.entries);
+	list_add_tail(&d->hash, hash_bucket(dir, name, len));
 	child->nlink++;
 	if (S_ISDIR(child->mode)) {
 		child->dir.parent = dir;
+		child->dir.self = d;
 		vfs_inode_get(dir);
 	}
 	dir->mtime_ns = (s64)time_ns();
 	return 0;
+}
+
+/* Take entry d out of dir, leaving its inode's nlink and refs alone. */
+static void dir_drop_entry(struct inode *dir, struct vfs_dirent *d)
+{
+	struct inode *child = d->inode;
+
+	if (S_ISDIR(child->mode) && child->dir.self == d)
+		child->dir.self = NULL;
+	dirent_free(d);
+	dir->mtime_ns = (s64)time_ns();
 }
 
 /* Remove entry d from dir; frees the inode if nothing else holds it. */
@@ -137,12 +276,10 @@ static void dir_unlink(struct inode *dir, struct vfs_dirent *d)
 {
 	struct inode *child = d->inode;
 
-	list_del(&d->node);
-	kfree(d);
-	dir->mtime_ns = (s64)time_ns();
+	dir_drop_entry(dir, d);
 	child->nlink--;
 	if (child->nlink == 0 && child->refs == 0)
-		inode_free(child);
+		inode_release_chain(child);
 }
 
 bool vfs_dir_empty(struct inode *dir)
@@ -169,6 +306,12 @@ struct vfs_dirent *vfs_dir_seek(struct inode *dir, u64 pos)
 		if (d->cookie >= pos)
 			return d;
 	return NULL;
+}
+
+struct vfs_dirent *vfs_dir_next(struct inode *dir, struct vfs_dirent *d)
+{
+	return d->node.next == &dir->dir.entries ? NULL
+		: list_entry(d->node.next, struct vfs_dirent, node);
 }
 
 void vfs_dirent_info(const struct vfs_dirent *d, const char **name, struct inode **ino,
@@ -327,14 +470,16 @@ static struct inode *lookup_create(struct inode *base, const char *path, u32 mod
 		ino = ERR_PTR(-EISDIR);
 		goto out_put_dir;
 	}
-	ino = inode_new(mode);
-	if (!ino) {
-		ino = ERR_PTR(-ENOMEM);
+	if (dir_dead(dir)) {
+		ino = ERR_PTR(-ENOENT); /* removed: see dir_dead */
 		goto out_put_dir;
 	}
+	ino = inode_new(mode);
+	if (IS_ERR(ino))
+		goto out_put_dir;
 	err = dir_link(dir, last.name, last.len, ino);
 	if (err) {
-		kfree(ino);
+		inode_free(ino); /* never linked: holds no parent */
 		ino = ERR_PTR(err);
 		goto out_put_dir;
 	}
@@ -434,12 +579,10 @@ static int move_entry(struct inode *odir, struct vfs_dirent *od, struct inode *n
 
 	if (err)
 		return err;
+	dir_drop_entry(odir, od); /* a directory's self already names the new entry */
+	ino->nlink--;
 	if (S_ISDIR(ino->mode))
 		vfs_inode_put(odir); /* dir_link took a reference on the new parent */
-	list_del(&od->node);
-	kfree(od);
-	ino->nlink--;
-	odir->mtime_ns = (s64)time_ns();
 	if (nd)
 		dir_unlink(ndir, nd);
 	return 0;
@@ -461,6 +604,8 @@ static int rename_entries(struct inode *odir, const struct last_name *ol, struct
 	ino = od->inode;
 	if ((ol->slash || nl->slash) && !S_ISDIR(ino->mode))
 		return -ENOTDIR;
+	if (dir_dead(ndir))
+		return -ENOENT;
 	nd = dir_find(ndir, nl->name, nl->len);
 	if (nd && nd->inode == ino)
 		return 0; /* the same file: nothing to do (POSIX) */
@@ -602,17 +747,6 @@ int vfs_add_chardev(const char *path, const struct file_ops *fops, u64 rdev)
 
 /* ---- working directory path ------------------------------------------------ */
 
-/* The name of child in dir, or NULL. */
-static const struct vfs_dirent *name_in(struct inode *dir, struct inode *child)
-{
-	struct vfs_dirent *d;
-
-	list_for_each_entry(d, &dir->dir.entries, node)
-		if (d->inode == child)
-			return d;
-	return NULL;
-}
-
 long vfs_dir_path(struct inode *dir, char *buf, size_t size)
 {
 	size_t pos = size;
@@ -621,8 +755,7 @@ long vfs_dir_path(struct inode *dir, char *buf, size_t size)
 		return -ERANGE;
 	buf[--pos] = '\0';
 	while (dir != vfs_root()) {
-		struct inode *parent = dir->dir.parent;
-		const struct vfs_dirent *d = dir->nlink ? name_in(parent, dir) : NULL;
+		const struct vfs_dirent *d = dir->dir.self;
 
 		if (!d)
 			return -ENOENT; /* removed directory */
@@ -631,7 +764,7 @@ long vfs_dir_path(struct inode *dir, char *buf, size_t size)
 		pos -= d->name_len;
 		memcpy(buf + pos, d->name, d->name_len);
 		buf[--pos] = '/';
-		dir = parent;
+		dir = d->dir;
 	}
 	if (pos == size - 1)
 		buf[--pos] = '/';
@@ -641,24 +774,36 @@ long vfs_dir_path(struct inode *dir, char *buf, size_t size)
 
 /* ---- regular file contents ------------------------------------------------- */
 
-/* Make the contents writable kernel memory of at least want bytes. */
+/* Make the contents writable kernel memory of at least want bytes:
+ * 0, -EFBIG, -ENOSPC (the tree's memory is used up) or -ENOMEM. */
 static int reg_reserve(struct inode *ino, size_t want)
 {
 	size_t cap;
 	char *data;
+	int err;
 
 	if (want > VFS_FILE_MAX)
 		return -EFBIG;
 	if (ino->reg.data && want <= ino->reg.cap)
 		return 0;
-	cap = MAX(want, MAX(ino->reg.cap * 2, (size_t)64));
-	cap = MIN(cap, VFS_FILE_MAX);
+	cap = MIN(MAX(want, MAX(ino->reg.cap * 2, (size_t)64)), VFS_FILE_MAX);
+	err = charge(cap);
+	if (err && cap > want) {
+		cap = want; /* doubling was only a guess at what comes next */
+		err = charge(cap);
+	}
+	if (err)
+		return err;
 	data = kmalloc(cap);
-	if (!data)
+	if (!data) {
+		uncharge(cap);
 		return -ENOMEM;
+	}
+	vfs_bytes += kmalloc_usable_size(data) - cap; /* charge what the heap gave */
+	cap = kmalloc_usable_size(data);
 	if (ino->reg.size)
 		memcpy(data, ino->reg.data ? ino->reg.data : ino->reg.ro, ino->reg.size);
-	kfree(ino->reg.data);
+	reg_release(ino);
 	ino->reg.data = data;
 	ino->reg.ro = NULL;
 	ino->reg.cap = cap;
@@ -683,6 +828,9 @@ int vfs_truncate(struct inode *ino, size_t size)
 		if (err)
 			return err;
 		memset(ino->reg.data + ino->reg.size, 0, size - ino->reg.size);
+	} else if (size == 0) {
+		reg_release(ino); /* an emptied file gives its memory back, as on tmpfs */
+		ino->reg.ro = NULL;
 	}
 	ino->reg.size = size;
 	ino->mtime_ns = (s64)time_ns();
