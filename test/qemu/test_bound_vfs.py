@@ -12,6 +12,9 @@ prints "bound_vfs.CASE: N checks, M failed"; free memory and the kernel heap
   open files, a directory removed under another process, NAME_MAX/PATH_MAX.
 - fill: 1 MiB files until ENOSPC; the kernel keeps a reserve (fork works)
   and removing them gives everything back.
+- pipes: 24 processes make pipes until refused: past 1/8 of RAM in rings
+  pipe2 is ENFILE (new pipes past 1/16 get a one-page ring, still working),
+  free memory stays, and everything comes back once they exit.
 - tty_full_queue: 5 lines of 1000 bytes typed while nothing reads overflow
   the console's read queue; every line read back still ends in its newline
   and no phantom line stays readable.
@@ -56,6 +59,11 @@ def siblings(ctx):
 @test(timeout=120)
 def fill(ctx):
     finish(ctx, boot(ctx, "fill"), timeout=100)
+
+
+@test(timeout=120)
+def pipes(ctx):
+    finish(ctx, boot(ctx, "pipes"), timeout=100)
 
 
 @test(timeout=90)

@@ -12,6 +12,9 @@
  *             truncated open files, another process's removed cwd.
  *   fill      files filling memory fail with ENOSPC, the machine still
  *             forks, and everything comes back when they are removed.
+ *   pipes     24 processes make pipes until refused: the rings' total is
+ *             bounded (ENFILE past it), the kernel keeps free memory, and
+ *             it all comes back when they exit.
  *   tty       the test types 5 lines of 1000 bytes into the console while
  *             nothing reads: the read queue fills; each line read back
  *             ends with its newline and nothing phantom stays readable.
@@ -22,6 +25,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
@@ -381,6 +385,84 @@ static void case_fill(void)
 	check_mem("fill", before);
 }
 
+/* ---- pipes ------------------------------------------------------------------ */
+
+#define PIPE_HOLDERS 24
+
+/* A child makes pipes until refused, reports how it stopped, and holds them
+ * until the parent closes go. Reports: 'F' ENFILE, 'M' EMFILE, 'N' ENOMEM. */
+static void pipe_holder(int go, int report)
+{
+	int fds[2], n = 0;
+	char c;
+
+	while (pipe(fds) == 0)
+		n++;
+	c = errno == ENFILE ? 'F' : errno == EMFILE ? 'M' : errno == ENOMEM ? 'N' : '?';
+	if (c == 'F' && n) {
+		/* The last pipes made past the soft limit still work (PIPE_BUF ring). */
+		static char buf[4096];
+
+		memset(buf, 'p', sizeof(buf));
+		if (write(fds[1], buf, sizeof(buf)) != (ssize_t)sizeof(buf) ||
+		    read(fds[0], buf, sizeof(buf)) != (ssize_t)sizeof(buf))
+			c = 'W';
+	}
+	if (write(report, &c, 1) != 1 || read(go, &c, 1) != 0)
+		_exit(1);
+	_exit(0);
+}
+
+/* Processes together hold thousands of pipes: the total is bounded (ENFILE),
+ * the kernel keeps memory, and it all comes back. */
+static void pipes_once(bool report_counts)
+{
+	int go[2], rep[2], nfile = 0, other = 0, status;
+	pid_t pids[PIPE_HOLDERS];
+	struct mem full;
+
+	CHECK(pipe(go) == 0 && pipe(rep) == 0);
+	for (int i = 0; i < PIPE_HOLDERS; i++) {
+		pids[i] = fork();
+		if (pids[i] == 0) {
+			close(go[1]);
+			close(rep[0]);
+			pipe_holder(go[0], rep[1]);
+		}
+		CHECK(pids[i] > 0);
+		if (pids[i] > 0) {
+			char c = 0;
+
+			CHECK(read(rep[0], &c, 1) == 1);
+			nfile += c == 'F';
+			other += c != 'F' && c != 'M';
+		}
+	}
+	full = mem_now();
+	if (report_counts)
+		printf("pipes: %d of %d holders stopped by ENFILE, %d otherwise; MemFree %ld kB\n",
+		       nfile, PIPE_HOLDERS, other, full.free_kb);
+	CHECK(nfile > 0 && other == 0);
+	CHECK(full.free_kb >= 4096);
+	close(go[1]); /* the holders exit */
+	for (int i = 0; i < PIPE_HOLDERS; i++)
+		CHECK(pids[i] <= 0 || (waitpid(pids[i], &status, 0) == pids[i] && WIFEXITED(status) &&
+				       WEXITSTATUS(status) == 0));
+	close(go[0]);
+	close(rep[0]);
+	close(rep[1]);
+}
+
+static void case_pipes(void)
+{
+	struct mem before;
+
+	pipes_once(false); /* warm-up */
+	before = mem_now();
+	pipes_once(true);
+	check_mem("pipes", before);
+}
+
 /* ---- tty -------------------------------------------------------------------- */
 
 #define TTY_LINES 5
@@ -447,10 +529,12 @@ int main(int argc, char **argv)
 		case_siblings();
 	else if (strcmp(c, "fill") == 0)
 		case_fill();
+	else if (strcmp(c, "pipes") == 0)
+		case_pipes();
 	else if (strcmp(c, "tty") == 0)
 		case_tty();
 	else
-		CHECK(!"usage: bound_vfs deep [N] | removed | siblings | fill | tty");
+		CHECK(!"usage: bound_vfs deep [N] | removed | siblings | fill | pipes | tty");
 	snprintf(name, sizeof(name), "bound_vfs.%s", c);
 	return finish(name);
 }
