@@ -52,7 +52,7 @@ static struct list_head name_hash[NAME_HASH_SIZE];
  * Past either, creating and writing fail with -ENOSPC (a full file system).
  */
 #define VFS_RESERVE_DIV 16
-static size_t vfs_bytes; /* charged: sizeof inodes and dirents, reg.cap */
+static size_t vfs_bytes; /* charged: the heap blocks of inodes, dirents, contents */
 
 static struct inode *root_inode;
 static u64 next_ino = 1;
@@ -74,11 +74,36 @@ static void uncharge(size_t bytes)
 	vfs_bytes -= bytes;
 }
 
+/* kmalloc charged to the tree (what the heap really gives); ERR_PTR
+ * -ENOSPC or -ENOMEM. */
+static void *vfs_alloc(size_t size)
+{
+	int err = charge(size);
+	void *p;
+
+	if (err)
+		return ERR_PTR(err);
+	p = kmalloc(size);
+	if (!p) {
+		uncharge(size);
+		return ERR_PTR(-ENOMEM);
+	}
+	vfs_bytes += kmalloc_usable_size(p) - size;
+	return p;
+}
+
+static void vfs_free(void *p)
+{
+	if (!p)
+		return;
+	uncharge(kmalloc_usable_size(p));
+	kfree(p);
+}
+
 /* Drop a regular file's written contents (the initrd's stay where they are). */
 static void reg_release(struct inode *ino)
 {
-	kfree(ino->reg.data);
-	uncharge(ino->reg.cap);
+	vfs_free(ino->reg.data);
 	ino->reg.data = NULL;
 	ino->reg.cap = 0;
 }
@@ -95,16 +120,11 @@ void vfs_reg_set_ro(struct inode *ino, const char *data, size_t size)
 /* A new inode, referenced once; ERR_PTR -ENOSPC or -ENOMEM. */
 static struct inode *inode_new(u32 mode)
 {
-	struct inode *ino;
-	int err = charge(sizeof(*ino));
+	struct inode *ino = vfs_alloc(sizeof(*ino));
 
-	if (err)
-		return ERR_PTR(err);
-	ino = kzalloc(sizeof(*ino));
-	if (!ino) {
-		uncharge(sizeof(*ino));
-		return ERR_PTR(-ENOMEM);
-	}
+	if (IS_ERR(ino))
+		return ino;
+	memset(ino, 0, sizeof(*ino));
 	ino->ino = next_ino++;
 	ino->mode = mode;
 	ino->refs = 1;
@@ -133,8 +153,7 @@ static struct inode *inode_free(struct inode *ino)
 	} else if (S_ISREG(ino->mode)) {
 		reg_release(ino);
 	}
-	uncharge(sizeof(*ino));
-	kfree(ino);
+	vfs_free(ino);
 	return parent;
 }
 
@@ -220,28 +239,20 @@ static void dirent_free(struct vfs_dirent *d)
 {
 	list_del(&d->node);
 	list_del(&d->hash);
-	uncharge(sizeof(*d) + d->name_len + 1);
-	kfree(d);
+	vfs_free(d);
 }
 
 /* Add name -> child in dir (name must not exist). 0, -ENOENT (dir is
  * dead), -ENOSPC or -ENOMEM. */
 static int dir_link(struct inode *dir, const char *name, size_t len, struct inode *child)
 {
-	size_t size = sizeof(struct vfs_dirent) + len + 1;
 	struct vfs_dirent *d;
-	int err;
 
 	if (dir_dead(dir))
 		return -ENOENT;
-	err = charge(size);
-	if (err)
-		return err;
-	d = kmalloc(size);
-	if (!d) {
-		uncharge(size);
-		return -ENOMEM;
-	}
+	d = vfs_alloc(sizeof(*d) + len + 1);
+	if (IS_ERR(d))
+		return (int)PTR_ERR(d);
 	d->dir = dir;
 	d->inode = child;
 	d->cookie = dir->dir.next_cookie++;
@@ -780,33 +791,23 @@ static int reg_reserve(struct inode *ino, size_t want)
 {
 	size_t cap;
 	char *data;
-	int err;
 
 	if (want > VFS_FILE_MAX)
 		return -EFBIG;
 	if (ino->reg.data && want <= ino->reg.cap)
 		return 0;
 	cap = MIN(MAX(want, MAX(ino->reg.cap * 2, (size_t)64)), VFS_FILE_MAX);
-	err = charge(cap);
-	if (err && cap > want) {
-		cap = want; /* doubling was only a guess at what comes next */
-		err = charge(cap);
-	}
-	if (err)
-		return err;
-	data = kmalloc(cap);
-	if (!data) {
-		uncharge(cap);
-		return -ENOMEM;
-	}
-	vfs_bytes += kmalloc_usable_size(data) - cap; /* charge what the heap gave */
-	cap = kmalloc_usable_size(data);
+	data = vfs_alloc(cap);
+	if (IS_ERR(data) && cap > want)
+		data = vfs_alloc(want); /* doubling was only a guess at what comes next */
+	if (IS_ERR(data))
+		return (int)PTR_ERR(data);
 	if (ino->reg.size)
 		memcpy(data, ino->reg.data ? ino->reg.data : ino->reg.ro, ino->reg.size);
 	reg_release(ino);
 	ino->reg.data = data;
 	ino->reg.ro = NULL;
-	ino->reg.cap = cap;
+	ino->reg.cap = kmalloc_usable_size(data);
 	return 0;
 }
 

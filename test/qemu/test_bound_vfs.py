@@ -12,6 +12,8 @@ prints "bound_vfs.CASE: N checks, M failed"; free memory and the kernel heap
   open files, a directory removed under another process, NAME_MAX/PATH_MAX.
 - fill: 1 MiB files until ENOSPC; the kernel keeps a reserve (fork works)
   and removing them gives everything back.
+- names: empty files and directories until ENOSPC on a 32 MiB machine:
+  inodes and names count against the same budget; all of it comes back.
 - pipes: 24 processes make pipes until refused: past 1/8 of RAM in rings
   pipe2 is ENFILE (new pipes past 1/16 get a one-page ring, still working),
   free memory stays, and everything comes back once they exit.
@@ -26,9 +28,9 @@ from sistest import TestFailure, test
 RESULT = r"^bound_vfs\.(\w+): (\d+) checks, (\d+) failed$"
 
 
-def boot(ctx, case, args=""):
+def boot(ctx, case, args="", mem="128M"):
     append = f"init=/bin/bound_vfs -- {case}" + (f" {args}" if args else "")
-    return ctx.qemu(append=append)
+    return ctx.qemu(append=append, mem=mem)
 
 
 def finish(ctx, q, timeout=None):
@@ -59,6 +61,11 @@ def siblings(ctx):
 @test(timeout=120)
 def fill(ctx):
     finish(ctx, boot(ctx, "fill"), timeout=100)
+
+
+@test(timeout=240)
+def names(ctx):
+    finish(ctx, boot(ctx, "names", mem="32M"), timeout=220)
 
 
 @test(timeout=120)

@@ -12,6 +12,8 @@
  *             truncated open files, another process's removed cwd.
  *   fill      files filling memory fail with ENOSPC, the machine still
  *             forks, and everything comes back when they are removed.
+ *   names     empty files and directories until ENOSPC: inodes and names
+ *             are charged as well; all of it is freed again.
  *   pipes     24 processes make pipes until refused: the rings' total is
  *             bounded (ENFILE past it), the kernel keeps free memory, and
  *             it all comes back when they exit.
@@ -385,6 +387,47 @@ static void case_fill(void)
 	check_mem("fill", before);
 }
 
+/* Empty files and directories until the tree is full: names and inodes
+ * are charged too (ENOSPC), and all of it is freed again. */
+static void case_names(void)
+{
+	char path[48];
+	struct mem before, full;
+	int n = 0, err = 0, status;
+	pid_t pid;
+
+	CHECK(mkdir("/tmp/names", 0755) == 0 && chdir("/tmp/names") == 0);
+	before = mem_now();
+	for (;;) {
+		int fd;
+
+		snprintf(path, sizeof(path), n % 2 ? "f%d" : "directory-%d", n);
+		fd = n % 2 ? open(path, O_CREAT | O_WRONLY, 0644) : mkdir(path, 0755);
+		if (fd < 0) {
+			err = errno;
+			break;
+		}
+		if (n % 2)
+			close(fd);
+		n++;
+	}
+	full = mem_now();
+	printf("names: %d made, stopped by errno %d (%s), MemFree %ld kB\n", n, err, strerror(err),
+	       full.free_kb);
+	CHECK(err == ENOSPC && n > 1000);
+	CHECK(full.free_kb >= 1024);
+	pid = fork();
+	if (pid == 0)
+		_exit(42);
+	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WEXITSTATUS(status) == 42);
+	for (int i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), i % 2 ? "f%d" : "directory-%d", i);
+		CHECK(i % 2 ? unlink(path) == 0 : rmdir(path) == 0);
+	}
+	CHECK(chdir("/") == 0 && rmdir("/tmp/names") == 0);
+	check_mem("names", before);
+}
+
 /* ---- pipes ------------------------------------------------------------------ */
 
 #define PIPE_HOLDERS 24
@@ -529,12 +572,14 @@ int main(int argc, char **argv)
 		case_siblings();
 	else if (strcmp(c, "fill") == 0)
 		case_fill();
+	else if (strcmp(c, "names") == 0)
+		case_names();
 	else if (strcmp(c, "pipes") == 0)
 		case_pipes();
 	else if (strcmp(c, "tty") == 0)
 		case_tty();
 	else
-		CHECK(!"usage: bound_vfs deep [N] | removed | siblings | fill | pipes | tty");
+		CHECK(!"usage: bound_vfs deep [N] | removed | siblings | fill | names | pipes | tty");
 	snprintf(name, sizeof(name), "bound_vfs.%s", c);
 	return finish(name);
 }
