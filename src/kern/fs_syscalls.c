@@ -541,7 +541,8 @@ SYSCALL(__NR_ioctl, sys_ioctl);
 
 /* ---- directories and names ---------------------------------------------- */
 
-/* getcwd(buf, size): the length including the NUL, like the Linux syscall. */
+/* getcwd(buf, size): the length including the NUL, like the Linux syscall;
+ * -ENOENT for a removed directory, -ENAMETOOLONG past PATH_MAX. */
 static long sys_getcwd(struct trap_frame *tf)
 {
 	void *ubuf = (void *)SC_ARG(tf, 0);
@@ -552,6 +553,8 @@ static long sys_getcwd(struct trap_frame *tf)
 	if (!kbuf)
 		return -ENOMEM;
 	n = vfs_dir_path(vfs_cwd(), kbuf, PATH_MAX);
+	if (n == -ERANGE)
+		n = -ENAMETOOLONG; /* longer than PATH_MAX, whatever the buffer (Linux) */
 	if (n >= 0 && (size_t)n + 1 > size)
 		n = -ERANGE;
 	if (n >= 0 && copy_to_user(ubuf, kbuf, (size_t)n + 1))

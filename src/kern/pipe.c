@@ -4,7 +4,8 @@
  * (then 0 = EOF); writes block for room and write up to PIPE_BUF bytes
  * atomically; writing with no reader left gives -EPIPE and SIGPIPE;
  * O_NONBLOCK turns waiting into -EAGAIN. Readers and writers sleep on one
- * wait queue each; poll() uses the same queues.
+ * wait queue each; poll() uses the same queues. The rings' total memory is
+ * bounded (see ring_bytes).
  */
 #include <uapi/sis/signal.h> /* first: see .coord/NOTES.md (__unused) */
 #include <sis/kernel.h>
@@ -18,11 +19,25 @@
 #include <uapi/sis/poll.h>
 #include <uapi/sis/ioctl.h>
 
-#define PIPE_SIZE 16384 /* ring size, a power of two */
+#define PIPE_SIZE_ORDER 2 /* ring of 4 pages */
+#define PIPE_SIZE (PAGE_SIZE << PIPE_SIZE_ORDER)
 #define PIPE_BUF 4096   /* writes up to this size are atomic (POSIX) */
+_Static_assert(PIPE_BUF == PAGE_SIZE, "a small ring is one page");
+
+/*
+ * Rings are kernel memory a user can pile up (FD_MAX descriptors in each of
+ * PROC_MAX processes), so their total is bounded like Linux's pipe limits:
+ * past 1/PIPE_SOFT_DIV of RAM in rings, new pipes get a PIPE_BUF ring
+ * (pipe-user-pages-soft); past 1/PIPE_HARD_DIV, pipe2 fails with ENFILE
+ * (pipe-user-pages-hard).
+ */
+#define PIPE_SOFT_DIV 16
+#define PIPE_HARD_DIV 8
+static size_t ring_bytes; /* sum of the live pipes' sizes */
 
 struct pipe {
-	char *ring;                 /* PIPE_SIZE bytes */
+	char *ring;                 /* size bytes */
+	size_t size;                /* PIPE_SIZE, or PIPE_BUF past the soft limit */
 	size_t head, tail;          /* free-running: bytes queued = head - tail */
 	unsigned readers, writers;  /* open read/write-end files */
 	struct wait_queue rd_wq;    /* readers: data arrived or last writer left */
@@ -32,6 +47,12 @@ struct pipe {
 
 static u64 next_pipe_ino = 1;
 
+/* Rings are whole pages (a kmalloc of 16 KiB would take 32 with its header). */
+static unsigned ring_order(size_t size)
+{
+	return size == PIPE_SIZE ? PIPE_SIZE_ORDER : 0;
+}
+
 static size_t pipe_used(const struct pipe *p)
 {
 	return p->head - p->tail;
@@ -39,14 +60,14 @@ static size_t pipe_used(const struct pipe *p)
 
 static size_t pipe_room(const struct pipe *p)
 {
-	return PIPE_SIZE - pipe_used(p);
+	return p->size - pipe_used(p);
 }
 
 /* Copy n queued bytes to user memory without consuming them. */
 static int copy_out(struct pipe *p, char *ubuf, size_t n)
 {
-	size_t at = p->tail & (PIPE_SIZE - 1);
-	size_t first = MIN(n, PIPE_SIZE - at);
+	size_t at = p->tail & (p->size - 1);
+	size_t first = MIN(n, p->size - at);
 
 	if (copy_to_user(ubuf, p->ring + at, first))
 		return -EFAULT;
@@ -58,8 +79,8 @@ static int copy_out(struct pipe *p, char *ubuf, size_t n)
 /* Copy n bytes from user memory into the ring's free space (not yet queued). */
 static int copy_in(struct pipe *p, const char *ubuf, size_t n)
 {
-	size_t at = p->head & (PIPE_SIZE - 1);
-	size_t first = MIN(n, PIPE_SIZE - at);
+	size_t at = p->head & (p->size - 1);
+	size_t first = MIN(n, p->size - at);
 
 	if (copy_from_user(p->ring + at, ubuf, first))
 		return -EFAULT;
@@ -171,7 +192,7 @@ static unsigned pipe_poll_wr(struct file *f, struct poll_table *pt)
 	unsigned mask = 0;
 
 	poll_wait(pt, &p->wr_wq);
-	if (pipe_room(p) >= PIPE_BUF)
+	if (pipe_room(p) >= PIPE_BUF) /* a whole atomic write fits (also in a PIPE_BUF ring) */
 		mask |= POLLOUT | POLLWRNORM;
 	if (!p->readers)
 		mask |= POLLERR;
@@ -205,7 +226,8 @@ static void pipe_free_if_unused(struct pipe *p)
 {
 	if (p->readers || p->writers)
 		return;
-	kfree(p->ring);
+	ring_bytes -= p->size;
+	page_free(p->ring, ring_order(p->size));
 	kfree(p);
 }
 
@@ -243,14 +265,31 @@ static const struct file_ops pipe_wr_fops = {
 	.release = pipe_release_wr,
 };
 
+/* The ring size a new pipe gets under the limits above; 0: -ENFILE. */
+static size_t ring_size(void)
+{
+	size_t ram = page_total_count() * PAGE_SIZE;
+
+	if (ring_bytes + PIPE_SIZE <= ram / PIPE_SOFT_DIV)
+		return PIPE_SIZE;
+	if (ring_bytes + PIPE_BUF <= ram / PIPE_HARD_DIV)
+		return PIPE_BUF;
+	return 0;
+}
+
 int pipe_create(struct file **rd, struct file **wr, unsigned flags)
 {
-	struct pipe *p = kzalloc(sizeof(*p));
+	size_t size = ring_size();
 	unsigned nb = flags & O_NONBLOCK;
+	struct pipe *p;
 
+	if (!size)
+		return -ENFILE;
+	p = kzalloc(sizeof(*p));
 	if (!p)
 		return -ENOMEM;
-	p->ring = kmalloc(PIPE_SIZE);
+	p->size = size;
+	p->ring = page_alloc(ring_order(size));
 	if (!p->ring)
 		goto out_free_pipe;
 	waitq_init(&p->rd_wq);
@@ -264,12 +303,13 @@ int pipe_create(struct file **rd, struct file **wr, unsigned flags)
 		goto out_free_rd;
 	p->readers = 1;
 	p->writers = 1;
+	ring_bytes += size;
 	return 0;
 
 out_free_rd:
 	kfree(*rd); /* never used: no release to run */
 out_free_ring:
-	kfree(p->ring);
+	page_free(p->ring, ring_order(size));
 out_free_pipe:
 	kfree(p);
 	return -ENOMEM;

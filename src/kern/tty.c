@@ -31,6 +31,7 @@
 #define TTY_LINE_MAX 1024  /* canonical line length (Linux: 4095) */
 #define TTY_QUEUE 4096     /* read queue entries, a power of two */
 #define TTY_EOF 0x100      /* queue marker: ^D ended a line (not data) */
+#define TTY_DELIM 0x200    /* flag on a queue entry that ends a canonical line */
 #define CTRL(c) ((c) & 0x1f)
 
 struct tty {
@@ -38,9 +39,9 @@ struct tty {
 	struct linux_winsize ws;
 	char line[TTY_LINE_MAX]; /* canonical line being edited (IRQ side) */
 	size_t line_len;
-	u16 queue[TTY_QUEUE];    /* ready for read(): bytes or TTY_EOF */
+	u16 queue[TTY_QUEUE];    /* ready for read(): bytes or TTY_EOF, | TTY_DELIM */
 	size_t head, tail;       /* free-running indexes into queue */
-	unsigned delims;         /* line ends ('\n', VEOL, TTY_EOF) in queue */
+	unsigned delims;         /* entries with TTY_DELIM in queue (finished lines) */
 	struct wait_queue read_wq;
 	int fg_pgrp;             /* TIOCSPGRP; 0 = unset */
 };
@@ -99,11 +100,22 @@ static size_t queued(const struct tty *t)
 	return t->head - t->tail;
 }
 
+/* Queue one entry; the caller made sure there is room. A TTY_DELIM entry
+ * counts as a finished line, so delims always matches the queue. */
 static void queue_put(struct tty *t, u16 v)
 {
-	if (queued(t) == TTY_QUEUE)
-		return; /* full: drop, as a real UART overrun would */
+	BUG_ON(queued(t) == TTY_QUEUE);
 	t->queue[t->head++ & (TTY_QUEUE - 1)] = v;
+	if (v & TTY_DELIM)
+		t->delims++;
+}
+
+/* Raw input: a byte that finds the queue full is dropped, as a real UART
+ * overrun would. */
+static void queue_raw(struct tty *t, char c)
+{
+	if (queued(t) < TTY_QUEUE)
+		queue_put(t, (unsigned char)c);
 }
 
 static void flush_input(struct tty *t)
@@ -113,16 +125,32 @@ static void flush_input(struct tty *t)
 	t->line_len = 0;
 }
 
-/* Move the edited line into the read queue, ended by delim (or none). */
+/*
+ * Room in the queue for the line being edited plus extra entries. The line
+ * buffer never takes a byte the queue could not also take with its line
+ * end (canon_input), so a finished line always fits whole, and a user at a
+ * full queue can still end the line (Linux keeps room for the newline too).
+ */
+static bool queue_room(const struct tty *t, size_t extra)
+{
+	return queued(t) + t->line_len + extra <= TTY_QUEUE;
+}
+
+/* Move the edited line into the read queue, ended by delim (a byte or
+ * TTY_EOF, marked TTY_DELIM), or by nothing if delim < 0. A line that
+ * cannot fit whole (the queue was filled meanwhile in raw mode) is
+ * dropped whole rather than cut. */
 static void line_commit(struct tty *t, int delim)
 {
+	if (!queue_room(t, delim >= 0)) {
+		t->line_len = 0;
+		return;
+	}
 	for (size_t i = 0; i < t->line_len; i++)
 		queue_put(t, (unsigned char)t->line[i]);
 	t->line_len = 0;
-	if (delim >= 0) {
-		queue_put(t, (u16)delim);
-		t->delims++;
-	}
+	if (delim >= 0)
+		queue_put(t, (u16)delim | TTY_DELIM);
 	wake_up(&t->read_wq);
 }
 
@@ -171,7 +199,8 @@ static void canon_input(struct tty *t, char c)
 		if (lflag(t, ECHO) || (c == '\n' && lflag(t, ECHONL)))
 			echo("\n", 1);
 		line_commit(t, (unsigned char)c);
-	} else if (t->line_len < TTY_LINE_MAX - 1) {
+	} else if (t->line_len < TTY_LINE_MAX - 1 && queue_room(t, 2)) {
+		/* 2: this byte and the line end that will follow it */
 		t->line[t->line_len++] = c;
 		echo_char(t, c);
 	}
@@ -221,7 +250,7 @@ void tty_input(char c)
 		canon_input(t, c);
 		return;
 	}
-	queue_put(t, (unsigned char)c);
+	queue_raw(t, c);
 	echo_char(t, c);
 	wake_up(&t->read_wq);
 }
@@ -247,23 +276,16 @@ static size_t take(struct tty *t, char *buf, size_t len)
 	size_t n = 0;
 
 	while (n < len && queued(t)) {
-		u16 v = t->queue[t->tail & (TTY_QUEUE - 1)];
+		u16 v = t->queue[t->tail++ & (TTY_QUEUE - 1)];
 
-		if (v == TTY_EOF) {
-			if (canon) {
-				t->tail++;
-				t->delims--;
-				break;
-			}
-			t->tail++; /* left over from canonical mode: not data */
-			continue;
-		}
-		t->tail++;
-		buf[n++] = (char)v;
-		if (canon && (v == '\n' || (t->tio.c_cc[VEOL] && v == t->tio.c_cc[VEOL]))) {
+		if (v & TTY_DELIM)
 			t->delims--;
+		if ((v & ~TTY_DELIM) != TTY_EOF)
+			buf[n++] = (char)v;
+		else if (!canon)
+			continue; /* left over from canonical mode: not data */
+		if (canon && (v & TTY_DELIM))
 			break;
-		}
 	}
 	return n;
 }
@@ -358,6 +380,18 @@ static unsigned tty_poll(struct file *f, struct poll_table *pt)
 
 /* ---- ioctl ------------------------------------------------------------------- */
 
+/* Raw input still queued when canonical mode comes back is one line a read
+ * returns as it is (Linux pushes it the same way): its last entry ends it. */
+static void push_raw_input(struct tty *t)
+{
+	u16 *last = &t->queue[(t->head - 1) & (TTY_QUEUE - 1)];
+
+	if (queued(t) && !(*last & TTY_DELIM)) {
+		*last |= TTY_DELIM;
+		t->delims++;
+	}
+}
+
 /* New termios from user space; the canonical line moves along on mode change. */
 static long set_termios(struct tty *t, unsigned long uarg, bool flush)
 {
@@ -371,6 +405,8 @@ static long set_termios(struct tty *t, unsigned long uarg, bool flush)
 		flush_input(t);
 	if ((t->tio.c_lflag & ICANON) && !(tio.c_lflag & ICANON) && t->line_len)
 		line_commit(t, -1); /* the partial line becomes readable raw input */
+	if (!(t->tio.c_lflag & ICANON) && (tio.c_lflag & ICANON))
+		push_raw_input(t);
 	t->tio = tio;
 	irq_restore(flags);
 	wake_up(&t->read_wq);
@@ -384,7 +420,7 @@ static int bytes_available(struct tty *t)
 	int n = 0;
 
 	for (size_t i = t->tail; i != t->head; i++)
-		n += t->queue[i & (TTY_QUEUE - 1)] != TTY_EOF;
+		n += (t->queue[i & (TTY_QUEUE - 1)] & ~TTY_DELIM) != TTY_EOF;
 	irq_restore(flags);
 	return n;
 }

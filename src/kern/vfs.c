@@ -22,27 +22,109 @@
 
 /* A name in a directory. */
 struct vfs_dirent {
-	struct list_head node;   /* in parent->dir.entries */
+	struct list_head node;   /* in dir->dir.entries, creation order */
+	struct list_head hash;   /* in name_hash[], found by (dir, name) */
+	struct inode *dir;       /* the directory holding it */
 	struct inode *inode;     /* counted in inode->nlink */
 	u64 cookie;              /* getdents64 position of this entry (>= 2) */
 	size_t name_len;
 	char name[];             /* NUL-terminated */
 };
 
-/* Files larger than this are refused (-EFBIG): RAM is small. */
-#define VFS_FILE_MAX (64UL << 20)
+/*
+ * Every entry of the tree is also in one hash table keyed by its directory
+ * and name (Linux's dentry hash), so a lookup costs a bucket, not a scan of
+ * a directory a user may have filled with hundreds of thousands of names
+ * (the kernel is not preempted: a path of 2000 such scans would stall it).
+ */
+#define NAME_HASH_SIZE 2048 /* buckets, a power of two */
+static struct list_head name_hash[NAME_HASH_SIZE];
+
+/* A file's contents are one kmalloc block, and the heap's largest is one
+ * PAGE_MAX_ORDER block of pages (less its header): larger files are refused
+ * with -EFBIG, the file system's maximum file size. */
+#define VFS_FILE_MAX ((PAGE_SIZE << PAGE_MAX_ORDER) - PAGE_SIZE)
+
+/*
+ * Memory the tree may hold, like tmpfs's default size: inodes, names and
+ * file contents together at most half of RAM, and never the last
+ * 1/VFS_RESERVE_DIV of free memory, which the rest of the kernel needs.
+ * Past either, creating and writing fail with -ENOSPC (a full file system).
+ */
+#define VFS_RESERVE_DIV 16
+static size_t vfs_bytes; /* charged: the heap blocks of inodes, dirents, contents */
 
 static struct inode *root_inode;
 static u64 next_ino = 1;
 
+static int charge(size_t bytes)
+{
+	size_t total = page_total_count() * PAGE_SIZE;
+	size_t free = page_free_count() * PAGE_SIZE;
+
+	if (vfs_bytes + bytes > total / 2 || free < bytes + total / VFS_RESERVE_DIV)
+		return -ENOSPC;
+	vfs_bytes += bytes;
+	return 0;
+}
+
+static void uncharge(size_t bytes)
+{
+	BUG_ON(bytes > vfs_bytes);
+	vfs_bytes -= bytes;
+}
+
+/* kmalloc charged to the tree (what the heap really gives); ERR_PTR
+ * -ENOSPC or -ENOMEM. */
+static void *vfs_alloc(size_t size)
+{
+	int err = charge(size);
+	void *p;
+
+	if (err)
+		return ERR_PTR(err);
+	p = kmalloc(size);
+	if (!p) {
+		uncharge(size);
+		return ERR_PTR(-ENOMEM);
+	}
+	vfs_bytes += kmalloc_usable_size(p) - size;
+	return p;
+}
+
+static void vfs_free(void *p)
+{
+	if (!p)
+		return;
+	uncharge(kmalloc_usable_size(p));
+	kfree(p);
+}
+
+/* Drop a regular file's written contents (the initrd's stay where they are). */
+static void reg_release(struct inode *ino)
+{
+	vfs_free(ino->reg.data);
+	ino->reg.data = NULL;
+	ino->reg.cap = 0;
+}
+
+void vfs_reg_set_ro(struct inode *ino, const char *data, size_t size)
+{
+	reg_release(ino);
+	ino->reg.ro = data;
+	ino->reg.size = size;
+}
+
 /* ---- inodes -------------------------------------------------------------- */
 
+/* A new inode, referenced once; ERR_PTR -ENOSPC or -ENOMEM. */
 static struct inode *inode_new(u32 mode)
 {
-	struct inode *ino = kzalloc(sizeof(*ino));
+	struct inode *ino = vfs_alloc(sizeof(*ino));
 
-	if (!ino)
-		return NULL;
+	if (IS_ERR(ino))
+		return ino;
+	memset(ino, 0, sizeof(*ino));
 	ino->ino = next_ino++;
 	ino->mode = mode;
 	ino->refs = 1;
@@ -54,16 +136,38 @@ static struct inode *inode_new(u32 mode)
 	return ino;
 }
 
-static void inode_free(struct inode *ino)
+/*
+ * Free an unused inode. A directory held a reference on its parent: that
+ * parent is returned for the caller to put, so that a chain of removed
+ * directories is released in a loop, never by recursion (a user picks its
+ * length). NULL otherwise.
+ */
+static struct inode *inode_free(struct inode *ino)
 {
+	struct inode *parent = NULL;
+
 	if (S_ISDIR(ino->mode)) {
-		BUG_ON(!list_empty(&ino->dir.entries));
+		BUG_ON(!list_empty(&ino->dir.entries)); /* dead directories take no entries */
 		if (ino->dir.parent != ino)
-			vfs_inode_put(ino->dir.parent);
+			parent = ino->dir.parent;
 	} else if (S_ISREG(ino->mode)) {
-		kfree(ino->reg.data);
+		reg_release(ino);
 	}
-	kfree(ino);
+	vfs_free(ino);
+	return parent;
+}
+
+/* Free ino and then each parent it was the last holder of. */
+static void inode_release_chain(struct inode *ino)
+{
+	while (ino) {
+		ino = inode_free(ino);
+		if (!ino)
+			break;
+		BUG_ON(ino->refs == 0);
+		if (--ino->refs || ino->nlink || ino == root_inode)
+			break;
+	}
 }
 
 void vfs_inode_get(struct inode *ino)
@@ -75,14 +179,16 @@ void vfs_inode_put(struct inode *ino)
 {
 	BUG_ON(ino->refs == 0);
 	if (--ino->refs == 0 && ino->nlink == 0 && ino != root_inode)
-		inode_free(ino);
+		inode_release_chain(ino);
 }
 
 struct inode *vfs_root(void)
 {
 	if (!root_inode) {
+		for (size_t i = 0; i < NAME_HASH_SIZE; i++)
+			list_init(&name_hash[i]);
 		root_inode = inode_new(S_IFDIR | 0755);
-		BUG_ON(!root_inode); /* the first allocation after heap_init */
+		BUG_ON(IS_ERR(root_inode)); /* the first allocation after heap_init */
 		root_inode->dir.parent = root_inode;
 		root_inode->nlink = 1;
 	}
@@ -100,36 +206,80 @@ struct inode *vfs_cwd(void)
 
 /* ---- directories ----------------------------------------------------------- */
 
+/* FNV-1a over the name, mixed with the directory's address. */
+static struct list_head *hash_bucket(const struct inode *dir, const char *name, size_t len)
+{
+	u64 h = 0xcbf29ce484222325ULL ^ ((uintptr_t)dir >> 4);
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)name[i]) * 0x100000001b3ULL;
+	h ^= h >> 29;
+	return &name_hash[h & (NAME_HASH_SIZE - 1)];
+}
+
 static struct vfs_dirent *dir_find(struct inode *dir, const char *name, size_t len)
 {
+	struct list_head *bucket = hash_bucket(dir, name, len);
 	struct vfs_dirent *d;
 
-	list_for_each_entry(d, &dir->dir.entries, node)
-		if (d->name_len == len && memcmp(d->name, name, len) == 0)
+	list_for_each_entry(d, bucket, hash)
+		if (d->dir == dir && d->name_len == len && memcmp(d->name, name, len) == 0)
 			return d;
 	return NULL;
 }
 
-/* Add name -> child in dir (name must not exist). 0 or -ENOMEM. */
+/* A dead directory (removed: no name left) takes no new entries, so that
+ * nothing can hang below it once its last reference goes. The root lives. */
+static bool dir_dead(const struct inode *dir)
+{
+	return dir->nlink == 0;
+}
+
+static void dirent_free(struct vfs_dirent *d)
+{
+	list_del(&d->node);
+	list_del(&d->hash);
+	vfs_free(d);
+}
+
+/* Add name -> child in dir (name must not exist). 0, -ENOENT (dir is
+ * dead), -ENOSPC or -ENOMEM. */
 static int dir_link(struct inode *dir, const char *name, size_t len, struct inode *child)
 {
-	struct vfs_dirent *d = kmalloc(sizeof(*d) + len + 1);
+	struct vfs_dirent *d;
 
-	if (!d)
-		return -ENOMEM;
+	if (dir_dead(dir))
+		return -ENOENT;
+	d = vfs_alloc(sizeof(*d) + len + 1);
+	if (IS_ERR(d))
+		return (int)PTR_ERR(d);
+	d->dir = dir;
 	d->inode = child;
 	d->cookie = dir->dir.next_cookie++;
 	d->name_len = len;
 	memcpy(d->name, name, len);
 	d->name[len] = '\0';
 	list_add_tail(&d->node, &dir->dir.entries);
+	list_add_tail(&d->hash, hash_bucket(dir, name, len));
 	child->nlink++;
 	if (S_ISDIR(child->mode)) {
 		child->dir.parent = dir;
+		child->dir.self = d;
 		vfs_inode_get(dir);
 	}
 	dir->mtime_ns = (s64)time_ns();
 	return 0;
+}
+
+/* Take entry d out of dir, leaving its inode's nlink and refs alone. */
+static void dir_drop_entry(struct inode *dir, struct vfs_dirent *d)
+{
+	struct inode *child = d->inode;
+
+	if (S_ISDIR(child->mode) && child->dir.self == d)
+		child->dir.self = NULL;
+	dirent_free(d);
+	dir->mtime_ns = (s64)time_ns();
 }
 
 /* Remove entry d from dir; frees the inode if nothing else holds it. */
@@ -137,12 +287,10 @@ static void dir_unlink(struct inode *dir, struct vfs_dirent *d)
 {
 	struct inode *child = d->inode;
 
-	list_del(&d->node);
-	kfree(d);
-	dir->mtime_ns = (s64)time_ns();
+	dir_drop_entry(dir, d);
 	child->nlink--;
 	if (child->nlink == 0 && child->refs == 0)
-		inode_free(child);
+		inode_release_chain(child);
 }
 
 bool vfs_dir_empty(struct inode *dir)
@@ -169,6 +317,12 @@ struct vfs_dirent *vfs_dir_seek(struct inode *dir, u64 pos)
 		if (d->cookie >= pos)
 			return d;
 	return NULL;
+}
+
+struct vfs_dirent *vfs_dir_next(struct inode *dir, struct vfs_dirent *d)
+{
+	return d->node.next == &dir->dir.entries ? NULL
+		: list_entry(d->node.next, struct vfs_dirent, node);
 }
 
 void vfs_dirent_info(const struct vfs_dirent *d, const char **name, struct inode **ino,
@@ -327,14 +481,16 @@ static struct inode *lookup_create(struct inode *base, const char *path, u32 mod
 		ino = ERR_PTR(-EISDIR);
 		goto out_put_dir;
 	}
-	ino = inode_new(mode);
-	if (!ino) {
-		ino = ERR_PTR(-ENOMEM);
+	if (dir_dead(dir)) {
+		ino = ERR_PTR(-ENOENT); /* removed: see dir_dead */
 		goto out_put_dir;
 	}
+	ino = inode_new(mode);
+	if (IS_ERR(ino))
+		goto out_put_dir;
 	err = dir_link(dir, last.name, last.len, ino);
 	if (err) {
-		kfree(ino);
+		inode_free(ino); /* never linked: holds no parent */
 		ino = ERR_PTR(err);
 		goto out_put_dir;
 	}
@@ -434,12 +590,10 @@ static int move_entry(struct inode *odir, struct vfs_dirent *od, struct inode *n
 
 	if (err)
 		return err;
+	dir_drop_entry(odir, od); /* a directory's self already names the new entry */
+	ino->nlink--;
 	if (S_ISDIR(ino->mode))
 		vfs_inode_put(odir); /* dir_link took a reference on the new parent */
-	list_del(&od->node);
-	kfree(od);
-	ino->nlink--;
-	odir->mtime_ns = (s64)time_ns();
 	if (nd)
 		dir_unlink(ndir, nd);
 	return 0;
@@ -461,6 +615,8 @@ static int rename_entries(struct inode *odir, const struct last_name *ol, struct
 	ino = od->inode;
 	if ((ol->slash || nl->slash) && !S_ISDIR(ino->mode))
 		return -ENOTDIR;
+	if (dir_dead(ndir))
+		return -ENOENT;
 	nd = dir_find(ndir, nl->name, nl->len);
 	if (nd && nd->inode == ino)
 		return 0; /* the same file: nothing to do (POSIX) */
@@ -602,17 +758,6 @@ int vfs_add_chardev(const char *path, const struct file_ops *fops, u64 rdev)
 
 /* ---- working directory path ------------------------------------------------ */
 
-/* The name of child in dir, or NULL. */
-static const struct vfs_dirent *name_in(struct inode *dir, struct inode *child)
-{
-	struct vfs_dirent *d;
-
-	list_for_each_entry(d, &dir->dir.entries, node)
-		if (d->inode == child)
-			return d;
-	return NULL;
-}
-
 long vfs_dir_path(struct inode *dir, char *buf, size_t size)
 {
 	size_t pos = size;
@@ -621,8 +766,7 @@ long vfs_dir_path(struct inode *dir, char *buf, size_t size)
 		return -ERANGE;
 	buf[--pos] = '\0';
 	while (dir != vfs_root()) {
-		struct inode *parent = dir->dir.parent;
-		const struct vfs_dirent *d = dir->nlink ? name_in(parent, dir) : NULL;
+		const struct vfs_dirent *d = dir->dir.self;
 
 		if (!d)
 			return -ENOENT; /* removed directory */
@@ -631,7 +775,7 @@ long vfs_dir_path(struct inode *dir, char *buf, size_t size)
 		pos -= d->name_len;
 		memcpy(buf + pos, d->name, d->name_len);
 		buf[--pos] = '/';
-		dir = parent;
+		dir = d->dir;
 	}
 	if (pos == size - 1)
 		buf[--pos] = '/';
@@ -641,7 +785,8 @@ long vfs_dir_path(struct inode *dir, char *buf, size_t size)
 
 /* ---- regular file contents ------------------------------------------------- */
 
-/* Make the contents writable kernel memory of at least want bytes. */
+/* Make the contents writable kernel memory of at least want bytes:
+ * 0, -EFBIG, -ENOSPC (the tree's memory is used up) or -ENOMEM. */
 static int reg_reserve(struct inode *ino, size_t want)
 {
 	size_t cap;
@@ -651,17 +796,18 @@ static int reg_reserve(struct inode *ino, size_t want)
 		return -EFBIG;
 	if (ino->reg.data && want <= ino->reg.cap)
 		return 0;
-	cap = MAX(want, MAX(ino->reg.cap * 2, (size_t)64));
-	cap = MIN(cap, VFS_FILE_MAX);
-	data = kmalloc(cap);
-	if (!data)
-		return -ENOMEM;
+	cap = MIN(MAX(want, MAX(ino->reg.cap * 2, (size_t)64)), VFS_FILE_MAX);
+	data = vfs_alloc(cap);
+	if (IS_ERR(data) && cap > want)
+		data = vfs_alloc(want); /* doubling was only a guess at what comes next */
+	if (IS_ERR(data))
+		return (int)PTR_ERR(data);
 	if (ino->reg.size)
 		memcpy(data, ino->reg.data ? ino->reg.data : ino->reg.ro, ino->reg.size);
-	kfree(ino->reg.data);
+	reg_release(ino);
 	ino->reg.data = data;
 	ino->reg.ro = NULL;
-	ino->reg.cap = cap;
+	ino->reg.cap = kmalloc_usable_size(data);
 	return 0;
 }
 
@@ -683,6 +829,9 @@ int vfs_truncate(struct inode *ino, size_t size)
 		if (err)
 			return err;
 		memset(ino->reg.data + ino->reg.size, 0, size - ino->reg.size);
+	} else if (size == 0) {
+		reg_release(ino); /* an emptied file gives its memory back, as on tmpfs */
+		ino->reg.ro = NULL;
 	}
 	ino->reg.size = size;
 	ino->mtime_ns = (s64)time_ns();

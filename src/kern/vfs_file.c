@@ -32,7 +32,7 @@ void vfs_stat_inode(const struct inode *ino, struct linux_stat *st)
 	st->st_ino = ino->ino;
 	st->st_mode = ino->mode;
 	st->st_nlink = ino->nlink;
-	if (S_ISDIR(ino->mode))
+	if (S_ISDIR(ino->mode) && ino->nlink) /* a removed directory has 0 */
 		st->st_nlink = 2 + vfs_dir_subdirs((struct inode *)ino);
 	st->st_rdev = ino->rdev;
 	if (S_ISREG(ino->mode) && !ino->gen)
@@ -170,59 +170,89 @@ static unsigned char dirent_type(u32 mode)
 	}
 }
 
-/* The entry at position pos of dir: name, inode and the position after it. */
-static bool dir_entry_at(struct inode *dir, u64 pos, const char **name, struct inode **ino,
-			 u64 *next)
+/* A getdents64 cursor: "." and ".." (positions 0 and 1), then the entries,
+ * found by one seek and then followed along the list. */
+struct dir_cursor {
+	struct inode *dir;
+	u64 pos;
+	struct vfs_dirent *d; /* the entry at pos once past "..", or NULL */
+};
+
+/* The entry at the cursor: name, inode and the position after it. */
+static bool cursor_entry(struct dir_cursor *c, const char **name, struct inode **ino, u64 *next)
 {
-	struct vfs_dirent *d;
 	u64 cookie;
 
-	if (pos == 0 || pos == 1) {
-		*name = pos == 0 ? "." : "..";
-		*ino = pos == 0 ? dir : dir->dir.parent;
-		*next = pos + 1;
+	if (c->pos == 0 || c->pos == 1) {
+		*name = c->pos == 0 ? "." : "..";
+		*ino = c->pos == 0 ? c->dir : c->dir->dir.parent;
+		*next = c->pos + 1;
 		return true;
 	}
-	d = vfs_dir_seek(dir, pos);
-	if (!d)
+	if (!c->d)
+		c->d = vfs_dir_seek(c->dir, c->pos);
+	if (!c->d)
 		return false;
-	vfs_dirent_info(d, name, ino, &cookie);
+	vfs_dirent_info(c->d, name, ino, &cookie);
 	*next = cookie + 1;
 	return true;
 }
 
-static long dir_getdents64(struct file *f, void *ubuf, size_t len)
+static void cursor_advance(struct dir_cursor *c, u64 next)
 {
-	struct inode *dir = f->inode;
+	if (c->d)
+		c->d = vfs_dir_next(c->dir, c->d);
+	c->pos = next;
+}
+
+/* One linux_dirent64 record at ubuf + used; its length, 0 if it does not
+ * fit in len, or -EFAULT. */
+static long put_dirent(void *ubuf, size_t used, size_t len, const char *name,
+		       const struct inode *ino, u64 next)
+{
 	union {
 		struct linux_dirent64 d;
 		char bytes[sizeof(struct linux_dirent64) + NAME_MAX + 1 + 8];
 	} rec;
+	size_t nlen = strlen(name);
+	size_t reclen = ALIGN_UP(offsetof(struct linux_dirent64, d_name) + nlen + 1, 8);
+
+	if (used + reclen > len)
+		return 0;
+	memset(&rec, 0, reclen);
+	rec.d.d_ino = ino->ino;
+	rec.d.d_off = (s64)next;
+	rec.d.d_reclen = (unsigned short)reclen;
+	rec.d.d_type = dirent_type(ino->mode);
+	memcpy(rec.d.d_name, name, nlen);
+	if (copy_to_user((char *)ubuf + used, &rec, reclen))
+		return -EFAULT;
+	return (long)reclen;
+}
+
+static long dir_getdents64(struct file *f, void *ubuf, size_t len)
+{
+	struct dir_cursor c = { .dir = f->inode, .pos = (u64)f->pos, .d = NULL };
 	size_t used = 0;
 
-	if (dir->nlink == 0)
-		return 0; /* removed: no entries at all, like Linux */
+	if (c.dir->nlink == 0)
+		return -ENOENT; /* removed: Linux's iterate_dir on a dead directory */
 	for (;;) {
 		const char *name;
 		struct inode *ino;
 		u64 next;
-		size_t nlen, reclen;
+		long n;
 
-		if (!dir_entry_at(dir, (u64)f->pos, &name, &ino, &next))
+		if (!cursor_entry(&c, &name, &ino, &next))
 			break;
-		nlen = strlen(name);
-		reclen = ALIGN_UP(offsetof(struct linux_dirent64, d_name) + nlen + 1, 8);
-		if (used + reclen > len)
-			return used ? (long)used : -EINVAL;
-		memset(&rec, 0, reclen);
-		rec.d.d_ino = ino->ino;
-		rec.d.d_off = (s64)next;
-		rec.d.d_reclen = (unsigned short)reclen;
-		rec.d.d_type = dirent_type(ino->mode);
-		memcpy(rec.d.d_name, name, nlen);
-		if (copy_to_user((char *)ubuf + used, &rec, reclen))
-			return used ? (long)used : -EFAULT;
-		used += reclen;
+		n = put_dirent(ubuf, used, len, name, ino, next);
+		if (n <= 0) {
+			if (used)
+				break;
+			return n ? n : -EINVAL;
+		}
+		used += (size_t)n;
+		cursor_advance(&c, next);
 		f->pos = (long)next;
 	}
 	return (long)used;

@@ -50,11 +50,7 @@ static int unpack_file(const struct cpio_entry *e, char *path)
 		return -EEXIST;
 	}
 	/* The archive stays in reserved memory: refer to the data in place. */
-	kfree(ino->reg.data);
-	ino->reg.data = NULL;
-	ino->reg.cap = 0;
-	ino->reg.ro = e->data;
-	ino->reg.size = e->size;
+	vfs_reg_set_ro(ino, e->data, e->size);
 	ino->mode = S_IFREG | (e->mode & 07777);
 	vfs_inode_put(ino);
 	return 1;

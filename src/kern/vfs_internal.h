@@ -9,8 +9,10 @@
 
 struct vfs_dirent;
 
-/* Directory iteration by getdents64 cookie (entries start at 2). */
+/* Directory iteration by getdents64 cookie (entries start at 2): the entry
+ * at or after pos, and the one after d (NULL at the end). */
 struct vfs_dirent *vfs_dir_seek(struct inode *dir, u64 pos);
+struct vfs_dirent *vfs_dir_next(struct inode *dir, struct vfs_dirent *d);
 void vfs_dirent_info(const struct vfs_dirent *d, const char **name, struct inode **ino,
 		     u64 *cookie);
 bool vfs_dir_empty(struct inode *dir);
@@ -21,6 +23,9 @@ unsigned vfs_dir_subdirs(struct inode *dir);
  * off+len) made by growing the file as needed (ERR_PTR -EFBIG/-ENOMEM). */
 const char *vfs_reg_contents(const struct inode *ino);
 char *vfs_reg_write_area(struct inode *ino, size_t off, size_t len);
+/* Make a regular file's contents size bytes at data, memory the VFS does
+ * not own (the initrd), dropping any written contents. */
+void vfs_reg_set_ro(struct inode *ino, const char *data, size_t size);
 
 /* Find or create path's last component with mode (the type of a new object).
  * Referenced inode or ERR_PTR; -EEXIST if excl and it exists. */

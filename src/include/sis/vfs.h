@@ -26,6 +26,7 @@
 struct file;
 struct file_ops;
 struct linux_stat;
+struct vfs_dirent;
 
 /* One file-system object. Reference counted: lookups, open files and
  * working directories hold references; the object goes away when the last
@@ -47,6 +48,7 @@ struct inode {
 		struct {              /* S_IFDIR */
 			struct list_head entries; /* struct vfs_dirent.node, in creation order */
 			struct inode *parent;     /* ".."; the root is its own parent */
+			struct vfs_dirent *self;  /* its name in parent; NULL once removed, root */
 			u64 next_cookie;          /* getdents64 offset of the next entry made */
 		} dir;
 		struct {              /* S_IFCHR */
