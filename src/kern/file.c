@@ -6,6 +6,7 @@
 #include <sis/mm.h>
 #include <sis/file.h>
 #include <sis/vfs.h>
+#include <sis/sched.h>
 #include <uapi/sis/fcntl.h>
 
 struct file *file_alloc(const struct file_ops *ops, void *priv, unsigned flags)
@@ -26,16 +27,78 @@ void file_get(struct file *f)
 	f->refs++;
 }
 
-void file_put(struct file *f)
+/* The calling task's release list and hold count; boot context (no task
+ * yet) has its own. */
+static struct file *boot_release_list;
+static unsigned boot_release_hold;
+
+static struct file **release_list(void)
 {
-	BUG_ON(f->refs == 0);
-	if (--f->refs)
-		return;
+	struct task *t = current();
+
+	return t ? &t->release_list : &boot_release_list;
+}
+
+static unsigned *release_hold(void)
+{
+	struct task *t = current();
+
+	return t ? &t->release_hold : &boot_release_hold;
+}
+
+static void file_destroy(struct file *f)
+{
 	if (f->ops->release)
 		f->ops->release(f);
 	if (f->inode)
 		vfs_inode_put(f->inode);
 	kfree(f);
+}
+
+/* Release every queued file, including those their releases queue, in a
+ * loop: the depth of a chain of files inside files costs no stack. */
+static void release_queued(void)
+{
+	struct file **list = release_list();
+	unsigned *hold = release_hold();
+	struct file *f;
+
+	++*hold; /* puts from inside a release join the list */
+	while ((f = *list)) {
+		*list = f->release_next;
+		file_destroy(f);
+	}
+	--*hold;
+}
+
+void file_put(struct file *f)
+{
+	struct file **list = release_list();
+
+	BUG_ON(f->refs == 0);
+	if (--f->refs) {
+		if (f->ops->unref)
+			f->ops->unref(f);
+		return;
+	}
+	f->release_next = *list;
+	*list = f;
+	if (!*release_hold())
+		release_queued();
+}
+
+void file_release_hold(void)
+{
+	++*release_hold();
+}
+
+void file_release_unhold(void)
+{
+	unsigned *hold = release_hold();
+
+	BUG_ON(*hold == 0);
+	if (--*hold == 0 && *release_list())
+		release_queued();
 }
 
 long file_read(struct file *f, void *ubuf, size_t len)

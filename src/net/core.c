@@ -59,10 +59,6 @@ void net_unlock(void)
 	if (--lock_depth == 0 && lwip_up && !softirq_running)
 		softirq_raise(SOFTIRQ_NET); /* flush TX, loopback, timer: see net.h */
 	bh_enable();
-	/* Files that were in flight in a socket closed meanwhile: their last
-	 * put may release a socket that lingers (sleeps), so not under the lock. */
-	if (lock_depth == 0 && !softirq_running && !in_irq())
-		sock_fds_flush();
 }
 
 void net_schedule(void)

@@ -12,6 +12,7 @@
 #include <sis/mm.h>
 #include <sis/net.h>
 #include <sis/proc.h>
+#include <sis/irq.h>
 #include <sis/timer.h>
 #include <sis/uaccess.h>
 #include <uapi/sis/fcntl.h>
@@ -35,9 +36,18 @@ unsigned long sock_count(void)
 	return sock_live;
 }
 
+/* AF_UNIX sockets come and go outside net_lock, TCP's in the softirq. */
+static void sock_live_add(long d)
+{
+	unsigned long flags = irq_save();
+
+	sock_live += (unsigned long)d;
+	irq_restore(flags);
+}
+
 void sock_init(struct sock *sk, const struct sock_ops *ops, int family, int type, int protocol)
 {
-	sock_live++;
+	sock_live_add(1);
 	sk->ops = ops;
 	sk->file = NULL;
 	waitq_init(&sk->wq);
@@ -55,17 +65,57 @@ void sock_init(struct sock *sk, const struct sock_ops *ops, int family, int type
 
 void sock_free(struct sock *sk)
 {
-	sock_live--;
+	sock_live_add(-1);
 	kfree(sk);
+}
+
+static void ops_lock(const struct sock_ops *ops)
+{
+	if (ops->lock)
+		ops->lock();
+	else
+		net_lock();
+}
+
+static void ops_unlock(const struct sock_ops *ops)
+{
+	if (ops->unlock)
+		ops->unlock();
+	else
+		net_unlock();
+}
+
+void sock_lock(struct sock *sk)
+{
+	ops_lock(sk->ops);
+}
+
+void sock_unlock(struct sock *sk)
+{
+	ops_unlock(sk->ops);
+}
+
+void sock_release(struct sock *sk)
+{
+	const struct sock_ops *ops = sk->ops; /* sk is gone after release */
+
+	ops_lock(ops);
+	ops->release(sk);
+	ops_unlock(ops);
 }
 
 int sock_create(int family, int type, int protocol, struct sock **out)
 {
+	int err;
+
 	if (type < SOCK_STREAM || type > SOCK_SEQPACKET)
 		return -EINVAL;
 	switch (family) {
 	case AF_INET:
-		return sock_inet_create(type, protocol, out);
+		net_lock();
+		err = sock_inet_create(type, protocol, out);
+		net_unlock();
+		return err;
 	case AF_UNIX:
 		return sock_unix_create(type, protocol, out);
 	default:
@@ -78,6 +128,11 @@ int sock_create(int family, int type, int protocol, struct sock **out)
 static struct sock *file_sock(struct file *f)
 {
 	return f->priv;
+}
+
+struct sock *sock_from_file(struct file *f)
+{
+	return f->ops == &sock_file_ops ? file_sock(f) : NULL;
 }
 
 bool sock_file_nonblock(const struct sock *sk)
@@ -108,9 +163,9 @@ static long sock_file_read(struct file *f, void *ubuf, size_t len)
 	if (!sk->ops->recvmsg)
 		return -EINVAL;
 	msg_single(&m, &iov, ubuf, len, f->flags & O_NONBLOCK);
-	net_lock();
+	sock_lock(sk);
 	ret = sk->ops->recvmsg(sk, &m);
-	net_unlock();
+	sock_unlock(sk);
 	return ret;
 }
 
@@ -124,9 +179,9 @@ static long sock_file_write(struct file *f, const void *ubuf, size_t len)
 	if (!sk->ops->sendmsg)
 		return -EINVAL;
 	msg_single(&m, &iov, (void *)ubuf, len, f->flags & O_NONBLOCK);
-	net_lock();
+	sock_lock(sk);
 	ret = sk->ops->sendmsg(sk, &m);
-	net_unlock();
+	sock_unlock(sk);
 	return ret;
 }
 
@@ -137,9 +192,9 @@ static unsigned sock_file_poll(struct file *f, struct poll_table *pt)
 
 	if (pt)
 		poll_wait(pt, &sk->wq);
-	net_lock();
+	sock_lock(sk);
 	mask = sk->ops->poll(sk);
-	net_unlock();
+	sock_unlock(sk);
 	return mask;
 }
 
@@ -168,10 +223,10 @@ static long sock_file_ioctl(struct file *f, unsigned long cmd, unsigned long arg
 	int v;
 
 	if (cmd == FIONREAD) {
-		net_lock();
+		sock_lock(sk);
 		if (sk->ops->inq)
 			inq = sk->ops->inq(sk);
-		net_unlock();
+		sock_unlock(sk);
 		v = (int)MIN(inq, 0x7fffffffUL);
 		return copy_to_user((void *)arg, &v, sizeof(v)) ? -EFAULT : 0;
 	}
@@ -185,11 +240,20 @@ static long sock_file_ioctl(struct file *f, unsigned long cmd, unsigned long arg
 static void sock_file_release(struct file *f)
 {
 	struct sock *sk = file_sock(f);
+	const struct sock_ops *ops = sk->ops; /* sk is gone after release */
 
-	net_lock();
+	ops_lock(ops);
 	sk->file = NULL;
-	sk->ops->release(sk);
-	net_unlock();
+	ops->release(sk);
+	ops_unlock(ops);
+}
+
+static void sock_file_unref(struct file *f)
+{
+	struct sock *sk = file_sock(f);
+
+	if (sk->ops->file_unref)
+		sk->ops->file_unref(sk);
 }
 
 const struct file_ops sock_file_ops = {
@@ -199,6 +263,7 @@ const struct file_ops sock_file_ops = {
 	.poll = sock_file_poll,
 	.fstat = sock_file_fstat,
 	.release = sock_file_release,
+	.unref = sock_file_unref,
 };
 
 int sock_install(struct sock *sk, unsigned sock_flags)
@@ -208,9 +273,7 @@ int sock_install(struct sock *sk, unsigned sock_flags)
 
 	f = file_alloc(&sock_file_ops, sk, O_RDWR | (sock_flags & SOCK_NONBLOCK));
 	if (IS_ERR_OR_NULL(f)) {
-		net_lock();
-		sk->ops->release(sk);
-		net_unlock();
+		sock_release(sk);
 		return f ? (int)PTR_ERR(f) : -ENFILE;
 	}
 	sk->file = f;
@@ -248,10 +311,14 @@ int sock_wait(struct sock *sk, bool (*ready)(struct sock *sk), bool nonblock, u6
 		prepare_to_wait(&sk->wq, &w);
 		if (ready(sk))
 			break;
-		net_unlock();
+		/* Files let go meanwhile are released after the call, not in
+		 * this unlock: a release may sleep, and we are about to. */
+		file_release_hold();
+		sock_unlock(sk);
 		/* With a timeout set, Linux says EINTR: no restart. */
 		err = deadline_ns ? schedule_sleep(deadline_ns, true) : schedule_sleep_restartable(0);
-		net_lock();
+		sock_lock(sk);
+		file_release_unhold();
 		if (err)
 			break;
 	}
@@ -369,8 +436,6 @@ void sock_iter_skip(struct sock_iter *it, size_t n)
 
 /* ---- files in flight (SCM_RIGHTS) ---- */
 
-static struct sock_fds *fds_to_put; /* put_later'd, for the outermost net_unlock */
-
 void sock_fds_put(struct sock_fds *fds)
 {
 	if (!fds)
@@ -380,32 +445,12 @@ void sock_fds_put(struct sock_fds *fds)
 	kfree(fds);
 }
 
-void sock_fds_put_later(struct sock_fds *fds)
-{
-	if (!fds)
-		return;
-	fds->next = fds_to_put;
-	fds_to_put = fds;
-}
-
-/* A put may release a socket whose queue holds more files: loop until none. */
-void sock_fds_flush(void)
-{
-	while (fds_to_put) {
-		struct sock_fds *fds = fds_to_put;
-
-		fds_to_put = fds->next;
-		sock_fds_put(fds);
-	}
-}
-
 struct sock_fds *sock_fds_dup(const struct sock_fds *fds)
 {
 	struct sock_fds *d = kmalloc(sizeof(*d) + fds->n * sizeof(d->f[0]));
 
 	if (!d)
 		return NULL;
-	d->next = NULL;
 	d->n = fds->n;
 	for (unsigned i = 0; i < fds->n; i++) {
 		d->f[i] = fds->f[i];

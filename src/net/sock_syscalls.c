@@ -1,9 +1,10 @@
 /*
  * The socket system calls (Linux aarch64 numbers, -errno results). Each one
  * copies and checks the user's arguments, finds the socket behind the fd and
- * calls its protocol operation under net_lock. Argument rules follow Linux
- * (net/socket.c): address lengths outside 0..sizeof(sockaddr_storage) are
- * EINVAL, unreadable memory EFAULT, a non-socket fd ENOTSOCK.
+ * calls its protocol operation under the socket's lock (sock_lock). Argument
+ * rules follow Linux (net/socket.c): address lengths outside
+ * 0..sizeof(sockaddr_storage) are EINVAL, unreadable memory EFAULT, a
+ * non-socket fd ENOTSOCK.
  */
 #include <sis/socket.h>
 #include <sis/file.h>
@@ -86,9 +87,7 @@ static long sys_socket(struct trap_frame *tf)
 	log_debug("socket: domain=%d type=%d protocol=%d", family, type, protocol);
 	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
 		return -EINVAL;
-	net_lock();
 	err = sock_create(family, type & SOCK_TYPE_MASK, protocol, &sk);
-	net_unlock();
 	if (err)
 		return err;
 	return sock_install(sk, flags);
@@ -111,16 +110,12 @@ static long sys_socketpair(struct trap_frame *tf)
 	/* Checked first: once both fds exist there is no undoing them cleanly. */
 	if (!user_range_ok(usv, sizeof(fds), true))
 		return -EFAULT;
-	net_lock();
 	err = sock_unix_pair(type & SOCK_TYPE_MASK, protocol, &a, &b);
-	net_unlock();
 	if (err)
 		return err;
 	fds[0] = sock_install(a, flags);
 	if (fds[0] < 0) {
-		net_lock();
-		b->ops->release(b);
-		net_unlock();
+		sock_release(b);
 		return fds[0];
 	}
 	fds[1] = sock_install(b, flags);
@@ -147,9 +142,9 @@ static long sys_bind(struct trap_frame *tf)
 	sk = sock_lookup((int)SC_ARG(tf, 0), &f);
 	if (IS_ERR(sk))
 		return PTR_ERR(sk);
-	net_lock();
+	sock_lock(sk);
 	err = sk->ops->bind ? sk->ops->bind(sk, &addr, (unsigned)SC_ARG(tf, 2)) : -EOPNOTSUPP;
-	net_unlock();
+	sock_unlock(sk);
 	file_put(f);
 	return err;
 }
@@ -167,9 +162,9 @@ static long sys_listen(struct trap_frame *tf)
 		return PTR_ERR(sk);
 	if (backlog < 0 || backlog > SOMAXCONN)
 		backlog = SOMAXCONN; /* Linux clamps to somaxconn (negative too) */
-	net_lock();
+	sock_lock(sk);
 	err = sk->ops->listen ? sk->ops->listen(sk, backlog) : -EOPNOTSUPP;
-	net_unlock();
+	sock_unlock(sk);
 	file_put(f);
 	return err;
 }
@@ -188,12 +183,12 @@ static long sys_connect(struct trap_frame *tf)
 	sk = sock_lookup((int)SC_ARG(tf, 0), &f);
 	if (IS_ERR(sk))
 		return PTR_ERR(sk);
-	net_lock();
+	sock_lock(sk);
 	if (sk->ops->connect)
 		err = sk->ops->connect(sk, &addr, (unsigned)SC_ARG(tf, 2), sock_file_nonblock(sk));
 	else
 		err = -EOPNOTSUPP;
-	net_unlock();
+	sock_unlock(sk);
 	file_put(f);
 	return err;
 }
@@ -219,21 +214,19 @@ static long do_accept(int fd, void *uaddr, void *ulenp, int flags)
 	sk = sock_lookup(fd, &f);
 	if (IS_ERR(sk))
 		return PTR_ERR(sk);
-	net_lock();
+	sock_lock(sk);
 	nsk = sk->ops->accept ? sk->ops->accept(sk, sock_file_nonblock(sk))
 			      : ERR_PTR(-EOPNOTSUPP);
 	if (!IS_ERR(nsk) && uaddr && nsk->ops->getname(nsk, &addr, &real, true))
 		real = 0; /* already reset by the peer: no address to give */
-	net_unlock();
+	sock_unlock(sk);
 	file_put(f);
 	if (IS_ERR(nsk))
 		return PTR_ERR(nsk);
 	if (uaddr) {
 		err = addr_to_user(&addr, real, uaddr, room, ulenp);
 		if (err) {
-			net_lock();
-			nsk->ops->release(nsk);
-			net_unlock();
+			sock_release(nsk);
 			return err;
 		}
 	}
@@ -270,9 +263,9 @@ static long do_getname(int fd, void *uaddr, void *ulenp, bool peer)
 	if (IS_ERR(sk))
 		return PTR_ERR(sk);
 	memset(&addr, 0, sizeof(addr));
-	net_lock();
+	sock_lock(sk);
 	err = sk->ops->getname ? sk->ops->getname(sk, &addr, &real, peer) : -EOPNOTSUPP;
-	net_unlock();
+	sock_unlock(sk);
 	file_put(f);
 	if (err)
 		return err;
@@ -330,12 +323,12 @@ static long do_msg(int fd, struct sock_msg *m, bool send)
 	if (IS_ERR(sk))
 		return PTR_ERR(sk);
 	m->nonblock = sock_file_nonblock(sk) || (m->flags & MSG_DONTWAIT);
-	net_lock();
+	sock_lock(sk);
 	if (send)
 		ret = sk->ops->sendmsg ? sk->ops->sendmsg(sk, m) : -EOPNOTSUPP;
 	else
 		ret = sk->ops->recvmsg ? sk->ops->recvmsg(sk, m) : -EOPNOTSUPP;
-	net_unlock();
+	sock_unlock(sk);
 	file_put(f);
 	return ret;
 }
@@ -437,7 +430,6 @@ static int cmsg_take_fds(const u8 *data, size_t len, struct sock_fds **fds)
 	g = kmalloc(sizeof(*g) + (have + add) * sizeof(g->f[0]));
 	if (!g)
 		return -ENOMEM;
-	g->next = NULL;
 	g->n = have;
 	if (have)
 		memcpy(g->f, (*fds)->f, have * sizeof(g->f[0]));
@@ -492,20 +484,36 @@ static int control_import(const void *ucontrol, size_t len, struct sock_msg *m)
 	return err;
 }
 
+/* The descriptors one recvmsg installed, until its results are out. */
+struct recv_fds {
+	unsigned n;
+	int fd[SOCK_FDS_MAX];
+};
+
+/* Take back what recvmsg installed: its results could not be written. */
+static void recv_fds_undo(struct recv_fds *got)
+{
+	for (unsigned i = 0; i < got->n; i++)
+		fd_close(got->fd[i]);
+	got->n = 0;
+}
+
 /*
  * recvmsg: install the files that came (m->fds) as new descriptors and
  * describe them in one SCM_RIGHTS cmsg, as many as fit in clen bytes (the
- * rest are closed, MSG_CTRUNC). The bytes of control data written, or -EFAULT.
+ * rest are closed, MSG_CTRUNC). The bytes of control data written. If the
+ * cmsg cannot be written, no descriptor stays installed and the files are
+ * closed with MSG_CTRUNC, as on Linux (which writes each number before
+ * installing it): the data read is still the call's result.
  */
-static long control_export(struct sock_msg *m, void *ucontrol, size_t clen)
+static size_t control_export(struct sock_msg *m, void *ucontrol, size_t clen,
+			     struct recv_fds *got)
 {
 	struct sock_fds *fds = m->fds;
 	unsigned fit = clen < CMSG_HDR_LEN ? 0 : (unsigned)((clen - CMSG_HDR_LEN) / sizeof(int));
-	unsigned n = 0;
-	int fdv[SOCK_FDS_MAX];
 	struct cmsghdr h;
-	size_t used;
 
+	got->n = 0;
 	m->fds = NULL;
 	if (!fds)
 		return 0;
@@ -513,20 +521,33 @@ static long control_export(struct sock_msg *m, void *ucontrol, size_t clen)
 		int fd = i < fit ? fd_install(fds->f[i], m->flags & MSG_CMSG_CLOEXEC) : -1;
 
 		if (fd >= 0)
-			fdv[n++] = fd;
+			got->fd[got->n++] = fd;
 		else
 			m->out_flags |= MSG_CTRUNC;
 	}
 	sock_fds_put(fds); /* the descriptors hold their own references now */
-	if (!n)
+	if (!got->n)
 		return 0;
-	h = (struct cmsghdr){ .cmsg_len = CMSG_HDR_LEN + n * sizeof(int),
+	h = (struct cmsghdr){ .cmsg_len = CMSG_HDR_LEN + got->n * sizeof(int),
 			      .cmsg_level = SOL_SOCKET, .cmsg_type = SCM_RIGHTS };
-	used = MIN(CMSG_ALIGN8(h.cmsg_len), clen);
 	if (copy_to_user(ucontrol, &h, sizeof(h)) ||
-	    copy_to_user((u8 *)ucontrol + CMSG_HDR_LEN, fdv, n * sizeof(int)))
-		return -EFAULT;
-	return (long)used;
+	    copy_to_user((u8 *)ucontrol + CMSG_HDR_LEN, got->fd, got->n * sizeof(int))) {
+		recv_fds_undo(got);
+		m->out_flags |= MSG_CTRUNC;
+		return 0;
+	}
+	return MIN(CMSG_ALIGN8(h.cmsg_len), clen);
+}
+
+/* Before anything is taken from the socket: can the results be written?
+ * (Linux finds out after, with the data gone; the answer is the same.) */
+static bool recvmsg_results_ok(struct msghdr *umsg, const struct msghdr *mh)
+{
+	if (!user_range_ok(umsg, sizeof(*umsg), true))
+		return false;
+	return !mh->msg_name || !mh->msg_namelen ||
+	       user_range_ok(mh->msg_name, MIN(mh->msg_namelen, sizeof(struct sockaddr_storage)),
+			     true);
 }
 
 static long sys_sendmsg(struct trap_frame *tf)
@@ -561,9 +582,10 @@ static long sys_recvmsg(struct trap_frame *tf)
 {
 	struct msghdr *umsg = (struct msghdr *)SC_ARG(tf, 1);
 	struct iovec fast[SOCK_FAST_IOV], *heap;
+	struct recv_fds got;
 	struct msghdr mh;
 	struct sock_msg m;
-	long ret, clen;
+	long ret;
 
 	memset(&m, 0, sizeof(m));
 	m.flags = (int)SC_ARG(tf, 2);
@@ -571,6 +593,10 @@ static long sys_recvmsg(struct trap_frame *tf)
 	ret = msghdr_import(umsg, &mh, &m, fast, &heap);
 	if (ret)
 		goto out_free_iov;
+	if (!recvmsg_results_ok(umsg, &mh)) {
+		ret = -EFAULT;
+		goto out_free_iov;
+	}
 	ret = do_msg((int)SC_ARG(tf, 0), &m, false);
 	if (ret < 0)
 		goto out_free_iov;
@@ -581,17 +607,14 @@ static long sys_recvmsg(struct trap_frame *tf)
 		goto out_free_iov;
 	}
 	mh.msg_namelen = mh.msg_name ? m.addrlen : 0;
-	clen = control_export(&m, mh.msg_control, mh.msg_controllen);
-	if (clen < 0) {
-		ret = clen;
-		goto out_free_iov;
-	}
-	mh.msg_controllen = (unsigned long)clen;
+	mh.msg_controllen = control_export(&m, mh.msg_control, mh.msg_controllen, &got);
 	mh.msg_flags = m.out_flags;
 	if (copy_to_user(&umsg->msg_namelen, &mh.msg_namelen, sizeof(mh.msg_namelen)) ||
 	    copy_to_user(&umsg->msg_controllen, &mh.msg_controllen, sizeof(mh.msg_controllen)) ||
-	    copy_to_user(&umsg->msg_flags, &mh.msg_flags, sizeof(mh.msg_flags)))
+	    copy_to_user(&umsg->msg_flags, &mh.msg_flags, sizeof(mh.msg_flags))) {
+		recv_fds_undo(&got); /* nobody would learn their numbers */
 		ret = -EFAULT;
+	}
 out_free_iov:
 	sock_fds_put(m.fds); /* not handed out (an error on the way) */
 	kfree(heap);
@@ -611,12 +634,12 @@ static long sys_shutdown(struct trap_frame *tf)
 	sk = sock_lookup((int)SC_ARG(tf, 0), &f);
 	if (IS_ERR(sk))
 		return PTR_ERR(sk);
-	net_lock();
+	sock_lock(sk);
 	if (how < SHUT_RD || how > SHUT_RDWR)
 		err = -EINVAL;
 	else
 		err = sk->ops->shutdown ? sk->ops->shutdown(sk, how) : -EOPNOTSUPP;
-	net_unlock();
+	sock_unlock(sk);
 	file_put(f);
 	return err;
 }
@@ -641,9 +664,9 @@ static long sys_setsockopt(struct trap_frame *tf)
 	sk = sock_lookup((int)SC_ARG(tf, 0), &f);
 	if (IS_ERR(sk))
 		return PTR_ERR(sk);
-	net_lock();
+	sock_lock(sk);
 	err = sock_setsockopt(sk, level, name, val, len);
-	net_unlock();
+	sock_unlock(sk);
 	file_put(f);
 	return err;
 }
@@ -668,9 +691,9 @@ static long sys_getsockopt(struct trap_frame *tf)
 	if (IS_ERR(sk))
 		return PTR_ERR(sk);
 	memset(val, 0, sizeof(val));
-	net_lock();
+	sock_lock(sk);
 	err = sock_getsockopt(sk, level, name, val, &len);
-	net_unlock();
+	sock_unlock(sk);
 	file_put(f);
 	if (err)
 		return err;

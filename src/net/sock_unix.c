@@ -7,9 +7,11 @@
  * (sun_path[0] == 0) behaves exactly as on Linux; a path name is matched as
  * a string (no socket file appears, the directory is not checked, and the
  * name is freed when the socket closes, so unlink() is not needed before a
- * new bind). No SCM_RIGHTS/SCM_CREDENTIALS; SO_PEERCRED gives the peer's pid.
+ * new bind). SCM_RIGHTS: sock_unix_io.c and sock_unix_gc.c; no
+ * SCM_CREDENTIALS; SO_PEERCRED gives the peer's pid.
  */
 #include "sock_unix.h"
+#include <sis/file.h>
 #include <sis/kernel.h>
 #include <sis/log.h>
 #include <sis/mm.h>
@@ -21,6 +23,29 @@
 static const struct sock_ops unix_sock_ops;
 static LIST_HEAD(unix_names); /* bound sockets (struct unix_sock.name_node) */
 static u32 unix_autobind_next;
+static unsigned unix_lock_depth; /* sections entered and not left (or asleep) */
+
+/* ---- the lock (see sock_unix.h) ---- */
+
+void unix_lock(void)
+{
+	unix_lock_depth++;
+	file_release_hold();
+}
+
+void unix_unlock(void)
+{
+	BUG_ON(unix_lock_depth == 0);
+	if (unix_lock_depth == 1)
+		unix_gc_run_wanted(); /* inside the section: it looks at every queue */
+	unix_lock_depth--;
+	file_release_unhold(); /* the outermost one releases what was let go */
+}
+
+bool unix_locked(void)
+{
+	return unix_lock_depth != 0;
+}
 
 /* ---- life ---- */
 
@@ -40,6 +65,8 @@ static struct unix_sock *unix_alloc(int type)
 	list_init(&us->name_node);
 	list_init(&us->accept_q);
 	list_init(&us->accept_node);
+	list_init(&us->inflight_node);
+	list_init(&us->gc_node);
 	return us;
 }
 
@@ -47,6 +74,7 @@ void unix_put(struct unix_sock *us)
 {
 	if (--us->refs)
 		return;
+	BUG_ON(us->inflight); /* its file would still be referenced */
 	unix_rx_purge(us);
 	sock_free(&us->sk);
 }
@@ -370,7 +398,7 @@ static void unix_drop_pending(struct unix_sock *ls)
 	while (!list_empty(&ls->accept_q)) {
 		cs = list_first_entry(&ls->accept_q, struct unix_sock, accept_node);
 		list_del(&cs->accept_node);
-		cs->sk.ops->release(&cs->sk);
+		cs->sk.ops->release(&cs->sk); /* its queued files go with it */
 	}
 	ls->accept_len = 0;
 }
@@ -407,4 +435,7 @@ static const struct sock_ops unix_sock_ops = {
 	.poll = unix_sock_poll,
 	.inq = unix_sock_inq,
 	.release = unix_sock_release,
+	.lock = unix_lock,
+	.unlock = unix_unlock,
+	.file_unref = unix_gc_file_unref,
 };

@@ -1,8 +1,9 @@
 /*
  * AF_UNIX sockets, shared between sock_unix.c (life: pairs, names, connect,
- * listen, accept, close) and sock_unix_io.c (data: send, receive, poll).
- * Private to src/net. Everything runs under net_lock like the rest of the
- * socket layer, though no lwIP is involved.
+ * listen, accept, close, the lock), sock_unix_io.c (data: send, receive,
+ * poll) and sock_unix_gc.c (files in flight: accounting, the cap, the
+ * collector of unreachable cycles). Private to src/net. Everything runs
+ * under unix_lock(), not net_lock: no lwIP is involved.
  */
 #ifndef SIS_NET_SOCK_UNIX_H
 #define SIS_NET_SOCK_UNIX_H
@@ -46,12 +47,31 @@ struct unix_sock {
 	unsigned accept_len;
 	int backlog;
 	struct list_head accept_node; /* queued connection: its place in accept_q */
+
+	/* Files in flight (sock_unix_gc.c). */
+	unsigned inflight;              /* references to our file inside some rxq */
+	struct list_head inflight_node; /* on the in-flight list while inflight > 0 */
+	unsigned gc_refs;               /* collecting: in-flight refs from non-candidates */
+	u8 gc_state;                    /* collecting: UNIX_GC_NONE / _CANDIDATE / _ALIVE */
+	struct list_head gc_node;       /* collecting: on the candidate or to-scan list */
 };
 
 static inline struct unix_sock *unix_sk(struct sock *sk)
 {
 	return (struct unix_sock *)sk;
 }
+
+/*
+ * The AF_UNIX lock (sock_ops.lock). The kernel is uniprocessor, never
+ * preempted in kernel mode, and no interrupt or softirq touches AF_UNIX
+ * state, so nothing else runs inside a section unless it sleeps (sock_wait
+ * drops the lock). What the lock adds: file releases are held back until
+ * the outermost unlock (a release may sleep, or take this lock: a socket in
+ * flight closing), and the outermost unlock runs the collector if asked.
+ */
+void unix_lock(void);
+void unix_unlock(void);
+bool unix_locked(void);
 
 /* sock_unix.c */
 void unix_put(struct unix_sock *us);
@@ -69,5 +89,20 @@ long unix_sock_recvmsg(struct sock *sk, struct sock_msg *m);
 unsigned unix_sock_poll(struct sock *sk);
 unsigned long unix_sock_inq(struct sock *sk);
 void unix_rx_purge(struct unix_sock *us);
+
+/* sock_unix_gc.c. Files sent with a message enter flight when it is queued
+ * and leave it when read or dropped (counted per socket and in all). */
+#define UNIX_GC_NONE 0
+#define UNIX_GC_CANDIDATE 1
+#define UNIX_GC_ALIVE 2
+void unix_fds_enter_flight(struct sock_fds *fds);
+void unix_fds_leave_flight(struct sock_fds *fds);
+/* -ETOOMANYREFS if sending fds would pass the in-flight cap, else 0. */
+int unix_fds_check_cap(const struct sock_fds *fds);
+/* sock_ops.file_unref: a socket left referenced only from inside queues
+ * may be part of an unreachable cycle: collect. */
+void unix_gc_file_unref(struct sock *sk);
+/* The outermost unlock: run the collector while one is asked for. */
+void unix_gc_run_wanted(void);
 
 #endif

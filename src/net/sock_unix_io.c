@@ -7,8 +7,10 @@
  * SCM_RIGHTS: files sent with a write ride on its (first) message and are
  * handed out with the read that takes that message's first bytes; a stream
  * read does not go past a message with files into the next, nor into one
- * with files after taking other bytes (as Linux). Not done: Linux's garbage
- * collector for sockets in flight inside each other (a cycle is never freed).
+ * with files after taking other bytes (as Linux). The files leave the queue
+ * only with bytes actually copied out: a read that faults takes neither.
+ * Files in flight are counted and capped, and unreachable cycles of sockets
+ * inside each other are collected: sock_unix_gc.c.
  */
 #include "sock_unix.h"
 #include <sis/kernel.h>
@@ -37,15 +39,29 @@ static struct unix_msg *unix_msg_alloc(size_t len, const char *from, unsigned fr
 
 static void unix_queue(struct unix_sock *to, struct unix_msg *msg)
 {
+	if (msg->fds)
+		unix_fds_enter_flight(msg->fds);
 	list_add_tail(&msg->node, &to->rxq);
 	to->rx_bytes += msg->len - msg->off;
 	sock_wake(&to->sk);
 }
 
-/* Files of a message that is gone or read: dropped once net_lock is. */
+/* The files msg carries, out of flight and out of msg (the caller's now). */
+static struct sock_fds *unix_msg_detach_fds(struct unix_msg *msg)
+{
+	struct sock_fds *fds = msg->fds;
+
+	msg->fds = NULL;
+	if (fds)
+		unix_fds_leave_flight(fds);
+	return fds;
+}
+
+/* A message that is gone or read. Its files' last puts are released after
+ * the outermost unix_unlock (the lock holds releases back). */
 static void unix_msg_kfree(struct unix_msg *msg)
 {
-	sock_fds_put_later(msg->fds);
+	sock_fds_put(unix_msg_detach_fds(msg));
 	kfree(msg);
 }
 
@@ -68,10 +84,9 @@ static void unix_take_fds(struct sock_msg *m, struct unix_msg *msg, bool peek)
 		return;
 	}
 	if (m->want_fds)
-		m->fds = msg->fds;
+		m->fds = unix_msg_detach_fds(msg);
 	else
-		sock_fds_put_later(msg->fds);
-	msg->fds = NULL;
+		sock_fds_put(unix_msg_detach_fds(msg));
 }
 
 void unix_rx_purge(struct unix_sock *us)
@@ -179,12 +194,13 @@ static long unix_stream_copy(struct unix_sock *us, struct sock_msg *m)
 	list_for_each_entry_safe(msg, next, &us->rxq, node) {
 		if (!m->it.left || (msg->fds && (done || m->fds)))
 			break; /* files start a read of their own */
-		unix_take_fds(m, msg, peek);
 		n = MIN(msg->len - msg->off, m->it.left);
 		before = m->it.left;
 		r = sock_iter_to_user(&m->it, msg->data + msg->off, n);
 		n = before - m->it.left;
 		done += n;
+		if (n)
+			unix_take_fds(m, msg, peek); /* they go with the first bytes read */
 		if (!peek) {
 			msg->off += n;
 			us->rx_bytes -= n;
@@ -366,8 +382,13 @@ static long unix_dgram_recv(struct unix_sock *us, struct sock_msg *m)
 
 long unix_sock_sendmsg(struct sock *sk, struct sock_msg *m)
 {
+	int err;
+
 	if (m->flags & MSG_OOB)
 		return -EOPNOTSUPP;
+	err = m->fds ? unix_fds_check_cap(m->fds) : 0;
+	if (err)
+		return err;
 	if (sk->type == SOCK_STREAM) {
 		if (m->addrlen && !unix_sk(sk)->peer)
 			return unix_sk(sk)->was_connected ? -EPIPE : -ENOTCONN;

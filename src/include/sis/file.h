@@ -45,6 +45,9 @@ struct file_ops {
 	/* O_NONBLOCK etc. changed by fcntl(F_SETFL); called before f->flags changes. */
 	int (*setfl)(struct file *f, unsigned flags);
 	void (*release)(struct file *f);
+	/* A reference other than the last was dropped (AF_UNIX watches for
+	 * sockets left referenced only from inside other sockets). */
+	void (*unref)(struct file *f);
 };
 
 struct file {
@@ -54,13 +57,24 @@ struct file {
 	long pos;
 	void *priv;       /* owner-specific: inode, pipe, socket... */
 	struct inode *inode; /* VFS object behind the file (referenced), or NULL */
+	struct file *release_next; /* on the task's release_list once unreferenced */
 };
 
 /* A new file with one reference (the caller's), or NULL (no memory). */
 struct file *file_alloc(const struct file_ops *ops, void *priv, unsigned flags);
 void file_get(struct file *f);
-/* Drop a reference; the last one calls ops->release, then drops f->inode. */
+/*
+ * Drop a reference; the last one calls ops->release, then drops f->inode.
+ * Never recursive: a release that drops the last reference of other files
+ * (sockets in flight inside a socket) only queues them on the task's list,
+ * and the outermost file_put releases the list in a loop. Between
+ * file_release_hold() and file_release_unhold() the task's last puts are
+ * queued too (a lock holder may not run a release that sleeps or takes its
+ * lock again); the unhold that ends the outermost hold releases them.
+ */
 void file_put(struct file *f);
+void file_release_hold(void);
+void file_release_unhold(void);
 
 /* Descriptor table of a process. It also holds the working directory. */
 #define FD_MAX 256

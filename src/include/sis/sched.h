@@ -50,6 +50,10 @@ struct task {
 	bool sleep_interruptible;   /* a signal may end the sleep */
 	bool timed_out;             /* the deadline woke it */
 	bool woken_by_signal;       /* a signal woke it */
+	/* file.c: files whose last reference this task dropped while it held
+	 * releases back (file_release_hold), released in one loop after. */
+	struct file *release_list;
+	unsigned release_hold;
 };
 
 /* The running task; NULL before sched_init (early boot). */

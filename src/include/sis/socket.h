@@ -9,11 +9,12 @@
  *   AF_INET  SOCK_RAW               raw IP, header on receive    (sock_icmp.c)
  *   AF_UNIX  STREAM/DGRAM           in-kernel pairs and names    (sock_unix.c)
  *
- * Locking: every struct sock field and every lwIP call is protected by
- * net_lock() (bh_disable: excludes the network softirq, where lwIP's
- * callbacks run). The system-call layer takes it once around each operation;
- * protocol code drops it only inside sock_wait(), around the sleep. AF_UNIX
- * sockets live under the same lock, which keeps one rule for the whole layer.
+ * Locking: a socket's fields are protected by its family's lock, taken with
+ * sock_lock(sk): net_lock() (bh_disable: excludes the network softirq, where
+ * lwIP's callbacks run) for AF_INET, unix_lock() for AF_UNIX, which never
+ * touches lwIP and so neither waits for nor runs the network stack. The
+ * system-call layer takes it once around each operation; protocol code drops
+ * it only inside sock_wait(), around the sleep.
  *
  * Errors: protocol operations return 0 or a count, or -errno (Linux values).
  * An asynchronous error (reset, refused connect, timeout) is parked in
@@ -51,15 +52,12 @@ struct sock_iter {
  */
 #define SOCK_FDS_MAX 253 /* Linux's SCM_MAX_FD */
 struct sock_fds {
-	struct sock_fds *next; /* on the list of sets waiting to be put */
 	unsigned n;
 	struct file *f[];
 };
-/* Drop the references: now (no net_lock held: a last file_put may sleep)... */
+/* Drop the references and free the set. With no lock held, or under
+ * unix_lock (which holds releases back: a last put's release runs after). */
 void sock_fds_put(struct sock_fds *fds);
-/* ...or, under net_lock, once the outermost net_unlock has dropped it. */
-void sock_fds_put_later(struct sock_fds *fds);
-void sock_fds_flush(void); /* net_unlock: the deferred ones */
 /* Another set with the same files (new references), or NULL. */
 struct sock_fds *sock_fds_dup(const struct sock_fds *fds);
 
@@ -84,7 +82,7 @@ struct sock_msg {
 
 /*
  * A protocol's operations. A NULL entry means "not supported by this kind of
- * socket" (-EOPNOTSUPP). All run with net_lock held.
+ * socket" (-EOPNOTSUPP). All but file_unref run with sock_lock(sk) held.
  */
 struct sock_ops {
 	int (*bind)(struct sock *sk, const struct sockaddr_storage *addr, unsigned len);
@@ -107,6 +105,12 @@ struct sock_ops {
 	unsigned long (*inq)(struct sock *sk); /* FIONREAD: bytes the next read can get */
 	/* Last reference gone: tear down (may sleep for SO_LINGER) and free sk. */
 	void (*release)(struct sock *sk);
+	/* The family's lock (sock_lock); NULL: net_lock. */
+	void (*lock)(void);
+	void (*unlock)(void);
+	/* A reference to the socket's file other than the last was dropped
+	 * (file_ops.unref); called with no lock held. NULL: nothing to do. */
+	void (*file_unref)(struct sock *sk);
 };
 
 /* SOL_SOCKET / SOL_IP option values every socket carries. */
@@ -156,10 +160,17 @@ int sock_install(struct sock *sk, unsigned sock_flags);
 struct sock *sock_lookup(int fd, struct file **filep);
 /* True if the file's O_NONBLOCK is set. */
 bool sock_file_nonblock(const struct sock *sk);
+/* The socket a file is, or NULL for any other file. */
+struct sock *sock_from_file(struct file *f);
+/* Take and drop sk's family lock (see "Locking" above). */
+void sock_lock(struct sock *sk);
+void sock_unlock(struct sock *sk);
+/* Release a socket that has no file (yet), under its lock. */
+void sock_release(struct sock *sk);
 
 /*
- * Sleep until ready(sk) holds. Called and returns with net_lock held (dropped
- * while asleep). deadline_ns is absolute (time_ns()), 0 waits forever. 0 when
+ * Sleep until ready(sk) holds. Called and returns with sock_lock(sk) held
+ * (dropped while asleep). deadline_ns is absolute (time_ns()), 0 waits forever. 0 when
  * ready, -EAGAIN if nonblock or the deadline passed; on a signal -ERESTARTSYS
  * without a deadline (SA_RESTART restarts the call), -EINTR with one.
  */
