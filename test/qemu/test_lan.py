@@ -6,6 +6,11 @@
 - dhcp_late_server: no server for the first 10 s: the guest falls back to
   10.0.2.15, keeps discovering, and when dnsmasq starts takes its lease; the
   address, the default route and /etc/resolv.conf change, with a log line.
+- console_pipe: `printf 'uname -a\npoweroff\n' | tools/run --no-build` with no
+  delay: the bytes arrive before the tty exists; both commands run, exit 0.
+- console_raw_typeahead: a command line and the input for the command typed
+  in one burst while the shell's editor reads raw: `cat` (canonical) gets the
+  line and the ^D typed ahead, the shell the command after it.
 """
 import os
 import re
@@ -13,7 +18,7 @@ import shutil
 import subprocess
 import time
 
-from sistest import TestFailure, TestSkip, test
+from sistest import TOP, TestFailure, TestSkip, test
 
 PROMPT = r"sis:[^#\n]*# "
 LEASE_RE = r"\[INFO\] dhcp: lease (192\.168\.77\.\d+)/24 gw (\S+) dns \[([0-9., ]*)\] " \
@@ -114,3 +119,32 @@ def dhcp_late_server(ctx):
     resolv = sh(qm, "cat /etc/resolv.conf")
     ctx.check(resolv.strip() == "nameserver 192.168.77.53", f"resolv.conf: {resolv!r}")
     ping(ctx, ns, addr)
+
+
+def run_env(ctx):
+    return dict(os.environ, SIS_BUILD_DIR=ctx.build_dir)
+
+
+@test(timeout=60)
+def console_pipe(ctx):
+    # The issue's command; the default forward of host port 8080 may be taken
+    # on a shared machine, so a free port is forwarded instead.
+    _, fwd = ctx.hostfwd(80)
+    r = ctx.run_tool([os.path.join(TOP, "tools", "run"), "--no-build", "--timeout", "30",
+                      "--hostfwd", fwd.replace("127.0.0.1:", "")],
+                     input="uname -a\npoweroff\n", env=run_env(ctx))
+    ctx.check(r.returncode == 0, f"tools/run exited {r.returncode}: {r.stdout.strip()[-300:]}")
+    ctx.check(re.search(r"^SIS sis \S+ .* aarch64\r?$", r.stdout, re.M),
+              "no uname -a output")
+    ctx.check("power off requested" in r.stdout, "poweroff did not run")
+
+
+@test(timeout=60)
+def console_raw_typeahead(ctx):
+    qm = ctx.qemu()
+    boot_to_shell(qm)
+    qm.send("cat\nhello typed ahead\n\x04echo after-cat $?\n")
+    qm.expect(r"^hello typed ahead$", timeout=10)
+    qm.expect(r"^after-cat 0$", timeout=10)
+    qm.sendline("poweroff")
+    qm.expect_exit(0, timeout=20)
