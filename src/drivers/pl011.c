@@ -4,6 +4,12 @@
  * interrupt driven (RX and RX-timeout interrupts, 3.3.13), each byte handed to
  * the console input hook. QEMU's model needs no baud-rate set-up; no DMA, no
  * modem lines.
+ *
+ * Typeahead: bytes that arrive before the tty registers its input hook stay
+ * in the UART (RX interrupts masked until then), so QEMU's chardev holds the
+ * rest back instead of the driver dropping it; the one byte QEMU may have
+ * latched before the FIFO is switched on (toggling FEN empties it, 3.3.7) is
+ * read out first and handed over with the hook.
  */
 #include <sis/kernel.h>
 #include <sis/console.h>
@@ -25,8 +31,15 @@
 #define INT_RX (1 << 4)
 #define INT_RT (1 << 6)
 
+#define LCRH_FEN (1 << 4)
+#define EARLY_RX_MAX 32 /* the PL011's FIFO depth */
+
 static volatile u8 *uart;
 static void (*input_hook)(char c);
+static bool rx_irq_ready; /* the RX interrupt is registered (IMSC may be set) */
+/* Bytes read before the FIFO was switched on, for the input hook. */
+static char early_rx[EARLY_RX_MAX];
+static unsigned early_rx_len;
 
 static inline u32 rd(u32 off)
 {
@@ -45,17 +58,40 @@ static void pl011_putc(char c)
 	wr(UART_DR, (u8)c);
 }
 
+/* Keep what the receiver holds before a FIFO enable change empties it. */
+static void save_early_rx(void)
+{
+	while (!(rd(UART_FR) & FR_RXFE)) {
+		char c = (char)(rd(UART_DR) & 0xff);
+
+		if (early_rx_len < EARLY_RX_MAX)
+			early_rx[early_rx_len++] = c;
+	}
+}
+
 void pl011_early_init(paddr_t base)
 {
 	uart = pa_to_kva(base);
-	wr(UART_LCRH, (3 << 5) | (1 << 4)); /* 8N1, FIFOs on */
+	if (!(rd(UART_LCRH) & LCRH_FEN))
+		save_early_rx();
+	wr(UART_LCRH, (3 << 5) | LCRH_FEN); /* 8N1, FIFOs on */
 	wr(UART_CR, (1 << 0) | (1 << 8) | (1 << 9)); /* UARTEN, TXE, RXE */
 	console_set_output(pl011_putc);
 }
 
+/* Hand the saved bytes to the new hook, then let the interrupt deliver the
+ * rest (what waited in the FIFO comes first). */
 void console_set_input(void (*input)(char c))
 {
+	unsigned long flags = irq_save();
+
 	input_hook = input;
+	for (unsigned i = 0; input && i < early_rx_len; i++)
+		input(early_rx[i]);
+	early_rx_len = 0;
+	if (input && rx_irq_ready)
+		wr(UART_IMSC, INT_RX | INT_RT);
+	irq_restore(flags);
 }
 
 static void pl011_irq(unsigned intid, void *arg)
@@ -65,11 +101,8 @@ static void pl011_irq(unsigned intid, void *arg)
 	/* Clear first, then drain: a byte arriving after the last read raises
 	 * the (level) interrupt again instead of being cleared unseen. */
 	wr(UART_ICR, INT_RX | INT_RT);
-	while (!(rd(UART_FR) & FR_RXFE)) {
-		char c = (char)(rd(UART_DR) & 0xff);
-		if (input_hook)
-			input_hook(c);
-	}
+	while (input_hook && !(rd(UART_FR) & FR_RXFE))
+		input_hook((char)(rd(UART_DR) & 0xff));
 }
 
 int pl011_enable_rx_irq(unsigned intid)
@@ -79,6 +112,8 @@ int pl011_enable_rx_irq(unsigned intid)
 	if (err)
 		return err;
 	wr(UART_IFLS, 0); /* RX interrupt at 1/8 full; timeout covers the rest */
-	wr(UART_IMSC, INT_RX | INT_RT);
+	rx_irq_ready = true;
+	if (input_hook) /* else console_set_input unmasks it */
+		wr(UART_IMSC, INT_RX | INT_RT);
 	return 0;
 }

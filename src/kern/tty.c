@@ -380,34 +380,53 @@ static unsigned tty_poll(struct file *f, struct poll_table *pt)
 
 /* ---- ioctl ------------------------------------------------------------------- */
 
-/* Raw input still queued when canonical mode comes back is one line a read
- * returns as it is (Linux pushes it the same way): its last entry ends it. */
-static void push_raw_input(struct tty *t)
+/*
+ * Raw input becomes canonical (IRQs masked, t->tio already canonical): the
+ * typeahead queued raw goes through canonical editing again as if typed now
+ * (line ends, VEOF, VERASE; not echoed: it was echoed when it came, or never),
+ * so nothing typed while a program read raw is lost or waits for another
+ * newline. In place: the edited output never outgrows the input read so far.
+ */
+static void requeue_canonical(struct tty *t)
 {
-	u16 *last = &t->queue[(t->head - 1) & (TTY_QUEUE - 1)];
+	size_t end = t->head;
+	unsigned lflag_saved = t->tio.c_lflag;
 
-	if (queued(t) && !(*last & TTY_DELIM)) {
-		*last |= TTY_DELIM;
-		t->delims++;
+	t->tio.c_lflag &= ~(unsigned)(ECHO | ECHONL);
+	t->line_len = 0;
+	t->delims = 0;
+	t->head = t->tail;
+	for (size_t i = t->tail; i != end; i++) {
+		u16 v = t->queue[i & (TTY_QUEUE - 1)] & ~TTY_DELIM;
+
+		if (v == TTY_EOF)
+			line_commit(t, TTY_EOF);
+		else
+			canon_input(t, (char)v);
 	}
+	t->tio.c_lflag = lflag_saved;
 }
 
-/* New termios from user space; the canonical line moves along on mode change. */
+/* New termios from user space; the canonical line and the typeahead move
+ * along on a mode change. */
 static long set_termios(struct tty *t, unsigned long uarg, bool flush)
 {
 	struct linux_termios tio;
 	unsigned long flags;
+	bool to_raw, to_canon;
 
 	if (copy_from_user(&tio, (void *)uarg, sizeof(tio)))
 		return -EFAULT;
 	flags = irq_save();
 	if (flush)
 		flush_input(t);
-	if ((t->tio.c_lflag & ICANON) && !(tio.c_lflag & ICANON) && t->line_len)
+	to_raw = (t->tio.c_lflag & ICANON) && !(tio.c_lflag & ICANON);
+	to_canon = !(t->tio.c_lflag & ICANON) && (tio.c_lflag & ICANON);
+	if (to_raw && t->line_len)
 		line_commit(t, -1); /* the partial line becomes readable raw input */
-	if (!(t->tio.c_lflag & ICANON) && (tio.c_lflag & ICANON))
-		push_raw_input(t);
 	t->tio = tio;
+	if (to_canon)
+		requeue_canonical(t);
 	irq_restore(flags);
 	wake_up(&t->read_wq);
 	return 0;

@@ -11,6 +11,17 @@
  * background. lwIP's DHCP keeps running afterwards, so leases are renewed
  * (its timers run in the network softirq); later address changes are logged.
  *
+ * The fallback is only a fallback: DHCP goes on discovering on eth0 with
+ * lwIP's back-off (DISCOVER after 1, 2, 4, 8, 16, 32 s, then every 60 s, one
+ * transaction id, so a slow server's OFFER for the first DISCOVER is still
+ * taken; a stock dnsmasq pings before offering and answers after ~3.04 s).
+ * When a lease binds it replaces the fallback's address, gateway and DNS
+ * servers (default route, /etc/resolv.conf) and says so. Sockets on the
+ * replaced address (lwIP's netif_set_addr rules): a TCP connection from it
+ * is aborted and reports ETIMEDOUT, the error Linux gives such a connection
+ * once its retransmissions run out; listeners and UDP sockets bound to it
+ * move to the new address (Linux leaves them on the vanished one).
+ *
  * Log lines for eth0 are exactly the reference design's; lines about other
  * interfaces carry the interface name in parentheses at the end.
  */
@@ -40,6 +51,9 @@ static u32 dhcp_timeout_ms = DHCP_TIMEOUT_DEFAULT_MS;
 static bool boot_done;             /* boot configuration finished */
 static volatile bool config_event; /* an address/link changed (wakes the boot wait) */
 static bool applying;              /* our own change in progress: logged by us */
+/* eth0 runs on the static fallback while its DHCP goes on discovering; a
+ * lease that binds clears it (net_ipconfig_status_changed). */
+static bool fallback_active[NETDEV_MAX];
 static u32 logged_addr[NETDEV_MAX]; /* last address reported per interface */
 /* DNS servers per interface (network order, 0 = none): lwIP keeps one global
  * list that every DHCP ACK overwrites, so each lease's servers are copied
@@ -123,14 +137,17 @@ static void snapshot_dns(const struct netdev *dev)
 /* lwIP's DNS list as we last set or saw it (see net_ipconfig_dns_check). */
 static u32 lwip_dns_seen[DNS_MAX_SERVERS];
 
-/* lwIP's own DNS list follows the interface carrying the default route. */
+/* lwIP's own DNS list follows the interface carrying the default route.
+ * On the fallback it stays empty: an ACK without a DNS option leaves lwIP's
+ * list alone, and the lease must not inherit the fallback's 10.0.2.3. */
 static void sync_lwip_dns(const struct netdev *dev)
 {
 	for (u8 i = 0; i < DNS_MAX_SERVERS; i++) {
 		ip_addr_t a;
-		ip4_addr_set_u32(ip_2_ip4(&a), iface_dns[dev->index][i]);
+		ip4_addr_set_u32(ip_2_ip4(&a),
+				 fallback_active[dev->index] ? 0 : iface_dns[dev->index][i]);
 		dns_setserver(i, &a);
-		lwip_dns_seen[i] = iface_dns[dev->index][i];
+		lwip_dns_seen[i] = ip4_addr_get_u32(ip_2_ip4(&a));
 	}
 }
 
@@ -227,23 +244,34 @@ int net_dns_servers(u32 *out, int max)
 
 /* ---- static configuration ---- */
 
-static void apply_static(struct netdev *dev, const struct ipconfig *cfg)
+static void report_lease(struct netdev *dev);
+
+/* lwIP locked. */
+static void apply_static_locked(struct netdev *dev, const struct ipconfig *cfg)
 {
 	ip4_addr_t addr, mask, gw;
 
 	set_ip4(&addr, cfg->addr);
 	set_ip4(&mask, ipconfig_netmask(cfg->prefix));
 	set_ip4(&gw, cfg->gateway);
-	net_lock();
 	netif_set_addr(dev->stack, &addr, &mask, &gw);
 	memset(iface_dns[dev->index], 0, sizeof(iface_dns[dev->index]));
 	iface_dns[dev->index][0] = lwip_htonl(cfg->dns);
 	log_applied(dev);
 	update_default_route();
+}
+
+static void apply_static(struct netdev *dev, const struct ipconfig *cfg)
+{
+	net_lock();
+	apply_static_locked(dev, cfg);
 	net_unlock();
 }
 
-/* eth0 got no lease: stop DHCP and use QEMU user networking's addresses. */
+/* eth0 got no lease yet: use QEMU user networking's addresses until one
+ * arrives. DHCP is left running (its DISCOVERs go out from 0.0.0.0 whatever
+ * the interface's address, and lwIP takes DHCP replies addressed to the
+ * offered address), so a late lease still binds. */
 static void apply_fallback(struct netdev *dev)
 {
 	static const struct ipconfig fallback = { IPCONFIG_STATIC, FALLBACK_ADDR,
@@ -252,9 +280,35 @@ static void apply_fallback(struct netdev *dev)
 	log_warn("dhcp: no lease within %u ms; using static fallback 10.0.2.15/24 gw 10.0.2.2 "
 		 "dns 10.0.2.3", dhcp_timeout_ms);
 	net_lock();
-	dhcp_release_and_stop(dev->stack);
+	if (dhcp_supplied_address(dev->stack)) {
+		/* The lease arrived between the deadline and now. */
+		net_unlock();
+		report_lease(dev);
+		return;
+	}
+	fallback_active[dev->index] = true;
+	apply_static_locked(dev, &fallback);
 	net_unlock();
-	apply_static(dev, &fallback);
+	log_info("dhcp: still discovering in the background");
+}
+
+/* A lease bound while eth0 ran on the fallback: the lease's address, routes
+ * and DNS servers replace the fallback's. lwIP locked. */
+static void lease_replaces_fallback(struct netdev *dev)
+{
+	struct netif *nif = dev->stack;
+	char a[16], g[16], dns[64];
+
+	fallback_active[dev->index] = false;
+	snapshot_dns(dev);
+	fmt_dns_list(dev, dns, sizeof(dns));
+	log_info("dhcp: lease %s/%u gw %s dns %s replaces the static fallback on %s",
+		 fmt_ip4(netif_ip4_addr(nif), a), prefix_len(netif_ip4_netmask(nif)),
+		 ip4_addr_isany_val(*netif_ip4_gw(nif)) ? "none" : fmt_ip4(netif_ip4_gw(nif), g),
+		 dns, dev->name);
+	logged_addr[dev->index] = ip4_addr_get_u32(netif_ip4_addr(nif));
+	update_default_route();
+	net_resolv_changed();
 }
 
 /* ---- DHCP ---- */
@@ -390,6 +444,7 @@ int net_ipconfig_set_static(struct netif *nif, u32 addr, u32 mask, u32 gw)
 		ip4_addr_set_u32(&m, mask);
 		ip4_addr_set_u32(&g, gw);
 		applying = true;
+		fallback_active[i] = false;
 		dhcp_release_and_stop(nif);
 		netif_set_addr(nif, &a, &m, &g);
 		applying = false;
@@ -429,6 +484,10 @@ void net_ipconfig_status_changed(struct netif *nif)
 
 		if (dev->stack != nif)
 			continue;
+		if (fallback_active[i] && dhcp_supplied_address(nif)) {
+			lease_replaces_fallback(dev);
+			continue;
+		}
 		if (dhcp_supplied_address(nif))
 			snapshot_dns(dev);
 		if (boot_done && !applying)

@@ -34,6 +34,8 @@ static u32 to_host(u32 be)
 	return __builtin_bswap32(be);
 }
 
+static bool resolv_written; /* a file with servers exists */
+
 static int write_resolv_conf(void)
 {
 	u32 servers[MAX_SERVERS];
@@ -41,8 +43,11 @@ static int write_resolv_conf(void)
 	size_t len = 0;
 	int n = net_dns_servers(servers, MAX_SERVERS), err;
 
-	if (n == 0)
+	/* No servers: no file at boot; a file written before (the fallback's
+	 * server, replaced by a lease without one) is emptied. */
+	if (n == 0 && !resolv_written)
 		return 0;
+	resolv_written = n > 0;
 	for (int i = 0; i < n; i++) {
 		char a[16];
 		len += (size_t)ksnprintf(text + len, sizeof(text) - len, "nameserver %s\n",
