@@ -62,8 +62,11 @@ void file_get(struct file *f);
 /* Drop a reference; the last one calls ops->release, then drops f->inode. */
 void file_put(struct file *f);
 
-/* Descriptor table of a process. It also holds the working directory. */
-#define FD_MAX 256
+/* Descriptor table of a process. It also holds the working directory. It
+ * grows on demand up to FD_MAX (Linux's historical nr_open, 4096), the
+ * ceiling for RLIMIT_NOFILE's hard limit; the soft default is 1024. */
+#define FD_MAX 4096
+#define FD_SOFT_DEFAULT 1024
 struct fd_table;
 
 struct fd_table *fd_table_new(void);                 /* NULL if no memory */
