@@ -25,6 +25,29 @@ DEFAULT_HOSTFWD = ["tcp:127.0.0.1:8080-:80"]
 QEMU_TIMER_HZ = 62500000
 
 
+# libslirp holds a host socket per forwarded connection: a guest server with
+# thousands of clients needs QEMU's descriptor limit at its hard maximum
+# (often 1024 soft). Raised here, for this process and every QEMU it starts.
+def raise_nofile_limit():
+    try:
+        import resource
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if soft != hard:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
+raise_nofile_limit()
+
+
+def slirp_backlog_preload(build_dir=DEFAULT_BUILD):
+    """argv prefix preloading tools/slirp_backlog.c (hostfwd listen backlog 1 ->
+    SOMAXCONN) into QEMU, or [] when it is not built."""
+    so = os.path.join(build_dir, "tools", "slirp_backlog.so")
+    return ["env", "LD_PRELOAD=" + so] if os.path.exists(so) else []
+
+
 class ConfigError(Exception):
     """A bad option value (message is meant for the user)."""
 
@@ -125,6 +148,8 @@ def build_argv(kernel, *, mem=DEFAULT_MEM, append="", initrd=None, nets=("user",
             argv += ["-object", f"filter-dump,id=dump{i},netdev={nd},file={f}"]
     if gdb:
         argv += ["-s", "-S"]
+    if user_seen and fwds:
+        argv = slirp_backlog_preload() + argv
     return argv + list(extra)
 
 

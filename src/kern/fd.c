@@ -11,11 +11,19 @@
 #include <uapi/sis/fcntl.h>
 #include <uapi/sis/resource.h>
 
+/*
+ * The arrays grow (fd_table_grow) as descriptors are installed, up to
+ * RLIMIT_NOFILE and FD_MAX, like Linux's expand_files: a small program
+ * costs one small table, a server with thousands of sockets pays for them.
+ */
 struct fd_table {
-	struct file *files[FD_MAX];      /* referenced; NULL = free */
-	u64 cloexec[FD_MAX / 64];        /* bit fd: close at execve */
+	struct file **files;             /* [cap], referenced; NULL = free */
+	u64 *cloexec;                    /* [cap / 64], bit fd: close at execve */
+	int cap;                         /* slots, a multiple of 64 (FD_TABLE_MIN..FD_MAX) */
 	struct inode *cwd;               /* referenced directory */
 };
+
+#define FD_TABLE_MIN 64
 
 static bool cloexec_test(const struct fd_table *t, int fd)
 {
@@ -30,12 +38,51 @@ static void cloexec_assign(struct fd_table *t, int fd, bool on)
 		t->cloexec[fd / 64] &= ~(1ULL << (fd % 64));
 }
 
+/* Arrays for cap slots holding t's descriptors (t's own are freed); 0 or -ENOMEM. */
+static int fd_table_resize(struct fd_table *t, int cap)
+{
+	struct file **files = kzalloc((size_t)cap * sizeof(*files));
+	u64 *cloexec = kzalloc((size_t)cap / 64 * sizeof(*cloexec));
+
+	if (!files || !cloexec) {
+		kfree(files);
+		kfree(cloexec);
+		return -ENOMEM;
+	}
+	if (t->cap) {
+		memcpy(files, t->files, (size_t)t->cap * sizeof(*files));
+		memcpy(cloexec, t->cloexec, (size_t)t->cap / 64 * sizeof(*cloexec));
+	}
+	kfree(t->files);
+	kfree(t->cloexec);
+	t->files = files;
+	t->cloexec = cloexec;
+	t->cap = cap;
+	return 0;
+}
+
+/* Make slot fd exist (fd < FD_MAX): the capacity doubles until it fits. */
+static int fd_table_grow(struct fd_table *t, int fd)
+{
+	int cap = t->cap;
+
+	if (fd < cap)
+		return 0;
+	while (cap <= fd)
+		cap *= 2;
+	return fd_table_resize(t, MIN(cap, FD_MAX));
+}
+
 struct fd_table *fd_table_new(void)
 {
 	struct fd_table *t = kzalloc(sizeof(*t));
 
 	if (!t)
 		return NULL;
+	if (fd_table_resize(t, FD_TABLE_MIN)) {
+		kfree(t);
+		return NULL;
+	}
 	t->cwd = vfs_root();
 	vfs_inode_get(t->cwd);
 	return t;
@@ -43,14 +90,20 @@ struct fd_table *fd_table_new(void)
 
 struct fd_table *fd_table_clone(struct fd_table *src)
 {
-	struct fd_table *t = kmalloc(sizeof(*t));
+	struct fd_table *t = kzalloc(sizeof(*t));
 
 	if (!t)
 		return NULL;
-	memcpy(t, src, sizeof(*t));
-	for (int fd = 0; fd < FD_MAX; fd++)
+	if (fd_table_resize(t, src->cap)) {
+		kfree(t);
+		return NULL;
+	}
+	memcpy(t->files, src->files, (size_t)src->cap * sizeof(*t->files));
+	memcpy(t->cloexec, src->cloexec, (size_t)src->cap / 64 * sizeof(*t->cloexec));
+	for (int fd = 0; fd < t->cap; fd++)
 		if (t->files[fd])
 			file_get(t->files[fd]);
+	t->cwd = src->cwd;
 	vfs_inode_get(t->cwd);
 	return t;
 }
@@ -67,16 +120,18 @@ static void table_close(struct fd_table *t, int fd)
 
 void fd_table_release(struct fd_table *t)
 {
-	for (int fd = 0; fd < FD_MAX; fd++)
+	for (int fd = 0; fd < t->cap; fd++)
 		if (t->files[fd])
 			table_close(t, fd);
 	vfs_inode_put(t->cwd);
+	kfree(t->files);
+	kfree(t->cloexec);
 	kfree(t);
 }
 
 void fd_table_close_on_exec(struct fd_table *t)
 {
-	for (int fd = 0; fd < FD_MAX; fd++)
+	for (int fd = 0; fd < t->cap; fd++)
 		if (t->files[fd] && cloexec_test(t, fd))
 			table_close(t, fd);
 }
@@ -120,6 +175,8 @@ int fd_install_min(struct file *f, int min, bool cloexec)
 	if (min < 0 || min >= limit)
 		return -EINVAL;
 	for (int fd = min; fd < limit; fd++) {
+		if (fd >= t->cap && fd_table_grow(t, fd))
+			return -ENOMEM;
 		if (!t->files[fd]) {
 			file_get(f);
 			t->files[fd] = f;
@@ -142,6 +199,8 @@ int fd_install_at(struct file *f, int fd, bool cloexec)
 
 	if (!t || fd < 0 || fd >= fd_limit())
 		return -EBADF;
+	if (fd_table_grow(t, fd))
+		return -ENOMEM;
 	file_get(f);
 	old = t->files[fd];
 	t->files[fd] = f;
@@ -157,7 +216,7 @@ struct file *fd_get(int fd)
 	struct fd_table *t = current_table();
 	struct file *f;
 
-	if (!t || fd < 0 || fd >= FD_MAX)
+	if (!t || fd < 0 || fd >= t->cap)
 		return NULL;
 	f = t->files[fd];
 	if (f)
@@ -169,7 +228,7 @@ int fd_close(int fd)
 {
 	struct fd_table *t = current_table();
 
-	if (!t || fd < 0 || fd >= FD_MAX || !t->files[fd])
+	if (!t || fd < 0 || fd >= t->cap || !t->files[fd])
 		return -EBADF;
 	table_close(t, fd);
 	return 0;
@@ -179,7 +238,7 @@ int fd_get_cloexec(int fd)
 {
 	struct fd_table *t = current_table();
 
-	if (!t || fd < 0 || fd >= FD_MAX || !t->files[fd])
+	if (!t || fd < 0 || fd >= t->cap || !t->files[fd])
 		return -EBADF;
 	return cloexec_test(t, fd);
 }
@@ -188,7 +247,7 @@ int fd_set_cloexec(int fd, bool on)
 {
 	struct fd_table *t = current_table();
 
-	if (!t || fd < 0 || fd >= FD_MAX || !t->files[fd])
+	if (!t || fd < 0 || fd >= t->cap || !t->files[fd])
 		return -EBADF;
 	cloexec_assign(t, fd, on);
 	return 0;

@@ -19,9 +19,9 @@
 #include <sis/proc.h>
 #include <sis/syscall.h>
 #include <uapi/sis/poll.h>
+#include <uapi/sis/resource.h>
 #include <uapi/sis/select.h>
 
-#define POLL_MAX_FDS 1024           /* nfds limit (Linux: RLIMIT_NOFILE) */
 #define POLL_WAITERS 128            /* wait-queue registrations per pass */
 #define POLL_FALLBACK_NS (10 * NSEC_PER_MSEC) /* re-poll period past that */
 
@@ -210,8 +210,8 @@ static long sys_ppoll(struct trap_frame *tf)
 	bool now_only, have_mask;
 	long ret;
 
-	if (nfds > POLL_MAX_FDS)
-		return -EINVAL;
+	if (nfds > proc_rlimit_cur(current_proc(), RLIMIT_NOFILE))
+		return -EINVAL; /* Linux's bound on nfds */
 	ret = read_timeout((const void *)SC_ARG(tf, 2), &deadline, &now_only);
 	if (!ret)
 		ret = read_sigmask((const void *)SC_ARG(tf, 3), SC_ARG(tf, 4), &mask, &have_mask);

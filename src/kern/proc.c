@@ -53,7 +53,7 @@ void proc_default_rlimits(struct proc *p)
 	for (int i = 0; i < RLIM_NLIMITS; i++)
 		p->rlimit[i] = (struct linux_rlimit64){ RLIM64_INFINITY, RLIM64_INFINITY };
 	p->rlimit[RLIMIT_STACK] = (struct linux_rlimit64){ VM_STACK_SIZE, VM_STACK_SIZE };
-	p->rlimit[RLIMIT_NOFILE] = (struct linux_rlimit64){ FD_MAX, FD_MAX };
+	p->rlimit[RLIMIT_NOFILE] = (struct linux_rlimit64){ FD_SOFT_DEFAULT, FD_MAX };
 	p->rlimit[RLIMIT_NPROC] = (struct linux_rlimit64){ PROC_MAX, PROC_MAX };
 	p->rlimit[RLIMIT_CORE] = (struct linux_rlimit64){ 0, 0 };
 }

@@ -24,6 +24,10 @@
 #include <sis/mm.h>
 
 #include "heap.h"
+#ifndef SIS_HOST_TEST
+#include <sis/init.h>
+#include <sis/vfs.h>
+#endif
 
 #ifdef SIS_HOST_TEST
 static inline unsigned long heap_lock(void)
@@ -75,6 +79,8 @@ struct slab_class {
 	size_t size;		  /* object size */
 	unsigned order;		  /* slab block order */
 	unsigned nobj;		  /* objects per slab */
+	size_t active;		  /* objects allocated (/proc/slabinfo) */
+	size_t slabs;		  /* slabs held, partial or full */
 };
 
 static struct heap_state {
@@ -82,6 +88,8 @@ static struct heap_state {
 	struct slab_class classes[SLAB_CLASSES];
 	size_t bytes_in_use;
 	size_t pages_held;
+	size_t large_blocks; /* live large allocations (/proc/slabinfo) */
+	size_t large_pages;  /* pages they hold */
 } heap;
 
 static size_t block_bytes(unsigned order)
@@ -105,9 +113,13 @@ void heap_setup(const struct heap_page_provider *pages)
 		while (slab_capacity(c->size, c->order) < SLAB_MIN_OBJECTS)
 			c->order++;
 		c->nobj = MIN(slab_capacity(c->size, c->order), 64U * SLAB_BITMAP_WORDS);
+		c->active = 0;
+		c->slabs = 0;
 	}
 	heap.bytes_in_use = 0;
 	heap.pages_held = 0;
+	heap.large_blocks = 0;
+	heap.large_pages = 0;
 	heap.pages = pages;
 }
 
@@ -152,12 +164,14 @@ static struct slab *slab_create(unsigned cls)
 	s->nobj = (u16)c->nobj;
 	s->order = (u8)c->order;
 	list_add(&s->link, &c->partial);
+	c->slabs++;
 	return s;
 }
 
 static void slab_destroy(struct slab *s)
 {
 	list_del(&s->link);
+	heap.classes[s->cls].slabs--;
 	s->tag = 0;
 	provider_free(s, s->order);
 }
@@ -198,6 +212,7 @@ static void *small_alloc(size_t size)
 	}
 	s = list_first_entry(&c->partial, struct slab, link);
 	heap.bytes_in_use += c->size;
+	c->active++;
 	return slab_take(s);
 }
 
@@ -216,6 +231,8 @@ static void *large_alloc(size_t size)
 	h->tag = LARGE_MAGIC ^ (uintptr_t)h;
 	h->order = order;
 	heap.bytes_in_use += block_bytes(order) - sizeof(*h);
+	heap.large_blocks++;
+	heap.large_pages += (size_t)1 << order;
 	return h + 1;
 }
 
@@ -324,11 +341,14 @@ static void obj_free(const struct heap_obj *obj)
 
 	heap.bytes_in_use -= obj_usable(obj);
 	if (obj->large) {
+		heap.large_blocks--;
+		heap.large_pages -= (size_t)1 << obj->large->order;
 		obj->large->tag = 0;
 		provider_free(obj->large, obj->large->order);
 		return;
 	}
 	s->used[obj->idx / 64] &= ~(1ULL << (obj->idx % 64));
+	heap.classes[s->cls].active--;
 	if (s->inuse-- == s->nobj)
 		list_add(&s->link, &heap.classes[s->cls].partial); /* was full */
 	if (s->inuse == 0)
@@ -444,6 +464,66 @@ int heap_check(void)
 }
 
 #ifndef SIS_HOST_TEST
+/*
+ * /proc/slabinfo in Linux's version 2.1 layout: per size class the objects
+ * in use (active_objs) against the objects its slabs hold (num_objs), so what
+ * is allocated shows apart from what partial slabs merely keep free. The
+ * kmalloc-large row counts page blocks of bigger requests: objsize is their
+ * mean size in bytes, pagesperslab their pages in all. Snapshot under the
+ * heap lock, formatted outside it.
+ */
+/* Where the next line goes, and the room left (none once it overflowed). */
+#define SLABINFO_AT(buf, size, len) \
+	((size_t)(len) < (size) ? (buf) + (len) : (buf)), \
+	((size_t)(len) < (size) ? (size) - (size_t)(len) : 0)
+
+static long slabinfo_show(char *buf, size_t size)
+{
+	struct slab_class snap[SLAB_CLASSES];
+	size_t large_blocks, large_pages;
+	unsigned long flags = heap_lock();
+	long len;
+
+	memcpy(snap, heap.classes, sizeof(snap));
+	large_blocks = heap.large_blocks;
+	large_pages = heap.large_pages;
+	heap_unlock(flags);
+	len = ksnprintf(buf, size, "slabinfo - version: 2.1\n"
+			"# name            <active_objs> <num_objs> <objsize> <objperslab> "
+			"<pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : "
+			"slabdata <active_slabs> <num_slabs> <sharedavail>\n");
+	for (unsigned i = 0; i < SLAB_CLASSES; i++) {
+		const struct slab_class *c = &snap[i];
+
+		len += ksnprintf(SLABINFO_AT(buf, size, len),
+				 "kmalloc-%-8lu %6lu %6lu %6lu %4u %4u : tunables 0 0 0 : "
+				 "slabdata %6lu %6lu 0\n",
+				 (unsigned long)c->size, (unsigned long)c->active,
+				 (unsigned long)(c->slabs * c->nobj), (unsigned long)c->size,
+				 c->nobj, 1U << c->order, (unsigned long)c->slabs,
+				 (unsigned long)c->slabs);
+	}
+	len += ksnprintf(SLABINFO_AT(buf, size, len),
+				 "kmalloc-large  %6lu %6lu %6lu %4u %4lu : tunables 0 0 0 : "
+				 "slabdata %6lu %6lu 0\n",
+				 (unsigned long)large_blocks, (unsigned long)large_blocks,
+				 large_blocks ? (unsigned long)(large_pages * PAGE_SIZE / large_blocks)
+					      : 0UL,
+				 1U, (unsigned long)large_pages, (unsigned long)large_blocks,
+				 (unsigned long)large_blocks);
+	return len; /* the whole length, like snprintf: the caller retries bigger */
+}
+
+static int slabinfo_init(void)
+{
+	int err = vfs_add_generated("/proc/slabinfo", slabinfo_show);
+
+	if (err)
+		log_warn("heap: cannot add /proc/slabinfo: %d", err);
+	return err;
+}
+INITCALL(INIT_LATE, slabinfo_init);
+
 static const struct heap_page_provider kernel_pages = {
     .alloc = page_alloc,
     .free = page_free,

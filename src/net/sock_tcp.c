@@ -31,8 +31,9 @@ static void tcp_err_cb(void *arg, err_t err);
  * for those ACKs before it sends more (bench finding 3; Linux's quickack).
  */
 #define TCP_QUICKACKS 16
-/* lwIP's backlog is a u8. */
-#define TCP_BACKLOG_MAX 255
+/* Linux's somaxconn + 1 (listen() clamps the backlog to SOMAXCONN); lwIP's
+ * backlog is a u16 (tools/patches/lwip-backlog-u16.patch). */
+#define TCP_BACKLOG_MAX (SOMAXCONN + 1)
 
 /* ---- PCB ownership ---- */
 
@@ -339,10 +340,10 @@ static int tcp_sock_connect(struct sock *sk, const struct sockaddr_storage *addr
 
 /* ---- listen, accept ---- */
 
-static u8 tcp_lwip_backlog(int backlog)
+static u16 tcp_lwip_backlog(int backlog)
 {
 	/* Linux lets backlog + 1 connections wait; lwIP lets `backlog` pend. */
-	return (u8)MIN(backlog + 1, TCP_BACKLOG_MAX);
+	return (u16)MIN(backlog + 1, TCP_BACKLOG_MAX);
 }
 
 static int tcp_sock_listen(struct sock *sk, int backlog)
@@ -369,7 +370,7 @@ static int tcp_sock_listen(struct sock *sk, int backlog)
 		ts->bound = true;
 	}
 	ts->backlog = tcp_lwip_backlog(backlog);
-	lpcb = tcp_listen_with_backlog_and_err(ts->pcb, (u8)ts->backlog, &lerr);
+	lpcb = tcp_listen_with_backlog_and_err(ts->pcb, (u16)ts->backlog, &lerr);
 	if (!lpcb)
 		return net_err_to_errno(lerr) ?: -ENOMEM;
 	/* lwIP freed the old PCB and made a smaller listening one. */
@@ -519,8 +520,11 @@ static void tcp_sock_close_conn(struct tcp_sock *ts)
 	pcb = ts->pcb;
 	if (!pcb)
 		return;
+	/* With unread data lwIP's tcp_close sends a reset, as Linux does; it
+	 * judges by the window, so give back what SO_RCVBUF kept first. */
+	if (!ts->rx_bytes)
+		tcp_sock_rcv_uncut(ts);
 	tcp_sock_detach(ts);
-	/* With unread data lwIP's tcp_close sends a reset, as Linux does. */
 	if (abortive || tcp_close(pcb) != ERR_OK)
 		tcp_abort(pcb);
 }

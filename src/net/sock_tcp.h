@@ -93,6 +93,9 @@ void tcp_sock_rx_ack(struct tcp_sock *ts, size_t n);
 /* Fit lwIP's receive window to SO_RCVBUF (ts->pcb set, connected). fresh:
  * the handshake just completed, nothing announced is in use yet. */
 void tcp_sock_rcv_window(struct tcp_sock *ts, bool fresh);
+/* Return the window SO_RCVBUF holds back (before tcp_close: lwIP resets a
+ * connection whose window is not whole, taking it for unread data). */
+void tcp_sock_rcv_uncut(struct tcp_sock *ts);
 /* Drop all unread data (close, SHUT_RD); ack reports it as read to lwIP. */
 void tcp_sock_rx_purge(struct tcp_sock *ts, bool ack);
 

@@ -106,6 +106,15 @@ void tcp_sock_rcv_window(struct tcp_sock *ts, bool fresh)
 	ts->rcv_cut = want;
 }
 
+void tcp_sock_rcv_uncut(struct tcp_sock *ts)
+{
+	u32 held = ts->rcv_cut - ts->rcv_debt; /* what the PCB's window lacks */
+
+	ts->rcv_cut = 0;
+	ts->rcv_debt = 0;
+	tcp_window_return(ts->pcb, held);
+}
+
 void tcp_sock_rx_ack(struct tcp_sock *ts, size_t n)
 {
 	u32 pay;

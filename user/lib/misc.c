@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/reboot.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include "sis_syscall.h"
 
@@ -104,8 +105,11 @@ long sysconf(int name)
 		return 4096;
 	case _SC_CLK_TCK:
 		return 100;
-	case _SC_OPEN_MAX:
-		return 256;      /* the kernel's FD_MAX */
+	case _SC_OPEN_MAX: { /* RLIMIT_NOFILE's soft limit, as glibc answers */
+		struct rlimit rl;
+
+		return getrlimit(RLIMIT_NOFILE, &rl) < 0 ? -1 : (long)rl.rlim_cur;
+	}
 	case _SC_NPROCESSORS_CONF:
 	case _SC_NPROCESSORS_ONLN:
 		return 1;

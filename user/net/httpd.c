@@ -2,8 +2,11 @@
  * httpd [-p PORT] [-l LOGFILE] [DIR]
  *
  * A static-file HTTP/1.1 server (RFC 9112) for the ramdisk: serves DIR
- * (default /srv/www) on PORT (default 80) to up to MAX_CLIENTS clients at
- * once from one poll() loop with non-blocking sockets. GET and HEAD;
+ * (default /srv/www) on PORT (default 80) to as many clients at once as
+ * its descriptors allow (RLIMIT_NOFILE, raised to the hard limit at start:
+ * each client may hold a socket and a file) from one poll() loop with
+ * non-blocking sockets. The listen backlog is SOMAXCONN, so a burst of new
+ * connections waits in the kernel instead of having its SYNs dropped. GET and HEAD;
  * keep-alive and pipelined requests; Content-Length and Content-Type on
  * every response; index.html or a generated listing for directories; 301
  * to add the trailing slash of a directory. Idle connections close after
@@ -31,17 +34,20 @@
 #include <unistd.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
 #include "http_request.h"
 #include "util.h"
 
-#define MAX_CLIENTS 64
-#define IN_MAX 8192
+#define IN_MAX 8192      /* longest request head */
+#define IN_FIRST 1024    /* request buffer to start with (grows to IN_MAX) */
 #define OUT_CHUNK 16384
-#define IDLE_TIMEOUT_MS 15000
-#define LISTEN_BACKLOG 32
+/* As nginx's client_header_timeout: long enough that a client which opened
+ * many connections first gets to send on all of them. */
+#define IDLE_TIMEOUT_MS 60000
+#define RESERVED_FDS 8   /* stdio, the listener, the log, opendir */
 
 /* A growable byte buffer. */
 struct obuf {
@@ -54,8 +60,8 @@ struct client {
 	struct sockaddr_in peer;
 	bool writing;            /* sending a response (else reading a request) */
 	bool close_after;        /* close once this response is out */
-	char in[IN_MAX];         /* request bytes received, not yet handled */
-	size_t in_len;
+	char *in;                /* request bytes received, not yet handled */
+	size_t in_len, in_cap;
 	struct obuf out;         /* response bytes to send: headers, small bodies, file chunks */
 	size_t out_off;          /* bytes of out already sent */
 	int file_fd;             /* body still to come from this file, or -1 */
@@ -67,8 +73,10 @@ struct server {
 	int listen_fd;
 	const char *root;
 	FILE *log;
-	struct client clients[MAX_CLIENTS];
-	int nclients;
+	struct client *clients;  /* [max_clients] */
+	int max_clients, nclients;
+	struct pollfd *pfds;     /* [max_clients + 1], the poll set */
+	int *owner;              /* [max_clients + 1], client index of pfds[i], -1 the listener */
 };
 
 /* ---- output buffer ---- */
@@ -310,6 +318,7 @@ static void client_close(struct server *s, struct client *c)
 	if (c->file_fd >= 0)
 		close(c->file_fd);
 	free(c->out.data);
+	free(c->in);
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
 	c->file_fd = -1;
@@ -318,7 +327,9 @@ static void client_close(struct server *s, struct client *c)
 
 static void accept_clients(struct server *s)
 {
-	while (s->nclients < MAX_CLIENTS) {
+	static int hint; /* where the last free slot was found */
+
+	while (s->nclients < s->max_clients) {
 		struct sockaddr_in peer;
 		socklen_t len = sizeof(peer);
 		int fd = accept(s->listen_fd, (struct sockaddr *)&peer, &len);
@@ -331,10 +342,12 @@ static void accept_clients(struct server *s)
 		/* Headers and body go out in separate writes: without this, Nagle
 		 * holds the body until the peer ACKs the headers (bench finding 4). */
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
-		for (int i = 0; i < MAX_CLIENTS; i++) {
+		for (int n = 0; n < s->max_clients; n++) {
+			int i = (hint + n) % s->max_clients;
 			struct client *c = &s->clients[i];
 			if (c->fd >= 0)
 				continue;
+			hint = i;
 			c->fd = fd;
 			c->peer = peer;
 			c->file_fd = -1;
@@ -345,12 +358,31 @@ static void accept_clients(struct server *s)
 	}
 }
 
+/* Room for more request bytes: the buffer doubles up to IN_MAX. False if out of memory. */
+static bool in_reserve(struct client *c)
+{
+	size_t cap = c->in_cap ? c->in_cap * 2 : IN_FIRST;
+	char *p;
+
+	if (c->in_len < c->in_cap || c->in_cap == IN_MAX)
+		return true;
+	p = realloc(c->in, cap < IN_MAX ? cap : IN_MAX);
+	if (!p)
+		return false;
+	c->in = p;
+	c->in_cap = cap < IN_MAX ? cap : IN_MAX;
+	return true;
+}
+
 /* Readable: take bytes; answer once a whole head is in. False if the client is gone. */
 static bool client_read(struct server *s, struct client *c)
 {
-	ssize_t n = recv(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len, 0);
+	ssize_t n;
 	size_t head;
 
+	if (!in_reserve(c))
+		return false;
+	n = recv(c->fd, c->in + c->in_len, c->in_cap - c->in_len, 0);
 	if (n < 0)
 		return errno == EAGAIN || errno == EINTR;
 	if (n == 0)
@@ -360,7 +392,7 @@ static bool client_read(struct server *s, struct client *c)
 	head = http_head_length(c->in, c->in_len);
 	if (head) {
 		handle_request(s, c, head);
-	} else if (c->in_len == sizeof(c->in)) {
+	} else if (c->in_len == IN_MAX) {
 		struct http_request none = { .minor = 1 };
 		c->close_after = true;
 		c->writing = true;
@@ -437,7 +469,7 @@ static int make_listener(unsigned port)
 		return -1;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 || listen(fd, LISTEN_BACKLOG) < 0) {
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 || listen(fd, SOMAXCONN) < 0) {
 		fprintf(stderr, "%s: port %u: %s\n", util_prog, port, strerror(errno));
 		close(fd);
 		return -1;
@@ -451,7 +483,7 @@ static int expire_idle(struct server *s)
 {
 	uint64_t now = util_now_ms(), next = IDLE_TIMEOUT_MS;
 
-	for (int i = 0; i < MAX_CLIENTS; i++) {
+	for (int i = 0; i < s->max_clients; i++) {
 		struct client *c = &s->clients[i];
 		if (c->fd < 0)
 			continue;
@@ -466,16 +498,16 @@ static int expire_idle(struct server *s)
 
 static void serve(struct server *s)
 {
-	struct pollfd pfds[MAX_CLIENTS + 1];
-	int owner[MAX_CLIENTS + 1];
+	struct pollfd *pfds = s->pfds;
+	int *owner = s->owner;
 
 	for (;;) {
 		int timeout = expire_idle(s), n = 0;
-		if (s->nclients < MAX_CLIENTS) {
+		if (s->nclients < s->max_clients) {
 			pfds[n] = (struct pollfd){ .fd = s->listen_fd, .events = POLLIN };
 			owner[n++] = -1;
 		}
-		for (int i = 0; i < MAX_CLIENTS; i++) {
+		for (int i = 0; i < s->max_clients; i++) {
 			struct client *c = &s->clients[i];
 			if (c->fd < 0)
 				continue;
@@ -506,6 +538,35 @@ static void serve(struct server *s)
 				client_close(s, c);
 		}
 	}
+}
+
+/*
+ * Size the client table by the descriptors this process may have, with the
+ * soft RLIMIT_NOFILE raised to the hard one first: a client can hold its
+ * socket and the file it is being sent.
+ */
+static int alloc_clients(struct server *s)
+{
+	struct rlimit rl;
+	long fds = 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		if (rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &rl);
+			getrlimit(RLIMIT_NOFILE, &rl);
+		}
+		fds = rl.rlim_cur > 65536 ? 65536 : (long)rl.rlim_cur;
+	}
+	s->max_clients = fds > 2 * RESERVED_FDS ? (int)(fds - RESERVED_FDS) / 2 : RESERVED_FDS;
+	s->clients = calloc((size_t)s->max_clients, sizeof(*s->clients));
+	s->pfds = calloc((size_t)s->max_clients + 1, sizeof(*s->pfds));
+	s->owner = calloc((size_t)s->max_clients + 1, sizeof(*s->owner));
+	if (!s->clients || !s->pfds || !s->owner)
+		return -1;
+	for (int i = 0; i < s->max_clients; i++)
+		s->clients[i].fd = s->clients[i].file_fd = -1;
+	return 0;
 }
 
 static FILE *open_log(const char *path)
@@ -542,8 +603,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	s.root = optind < argc ? argv[optind] : "/srv/www";
-	for (int i = 0; i < MAX_CLIENTS; i++)
-		s.clients[i].fd = s.clients[i].file_fd = -1;
+	if (alloc_clients(&s) < 0) {
+		fprintf(stderr, "%s: no memory for the client table\n", util_prog);
+		return 1;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	s.listen_fd = make_listener((unsigned)port);
 	if (s.listen_fd < 0)

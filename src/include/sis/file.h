@@ -76,8 +76,11 @@ void file_put(struct file *f);
 void file_release_hold(void);
 void file_release_unhold(void);
 
-/* Descriptor table of a process. It also holds the working directory. */
-#define FD_MAX 256
+/* Descriptor table of a process. It also holds the working directory. It
+ * grows on demand up to FD_MAX (Linux's historical nr_open, 4096), the
+ * ceiling for RLIMIT_NOFILE's hard limit; the soft default is 1024. */
+#define FD_MAX 4096
+#define FD_SOFT_DEFAULT 1024
 struct fd_table;
 
 struct fd_table *fd_table_new(void);                 /* NULL if no memory */
