@@ -128,13 +128,16 @@ SYSCALL(__NR_munmap, sys_munmap);
 
 static long sys_mprotect(struct trap_frame *tf)
 {
-	u64 addr = SC_ARG(tf, 0), len = ALIGN_UP(SC_ARG(tf, 1), PAGE_SIZE);
+	u64 addr = SC_ARG(tf, 0), len = SC_ARG(tf, 1);
 	unsigned prot = (unsigned)SC_ARG(tf, 2);
 
 	if (!IS_ALIGNED(addr, PAGE_SIZE) || (prot & ~PROT_ALL))
 		return -EINVAL;
 	if (!len)
 		return 0;
+	if (len > USER_VA_END)
+		return -ENOMEM; /* (Linux: also when rounding it up wraps) */
+	len = ALIGN_UP(len, PAGE_SIZE);
 	if ((prot & (PROT_WRITE | PROT_EXEC)) == (PROT_WRITE | PROT_EXEC))
 		return -EACCES;
 	if (!user_addr_ok(addr, len))

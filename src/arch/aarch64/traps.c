@@ -1,8 +1,9 @@
 /*
  * Exception dispatch, the panic dump and the frame-pointer backtrace.
  *
- * EL1 synchronous exceptions are kernel bugs (panic with a decoded dump),
- * except the semihosting HLT probe, which is skipped when QEMU has
+ * EL1 synchronous exceptions are kernel bugs (panic with a decoded dump;
+ * a kernel stack overflow is reported from the emergency stack, see
+ * sis/kstack.h), except the semihosting HLT probe, which is skipped when QEMU has
  * semihosting disabled. EL0 exceptions go to the process layer's hooks:
  * syscall_dispatch() for SVC, user_fault() for the rest.
  */
@@ -162,7 +163,7 @@ void trap_kstack_overflow(struct trap_frame *tf)
 {
 	irq_disable_local();
 	kprintf("\nKERNEL PANIC: kernel stack overflow in task %s (pid %d): SP %016lx is in "
-		"the guard page below its stack\n",
+		"the unmapped guard below its stack\n",
 		task_name(), current() && current()->proc ? proc_pid(current()->proc) : 0,
 		tf->sp);
 	dump_trap_frame(tf);

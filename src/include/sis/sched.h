@@ -1,7 +1,8 @@
 /*
  * Tasks and the scheduler.
  *
- * A task is a kernel thread of control: a 32 KiB kernel stack, saved
+ * A task is a kernel thread of control: a 32 KiB kernel stack (with an
+ * unmapped guard below it, sis/kstack.h), saved
  * callee-saved registers and a state. A user process (sis/proc.h) has exactly
  * one task; kernel-only tasks (the boot thread, idle) have none.
  *
