@@ -19,7 +19,8 @@ prints "bound_vfs.CASE: N checks, M failed"; free memory and the kernel heap
   free memory stays, and everything comes back once they exit.
 - tty_full_queue: 5 lines of 1000 bytes typed while nothing reads overflow
   the console's read queue; every line read back still ends in its newline
-  and no phantom line stays readable.
+  and no phantom line stays readable; bytes typed in raw mode read as one
+  line once canonical mode is back (base: the line count wrapped).
 """
 import re
 
@@ -82,4 +83,6 @@ def tty_full_queue(ctx):
     ctx.check(re.match(r"\d+$", m.group(1)), f"FIONREAD failed: {m.group(0)}")
     q.expect(r"^tty: again$", timeout=20)
     q.send("ok\n")
+    q.expect(r"^tty: raw\r?$", timeout=20)
+    q.send("r\n")
     finish(ctx, q, timeout=20)
