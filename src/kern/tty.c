@@ -9,6 +9,11 @@
  * and VTIME is not used), takes the bytes out with interrupts masked, then
  * copies them to the user. Everything the IRQ side touches is only changed
  * with interrupts masked.
+ *
+ * A finished line is marked in the queue itself (TTY_DELIM on its last
+ * entry), so the count of readable lines can never disagree with the
+ * queue: when the queue is full, the line being edited takes no more bytes
+ * but can still be ended, and a line never enters the queue cut.
  */
 #include <uapi/sis/signal.h> /* first: see .coord/NOTES.md (__unused) */
 #include <sis/kernel.h>

@@ -7,7 +7,10 @@
  * Ownership: a directory entry counts in its inode's nlink; lookups, open
  * files and working directories count in refs. A directory also holds a
  * reference on its parent so that ".." stays valid after the parent is
- * unlinked. An inode is freed when both counts reach zero.
+ * unlinked. An inode is freed when both counts reach zero; freeing a
+ * directory drops its parent's reference in the same loop (inode_release_
+ * chain), never by recursion. A removed directory (nlink 0) takes no new
+ * entries, so a freed directory is always empty.
  */
 #include <sis/kernel.h>
 #include <sis/log.h>
