@@ -27,6 +27,7 @@
 #include <sis/uaccess.h>
 #include <sis/console.h>
 #include <sis/proc.h>
+#include <sis/sched.h>
 #include <sis/tty.h>
 #include <uapi/sis/ioctl.h>
 #include <uapi/sis/poll.h>
@@ -351,6 +352,11 @@ static long tty_read(struct file *f, void *ubuf, size_t len)
 	return (long)n;
 }
 
+/*
+ * The console is slow (a write of 1 MiB takes seconds), and the kernel is
+ * not preempted: between chunks a long write gives up the CPU when its
+ * slice is over and stops early, with what it wrote, for a signal.
+ */
 static long tty_write(struct file *f, const void *ubuf, size_t len)
 {
 	char buf[256];
@@ -360,6 +366,10 @@ static long tty_write(struct file *f, const void *ubuf, size_t len)
 	while (done < len) {
 		size_t n = MIN(len - done, sizeof(buf));
 
+		if (done && signal_pending())
+			break;
+		if (sched_need_resched())
+			schedule();
 		if (copy_from_user(buf, (const char *)ubuf + done, n))
 			return done ? (long)done : -EFAULT;
 		console_write(buf, n);

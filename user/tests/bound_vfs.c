@@ -17,6 +17,9 @@
  *   pipes     24 processes make pipes until refused: the rings' total is
  *             bounded (ENFILE past it), the kernel keeps free memory, and
  *             it all comes back when they exit.
+ *   ttywrite  1 MiB written to the console in one call does not keep
+ *             another process from running meanwhile, and a signal ends
+ *             it early with the count written.
  *   tty       the test types 5 lines of 1000 bytes into the console while
  *             nothing reads: the read queue fills; each line read back
  *             ends with its newline and nothing phantom stays readable;
@@ -29,6 +32,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -36,6 +40,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include "files_check.h"
 #include "proc_raw.h"
 
@@ -509,6 +514,83 @@ static void case_pipes(void)
 	check_mem("pipes", before);
 }
 
+/* ---- console writes --------------------------------------------------------- */
+
+#define TTY_WRITE_BYTES (1 << 20)
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+/* A signal ends a long console write early with the count written so far
+ * (exit 0), not after the whole megabyte (exit 1). */
+static void tty_write_interrupted(const char *buf)
+{
+	int status = -1;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct sigaction sa = { .sa_handler = on_usr1 };
+		ssize_t n;
+
+		sigaction(SIGUSR1, &sa, NULL);
+		n = write(1, buf, TTY_WRITE_BYTES);
+		printf("\nttywrite: interrupted after %ld bytes\n", (long)n);
+		_exit(n > 0 && n < TTY_WRITE_BYTES ? 0 : 1);
+	}
+	CHECK(pid > 0);
+	usleep(200 * 1000);
+	CHECK(kill(pid, SIGUSR1) == 0);
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* One process writes 1 MiB to the console in one call; another must still
+ * be scheduled meanwhile (the write gives up the CPU between chunks): the
+ * longest time the sleeping parent went without running stays short,
+ * whether the child runs first after fork or not. */
+static void case_ttywrite(void)
+{
+	static char buf[TTY_WRITE_BYTES];
+	long start, last, max_gap = 0, took;
+	int status = -1, ticks = 0;
+	pid_t pid, done = 0;
+
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = i % 128 == 127 ? '\n' : '.';
+	start = last = now_ms();
+	pid = fork();
+	if (pid == 0)
+		_exit(write(1, buf, sizeof(buf)) == (ssize_t)sizeof(buf) ? 0 : 1);
+	CHECK(pid > 0);
+	while (pid > 0 && (done = waitpid(pid, &status, WNOHANG)) == 0 && ticks < 2000) {
+		long now = now_ms();
+
+		max_gap = now - last > max_gap ? now - last : max_gap;
+		usleep(10 * 1000);
+		last = now_ms();
+		max_gap = last - now - 10 > max_gap ? last - now - 10 : max_gap;
+		ticks++;
+	}
+	took = now_ms() - start;
+	if (pid > 0 && done == 0)
+		done = waitpid(pid, &status, 0);
+	CHECK(done == pid);
+	printf("\nttywrite: 1 MiB in %ld ms, %d sleeps meanwhile, longest without the CPU %ld ms\n",
+	       took, ticks, max_gap);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK(ticks > 0 && max_gap < 500); /* base: the whole write, seconds */
+	tty_write_interrupted(buf);
+}
+
 /* ---- tty -------------------------------------------------------------------- */
 
 #define TTY_LINES 5
@@ -605,10 +687,12 @@ int main(int argc, char **argv)
 		case_names();
 	else if (strcmp(c, "pipes") == 0)
 		case_pipes();
+	else if (strcmp(c, "ttywrite") == 0)
+		case_ttywrite();
 	else if (strcmp(c, "tty") == 0)
 		case_tty();
 	else
-		CHECK(!"usage: bound_vfs deep [N] | removed | siblings | fill | names | pipes | tty");
+		CHECK(!"usage: bound_vfs deep [N] | removed | siblings | fill | names | pipes | ttywrite | tty");
 	snprintf(name, sizeof(name), "bound_vfs.%s", c);
 	return finish(name);
 }
