@@ -230,10 +230,17 @@ static long put_dirent(void *ubuf, size_t used, size_t len, const char *name,
 	return (long)reclen;
 }
 
+/* Records one getdents64 call returns at most: a directory can hold
+ * hundreds of thousands of names and the kernel is not preempted, so a huge
+ * buffer gets a short (still valid) answer; callers loop until 0. */
+#define GETDENTS_MAX (64 * 1024)
+
 static long dir_getdents64(struct file *f, void *ubuf, size_t len)
 {
 	struct dir_cursor c = { .dir = f->inode, .pos = (u64)f->pos, .d = NULL };
 	size_t used = 0;
+
+	len = MIN(len, (size_t)GETDENTS_MAX);
 
 	if (c.dir->nlink == 0)
 		return -ENOENT; /* removed: Linux's iterate_dir on a dead directory */

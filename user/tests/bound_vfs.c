@@ -50,6 +50,13 @@ int renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpat
 #define LINUX_ENOENT 2
 #define LINUX_ENAMETOOLONG 36
 
+/* The head of a linux_dirent64 record. */
+struct dirent64_rec {
+	unsigned long long ino;
+	long long off;
+	unsigned short reclen;
+};
+
 struct mem {
 	long free_kb, slab_kb;
 };
@@ -395,6 +402,23 @@ static void case_fill(void)
 	check_mem("fill", before);
 }
 
+/* Entries of a directory by getdents64 with a large buffer (the kernel may
+ * answer short: loop until 0). */
+static int count_entries(const char *path)
+{
+	static char buf[1 << 20];
+	int fd = open(path, O_RDONLY | O_DIRECTORY), n = 0;
+	long got;
+
+	if (fd < 0)
+		return -1;
+	while ((got = raw(__NR_getdents64, fd, buf, sizeof(buf))) > 0)
+		for (long off = 0; off < got; off += ((struct dirent64_rec *)(buf + off))->reclen)
+			n++;
+	close(fd);
+	return got == 0 ? n : -1;
+}
+
 /* Empty files and directories until the tree is full: names and inodes
  * are charged too (ENOSPC), and all of it is freed again. */
 static void case_names(void)
@@ -424,6 +448,7 @@ static void case_names(void)
 	       full.free_kb);
 	CHECK(err == ENOSPC && n > 1000);
 	CHECK(full.free_kb >= 1024);
+	CHECK(count_entries(".") == n + 2);
 	pid = fork();
 	if (pid == 0)
 		_exit(42);
