@@ -528,8 +528,10 @@ int vfs_unlink_at(struct inode *base, const char *path, bool rmdir)
 	int err = 0;
 
 	dir = walk(base, path, &last);
+	if (IS_ERR(dir) && PTR_ERR(dir) == -EEXIST) /* "/": Linux's LAST_ROOT */
+		return rmdir ? -EBUSY : -EISDIR;
 	if (IS_ERR(dir))
-		return PTR_ERR(dir) == -EEXIST ? -EBUSY : (int)PTR_ERR(dir);
+		return (int)PTR_ERR(dir);
 	if (is_dot_name(last.name, last.len)) {
 		err = rmdir ? (last.len == 1 ? -EINVAL : -ENOTEMPTY) : -EISDIR;
 		goto out_put_dir;

@@ -486,6 +486,10 @@ struct file *vfs_open_at(struct inode *base, const char *path, unsigned flags, u
 		ino = vfs_lookup_at(base, path);
 	if (IS_ERR(ino))
 		return (struct file *)ino;
+	if ((flags & O_CREAT) && S_ISDIR(ino->mode)) {
+		vfs_inode_put(ino); /* Linux: O_CREAT never opens a directory */
+		return ERR_PTR(-EISDIR);
+	}
 	f = vfs_open_inode(ino, flags);
 	if (!IS_ERR(f) && (flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY &&
 	    S_ISREG(ino->mode) && !ino->gen && ino->reg.size) {

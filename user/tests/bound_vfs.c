@@ -232,6 +232,11 @@ static void remove_rules(void)
 	CHECK_ERR(rmdir("x/."), EINVAL);
 	CHECK_ERR(rmdir(".."), ENOTEMPTY);
 	CHECK_ERR(rmdir("/"), EBUSY);
+	CHECK_ERR(unlink("/"), EISDIR);
+	CHECK_ERR(open("/tmp", O_CREAT | O_RDONLY, 0644), EISDIR);
+	CHECK_ERR(open(".", O_CREAT | O_RDONLY, 0644), EISDIR);
+	CHECK_ERR(mkdir("/", 0755), EEXIST);
+	CHECK_ERR(rename("/", "/tmp/root"), EBUSY);
 	CHECK_ERR(unlink("x"), EISDIR);
 	CHECK_ERR(unlink("/tmp/s/file/"), ENOTDIR);
 	CHECK_ERR(rmdir("/tmp/s/file"), ENOTDIR);
