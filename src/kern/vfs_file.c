@@ -432,8 +432,8 @@ static int open_check(const struct inode *ino, unsigned flags)
 		return -EINVAL;
 	if ((flags & O_DIRECTORY) && !S_ISDIR(ino->mode))
 		return -ENOTDIR;
-	if (S_ISDIR(ino->mode) && acc != O_RDONLY)
-		return -EISDIR;
+	if (S_ISDIR(ino->mode) && (acc != O_RDONLY || (flags & O_TRUNC)))
+		return -EISDIR; /* O_TRUNC asks for write access (Linux) */
 	if (ino->gen && acc != O_RDONLY)
 		return -EACCES;
 	if (!S_ISDIR(ino->mode) && !S_ISREG(ino->mode) && !S_ISCHR(ino->mode))

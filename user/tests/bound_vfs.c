@@ -235,6 +235,7 @@ static void remove_rules(void)
 	CHECK_ERR(unlink("/"), EISDIR);
 	CHECK_ERR(open("/tmp", O_CREAT | O_RDONLY, 0644), EISDIR);
 	CHECK_ERR(open(".", O_CREAT | O_RDONLY, 0644), EISDIR);
+	CHECK_ERR(open(".", O_RDONLY | O_TRUNC), EISDIR);
 	CHECK_ERR(mkdir("/", 0755), EEXIST);
 	CHECK_ERR(rename("/", "/tmp/root"), EBUSY);
 	CHECK_ERR(unlink("x"), EISDIR);
