@@ -184,24 +184,29 @@ static bool is_word_char(char c)
 	return c != ' ' && c != '\t';
 }
 
+/* Is c the special character c_cc[i]? 0 (_POSIX_VDISABLE) disables one:
+ * a NUL byte is then data, not an erase, an EOF or a signal. */
+static bool is_cc(const struct tty *t, int i, char c)
+{
+	return t->tio.c_cc[i] && (unsigned char)c == t->tio.c_cc[i];
+}
+
 /* Canonical-mode editing of one byte. */
 static void canon_input(struct tty *t, char c)
 {
-	const unsigned char *cc = t->tio.c_cc;
-
-	if ((unsigned char)c == cc[VERASE] || c == '\b') {
+	if (is_cc(t, VERASE, c) || c == '\b') {
 		erase_one(t);
-	} else if ((unsigned char)c == cc[VKILL]) {
+	} else if (is_cc(t, VKILL, c)) {
 		while (t->line_len)
 			erase_one(t);
-	} else if ((unsigned char)c == cc[VWERASE] && lflag(t, IEXTEN)) {
+	} else if (is_cc(t, VWERASE, c) && lflag(t, IEXTEN)) {
 		while (t->line_len && !is_word_char(t->line[t->line_len - 1]))
 			erase_one(t);
 		while (t->line_len && is_word_char(t->line[t->line_len - 1]))
 			erase_one(t);
-	} else if ((unsigned char)c == cc[VEOF]) {
+	} else if (is_cc(t, VEOF, c)) {
 		line_commit(t, TTY_EOF);
-	} else if (c == '\n' || (cc[VEOL] && (unsigned char)c == cc[VEOL])) {
+	} else if (c == '\n' || is_cc(t, VEOL, c)) {
 		if (lflag(t, ECHO) || (c == '\n' && lflag(t, ECHONL)))
 			echo("\n", 1);
 		line_commit(t, (unsigned char)c);
@@ -219,9 +224,9 @@ static bool signal_char(struct tty *t, char c)
 
 	if (!lflag(t, ISIG))
 		return false;
-	if ((unsigned char)c == t->tio.c_cc[VINTR])
+	if (is_cc(t, VINTR, c))
 		sig = SIGINT;
-	else if ((unsigned char)c == t->tio.c_cc[VQUIT])
+	else if (is_cc(t, VQUIT, c))
 		sig = SIGQUIT;
 	else
 		return false;

@@ -23,7 +23,8 @@ prints "bound_vfs.CASE: N checks, M failed"; free memory and the kernel heap
 - tty_full_queue: 5 lines of 1000 bytes typed while nothing reads overflow
   the console's read queue; every line read back still ends in its newline
   and no phantom line stays readable; bytes typed in raw mode read as one
-  line once canonical mode is back (base: the line count wrapped).
+  line once canonical mode is back (base: the line count wrapped); with
+  VINTR, VEOF and VERASE set to 0 (disabled) a typed NUL byte is data.
 """
 import re
 
@@ -93,4 +94,6 @@ def tty_full_queue(ctx):
     q.send("ok\n")
     q.expect(r"^tty: raw\r?$", timeout=20)
     q.send("r\n")
+    q.expect(r"^tty: nul$", timeout=20)
+    q.send(b"a\x00b\n")
     finish(ctx, q, timeout=20)

@@ -24,7 +24,8 @@
  *             nothing reads: the read queue fills; each line read back
  *             ends with its newline and nothing phantom stays readable;
  *             then "r\n" typed in raw mode reads as one line once
- *             canonical mode is back.
+ *             canonical mode is back; with VINTR/VEOF/VERASE disabled
+ *             (0), a NUL byte typed is plain data.
  * Memory is compared through /proc/meminfo (MemFree and Slab) after a
  * warm-up, so user-space growth and one-time kernel allocations do not
  * count.
@@ -666,6 +667,24 @@ static void tty_raw_leftover(char *buf)
 	CHECK(ioctl(0, FIONREAD, &avail) == 0 && avail == 0);
 }
 
+/* A special character set to 0 (_POSIX_VDISABLE) is disabled: a NUL byte
+ * typed is data (base: it was VINTR, and the line was flushed). */
+static void tty_disabled_chars(char *buf)
+{
+	struct pollfd p = { .fd = 0, .events = POLLIN };
+	struct termios t, off;
+
+	CHECK(tcgetattr(0, &t) == 0);
+	off = t;
+	off.c_cc[VINTR] = 0;
+	off.c_cc[VEOF] = 0;
+	off.c_cc[VERASE] = 0;
+	CHECK(tcsetattr(0, TCSANOW, &off) == 0);
+	printf("tty: nul\n");
+	CHECK(poll(&p, 1, 10000) == 1 && read(0, buf, 64) == 4 && memcmp(buf, "a\0b\n", 4) == 0);
+	CHECK(tcsetattr(0, TCSANOW, &t) == 0);
+}
+
 static void case_tty(void)
 {
 	static char buf[2048];
@@ -698,6 +717,7 @@ static void case_tty(void)
 	fflush(stdout);
 	CHECK(poll(&p, 1, 10000) == 1 && read(0, buf, sizeof(buf)) == 3 && memcmp(buf, "ok\n", 3) == 0);
 	tty_raw_leftover(buf);
+	tty_disabled_chars(buf);
 }
 
 int main(int argc, char **argv)
