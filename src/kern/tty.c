@@ -9,6 +9,11 @@
  * and VTIME is not used), takes the bytes out with interrupts masked, then
  * copies them to the user. Everything the IRQ side touches is only changed
  * with interrupts masked.
+ *
+ * A finished line is marked in the queue itself (TTY_DELIM on its last
+ * entry), so the count of readable lines can never disagree with the
+ * queue: when the queue is full, the line being edited takes no more bytes
+ * but can still be ended, and a line never enters the queue cut.
  */
 #include <uapi/sis/signal.h> /* first: see .coord/NOTES.md (__unused) */
 #include <sis/kernel.h>
@@ -22,6 +27,7 @@
 #include <sis/uaccess.h>
 #include <sis/console.h>
 #include <sis/proc.h>
+#include <sis/sched.h>
 #include <sis/tty.h>
 #include <uapi/sis/ioctl.h>
 #include <uapi/sis/poll.h>
@@ -178,24 +184,29 @@ static bool is_word_char(char c)
 	return c != ' ' && c != '\t';
 }
 
+/* Is c the special character c_cc[i]? 0 (_POSIX_VDISABLE) disables one:
+ * a NUL byte is then data, not an erase, an EOF or a signal. */
+static bool is_cc(const struct tty *t, int i, char c)
+{
+	return t->tio.c_cc[i] && (unsigned char)c == t->tio.c_cc[i];
+}
+
 /* Canonical-mode editing of one byte. */
 static void canon_input(struct tty *t, char c)
 {
-	const unsigned char *cc = t->tio.c_cc;
-
-	if ((unsigned char)c == cc[VERASE] || c == '\b') {
+	if (is_cc(t, VERASE, c) || c == '\b') {
 		erase_one(t);
-	} else if ((unsigned char)c == cc[VKILL]) {
+	} else if (is_cc(t, VKILL, c)) {
 		while (t->line_len)
 			erase_one(t);
-	} else if ((unsigned char)c == cc[VWERASE] && lflag(t, IEXTEN)) {
+	} else if (is_cc(t, VWERASE, c) && lflag(t, IEXTEN)) {
 		while (t->line_len && !is_word_char(t->line[t->line_len - 1]))
 			erase_one(t);
 		while (t->line_len && is_word_char(t->line[t->line_len - 1]))
 			erase_one(t);
-	} else if ((unsigned char)c == cc[VEOF]) {
+	} else if (is_cc(t, VEOF, c)) {
 		line_commit(t, TTY_EOF);
-	} else if (c == '\n' || (cc[VEOL] && (unsigned char)c == cc[VEOL])) {
+	} else if (c == '\n' || is_cc(t, VEOL, c)) {
 		if (lflag(t, ECHO) || (c == '\n' && lflag(t, ECHONL)))
 			echo("\n", 1);
 		line_commit(t, (unsigned char)c);
@@ -213,9 +224,9 @@ static bool signal_char(struct tty *t, char c)
 
 	if (!lflag(t, ISIG))
 		return false;
-	if ((unsigned char)c == t->tio.c_cc[VINTR])
+	if (is_cc(t, VINTR, c))
 		sig = SIGINT;
-	else if ((unsigned char)c == t->tio.c_cc[VQUIT])
+	else if (is_cc(t, VQUIT, c))
 		sig = SIGQUIT;
 	else
 		return false;
@@ -346,6 +357,11 @@ static long tty_read(struct file *f, void *ubuf, size_t len)
 	return (long)n;
 }
 
+/*
+ * The console is slow (a write of 1 MiB takes seconds), and the kernel is
+ * not preempted: between chunks a long write gives up the CPU when its
+ * slice is over and stops early, with what it wrote, for a signal.
+ */
 static long tty_write(struct file *f, const void *ubuf, size_t len)
 {
 	char buf[256];
@@ -355,6 +371,10 @@ static long tty_write(struct file *f, const void *ubuf, size_t len)
 	while (done < len) {
 		size_t n = MIN(len - done, sizeof(buf));
 
+		if (done && signal_pending())
+			break;
+		if (sched_need_resched())
+			schedule();
 		if (copy_from_user(buf, (const char *)ubuf + done, n))
 			return done ? (long)done : -EFAULT;
 		console_write(buf, n);

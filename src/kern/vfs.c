@@ -7,7 +7,10 @@
  * Ownership: a directory entry counts in its inode's nlink; lookups, open
  * files and working directories count in refs. A directory also holds a
  * reference on its parent so that ".." stays valid after the parent is
- * unlinked. An inode is freed when both counts reach zero.
+ * unlinked. An inode is freed when both counts reach zero; freeing a
+ * directory drops its parent's reference in the same loop (inode_release_
+ * chain), never by recursion. A removed directory (nlink 0) takes no new
+ * entries, so a freed directory is always empty.
  */
 #include <sis/kernel.h>
 #include <sis/log.h>
@@ -525,8 +528,10 @@ int vfs_unlink_at(struct inode *base, const char *path, bool rmdir)
 	int err = 0;
 
 	dir = walk(base, path, &last);
+	if (IS_ERR(dir) && PTR_ERR(dir) == -EEXIST) /* "/": Linux's LAST_ROOT */
+		return rmdir ? -EBUSY : -EISDIR;
 	if (IS_ERR(dir))
-		return PTR_ERR(dir) == -EEXIST ? -EBUSY : (int)PTR_ERR(dir);
+		return (int)PTR_ERR(dir);
 	if (is_dot_name(last.name, last.len)) {
 		err = rmdir ? (last.len == 1 ? -EINVAL : -ENOTEMPTY) : -EISDIR;
 		goto out_put_dir;

@@ -230,10 +230,17 @@ static long put_dirent(void *ubuf, size_t used, size_t len, const char *name,
 	return (long)reclen;
 }
 
+/* Records one getdents64 call returns at most: a directory can hold
+ * hundreds of thousands of names and the kernel is not preempted, so a huge
+ * buffer gets a short (still valid) answer; callers loop until 0. */
+#define GETDENTS_MAX (64 * 1024)
+
 static long dir_getdents64(struct file *f, void *ubuf, size_t len)
 {
 	struct dir_cursor c = { .dir = f->inode, .pos = (u64)f->pos, .d = NULL };
 	size_t used = 0;
+
+	len = MIN(len, (size_t)GETDENTS_MAX);
 
 	if (c.dir->nlink == 0)
 		return -ENOENT; /* removed: Linux's iterate_dir on a dead directory */
@@ -425,8 +432,8 @@ static int open_check(const struct inode *ino, unsigned flags)
 		return -EINVAL;
 	if ((flags & O_DIRECTORY) && !S_ISDIR(ino->mode))
 		return -ENOTDIR;
-	if (S_ISDIR(ino->mode) && acc != O_RDONLY)
-		return -EISDIR;
+	if (S_ISDIR(ino->mode) && (acc != O_RDONLY || (flags & O_TRUNC)))
+		return -EISDIR; /* O_TRUNC asks for write access (Linux) */
 	if (ino->gen && acc != O_RDONLY)
 		return -EACCES;
 	if (!S_ISDIR(ino->mode) && !S_ISREG(ino->mode) && !S_ISCHR(ino->mode))
@@ -479,6 +486,10 @@ struct file *vfs_open_at(struct inode *base, const char *path, unsigned flags, u
 		ino = vfs_lookup_at(base, path);
 	if (IS_ERR(ino))
 		return (struct file *)ino;
+	if ((flags & O_CREAT) && S_ISDIR(ino->mode)) {
+		vfs_inode_put(ino); /* Linux: O_CREAT never opens a directory */
+		return ERR_PTR(-EISDIR);
+	}
 	f = vfs_open_inode(ino, flags);
 	if (!IS_ERR(f) && (flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY &&
 	    S_ISREG(ino->mode) && !ino->gen && ino->reg.size) {

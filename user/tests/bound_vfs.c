@@ -17,9 +17,15 @@
  *   pipes     24 processes make pipes until refused: the rings' total is
  *             bounded (ENFILE past it), the kernel keeps free memory, and
  *             it all comes back when they exit.
+ *   ttywrite  1 MiB written to the console in one call does not keep
+ *             another process from running meanwhile, and a signal ends
+ *             it early with the count written.
  *   tty       the test types 5 lines of 1000 bytes into the console while
  *             nothing reads: the read queue fills; each line read back
- *             ends with its newline and nothing phantom stays readable.
+ *             ends with its newline and nothing phantom stays readable;
+ *             then "r\n" typed in raw mode reads as one line once
+ *             canonical mode is back; with VINTR/VEOF/VERASE disabled
+ *             (0), a NUL byte typed is plain data.
  * Memory is compared through /proc/meminfo (MemFree and Slab) after a
  * warm-up, so user-space growth and one-time kernel allocations do not
  * count.
@@ -27,12 +33,15 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
 #include "files_check.h"
 #include "proc_raw.h"
 
@@ -41,6 +50,13 @@ int renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpat
 /* Linux errno values, for raw system calls (picolibc's differ). */
 #define LINUX_ENOENT 2
 #define LINUX_ENAMETOOLONG 36
+
+/* The head of a linux_dirent64 record. */
+struct dirent64_rec {
+	unsigned long long ino;
+	long long off;
+	unsigned short reclen;
+};
 
 struct mem {
 	long free_kb, slab_kb;
@@ -217,6 +233,12 @@ static void remove_rules(void)
 	CHECK_ERR(rmdir("x/."), EINVAL);
 	CHECK_ERR(rmdir(".."), ENOTEMPTY);
 	CHECK_ERR(rmdir("/"), EBUSY);
+	CHECK_ERR(unlink("/"), EISDIR);
+	CHECK_ERR(open("/tmp", O_CREAT | O_RDONLY, 0644), EISDIR);
+	CHECK_ERR(open(".", O_CREAT | O_RDONLY, 0644), EISDIR);
+	CHECK_ERR(open(".", O_RDONLY | O_TRUNC), EISDIR);
+	CHECK_ERR(mkdir("/", 0755), EEXIST);
+	CHECK_ERR(rename("/", "/tmp/root"), EBUSY);
 	CHECK_ERR(unlink("x"), EISDIR);
 	CHECK_ERR(unlink("/tmp/s/file/"), ENOTDIR);
 	CHECK_ERR(rmdir("/tmp/s/file"), ENOTDIR);
@@ -387,6 +409,23 @@ static void case_fill(void)
 	check_mem("fill", before);
 }
 
+/* Entries of a directory by getdents64 with a large buffer (the kernel may
+ * answer short: loop until 0). */
+static int count_entries(const char *path)
+{
+	static char buf[1 << 20];
+	int fd = open(path, O_RDONLY | O_DIRECTORY), n = 0;
+	long got;
+
+	if (fd < 0)
+		return -1;
+	while ((got = raw(__NR_getdents64, fd, buf, sizeof(buf))) > 0)
+		for (long off = 0; off < got; off += ((struct dirent64_rec *)(buf + off))->reclen)
+			n++;
+	close(fd);
+	return got == 0 ? n : -1;
+}
+
 /* Empty files and directories until the tree is full: names and inodes
  * are charged too (ENOSPC), and all of it is freed again. */
 static void case_names(void)
@@ -416,6 +455,7 @@ static void case_names(void)
 	       full.free_kb);
 	CHECK(err == ENOSPC && n > 1000);
 	CHECK(full.free_kb >= 1024);
+	CHECK(count_entries(".") == n + 2);
 	pid = fork();
 	if (pid == 0)
 		_exit(42);
@@ -506,6 +546,83 @@ static void case_pipes(void)
 	check_mem("pipes", before);
 }
 
+/* ---- console writes --------------------------------------------------------- */
+
+#define TTY_WRITE_BYTES (1 << 20)
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+/* A signal ends a long console write early with the count written so far
+ * (exit 0), not after the whole megabyte (exit 1). */
+static void tty_write_interrupted(const char *buf)
+{
+	int status = -1;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct sigaction sa = { .sa_handler = on_usr1 };
+		ssize_t n;
+
+		sigaction(SIGUSR1, &sa, NULL);
+		n = write(1, buf, TTY_WRITE_BYTES);
+		printf("\nttywrite: interrupted after %ld bytes\n", (long)n);
+		_exit(n > 0 && n < TTY_WRITE_BYTES ? 0 : 1);
+	}
+	CHECK(pid > 0);
+	usleep(200 * 1000);
+	CHECK(kill(pid, SIGUSR1) == 0);
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* One process writes 1 MiB to the console in one call; another must still
+ * be scheduled meanwhile (the write gives up the CPU between chunks): the
+ * longest time the sleeping parent went without running stays short,
+ * whether the child runs first after fork or not. */
+static void case_ttywrite(void)
+{
+	static char buf[TTY_WRITE_BYTES];
+	long start, last, max_gap = 0, took;
+	int status = -1, ticks = 0;
+	pid_t pid, done = 0;
+
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = i % 128 == 127 ? '\n' : '.';
+	start = last = now_ms();
+	pid = fork();
+	if (pid == 0)
+		_exit(write(1, buf, sizeof(buf)) == (ssize_t)sizeof(buf) ? 0 : 1);
+	CHECK(pid > 0);
+	while (pid > 0 && (done = waitpid(pid, &status, WNOHANG)) == 0 && ticks < 2000) {
+		long now = now_ms();
+
+		max_gap = now - last > max_gap ? now - last : max_gap;
+		usleep(10 * 1000);
+		last = now_ms();
+		max_gap = last - now - 10 > max_gap ? last - now - 10 : max_gap;
+		ticks++;
+	}
+	took = now_ms() - start;
+	if (pid > 0 && done == 0)
+		done = waitpid(pid, &status, 0);
+	CHECK(done == pid);
+	printf("\nttywrite: 1 MiB in %ld ms, %d sleeps meanwhile, longest without the CPU %ld ms\n",
+	       took, ticks, max_gap);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK(ticks > 0 && max_gap < 500); /* base: the whole write, seconds */
+	tty_write_interrupted(buf);
+}
+
 /* ---- tty -------------------------------------------------------------------- */
 
 #define TTY_LINES 5
@@ -523,6 +640,49 @@ static int tty_settle(void)
 			return -1;
 	}
 	return avail;
+}
+
+/* Bytes typed in raw mode and not read are one line when canonical mode
+ * returns (Linux pushes them): read whole, then nothing phantom is left
+ * (base: the '\n' counted as a line end it never was: the count wrapped). */
+static void tty_raw_leftover(char *buf)
+{
+	struct pollfd p = { .fd = 0, .events = POLLIN };
+	struct termios canon, raw;
+	int avail = 0;
+
+	CHECK(tcgetattr(0, &canon) == 0);
+	raw = canon;
+	cfmakeraw(&raw);
+	CHECK(tcsetattr(0, TCSANOW, &raw) == 0);
+	printf("tty: raw\r\n");
+	for (int i = 0; i < 100 && avail < 2; i++) {
+		usleep(100 * 1000);
+		ioctl(0, FIONREAD, &avail);
+	}
+	CHECK(avail == 2);
+	CHECK(tcsetattr(0, TCSANOW, &canon) == 0);
+	CHECK(poll(&p, 1, 1000) == 1 && read(0, buf, 64) == 2 && memcmp(buf, "r\n", 2) == 0);
+	CHECK(poll(&p, 1, 0) == 0);
+	CHECK(ioctl(0, FIONREAD, &avail) == 0 && avail == 0);
+}
+
+/* A special character set to 0 (_POSIX_VDISABLE) is disabled: a NUL byte
+ * typed is data (base: it was VINTR, and the line was flushed). */
+static void tty_disabled_chars(char *buf)
+{
+	struct pollfd p = { .fd = 0, .events = POLLIN };
+	struct termios t, off;
+
+	CHECK(tcgetattr(0, &t) == 0);
+	off = t;
+	off.c_cc[VINTR] = 0;
+	off.c_cc[VEOF] = 0;
+	off.c_cc[VERASE] = 0;
+	CHECK(tcsetattr(0, TCSANOW, &off) == 0);
+	printf("tty: nul\n");
+	CHECK(poll(&p, 1, 10000) == 1 && read(0, buf, 64) == 4 && memcmp(buf, "a\0b\n", 4) == 0);
+	CHECK(tcsetattr(0, TCSANOW, &t) == 0);
 }
 
 static void case_tty(void)
@@ -556,6 +716,8 @@ static void case_tty(void)
 	printf("tty: again\n");
 	fflush(stdout);
 	CHECK(poll(&p, 1, 10000) == 1 && read(0, buf, sizeof(buf)) == 3 && memcmp(buf, "ok\n", 3) == 0);
+	tty_raw_leftover(buf);
+	tty_disabled_chars(buf);
 }
 
 int main(int argc, char **argv)
@@ -576,10 +738,12 @@ int main(int argc, char **argv)
 		case_names();
 	else if (strcmp(c, "pipes") == 0)
 		case_pipes();
+	else if (strcmp(c, "ttywrite") == 0)
+		case_ttywrite();
 	else if (strcmp(c, "tty") == 0)
 		case_tty();
 	else
-		CHECK(!"usage: bound_vfs deep [N] | removed | siblings | fill | names | pipes | tty");
+		CHECK(!"usage: bound_vfs deep [N] | removed | siblings | fill | names | pipes | ttywrite | tty");
 	snprintf(name, sizeof(name), "bound_vfs.%s", c);
 	return finish(name);
 }

@@ -10,6 +10,12 @@
  * of "/" is "/". Components longer than NAME_MAX give -ENAMETOOLONG, paths
  * longer than PATH_MAX (with the NUL) too.
  *
+ * A removed directory (its cwd or an open descriptor keeps it) refuses new
+ * entries with -ENOENT and lists as -ENOENT, as on Linux. Inodes, names and
+ * file contents together use at most half of RAM and leave a reserve free
+ * (-ENOSPC past either, like a full tmpfs); a file's contents are one heap
+ * block, so files are at most about 4 MiB (-EFBIG).
+ *
  * Everything here runs in process or boot context (never IRQ) and never
  * sleeps: the kernel is uniprocessor and not preempted, so no locks.
  * Errors are -errno (Linux values); pointer returns use ERR_PTR.
