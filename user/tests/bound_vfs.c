@@ -96,7 +96,8 @@ static void check_mem(const char *what, struct mem before)
 	printf("%s: MemFree %ld -> %ld kB, Slab %ld -> %ld kB\n", what, before.free_kb,
 	       after.free_kb, before.slab_kb, after.slab_kb);
 	CHECK(before.free_kb > 0 && after.free_kb == before.free_kb);
-	CHECK(after.slab_kb == before.slab_kb);
+	/* in use may shrink (boot-time objects freed meanwhile), never grow */
+	CHECK(after.slab_kb >= 0 && after.slab_kb <= before.slab_kb);
 }
 
 /* ---- deep ------------------------------------------------------------------ */
