@@ -121,7 +121,7 @@ int signal_send_proc(struct proc *p, int sig, const struct sig_origin *o)
 		p->sig_origin[sig - 1] = *o;
 		if (p->task && !(p->sig_blocked & bit)) {
 			task_wake_signal(p->task);
-			if (sig == SIGKILL && p->stopped)
+			if (sig == SIGKILL && (p->stopped || p->vfork_waiting))
 				task_wake(p->task);
 		}
 	}
@@ -596,9 +596,9 @@ static long sys_rt_sigreturn(struct trap_frame *tf)
 	tf->spsr = sc->pstate & 0xf0000000UL; /* flags only: EL0t, interrupts on */
 	p->sig_blocked = f->uc.uc_sigmask & ~UNBLOCKABLE;
 	kfree(f);
-	return tf->x[0]; /* the dispatcher stores this in x0 again */
+	return 0; /* SYSCALL_F_SETS_FRAME: the restored x0 stays as it is */
 }
-SYSCALL(__NR_rt_sigreturn, sys_rt_sigreturn);
+SYSCALL_FLAGS(__NR_rt_sigreturn, sys_rt_sigreturn, SYSCALL_F_SETS_FRAME);
 
 /*
  * sigaltstack(ss, old): the stack SA_ONSTACK handlers run on. old first
