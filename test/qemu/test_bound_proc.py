@@ -28,6 +28,13 @@ def vfork_parent_killable(ctx):
 
 
 @test(timeout=60)
+def init_unkillable(ctx):
+    """kill(1, SIGKILL/SIGSTOP/...) and clone exit signals at their default
+    action neither end nor stop init (which would take the machine)."""
+    bound(ctx, "init_unkillable", timeout=30)
+
+
+@test(timeout=60)
 def sigreturn_restart_x0(ctx):
     """rt_sigreturn restores x0 = -512/-514 and pc untouched (also nested);
     SA_RESTART restarts still happen."""

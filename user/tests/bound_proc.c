@@ -12,6 +12,9 @@
  *   vfork_kill       P vforks C, which neither execs nor exits: SIGKILL ends
  *                    P all the same; P is reaped, memory filled, then C is
  *                    killed and its release of the vfork parent is harmless.
+ *   init_unkillable  init gets no signal left at its default action (SIGKILL
+ *                    and SIGSTOP included) from kill or a child's clone exit
+ *                    signal; a handled one still arrives.
  *   sigreturn_x0     a handler leaves -512 / -514 (-ERESTARTSYS /
  *                    -ERESTARTNOHAND) in the saved x0: rt_sigreturn resumes
  *                    with exactly that context (x0 and pc), also for a
@@ -229,6 +232,50 @@ static void vfork_kill(void)
 	close(report[1]);
 }
 
+/* ---- init_unkillable ---- */
+
+/* Run as init: signals at their default action do not reach it, whoever
+ * sends them (kill from a child, a child's clone exit signal); signals it
+ * handles still do. */
+static volatile int usr1_seen;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	usr1_seen++;
+}
+
+static void init_unkillable(void)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGSTOP, SIGTSTP, SIGUSR2, SIGKILL };
+	int st = -1;
+	pid_t pid;
+
+	CHECK(getpid() == 1, "not run as init");
+	signal(SIGUSR1, on_usr1);
+	pid = fork();
+	if (pid == 0) {
+		for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+			if (kill(1, sigs[i]))
+				_exit(1);
+		_exit(kill(1, SIGUSR1) ? 1 : 0);
+	}
+	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "the killer's status %#x", st);
+	usleep(50000);
+	CHECK(usr1_seen == 1, "SIGUSR1 (handled) reached init %d times", usr1_seen);
+	/* A child whose exit signal is SIGTSTP (20 on Linux) or SIGKILL (9). */
+	for (int es = 20; es >= 9; es -= 11) {
+		pid = (pid_t)raw(__NR_clone, es, 0, 0, 0, 0);
+		if (pid == 0)
+			_exit(0);
+		usleep(50000);
+		st = -1;
+		CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st), "child with exit signal %d", es);
+	}
+	signal(SIGUSR1, SIG_DFL);
+}
+
 /* ---- sigreturn_x0 (bound_proc_sig.c: it needs the kernel's signal ABI) ---- */
 
 int bound_sigreturn_handlers(void);
@@ -387,6 +434,7 @@ static const struct {
 } cases[] = {
 	{ "exit_parent_uaf", exit_parent_uaf },
 	{ "vfork_kill", vfork_kill },
+	{ "init_unkillable", init_unkillable },
 	{ "sigreturn_x0", sigreturn_x0 },
 	{ "itimer_storm", itimer_storm },
 };
