@@ -21,6 +21,13 @@ def exit_parent_uaf(ctx):
 
 
 @test(timeout=60)
+def exit_child_of_lingering(ctx):
+    """P lingers in its exit while its child exits: the zombie goes to init
+    with P's other children and init reaps both."""
+    bound(ctx, "exit_child_of_lingering", timeout=30)
+
+
+@test(timeout=60)
 def vfork_parent_killable(ctx):
     """A vfork parent whose child never lets go dies of SIGKILL; the child's
     later exit touches only a parent it still holds a reference on."""

@@ -9,6 +9,8 @@
  *                    (its close sleeps); meanwhile P exits and init reaps P
  *                    and fills memory. C's exit must then reach init, its
  *                    new parent, and init reaps it with status 0.
+ *   exit_child_of_lingering  the mirror: P lingers in its exit while its
+ *                    child C exits; init reaps both with their statuses.
  *   vfork_kill       P vforks C, which neither execs nor exits: SIGKILL ends
  *                    P all the same; P is reaped, memory filled, then C is
  *                    killed and its release of the vfork parent is harmless.
@@ -185,6 +187,41 @@ static void exit_parent_uaf(void)
 		munmap(chunks[--n], FILL_CHUNK);
 	close(srv);
 	close(report[0]);
+}
+
+/* The mirror case: P lingers in its exit while its child C exits. C is a
+ * zombie of a parent that is itself going; P hands it to init after the
+ * linger and init reaps both, each with its own status. */
+static void exit_child_of_lingering(void)
+{
+	struct linger lg = { 1, 2 };
+	int srv, c = tcp_pair(&srv), st, seen = 0;
+	pid_t p, got;
+
+	p = fork();
+	if (p == 0) {
+		close(srv);
+		if (fork() == 0) {
+			usleep(500000); /* P is in its linger by now */
+			_exit(5);
+		}
+		fill_connection(c);
+		setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		_exit(0);
+	}
+	close(c);
+	for (int i = 0; i < 2; i++) {
+		st = -1;
+		got = waitpid(-1, &st, 0);
+		CHECK(got > 0 && WIFEXITED(st), "waitpid gave %d status %#x", got, st);
+		if (got == p)
+			seen |= WEXITSTATUS(st) == 0 ? 1 : 4;
+		else if (got > 0)
+			seen |= WEXITSTATUS(st) == 5 ? 2 : 4;
+	}
+	CHECK(seen == 3, "reaped P and C with their statuses (mask %d)", seen);
+	CHECK(waitpid(-1, &st, WNOHANG) < 0 && errno == ECHILD, "no child left");
+	close(srv);
 }
 
 /* ---- vfork_kill ---- */
@@ -433,6 +470,7 @@ static const struct {
 	void (*fn)(void);
 } cases[] = {
 	{ "exit_parent_uaf", exit_parent_uaf },
+	{ "exit_child_of_lingering", exit_child_of_lingering },
 	{ "vfork_kill", vfork_kill },
 	{ "init_unkillable", init_unkillable },
 	{ "sigreturn_x0", sigreturn_x0 },
