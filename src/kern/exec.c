@@ -256,11 +256,13 @@ static void commit_exec(struct proc *p, struct vm_space *vm, const char *path,
 	sched_switch_mm();
 	if (old)
 		vm_destroy(old);
+	/* The parent's memory is out of reach now: let it go before closing
+	 * files, which may sleep (SO_LINGER), as Linux's exec_mmap does. */
+	proc_release_vfork(p);
 	if (p->fds)
 		fd_table_close_on_exec(p->fds);
 	signal_exec(p);
 	proc_set_name(p, path);
-	proc_release_vfork(p);
 	current_task->tpidr_el0 = 0;
 	write_sysreg(tpidr_el0, 0);
 	memset(tf, 0, sizeof(*tf));

@@ -21,6 +21,7 @@ void proc_release_vfork(struct proc *p)
 		p->vfork_parent = NULL;
 		parent->vfork_done = true;
 		wake_up(&parent->vfork_wait);
+		proc_put(parent); /* taken by clone */
 	}
 }
 
@@ -81,15 +82,38 @@ static void release_resources(struct proc *p)
 	}
 }
 
+/*
+ * Tell p's parent that p is a zombie now (or reap p at once if the parent
+ * does not want zombies). Interrupts are masked by the caller and nothing
+ * here sleeps, so the parent read here stays valid to the end: only
+ * process context reaps or reparents, and it cannot run before task_exit.
+ */
+static void notify_parent(struct proc *p, u64 ticks)
+{
+	struct proc *parent = p->parent;
+	struct sig_origin o = { .code = SI_KERNEL, .pid = p->pid };
+
+	if (parent_autoreaps(parent)) {
+		parent->child_ticks += ticks;
+		proc_free(p);
+		return;
+	}
+	p->child_ticks += ticks;
+	if (p->exit_signal)
+		signal_send_proc(parent, p->exit_signal, &o);
+	wake_up(&parent->child_wait);
+}
+
 void proc_exit(int wait_status)
 {
-	struct proc *p = cur_proc(), *parent = p->parent;
+	struct proc *p = cur_proc();
 	struct task *t = current_task;
-	struct sig_origin o = { .code = SI_KERNEL, .pid = p->pid };
 
 	if (p->pid == 1)
 		init_ended(p, wait_status);
 	itimer_exit(p);
+	/* May sleep (a socket's SO_LINGER): meanwhile the parent may exit,
+	 * hand p to init and be reaped, so p->parent is only read after. */
 	release_resources(p);
 	reparent_children(p);
 	irq_disable_local();
@@ -97,15 +121,7 @@ void proc_exit(int wait_status)
 	p->state = PROC_ZOMBIE;
 	p->task = NULL;
 	t->proc = NULL;
-	if (parent_autoreaps(parent)) {
-		parent->child_ticks += t->ticks;
-		proc_free(p);
-	} else {
-		p->child_ticks += t->ticks;
-		if (p->exit_signal)
-			signal_send_proc(parent, p->exit_signal, &o);
-		wake_up(&parent->child_wait);
-	}
+	notify_parent(p, t->ticks);
 	task_exit();
 }
 

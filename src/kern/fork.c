@@ -84,18 +84,23 @@ out_free_proc:
 	return err;
 }
 
-/* The vfork parent waits here until the child execs or exits. */
+/* The vfork parent waits here until the child execs or exits, or until a
+ * SIGKILL (killable, as on Linux: a child that never lets go must not make
+ * its parent immortal). The child's reference keeps the parent's memory
+ * valid for proc_release_vfork even if the parent is reaped first. */
 static void wait_vfork(struct proc *parent)
 {
 	struct waiter w;
 
+	parent->vfork_waiting = true;
 	for (;;) {
 		prepare_to_wait(&parent->vfork_wait, &w);
-		if (parent->vfork_done)
+		if (parent->vfork_done || (parent->sig_pending & SIS_SIGBIT(SIGKILL)))
 			break;
-		schedule_sleep(0, false);
+		schedule_sleep(0, false); /* other signals wait for the child */
 	}
 	finish_wait(&parent->vfork_wait, &w);
+	parent->vfork_waiting = false;
 }
 
 static long sys_clone(struct trap_frame *tf)
@@ -124,6 +129,7 @@ static long sys_clone(struct trap_frame *tf)
 		copy_to_user(ptid, &pid, sizeof(pid));
 	if (flags & CLONE_VFORK) {
 		parent->vfork_done = false;
+		proc_get(parent); /* dropped by proc_release_vfork */
 		child->vfork_parent = parent;
 	}
 	sched_start(child->task);

@@ -6,6 +6,13 @@
  * interval after the expiry it served (or after now, if it fell behind).
  * Not inherited by fork, kept across execve, disarmed at exit (POSIX).
  * ITIMER_VIRTUAL and ITIMER_PROF (CPU-time timers) are not provided: EINVAL.
+ *
+ * The interval is rounded up to whole scheduler ticks, and every re-arm
+ * lands on a tick boundary: the timer's resolution is the tick (as on
+ * Linux with jiffies), so a periodic timer costs no interrupt beyond the
+ * tick's own however short its interval and however many processes have
+ * one; a 1 us interval cannot turn into an interrupt storm. The first
+ * expiry (it_value) stays exact: a one-shot fires once.
  */
 #include <sis/kernel.h>
 #include <sis/syscall.h>
@@ -16,20 +23,34 @@
 #include "proc_internal.h"
 
 #define USEC_NS 1000ULL
+#define TICK_NS (NSEC_PER_SEC / HZ)
 #define ITIMER_MAX_SEC (100ULL * 365 * 24 * 3600) /* far enough: no overflow */
+
+static u64 round_up_ticks(u64 ns)
+{
+	return (ns + TICK_NS - 1) / TICK_NS * TICK_NS;
+}
+
+/* The next expiry of a periodic timer that served prev: a tick boundary
+ * one interval on; if that has passed already (the machine was busy),
+ * one interval from now: missed expiries are dropped, not replayed. */
+static u64 next_expiry(u64 prev, u64 interval, u64 now)
+{
+	u64 next = prev + interval;
+
+	if (next <= now)
+		next = now + interval;
+	return round_up_ticks(next);
+}
 
 static void real_fired(struct ktimer *t)
 {
 	struct proc *p = container_of(t, struct proc, real_timer);
 	struct sig_origin o = { .code = SI_KERNEL };
-	u64 now = time_ns();
 
 	signal_send_proc(p, SIGALRM, &o);
-	if (p->real_interval_ns) {
-		u64 next = t->deadline_ns + p->real_interval_ns;
-
-		ktimer_arm(t, next > now ? next : now + p->real_interval_ns);
-	}
+	if (p->real_interval_ns)
+		ktimer_arm(t, next_expiry(t->deadline_ns, p->real_interval_ns, time_ns()));
 }
 
 void itimer_init_proc(struct proc *p)
@@ -117,7 +138,7 @@ static long sys_setitimer(struct trap_frame *tf)
 	flags = irq_save();
 	ov = real_get(p);
 	ktimer_cancel(&p->real_timer);
-	p->real_interval_ns = value_ns ? interval_ns : 0;
+	p->real_interval_ns = value_ns ? round_up_ticks(interval_ns) : 0;
 	if (value_ns)
 		ktimer_arm(&p->real_timer, time_ns() + value_ns);
 	irq_restore(flags);

@@ -25,15 +25,19 @@
 #define POLL_WAITERS 128            /* wait-queue registrations per pass */
 #define POLL_FALLBACK_NS (10 * NSEC_PER_MSEC) /* re-poll period past that */
 
+/* A registration: the waiter stays on wq across the sleep, so the file
+ * that owns wq is referenced until poll_table_clear. */
 struct poll_entry {
 	struct wait_queue *wq;
 	struct waiter w;
+	struct file *file;
 };
 
 struct poll_table {
 	struct poll_entry entries[POLL_WAITERS];
 	int n;
 	bool overflow;  /* some queue could not be registered: poll periodically */
+	struct file *polling; /* the file whose ->poll is running (poll_one) */
 };
 
 /* Linux's struct timespec (64-bit). */
@@ -54,13 +58,21 @@ void poll_wait(struct poll_table *pt, struct wait_queue *wq)
 	}
 	e = &pt->entries[pt->n++];
 	e->wq = wq;
+	e->file = pt->polling;
+	if (e->file)
+		file_get(e->file);
 	prepare_to_wait(wq, &e->w);
 }
 
+/* Off every queue first, then the references: a put may release a file,
+ * and a release may sleep (SO_LINGER). */
 static void poll_table_clear(struct poll_table *pt)
 {
 	for (int i = 0; i < pt->n; i++)
 		finish_wait(pt->entries[i].wq, &pt->entries[i].w);
+	for (int i = 0; i < pt->n; i++)
+		if (pt->entries[i].file)
+			file_put(pt->entries[i].file);
 	pt->n = 0;
 	pt->overflow = false;
 }
@@ -76,9 +88,13 @@ static short poll_one(const struct pollfd *p, struct poll_table *pt)
 	f = fd_get(p->fd);
 	if (!f)
 		return POLLNVAL;
-	if (f->ops->poll)
+	if (f->ops->poll) {
+		if (pt)
+			pt->polling = f;
 		mask = f->ops->poll(f, pt);
-	else
+		if (pt)
+			pt->polling = NULL;
+	} else
 		mask = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
 	file_put(f);
 	return (short)(mask & ((unsigned short)p->events | POLLERR | POLLHUP | POLLNVAL));
@@ -119,6 +135,7 @@ static int poll_loop(struct pollfd *fds, size_t nfds, u64 deadline, bool now_onl
 		return -ENOMEM;
 	pt->n = 0;
 	pt->overflow = false;
+	pt->polling = NULL;
 	for (;;) {
 		bool final = now_only || err == -ETIMEDOUT;
 		u64 wake_at = deadline;

@@ -72,6 +72,7 @@ struct proc *proc_alloc(void)
 	p = kzalloc(sizeof(*p));
 	if (!p)
 		return NULL;
+	p->refs = 1; /* the process table's, dropped by proc_free */
 	p->pid = p->pgid = p->sid = pid;
 	p->state = PROC_ALIVE;
 	list_init(&p->children);
@@ -90,15 +91,41 @@ struct proc *proc_alloc(void)
 	return p;
 }
 
+void proc_get(struct proc *p)
+{
+	unsigned long flags = irq_save();
+
+	BUG_ON(!p->refs);
+	p->refs++;
+	irq_restore(flags);
+}
+
+void proc_put(struct proc *p)
+{
+	unsigned long flags = irq_save();
+	bool last;
+
+	BUG_ON(!p->refs);
+	last = --p->refs == 0;
+	irq_restore(flags);
+	if (!last)
+		return;
+	ktimer_cancel(&p->real_timer); /* never armed past exit; cheap to be sure */
+	kfree(p);
+}
+
+/* Out of the table: no lookup, pid or parent finds p any more. Holders of
+ * a reference may still read it (a zombie's fields) until they drop it. */
 void proc_free(struct proc *p)
 {
 	unsigned long flags = irq_save();
 
 	list_del(&p->all_node);
 	list_del(&p->sibling);
+	list_init(&p->sibling);
 	proc_count--;
 	irq_restore(flags);
-	kfree(p);
+	proc_put(p);
 }
 
 struct proc *proc_find(int pid)

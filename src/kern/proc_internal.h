@@ -6,6 +6,14 @@
  * A process has exactly one task. It lives from fork (or start_init) until
  * its parent reaps it with wait4; between exit and the reaping it is a
  * zombie: no task, no address space, no files, only its exit status.
+ *
+ * Lifetime: struct proc is reference counted. The process table holds one
+ * reference from proc_alloc until proc_free (the reaping, or an error path);
+ * code that keeps a struct proc * across a sleep holds its own (proc_get)
+ * and drops it with proc_put, which frees the memory on the last one. A
+ * pointer to another process read before a sleep (p->parent above all:
+ * reparenting happens while others sleep) is read again after it, with
+ * interrupts masked up to its last use.
  */
 #ifndef SIS_KERN_PROC_INTERNAL_H
 #define SIS_KERN_PROC_INTERNAL_H
@@ -36,6 +44,7 @@ struct sig_origin {
 };
 
 struct proc {
+	unsigned refs;              /* proc_get/proc_put; the table's is one */
 	int pid;
 	int pgid;                   /* process group (Ctrl-C goes to the foreground one) */
 	int sid;                    /* session */
@@ -56,8 +65,9 @@ struct proc {
 	struct fd_table *fds;       /* NULL after exit */
 
 	/* vfork: the parent sleeps on its vfork_wait until the child execs or exits. */
-	struct proc *vfork_parent;  /* in the child: whom to release */
+	struct proc *vfork_parent;  /* in the child: whom to release (referenced) */
 	bool vfork_done;            /* in the parent: the child let go */
+	bool vfork_waiting;         /* in the parent: asleep for it; SIGKILL wakes it */
 	struct wait_queue vfork_wait;
 
 	/* Job control: stopped by SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU until SIGCONT. */
@@ -88,7 +98,9 @@ struct proc {
 /* proc.c */
 extern struct list_head proc_list;
 struct proc *proc_alloc(void);               /* pid assigned, in proc_list; NULL if full */
-void proc_free(struct proc *p);              /* unlink and free a reaped/never-run proc */
+void proc_free(struct proc *p);              /* unlink a reaped/never-run proc, drop the table's ref */
+void proc_get(struct proc *p);
+void proc_put(struct proc *p);               /* the last reference frees p */
 struct proc *proc_find(int pid);             /* alive or zombie, NULL if none */
 struct proc *proc_init_proc(void);           /* pid 1, or NULL before start_init */
 void proc_set_name(struct proc *p, const char *path);

@@ -102,6 +102,18 @@ static void continue_proc(struct proc *p)
 	}
 }
 
+/*
+ * Like Linux's SIGNAL_UNKILLABLE: init takes only the signals it handles
+ * or ignores. One left at its default action (SIGKILL and SIGSTOP always
+ * are) would stop or power off the whole machine at any process's word:
+ * kill(1, ...), or a child cloned with that exit signal. A fault in init
+ * still ends it (signal_fault does not come through here), as does exit.
+ */
+static bool init_protected(const struct proc *p, int sig)
+{
+	return p->pid == 1 && p->sig_action[sig - 1].handler == SIG_DFL;
+}
+
 int signal_send_proc(struct proc *p, int sig, const struct sig_origin *o)
 {
 	unsigned long flags;
@@ -109,8 +121,8 @@ int signal_send_proc(struct proc *p, int sig, const struct sig_origin *o)
 
 	if (!sig_valid(sig))
 		return -EINVAL;
-	if (p->state != PROC_ALIVE)
-		return 0; /* a zombie takes no more signals */
+	if (p->state != PROC_ALIVE || init_protected(p, sig))
+		return 0; /* a zombie takes no more signals; init, see above */
 	flags = irq_save();
 	if (sig == SIGCONT)
 		continue_proc(p);
@@ -121,7 +133,7 @@ int signal_send_proc(struct proc *p, int sig, const struct sig_origin *o)
 		p->sig_origin[sig - 1] = *o;
 		if (p->task && !(p->sig_blocked & bit)) {
 			task_wake_signal(p->task);
-			if (sig == SIGKILL && p->stopped)
+			if (sig == SIGKILL && (p->stopped || p->vfork_waiting))
 				task_wake(p->task);
 		}
 	}
@@ -381,7 +393,8 @@ void signal_deliver(struct trap_frame *tf)
 		if (ka->handler == SIG_IGN)
 			continue;
 		if (ka->handler == SIG_DFL) {
-			default_action(p, sig);
+			if (p->pid != 1) /* sent while init had a handler */
+				default_action(p, sig);
 			continue;
 		}
 		/* A handler runs: the interrupted call restarts after it only
@@ -596,9 +609,9 @@ static long sys_rt_sigreturn(struct trap_frame *tf)
 	tf->spsr = sc->pstate & 0xf0000000UL; /* flags only: EL0t, interrupts on */
 	p->sig_blocked = f->uc.uc_sigmask & ~UNBLOCKABLE;
 	kfree(f);
-	return tf->x[0]; /* the dispatcher stores this in x0 again */
+	return 0; /* SYSCALL_F_SETS_FRAME: the restored x0 stays as it is */
 }
-SYSCALL(__NR_rt_sigreturn, sys_rt_sigreturn);
+SYSCALL_FLAGS(__NR_rt_sigreturn, sys_rt_sigreturn, SYSCALL_F_SETS_FRAME);
 
 /*
  * sigaltstack(ss, old): the stack SA_ONSTACK handlers run on. old first

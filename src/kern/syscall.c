@@ -3,6 +3,9 @@
  * entries every module placed in the "syscall_table" section are sorted
  * into a table indexed by number; syscall_dispatch() calls the handler with
  * the trap frame and stores its result in x0. Unknown numbers get -ENOSYS.
+ * A handler registered with SYSCALL_F_SETS_FRAME (rt_sigreturn) has put a
+ * whole user context in the frame: the dispatcher leaves it untouched, so
+ * a restored x0 that happens to equal a restart code is not one.
  *
  * `strace` on the command line logs every call: pid, name, the first three
  * arguments and the result.
@@ -76,6 +79,8 @@ void syscall_dispatch(struct trap_frame *tf)
 		log_info("strace: %d %s(%#lx, %#lx, %#lx) = %ld", proc_pid(cur_proc()),
 			 e ? e->name : "?", (unsigned long)a0, (unsigned long)a1,
 			 (unsigned long)a2, ret);
+	if (e && (e->flags & SYSCALL_F_SETS_FRAME))
+		return;
 	if (ret == -ERESTARTSYS || ret == -ERESTARTNOHAND)
 		ret = signal_syscall_interrupted(ret, a0); /* EINTR, or restarted */
 	tf->x[0] = (u64)ret;

@@ -23,12 +23,18 @@ struct syscall_entry {
 	unsigned long nr;
 	syscall_fn_t fn;
 	const char *name;
+	unsigned flags; /* SYSCALL_F_* */
 };
 
-#define SYSCALL(num, handler)                                                     \
+/* The handler rewrote the whole user context (rt_sigreturn): its return
+ * value is neither stored in x0 nor read as a restart code. */
+#define SYSCALL_F_SETS_FRAME 1u
+
+#define SYSCALL_FLAGS(num, handler, fl)                                           \
 	static const struct syscall_entry __syscall_##handler                     \
 		__attribute__((used, section("syscall_table"), aligned(8))) = {   \
-			.nr = (num), .fn = (handler), .name = #handler }
+			.nr = (num), .fn = (handler), .name = #handler, .flags = (fl) }
+#define SYSCALL(num, handler) SYSCALL_FLAGS(num, handler, 0)
 
 /* Argument accessors. */
 #define SC_ARG(tf, i) ((tf)->x[(i)])
