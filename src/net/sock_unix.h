@@ -18,6 +18,7 @@ struct unix_msg {
 	unsigned from_len;     /* dgram: sender's name length (0 = unnamed) */
 	char *from;            /* dgram: sender's name (inside this allocation) */
 	struct sock_fds *fds;  /* SCM_RIGHTS sent with these bytes, or NULL */
+	size_t cost;           /* charged to the receiver's rx_mem while queued */
 	u8 data[];
 };
 
@@ -37,7 +38,11 @@ struct unix_sock {
 	int cred_pid;           /* creator's pid, for SO_PEERCRED */
 
 	struct list_head rxq;   /* struct unix_msg, oldest first */
-	size_t rx_bytes;        /* unread data bytes, bounded by sk.opt.rcvbuf */
+	size_t rx_bytes;        /* unread data bytes (what a read can get) */
+	/* Memory the queue holds: data plus each message's header. This, not
+	 * rx_bytes, is bounded by sk.opt.rcvbuf: empty or one-byte messages
+	 * cost kernel heap too (Linux charges each skb's truesize). */
+	size_t rx_mem;
 
 	char name[UNIX_PATH_MAX]; /* bound name (abstract ones start with NUL) */
 	unsigned name_len;        /* 0 = unnamed */

@@ -11,6 +11,10 @@
  *   efault    recvmsg whose results cannot be written: no descriptor stays
  *             installed, nothing is lost that Linux would keep.
  *   cap       files in flight are capped (ETOOMANYREFS), and come back.
+ *   queue     a queue's bound counts what its messages cost the kernel: a
+ *             flood of empty datagrams or one-byte writes stops (EAGAIN)
+ *             with a bounded heap; a blocked datagram sender sleeps until
+ *             its message fits (it does not spin in the kernel).
  * Prints "bound_unix: MODE PASS" and exits 0, or FAIL lines and exits 1.
  */
 #include "sock_util.h"
@@ -427,6 +431,62 @@ static void t_cap(void)
 	close(h[1]);
 }
 
+/* ---- queue ---- */
+
+#define QUEUE_HEAP_MAX (4 * 212992) /* the default SO_RCVBUF, heap rounding and slack */
+
+/* Non-blocking sends of len bytes until EAGAIN: the heap they hold. */
+static void flood(int type, size_t len, const char *what)
+{
+	long s0, h0, s1, h1;
+	int sv[2], i;
+	ssize_t r = 0;
+
+	pair(type, sv);
+	kernel_use(&s0, &h0);
+	for (i = 0; i < 300000; i++) {
+		r = send(sv[0], "x", len, MSG_DONTWAIT);
+		if (r != (ssize_t)len)
+			break;
+	}
+	kernel_use(&s1, &h1);
+	printf("bound_unix: %s: %d sends, heap +%ld bytes\n", what, i, h1 - h0);
+	CHECK(r < 0 && errno == EAGAIN, "%s: no EAGAIN after %d sends", what, i);
+	CHECK(h1 - h0 <= QUEUE_HEAP_MAX, "%s: the queue holds %ld bytes of heap", what, h1 - h0);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* Two 100000-byte datagrams fill the queue but leave room by the reader's
+ * measure; a third must sleep until the reader takes one. */
+static void blocked_dgram(void)
+{
+	static char big[100000];
+	int sv[2], status;
+	pid_t pid;
+
+	pair(SOCK_DGRAM, sv);
+	CHECK(send(sv[0], big, sizeof(big), 0) == sizeof(big) &&
+	      send(sv[0], big, sizeof(big), 0) == sizeof(big), "two fit");
+	pid = fork();
+	if (pid == 0) {
+		usleep(200000);
+		_exit(recv(sv[1], big, sizeof(big), 0) == sizeof(big) ? 0 : 1);
+	}
+	CHECK(send(sv[0], big, sizeof(big), 0) == sizeof(big), "the third, after the reader");
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && !WEXITSTATUS(status),
+	      "reader");
+	close(sv[0]);
+	close(sv[1]);
+}
+
+static void t_queue(void)
+{
+	flood(SOCK_DGRAM, 0, "empty datagrams");
+	flood(SOCK_STREAM, 1, "one-byte writes");
+	blocked_dgram();
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -441,8 +501,10 @@ int main(int argc, char **argv)
 		t_efault();
 	else if (!strcmp(mode, "cap"))
 		t_cap();
+	else if (!strcmp(mode, "queue"))
+		t_queue();
 	else {
-		printf("usage: bound_unix chain [N] | cycles [ROUNDS] | efault | cap\n");
+		printf("usage: bound_unix chain [N] | cycles [ROUNDS] | efault | cap | queue\n");
 		return 2;
 	}
 	printf("bound_unix: %s %s\n", mode, failures ? "FAIL" : "PASS");

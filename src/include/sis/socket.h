@@ -175,6 +175,11 @@ void sock_release(struct sock *sk);
  * without a deadline (SA_RESTART restarts the call), -EINTR with one.
  */
 int sock_wait(struct sock *sk, bool (*ready)(struct sock *sk), bool nonblock, u64 deadline_ns);
+/* The same, for a condition that needs more than sk (ready gets arg). The
+ * condition waited for must be exactly the one the caller needs: a ready()
+ * that holds while the caller still cannot go on would spin in the kernel. */
+int sock_wait_arg(struct sock *sk, bool (*ready)(struct sock *sk, const void *arg),
+		  const void *arg, bool nonblock, u64 deadline_ns);
 /* The absolute deadline for a call bounded by SO_RCVTIMEO/SO_SNDTIMEO (0 = none). */
 u64 sock_deadline(u64 timeout_ns);
 /* Wake everyone sleeping or polling on sk. Any context. */
