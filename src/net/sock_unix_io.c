@@ -32,6 +32,7 @@ static struct unix_msg *unix_msg_alloc(size_t len, const char *from, unsigned fr
 	msg->len = len;
 	msg->off = 0;
 	msg->fds = NULL;
+	list_init(&msg->fds_node);
 	msg->from_len = from_len;
 	msg->from = (char *)msg->data + len;
 	memcpy(msg->from, from, from_len);
@@ -47,8 +48,10 @@ static size_t unix_msg_cost(size_t len, unsigned from_len)
 
 static void unix_queue(struct unix_sock *to, struct unix_msg *msg)
 {
-	if (msg->fds)
+	if (msg->fds) {
 		unix_fds_enter_flight(msg->fds);
+		list_add_tail(&msg->fds_node, &to->fds_msgs);
+	}
 	list_add_tail(&msg->node, &to->rxq);
 	msg->cost = unix_msg_cost(msg->len, msg->from_len);
 	to->rx_mem += msg->cost;
@@ -57,11 +60,12 @@ static void unix_queue(struct unix_sock *to, struct unix_msg *msg)
 }
 
 /* The files msg carries, out of flight and out of msg (the caller's now). */
-static struct sock_fds *unix_msg_detach_fds(struct unix_msg *msg)
+struct sock_fds *unix_msg_detach_fds(struct unix_msg *msg)
 {
 	struct sock_fds *fds = msg->fds;
 
 	msg->fds = NULL;
+	list_del(&msg->fds_node);
 	if (fds)
 		unix_fds_leave_flight(fds);
 	return fds;
