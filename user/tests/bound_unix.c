@@ -1,8 +1,9 @@
 /*
  * AF_UNIX SCM_RIGHTS at its bounds (run by test/qemu/test_bound_unix.py):
  *   chain N   N sockets each in flight inside the previous one, four
- *             descriptors open at a time, then all closed: released one
- *             after the other (no recursion on the kernel stack).
+ *             descriptors open at a time, then all closed (by close, then
+ *             by exit): released one after the other (no recursion on the
+ *             kernel stack).
  *   cycles    sockets in flight inside themselves, each other, rings,
  *             through a listener's pending connection, with chains hanging
  *             off them: all closed, the kernel's sockets and heap come back
@@ -168,6 +169,17 @@ static void t_chain(int n)
 	close(head[1]); /* releases all n, one after the other */
 	usleep(20000);  /* a context switch: the scheduler checks the stack's canary */
 	check_back("chain");
+
+	/* The same, left to exit to close. */
+	pid_t pid = fork();
+	int status = 0;
+
+	if (pid == 0)
+		_exit(build_chain(n, head) ? 1 : 0);
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && !WEXITSTATUS(status),
+	      "chain closed by exit");
+	usleep(20000);
+	check_back("chain closed by exit");
 }
 
 /* ---- cycles ---- */
