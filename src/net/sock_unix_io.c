@@ -1,9 +1,10 @@
 /*
  * AF_UNIX data: a write becomes a message in the receiver's queue, bounded
  * by the receiver's SO_RCVBUF (counting each message's header: a flood of
- * empty datagrams or one-byte writes is bounded too); a writer that finds it full sleeps (stream,
- * and datagram as on Linux) until the reader makes room. Stream reads take
- * bytes across messages; datagram reads take one message (MSG_TRUNC).
+ * empty datagrams or one-byte writes is bounded too); a writer that finds
+ * it full sleeps (stream, and datagram as on Linux) until the reader makes
+ * room for it. Stream reads take bytes across messages; datagram reads take
+ * one message (MSG_TRUNC).
  *
  * SCM_RIGHTS: files sent with a write ride on its (first) message and are
  * handed out with the read that takes that message's first bytes; a stream

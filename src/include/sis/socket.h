@@ -170,8 +170,9 @@ void sock_release(struct sock *sk);
 
 /*
  * Sleep until ready(sk) holds. Called and returns with sock_lock(sk) held
- * (dropped while asleep). deadline_ns is absolute (time_ns()), 0 waits forever. 0 when
- * ready, -EAGAIN if nonblock or the deadline passed; on a signal -ERESTARTSYS
+ * (dropped while asleep; files let go meanwhile are released after the
+ * call). deadline_ns is absolute (time_ns()), 0 waits forever. 0 when ready,
+ * -EAGAIN if nonblock or the deadline passed; on a signal -ERESTARTSYS
  * without a deadline (SA_RESTART restarts the call), -EINTR with one.
  */
 int sock_wait(struct sock *sk, bool (*ready)(struct sock *sk), bool nonblock, u64 deadline_ns);
