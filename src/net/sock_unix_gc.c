@@ -80,7 +80,7 @@ void unix_gc_file_unref(struct sock *sk)
 {
 	struct unix_sock *us = unix_sk(sk);
 
-	if (!us->inflight || sk->file->refs != us->inflight)
+	if (!us->inflight || !sk->file || sk->file->refs != us->inflight)
 		return;
 	unix_gc_wanted = true;
 	if (!unix_locked()) {
@@ -144,7 +144,7 @@ static void gc_find_candidates(void)
 	struct unix_sock *us;
 
 	list_for_each_entry(us, &unix_inflight_list, inflight_node) {
-		if (us->sk.file->refs != us->inflight)
+		if (!us->sk.file || us->sk.file->refs != us->inflight)
 			continue; /* a descriptor or a call holds it */
 		us->gc_state = UNIX_GC_CANDIDATE;
 		us->gc_refs = us->inflight;
