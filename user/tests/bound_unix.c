@@ -6,9 +6,9 @@
  *             kernel stack).
  *   cycles    sockets in flight inside themselves, each other, rings,
  *             through a listener's pending connection, with chains hanging
- *             off them: all closed, the kernel's sockets and heap come back
- *             to where they were; a cycle still reachable from a live socket
- *             is not collected.
+ *             off them: all closed, the kernel's sockets, heap and free
+ *             pages come back to where they were; a cycle still reachable
+ *             from a live socket is not collected.
  *   efault    recvmsg whose results cannot be written: no descriptor stays
  *             installed, nothing is lost that Linux would keep.
  *   cap       files in flight are capped (ETOOMANYREFS), and come back.
@@ -90,7 +90,10 @@ static int lowest_free_fd(void)
 	return fd;
 }
 
-/* The kernel's live sockets and heap bytes (/proc/net/sis_pools); 0 on Linux. */
+/* The kernel's live sockets, heap bytes and free pages (/proc/net/sis_pools);
+ * 0 on Linux. */
+static long pages_free;
+
 static void kernel_use(long *sockets, long *heap)
 {
 	char buf[2048], *p;
@@ -109,13 +112,17 @@ static void kernel_use(long *sockets, long *heap)
 	p = strstr(buf, "heap_bytes ");
 	if (p)
 		*heap = strtol(p + 11, NULL, 10);
+	p = strstr(buf, "pages_free ");
+	if (p)
+		pages_free = strtol(p + 11, NULL, 10);
 }
 
-static long base_sockets, base_heap;
+static long base_sockets, base_heap, base_pages;
 
 static void baseline(void)
 {
 	kernel_use(&base_sockets, &base_heap);
+	base_pages = pages_free;
 }
 
 static void check_back(const char *what)
@@ -123,11 +130,10 @@ static void check_back(const char *what)
 	long sockets, heap;
 
 	kernel_use(&sockets, &heap);
-	printf("bound_unix: %s: sockets %ld -> %ld, heap %ld -> %ld bytes\n", what, base_sockets,
-	       sockets, base_heap, heap);
-	CHECK(sockets == base_sockets && heap == base_heap,
-	      "%s: sockets %ld -> %ld, heap %ld -> %ld bytes", what, base_sockets, sockets,
-	      base_heap, heap);
+	printf("bound_unix: %s: sockets %ld -> %ld, heap %ld -> %ld bytes, free pages %ld -> %ld\n",
+	       what, base_sockets, sockets, base_heap, heap, base_pages, pages_free);
+	CHECK(sockets == base_sockets && heap == base_heap && pages_free == base_pages,
+	      "%s: not back to the baseline", what);
 }
 
 /* ---- chain ---- */
