@@ -41,3 +41,11 @@ def scm_inflight_cap(ctx):
 @test(timeout=120)
 def queue_memory_bounded(ctx):
     run_bound(ctx, "queue", timeout=90)
+
+
+@test(timeout=180)
+def scm_fuzz(ctx):
+    """Random graphs of sockets in flight: nothing reachable is collected,
+    everything comes back at the end (three seeds)."""
+    for seed in (1, 2, 3):
+        run_bound(ctx, f"fuzz {seed} 100000", timeout=50)

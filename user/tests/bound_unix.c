@@ -12,6 +12,12 @@
  *   efault    recvmsg whose results cannot be written: no descriptor stays
  *             installed, nothing is lost that Linux would keep.
  *   cap       files in flight are capped (ETOOMANYREFS), and come back.
+ *   fuzz S N  N random operations (seed S) on a pool of AF_UNIX sockets:
+ *             pairs, listeners, connects, accepts, sends of random pool
+ *             descriptors (the socket itself too), receives, closes; every
+ *             message says how many files it carries, and the receiver
+ *             checks they all came (the collector took nothing reachable);
+ *             then all closed and the kernel back to its baseline.
  *   queue     a queue's bound counts what its messages cost the kernel: a
  *             flood of empty datagrams or one-byte writes stops (EAGAIN)
  *             with a bounded heap; a blocked datagram sender sleeps until
@@ -20,6 +26,7 @@
  */
 #include "sock_util.h"
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 /* ---- helpers ---- */
@@ -449,6 +456,141 @@ static void t_cap(void)
 	close(h[1]);
 }
 
+/* ---- fuzz ---- */
+
+#define POOL_MAX 40
+
+static unsigned long fuzz_state;
+static int pool[POOL_MAX], pool_n;
+static unsigned fuzz_names;
+static unsigned long fuzz_files_sent, fuzz_files_got;
+
+static unsigned fuzz_rand(unsigned n)
+{
+	fuzz_state = fuzz_state * 6364136223846793005UL + 1442695040888963407UL;
+	return (unsigned)(fuzz_state >> 33) % n;
+}
+
+static void pool_add(int fd)
+{
+	if (pool_n < POOL_MAX)
+		pool[pool_n++] = fd;
+	else
+		close(fd);
+}
+
+static int pool_pick(void)
+{
+	return pool[fuzz_rand(pool_n)];
+}
+
+static void fuzz_new(void)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, fuzz_rand(2) ? SOCK_STREAM : SOCK_DGRAM, 0, sv) == 0) {
+		pool_add(sv[0]);
+		pool_add(sv[1]);
+	}
+}
+
+static void fuzz_listen_connect(void)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	socklen_t len = offsetof(struct sockaddr_un, sun_path) + 12;
+	int l = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	int c = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+	snprintf(a.sun_path + 1, sizeof(a.sun_path) - 1, "fz%08x", fuzz_names++);
+	if (bind(l, (struct sockaddr *)&a, len) == 0 && listen(l, 2) == 0)
+		connect(c, (struct sockaddr *)&a, len);
+	pool_add(l);
+	pool_add(c);
+}
+
+static void fuzz_send(void)
+{
+	int fds[3], k = (int)fuzz_rand(4), s = pool_pick();
+	ssize_t r;
+
+	for (int i = 0; i < k; i++)
+		fds[i] = pool_pick();
+	r = send_fds(s, fds, k, (char)('0' + k));
+	if (r == 1)
+		fuzz_files_sent += (unsigned long)k;
+	CHECK(r == 1 || errno == EAGAIN || errno == ETOOMANYREFS || errno == EPIPE ||
+		      errno == ENOTCONN || errno == ECONNREFUSED || errno == EINVAL ||
+		      errno == EOPNOTSUPP || errno == ECONNRESET,
+	      "send: unexpected error");
+}
+
+static void fuzz_recv(void)
+{
+	int got[8], n;
+	char c = 0;
+
+	n = recv_fds(pool_pick(), got, &c);
+	if (n < 0)
+		return;
+	CHECK(c >= '0' && c <= '3' && n == c - '0', "a message of %c files came with %d", c, n);
+	fuzz_files_got += (unsigned long)n;
+	for (int i = 0; i < n; i++) {
+		struct stat st;
+
+		CHECK(fstat(got[i], &st) == 0 && S_ISSOCK(st.st_mode), "a passed socket works");
+		pool_add(got[i]);
+	}
+}
+
+static void fuzz_accept(void)
+{
+	int fd = accept4(pool_pick(), NULL, NULL, SOCK_NONBLOCK);
+
+	if (fd >= 0)
+		pool_add(fd);
+}
+
+static void fuzz_close(void)
+{
+	unsigned i = fuzz_rand(pool_n);
+
+	close(pool[i]);
+	pool[i] = pool[--pool_n];
+}
+
+static void fuzz_run(unsigned long seed, int ops)
+{
+	fuzz_state = seed;
+	for (int i = 0; i < ops && !failures; i++) {
+		unsigned op = fuzz_rand(16);
+
+		if (pool_n < 4 || op == 0)
+			fuzz_new();
+		else if (op == 1)
+			fuzz_listen_connect();
+		else if (op == 2)
+			fuzz_accept();
+		else if (op < 8)
+			fuzz_send();
+		else if (op < 12)
+			fuzz_recv();
+		else if (pool_n > 8)
+			fuzz_close();
+	}
+	while (pool_n)
+		close(pool[--pool_n]);
+}
+
+static void t_fuzz(unsigned long seed, int ops)
+{
+	signal(SIGPIPE, SIG_IGN);
+	fuzz_run(seed, 200); /* warm-up */
+	baseline();
+	fuzz_run(seed + 1, ops);
+	printf("bound_unix: fuzz: %lu files sent, %lu received\n", fuzz_files_sent, fuzz_files_got);
+	check_back("fuzz");
+}
+
 /* ---- queue ---- */
 
 #define QUEUE_HEAP_MAX (4 * 212992) /* the default SO_RCVBUF, heap rounding and slack */
@@ -521,8 +663,10 @@ int main(int argc, char **argv)
 		t_cap();
 	else if (!strcmp(mode, "queue"))
 		t_queue();
+	else if (!strcmp(mode, "fuzz"))
+		t_fuzz(n ? (unsigned long)n : 1, argc > 3 ? atoi(argv[3]) : 20000);
 	else {
-		printf("usage: bound_unix chain [N] | cycles [ROUNDS] | efault | cap | queue\n");
+		printf("usage: bound_unix chain [N] | cycles [ROUNDS] | efault | cap | queue | fuzz SEED OPS\n");
 		return 2;
 	}
 	printf("bound_unix: %s %s\n", mode, failures ? "FAIL" : "PASS");
