@@ -25,6 +25,7 @@
  * Prints "bound_unix: MODE PASS" and exits 0, or FAIL lines and exits 1.
  */
 #include "sock_util.h"
+#include <stddef.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -226,11 +227,13 @@ static void cycle_ring(int n)
 /* A listener inside the queue of its own not yet accepted connection. */
 static void cycle_listener(void)
 {
+	static unsigned round;
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	socklen_t len = offsetof(struct sockaddr_un, sun_path) + 12;
 	int l = socket(AF_UNIX, SOCK_STREAM, 0), c = socket(AF_UNIX, SOCK_STREAM, 0);
 
-	memcpy(a.sun_path, "\0bound_unix", 12); /* abstract */
+	/* Abstract, one per round: Linux collects later, so its name stays a while. */
+	snprintf(a.sun_path + 1, sizeof(a.sun_path) - 1, "bu%08x", round++);
 	CHECK(bind(l, (struct sockaddr *)&a, len) == 0 && listen(l, 4) == 0, "listen");
 	CHECK(connect(c, (struct sockaddr *)&a, len) == 0, "connect");
 	CHECK(send_fds(c, &l, 1, 'l') == 1, "listener into its pending connection");
@@ -599,19 +602,20 @@ static void t_fuzz(unsigned long seed, int ops)
 static void flood(int type, size_t len, const char *what)
 {
 	long s0, h0, s1, h1;
-	int sv[2], i;
+	int sv[2], i, err = 0;
 	ssize_t r = 0;
 
 	pair(type, sv);
 	kernel_use(&s0, &h0);
 	for (i = 0; i < 300000; i++) {
 		r = send(sv[0], "x", len, MSG_DONTWAIT);
+		err = errno;
 		if (r != (ssize_t)len)
 			break;
 	}
 	kernel_use(&s1, &h1);
 	printf("bound_unix: %s: %d sends, heap +%ld bytes\n", what, i, h1 - h0);
-	CHECK(r < 0 && errno == EAGAIN, "%s: no EAGAIN after %d sends", what, i);
+	CHECK(r < 0 && err == EAGAIN, "%s: no EAGAIN after %d sends", what, i);
 	CHECK(h1 - h0 <= QUEUE_HEAP_MAX, "%s: the queue holds %ld bytes of heap", what, h1 - h0);
 	close(sv[0]);
 	close(sv[1]);
