@@ -16,7 +16,6 @@
 #include <sis/net.h>
 #include <sis/netdev.h>
 #include <sis/softirq.h>
-#include <sis/socket.h>
 #include <sis/timer.h>
 #include <sis/init.h>
 #include <sis/log.h>

@@ -298,18 +298,19 @@ struct sock *sock_lookup(int fd, struct file **filep)
 
 /* ---- sleeping and waking ---- */
 
-int sock_wait(struct sock *sk, bool (*ready)(struct sock *sk), bool nonblock, u64 deadline_ns)
+int sock_wait_arg(struct sock *sk, bool (*ready)(struct sock *sk, const void *arg),
+		  const void *arg, bool nonblock, u64 deadline_ns)
 {
 	struct waiter w;
 	int err = 0;
 
-	if (ready(sk))
+	if (ready(sk, arg))
 		return 0;
 	if (nonblock)
 		return -EAGAIN;
 	for (;;) {
 		prepare_to_wait(&sk->wq, &w);
-		if (ready(sk))
+		if (ready(sk, arg))
 			break;
 		/* Files let go meanwhile are released after the call, not in
 		 * this unlock: a release may sleep, and we are about to. */
@@ -323,9 +324,25 @@ int sock_wait(struct sock *sk, bool (*ready)(struct sock *sk), bool nonblock, u6
 			break;
 	}
 	finish_wait(&sk->wq, &w);
-	if (err && ready(sk))
+	if (err && ready(sk, arg))
 		err = 0; /* woken and timed out at once: the event wins */
 	return err == -ETIMEDOUT ? -EAGAIN : err;
+}
+
+struct plain_ready {
+	bool (*ready)(struct sock *sk);
+};
+
+static bool plain_ready(struct sock *sk, const void *arg)
+{
+	return ((const struct plain_ready *)arg)->ready(sk);
+}
+
+int sock_wait(struct sock *sk, bool (*ready)(struct sock *sk), bool nonblock, u64 deadline_ns)
+{
+	struct plain_ready p = { ready };
+
+	return sock_wait_arg(sk, plain_ready, &p, nonblock, deadline_ns);
 }
 
 u64 sock_deadline(u64 timeout_ns)

@@ -62,6 +62,7 @@ static struct unix_sock *unix_alloc(int type)
 	us->refs = 1;
 	us->cred_pid = p ? proc_pid(p) : 0;
 	list_init(&us->rxq);
+	list_init(&us->fds_msgs);
 	list_init(&us->name_node);
 	list_init(&us->accept_q);
 	list_init(&us->accept_node);

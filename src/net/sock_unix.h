@@ -13,11 +13,13 @@
 /* One message (SOCK_DGRAM) or one write's worth of bytes (SOCK_STREAM). */
 struct unix_msg {
 	struct list_head node; /* in the receiver's rxq */
+	struct list_head fds_node; /* in the receiver's fds_msgs while fds is set */
 	size_t len;            /* bytes of data */
 	size_t off;            /* stream: bytes already read */
 	unsigned from_len;     /* dgram: sender's name length (0 = unnamed) */
 	char *from;            /* dgram: sender's name (inside this allocation) */
 	struct sock_fds *fds;  /* SCM_RIGHTS sent with these bytes, or NULL */
+	size_t cost;           /* charged to the receiver's rx_mem while queued */
 	u8 data[];
 };
 
@@ -37,7 +39,12 @@ struct unix_sock {
 	int cred_pid;           /* creator's pid, for SO_PEERCRED */
 
 	struct list_head rxq;   /* struct unix_msg, oldest first */
-	size_t rx_bytes;        /* unread data bytes, bounded by sk.opt.rcvbuf */
+	struct list_head fds_msgs; /* the messages of rxq that carry files (fds_node) */
+	size_t rx_bytes;        /* unread data bytes (what a read can get) */
+	/* Memory the queue holds: data plus each message's header. This, not
+	 * rx_bytes, is bounded by sk.opt.rcvbuf: empty or one-byte messages
+	 * cost kernel heap too (Linux charges each skb's truesize). */
+	size_t rx_mem;
 
 	char name[UNIX_PATH_MAX]; /* bound name (abstract ones start with NUL) */
 	unsigned name_len;        /* 0 = unnamed */
@@ -89,6 +96,8 @@ long unix_sock_recvmsg(struct sock *sk, struct sock_msg *m);
 unsigned unix_sock_poll(struct sock *sk);
 unsigned long unix_sock_inq(struct sock *sk);
 void unix_rx_purge(struct unix_sock *us);
+/* The files msg carries, out of flight and out of msg (the caller's now). */
+struct sock_fds *unix_msg_detach_fds(struct unix_msg *msg);
 
 /* sock_unix_gc.c. Files sent with a message enter flight when it is queued
  * and leave it when read or dropped (counted per socket and in all). */

@@ -80,7 +80,7 @@ void unix_gc_file_unref(struct sock *sk)
 {
 	struct unix_sock *us = unix_sk(sk);
 
-	if (!us->inflight || sk->file->refs != us->inflight)
+	if (!us->inflight || !sk->file || sk->file->refs != us->inflight)
 		return;
 	unix_gc_wanted = true;
 	if (!unix_locked()) {
@@ -91,15 +91,15 @@ void unix_gc_file_unref(struct sock *sk)
 
 /* ---- the collection ---- */
 
-/* fn on every AF_UNIX socket whose file sits in one of us's messages. */
+/* fn on every AF_UNIX socket whose file sits in one of us's messages. Only
+ * messages with files are walked: a collection costs the files in flight
+ * (capped), not the bytes queued. */
 static void each_queued(struct unix_sock *us, void (*fn)(struct unix_sock *child))
 {
 	struct unix_msg *msg;
 	struct unix_sock *child;
 
-	list_for_each_entry(msg, &us->rxq, node) {
-		if (!msg->fds)
-			continue;
+	list_for_each_entry(msg, &us->fds_msgs, fds_node) {
 		for (unsigned i = 0; i < msg->fds->n; i++) {
 			child = unix_of_file(msg->fds->f[i]);
 			if (child)
@@ -144,7 +144,7 @@ static void gc_find_candidates(void)
 	struct unix_sock *us;
 
 	list_for_each_entry(us, &unix_inflight_list, inflight_node) {
-		if (us->sk.file->refs != us->inflight)
+		if (!us->sk.file || us->sk.file->refs != us->inflight)
 			continue; /* a descriptor or a call holds it */
 		us->gc_state = UNIX_GC_CANDIDATE;
 		us->gc_refs = us->inflight;
@@ -176,14 +176,9 @@ static void gc_drop_queued(struct unix_sock *us)
 {
 	struct unix_msg *msg;
 
-	list_for_each_entry(msg, &us->rxq, node) {
-		struct sock_fds *fds = msg->fds;
-
-		if (!fds)
-			continue;
-		msg->fds = NULL;
-		unix_fds_leave_flight(fds);
-		sock_fds_put(fds); /* last puts: released after the unlock */
+	while (!list_empty(&us->fds_msgs)) {
+		msg = list_first_entry(&us->fds_msgs, struct unix_msg, fds_node);
+		sock_fds_put(unix_msg_detach_fds(msg)); /* last puts: after the unlock */
 	}
 }
 

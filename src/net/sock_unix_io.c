@@ -1,8 +1,10 @@
 /*
  * AF_UNIX data: a write becomes a message in the receiver's queue, bounded
- * by the receiver's SO_RCVBUF; a writer that finds it full sleeps (stream,
- * and datagram as on Linux) until the reader makes room. Stream reads take
- * bytes across messages; datagram reads take one message (MSG_TRUNC).
+ * by the receiver's SO_RCVBUF (counting each message's header: a flood of
+ * empty datagrams or one-byte writes is bounded too); a writer that finds
+ * it full sleeps (stream, and datagram as on Linux) until the reader makes
+ * room for it. Stream reads take bytes across messages; datagram reads take
+ * one message (MSG_TRUNC).
  *
  * SCM_RIGHTS: files sent with a write ride on its (first) message and are
  * handed out with the read that takes that message's first bytes; a stream
@@ -31,27 +33,40 @@ static struct unix_msg *unix_msg_alloc(size_t len, const char *from, unsigned fr
 	msg->len = len;
 	msg->off = 0;
 	msg->fds = NULL;
+	list_init(&msg->fds_node);
 	msg->from_len = from_len;
 	msg->from = (char *)msg->data + len;
 	memcpy(msg->from, from, from_len);
 	return msg;
 }
 
+/* What a message of len bytes from a from_len-byte name costs the queue
+ * (the heap's rounding aside: at most twice this). */
+static size_t unix_msg_cost(size_t len, unsigned from_len)
+{
+	return sizeof(struct unix_msg) + len + from_len;
+}
+
 static void unix_queue(struct unix_sock *to, struct unix_msg *msg)
 {
-	if (msg->fds)
+	if (msg->fds) {
 		unix_fds_enter_flight(msg->fds);
+		list_add_tail(&msg->fds_node, &to->fds_msgs);
+	}
 	list_add_tail(&msg->node, &to->rxq);
+	msg->cost = unix_msg_cost(msg->len, msg->from_len);
+	to->rx_mem += msg->cost;
 	to->rx_bytes += msg->len - msg->off;
 	sock_wake(&to->sk);
 }
 
 /* The files msg carries, out of flight and out of msg (the caller's now). */
-static struct sock_fds *unix_msg_detach_fds(struct unix_msg *msg)
+struct sock_fds *unix_msg_detach_fds(struct unix_msg *msg)
 {
 	struct sock_fds *fds = msg->fds;
 
 	msg->fds = NULL;
+	list_del(&msg->fds_node);
 	if (fds)
 		unix_fds_leave_flight(fds);
 	return fds;
@@ -68,6 +83,7 @@ static void unix_msg_kfree(struct unix_msg *msg)
 static void unix_msg_free(struct unix_sock *us, struct unix_msg *msg)
 {
 	us->rx_bytes -= msg->len - msg->off;
+	us->rx_mem -= msg->cost;
 	list_del(&msg->node);
 	unix_msg_kfree(msg);
 }
@@ -107,7 +123,15 @@ static size_t unix_room(struct unix_sock *to)
 {
 	size_t cap = (size_t)to->sk.opt.rcvbuf;
 
-	return to->rx_bytes >= cap ? 0 : cap - to->rx_bytes;
+	return to->rx_mem >= cap ? 0 : cap - to->rx_mem;
+}
+
+/* Data bytes the next stream piece may carry: the room after its header. */
+static size_t unix_stream_room(struct unix_sock *to)
+{
+	size_t room = unix_room(to), hdr = unix_msg_cost(0, 0);
+
+	return room > hdr ? room - hdr : 0;
 }
 
 static bool unix_stream_writable(struct sock *sk)
@@ -115,7 +139,7 @@ static bool unix_stream_writable(struct sock *sk)
 	struct unix_sock *peer = unix_sk(sk)->peer;
 
 	return !peer || peer->dead || (sk->shut & SOCK_SHUT_WR) ||
-	       (peer->sk.shut & SOCK_SHUT_RD) || unix_room(peer) > 0;
+	       (peer->sk.shut & SOCK_SHUT_RD) || unix_stream_room(peer) > 0;
 }
 
 /* Can the stream write go on? 0, or the error (SIGPIPE as appropriate). */
@@ -143,7 +167,7 @@ static long unix_stream_send(struct unix_sock *us, struct sock_msg *m)
 		err = unix_stream_check(us, done, m->flags);
 		if (err || done == total)
 			break;
-		n = MIN(MIN(total - done, unix_room(us->peer)), (size_t)UNIX_STREAM_CHUNK);
+		n = MIN(MIN(total - done, unix_stream_room(us->peer)), (size_t)UNIX_STREAM_CHUNK);
 		if (!n) {
 			err = sock_wait(&us->sk, unix_stream_writable, m->nonblock, deadline);
 			if (err)
@@ -204,10 +228,8 @@ static long unix_stream_copy(struct unix_sock *us, struct sock_msg *m)
 		if (!peek) {
 			msg->off += n;
 			us->rx_bytes -= n;
-			if (msg->off == msg->len) {
-				list_del(&msg->node);
-				unix_msg_kfree(msg);
-			}
+			if (msg->off == msg->len)
+				unix_msg_free(us, msg);
 		}
 		if (r < 0 || m->fds)
 			break; /* files end the read at their message */
@@ -248,18 +270,27 @@ static long unix_stream_recv(struct unix_sock *us, struct sock_msg *m)
 
 /* ---- datagram ---- */
 
-/* Room for a len-byte message in to's queue (always, if it is empty). */
-static bool unix_dgram_fits(struct unix_sock *to, size_t len)
+/* Room for a message costing cost in to's queue (always, if it is empty). */
+static bool unix_dgram_fits(struct unix_sock *to, size_t cost)
 {
-	return list_empty(&to->rxq) || to->rx_bytes + len <= (size_t)to->sk.opt.rcvbuf;
+	return list_empty(&to->rxq) || to->rx_mem + cost <= (size_t)to->sk.opt.rcvbuf;
 }
 
-/* The sender waits on the receiver's queue: this is checked with sk = the receiver. */
+/* Poll's POLLOUT: the peer's queue has some room. */
 static bool unix_dgram_room(struct sock *sk)
 {
 	struct unix_sock *to = unix_sk(sk);
 
-	return to->dead || (sk->shut & SOCK_SHUT_RD) || to->rx_bytes < (size_t)sk->opt.rcvbuf;
+	return to->dead || (sk->shut & SOCK_SHUT_RD) || to->rx_mem < (size_t)sk->opt.rcvbuf;
+}
+
+/* A blocked sender waits on the receiver's queue (sk) for room for its
+ * message (*cost): exactly what it needs, or it would never sleep. */
+static bool unix_dgram_takes(struct sock *sk, const void *cost)
+{
+	struct unix_sock *to = unix_sk(sk);
+
+	return to->dead || (sk->shut & SOCK_SHUT_RD) || unix_dgram_fits(to, *(const size_t *)cost);
 }
 
 /* Where a datagram goes: the address given, or the default destination. */
@@ -286,14 +317,14 @@ static struct unix_sock *unix_dgram_dest(struct unix_sock *us, struct sock_msg *
 	return to;
 }
 
-/* Wait until to can take a len-byte message: 0, or why not. */
+/* Wait until to can take a len-byte message from us: 0, or why not. */
 static long unix_dgram_wait(struct unix_sock *us, struct unix_sock *to, size_t len, bool nonblock)
 {
 	u64 deadline = sock_deadline(us->sk.opt.sndtimeo_ns);
-	long err = 0;
+	size_t cost = unix_msg_cost(len, us->name_len);
+	long err;
 
-	while (!to->dead && !(to->sk.shut & SOCK_SHUT_RD) && !unix_dgram_fits(to, len) && !err)
-		err = sock_wait(&to->sk, unix_dgram_room, nonblock, deadline);
+	err = sock_wait_arg(&to->sk, unix_dgram_takes, &cost, nonblock, deadline);
 	if (err)
 		return err;
 	if (to->dead)

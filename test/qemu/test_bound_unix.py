@@ -3,7 +3,9 @@ a 2000-deep chain of sockets in flight inside each other is released
 without recursion; cycles of sockets in flight are collected (the kernel's
 sockets and heap come back to their baseline) while a reachable one is kept;
 recvmsg whose results cannot be written leaves no descriptor installed; the
-files in flight are capped with ETOOMANYREFS."""
+files in flight are capped with ETOOMANYREFS; a queue's bound counts each
+message's cost (empty datagrams, one-byte writes), and a blocked datagram
+sender sleeps until its message fits."""
 from sistest import test
 
 
@@ -34,3 +36,16 @@ def recvmsg_efault(ctx):
 def scm_inflight_cap(ctx):
     q = run_bound(ctx, "cap", timeout=90)
     ctx.check("4096 files in flight at the cap" in q.output, "cap not at 4096 files")
+
+
+@test(timeout=120)
+def queue_memory_bounded(ctx):
+    run_bound(ctx, "queue", timeout=90)
+
+
+@test(timeout=180)
+def scm_fuzz(ctx):
+    """Random graphs of sockets in flight: nothing reachable is collected,
+    everything comes back at the end (three seeds)."""
+    for seed in (1, 2, 3):
+        run_bound(ctx, f"fuzz {seed} 100000", timeout=50)

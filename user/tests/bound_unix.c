@@ -1,20 +1,33 @@
 /*
  * AF_UNIX SCM_RIGHTS at its bounds (run by test/qemu/test_bound_unix.py):
  *   chain N   N sockets each in flight inside the previous one, four
- *             descriptors open at a time, then all closed: released one
- *             after the other (no recursion on the kernel stack).
+ *             descriptors open at a time, then all closed (by close, then
+ *             by exit): released one after the other (no recursion on the
+ *             kernel stack).
  *   cycles    sockets in flight inside themselves, each other, rings,
  *             through a listener's pending connection, with chains hanging
- *             off them: all closed, the kernel's sockets and heap come back
- *             to where they were; a cycle still reachable from a live socket
- *             is not collected.
+ *             off them: all closed, the kernel's sockets, heap and free
+ *             pages come back to where they were; a cycle still reachable
+ *             from a live socket is not collected.
  *   efault    recvmsg whose results cannot be written: no descriptor stays
  *             installed, nothing is lost that Linux would keep.
  *   cap       files in flight are capped (ETOOMANYREFS), and come back.
+ *   fuzz S N  N random operations (seed S) on a pool of AF_UNIX sockets:
+ *             pairs, listeners, connects, accepts, sends of random pool
+ *             descriptors (the socket itself too), receives, closes; every
+ *             message says how many files it carries, and the receiver
+ *             checks they all came (the collector took nothing reachable);
+ *             then all closed and the kernel back to its baseline.
+ *   queue     a queue's bound counts what its messages cost the kernel: a
+ *             flood of empty datagrams or one-byte writes stops (EAGAIN)
+ *             with a bounded heap; a blocked datagram sender sleeps until
+ *             its message fits (it does not spin in the kernel).
  * Prints "bound_unix: MODE PASS" and exits 0, or FAIL lines and exits 1.
  */
 #include "sock_util.h"
+#include <stddef.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 /* ---- helpers ---- */
@@ -85,7 +98,10 @@ static int lowest_free_fd(void)
 	return fd;
 }
 
-/* The kernel's live sockets and heap bytes (/proc/net/sis_pools); 0 on Linux. */
+/* The kernel's live sockets, heap bytes and free pages (/proc/net/sis_pools);
+ * 0 on Linux. */
+static long pages_free;
+
 static void kernel_use(long *sockets, long *heap)
 {
 	char buf[2048], *p;
@@ -104,13 +120,17 @@ static void kernel_use(long *sockets, long *heap)
 	p = strstr(buf, "heap_bytes ");
 	if (p)
 		*heap = strtol(p + 11, NULL, 10);
+	p = strstr(buf, "pages_free ");
+	if (p)
+		pages_free = strtol(p + 11, NULL, 10);
 }
 
-static long base_sockets, base_heap;
+static long base_sockets, base_heap, base_pages;
 
 static void baseline(void)
 {
 	kernel_use(&base_sockets, &base_heap);
+	base_pages = pages_free;
 }
 
 static void check_back(const char *what)
@@ -118,11 +138,10 @@ static void check_back(const char *what)
 	long sockets, heap;
 
 	kernel_use(&sockets, &heap);
-	printf("bound_unix: %s: sockets %ld -> %ld, heap %ld -> %ld bytes\n", what, base_sockets,
-	       sockets, base_heap, heap);
-	CHECK(sockets == base_sockets && heap == base_heap,
-	      "%s: sockets %ld -> %ld, heap %ld -> %ld bytes", what, base_sockets, sockets,
-	      base_heap, heap);
+	printf("bound_unix: %s: sockets %ld -> %ld, heap %ld -> %ld bytes, free pages %ld -> %ld\n",
+	       what, base_sockets, sockets, base_heap, heap, base_pages, pages_free);
+	CHECK(sockets == base_sockets && heap == base_heap && pages_free == base_pages,
+	      "%s: not back to the baseline", what);
 }
 
 /* ---- chain ---- */
@@ -162,7 +181,19 @@ static void t_chain(int n)
 		failures++;
 	close(head[0]);
 	close(head[1]); /* releases all n, one after the other */
+	usleep(20000);  /* a context switch: the scheduler checks the stack's canary */
 	check_back("chain");
+
+	/* The same, left to exit to close. */
+	pid_t pid = fork();
+	int status = 0;
+
+	if (pid == 0)
+		_exit(build_chain(n, head) ? 1 : 0);
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && !WEXITSTATUS(status),
+	      "chain closed by exit");
+	usleep(20000);
+	check_back("chain closed by exit");
 }
 
 /* ---- cycles ---- */
@@ -196,11 +227,13 @@ static void cycle_ring(int n)
 /* A listener inside the queue of its own not yet accepted connection. */
 static void cycle_listener(void)
 {
+	static unsigned round;
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	socklen_t len = offsetof(struct sockaddr_un, sun_path) + 12;
 	int l = socket(AF_UNIX, SOCK_STREAM, 0), c = socket(AF_UNIX, SOCK_STREAM, 0);
 
-	memcpy(a.sun_path, "\0bound_unix", 12); /* abstract */
+	/* Abstract, one per round: Linux collects later, so its name stays a while. */
+	snprintf(a.sun_path + 1, sizeof(a.sun_path) - 1, "bu%08x", round++);
 	CHECK(bind(l, (struct sockaddr *)&a, len) == 0 && listen(l, 4) == 0, "listen");
 	CHECK(connect(c, (struct sockaddr *)&a, len) == 0, "connect");
 	CHECK(send_fds(c, &l, 1, 'l') == 1, "listener into its pending connection");
@@ -426,6 +459,198 @@ static void t_cap(void)
 	close(h[1]);
 }
 
+/* ---- fuzz ---- */
+
+#define POOL_MAX 40
+
+static unsigned long fuzz_state;
+static int pool[POOL_MAX], pool_n;
+static unsigned fuzz_names;
+static unsigned long fuzz_files_sent, fuzz_files_got;
+
+static unsigned fuzz_rand(unsigned n)
+{
+	fuzz_state = fuzz_state * 6364136223846793005UL + 1442695040888963407UL;
+	return (unsigned)(fuzz_state >> 33) % n;
+}
+
+static void pool_add(int fd)
+{
+	if (pool_n < POOL_MAX)
+		pool[pool_n++] = fd;
+	else
+		close(fd);
+}
+
+static int pool_pick(void)
+{
+	return pool[fuzz_rand(pool_n)];
+}
+
+static void fuzz_new(void)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, fuzz_rand(2) ? SOCK_STREAM : SOCK_DGRAM, 0, sv) == 0) {
+		pool_add(sv[0]);
+		pool_add(sv[1]);
+	}
+}
+
+static void fuzz_listen_connect(void)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	socklen_t len = offsetof(struct sockaddr_un, sun_path) + 12;
+	int l = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	int c = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+	snprintf(a.sun_path + 1, sizeof(a.sun_path) - 1, "fz%08x", fuzz_names++);
+	if (bind(l, (struct sockaddr *)&a, len) == 0 && listen(l, 2) == 0)
+		connect(c, (struct sockaddr *)&a, len);
+	pool_add(l);
+	pool_add(c);
+}
+
+static void fuzz_send(void)
+{
+	int fds[3], k = (int)fuzz_rand(4), s = pool_pick();
+	ssize_t r;
+
+	for (int i = 0; i < k; i++)
+		fds[i] = pool_pick();
+	r = send_fds(s, fds, k, (char)('0' + k));
+	if (r == 1)
+		fuzz_files_sent += (unsigned long)k;
+	CHECK(r == 1 || errno == EAGAIN || errno == ETOOMANYREFS || errno == EPIPE ||
+		      errno == ENOTCONN || errno == ECONNREFUSED || errno == EINVAL ||
+		      errno == EOPNOTSUPP || errno == ECONNRESET,
+	      "send: unexpected error");
+}
+
+static void fuzz_recv(void)
+{
+	int got[8], n;
+	char c = 0;
+
+	n = recv_fds(pool_pick(), got, &c);
+	if (n < 0)
+		return;
+	CHECK(c >= '0' && c <= '3' && n == c - '0', "a message of %c files came with %d", c, n);
+	fuzz_files_got += (unsigned long)n;
+	for (int i = 0; i < n; i++) {
+		struct stat st;
+
+		CHECK(fstat(got[i], &st) == 0 && S_ISSOCK(st.st_mode), "a passed socket works");
+		pool_add(got[i]);
+	}
+}
+
+static void fuzz_accept(void)
+{
+	int fd = accept4(pool_pick(), NULL, NULL, SOCK_NONBLOCK);
+
+	if (fd >= 0)
+		pool_add(fd);
+}
+
+static void fuzz_close(void)
+{
+	unsigned i = fuzz_rand(pool_n);
+
+	close(pool[i]);
+	pool[i] = pool[--pool_n];
+}
+
+static void fuzz_run(unsigned long seed, int ops)
+{
+	fuzz_state = seed;
+	for (int i = 0; i < ops && !failures; i++) {
+		unsigned op = fuzz_rand(16);
+
+		if (pool_n < 4 || op == 0)
+			fuzz_new();
+		else if (op == 1)
+			fuzz_listen_connect();
+		else if (op == 2)
+			fuzz_accept();
+		else if (op < 8)
+			fuzz_send();
+		else if (op < 12)
+			fuzz_recv();
+		else if (pool_n > 8)
+			fuzz_close();
+	}
+	while (pool_n)
+		close(pool[--pool_n]);
+}
+
+static void t_fuzz(unsigned long seed, int ops)
+{
+	signal(SIGPIPE, SIG_IGN);
+	fuzz_run(seed, 200); /* warm-up */
+	baseline();
+	fuzz_run(seed + 1, ops);
+	printf("bound_unix: fuzz: %lu files sent, %lu received\n", fuzz_files_sent, fuzz_files_got);
+	check_back("fuzz");
+}
+
+/* ---- queue ---- */
+
+#define QUEUE_HEAP_MAX (4 * 212992) /* the default SO_RCVBUF, heap rounding and slack */
+
+/* Non-blocking sends of len bytes until EAGAIN: the heap they hold. */
+static void flood(int type, size_t len, const char *what)
+{
+	long s0, h0, s1, h1;
+	int sv[2], i, err = 0;
+	ssize_t r = 0;
+
+	pair(type, sv);
+	kernel_use(&s0, &h0);
+	for (i = 0; i < 300000; i++) {
+		r = send(sv[0], "x", len, MSG_DONTWAIT);
+		err = errno;
+		if (r != (ssize_t)len)
+			break;
+	}
+	kernel_use(&s1, &h1);
+	printf("bound_unix: %s: %d sends, heap +%ld bytes\n", what, i, h1 - h0);
+	CHECK(r < 0 && err == EAGAIN, "%s: no EAGAIN after %d sends", what, i);
+	CHECK(h1 - h0 <= QUEUE_HEAP_MAX, "%s: the queue holds %ld bytes of heap", what, h1 - h0);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* Two 100000-byte datagrams fill the queue but leave room by the reader's
+ * measure; a third must sleep until the reader takes one. */
+static void blocked_dgram(void)
+{
+	static char big[100000];
+	int sv[2], status;
+	pid_t pid;
+
+	pair(SOCK_DGRAM, sv);
+	CHECK(send(sv[0], big, sizeof(big), 0) == sizeof(big) &&
+	      send(sv[0], big, sizeof(big), 0) == sizeof(big), "two fit");
+	pid = fork();
+	if (pid == 0) {
+		usleep(200000);
+		_exit(recv(sv[1], big, sizeof(big), 0) == sizeof(big) ? 0 : 1);
+	}
+	CHECK(send(sv[0], big, sizeof(big), 0) == sizeof(big), "the third, after the reader");
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && !WEXITSTATUS(status),
+	      "reader");
+	close(sv[0]);
+	close(sv[1]);
+}
+
+static void t_queue(void)
+{
+	flood(SOCK_DGRAM, 0, "empty datagrams");
+	flood(SOCK_STREAM, 1, "one-byte writes");
+	blocked_dgram();
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -440,8 +665,12 @@ int main(int argc, char **argv)
 		t_efault();
 	else if (!strcmp(mode, "cap"))
 		t_cap();
+	else if (!strcmp(mode, "queue"))
+		t_queue();
+	else if (!strcmp(mode, "fuzz"))
+		t_fuzz(n ? (unsigned long)n : 1, argc > 3 ? atoi(argv[3]) : 20000);
 	else {
-		printf("usage: bound_unix chain [N] | cycles [ROUNDS] | efault | cap\n");
+		printf("usage: bound_unix chain [N] | cycles [ROUNDS] | efault | cap | queue | fuzz SEED OPS\n");
 		return 2;
 	}
 	printf("bound_unix: %s %s\n", mode, failures ? "FAIL" : "PASS");

@@ -170,11 +170,17 @@ void sock_release(struct sock *sk);
 
 /*
  * Sleep until ready(sk) holds. Called and returns with sock_lock(sk) held
- * (dropped while asleep). deadline_ns is absolute (time_ns()), 0 waits forever. 0 when
- * ready, -EAGAIN if nonblock or the deadline passed; on a signal -ERESTARTSYS
+ * (dropped while asleep; files let go meanwhile are released after the
+ * call). deadline_ns is absolute (time_ns()), 0 waits forever. 0 when ready,
+ * -EAGAIN if nonblock or the deadline passed; on a signal -ERESTARTSYS
  * without a deadline (SA_RESTART restarts the call), -EINTR with one.
  */
 int sock_wait(struct sock *sk, bool (*ready)(struct sock *sk), bool nonblock, u64 deadline_ns);
+/* The same, for a condition that needs more than sk (ready gets arg). The
+ * condition waited for must be exactly the one the caller needs: a ready()
+ * that holds while the caller still cannot go on would spin in the kernel. */
+int sock_wait_arg(struct sock *sk, bool (*ready)(struct sock *sk, const void *arg),
+		  const void *arg, bool nonblock, u64 deadline_ns);
 /* The absolute deadline for a call bounded by SO_RCVTIMEO/SO_SNDTIMEO (0 = none). */
 u64 sock_deadline(u64 timeout_ns);
 /* Wake everyone sleeping or polling on sk. Any context. */
