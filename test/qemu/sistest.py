@@ -399,8 +399,8 @@ class Netns:
         """Start a background process inside the namespace; killed at cleanup."""
         kw.setdefault("stdout", subprocess.DEVNULL)
         kw.setdefault("stderr", subprocess.STDOUT)
-        p = subprocess.Popen(self.exec_argv(argv), start_new_session=True,
-                             stdin=subprocess.DEVNULL, **kw)
+        kw.setdefault("stdin", subprocess.DEVNULL)
+        p = subprocess.Popen(self.exec_argv(argv), start_new_session=True, **kw)
         with _live_lock:
             _live_procs.add(p)
         self.procs.append(p)
