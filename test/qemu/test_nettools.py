@@ -27,10 +27,12 @@ ping, httpd, nc, netstat, ifconfig/ip, /proc/net, and a pcap read by tshark.
   no records) is asked again over TCP, which has the address.
 """
 import http.client
+import http.server
 import os
 import re
 import shutil
 import socket
+import socketserver
 import subprocess
 import threading
 import time
@@ -289,6 +291,108 @@ def user_tools(ctx):
     finally:
         server.terminate()
         server.wait()
+
+
+class _ClaimsHandler(http.server.BaseHTTPRequestHandler):
+    """/note.txt: a line; /redir: a 302 to /note.txt; /slow: headers never come."""
+    protocol_version = "HTTP/1.1"
+    seen = []
+
+    def do_GET(self):
+        self.seen.append(self.path)
+        if self.path == "/slow":
+            time.sleep(15)
+            return
+        if self.path == "/redir":
+            self.send_response(302)
+            self.send_header("Location", "/note.txt")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        body = b"a note from the host\n"
+        self.send_response(200 if self.path == "/note.txt" else 404)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *a):
+        pass
+
+
+class _ThreadingHTTP(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+
+
+@test(timeout=90)
+def user_claims(ctx):
+    """README claims under user networking: getaddrinfo through /etc/hosts
+    (a name only the ramdisk's hosts file knows), wget following a redirect
+    and giving up after -T seconds, ping -s/-q/-W, netstat -a with a listening
+    and an established socket, and netstat -u."""
+    hosts = os.path.join(ctx.tmpdir(), "hosts")
+    with open(hosts, "w") as f:
+        f.write("127.0.0.1 localhost\n10.0.2.2 hostside.test\n")
+    _ClaimsHandler.seen = []
+    srv = _ThreadingHTTP(("127.0.0.1", 0), _ClaimsHandler)
+    hport = srv.server_address[1]
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        nc_port, nc_fwd = ctx.hostfwd(7002)
+        qm = ctx.qemu(nets=["user"], hostfwds=[nc_fwd], add=[f"{hosts}:/etc/hosts"])
+        boot_to_shell(qm)
+
+        out = sh(ctx, qm, f"wget -O - http://hostside.test:{hport}/note.txt")
+        need(ctx, out, r"^Resolving hostside\.test\.\.\. 10\.0\.2\.2$", "name from /etc/hosts")
+        need(ctx, out, r"^a note from the host$", "body by an /etc/hosts name")
+        out = sh(ctx, qm, f"wget -O - http://hostside.test:{hport}/redir")
+        need(ctx, out, r"^Location: /note\.txt \[following\]$", "redirect followed")
+        need(ctx, out, r"^a note from the host$", "body after the redirect")
+        ctx.check(_ClaimsHandler.seen[-2:] == ["/redir", "/note.txt"],
+                  f"requests the server saw: {_ClaimsHandler.seen}")
+        t0 = time.monotonic()
+        out = sh(ctx, qm, f"wget -T 2 -O - http://10.0.2.2:{hport}/slow", status=4)
+        took = time.monotonic() - t0
+        ctx.check(1.8 <= took <= 8, f"wget -T 2 gave up after {took:.1f} s")
+
+        out = sh(ctx, qm, "ping -c 2 -i 0.2 -s 1000 10.0.2.2", timeout=20)
+        need(ctx, out, r"^PING 10\.0\.2\.2 \(10\.0\.2\.2\) 1000\(1028\) bytes of data\.$",
+             "ping -s header")
+        need(ctx, out, r"^1008 bytes from 10\.0\.2\.2: icmp_seq=2 ", "ping -s reply size")
+        out = sh(ctx, qm, "ping -q -c 3 -i 0.2 10.0.2.2", timeout=20)
+        ctx.check("bytes from" not in out, f"ping -q printed replies:\n{out}")
+        need(ctx, out, r"^3 packets transmitted, 3 received, 0% packet loss", "ping -q summary")
+        t0 = time.monotonic()
+        out = sh(ctx, qm, "ping -c 1 -W 1 10.0.2.99", timeout=20, status=1)
+        took = time.monotonic() - t0
+        need(ctx, out, r"^1 packets transmitted, 0 received, 100% packet loss", "ping -W summary")
+        ctx.check(took <= 6, f"ping -W 1 took {took:.1f} s")
+
+        # netstat -a: httpd listening, and an established connection to nc.
+        # (nc's input stays open while sleep runs: the connection stays established)
+        sh(ctx, qm, "sleep 4 | nc -l 7002 > /dev/null & true")
+        wait_listening(ctx, qm, 7002)
+        with socket.create_connection(("127.0.0.1", nc_port), timeout=10):
+            deadline = time.monotonic() + 10
+            while True:
+                out = sh(ctx, qm, "netstat -a")
+                if re.search(r"^tcp\s+\d+\s+\d+\s+10\.0\.2\.15:7002\s+10\.0\.2\.2:\d+\s+"
+                             r"ESTABLISHED$", out, re.M) or time.monotonic() > deadline:
+                    break
+                time.sleep(0.2)
+            need(ctx, out, r"^Active Internet connections \(servers and established\)$",
+                 "netstat -a header")
+            need(ctx, out, r"^tcp\s+0\s+\d+\s+0\.0\.0\.0:80\s+0\.0\.0\.0:\*\s+LISTEN$",
+                 "netstat -a: httpd")
+            need(ctx, out, r"^tcp\s+\d+\s+\d+\s+10\.0\.2\.15:7002\s+10\.0\.2\.2:\d+\s+"
+                 r"ESTABLISHED$", "netstat -a: the connection to nc")
+        sh(ctx, qm, "wait")
+        out = sh(ctx, qm, "netstat -u -a")
+        ctx.check(not re.search(r"^tcp", out, re.M), f"netstat -u lists TCP:\n{out}")
+        need(ctx, out, r"^Proto Recv-Q Send-Q Local Address", "netstat -u header")
+        need(ctx, out, r"^udp\s+0\s+0\s+0\.0\.0\.0:68\s", "netstat -u -a: the DHCP client")
+    finally:
+        srv.shutdown()
+        srv.server_close()
 
 
 def check_proc(ctx, qm):
