@@ -38,7 +38,8 @@ import threading
 import time
 import urllib.request
 
-from sistest import TOP, TestFailure, TestSkip, test, wait_for_file_line, wait_for_port
+from sistest import (TOP, TestFailure, TestSkip, register, test, wait_for_file_line,
+                     wait_for_port)
 
 PROMPT = r"sis:[^#\n]*# "
 HOST_ADDR = "192.168.77.1"
@@ -393,6 +394,105 @@ def user_claims(ctx):
     finally:
         srv.shutdown()
         srv.server_close()
+
+
+@test(timeout=60)
+def ip_off(ctx):
+    """ip=off leaves eth0 unconfigured: no DHCP, no address, no default route;
+    a packet out has nowhere to go."""
+    qm = ctx.qemu(nets=["user"], hostfwds=[], append="ip=off")
+    qm.expect(r"^\[INFO\] net: eth0 left unconfigured \(ip=off\)$", timeout=30)
+    boot_to_shell(qm)
+    ctx.check("STARTING DHCP" not in qm.output, "DHCP ran with ip=off")
+    out = sh(ctx, qm, "ifconfig eth0")
+    need(ctx, out, r"^eth0: flags=", "ifconfig eth0")
+    ctx.check(not re.search(r"^\s+inet ", out, re.M), f"eth0 has an address:\n{out}")
+    out = sh(ctx, qm, "ip route")
+    ctx.check("default" not in out and "eth0" not in out, f"routes with ip=off:\n{out}")
+    out = sh(ctx, qm, "ping -c 1 -W 1 10.0.2.2", status=None)
+    need(ctx, out, r"[Nn]etwork is unreachable|100% packet loss", "ping with no address")
+
+
+@test(timeout=60)
+def per_nic_config(ctx):
+    """Three NICs: ip= makes eth0 static, ip.eth1= makes eth1 static, eth2 is
+    left to DHCP, which runs in the background (the boot does not wait for
+    it) and leases eth2 an address."""
+    qm = ctx.qemu(nets=["user", "user", "user"], hostfwds=[],
+                  append="ip=10.0.2.16/24:10.0.2.2:10.0.2.3 ip.eth1=192.168.60.5/24")
+    qm.expect(r"^\[INFO\] virtio-net: Registered eth2 ", timeout=30)
+    qm.expect(r"^\[INFO\] dhcp: Lease acquired! \(eth2\)$", timeout=30)
+    m = qm.expect(r"^\[INFO\] dhcp: IP address: (10\.0\.2\.\d+)/24 \(eth2\)$", timeout=5)
+    boot_to_shell(qm)
+    out = sh(ctx, qm, "ip addr")
+    need(ctx, out, r"inet 10\.0\.2\.16/24 brd 10\.0\.2\.255 scope global eth0$", "eth0 static")
+    need(ctx, out, r"inet 192\.168\.60\.5/24 brd 192\.168\.60\.255 scope global eth1$",
+         "eth1 static (ip.eth1=)")
+    need(ctx, out, rf"inet {re.escape(m.group(1))}/24 brd 10\.0\.2\.255 scope global eth2$",
+         "eth2 leased")
+    lease_lines = [ln for ln in qm.output.splitlines() if "Lease acquired" in ln]
+    ctx.check(lease_lines == ["[INFO] dhcp: Lease acquired! (eth2)"],
+              f"DHCP ran on a static interface: {lease_lines}")
+    out = sh(ctx, qm, "ip route")
+    need(ctx, out, r"^default via 10\.0\.2\.2 dev eth0$", "default route from ip=")
+
+
+def serve_small(mem, big):
+    """The README's smallest machines still serve: curl gets the index page,
+    then eight clients at once get it again; with BIG a second httpd (at
+    6 MiB there is no room to exec one: "Not enough space") serves /bin/wget
+    to four clients at once, byte for byte."""
+    def run(ctx):
+        port, fwd = ctx.hostfwd(80)
+        big_port, big_fwd = ctx.hostfwd(8081)
+        qm = ctx.qemu(mem=mem, nets=["user"], hostfwds=[fwd, big_fwd])
+        boot_to_shell(qm)
+        wait_listening(ctx, qm, 80)
+        r = subprocess.run(["curl", "-sS", "--max-time", "10", f"http://127.0.0.1:{port}/"],
+                           capture_output=True, text=True)
+        ctx.check(r.returncode == 0 and INDEX_TEXT in r.stdout,
+                  f"curl at {mem}: {r.returncode} {r.stderr.strip()}")
+        pages = [None] * 8
+
+        def get_index(i):
+            try:
+                pages[i] = http_get(port, "/", timeout=30)
+            except Exception as e:  # reported below
+                pages[i] = e
+        threads = [threading.Thread(target=get_index, args=(i,)) for i in range(len(pages))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(40)
+        for r in pages:
+            ctx.check(isinstance(r, tuple) and r[0] == 200 and INDEX_TEXT.encode() in r[2],
+                      f"GET / at {mem}: {r if not isinstance(r, tuple) else r[:2]}")
+        if not big:
+            return
+        sh(ctx, qm, "httpd -p 8081 -l /tmp/h2.log / & true")
+        wait_listening(ctx, qm, 8081)
+        with open(os.path.join(ctx.build_dir, "user", "wget"), "rb") as f:
+            want = f.read()
+        results = [None] * 4
+
+        def fetch(i):
+            try:
+                results[i] = http_get(big_port, "/bin/wget", timeout=30)
+            except Exception as e:  # reported below
+                results[i] = e
+        threads = [threading.Thread(target=fetch, args=(i,)) for i in range(len(results))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(40)
+        for r in results:
+            ctx.check(isinstance(r, tuple) and r[0] == 200 and r[2] == want,
+                      f"GET /bin/wget at {mem}: {r if not isinstance(r, tuple) else r[:2]}")
+    return run
+
+
+register("serve_16m", serve_small("16M", True), timeout=60)
+register("serve_6m", serve_small("6M", False), timeout=60)
 
 
 def check_proc(ctx, qm):
