@@ -574,8 +574,8 @@ def pcap_tshark(ctx):
 # --------------------------------------------------------------------------
 def start_dnsmasq(ctx, ns):
     """dnsmasq on tap0 serving DHCP (GUEST_ADDR for the guest's MAC) and DNS for
-    sis.test: host.sis.test, www.sis.test (a CNAME of it), guest.sis.test;
-    other names in sis.test are NXDOMAIN. (sistest's ns.dnsmasq() runs DHCP only.)"""
+    sis.test: host.sis.test, www.sis.test (a CNAME of it), guest.sis.test,
+    answered with a TTL of 2 s; other names in sis.test are NXDOMAIN. (sistest's ns.dnsmasq() runs DHCP only.)"""
     exe = shutil.which("dnsmasq") or "/usr/sbin/dnsmasq"
     if not os.path.exists(exe):
         raise TestSkip("needs dnsmasq (package dnsmasq-base)")
@@ -586,7 +586,7 @@ def start_dnsmasq(ctx, ns):
             "--dhcp-range=192.168.77.50,192.168.77.99,255.255.255.0,1h",
             f"--dhcp-host={GUEST_MAC},{GUEST_ADDR}", "--domain=sis.test", "--local=/sis.test/",
             f"--host-record=host.sis.test,{HOST_ADDR}", "--cname=www.sis.test,host.sis.test",
-            f"--host-record=guest.sis.test,{GUEST_ADDR}",
+            f"--host-record=guest.sis.test,{GUEST_ADDR}", "--local-ttl=2",
             f"--dhcp-leasefile={os.path.join(d, 'dnsmasq.leases')}",
             f"--pid-file={os.path.join(d, 'dnsmasq.pid')}", "--log-queries", "--log-dhcp",
             "--log-facility=-"]
@@ -802,3 +802,63 @@ def tap_resolver_tcp(ctx):
     need(ctx, out, r"^Address: 192\.168\.77\.1$", "the address, over TCP after a truncated answer")
     with open(log) as fh:
         ctx.check("tcp query answered" in fh.read(), "the proxy was asked over TCP")
+
+
+# A web server for the namespace: /redir answers 302 to /hello.txt on the
+# same host name at once, /slowredir after 3 s (longer than the 2 s TTL).
+REDIRECT_SERVER = r"""
+import http.server, sys, time
+class H(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_GET(self):
+        if self.path in ("/redir", "/slowredir"):
+            if self.path == "/slowredir":
+                time.sleep(3)
+            self.send_response(302)
+            self.send_header("Location", "http://host.sis.test:8001/hello.txt")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        body = b"hello after a redirect\n"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+srv = http.server.HTTPServer((sys.argv[1], 8001), H)
+print("ready", flush=True)
+srv.serve_forever()
+"""
+
+
+def count_queries(ctx, name):
+    with open(os.path.join(ctx.log_dir, f"{ctx.name}.dnsmasq.log"), errors="replace") as fh:
+        return len(re.findall(rf"query\[A\] {re.escape(name)} from {re.escape(GUEST_ADDR)}$",
+                              fh.read(), re.M))
+
+
+@test(timeout=120, needs_root=True)
+def tap_resolver_cache(ctx):
+    """getaddrinfo's per-process TTL cache, seen from the DNS server's query
+    log: a redirect to the same name within the TTL (2 s) asks once; after
+    the TTL (a redirect sent 3 s late) it asks again; a new process asks again."""
+    ns, qm = tap_setup(ctx)
+    log = os.path.join(ctx.log_dir, f"{ctx.name}.redirect.log")
+    with open(log, "wb") as fh:
+        p = ns.popen(["python3", "-c", REDIRECT_SERVER, HOST_ADDR], stdout=fh)
+    wait_for_file_line(ctx, p, log, r"^ready$", "the redirecting web server")
+    before = count_queries(ctx, "host.sis.test")
+    out = sh(ctx, qm, "wget -O - http://host.sis.test:8001/redir")
+    need(ctx, out, r"^hello after a redirect$", "body after the redirect")
+    need(ctx, out, r"\[following\]$", "the redirect")
+    time.sleep(0.5)   # dnsmasq's log line is written after its answer
+    ctx.check(count_queries(ctx, "host.sis.test") - before == 1,
+              f"{count_queries(ctx, 'host.sis.test') - before} queries for two lookups within "
+              "the TTL, want 1")
+    out = sh(ctx, qm, "wget -O - http://host.sis.test:8001/slowredir", timeout=30)
+    need(ctx, out, r"^hello after a redirect$", "body after the slow redirect")
+    time.sleep(0.5)
+    ctx.check(count_queries(ctx, "host.sis.test") - before == 3,
+              f"{count_queries(ctx, 'host.sis.test') - before} queries in all, want 3 (a new "
+              "process, and a second lookup after the TTL)")
