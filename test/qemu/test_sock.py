@@ -397,7 +397,7 @@ def bulk_server(ctx):
     return tcp_server(handle)
 
 
-@test(timeout=90)
+@test(timeout=45)
 def bulk_16mib_sockets(ctx):
     """16 MiB each way over TCP between a guest user program
     (socket calls) in 16 MiB of RAM and a host server, every byte compared on
