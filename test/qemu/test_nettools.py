@@ -832,10 +832,17 @@ srv.serve_forever()
 """
 
 
-def count_queries(ctx, name):
-    with open(os.path.join(ctx.log_dir, f"{ctx.name}.dnsmasq.log"), errors="replace") as fh:
-        return len(re.findall(rf"query\[A\] {re.escape(name)} from {re.escape(GUEST_ADDR)}$",
-                              fh.read(), re.M))
+def count_queries(ctx, name, at_least=0):
+    """A queries for NAME from the guest in dnsmasq's log; waits up to 2 s for
+    AT_LEAST of them (the log is written by another process)."""
+    end = time.monotonic() + 2
+    while True:
+        with open(os.path.join(ctx.log_dir, f"{ctx.name}.dnsmasq.log"), errors="replace") as fh:
+            n = len(re.findall(rf"query\[A\] {re.escape(name)} from {re.escape(GUEST_ADDR)}$",
+                               fh.read(), re.M))
+        if n >= at_least or time.monotonic() > end:
+            return n
+        time.sleep(0.05)
 
 
 @test(timeout=120, needs_root=True)
@@ -852,13 +859,10 @@ def tap_resolver_cache(ctx):
     out = sh(ctx, qm, "wget -O - http://host.sis.test:8001/redir")
     need(ctx, out, r"^hello after a redirect$", "body after the redirect")
     need(ctx, out, r"\[following\]$", "the redirect")
-    time.sleep(0.5)   # dnsmasq's log line is written after its answer
-    ctx.check(count_queries(ctx, "host.sis.test") - before == 1,
-              f"{count_queries(ctx, 'host.sis.test') - before} queries for two lookups within "
-              "the TTL, want 1")
+    n = count_queries(ctx, "host.sis.test", before + 1) - before
+    ctx.check(n == 1, f"{n} queries for two lookups within the TTL, want 1")
     out = sh(ctx, qm, "wget -O - http://host.sis.test:8001/slowredir", timeout=30)
     need(ctx, out, r"^hello after a redirect$", "body after the slow redirect")
-    time.sleep(0.5)
-    ctx.check(count_queries(ctx, "host.sis.test") - before == 3,
-              f"{count_queries(ctx, 'host.sis.test') - before} queries in all, want 3 (a new "
-              "process, and a second lookup after the TTL)")
+    n = count_queries(ctx, "host.sis.test", before + 3) - before
+    ctx.check(n == 3, f"{n} queries in all, want 3 (a new process, and a second lookup "
+                      "after the TTL)")
