@@ -162,10 +162,11 @@ def run_default_hostfwd(ctx):
                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=run_env(ctx))
     out = b""
 
-    def read_until(pattern, secs):
+    def read_until(pattern, secs, start=0):
+        """Read tools/run's output until PATTERN appears after offset START."""
         nonlocal out
         end = time.monotonic() + secs
-        while not re.search(pattern, out, re.M):
+        while not re.search(pattern, out[start:], re.M):
             left = end - time.monotonic()
             ctx.check(left > 0 and p.poll() is None,
                       f"no /{pattern.decode()}/ from tools/run: {out[-300:]!r}")
@@ -177,20 +178,23 @@ def run_default_hostfwd(ctx):
 
     try:
         read_until(rb"sis:/# ", 40)
-        for _ in range(100):
+        listening = False
+        for _ in range(100):   # until httpd listens (a connect through slirp would not say)
             mark = len(out)
-            p.stdin.write(b"netstat -tln\n")
+            p.stdin.write(b"netstat -tln; echo @@done\n")
             p.stdin.flush()
-            read_until(rb"LISTEN[\s\S]*sis:/# |\(only servers\)[\s\S]*sis:/# ", 10)
+            read_until(rb"^@@done", 10, mark)
             if re.search(rb"0\.0\.0\.0:80\s+0\.0\.0\.0:\*\s+LISTEN", out[mark:]):
+                listening = True
                 break
             time.sleep(0.1)
+        ctx.check(listening, "httpd never listened on port 80")
         r = ns.run(["curl", "-sS", "--max-time", "10", "http://127.0.0.1:8080/"], timeout=15)
         ctx.check(r.returncode == 0 and "Hello from SIS" in r.stdout,
                   f"curl http://127.0.0.1:8080/: {r.returncode} {r.stderr.strip()}")
         p.stdin.write(b"exit 5\n")
         p.stdin.flush()
-        read_until(rb"power off \(status 5\)", 20)
+        read_until(rb"power off \(status 5\)", 20, len(out))
         ctx.check(p.wait(20) == 5, f"tools/run exited {p.returncode}, expected 5")
     finally:
         if p.poll() is None:
