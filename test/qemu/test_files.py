@@ -15,7 +15,8 @@
   patterns, exit status).
 - shell_interactive: the normal boot (init runs /etc/rc, then the shell on
   the console): commands, pipes, ls/cat/echo/ps, line editing with the
-  arrow keys and backspace, history, Ctrl-C interrupting a foreground
+  arrow keys, backspace, ^A ^E ^U ^K ^W and Home/End, history, Ctrl-C
+  interrupting a foreground
   program (not the shell), exit N powering off with status N.
 - cc: tools/cc builds a plain POSIX program on the host; tools/run --add
   puts it in the ramdisk and it runs as init.
@@ -273,6 +274,16 @@ def shell_interactive(ctx):
     q.send("echo abd\x7fc\x1b[D\x1b[D\x1b[DX\r")
     q.expect(r"^Xabc$")
     q.expect(PROMPT, prompt=True)
+    # The other editing keys the README lists: ^A/^E and Home/End move to the
+    # start/end, ^U kills to the start, ^K to the end, ^W the word before.
+    for keys, want in (("cho one\x01e\x05 two\r", "one two"),
+                       ("cho three\x1b[He\x1b[F four\r", "three four"),
+                       ("junk\x15echo five\r", "five"),
+                       ("echo six seven\x1b[D\x1b[D\x1b[D\x1b[D\x1b[D\x1b[D\x0b\r", "six"),
+                       ("echo eight nine\x17\r", "eight")):
+        q.send(keys)
+        q.expect(rf"^{want}$")
+        q.expect(PROMPT, prompt=True)
     # History: up arrow recalls the last line.
     q.send("echo from-history\r")
     q.expect(r"^from-history$")
