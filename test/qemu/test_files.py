@@ -16,8 +16,9 @@
 - shell_interactive: the normal boot (init runs /etc/rc, then the shell on
   the console): commands, pipes, ls/cat/echo/ps, line editing with the
   arrow keys, backspace, ^A ^E ^U ^K ^W and Home/End, history, Ctrl-C
-  interrupting a foreground
-  program (not the shell), exit N powering off with status N.
+  interrupting a foreground program (not the shell), exit N powering off
+  with status N.
+- shell_builtins: jobs, $$, export/unset, `.`, 2>&1 and 2>/dev/null.
 - cc: tools/cc builds a plain POSIX program on the host; tools/run --add
   puts it in the ramdisk and it runs as init.
 """
