@@ -329,7 +329,7 @@ def user_claims(ctx):
     """README claims under user networking: getaddrinfo through /etc/hosts
     (a name only the ramdisk's hosts file knows), wget following a redirect
     and giving up after -T seconds, ping -s/-q/-W, netstat -a with a listening
-    and an established socket, and netstat -u."""
+    and an established socket, netstat -u, nc -v, ip link, ifconfig down/up."""
     hosts = os.path.join(ctx.tmpdir(), "hosts")
     with open(hosts, "w") as f:
         f.write("127.0.0.1 localhost\n10.0.2.2 hostside.test\n")
@@ -391,6 +391,20 @@ def user_claims(ctx):
         ctx.check(not re.search(r"^tcp", out, re.M), f"netstat -u lists TCP:\n{out}")
         need(ctx, out, r"^Proto Recv-Q Send-Q Local Address", "netstat -u header")
         need(ctx, out, r"^udp\s+0\s+0\s+0\.0\.0\.0:68\s", "netstat -u -a: the DHCP client")
+
+        # nc -v says what it connected to; ifconfig down/up takes eth0 away and back.
+        out = sh(ctx, qm, f"echo x | nc -v 10.0.2.2 {hport} > /dev/null")
+        need(ctx, out, rf"^Connection to 10\.0\.2\.2 \(10\.0\.2\.2\) {hport} port \[tcp\] "
+             r"succeeded!$", "nc -v")
+        out = sh(ctx, qm, "ip link")
+        need(ctx, out, r"eth0: <[^>]*\bUP\b[^>]*>", "ip link: eth0 up")
+        sh(ctx, qm, "ifconfig eth0 down")
+        out = sh(ctx, qm, "ifconfig eth0")
+        need(ctx, out, r"^eth0: flags=\d+<(?![^>]*\bUP\b)[^>]*>", "ifconfig eth0 down")
+        sh(ctx, qm, "ping -c 1 -W 1 10.0.2.2", status=1)
+        sh(ctx, qm, "ifconfig eth0 up")
+        out = sh(ctx, qm, "ping -c 2 -i 0.2 -W 2 10.0.2.2", timeout=20)
+        need(ctx, out, r"2 received, 0% packet loss", "ping after ifconfig eth0 up")
     finally:
         srv.shutdown()
         srv.server_close()
