@@ -4,6 +4,8 @@
  *   sleep  100 ms ktimer sleeps: never early, the best of five within one
  *          scheduler tick.
  *   panic  deliberately faults, to exercise the panic dump (exits non-zero).
+ *   wx-text, wx-rodata, wx-data-exec  write kernel text, write read-only
+ *          data, run a data page: each must panic with a permission fault.
  */
 #include <sis/kernel.h>
 #include <sis/init.h>
@@ -73,3 +75,44 @@ static int ktest_panic(void)
 	return (int)*bad;
 }
 KTEST("panic", ktest_panic);
+
+/*
+ * W^X, checked from the inside: each of these must end in a permission
+ * fault (the panic dump names it), never return. Writing kernel text or
+ * read-only data, and running code from a data page.
+ */
+static const u32 ktest_rodata_word = 0x5a5a5a5a;
+static u32 ktest_data_code[2] __attribute__((aligned(8))) = { 0xd65f03c0 }; /* ret */
+
+static int ktest_wx_text(void)
+{
+	volatile u32 *p = (volatile u32 *)(uintptr_t)ktest_wx_text;
+
+	log_info("ktest: writing kernel text at %p", (void *)p);
+	*p = 0xd503201f; /* nop */
+	log_err("ktest: the write to kernel text did not fault");
+	return 1;
+}
+KTEST("wx-text", ktest_wx_text);
+
+static int ktest_wx_rodata(void)
+{
+	volatile u32 *p = (volatile u32 *)(uintptr_t)&ktest_rodata_word;
+
+	log_info("ktest: writing read-only data at %p", (void *)p);
+	*p = 0;
+	log_err("ktest: the write to read-only data did not fault");
+	return 1;
+}
+KTEST("wx-rodata", ktest_wx_rodata);
+
+static int ktest_wx_data_exec(void)
+{
+	void (*fn)(void) = (void (*)(void))(uintptr_t)ktest_data_code;
+
+	log_info("ktest: running data at %p", (void *)ktest_data_code);
+	fn();
+	log_err("ktest: code in a data page ran");
+	return 1;
+}
+KTEST("wx-data-exec", ktest_wx_data_exec);

@@ -399,19 +399,21 @@ class Netns:
         """Start a background process inside the namespace; killed at cleanup."""
         kw.setdefault("stdout", subprocess.DEVNULL)
         kw.setdefault("stderr", subprocess.STDOUT)
-        p = subprocess.Popen(self.exec_argv(argv), start_new_session=True,
-                             stdin=subprocess.DEVNULL, **kw)
+        kw.setdefault("stdin", subprocess.DEVNULL)
+        p = subprocess.Popen(self.exec_argv(argv), start_new_session=True, **kw)
         with _live_lock:
             _live_procs.add(p)
         self.procs.append(p)
         return p
 
     def dnsmasq(self, ifname="tap0", first="192.168.100.50", last="192.168.100.99",
-                netmask="255.255.255.0", lease="1h", extra=()):
+                netmask="255.255.255.0", lease="1h", extra=(), leases=None):
         """Serve DHCP (no DNS) on IFNAME with Debian's dnsmasq. Returns once it
         has said its DHCP socket is up. Each instance of a test logs to its own
         file in the test log dir, <test>.dnsmasq.log for the first, then
-        <test>.dnsmasq2.log, ...; the Popen's .log_path names it."""
+        <test>.dnsmasq2.log, ...; the Popen's .log_path names it. Each has
+        its own lease database unless LEASES names one (.lease_path: give a
+        restarted server its predecessor's, as a real restart keeps it)."""
         exe = shutil.which("dnsmasq") or "/usr/sbin/dnsmasq"
         if not os.path.exists(exe):
             raise TestSkip("needs dnsmasq (package dnsmasq-base)")
@@ -421,14 +423,16 @@ class Netns:
         d = self.ctx.tmpdir()
         path = os.path.join(self.ctx.log_dir, f"{self.ctx.name}.dnsmasq{tag}.log")
         log = open(path, "wb")  # noqa: SIM115
+        leases = leases or os.path.join(d, f"dnsmasq{tag}.leases")
         argv = [exe, "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv",
                 "--no-hosts", "--port=0", f"--interface={ifname}", "--bind-interfaces",
                 "--except-interface=lo", f"--dhcp-range={first},{last},{netmask},{lease}",
-                f"--dhcp-leasefile={os.path.join(d, f'dnsmasq{tag}.leases')}",
+                f"--dhcp-leasefile={leases}",
                 f"--pid-file={os.path.join(d, f'dnsmasq{tag}.pid')}", "--log-dhcp",
                 "--log-facility=-", *extra]
         p = self.popen(argv, stdout=log, stderr=subprocess.STDOUT)
         p.log_path = path
+        p.lease_path = leases
         wait_for_file_line(self.ctx, p, path, r"DHCP, IP range ", "dnsmasq")
         return p
 

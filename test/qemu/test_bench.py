@@ -10,12 +10,12 @@ import re
 from sistest import TOP, test
 
 
-@test(timeout=120)
+@test(timeout=90)  # normally about 6 s
 def smoke(ctx):
     out = os.path.join(ctx.tmpdir(), "bench")
     env = dict(os.environ, SIS_BUILD_DIR=ctx.build_dir)
     r = ctx.run_tool([os.path.join(TOP, "bench", "run"), "--smoke", "--no-build",
-                      "--out", out], timeout=100, env=env)
+                      "--out", out], timeout=80, env=env)
     ctx.check(r.returncode == 0, f"bench/run --smoke exited {r.returncode}: "
               f"{r.stderr.strip()[-300:]}")
     lines = r.stdout.splitlines()

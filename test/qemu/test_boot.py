@@ -1,7 +1,9 @@
-"""Boot tests: SIS reaches `SIS: boot complete` on 128 MiB and 16 MiB of RAM,
+"""Boot tests: SIS reaches `SIS: boot complete` on 128, 16 and 6 MiB of RAM,
 with and without a NIC; the memory and device facts it prints (ktest=dt) match
-the device tree QEMU hands it; a 100 ms timer sleep (ktest=sleep) passes; the
-command line arrives intact."""
+the device tree QEMU hands it; 100 ms timer sleeps (ktest=sleep) pass; the
+command line arrives intact; a panic dump names the fault and a symbolized
+backtrace; W^X: writing kernel text or read-only data and running a data page
+each die of a permission fault; quiet and loglevel=0..3 filter the log."""
 import re
 
 from sistest import TestFailure, register, test
@@ -39,7 +41,7 @@ def boot_complete(mem, net, modern=True):
     return run
 
 
-for _mem in ("128M", "16M"):
+for _mem in ("128M", "16M", "6M"):
     for _net in ("none", "user"):
         register(f"complete_{_mem.lower()}_nic_{_net}", boot_complete(_mem, _net), timeout=40)
 register("complete_128m_nic_user_legacy", boot_complete("128M", "user", modern=False),
@@ -184,11 +186,67 @@ def ktest_sleep(ctx):
 @test(timeout=40)
 def ktest_panic_detected(ctx):
     """ktest=panic faults on purpose: the runner must see the KERNEL PANIC line
-    and QEMU must exit non-zero (so a real panic can never pass a test)."""
+    and QEMU must exit non-zero (so a real panic can never pass a test). The
+    dump names the fault and the faulting function, and the backtrace is
+    symbolized down to kmain."""
     q = ctx.qemu(append="ktest=panic", allow_panic=True)
-    q.expect(r"KERNEL PANIC", timeout=30)
+    q.expect(r"^KERNEL PANIC: data abort from EL1$", timeout=30)
+    q.expect(r"^  translation fault, read access$", timeout=5)
+    q.expect(r"^FAR ffff7ffffffff000$", timeout=5)
+    q.expect(r"^ELR [0-9a-f]{16}  ktest_panic\+0x[0-9a-f]+$", timeout=5)
+    q.expect(r"^Backtrace:$", timeout=5)
+    q.expect(r"^  [0-9a-f]{16}  ktest_panic\+0x[0-9a-f]+$", timeout=5)
+    q.expect(r"^  [0-9a-f]{16}  kmain\+0x[0-9a-f]+$", timeout=5)
     status = q.wait(timeout=30)
     ctx.check(status != 0, "QEMU exited 0 after a kernel panic")
+
+
+def wx_fault(name, abort, what):
+    """ktest=NAME does what W^X forbids: the kernel must die of a permission
+    fault at the address the ktest names, never carry on."""
+    def run(ctx):
+        q = ctx.qemu(append=f"ktest={name}", allow_panic=True)
+        addr = q.expect(rf"^\[INFO\] ktest: {what} at 0x([0-9a-f]+)$", timeout=20).group(1)
+        q.expect(rf"^KERNEL PANIC: {abort} abort from EL1$", timeout=5)
+        q.expect(r"^  permission fault, (read|write) access$", timeout=5)
+        q.expect(rf"^FAR 0*{addr}$", timeout=5)
+        ctx.check(q.wait(timeout=10) == 99, "no panic power-off")
+        ctx.check("did not fault" not in q.output and "ran\n" not in q.output,
+                  "the forbidden access went through")
+    return run
+
+
+register("wx_text_write", wx_fault("wx-text", "data", "writing kernel text"), timeout=30)
+register("wx_rodata_write", wx_fault("wx-rodata", "data", "writing read-only data"),
+         timeout=30)
+register("wx_data_exec", wx_fault("wx-data-exec", "instruction", "running data"), timeout=30)
+
+
+def quiet_boot(append, want_warn):
+    """A boot with APPEND and an unknown option (a [WARN]): no [INFO] line at
+    all; the warning only when WANT_WARN; the program's own output always."""
+    def run(ctx):
+        q = ctx.qemu(append=f"{append} no.such.option=1 init=/bin/sh -- -c \"echo said-it\"")
+        q.expect(r"^said-it$", timeout=20)
+        q.expect_exit(0, timeout=10)
+        ctx.check("[INFO]" not in q.output, "an [INFO] line with " + append)
+        warned = "[WARN] cmdline: unknown option 'no.such.option' ignored" in q.output
+        ctx.check(warned == want_warn, f"{append}: warning shown {warned}, want {want_warn}")
+    return run
+
+
+register("loglevel_quiet", quiet_boot("quiet", True), timeout=30)
+register("loglevel_1", quiet_boot("loglevel=1", True), timeout=30)
+register("loglevel_0", quiet_boot("loglevel=0", False), timeout=30)
+
+
+@test(timeout=30)
+def loglevel_debug(ctx):
+    """loglevel=3 adds [DEBUG] lines (the transport eth0 uses) to the [INFO] ones."""
+    q = ctx.qemu(append="loglevel=3 ktest=dt", nets=["user"], hostfwds=[])
+    q.expect(r"^\[DEBUG\] virtio-net: eth0: modern transport", timeout=20)
+    q.expect_exit(0, timeout=10)
+    ctx.check("[INFO] SIS: boot complete" in q.output, "no [INFO] lines at loglevel=3")
 
 
 @test(timeout=40)

@@ -15,14 +15,15 @@
   patterns, exit status).
 - shell_interactive: the normal boot (init runs /etc/rc, then the shell on
   the console): commands, pipes, ls/cat/echo/ps, line editing with the
-  arrow keys and backspace, history, Ctrl-C interrupting a foreground
-  program (not the shell), exit N powering off with status N.
+  arrow keys, backspace, ^A ^E ^U ^K ^W and Home/End, history, Ctrl-C
+  interrupting a foreground program (not the shell), exit N powering off
+  with status N.
+- shell_builtins: jobs, $$, export/unset, `.`, 2>&1 and 2>/dev/null.
 - cc: tools/cc builds a plain POSIX program on the host; tools/run --add
   puts it in the ramdisk and it runs as init.
 """
 import os
 import re
-import time
 
 from sistest import TOP, TestFailure, test
 
@@ -69,8 +70,7 @@ def errors(ctx):
 def tty(ctx):
     q = ctx.qemu(nets=["none"], append="init=/bin/files_tty")
     q.expect(r"^tty: poll$", timeout=60)
-    time.sleep(0.3)
-    q.send("p\n")
+    q.send("p\n")   # files_tty polls for up to 10 s: typing at once is fine
     q.expect(r"^tty: canon$")
     q.send("hello\n")
     q.expect(r"^hello$")                      # the echo
@@ -171,6 +171,73 @@ def shell_script(ctx):
                             SCRIPT_OUT + [""] * (len(got) - len(SCRIPT_OUT)))))
 
 
+SCRIPT2 = r"""sleep 1 &
+jobs
+echo "pid $$"
+sh -c 'echo "inner pid $$"'
+export FOO=bar
+sh -c 'echo "child sees [$FOO]"'
+unset FOO
+sh -c 'echo "child sees [$FOO]"'
+echo "after unset [$FOO]"
+echo 'echo sourced; SRC=set-by-dot' > /tmp/inc.sh
+. /tmp/inc.sh
+echo "SRC=$SRC"
+ls /nonexistent 2>&1 | cat > /tmp/piped.txt; echo "piped status $?"
+cat /tmp/piped.txt
+ls /nonexistent > /tmp/both.txt 2>&1; echo "status $?"
+cat /tmp/both.txt
+ls /nonexistent 2>/dev/null; echo "quiet $?"
+wait; echo "waited"
+jobs
+echo end
+"""
+
+SCRIPT2_OUT = [
+    r"\[1\] Running\tsleep 1",
+    r"pid 1",                      # the script runs as init
+    r"inner pid ([2-9]|\d\d+)",
+    r"child sees \[bar\]",
+    r"child sees \[\]",           # unset
+    r"after unset \[\]",
+    r"sourced",
+    r"SRC=set-by-dot",
+    r"piped status 0",
+    r"ls: /nonexistent: No such file or directory",
+    r"status 1",
+    r"ls: /nonexistent: No such file or directory",
+    r"quiet 1",
+    r"waited",
+    r"end",
+]
+
+
+@test(timeout=60)
+def shell_builtins(ctx):
+    """The shell features the README lists beyond shell_script's: jobs, $$,
+    export and unset (what a child sees), `.` (sourcing sets variables in
+    this shell), 2>&1 into a pipe and a file, 2> /dev/null. The whole output
+    must be exactly this (kernel log lines aside). (Every shell variable is
+    an environment variable, as sh.c says: a plain VAR=value is exported too,
+    so that is not checked.)"""
+    path = os.path.join(ctx.tmpdir(), "builtins.sh")
+    with open(path, "w") as f:
+        f.write(SCRIPT2)
+    q = ctx.qemu(nets=["none"], add=[f"{path}:/tmp/builtins.sh"],
+                 append="init=/bin/sh -- /tmp/builtins.sh")
+    q.expect_exit(0, timeout=30)
+    lines = q.output.split("\n")
+    start = next((i for i, ln in enumerate(lines) if "init: running /bin/sh" in ln), 0) + 1
+    end = next((i for i, ln in enumerate(lines) if KERNEL_EXIT.match(ln)), len(lines))
+    got = [ln for ln in lines[start:end] if not KERNEL_LOG.match(ln)]
+    ok = len(got) == len(SCRIPT2_OUT) and all(re.fullmatch(w, g) for w, g in zip(SCRIPT2_OUT, got))
+    if not ok:
+        raise TestFailure("output differs:\n" + "\n".join(
+            f"{'  ' if re.fullmatch(w, g) else '! '}{w!r:44} got {g!r}"
+            for w, g in zip(SCRIPT2_OUT + [""] * max(0, len(got) - len(SCRIPT2_OUT)),
+                            got + [""] * max(0, len(SCRIPT2_OUT) - len(got)))))
+
+
 def sh(q, cmd, timeout=30):
     """Type CMD at the prompt; return the output lines between two markers."""
     q.send(f"echo @@begin; {cmd}; echo @@rc=$?\r")
@@ -208,6 +275,16 @@ def shell_interactive(ctx):
     q.send("echo abd\x7fc\x1b[D\x1b[D\x1b[DX\r")
     q.expect(r"^Xabc$")
     q.expect(PROMPT, prompt=True)
+    # The other editing keys the README lists: ^A/^E and Home/End move to the
+    # start/end, ^U kills to the start, ^K to the end, ^W the word before.
+    for keys, want in (("cho one\x01e\x05 two\r", "one two"),
+                       ("cho three\x1b[He\x1b[F four\r", "three four"),
+                       ("junk\x15echo five\r", "five"),
+                       ("echo six seven\x1b[D\x1b[D\x1b[D\x1b[D\x1b[D\x1b[D\x0b\r", "six"),
+                       ("echo eight nine\x17\r", "eight")):
+        q.send(keys)
+        q.expect(rf"^{want}$")
+        q.expect(PROMPT, prompt=True)
     # History: up arrow recalls the last line.
     q.send("echo from-history\r")
     q.expect(r"^from-history$")

@@ -427,7 +427,8 @@ def lease_renewal(ctx):
     first.wait(5)
     t0 = time.monotonic()
     second = ns.dnsmasq("tap0", "192.168.77.50", "192.168.77.99", lease="2m",
-                        extra=["--no-ping", "--dhcp-option=6,192.168.77.53"])
+                        extra=["--no-ping", "--dhcp-option=6,192.168.77.53"],
+                        leases=first.lease_path)
     # The renewal is due 60 s after the first ACK: the second server (its own
     # log) must ACK it by then plus a margin, and not much earlier.
     acks = wait_acks(ctx, second.log_path, addr, 1, 85)
@@ -487,7 +488,7 @@ def tcp_both_ways(ctx, qm, host, sink_port, source_port):
     return rx, tx
 
 
-@test(timeout=180)
+@test(timeout=45)  # normally a few seconds
 def tcp_user(ctx):
     """Through slirp and hostfwd, in 16 MiB of guest RAM."""
     sink_port, sink_fwd = ctx.hostfwd(5001)
@@ -497,7 +498,7 @@ def tcp_user(ctx):
     tcp_both_ways(ctx, qm, "127.0.0.1", sink_port, source_port)
 
 
-@test(timeout=180, needs_root=True)
+@test(timeout=45, needs_root=True)
 def tcp_tap(ctx):
     """Same over a tap: the namespace talks to 10.0.2.15 directly (no slirp)."""
     ns = ctx.netns()
@@ -516,7 +517,7 @@ def tcp_tap(ctx):
         "print(t.tcp_both_ways(C(), Q(), '10.0.2.15', 5001, 5002))\n"
     ) % os.path.dirname(os.path.abspath(__file__))
     qm.expect(r"^\[INFO\] ktest: net_tcp: listening", timeout=30)
-    r = ns.run([sys.executable, "-c", script], timeout=150)
+    r = ns.run([sys.executable, "-c", script], timeout=35)
     ctx.log_write(f"--- host side in {ns.name}:\n{r.stdout}{r.stderr}")
     ctx.check(r.returncode == 0, f"host side failed: {(r.stderr or r.stdout).strip()[-300:]}")
     ctx.check(qm.wait(timeout=60) == 0, "ktest net_tcp failed (see the log)")

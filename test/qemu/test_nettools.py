@@ -27,16 +27,19 @@ ping, httpd, nc, netstat, ifconfig/ip, /proc/net, and a pcap read by tshark.
   no records) is asked again over TCP, which has the address.
 """
 import http.client
+import http.server
 import os
 import re
 import shutil
 import socket
+import socketserver
 import subprocess
 import threading
 import time
 import urllib.request
 
-from sistest import TOP, TestFailure, TestSkip, test, wait_for_file_line, wait_for_port
+from sistest import (TOP, TestFailure, TestSkip, register, test, wait_for_file_line,
+                     wait_for_port)
 
 PROMPT = r"sis:[^#\n]*# "
 HOST_ADDR = "192.168.77.1"
@@ -291,6 +294,221 @@ def user_tools(ctx):
         server.wait()
 
 
+class _ClaimsHandler(http.server.BaseHTTPRequestHandler):
+    """/note.txt: a line; /redir: a 302 to /note.txt; /slow: headers never come."""
+    protocol_version = "HTTP/1.1"
+    seen = []
+
+    def do_GET(self):
+        self.seen.append(self.path)
+        if self.path == "/slow":
+            time.sleep(15)
+            return
+        if self.path == "/redir":
+            self.send_response(302)
+            self.send_header("Location", "/note.txt")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        body = b"a note from the host\n"
+        self.send_response(200 if self.path == "/note.txt" else 404)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *a):
+        pass
+
+
+class _ThreadingHTTP(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+
+
+@test(timeout=90)
+def user_claims(ctx):
+    """README claims under user networking: getaddrinfo through /etc/hosts
+    (a name only the ramdisk's hosts file knows), wget following a redirect
+    and giving up after -T seconds, ping -s/-q/-W, netstat -a with a listening
+    and an established socket, netstat -u, nc -v, ip link, ifconfig down/up."""
+    hosts = os.path.join(ctx.tmpdir(), "hosts")
+    with open(hosts, "w") as f:
+        f.write("127.0.0.1 localhost\n10.0.2.2 hostside.test\n")
+    _ClaimsHandler.seen = []
+    srv = _ThreadingHTTP(("127.0.0.1", 0), _ClaimsHandler)
+    hport = srv.server_address[1]
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        nc_port, nc_fwd = ctx.hostfwd(7002)
+        qm = ctx.qemu(nets=["user"], hostfwds=[nc_fwd], add=[f"{hosts}:/etc/hosts"])
+        boot_to_shell(qm)
+
+        out = sh(ctx, qm, f"wget -O - http://hostside.test:{hport}/note.txt")
+        need(ctx, out, r"^Resolving hostside\.test\.\.\. 10\.0\.2\.2$", "name from /etc/hosts")
+        need(ctx, out, r"^a note from the host$", "body by an /etc/hosts name")
+        out = sh(ctx, qm, f"wget -O - http://hostside.test:{hport}/redir")
+        need(ctx, out, r"^Location: /note\.txt \[following\]$", "redirect followed")
+        need(ctx, out, r"^a note from the host$", "body after the redirect")
+        ctx.check(_ClaimsHandler.seen[-2:] == ["/redir", "/note.txt"],
+                  f"requests the server saw: {_ClaimsHandler.seen}")
+        t0 = time.monotonic()
+        out = sh(ctx, qm, f"wget -T 2 -O - http://10.0.2.2:{hport}/slow", status=4)
+        took = time.monotonic() - t0
+        ctx.check(1.8 <= took <= 8, f"wget -T 2 gave up after {took:.1f} s")
+
+        out = sh(ctx, qm, "ping -c 2 -i 0.2 -s 1000 10.0.2.2", timeout=20)
+        need(ctx, out, r"^PING 10\.0\.2\.2 \(10\.0\.2\.2\) 1000\(1028\) bytes of data\.$",
+             "ping -s header")
+        need(ctx, out, r"^1008 bytes from 10\.0\.2\.2: icmp_seq=2 ", "ping -s reply size")
+        out = sh(ctx, qm, "ping -q -c 3 -i 0.2 10.0.2.2", timeout=20)
+        ctx.check("bytes from" not in out, f"ping -q printed replies:\n{out}")
+        need(ctx, out, r"^3 packets transmitted, 3 received, 0% packet loss", "ping -q summary")
+        t0 = time.monotonic()
+        out = sh(ctx, qm, "ping -c 1 -W 1 10.0.2.99", timeout=20, status=1)
+        took = time.monotonic() - t0
+        need(ctx, out, r"^1 packets transmitted, 0 received, 100% packet loss", "ping -W summary")
+        ctx.check(took <= 6, f"ping -W 1 took {took:.1f} s")
+
+        # netstat -a: httpd listening, and an established connection to nc.
+        # (nc's input stays open while sleep runs: the connection stays established)
+        sh(ctx, qm, "sleep 4 | nc -l 7002 > /dev/null & true")
+        wait_listening(ctx, qm, 7002)
+        with socket.create_connection(("127.0.0.1", nc_port), timeout=10):
+            deadline = time.monotonic() + 10
+            while True:
+                out = sh(ctx, qm, "netstat -a")
+                if re.search(r"^tcp\s+\d+\s+\d+\s+10\.0\.2\.15:7002\s+10\.0\.2\.2:\d+\s+"
+                             r"ESTABLISHED$", out, re.M) or time.monotonic() > deadline:
+                    break
+                time.sleep(0.2)
+            need(ctx, out, r"^Active Internet connections \(servers and established\)$",
+                 "netstat -a header")
+            need(ctx, out, r"^tcp\s+0\s+\d+\s+0\.0\.0\.0:80\s+0\.0\.0\.0:\*\s+LISTEN$",
+                 "netstat -a: httpd")
+            need(ctx, out, r"^tcp\s+\d+\s+\d+\s+10\.0\.2\.15:7002\s+10\.0\.2\.2:\d+\s+"
+                 r"ESTABLISHED$", "netstat -a: the connection to nc")
+        sh(ctx, qm, "wait")
+        out = sh(ctx, qm, "netstat -u -a")
+        ctx.check(not re.search(r"^tcp", out, re.M), f"netstat -u lists TCP:\n{out}")
+        need(ctx, out, r"^Proto Recv-Q Send-Q Local Address", "netstat -u header")
+        need(ctx, out, r"^udp\s+0\s+0\s+0\.0\.0\.0:68\s", "netstat -u -a: the DHCP client")
+
+        # nc -v says what it connected to; ifconfig down/up takes eth0 away and back.
+        out = sh(ctx, qm, f"echo x | nc -v 10.0.2.2 {hport} > /dev/null")
+        need(ctx, out, rf"^Connection to 10\.0\.2\.2 \(10\.0\.2\.2\) {hport} port \[tcp\] "
+             r"succeeded!$", "nc -v")
+        out = sh(ctx, qm, "ip link")
+        need(ctx, out, r"eth0: <[^>]*\bUP\b[^>]*>", "ip link: eth0 up")
+        sh(ctx, qm, "ifconfig eth0 down")
+        out = sh(ctx, qm, "ifconfig eth0")
+        need(ctx, out, r"^eth0: flags=\d+<(?![^>]*\bUP\b)[^>]*>", "ifconfig eth0 down")
+        sh(ctx, qm, "ping -c 1 -W 1 10.0.2.2", status=1)
+        sh(ctx, qm, "ifconfig eth0 up")
+        out = sh(ctx, qm, "ping -c 2 -i 0.2 -W 2 10.0.2.2", timeout=20)
+        need(ctx, out, r"2 received, 0% packet loss", "ping after ifconfig eth0 up")
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+@test(timeout=60)
+def ip_off(ctx):
+    """ip=off leaves eth0 unconfigured: no DHCP, no address, no default route;
+    a packet out has nowhere to go."""
+    qm = ctx.qemu(nets=["user"], hostfwds=[], append="ip=off")
+    qm.expect(r"^\[INFO\] net: eth0 left unconfigured \(ip=off\)$", timeout=30)
+    boot_to_shell(qm)
+    ctx.check("STARTING DHCP" not in qm.output, "DHCP ran with ip=off")
+    out = sh(ctx, qm, "ifconfig eth0")
+    need(ctx, out, r"^eth0: flags=", "ifconfig eth0")
+    ctx.check(not re.search(r"^\s+inet ", out, re.M), f"eth0 has an address:\n{out}")
+    out = sh(ctx, qm, "ip route")
+    ctx.check("default" not in out and "eth0" not in out, f"routes with ip=off:\n{out}")
+    out = sh(ctx, qm, "ping -c 1 -W 1 10.0.2.2", status=None)
+    need(ctx, out, r"[Nn]etwork is unreachable|100% packet loss", "ping with no address")
+
+
+@test(timeout=60)
+def per_nic_config(ctx):
+    """Three NICs: ip= makes eth0 static, ip.eth1= makes eth1 static, eth2 is
+    left to DHCP, which runs in the background (the boot does not wait for
+    it) and leases eth2 an address."""
+    qm = ctx.qemu(nets=["user", "user", "user"], hostfwds=[],
+                  append="ip=10.0.2.16/24:10.0.2.2:10.0.2.3 ip.eth1=192.168.60.5/24")
+    qm.expect(r"^\[INFO\] virtio-net: Registered eth2 ", timeout=30)
+    qm.expect(r"^\[INFO\] dhcp: Lease acquired! \(eth2\)$", timeout=30)
+    m = qm.expect(r"^\[INFO\] dhcp: IP address: (10\.0\.2\.\d+)/24 \(eth2\)$", timeout=5)
+    boot_to_shell(qm)
+    out = sh(ctx, qm, "ip addr")
+    need(ctx, out, r"inet 10\.0\.2\.16/24 brd 10\.0\.2\.255 scope global eth0$", "eth0 static")
+    need(ctx, out, r"inet 192\.168\.60\.5/24 brd 192\.168\.60\.255 scope global eth1$",
+         "eth1 static (ip.eth1=)")
+    need(ctx, out, rf"inet {re.escape(m.group(1))}/24 brd 10\.0\.2\.255 scope global eth2$",
+         "eth2 leased")
+    lease_lines = [ln for ln in qm.output.splitlines() if "Lease acquired" in ln]
+    ctx.check(lease_lines == ["[INFO] dhcp: Lease acquired! (eth2)"],
+              f"DHCP ran on a static interface: {lease_lines}")
+    out = sh(ctx, qm, "ip route")
+    need(ctx, out, r"^default via 10\.0\.2\.2 dev eth0$", "default route from ip=")
+
+
+def serve_small(mem, big):
+    """The README's smallest machines still serve: curl gets the index page,
+    then eight clients at once get it again; with BIG a second httpd (at
+    6 MiB there is no room to exec one: "Not enough space") serves /bin/wget
+    to four clients at once, byte for byte."""
+    def run(ctx):
+        port, fwd = ctx.hostfwd(80)
+        big_port, big_fwd = ctx.hostfwd(8081)
+        qm = ctx.qemu(mem=mem, nets=["user"], hostfwds=[fwd, big_fwd])
+        boot_to_shell(qm)
+        wait_listening(ctx, qm, 80)
+        r = subprocess.run(["curl", "-sS", "--max-time", "10", f"http://127.0.0.1:{port}/"],
+                           capture_output=True, text=True)
+        ctx.check(r.returncode == 0 and INDEX_TEXT in r.stdout,
+                  f"curl at {mem}: {r.returncode} {r.stderr.strip()}")
+        pages = [None] * 8
+
+        def get_index(i):
+            try:
+                pages[i] = http_get(port, "/", timeout=30)
+            except Exception as e:  # reported below
+                pages[i] = e
+        threads = [threading.Thread(target=get_index, args=(i,)) for i in range(len(pages))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(40)
+        for r in pages:
+            ctx.check(isinstance(r, tuple) and r[0] == 200 and INDEX_TEXT.encode() in r[2],
+                      f"GET / at {mem}: {r if not isinstance(r, tuple) else r[:2]}")
+        if not big:
+            return
+        sh(ctx, qm, "httpd -p 8081 -l /tmp/h2.log / & true")
+        wait_listening(ctx, qm, 8081)
+        with open(os.path.join(ctx.build_dir, "user", "wget"), "rb") as f:
+            want = f.read()
+        results = [None] * 4
+
+        def fetch(i):
+            try:
+                results[i] = http_get(big_port, "/bin/wget", timeout=30)
+            except Exception as e:  # reported below
+                results[i] = e
+        threads = [threading.Thread(target=fetch, args=(i,)) for i in range(len(results))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(40)
+        for r in results:
+            ctx.check(isinstance(r, tuple) and r[0] == 200 and r[2] == want,
+                      f"GET /bin/wget at {mem}: {r if not isinstance(r, tuple) else r[:2]}")
+    return run
+
+
+register("serve_16m", serve_small("16M", True), timeout=60)
+register("serve_6m", serve_small("6M", False), timeout=60)
+
+
 def check_proc(ctx, qm):
     """The /proc files and the tools that read them, under user networking."""
     out = sh(ctx, qm, "cat /proc/net/dev")
@@ -370,8 +588,8 @@ def pcap_tshark(ctx):
 # --------------------------------------------------------------------------
 def start_dnsmasq(ctx, ns):
     """dnsmasq on tap0 serving DHCP (GUEST_ADDR for the guest's MAC) and DNS for
-    sis.test: host.sis.test, www.sis.test (a CNAME of it), guest.sis.test;
-    other names in sis.test are NXDOMAIN. (sistest's ns.dnsmasq() runs DHCP only.)"""
+    sis.test: host.sis.test, www.sis.test (a CNAME of it), guest.sis.test,
+    answered with a TTL of 2 s; other names in sis.test are NXDOMAIN. (sistest's ns.dnsmasq() runs DHCP only.)"""
     exe = shutil.which("dnsmasq") or "/usr/sbin/dnsmasq"
     if not os.path.exists(exe):
         raise TestSkip("needs dnsmasq (package dnsmasq-base)")
@@ -382,7 +600,7 @@ def start_dnsmasq(ctx, ns):
             "--dhcp-range=192.168.77.50,192.168.77.99,255.255.255.0,1h",
             f"--dhcp-host={GUEST_MAC},{GUEST_ADDR}", "--domain=sis.test", "--local=/sis.test/",
             f"--host-record=host.sis.test,{HOST_ADDR}", "--cname=www.sis.test,host.sis.test",
-            f"--host-record=guest.sis.test,{GUEST_ADDR}",
+            f"--host-record=guest.sis.test,{GUEST_ADDR}", "--local-ttl=2",
             f"--dhcp-leasefile={os.path.join(d, 'dnsmasq.leases')}",
             f"--pid-file={os.path.join(d, 'dnsmasq.pid')}", "--log-queries", "--log-dhcp",
             "--log-facility=-"]
@@ -598,3 +816,67 @@ def tap_resolver_tcp(ctx):
     need(ctx, out, r"^Address: 192\.168\.77\.1$", "the address, over TCP after a truncated answer")
     with open(log) as fh:
         ctx.check("tcp query answered" in fh.read(), "the proxy was asked over TCP")
+
+
+# A web server for the namespace: /redir answers 302 to /hello.txt on the
+# same host name at once, /slowredir after 3 s (longer than the 2 s TTL).
+REDIRECT_SERVER = r"""
+import http.server, sys, time
+class H(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_GET(self):
+        if self.path in ("/redir", "/slowredir"):
+            if self.path == "/slowredir":
+                time.sleep(3)
+            self.send_response(302)
+            self.send_header("Location", "http://host.sis.test:8001/hello.txt")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        body = b"hello after a redirect\n"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+srv = http.server.HTTPServer((sys.argv[1], 8001), H)
+print("ready", flush=True)
+srv.serve_forever()
+"""
+
+
+def count_queries(ctx, name, at_least=0):
+    """A queries for NAME from the guest in dnsmasq's log; waits up to 2 s for
+    AT_LEAST of them (the log is written by another process)."""
+    end = time.monotonic() + 2
+    while True:
+        with open(os.path.join(ctx.log_dir, f"{ctx.name}.dnsmasq.log"), errors="replace") as fh:
+            n = len(re.findall(rf"query\[A\] {re.escape(name)} from {re.escape(GUEST_ADDR)}$",
+                               fh.read(), re.M))
+        if n >= at_least or time.monotonic() > end:
+            return n
+        time.sleep(0.05)
+
+
+@test(timeout=120, needs_root=True)
+def tap_resolver_cache(ctx):
+    """getaddrinfo's per-process TTL cache, seen from the DNS server's query
+    log: a redirect to the same name within the TTL (2 s) asks once; after
+    the TTL (a redirect sent 3 s late) it asks again; a new process asks again."""
+    ns, qm = tap_setup(ctx)
+    log = os.path.join(ctx.log_dir, f"{ctx.name}.redirect.log")
+    with open(log, "wb") as fh:
+        p = ns.popen(["python3", "-c", REDIRECT_SERVER, HOST_ADDR], stdout=fh)
+    wait_for_file_line(ctx, p, log, r"^ready$", "the redirecting web server")
+    before = count_queries(ctx, "host.sis.test")
+    out = sh(ctx, qm, "wget -O - http://host.sis.test:8001/redir")
+    need(ctx, out, r"^hello after a redirect$", "body after the redirect")
+    need(ctx, out, r"\[following\]$", "the redirect")
+    n = count_queries(ctx, "host.sis.test", before + 1) - before
+    ctx.check(n == 1, f"{n} queries for two lookups within the TTL, want 1")
+    out = sh(ctx, qm, "wget -O - http://host.sis.test:8001/slowredir", timeout=30)
+    need(ctx, out, r"^hello after a redirect$", "body after the slow redirect")
+    n = count_queries(ctx, "host.sis.test", before + 3) - before
+    ctx.check(n == 3, f"{n} queries in all, want 3 (a new process, and a second lookup "
+                      "after the TTL)")

@@ -16,7 +16,9 @@ QEMU user networking (hostfwd) and are reached by it at 10.0.2.2.
   echo for 10.0.2.2); ping_loopback: ping and raw ICMP sockets to 127.0.0.1.
 - loop_<name>: /bin/sock_loop between guest processes (loopback TCP/UDP,
   non-blocking connect, backlog, RST/EPIPE/SIGPIPE, half-close, MSG_PEEK/
-  MSG_WAITALL/MSG_DONTWAIT/FIONREAD, SO_SNDBUF limits and POLLOUT, SO_RCVBUF windows, AF_UNIX,
+  MSG_WAITALL/MSG_DONTWAIT/FIONREAD, SO_SNDBUF limits and POLLOUT, SO_RCVBUF windows, AF_UNIX
+  (pairs, abstract names, names by path: bind/connect/getpeername/EADDRINUSE/
+  ENOENT/EPROTOTYPE, datagrams by path),
   timeouts, EINTR, SA_RESTART (socket and pipe reads, waitpid; EINTR with
   SO_RCVTIMEO), SCM_RIGHTS (pipes and sockets passed, MSG_CTRUNC,
   MSG_CMSG_CLOEXEC, files closed with plain reads and with the socket),
@@ -55,8 +57,8 @@ from sistest import TOP, TestSkip, register, test, wait_for_file_line
 
 HOST = "10.0.2.2"  # the host, as QEMU user networking shows it to the guest
 LOOP_SUBTESTS = ["tcp", "udp", "nbconnect", "backlog", "rst", "halfclose", "flags", "sndbuf",
-                 "rcvbuf", "unix", "timeout", "eintr", "restart", "scm_rights", "exitclose",
-                 "inherit"]
+                 "rcvbuf", "unix", "unixpath", "timeout", "eintr", "restart", "scm_rights",
+                 "exitclose", "inherit"]
 
 
 def boot(ctx, prog, *args, hostfwds=(), add=(), mem="128M"):
@@ -395,7 +397,7 @@ def bulk_server(ctx):
     return tcp_server(handle)
 
 
-@test(timeout=90)
+@test(timeout=45)
 def bulk_16mib_sockets(ctx):
     """16 MiB each way over TCP between a guest user program
     (socket calls) in 16 MiB of RAM and a host server, every byte compared on

@@ -2,8 +2,10 @@
 cpio) and tools/run (exit status, --timeout, --add), so the interfaces other
 tests and people script against keep working."""
 import os
+import re
 import subprocess
 import sys
+import time
 
 from sistest import TOP, test
 
@@ -107,3 +109,93 @@ def run_bad_options(ctx):
         r = ctx.run_tool([RUN, "--no-build", *args], timeout=10, env=run_env(ctx))
         ctx.check(r.returncode == 2, f"tools/run {' '.join(args)} exited {r.returncode}, "
                                      f"expected 2 (usage error)")
+
+
+def pcap_has_dhcp(path):
+    """True if the capture at PATH (libpcap format) holds a DHCP message (the
+    BOOTP magic cookie 99.130.83.99 after the 236-byte BOOTP header)."""
+    with open(path, "rb") as fh:
+        data = fh.read()
+    return data[:4] in (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4") and b"\x63\x82\x53\x63" in data
+
+
+@test(timeout=90)
+def run_options(ctx):
+    """tools/run as the README describes it: --legacy, --mem, --pcap and
+    --print-cmd, with the guest's console on a pipe (stdin not a terminal).
+    The commands piped in run in the shell (init=/bin/sh: see the report on
+    /etc/rc), the exit status is the shell's, the guest sees 64 MiB and a
+    legacy transport (loglevel=3 shows it), and the capture holds the DHCP
+    exchange."""
+    pcap = os.path.join(ctx.tmpdir(), "run.pcap")
+    port = ctx.free_port()
+    r = ctx.run_tool([RUN, "--no-build", "--legacy", "--mem", "64M", "--pcap", pcap,
+                      "--hostfwd", f"tcp:127.0.0.1:{port}-:80", "--print-cmd",
+                      "--append", "loglevel=3 init=/bin/sh", "--timeout", "30"],
+                     input="echo piped ok; cat /proc/meminfo; exit 3\n",
+                     timeout=40, env=run_env(ctx))
+    ctx.check(r.returncode == 3, f"tools/run exited {r.returncode}, expected 3 (from exit 3)")
+    ctx.check("force-legacy=true" in r.stderr and " -m 64M " in r.stderr,
+              f"--print-cmd: {r.stderr.strip()[-300:]}")
+    out = r.stdout.replace("\r", "")
+    ctx.check(re.search(r"^\[INFO\] dt: memory 0x40000000-0x43ffffff \(64 MiB\)$", out, re.M),
+              "the guest does not see 64 MiB")
+    ctx.check(re.search(r"^\[DEBUG\] virtio-net: eth0: legacy transport", out, re.M),
+              "no [DEBUG] line saying eth0 uses the legacy transport")
+    ctx.check(re.search(r"^piped ok$", out, re.M),
+              "the piped command did not run")
+    m = re.search(r"^MemTotal:\s+(\d+) kB$", out, re.M)
+    ctx.check(m and 50000 < int(m.group(1)) <= 65536, f"MemTotal {m and m.group(1)}")
+    ctx.check(os.path.exists(pcap) and pcap_has_dhcp(pcap), "--pcap: no DHCP in the capture")
+
+
+@test(timeout=90, needs_root=True)
+def run_default_hostfwd(ctx):
+    """The README's first steps: `tools/run` with no network options forwards
+    127.0.0.1:8080 to the guest's port 80, and curl gets the page httpd serves.
+    Run inside a namespace of the test's own, so port 8080 is free whatever
+    else the host runs. The console is a pipe: the test waits for httpd with
+    netstat at the guest's shell, then curl has one try."""
+    import select
+    ns = ctx.netns()
+    p = ns.popen([RUN, "--no-build", "--timeout", "80"], stdin=subprocess.PIPE,
+                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=run_env(ctx))
+    out = b""
+
+    def read_until(pattern, secs, start=0):
+        """Read tools/run's output until PATTERN appears after offset START."""
+        nonlocal out
+        end = time.monotonic() + secs
+        while not re.search(pattern, out[start:], re.M):
+            left = end - time.monotonic()
+            ctx.check(left > 0 and p.poll() is None,
+                      f"no /{pattern.decode()}/ from tools/run: {out[-300:]!r}")
+            if select.select([p.stdout], [], [], min(left, 0.5))[0]:
+                chunk = os.read(p.stdout.fileno(), 65536)
+                ctx.log_write(chunk.decode(errors="replace"))
+                out += chunk
+        return out
+
+    try:
+        read_until(rb"sis:/# ", 40)
+        listening = False
+        for _ in range(100):   # until httpd listens (a connect through slirp would not say)
+            mark = len(out)
+            p.stdin.write(b"netstat -tln; echo @@done\n")
+            p.stdin.flush()
+            read_until(rb"^@@done", 10, mark)
+            if re.search(rb"0\.0\.0\.0:80\s+0\.0\.0\.0:\*\s+LISTEN", out[mark:]):
+                listening = True
+                break
+            time.sleep(0.1)
+        ctx.check(listening, "httpd never listened on port 80")
+        r = ns.run(["curl", "-sS", "--max-time", "10", "http://127.0.0.1:8080/"], timeout=15)
+        ctx.check(r.returncode == 0 and "Hello from SIS" in r.stdout,
+                  f"curl http://127.0.0.1:8080/: {r.returncode} {r.stderr.strip()}")
+        p.stdin.write(b"exit 5\n")
+        p.stdin.flush()
+        read_until(rb"power off \(status 5\)", 20, len(out))
+        ctx.check(p.wait(20) == 5, f"tools/run exited {p.returncode}, expected 5")
+    finally:
+        if p.poll() is None:
+            p.kill()

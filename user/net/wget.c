@@ -167,7 +167,9 @@ static long conn_fill(struct conn *c)
 	}
 }
 
-/* One header line without its CRLF into line: 0, or -1 (EOF, error, too long). */
+/* One header line without its CRLF into line: 0, or the exit status:
+ * EXIT_NETWORK when the connection fails first (EOF, error, timeout),
+ * EXIT_PROTOCOL for a line too long. */
 static int conn_line(struct conn *c, char *line, size_t size)
 {
 	for (;;) {
@@ -183,8 +185,10 @@ static int conn_line(struct conn *c, char *line, size_t size)
 			c->start += (size_t)(nl - (c->buf + c->start)) + 1;
 			return 0;
 		}
-		if (c->end - c->start >= size || conn_fill(c) <= 0)
-			return -1;
+		if (c->end - c->start >= size)
+			return EXIT_PROTOCOL;
+		if (conn_fill(c) <= 0)
+			return EXIT_NETWORK;
 	}
 }
 
@@ -211,19 +215,21 @@ static void parse_header(struct response *r, char *line)
 static int read_response_head(struct conn *c, struct response *r)
 {
 	char line[LINE_MAX_LEN];
-	int minor;
+	int minor, err;
 
 	memset(r, 0, sizeof(*r));
 	r->length = -1;
-	if (conn_line(c, line, sizeof(line)))
-		return EXIT_PROTOCOL;
+	err = conn_line(c, line, sizeof(line));
+	if (err)
+		return err;
 	if (sscanf(line, "HTTP/1.%d %3d", &minor, &r->status) != 2 || r->status < 100)
 		return EXIT_PROTOCOL;
 	const char *reason = strchr(line + 9, ' ');
 	snprintf(r->reason, sizeof(r->reason), "%s", reason ? reason + 1 : "");
 	for (;;) {
-		if (conn_line(c, line, sizeof(line)))
-			return EXIT_PROTOCOL;
+		err = conn_line(c, line, sizeof(line));
+		if (err)
+			return err;
 		if (!line[0])
 			return 0;
 		parse_header(r, line);
@@ -321,22 +327,26 @@ static int copy_chunked(struct conn *c, struct sink *s)
 
 	for (;;) {
 		char *end;
-		if (conn_line(c, line, sizeof(line)))
-			return EXIT_PROTOCOL;
+		int err = conn_line(c, line, sizeof(line));
+		if (err)
+			return err;
 		long long size = strtoll(line, &end, 16);
 		if (end == line || size < 0)
 			return EXIT_PROTOCOL;
 		if (size == 0)
 			break;
-		int err = copy_body(c, s, size);
+		err = copy_body(c, s, size);
+		if (!err)
+			err = conn_line(c, line, sizeof(line));
 		if (err)
 			return err;
-		if (conn_line(c, line, sizeof(line)) || line[0])
+		if (line[0])
 			return EXIT_PROTOCOL;
 	}
 	do {   /* trailers, up to the empty line */
-		if (conn_line(c, line, sizeof(line)))
-			return EXIT_PROTOCOL;
+		int err = conn_line(c, line, sizeof(line));
+		if (err)
+			return err;
 	} while (line[0]);
 	return 0;
 }

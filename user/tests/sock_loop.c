@@ -595,6 +595,72 @@ static void t_unix(void)
 	(void)crc;
 }
 
+/* ---- unixpath: AF_UNIX sockets named by a path ---- */
+
+static struct sockaddr_un un_path(const char *path)
+{
+	struct sockaddr_un un;
+
+	memset(&un, 0, sizeof(un));
+	un.sun_family = AF_UNIX;
+	strcpy(un.sun_path, path);
+	return un;
+}
+
+static void t_unixpath(void)
+{
+	struct sockaddr_un un = un_path("/tmp/sis-loop.sock"), dn = un_path("/tmp/sis-loop.dgram");
+	struct sockaddr_un none = un_path("/tmp/sis-loop-nobody.sock"), got;
+	socklen_t len = sizeof(got);
+	int lfd, fd, afd, other, d1, d2;
+	char buf[32];
+
+	unlink(un.sun_path); /* Linux leaves the socket file behind; SIS keeps none */
+	unlink(dn.sun_path);
+	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	CHECK(bind(lfd, SA(&un), sizeof(un)) == 0, "bind %s", un.sun_path);
+	CHECK(listen(lfd, 4) == 0, "listen");
+	other = socket(AF_UNIX, SOCK_STREAM, 0);
+	errno = 0;
+	CHECK(bind(other, SA(&un), sizeof(un)) < 0 && errno == EADDRINUSE, "a second bind");
+	close(other);
+	CHECK(getsockname(lfd, SA(&got), &len) == 0 && !strcmp(got.sun_path, un.sun_path),
+	      "getsockname names the path");
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	errno = 0;
+	CHECK(connect(fd, SA(&none), sizeof(none)) < 0 && errno == ENOENT, "connect to no socket");
+	close(fd);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	CHECK(connect(fd, SA(&un), sizeof(un)) == 0, "connect by path");
+	afd = accept(lfd, NULL, NULL);
+	CHECK(afd >= 0, "accept");
+	len = sizeof(got);
+	CHECK(getpeername(fd, SA(&got), &len) == 0 && !strcmp(got.sun_path, un.sun_path),
+	      "getpeername names the path");
+	CHECK(write(fd, "by path", 7) == 7 && read_full(afd, buf, 7) == 7 &&
+	      !memcmp(buf, "by path", 7), "data one way");
+	CHECK(write(afd, "back", 4) == 4 && read_full(fd, buf, 4) == 4 && !memcmp(buf, "back", 4),
+	      "data the other way");
+	other = socket(AF_UNIX, SOCK_DGRAM, 0);
+	errno = 0;
+	CHECK(connect(other, SA(&un), sizeof(un)) < 0 && errno == EPROTOTYPE,
+	      "a datagram socket connecting to a stream one");
+	close(other);
+	close(fd);
+	close(afd);
+	close(lfd);
+
+	d1 = socket(AF_UNIX, SOCK_DGRAM, 0);
+	d2 = socket(AF_UNIX, SOCK_DGRAM, 0);
+	CHECK(bind(d1, SA(&dn), sizeof(dn)) == 0, "bind %s", dn.sun_path);
+	CHECK(sendto(d2, "datagram", 8, 0, SA(&dn), sizeof(dn)) == 8, "sendto by path");
+	CHECK(recv(d1, buf, sizeof(buf), 0) == 8 && !memcmp(buf, "datagram", 8), "recv");
+	close(d1);
+	close(d2);
+	unlink(un.sun_path);
+	unlink(dn.sun_path);
+}
+
 /* ---- timeout: SO_RCVTIMEO / SO_SNDTIMEO bound blocking calls ---- */
 
 static void t_timeout(void)
@@ -963,6 +1029,7 @@ static const struct {
 	{ "sndbuf", t_sndbuf },
 	{ "rcvbuf", t_rcvbuf },
 	{ "unix", t_unix },
+	{ "unixpath", t_unixpath },
 	{ "timeout", t_timeout },
 	{ "eintr", t_eintr },
 	{ "restart", t_restart },
