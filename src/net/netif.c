@@ -81,12 +81,37 @@ static unsigned pbuf_to_frags(struct pbuf *p, struct netdev_frag *frags)
 	return n;
 }
 
+/*
+ * An IPv4 frame whose source is neither 0.0.0.0 nor nif's address comes from
+ * a socket whose address went away (a lease replaced it): Linux finds no
+ * route for such a source and sends nothing, so neither do we. For TCP the
+ * segment is as good as lost: the connection retransmits and ends with its
+ * timeout, as on Linux.
+ */
+static bool stale_source(struct netif *nif, struct pbuf *p)
+{
+	u8 h[ETH_HLEN + 16];
+	u32 src;
+
+	if (pbuf_copy_partial(p, h, sizeof(h), 0) != sizeof(h) || h[12] != 0x08 || h[13] != 0)
+		return false;
+	memcpy(&src, h + ETH_HLEN + 12, 4);
+	return src && src != ip4_addr_get_u32(netif_ip4_addr(nif));
+}
+
 static err_t sis_linkoutput(struct netif *nif, struct pbuf *p)
 {
 	struct netdev *dev = nif->state;
 	struct netdev_frag frags[TX_MAX_FRAGS];
-	unsigned n = pbuf_to_frags(p, frags);
-	int err = n ? dev->ops->xmit(dev, frags, n) : -EMSGSIZE;
+	unsigned n;
+	int err;
+
+	if (stale_source(nif, p)) {
+		LINK_STATS_INC(link.drop);
+		return ERR_OK;
+	}
+	n = pbuf_to_frags(p, frags);
+	err = n ? dev->ops->xmit(dev, frags, n) : -EMSGSIZE;
 
 	if (err) {
 		LINK_STATS_INC(link.drop);

@@ -94,16 +94,47 @@ def dhcp_stock_dnsmasq(ctx):
     ping(ctx, ns, addr)
 
 
-@test(timeout=120, needs_root=True)
+# Accepts one connection on 10.0.2.2:7000 and reports what happens to it.
+HOLD_SERVER = r"""
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("10.0.2.2", 7000))
+s.listen(1)
+c, _ = s.accept()
+print("accepted", flush=True)
+try:
+    data = c.recv(100)
+    print("eof" if not data else "data", flush=True)
+except OSError as e:
+    print("error", e.errno, flush=True)
+"""
+
+
+@test(timeout=150, needs_root=True)
 def dhcp_late_server(ctx):
+    """Also: a TCP connection made from the fallback address is not reset
+    when the lease replaces the address (Linux keeps it; its segments can no
+    longer be sent, so it ends by timeout), and netstat still lists it."""
     ns = ctx.netns()
     ns.add_tap("tap0", "192.168.77.1/24")
+    ns.ip("addr", "add", "10.0.2.2/24", "dev", "tap0")
+    hold_log = os.path.join(ctx.log_dir, f"{ctx.name}.hold.log")
+    ns.popen(["python3", "-c", HOLD_SERVER], stdout=open(hold_log, "w"),  # noqa: SIM115
+             stderr=subprocess.STDOUT)
     t0 = time.monotonic()
     qm = ctx.qemu(netns=ns, nets=["tap:tap0"])
     qm.expect(r"^\[WARN\] dhcp: no lease within 3000 ms; using static fallback", timeout=30)
     boot_to_shell(qm)
     ctx.check(guest_addr(qm) == "10.0.2.15", "not on the fallback address")
     ctx.check("nameserver 10.0.2.3" in sh(qm, "cat /etc/resolv.conf"), "fallback resolv.conf")
+    qm.sendline("sleep 1000 | nc 10.0.2.2 7000 &")
+    qm.expect(PROMPT, timeout=10, prompt=True)
+    end = time.monotonic() + 10
+    while "accepted" not in open(hold_log).read():
+        if time.monotonic() > end:
+            raise TestFailure("the guest's connection from 10.0.2.15 never arrived")
+        time.sleep(0.2)
     time.sleep(max(0.0, 10.0 - (time.monotonic() - t0)))
     stock_dnsmasq(ctx, ns, extra=["--dhcp-option=option:dns-server,192.168.77.53"])
     # lwIP's back-off: a DISCOVER at most 60 s apart (32 s at this point).
@@ -119,6 +150,11 @@ def dhcp_late_server(ctx):
     resolv = sh(qm, "cat /etc/resolv.conf")
     ctx.check(resolv.strip() == "nameserver 192.168.77.53", f"resolv.conf: {resolv!r}")
     ping(ctx, ns, addr)
+    held = open(hold_log).read()
+    ctx.check(held.strip() == "accepted", f"connection from the fallback address: {held!r}")
+    net = sh(qm, "netstat -t")
+    ctx.check(re.search(r"10\.0\.2\.15:\d+\s+10\.0\.2\.2:7000\s+ESTABLISHED", net),
+              f"connection gone from netstat: {net}")
 
 
 def run_env(ctx):
