@@ -55,6 +55,16 @@ def parse_hostfwd(spec):
     return f"{m.group(1)}:127.0.0.1:{int(m.group(3))}-:{int(m.group(4))}"
 
 
+MAX_MEM = 4 << 30  # the kernel's page share counts and tests go up to 4 GiB
+
+
+def mem_bytes(mem):
+    """QEMU's -m SIZE in bytes (no suffix: MiB, as QEMU reads it)."""
+    m = re.fullmatch(r"(\d+)([KMGT]?)", str(mem), re.I)
+    shift = {"": 20, "K": 10, "M": 20, "G": 30, "T": 40}[m.group(2).upper()]
+    return int(m.group(1)) << shift
+
+
 def build_argv(kernel, *, mem=DEFAULT_MEM, append="", initrd=None, nets=("user",),
                hostfwds=None, modern=True, pcap=None, gdb=False, machine_opts=(),
                console="nographic", extra=(), workdir=None, dry_run=False):
@@ -77,6 +87,8 @@ def build_argv(kernel, *, mem=DEFAULT_MEM, append="", initrd=None, nets=("user",
         raise ConfigError("--net none cannot be combined with other --net options")
     if not re.fullmatch(r"\d+[KMGT]?", str(mem), re.I):
         raise ConfigError(f"bad --mem {mem!r}: expected e.g. 128M or 1G")
+    if mem_bytes(mem) > MAX_MEM:
+        raise ConfigError(f"--mem {mem}: SIS runs with at most 4G of RAM")
     fwds = DEFAULT_HOSTFWD if hostfwds is None else [parse_hostfwd(h) for h in hostfwds]
 
     def base(mopts, cons):

@@ -11,6 +11,8 @@
 - console_raw_typeahead: a command line and the input for the command typed
   in one burst while the shell's editor reads raw: `cat` (canonical) gets the
   line and the ^D typed ahead, the shell the command after it.
+- mem_4g: --mem 4G boots (the boot page tables cover all of RAM) and runs a
+  program; tools/run refuses more than 4G with a clear message.
 """
 import os
 import re
@@ -184,3 +186,15 @@ def console_raw_typeahead(ctx):
     qm.expect(r"^after-cat 0$", timeout=10)
     qm.sendline("poweroff")
     qm.expect_exit(0, timeout=20)
+
+
+@test(timeout=90)
+def mem_4g(ctx):
+    # QEMU allocates guest RAM lazily: the host pays for what SIS touches.
+    qm = ctx.qemu(mem="4G", append="init=/bin/true")
+    qm.expect(r"^\[INFO\] mm: RAM 0x40000000-0x140000000, ", timeout=60)
+    qm.expect(r"init: running /bin/true as pid 1", timeout=60)
+    qm.expect_exit(0, timeout=60)
+    r = ctx.run_tool([os.path.join(TOP, "tools", "run"), "--no-build", "--mem", "5G"],
+                     env=run_env(ctx))
+    ctx.check(r.returncode == 2 and "at most 4G" in r.stderr, f"--mem 5G: {r.stderr!r}")
