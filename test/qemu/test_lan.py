@@ -11,11 +11,14 @@
 - console_raw_typeahead: a command line and the input for the command typed
   in one burst while the shell's editor reads raw: `cat` (canonical) gets the
   line and the ^D typed ahead, the shell the command after it.
+- readme_init_args: README.md's `tools/run --append "-- ..."` examples, run as
+  written (single quotes in init arguments): each exits 0, `ls -l /bin` lists.
 - mem_4g: --mem 4G boots (the boot page tables cover all of RAM) and runs a
   program; tools/run refuses more than 4G with a clear message.
 """
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import time
@@ -198,3 +201,21 @@ def mem_4g(ctx):
     r = ctx.run_tool([os.path.join(TOP, "tools", "run"), "--no-build", "--mem", "5G"],
                      env=run_env(ctx))
     ctx.check(r.returncode == 2 and "at most 4G" in r.stderr, f"--mem 5G: {r.stderr!r}")
+
+
+@test(timeout=120)
+def readme_init_args(ctx):
+    with open(os.path.join(TOP, "README.md")) as fh:
+        readme = fh.read()
+    examples = re.findall(r"`(tools/run [^`]*--append \"-- [^`]*)`", readme)
+    ctx.check(examples, "README.md has no tools/run --append \"-- ...\" example")
+    for ex in examples:
+        argv = shlex.split(ex)
+        argv[0:1] = [os.path.join(TOP, "tools", "run"), "--no-build", "--net", "none",
+                     "--timeout", "40"]
+        r = ctx.run_tool(argv, env=run_env(ctx))
+        ctx.check(r.returncode == 0 and "unterminated" not in r.stdout,
+                  f"{ex}: exit {r.returncode}: {r.stdout.strip()[-300:]}")
+        if "ls -l /bin" in ex:
+            ctx.check(re.search(r"^-rwx\S+\s+\d+\s+\d+ uname\r?$", r.stdout, re.M),
+                      f"{ex}: no listing of /bin")
