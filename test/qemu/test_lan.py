@@ -13,6 +13,11 @@
   line and the ^D typed ahead, the shell the command after it.
 - readme_init_args: README.md's `tools/run --append "-- ..."` examples, run as
   written (single quotes in init arguments): each exits 0, `ls -l /bin` lists.
+- job_control: lan_jobctl (as init) sees a background reader stopped by
+  SIGTTIN (again after SIGCONT), EIO with SIGTTIN ignored, TOSTOP writes and
+  tcsetattr stopped by SIGTTOU; in the shell, `cat &` is stopped instead of
+  eating the next line (issue: `kill %1` arrived as `ill %1`), `jobs` says Stopped, $! is its pid and
+  `kill %1` (typed in full) ends it.
 - mem_4g: --mem 4G boots (the boot page tables cover all of RAM) and runs a
   program; tools/run refuses more than 4G with a clear message.
 """
@@ -178,6 +183,18 @@ def console_pipe(ctx):
     ctx.check(re.search(r"^SIS sis \S+ .* aarch64\r?$", r.stdout, re.M),
               "no uname -a output")
     ctx.check("power off requested" in r.stdout, "poweroff did not run")
+    # A longer script (3.4 KB, within the tty's 4 KB of typeahead): every
+    # byte arrives, none lost to the UART's set-up or the editor's modes.
+    # (The commands write a file: their output would mix with the echo of
+    # input still arriving during boot.)
+    n = 120
+    script = "".join(f"echo line-{i:03d}-ok >> /tmp/t\n" for i in range(n))
+    r = ctx.run_tool([os.path.join(TOP, "tools", "run"), "--no-build", "--timeout", "60",
+                      "--net", "none"], input=script + "cat /tmp/t\npoweroff\n",
+                     env=run_env(ctx))
+    got = re.findall(r"^line-(\d{3})-ok\r?$", r.stdout, re.M)
+    ctx.check(r.returncode == 0 and got == [f"{i:03d}" for i in range(n)],
+              f"exit {r.returncode}, {len(got)} of {n} lines ran")
 
 
 @test(timeout=60)
@@ -219,3 +236,25 @@ def readme_init_args(ctx):
         if "ls -l /bin" in ex:
             ctx.check(re.search(r"^-rwx\S+\s+\d+\s+\d+ uname\r?$", r.stdout, re.M),
                       f"{ex}: no listing of /bin")
+
+
+@test(timeout=90)
+def job_control(ctx):
+    qm = ctx.qemu(append="init=/bin/lan_jobctl")
+    qm.expect(r"^lan_jobctl: ok$", timeout=30)
+    qm.expect_exit(0, timeout=10)
+
+    qm = ctx.qemu()
+    boot_to_shell(qm)
+    qm.sendline("cat &")
+    m = qm.expect(r"^\[1\] (\d+)$", timeout=10)
+    pid = m.group(1)
+    qm.expect(PROMPT, timeout=10, prompt=True)
+    time.sleep(1)  # cat has tried to read the terminal by now
+    ctx.check(f"bg={pid}" in sh(qm, "echo bg=$!"), "$! is not the job's pid")
+    jobs = sh(qm, "jobs")
+    ctx.check(re.search(r"^\[1\] Stopped\s+cat$", jobs, re.M), f"jobs: {jobs!r}")
+    sh(qm, "kill %1")
+    out = sh(qm, "jobs; ps")
+    ctx.check(not re.search(rf"^\s*{pid}\b", out, re.M), f"cat still there after kill %1: {out!r}")
+    sh(qm, "kill %1", status=1)  # no such job now
