@@ -18,6 +18,9 @@
   tcsetattr stopped by SIGTTOU; in the shell, `cat &` is stopped instead of
   eating the next line (issue: `kill %1` arrived as `ill %1`), `jobs` says Stopped, $! is its pid and
   `kill %1` (typed in full) ends it.
+- pcap_tap: --pcap with two tap NICs: FILE (eth0) and FILE.eth1.pcap hold
+  plain Ethernet frames tshark decodes (eth0: the guest's DHCP and ping
+  replies; eth1: its DHCP discovers), no virtio-net header in front.
 - mem_4g: --mem 4G boots (the boot page tables cover all of RAM) and runs a
   program; tools/run refuses more than 4G with a clear message.
 """
@@ -258,3 +261,41 @@ def job_control(ctx):
     out = sh(qm, "jobs; ps")
     ctx.check(not re.search(rf"^\s*{pid}\b", out, re.M), f"cat still there after kill %1: {out!r}")
     sh(qm, "kill %1", status=1)  # no such job now
+
+
+def tshark(ctx, path, display_filter, fields):
+    exe = shutil.which("tshark")
+    if not exe:
+        raise TestSkip("needs tshark")
+    r = subprocess.run([exe, "-r", path, "-Y", display_filter, "-T", "fields",
+                        *sum((["-e", f] for f in fields), [])],
+                       capture_output=True, text=True, timeout=60)
+    ctx.log_write(f"--- tshark {path} {display_filter}:\n{r.stdout}{r.stderr}")
+    return r.stdout
+
+
+@test(timeout=120, needs_root=True)
+def pcap_tap(ctx):
+    ns = ctx.netns()
+    ns.add_tap("tap0", "192.168.77.1/24")
+    ns.add_tap("tap1", "192.168.78.1/24")
+    stock_dnsmasq(ctx, ns, extra=["--no-ping"])
+    pcap = os.path.join(ctx.tmpdir(), "cap.pcap")
+    qm = ctx.qemu(netns=ns, nets=["tap:tap0", "tap:tap1"], pcap=pcap,
+                  append="dhcp.timeout=1000")
+    boot_to_shell(qm)
+    addr = guest_addr(qm)
+    ctx.check(addr and addr.startswith("192.168.77."), f"eth0 on {addr}")
+    ping(ctx, ns, addr, count=3)
+    qm.sendline("poweroff")
+    qm.expect_exit(0, timeout=30)
+    eth1 = pcap + ".eth1.pcap"
+    ctx.check(os.path.exists(eth1), f"no {eth1}: {os.listdir(os.path.dirname(pcap))}")
+    replies = tshark(ctx, pcap, "icmp.type == 0", ["ip.src", "eth.src"])
+    ctx.check(f"{addr}\t52:54:00:12:34:56" in replies, f"no ping reply from {addr} in {pcap}")
+    offers = tshark(ctx, pcap, "dhcp.option.dhcp == 1", ["eth.src"])
+    ctx.check("52:54:00:12:34:56" in offers, "no DHCP discover in eth0's capture")
+    discovers = tshark(ctx, eth1, "dhcp.option.dhcp == 1", ["eth.src"])
+    ctx.check("52:54:00:12:34:57" in discovers, "no DHCP discover from eth1 in its capture")
+    bad = tshark(ctx, pcap, "_ws.malformed || _ws.expert.severity >= error", ["frame.number"])
+    ctx.check(not bad.strip(), f"frames tshark cannot decode: {bad.split()[:10]}")
