@@ -21,6 +21,8 @@
 - pcap_tap: --pcap with two tap NICs: FILE (eth0) and FILE.eth1.pcap hold
   plain Ethernet frames tshark decodes (eth0: the guest's DHCP and ping
   replies; eth1: its DHCP discovers), no virtio-net header in front.
+- wget_timeout: `wget -T 2` against a server that accepts and never answers
+  says "read timed out" only (no "malformed HTTP response"), exit status 4.
 - mem_4g: --mem 4G boots (the boot page tables cover all of RAM) and runs a
   program; tools/run refuses more than 4G with a clear message.
 """
@@ -28,7 +30,9 @@ import os
 import re
 import shlex
 import shutil
+import socket
 import subprocess
+import threading
 import time
 
 from sistest import TOP, TestFailure, TestSkip, test
@@ -299,3 +303,20 @@ def pcap_tap(ctx):
     ctx.check("52:54:00:12:34:57" in discovers, "no DHCP discover from eth1 in its capture")
     bad = tshark(ctx, pcap, "_ws.malformed || _ws.expert.severity >= error", ["frame.number"])
     ctx.check(not bad.strip(), f"frames tshark cannot decode: {bad.split()[:10]}")
+
+
+@test(timeout=90)
+def wget_timeout(ctx):
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(4)
+    port = srv.getsockname()[1]
+    held = []
+    threading.Thread(target=lambda: held.append(srv.accept()), daemon=True).start()
+    try:
+        qm = ctx.qemu(nets=["user"], hostfwds=[])
+        boot_to_shell(qm)
+        out = sh(qm, f"wget -T 2 -O /tmp/x http://10.0.2.2:{port}/ 2>&1", status=4)
+        ctx.check("read timed out" in out and "malformed" not in out, f"wget said: {out!r}")
+    finally:
+        srv.close()
