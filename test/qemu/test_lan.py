@@ -23,6 +23,8 @@
   replies; eth1: its DHCP discovers), no virtio-net header in front.
 - wget_timeout: `wget -T 2` against a server that accepts and never answers
   says "read timed out" only (no "malformed HTTP response"), exit status 4.
+- gdb_attach: gdb-multiarch (installed by tools/bootstrap, as README's --gdb
+  needs) attaches to a halted SIS, stops at kmain and shows its frame.
 - mem_4g: --mem 4G boots (the boot page tables cover all of RAM) and runs a
   program; tools/run refuses more than 4G with a clear message.
 """
@@ -320,3 +322,23 @@ def wget_timeout(ctx):
         ctx.check("read timed out" in out and "malformed" not in out, f"wget said: {out!r}")
     finally:
         srv.close()
+
+
+@test(timeout=90)
+def gdb_attach(ctx):
+    gdb = shutil.which("gdb-multiarch")
+    ctx.check(gdb, "gdb-multiarch missing: tools/bootstrap installs it")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    # tools/run --gdb is QEMU's -s -S (port 1234); a free port here.
+    qm = ctx.qemu(extra=["-gdb", f"tcp:127.0.0.1:{port}", "-S"])
+    time.sleep(0.5)
+    elf = os.path.join(ctx.build_dir, "src", "sis.elf")
+    r = ctx.run_tool([gdb, "-nx", "-batch", elf, "-ex", f"target remote 127.0.0.1:{port}",
+                      "-ex", "break kmain", "-ex", "continue", "-ex", "bt 1",
+                      "-ex", "kill"], timeout=60)
+    ctx.check(re.search(r"Breakpoint 1, kmain \(\)", r.stdout) and
+              re.search(r"^#0 +kmain \(\) at .*main\.c:\d+", r.stdout, re.M),
+              f"gdb did not stop in kmain: {r.stdout[-400:]}{r.stderr[-300:]}")
+    qm.kill()
