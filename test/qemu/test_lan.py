@@ -25,6 +25,9 @@
   says "read timed out" only (no "malformed HTTP response"), exit status 4.
 - gdb_attach: gdb-multiarch (installed by tools/bootstrap, as README's --gdb
   needs) attaches to a halted SIS, stops at kmain and shows its frame.
+- text_tools: head, tail, grep, wc, sort and cp in the guest give the same
+  output and exit status as GNU coreutils/grep on the host (LC_ALL=C) for
+  the options a user reaches for; `netstat -a | head` works.
 - mem_4g: --mem 4G boots (the boot page tables cover all of RAM) and runs a
   program; tools/run refuses more than 4G with a clear message.
 """
@@ -342,3 +345,83 @@ def gdb_attach(ctx):
               re.search(r"^#0 +kmain \(\) at .*main\.c:\d+", r.stdout, re.M),
               f"gdb did not stop in kmain: {r.stdout[-400:]}{r.stderr[-300:]}")
     qm.kill()
+
+
+FRUITS = "".join(f"{w}\n" for w in [
+    "apple", "banana", "cherry", "Apple pie", "kiwi", "an orange", "grape", "banana split",
+    "coconut", "date", "fig", "xx marks", "a.b literal", "lemon", "mango", "nectarine",
+    "APPLE", "plum", "cantaloupe", "an"])
+TEXT_CASES = [
+    "head f1", "head -n 3 f1", "head -3 f1", "head -c 7 f1", "head -n 2 f1 f2", "head -n 0 f1",
+    "cat f1 | head -n 4", "head nofile",
+    "tail f1", "tail -n 3 f1", "tail -n +17 f1", "tail -3 f1", "tail -c 9 f1",
+    "tail -n 2 f1 f2", "tail -n 2 nonl", "tail -n 1 nonl", "cat f1 | tail -n 2",
+    "grep apple f1", "grep -v apple f1", "grep -i APPLE f1", "grep -c an f1", "grep -n an f1",
+    "grep -q kiwi f1", "grep zzz f1", "grep -E 'ap+le|kiwi' f1", "grep 'b[a-z]*a' f1",
+    "grep '^c' f1", "grep 'x\\{2\\}' f1", "grep an f1 f2", "grep -l an f1 f2",
+    "grep -h an f1 f2", "grep -w an f1", "grep -x kiwi f1", "grep -F 'a.b' f1",
+    "grep 'a.b' f1", "grep -e apple -e kiwi f1", "grep -c zz f1 f2", "grep -vc a f1",
+    "grep -in 'APPLE' f1 f2", "grep an nofile", "cat f1 | grep -n e",
+    "wc f1", "wc -l f1", "wc -w f1 f2", "wc -c f1", "wc -l < f1", "cat f1 | wc",
+    "wc f1 f2 nonl", "wc -lw nonl",
+    "sort f1", "sort -r f1", "sort -n nums", "sort -n -r nums", "sort -u dup", "sort -nu nums",
+    "sort -f f1", "sort f1 f2", "sort -r dup", "cat nums | sort -n",
+    "cp f1 c1 && cat c1", "cp f1 f2 d && cat d/f1 d/f2", "cp -r d d2 && cat d2/a d2/sub/b",
+    "cp d d3", "cp -r d d/inner", "cp nofile x", "cp f1", "cp -R d/sub s2 && cat s2/b",
+]
+
+
+def text_inputs(dirpath):
+    files = {f"cases/{i}.sh": case + "\n" for i, case in enumerate(TEXT_CASES)}
+    files |= {"f1": FRUITS, "f2": "cherry\nan apple\nzebra\n", "nonl": "one\ntwo two\nthree",
+             "nums": "10\n9\n-3\n2.5\n100\nx\n9\n007\n", "dup": "b\na\nb\nc\na\n",
+             "d/a": "file a\n", "d/sub/b": "file b\n"}
+    for name, text in files.items():
+        path = os.path.join(dirpath, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as fh:
+            fh.write(text)
+    return files
+
+
+def sh_status(qm, cmd, timeout=30):
+    """CMD's output (stdout and stderr) and exit status at the prompt."""
+    qm.sendline(f"echo @@begin; {cmd}; echo @@rc=$?")
+    m = qm.expect(r"@@rc=(\d+)$", timeout=timeout)  # output may lack its last newline
+    out = qm.output
+    start = out.rfind("\n@@begin\n")
+    end = out.rfind("@@rc=")
+    qm.expect(PROMPT, timeout=timeout, prompt=True)
+    text = out[start + len("\n@@begin\n"):end] if 0 <= start < end else ""
+    return text.removesuffix("\n"), int(m.group(1))
+
+
+@test(timeout=240)
+def text_tools(ctx):
+    src = ctx.tmpdir()
+    files = text_inputs(src)
+    adds = [f"{os.path.join(src, n)}:/tmp/t/{n}" for n in files]
+    qm = ctx.qemu(add=adds)
+    boot_to_shell(qm)
+    sh(qm, "cd /tmp/t")
+    host = ctx.tmpdir()
+    text_inputs(host)
+    env = dict(os.environ, LC_ALL="C")
+    bad = []
+    for i, case in enumerate(TEXT_CASES):
+        cmd = f"sh cases/{i}.sh 2>&1"
+        want = subprocess.run(["sh", "-c", cmd], cwd=host, env=env, capture_output=True,
+                              text=True, timeout=30)
+        got, st = sh_status(qm, cmd)
+        w = want.stdout.removesuffix("\n")
+        if case.startswith("wc"):
+            same = got.split() == w.split()
+        else:
+            same = got == w
+        same = same and st == want.returncode
+        if not same:
+            bad.append(f"{case}: guest rc={st} {got!r}; GNU rc={want.returncode} {w!r}")
+    ctx.check(not bad, "differs from GNU:\n" + "\n".join(bad[:12]))
+    out = sh(qm, "netstat -a | head -n 3")
+    ctx.check(len(out.splitlines()) == 3 and "0.0.0.0:80" in out + sh(qm, "netstat -a | grep :80"),
+              f"netstat -a | head: {out!r}")
