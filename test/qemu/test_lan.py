@@ -28,6 +28,10 @@
 - text_tools: head, tail, grep, wc, sort and cp in the guest give the same
   output and exit status as GNU coreutils/grep on the host (LC_ALL=C) for
   the options a user reaches for; `netstat -a | head` works.
+- secondary_address: `ip addr add 192.168.77.30/24 dev eth0` on a tap adds a
+  second address (lwIP: a netif of its own, label eth0:1): the namespace
+  pings both and fetches httpd's page from the new one, `ip addr` lists it
+  as secondary, adding it twice says File exists, `ip addr del` removes it.
 - mem_4g: --mem 4G boots (the boot page tables cover all of RAM) and runs a
   program; tools/run refuses more than 4G with a clear message.
 """
@@ -425,3 +429,30 @@ def text_tools(ctx):
     out = sh(qm, "netstat -a | head -n 3")
     ctx.check(len(out.splitlines()) == 3 and "0.0.0.0:80" in out + sh(qm, "netstat -a | grep :80"),
               f"netstat -a | head: {out!r}")
+
+
+@test(timeout=120, needs_root=True)
+def secondary_address(ctx):
+    ns = ctx.netns()
+    ns.add_tap("tap0", "192.168.77.1/24")
+    qm = ctx.qemu(netns=ns, nets=["tap:tap0"], append="ip=192.168.77.20/24:192.168.77.1")
+    boot_to_shell(qm)
+    sh(qm, "ip addr add 192.168.77.30/24 dev eth0")
+    out = sh(qm, "ip addr show eth0")
+    ctx.check(re.search(r"inet 192\.168\.77\.20/24 brd \S+ scope global eth0$", out, re.M) and
+              re.search(r"inet 192\.168\.77\.30/24 brd 192\.168\.77\.255 scope global "
+                        r"secondary eth0:1$", out, re.M), f"ip addr: {out!r}")
+    ctx.check("File exists" in sh(qm, "ip addr add 192.168.77.30/24 dev eth0 2>&1", status=2),
+              "adding the address twice")
+    ping(ctx, ns, "192.168.77.30")
+    ping(ctx, ns, "192.168.77.20")
+    r = ns.run(["curl", "-s", "--max-time", "10", "http://192.168.77.30/"])
+    ctx.check(r.returncode == 0 and "Hello from SIS" in r.stdout,
+              f"curl to the secondary address: {r.returncode} {r.stdout[-200:]}")
+    arp = ns.run(["ip", "neigh", "show", "192.168.77.30"]).stdout
+    ctx.check("52:54:00:12:34:56" in arp, f"ARP for the secondary address: {arp!r}")
+    sh(qm, "ip addr del 192.168.77.30/24 dev eth0")
+    ctx.check("192.168.77.30" not in sh(qm, "ip addr show eth0"), "still listed after del")
+    r = ns.run(["ping", "-c", "2", "-i", "0.2", "-W", "1", "192.168.77.30"], timeout=20)
+    ctx.check(" 0 received" in r.stdout, f"the removed address still answers: {r.stdout}")
+    ping(ctx, ns, "192.168.77.20")
