@@ -78,6 +78,21 @@ def parse_hostfwd(spec):
     return f"{m.group(1)}:127.0.0.1:{int(m.group(3))}-:{int(m.group(4))}"
 
 
+def pcap_file(pcap, i):
+    """--pcap FILE: eth0's capture is FILE, ethN's FILE.ethN.pcap."""
+    return pcap if i == 0 else f"{pcap}.eth{i}.pcap"
+
+
+MAX_MEM = 4 << 30  # the kernel's page share counts and tests go up to 4 GiB
+
+
+def mem_bytes(mem):
+    """QEMU's -m SIZE in bytes (no suffix: MiB, as QEMU reads it)."""
+    m = re.fullmatch(r"(\d+)([KMGT]?)", str(mem), re.I)
+    shift = {"": 20, "K": 10, "M": 20, "G": 30, "T": 40}[m.group(2).upper()]
+    return int(m.group(1)) << shift
+
+
 def build_argv(kernel, *, mem=DEFAULT_MEM, append="", initrd=None, nets=("user",),
                hostfwds=None, modern=True, pcap=None, gdb=False, machine_opts=(),
                console="nographic", extra=(), workdir=None, dry_run=False):
@@ -86,8 +101,8 @@ def build_argv(kernel, *, mem=DEFAULT_MEM, append="", initrd=None, nets=("user",
     nets: list of --net specs ('user', 'tap:IF', 'none'); NIC i is ethi, netdev id ni.
     hostfwds: list of 'tcp:HOSTPORT-:GUESTPORT', put on the first user netdev;
       None means the default (127.0.0.1:8080 -> guest 80), [] means none.
-    pcap: FILE; the first NIC is dumped to FILE, NIC i>0 to FILE with '.ethi' before
-      the extension.
+    pcap: FILE; the first NIC is dumped to FILE, NIC i>0 to FILE.ethi.pcap (a tap NIC
+      then runs without a vnet header, so the files hold plain Ethernet frames).
     machine_opts: extra -machine virt,... suboptions (e.g. 'dumpdtb=FILE').
     console: 'nographic' (serial + QEMU monitor multiplexed on stdio: Ctrl-A x quits,
       for a terminal) or 'raw' (-nographic with the serial alone on stdio and no
@@ -100,6 +115,8 @@ def build_argv(kernel, *, mem=DEFAULT_MEM, append="", initrd=None, nets=("user",
         raise ConfigError("--net none cannot be combined with other --net options")
     if not re.fullmatch(r"\d+[KMGT]?", str(mem), re.I):
         raise ConfigError(f"bad --mem {mem!r}: expected e.g. 128M or 1G")
+    if mem_bytes(mem) > MAX_MEM:
+        raise ConfigError(f"--mem {mem}: SIS runs with at most 4G of RAM")
     fwds = DEFAULT_HOSTFWD if hostfwds is None else [parse_hostfwd(h) for h in hostfwds]
 
     def base(mopts, cons):
@@ -138,14 +155,18 @@ def build_argv(kernel, *, mem=DEFAULT_MEM, append="", initrd=None, nets=("user",
             user_seen = True
         else:
             opts = f"tap,id={nd},ifname={arg},script=no,downscript=no"
+            if pcap:
+                # QEMU 7.2's filter-dump writes frames as the netdev carries
+                # them: on a tap with a vnet header, 10-12 bytes of it come
+                # first. Without one the capture is plain Ethernet (and the
+                # NIC offers no checksum/TSO offload for this run).
+                opts += ",vnet_hdr=off"
         # Pin NIC i to virtio-mmio transport i: QEMU otherwise fills the slots
         # from the top (0x0a003e00 down), so eth0..ethN would come out reversed.
         argv += ["-netdev", opts,
                  "-device", f"virtio-net-device,netdev={nd},bus=virtio-mmio-bus.{i}"]
         if pcap:
-            root, ext = os.path.splitext(pcap)
-            f = pcap if i == 0 else f"{root}.eth{i}{ext or '.pcap'}"
-            argv += ["-object", f"filter-dump,id=dump{i},netdev={nd},file={f}"]
+            argv += ["-object", f"filter-dump,id=dump{i},netdev={nd},file={pcap_file(pcap, i)}"]
     if gdb:
         argv += ["-s", "-S"]
     if user_seen and fwds:

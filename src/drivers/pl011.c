@@ -7,9 +7,10 @@
  *
  * Typeahead: bytes that arrive before the tty registers its input hook stay
  * in the UART (RX interrupts masked until then), so QEMU's chardev holds the
- * rest back instead of the driver dropping it; the one byte QEMU may have
- * latched before the FIFO is switched on (toggling FEN empties it, 3.3.7) is
- * read out first and handed over with the hook.
+ * rest back instead of the driver dropping it. The FIFO enable bit is left
+ * as found: changing LCRH.FEN empties the receive FIFO (QEMU's model does),
+ * and a byte may arrive between any drain and that write. Out of reset the
+ * FIFO is off: one byte at a time, each read lets QEMU pass the next.
  */
 #include <sis/kernel.h>
 #include <sis/console.h>
@@ -32,14 +33,11 @@
 #define INT_RT (1 << 6)
 
 #define LCRH_FEN (1 << 4)
-#define EARLY_RX_MAX 32 /* the PL011's FIFO depth */
+#define LCRH_8N1 (3 << 5)
 
 static volatile u8 *uart;
 static void (*input_hook)(char c);
 static bool rx_irq_ready; /* the RX interrupt is registered (IMSC may be set) */
-/* Bytes read before the FIFO was switched on, for the input hook. */
-static char early_rx[EARLY_RX_MAX];
-static unsigned early_rx_len;
 
 static inline u32 rd(u32 off)
 {
@@ -58,37 +56,20 @@ static void pl011_putc(char c)
 	wr(UART_DR, (u8)c);
 }
 
-/* Keep what the receiver holds before a FIFO enable change empties it. */
-static void save_early_rx(void)
-{
-	while (!(rd(UART_FR) & FR_RXFE)) {
-		char c = (char)(rd(UART_DR) & 0xff);
-
-		if (early_rx_len < EARLY_RX_MAX)
-			early_rx[early_rx_len++] = c;
-	}
-}
-
 void pl011_early_init(paddr_t base)
 {
 	uart = pa_to_kva(base);
-	if (!(rd(UART_LCRH) & LCRH_FEN))
-		save_early_rx();
-	wr(UART_LCRH, (3 << 5) | LCRH_FEN); /* 8N1, FIFOs on */
+	wr(UART_LCRH, LCRH_8N1 | (rd(UART_LCRH) & LCRH_FEN)); /* FEN kept: see above */
 	wr(UART_CR, (1 << 0) | (1 << 8) | (1 << 9)); /* UARTEN, TXE, RXE */
 	console_set_output(pl011_putc);
 }
 
-/* Hand the saved bytes to the new hook, then let the interrupt deliver the
- * rest (what waited in the FIFO comes first). */
+/* From now on the interrupt delivers input, what waited in the UART first. */
 void console_set_input(void (*input)(char c))
 {
 	unsigned long flags = irq_save();
 
 	input_hook = input;
-	for (unsigned i = 0; input && i < early_rx_len; i++)
-		input(early_rx[i]);
-	early_rx_len = 0;
 	if (input && rx_irq_ready)
 		wr(UART_IMSC, INT_RX | INT_RT);
 	irq_restore(flags);

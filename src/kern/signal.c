@@ -186,6 +186,38 @@ void signal_foreground(int sig)
 	send_group(pgrp, sig, &o);
 }
 
+/* Linux's orphaned process group: no member has a parent in another group
+ * of the same session (nobody left to continue it after a stop). */
+static bool pgrp_orphaned(int pgid, int sid)
+{
+	struct proc *p;
+
+	list_for_each_entry(p, &proc_list, all_node) {
+		if (p->pgid != pgid || p->state != PROC_ALIVE || !p->parent)
+			continue;
+		if (p->parent->pgid != pgid && p->parent->sid == sid)
+			return false;
+	}
+	return true;
+}
+
+int signal_tty_check(int fg_pgrp, int sig)
+{
+	struct sig_origin o = { .code = SI_KERNEL };
+	struct proc *p = cur_proc();
+	bool ignored;
+
+	if (!p || !fg_pgrp || p->pgid == fg_pgrp)
+		return 0;
+	ignored = (p->sig_blocked & SIS_SIGBIT(sig)) ||
+		  p->sig_action[sig - 1].handler == SIG_IGN;
+	if (ignored)
+		return sig == SIGTTIN ? -EIO : 0;
+	if (pgrp_orphaned(p->pgid, p->sid))
+		return -EIO;
+	return send_group(p->pgid, sig, &o) ? -ERESTARTSYS : -EIO;
+}
+
 void signal_set_temp_mask(u64 mask)
 {
 	struct proc *p = cur_proc();

@@ -342,6 +342,9 @@ static long tty_read(struct file *f, void *ubuf, size_t len)
 	size_t n;
 	int err;
 
+	err = signal_tty_check(t->fg_pgrp, SIGTTIN); /* a background reader stops */
+	if (err)
+		return err;
 	if (!len)
 		return 0;
 	if (!user_range_ok(ubuf, len, true))
@@ -366,8 +369,14 @@ static long tty_write(struct file *f, const void *ubuf, size_t len)
 {
 	char buf[256];
 	size_t done = 0;
+	int err;
 
 	(void)f;
+	if (lflag(&console_tty, TOSTOP)) {
+		err = signal_tty_check(console_tty.fg_pgrp, SIGTTOU);
+		if (err)
+			return err;
+	}
 	while (done < len) {
 		size_t n = MIN(len - done, sizeof(buf));
 
@@ -469,12 +478,26 @@ static long put_int(unsigned long uarg, int v)
 	return copy_to_user((void *)uarg, &v, sizeof(v)) ? -EFAULT : 0;
 }
 
+/* Requests a background process may not make without SIGTTOU (Linux's
+ * tty_check_change callers). */
+static bool changes_terminal(unsigned long cmd)
+{
+	return cmd == TCSETS || cmd == TCSETSW || cmd == TCSETSF || cmd == TIOCSPGRP ||
+	       cmd == TCFLSH;
+}
+
 static long tty_ioctl(struct file *f, unsigned long cmd, unsigned long arg)
 {
 	struct tty *t = &console_tty;
 	int v;
 
 	(void)f;
+	if (changes_terminal(cmd)) {
+		long err = signal_tty_check(t->fg_pgrp, SIGTTOU);
+
+		if (err)
+			return err;
+	}
 	switch (cmd) {
 	case TCGETS:
 		return copy_to_user((void *)arg, &t->tio, sizeof(t->tio)) ? -EFAULT : 0;

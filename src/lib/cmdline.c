@@ -31,25 +31,20 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-static bool quotes_balanced(const char *s)
-{
-	bool open = false;
-
-	for (; *s; s++)
-		if (*s == '"')
-			open = !open;
-	return !open;
-}
-
 /*
  * Cut the next word out of *pos: strip its quotes in place, NUL-terminate it
  * and advance *pos past it. *separator tells whether it was a bare "--".
- * NULL when only spaces are left.
+ * Options take double quotes only (as Linux's parser); init arguments
+ * (singles: past the "--") also take single quotes, inside which a double
+ * quote is literal and the other way round, as a shell reads them. With dry
+ * the line is only scanned, not changed. NULL when only spaces are left;
+ * *unterminated when a quote is still open at the end of the line.
  */
-static char *next_word(char **pos, bool *separator)
+static char *next_word(char **pos, bool singles, bool dry, bool *separator, bool *unterminated)
 {
 	char *r = *pos, *w, *word;
-	bool quoted = false, had_quotes = false;
+	char quote = 0;
+	bool had_quotes = false;
 
 	while (is_space(*r))
 		r++;
@@ -58,20 +53,38 @@ static char *next_word(char **pos, bool *separator)
 		return NULL;
 	}
 	word = w = r;
-	for (; *r && (quoted || !is_space(*r)); r++) {
-		if (*r == '"') {
-			quoted = !quoted;
+	for (; *r && (quote || !is_space(*r)); r++) {
+		if ((!quote && (*r == '"' || (singles && *r == '\''))) || *r == quote) {
+			quote = quote ? 0 : *r;
 			had_quotes = true;
 			continue;
 		}
-		*w++ = *r;
+		if (!dry)
+			*w++ = *r;
 	}
+	*unterminated = quote != 0;
+	/* Without quotes the word is its text as given, dry or not. */
+	*separator = !had_quotes && r - word == 2 && word[0] == '-' && word[1] == '-';
 	if (*r)
 		r++; /* past the space that ends the word, before w may overwrite it */
-	*w = '\0';
+	if (!dry)
+		*w = '\0';
 	*pos = r;
-	*separator = !had_quotes && strcmp(word, "--") == 0;
 	return word;
+}
+
+/* Every quote closed, with the same word rules as the real split. */
+static bool quotes_balanced(char *s)
+{
+	char *pos = s;
+	bool separator, unterminated, for_init = false;
+
+	while (next_word(&pos, for_init, true, &separator, &unterminated)) {
+		if (unterminated)
+			return false;
+		for_init |= separator;
+	}
+	return true;
 }
 
 static void report_option(char *word, int (*opt)(const char *, const char *, void *), void *ctx)
@@ -92,12 +105,12 @@ int cmdline_split(char *s, int (*opt)(const char *key, const char *value, void *
 		  const char **init_argv_out, int max_init_args)
 {
 	char *pos = s, *word;
-	bool separator, for_init = false;
+	bool separator, unterminated, for_init = false;
 	int argc = 0, dropped = 0;
 
 	if (!quotes_balanced(s))
 		return -EINVAL;
-	while ((word = next_word(&pos, &separator))) {
+	while ((word = next_word(&pos, for_init, false, &separator, &unterminated))) {
 		if (!for_init && separator)
 			for_init = true;
 		else if (!for_init)

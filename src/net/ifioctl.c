@@ -9,6 +9,10 @@
  *
  * Setting an address by hand stops DHCP on that interface (a static
  * address must not be overwritten by the next lease renewal).
+ * Secondary addresses use Linux's alias labels (netif_alias.c): SIOCSIFADDR
+ * on "eth0:N" adds or changes one (0.0.0.0 removes it), SIOCSIFNETMASK sets
+ * its netmask, SIOCSIFFLAGS without IFF_UP removes it (as on Linux), the
+ * get requests read it, and SIOCGIFCONF lists it after its device.
  * Not supported: routes other than the default one (lwIP routes by
  * interface subnet plus one default), changing the MTU or the MAC.
  */
@@ -164,6 +168,8 @@ static int set_flags(struct iface *it, const struct ifreq *ifr)
 		netif_set_up(it->nif);
 	else if (!(ifr->ifr_flags & IFF_UP) && netif_is_up(it->nif))
 		netif_set_down(it->nif);
+	if (it->dev)
+		net_alias_sync(it->dev); /* secondary addresses go up and down with it */
 	return 0;
 }
 
@@ -203,6 +209,71 @@ static int get_info(unsigned long cmd, struct iface *it, struct ifreq *ifr)
 	return -ENOTTY;
 }
 
+/* "eth0:N": the device's iface in *it and N, or -ENODEV. */
+static int parse_alias(const char *name, struct iface *it)
+{
+	const char *colon = strchr(name, ':');
+	char dev_name[IFNAMSIZ];
+	int label = 0;
+
+	if (!colon || colon == name || (size_t)(colon - name) >= sizeof(dev_name) || !colon[1])
+		return -ENODEV;
+	for (const char *p = colon + 1; *p; p++) {
+		if (*p < '0' || *p > '9' || label > 999)
+			return -ENODEV;
+		label = label * 10 + (*p - '0');
+	}
+	memcpy(dev_name, name, (size_t)(colon - name));
+	dev_name[colon - name] = '\0';
+	if (!label || !iface_by_name(dev_name, it) || !it->dev)
+		return -ENODEV;
+	return label;
+}
+
+/* Requests on an alias label (see the header comment), under net_lock. */
+static long alias_ioctl(unsigned long cmd, struct ifreq *ifr)
+{
+	struct iface it;
+	int label = parse_alias(ifr->ifr_name, &it);
+	struct netif *nif;
+	u32 addr, mask;
+	int err;
+
+	if (label < 0)
+		return label;
+	nif = net_alias_netif(it.dev, label);
+	switch (cmd) {
+	case SIOCSIFADDR:
+		err = get_sockaddr_in(&ifr->ifr_addr, &addr);
+		if (err)
+			return err;
+		if (!addr)
+			return nif ? net_alias_remove(it.dev, label) : 0;
+		/* A new label: the primary's netmask if addr is in its subnet
+		 * (ip addr add sets the one asked for next), else classful. */
+		mask = nif ? ip4_addr_get_u32(netif_ip4_netmask(nif)) : iface_mask(&it);
+		if (!nif && (!mask || (addr & mask) != (iface_addr(&it) & mask)))
+			mask = classful_mask(addr);
+		return net_alias_set(it.dev, label, addr, mask);
+	case SIOCSIFNETMASK:
+		err = get_sockaddr_in(&ifr->ifr_netmask, &mask);
+		if (err)
+			return err;
+		if (!mask_valid(mask))
+			return -EINVAL;
+		if (!nif)
+			return -EADDRNOTAVAIL;
+		return net_alias_set(it.dev, label, ip4_addr_get_u32(netif_ip4_addr(nif)), mask);
+	case SIOCSIFFLAGS:
+		return nif && !(ifr->ifr_flags & IFF_UP) ? net_alias_remove(it.dev, label) : 0;
+	}
+	if (!nif)
+		return -EADDRNOTAVAIL;
+	it.nif = nif;
+	it.name = net_netif_name(nif);
+	return get_info(cmd, &it, ifr);
+}
+
 /* Requests on one struct ifreq, under net_lock. */
 static long ifreq_ioctl(unsigned long cmd, struct ifreq *ifr)
 {
@@ -215,6 +286,8 @@ static long ifreq_ioctl(unsigned long cmd, struct ifreq *ifr)
 		return 0;
 	}
 	ifr->ifr_name[IFNAMSIZ - 1] = 0;
+	if (strchr(ifr->ifr_name, ':'))
+		return alias_ioctl(cmd, ifr);
 	if (!iface_by_name(ifr->ifr_name, &it))
 		return -ENODEV;
 	switch (cmd) {
@@ -228,30 +301,46 @@ static long ifreq_ioctl(unsigned long cmd, struct ifreq *ifr)
 	return get_info(cmd, &it, ifr);
 }
 
-/* SIOCGIFCONF: an ifreq (name, address) per interface that has an address. */
+/* One SIOCGIFCONF entry at *used: 0, 1 (no room left) or -EFAULT. */
+static int ifconf_put(struct ifconf *ifc, int *used, const char *name, u32 addr)
+{
+	struct ifreq ifr;
+
+	if (ifc->ifc_buf) {
+		if (ifc->ifc_len - *used < (int)sizeof(ifr))
+			return 1;
+		memset(&ifr, 0, sizeof(ifr));
+		strcpy(ifr.ifr_name, name);
+		put_sockaddr_in(&ifr.ifr_addr, addr);
+		if (copy_to_user(ifc->ifc_buf + *used, &ifr, sizeof(ifr)))
+			return -EFAULT;
+	}
+	*used += sizeof(ifr);   /* with a NULL buffer: the size needed */
+	return 0;
+}
+
+/* SIOCGIFCONF: an ifreq (name, address) per interface that has an address,
+ * each device's secondary addresses ("eth0:1") after it. */
 static long ifconf_ioctl(void *uarg)
 {
 	struct ifconf ifc;
-	struct ifreq ifr;
 	struct iface it;
-	int used = 0;
+	int used = 0, r = 0;
 
 	if (copy_from_user(&ifc, uarg, sizeof(ifc)))
 		return -EFAULT;
-	for (int i = 0; i <= netdev_count(); i++) {
-		if (!iface_at(i, &it) || iface_addr(&it) == 0)
+	for (int i = 0; i <= netdev_count() && !r; i++) {
+		if (!iface_at(i, &it))
 			continue;
-		if (ifc.ifc_buf) {
-			if (ifc.ifc_len - used < (int)sizeof(ifr))
-				break;
-			memset(&ifr, 0, sizeof(ifr));
-			strcpy(ifr.ifr_name, it.name);
-			put_sockaddr_in(&ifr.ifr_addr, iface_addr(&it));
-			if (copy_to_user(ifc.ifc_buf + used, &ifr, sizeof(ifr)))
-				return -EFAULT;
-		}
-		used += sizeof(ifr);   /* with a NULL buffer: the size needed */
+		if (iface_addr(&it))
+			r = ifconf_put(&ifc, &used, it.name, iface_addr(&it));
+		for (struct netif *a = it.dev ? net_alias_next(it.dev, NULL) : NULL; a && !r;
+		     a = net_alias_next(it.dev, a))
+			r = ifconf_put(&ifc, &used, net_netif_name(a),
+				       ip4_addr_get_u32(netif_ip4_addr(a)));
 	}
+	if (r < 0)
+		return r;
 	ifc.ifc_len = used;
 	return copy_to_user(uarg, &ifc, sizeof(ifc)) ? -EFAULT : 0;
 }

@@ -17,10 +17,12 @@
  * taken; a stock dnsmasq pings before offering and answers after ~3.04 s).
  * When a lease binds it replaces the fallback's address, gateway and DNS
  * servers (default route, /etc/resolv.conf) and says so. Sockets on the
- * replaced address (lwIP's netif_set_addr rules): a TCP connection from it
- * is aborted and reports ETIMEDOUT, the error Linux gives such a connection
- * once its retransmissions run out; listeners and UDP sockets bound to it
- * move to the new address (Linux leaves them on the vanished one).
+ * replaced address are left alone, as on Linux (tools/patches/
+ * lwip-addr-change.patch): a TCP connection from it stays, sends nothing more
+ * (netif.c drops frames from a source the interface no longer has) and ends
+ * with ETIMEDOUT when its retransmissions run out, or resumes if the address
+ * comes back; a listener or UDP socket bound to it stays bound and receives
+ * nothing, its sends fail with EHOSTUNREACH (Linux: ENETUNREACH).
  *
  * Log lines for eth0 are exactly the reference design's; lines about other
  * interfaces carry the interface name in parentheses at the end.

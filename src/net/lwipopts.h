@@ -168,4 +168,13 @@ void *sis_lwip_calloc(size_t n, size_t size);
 unsigned int sis_lwip_rand(void);
 #endif
 
+/* ---- Secondary addresses (netif_alias.c) ---- */
+/* A socket bound to a secondary address routes through that address's netif. */
+#ifndef __ASSEMBLER__
+struct netif;
+struct ip4_addr;
+struct netif *net_alias_route_src(const struct ip4_addr *src, const struct ip4_addr *dest);
+#endif
+#define LWIP_HOOK_IP4_ROUTE_SRC(src, dest) net_alias_route_src(src, dest)
+
 #endif

@@ -32,6 +32,24 @@ struct netif *net_iface_netif(int index);
 const char *net_netif_name(const struct netif *nif);
 /* Bring netif link state in line with dev->link_up (softirq). */
 void net_netif_sync_link(struct netdev *dev);
+/*
+ * netif_alias.c: secondary IPv4 addresses, one lwIP netif each ("eth0:N",
+ * label N >= 1) on the device's transmit path. lwIP locked.
+ * net_alias_set: create or readdress label N (network byte order): 0,
+ * -EEXIST (the device has that address), -ENOSPC, -EINVAL.
+ * net_alias_remove: 0 or -EADDRNOTAVAIL. net_alias_next: the device's
+ * aliases in turn (prev NULL: the first), NULL at the end.
+ */
+#define NET_ALIASES_PER_DEV 4
+int net_alias_set(struct netdev *dev, int label, u32 addr, u32 mask);
+int net_alias_remove(struct netdev *dev, int label);
+struct netif *net_alias_netif(const struct netdev *dev, int label);
+struct netif *net_alias_next(const struct netdev *dev, const struct netif *prev);
+const char *net_alias_name(const struct netif *nif); /* NULL: not an alias */
+struct netdev *net_alias_dev(const struct netif *nif);
+void net_alias_sync(struct netdev *dev);              /* after the primary's up/link change */
+bool net_netdev_owns_addr(const struct netdev *dev, u32 addr); /* primary or alias */
+struct netif *net_alias_for_arp(const struct netdev *dev, u32 target);
 /* ipconfig.c: boot-time configuration (from net_init), and the hook netif.c
  * calls when an interface's address or link changes (lwIP context). */
 int net_ipconfig_boot(void);

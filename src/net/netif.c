@@ -26,6 +26,22 @@ struct netif *net_netif_of(struct netdev *dev)
 	return dev->stack;
 }
 
+/* The netif an ARP frame in p is for: a secondary address's own netif when
+ * the frame's target is that address (it answers and learns there), else
+ * the device's primary one. */
+static struct netif *arp_netif(struct netdev *dev, struct pbuf *p)
+{
+	u8 h[ETH_HLEN + 28];
+	struct netif *alias;
+	u32 target;
+
+	if (pbuf_copy_partial(p, h, sizeof(h), 0) != sizeof(h) || h[12] != 0x08 || h[13] != 0x06)
+		return dev->stack;
+	memcpy(&target, h + ETH_HLEN + 24, 4);
+	alias = net_alias_for_arp(dev, target);
+	return alias ? alias : dev->stack;
+}
+
 void netdev_receive(struct netdev *dev, const struct netdev_frag *frags, unsigned n)
 {
 	struct netif *nif = dev->stack;
@@ -54,6 +70,7 @@ void netdev_receive(struct netdev *dev, const struct netdev_frag *frags, unsigne
 		off = (u16)(off + frags[i].len);
 	}
 	LINK_STATS_INC(link.recv);
+	nif = arp_netif(dev, p);
 	if (nif->input(p, nif) != ERR_OK)
 		pbuf_free(p);
 }
@@ -81,12 +98,37 @@ static unsigned pbuf_to_frags(struct pbuf *p, struct netdev_frag *frags)
 	return n;
 }
 
+/*
+ * An IPv4 frame whose source is neither 0.0.0.0 nor an address of the
+ * device (primary or secondary) comes from a socket whose address went away
+ * (a lease replaced it): Linux finds no route for such a source and sends
+ * nothing, so neither do we. For TCP the segment is as good as lost: the
+ * connection retransmits and ends with its timeout, as on Linux.
+ */
+static bool stale_source(struct netdev *dev, struct pbuf *p)
+{
+	u8 h[ETH_HLEN + 16];
+	u32 src;
+
+	if (pbuf_copy_partial(p, h, sizeof(h), 0) != sizeof(h) || h[12] != 0x08 || h[13] != 0)
+		return false;
+	memcpy(&src, h + ETH_HLEN + 12, 4);
+	return src && !net_netdev_owns_addr(dev, src);
+}
+
 static err_t sis_linkoutput(struct netif *nif, struct pbuf *p)
 {
 	struct netdev *dev = nif->state;
 	struct netdev_frag frags[TX_MAX_FRAGS];
-	unsigned n = pbuf_to_frags(p, frags);
-	int err = n ? dev->ops->xmit(dev, frags, n) : -EMSGSIZE;
+	unsigned n;
+	int err;
+
+	if (stale_source(dev, p)) {
+		LINK_STATS_INC(link.drop);
+		return ERR_OK;
+	}
+	n = pbuf_to_frags(p, frags);
+	err = n ? dev->ops->xmit(dev, frags, n) : -EMSGSIZE;
 
 	if (err) {
 		LINK_STATS_INC(link.drop);
@@ -158,15 +200,17 @@ void net_netif_sync_link(struct netdev *dev)
 		netif_set_link_up(nif);
 	else
 		netif_set_link_down(nif);
+	net_alias_sync(dev);
 }
 
-/* The netdev behind an lwIP netif, or NULL (lo). */
+/* The netdev behind an lwIP netif (its primary or a secondary address's),
+ * or NULL (lo). */
 static struct netdev *netdev_of(const struct netif *nif)
 {
 	for (int i = 0; i < netdev_count(); i++)
 		if (netdev_get(i)->stack == nif)
 			return netdev_get(i);
-	return NULL;
+	return net_alias_dev(nif);
 }
 
 /* lwIP's own loopback interface ("lo", 127.0.0.1). */
@@ -194,8 +238,9 @@ struct netif *net_iface_netif(int index)
 const char *net_netif_name(const struct netif *nif)
 {
 	struct netdev *dev = netdev_of(nif);
+	const char *alias = net_alias_name(nif);
 
-	return dev ? dev->name : "lo";
+	return alias ? alias : dev ? dev->name : "lo";
 }
 
 static void fill_info(struct netif *nif, struct net_iface_info *info)

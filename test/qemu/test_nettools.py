@@ -708,8 +708,8 @@ def tap_static_address(ctx):
     need(ctx, out, r"3 received, 0% packet loss", "ping from the new address")
     sh(ctx, qm, "ip addr add 192.168.77.61/24 dev eth0")
     out = sh(ctx, qm, "ip addr show eth0")
-    need(ctx, out, r"inet 192\.168\.77\.61/24 brd 192\.168\.77\.255 scope global eth0",
-         "ip addr add")
+    need(ctx, out, r"inet 192\.168\.77\.61/24 brd 192\.168\.77\.255 scope global "
+         r"secondary eth0:1", "ip addr add (a secondary address, lan.secondary_address)")
     out = sh(ctx, qm, "ifconfig eth9", status=1)
     need(ctx, out, r"ifconfig: error fetching interface information: eth9: Device not found",
          "unknown interface")

@@ -118,6 +118,25 @@ static void test_split_init_args(void)
 	CHECK_EQ(split("--x -- y", &s, argv, 8, buf), 1);
 	CHECK_OPT(s, 0, "--x", NULL);
 
+	/* Init arguments take single quotes too (as README's -c 'ls -l /bin'). */
+	CHECK_EQ(split("-- -c 'ls -l /bin'", &s, argv, 8, buf), 2);
+	CHECK_STR(argv[0], "-c");
+	CHECK_STR(argv[1], "ls -l /bin");
+	CHECK_EQ(split("-- 'a \"b' \"c 'd\" e'f g'h ''", &s, argv, 8, buf), 4);
+	CHECK_STR(argv[0], "a \"b");
+	CHECK_STR(argv[1], "c 'd");
+	CHECK_STR(argv[2], "ef gh");
+	CHECK_STR(argv[3], "");
+	CHECK_EQ(split("x -- 'open", &s, argv, 8, buf), -EINVAL);
+	CHECK_EQ(s.n, 0);
+	CHECK_EQ(split("x='a b' -- c", &s, argv, 8, buf), 1); /* options: ' is a letter */
+	CHECK_OPT(s, 0, "x", "'a");
+	CHECK_OPT(s, 1, "b'", NULL);
+	CHECK_EQ(split("x=\"it's\" -- '--' --", &s, argv, 8, buf), 2);
+	CHECK_OPT(s, 0, "x", "it's");
+	CHECK_STR(argv[0], "--");
+	CHECK_STR(argv[1], "--");
+
 	CHECK_EQ(split("o -- 1 2 3 4", &s, argv, 2, buf), -E2BIG);
 	CHECK_EQ(s.n, 1);
 	CHECK_STR(argv[0], "1");

@@ -4,50 +4,23 @@
  * SIGNAL is a name (TERM, SIGTERM) or a number; a PID below 0 names a
  * process group.
  */
-#include <ctype.h>
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-static const struct {
-	const char *name;
-	int sig;
-} signals[] = {
-	{ "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT }, { "ILL", SIGILL },
-	{ "TRAP", SIGTRAP }, { "ABRT", SIGABRT }, { "BUS", SIGBUS }, { "FPE", SIGFPE },
-	{ "KILL", SIGKILL }, { "USR1", SIGUSR1 }, { "SEGV", SIGSEGV }, { "USR2", SIGUSR2 },
-	{ "PIPE", SIGPIPE }, { "ALRM", SIGALRM }, { "TERM", SIGTERM }, { "CHLD", SIGCHLD },
-	{ "CONT", SIGCONT }, { "STOP", SIGSTOP }, { "TSTP", SIGTSTP }, { "TTIN", SIGTTIN },
-	{ "TTOU", SIGTTOU }, { "URG", SIGURG }, { "WINCH", SIGWINCH }, { "SYS", SIGSYS },
-};
-
-static int parse_signal(const char *s)
-{
-	if (isdigit((unsigned char)*s))
-		return atoi(s);
-	if (strncmp(s, "SIG", 3) == 0)
-		s += 3;
-	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
-		if (strcmp(s, signals[i].name) == 0)
-			return signals[i].sig;
-	return -1;
-}
+#include "signames.h"
 
 int main(int argc, char **argv)
 {
 	int sig = SIGTERM, i = 1, status = 0;
 
 	if (argc > 1 && strcmp(argv[1], "-l") == 0) {
-		for (size_t k = 0; k < sizeof(signals) / sizeof(signals[0]); k++)
-			printf("%s%c", signals[k].name, k + 1 < sizeof(signals) / sizeof(signals[0]) ? ' ' : '\n');
+		for (size_t k = 0; k < N_SIGNAMES; k++)
+			printf("%s%c", signames[k].name, k + 1 < N_SIGNAMES ? ' ' : '\n');
 		return 0;
 	}
 	if (i < argc && strcmp(argv[i], "-s") == 0 && i + 1 < argc) {
-		sig = parse_signal(argv[i + 1]);
+		sig = signame_parse(argv[i + 1]);
 		i += 2;
 	} else if (i < argc && argv[i][0] == '-' && argv[i][1] && strcmp(argv[i], "--")) {
-		sig = parse_signal(argv[i] + 1);
+		sig = signame_parse(argv[i] + 1);
 		i++;
 	}
 	if (i < argc && strcmp(argv[i], "--") == 0)

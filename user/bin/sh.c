@@ -7,15 +7,18 @@
  *   sh FILE [ARG...]   runs the script FILE ($0 = FILE, $1... = ARGs)
  *
  * Commands: pipelines (a | b), lists (; && ||), background jobs (&),
- * redirections (< > >> N>&M), quotes, $VAR ${VAR} $? $$ $# $0-$9 $@, NAME=value
+ * redirections (< > >> N>&M), quotes, $VAR ${VAR} $? $$ $! $# $0-$9 $@, NAME=value
  * (alone: sets a variable; before a command: for that command only), #
  * comments. Builtins: cd, exit [N], export, unset, wait [PID], jobs, pwd,
+ * kill [-SIG | -s SIG] PID|%JOB... (%N, %%, %+, %-: a job's process group),
  * history, :, true, false, . FILE (source). Variables are environment
  * variables. No control flow (if/while/for), no globbing, no field splitting.
  *
  * Interactive job control: every pipeline runs in its own process group;
  * foreground groups get the terminal (tcsetpgrp), so Ctrl-C interrupts the
- * program and not the shell (which also ignores SIGINT/SIGQUIT itself).
+ * program and not the shell (which also ignores SIGINT/SIGQUIT itself). A
+ * background job that reads the terminal is stopped by the kernel (SIGTTIN):
+ * `jobs` says Stopped, and kill %N continues it after the signal (as bash).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +30,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "sh.h"
+#include "signames.h"
 
 #define MAX_JOBS 32
 #define MAX_POSITIONAL 32
@@ -38,12 +42,14 @@ static int positional_count;          /* $# */
 static char *positional[MAX_POSITIONAL + 1]; /* $0..$N */
 static bool exit_requested;
 static int exit_status;
+static pid_t last_bg_pid;             /* $!: 0 until a job is started */
 
 struct job {
 	int id;                 /* [N]; 0 = free slot */
 	pid_t pgid;
 	pid_t pids[SH_MAX_CMDS];
 	int npids, running;
+	bool stopped;           /* a process of it stopped (SIGTTIN...), not continued */
 	int status;             /* of the last process */
 	char *text;
 };
@@ -62,6 +68,12 @@ const char *sh_lookup(const char *name)
 	}
 	if (!strcmp(name, "$")) {
 		snprintf(num, sizeof(num), "%d", (int)getpid());
+		return num;
+	}
+	if (!strcmp(name, "!")) {
+		if (!last_bg_pid)
+			return NULL;
+		snprintf(num, sizeof(num), "%d", (int)last_bg_pid);
 		return num;
 	}
 	if (!strcmp(name, "#")) {
@@ -158,6 +170,54 @@ static struct job *job_reaped(pid_t pid, int st)
 	return NULL;
 }
 
+/* The job with process pid, or NULL. */
+static struct job *job_of_pid(pid_t pid)
+{
+	for (int i = 0; i < MAX_JOBS; i++)
+		for (int k = 0; jobs[i].id && k < jobs[i].npids; k++)
+			if (jobs[i].pids[k] == pid)
+				return &jobs[i];
+	return NULL;
+}
+
+static void job_stopped(pid_t pid)
+{
+	struct job *j = job_of_pid(pid);
+
+	if (j)
+		j->stopped = true;
+}
+
+/* %N, %%, %+ (the newest job), %- (the one before): the job, or NULL. */
+static struct job *job_from_spec(const char *spec)
+{
+	struct job *newest = NULL, *previous = NULL;
+	char *end;
+	long id;
+
+	for (int i = 0; i < MAX_JOBS; i++) {
+		if (!jobs[i].id)
+			continue;
+		if (!newest || jobs[i].id > newest->id) {
+			previous = newest;
+			newest = &jobs[i];
+		} else if (!previous || jobs[i].id > previous->id) {
+			previous = &jobs[i];
+		}
+	}
+	if (!strcmp(spec, "%") || !strcmp(spec, "%+"))
+		return newest;
+	if (!strcmp(spec, "%-"))
+		return previous;
+	id = strtol(spec + 1, &end, 10);
+	if (end == spec + 1 || *end)
+		return NULL;
+	for (int i = 0; i < MAX_JOBS; i++)
+		if (jobs[i].id && jobs[i].id == id)
+			return &jobs[i];
+	return NULL;
+}
+
 static void job_free(struct job *j)
 {
 	free(j->text);
@@ -170,9 +230,14 @@ static void reap_jobs(bool report)
 	int st;
 	pid_t pid;
 
-	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-		struct job *j = job_reaped(pid, st);
+	while ((pid = waitpid(-1, &st, WNOHANG | WUNTRACED)) > 0) {
+		struct job *j;
 
+		if (WIFSTOPPED(st)) {
+			job_stopped(pid);
+			continue;
+		}
+		j = job_reaped(pid, st);
 		if (!j)
 			continue;
 		if (report)
@@ -186,7 +251,8 @@ static void jobs_list(void)
 {
 	for (int i = 0; i < MAX_JOBS; i++)
 		if (jobs[i].id)
-			printf("[%d] Running\t%s\n", jobs[i].id, jobs[i].text);
+			printf("[%d] %s\t%s\n", jobs[i].id, jobs[i].stopped ? "Stopped" : "Running",
+			       jobs[i].text);
 }
 
 /* Wait for every background job (or the one containing pid). */
@@ -344,6 +410,95 @@ static int builtin_jobs(int argc, char **argv)
 	return 0;
 }
 
+static bool is_stop_signal(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+/* Signal a job: its process group (interactive) or each of its processes. A
+ * stopped job is continued after the signal so that it can act on it. */
+static int kill_job(struct job *j, int sig)
+{
+	int err = 0;
+
+	if (interactive) {
+		err = kill(-j->pgid, sig);
+	} else {
+		for (int k = 0; k < j->npids; k++)
+			if (j->pids[k] > 0 && kill(j->pids[k], sig) < 0)
+				err = -1;
+	}
+	if (!err && j->stopped && sig && sig != SIGKILL && !is_stop_signal(sig)) {
+		if (interactive)
+			kill(-j->pgid, SIGCONT);
+		else
+			for (int k = 0; k < j->npids; k++)
+				if (j->pids[k] > 0)
+					kill(j->pids[k], SIGCONT);
+		j->stopped = false;
+	}
+	return err;
+}
+
+/* One kill operand: %JOB or a (possibly negative) process id. */
+static int kill_operand(const char *arg, int sig)
+{
+	struct job *j;
+	char *end;
+	long pid;
+
+	if (arg[0] == '%') {
+		j = job_from_spec(arg);
+		if (!j) {
+			fprintf(stderr, "sh: kill: %s: no such job\n", arg);
+			return 1;
+		}
+		if (kill_job(j, sig) < 0) {
+			fprintf(stderr, "sh: kill: %s: %s\n", arg, strerror(errno));
+			return 1;
+		}
+		return 0;
+	}
+	pid = strtol(arg, &end, 10);
+	if (end == arg || *end) {
+		fprintf(stderr, "sh: kill: %s: arguments must be process or job IDs\n", arg);
+		return 1;
+	}
+	if (kill((pid_t)pid, sig) < 0) {
+		fprintf(stderr, "sh: kill: (%ld) - %s\n", pid, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static int builtin_kill(int argc, char **argv)
+{
+	int sig = SIGTERM, i = 1, status = 0;
+
+	if (argc == 2 && !strcmp(argv[1], "-l")) {
+		for (size_t k = 0; k < N_SIGNAMES; k++)
+			printf("%s%c", signames[k].name, k + 1 < N_SIGNAMES ? ' ' : '\n');
+		return 0;
+	}
+	if (i + 1 < argc && !strcmp(argv[i], "-s")) {
+		sig = signame_parse(argv[i + 1]);
+		i += 2;
+	} else if (i < argc && argv[i][0] == '-' && argv[i][1] && strcmp(argv[i], "--")) {
+		sig = signame_parse(argv[i] + 1);
+		i++;
+	}
+	if (i < argc && !strcmp(argv[i], "--"))
+		i++;
+	if (sig < 0 || sig >= 65 || i >= argc) {
+		fputs("usage: kill [-SIGNAL | -s SIGNAL] PID|%JOB... | kill -l\n", stderr);
+		return 2;
+	}
+	reap_jobs(false);
+	for (; i < argc; i++)
+		status |= kill_operand(argv[i], sig);
+	return status;
+}
+
 static int builtin_pwd(int argc, char **argv)
 {
 	char cwd[4096];
@@ -391,6 +546,7 @@ static const struct {
 } builtins[] = {
 	{ "cd", builtin_cd }, { "exit", builtin_exit }, { "export", builtin_export },
 	{ "unset", builtin_unset }, { "wait", builtin_wait }, { "jobs", builtin_jobs },
+	{ "kill", builtin_kill },
 	{ "pwd", builtin_pwd }, { "history", builtin_history }, { ":", builtin_true },
 	{ "true", builtin_true }, { "false", builtin_false }, { ".", builtin_source },
 	{ "source", builtin_source },
@@ -580,6 +736,7 @@ static int run_pipeline(struct pipeline *pl)
 	if (pl->background) {
 		struct job *j = job_add(pgid, pids, n, pl->text);
 
+		last_bg_pid = pids[n - 1];
 		if (interactive && j)
 			fprintf(stderr, "[%d] %d\n", j->id, (int)pids[n - 1]);
 		return 0;

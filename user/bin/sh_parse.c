@@ -114,7 +114,7 @@ static void expand_dollar(const char **pp, struct buf *b)
 		n = (size_t)(end - p - 1) < sizeof(name) - 1 ? (size_t)(end - p - 1) : sizeof(name) - 1;
 		memcpy(name, p + 1, n);
 		p = end + 1;
-	} else if (*p && strchr("?$#@*0123456789", *p)) {
+	} else if (*p && strchr("?$!#@*0123456789", *p)) {
 		name[n++] = *p++;
 	} else if (is_name_start(*p)) {
 		while (is_name_char(*p) && n < sizeof(name) - 1)

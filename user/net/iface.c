@@ -117,6 +117,24 @@ int iface_list(struct iface_info *out, int max)
 	return n;
 }
 
+int iface_aliases(const char *dev, struct iface_info *out, int max)
+{
+	struct ifreq req[32];
+	struct ifconf ifc = { .ifc_len = sizeof(req), .ifc_buf = (char *)req };
+	size_t n = strlen(dev);
+	int found = 0;
+
+	if (ioctl(ctl_fd(), SIOCGIFCONF, &ifc) < 0)
+		return -1;
+	for (int i = 0; i < ifc.ifc_len / (int)sizeof(req[0]) && found < max; i++) {
+		const char *name = req[i].ifr_name;
+
+		if (!strncmp(name, dev, n) && name[n] == ':' && iface_get(name, &out[found]) == 0)
+			found++;
+	}
+	return found;
+}
+
 static int set_sockaddr(const char *name, unsigned long cmd, uint32_t addr)
 {
 	struct ifreq ifr;

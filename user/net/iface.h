@@ -32,7 +32,13 @@ int iface_list(struct iface_info *out, int max);
 /* One interface by name: 0, or -1 with errno (ENODEV if there is none). */
 int iface_get(const char *name, struct iface_info *info);
 
-/* Changes, on one interface: 0, or -1 with errno (message not printed). */
+/* The secondary addresses of dev, Linux's alias labels "dev:N" (from
+ * SIOCGIFCONF): their count, or -1 with errno. */
+int iface_aliases(const char *dev, struct iface_info *out, int max);
+
+/* Changes, on one interface: 0, or -1 with errno (message not printed).
+ * An alias label ("eth0:1") names a secondary address: setting 0.0.0.0 or
+ * taking it down removes it. */
 int iface_set_addr(const char *name, uint32_t addr);
 int iface_set_netmask(const char *name, uint32_t mask);
 int iface_set_up(const char *name, bool up);

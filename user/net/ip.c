@@ -1,6 +1,9 @@
 /*
  * ip addr [show [dev] IFACE]          addresses, in iproute2's layout
- * ip addr add ADDR/LEN dev IFACE      static address (DHCP stops there)
+ * ip addr add ADDR/LEN dev IFACE      an address: the first one replaces DHCP's
+ *                                     there; with one already, a secondary
+ *                                     address (label IFACE:N, as Linux's aliases)
+ * ip addr del ADDR[/LEN] dev IFACE    remove a secondary address
  * ip link [show [dev] IFACE]
  * ip link set [dev] IFACE up|down
  * ip route [show]                     routes: default and subnet routes
@@ -12,6 +15,7 @@
  * abbreviated as in iproute2 (a, l, r, s).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -30,7 +34,7 @@ static bool is(const char *arg, const char *word)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: ip addr [show [dev] IFACE] | ip addr add ADDR/LEN dev IFACE\n"
+	fprintf(stderr, "usage: ip addr [show [dev] IFACE] | ip addr add|del ADDR/LEN dev IFACE\n"
 			"       ip link [show [dev] IFACE] | ip link set [dev] IFACE up|down\n"
 			"       ip route [show] | ip route add default via GW [dev IFACE]\n"
 			"       ip route del default\n");
@@ -57,15 +61,26 @@ static void print_link(const struct iface_info *in)
 		printf("    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n");
 }
 
-static void print_addr(const struct iface_info *in)
+static void print_inet(const struct iface_info *in, bool secondary)
 {
-	print_link(in);
-	if (!in->addr)
-		return;
 	printf("    inet %s/%d", util_ntoa(in->addr), iface_prefix_len(in->netmask));
 	if (!(in->flags & IFF_LOOPBACK))
 		printf(" brd %s", util_ntoa(in->broadcast));
-	printf(" scope %s %s\n", in->flags & IFF_LOOPBACK ? "host" : "global", in->name);
+	printf(" scope %s %s%s\n", in->flags & IFF_LOOPBACK ? "host" : "global",
+	       secondary ? "secondary " : "", in->name);
+}
+
+static void print_addr(const struct iface_info *in)
+{
+	struct iface_info alias[8];
+	int n;
+
+	print_link(in);
+	if (in->addr)
+		print_inet(in, false);
+	n = in->ether ? iface_aliases(in->name, alias, 8) : 0;
+	for (int i = 0; i < n; i++)
+		print_inet(&alias[i], true);
 }
 
 /* show [dev] IFACE, or all interfaces. */
@@ -98,19 +113,86 @@ static int show(int argc, char **argv, void (*print)(const struct iface_info *))
 	return 0;
 }
 
+/* The label of dev's secondary address addr (*free: the first unused
+ * label), or NULL. */
+static const char *find_alias(const char *dev, uint32_t addr, char *free_label, size_t size)
+{
+	static struct iface_info alias[16];
+	int n = iface_aliases(dev, alias, 16), label = 1;
+
+	for (int i = 0; i < n; i++)
+		if (alias[i].addr == addr)
+			return alias[i].name;
+	for (bool taken = true; taken; label++) {
+		char name[IFNAMSIZ];
+
+		snprintf(name, sizeof(name), "%s:%d", dev, label);
+		taken = false;
+		for (int i = 0; i < n; i++)
+			taken |= !strcmp(alias[i].name, name);
+		if (!taken)
+			snprintf(free_label, size, "%s", name);
+	}
+	return NULL;
+}
+
+/* iproute2's words for an address that is there already. */
+static int exists(void)
+{
+	fputs("RTNETLINK answers: File exists\n", stderr);
+	return 2;
+}
+
+static int addr_add(const char *dev, uint32_t addr, uint32_t mask)
+{
+	struct iface_info in;
+	char label[IFNAMSIZ];
+	const char *target = dev;
+
+	if (iface_get(dev, &in) < 0)
+		return fail(dev);
+	if (in.addr && !strchr(dev, ':')) {
+		if (in.addr == addr || find_alias(dev, addr, label, sizeof(label)))
+			return exists();
+		target = label;
+	}
+	if (iface_set_addr(target, addr) < 0)
+		return errno == EEXIST ? exists() : fail(target);
+	if (mask && iface_set_netmask(target, mask) < 0)
+		return fail(target);
+	return 0;
+}
+
+static int addr_del(const char *dev, uint32_t addr)
+{
+	struct iface_info in;
+	char label[IFNAMSIZ];
+	const char *alias;
+
+	if (iface_get(dev, &in) < 0)
+		return fail(dev);
+	alias = find_alias(dev, addr, label, sizeof(label));
+	if (!alias) {
+		fprintf(stderr, in.addr == addr ? "%s: %s is the primary address of %s: "
+						  "use ifconfig or DHCP to change it\n"
+						: "%s: %s: no such address on %s\n",
+			util_prog, util_ntoa(addr), dev);
+		return 2;
+	}
+	return iface_set_up(alias, false) < 0 ? fail(alias) : 0;
+}
+
 static int addr_cmd(int argc, char **argv)
 {
 	uint32_t addr, mask;
+	bool add;
 
-	if (argc == 0 || !is(argv[0], "add"))
+	if (argc == 0 || (!is(argv[0], "add") && !is(argv[0], "delete")))
 		return show(argc, argv, print_addr);
+	add = is(argv[0], "add");
 	if (argc != 4 || strcmp(argv[2], "dev") || iface_parse_cidr(argv[1], &addr, &mask))
 		return usage();
-	if (iface_set_addr(argv[3], addr) < 0)
-		return fail(argv[3]);
-	if (mask && iface_set_netmask(argv[3], mask) < 0)
-		return fail(argv[3]);
-	return 0;
+	return add ? addr_add(argv[3], addr, mask) : addr_del(argv[3], addr);
 }
 
 static int link_cmd(int argc, char **argv)

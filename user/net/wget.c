@@ -167,11 +167,20 @@ static long conn_fill(struct conn *c)
 	}
 }
 
-/* One header line without its CRLF into line: 0, or the exit status:
- * EXIT_NETWORK when the connection fails first (EOF, error, timeout),
- * EXIT_PROTOCOL for a line too long. */
+#define LINE_BAD (-1)    /* EOF or a line too long: the response is malformed */
+#define LINE_FAILED (-2) /* read error or timeout, already reported */
+
+/* The exit status for a conn_line failure. */
+static int line_error(int r)
+{
+	return r == LINE_FAILED ? EXIT_NETWORK : EXIT_PROTOCOL;
+}
+
+/* One header line without its CRLF into line: 0, LINE_BAD or LINE_FAILED. */
 static int conn_line(struct conn *c, char *line, size_t size)
 {
+	long n;
+
 	for (;;) {
 		char *nl = memchr(c->buf + c->start, '\n', c->end - c->start);
 		if (nl) {
@@ -186,9 +195,10 @@ static int conn_line(struct conn *c, char *line, size_t size)
 			return 0;
 		}
 		if (c->end - c->start >= size)
-			return EXIT_PROTOCOL;
-		if (conn_fill(c) <= 0)
-			return EXIT_NETWORK;
+			return LINE_BAD;
+		n = conn_fill(c);
+		if (n <= 0)
+			return n < 0 ? LINE_FAILED : LINE_BAD;
 	}
 }
 
@@ -219,17 +229,15 @@ static int read_response_head(struct conn *c, struct response *r)
 
 	memset(r, 0, sizeof(*r));
 	r->length = -1;
-	err = conn_line(c, line, sizeof(line));
-	if (err)
-		return err;
+	if ((err = conn_line(c, line, sizeof(line))))
+		return line_error(err);
 	if (sscanf(line, "HTTP/1.%d %3d", &minor, &r->status) != 2 || r->status < 100)
 		return EXIT_PROTOCOL;
 	const char *reason = strchr(line + 9, ' ');
 	snprintf(r->reason, sizeof(r->reason), "%s", reason ? reason + 1 : "");
 	for (;;) {
-		err = conn_line(c, line, sizeof(line));
-		if (err)
-			return err;
+		if ((err = conn_line(c, line, sizeof(line))))
+			return line_error(err);
 		if (!line[0])
 			return 0;
 		parse_header(r, line);
@@ -324,29 +332,28 @@ static int copy_body(struct conn *c, struct sink *s, long long n)
 static int copy_chunked(struct conn *c, struct sink *s)
 {
 	char line[LINE_MAX_LEN];
+	int err;
 
 	for (;;) {
 		char *end;
-		int err = conn_line(c, line, sizeof(line));
-		if (err)
-			return err;
+		if ((err = conn_line(c, line, sizeof(line))))
+			return line_error(err);
 		long long size = strtoll(line, &end, 16);
 		if (end == line || size < 0)
 			return EXIT_PROTOCOL;
 		if (size == 0)
 			break;
 		err = copy_body(c, s, size);
-		if (!err)
-			err = conn_line(c, line, sizeof(line));
 		if (err)
 			return err;
+		if ((err = conn_line(c, line, sizeof(line))))
+			return line_error(err);
 		if (line[0])
 			return EXIT_PROTOCOL;
 	}
 	do {   /* trailers, up to the empty line */
-		int err = conn_line(c, line, sizeof(line));
-		if (err)
-			return err;
+		if ((err = conn_line(c, line, sizeof(line))))
+			return line_error(err);
 	} while (line[0]);
 	return 0;
 }

@@ -5,7 +5,10 @@
  * 1. Drop to EL1 if entered at EL2.
  * 2. Enable FP/SIMD (CPACR_EL1.FPEN), clear .bss.
  * 3. Build boot page tables: one L0 + one L1 table shared by TTBR0 and TTBR1,
- *    1 GiB blocks: [0,1G) Device-nGnRE, [1G,4G) Normal WB. TTBR0 gives the
+ *    1 GiB blocks: [0,1G) Device-nGnRE, [1G,256G) Normal WB: all the RAM
+ *    `virt` can have (it starts at 1G; its high device regions start at 256G
+ *    or above), since mm_init and mmu_init use pages anywhere in it before
+ *    the final tables exist. TTBR0 gives the
  *    identity map we need while turning the MMU on, TTBR1 the linear map at
  *    KVA_BASE + pa. mmu_init() later replaces both with 4 KiB-granule W^X
  *    tables.
@@ -19,6 +22,7 @@
 #define SCTLR_VALUE 0x30d5d81d   /* M C SA SA0 I DZE UCT nTWI nTWE + RES1 */
 #define BLOCK_NORMAL 0x705       /* valid block, AttrIdx 1, inner shareable, AF */
 #define BLOCK_DEVICE 0x0060000000000401 /* valid block, AttrIdx 0, AF, PXN, UXN */
+#define BOOT_RAM_GIB_END 256     /* the boot map's Normal blocks end at 256 GiB */
 
 	.section .text.boot, "ax"
 	.global _start
@@ -70,14 +74,15 @@ el1_start:
 	ldr	x3, =BLOCK_DEVICE
 	str	x3, [x1]
 	ldr	x3, =BLOCK_NORMAL
-	mov	x4, #0x40000000
-	orr	x5, x3, x4
-	str	x5, [x1, #8]
-	orr	x5, x3, x4, lsl #1
-	str	x5, [x1, #16]
-	add	x4, x4, x4, lsl #1
-	orr	x5, x3, x4
-	str	x5, [x1, #24]
+	mov	x7, #0x40000000		/* 1 GiB */
+	mov	x4, x7			/* PA of the block */
+	mov	x6, #1			/* L1 index */
+5:	orr	x5, x3, x4
+	str	x5, [x1, x6, lsl #3]
+	add	x4, x4, x7
+	add	x6, x6, #1
+	cmp	x6, #BOOT_RAM_GIB_END
+	b.lo	5b
 
 	ldr	x1, =MAIR_VALUE
 	msr	mair_el1, x1

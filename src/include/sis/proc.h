@@ -23,6 +23,15 @@ int signal_send(int pid, int sig);
 /* Send sig to the console's foreground process group (Ctrl-C): the group
  * set with TIOCSPGRP (tty_foreground_pgrp), else init's group. Any context. */
 void signal_foreground(int sig);
+/*
+ * Job control on the terminal (Linux's tty_check_change): a process outside
+ * the foreground group fg_pgrp (0: none set, no check) that reads (sig =
+ * SIGTTIN) or, with TOSTOP, writes or changes the terminal (SIGTTOU) has sig
+ * sent to its group: -ERESTARTSYS (the call runs again after SIGCONT). -EIO
+ * if its group is orphaned, or for SIGTTIN blocked or ignored; 0 (go on) in
+ * the foreground or for SIGTTOU blocked or ignored.
+ */
+int signal_tty_check(int fg_pgrp, int sig);
 /* True if the current task has an unblocked signal pending (for -EINTR). */
 bool signal_pending(void);
 /*
