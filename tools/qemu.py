@@ -57,7 +57,13 @@ def kernel_path(build_dir=DEFAULT_BUILD):
 
 
 def initrd_path(build_dir=DEFAULT_BUILD):
+    """The users' ramdisk: programs and files, no test programs."""
     return os.path.join(build_dir, "user", "initramfs.cpio")
+
+
+def test_initrd_path(build_dir=DEFAULT_BUILD):
+    """The QEMU tests' ramdisk: the users' one plus the test programs."""
+    return os.path.join(build_dir, "user", "initramfs-test.cpio")
 
 
 def parse_net(spec):

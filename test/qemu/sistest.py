@@ -502,8 +502,10 @@ class Ctx:
         self.build_dir = build_dir
         self.log_dir = log_dir
         self.kernel = qemu_cmd.kernel_path(build_dir)
-        base = qemu_cmd.initrd_path(build_dir)
+        base = qemu_cmd.test_initrd_path(build_dir)
         self.base_initrd = base if os.path.exists(base) else None
+        user = qemu_cmd.initrd_path(build_dir)
+        self.user_initrd = user if os.path.exists(user) else None  # what tools/run boots
         self.deadline = time.monotonic() + case.timeout
         self.log_path = os.path.join(log_dir, case.name + ".log")
         for old in glob.glob(os.path.join(log_dir, glob.escape(case.name) + ".*.log")):
@@ -549,7 +551,7 @@ class Ctx:
 
     # --- starting things ---------------------------------------------------
     def make_initrd(self, add, base="default"):
-        """A cpio = BASE (default: build/user/initramfs.cpio if it exists) plus
+        """A cpio = BASE (default: build/user/initramfs-test.cpio if it exists) plus
         ADD, a list of 'HOST[:GUEST]' specs (see tools/mkcpio.py)."""
         base = self.base_initrd if base == "default" else base
         out = os.path.join(self.tmpdir(), f"initramfs{len(self._qemus) + 1}.cpio")

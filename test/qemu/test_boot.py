@@ -29,8 +29,9 @@ def nets_for(ctx, net):
 
 
 def boot_complete(mem, net, modern=True):
+    """Boots the users' ramdisk (what tools/run boots), not the tests' one."""
     def run(ctx):
-        q = ctx.qemu(mem=mem, modern=modern, **nets_for(ctx, net))
+        q = ctx.qemu(mem=mem, modern=modern, initrd=ctx.user_initrd, **nets_for(ctx, net))
         q.expect(BANNER, timeout=20)
         m = q.expect(MM_LINE, timeout=20)
         free, total = int(m.group(1)), int(m.group(2))

@@ -459,7 +459,7 @@ def serve_small(mem, big):
     def run(ctx):
         port, fwd = ctx.hostfwd(80)
         big_port, big_fwd = ctx.hostfwd(8081)
-        qm = ctx.qemu(mem=mem, nets=["user"], hostfwds=[fwd, big_fwd])
+        qm = ctx.qemu(mem=mem, nets=["user"], hostfwds=[fwd, big_fwd], initrd=ctx.user_initrd)
         boot_to_shell(qm)
         wait_listening(ctx, qm, 80)
         r = subprocess.run(["curl", "-sS", "--max-time", "10", f"http://127.0.0.1:{port}/"],
