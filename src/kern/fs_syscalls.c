@@ -244,7 +244,8 @@ static long sys_openat(struct trap_frame *tf)
 	fd = at_begin(&c, (int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1));
 	if (fd)
 		return fd;
-	f = vfs_open_at(c.base, c.path, flags & OPEN_FLAGS_KNOWN, (u32)SC_ARG(tf, 3));
+	f = vfs_open_at(c.base, c.path, flags & OPEN_FLAGS_KNOWN,
+			(u32)SC_ARG(tf, 3) & ~proc_current_umask());
 	at_done(&c);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
@@ -616,7 +617,7 @@ static long sys_mkdirat(struct trap_frame *tf)
 
 	if (err)
 		return err;
-	err = vfs_mkdir_at(c.base, c.path, (u32)SC_ARG(tf, 2));
+	err = vfs_mkdir_at(c.base, c.path, (u32)SC_ARG(tf, 2) & ~proc_current_umask());
 	at_done(&c);
 	return err;
 }
@@ -704,3 +705,181 @@ static long sys_readlinkat(struct trap_frame *tf)
 	return -EINVAL;
 }
 SYSCALL(__NR_readlinkat, sys_readlinkat);
+
+/* ---- ownership and permissions ------------------------------------------- */
+
+/* chmod(2): the owner or root; the type bits stay, S_ISUID etc. are kept. */
+static long inode_chmod(struct inode *ino, u32 mode)
+{
+	if (cred_euid() != 0 && cred_euid() != ino->uid)
+		return -EPERM;
+	if (ino->gen || S_ISCHR(ino->mode))
+		return ino->gen ? -EPERM : 0;
+	ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
+	return 0;
+}
+
+/*
+ * chown(2): root may set any owner; the owner may set the group to one of
+ * its own groups and leave the uid as it is; anyone else -EPERM. -1 keeps
+ * an id. A change by a non-root caller clears set-user/group-id bits.
+ */
+static long inode_chown(struct inode *ino, u32 uid, u32 gid)
+{
+	u32 euid = cred_euid();
+
+	if (euid != 0) {
+		if (euid != ino->uid || (uid != (u32)-1 && uid != ino->uid) ||
+		    (gid != (u32)-1 && gid != ino->gid && !cred_in_group(gid)))
+			return -EPERM;
+		ino->mode &= ~(u32)06000;
+	}
+	if (ino->gen)
+		return -EPERM;
+	if (uid != (u32)-1)
+		ino->uid = uid;
+	if (gid != (u32)-1)
+		ino->gid = gid;
+	return 0;
+}
+
+/* The inode of dirfd/path, or of dirfd itself for an empty path with
+ * AT_EMPTY_PATH (allowed when empty_ok); referenced. */
+static struct inode *dirfd_inode(int dirfd)
+{
+	struct inode *ino;
+	struct file *f;
+
+	if (dirfd == AT_FDCWD) {
+		ino = vfs_cwd();
+		vfs_inode_get(ino);
+		return ino;
+	}
+	f = fd_get(dirfd);
+	if (!f)
+		return ERR_PTR(-EBADF);
+	ino = file_inode(f);
+	if (ino)
+		vfs_inode_get(ino);
+	file_put(f);
+	return ino ? ino : ERR_PTR(-EBADF);
+}
+
+static struct inode *at_inode(int dirfd, const char *upath, bool empty_ok)
+{
+	struct inode *base, *ino;
+	struct file *held;
+	char *path = get_path(upath);
+	int err;
+
+	if (IS_ERR(path))
+		return (struct inode *)path;
+	if (!path[0]) {
+		kfree(path);
+		return empty_ok ? dirfd_inode(dirfd) : ERR_PTR(-ENOENT);
+	}
+	err = at_base(dirfd, path, &base, &held);
+	if (err) {
+		kfree(path);
+		return ERR_PTR(err);
+	}
+	ino = vfs_lookup_at(base, path);
+	if (held)
+		file_put(held);
+	kfree(path);
+	return ino;
+}
+
+static long fd_inode_do(int fd, long (*fn)(struct inode *, u32, u32), u32 a, u32 b)
+{
+	struct file *f = fd_get(fd);
+	struct inode *ino;
+	long err = -EBADF;
+
+	if (!f)
+		return -EBADF;
+	ino = file_inode(f);
+	if (ino)
+		err = fn(ino, a, b);
+	else
+		err = 0; /* sockets, pipes: nothing is kept */
+	file_put(f);
+	return err;
+}
+
+static long chmod_fn(struct inode *ino, u32 mode, u32 unused)
+{
+	(void)unused;
+	return inode_chmod(ino, mode);
+}
+
+static long path_inode_do(int dirfd, const char *upath, bool empty,
+			  long (*fn)(struct inode *, u32, u32), u32 a, u32 b)
+{
+	struct inode *ino = at_inode(dirfd, upath, empty);
+	long err;
+
+	if (IS_ERR(ino))
+		return PTR_ERR(ino);
+	err = fn(ino, a, b);
+	vfs_inode_put(ino);
+	return err;
+}
+
+static long sys_fchmod(struct trap_frame *tf)
+{
+	return fd_inode_do((int)SC_ARG(tf, 0), chmod_fn, (u32)SC_ARG(tf, 1), 0);
+}
+SYSCALL(__NR_fchmod, sys_fchmod);
+
+/* fchmodat(dirfd, path, mode): the kernel call has no flags argument. */
+static long sys_fchmodat(struct trap_frame *tf)
+{
+	return path_inode_do((int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1), false, chmod_fn,
+			     (u32)SC_ARG(tf, 2), 0);
+}
+SYSCALL(__NR_fchmodat, sys_fchmodat);
+
+static long sys_fchown(struct trap_frame *tf)
+{
+	return fd_inode_do((int)SC_ARG(tf, 0), inode_chown, (u32)SC_ARG(tf, 1), (u32)SC_ARG(tf, 2));
+}
+SYSCALL(__NR_fchown, sys_fchown);
+
+/* fchownat(dirfd, path, uid, gid, flags): AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH. */
+static long sys_fchownat(struct trap_frame *tf)
+{
+	unsigned flags = (unsigned)SC_ARG(tf, 4);
+
+	if (flags & ~(unsigned)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	return path_inode_do((int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1),
+			     flags & AT_EMPTY_PATH, inode_chown, (u32)SC_ARG(tf, 2),
+			     (u32)SC_ARG(tf, 3));
+}
+SYSCALL(__NR_fchownat, sys_fchownat);
+
+/* fsync/fdatasync: the ramfs has nothing to write back; a bad fd -EBADF. */
+static long sys_fsync(struct trap_frame *tf)
+{
+	struct file *f = fd_get((int)SC_ARG(tf, 0));
+
+	if (!f)
+		return -EBADF;
+	file_put(f);
+	return 0;
+}
+SYSCALL(__NR_fsync, sys_fsync);
+
+static long sys_fdatasync(struct trap_frame *tf)
+{
+	return sys_fsync(tf);
+}
+SYSCALL(__NR_fdatasync, sys_fdatasync);
+
+static long sys_sync(struct trap_frame *tf)
+{
+	(void)tf;
+	return 0;
+}
+SYSCALL(__NR_sync, sys_sync);

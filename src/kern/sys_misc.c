@@ -1,6 +1,7 @@
 /*
  * Small system calls about the system as a whole: uname, sysinfo, reboot,
- * prlimit64 (and getrlimit/setrlimit), sched_yield.
+ * prlimit64 (and getrlimit/setrlimit), sched_yield, sched_[gs]etaffinity,
+ * prctl (name, dumpable), times, getrusage, clock_getres.
  */
 #include <sis/kernel.h>
 #include <sis/log.h>
@@ -12,6 +13,8 @@
 #include <uapi/sis/utsname.h>
 #include <uapi/sis/sysinfo.h>
 #include <uapi/sis/reboot.h>
+#include <uapi/sis/time.h>
+#include <uapi/sis/resource.h>
 #include "proc_internal.h"
 
 _Static_assert(sizeof(struct linux_sysinfo) == 112, "struct sysinfo is 112 bytes on arm64");
@@ -140,3 +143,170 @@ static long sys_sched_yield(struct trap_frame *tf)
 	return 0;
 }
 SYSCALL(__NR_sched_yield, sys_sched_yield);
+
+/* ---- scheduling, process name, CPU time ---------------------------------- */
+
+#define NR_CPUS_MASK_BYTES 8 /* Linux's cpumask_size() for up to 64 CPUs */
+
+/* sched_getaffinity(pid, size, mask): one CPU, so mask = {CPU 0}; returns the
+ * bytes written (Linux: cpumask_size()). size below that or not a multiple
+ * of sizeof(long) is -EINVAL (sched_setaffinity(2)). */
+static long sys_sched_getaffinity(struct trap_frame *tf)
+{
+	int pid = (int)SC_ARG(tf, 0);
+	u64 size = SC_ARG(tf, 1), mask = 1;
+
+	if (size < NR_CPUS_MASK_BYTES || (size & 7))
+		return -EINVAL;
+	if (pid < 0)
+		return -EINVAL;
+	if (pid && !proc_find(pid))
+		return -ESRCH;
+	if (copy_to_user((void *)SC_ARG(tf, 2), &mask, sizeof(mask)))
+		return -EFAULT;
+	return NR_CPUS_MASK_BYTES;
+}
+SYSCALL(__NR_sched_getaffinity, sys_sched_getaffinity);
+
+/* sched_setaffinity: any mask that includes CPU 0 is accepted. */
+static long sys_sched_setaffinity(struct trap_frame *tf)
+{
+	int pid = (int)SC_ARG(tf, 0);
+	u64 size = SC_ARG(tf, 1);
+	u8 first = 0;
+
+	if (pid < 0)
+		return -EINVAL;
+	if (pid && !proc_find(pid))
+		return -ESRCH;
+	if (size == 0)
+		return -EINVAL;
+	if (copy_from_user(&first, (const void *)SC_ARG(tf, 2), 1))
+		return -EFAULT;
+	return (first & 1) ? 0 : -EINVAL;
+}
+SYSCALL(__NR_sched_setaffinity, sys_sched_setaffinity);
+
+#define PR_SET_PDEATHSIG 1
+#define PR_GET_PDEATHSIG 2
+#define PR_GET_DUMPABLE 3
+#define PR_SET_DUMPABLE 4
+#define PR_SET_NAME 15
+#define PR_GET_NAME 16
+
+/* prctl: the name (16 bytes with the NUL, prctl(2)), dumpable and the
+ * parent-death signal (accepted, stored nowhere: reported as 0). Other
+ * options are -EINVAL, as Linux says for an unknown option. */
+static long sys_prctl(struct trap_frame *tf)
+{
+	struct proc *p = cur_proc();
+	char name[PROC_NAME_LEN];
+	long n;
+
+	switch ((int)SC_ARG(tf, 0)) {
+	case PR_SET_NAME:
+		n = strncpy_from_user(name, (const char *)SC_ARG(tf, 1), sizeof(name));
+		if (n < 0 && n != -ENAMETOOLONG)
+			return n;
+		name[sizeof(name) - 1] = '\0';
+		memcpy(p->name, name, sizeof(name));
+		return 0;
+	case PR_GET_NAME:
+		return copy_to_user((void *)SC_ARG(tf, 1), p->name, sizeof(p->name)) ? -EFAULT : 0;
+	case PR_GET_DUMPABLE:
+		return 1;
+	case PR_SET_DUMPABLE:
+		return SC_ARG(tf, 1) <= 1 ? 0 : -EINVAL;
+	case PR_SET_PDEATHSIG:
+		return SC_ARG(tf, 1) < SIS_NSIG ? 0 : -EINVAL;
+	case PR_GET_PDEATHSIG:
+		n = 0;
+		return copy_to_user((void *)SC_ARG(tf, 1), &n, sizeof(int)) ? -EFAULT : 0;
+	default:
+		return -EINVAL;
+	}
+}
+SYSCALL(__NR_prctl, sys_prctl);
+
+/* struct tms (times(2)): clock ticks of HZ (AT_CLKTCK says the same). */
+struct linux_tms {
+	s64 tms_utime, tms_stime, tms_cutime, tms_cstime;
+};
+
+static u64 own_ticks(void)
+{
+	struct task *t = cur_proc()->task;
+
+	return t ? t->ticks : 0;
+}
+
+/* CPU time is counted per tick without a user/system split: all of it is
+ * reported as user time. The result is the ticks since boot. */
+static long sys_times(struct trap_frame *tf)
+{
+	struct linux_tms t = { .tms_utime = (s64)own_ticks(),
+			       .tms_cutime = (s64)cur_proc()->child_ticks };
+	void *ut = (void *)SC_ARG(tf, 0);
+
+	if (ut && copy_to_user(ut, &t, sizeof(t)))
+		return -EFAULT;
+	return (long)(time_ns() / (NSEC_PER_SEC / HZ));
+}
+SYSCALL(__NR_times, sys_times);
+
+#define RUSAGE_SELF 0
+#define RUSAGE_CHILDREN (-1)
+#define RUSAGE_THREAD 1
+
+static void ticks_timeval(u64 ticks, struct linux_timeval *tv)
+{
+	u64 us = ticks * (1000000 / HZ);
+
+	tv->tv_sec = (s64)(us / 1000000);
+	tv->tv_usec = (s64)(us % 1000000);
+}
+
+static long sys_getrusage(struct trap_frame *tf)
+{
+	struct linux_rusage ru;
+	int who = (int)SC_ARG(tf, 0);
+
+	memset(&ru, 0, sizeof(ru));
+	if (who == RUSAGE_SELF || who == RUSAGE_THREAD)
+		ticks_timeval(own_ticks(), &ru.ru_utime);
+	else if (who == RUSAGE_CHILDREN)
+		ticks_timeval(cur_proc()->child_ticks, &ru.ru_utime);
+	else
+		return -EINVAL;
+	return copy_to_user((void *)SC_ARG(tf, 1), &ru, sizeof(ru)) ? -EFAULT : 0;
+}
+SYSCALL(__NR_getrusage, sys_getrusage);
+
+/* clock_getres: the clocks read the 1 ns counter-based time_ns(), except the
+ * CPU-time clocks, which count scheduler ticks. res may be NULL. */
+static long sys_clock_getres(struct trap_frame *tf)
+{
+	int clk = (int)SC_ARG(tf, 0);
+	struct linux_timespec ts = { 0, 1 };
+	void *ures = (void *)SC_ARG(tf, 1);
+
+	switch (clk) {
+	case CLOCK_PROCESS_CPUTIME_ID:
+	case CLOCK_THREAD_CPUTIME_ID:
+		ts.tv_nsec = NSEC_PER_SEC / HZ;
+		break;
+	case CLOCK_REALTIME:
+	case CLOCK_MONOTONIC:
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_REALTIME_COARSE:
+	case CLOCK_MONOTONIC_COARSE:
+	case CLOCK_BOOTTIME:
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (ures && copy_to_user(ures, &ts, sizeof(ts)))
+		return -EFAULT;
+	return 0;
+}
+SYSCALL(__NR_clock_getres, sys_clock_getres);
