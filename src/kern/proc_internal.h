@@ -31,16 +31,6 @@
 #define PID_MAX 32768    /* pids wrap below this */
 #define PROC_NAME_LEN 16
 
-#define CRED_NGROUPS 32 /* supplementary groups a process may hold (Linux: 65536) */
-
-/* Identity (cred.c): real, effective and saved ids, supplementary groups. */
-struct cred {
-	u32 uid, euid, suid;
-	u32 gid, egid, sgid;
-	u32 ngroups;
-	u32 groups[CRED_NGROUPS];
-};
-
 enum proc_state {
 	PROC_ALIVE,
 	PROC_ZOMBIE, /* exited, waiting for the parent's wait4 */
@@ -103,8 +93,6 @@ struct proc {
 	struct linux_rlimit64 rlimit[RLIM_NLIMITS];
 	u64 start_ns;               /* time_ns() at creation */
 	u64 child_ticks;            /* CPU ticks of reaped children */
-	struct cred cred;           /* inherited at fork, kept across exec */
-	u32 umask;                  /* file-creation mask, 022 for init */
 };
 
 /* proc.c */

@@ -131,8 +131,6 @@ static struct inode *inode_new(u32 mode)
 	ino->ino = next_ino++;
 	ino->mode = mode;
 	ino->refs = 1;
-	ino->uid = cred_euid();
-	ino->gid = cred_egid();
 	ino->mtime_ns = (s64)time_ns();
 	if (S_ISDIR(mode)) {
 		list_init(&ino->dir.entries);

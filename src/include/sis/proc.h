@@ -17,12 +17,6 @@ struct fd_table *proc_fds(struct proc *p);
 /* The soft limit (rlim_cur) of resource (RLIMIT_*, uapi/sis/resource.h). */
 u64 proc_rlimit_cur(const struct proc *p, unsigned resource);
 
-/* Credentials of the current process (cred.c); root (0) outside a process. */
-u32 cred_euid(void);
-u32 cred_egid(void);
-bool cred_in_group(u32 gid);       /* the effective or a supplementary group */
-u32 proc_current_umask(void);      /* 0 outside a process */
-
 /* Signals (Linux numbers, uapi/sis/signal.h). 0 or -ESRCH/-EINVAL.
  * Safe in any context, including interrupt handlers. */
 int signal_send(int pid, int sig);

@@ -43,7 +43,6 @@ struct inode {
 	u32 nlink;     /* directory entries naming it (0 once unlinked) */
 	u32 refs;      /* vfs_inode_get/put */
 	u64 rdev;      /* character devices: SIS_MKDEV(major, minor) */
-	u32 uid, gid;  /* owner: the creator's effective ids (chown changes them) */
 	s64 mtime_ns;  /* last modification, time_ns() scale */
 	union {
 		struct {              /* S_IFREG */
