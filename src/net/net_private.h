@@ -18,7 +18,7 @@
 int net_err_to_errno(err_t err);
 
 /* core.c */
-bool net_in_softirq(void);        /* the network softirq is running */
+void net_mark_work(void);         /* locked section queued TX: flush at unlock */
 /* Kernel context (boot thread, ktests): sleep until *flag or the deadline
  * (time_ns scale). *flag must be set from lwIP callbacks. */
 void net_wait_until(volatile bool *flag, u64 deadline_ns);

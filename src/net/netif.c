@@ -139,6 +139,7 @@ static err_t sis_linkoutput(struct netif *nif, struct pbuf *p)
 		return err == -EAGAIN ? ERR_MEM : ERR_IF;
 	}
 	LINK_STATS_INC(link.xmit);
+	net_mark_work(); /* the driver's flush runs at net_unlock or in the softirq */
 	return ERR_OK;
 }
 
