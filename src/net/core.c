@@ -165,6 +165,7 @@ static bool poll_devices(void)
 		if (!dev->dead && dev->ops->poll(dev, NET_RX_BUDGET) >= NET_RX_BUDGET)
 			more = true;
 		net_ipconfig_dns_check(dev);
+		deferred |= net_netif_tx_drain(dev);
 		deferred |= dev->irq_deferred && !dev->dead;
 		net_netif_sync_link(dev);
 	}
