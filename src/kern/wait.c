@@ -116,7 +116,7 @@ static int early_sleep(u64 deadline_ns)
 			err = -ETIMEDOUT;
 			break;
 		}
-		if (!softirq_before_idle()) /* polled sources get their interrupts back */
+		if (!softirq_pending())
 			wfi(); /* a pending interrupt ends it even while masked */
 		irq_restore(flags);
 		softirq_run_pending();

@@ -173,6 +173,11 @@ bool net_netif_tx_drain(struct netdev *dev)
 	return false;
 }
 
+unsigned net_netif_tx_queued(const struct netdev *dev)
+{
+	return tx_backlogs[dev->index].count;
+}
+
 /* Queue a copy of p (lwIP reuses its segments' pbufs for retransmission). */
 static err_t tx_enqueue(struct netdev *dev, struct pbuf *p)
 {
@@ -198,6 +203,9 @@ static err_t sis_linkoutput(struct netif *nif, struct pbuf *p)
 		LINK_STATS_INC(link.drop);
 		return ERR_OK;
 	}
+	/* The driver's flush (and a backlog's retry timer) come at net_unlock
+	 * or in the softirq. */
+	net_mark_work();
 	if (net_netif_tx_drain(dev))
 		return tx_enqueue(dev, p);
 	err = xmit_pbuf(dev, p);
