@@ -196,7 +196,6 @@ static bool napi_poll(struct netdev *dev)
 	if (!dev->napi_scheduled)
 		return false;
 	again = !dev->dead && dev->ops->poll(dev, NET_RX_BUDGET) >= NET_RX_BUDGET;
-	net_ipconfig_dns_check(dev);
 	net_netif_sync_link(dev);
 	if (again)
 		return true;

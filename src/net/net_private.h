@@ -54,8 +54,6 @@ struct netif *net_alias_for_arp(const struct netdev *dev, u32 target);
  * calls when an interface's address or link changes (lwIP context). */
 int net_ipconfig_boot(void);
 void net_ipconfig_status_changed(struct netif *nif);
-/* core.c, after each device's poll: a DHCP renewal's DNS servers (ipconfig.c). */
-void net_ipconfig_dns_check(struct netdev *dev);
 /* resolv.c: the DNS servers changed after boot; /etc/resolv.conf follows
  * (written from a kernel task: the softirq does not touch files). */
 void net_resolv_changed(void);
