@@ -34,8 +34,8 @@
 #include "lwip/timeouts.h"
 #include "lwip/netif.h"
 #include "lwip/tcp.h"
-#include "lwip/priv/tcp_priv.h" /* tcp_active_pcbs */
 #include "net_private.h"
+#include "lwip_shim.h"
 
 #define NET_RX_BUDGET 64 /* frames per NIC per softirq run */
 
@@ -297,7 +297,7 @@ static bool net_idle(void)
 {
 	struct tcp_pcb *pcb;
 
-	for (pcb = tcp_active_pcbs; pcb; pcb = pcb->next)
+	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_ACTIVE); pcb; pcb = pcb->next)
 		if (pcb->unsent || pcb->unacked)
 			return false;
 	for (int i = 0; i < netdev_count(); i++) {

@@ -7,7 +7,7 @@
  */
 #include "sock_tcp.h"
 #include "net_private.h"
-#include "lwip/priv/tcp_priv.h"
+#include "lwip_shim.h"
 #include <sis/kernel.h>
 #include <sis/mm.h>
 #include <sis/timer.h>
@@ -52,7 +52,7 @@ err_t tcp_sock_recv_cb(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err
 	}
 	if (ts->quickacks) {
 		ts->quickacks--;
-		tcp_ack_now(pcb); /* tcp_input() sends it when this callback returns */
+		lwip_shim_tcp_ack_now(pcb); /* tcp_input() sends it when this callback returns */
 	}
 	sock_wake(&ts->sk);
 	return ERR_OK;
@@ -90,12 +90,10 @@ void tcp_sock_rcv_window(struct tcp_sock *ts, bool fresh)
 		win = MAX(MIN((u32)ts->sk.opt.rcvbuf / 2, max), (u32)TCP_MSS);
 	want = max - win;
 	if (want > ts->rcv_cut) {
-		u32 spare = fresh ? (u32)pcb->rcv_wnd : (u32)(pcb->rcv_wnd - pcb->rcv_ann_wnd);
+		u32 spare = lwip_shim_tcp_rcv_spare(pcb, fresh);
 
 		now = MIN(want - ts->rcv_cut, spare);
-		pcb->rcv_wnd -= now;
-		if (fresh)
-			pcb->rcv_ann_wnd = pcb->rcv_wnd;
+		lwip_shim_tcp_rcv_cut(pcb, now, fresh);
 		ts->rcv_debt += want - ts->rcv_cut - now;
 	} else if (want < ts->rcv_cut) {
 		u32 back = ts->rcv_cut - want, pay = MIN(back, ts->rcv_debt);
@@ -125,8 +123,7 @@ void tcp_sock_rx_ack(struct tcp_sock *ts, size_t n)
 	ts->rcv_debt -= pay;
 	tcp_window_return(ts->pcb, n - pay);
 	/* Data refused earlier (no memory for a queue entry) can come in now. */
-	if (ts->pcb->refused_data)
-		tcp_process_refused_data(ts->pcb);
+	lwip_shim_tcp_retry_refused(ts->pcb);
 }
 
 /* Forget the first n bytes of rx (they were read). */
@@ -253,7 +250,8 @@ long tcp_sock_recvmsg(struct sock *sk, struct sock_msg *m)
 
 size_t sock_tcp_pcb_rx_bytes(const struct tcp_pcb *pcb)
 {
-	if (pcb->state == LISTEN || pcb->recv != tcp_sock_recv_cb || !pcb->callback_arg)
+	if (pcb->state == LISTEN || !lwip_shim_tcp_recv_is(pcb, tcp_sock_recv_cb) ||
+	    !pcb->callback_arg)
 		return 0;
 	return ((const struct tcp_sock *)pcb->callback_arg)->rx_bytes;
 }

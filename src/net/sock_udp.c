@@ -10,6 +10,7 @@
 #include "lwip/ip.h"
 #include "lwip/netif.h"
 #include "lwip/udp.h"
+#include "lwip_shim.h"
 #include <sis/kernel.h>
 #include <sis/mm.h>
 #include <uapi/sis/poll.h>
@@ -209,7 +210,7 @@ static void udp_sock_release(struct sock *sk)
 
 size_t sock_udp_pcb_rx_bytes(const struct udp_pcb *pcb)
 {
-	if (pcb->recv != udp_sock_recv_cb || !pcb->recv_arg)
+	if (!lwip_shim_udp_recv_is(pcb, udp_sock_recv_cb) || !pcb->recv_arg)
 		return 0;
 	return ((const struct udp_sock *)pcb->recv_arg)->d.rx_bytes;
 }
