@@ -22,7 +22,8 @@
 #include <uapi/sis/resource.h>
 #include <uapi/sis/select.h>
 
-#define POLL_WAITERS 128            /* wait-queue registrations per pass */
+#define POLL_WAITERS 128            /* least wait-queue registrations per pass */
+#define POLL_QUEUES_PER_FD 2        /* room per fd (a file may name more than one queue) */
 #define POLL_FALLBACK_NS (10 * NSEC_PER_MSEC) /* re-poll period past that */
 
 /* A registration: the waiter stays on wq across the sleep, so the file
@@ -34,10 +35,10 @@ struct poll_entry {
 };
 
 struct poll_table {
-	struct poll_entry entries[POLL_WAITERS];
-	int n;
+	int n, cap;
 	bool overflow;  /* some queue could not be registered: poll periodically */
 	struct file *polling; /* the file whose ->poll is running (poll_one) */
+	struct poll_entry entries[]; /* cap of them, sized to nfds */
 };
 
 /* Linux's struct timespec (64-bit). */
@@ -52,7 +53,7 @@ void poll_wait(struct poll_table *pt, struct wait_queue *wq)
 
 	if (!pt)
 		return;
-	if (pt->n == POLL_WAITERS) {
+	if (pt->n == pt->cap) {
 		pt->overflow = true;
 		return;
 	}
@@ -128,11 +129,16 @@ static int poll_pass(struct pollfd *fds, size_t nfds, struct poll_table *pt)
  */
 static int poll_loop(struct pollfd *fds, size_t nfds, u64 deadline, bool now_only)
 {
-	struct poll_table *pt = kmalloc(sizeof(*pt));
+	size_t cap = nfds * POLL_QUEUES_PER_FD;
+	struct poll_table *pt;
 	int count, err = 0;
 
+	if (cap < POLL_WAITERS)
+		cap = POLL_WAITERS; /* nfds is bounded by RLIMIT_NOFILE (sys_ppoll) */
+	pt = kmalloc(sizeof(*pt) + cap * sizeof(pt->entries[0]));
 	if (!pt)
 		return -ENOMEM;
+	pt->cap = (int)cap;
 	pt->n = 0;
 	pt->overflow = false;
 	pt->polling = NULL;

@@ -44,6 +44,7 @@ static bool softirq_running; /* inside net_softirq */
 static unsigned lock_depth;  /* net_lock nesting */
 static bool work_queued;     /* a locked section left work for the softirq */
 static struct ktimer lwip_timer; /* fires when lwIP's next timeout is due */
+static struct ktimer tx_retry_timer; /* a NIC's TX backlog waits for ring room */
 static u64 rand_state;
 /* Kernel threads in net_wait_until(), woken after every softirq run. */
 static struct wait_queue net_waiters = WAIT_QUEUE_INIT(net_waiters);
@@ -219,6 +220,28 @@ static bool poll_devices(void)
 	return more;
 }
 
+static void tx_retry_fired(struct ktimer *t)
+{
+	(void)t;
+	softirq_raise(SOFTIRQ_NET); /* IRQ context: only raise */
+}
+
+/* Frames that found a TX ring full wait in the stack's backlog (netif.c).
+ * The device raises no TX-completion interrupt, so while some wait the
+ * softirq comes back every NET_TX_RETRY_NS to hand them over (xmit reclaims
+ * the slots the device has finished with). */
+#define NET_TX_RETRY_NS (1 * NSEC_PER_MSEC)
+
+static void drain_devices(void)
+{
+	bool waiting = false;
+
+	for (int i = 0; i < netdev_count(); i++)
+		waiting |= net_netif_tx_drain(netdev_get(i));
+	if (waiting && !tx_retry_timer.pending)
+		ktimer_arm(&tx_retry_timer, time_ns() + NET_TX_RETRY_NS);
+}
+
 static void schedule_all(void)
 {
 	for (int i = 0; i < netdev_count(); i++)
@@ -256,6 +279,7 @@ static void net_softirq(void)
 	softirq_running = true;
 	work_queued = false;
 	more = poll_devices();
+	drain_devices();
 	netif_poll_all();
 	sys_check_timeouts();
 	flush_devices();
@@ -302,7 +326,7 @@ static bool net_idle(void)
 			return false;
 	for (int i = 0; i < netdev_count(); i++) {
 		struct netdev *dev = netdev_get(i);
-		if (!dev->dead && dev->link_up && dev->tx_inflight)
+		if (!dev->dead && dev->link_up && (dev->tx_inflight || net_netif_tx_queued(dev)))
 			return false;
 	}
 	return true;
@@ -352,6 +376,7 @@ static int net_init(void)
 	log_info("NET: INIT INTERFACE");
 	seed_rand();
 	ktimer_init(&lwip_timer, lwip_timer_fired);
+	ktimer_init(&tx_retry_timer, tx_retry_fired);
 	net_lock();
 	lwip_init();
 	add_interfaces();

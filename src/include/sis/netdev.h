@@ -16,8 +16,8 @@
  *                      to budget received frames to netdev_receive(); returns
  *                      the number of frames passed up (budget = maybe more).
  *   xmit(dev, frags, n) queue one Ethernet frame (without FCS) given as n
- *                      fragments; 0, -EAGAIN (ring full: caller drops or
- *                      retries later), -EMSGSIZE, -EIO (device dead).
+ *                      fragments; 0, -EAGAIN (ring full: the stack queues
+ *                      it and retries after the next poll), -EMSGSIZE, -EIO (device dead).
  *                      The data is copied; nothing is kept after return.
  *   flush(dev)         tell the device about frames queued since the last
  *                      flush (one notification per batch).
@@ -54,10 +54,13 @@ struct netdev_ops {
 	bool (*irq_enable)(struct netdev *dev);
 };
 
-/* Counters kept by drivers (and by netdev_receive for rx_dropped). */
+/* Counters kept by drivers (and by the stack for rx_dropped and for
+ * tx_queued/tx_dropped: frames that waited in its TX backlog because the
+ * ring was full (tx_busy), and frames that backlog had no room for). */
 struct netdev_stats {
 	u64 rx_packets, rx_bytes, rx_errors, rx_dropped;
 	u64 tx_packets, tx_bytes, tx_errors, tx_busy;
+	u64 tx_queued, tx_dropped;
 };
 
 struct netdev {
