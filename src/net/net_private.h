@@ -26,7 +26,7 @@ void net_wait_until(volatile bool *flag, u64 deadline_ns);
 /* netif.c: the lwIP netif of a registered device (NULL before INIT_NET). */
 int net_netif_add(struct netdev *dev);
 struct netif *net_netif_of(struct netdev *dev);
-/* Interface by index as in net_iface_info(): eth0, eth1, ..., then lo; NULL
+/* Interface by index: eth0, eth1, ..., then lo; NULL
  * past the end. Its name: net_netif_name() ("eth0", "lo"). lwIP locked. */
 struct netif *net_iface_netif(int index);
 const char *net_netif_name(const struct netif *nif);

@@ -118,7 +118,7 @@ static void tcp_pcb_line(struct text *t, int sl, const struct tcp_pcb *pcb)
 	u8 state = pcb->state < ARRAY_SIZE(linux_tcp_state) ? linux_tcp_state[pcb->state] : 0x07;
 
 	sock_line(t, sl, &pcb->local_ip, pcb->local_port, &pcb->remote_ip, pcb->remote_port,
-		  state, pcb->snd_lbb - pcb->lastack, (u32)sock_tcp_pcb_rx_bytes(pcb), pcb->nrtx);
+		  state, pcb->snd_lbb - pcb->lastack, (u32)tcp_sock_pcb_rx_bytes(pcb), pcb->nrtx);
 }
 
 static long net_tcp_show(char *buf, size_t size)
@@ -162,7 +162,7 @@ static long net_udp_show(char *buf, size_t size)
 		bool connected = pcb->flags & UDP_FLAGS_CONNECTED;
 		sock_line(&t, sl++, &pcb->local_ip, pcb->local_port, &pcb->remote_ip,
 			  connected ? pcb->remote_port : 0, connected ? 0x01 : 0x07, 0,
-			  (u32)sock_udp_pcb_rx_bytes(pcb), 0);
+			  (u32)udp_sock_pcb_rx_bytes(pcb), 0);
 	}
 	net_unlock();
 	return (long)t.len;
