@@ -37,6 +37,7 @@ static void link_child(struct proc *parent, struct proc *child)
 	memcpy(child->rlimit, parent->rlimit, sizeof(child->rlimit));
 	child->cred = parent->cred;
 	child->umask = parent->umask;
+	child->tagged_addr = parent->tagged_addr;
 	signal_fork(child, parent);
 	list_add_tail(&child->sibling, &parent->children);
 }

@@ -34,7 +34,8 @@ struct poll_entry {
 	struct file *file;
 };
 
-struct poll_table {
+struct poll_set {
+	struct poll_table pt;
 	int n, cap;
 	bool overflow;  /* some queue could not be registered: poll periodically */
 	struct file *polling; /* the file whose ->poll is running (poll_one) */
@@ -49,10 +50,16 @@ struct k_timespec {
 
 void poll_wait(struct poll_table *pt, struct wait_queue *wq)
 {
+	if (pt && pt->queue)
+		pt->queue(pt, wq);
+}
+
+/* ppoll/pselect's registration: the task sleeps on wq. */
+static void poll_set_queue(struct poll_table *table, struct wait_queue *wq)
+{
+	struct poll_set *pt = container_of(table, struct poll_set, pt);
 	struct poll_entry *e;
 
-	if (!pt)
-		return;
 	if (pt->n == pt->cap) {
 		pt->overflow = true;
 		return;
@@ -67,7 +74,7 @@ void poll_wait(struct poll_table *pt, struct wait_queue *wq)
 
 /* Off every queue first, then the references: a put may release a file,
  * and a release may sleep (SO_LINGER). */
-static void poll_table_clear(struct poll_table *pt)
+static void poll_table_clear(struct poll_set *pt)
 {
 	for (int i = 0; i < pt->n; i++)
 		finish_wait(pt->entries[i].wq, &pt->entries[i].w);
@@ -79,7 +86,7 @@ static void poll_table_clear(struct poll_table *pt)
 }
 
 /* Ready events of one pollfd (POLLNVAL for a bad fd; 0 for fd < 0). */
-static short poll_one(const struct pollfd *p, struct poll_table *pt)
+static short poll_one(const struct pollfd *p, struct poll_set *pt)
 {
 	struct file *f;
 	unsigned mask;
@@ -92,7 +99,7 @@ static short poll_one(const struct pollfd *p, struct poll_table *pt)
 	if (f->ops->poll) {
 		if (pt)
 			pt->polling = f;
-		mask = f->ops->poll(f, pt);
+		mask = f->ops->poll(f, pt ? &pt->pt : NULL);
 		if (pt)
 			pt->polling = NULL;
 	} else
@@ -103,7 +110,7 @@ static short poll_one(const struct pollfd *p, struct poll_table *pt)
 
 /* One pass over fds: fill revents, return how many are ready. With pt,
  * register on every file's queues (stopping once one is ready). */
-static int poll_pass(struct pollfd *fds, size_t nfds, struct poll_table *pt)
+static int poll_pass(struct pollfd *fds, size_t nfds, struct poll_set *pt)
 {
 	int count = 0;
 
@@ -130,7 +137,7 @@ static int poll_pass(struct pollfd *fds, size_t nfds, struct poll_table *pt)
 static int poll_loop(struct pollfd *fds, size_t nfds, u64 deadline, bool now_only)
 {
 	size_t cap = nfds * POLL_QUEUES_PER_FD;
-	struct poll_table *pt;
+	struct poll_set *pt;
 	int count, err = 0;
 
 	if (cap < POLL_WAITERS)
@@ -138,6 +145,7 @@ static int poll_loop(struct pollfd *fds, size_t nfds, u64 deadline, bool now_onl
 	pt = kmalloc(sizeof(*pt) + cap * sizeof(pt->entries[0]));
 	if (!pt)
 		return -ENOMEM;
+	pt->pt.queue = poll_set_queue;
 	pt->cap = (int)cap;
 	pt->n = 0;
 	pt->overflow = false;

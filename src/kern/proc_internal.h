@@ -102,6 +102,7 @@ struct proc {
 	struct linux_rlimit64 rlimit[RLIM_NLIMITS];
 	struct proc_cred cred;      /* sys_cred.c; copied by fork */
 	u32 umask;                  /* applied at file and directory creation */
+	bool tagged_addr;           /* PR_TAGGED_ADDR_ENABLE: syscalls untag pointers */
 	u64 start_ns;               /* time_ns() at creation */
 	u64 child_ticks;            /* CPU ticks of reaped children */
 };

@@ -1,15 +1,14 @@
 /*
  * Per-process credentials and small process attributes: getuid..getegid,
  * setuid/setgid, setresuid/setresgid, getresuid/getresgid,
- * getgroups/setgroups (credentials(7)), umask, prctl PR_SET_NAME/PR_GET_NAME,
- * sched_getaffinity. Everybody starts as root (uid/gid 0); euid 0 stands
+ * getgroups/setgroups (credentials(7)), umask, sched_getaffinity
+ * (prctl is in sys_misc.c). Everybody starts as root (uid/gid 0); euid 0 stands
  * for CAP_SETUID/CAP_SETGID, so once a process drops it, it can only move
  * between its real, effective and saved ids (setresuid(2): EPERM otherwise).
  */
 #include <sis/kernel.h>
 #include <sis/syscall.h>
 #include <sis/uaccess.h>
-#include <uapi/sis/prctl.h>
 #include "proc_internal.h"
 
 #define ID_KEEP 0xffffffffu /* -1: leave this id unchanged; never a valid id */
@@ -182,31 +181,6 @@ static long sys_umask(struct trap_frame *tf)
 	return old;
 }
 SYSCALL(__NR_umask, sys_umask);
-
-/* prctl(option, ...): PR_SET_NAME/PR_GET_NAME (16 bytes with the NUL, as
- * Linux's TASK_COMM_LEN); other options are EINVAL. */
-static long sys_prctl(struct trap_frame *tf)
-{
-	struct proc *p = cur_proc();
-	char name[SIS_TASK_COMM_LEN];
-	long n;
-
-	_Static_assert(PROC_NAME_LEN == SIS_TASK_COMM_LEN, "comm length");
-	switch ((int)SC_ARG(tf, 0)) {
-	case PR_SET_NAME:
-		n = strncpy_from_user(name, (const char *)SC_ARG(tf, 1), sizeof(name));
-		if (n < 0 && n != -ENAMETOOLONG)
-			return n;
-		name[sizeof(name) - 1] = '\0';
-		memcpy(p->name, name, sizeof(name));
-		return 0;
-	case PR_GET_NAME:
-		return copy_to_user((void *)SC_ARG(tf, 1), p->name, sizeof(p->name));
-	default:
-		return -EINVAL;
-	}
-}
-SYSCALL(__NR_prctl, sys_prctl);
 
 /* sched_getaffinity(pid, len, mask): one CPU, so a one-word mask with bit 0;
  * len must hold it and be a multiple of 8 (sched_setaffinity(2)). Returns
