@@ -14,11 +14,9 @@
  * copied up the stack; TX copies each frame into one of 128 2 KiB slots and
  * reclaims slots from the used ring when the network softirq polls, or when
  * xmit finds no free slot (never by waiting for the device; TX completions
- * do not interrupt). RX interrupts are off while the softirq keeps finding
- * frames and back on once the ring is drained (2.7.14 note), except while
- * frames we sent are still in flight: then they stay off until the CPU
- * would idle (irq_arm), polled meanwhile by every socket call's softirq run
- * and by the tick (sis/softirq.h, polled mode). Features:
+ * do not interrupt). When RX interrupts are on or off is the network core's
+ * decision (NAPI-style, netdev.h): the driver only exposes irq_disable and
+ * irq_enable (used-buffer notification suppression, 2.7.7). Features:
  * MAC (5.1.4), STATUS (link state, config-change interrupt), MRG_RXBUF
  * (num_buffers, 5.1.6.4), VERSION_1 on modern transports, ANY_LAYOUT on legacy
  * ones; without ANY_LAYOUT the header gets its own descriptor (5.1.6.6 legacy
@@ -265,18 +263,13 @@ static void rx_drop_entry(struct virtio_net *vn, struct virtq_used_elem e)
 	virtq_consume_used(&vn->rxq, 1);
 }
 
-/*
- * Pass up to budget received frames up the stack; returns how many (budget
- * means: call again). RX interrupts stay off while frames keep coming (the
- * softirq polls instead) and are turned back on once the ring is drained.
- */
+/* Pass up to budget received frames up the stack; returns how many (budget
+ * means: call again). Interrupts are the core's business (netdev.h). */
 static unsigned rx_poll(struct virtio_net *vn, unsigned budget)
 {
 	unsigned done = 0;
-	int pending;
+	int pending = virtq_used_pending(&vn->rxq);
 
-	virtq_disable_interrupts(&vn->rxq);
-	pending = virtq_used_pending(&vn->rxq);
 	if (pending < 0) {
 		vnet_broken(vn, "RX used idx ran ahead of the ring");
 		return 0;
@@ -297,18 +290,6 @@ static unsigned rx_poll(struct virtio_net *vn, unsigned budget)
 		done++;
 	}
 	rx_publish(vn);
-	if (done >= budget)
-		return done;
-	if (vn->dev.tx_inflight) {
-		/* Answers to what we sent are coming, and every socket call runs
-		 * the softirq that polls for them: no interrupt until the CPU
-		 * would idle (vnet_irq_arm), or the next tick. */
-		vn->dev.irq_deferred = true;
-		return done;
-	}
-	vn->dev.irq_deferred = false;
-	if (virtq_enable_interrupts(&vn->rxq) && pending == 0)
-		return budget; /* used meanwhile: poll again (interrupts back on) */
 	return done;
 }
 
@@ -440,13 +421,19 @@ static int vnet_xmit(struct netdev *dev, const struct netdev_frag *frags, unsign
 	return 0;
 }
 
-/* The CPU is going idle: receive interrupts back on (2.7.14 note: then
- * look at the ring once more, for what arrived while they were off). */
-static bool vnet_irq_arm(struct netdev *dev)
+static void vnet_irq_disable(struct netdev *dev)
 {
 	struct virtio_net *vn = dev->priv;
 
-	dev->irq_deferred = false;
+	virtq_disable_interrupts(&vn->rxq);
+}
+
+/* Interrupts back on, then the ring once more for what arrived while they
+ * were off (2.7.7: the flag is advisory and racy without EVENT_IDX). */
+static bool vnet_irq_enable(struct netdev *dev)
+{
+	struct virtio_net *vn = dev->priv;
+
 	return !dev->dead && virtq_enable_interrupts(&vn->rxq);
 }
 
@@ -454,7 +441,8 @@ static const struct netdev_ops vnet_ops = {
 	.poll = vnet_poll,
 	.xmit = vnet_xmit,
 	.flush = vnet_flush,
-	.irq_arm = vnet_irq_arm,
+	.irq_disable = vnet_irq_disable,
+	.irq_enable = vnet_irq_enable,
 };
 
 static void vnet_irq(unsigned intid, void *arg)

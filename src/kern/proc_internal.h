@@ -91,6 +91,7 @@ struct proc {
 	struct sig_origin sig_origin[SIS_NSIG];
 
 	struct linux_rlimit64 rlimit[RLIM_NLIMITS];
+	bool tagged_addr;           /* PR_TAGGED_ADDR_ENABLE: syscalls untag pointers */
 	u64 start_ns;               /* time_ns() at creation */
 	u64 child_ticks;            /* CPU ticks of reaped children */
 };

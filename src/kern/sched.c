@@ -276,7 +276,7 @@ static void idle_main(void *arg)
 	for (;;) {
 		softirq_run_pending();
 		irq_disable_local();
-		if (list_empty(&run_queue) && !softirq_pending() && !softirq_before_idle())
+		if (list_empty(&run_queue) && !softirq_pending())
 			wfi();
 		irq_enable_local();
 		if (!list_empty(&run_queue))

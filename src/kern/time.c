@@ -93,6 +93,11 @@ static u64 timespec_to_ns(const struct linux_timespec *ts)
 	return (u64)ts->tv_sec * NSEC_PER_SEC + (u64)ts->tv_nsec;
 }
 
+s64 time_realtime_offset_ns(void)
+{
+	return boot_epoch_ns;
+}
+
 /* The clock's value in ns, or -EINVAL for an unknown clock. */
 static int clock_read(int clk, s64 *ns)
 {

@@ -18,7 +18,7 @@
 int net_err_to_errno(err_t err);
 
 /* core.c */
-bool net_in_softirq(void);        /* the network softirq is running */
+void net_mark_work(void);         /* locked section queued TX: flush at unlock */
 /* Kernel context (boot thread, ktests): sleep until *flag or the deadline
  * (time_ns scale). *flag must be set from lwIP callbacks. */
 void net_wait_until(volatile bool *flag, u64 deadline_ns);
@@ -30,6 +30,10 @@ struct netif *net_netif_of(struct netdev *dev);
  * past the end. Its name: net_netif_name() ("eth0", "lo"). lwIP locked. */
 struct netif *net_iface_netif(int index);
 const char *net_netif_name(const struct netif *nif);
+/* Each softirq run: send what dev's TX backlog holds while the ring has
+ * room; true if frames still wait. net_netif_tx_queued: how many wait. */
+bool net_netif_tx_drain(struct netdev *dev);
+unsigned net_netif_tx_queued(const struct netdev *dev);
 /* Bring netif link state in line with dev->link_up (softirq). */
 void net_netif_sync_link(struct netdev *dev);
 /*

@@ -51,7 +51,7 @@ static void __printf(2, 3) text_printf(struct text *t, const char *fmt, ...)
 
 /* ---- /proc/net/dev ---- */
 
-/* Linux's columns; tx "drop" is tx_busy: frames the ring had no room for, which lwIP drops. */
+/* Linux's columns; tx "drop" is tx_dropped: frames neither the ring nor the stack's TX backlog had room for. */
 static void dev_line(struct text *t, const char *name, const struct netdev_stats *s)
 {
 	text_printf(t, "%6s:%8llu %7llu %4llu %4llu    0     0          0         0 "
@@ -59,7 +59,7 @@ static void dev_line(struct text *t, const char *name, const struct netdev_stats
 		    name, (unsigned long long)s->rx_bytes, (unsigned long long)s->rx_packets,
 		    (unsigned long long)s->rx_errors, (unsigned long long)s->rx_dropped,
 		    (unsigned long long)s->tx_bytes, (unsigned long long)s->tx_packets,
-		    (unsigned long long)s->tx_errors, (unsigned long long)s->tx_busy);
+		    (unsigned long long)s->tx_errors, (unsigned long long)s->tx_dropped);
 }
 
 /* lo: lwIP counts what it loops back (to 127.0.0.1 or to our own addresses)

@@ -13,6 +13,7 @@
  */
 #include "sock_tcp.h"
 #include "net_private.h"
+#include "lwip/priv/tcp_priv.h" /* tcp_listen_pcbs */
 #include <sis/kernel.h>
 #include <sis/log.h>
 #include <sis/mm.h>
@@ -24,7 +25,7 @@ static void tcp_err_cb(void *arg, err_t err);
 /* Linux's keepalive defaults (also lwIP's): 2 h idle, 75 s apart, 9 probes. */
 #define TCP_KEEPIDLE_DEFAULT_S 7200
 #define TCP_KEEPINTVL_DEFAULT_S 75
-#define TCP_KEEPCNT_DEFAULT 9
+#define TCP_KEEPCNT_DEFAULT_N 9
 /*
  * ACK the first segments of a connection at once instead of after lwIP's
  * delayed-ACK timer (up to 250 ms): a peer still in slow start (slirp) waits
@@ -166,7 +167,7 @@ static struct tcp_sock *tcp_sock_alloc(void)
 	list_init(&ts->accept_node);
 	ts->keepidle = TCP_KEEPIDLE_DEFAULT_S;
 	ts->keepintvl = TCP_KEEPINTVL_DEFAULT_S;
-	ts->keepcnt = TCP_KEEPCNT_DEFAULT;
+	ts->keepcnt = TCP_KEEPCNT_DEFAULT_N;
 	return ts;
 }
 
@@ -204,6 +205,24 @@ static err_t tcp_accept_cb(void *arg, struct tcp_pcb *newpcb, err_t err)
 
 /* ---- bind, connect ---- */
 
+/*
+ * Linux's rule that lwIP lacks (socket(7) SO_REUSEADDR): reuse of a local
+ * address is allowed unless a socket is listening on it, so with
+ * SO_REUSEADDR a server may bind over its old connections in TIME-WAIT
+ * (lwIP checks those), but never a second listener on a listening port.
+ */
+static bool tcp_port_listening(const ip_addr_t *ip, u16 port)
+{
+	for (struct tcp_pcb_listen *l = tcp_listen_pcbs.listen_pcbs; l; l = l->next) {
+		if (l->local_port != port)
+			continue;
+		if (ip_addr_isany(&l->local_ip) || ip_addr_isany(ip) ||
+		    ip_addr_cmp(&l->local_ip, ip))
+			return true;
+	}
+	return false;
+}
+
 static int tcp_sock_bind(struct sock *sk, const struct sockaddr_storage *addr, unsigned len)
 {
 	struct tcp_sock *ts = tcp_sk(sk);
@@ -219,6 +238,8 @@ static int tcp_sock_bind(struct sock *sk, const struct sockaddr_storage *addr, u
 	sock_inet_addr_get(addr, &ip, &port);
 	if (!sock_inet_addr_local(&ip, false))
 		return -EADDRNOTAVAIL;
+	if (port && tcp_port_listening(&ip, port))
+		return -EADDRINUSE;
 	err = tcp_sock_get_pcb(ts);
 	if (err)
 		return err;

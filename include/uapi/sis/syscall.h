@@ -7,6 +7,10 @@
 #define UAPI_SIS_SYSCALL_H
 
 #define __NR_getcwd 17
+#define __NR_eventfd2 19
+#define __NR_epoll_create1 20
+#define __NR_epoll_ctl 21
+#define __NR_epoll_pwait 22
 #define __NR_dup 23
 #define __NR_dup3 24
 #define __NR_fcntl 25
@@ -29,11 +33,16 @@
 #define __NR_writev 66
 #define __NR_pread64 67
 #define __NR_pwrite64 68
+#define __NR_sendfile 71
 #define __NR_pselect6 72
 #define __NR_ppoll 73
+#define __NR_signalfd4 74
 #define __NR_readlinkat 78
 #define __NR_newfstatat 79
 #define __NR_fstat 80
+#define __NR_timerfd_create 85
+#define __NR_timerfd_settime 86
+#define __NR_timerfd_gettime 87
 #define __NR_exit 93
 #define __NR_exit_group 94
 #define __NR_set_tid_address 96
@@ -56,6 +65,7 @@
 #define __NR_uname 160
 #define __NR_getrlimit 163
 #define __NR_setrlimit 164
+#define __NR_prctl 167
 #define __NR_gettimeofday 169
 #define __NR_getpid 172
 #define __NR_getppid 173
@@ -90,6 +100,7 @@
 #define __NR_wait4 260
 #define __NR_prlimit64 261
 #define __NR_getrandom 278
+#define __NR_epoll_pwait2 441
 
 #define SIS_NR_SYSCALLS 512
 

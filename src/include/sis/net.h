@@ -9,10 +9,11 @@
  * net_lock() is bh_disable(), which keeps softirqs from running until the
  * matching net_unlock(). Sections nest. Never sleep while holding it.
  *
- * net_unlock() of the outermost section (outside the softirq) also raises
- * SOFTIRQ_NET, which runs as the lock drops: frames the section queued are
- * handed to the NICs, loopback packets are delivered and lwIP's timer is
- * re-armed for whatever the section scheduled.
+ * net_unlock() of the outermost section (outside the softirq) re-arms
+ * lwIP's timer for whatever the section scheduled and raises SOFTIRQ_NET
+ * only if the section queued work (frames to flush to a NIC, loopback
+ * packets): a section that only looked (a poll, a getsockopt) costs no run
+ * of the stack.
  */
 #ifndef SIS_NET_H
 #define SIS_NET_H
@@ -21,8 +22,6 @@
 
 void net_lock(void);
 void net_unlock(void);
-/* Ask for a run of the network softirq (any context). */
-void net_schedule(void);
 
 /*
  * Before powering off: give queued traffic up to max_ms to leave the
