@@ -12,11 +12,15 @@
   80 host connections open at once, each sending and reading back 3 rounds
   of data, then closed; the server sees every connection, had them all open
   at once, and exits after a "quit" line.
+- cc_headers: tools/cc builds events.c with SIS's sys/epoll.h, sys/eventfd.h
+  and sys/timerfd.h and it passes the same checks; a missing header (even
+  one glibc has) is "No such file or directory".
 """
+import os
 import socket
 import time
 
-from sistest import TestFailure, test
+from sistest import TOP, TestFailure, test
 
 RESULT = r"^events: (\d+) checks, (\d+) failed$"
 CONNS = 80
@@ -81,3 +85,30 @@ def echo_edge(ctx):
 @test(timeout=120)
 def echo_level(ctx):
     echo(ctx, "lt")
+
+
+def tools_cc(ctx, *args):
+    env = dict(os.environ, SIS_BUILD_DIR=ctx.build_dir)
+    return ctx.run_tool([os.path.join(TOP, "tools", "cc"), *args], timeout=120, env=env)
+
+
+@test(timeout=150)
+def cc_headers(ctx):
+    """tools/cc: sys/epoll.h, sys/eventfd.h, sys/timerfd.h for picolibc
+    programs (events.c built by it runs its checks), and a header SIS does
+    not have is "No such file or directory" (no glibc header leaking in)."""
+    exe = os.path.join(ctx.tmpdir(), "events_cc")
+    r = tools_cc(ctx, "-D_GNU_SOURCE", "-o", exe, os.path.join(TOP, "user/tests/events.c"))
+    if r.returncode != 0:
+        raise TestFailure(f"tools/cc events.c failed:\n{r.stderr}")
+    for hdr in ("linux/types.h", "gnu/stubs.h", "sis_no_such_header.h"):
+        src = os.path.join(ctx.tmpdir(), "missing.c")
+        with open(src, "w") as f:
+            f.write(f"#include <{hdr}>\nint main(void) {{ return 0; }}\n")
+        r = tools_cc(ctx, "-c", "-o", src + ".o", src)
+        ctx.check(r.returncode != 0 and f"{hdr}: No such file or directory" in r.stderr,
+                  f"<{hdr}>: {r.stderr.strip()[:300]}")
+    q = ctx.qemu(nets=["none"], add=[f"{exe}:/bin/events_cc"], append="init=/bin/events_cc")
+    m = q.expect(RESULT, timeout=60)
+    ctx.check(int(m.group(2)) == 0, f"{m.group(2)} checks failed in the tools/cc build")
+    q.expect_exit(0, timeout=20)
