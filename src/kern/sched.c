@@ -77,11 +77,6 @@ static void task_free(struct task *t)
 	task_count--;
 }
 
-void task_free_unstarted(struct task *t)
-{
-	task_free(t);
-}
-
 u64 sched_idle_ticks(void)
 {
 	return idle_task ? idle_task->ticks : 0;

@@ -34,8 +34,8 @@
 #include "lwip/timeouts.h"
 #include "lwip/netif.h"
 #include "lwip/tcp.h"
-#include "lwip/priv/tcp_priv.h" /* tcp_active_pcbs */
 #include "net_private.h"
+#include "lwip_shim.h"
 
 #define NET_RX_BUDGET 64 /* frames per NIC per softirq run */
 
@@ -197,7 +197,6 @@ static bool napi_poll(struct netdev *dev)
 	if (!dev->napi_scheduled)
 		return false;
 	again = !dev->dead && dev->ops->poll(dev, NET_RX_BUDGET) >= NET_RX_BUDGET;
-	net_ipconfig_dns_check(dev);
 	net_netif_sync_link(dev);
 	if (again)
 		return true;
@@ -322,7 +321,7 @@ static bool net_idle(void)
 {
 	struct tcp_pcb *pcb;
 
-	for (pcb = tcp_active_pcbs; pcb; pcb = pcb->next)
+	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_ACTIVE); pcb; pcb = pcb->next)
 		if (pcb->unsent || pcb->unacked)
 			return false;
 	for (int i = 0; i < netdev_count(); i++) {

@@ -319,36 +319,3 @@ const char *net_netif_name(const struct netif *nif)
 
 	return alias ? alias : dev ? dev->name : "lo";
 }
-
-static void fill_info(struct netif *nif, struct net_iface_info *info)
-{
-	struct netdev *dev = netdev_of(nif);
-
-	memset(info, 0, sizeof(*info));
-	ksnprintf(info->name, sizeof(info->name), "%s", net_netif_name(nif));
-	if (dev)
-		memcpy(info->mac, dev->mac, ETH_ALEN);
-	info->up = netif_is_up(nif);
-	info->link_up = netif_is_link_up(nif);
-	info->addr = ip4_addr_get_u32(netif_ip4_addr(nif));
-	info->netmask = ip4_addr_get_u32(netif_ip4_netmask(nif));
-	info->gateway = ip4_addr_get_u32(netif_ip4_gw(nif));
-	info->mtu = nif->mtu;
-}
-
-int net_iface_info(int index, struct net_iface_info *info)
-{
-	struct netif *nif;
-	int err = -ENODEV;
-
-	if (!net_ready())
-		return -ENODEV;
-	net_lock();
-	nif = net_iface_netif(index);
-	if (nif) {
-		fill_info(nif, info);
-		err = 0;
-	}
-	net_unlock();
-	return err;
-}

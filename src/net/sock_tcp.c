@@ -20,7 +20,7 @@
 #include <sis/timer.h>
 
 static const struct sock_ops tcp_sock_ops;
-static void tcp_err_cb(void *arg, err_t err);
+static void err_cb(void *arg, err_t err);
 
 /* Linux's keepalive defaults (also lwIP's): 2 h idle, 75 s apart, 9 probes. */
 #define TCP_KEEPIDLE_DEFAULT_S 7200
@@ -45,7 +45,7 @@ void tcp_sock_attach(struct tcp_sock *ts, struct tcp_pcb *pcb)
 	tcp_arg(pcb, ts);
 	tcp_recv(pcb, tcp_sock_recv_cb);
 	tcp_sent(pcb, tcp_sock_sent_cb);
-	tcp_err(pcb, tcp_err_cb);
+	tcp_err(pcb, err_cb);
 	tcp_poll(pcb, tcp_sock_poll_cb, 2); /* every second: retries after ERR_MEM, linger */
 }
 
@@ -110,7 +110,7 @@ void tcp_sock_both_closed(struct tcp_sock *ts)
 /* ---- lwIP callbacks for the connection ---- */
 
 /* The PCB is already freed: forget it and park the error for the user. */
-static void tcp_err_cb(void *arg, err_t err)
+static void err_cb(void *arg, err_t err)
 {
 	struct tcp_sock *ts = arg;
 
@@ -132,7 +132,7 @@ static void tcp_err_cb(void *arg, err_t err)
 	sock_wake(&ts->sk);
 }
 
-static err_t tcp_connected_cb(void *arg, struct tcp_pcb *pcb, err_t err)
+static err_t connected_cb(void *arg, struct tcp_pcb *pcb, err_t err)
 {
 	struct tcp_sock *ts = arg;
 
@@ -176,7 +176,7 @@ static struct tcp_sock *tcp_sock_alloc(void)
  * and queue it for accept(). tcp_backlog_delayed keeps it counted against
  * the backlog until accept() takes it. Returning an error makes lwIP abort it.
  */
-static err_t tcp_accept_cb(void *arg, struct tcp_pcb *newpcb, err_t err)
+static err_t accept_cb(void *arg, struct tcp_pcb *newpcb, err_t err)
 {
 	struct tcp_sock *ls = arg, *cs;
 
@@ -343,7 +343,7 @@ static int tcp_sock_connect(struct sock *sk, const struct sockaddr_storage *addr
 	err = tcp_sock_get_pcb(ts);
 	if (err)
 		return err;
-	err = net_err_to_errno(tcp_connect(ts->pcb, &ip, port, tcp_connected_cb));
+	err = net_err_to_errno(tcp_connect(ts->pcb, &ip, port, connected_cb));
 	if (err)
 		return err;
 	ts->state = TSS_CONNECTING;
@@ -397,7 +397,7 @@ static int tcp_sock_listen(struct sock *sk, int backlog)
 	/* lwIP freed the old PCB and made a smaller listening one. */
 	ts->pcb = lpcb;
 	tcp_arg(lpcb, ts);
-	tcp_accept(lpcb, tcp_accept_cb);
+	tcp_accept(lpcb, accept_cb);
 	ts->state = TSS_LISTENING;
 	sk->listening = true;
 	tcp_sock_note_addrs(ts);
@@ -602,7 +602,7 @@ static const struct sock_ops tcp_sock_ops = {
 	.release = tcp_sock_release,
 };
 
-int sock_tcp_create(struct sock **out)
+int tcp_sock_create(struct sock **out)
 {
 	struct tcp_sock *ts = tcp_sock_alloc();
 

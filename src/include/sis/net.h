@@ -49,16 +49,6 @@ int net_pool_usage(struct net_pool_use *out, int max);
 /* Print lwIP's protocol and memory statistics to the kernel log. */
 void net_stats_dump(void);
 
-/* IPv4 addresses below are in network byte order. */
-struct net_iface_info {
-	char name[8];   /* "eth0", "lo" */
-	u8 mac[6];
-	bool up, link_up;
-	u32 addr, netmask, gateway;
-	u16 mtu;
-};
-/* Describe interface index (0 = eth0 ... , then lo). 0 or -ENODEV. */
-int net_iface_info(int index, struct net_iface_info *info);
 /* DNS servers learned from DHCP or given on the command line (up to max);
  * returns the count. */
 int net_dns_servers(u32 *out, int max);
