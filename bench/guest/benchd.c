@@ -2,6 +2,8 @@
  * benchd: the guest side of bench/run's bulk-TCP and UDP measurements.
  *
  *   benchd [-p BASEPORT]        serve until killed (default BASEPORT 5001)
+ *   benchd spin                 burn CPU until killed (bench/run's busy case:
+ *                               latency with a CPU-bound process running)
  *
  * BASEPORT+0 TCP "sink": reads everything a client sends until EOF, then
  *            answers "OK <bytes>\n" and closes (the host times until it
@@ -122,10 +124,13 @@ int main(int argc, char **argv)
 	int base = 5001;
 	struct pollfd pfd[3];
 
+	if (argc == 2 && strcmp(argv[1], "spin") == 0)
+		for (volatile unsigned long n = 0;; n++)
+			;
 	if (argc == 3 && strcmp(argv[1], "-p") == 0)
 		base = atoi(argv[2]);
 	else if (argc != 1) {
-		fprintf(stderr, "usage: benchd [-p BASEPORT]\n");
+		fprintf(stderr, "usage: benchd [-p BASEPORT] | benchd spin\n");
 		return 2;
 	}
 	pfd[0].fd = listen_on(SOCK_STREAM, base);

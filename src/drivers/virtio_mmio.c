@@ -55,12 +55,12 @@
 #define LEGACY_PAGE_SIZE 4096        /* GuestPageSize and QueueAlign we use */
 #define RESET_TIMEOUT_US 100000
 
-static inline u32 vm_read(struct virtio_mmio *vm, unsigned off)
+static inline u32 mmio_read(struct virtio_mmio *vm, unsigned off)
 {
 	return *(volatile u32 *)(vm->regs + off);
 }
 
-static inline void vm_write(struct virtio_mmio *vm, unsigned off, u32 v)
+static inline void mmio_write(struct virtio_mmio *vm, unsigned off, u32 v)
 {
 	*(volatile u32 *)(vm->regs + off) = v;
 }
@@ -68,45 +68,45 @@ static inline void vm_write(struct virtio_mmio *vm, unsigned off, u32 v)
 int virtio_mmio_probe(struct virtio_mmio *vm, paddr_t base, unsigned intid)
 {
 	*vm = (struct virtio_mmio){ .regs = pa_to_kva(base), .base = base, .intid = intid };
-	if (vm_read(vm, VM_MAGIC) != VIRTIO_MMIO_MAGIC)
+	if (mmio_read(vm, VM_MAGIC) != VIRTIO_MMIO_MAGIC)
 		return -ENODEV;
-	vm->version = vm_read(vm, VM_VERSION);
+	vm->version = mmio_read(vm, VM_VERSION);
 	if (vm->version != 1 && vm->version != 2)
 		return -ENODEV;
-	vm->device_id = vm_read(vm, VM_DEVICE_ID);
+	vm->device_id = mmio_read(vm, VM_DEVICE_ID);
 	return (int)vm->device_id;
 }
 
 u32 virtio_mmio_status(struct virtio_mmio *vm)
 {
-	return vm_read(vm, VM_STATUS);
+	return mmio_read(vm, VM_STATUS);
 }
 
 static void set_status(struct virtio_mmio *vm, u32 bits)
 {
-	vm_write(vm, VM_STATUS, vm_read(vm, VM_STATUS) | bits);
+	mmio_write(vm, VM_STATUS, mmio_read(vm, VM_STATUS) | bits);
 }
 
 void virtio_mmio_reset(struct virtio_mmio *vm)
 {
 	u64 deadline;
 
-	vm_write(vm, VM_STATUS, 0);
+	mmio_write(vm, VM_STATUS, 0);
 	/* 4.2.3.1 / 2.1.2: wait for the reset to complete (status reads 0). */
 	deadline = time_ns() + RESET_TIMEOUT_US * 1000ULL;
-	while (vm_read(vm, VM_STATUS) != 0 && time_ns() < deadline)
+	while (mmio_read(vm, VM_STATUS) != 0 && time_ns() < deadline)
 		udelay(10);
 }
 
 int virtio_mmio_begin_init(struct virtio_mmio *vm)
 {
 	virtio_mmio_reset(vm);
-	if (vm_read(vm, VM_STATUS) != 0)
+	if (mmio_read(vm, VM_STATUS) != 0)
 		return -EIO;
 	set_status(vm, VIRTIO_STATUS_ACKNOWLEDGE);
 	set_status(vm, VIRTIO_STATUS_DRIVER);
 	if (vm->version == 1) /* 4.2.4: before any queue is set up */
-		vm_write(vm, VM_GUEST_PAGE_SIZE, LEGACY_PAGE_SIZE);
+		mmio_write(vm, VM_GUEST_PAGE_SIZE, LEGACY_PAGE_SIZE);
 	return 0;
 }
 
@@ -114,22 +114,22 @@ static u64 read_device_features(struct virtio_mmio *vm)
 {
 	u64 f;
 
-	vm_write(vm, VM_DEVICE_FEATURES_SEL, 0);
-	f = vm_read(vm, VM_DEVICE_FEATURES);
+	mmio_write(vm, VM_DEVICE_FEATURES_SEL, 0);
+	f = mmio_read(vm, VM_DEVICE_FEATURES);
 	if (vm->version == 1) /* legacy devices have only 32 feature bits */
 		return f;
-	vm_write(vm, VM_DEVICE_FEATURES_SEL, 1);
-	return f | (u64)vm_read(vm, VM_DEVICE_FEATURES) << 32;
+	mmio_write(vm, VM_DEVICE_FEATURES_SEL, 1);
+	return f | (u64)mmio_read(vm, VM_DEVICE_FEATURES) << 32;
 }
 
 static void write_driver_features(struct virtio_mmio *vm, u64 f)
 {
-	vm_write(vm, VM_DRIVER_FEATURES_SEL, 0);
-	vm_write(vm, VM_DRIVER_FEATURES, (u32)f);
+	mmio_write(vm, VM_DRIVER_FEATURES_SEL, 0);
+	mmio_write(vm, VM_DRIVER_FEATURES, (u32)f);
 	if (vm->version == 1)
 		return;
-	vm_write(vm, VM_DRIVER_FEATURES_SEL, 1);
-	vm_write(vm, VM_DRIVER_FEATURES, (u32)(f >> 32));
+	mmio_write(vm, VM_DRIVER_FEATURES_SEL, 1);
+	mmio_write(vm, VM_DRIVER_FEATURES, (u32)(f >> 32));
 }
 
 int virtio_mmio_negotiate(struct virtio_mmio *vm, u64 wanted)
@@ -151,7 +151,7 @@ int virtio_mmio_negotiate(struct virtio_mmio *vm, u64 wanted)
 		return 0;
 	set_status(vm, VIRTIO_STATUS_FEATURES_OK);
 	/* 3.1.1 step 6: the device may refuse the subset by clearing it. */
-	if (!(vm_read(vm, VM_STATUS) & VIRTIO_STATUS_FEATURES_OK))
+	if (!(mmio_read(vm, VM_STATUS) & VIRTIO_STATUS_FEATURES_OK))
 		return -EIO;
 	return 0;
 }
@@ -176,10 +176,10 @@ void virtio_mmio_read_config(struct virtio_mmio *vm, unsigned off, void *buf, un
 	u32 gen;
 
 	do {
-		gen = vm->version == 2 ? vm_read(vm, VM_CONFIG_GENERATION) : 0;
+		gen = vm->version == 2 ? mmio_read(vm, VM_CONFIG_GENERATION) : 0;
 		for (unsigned i = 0; i < len; i++)
 			out[i] = cfg[i];
-	} while (vm->version == 2 && gen != vm_read(vm, VM_CONFIG_GENERATION));
+	} while (vm->version == 2 && gen != mmio_read(vm, VM_CONFIG_GENERATION));
 }
 
 u16 virtio_mmio_config16(struct virtio_mmio *vm, unsigned off)
@@ -189,18 +189,18 @@ u16 virtio_mmio_config16(struct virtio_mmio *vm, unsigned off)
 	u16 v;
 
 	do {
-		gen = vm->version == 2 ? vm_read(vm, VM_CONFIG_GENERATION) : 0;
+		gen = vm->version == 2 ? mmio_read(vm, VM_CONFIG_GENERATION) : 0;
 		v = *field;
-	} while (vm->version == 2 && gen != vm_read(vm, VM_CONFIG_GENERATION));
+	} while (vm->version == 2 && gen != mmio_read(vm, VM_CONFIG_GENERATION));
 	return v;
 }
 
 u32 virtio_mmio_ack_interrupt(struct virtio_mmio *vm)
 {
-	u32 isr = vm_read(vm, VM_INTERRUPT_STATUS);
+	u32 isr = mmio_read(vm, VM_INTERRUPT_STATUS);
 
 	if (isr)
-		vm_write(vm, VM_INTERRUPT_ACK, isr);
+		mmio_write(vm, VM_INTERRUPT_ACK, isr);
 	return isr;
 }
 
@@ -251,8 +251,8 @@ static void write_addr(struct virtio_mmio *vm, unsigned lo, const volatile void 
 {
 	paddr_t pa = kva_to_pa((const void *)va);
 
-	vm_write(vm, lo, (u32)pa);
-	vm_write(vm, lo + 4, (u32)(pa >> 32));
+	mmio_write(vm, lo, (u32)pa);
+	mmio_write(vm, lo + 4, (u32)(pa >> 32));
 }
 
 /* 4.2.3.2 (modern) and 4.2.4 (legacy) queue set-up, after QueueSel. */
@@ -260,17 +260,17 @@ static int virtq_register(struct virtq *vq)
 {
 	struct virtio_mmio *vm = vq->vm;
 
-	vm_write(vm, VM_QUEUE_NUM, vq->num);
+	mmio_write(vm, VM_QUEUE_NUM, vq->num);
 	if (vm->version == 1) {
-		vm_write(vm, VM_QUEUE_ALIGN, LEGACY_PAGE_SIZE);
-		vm_write(vm, VM_QUEUE_PFN, (u32)(kva_to_pa(vq->mem) / LEGACY_PAGE_SIZE));
-		return vm_read(vm, VM_QUEUE_PFN) ? 0 : -EIO;
+		mmio_write(vm, VM_QUEUE_ALIGN, LEGACY_PAGE_SIZE);
+		mmio_write(vm, VM_QUEUE_PFN, (u32)(kva_to_pa(vq->mem) / LEGACY_PAGE_SIZE));
+		return mmio_read(vm, VM_QUEUE_PFN) ? 0 : -EIO;
 	}
 	write_addr(vm, VM_QUEUE_DESC_LOW, vq->desc);
 	write_addr(vm, VM_QUEUE_DRIVER_LOW, vq->avail);
 	write_addr(vm, VM_QUEUE_DEVICE_LOW, vq->used);
-	vm_write(vm, VM_QUEUE_READY, 1);
-	return vm_read(vm, VM_QUEUE_READY) == 1 ? 0 : -EIO;
+	mmio_write(vm, VM_QUEUE_READY, 1);
+	return mmio_read(vm, VM_QUEUE_READY) == 1 ? 0 : -EIO;
 }
 
 int virtq_create(struct virtq *vq, struct virtio_mmio *vm, u16 index, u16 max_num)
@@ -279,10 +279,10 @@ int virtq_create(struct virtq *vq, struct virtio_mmio *vm, u16 index, u16 max_nu
 	int err;
 
 	*vq = (struct virtq){ .vm = vm, .index = index };
-	vm_write(vm, VM_QUEUE_SEL, index);
-	if (vm_read(vm, vm->version == 1 ? VM_QUEUE_PFN : VM_QUEUE_READY) != 0)
+	mmio_write(vm, VM_QUEUE_SEL, index);
+	if (mmio_read(vm, vm->version == 1 ? VM_QUEUE_PFN : VM_QUEUE_READY) != 0)
 		return -EIO; /* already in use: the reset did not take */
-	device_max = vm_read(vm, VM_QUEUE_NUM_MAX);
+	device_max = mmio_read(vm, VM_QUEUE_NUM_MAX);
 	if (device_max < 2)
 		return -ENOENT;
 	err = virtq_alloc(vq, pick_queue_size(device_max, max_num));
@@ -326,7 +326,7 @@ void virtq_notify(struct virtq *vq)
 	dsb(sy);
 	if (vq->used->flags & 1 /* VIRTQ_USED_F_NO_NOTIFY */)
 		return;
-	vm_write(vq->vm, VM_QUEUE_NOTIFY, vq->index);
+	mmio_write(vq->vm, VM_QUEUE_NOTIFY, vq->index);
 }
 
 void virtq_disable_interrupts(struct virtq *vq)

@@ -14,11 +14,9 @@
  * copied up the stack; TX copies each frame into one of 128 2 KiB slots and
  * reclaims slots from the used ring when the network softirq polls, or when
  * xmit finds no free slot (never by waiting for the device; TX completions
- * do not interrupt). RX interrupts are off while the softirq keeps finding
- * frames and back on once the ring is drained (2.7.14 note), except while
- * frames we sent are still in flight: then they stay off until the CPU
- * would idle (irq_arm), polled meanwhile by every socket call's softirq run
- * and by the tick (sis/softirq.h, polled mode). Features:
+ * do not interrupt). When RX interrupts are on or off is the network core's
+ * decision (NAPI-style, netdev.h): the driver only exposes irq_disable and
+ * irq_enable (used-buffer notification suppression, 2.7.7). Features:
  * MAC (5.1.4), STATUS (link state, config-change interrupt), MRG_RXBUF
  * (num_buffers, 5.1.6.4), VERSION_1 on modern transports, ANY_LAYOUT on legacy
  * ones; without ANY_LAYOUT the header gets its own descriptor (5.1.6.6 legacy
@@ -113,7 +111,7 @@ struct virtio_net {
 };
 
 /* Log device misbehaviour: the first 16 times, then every 1024th. */
-static void __printf(2, 3) vnet_warn(struct virtio_net *vn, const char *fmt, ...)
+static void __printf(2, 3) virtio_net_warn(struct virtio_net *vn, const char *fmt, ...)
 {
 	char msg[128];
 	va_list ap;
@@ -127,7 +125,7 @@ static void __printf(2, 3) vnet_warn(struct virtio_net *vn, const char *fmt, ...
 }
 
 /* Give up on the device: stop it touching our memory, take the link down. */
-static void vnet_broken(struct virtio_net *vn, const char *why)
+static void virtio_net_broken(struct virtio_net *vn, const char *why)
 {
 	if (vn->dev.dead)
 		return;
@@ -187,11 +185,11 @@ static void rx_publish(struct virtio_net *vn)
 static bool rx_entry_ok(struct virtio_net *vn, struct virtq_used_elem e, bool first)
 {
 	if (e.id >= vn->rx_nbuf || !vn->rx_posted[e.id]) {
-		vnet_warn(vn, "RX used id %u was never posted", e.id);
+		virtio_net_warn(vn, "RX used id %u was never posted", e.id);
 		return false;
 	}
 	if (e.len > VNET_BUF_SIZE || (first && e.len < vn->hdr_len)) {
-		vnet_warn(vn, "RX used len %u outside buffer (0..%u)", e.len, VNET_BUF_SIZE);
+		virtio_net_warn(vn, "RX used len %u outside buffer (0..%u)", e.len, VNET_BUF_SIZE);
 		return false;
 	}
 	return true;
@@ -207,7 +205,7 @@ static unsigned rx_frame_buffers(struct virtio_net *vn, struct virtq_used_elem e
 		return 1;
 	n = h->num_buffers; /* 5.1.6.4: valid only in the first buffer */
 	if (n == 0 || n > VNET_MAX_FRAGS || n > vn->rx_nbuf) {
-		vnet_warn(vn, "RX num_buffers %u impossible", n);
+		virtio_net_warn(vn, "RX num_buffers %u impossible", n);
 		return 0;
 	}
 	return n;
@@ -236,7 +234,7 @@ static void rx_take_frame(struct virtio_net *vn, unsigned nbufs)
 		vn->rx_posted[e.id] = false;
 	}
 	if (ok && total < ETH_HLEN) {
-		vnet_warn(vn, "RX runt frame of %zu bytes", total);
+		virtio_net_warn(vn, "RX runt frame of %zu bytes", total);
 		ok = false;
 	}
 	if (ok) {
@@ -265,20 +263,15 @@ static void rx_drop_entry(struct virtio_net *vn, struct virtq_used_elem e)
 	virtq_consume_used(&vn->rxq, 1);
 }
 
-/*
- * Pass up to budget received frames up the stack; returns how many (budget
- * means: call again). RX interrupts stay off while frames keep coming (the
- * softirq polls instead) and are turned back on once the ring is drained.
- */
+/* Pass up to budget received frames up the stack; returns how many (budget
+ * means: call again). Interrupts are the core's business (netdev.h). */
 static unsigned rx_poll(struct virtio_net *vn, unsigned budget)
 {
 	unsigned done = 0;
-	int pending;
+	int pending = virtq_used_pending(&vn->rxq);
 
-	virtq_disable_interrupts(&vn->rxq);
-	pending = virtq_used_pending(&vn->rxq);
 	if (pending < 0) {
-		vnet_broken(vn, "RX used idx ran ahead of the ring");
+		virtio_net_broken(vn, "RX used idx ran ahead of the ring");
 		return 0;
 	}
 	while (pending > 0 && done < budget) {
@@ -297,18 +290,6 @@ static unsigned rx_poll(struct virtio_net *vn, unsigned budget)
 		done++;
 	}
 	rx_publish(vn);
-	if (done >= budget)
-		return done;
-	if (vn->dev.tx_inflight) {
-		/* Answers to what we sent are coming, and every socket call runs
-		 * the softirq that polls for them: no interrupt until the CPU
-		 * would idle (vnet_irq_arm), or the next tick. */
-		vn->dev.irq_deferred = true;
-		return done;
-	}
-	vn->dev.irq_deferred = false;
-	if (virtq_enable_interrupts(&vn->rxq) && pending == 0)
-		return budget; /* used meanwhile: poll again (interrupts back on) */
 	return done;
 }
 
@@ -318,14 +299,14 @@ static void tx_reclaim(struct virtio_net *vn)
 	int pending = virtq_used_pending(&vn->txq);
 
 	if (pending < 0) {
-		vnet_broken(vn, "TX used idx ran ahead of the ring");
+		virtio_net_broken(vn, "TX used idx ran ahead of the ring");
 		return;
 	}
 	for (int k = 0; k < pending; k++) {
 		u32 id = virtq_peek_used(&vn->txq, (unsigned)k).id;
 
 		if (id >= vn->tx_nslot || !vn->tx_inflight[id]) {
-			vnet_warn(vn, "TX used id %u was never posted", id);
+			virtio_net_warn(vn, "TX used id %u was never posted", id);
 			continue;
 		}
 		vn->tx_inflight[id] = false;
@@ -340,10 +321,10 @@ static void tx_reclaim(struct virtio_net *vn)
 }
 
 /* Configuration change (4.2.2 InterruptStatus bit 1): link state, reset. */
-static void vnet_config_changed(struct virtio_net *vn)
+static void virtio_net_config_changed(struct virtio_net *vn)
 {
 	if (virtio_mmio_status(&vn->vm) & VIRTIO_STATUS_NEEDS_RESET) {
-		vnet_broken(vn, "device needs reset");
+		virtio_net_broken(vn, "device needs reset");
 		return;
 	}
 	if (!virtio_has(&vn->vm, VIRTIO_NET_F_STATUS))
@@ -351,7 +332,7 @@ static void vnet_config_changed(struct virtio_net *vn)
 	vn->dev.link_up = virtio_mmio_config16(&vn->vm, VNET_CFG_STATUS) & VIRTIO_NET_S_LINK_UP;
 }
 
-static int vnet_poll(struct netdev *dev, unsigned budget)
+static int virtio_net_poll(struct netdev *dev, unsigned budget)
 {
 	struct virtio_net *vn = dev->priv;
 	unsigned long flags = irq_save();
@@ -360,7 +341,7 @@ static int vnet_poll(struct netdev *dev, unsigned budget)
 	vn->isr_pending = 0;
 	irq_restore(flags);
 	if (isr & VIRTIO_MMIO_INT_CONFIG)
-		vnet_config_changed(vn);
+		virtio_net_config_changed(vn);
 	if (dev->dead)
 		return 0;
 	tx_reclaim(vn);
@@ -369,7 +350,7 @@ static int vnet_poll(struct netdev *dev, unsigned budget)
 	return (int)rx_poll(vn, budget);
 }
 
-static void vnet_flush(struct netdev *dev)
+static void virtio_net_flush(struct netdev *dev)
 {
 	struct virtio_net *vn = dev->priv;
 
@@ -408,7 +389,7 @@ static size_t tx_copy(struct virtio_net *vn, u8 *buf, const struct netdev_frag *
 	return off;
 }
 
-static int vnet_xmit(struct netdev *dev, const struct netdev_frag *frags, unsigned n)
+static int virtio_net_xmit(struct netdev *dev, const struct netdev_frag *frags, unsigned n)
 {
 	struct virtio_net *vn = dev->priv;
 	size_t total = 0;
@@ -436,28 +417,35 @@ static int vnet_xmit(struct netdev *dev, const struct netdev_frag *frags, unsign
 	dev->stats.tx_packets++;
 	dev->stats.tx_bytes += total;
 	if (++vn->tx_unkicked >= VNET_TX_KICK_BATCH)
-		vnet_flush(dev);
+		virtio_net_flush(dev);
 	return 0;
 }
 
-/* The CPU is going idle: receive interrupts back on (2.7.14 note: then
- * look at the ring once more, for what arrived while they were off). */
-static bool vnet_irq_arm(struct netdev *dev)
+static void virtio_net_irq_disable(struct netdev *dev)
 {
 	struct virtio_net *vn = dev->priv;
 
-	dev->irq_deferred = false;
+	virtq_disable_interrupts(&vn->rxq);
+}
+
+/* Interrupts back on, then the ring once more for what arrived while they
+ * were off (2.7.7: the flag is advisory and racy without EVENT_IDX). */
+static bool virtio_net_irq_enable(struct netdev *dev)
+{
+	struct virtio_net *vn = dev->priv;
+
 	return !dev->dead && virtq_enable_interrupts(&vn->rxq);
 }
 
-static const struct netdev_ops vnet_ops = {
-	.poll = vnet_poll,
-	.xmit = vnet_xmit,
-	.flush = vnet_flush,
-	.irq_arm = vnet_irq_arm,
+static const struct netdev_ops virtio_net_ops = {
+	.poll = virtio_net_poll,
+	.xmit = virtio_net_xmit,
+	.flush = virtio_net_flush,
+	.irq_disable = virtio_net_irq_disable,
+	.irq_enable = virtio_net_irq_enable,
 };
 
-static void vnet_irq(unsigned intid, void *arg)
+static void virtio_net_irq(unsigned intid, void *arg)
 {
 	struct virtio_net *vn = arg;
 	u32 isr = virtio_mmio_ack_interrupt(&vn->vm);
@@ -479,7 +467,7 @@ static unsigned pool_order(unsigned nbuf)
 }
 
 /* Buffers and queues; on failure everything allocated here is freed. */
-static int vnet_setup_queues(struct virtio_net *vn)
+static int virtio_net_setup_queues(struct virtio_net *vn)
 {
 	int err;
 
@@ -514,7 +502,7 @@ out_free_rxq:
 	return err;
 }
 
-static void vnet_free_queues(struct virtio_net *vn)
+static void virtio_net_free_queues(struct virtio_net *vn)
 {
 	page_free(vn->tx_bufs, vn->tx_bufs_order);
 	page_free(vn->rx_bufs, vn->rx_bufs_order);
@@ -522,7 +510,7 @@ static void vnet_free_queues(struct virtio_net *vn)
 	virtq_destroy(&vn->rxq);
 }
 
-static void vnet_read_mac(struct virtio_net *vn)
+static void virtio_net_read_mac(struct virtio_net *vn)
 {
 	static u8 next_local = 1;
 
@@ -534,7 +522,7 @@ static void vnet_read_mac(struct virtio_net *vn)
 	memcpy(vn->dev.mac, (u8[]){ 0x02, 0x53, 0x49, 0x53, 0x00, next_local++ }, ETH_ALEN);
 }
 
-static void vnet_negotiated(struct virtio_net *vn)
+static void virtio_net_negotiated(struct virtio_net *vn)
 {
 	bool v1 = virtio_has(&vn->vm, VIRTIO_F_VERSION_1);
 
@@ -544,16 +532,16 @@ static void vnet_negotiated(struct virtio_net *vn)
 	vn->dev.link_up = true;
 	vn->dev.mtu = ETH_DATA_LEN;
 	vn->dev.base = vn->vm.base;
-	vn->dev.ops = &vnet_ops;
+	vn->dev.ops = &virtio_net_ops;
 	vn->dev.priv = vn;
-	vnet_read_mac(vn);
+	virtio_net_read_mac(vn);
 	if (virtio_has(&vn->vm, VIRTIO_NET_F_STATUS))
 		vn->dev.link_up = virtio_mmio_config16(&vn->vm, VNET_CFG_STATUS) &
 				  VIRTIO_NET_S_LINK_UP;
 }
 
 /* Post every RX buffer and mark every TX slot free. */
-static void vnet_fill_rings(struct virtio_net *vn)
+static void virtio_net_fill_rings(struct virtio_net *vn)
 {
 	for (unsigned i = 0; i < vn->rx_nbuf; i++)
 		rx_post(vn, i);
@@ -570,7 +558,7 @@ static void vnet_fill_rings(struct virtio_net *vn)
 }
 
 /* 3.1.1 initialization sequence for one virtio-net device. */
-static int vnet_init_device(struct virtio_net *vn)
+static int virtio_net_init_device(struct virtio_net *vn)
 {
 	u64 wanted = VIRTIO_FEATURE(VIRTIO_NET_F_MAC) | VIRTIO_FEATURE(VIRTIO_NET_F_STATUS) |
 		     VIRTIO_FEATURE(VIRTIO_NET_F_MRG_RXBUF) | VIRTIO_FEATURE(VIRTIO_F_ANY_LAYOUT);
@@ -581,12 +569,12 @@ static int vnet_init_device(struct virtio_net *vn)
 		err = virtio_mmio_negotiate(&vn->vm, wanted);
 	if (err)
 		goto out_fail;
-	vnet_negotiated(vn);
-	err = vnet_setup_queues(vn);
+	virtio_net_negotiated(vn);
+	err = virtio_net_setup_queues(vn);
 	if (err)
 		goto out_fail;
-	vnet_fill_rings(vn);
-	err = irq_register(vn->vm.intid, vnet_irq, vn, false);
+	virtio_net_fill_rings(vn);
+	err = irq_register(vn->vm.intid, virtio_net_irq, vn, false);
 	if (err)
 		goto out_free_queues;
 	virtio_mmio_driver_ok(&vn->vm);
@@ -595,13 +583,13 @@ static int vnet_init_device(struct virtio_net *vn)
 
 out_free_queues:
 	virtio_mmio_reset(&vn->vm);
-	vnet_free_queues(vn);
+	virtio_net_free_queues(vn);
 out_fail:
 	virtio_mmio_fail(&vn->vm);
 	return err;
 }
 
-static int vnet_attach(const struct virtio_mmio *vm)
+static int virtio_net_attach(const struct virtio_mmio *vm)
 {
 	struct virtio_net *vn = kzalloc(sizeof(*vn));
 	char mac[18];
@@ -610,7 +598,7 @@ static int vnet_attach(const struct virtio_mmio *vm)
 	if (!vn)
 		return -ENOMEM;
 	vn->vm = *vm;
-	err = vnet_init_device(vn);
+	err = virtio_net_init_device(vn);
 	if (err)
 		goto out_free;
 	err = netdev_register(&vn->dev);
@@ -627,7 +615,7 @@ static int vnet_attach(const struct virtio_mmio *vm)
 out_stop:
 	irq_unregister(vn->vm.intid);
 	virtio_mmio_reset(&vn->vm);
-	vnet_free_queues(vn);
+	virtio_net_free_queues(vn);
 out_free:
 	kfree(vn);
 	return err;
@@ -646,7 +634,7 @@ static int virtio_net_probe_all(void)
 			continue;
 		log_info("virtio-net: Found network device at 0x%08lx",
 			 (unsigned long)slot->reg.base);
-		err = vnet_attach(&vm);
+		err = virtio_net_attach(&vm);
 		if (err)
 			log_err("virtio-net: device at 0x%08lx not usable (%d)",
 				(unsigned long)slot->reg.base, err);

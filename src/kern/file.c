@@ -19,6 +19,7 @@ struct file *file_alloc(const struct file_ops *ops, void *priv, unsigned flags)
 	f->refs = 1;
 	f->flags = flags;
 	f->priv = priv;
+	list_init(&f->ep_links);
 	return f;
 }
 
@@ -48,6 +49,7 @@ static unsigned *release_hold(void)
 
 static void file_destroy(struct file *f)
 {
+	eventpoll_release(f);
 	if (f->ops->release)
 		f->ops->release(f);
 	if (f->inode)

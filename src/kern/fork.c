@@ -35,6 +35,9 @@ static void link_child(struct proc *parent, struct proc *child)
 	child->sid = parent->sid;
 	memcpy(child->name, parent->name, sizeof(child->name));
 	memcpy(child->rlimit, parent->rlimit, sizeof(child->rlimit));
+	child->cred = parent->cred;
+	child->umask = parent->umask;
+	child->tagged_addr = parent->tagged_addr;
 	signal_fork(child, parent);
 	list_add_tail(&child->sibling, &parent->children);
 }

@@ -17,6 +17,7 @@
 #include <uapi/sis/stat.h>
 #include <uapi/sis/uio.h>
 #include <uapi/sis/ioctl.h>
+#include <uapi/sis/statfs.h>
 
 #define IO_MAX 0x7ffff000UL  /* largest single transfer (Linux MAX_RW_COUNT) */
 #define FIONCLEX 0x5450
@@ -244,7 +245,8 @@ static long sys_openat(struct trap_frame *tf)
 	fd = at_begin(&c, (int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1));
 	if (fd)
 		return fd;
-	f = vfs_open_at(c.base, c.path, flags & OPEN_FLAGS_KNOWN, (u32)SC_ARG(tf, 3));
+	f = vfs_open_at(c.base, c.path, flags & OPEN_FLAGS_KNOWN,
+			(u32)SC_ARG(tf, 3) & 07777 & ~proc_umask());
 	at_done(&c);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
@@ -616,7 +618,7 @@ static long sys_mkdirat(struct trap_frame *tf)
 
 	if (err)
 		return err;
-	err = vfs_mkdir_at(c.base, c.path, (u32)SC_ARG(tf, 2));
+	err = vfs_mkdir_at(c.base, c.path, (u32)SC_ARG(tf, 2) & 07777 & ~proc_umask());
 	at_done(&c);
 	return err;
 }
@@ -704,3 +706,181 @@ static long sys_readlinkat(struct trap_frame *tf)
 	return -EINVAL;
 }
 SYSCALL(__NR_readlinkat, sys_readlinkat);
+
+/* ---- ownership, mode, statfs ---------------------------------------------- */
+
+#define ID_KEEP 0xffffffffu
+
+/* chmod(2): the owner or root may change the permission bits. */
+static int inode_chmod(struct inode *ino, u32 mode)
+{
+	u32 euid = proc_euid();
+
+	if (euid != 0 && euid != ino->uid)
+		return -EPERM;
+	ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
+	return 0;
+}
+
+/* chown(2): only root changes owners here (Linux lets an owner change the
+ * group to one of its own: not modelled). -1 keeps an id. */
+static int inode_chown(struct inode *ino, u32 uid, u32 gid)
+{
+	if (proc_euid() != 0)
+		return -EPERM;
+	if (uid != ID_KEEP)
+		ino->uid = uid;
+	if (gid != ID_KEEP)
+		ino->gid = gid;
+	return 0;
+}
+
+/* The inode behind descriptor fd, referenced; NULL for one without
+ * (socket, pipe: there is nothing to keep a mode in). -EBADF. */
+static struct inode *fd_inode(int fd, int *err)
+{
+	struct file *f = fd_get(fd);
+	struct inode *ino;
+
+	*err = f ? 0 : -EBADF;
+	if (!f)
+		return NULL;
+	ino = file_inode(f);
+	if (ino)
+		vfs_inode_get(ino);
+	file_put(f);
+	return ino;
+}
+
+/* dirfd itself for AT_EMPTY_PATH, referenced, or ERR_PTR. */
+static struct inode *dirfd_inode(int dirfd)
+{
+	struct inode *ino;
+	int err;
+
+	if (dirfd == AT_FDCWD) {
+		ino = vfs_cwd();
+		vfs_inode_get(ino);
+		return ino;
+	}
+	ino = fd_inode(dirfd, &err);
+	return ino ? ino : ERR_PTR(err ? err : -EINVAL);
+}
+
+/* The inode named by (dirfd, upath), referenced (vfs_inode_put), or ERR_PTR;
+ * an empty path with empty_ok is dirfd itself (AT_EMPTY_PATH). */
+static struct inode *at_inode(int dirfd, const char *upath, bool empty_ok)
+{
+	char *path = get_path(upath);
+	struct inode *base, *ino;
+	struct file *held;
+	int err;
+
+	if (IS_ERR(path))
+		return (struct inode *)path;
+	if (!path[0]) {
+		kfree(path);
+		return empty_ok ? dirfd_inode(dirfd) : ERR_PTR(-ENOENT);
+	}
+	err = at_base(dirfd, path, &base, &held);
+	ino = err ? ERR_PTR(err) : vfs_lookup_at(base, path);
+	if (held)
+		file_put(held);
+	kfree(path);
+	return ino;
+}
+
+static long sys_fchmod(struct trap_frame *tf)
+{
+	int err;
+	struct inode *ino = fd_inode((int)SC_ARG(tf, 0), &err);
+
+	if (!ino)
+		return err;
+	err = inode_chmod(ino, (u32)SC_ARG(tf, 1));
+	vfs_inode_put(ino);
+	return err;
+}
+SYSCALL(__NR_fchmod, sys_fchmod);
+
+/* fchmodat(dirfd, path, mode): the system call has no flags argument. */
+static long sys_fchmodat(struct trap_frame *tf)
+{
+	struct inode *ino = at_inode((int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1), false);
+	int err;
+
+	if (IS_ERR(ino))
+		return PTR_ERR(ino);
+	err = inode_chmod(ino, (u32)SC_ARG(tf, 2));
+	vfs_inode_put(ino);
+	return err;
+}
+SYSCALL(__NR_fchmodat, sys_fchmodat);
+
+static long sys_fchown(struct trap_frame *tf)
+{
+	int err;
+	struct inode *ino = fd_inode((int)SC_ARG(tf, 0), &err);
+
+	if (!ino)
+		return err;
+	err = inode_chown(ino, (u32)SC_ARG(tf, 1), (u32)SC_ARG(tf, 2));
+	vfs_inode_put(ino);
+	return err;
+}
+SYSCALL(__NR_fchown, sys_fchown);
+
+/* fchownat(dirfd, path, uid, gid, flags): no symlinks, so
+ * AT_SYMLINK_NOFOLLOW changes nothing; other flags are EINVAL. */
+static long sys_fchownat(struct trap_frame *tf)
+{
+	unsigned flags = (unsigned)SC_ARG(tf, 4);
+	struct inode *ino;
+	int err;
+
+	if (flags & ~(unsigned)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	ino = at_inode((int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1), flags & AT_EMPTY_PATH);
+	if (IS_ERR(ino))
+		return PTR_ERR(ino);
+	err = inode_chown(ino, (u32)SC_ARG(tf, 2), (u32)SC_ARG(tf, 3));
+	vfs_inode_put(ino);
+	return err;
+}
+SYSCALL(__NR_fchownat, sys_fchownat);
+
+/* One ramfs: its blocks are the machine's pages, the free ones free. */
+static long put_statfs(void *ubuf)
+{
+	struct linux_statfs sf;
+
+	memset(&sf, 0, sizeof(sf));
+	sf.f_type = SIS_RAMFS_MAGIC;
+	sf.f_bsize = sf.f_frsize = PAGE_SIZE;
+	sf.f_blocks = page_total_count();
+	sf.f_bfree = sf.f_bavail = page_free_count();
+	sf.f_namelen = 255;
+	return copy_to_user(ubuf, &sf, sizeof(sf));
+}
+
+static long sys_statfs(struct trap_frame *tf)
+{
+	struct inode *ino = at_inode(AT_FDCWD, (const char *)SC_ARG(tf, 0), false);
+
+	if (IS_ERR(ino))
+		return PTR_ERR(ino);
+	vfs_inode_put(ino);
+	return put_statfs((void *)SC_ARG(tf, 1));
+}
+SYSCALL(__NR_statfs, sys_statfs);
+
+static long sys_fstatfs(struct trap_frame *tf)
+{
+	struct file *f = fd_get((int)SC_ARG(tf, 0));
+
+	if (!f)
+		return -EBADF;
+	file_put(f);
+	return put_statfs((void *)SC_ARG(tf, 1));
+}
+SYSCALL(__NR_fstatfs, sys_fstatfs);

@@ -1,5 +1,6 @@
 /*
- * Memory system calls: brk, mmap (private anonymous only), munmap, mprotect.
+ * Memory system calls: brk, mmap (anonymous: private, or MAP_SHARED so that
+ * fork shares the pages writable), munmap, mprotect.
  * Mappings are backed eagerly (see sis/vm.h) and W^X: PROT_WRITE|PROT_EXEC
  * is refused with -EACCES. RLIMIT_AS bounds the pages a process has mapped
  * or reserved, like Linux's total_vm: mmap and brk past it fail (ENOMEM).
@@ -76,8 +77,9 @@ static long check_mmap(u64 addr, u64 len, unsigned prot, unsigned flags, int fd,
 		file_put(f);
 		return -ENODEV; /* no file mappings */
 	}
-	if ((flags & MAP_TYPE) != MAP_PRIVATE)
-		return -EINVAL; /* shared memory is not supported */
+	if ((flags & MAP_TYPE) != MAP_PRIVATE && (flags & MAP_TYPE) != MAP_SHARED &&
+	    (flags & MAP_TYPE) != MAP_SHARED_VALIDATE)
+		return -EINVAL;
 	if ((prot & (PROT_WRITE | PROT_EXEC)) == (PROT_WRITE | PROT_EXEC))
 		return -EACCES;
 	if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) &&
@@ -110,6 +112,8 @@ static long sys_mmap(struct trap_frame *tf)
 		if (!addr)
 			return -ENOMEM;
 	}
+	if ((flags & MAP_TYPE) != MAP_PRIVATE)
+		prot |= VM_SHARED;
 	err = vm_map_zero(vm, addr, len, prot);
 	return err ? err : (long)addr;
 }

@@ -22,7 +22,8 @@
 #include <uapi/sis/resource.h>
 #include <uapi/sis/select.h>
 
-#define POLL_WAITERS 128            /* wait-queue registrations per pass */
+#define POLL_WAITERS 128            /* least wait-queue registrations per pass */
+#define POLL_QUEUES_PER_FD 2        /* room per fd (a file may name more than one queue) */
 #define POLL_FALLBACK_NS (10 * NSEC_PER_MSEC) /* re-poll period past that */
 
 /* A registration: the waiter stays on wq across the sleep, so the file
@@ -33,11 +34,12 @@ struct poll_entry {
 	struct file *file;
 };
 
-struct poll_table {
-	struct poll_entry entries[POLL_WAITERS];
-	int n;
+struct poll_set {
+	struct poll_table pt;
+	int n, cap;
 	bool overflow;  /* some queue could not be registered: poll periodically */
 	struct file *polling; /* the file whose ->poll is running (poll_one) */
+	struct poll_entry entries[]; /* cap of them, sized to nfds */
 };
 
 /* Linux's struct timespec (64-bit). */
@@ -48,11 +50,17 @@ struct k_timespec {
 
 void poll_wait(struct poll_table *pt, struct wait_queue *wq)
 {
+	if (pt && pt->queue)
+		pt->queue(pt, wq);
+}
+
+/* ppoll/pselect's registration: the task sleeps on wq. */
+static void poll_set_queue(struct poll_table *table, struct wait_queue *wq)
+{
+	struct poll_set *pt = container_of(table, struct poll_set, pt);
 	struct poll_entry *e;
 
-	if (!pt)
-		return;
-	if (pt->n == POLL_WAITERS) {
+	if (pt->n == pt->cap) {
 		pt->overflow = true;
 		return;
 	}
@@ -66,7 +74,7 @@ void poll_wait(struct poll_table *pt, struct wait_queue *wq)
 
 /* Off every queue first, then the references: a put may release a file,
  * and a release may sleep (SO_LINGER). */
-static void poll_table_clear(struct poll_table *pt)
+static void poll_table_clear(struct poll_set *pt)
 {
 	for (int i = 0; i < pt->n; i++)
 		finish_wait(pt->entries[i].wq, &pt->entries[i].w);
@@ -78,7 +86,7 @@ static void poll_table_clear(struct poll_table *pt)
 }
 
 /* Ready events of one pollfd (POLLNVAL for a bad fd; 0 for fd < 0). */
-static short poll_one(const struct pollfd *p, struct poll_table *pt)
+static short poll_one(const struct pollfd *p, struct poll_set *pt)
 {
 	struct file *f;
 	unsigned mask;
@@ -91,7 +99,7 @@ static short poll_one(const struct pollfd *p, struct poll_table *pt)
 	if (f->ops->poll) {
 		if (pt)
 			pt->polling = f;
-		mask = f->ops->poll(f, pt);
+		mask = f->ops->poll(f, pt ? &pt->pt : NULL);
 		if (pt)
 			pt->polling = NULL;
 	} else
@@ -102,7 +110,7 @@ static short poll_one(const struct pollfd *p, struct poll_table *pt)
 
 /* One pass over fds: fill revents, return how many are ready. With pt,
  * register on every file's queues (stopping once one is ready). */
-static int poll_pass(struct pollfd *fds, size_t nfds, struct poll_table *pt)
+static int poll_pass(struct pollfd *fds, size_t nfds, struct poll_set *pt)
 {
 	int count = 0;
 
@@ -128,11 +136,17 @@ static int poll_pass(struct pollfd *fds, size_t nfds, struct poll_table *pt)
  */
 static int poll_loop(struct pollfd *fds, size_t nfds, u64 deadline, bool now_only)
 {
-	struct poll_table *pt = kmalloc(sizeof(*pt));
+	size_t cap = nfds * POLL_QUEUES_PER_FD;
+	struct poll_set *pt;
 	int count, err = 0;
 
+	if (cap < POLL_WAITERS)
+		cap = POLL_WAITERS; /* nfds is bounded by RLIMIT_NOFILE (sys_ppoll) */
+	pt = kmalloc(sizeof(*pt) + cap * sizeof(pt->entries[0]));
 	if (!pt)
 		return -ENOMEM;
+	pt->pt.queue = poll_set_queue;
+	pt->cap = (int)cap;
 	pt->n = 0;
 	pt->overflow = false;
 	pt->polling = NULL;

@@ -82,6 +82,7 @@ struct proc *proc_alloc(void)
 	p->exit_signal = SIGCHLD;
 	p->start_ns = time_ns();
 	proc_default_rlimits(p);
+	p->umask = 022;
 	signal_init_proc(p);
 	itimer_init_proc(p);
 	flags = irq_save();
@@ -261,18 +262,6 @@ static long sys_getppid(struct trap_frame *tf)
 }
 SYSCALL(__NR_getppid, sys_getppid);
 
-/* There are no users: everybody is root. */
-#define ROOT_ID_SYSCALL(name)                               \
-	static long sys_##name(struct trap_frame *tf)       \
-	{                                                   \
-		(void)tf;                                   \
-		return 0;                                   \
-	}                                                   \
-	SYSCALL(__NR_##name, sys_##name)
-ROOT_ID_SYSCALL(getuid);
-ROOT_ID_SYSCALL(geteuid);
-ROOT_ID_SYSCALL(getgid);
-ROOT_ID_SYSCALL(getegid);
 
 static long sys_set_tid_address(struct trap_frame *tf)
 {

@@ -43,6 +43,15 @@ struct sig_origin {
 	u64 addr;      /* fault address for SIGSEGV/SIGBUS/SIGILL/SIGTRAP */
 };
 
+/* Credentials (credentials(7)): euid 0 is the only privilege. */
+#define CRED_NGROUPS 32
+struct proc_cred {
+	u32 uid[3];                 /* real, effective, saved */
+	u32 gid[3];
+	u32 ngroups;
+	u32 groups[CRED_NGROUPS];
+};
+
 struct proc {
 	unsigned refs;              /* proc_get/proc_put; the table's is one */
 	int pid;
@@ -91,6 +100,9 @@ struct proc {
 	struct sig_origin sig_origin[SIS_NSIG];
 
 	struct linux_rlimit64 rlimit[RLIM_NLIMITS];
+	struct proc_cred cred;      /* sys_cred.c; copied by fork */
+	u32 umask;                  /* applied at file and directory creation */
+	bool tagged_addr;           /* PR_TAGGED_ADDR_ENABLE: syscalls untag pointers */
 	u64 start_ns;               /* time_ns() at creation */
 	u64 child_ticks;            /* CPU ticks of reaped children */
 };

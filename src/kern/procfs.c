@@ -9,6 +9,7 @@
 #include <sis/log.h>
 #include <sis/mm.h>
 #include <sis/sched.h>
+#include <sis/softirq.h>
 #include <sis/timer.h>
 #include <sis/vfs.h>
 
@@ -52,6 +53,8 @@ static int procfs_init(void)
 		err = vfs_add_generated("/proc/uptime", uptime_show);
 	if (!err)
 		err = vfs_add_generated("/proc/interrupts", irq_show);
+	if (!err)
+		err = vfs_add_generated("/proc/softirqs", softirq_show);
 	if (err)
 		log_warn("procfs: cannot add /proc files: %d", err);
 	return err;

@@ -115,14 +115,6 @@ void random_get_bytes(void *buf, size_t n)
 	irq_restore(flags);
 }
 
-u64 random_u64(void)
-{
-	u64 v;
-
-	random_get_bytes(&v, sizeof(v));
-	return v;
-}
-
 /* Seeds QEMU puts in /chosen (rng-seed: 32 bytes, kaslr-seed: 8). */
 static int seed_from_devtree(void)
 {

@@ -77,11 +77,6 @@ static void task_free(struct task *t)
 	task_count--;
 }
 
-void task_free_unstarted(struct task *t)
-{
-	task_free(t);
-}
-
 u64 sched_idle_ticks(void)
 {
 	return idle_task ? idle_task->ticks : 0;
@@ -276,7 +271,7 @@ static void idle_main(void *arg)
 	for (;;) {
 		softirq_run_pending();
 		irq_disable_local();
-		if (list_empty(&run_queue) && !softirq_pending() && !softirq_before_idle())
+		if (list_empty(&run_queue) && !softirq_pending())
 			wfi();
 		irq_enable_local();
 		if (!list_empty(&run_queue))

@@ -65,6 +65,7 @@ void signal_fork(struct proc *child, const struct proc *parent)
 void signal_exec(struct proc *p)
 {
 	p->alt_sp = p->alt_size = 0; /* the old image's memory */
+	p->tagged_addr = false;      /* execve resets the tagged-address ABI, as Linux */
 	p->alt_autodisarm = false;
 	for (int i = 0; i < SIS_NSIG; i++) {
 		struct k_sigaction *ka = &p->sig_action[i];

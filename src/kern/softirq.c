@@ -6,11 +6,11 @@
 #include <sis/kernel.h>
 #include <sis/softirq.h>
 #include <sis/irq.h>
+#include <sis/log.h>
 
 static void (*handlers[SOFTIRQ_NR])(void);
-static bool (*idle_hooks[SOFTIRQ_NR])(void);
 static volatile u32 pending;
-static volatile u32 polled;  /* softirqs in polled mode (see sis/softirq.h) */
+static u64 stats[SOFTIRQ_STAT_NR];
 static unsigned bh_count;   /* nesting of bh_disable() */
 static bool running;        /* a softirq handler is on the stack */
 static unsigned irq_depth;  /* maintained by gic_handle_irq() */
@@ -28,46 +28,36 @@ void softirq_raise(enum softirq_nr nr)
 	irq_restore(flags);
 }
 
-void softirq_register_idle(enum softirq_nr nr, bool (*idle_hook)(void))
-{
-	idle_hooks[nr] = idle_hook;
-}
-
-void softirq_set_polled(enum softirq_nr nr, bool on)
+void softirq_count(enum softirq_stat st)
 {
 	unsigned long flags = irq_save();
 
-	if (on)
-		polled |= 1u << nr;
-	else
-		polled &= ~(1u << nr);
+	stats[st]++;
 	irq_restore(flags);
 }
 
-void softirq_tick(void)
+/* /proc/softirqs, in Linux's layout (one CPU). NET_RX: runs raised by a NIC
+ * interrupt or a poll that used its budget; NET_TX: by a locked section that
+ * queued work; NET_TIMER: by lwIP's timer; TIMER: ktimer softirq runs. */
+long softirq_show(char *buf, size_t size)
 {
-	pending |= polled;
-}
+	static const char *const names[SOFTIRQ_STAT_NR] = {
+		[SOFTIRQ_STAT_TIMER] = "TIMER",
+		[SOFTIRQ_STAT_NET_TX] = "NET_TX",
+		[SOFTIRQ_STAT_NET_RX] = "NET_RX",
+		[SOFTIRQ_STAT_NET_TIMER] = "NET_TIMER",
+	};
+	long n = ksnprintf(buf, size, "%12s%-10s\n", "", "CPU0");
 
-bool softirq_before_idle(void)
-{
-	u32 was = polled;
-
-	polled = 0;
-	for (int nr = 0; nr < SOFTIRQ_NR; nr++)
-		if ((was & (1u << nr)) && idle_hooks[nr] && idle_hooks[nr]())
-			pending |= 1u << nr;
-	return pending != 0;
+	for (int i = 0; i < SOFTIRQ_STAT_NR; i++)
+		n += ksnprintf(buf + n, size > (size_t)n ? size - (size_t)n : 0, "%10s: %10lu\n",
+			       names[i], (unsigned long)stats[i]);
+	return n;
 }
 
 bool softirq_pending(void)
 {
 	return pending != 0;
-}
-
-bool in_softirq(void)
-{
-	return running;
 }
 
 void irq_enter(void)
@@ -102,6 +92,8 @@ void softirq_run_pending(void)
 
 		pending = 0;
 		irq_enable_local();
+		if (work & (1u << SOFTIRQ_TIMER))
+			stats[SOFTIRQ_STAT_TIMER]++;
 		for (int nr = 0; nr < SOFTIRQ_NR; nr++)
 			if ((work & (1u << nr)) && handlers[nr])
 				handlers[nr]();

@@ -1,6 +1,6 @@
 /*
  * Small system calls about the system as a whole: uname, sysinfo, reboot,
- * prlimit64 (and getrlimit/setrlimit), sched_yield.
+ * prlimit64 (and getrlimit/setrlimit), sched_yield, prctl.
  */
 #include <sis/kernel.h>
 #include <sis/log.h>
@@ -12,6 +12,7 @@
 #include <uapi/sis/utsname.h>
 #include <uapi/sis/sysinfo.h>
 #include <uapi/sis/reboot.h>
+#include <uapi/sis/prctl.h>
 #include "proc_internal.h"
 
 _Static_assert(sizeof(struct linux_sysinfo) == 112, "struct sysinfo is 112 bytes on arm64");
@@ -140,3 +141,47 @@ static long sys_sched_yield(struct trap_frame *tf)
 	return 0;
 }
 SYSCALL(__NR_sched_yield, sys_sched_yield);
+
+static long prctl_set_name(const char *uname)
+{
+	char name[PROC_NAME_LEN];
+	long n = strncpy_from_user(name, uname, sizeof(name));
+
+	if (n == -EFAULT)
+		return -EFAULT;
+	name[sizeof(name) - 1] = '\0'; /* longer names are cut, as Linux's comm */
+	memcpy(cur_proc()->name, name, sizeof(name));
+	return 0;
+}
+
+/* The tagged-address ABI: only the enable bit (no MTE), unused args zero. */
+static long prctl_tagged(struct trap_frame *tf, bool set)
+{
+	struct proc *p = cur_proc();
+
+	if (!set)
+		return (SC_ARG(tf, 1) | SC_ARG(tf, 2) | SC_ARG(tf, 3) | SC_ARG(tf, 4)) ?
+			       -EINVAL : (long)(p->tagged_addr ? PR_TAGGED_ADDR_ENABLE : 0);
+	if ((SC_ARG(tf, 1) & ~PR_TAGGED_ADDR_ENABLE) || SC_ARG(tf, 2) || SC_ARG(tf, 3) ||
+	    SC_ARG(tf, 4))
+		return -EINVAL;
+	p->tagged_addr = SC_ARG(tf, 1) & PR_TAGGED_ADDR_ENABLE;
+	return 0;
+}
+
+static long sys_prctl(struct trap_frame *tf)
+{
+	switch ((int)SC_ARG(tf, 0)) {
+	case PR_SET_NAME:
+		return prctl_set_name((const char *)SC_ARG(tf, 1));
+	case PR_GET_NAME:
+		return copy_to_user((void *)SC_ARG(tf, 1), cur_proc()->name, PROC_NAME_LEN);
+	case PR_SET_TAGGED_ADDR_CTRL:
+		return prctl_tagged(tf, true);
+	case PR_GET_TAGGED_ADDR_CTRL:
+		return prctl_tagged(tf, false);
+	default:
+		return -EINVAL;
+	}
+}
+SYSCALL(__NR_prctl, sys_prctl);

@@ -93,6 +93,11 @@ static u64 timespec_to_ns(const struct linux_timespec *ts)
 	return (u64)ts->tv_sec * NSEC_PER_SEC + (u64)ts->tv_nsec;
 }
 
+s64 time_realtime_offset_ns(void)
+{
+	return boot_epoch_ns;
+}
+
 /* The clock's value in ns, or -EINVAL for an unknown clock. */
 static int clock_read(int clk, s64 *ns)
 {
@@ -128,6 +133,26 @@ static long sys_clock_gettime(struct trap_frame *tf)
 	return copy_to_user((void *)SC_ARG(tf, 1), &ts, sizeof(ts));
 }
 SYSCALL(__NR_clock_gettime, sys_clock_gettime);
+
+/* clock_getres(clk, res): the timer tick for the CPU-time clocks (they count
+ * ticks), 1 ns for the others (time_ns() is the generic timer's count, as
+ * Linux's hrtimer clocks report); res may be NULL (clock_getres(2)). */
+static long sys_clock_getres(struct trap_frame *tf)
+{
+	struct linux_timespec ts;
+	int clk = (int)SC_ARG(tf, 0);
+	s64 ns;
+	int err = clock_read(clk, &ns);
+
+	if (err)
+		return err;
+	if (!SC_ARG(tf, 1))
+		return 0;
+	bool cpu = clk == CLOCK_PROCESS_CPUTIME_ID || clk == CLOCK_THREAD_CPUTIME_ID;
+	ns_to_timespec(cpu ? NSEC_PER_SEC / HZ : 1, &ts);
+	return copy_to_user((void *)SC_ARG(tf, 1), &ts, sizeof(ts));
+}
+SYSCALL(__NR_clock_getres, sys_clock_getres);
 
 static long sys_gettimeofday(struct trap_frame *tf)
 {

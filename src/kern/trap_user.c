@@ -63,6 +63,11 @@ static bool cow_write(struct trap_frame *tf)
 void user_fault(struct trap_frame *tf)
 {
 	u64 esr = tf->esr, ec = ESR_EC(esr);
+
+	/* With TBI0, FAR_EL1's top byte for a tagged EL0 access is the tag (or
+	 * UNKNOWN; Arm ARM D17.2 FAR_EL1): untag it, as si_addr is on Linux. */
+	if (ec == EC_DABT_LOW || ec == EC_IABT_LOW)
+		tf->far = user_untag(tf->far);
 	char what[96];
 	const char *kind;
 	int sig, code;

@@ -16,15 +16,23 @@ static struct vm_space *cur_vm(void)
 	return p ? p->vm : NULL;
 }
 
+/*
+ * A tagged pointer is usable only by a process that enabled the
+ * tagged-address ABI; the copy then goes through the tagged pointer, which
+ * TBI0 translates like the untagged one.
+ */
 bool user_range_ok(const void *uaddr, size_t n, bool for_write)
 {
 	struct vm_space *vm = cur_vm();
+	u64 a = (u64)uaddr;
 
-	if (!vm || !user_addr_ok((u64)uaddr, n))
+	if (vm && cur_proc()->tagged_addr)
+		a = user_untag(a);
+	if (!vm || !user_addr_ok(a, n))
 		return false; /* the one range check: sis/mm.h */
 	if (!n)
 		return true;
-	return vm_access_ok(vm, (u64)uaddr, n, for_write);
+	return vm_access_ok(vm, a, n, for_write);
 }
 
 int copy_from_user(void *dst, const void *usrc, size_t n)

@@ -32,6 +32,8 @@ void vfs_stat_inode(const struct inode *ino, struct linux_stat *st)
 	st->st_ino = ino->ino;
 	st->st_mode = ino->mode;
 	st->st_nlink = ino->nlink;
+	st->st_uid = ino->uid;
+	st->st_gid = ino->gid;
 	if (S_ISDIR(ino->mode) && ino->nlink) /* a removed directory has 0 */
 		st->st_nlink = 2 + vfs_dir_subdirs((struct inode *)ino);
 	st->st_rdev = ino->rdev;

@@ -28,6 +28,7 @@
 
 #define PTE_SW_SHARED (1UL << 56)   /* page not owned by this space */
 #define PTE_SW_RESERVED (1UL << 57) /* invalid entry reserving the page (PROT_NONE) */
+#define PTE_SW_SHMEM (1UL << 58)    /* MAP_SHARED page: fork shares it writable, never COW */
 #define PROT_USER_NONE                                                               \
 	(PTE_AF | PTE_SH_INNER | PTE_ATTR(MT_NORMAL) | PTE_AP_EL1_RW | PTE_NG | PTE_PXN | \
 	 PTE_UXN)
@@ -340,7 +341,7 @@ static int clone_level(pte_t *src, pte_t *dst, int level, struct vm_space *vm)
 			continue;
 		}
 		if (e & PTE_VALID) {
-			if (pte_writable(e)) {
+			if (pte_writable(e) && !(e & PTE_SW_SHMEM)) {
 				e |= PTE_AP_RDONLY | PTE_SW_COW;
 				src[i] = e;
 			}
@@ -489,7 +490,8 @@ static void set_leaf(struct vm_space *vm, pte_t *e, void *page, unsigned prot)
 		*e = PTE_SW_RESERVED;
 		return;
 	}
-	*e = kva_to_pa(page) | prot_attrs(prot) | PTE_VALID | PTE_PAGE;
+	*e = kva_to_pa(page) | prot_attrs(prot) | PTE_VALID | PTE_PAGE |
+	     ((prot & VM_SHARED) ? PTE_SW_SHMEM : 0);
 	vm->pages++;
 }
 
@@ -500,7 +502,7 @@ static int map_one(struct vm_space *vm, u64 va, unsigned prot)
 
 	if (!e)
 		return -ENOMEM;
-	if (prot) {
+	if (prot) { /* a shared PROT_NONE page is backed too: others may map it */
 		page = user_page_alloc(true);
 		if (!page)
 			return -ENOMEM;
@@ -687,12 +689,12 @@ static void protect_one(struct vm_space *vm, pte_t *e, u64 va, unsigned prot,
 		set_leaf(vm, e, pool_take(pool), prot);
 		return;
 	}
-	if ((prot & VM_WRITE) && page_shared(old)) /* writable once it is private */
+	if ((prot & VM_WRITE) && page_shared(old) && !(old & PTE_SW_SHMEM)) /* writable once private */
 		*e = (old & PTE_ADDR_MASK) | (old & PTE_SW_SHARED) | prot_attrs(prot) |
 		     PTE_AP_RDONLY | PTE_SW_COW | PTE_VALID | PTE_PAGE;
 	else
-		*e = (old & PTE_ADDR_MASK) | (old & PTE_SW_SHARED) | prot_attrs(prot) |
-		     PTE_VALID | PTE_PAGE;
+		*e = (old & PTE_ADDR_MASK) | (old & (PTE_SW_SHARED | PTE_SW_SHMEM)) |
+		     prot_attrs(prot) | PTE_VALID | PTE_PAGE;
 	tlb_flush_page(va, vm->asid);
 	if (prot & VM_EXEC)
 		dcache_clean_pou(page_of(old), PAGE_SIZE);
@@ -803,7 +805,7 @@ static int vm_copy(struct vm_space *vm, u64 va, void *kbuf, size_t n, bool to_vm
 		if (!e || !(*e & PTE_VALID))
 			return -EFAULT;
 		/* Never write into a page another space still maps. */
-		if (to_vm && page_shared(*e) &&
+		if (to_vm && page_shared(*e) && !(*e & PTE_SW_SHMEM) &&
 		    (!(*e & PTE_SW_COW) || vm_break_cow(vm, va & ~(PAGE_SIZE - 1))))
 			return -EFAULT;
 		p = (char *)page_of(*e) + off;

@@ -46,6 +46,7 @@ void prepare_to_wait(struct wait_queue *wq, struct waiter *w)
 	if (!waitq_has(wq, w))
 		list_add_tail(&w->node, &wq->waiters);
 	w->task = current_task;
+	w->func = NULL;
 	if (current_task && !current_task->sleep_armed) {
 		/* First queue of this wait: from here on a wake-up counts.
 		 * Further queues (poll) must not undo one that came already. */
@@ -76,7 +77,9 @@ void wake_up(struct wait_queue *wq)
 	struct waiter *w;
 
 	list_for_each_entry(w, &wq->waiters, node) {
-		if (w->task)
+		if (w->func)
+			w->func(w);
+		else if (w->task)
 			task_wake(w->task);
 		else
 			early_woken = true;
@@ -87,6 +90,25 @@ void wake_up(struct wait_queue *wq)
 bool waitq_active(const struct wait_queue *wq)
 {
 	return !list_empty(&wq->waiters);
+}
+
+void waitq_add_callback(struct wait_queue *wq, struct waiter *w, void (*func)(struct waiter *w))
+{
+	unsigned long flags = irq_save();
+
+	w->task = NULL;
+	w->func = func;
+	list_add_tail(&w->node, &wq->waiters);
+	irq_restore(flags);
+}
+
+void waitq_remove(struct wait_queue *wq, struct waiter *w)
+{
+	unsigned long flags = irq_save();
+
+	(void)wq; /* w knows its neighbours; wq documents the pairing */
+	list_del(&w->node);
+	irq_restore(flags);
 }
 
 static void early_timer_fired(struct ktimer *t)
@@ -116,7 +138,7 @@ static int early_sleep(u64 deadline_ns)
 			err = -ETIMEDOUT;
 			break;
 		}
-		if (!softirq_before_idle()) /* polled sources get their interrupts back */
+		if (!softirq_pending())
 			wfi(); /* a pending interrupt ends it even while masked */
 		irq_restore(flags);
 		softirq_run_pending();

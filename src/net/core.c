@@ -2,15 +2,21 @@
  * lwIP in SIS: start-up, the network softirq, net_lock and the port
  * functions lwIP needs with NO_SYS=1 (sys_now, memory, random numbers).
  *
- * The network softirq (SOFTIRQ_NET) is the stack's only engine. It runs
- *   - after a NIC interrupt (the handler acknowledges and raises it),
+ * The network softirq (SOFTIRQ_NET) is the stack's only engine, and the core
+ * alone decides when it runs. It is raised
+ *   - by a NIC interrupt (netdev_irq: NAPI-style, the interrupt is turned
+ *     off and the device marked for polling),
  *   - when lwIP's next timeout is due (a ktimer armed for
  *     sys_timeouts_sleeptime() raises it),
- *   - after every net_lock()ed section that may have queued work
- *     (net_unlock raises it), e.g. a socket send.
- * Each run: drain every NIC's RX ring into lwIP (and restock it), deliver
- * loopback packets, run due lwIP timers, then notify the NICs of queued TX
- * frames once per batch and re-arm the timer.
+ *   - by net_unlock, only when the locked section queued work: a frame
+ *     handed to a driver that needs a flush, or a loopback packet.
+ * Each run: poll every scheduled NIC with a budget (one that finishes
+ * under budget gets its interrupt back, and the ring is looked at once more
+ * to close the race, virtio 2.7.7; one that used its budget keeps polling in
+ * the next run), deliver loopback packets, run due lwIP timers, then notify
+ * the NICs of queued TX frames once per batch and re-arm the timer. As in
+ * Linux's NAPI, under load the interrupt stays off and frames are picked up
+ * by polling; when idle an arriving frame interrupts at once.
  */
 #include <sis/kernel.h>
 #include <sis/net.h>
@@ -28,15 +34,17 @@
 #include "lwip/timeouts.h"
 #include "lwip/netif.h"
 #include "lwip/tcp.h"
-#include "lwip/priv/tcp_priv.h" /* tcp_active_pcbs */
 #include "net_private.h"
+#include "lwip_shim.h"
 
 #define NET_RX_BUDGET 64 /* frames per NIC per softirq run */
 
 static bool lwip_up;         /* lwip_init done, softirq registered */
 static bool softirq_running; /* inside net_softirq */
 static unsigned lock_depth;  /* net_lock nesting */
+static bool work_queued;     /* a locked section left work for the softirq */
 static struct ktimer lwip_timer; /* fires when lwIP's next timeout is due */
+static struct ktimer tx_retry_timer; /* a NIC's TX backlog waits for ring room */
 static u64 rand_state;
 /* Kernel threads in net_wait_until(), woken after every softirq run. */
 static struct wait_queue net_waiters = WAIT_QUEUE_INIT(net_waiters);
@@ -52,33 +60,55 @@ void net_lock(void)
 	lock_depth++;
 }
 
+static bool loopback_pending(void);
+static void arm_lwip_timer(void);
+
+/* A locked section handed a frame to a driver (it needs a flush) or other
+ * work only the softirq does: the closing net_unlock runs it. */
+void net_mark_work(void)
+{
+	work_queued = true;
+}
+
 void net_unlock(void)
 {
 	BUG_ON(lock_depth == 0);
-	if (--lock_depth == 0 && lwip_up && !softirq_running)
-		softirq_raise(SOFTIRQ_NET); /* flush TX, loopback, timer: see net.h */
+	if (--lock_depth == 0 && lwip_up && !softirq_running) {
+		if (work_queued || loopback_pending()) {
+			softirq_count(SOFTIRQ_STAT_NET_TX);
+			softirq_raise(SOFTIRQ_NET);
+		}
+		arm_lwip_timer(); /* the section may have started a lwIP timer */
+		if (waitq_active(&net_waiters))
+			wake_up(&net_waiters); /* net_wait_until flags set in the section */
+	}
 	bh_enable();
 }
 
-void net_schedule(void)
+/* Schedule dev for polling with its interrupt off (NAPI's napi_schedule).
+ * Any context. */
+static void napi_schedule(struct netdev *dev)
 {
+	unsigned long flags = irq_save();
+
+	if (!dev->napi_scheduled) {
+		dev->napi_scheduled = true;
+		if (dev->ops->irq_disable)
+			dev->ops->irq_disable(dev);
+	}
+	irq_restore(flags);
 	softirq_raise(SOFTIRQ_NET);
 }
 
 void netdev_irq(struct netdev *dev)
 {
-	(void)dev;
-	softirq_raise(SOFTIRQ_NET);
+	softirq_count(SOFTIRQ_STAT_NET_RX);
+	napi_schedule(dev);
 }
 
 bool net_ready(void)
 {
 	return lwip_up;
-}
-
-bool net_in_softirq(void)
-{
-	return softirq_running;
 }
 
 /* ---- lwIP port (NO_SYS) ---- */
@@ -134,6 +164,7 @@ static void seed_rand(void)
 static void lwip_timer_fired(struct ktimer *t)
 {
 	(void)t;
+	softirq_count(SOFTIRQ_STAT_NET_TIMER);
 	softirq_raise(SOFTIRQ_NET); /* IRQ context: only raise */
 }
 
@@ -152,38 +183,69 @@ static void arm_lwip_timer(void)
 		ktimer_arm(&lwip_timer, due);
 }
 
-/* Poll every NIC: RX into lwIP, TX reclaim, link state. True if a NIC
- * used its whole budget (more frames may be waiting). A NIC that left its
- * receive interrupt off puts the softirq in polled mode (sis/softirq.h). */
+/*
+ * NAPI's rule (napi_complete_done): a poll that used its whole budget leaves
+ * the interrupt off and dev scheduled (true: poll again); one that finished
+ * under budget turns the interrupt back on, and if frames arrived while it
+ * was off (they raise no interrupt, virtio 2.7.7) takes dev back.
+ */
+static bool napi_poll(struct netdev *dev)
+{
+	unsigned long flags;
+	bool again;
+
+	if (!dev->napi_scheduled)
+		return false;
+	again = !dev->dead && dev->ops->poll(dev, NET_RX_BUDGET) >= NET_RX_BUDGET;
+	net_netif_sync_link(dev);
+	if (again)
+		return true;
+	flags = irq_save();
+	dev->napi_scheduled = false;
+	if (!dev->dead && dev->ops->irq_enable && dev->ops->irq_enable(dev)) {
+		dev->napi_scheduled = true;
+		dev->ops->irq_disable(dev);
+		again = true;
+	}
+	irq_restore(flags);
+	return again;
+}
+
 static bool poll_devices(void)
 {
-	bool more = false, deferred = false;
+	bool more = false;
 
-	for (int i = 0; i < netdev_count(); i++) {
-		struct netdev *dev = netdev_get(i);
-
-		if (!dev->dead && dev->ops->poll(dev, NET_RX_BUDGET) >= NET_RX_BUDGET)
-			more = true;
-		net_ipconfig_dns_check(dev);
-		deferred |= dev->irq_deferred && !dev->dead;
-		net_netif_sync_link(dev);
-	}
-	softirq_set_polled(SOFTIRQ_NET, deferred);
+	for (int i = 0; i < netdev_count(); i++)
+		more |= napi_poll(netdev_get(i));
 	return more;
 }
 
-/* The CPU is about to idle: NICs get their receive interrupts back. */
-static bool net_before_idle(void)
+static void tx_retry_fired(struct ktimer *t)
 {
-	bool arrived = false;
+	(void)t;
+	softirq_raise(SOFTIRQ_NET); /* IRQ context: only raise */
+}
 
-	for (int i = 0; i < netdev_count(); i++) {
-		struct netdev *dev = netdev_get(i);
+/* Frames that found a TX ring full wait in the stack's backlog (netif.c).
+ * The device raises no TX-completion interrupt, so while some wait the
+ * softirq comes back every NET_TX_RETRY_NS to hand them over (xmit reclaims
+ * the slots the device has finished with). */
+#define NET_TX_RETRY_NS (1 * NSEC_PER_MSEC)
 
-		if (dev->irq_deferred && dev->ops->irq_arm && dev->ops->irq_arm(dev))
-			arrived = true;
-	}
-	return arrived;
+static void drain_devices(void)
+{
+	bool waiting = false;
+
+	for (int i = 0; i < netdev_count(); i++)
+		waiting |= net_netif_tx_drain(netdev_get(i));
+	if (waiting && !tx_retry_timer.pending)
+		ktimer_arm(&tx_retry_timer, time_ns() + NET_TX_RETRY_NS);
+}
+
+static void schedule_all(void)
+{
+	for (int i = 0; i < netdev_count(); i++)
+		napi_schedule(netdev_get(i));
 }
 
 static void flush_devices(void)
@@ -215,7 +277,9 @@ static void net_softirq(void)
 	bool more;
 
 	softirq_running = true;
+	work_queued = false;
 	more = poll_devices();
+	drain_devices();
 	netif_poll_all();
 	sys_check_timeouts();
 	flush_devices();
@@ -224,8 +288,10 @@ static void net_softirq(void)
 	softirq_running = false;
 	if (waitq_active(&net_waiters))
 		wake_up(&net_waiters);
-	if (more)
+	if (more) {
+		softirq_count(SOFTIRQ_STAT_NET_RX);
 		softirq_raise(SOFTIRQ_NET); /* after IRQs had a chance: no starvation */
+	}
 }
 
 /*
@@ -255,12 +321,12 @@ static bool net_idle(void)
 {
 	struct tcp_pcb *pcb;
 
-	for (pcb = tcp_active_pcbs; pcb; pcb = pcb->next)
+	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_ACTIVE); pcb; pcb = pcb->next)
 		if (pcb->unsent || pcb->unacked)
 			return false;
 	for (int i = 0; i < netdev_count(); i++) {
 		struct netdev *dev = netdev_get(i);
-		if (!dev->dead && dev->link_up && dev->tx_inflight)
+		if (!dev->dead && dev->link_up && (dev->tx_inflight || net_netif_tx_queued(dev)))
 			return false;
 	}
 	return true;
@@ -279,6 +345,7 @@ void net_quiesce(unsigned max_ms)
 	for (;;) {
 		net_lock();
 		idle = net_idle();
+		schedule_all(); /* TX completions are reclaimed by polling */
 		net_unlock(); /* runs the softirq: polls NICs, lwIP timers, TX kick */
 		if (idle || time_ns() >= deadline)
 			break;
@@ -309,12 +376,13 @@ static int net_init(void)
 	log_info("NET: INIT INTERFACE");
 	seed_rand();
 	ktimer_init(&lwip_timer, lwip_timer_fired);
+	ktimer_init(&tx_retry_timer, tx_retry_fired);
 	net_lock();
 	lwip_init();
 	add_interfaces();
 	softirq_register(SOFTIRQ_NET, net_softirq);
-	softirq_register_idle(SOFTIRQ_NET, net_before_idle);
 	lwip_up = true;
+	schedule_all(); /* drain what arrived before the interrupts were ours */
 	net_unlock(); /* first softirq run: drains what arrived, arms the timer */
 	log_info("NET: INTERFACE READY");
 	return net_ipconfig_boot();

@@ -40,6 +40,8 @@
 #include "lwip/dhcp.h"
 #include "lwip/dns.h"
 #include "lwip/def.h"
+#include "lwip/ip.h"
+#include "lwip/timeouts.h"
 #include "ipconfig.h"
 #include "net_private.h"
 
@@ -136,14 +138,18 @@ static void snapshot_dns(const struct netdev *dev)
 		iface_dns[dev->index][i] = ip4_addr_get_u32(ip_2_ip4(dns_getserver(i)));
 }
 
-/* lwIP's DNS list as we last set or saw it (see net_ipconfig_dns_check). */
+/* lwIP's DNS list as we last set or saw it (see dns_event). */
 static u32 lwip_dns_seen[DNS_MAX_SERVERS];
+static bool dns_syncing;      /* sync_lwip_dns is writing lwIP's list */
+static bool dns_event_queued; /* dns_event is a pending lwIP timeout */
+static u32 dns_event_devs;    /* bit per netdev index: an ACK came in on it */
 
 /* lwIP's own DNS list follows the interface carrying the default route.
  * On the fallback it stays empty: an ACK without a DNS option leaves lwIP's
  * list alone, and the lease must not inherit the fallback's 10.0.2.3. */
 static void sync_lwip_dns(const struct netdev *dev)
 {
+	dns_syncing = true;
 	for (u8 i = 0; i < DNS_MAX_SERVERS; i++) {
 		ip_addr_t a;
 		ip4_addr_set_u32(ip_2_ip4(&a),
@@ -151,18 +157,18 @@ static void sync_lwip_dns(const struct netdev *dev)
 		dns_setserver(i, &a);
 		lwip_dns_seen[i] = ip4_addr_get_u32(ip_2_ip4(&a));
 	}
+	dns_syncing = false;
 }
 
 static void update_default_route(void);
 
 /*
- * After dev's frames went through lwIP (core.c, per device): a DHCP ACK
- * that came with them (a renewal keeps the address, so no status callback)
- * may have put new servers in lwIP's list. They are dev's; lwIP's list goes
+ * A DHCP ACK that came in on dev (a renewal keeps the address, so no status
+ * callback) put new servers in lwIP's list. They are dev's; lwIP's list goes
  * back to the default route's, and /etc/resolv.conf is rewritten if what it
  * would say changed (resolv.c). lwIP locked.
  */
-void net_ipconfig_dns_check(struct netdev *dev)
+static void dns_changed(struct netdev *dev)
 {
 	struct netif *nif = dev->stack;
 	bool changed = false;
@@ -177,6 +183,45 @@ void net_ipconfig_dns_check(struct netdev *dev)
 	for (u8 i = 0; i < DNS_MAX_SERVERS; i++)
 		lwip_dns_seen[i] = ip4_addr_get_u32(ip_2_ip4(dns_getserver(i)));
 	net_resolv_changed();
+}
+
+/* The queued event: runs as a zero-delay lwIP timeout, once lwIP has
+ * finished handling the ACK (its state is BOUND/RENEWING by then). */
+static void dns_event(void *arg)
+{
+	u32 devs = dns_event_devs;
+
+	(void)arg;
+	dns_event_queued = false;
+	dns_event_devs = 0;
+	for (int i = 0; i < netdev_count(); i++)
+		if (devs & (1u << i))
+			dns_changed(netdev_get(i));
+}
+
+void __real_dns_setserver(u8_t numdns, const ip_addr_t *dnsserver);
+
+/*
+ * The DHCP step's event. lwIP's DHCP client hands every ACK's servers to
+ * dns_setserver(), which the link wraps (-Wl,--wrap=dns_setserver, see
+ * src/meson.build): a server that changes during an input packet's
+ * handling queues dns_event for the interface it came in on, instead of the
+ * core looking at the list after every poll.
+ */
+void __wrap_dns_setserver(u8_t numdns, const ip_addr_t *dnsserver);
+void __wrap_dns_setserver(u8_t numdns, const ip_addr_t *dnsserver)
+{
+	struct netif *in = ip_current_input_netif();
+	bool same = dnsserver && ip_addr_cmp(dns_getserver(numdns), dnsserver);
+
+	__real_dns_setserver(numdns, dnsserver);
+	if (dns_syncing || same || !in || !in->state)
+		return;
+	dns_event_devs |= 1u << ((struct netdev *)in->state)->index;
+	if (!dns_event_queued) {
+		dns_event_queued = true;
+		sys_timeout(0, dns_event, NULL);
+	}
 }
 
 /* "net: IP address set to A/P" and the gateway line (lwIP locked). */

@@ -19,7 +19,7 @@
 #include <sis/mm.h>
 
 #include "lwip/tcp.h"
-#include "lwip/priv/tcp_priv.h" /* tcp_active_pcbs */
+#include "lwip_shim.h"
 #include "net_private.h"
 
 #define SINK_PORT 5001
@@ -206,7 +206,7 @@ static void wait_closed(void)
 
 	do {
 		net_lock();
-		open = tcp_active_pcbs != NULL;
+		open = lwip_shim_tcp_first(LWIP_SHIM_TCP_ACTIVE) != NULL;
 		net_unlock();
 		if (open)
 			net_wait_until(&never, MIN(deadline, time_ns() + 20 * NSEC_PER_MSEC));

@@ -43,7 +43,7 @@
 #define MEMP_NUM_TCP_SEG 512
 #define MEMP_NUM_REASSDATA 16
 #define MEMP_NUM_FRAG_PBUF 32
-#define MEMP_NUM_ARP_QUEUE 32
+#define MEMP_NUM_ARP_QUEUE 256
 #define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 8)
 /* RX: one pool pbuf per frame; 128 RX buffers per NIC can be in flight. */
 #define PBUF_POOL_SIZE 256
@@ -54,7 +54,7 @@
 #define LWIP_ARP 1
 #define ARP_TABLE_SIZE 32
 #define ARP_QUEUEING 1
-#define ARP_QUEUE_LEN 8
+#define ARP_QUEUE_LEN 256 /* every connection to the gateway waits on its one entry */
 #define ETHARP_SUPPORT_STATIC_ENTRIES 0
 #define ETH_PAD_SIZE 0
 #define LWIP_NETIF_HOSTNAME 1

@@ -18,7 +18,7 @@
 int net_err_to_errno(err_t err);
 
 /* core.c */
-bool net_in_softirq(void);        /* the network softirq is running */
+void net_mark_work(void);         /* locked section queued TX: flush at unlock */
 /* Kernel context (boot thread, ktests): sleep until *flag or the deadline
  * (time_ns scale). *flag must be set from lwIP callbacks. */
 void net_wait_until(volatile bool *flag, u64 deadline_ns);
@@ -26,10 +26,14 @@ void net_wait_until(volatile bool *flag, u64 deadline_ns);
 /* netif.c: the lwIP netif of a registered device (NULL before INIT_NET). */
 int net_netif_add(struct netdev *dev);
 struct netif *net_netif_of(struct netdev *dev);
-/* Interface by index as in net_iface_info(): eth0, eth1, ..., then lo; NULL
+/* Interface by index: eth0, eth1, ..., then lo; NULL
  * past the end. Its name: net_netif_name() ("eth0", "lo"). lwIP locked. */
 struct netif *net_iface_netif(int index);
 const char *net_netif_name(const struct netif *nif);
+/* Each softirq run: send what dev's TX backlog holds while the ring has
+ * room; true if frames still wait. net_netif_tx_queued: how many wait. */
+bool net_netif_tx_drain(struct netdev *dev);
+unsigned net_netif_tx_queued(const struct netdev *dev);
 /* Bring netif link state in line with dev->link_up (softirq). */
 void net_netif_sync_link(struct netdev *dev);
 /*
@@ -54,8 +58,6 @@ struct netif *net_alias_for_arp(const struct netdev *dev, u32 target);
  * calls when an interface's address or link changes (lwIP context). */
 int net_ipconfig_boot(void);
 void net_ipconfig_status_changed(struct netif *nif);
-/* core.c, after each device's poll: a DHCP renewal's DNS servers (ipconfig.c). */
-void net_ipconfig_dns_check(struct netdev *dev);
 /* resolv.c: the DNS servers changed after boot; /etc/resolv.conf follows
  * (written from a kernel task: the softirq does not touch files). */
 void net_resolv_changed(void);

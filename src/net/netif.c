@@ -116,27 +116,104 @@ static bool stale_source(struct netdev *dev, struct pbuf *p)
 	return src && !net_netdev_owns_addr(dev, src);
 }
 
+/*
+ * TX backlog: a frame the driver has no ring slot for (-EAGAIN) is copied
+ * and queued here, in order, and sent when the ring drains (after each poll,
+ * and before any newer frame), as Linux's qdisc queues behind a full NIC
+ * ring. Bounded: past TX_BACKLOG_MAX frames are dropped and counted
+ * (stats.tx_dropped), the case Linux's txqueuelen overflow covers.
+ */
+#define TX_BACKLOG_MAX 1024
+
+struct tx_backlog {
+	struct pbuf *q[TX_BACKLOG_MAX];
+	unsigned head, count;
+};
+
+static struct tx_backlog tx_backlogs[NETDEV_MAX];
+
+static void link_err(int err)
+{
+	LINK_STATS_INC(link.drop);
+	if (err == -EAGAIN)
+		LINK_STATS_INC(link.memerr);
+	else
+		LINK_STATS_INC(link.err);
+}
+
+/* Hand p to the driver: 0 or the driver's -errno. */
+static int xmit_pbuf(struct netdev *dev, struct pbuf *p)
+{
+	struct netdev_frag frags[TX_MAX_FRAGS];
+	unsigned n = pbuf_to_frags(p, frags);
+
+	return n ? dev->ops->xmit(dev, frags, n) : -EMSGSIZE;
+}
+
+/* Send queued frames while the ring takes them; true if some remain. */
+bool net_netif_tx_drain(struct netdev *dev)
+{
+	struct tx_backlog *b = &tx_backlogs[dev->index];
+
+	while (b->count) {
+		struct pbuf *p = b->q[b->head];
+		int err = dev->dead ? -EIO : xmit_pbuf(dev, p);
+
+		if (err == -EAGAIN)
+			return true;
+		if (err)
+			link_err(err);
+		else
+			LINK_STATS_INC(link.xmit);
+		pbuf_free(p);
+		b->q[b->head] = NULL;
+		b->head = (b->head + 1) % TX_BACKLOG_MAX;
+		b->count--;
+	}
+	return false;
+}
+
+unsigned net_netif_tx_queued(const struct netdev *dev)
+{
+	return tx_backlogs[dev->index].count;
+}
+
+/* Queue a copy of p (lwIP reuses its segments' pbufs for retransmission). */
+static err_t tx_enqueue(struct netdev *dev, struct pbuf *p)
+{
+	struct tx_backlog *b = &tx_backlogs[dev->index];
+	struct pbuf *copy;
+
+	if (b->count == TX_BACKLOG_MAX || !(copy = pbuf_clone(PBUF_RAW, PBUF_RAM, p))) {
+		dev->stats.tx_dropped++;
+		link_err(-EAGAIN);
+		return ERR_MEM;
+	}
+	b->q[(b->head + b->count++) % TX_BACKLOG_MAX] = copy;
+	dev->stats.tx_queued++;
+	return ERR_OK;
+}
+
 static err_t sis_linkoutput(struct netif *nif, struct pbuf *p)
 {
 	struct netdev *dev = nif->state;
-	struct netdev_frag frags[TX_MAX_FRAGS];
-	unsigned n;
 	int err;
 
 	if (stale_source(dev, p)) {
 		LINK_STATS_INC(link.drop);
 		return ERR_OK;
 	}
-	n = pbuf_to_frags(p, frags);
-	err = n ? dev->ops->xmit(dev, frags, n) : -EMSGSIZE;
-
+	/* The driver's flush (and a backlog's retry timer) come at net_unlock
+	 * or in the softirq. */
+	net_mark_work();
+	if (net_netif_tx_drain(dev))
+		return tx_enqueue(dev, p);
+	err = xmit_pbuf(dev, p);
+	if (err == -EAGAIN)
+		return tx_enqueue(dev, p);
 	if (err) {
-		LINK_STATS_INC(link.drop);
-		if (err == -EAGAIN)
-			LINK_STATS_INC(link.memerr);
-		else
-			LINK_STATS_INC(link.err);
-		return err == -EAGAIN ? ERR_MEM : ERR_IF;
+		link_err(err);
+		return ERR_IF;
 	}
 	LINK_STATS_INC(link.xmit);
 	return ERR_OK;
@@ -241,37 +318,4 @@ const char *net_netif_name(const struct netif *nif)
 	const char *alias = net_alias_name(nif);
 
 	return alias ? alias : dev ? dev->name : "lo";
-}
-
-static void fill_info(struct netif *nif, struct net_iface_info *info)
-{
-	struct netdev *dev = netdev_of(nif);
-
-	memset(info, 0, sizeof(*info));
-	ksnprintf(info->name, sizeof(info->name), "%s", net_netif_name(nif));
-	if (dev)
-		memcpy(info->mac, dev->mac, ETH_ALEN);
-	info->up = netif_is_up(nif);
-	info->link_up = netif_is_link_up(nif);
-	info->addr = ip4_addr_get_u32(netif_ip4_addr(nif));
-	info->netmask = ip4_addr_get_u32(netif_ip4_netmask(nif));
-	info->gateway = ip4_addr_get_u32(netif_ip4_gw(nif));
-	info->mtu = nif->mtu;
-}
-
-int net_iface_info(int index, struct net_iface_info *info)
-{
-	struct netif *nif;
-	int err = -ENODEV;
-
-	if (!net_ready())
-		return -ENODEV;
-	net_lock();
-	nif = net_iface_netif(index);
-	if (nif) {
-		fill_info(nif, info);
-		err = 0;
-	}
-	net_unlock();
-	return err;
 }

@@ -26,7 +26,7 @@
 #include "lwip/netif.h"
 #include "lwip/stats.h"
 #include "lwip/tcp.h"
-#include "lwip/priv/tcp_priv.h"
+#include "lwip_shim.h"
 #include "lwip/udp.h"
 
 #if !MIB2_STATS
@@ -51,7 +51,7 @@ static void __printf(2, 3) text_printf(struct text *t, const char *fmt, ...)
 
 /* ---- /proc/net/dev ---- */
 
-/* Linux's columns; tx "drop" is tx_busy: frames the ring had no room for, which lwIP drops. */
+/* Linux's columns; tx "drop" is tx_dropped: frames neither the ring nor the stack's TX backlog had room for. */
 static void dev_line(struct text *t, const char *name, const struct netdev_stats *s)
 {
 	text_printf(t, "%6s:%8llu %7llu %4llu %4llu    0     0          0         0 "
@@ -59,7 +59,7 @@ static void dev_line(struct text *t, const char *name, const struct netdev_stats
 		    name, (unsigned long long)s->rx_bytes, (unsigned long long)s->rx_packets,
 		    (unsigned long long)s->rx_errors, (unsigned long long)s->rx_dropped,
 		    (unsigned long long)s->tx_bytes, (unsigned long long)s->tx_packets,
-		    (unsigned long long)s->tx_errors, (unsigned long long)s->tx_busy);
+		    (unsigned long long)s->tx_errors, (unsigned long long)s->tx_dropped);
 }
 
 /* lo: lwIP counts what it loops back (to 127.0.0.1 or to our own addresses)
@@ -118,7 +118,7 @@ static void tcp_pcb_line(struct text *t, int sl, const struct tcp_pcb *pcb)
 	u8 state = pcb->state < ARRAY_SIZE(linux_tcp_state) ? linux_tcp_state[pcb->state] : 0x07;
 
 	sock_line(t, sl, &pcb->local_ip, pcb->local_port, &pcb->remote_ip, pcb->remote_port,
-		  state, pcb->snd_lbb - pcb->lastack, (u32)sock_tcp_pcb_rx_bytes(pcb), pcb->nrtx);
+		  state, pcb->snd_lbb - pcb->lastack, (u32)tcp_sock_pcb_rx_bytes(pcb), pcb->nrtx);
 }
 
 static long net_tcp_show(char *buf, size_t size)
@@ -136,14 +136,14 @@ static long net_tcp_show(char *buf, size_t size)
 	 * backlog as listen() gave it (Linux admits one connection more than
 	 * that, and so does sock_tcp.c: lwIP's own limit is backlog + 1).
 	 */
-	for (lpcb = tcp_listen_pcbs.listen_pcbs; lpcb; lpcb = lpcb->next)
+	for (lpcb = lwip_shim_tcp_listeners(); lpcb; lpcb = lpcb->next)
 		sock_line(&t, sl++, &lpcb->local_ip, lpcb->local_port, IP4_ADDR_ANY, 0, 0x0A,
 			  lpcb->backlog ? lpcb->backlog - 1u : 0, lpcb->accepts_pending, 0);
-	for (pcb = tcp_active_pcbs; pcb; pcb = pcb->next)
+	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_ACTIVE); pcb; pcb = pcb->next)
 		tcp_pcb_line(&t, sl++, pcb);
-	for (pcb = tcp_tw_pcbs; pcb; pcb = pcb->next)
+	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_TIME_WAIT); pcb; pcb = pcb->next)
 		tcp_pcb_line(&t, sl++, pcb);
-	for (pcb = tcp_bound_pcbs; pcb; pcb = pcb->next)
+	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_BOUND); pcb; pcb = pcb->next)
 		tcp_pcb_line(&t, sl++, pcb);
 	net_unlock();
 	return (long)t.len;
@@ -162,7 +162,7 @@ static long net_udp_show(char *buf, size_t size)
 		bool connected = pcb->flags & UDP_FLAGS_CONNECTED;
 		sock_line(&t, sl++, &pcb->local_ip, pcb->local_port, &pcb->remote_ip,
 			  connected ? pcb->remote_port : 0, connected ? 0x01 : 0x07, 0,
-			  (u32)sock_udp_pcb_rx_bytes(pcb), 0);
+			  (u32)udp_sock_pcb_rx_bytes(pcb), 0);
 	}
 	net_unlock();
 	return (long)t.len;
@@ -227,7 +227,8 @@ static long tcp_curr_estab(void)
 {
 	long n = 0;
 
-	for (struct tcp_pcb *pcb = tcp_active_pcbs; pcb; pcb = pcb->next)
+	for (struct tcp_pcb *pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_ACTIVE); pcb;
+	     pcb = pcb->next)
 		if (pcb->state == ESTABLISHED || pcb->state == CLOSE_WAIT)
 			n++;
 	return n;

@@ -10,8 +10,6 @@
 #include <sis/kernel.h>
 #include <sis/net.h>
 
-/* The VFS lands separately; until then there is no file to write. */
-#if __has_include(<sis/vfs.h>)
 #include <sis/vfs.h>
 #include <sis/init.h>
 #include <sis/log.h>
@@ -134,4 +132,3 @@ static int ktest_net_resolv(void)
 	return err;
 }
 KTEST("net_resolv", ktest_net_resolv);
-#endif /* __has_include(<sis/vfs.h>) */

@@ -20,10 +20,7 @@
 #include <uapi/sis/poll.h>
 #include <uapi/sis/signal.h>
 #include <uapi/sis/stat.h>
-#if __has_include(<sis/ifioctl.h>)
 #include <sis/ifioctl.h>
-#define SOCK_HAVE_IFIOCTL 1
-#endif
 
 _Static_assert(SOCK_NONBLOCK == O_NONBLOCK, "socket() flags are open() flags");
 _Static_assert(SOCK_CLOEXEC == O_CLOEXEC, "socket() flags are open() flags");
@@ -230,10 +227,8 @@ static long sock_file_ioctl(struct file *f, unsigned long cmd, unsigned long arg
 		v = (int)MIN(inq, 0x7fffffffUL);
 		return copy_to_user((void *)arg, &v, sizeof(v)) ? -EFAULT : 0;
 	}
-#ifdef SOCK_HAVE_IFIOCTL
 	if (cmd >= SOCK_IOC_FIRST && cmd <= SOCK_IOC_LAST)
 		return ifioctl(cmd, (void *)arg);
-#endif
 	return -ENOTTY;
 }
 

@@ -22,10 +22,10 @@ int sock_inet_create(int type, int protocol, struct sock **out)
 	case SOCK_STREAM:
 		if (protocol != 0 && protocol != IPPROTO_TCP)
 			return -EPROTONOSUPPORT;
-		return sock_tcp_create(out);
+		return tcp_sock_create(out);
 	case SOCK_DGRAM:
 		if (protocol == 0 || protocol == IPPROTO_UDP)
-			return sock_udp_create(out);
+			return udp_sock_create(out);
 		if (protocol == IPPROTO_ICMP)
 			return sock_icmp_create(type, protocol, out);
 		return -EPROTONOSUPPORT;

@@ -68,15 +68,15 @@ void sock_dgram_purge(struct dgram_sock *ds);
 struct pbuf *sock_dgram_fill(struct sock_msg *m, size_t len, pbuf_layer layer, int *err);
 
 /* ---- the protocols ---- */
-int sock_tcp_create(struct sock **out);
-int sock_udp_create(struct sock **out);
+int tcp_sock_create(struct sock **out);
+int udp_sock_create(struct sock **out);
 struct udp_pcb;
 /* Unread bytes queued on the UDP socket that owns pcb (0 if a socket does
  * not own it): /proc/net/udp's rx_queue. net_lock held. */
-size_t sock_udp_pcb_rx_bytes(const struct udp_pcb *pcb);
+size_t udp_sock_pcb_rx_bytes(const struct udp_pcb *pcb);
 struct tcp_pcb;
 /* The same for a TCP connection PCB (not a listening one). */
-size_t sock_tcp_pcb_rx_bytes(const struct tcp_pcb *pcb);
+size_t tcp_sock_pcb_rx_bytes(const struct tcp_pcb *pcb);
 int sock_icmp_create(int type, int protocol, struct sock **out);
 
 #endif

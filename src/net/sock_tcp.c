@@ -13,18 +13,19 @@
  */
 #include "sock_tcp.h"
 #include "net_private.h"
+#include "lwip/priv/tcp_priv.h" /* tcp_listen_pcbs */
 #include <sis/kernel.h>
 #include <sis/log.h>
 #include <sis/mm.h>
 #include <sis/timer.h>
 
 static const struct sock_ops tcp_sock_ops;
-static void tcp_err_cb(void *arg, err_t err);
+static void err_cb(void *arg, err_t err);
 
 /* Linux's keepalive defaults (also lwIP's): 2 h idle, 75 s apart, 9 probes. */
 #define TCP_KEEPIDLE_DEFAULT_S 7200
 #define TCP_KEEPINTVL_DEFAULT_S 75
-#define TCP_KEEPCNT_DEFAULT 9
+#define TCP_KEEPCNT_DEFAULT_N 9
 /*
  * ACK the first segments of a connection at once instead of after lwIP's
  * delayed-ACK timer (up to 250 ms): a peer still in slow start (slirp) waits
@@ -44,7 +45,7 @@ void tcp_sock_attach(struct tcp_sock *ts, struct tcp_pcb *pcb)
 	tcp_arg(pcb, ts);
 	tcp_recv(pcb, tcp_sock_recv_cb);
 	tcp_sent(pcb, tcp_sock_sent_cb);
-	tcp_err(pcb, tcp_err_cb);
+	tcp_err(pcb, err_cb);
 	tcp_poll(pcb, tcp_sock_poll_cb, 2); /* every second: retries after ERR_MEM, linger */
 }
 
@@ -109,7 +110,7 @@ void tcp_sock_both_closed(struct tcp_sock *ts)
 /* ---- lwIP callbacks for the connection ---- */
 
 /* The PCB is already freed: forget it and park the error for the user. */
-static void tcp_err_cb(void *arg, err_t err)
+static void err_cb(void *arg, err_t err)
 {
 	struct tcp_sock *ts = arg;
 
@@ -131,7 +132,7 @@ static void tcp_err_cb(void *arg, err_t err)
 	sock_wake(&ts->sk);
 }
 
-static err_t tcp_connected_cb(void *arg, struct tcp_pcb *pcb, err_t err)
+static err_t connected_cb(void *arg, struct tcp_pcb *pcb, err_t err)
 {
 	struct tcp_sock *ts = arg;
 
@@ -166,7 +167,7 @@ static struct tcp_sock *tcp_sock_alloc(void)
 	list_init(&ts->accept_node);
 	ts->keepidle = TCP_KEEPIDLE_DEFAULT_S;
 	ts->keepintvl = TCP_KEEPINTVL_DEFAULT_S;
-	ts->keepcnt = TCP_KEEPCNT_DEFAULT;
+	ts->keepcnt = TCP_KEEPCNT_DEFAULT_N;
 	return ts;
 }
 
@@ -175,7 +176,7 @@ static struct tcp_sock *tcp_sock_alloc(void)
  * and queue it for accept(). tcp_backlog_delayed keeps it counted against
  * the backlog until accept() takes it. Returning an error makes lwIP abort it.
  */
-static err_t tcp_accept_cb(void *arg, struct tcp_pcb *newpcb, err_t err)
+static err_t accept_cb(void *arg, struct tcp_pcb *newpcb, err_t err)
 {
 	struct tcp_sock *ls = arg, *cs;
 
@@ -204,6 +205,24 @@ static err_t tcp_accept_cb(void *arg, struct tcp_pcb *newpcb, err_t err)
 
 /* ---- bind, connect ---- */
 
+/*
+ * Linux's rule that lwIP lacks (socket(7) SO_REUSEADDR): reuse of a local
+ * address is allowed unless a socket is listening on it, so with
+ * SO_REUSEADDR a server may bind over its old connections in TIME-WAIT
+ * (lwIP checks those), but never a second listener on a listening port.
+ */
+static bool tcp_port_listening(const ip_addr_t *ip, u16 port)
+{
+	for (struct tcp_pcb_listen *l = tcp_listen_pcbs.listen_pcbs; l; l = l->next) {
+		if (l->local_port != port)
+			continue;
+		if (ip_addr_isany(&l->local_ip) || ip_addr_isany(ip) ||
+		    ip_addr_cmp(&l->local_ip, ip))
+			return true;
+	}
+	return false;
+}
+
 static int tcp_sock_bind(struct sock *sk, const struct sockaddr_storage *addr, unsigned len)
 {
 	struct tcp_sock *ts = tcp_sk(sk);
@@ -219,6 +238,8 @@ static int tcp_sock_bind(struct sock *sk, const struct sockaddr_storage *addr, u
 	sock_inet_addr_get(addr, &ip, &port);
 	if (!sock_inet_addr_local(&ip, false))
 		return -EADDRNOTAVAIL;
+	if (port && tcp_port_listening(&ip, port))
+		return -EADDRINUSE;
 	err = tcp_sock_get_pcb(ts);
 	if (err)
 		return err;
@@ -322,7 +343,7 @@ static int tcp_sock_connect(struct sock *sk, const struct sockaddr_storage *addr
 	err = tcp_sock_get_pcb(ts);
 	if (err)
 		return err;
-	err = net_err_to_errno(tcp_connect(ts->pcb, &ip, port, tcp_connected_cb));
+	err = net_err_to_errno(tcp_connect(ts->pcb, &ip, port, connected_cb));
 	if (err)
 		return err;
 	ts->state = TSS_CONNECTING;
@@ -376,7 +397,7 @@ static int tcp_sock_listen(struct sock *sk, int backlog)
 	/* lwIP freed the old PCB and made a smaller listening one. */
 	ts->pcb = lpcb;
 	tcp_arg(lpcb, ts);
-	tcp_accept(lpcb, tcp_accept_cb);
+	tcp_accept(lpcb, accept_cb);
 	ts->state = TSS_LISTENING;
 	sk->listening = true;
 	tcp_sock_note_addrs(ts);
@@ -581,7 +602,7 @@ static const struct sock_ops tcp_sock_ops = {
 	.release = tcp_sock_release,
 };
 
-int sock_tcp_create(struct sock **out)
+int tcp_sock_create(struct sock **out)
 {
 	struct tcp_sock *ts = tcp_sock_alloc();
 

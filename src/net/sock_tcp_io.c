@@ -7,7 +7,7 @@
  */
 #include "sock_tcp.h"
 #include "net_private.h"
-#include "lwip/priv/tcp_priv.h"
+#include "lwip_shim.h"
 #include <sis/kernel.h>
 #include <sis/mm.h>
 #include <sis/timer.h>
@@ -52,14 +52,14 @@ err_t tcp_sock_recv_cb(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err
 	}
 	if (ts->quickacks) {
 		ts->quickacks--;
-		tcp_ack_now(pcb); /* tcp_input() sends it when this callback returns */
+		lwip_shim_tcp_ack_now(pcb); /* tcp_input() sends it when this callback returns */
 	}
 	sock_wake(&ts->sk);
 	return ERR_OK;
 }
 
 /* Hand n bytes of window back to lwIP (at most 64 KiB per call). */
-static void tcp_window_return(struct tcp_pcb *pcb, size_t n)
+static void window_return(struct tcp_pcb *pcb, size_t n)
 {
 	u16 c;
 
@@ -90,18 +90,16 @@ void tcp_sock_rcv_window(struct tcp_sock *ts, bool fresh)
 		win = MAX(MIN((u32)ts->sk.opt.rcvbuf / 2, max), (u32)TCP_MSS);
 	want = max - win;
 	if (want > ts->rcv_cut) {
-		u32 spare = fresh ? (u32)pcb->rcv_wnd : (u32)(pcb->rcv_wnd - pcb->rcv_ann_wnd);
+		u32 spare = lwip_shim_tcp_rcv_spare(pcb, fresh);
 
 		now = MIN(want - ts->rcv_cut, spare);
-		pcb->rcv_wnd -= now;
-		if (fresh)
-			pcb->rcv_ann_wnd = pcb->rcv_wnd;
+		lwip_shim_tcp_rcv_cut(pcb, now, fresh);
 		ts->rcv_debt += want - ts->rcv_cut - now;
 	} else if (want < ts->rcv_cut) {
 		u32 back = ts->rcv_cut - want, pay = MIN(back, ts->rcv_debt);
 
 		ts->rcv_debt -= pay;
-		tcp_window_return(pcb, back - pay);
+		window_return(pcb, back - pay);
 	}
 	ts->rcv_cut = want;
 }
@@ -112,7 +110,7 @@ void tcp_sock_rcv_uncut(struct tcp_sock *ts)
 
 	ts->rcv_cut = 0;
 	ts->rcv_debt = 0;
-	tcp_window_return(ts->pcb, held);
+	window_return(ts->pcb, held);
 }
 
 void tcp_sock_rx_ack(struct tcp_sock *ts, size_t n)
@@ -123,14 +121,13 @@ void tcp_sock_rx_ack(struct tcp_sock *ts, size_t n)
 		return;
 	pay = (u32)MIN(n, (size_t)ts->rcv_debt); /* window kept back for SO_RCVBUF */
 	ts->rcv_debt -= pay;
-	tcp_window_return(ts->pcb, n - pay);
+	window_return(ts->pcb, n - pay);
 	/* Data refused earlier (no memory for a queue entry) can come in now. */
-	if (ts->pcb->refused_data)
-		tcp_process_refused_data(ts->pcb);
+	lwip_shim_tcp_retry_refused(ts->pcb);
 }
 
 /* Forget the first n bytes of rx (they were read). */
-static void tcp_rx_consume(struct tcp_sock *ts, struct tcp_rx *rx, size_t n)
+static void rx_consume(struct tcp_sock *ts, struct tcp_rx *rx, size_t n)
 {
 	rx->p = pbuf_free_header(rx->p, (u16)n);
 	ts->rx_bytes -= n;
@@ -161,7 +158,7 @@ void tcp_sock_rx_purge(struct tcp_sock *ts, bool ack)
  * (and reopens the window) unless MSG_PEEK. Returns the count, or -EFAULT if
  * nothing could be copied.
  */
-static long tcp_rx_copy(struct tcp_sock *ts, struct sock_msg *m)
+static long rx_copy(struct tcp_sock *ts, struct sock_msg *m)
 {
 	bool peek = m->flags & MSG_PEEK;
 	struct tcp_rx *rx, *next;
@@ -177,7 +174,7 @@ static long tcp_rx_copy(struct tcp_sock *ts, struct sock_msg *m)
 		copied -= m->it.left; /* what really landed, even on a fault */
 		done += copied;
 		if (!peek && copied)
-			tcp_rx_consume(ts, rx, copied);
+			rx_consume(ts, rx, copied);
 		if (r < 0 || copied < n)
 			break;
 	}
@@ -188,7 +185,7 @@ static long tcp_rx_copy(struct tcp_sock *ts, struct sock_msg *m)
 
 /* ---- receive ---- */
 
-static bool tcp_readable(struct sock *sk)
+static bool readable(struct sock *sk)
 {
 	struct tcp_sock *ts = tcp_sk(sk);
 
@@ -201,7 +198,7 @@ static bool tcp_readable(struct sock *sk)
  * for more. take = false only looks (bytes were copied already, so an error
  * stays parked for the next call).
  */
-static long tcp_rx_stop(struct tcp_sock *ts, bool take)
+static long rx_stop(struct tcp_sock *ts, bool take)
 {
 	if (ts->state == TSS_CONNECTING)
 		return 1;
@@ -228,7 +225,7 @@ long tcp_sock_recvmsg(struct sock *sk, struct sock_msg *m)
 	if (!m->it.left)
 		return 0;
 	for (;;) {
-		r = tcp_rx_copy(ts, m);
+		r = rx_copy(ts, m);
 		if (r < 0) {
 			err = r;
 			break;
@@ -239,11 +236,11 @@ long tcp_sock_recvmsg(struct sock *sk, struct sock_msg *m)
 		if (done && !(m->flags & MSG_WAITALL))
 			break;
 		if (!ts->rx_bytes) {
-			err = tcp_rx_stop(ts, !done);
+			err = rx_stop(ts, !done);
 			if (err <= 0)
 				break;
 		}
-		err = sock_wait(sk, tcp_readable, m->nonblock, deadline);
+		err = sock_wait(sk, readable, m->nonblock, deadline);
 		if (err)
 			break;
 	}
@@ -251,9 +248,10 @@ long tcp_sock_recvmsg(struct sock *sk, struct sock_msg *m)
 	return done ? (long)done : err;
 }
 
-size_t sock_tcp_pcb_rx_bytes(const struct tcp_pcb *pcb)
+size_t tcp_sock_pcb_rx_bytes(const struct tcp_pcb *pcb)
 {
-	if (pcb->state == LISTEN || pcb->recv != tcp_sock_recv_cb || !pcb->callback_arg)
+	if (pcb->state == LISTEN || !lwip_shim_tcp_recv_is(pcb, tcp_sock_recv_cb) ||
+	    !pcb->callback_arg)
 		return 0;
 	return ((const struct tcp_sock *)pcb->callback_arg)->rx_bytes;
 }
@@ -291,7 +289,7 @@ static u32 tcp_tx_free(struct tcp_sock *ts)
 }
 
 /* Is there room for at least one byte? */
-static bool tcp_tx_room(struct tcp_sock *ts)
+static bool tx_room(struct tcp_sock *ts)
 {
 	return ts->pcb && tcp_tx_free(ts) > 0;
 }
@@ -302,7 +300,7 @@ static bool tcp_tx_room(struct tcp_sock *ts)
  * is queued, i.e. a third of the buffer. Waking on every ACK instead had
  * the writer copy one segment per wake-up, each write ending in a kick.
  */
-static bool tcp_tx_space(struct tcp_sock *ts)
+static bool tx_space(struct tcp_sock *ts)
 {
 	u32 free;
 
@@ -313,12 +311,12 @@ static bool tcp_tx_space(struct tcp_sock *ts)
 	       tcp_sndqueuelen(ts->pcb) <= TCP_SND_QUEUELEN / 2;
 }
 
-static bool tcp_writable(struct sock *sk)
+static bool writable(struct sock *sk)
 {
 	struct tcp_sock *ts = tcp_sk(sk);
 
 	return ts->state != TSS_CONNECTED || !ts->pcb || sk->err ||
-	       (sk->shut & SOCK_SHUT_WR) || tcp_tx_space(ts);
+	       (sk->shut & SOCK_SHUT_WR) || tx_space(ts);
 }
 
 /*
@@ -326,7 +324,7 @@ static bool tcp_writable(struct sock *sk)
  * progress (done > 0) the count is the result: no signal, and a parked
  * error stays for the next call.
  */
-static int tcp_tx_check(struct tcp_sock *ts, int flags, size_t done)
+static int tx_check(struct tcp_sock *ts, int flags, size_t done)
 {
 	if (ts->state == TSS_CONNECTED && ts->pcb && !(ts->sk.shut & SOCK_SHUT_WR))
 		return 0;
@@ -342,7 +340,7 @@ static int tcp_tx_check(struct tcp_sock *ts, int flags, size_t done)
  * or -errno. tcp_write copies straight from the user's (checked) buffer into
  * its segments: one copy, no bounce buffer. more: data follows (no push).
  */
-static long tcp_tx_chunk(struct tcp_sock *ts, struct sock_msg *m, size_t n, bool more)
+static long tx_chunk(struct tcp_sock *ts, struct sock_msg *m, size_t n, bool more)
 {
 	const void *p;
 	size_t len;
@@ -382,17 +380,17 @@ long tcp_sock_sendmsg(struct sock *sk, struct sock_msg *m)
 			return err;
 	}
 	for (;;) {
-		err = tcp_tx_check(ts, m->flags, done);
+		err = tx_check(ts, m->flags, done);
 		if (err || done == total)
 			break;
-		if (!tcp_tx_room(ts)) {
-			err = sock_wait(sk, tcp_writable, m->nonblock, deadline);
+		if (!tx_room(ts)) {
+			err = sock_wait(sk, writable, m->nonblock, deadline);
 			if (err)
 				break;
 			continue;
 		}
 		n = MIN(total - done, (size_t)tcp_tx_free(ts));
-		r = tcp_tx_chunk(ts, m, n, done + n < total || (m->flags & MSG_MORE));
+		r = tx_chunk(ts, m, n, done + n < total || (m->flags & MSG_MORE));
 		if (r < 0) {
 			err = r;
 			break;
@@ -414,7 +412,7 @@ err_t tcp_sock_sent_cb(void *arg, struct tcp_pcb *pcb, u16_t len)
 	(void)len;
 	ts->tx_blocked = false;
 	ts->tx_stall_ns = 0; /* progress: the user timeout starts over */
-	if (tcp_tx_space(ts))
+	if (tx_space(ts))
 		sock_wake(&ts->sk);
 	return ERR_OK;
 }
@@ -425,7 +423,7 @@ err_t tcp_sock_sent_cb(void *arg, struct tcp_pcb *pcb, u16_t len)
  * and starts over with every ACK (tcp_sock_sent_cb), so it is measured to
  * within the poll's second.
  */
-static bool tcp_user_timed_out(struct tcp_sock *ts, const struct tcp_pcb *pcb)
+static bool user_timed_out(struct tcp_sock *ts, const struct tcp_pcb *pcb)
 {
 	u64 now = time_coarse_ns();
 
@@ -447,9 +445,9 @@ err_t tcp_sock_poll_cb(void *arg, struct tcp_pcb *pcb)
 	struct tcp_sock *ts = arg;
 
 	ts->tx_blocked = false;
-	if (tcp_user_timed_out(ts, pcb)) {
+	if (user_timed_out(ts, pcb)) {
 		/* Like Linux: the connection is dropped, the socket says ETIMEDOUT
-		 * (tcp_err_cb maps the abort to it). */
+		 * (err_cb maps the abort to it). */
 		tcp_abort(pcb);
 		return ERR_ABRT;
 	}
@@ -459,7 +457,7 @@ err_t tcp_sock_poll_cb(void *arg, struct tcp_pcb *pcb)
 
 /* ---- poll ---- */
 
-static unsigned tcp_poll_connected(struct tcp_sock *ts)
+static unsigned poll_connected(struct tcp_sock *ts)
 {
 	unsigned mask = 0;
 
@@ -469,7 +467,7 @@ static unsigned tcp_poll_connected(struct tcp_sock *ts)
 		mask |= POLLIN | POLLRDNORM | POLLRDHUP;
 	if (!ts->pcb || (ts->sk.shut & SOCK_SHUT_WR))
 		mask |= POLLOUT | POLLWRNORM; /* a write fails at once: not blocking */
-	else if (tcp_tx_space(ts))
+	else if (tx_space(ts))
 		mask |= POLLOUT | POLLWRNORM;
 	/* Over in both directions: reset, or both FINs passed. */
 	if (!ts->pcb || (ts->rx_fin && (ts->sk.shut & SOCK_SHUT_WR)) ||
@@ -492,14 +490,14 @@ unsigned tcp_sock_poll(struct sock *sk)
 		/* Unconnected (or a failed connect): Linux reports OUT|HUP. */
 		return mask | POLLOUT | POLLWRNORM | POLLHUP;
 	case TSS_CONNECTED:
-		return mask | tcp_poll_connected(ts);
+		return mask | poll_connected(ts);
 	}
 	return mask;
 }
 
 /* ---- IPPROTO_TCP options ---- */
 
-static int tcp_set_keep(u32 *field, int v, int max)
+static int set_keep(u32 *field, int v, int max)
 {
 	if (v < 1 || v > max)
 		return -EINVAL;
@@ -522,13 +520,13 @@ int tcp_sock_setopt(struct sock *sk, int level, int name, const void *val, unsig
 		ts->nodelay = v != 0;
 		break;
 	case TCP_KEEPIDLE:
-		err = tcp_set_keep(&ts->keepidle, v, 32767);
+		err = set_keep(&ts->keepidle, v, 32767);
 		break;
 	case TCP_KEEPINTVL:
-		err = tcp_set_keep(&ts->keepintvl, v, 32767);
+		err = set_keep(&ts->keepintvl, v, 32767);
 		break;
 	case TCP_KEEPCNT:
-		err = tcp_set_keep(&ts->keepcnt, v, 127);
+		err = set_keep(&ts->keepcnt, v, 127);
 		break;
 	case TCP_USER_TIMEOUT:
 		if (v < 0)

@@ -10,6 +10,7 @@
 #include "lwip/ip.h"
 #include "lwip/netif.h"
 #include "lwip/udp.h"
+#include "lwip_shim.h"
 #include <sis/kernel.h>
 #include <sis/mm.h>
 #include <uapi/sis/poll.h>
@@ -207,9 +208,9 @@ static void udp_sock_release(struct sock *sk)
 	sock_free(sk);
 }
 
-size_t sock_udp_pcb_rx_bytes(const struct udp_pcb *pcb)
+size_t udp_sock_pcb_rx_bytes(const struct udp_pcb *pcb)
 {
-	if (pcb->recv != udp_sock_recv_cb || !pcb->recv_arg)
+	if (!lwip_shim_udp_recv_is(pcb, udp_sock_recv_cb) || !pcb->recv_arg)
 		return 0;
 	return ((const struct udp_sock *)pcb->recv_arg)->d.rx_bytes;
 }
@@ -227,7 +228,7 @@ static const struct sock_ops udp_sock_ops = {
 	.release = udp_sock_release,
 };
 
-int sock_udp_create(struct sock **out)
+int udp_sock_create(struct sock **out)
 {
 	struct udp_sock *us = kzalloc(sizeof(*us));
 

@@ -70,12 +70,12 @@ static void dump_devices(void)
 		const struct netdev_stats *s = &d->stats;
 
 		log_info("net-stats: %-7s rx %lu pkts %lu bytes err %lu drop %lu; tx %lu pkts "
-			 "%lu bytes err %lu busy %lu%s",
+			 "%lu bytes err %lu busy %lu queued %lu drop %lu%s",
 			 d->name, (unsigned long)s->rx_packets, (unsigned long)s->rx_bytes,
 			 (unsigned long)s->rx_errors, (unsigned long)s->rx_dropped,
 			 (unsigned long)s->tx_packets, (unsigned long)s->tx_bytes,
 			 (unsigned long)s->tx_errors, (unsigned long)s->tx_busy,
-			 d->dead ? " (dead)" : "");
+			 (unsigned long)s->tx_queued, (unsigned long)s->tx_dropped, d->dead ? " (dead)" : "");
 	}
 }
 

@@ -37,9 +37,15 @@ def smoke(ctx):
     for label in measured:
         v = rows[label]
         ctx.check(re.fullmatch(r"\d+(\.\d+)?", v) and float(v) > 0, f"row {label!r}: {v!r}")
+    # The busy case's rises are measured too; a rise may be negative (the
+    # busy figure came out lower than the idle one: no rise).
+    rises = [label for label in rows if "rise, CPU-bound process running" in label]
+    ctx.check(len(rises) == 2, f"busy-case rows: {rises}")
+    for label in rises:
+        ctx.check(re.match(r"-?\d+\.\d+ \(\d", rows[label]), f"row {label!r}: {rows[label]!r}")
     # Only what the smoke run skips on purpose may say why not.
     for label, v in rows.items():
-        if label == "metric" or v.startswith("---") or label in measured:
+        if label == "metric" or v.startswith("---") or label in measured or label in rises:
             continue
         ctx.check(re.match(r"\d", v) or v == "n/a: skipped (smoke)", f"row {label!r}: {v!r}")
     for f in ("table.md", "results.json", "chart.png"):

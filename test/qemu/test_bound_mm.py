@@ -11,6 +11,8 @@ booted as init, one case per test:
 - rlimit_as: RLIMIT_AS through getrlimit/setrlimit/prlimit64 bounds mmap and
   brk with ENOMEM, MAP_FIXED counts only growth, children inherit it.
 - mprotect_enomem: an mprotect that runs out of memory changes nothing.
+- shared_anon: MAP_SHARED anonymous pages are shared with a fork child
+  (stores, read() into them, after mprotect), MAP_PRIVATE stays COW, no leak.
 - many_maps: 40,000 hint-less one-page mmaps are fast (no n^2 search), a
   hole is found again, all is given back.
 - stack_guard: ktest=stack-guard recurses in a kernel task until its stack
@@ -50,6 +52,11 @@ def rlimit_as(ctx):
 @test(timeout=60)
 def mprotect_enomem(ctx):
     run_case(ctx, "mprotect")
+
+
+@test(timeout=60)
+def shared_anon(ctx):
+    run_case(ctx, "shared")
 
 
 @test(timeout=60)

@@ -535,7 +535,7 @@ def check_proc(ctx, qm):
     need(ctx, out, r"^\s+CPU0$", "/proc/interrupts header")
     ticks = int(need(ctx, out, r"^\s*27:\s+(\d+)\s+GICv2\s+27 Level\s+timer_irq$",
                      "timer in /proc/interrupts").group(1))
-    nic = int(need(ctx, out, r"^\s*48:\s+(\d+)\s+GICv2\s+48 Level\s+vnet_irq$",
+    nic = int(need(ctx, out, r"^\s*48:\s+(\d+)\s+GICv2\s+48 Level\s+virtio_net_irq$",
                    "eth0 (virtio-mmio 0, SPI 16) in /proc/interrupts").group(1))
     ctx.check(ticks >= 10 and nic >= 1, f"/proc/interrupts counts: timer {ticks}, eth0 {nic}")
     out = sh(ctx, qm, "netstat -i")

@@ -22,7 +22,10 @@ QEMU user networking (hostfwd) and are reached by it at 10.0.2.2.
   timeouts, EINTR, SA_RESTART (socket and pipe reads, waitpid; EINTR with
   SO_RCVTIMEO), SCM_RIGHTS (pipes and sockets passed, MSG_CTRUNC,
   MSG_CMSG_CLOEXEC, files closed with plain reads and with the socket),
-  sockets closed by exit, fork/dup/fcntl/fstat).
+  sockets closed by exit, fork/dup/fcntl/fstat, SO_REUSEADDR over TIME-WAIT
+  and never over a listener).
+- napi_poll64: /bin/sock_napi, a poll() over 64 idle sockets runs the network
+  softirq at most once (/proc/softirqs NET_TX).
 - errno: /bin/sock_errno, one check per bad input, Linux's errno each.
 - fuzz_<seed>: /bin/sock_fuzz, 40000 socket calls with random arguments
   (bad pointers, lengths, levels, flags): no crash, no socket left behind.
@@ -58,7 +61,7 @@ from sistest import TOP, TestSkip, register, test, wait_for_file_line
 HOST = "10.0.2.2"  # the host, as QEMU user networking shows it to the guest
 LOOP_SUBTESTS = ["tcp", "udp", "nbconnect", "backlog", "rst", "halfclose", "flags", "sndbuf",
                  "rcvbuf", "unix", "unixpath", "timeout", "eintr", "restart", "scm_rights",
-                 "exitclose", "inherit"]
+                 "exitclose", "inherit", "reuseaddr"]
 
 
 def boot(ctx, prog, *args, hostfwds=(), add=(), mem="128M"):
@@ -448,6 +451,14 @@ def loop_test(name):
 
 for _name in LOOP_SUBTESTS:
     register(f"loop_{_name}", loop_test(_name), timeout=90)
+
+
+@test(timeout=60)
+def napi_poll64(ctx):
+    """poll() over 64 idle sockets runs the network stack at most once."""
+    q = boot(ctx, "/bin/sock_napi")
+    q.expect(r"^PASS napi_poll64$")
+    q.expect_exit(0)
 
 
 @test(timeout=60)

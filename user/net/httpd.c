@@ -13,6 +13,9 @@
  * IDLE_TIMEOUT_MS. One access-log line per request (Common Log Format, with
  * seconds since boot in place of the date: SIS has no wall clock) goes to
  * LOGFILE or standard output, after a first line saying what is served.
+ * A LOGFILE past LOG_ROTATE_BYTES is renamed LOGFILE.1 (replacing the one
+ * before) and started afresh, so a busy server's log (in the ramdisk, i.e.
+ * RAM) stays under twice that.
  *
  * Single byte ranges ("Range: bytes=A-B", "A-", "-N": 206 with
  * Content-Range, 416 when past the end; other forms get the whole file).
@@ -47,6 +50,7 @@
 /* As nginx's client_header_timeout: long enough that a client which opened
  * many connections first gets to send on all of them. */
 #define IDLE_TIMEOUT_MS 60000
+#define LOG_ROTATE_BYTES (128 * 1024)
 #define RESERVED_FDS 8   /* stdio, the listener, the log, opendir */
 
 /* A growable byte buffer. */
@@ -73,6 +77,8 @@ struct server {
 	int listen_fd;
 	const char *root;
 	FILE *log;
+	const char *log_path;    /* NULL: standard output, never rotated */
+	long log_bytes;          /* written to log_path since it was opened */
 	struct client *clients;  /* [max_clients] */
 	int max_clients, nclients;
 	struct pollfd *pfds;     /* [max_clients + 1], the poll set */
@@ -122,15 +128,39 @@ static void __attribute__((format(printf, 2, 3))) obuf_printf(struct obuf *b, co
 
 /* ---- responses ---- */
 
+static FILE *open_log(const char *path);
+
+/* LOGFILE -> LOGFILE.1 and a new LOGFILE (on failure, keep writing the old). */
+static void rotate_log(struct server *s)
+{
+	char old[256];
+	FILE *f;
+
+	if (snprintf(old, sizeof(old), "%s.1", s->log_path) >= (int)sizeof(old) ||
+	    rename(s->log_path, old) < 0)
+		return;
+	f = fopen(s->log_path, "a");
+	if (!f)
+		return;
+	fclose(s->log);
+	s->log = f;
+	s->log_bytes = 0;
+}
+
 static void access_log(struct server *s, const struct client *c, const struct http_request *req,
 		       int status, long long bytes)
 {
 	uint64_t ms = util_now_ms();
+	int n;
 
-	fprintf(s->log, "%s - - [+%lu.%03lu] \"%s %s HTTP/1.%d\" %d %lld\n",
+	if (s->log_path && s->log_bytes >= LOG_ROTATE_BYTES)
+		rotate_log(s);
+	n = fprintf(s->log, "%s - - [+%lu.%03lu] \"%s %s HTTP/1.%d\" %d %lld\n",
 		util_ntoa(c->peer.sin_addr.s_addr), (unsigned long)(ms / 1000),
 		(unsigned long)(ms % 1000), req->method[0] ? req->method : "-",
 		req->target[0] ? req->target : "-", req->minor, status, bytes);
+	if (n > 0)
+		s->log_bytes += n;
 	fflush(s->log);
 }
 
@@ -612,6 +642,12 @@ int main(int argc, char **argv)
 	if (s.listen_fd < 0)
 		return 1;
 	s.log = open_log(log_path);
+	if (s.log != stdout) {
+		struct stat st;
+
+		s.log_path = log_path;
+		s.log_bytes = stat(log_path, &st) == 0 ? (long)st.st_size : 0;
+	}
 	fprintf(s.log, "httpd: serving %s on port %ld\n", s.root, port);
 	fflush(s.log);
 	serve(&s);

@@ -438,6 +438,47 @@ static int case_mprotect(void)
 	return failures;
 }
 
+/* MAP_SHARED anonymous memory: a fork child's writes (its own stores, a
+ * read() into the page, after an mprotect round trip) reach the parent;
+ * MAP_PRIVATE stays copy-on-write; munmap gives every page back. */
+static int case_shared(void)
+{
+	long before = free_kib(), len = 4 * 4096;
+	long sh = raw6(__NR_mmap, 0, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	long pv = map(0, 4096, PROT_READ | PROT_WRITE, 0);
+	int fds[2], pid;
+
+	CHECK(sh > 0 && pv > 0, "mmap shared %ld private %ld", sh, pv);
+	if (sh <= 0 || pv <= 0 || raw(__NR_pipe2, fds, 0))
+		return failures + 1;
+	*(volatile char *)pv = 1;
+	raw(__NR_write, fds[1], "hello", 5);
+	fflush(stdout);
+	pid = fork_raw();
+	if (pid == 0) {
+		((volatile char *)sh)[0] = 42;
+		((volatile char *)sh)[3 * 4096 + 5] = 7;
+		*(volatile char *)pv = 9;
+		raw(__NR_mprotect, sh + 4096, 4096, PROT_READ);
+		raw(__NR_mprotect, sh + 4096, 4096, PROT_READ | PROT_WRITE);
+		((volatile char *)sh)[4096] = 5;
+		raw(__NR_exit, raw(__NR_read, fds[0], (void *)(sh + 2 * 4096), 5) == 5 ? 0 : 1);
+	}
+	CHECK(reap(pid) == 0, "child failed");
+	CHECK(((volatile char *)sh)[0] == 42 && ((volatile char *)sh)[3 * 4096 + 5] == 7,
+	      "child's stores to MAP_SHARED not seen");
+	CHECK(((volatile char *)sh)[4096] == 5, "store after mprotect not shared");
+	CHECK(!memcmp((void *)(sh + 2 * 4096), "hello", 5), "read() into MAP_SHARED not shared");
+	CHECK(*(volatile char *)pv == 1, "MAP_PRIVATE page changed by the child");
+	CHECK(raw6(__NR_mmap, 0, 4096, PROT_READ, MAP_TYPE | MAP_ANONYMOUS, -1, 0) == -EINVAL, "bad map type");
+	raw(__NR_munmap, sh, len);
+	raw(__NR_munmap, pv, 4096);
+	raw(__NR_close, fds[0]);
+	raw(__NR_close, fds[1]);
+	CHECK(free_kib() >= before - 16, "munmap left %ld KiB", before - free_kib());
+	return failures;
+}
+
 int main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "";
@@ -451,10 +492,12 @@ int main(int argc, char **argv)
 		n = case_rlimit_as();
 	else if (!strcmp(c, "mprotect"))
 		n = case_mprotect();
+	else if (!strcmp(c, "shared"))
+		n = case_shared();
 	else if (!strcmp(c, "many_maps"))
 		n = case_many_maps();
 	else {
-		printf("usage: bound_mm prot_none|kptr|rlimit_as|mprotect|many_maps\n");
+		printf("usage: bound_mm prot_none|kptr|rlimit_as|mprotect|shared|many_maps\n");
 		return 2;
 	}
 	printf("bound_mm: %s %s\n", c, n ? "FAIL" : "PASS");

@@ -5,7 +5,7 @@
  *
  * Usage: sock_loop [SUBTEST...]   (none = all)
  * Subtests: tcp udp nbconnect backlog rst halfclose flags sndbuf rcvbuf unix
- *           timeout eintr restart scm_rights exitclose inherit
+ *           timeout eintr restart scm_rights exitclose inherit reuseaddr
  * Also builds on Linux, where every expectation here holds as well.
  */
 #include "sock_util.h"
@@ -1015,6 +1015,74 @@ static void t_inherit(void)
 	close(sv[1]);
 }
 
+/* ---- reuseaddr: SO_REUSEADDR as Linux has it (socket(7)) ---- */
+
+static int tcp_socket_on(int port, int reuse, int *err)
+{
+	struct sockaddr_in a = sin_make("127.0.0.1", port);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	CHECK(fd >= 0, "socket");
+	CHECK(setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, sizeof(reuse)) == 0,
+	      "SO_REUSEADDR %d", reuse);
+	errno = 0;
+	*err = bind(fd, SA(&a), sizeof(a)) == 0 ? 0 : errno;
+	return fd;
+}
+
+static void t_reuseaddr(void)
+{
+	int one = 1, port, lfd, fd, afd, err, b, c;
+	socklen_t len = sizeof(one);
+	char ch;
+
+	/* A server (SO_REUSEADDR) closes first: its side holds TIME-WAIT. */
+	lfd = tcp_socket_on(0, 1, &err);
+	CHECK(err == 0, "bind: %s", strerror(err));
+	CHECK(getsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, &len) == 0 && one == 1,
+	      "getsockopt SO_REUSEADDR");
+	CHECK(listen(lfd, 4) == 0, "listen");
+	{
+		struct sockaddr_in a;
+		socklen_t alen = sizeof(a);
+
+		CHECK(getsockname(lfd, SA(&a), &alen) == 0, "getsockname");
+		port = ntohs(a.sin_port);
+	}
+	fd = connect_to("127.0.0.1", port, 0);
+	afd = accept(lfd, NULL, NULL);
+	CHECK(afd >= 0, "accept");
+	close(afd);
+	CHECK(read(fd, &ch, 1) == 0, "EOF after the server's close");
+	close(fd);
+	usleep(100 * 1000);
+	/* A second listener on a listening port: EADDRINUSE even with both set. */
+	b = tcp_socket_on(port, 1, &err);
+	CHECK(err == EADDRINUSE, "bind over a listener: %s, want EADDRINUSE", strerror(err));
+	close(b);
+	close(lfd);
+	/* Its TIME-WAIT connection keeps the port from a socket without it... */
+	b = tcp_socket_on(port, 0, &err);
+	CHECK(err == EADDRINUSE, "bind over TIME-WAIT without SO_REUSEADDR: %s, want EADDRINUSE",
+	      strerror(err));
+	close(b);
+	/* ...and a restarted server with SO_REUSEADDR binds and serves. */
+	b = tcp_socket_on(port, 1, &err);
+	CHECK(err == 0, "bind over TIME-WAIT with SO_REUSEADDR: %s", strerror(err));
+	CHECK(listen(b, 4) == 0, "listen over TIME-WAIT");
+	fd = connect_to("127.0.0.1", port, 0);
+	afd = accept(b, NULL, NULL);
+	CHECK(afd >= 0 && write(fd, "x", 1) == 1 && read(afd, &ch, 1) == 1 && ch == 'x',
+	      "a connection to the restarted server");
+	close(afd);
+	close(fd);
+	/* While it listens no other socket may bind the port, reuse or not. */
+	c = tcp_socket_on(port, 1, &err);
+	CHECK(err == EADDRINUSE, "bind over the new listener: %s, want EADDRINUSE", strerror(err));
+	close(c);
+	close(b);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -1036,6 +1104,7 @@ static const struct {
 	{ "scm_rights", t_scm_rights },
 	{ "exitclose", t_exitclose },
 	{ "inherit", t_inherit },
+	{ "reuseaddr", t_reuseaddr },
 };
 
 static void run(int i)

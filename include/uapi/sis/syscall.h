@@ -7,6 +7,10 @@
 #define UAPI_SIS_SYSCALL_H
 
 #define __NR_getcwd 17
+#define __NR_eventfd2 19
+#define __NR_epoll_create1 20
+#define __NR_epoll_ctl 21
+#define __NR_epoll_pwait 22
 #define __NR_dup 23
 #define __NR_dup3 24
 #define __NR_fcntl 25
@@ -14,10 +18,16 @@
 #define __NR_mkdirat 34
 #define __NR_unlinkat 35
 #define __NR_renameat 38
+#define __NR_statfs 43
+#define __NR_fstatfs 44
 #define __NR_ftruncate 46
 #define __NR_faccessat 48
 #define __NR_chdir 49
 #define __NR_fchdir 50
+#define __NR_fchmod 52
+#define __NR_fchmodat 53
+#define __NR_fchownat 54
+#define __NR_fchown 55
 #define __NR_openat 56
 #define __NR_close 57
 #define __NR_pipe2 59
@@ -29,11 +39,16 @@
 #define __NR_writev 66
 #define __NR_pread64 67
 #define __NR_pwrite64 68
+#define __NR_sendfile 71
 #define __NR_pselect6 72
 #define __NR_ppoll 73
+#define __NR_signalfd4 74
 #define __NR_readlinkat 78
 #define __NR_newfstatat 79
 #define __NR_fstat 80
+#define __NR_timerfd_create 85
+#define __NR_timerfd_settime 86
+#define __NR_timerfd_gettime 87
 #define __NR_exit 93
 #define __NR_exit_group 94
 #define __NR_set_tid_address 96
@@ -41,7 +56,9 @@
 #define __NR_getitimer 102
 #define __NR_setitimer 103
 #define __NR_clock_gettime 113
+#define __NR_clock_getres 114
 #define __NR_clock_nanosleep 115
+#define __NR_sched_getaffinity 123
 #define __NR_sched_yield 124
 #define __NR_kill 129
 #define __NR_tgkill 131
@@ -50,12 +67,22 @@
 #define __NR_rt_sigprocmask 135
 #define __NR_rt_sigreturn 139
 #define __NR_reboot 142
+#define __NR_setgid 144
+#define __NR_setuid 146
+#define __NR_setresuid 147
+#define __NR_getresuid 148
+#define __NR_setresgid 149
+#define __NR_getresgid 150
 #define __NR_setpgid 154
 #define __NR_getpgid 155
 #define __NR_setsid 157
+#define __NR_getgroups 158
+#define __NR_setgroups 159
 #define __NR_uname 160
 #define __NR_getrlimit 163
 #define __NR_setrlimit 164
+#define __NR_umask 166
+#define __NR_prctl 167
 #define __NR_gettimeofday 169
 #define __NR_getpid 172
 #define __NR_getppid 173
@@ -90,6 +117,7 @@
 #define __NR_wait4 260
 #define __NR_prlimit64 261
 #define __NR_getrandom 278
+#define __NR_epoll_pwait2 441
 
 #define SIS_NR_SYSCALLS 512
 

@@ -18,7 +18,10 @@
 #include <sis/pgtable.h>
 
 #define BOOT_STACK_SIZE (32 * 1024)
-#define TCR_VALUE 0x10b5103510   /* T0SZ=T1SZ=16, 4K granules, WBWA, inner shareable, 16-bit ASID */
+/* T0SZ=T1SZ=16, 4K granules, WBWA, inner shareable, 16-bit ASID, and TBI0
+ * (bit 37): EL0 addresses ignore their top byte, Linux arm64's tagged-address
+ * ABI (Arm ARM D8.8 "Address tagging"; TTBR1's half keeps its tags checked). */
+#define TCR_VALUE 0x30b5103510
 #define SCTLR_VALUE 0x30d5d81d   /* M C SA SA0 I DZE UCT nTWI nTWE + RES1 */
 #define BLOCK_NORMAL 0x705       /* valid block, AttrIdx 1, inner shareable, AF */
 #define BLOCK_DEVICE 0x0060000000000401 /* valid block, AttrIdx 0, AF, PXN, UXN */

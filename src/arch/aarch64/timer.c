@@ -126,7 +126,6 @@ static void timer_irq(unsigned intid, void *arg)
 		u64 period = NSEC_PER_SEC / HZ;
 		next_tick_ns = (now / period + 1) * period;
 		sched_tick();
-		softirq_tick();
 	}
 	program_comparator();
 }

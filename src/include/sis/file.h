@@ -16,6 +16,7 @@
 
 #include <sis/types.h>
 #include <sis/wait.h>
+#include <sis/list.h>
 
 struct file;
 struct inode;
@@ -28,7 +29,11 @@ struct linux_stat;  /* uapi/sis/stat.h: struct stat as Linux aarch64 lays it out
  * a queue is woken, and call ops->poll again. A file without ops->poll is
  * always ready for reading and writing (like Linux's DEFAULT_POLLMASK).
  */
-struct poll_table;
+struct poll_table {
+	/* Called by poll_wait for each wait queue the file names: ppoll's
+	 * sleeping registration, or epoll's callback hook. */
+	void (*queue)(struct poll_table *pt, struct wait_queue *wq);
+};
 void poll_wait(struct poll_table *pt, struct wait_queue *wq);
 
 struct file_ops {
@@ -58,7 +63,11 @@ struct file {
 	void *priv;       /* owner-specific: inode, pipe, socket... */
 	struct inode *inode; /* VFS object behind the file (referenced), or NULL */
 	struct file *release_next; /* on the task's release_list once unreferenced */
+	struct list_head ep_links; /* epoll items watching this file (eventpoll.c) */
 };
+
+/* The file's last reference is going: drop it from every epoll set. */
+void eventpoll_release(struct file *f);
 
 /* A new file with one reference (the caller's), or NULL (no memory). */
 struct file *file_alloc(const struct file_ops *ops, void *priv, unsigned flags);

@@ -21,12 +21,21 @@
  * The one test that [addr, addr+len) is a user range: it does not wrap and
  * ends at or below USER_VA_END, so a kernel-half pointer never aliases a
  * user address through the low 48 bits a table walk uses. Every path that
- * takes an address from user space checks it here (uaccess, vm_*). If EL0
- * ever gets top-byte-ignore (TCR_EL1.TBI0), the tag is stripped here, once.
+ * takes an address from user space checks it here (uaccess, vm_*). EL0 has
+ * top-byte-ignore (TCR_EL1.TBI0): a tagged pointer is refused here unless
+ * the caller untagged it first (user_untag(), for processes that opted in
+ * with PR_SET_TAGGED_ADDR_CTRL, in uaccess only, as Linux's access_ok).
  */
 static inline bool user_addr_ok(u64 addr, u64 len)
 {
 	return addr < USER_VA_END && len <= USER_VA_END - addr;
+}
+
+/* Clear the tag byte (63:56) of a lower-half address (bit 55 clear), as
+ * Linux's untagged_addr(); a kernel-half address is left for the check above. */
+static inline u64 user_untag(u64 addr)
+{
+	return (addr & (1UL << 55)) ? addr : addr & ~(0xffUL << 56);
 }
 
 static inline void *pa_to_kva(paddr_t pa) { return (void *)(pa + KVA_BASE); }

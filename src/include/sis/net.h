@@ -9,10 +9,11 @@
  * net_lock() is bh_disable(), which keeps softirqs from running until the
  * matching net_unlock(). Sections nest. Never sleep while holding it.
  *
- * net_unlock() of the outermost section (outside the softirq) also raises
- * SOFTIRQ_NET, which runs as the lock drops: frames the section queued are
- * handed to the NICs, loopback packets are delivered and lwIP's timer is
- * re-armed for whatever the section scheduled.
+ * net_unlock() of the outermost section (outside the softirq) re-arms
+ * lwIP's timer for whatever the section scheduled and raises SOFTIRQ_NET
+ * only if the section queued work (frames to flush to a NIC, loopback
+ * packets): a section that only looked (a poll, a getsockopt) costs no run
+ * of the stack.
  */
 #ifndef SIS_NET_H
 #define SIS_NET_H
@@ -21,8 +22,6 @@
 
 void net_lock(void);
 void net_unlock(void);
-/* Ask for a run of the network softirq (any context). */
-void net_schedule(void);
 
 /*
  * Before powering off: give queued traffic up to max_ms to leave the
@@ -50,16 +49,6 @@ int net_pool_usage(struct net_pool_use *out, int max);
 /* Print lwIP's protocol and memory statistics to the kernel log. */
 void net_stats_dump(void);
 
-/* IPv4 addresses below are in network byte order. */
-struct net_iface_info {
-	char name[8];   /* "eth0", "lo" */
-	u8 mac[6];
-	bool up, link_up;
-	u32 addr, netmask, gateway;
-	u16 mtu;
-};
-/* Describe interface index (0 = eth0 ... , then lo). 0 or -ENODEV. */
-int net_iface_info(int index, struct net_iface_info *info);
 /* DNS servers learned from DHCP or given on the command line (up to max);
  * returns the count. */
 int net_dns_servers(u32 *out, int max);

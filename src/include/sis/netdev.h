@@ -5,7 +5,10 @@
  * A driver fills a struct netdev (MAC, MTU, ops) and calls netdev_register()
  * from its INIT_DEV probe; devices are named eth0, eth1, ... in registration
  * order (drivers probe in address order). Its interrupt handler only
- * acknowledges the device and calls netdev_irq() (raises SOFTIRQ_NET).
+ * acknowledges the device and calls netdev_irq(); the network core owns the
+ * polling policy (NAPI-style, see src/net/core.c): it turns the device's
+ * interrupt off, polls with a budget in the network softirq and turns the
+ * interrupt back on only when a poll finished under budget.
  *
  * All ops are called from the network softirq or under net_lock(), never
  * concurrently with each other:
@@ -13,16 +16,16 @@
  *                      to budget received frames to netdev_receive(); returns
  *                      the number of frames passed up (budget = maybe more).
  *   xmit(dev, frags, n) queue one Ethernet frame (without FCS) given as n
- *                      fragments; 0, -EAGAIN (ring full: caller drops or
- *                      retries later), -EMSGSIZE, -EIO (device dead).
+ *                      fragments; 0, -EAGAIN (ring full: the stack queues
+ *                      it and retries after the next poll), -EMSGSIZE, -EIO (device dead).
  *                      The data is copied; nothing is kept after return.
  *   flush(dev)         tell the device about frames queued since the last
  *                      flush (one notification per batch).
- *   irq_arm(dev)       (optional) turn the receive interrupt back on after a
- *                      poll left it off and set irq_deferred (the driver does
- *                      that while frames it sent are in flight, see
- *                      sis/softirq.h "polled mode"); true if frames arrived
- *                      meanwhile. Called from the idle loop, IRQs masked.
+ *   irq_disable(dev)   suppress the device's receive interrupt (advisory,
+ *                      virtio 2.7.7); also called from IRQ context.
+ *   irq_enable(dev)    turn it back on, then look at the ring once more:
+ *                      true if frames arrived meanwhile (they would raise no
+ *                      interrupt, so the core polls again).
  */
 #ifndef SIS_NETDEV_H
 #define SIS_NETDEV_H
@@ -47,13 +50,17 @@ struct netdev_ops {
 	int (*poll)(struct netdev *dev, unsigned budget);
 	int (*xmit)(struct netdev *dev, const struct netdev_frag *frags, unsigned n);
 	void (*flush)(struct netdev *dev);
-	bool (*irq_arm)(struct netdev *dev);
+	void (*irq_disable)(struct netdev *dev);
+	bool (*irq_enable)(struct netdev *dev);
 };
 
-/* Counters kept by drivers (and by netdev_receive for rx_dropped). */
+/* Counters kept by drivers (and by the stack for rx_dropped and for
+ * tx_queued/tx_dropped: frames that waited in its TX backlog because the
+ * ring was full (tx_busy), and frames that backlog had no room for). */
 struct netdev_stats {
 	u64 rx_packets, rx_bytes, rx_errors, rx_dropped;
 	u64 tx_packets, tx_bytes, tx_errors, tx_busy;
+	u64 tx_queued, tx_dropped;
 };
 
 struct netdev {
@@ -65,7 +72,7 @@ struct netdev {
 	bool dead;                  /* the driver gave up on the device */
 	paddr_t base;               /* where it was found, for log lines */
 	unsigned tx_inflight;       /* frames handed to the device, not yet completed */
-	bool irq_deferred;          /* poll left the RX interrupt off (see irq_arm) */
+	bool napi_scheduled;        /* core: interrupt off, softirq polls it */
 	const struct netdev_ops *ops;
 	void *priv;                 /* the driver's */
 	void *stack;                /* the network stack's (its netif) */
@@ -84,7 +91,8 @@ struct netdev *netdev_get(int index); /* NULL if out of range */
  */
 void netdev_receive(struct netdev *dev, const struct netdev_frag *frags, unsigned n);
 
-/* From a driver's interrupt handler: network work is pending. */
+/* From a driver's interrupt handler (IRQ context): the core turns the
+ * interrupt off and schedules a poll. */
 void netdev_irq(struct netdev *dev);
 
 /* "52:54:00:12:34:56" into buf (at least 18 bytes). */

@@ -16,6 +16,10 @@ int proc_pid(const struct proc *p);
 struct fd_table *proc_fds(struct proc *p);
 /* The soft limit (rlim_cur) of resource (RLIMIT_*, uapi/sis/resource.h). */
 u64 proc_rlimit_cur(const struct proc *p, unsigned resource);
+/* sys_cred.c: the current process's umask and effective ids (0 without one). */
+u32 proc_umask(void);
+u32 proc_euid(void);
+u32 proc_egid(void);
 
 /* Signals (Linux numbers, uapi/sis/signal.h). 0 or -ESRCH/-EINVAL.
  * Safe in any context, including interrupt handlers. */

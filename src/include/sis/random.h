@@ -12,7 +12,6 @@
 #include <sis/types.h>
 
 void random_get_bytes(void *buf, size_t n);
-u64 random_u64(void);
 /* Mix a value (e.g. an interrupt timestamp) into the key. */
 void random_add_entropy(u64 v);
 

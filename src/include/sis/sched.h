@@ -69,8 +69,6 @@ static inline struct task *current(void) { return current_task; }
  * The task is not runnable until sched_start(). NULL on -ENOMEM.
  */
 struct task *task_create(const char *name, void (*fn)(void *), void *arg, bool user);
-/* Free a task that never ran (error paths). */
-void task_free_unstarted(struct task *t);
 /* The trap frame of a user task: at the top of its kernel stack. */
 static inline struct trap_frame *task_user_frame(struct task *t)
 {

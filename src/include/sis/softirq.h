@@ -24,25 +24,18 @@ void softirq_raise(enum softirq_nr nr);
 void softirq_run_pending(void);
 bool softirq_pending(void);
 
-/*
- * Polled mode. A softirq whose source keeps its interrupt off while it
- * expects more work soon (the network's, while frames it sent are in flight:
- * the answers are picked up by the next run, which every socket call
- * triggers) says so with softirq_set_polled(). While polled, the softirq is
- * raised at every scheduler tick (so nothing waits longer than a tick), and
- * before the CPU idles the idle hook registered for it runs (interrupts
- * masked) to turn the source's interrupt back on; a hook returns true if
- * work arrived meanwhile, and the CPU then runs the softirq instead of
- * sleeping. Under QEMU's TCG this matters: taking an interrupt waits for the
- * device model's lock, which it holds while it works through our frames.
- */
-void softirq_set_polled(enum softirq_nr nr, bool polled);
-void softirq_register_idle(enum softirq_nr nr, bool (*idle_hook)(void));
-bool softirq_before_idle(void); /* idle loop, IRQs masked: true = do not sleep */
-void softirq_tick(void);        /* the timer tick, IRQ context */
+/* Counters behind /proc/softirqs (why a softirq was raised or ran). */
+enum softirq_stat {
+	SOFTIRQ_STAT_TIMER,
+	SOFTIRQ_STAT_NET_TX,
+	SOFTIRQ_STAT_NET_RX,
+	SOFTIRQ_STAT_NET_TIMER,
+	SOFTIRQ_STAT_NR
+};
+void softirq_count(enum softirq_stat st); /* any context */
+long softirq_show(char *buf, size_t size);
 
 void bh_disable(void);
 void bh_enable(void); /* runs pending softirqs when the count drops to 0 */
-bool in_softirq(void);
 
 #endif

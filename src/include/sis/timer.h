@@ -24,6 +24,8 @@
  */
 u64 time_ns(void);
 u64 time_coarse_ns(void);
+/* CLOCK_REALTIME minus time_ns(): the wall-clock time at boot, in ns. */
+s64 time_realtime_offset_ns(void);
 
 struct ktimer {
 	struct list_head node; /* in the pending list, sorted by deadline */

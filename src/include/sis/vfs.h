@@ -42,6 +42,7 @@ struct inode {
 	u32 mode;      /* S_IF* type and permission bits */
 	u32 nlink;     /* directory entries naming it (0 once unlinked) */
 	u32 refs;      /* vfs_inode_get/put */
+	u32 uid, gid;  /* owner (fchownat), 0 at creation */
 	u64 rdev;      /* character devices: SIS_MKDEV(major, minor) */
 	s64 mtime_ns;  /* last modification, time_ns() scale */
 	union {

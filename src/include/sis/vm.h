@@ -45,6 +45,7 @@
 #define VM_READ 0x1
 #define VM_WRITE 0x2
 #define VM_EXEC 0x4
+#define VM_SHARED 0x8 /* vm_map_zero: MAP_SHARED (fork shares the pages, no COW) */
 
 struct vm_space {
 	pte_t *root;      /* L0 table (kernel VA) */

@@ -37,6 +37,9 @@ struct wait_queue {
 struct waiter {
 	struct list_head node;
 	struct task *task;
+	/* Instead of waking task: called by wake_up, in the waker's context
+	 * with interrupts off (epoll's ready-list hook). NULL for sleepers. */
+	void (*func)(struct waiter *w);
 };
 
 #define WAIT_QUEUE_INIT(name) { LIST_HEAD_INIT((name).waiters) }
@@ -46,6 +49,10 @@ void finish_wait(struct wait_queue *wq, struct waiter *w);
 /* Wake every waiter. Any context. */
 void wake_up(struct wait_queue *wq);
 bool waitq_active(const struct wait_queue *wq);
+/* A callback waiter (epoll): joins wq without arming any task's sleep;
+ * wake_up calls func(w). waitq_remove takes it off again. */
+void waitq_add_callback(struct wait_queue *wq, struct waiter *w, void (*func)(struct waiter *w));
+void waitq_remove(struct wait_queue *wq, struct waiter *w);
 
 /*
  * Sleep until woken (0), the absolute deadline passes (-ETIMEDOUT; 0 means

@@ -1,0 +1,17 @@
+/*
+ * prctl(2) options SIS implements (Linux's include/uapi/linux/prctl.h).
+ */
+#ifndef UAPI_SIS_PRCTL_H
+#define UAPI_SIS_PRCTL_H
+
+#define PR_SET_NAME 15 /* the thread's name (comm), at most 15 bytes + NUL */
+#define PR_GET_NAME 16
+
+/* The arm64 tagged-address ABI (Documentation/arch/arm64/tagged-address-abi.rst):
+ * with PR_TAGGED_ADDR_ENABLE, system calls accept user pointers whose top
+ * byte is a tag. Dereferencing tagged pointers in user mode always works (TBI0). */
+#define PR_SET_TAGGED_ADDR_CTRL 55
+#define PR_GET_TAGGED_ADDR_CTRL 56
+#define PR_TAGGED_ADDR_ENABLE (1UL << 0)
+
+#endif

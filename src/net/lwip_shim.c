@@ -1,0 +1,64 @@
+/*
+ * lwip_shim: the one place that knows lwIP's internals (see lwip_shim.h).
+ * Each function is a field access or a list head from lwIP 2.1.3's
+ * tcp_priv.h and tcp.h; a newer lwIP must be checked against them first.
+ */
+#include <sis/kernel.h>
+#include "lwip/init.h"
+#include "lwip/priv/tcp_priv.h"
+#include "lwip_shim.h"
+
+#if LWIP_VERSION_MAJOR != 2 || LWIP_VERSION_MINOR != 1 || LWIP_VERSION_REVISION != 3
+#error "src/net/lwip_shim.c was written for lwIP 2.1.3: check every function against this lwIP"
+#endif
+
+struct tcp_pcb *lwip_shim_tcp_first(enum lwip_shim_tcp_list list)
+{
+	switch (list) {
+	case LWIP_SHIM_TCP_ACTIVE:
+		return tcp_active_pcbs;
+	case LWIP_SHIM_TCP_TIME_WAIT:
+		return tcp_tw_pcbs;
+	case LWIP_SHIM_TCP_BOUND:
+		return tcp_bound_pcbs;
+	}
+	return NULL;
+}
+
+struct tcp_pcb_listen *lwip_shim_tcp_listeners(void)
+{
+	return tcp_listen_pcbs.listen_pcbs;
+}
+
+u32 lwip_shim_tcp_rcv_spare(const struct tcp_pcb *pcb, bool fresh)
+{
+	return fresh ? (u32)pcb->rcv_wnd : (u32)(pcb->rcv_wnd - pcb->rcv_ann_wnd);
+}
+
+void lwip_shim_tcp_rcv_cut(struct tcp_pcb *pcb, u32 n, bool fresh)
+{
+	pcb->rcv_wnd = (tcpwnd_size_t)(pcb->rcv_wnd - n);
+	if (fresh)
+		pcb->rcv_ann_wnd = pcb->rcv_wnd;
+}
+
+bool lwip_shim_tcp_recv_is(const struct tcp_pcb *pcb, tcp_recv_fn fn)
+{
+	return pcb->recv == fn;
+}
+
+bool lwip_shim_udp_recv_is(const struct udp_pcb *pcb, udp_recv_fn fn)
+{
+	return pcb->recv == fn;
+}
+
+void lwip_shim_tcp_ack_now(struct tcp_pcb *pcb)
+{
+	tcp_ack_now(pcb);
+}
+
+void lwip_shim_tcp_retry_refused(struct tcp_pcb *pcb)
+{
+	if (pcb->refused_data)
+		tcp_process_refused_data(pcb);
+}

@@ -1,0 +1,44 @@
+/*
+ * lwip_shim: what SIS needs from lwIP that its raw API does not offer. This
+ * is the only code that includes lwIP's private headers or writes PCB fields
+ * behind lwIP's back; everything else in src/net uses lwIP's public API.
+ * Written against lwIP 2.1.3 (lwip_shim.c refuses to build with another).
+ * All calls: lwIP locked (net_lock or the network softirq).
+ */
+#ifndef SIS_NET_LWIP_SHIM_H
+#define SIS_NET_LWIP_SHIM_H
+
+#include <sis/types.h>
+#include "lwip/tcp.h"
+#include "lwip/udp.h"
+
+/* lwIP's TCP PCB lists (tcp_priv.h), first PCB or NULL; follow pcb->next. */
+enum lwip_shim_tcp_list {
+	LWIP_SHIM_TCP_ACTIVE,    /* SYN_SENT .. TIME_WAIT exclusive */
+	LWIP_SHIM_TCP_TIME_WAIT,
+	LWIP_SHIM_TCP_BOUND,     /* bound, neither listening nor connected */
+};
+struct tcp_pcb *lwip_shim_tcp_first(enum lwip_shim_tcp_list list);
+struct tcp_pcb_listen *lwip_shim_tcp_listeners(void);
+
+/*
+ * Receive window that may still be taken away: the whole window on a
+ * connection that has announced none yet (fresh), else the part not
+ * announced (rcv_wnd - rcv_ann_wnd). lwip_shim_tcp_rcv_cut() takes n of it
+ * (n <= spare), and on a fresh connection announces only what is left.
+ */
+u32 lwip_shim_tcp_rcv_spare(const struct tcp_pcb *pcb, bool fresh);
+void lwip_shim_tcp_rcv_cut(struct tcp_pcb *pcb, u32 n, bool fresh);
+
+/* Ask for an ACK at once (tcp_input sends it when the receive callback
+ * returns: RFC 9293 quick ACKs); offer data lwIP kept because the receive
+ * callback refused it (no memory) again. */
+void lwip_shim_tcp_ack_now(struct tcp_pcb *pcb);
+void lwip_shim_tcp_retry_refused(struct tcp_pcb *pcb);
+
+/* True if pcb's receive callback is fn (whose callback_arg/recv_arg is then
+ * ours): told apart from PCBs lwIP itself or another module owns. */
+bool lwip_shim_tcp_recv_is(const struct tcp_pcb *pcb, tcp_recv_fn fn);
+bool lwip_shim_udp_recv_is(const struct udp_pcb *pcb, udp_recv_fn fn);
+
+#endif

@@ -1,0 +1,19 @@
+"""Memory management beyond the boundary checks (issue 17).
+- tagged_addr: user/tests/mm_tbi.c as init: EL0 top-byte-ignore (tagged
+  loads, stores, a tagged copy-on-write fault), PR_SET/GET_TAGGED_ADDR_CTRL
+  (EFAULT for tagged syscall pointers until enabled, EINVAL for bad
+  arguments, inherited by fork, reset by execve), the untagged si_addr of a
+  tagged fault, PR_SET_NAME/PR_GET_NAME.
+"""
+import re
+
+from sistest import test
+
+
+@test(timeout=60)
+def tagged_addr(ctx):
+    q = ctx.qemu(append="init=/bin/mm_tbi")
+    q.expect(r"init: running /bin/mm_tbi as pid 1", timeout=30)
+    q.expect_exit(0, timeout=30)
+    ctx.check(re.search(r"^mm_tbi: 0 failed$", q.output, re.M) is not None,
+              "mm_tbi reported failures")
