@@ -884,3 +884,30 @@ static long sys_fstatfs(struct trap_frame *tf)
 	return put_statfs((void *)SC_ARG(tf, 1));
 }
 SYSCALL(__NR_fstatfs, sys_fstatfs);
+
+/* ---- fsync ----------------------------------------------------------------- */
+
+/* fsync/fdatasync: the ramfs has nothing to write back; a bad fd -EBADF. */
+static long sys_fsync(struct trap_frame *tf)
+{
+	struct file *f = fd_get((int)SC_ARG(tf, 0));
+
+	if (!f)
+		return -EBADF;
+	file_put(f);
+	return 0;
+}
+SYSCALL(__NR_fsync, sys_fsync);
+
+static long sys_fdatasync(struct trap_frame *tf)
+{
+	return sys_fsync(tf);
+}
+SYSCALL(__NR_fdatasync, sys_fdatasync);
+
+static long sys_sync(struct trap_frame *tf)
+{
+	(void)tf;
+	return 0;
+}
+SYSCALL(__NR_sync, sys_sync);

@@ -13,6 +13,8 @@
 #include <uapi/sis/sysinfo.h>
 #include <uapi/sis/reboot.h>
 #include <uapi/sis/prctl.h>
+#include <uapi/sis/time.h>
+#include <uapi/sis/resource.h>
 #include "proc_internal.h"
 
 _Static_assert(sizeof(struct linux_sysinfo) == 112, "struct sysinfo is 112 bytes on arm64");
@@ -185,3 +187,77 @@ static long sys_prctl(struct trap_frame *tf)
 	}
 }
 SYSCALL(__NR_prctl, sys_prctl);
+
+/* ---- CPU time, affinity -------------------------------------------------- */
+
+/* sched_setaffinity(pid, size, mask): one CPU; a mask including CPU 0 is
+ * accepted, one without it is -EINVAL (no CPU left, sched_setaffinity(2)). */
+static long sys_sched_setaffinity(struct trap_frame *tf)
+{
+	int pid = (int)SC_ARG(tf, 0);
+	u8 first = 0;
+
+	if (pid < 0 || SC_ARG(tf, 1) == 0)
+		return -EINVAL;
+	if (pid && !proc_find(pid))
+		return -ESRCH;
+	if (copy_from_user(&first, (const void *)SC_ARG(tf, 2), 1))
+		return -EFAULT;
+	return (first & 1) ? 0 : -EINVAL;
+}
+SYSCALL(__NR_sched_setaffinity, sys_sched_setaffinity);
+
+/* struct tms (times(2)), in clock ticks of HZ (AT_CLKTCK says the same). */
+struct linux_tms {
+	s64 tms_utime, tms_stime, tms_cutime, tms_cstime;
+};
+
+static u64 own_ticks(void)
+{
+	struct task *t = cur_proc()->task;
+
+	return t ? t->ticks : 0;
+}
+
+/* CPU time is counted per tick without a user/system split: all of it is
+ * reported as user time. Returns the ticks since boot; buf may be NULL. */
+static long sys_times(struct trap_frame *tf)
+{
+	struct linux_tms t = { .tms_utime = (s64)own_ticks(),
+			       .tms_cutime = (s64)cur_proc()->child_ticks };
+	void *ut = (void *)SC_ARG(tf, 0);
+
+	if (ut && copy_to_user(ut, &t, sizeof(t)))
+		return -EFAULT;
+	return (long)(time_ns() / (NSEC_PER_SEC / HZ));
+}
+SYSCALL(__NR_times, sys_times);
+
+#define RUSAGE_SELF 0
+#define RUSAGE_CHILDREN (-1)
+#define RUSAGE_THREAD 1
+
+static void ticks_timeval(u64 ticks, struct linux_timeval *tv)
+{
+	u64 us = ticks * (1000000 / HZ);
+
+	tv->tv_sec = (s64)(us / 1000000);
+	tv->tv_usec = (s64)(us % 1000000);
+}
+
+/* getrusage(who, usage): CPU time as for times(); the other fields are 0. */
+static long sys_getrusage(struct trap_frame *tf)
+{
+	struct linux_rusage ru;
+	int who = (int)SC_ARG(tf, 0);
+
+	memset(&ru, 0, sizeof(ru));
+	if (who == RUSAGE_SELF || who == RUSAGE_THREAD)
+		ticks_timeval(own_ticks(), &ru.ru_utime);
+	else if (who == RUSAGE_CHILDREN)
+		ticks_timeval(cur_proc()->child_ticks, &ru.ru_utime);
+	else
+		return -EINVAL;
+	return copy_to_user((void *)SC_ARG(tf, 1), &ru, sizeof(ru)) ? -EFAULT : 0;
+}
+SYSCALL(__NR_getrusage, sys_getrusage);

@@ -3,7 +3,8 @@
  * calls (Linux errno values): umask (applied at creation, inherited by
  * fork), fchmod/fchmodat, fchown/fchownat (kept and reported by stat),
  * statfs/fstatfs, clock_getres, sched_getaffinity, prctl PR_SET/GET_NAME,
- * getgroups/setgroups and the uid/gid calls (dropping root is one-way).
+ * getgroups/setgroups and the uid/gid calls (dropping root is one-way);
+ * times, getrusage, sched_setaffinity, fsync/fdatasync/sync.
  * Prints "linux_calls: N checks, M failed"; exit status 1 on any failure.
  */
 #include <stdio.h>
@@ -192,8 +193,36 @@ static void creds(void)
 	EXPECT(raw(__NR_getgroups, 0, 0), 0);
 }
 
+/* times, getrusage, sched_setaffinity, fsync/fdatasync/sync. */
+static void time_sync(void)
+{
+	long tms[4] = { -1, -1, -1, -1 }, ru[18];
+	unsigned long one = 1, none = 0;
+	long fd;
+
+	EXPECT(raw(__NR_times, tms) > 0, 1);
+	EXPECT(tms[0] >= 0 && tms[1] == 0 && tms[2] >= 0, 1);
+	EXPECT(raw(__NR_times, 0) > 0, 1);
+	EXPECT(raw(__NR_times, (void *)KERNEL_ADDR), -EFAULT);
+	EXPECT(raw(__NR_getrusage, 0, ru), 0);
+	EXPECT(raw(__NR_getrusage, -1, ru), 0);
+	EXPECT(raw(__NR_getrusage, 5, ru), -EINVAL);
+	EXPECT(raw(__NR_getrusage, 0, (void *)KERNEL_ADDR), -EFAULT);
+	EXPECT(raw(__NR_sched_setaffinity, 0, sizeof(one), &one), 0);
+	EXPECT(raw(__NR_sched_setaffinity, 0, sizeof(none), &none), -EINVAL);
+	EXPECT(raw(__NR_sched_setaffinity, 30000, sizeof(one), &one), -ESRCH);
+	fd = raw(__NR_openat, AT_FDCWD, "/tmp/lc_sync", O_CREAT | O_WRONLY, 0600);
+	EXPECT(fd >= 0, 1);
+	EXPECT(raw(__NR_fsync, fd), 0);
+	EXPECT(raw(__NR_fdatasync, fd), 0);
+	EXPECT(raw(__NR_fsync, 999), -EBADF);
+	EXPECT(raw(__NR_sync), 0);
+	raw(__NR_close, fd);
+}
+
 int main(void)
 {
+	time_sync();
 	umask_mode();
 	chown_stat();
 	statfs_res_affinity();

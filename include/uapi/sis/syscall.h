@@ -46,6 +46,9 @@
 #define __NR_readlinkat 78
 #define __NR_newfstatat 79
 #define __NR_fstat 80
+#define __NR_sync 81
+#define __NR_fsync 82
+#define __NR_fdatasync 83
 #define __NR_timerfd_create 85
 #define __NR_timerfd_settime 86
 #define __NR_timerfd_gettime 87
@@ -58,6 +61,7 @@
 #define __NR_clock_gettime 113
 #define __NR_clock_getres 114
 #define __NR_clock_nanosleep 115
+#define __NR_sched_setaffinity 122
 #define __NR_sched_getaffinity 123
 #define __NR_sched_yield 124
 #define __NR_kill 129
@@ -73,6 +77,7 @@
 #define __NR_getresuid 148
 #define __NR_setresgid 149
 #define __NR_getresgid 150
+#define __NR_times 153
 #define __NR_setpgid 154
 #define __NR_getpgid 155
 #define __NR_setsid 157
@@ -81,6 +86,7 @@
 #define __NR_uname 160
 #define __NR_getrlimit 163
 #define __NR_setrlimit 164
+#define __NR_getrusage 165
 #define __NR_umask 166
 #define __NR_prctl 167
 #define __NR_gettimeofday 169
