@@ -221,6 +221,9 @@ static u64 own_ticks(void)
 
 /* CPU time is counted per tick without a user/system split: all of it is
  * reported as user time. Returns the ticks since boot; buf may be NULL. */
+/* Linux's INITIAL_JIFFIES on 64-bit, (u32)(-300 * HZ), in USER_HZ ticks. */
+#define TIMES_EPOCH ((u64)(u32)(-300 * HZ))
+
 static long sys_times(struct trap_frame *tf)
 {
 	struct linux_tms t = { .tms_utime = (s64)own_ticks(),
@@ -229,7 +232,8 @@ static long sys_times(struct trap_frame *tf)
 
 	if (ut && copy_to_user(ut, &t, sizeof(t)))
 		return -EFAULT;
-	return (long)(time_ns() / (NSEC_PER_SEC / HZ));
+	/* Linux counts from INITIAL_JIFFIES, so the result is never 0 or negative. */
+	return (long)(TIMES_EPOCH + time_ns() / (NSEC_PER_SEC / HZ));
 }
 SYSCALL(__NR_times, sys_times);
 
