@@ -30,7 +30,13 @@ struct syscall_entry {
  * value is neither stored in x0 nor read as a restart code. */
 #define SYSCALL_F_SETS_FRAME 1u
 
+/* Each number also defines a global symbol named after it, so a number
+ * registered twice is a link error ("multiple definition of sis_syscall_nr_N"). */
+#define SYSCALL_NR_SYMBOL_(n) const char sis_syscall_nr_##n __attribute__((used)) = 0
+#define SYSCALL_NR_SYMBOL(n) SYSCALL_NR_SYMBOL_(n)
+
 #define SYSCALL_FLAGS(num, handler, fl)                                           \
+	SYSCALL_NR_SYMBOL(num);                                                   \
 	static const struct syscall_entry __syscall_##handler                     \
 		__attribute__((used, section("syscall_table"), aligned(8))) = {   \
 			.nr = (num), .fn = (handler), .name = #handler, .flags = (fl) }
