@@ -124,7 +124,12 @@ void fd_table_set_cwd(struct fd_table *t, struct inode *dir);
 long file_read(struct file *f, void *ubuf, size_t len);
 long file_write(struct file *f, const void *ubuf, size_t len);
 
-/* Pipes (pipe.c): a read end and a write end; 0 or -ENOMEM. */
+/* Pipes (pipe.c): a read end and a write end; 0, -ENFILE or -ENOMEM. */
 int pipe_create(struct file **rd, struct file **wr, unsigned flags);
+/* Open a FIFO whose pipe is *slot (NULL: none yet; the pipe clears it when
+ * it goes). May sleep for the other side (fifo(7)). A file, or ERR_PTR:
+ * -ENXIO, -ERESTARTSYS, -ENFILE, -ENOMEM. */
+struct pipe;
+struct file *pipe_open_fifo(struct pipe **slot, unsigned flags);
 
 #endif
