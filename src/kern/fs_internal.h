@@ -34,8 +34,9 @@ void fs_at_done(struct fs_at_call *c);
  * the last component is followed. */
 struct inode *fs_at_inode(int dirfd, const char *upath, bool empty_ok, bool follow);
 /* The inode behind descriptor fd, referenced; NULL with *err 0 for one
- * without (socket, pipe), NULL with -EBADF for a bad fd. */
-struct inode *fs_fd_inode(int fd, int *err);
+ * without (socket, pipe), NULL with -EBADF for a bad fd; raw: O_PATH
+ * descriptors count too. */
+struct inode *fs_fd_inode(int fd, bool raw, int *err);
 
 /* newfstatat on a kernel path: AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH. */
 struct linux_stat;

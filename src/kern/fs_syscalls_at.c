@@ -215,7 +215,7 @@ static long sys_utimensat(struct trap_frame *tf)
 			return -EINVAL;
 		if (dirfd == AT_FDCWD)
 			return -EFAULT;
-		ino = fs_fd_inode(dirfd, &err);
+		ino = fs_fd_inode(dirfd, false, &err);
 		if (!ino)
 			return err ? err : -EPERM; /* a pipe or socket has no times to set here */
 	} else {
