@@ -252,6 +252,12 @@ static void commit_exec(struct proc *p, struct vm_space *vm, const char *path,
 {
 	struct vm_space *old = p->vm;
 
+	if (old) {
+		/* Linux's exec_mm_release: locks of the old image are dead. */
+		futex_exit_robust_list(p->robust_list, p->pid);
+		futex_clear_child_tid(p->clear_child_tid);
+	}
+	p->robust_list = p->clear_child_tid = 0;
 	p->vm = vm;
 	sched_switch_mm();
 	if (old)

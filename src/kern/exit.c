@@ -66,10 +66,12 @@ static bool parent_autoreaps(const struct proc *parent)
 static void release_resources(struct proc *p)
 {
 	struct vm_space *vm = p->vm;
-	u32 zero = 0;
 
-	if (p->clear_child_tid)
-		copy_to_user((void *)p->clear_child_tid, &zero, sizeof(zero));
+	if (vm) {
+		futex_exit_robust_list(p->robust_list, p->pid);
+		futex_clear_child_tid(p->clear_child_tid);
+		p->robust_list = p->clear_child_tid = 0;
+	}
 	proc_release_vfork(p);
 	if (p->fds) {
 		fd_table_release(p->fds); /* may sleep (e.g. socket linger) */

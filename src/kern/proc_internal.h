@@ -67,7 +67,8 @@ struct proc {
 	struct wait_queue child_wait; /* woken when a child exits (wait4 sleeps here) */
 	int exit_signal;            /* sent to the parent at exit: SIGCHLD, or 0 */
 	int wait_status;            /* wait4 status, valid once a zombie */
-	u64 clear_child_tid;        /* set_tid_address: zeroed at exit */
+	u64 clear_child_tid;        /* set_tid_address: zeroed and futex-woken at exit */
+	u64 robust_list;            /* set_robust_list head, walked at exit (futex.c) */
 
 	struct task *task;          /* NULL once exited */
 	struct vm_space *vm;        /* NULL before the first exec and after exit */
@@ -135,6 +136,12 @@ bool signal_is_ignored(const struct proc *p, int sig); /* action is SIG_IGN (or 
 /* A synchronous fault: deliver sig to a handler, or kill the process. */
 void signal_fault(struct trap_frame *tf, int sig, int code, u64 addr, const char *what);
 const char *signal_name(int sig);                      /* "SIGSEGV", or "signal" */
+
+/* futex.c: run by the exiting (or execing) thread, its memory still mapped. */
+void futex_exit_robust_list(u64 head_uaddr, int tid);  /* FUTEX_OWNER_DIED + wake */
+void futex_clear_child_tid(u64 uaddr);                  /* store 0, wake one */
+/* Wake up to nr sleepers of the futex at uaddr sharing a bit with bitset. */
+int futex_wake_addr(u64 uaddr, bool private, int nr, u32 bitset);
 
 /* exec.c */
 struct exec_args;

@@ -414,6 +414,19 @@ static size_t count_used(struct vm_space *vm, u64 va, size_t len, size_t limit)
 	return n;
 }
 
+bool vm_shared_page(struct vm_space *vm, u64 va, paddr_t *pa)
+{
+	pte_t *e;
+
+	if (!user_addr_ok(va, 1))
+		return false;
+	e = lookup(vm->root, va, NULL);
+	if (!e || !(*e & PTE_VALID) || !(*e & PTE_SW_SHMEM))
+		return false;
+	*pa = (*e & PTE_ADDR_MASK) + (va & (PAGE_SIZE - 1));
+	return true;
+}
+
 bool vm_range_free(struct vm_space *vm, u64 va, size_t len)
 {
 	return !count_used(vm, va, len, 0);

@@ -55,6 +55,9 @@
 #define __NR_exit 93
 #define __NR_exit_group 94
 #define __NR_set_tid_address 96
+#define __NR_futex 98
+#define __NR_set_robust_list 99
+#define __NR_get_robust_list 100
 #define __NR_nanosleep 101
 #define __NR_getitimer 102
 #define __NR_setitimer 103
@@ -65,6 +68,7 @@
 #define __NR_sched_getaffinity 123
 #define __NR_sched_yield 124
 #define __NR_kill 129
+#define __NR_tkill 130
 #define __NR_tgkill 131
 #define __NR_sigaltstack 132
 #define __NR_rt_sigaction 134

@@ -86,6 +86,9 @@ void vm_unmap(struct vm_space *vm, u64 va, size_t len);
 int vm_protect(struct vm_space *vm, u64 va, size_t len, unsigned prot);
 /* True if no page of [va, va+len) is mapped or reserved. */
 bool vm_range_free(struct vm_space *vm, u64 va, size_t len);
+/* True if va is in a MAP_SHARED page (VM_SHARED): *pa is its physical
+ * address, the same in every space sharing the page (futex keys). */
+bool vm_shared_page(struct vm_space *vm, u64 va, paddr_t *pa);
 /* A free, page-aligned range of len bytes below top (the highest below
  * where the previous search ended, else the highest below top), or 0. */
 u64 vm_find_free(struct vm_space *vm, size_t len, u64 top);
