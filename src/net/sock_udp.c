@@ -10,6 +10,14 @@
  * addresses are ignored, as on Linux); a send without MSG_MORE while
  * UDP_CORK is off, or clearing UDP_CORK, sends it. Past UDP_MAX_PAYLOAD the
  * append fails with EMSGSIZE and the pending datagram is dropped.
+ *
+ * SO_REUSEPORT: sockets of one user that all set it before bind() share the
+ * address and port (their PCBs are bound with lwIP's SO_REUSE); lwIP hands a
+ * unicast datagram to the first of them, which passes it on to the member a
+ * hash of the 4-tuple picks (Linux's reuseport_select_sock); connected
+ * members get their own peer's datagrams, broadcasts go to all (lwIP's
+ * SO_REUSE_RXTOALL). Another user, or a socket without the option, gets
+ * EADDRINUSE.
  */
 #include "sock_inet.h"
 #include "net_private.h"
@@ -19,6 +27,7 @@
 #include "lwip_shim.h"
 #include <sis/kernel.h>
 #include <sis/mm.h>
+#include <sis/proc.h>
 #include <uapi/sis/poll.h>
 #include <uapi/sis/udp.h>
 
@@ -33,7 +42,13 @@ struct udp_sock {
 	struct pbuf *pending; /* the corked datagram's payload so far, or NULL (owned) */
 	ip_addr_t pending_ip; /* ... and where it goes */
 	u16 pending_port;
+	struct list_head rp_node; /* in rp_socks while bound with SO_REUSEPORT */
+	bool rp_bound;
+	u32 rp_uid;
 };
+
+/* UDP sockets bound with SO_REUSEPORT, in bind order. */
+static struct list_head rp_socks = LIST_HEAD_INIT(rp_socks);
 
 static const struct sock_ops udp_sock_ops;
 
@@ -42,11 +57,75 @@ static struct udp_sock *udp_sk(struct sock *sk)
 	return (struct udp_sock *)sk;
 }
 
-/* udp_recv, in the softirq: queue the datagram or drop it. */
+/* The same mix as TCP's (sock_tcp.c): Jenkins' final mix of the 4-tuple. */
+static u32 hash_4tuple(u32 saddr, u16 sport, u32 daddr, u16 dport)
+{
+	u32 a = saddr, b = daddr, c = ((u32)sport << 16) | dport;
+
+	c ^= b; c -= (b << 14) | (b >> 18);
+	a ^= c; a -= (c << 11) | (c >> 21);
+	b ^= a; b -= (a << 25) | (a >> 7);
+	c ^= b; c -= (b << 16) | (b >> 16);
+	a ^= c; a -= (c << 4) | (c >> 28);
+	b ^= a; b -= (a << 14) | (a >> 18);
+	c ^= b; c -= (b << 24) | (b >> 8);
+	return c;
+}
+
+static bool rp_same_group(const struct udp_sock *a, const struct udp_sock *b)
+{
+	return a->pcb->local_port == b->pcb->local_port &&
+	       ip_addr_cmp(&a->pcb->local_ip, &b->pcb->local_ip);
+}
+
+/* The unconnected member of us's group a unicast datagram from addr:port goes to. */
+static struct udp_sock *rp_pick(struct udp_sock *us, const ip_addr_t *addr, u16 port)
+{
+	const ip_addr_t *dst = ip_current_dest_addr();
+	struct udp_sock *m;
+	u32 n = 0, pick;
+
+	if (!us->rp_bound || us->connected || !dst || ip_addr_ismulticast(dst) ||
+	    ip_addr_isbroadcast(dst, ip_current_netif()))
+		return us;
+	list_for_each_entry(m, &rp_socks, rp_node)
+		n += rp_same_group(m, us) && !m->connected;
+	if (n < 2)
+		return us;
+	pick = hash_4tuple(ip4_addr_get_u32(ip_2_ip4(addr)), port, ip4_addr_get_u32(ip_2_ip4(dst)),
+			   us->pcb->local_port) % n;
+	list_for_each_entry(m, &rp_socks, rp_node)
+		if (rp_same_group(m, us) && !m->connected && pick-- == 0)
+			return m;
+	return us;
+}
+
+/* bind() with SO_REUSEPORT over sockets already there: all must have it and
+ * be the same user's (their PCBs have SOF_REUSEADDR, so lwIP would let any
+ * socket with SO_REUSEADDR in). */
+static bool rp_conflict(struct udp_sock *us, const ip_addr_t *ip, u16 port)
+{
+	struct udp_sock *m;
+
+	list_for_each_entry(m, &rp_socks, rp_node) {
+		if (m->pcb->local_port != port)
+			continue;
+		if (!ip_addr_isany(&m->pcb->local_ip) && !ip_addr_isany(ip) &&
+		    !ip_addr_cmp(&m->pcb->local_ip, ip))
+			continue;
+		if (!us->d.sk.opt.reuseport || m->rp_uid != proc_euid() ||
+		    !ip_addr_cmp(&m->pcb->local_ip, ip))
+			return true;
+	}
+	return false;
+}
+
+/* udp_recv, in the softirq: queue the datagram (on the member SO_REUSEPORT
+ * picks) or drop it. */
 static void udp_sock_recv_cb(void *arg, struct udp_pcb *pcb, struct pbuf *p,
 			     const ip_addr_t *addr, u16_t port)
 {
-	struct udp_sock *us = arg;
+	struct udp_sock *us = rp_pick(arg, addr, port);
 
 	(void)pcb;
 	if (!sock_dgram_push(&us->d, p, addr, port))
@@ -68,7 +147,15 @@ static int udp_sock_bind(struct sock *sk, const struct sockaddr_storage *addr, u
 	sock_inet_addr_get(addr, &ip, &port);
 	if (!sock_inet_addr_local(&ip, true))
 		return -EADDRNOTAVAIL;
-	return net_err_to_errno(udp_bind(us->pcb, &ip, port));
+	if (port && rp_conflict(us, &ip, port))
+		return -EADDRINUSE;
+	err = net_err_to_errno(udp_bind(us->pcb, &ip, port));
+	if (!err && port && sk->opt.reuseport) {
+		us->rp_bound = true;
+		us->rp_uid = proc_euid();
+		list_add_tail(&us->rp_node, &rp_socks);
+	}
+	return err;
 }
 
 static int udp_sock_connect(struct sock *sk, const struct sockaddr_storage *addr, unsigned len,
@@ -282,7 +369,15 @@ static int udp_sock_getname(struct sock *sk, struct sockaddr_storage *addr, unsi
 
 static void udp_sock_apply_opts(struct sock *sk)
 {
-	sock_inet_apply_ip_opts(sk, (struct ip_pcb *)udp_sk(sk)->pcb);
+	struct udp_sock *us = udp_sk(sk);
+
+	sock_inet_apply_ip_opts(sk, (struct ip_pcb *)us->pcb);
+	/* A reuseport socket binds over its group (checked in udp_sock_bind);
+	 * lwIP's SO_REUSE lets PCBs share a port when all have SOF_REUSEADDR. */
+	if (sk->opt.reuseport && !us->pcb->local_port)
+		ip_set_option(us->pcb, SOF_REUSEADDR);
+	if (us->rp_bound)
+		ip_set_option(us->pcb, SOF_REUSEADDR);
 }
 
 static unsigned udp_sock_poll(struct sock *sk)
@@ -294,6 +389,8 @@ static void udp_sock_release(struct sock *sk)
 {
 	struct udp_sock *us = udp_sk(sk);
 
+	if (us->rp_bound)
+		list_del(&us->rp_node);
 	udp_remove(us->pcb);
 	udp_sock_drop_pending(us);
 	sock_dgram_purge(&us->d);
