@@ -127,6 +127,7 @@
 #define __NR_wait4 260
 #define __NR_prlimit64 261
 #define __NR_getrandom 278
+#define __NR_clone3 435
 #define __NR_epoll_pwait2 441
 
 #define SIS_NR_SYSCALLS 512
