@@ -88,6 +88,7 @@ struct proc *proc_alloc(void)
 	waitq_init(&p->child_wait);
 	waitq_init(&p->vfork_wait);
 	waitq_init(&p->thread_wait);
+	waitq_init(&p->signalfd_wait);
 	p->exit_signal = SIGCHLD;
 	p->start_ns = time_ns();
 	proc_default_rlimits(p);

@@ -108,6 +108,7 @@ struct proc {
 	k_sigset_t sig_pending;
 	struct sig_origin sig_origin[SIS_NSIG];
 	struct k_sigaction sig_action[SIS_NSIG];
+	struct wait_queue signalfd_wait; /* woken whenever a signal is queued (signalfd.c) */
 	struct ktimer real_timer;    /* ITIMER_REAL (itimer.c) */
 	u64 real_interval_ns;        /* its reload value, 0 = one-shot */
 
@@ -181,6 +182,11 @@ int signal_send_thread(struct thread *t, int sig, const struct sig_origin *o);
 /* SIGKILL into every thread of p but except (NULL: all), waking each. */
 void signal_kill_threads(struct proc *p, struct thread *except);
 bool signal_fatal_pending(const struct thread *t);     /* SIGKILL is pending */
+/* Signals pending for t (its own and its process's), blocked or not. */
+k_sigset_t signal_thread_pending(const struct thread *t);
+/* Take the lowest pending signal of set from t (its own first): the signal
+ * and its origin, or 0. For sigtimedwait and signalfd. */
+int signal_dequeue(struct thread *t, k_sigset_t set, struct sig_origin *o);
 void signal_deliver(struct trap_frame *tf);            /* return_to_user */
 long signal_syscall_interrupted(long how, u64 orig_x0); /* syscall_dispatch */
 void itimer_init_proc(struct proc *p); /* proc_alloc: disarmed (fork does not inherit) */

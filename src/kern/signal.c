@@ -113,6 +113,11 @@ bool signal_pending(void)
 	return t && (thread_ready(t) || t->proc->stopped);
 }
 
+k_sigset_t signal_thread_pending(const struct thread *t)
+{
+	return t->sig_pending | t->proc->sig_pending;
+}
+
 bool signal_fatal_pending(const struct thread *t)
 {
 	return t->sig_pending & SIS_SIGBIT(SIGKILL);
@@ -250,6 +255,7 @@ int signal_send_proc(struct proc *p, int sig, const struct sig_origin *o)
 			if (!blocked_by_all(p, bit))
 				wake_taker(p, bit);
 		}
+		wake_up(&p->signalfd_wait);
 	}
 	irq_restore(flags);
 	return 0;
@@ -270,6 +276,7 @@ int signal_send_thread(struct thread *t, int sig, const struct sig_origin *o)
 		t->sig_origin[sig - 1] = *o;
 		if (!(t->sig_blocked & bit))
 			wake_thread(t, false);
+		wake_up(&t->proc->signalfd_wait);
 	}
 	irq_restore(flags);
 	return 0;
@@ -478,6 +485,11 @@ static int dequeue_signal(struct thread *t, k_sigset_t allowed, struct sig_origi
 		sig = take_lowest(&p->sig_pending, p->sig_pending & allowed, p->sig_origin, o);
 	irq_restore(flags);
 	return sig;
+}
+
+int signal_dequeue(struct thread *t, k_sigset_t set, struct sig_origin *o)
+{
+	return dequeue_signal(t, set & ~UNBLOCKABLE, o);
 }
 
 /* Wake every other thread of p so that it comes out to stop too. */
@@ -883,3 +895,110 @@ static long sys_sigaltstack(struct trap_frame *tf)
 	return 0;
 }
 SYSCALL(__NR_sigaltstack, sys_sigaltstack);
+
+/* ---- waiting for signals: rt_sigsuspend, rt_sigtimedwait, rt_sigpending ---- */
+
+/* rt_sigsuspend(mask, size): wait with mask until a handler ran (EINTR; the
+ * old mask is back after the handler, as Linux's restore_sigmask). */
+static long sys_rt_sigsuspend(struct trap_frame *tf)
+{
+	k_sigset_t set;
+
+	if (SC_ARG(tf, 1) != sizeof(k_sigset_t))
+		return -EINVAL;
+	if (copy_from_user(&set, (const void *)SC_ARG(tf, 0), sizeof(set)))
+		return -EFAULT;
+	signal_set_temp_mask(set);
+	while (!signal_pending())
+		schedule_sleep(0, true);
+	return -ERESTARTNOHAND;
+}
+SYSCALL(__NR_rt_sigsuspend, sys_rt_sigsuspend);
+
+/* Signals pending for the calling thread that it blocks. */
+static long sys_rt_sigpending(struct trap_frame *tf)
+{
+	struct thread *t = cur_thread();
+	k_sigset_t set = signal_thread_pending(t) & t->sig_blocked;
+
+	if (SC_ARG(tf, 1) > sizeof(k_sigset_t))
+		return -EINVAL;
+	return copy_to_user((void *)SC_ARG(tf, 0), &set, SC_ARG(tf, 1)) ? -EFAULT : 0;
+}
+SYSCALL(__NR_rt_sigpending, sys_rt_sigpending);
+
+/* The monotonic deadline of a relative timeout (NULL: none, 0); -EINVAL,
+ * -EFAULT. A zero timeout is deadline 1: already past. */
+static int relative_deadline(const void *uts, u64 *deadline)
+{
+	struct linux_timespec ts;
+	u64 max_sec = (UINT64_MAX / 4) / NSEC_PER_SEC;
+
+	*deadline = 0;
+	if (!uts)
+		return 0;
+	if (copy_from_user(&ts, uts, sizeof(ts)))
+		return -EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (s64)NSEC_PER_SEC)
+		return -EINVAL;
+	if (!ts.tv_sec && !ts.tv_nsec) {
+		*deadline = 1;
+		return 0;
+	}
+	*deadline = time_ns() + MIN((u64)ts.tv_sec, max_sec) * NSEC_PER_SEC + (u64)ts.tv_nsec;
+	return 0;
+}
+
+/* Sleep until a signal of set (unblocked meanwhile, so that sending it
+ * wakes us), another unblocked one, or the deadline. */
+static int wait_for_set(struct thread *t, k_sigset_t set, u64 deadline)
+{
+	k_sigset_t saved = t->sig_blocked;
+	int err = 0;
+
+	t->sig_blocked &= ~set;
+	while (!err && !signal_pending())
+		err = schedule_sleep(deadline, true);
+	t->sig_blocked = saved;
+	return err;
+}
+
+/*
+ * rt_sigtimedwait(set, info, timeout, size): take a pending signal of set
+ * (normally blocked) without running its handler: its number, with its
+ * siginfo in info. EAGAIN when the timeout passes, EINTR when another
+ * signal's handler is due.
+ */
+static long sys_rt_sigtimedwait(struct trap_frame *tf)
+{
+	void *uinfo = (void *)SC_ARG(tf, 1);
+	struct thread *t = cur_thread();
+	struct linux_siginfo si;
+	struct sig_origin o;
+	k_sigset_t set;
+	u64 deadline;
+	int sig, err;
+
+	if (SC_ARG(tf, 3) != sizeof(k_sigset_t))
+		return -EINVAL;
+	if (copy_from_user(&set, (const void *)SC_ARG(tf, 0), sizeof(set)))
+		return -EFAULT;
+	err = relative_deadline((const void *)SC_ARG(tf, 2), &deadline);
+	if (err)
+		return err;
+	set &= ~UNBLOCKABLE;
+	sig = signal_dequeue(t, set, &o);
+	if (!sig) {
+		err = deadline == 1 ? -ETIMEDOUT : wait_for_set(t, set, deadline);
+		sig = signal_dequeue(t, set, &o);
+		if (!sig)
+			return err == -ETIMEDOUT ? -EAGAIN : -EINTR;
+	}
+	if (uinfo) {
+		fill_siginfo(&si, sig, &o);
+		if (copy_to_user(uinfo, &si, sizeof(si)))
+			return -EFAULT;
+	}
+	return sig;
+}
+SYSCALL(__NR_rt_sigtimedwait, sys_rt_sigtimedwait);

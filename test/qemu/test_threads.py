@@ -18,6 +18,11 @@ booted as init, each printing `NAME: N checks, M failed`.
   its tid), the leader exiting first, fork and wait from a thread,
   getaddrinfo from 8 threads; the suite runs again and MemFree must come
   back (no leak).
+- signals: sigpending per thread, sigtimedwait (signal, timeout, EAGAIN),
+  sigwaitinfo in a thread taking a process signal all threads block,
+  sigsuspend (EINTR after the handler, mask restored), signalfd (read,
+  poll, epoll, a blocking read in a thread woken by kill, mask update,
+  errors).
 """
 import re
 
@@ -45,3 +50,8 @@ def futex(ctx):
 @test(timeout=240)
 def pthread(ctx):
     run_checks(ctx, "threads_pthread", min_checks=100, timeout=200)
+
+
+@test(timeout=90)
+def signals(ctx):
+    run_checks(ctx, "threads_signals", min_checks=35)
