@@ -21,6 +21,7 @@
  */
 #include "sock_tcp.h"
 #include "net_private.h"
+#include "sock_reuseport.h"
 #include "lwip/priv/tcp_priv.h" /* tcp_listen_pcbs */
 #include <sis/kernel.h>
 #include <sis/log.h>
@@ -97,7 +98,7 @@ static int tcp_sock_get_pcb(struct tcp_sock *ts)
 
 	if (ts->pcb)
 		return 0;
-	pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
+	pcb = tcp_new_ip_type(sock_inet_pcb_type(&ts->sk));
 	if (!pcb)
 		return -ENOMEM;
 	tcp_sock_attach(ts, pcb);
@@ -165,13 +166,13 @@ static u16 tcp_lwip_backlog(int backlog)
 	return (u16)MIN(backlog + 1, TCP_BACKLOG_MAX);
 }
 
-static struct tcp_sock *tcp_sock_alloc(void)
+static struct tcp_sock *tcp_sock_alloc(int family)
 {
 	struct tcp_sock *ts = kzalloc(sizeof(*ts));
 
 	if (!ts)
 		return NULL;
-	sock_init(&ts->sk, &tcp_sock_ops, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	sock_init(&ts->sk, &tcp_sock_ops, family, SOCK_STREAM, IPPROTO_TCP);
 	ts->state = TSS_NEW;
 	/* What TCP queues unless SO_SNDBUF says less, reported doubled as Linux
 	 * reports its (overhead-inclusive) limit. */
@@ -196,7 +197,7 @@ static err_t accept_into(struct tcp_sock *ls, struct tcp_pcb *newpcb)
 {
 	struct tcp_sock *cs;
 
-	cs = tcp_sock_alloc();
+	cs = tcp_sock_alloc(ls->sk.family);
 	if (!cs)
 		return ERR_MEM;
 	cs->sk.opt = ls->sk.opt; /* options are inherited, as on Linux */
@@ -240,9 +241,11 @@ struct tcp_rp_group {
 
 static struct list_head rp_groups = LIST_HEAD_INIT(rp_groups);
 
+static bool same_family(const ip_addr_t *a, const ip_addr_t *b);
+
 static bool addr_overlap(const ip_addr_t *a, const ip_addr_t *b)
 {
-	return ip_addr_isany(a) || ip_addr_isany(b) || ip_addr_cmp(a, b);
+	return same_family(a, b) && (ip_addr_isany(a) || ip_addr_isany(b) || ip_addr_cmp(a, b));
 }
 
 static struct tcp_rp_group *rp_find(const ip_addr_t *ip, u16 port, bool exact)
@@ -253,21 +256,6 @@ static struct tcp_rp_group *rp_find(const ip_addr_t *ip, u16 port, bool exact)
 		if (g->port == port && (exact ? ip_addr_cmp(&g->ip, ip) : addr_overlap(&g->ip, ip)))
 			return g;
 	return NULL;
-}
-
-/* Linux's inet_ehashfn in spirit: the 4-tuple, mixed (Jenkins' final mix). */
-static u32 hash_4tuple(u32 saddr, u16 sport, u32 daddr, u16 dport)
-{
-	u32 a = saddr, b = daddr, c = ((u32)sport << 16) | dport;
-
-	c ^= b; c -= (b << 14) | (b >> 18);
-	a ^= c; a -= (c << 11) | (c >> 21);
-	b ^= a; b -= (a << 25) | (a >> 7);
-	c ^= b; c -= (b << 16) | (b >> 16);
-	a ^= c; a -= (c << 4) | (c >> 28);
-	b ^= a; b -= (a << 14) | (a >> 18);
-	c ^= b; c -= (b << 24) | (b >> 8);
-	return c;
 }
 
 static int rp_listeners(const struct tcp_rp_group *g)
@@ -292,9 +280,8 @@ static err_t rp_accept_cb(void *arg, struct tcp_pcb *newpcb, err_t err)
 	n = rp_listeners(g);
 	if (!n)
 		return ERR_VAL; /* nobody listens any more: lwIP resets it */
-	pick = (int)(hash_4tuple(ip4_addr_get_u32(ip_2_ip4(&newpcb->remote_ip)), newpcb->remote_port,
-				 ip4_addr_get_u32(ip_2_ip4(&newpcb->local_ip)), newpcb->local_port) %
-		     (u32)n);
+	pick = (int)(sock_rp_hash(&newpcb->remote_ip, newpcb->remote_port, &newpcb->local_ip,
+				  newpcb->local_port) % (u32)n);
 	list_for_each_entry(m, &g->members, rp_node)
 		if (m->state == TSS_LISTENING && pick-- == 0)
 			return accept_into(m, newpcb);
@@ -338,7 +325,7 @@ static int rp_bind(struct tcp_sock *ts, const ip_addr_t *ip, u16 port)
 		g = kzalloc(sizeof(*g));
 		if (!g)
 			return -ENOMEM;
-		g->pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
+		g->pcb = tcp_new_ip_type(sock_inet_pcb_type(&ts->sk));
 		if (!g->pcb) {
 			kfree(g);
 			return -ENOMEM;
@@ -413,16 +400,24 @@ static int rp_listen(struct tcp_sock *ts, int backlog)
 
 /* ---- bind, connect ---- */
 
+/* Can addresses a and b (any of them a wildcard) meet? IPv4 and IPv6
+ * ones never do; a dual-stack wildcard (IPADDR_TYPE_ANY) meets both. */
+static bool same_family(const ip_addr_t *a, const ip_addr_t *b)
+{
+	return IP_GET_TYPE(a) == IP_GET_TYPE(b) || IP_IS_ANY_TYPE_VAL(*a) || IP_IS_ANY_TYPE_VAL(*b);
+}
+
 /*
  * Linux's rule that lwIP lacks (socket(7) SO_REUSEADDR): reuse of a local
  * address is allowed unless a socket is listening on it, so with
  * SO_REUSEADDR a server may bind over its old connections in TIME-WAIT
  * (lwIP checks those), but never a second listener on a listening port.
+ * A dual-stack [::] listener holds the port for 0.0.0.0 too.
  */
 static bool tcp_port_listening(const ip_addr_t *ip, u16 port)
 {
 	for (struct tcp_pcb_listen *l = tcp_listen_pcbs.listen_pcbs; l; l = l->next) {
-		if (l->local_port != port)
+		if (l->local_port != port || !same_family(&l->local_ip, ip))
 			continue;
 		if (ip_addr_isany(&l->local_ip) || ip_addr_isany(ip) ||
 		    ip_addr_cmp(&l->local_ip, ip))
@@ -438,12 +433,11 @@ static int tcp_sock_bind(struct sock *sk, const struct sockaddr_storage *addr, u
 	u16 port;
 	int err;
 
-	err = sock_addr_check_in(addr, len, SOCK_ADDR_BIND);
+	err = sock_inet_addr_from(sk, addr, len, SOCK_ADDR_BIND, &ip, &port);
 	if (err < 0)
 		return err;
 	if (ts->state != TSS_NEW || ts->bound)
 		return -EINVAL;
-	sock_inet_addr_get(addr, &ip, &port);
 	if (!sock_inet_addr_local(&ip, false))
 		return -EADDRNOTAVAIL;
 	if (port && rp_conflict(&ip, port, sk->opt.reuseport))
@@ -537,7 +531,7 @@ static int tcp_sock_connect(struct sock *sk, const struct sockaddr_storage *addr
 	u16 port;
 	int err;
 
-	err = sock_addr_check_in(addr, len, SOCK_ADDR_CONNECT);
+	err = sock_inet_addr_from(sk, addr, len, SOCK_ADDR_CONNECT, &ip, &port);
 	if (err < 0)
 		return err;
 	if (err == SOCK_ADDR_UNSPEC)
@@ -549,9 +543,8 @@ static int tcp_sock_connect(struct sock *sk, const struct sockaddr_storage *addr
 		if (err || ts->state != TSS_NEW)
 			return err;
 	}
-	sock_inet_addr_get(addr, &ip, &port);
 	if (ip_addr_isany(&ip))
-		ip_addr_set_loopback(0, &ip); /* Linux: INADDR_ANY means this host */
+		sock_inet_any_to_loopback(&ip); /* Linux: INADDR_ANY means this host */
 	if (ts->rp) {
 		rp_leave(ts); /* see the header: the group's port stays the group's */
 		ts->bound = false;
@@ -600,7 +593,7 @@ static int tcp_sock_listen(struct sock *sk, int backlog)
 	if (err)
 		return err;
 	if (!ts->bound) {
-		err = net_err_to_errno(tcp_bind(ts->pcb, IP4_ADDR_ANY, 0));
+		err = net_err_to_errno(tcp_bind(ts->pcb, sock_inet_any(sk), 0));
 		if (err)
 			return err;
 		ts->bound = true;
@@ -684,12 +677,12 @@ static int tcp_sock_getname(struct sock *sk, struct sockaddr_storage *addr, unsi
 	if (ts->pcb && ts->state != TSS_CONNECTING)
 		tcp_sock_note_addrs(ts);
 	if (!peer) {
-		*len = sock_inet_addr_put(addr, &ts->local_ip, ts->local_port);
+		*len = sock_inet_name(sk, addr, &ts->local_ip, ts->local_port);
 		return 0;
 	}
 	if (ts->state != TSS_CONNECTED || !ts->peer_valid)
 		return -ENOTCONN;
-	*len = sock_inet_addr_put(addr, &ts->peer_ip, ts->peer_port);
+	*len = sock_inet_name(sk, addr, &ts->peer_ip, ts->peer_port);
 	return 0;
 }
 
@@ -819,9 +812,9 @@ static const struct sock_ops tcp_sock_ops = {
 	.release = tcp_sock_release,
 };
 
-int tcp_sock_create(struct sock **out)
+int tcp_sock_create(int family, struct sock **out)
 {
-	struct tcp_sock *ts = tcp_sock_alloc();
+	struct tcp_sock *ts = tcp_sock_alloc(family);
 
 	if (!ts)
 		return -ENOMEM;

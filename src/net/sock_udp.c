@@ -21,6 +21,7 @@
  */
 #include "sock_inet.h"
 #include "net_private.h"
+#include "sock_reuseport.h"
 #include "lwip/ip.h"
 #include "lwip/netif.h"
 #include "lwip/udp.h"
@@ -57,21 +58,6 @@ static struct udp_sock *udp_sk(struct sock *sk)
 	return (struct udp_sock *)sk;
 }
 
-/* The same mix as TCP's (sock_tcp.c): Jenkins' final mix of the 4-tuple. */
-static u32 hash_4tuple(u32 saddr, u16 sport, u32 daddr, u16 dport)
-{
-	u32 a = saddr, b = daddr, c = ((u32)sport << 16) | dport;
-
-	c ^= b; c -= (b << 14) | (b >> 18);
-	a ^= c; a -= (c << 11) | (c >> 21);
-	b ^= a; b -= (a << 25) | (a >> 7);
-	c ^= b; c -= (b << 16) | (b >> 16);
-	a ^= c; a -= (c << 4) | (c >> 28);
-	b ^= a; b -= (a << 14) | (a >> 18);
-	c ^= b; c -= (b << 24) | (b >> 8);
-	return c;
-}
-
 static bool rp_same_group(const struct udp_sock *a, const struct udp_sock *b)
 {
 	return a->pcb->local_port == b->pcb->local_port &&
@@ -92,8 +78,7 @@ static struct udp_sock *rp_pick(struct udp_sock *us, const ip_addr_t *addr, u16 
 		n += rp_same_group(m, us) && !m->connected;
 	if (n < 2)
 		return us;
-	pick = hash_4tuple(ip4_addr_get_u32(ip_2_ip4(addr)), port, ip4_addr_get_u32(ip_2_ip4(dst)),
-			   us->pcb->local_port) % n;
+	pick = sock_rp_hash(addr, port, dst, us->pcb->local_port) % n;
 	list_for_each_entry(m, &rp_socks, rp_node)
 		if (rp_same_group(m, us) && !m->connected && pick-- == 0)
 			return m;
@@ -108,8 +93,10 @@ static bool rp_conflict(struct udp_sock *us, const ip_addr_t *ip, u16 port)
 	struct udp_sock *m;
 
 	list_for_each_entry(m, &rp_socks, rp_node) {
-		if (m->pcb->local_port != port)
-			continue;
+		if (m->pcb->local_port != port ||
+		    (IP_GET_TYPE(&m->pcb->local_ip) != IP_GET_TYPE(ip) &&
+		     !IP_IS_ANY_TYPE_VAL(m->pcb->local_ip) && !IP_IS_ANY_TYPE_VAL(*ip)))
+			continue; /* IPv4 and IPv6 ports are apart (a dual-stack [::] meets both) */
 		if (!ip_addr_isany(&m->pcb->local_ip) && !ip_addr_isany(ip) &&
 		    !ip_addr_cmp(&m->pcb->local_ip, ip))
 			continue;
@@ -139,12 +126,11 @@ static int udp_sock_bind(struct sock *sk, const struct sockaddr_storage *addr, u
 	u16 port;
 	int err;
 
-	err = sock_addr_check_in(addr, len, SOCK_ADDR_BIND);
+	err = sock_inet_addr_from(sk, addr, len, SOCK_ADDR_BIND, &ip, &port);
 	if (err < 0)
 		return err;
 	if (us->pcb->local_port)
 		return -EINVAL; /* already bound (explicitly or by connect/send) */
-	sock_inet_addr_get(addr, &ip, &port);
 	if (!sock_inet_addr_local(&ip, true))
 		return -EADDRNOTAVAIL;
 	if (port && rp_conflict(us, &ip, port))
@@ -167,17 +153,17 @@ static int udp_sock_connect(struct sock *sk, const struct sockaddr_storage *addr
 	int err;
 
 	(void)nonblock;
-	err = sock_addr_check_in(addr, len, SOCK_ADDR_CONNECT);
+	err = sock_inet_addr_from(sk, addr, len, SOCK_ADDR_CONNECT, &ip, &port);
 	if (err < 0)
 		return err;
 	if (err == SOCK_ADDR_UNSPEC) {
 		udp_disconnect(us->pcb);
+		sock_inet_pcb_retype(sk, (struct ip_pcb *)us->pcb);
 		us->connected = false;
 		return 0;
 	}
-	sock_inet_addr_get(addr, &ip, &port);
 	if (ip_addr_isany(&ip))
-		ip_addr_set_loopback(0, &ip);
+		sock_inet_any_to_loopback(&ip);
 	if (sock_inet_addr_broadcast(&ip) && !sk->opt.broadcast)
 		return -EACCES;
 	err = net_err_to_errno(udp_connect(us->pcb, &ip, port));
@@ -192,21 +178,22 @@ static int udp_sock_dest(struct udp_sock *us, struct sock_msg *m, ip_addr_t *ip,
 {
 	int err;
 
-	if (!m->addrlen) {
+	err = m->addrlen ? sock_inet_addr_from(&us->d.sk, &m->addr, m->addrlen, SOCK_ADDR_SEND,
+					       ip, port)
+			 : SOCK_ADDR_NONE;
+	if (err < 0)
+		return err;
+	if (err == SOCK_ADDR_NONE) {
 		if (!us->connected)
 			return -EDESTADDRREQ;
 		ip_addr_copy(*ip, us->pcb->remote_ip);
 		*port = us->pcb->remote_port;
 		return 0;
 	}
-	err = sock_addr_check_in(&m->addr, m->addrlen, SOCK_ADDR_SEND);
-	if (err < 0)
-		return err;
-	sock_inet_addr_get(&m->addr, ip, port);
 	if (*port == 0)
 		return -EINVAL;
 	if (ip_addr_isany(ip))
-		ip_addr_set_loopback(0, ip);
+		sock_inet_any_to_loopback(ip);
 	return 0;
 }
 
@@ -349,6 +336,11 @@ static const ip_addr_t *udp_sock_local_ip(struct udp_sock *us)
 	if (!ip_addr_isany(&us->pcb->local_ip) || !us->connected)
 		return &us->pcb->local_ip;
 	netif = ip_route(&us->pcb->local_ip, &us->pcb->remote_ip);
+	if (netif && IP_IS_V6(&us->pcb->remote_ip)) {
+		const ip_addr_t *src = ip6_select_source_address(netif,
+								  ip_2_ip6(&us->pcb->remote_ip));
+		return src ? src : &us->pcb->local_ip;
+	}
 	return netif ? netif_ip_addr4(netif) : &us->pcb->local_ip;
 }
 
@@ -358,26 +350,27 @@ static int udp_sock_getname(struct sock *sk, struct sockaddr_storage *addr, unsi
 	struct udp_sock *us = udp_sk(sk);
 
 	if (!peer) {
-		*len = sock_inet_addr_put(addr, udp_sock_local_ip(us), us->pcb->local_port);
+		*len = sock_inet_name(sk, addr, udp_sock_local_ip(us), us->pcb->local_port);
 		return 0;
 	}
 	if (!us->connected)
 		return -ENOTCONN;
-	*len = sock_inet_addr_put(addr, &us->pcb->remote_ip, us->pcb->remote_port);
+	*len = sock_inet_name(sk, addr, &us->pcb->remote_ip, us->pcb->remote_port);
 	return 0;
 }
 
 static void udp_sock_apply_opts(struct sock *sk)
 {
 	struct udp_sock *us = udp_sk(sk);
+	struct udp_pcb *pcb = us->pcb;
 
-	sock_inet_apply_ip_opts(sk, (struct ip_pcb *)us->pcb);
+	if (!pcb->local_port)
+		sock_inet_pcb_retype(sk, (struct ip_pcb *)pcb); /* IPV6_V6ONLY */
+	sock_inet_apply_ip_opts(sk, (struct ip_pcb *)pcb);
 	/* A reuseport socket binds over its group (checked in udp_sock_bind);
 	 * lwIP's SO_REUSE lets PCBs share a port when all have SOF_REUSEADDR. */
-	if (sk->opt.reuseport && !us->pcb->local_port)
-		ip_set_option(us->pcb, SOF_REUSEADDR);
-	if (us->rp_bound)
-		ip_set_option(us->pcb, SOF_REUSEADDR);
+	if ((sk->opt.reuseport && !pcb->local_port) || us->rp_bound)
+		ip_set_option(pcb, SOF_REUSEADDR);
 }
 
 static unsigned udp_sock_poll(struct sock *sk)
@@ -419,18 +412,18 @@ static const struct sock_ops udp_sock_ops = {
 	.release = udp_sock_release,
 };
 
-int udp_sock_create(struct sock **out)
+int udp_sock_create(int family, struct sock **out)
 {
 	struct udp_sock *us = kzalloc(sizeof(*us));
 
 	if (!us)
 		return -ENOMEM;
-	us->pcb = udp_new_ip_type(IPADDR_TYPE_V4);
+	sock_init(&us->d.sk, &udp_sock_ops, family, SOCK_DGRAM, IPPROTO_UDP);
+	us->pcb = udp_new_ip_type(sock_inet_pcb_type(&us->d.sk));
 	if (!us->pcb) {
 		kfree(us);
 		return -ENOMEM;
 	}
-	sock_init(&us->d.sk, &udp_sock_ops, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
 	sock_dgram_init(&us->d);
 	udp_recv(us->pcb, udp_sock_recv_cb, us);
 	udp_sock_apply_opts(&us->d.sk);
