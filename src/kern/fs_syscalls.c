@@ -55,7 +55,7 @@ static int at_base(int dirfd, const char *path, struct inode **base, struct file
 	*held = NULL;
 	if (dirfd == AT_FDCWD || path[0] == '/')
 		return 0;
-	f = fd_get(dirfd);
+	f = fd_get_raw(dirfd);
 	if (!f)
 		return -EBADF;
 	ino = file_inode(f);
@@ -230,7 +230,9 @@ SYSCALL(__NR_pwrite64, sys_pwrite64);
 
 #define OPEN_FLAGS_KNOWN (O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | \
 			  O_NONBLOCK | O_DSYNC | O_DIRECTORY | O_NOFOLLOW | O_DIRECT | \
-			  O_LARGEFILE | O_NOATIME | O_CLOEXEC | O_SYNC)
+			  O_LARGEFILE | O_NOATIME | O_CLOEXEC | O_SYNC | O_PATH)
+/* What O_PATH keeps (Linux's O_PATH_FLAGS): the rest is ignored. */
+#define OPEN_PATH_FLAGS (O_DIRECTORY | O_NOFOLLOW | O_PATH | O_CLOEXEC)
 
 /* openat(dirfd, path, flags, mode) */
 static long sys_openat(struct trap_frame *tf)
@@ -240,6 +242,8 @@ static long sys_openat(struct trap_frame *tf)
 	struct file *f;
 	long fd;
 
+	if (flags & O_PATH)
+		flags &= OPEN_PATH_FLAGS;
 	if ((flags & O_ACCMODE) == 3)
 		return -EINVAL;
 	fd = at_begin(&c, (int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1));
@@ -308,7 +312,7 @@ static int stat_file(struct file *f, struct linux_stat *st)
 
 static long sys_fstat(struct trap_frame *tf)
 {
-	struct file *f = fd_get((int)SC_ARG(tf, 0));
+	struct file *f = fd_get_raw((int)SC_ARG(tf, 0));
 	struct linux_stat st;
 	int err;
 
@@ -332,7 +336,7 @@ static int stat_dirfd(int dirfd, struct linux_stat *st)
 		vfs_stat_inode(vfs_cwd(), st);
 		return 0;
 	}
-	f = fd_get(dirfd);
+	f = fd_get_raw(dirfd);
 	if (!f)
 		return -EBADF;
 	err = stat_file(f, st);
@@ -403,7 +407,7 @@ SYSCALL(__NR_getdents64, sys_getdents64);
 
 static long sys_dup(struct trap_frame *tf)
 {
-	struct file *f = fd_get((int)SC_ARG(tf, 0));
+	struct file *f = fd_get_raw((int)SC_ARG(tf, 0));
 	long fd;
 
 	if (!f)
@@ -427,7 +431,7 @@ static long sys_dup3(struct trap_frame *tf)
 		return -EINVAL;
 	if (newfd < 0 || newfd >= FD_MAX)
 		return -EBADF;
-	f = fd_get(oldfd);
+	f = fd_get_raw(oldfd);
 	if (!f)
 		return -EBADF;
 	r = fd_install_at(f, newfd, flags & O_CLOEXEC);
@@ -453,11 +457,16 @@ static long sys_fcntl(struct trap_frame *tf)
 {
 	int fd = (int)SC_ARG(tf, 0), cmd = (int)SC_ARG(tf, 1);
 	unsigned long arg = SC_ARG(tf, 2);
-	struct file *f = fd_get(fd);
+	struct file *f = fd_get_raw(fd);
 	long r;
 
 	if (!f)
 		return -EBADF;
+	if ((f->flags & O_PATH) && cmd != F_DUPFD && cmd != F_DUPFD_CLOEXEC && cmd != F_GETFD &&
+	    cmd != F_SETFD && cmd != F_GETFL) {
+		file_put(f);
+		return -EBADF; /* Linux's check_fcntl_cmd */
+	}
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
@@ -474,6 +483,18 @@ static long sys_fcntl(struct trap_frame *tf)
 		break;
 	case F_SETFL:
 		r = fcntl_setfl(f, (unsigned)arg);
+		break;
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+	case F_OFD_GETLK:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW:
+		r = flock_fcntl(f, fd_lock_owner(), cmd, (void *)arg);
+		break;
+	case F_GETPIPE_SZ:
+	case F_SETPIPE_SZ:
+		r = pipe_fcntl(f, cmd, arg);
 		break;
 	default:
 		r = -EINVAL;
@@ -600,7 +621,7 @@ SYSCALL(__NR_chdir, sys_chdir);
 
 static long sys_fchdir(struct trap_frame *tf)
 {
-	struct file *f = fd_get((int)SC_ARG(tf, 0));
+	struct file *f = fd_get_raw((int)SC_ARG(tf, 0));
 	long err;
 
 	if (!f)
@@ -737,9 +758,9 @@ static int inode_chown(struct inode *ino, u32 uid, u32 gid)
 
 /* The inode behind descriptor fd, referenced; NULL for one without
  * (socket, pipe: there is nothing to keep a mode in). -EBADF. */
-static struct inode *fd_inode(int fd, int *err)
+static struct inode *fd_inode(int fd, bool raw, int *err)
 {
-	struct file *f = fd_get(fd);
+	struct file *f = raw ? fd_get_raw(fd) : fd_get(fd);
 	struct inode *ino;
 
 	*err = f ? 0 : -EBADF;
@@ -763,7 +784,7 @@ static struct inode *dirfd_inode(int dirfd)
 		vfs_inode_get(ino);
 		return ino;
 	}
-	ino = fd_inode(dirfd, &err);
+	ino = fd_inode(dirfd, true, &err);
 	return ino ? ino : ERR_PTR(err ? err : -EINVAL);
 }
 
@@ -793,7 +814,7 @@ static struct inode *at_inode(int dirfd, const char *upath, bool empty_ok)
 static long sys_fchmod(struct trap_frame *tf)
 {
 	int err;
-	struct inode *ino = fd_inode((int)SC_ARG(tf, 0), &err);
+	struct inode *ino = fd_inode((int)SC_ARG(tf, 0), false, &err);
 
 	if (!ino)
 		return err;
@@ -820,7 +841,7 @@ SYSCALL(__NR_fchmodat, sys_fchmodat);
 static long sys_fchown(struct trap_frame *tf)
 {
 	int err;
-	struct inode *ino = fd_inode((int)SC_ARG(tf, 0), &err);
+	struct inode *ino = fd_inode((int)SC_ARG(tf, 0), false, &err);
 
 	if (!ino)
 		return err;
@@ -876,7 +897,7 @@ SYSCALL(__NR_statfs, sys_statfs);
 
 static long sys_fstatfs(struct trap_frame *tf)
 {
-	struct file *f = fd_get((int)SC_ARG(tf, 0));
+	struct file *f = fd_get_raw((int)SC_ARG(tf, 0));
 
 	if (!f)
 		return -EBADF;

@@ -47,10 +47,18 @@ struct pipe {
 
 static u64 next_pipe_ino = 1;
 
-/* Rings are whole pages (a kmalloc of 16 KiB would take 32 with its header). */
+/* F_SETPIPE_SZ's ceiling (Linux's /proc/sys/fs/pipe-max-size). */
+#define PIPE_MAX_SIZE (1UL << 20)
+
+/* Rings are whole pages, a power of two of them (a kmalloc of 16 KiB would
+ * take 32 with its header). */
 static unsigned ring_order(size_t size)
 {
-	return size == PIPE_SIZE ? PIPE_SIZE_ORDER : 0;
+	unsigned order = 0;
+
+	while ((PAGE_SIZE << order) < size)
+		order++;
+	return order;
 }
 
 static size_t pipe_used(const struct pipe *p)
@@ -76,15 +84,21 @@ static int copy_out(struct pipe *p, char *ubuf, size_t n)
 	return 0;
 }
 
-/* Copy n bytes from user memory into the ring's free space (not yet queued). */
-static int copy_in(struct pipe *p, const char *ubuf, size_t n)
+/* Copy n bytes from user (or, for sendfile, kernel) memory into the ring's
+ * free space (not yet queued). */
+static int copy_in(struct pipe *p, const char *buf, size_t n, bool kernel)
 {
 	size_t at = p->head & (p->size - 1);
 	size_t first = MIN(n, p->size - at);
 
-	if (copy_from_user(p->ring + at, ubuf, first))
+	if (kernel) {
+		memcpy(p->ring + at, buf, first);
+		memcpy(p->ring, buf + first, n - first);
+		return 0;
+	}
+	if (copy_from_user(p->ring + at, buf, first))
 		return -EFAULT;
-	if (n > first && copy_from_user(p->ring, ubuf + first, n - first))
+	if (n > first && copy_from_user(p->ring, buf + first, n - first))
 		return -EFAULT;
 	return 0;
 }
@@ -147,7 +161,7 @@ static int wait_for_room(struct file *f, struct pipe *p, size_t need)
 	return err;
 }
 
-static long pipe_write(struct file *f, const void *ubuf, size_t len)
+static long do_pipe_write(struct file *f, const void *ubuf, size_t len, bool kernel)
 {
 	struct pipe *p = f->priv;
 	size_t done = 0;
@@ -164,13 +178,18 @@ static long pipe_write(struct file *f, const void *ubuf, size_t len)
 		if (err)
 			return done ? (long)done : err;
 		n = MIN(left, pipe_room(p));
-		if (copy_in(p, (const char *)ubuf + done, n))
+		if (copy_in(p, (const char *)ubuf + done, n, kernel))
 			return done ? (long)done : -EFAULT;
 		p->head += n;
 		done += n;
 		wake_up(&p->rd_wq);
 	}
 	return (long)done;
+}
+
+static long pipe_write(struct file *f, const void *ubuf, size_t len)
+{
+	return do_pipe_write(f, ubuf, len, false);
 }
 
 static unsigned pipe_poll_rd(struct file *f, struct poll_table *pt)
@@ -264,6 +283,67 @@ static const struct file_ops pipe_wr_fops = {
 	.ioctl = pipe_ioctl,
 	.release = pipe_release_wr,
 };
+
+static const struct file_ops pipe_rd_fops, pipe_wr_fops;
+
+/* F_SETPIPE_SZ: a ring of the next power-of-two pages >= want, keeping
+ * what is queued. The new size, -EINVAL, -EPERM (past PIPE_MAX_SIZE or
+ * the rings' hard limit, as for an unprivileged Linux user), -EBUSY (more
+ * is queued than fits), -ENOMEM. */
+static long pipe_set_size(struct pipe *p, unsigned long want)
+{
+	size_t ram = page_total_count() * PAGE_SIZE, used = pipe_used(p), size;
+	char *ring;
+
+	want = (u32)want; /* Linux takes an unsigned int */
+	if (want > (1UL << 31))
+		return -EINVAL; /* Linux's round_pipe_size gives up */
+	if (want > PIPE_MAX_SIZE)
+		return -EPERM;
+	size = PAGE_SIZE << ring_order(want ? want : 1);
+	if (size == p->size)
+		return (long)size;
+	if (size > p->size && ring_bytes + (size - p->size) > ram / PIPE_HARD_DIV)
+		return -EPERM;
+	if (used > size)
+		return -EBUSY;
+	ring = page_alloc(ring_order(size));
+	if (!ring)
+		return -ENOMEM;
+	for (size_t i = 0; i < used; i++) /* linearize: the old tail goes to 0 */
+		ring[i] = p->ring[(p->tail + i) & (p->size - 1)];
+	page_free(p->ring, ring_order(p->size));
+	ring_bytes = ring_bytes - p->size + size;
+	p->ring = ring;
+	p->size = size;
+	p->tail = 0;
+	p->head = used;
+	wake_up(&p->wr_wq);
+	return (long)size;
+}
+
+bool pipe_is_write_end(const struct file *f)
+{
+	return f->ops == &pipe_wr_fops;
+}
+
+long pipe_write_kernel(struct file *f, const void *kbuf, size_t len)
+{
+	if (f->ops != &pipe_wr_fops)
+		return -EINVAL;
+	return do_pipe_write(f, kbuf, len, true);
+}
+
+long pipe_fcntl(struct file *f, int cmd, unsigned long arg)
+{
+	struct pipe *p = f->priv;
+
+	if (f->ops != &pipe_rd_fops && f->ops != &pipe_wr_fops)
+		return -EBADF;
+	if (cmd == F_GETPIPE_SZ)
+		return (long)p->size;
+	return pipe_set_size(p, arg);
+}
 
 /* The ring size a new pipe gets under the limits above; 0: -ENFILE. */
 static size_t ring_size(void)

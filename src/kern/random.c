@@ -119,7 +119,7 @@ void random_get_bytes(void *buf, size_t n)
 static int seed_from_devtree(void)
 {
 	static const char *const props[] = { "rng-seed", "kaslr-seed" };
-	const void *fdt = pa_to_kva(VIRT_DTB_PA);
+	const void *fdt = boot_fdt();
 	int node, bytes = 0;
 
 	if (!boot_dt.valid)

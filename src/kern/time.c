@@ -32,7 +32,7 @@ static s64 boot_epoch_ns; /* CLOCK_REALTIME at time_ns() == 0 */
 
 static bool find_pl031(paddr_t *base)
 {
-	const void *fdt = pa_to_kva(VIRT_DTB_PA);
+	const void *fdt = boot_fdt();
 	const fdt64_t *reg;
 	int node, len;
 

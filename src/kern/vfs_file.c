@@ -443,16 +443,25 @@ static int open_check(const struct inode *ino, unsigned flags)
 	return 0;
 }
 
+/* An O_PATH file: names the inode, does no I/O (fd_get refuses it). */
+static const struct file_ops path_fops = {
+	.fstat = inode_fstat,
+};
+
 struct file *vfs_open_inode(struct inode *ino, unsigned flags)
 {
 	const struct file_ops *ops;
 	void *priv = NULL;
 	struct file *f;
-	int err = open_check(ino, flags);
+	int err = (flags & O_PATH) ? ((flags & O_DIRECTORY) && !S_ISDIR(ino->mode) ? -ENOTDIR : 0)
+				   : open_check(ino, flags);
 
 	if (err)
 		return ERR_PTR(err);
-	if (S_ISDIR(ino->mode)) {
+	if (flags & O_PATH) {
+		ops = &path_fops;
+		flags = O_PATH;
+	} else if (S_ISDIR(ino->mode)) {
 		ops = &dir_fops;
 	} else if (S_ISCHR(ino->mode)) {
 		ops = ino->chr.fops;
@@ -520,6 +529,18 @@ long kernel_read(struct file *f, void *buf, size_t len)
 	if (n > 0)
 		f->pos += n;
 	return n;
+}
+
+long kernel_pread(struct file *f, void *buf, size_t len, long off)
+{
+	if (f->ops != &reg_fops)
+		return -EINVAL;
+	return reg_read_at(f->inode, buf, len, off, false);
+}
+
+bool vfs_file_is_regular(const struct file *f)
+{
+	return f->ops == &reg_fops;
 }
 
 long kernel_write(struct file *f, const void *buf, size_t len)

@@ -326,8 +326,9 @@ def gdb_attach(ctx):
     r = ctx.run_tool([gdb, "-nx", "-batch", elf, "-ex", f"target remote 127.0.0.1:{port}",
                       "-ex", "break kmain", "-ex", "continue", "-ex", "bt 1",
                       "-ex", "kill"], timeout=60)
-    ctx.check(re.search(r"Breakpoint 1, kmain \(\)", r.stdout) and
-              re.search(r"^#0 +kmain \(\) at .*main\.c:\d+", r.stdout, re.M),
+    # kmain's argument is the DTB address the Image was handed in x0.
+    ctx.check(re.search(r"Breakpoint 1, kmain \(dtb_pa=\d+\)", r.stdout) and
+              re.search(r"^#0 +kmain \(dtb_pa=\S+\) at .*main\.c:\d+", r.stdout, re.M),
               f"gdb did not stop in kmain: {r.stdout[-400:]}{r.stderr[-300:]}")
     qm.kill()
 

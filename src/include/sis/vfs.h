@@ -88,6 +88,10 @@ int vfs_write_whole(const char *path, const void *data, size_t len);
 struct file *vfs_open_kernel(const char *path, unsigned flags);
 long kernel_read(struct file *f, void *buf, size_t len);
 long kernel_write(struct file *f, const void *buf, size_t len);
+/* Read at off without moving f->pos (sendfile); regular files only (-EINVAL). */
+long kernel_pread(struct file *f, void *buf, size_t len, long off);
+/* Is f an open regular ramfs file (the files kernel_read/kernel_pread take)? */
+bool vfs_file_is_regular(const struct file *f);
 
 /*
  * A generated read-only file at path (missing parent directories are
