@@ -141,8 +141,13 @@ long flock_fcntl(struct file *f, const void *owner, int cmd, void *ufl);
 void flock_close(const void *owner, struct file *f);
 void flock_file_release(struct file *f);
 
-/* Pipes (pipe.c): a read end and a write end; 0 or -ENOMEM. */
+/* Pipes (pipe.c): a read end and a write end; 0, -ENFILE or -ENOMEM. */
 int pipe_create(struct file **rd, struct file **wr, unsigned flags);
+/* Open a FIFO whose pipe is *slot (NULL: none yet; the pipe clears it when
+ * it goes). May sleep for the other side (fifo(7)). A file, or ERR_PTR:
+ * -ENXIO, -ERESTARTSYS, -ENFILE, -ENOMEM. */
+struct pipe;
+struct file *pipe_open_fifo(struct pipe **slot, unsigned flags);
 /* fcntl F_GETPIPE_SZ/F_SETPIPE_SZ on f: the ring's size, or -errno
  * (-EBADF if f is not a pipe end). */
 long pipe_fcntl(struct file *f, int cmd, unsigned long arg);
