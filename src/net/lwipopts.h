@@ -91,7 +91,7 @@
 #define LWIP_IPV6_FRAG 1
 #define LWIP_IPV6_REASS 1
 #define IPV6_FRAG_COPYHEADER 1        /* 64-bit pointers: lwIP asserts on it */
-#define IPV6_REASS_MAXAGE 30          /* seconds (RFC 8200: 60; bounded memory) */
+#define IPV6_REASS_MAXAGE 5           /* seconds, as IP_REASS_MAXAGE (RFC 8200: 60) */
 #define LWIP_IPV6_MLD 1
 #define LWIP_ICMP6 1
 #define LWIP_ND6_QUEUEING 1
