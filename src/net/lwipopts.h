@@ -101,7 +101,11 @@
 #define LWIP_ND6_NUM_PREFIXES 5
 #define LWIP_ND6_NUM_ROUTERS 3
 #define LWIP_ND6_ALLOW_RA_UPDATES 1
-#define LWIP_ND6_RDNSS_MAX_DNS_SERVERS DNS_MAX_SERVERS /* RFC 8106 into lwIP's DNS list */
+#define LWIP_ND6_RDNSS_MAX_DNS_SERVERS DNS_MAX_SERVERS /* RFC 8106 (ipconfig6.c keeps them) */
+#define LWIP_IPV6_DHCP6 1               /* stateless DHCPv6 when an RA says "other config" */
+#define LWIP_IPV6_DHCP6_STATEFUL 0
+#define LWIP_IPV6_DHCP6_STATELESS 1
+#define LWIP_DHCP6_GET_NTP_SRV 0
 
 /* ---- DHCP ---- */
 #define LWIP_DHCP 1

@@ -10,7 +10,11 @@
   value is refused with a warning.
 - tap_ra: a tap in a namespace with a stock dnsmasq sending router
   advertisements (--enable-ra, ra-stateless): the guest forms its SLAAC
-  address from dnsmasq's prefix and the namespace reaches it with ping -6.
+  address from dnsmasq's prefix and the namespace reaches it with ping -6
+  and with curl http://[addr]:80/ (the guest's httpd listens on [::]:80);
+  dnsmasq's DNS server, which stateless DHCPv6 (the RA's O flag) gives, is
+  in /etc/resolv.conf; ip addr and
+  netstat show the IPv6 address and the tcp6 listener.
 - inet6_calls[_linux]: user/tests/inet6_calls.c (AF_INET6 TCP/UDP over
   loopback: address checks and errnos, V6ONLY and dual stack with
   v4-mapped peers, names, options, poll/epoll), built against glibc, on SIS
@@ -30,6 +34,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 
 from guest import boot_to_shell, sh
 from sistest import TOP, TestFailure, TestSkip, test, wait_for_port
@@ -96,7 +101,8 @@ def ra_netns(ctx):
     ns.add_tap("tap0", "192.168.77.1/24")
     ns.ip("addr", "add", PREFIX + "1/64", "dev", "tap0", "nodad")
     ns.dnsmasq("tap0", "192.168.77.50", "192.168.77.99",
-               extra=["--no-ping", "--enable-ra", "--dhcp-range=::,constructor:tap0,ra-stateless"])
+               extra=["--no-ping", "--enable-ra", "--dhcp-range=::,constructor:tap0,ra-stateless",
+                      "--dhcp-option=option6:dns-server,[fd00:77::53]"])
     return ns
 
 
@@ -116,9 +122,26 @@ def tap_ra(ctx):
     qm.expect(addr_line(LL0 + "/64", "link-local"), timeout=30)
     qm.expect(addr_line(PREFIX + "5054:ff:fe12:3456/64", "SLAAC"), timeout=30)
     qm.expect(r"^\[INFO\] net: IPv6 default router fe80::", timeout=5)
-    qm.expect(r"^\[INFO\] SIS: boot complete", timeout=30)
+    boot_to_shell(qm)
+    # DHCPv6 may answer before or after boot; resolvd then rewrites the file.
+    end = time.monotonic() + 15
+    while True:
+        resolv = sh(qm, "cat /etc/resolv.conf")
+        if re.search(r"^nameserver fd00:77::53$", resolv, re.M) or time.monotonic() > end:
+            break
+        time.sleep(0.2)
+    ctx.check(resolv.strip() == "nameserver fd00:77::53",
+              f"resolv.conf: {resolv!r}")
+    out = sh(qm, "ip addr; netstat -tln")
+    ctx.check(re.search(r"^    inet6 fd00:77::5054:ff:fe12:3456/64 scope global$", out, re.M) and
+              re.search(r"^tcp6 +0 +\d+ :::80 +:::\* +LISTEN", out, re.M), f"ip addr/netstat: {out!r}")
     ping6(ctx, ns, PREFIX + "5054:ff:fe12:3456")
     ping6(ctx, ns, LL0 + "%tap0", count=3)
+    # The guest's httpd (/etc/rc starts it on [::]:80) answers curl over IPv6.
+    r = ns.run(["curl", "-sS", "-g", "-m", "10", "-o", "/dev/null", "-w", "%{http_code}",
+                f"http://[{PREFIX}5054:ff:fe12:3456]:80/"], timeout=20)
+    ctx.log_write(f"--- curl over IPv6: {r.stdout} {r.stderr}\n")
+    ctx.check(r.stdout.strip() == "200", f"curl http://[{PREFIX}...]:80/: {r.stdout} {r.stderr}")
 
 
 # --------------------------------------------------------------------------
