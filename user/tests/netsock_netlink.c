@@ -58,7 +58,7 @@ static int list_ifaddrs(void)
 {
 	struct ifaddrs *ifa, *i;
 	int n = 0;
-	char a[32], b[32];
+	char a[64], b[32];
 
 	if (getifaddrs(&ifa)) {
 		printf("getifaddrs: %s\n", strerror(errno));
@@ -76,6 +76,14 @@ static int list_ifaddrs(void)
 				printf(" brd %s", b);
 			}
 			printf(" flags %#x\n", i->ifa_flags);
+		} else if (i->ifa_addr->sa_family == AF_INET6) {
+			struct sockaddr_in6 *m6 = (struct sockaddr_in6 *)i->ifa_netmask;
+			int plen = 0;
+
+			for (int k = 0; m6 && k < 16; k++)
+				plen += __builtin_popcount(m6->sin6_addr.s6_addr[k]);
+			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr, a, sizeof(a));
+			printf("ifa %s inet6 %s/%d\n", i->ifa_name, a, plen);
 		} else if (i->ifa_addr->sa_family == AF_PACKET) {
 			printf("ifa %s packet flags %#x\n", i->ifa_name, i->ifa_flags);
 		} else {
