@@ -1118,6 +1118,20 @@ void vfs_sock_unbind(struct inode *ino)
 	vfs_inode_put(ino);
 }
 
+/* Linux's unix_find_bsd checks MAY_WRITE on the socket's node (owner, group, other). */
+static bool sock_node_writable(const struct inode *ino)
+{
+	u32 euid = proc_euid(), mode = ino->mode;
+
+	if (euid == 0)
+		return true;
+	if (euid == ino->uid)
+		mode >>= 6;
+	else if (proc_egid() == ino->gid)
+		mode >>= 3;
+	return (mode & 2) != 0;
+}
+
 void *vfs_sock_lookup(const char *path, int *err)
 {
 	struct inode *ino = lookup(NULL, path, WALK_FOLLOW);
@@ -1125,6 +1139,11 @@ void *vfs_sock_lookup(const char *path, int *err)
 
 	if (IS_ERR(ino)) {
 		*err = (int)PTR_ERR(ino);
+		return NULL;
+	}
+	if (!sock_node_writable(ino)) {
+		vfs_inode_put(ino);
+		*err = -EACCES;
 		return NULL;
 	}
 	sk = S_ISSOCK(ino->mode) ? ino->sock.sk : NULL;

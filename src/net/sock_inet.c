@@ -11,6 +11,7 @@
 #include "sock_inet.h"
 #include <sis/kernel.h>
 #include <sis/mm.h>
+#include <sis/proc.h>
 #include <uapi/sis/poll.h>
 #include "lwip/netif.h"
 #include "lwip/ip.h"
@@ -260,6 +261,17 @@ bool sock_inet_addr_local(const ip_addr_t *ip, bool allow_broadcast)
 			return true;
 	}
 	return false;
+}
+
+#define SOCK_PORT_UNPRIVILEGED 1024
+
+int sock_inet_bind_check(const ip_addr_t *ip, u16 port, bool allow_broadcast)
+{
+	if (!sock_inet_addr_local(ip, allow_broadcast))
+		return -EADDRNOTAVAIL;
+	if (port && port < SOCK_PORT_UNPRIVILEGED && proc_euid() != 0)
+		return -EACCES;
+	return 0;
 }
 
 bool sock_inet_addr_broadcast(const ip_addr_t *ip)

@@ -48,6 +48,10 @@ u32 sock_inet_ifindex_of(const struct netif *nif);
 /* May a socket bind to ip? INADDR_ANY, an interface's address, and (if
  * allow_broadcast) the limited broadcast address. */
 bool sock_inet_addr_local(const ip_addr_t *ip, bool allow_broadcast);
+/* A TCP/UDP bind's address and port: EADDRNOTAVAIL (not local, see above),
+ * EACCES (a port below 1024 and euid not 0: Linux's
+ * net.ipv4.ip_unprivileged_port_start without CAP_NET_BIND_SERVICE), or 0. */
+int sock_inet_bind_check(const ip_addr_t *ip, u16 port, bool allow_broadcast);
 /* Is ip a broadcast destination (limited, or an interface's subnet broadcast)? */
 bool sock_inet_addr_broadcast(const ip_addr_t *ip);
 

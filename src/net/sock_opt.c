@@ -8,6 +8,7 @@
 #include <sis/socket.h>
 #include <sis/kernel.h>
 #include <sis/timer.h>
+#include <sis/proc.h>
 
 /* Linux's struct timeval on aarch64 (SO_RCVTIMEO_OLD/SO_SNDTIMEO_OLD). */
 struct sock_timeval {
@@ -111,10 +112,21 @@ static int set_socket_opt(struct sock *sk, int name, const void *val, unsigned l
 	case SO_BROADCAST:
 		sk->opt.broadcast = v != 0;
 		return 0;
+	case SO_OOBINLINE:
+		sk->opt.oobinline = v != 0;
+		return 0;
+	case SO_RCVBUFFORCE:
+		if (proc_euid() != 0)
+			return -EPERM; /* Linux: CAP_NET_ADMIN */
+		/* fallthrough */
 	case SO_RCVBUF:
 		sk->opt.rcvbuf = buf_size(v);
 		sk->opt.rcvbuf_set = true;
 		return 0;
+	case SO_SNDBUFFORCE:
+		if (proc_euid() != 0)
+			return -EPERM;
+		/* fallthrough */
 	case SO_SNDBUF:
 		sk->opt.sndbuf = buf_size(v);
 		sk->opt.sndbuf_set = true;
@@ -147,6 +159,8 @@ static int get_socket_opt(struct sock *sk, int name, void *val, unsigned *len)
 		return sock_opt_put_int(val, len, sk->opt.keepalive);
 	case SO_BROADCAST:
 		return sock_opt_put_int(val, len, sk->opt.broadcast);
+	case SO_OOBINLINE:
+		return sock_opt_put_int(val, len, sk->opt.oobinline);
 	case SO_RCVBUF:
 		return sock_opt_put_int(val, len, sk->opt.rcvbuf);
 	case SO_SNDBUF:
@@ -233,5 +247,10 @@ int sock_getsockopt(struct sock *sk, int level, int name, void *val, unsigned *l
 		return get_ip_opt(sk, name, val, len);
 	if (level == SOL_IPV6 && sk->family == AF_INET6)
 		return sock_ip6_getopt(sk, name, val, len);
-	return sk->ops->getopt ? sk->ops->getopt(sk, level, name, val, len) : -ENOPROTOOPT;
+	err = sk->ops->getopt ? sk->ops->getopt(sk, level, name, val, len) : -ENOPROTOOPT;
+	/* Linux's ip_getsockopt (where an AF_INET protocol passes levels it does
+	 * not own) says EOPNOTSUPP; ip_setsockopt and IPv6's say ENOPROTOOPT. */
+	if (err == -ENOPROTOOPT && sk->family == AF_INET && level != sk->protocol)
+		return -EOPNOTSUPP;
+	return err;
 }

@@ -438,8 +438,9 @@ static int tcp_sock_bind(struct sock *sk, const struct sockaddr_storage *addr, u
 		return err;
 	if (ts->state != TSS_NEW || ts->bound)
 		return -EINVAL;
-	if (!sock_inet_addr_local(&ip, false))
-		return -EADDRNOTAVAIL;
+	err = sock_inet_bind_check(&ip, port, false);
+	if (err)
+		return err;
 	if (port && rp_conflict(&ip, port, sk->opt.reuseport))
 		return -EADDRINUSE;
 	if (port && sk->opt.reuseport)

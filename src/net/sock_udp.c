@@ -131,8 +131,9 @@ static int udp_sock_bind(struct sock *sk, const struct sockaddr_storage *addr, u
 		return err;
 	if (us->pcb->local_port)
 		return -EINVAL; /* already bound (explicitly or by connect/send) */
-	if (!sock_inet_addr_local(&ip, true))
-		return -EADDRNOTAVAIL;
+	err = sock_inet_bind_check(&ip, port, true);
+	if (err)
+		return err;
 	if (port && rp_conflict(us, &ip, port))
 		return -EADDRINUSE;
 	err = net_err_to_errno(udp_bind(us->pcb, &ip, port));

@@ -5,7 +5,9 @@
  * fcntl record locks (POSIX between processes, OFD between open files),
  * F_GETPIPE_SZ/F_SETPIPE_SZ, UDP corking (MSG_MORE, UDP_CORK), sendfile
  * (file to socket, pipe and file; offset semantics; its errnos) and
- * accept4's flags.
+ * accept4's flags, SO_OOBINLINE, SO_*BUFFORCE, errnos for option levels
+ * a socket lacks, and the checks made for a non-root caller (a port below
+ * 1024: EACCES; connect to an AF_UNIX node without write permission: EACCES).
  *
  * A glibc program: built with aarch64-linux-gnu-gcc -static for SIS
  * (-DON_SIS) and with the host's gcc for Linux, where test_netsock.py runs
@@ -26,6 +28,7 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -509,6 +512,111 @@ static void accept4_flags(void)
 	close(m), close(n), close(c), close(l);
 }
 
+/* SO_OOBINLINE kept per socket; SO_*BUFFORCE as root; levels a socket lacks. */
+static void sockopt_misc(void)
+{
+	int t = socket(AF_INET, SOCK_STREAM, 0), u = socket(AF_INET, SOCK_DGRAM, 0);
+	int t6 = socket(AF_INET6, SOCK_STREAM, 0), v = 0, one = 1;
+	socklen_t l = sizeof(v);
+
+	ERR(getsockopt(t, SOL_SOCKET, SO_OOBINLINE, NULL, &l), EFAULT);
+	EQ(getsockopt(t, SOL_SOCKET, SO_OOBINLINE, &v, &l), 0);
+	EQ(v, 0);
+	EQ(setsockopt(t, SOL_SOCKET, SO_OOBINLINE, &one, sizeof(one)), 0);
+	l = sizeof(v);
+	EQ(getsockopt(t, SOL_SOCKET, SO_OOBINLINE, &v, &l), 0);
+	EQ(v, 1);
+	if (geteuid() == 0) {
+		v = 5000;
+		EQ(setsockopt(t, SOL_SOCKET, SO_SNDBUFFORCE, &v, sizeof(v)), 0);
+		l = sizeof(v);
+		EQ(getsockopt(t, SOL_SOCKET, SO_SNDBUF, &v, &l), 0);
+		EQ(v, 10000);
+		v = 5000;
+		EQ(setsockopt(t, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof(v)), 0);
+		l = sizeof(v);
+		EQ(getsockopt(t, SOL_SOCKET, SO_RCVBUF, &v, &l), 0);
+		EQ(v, 10000);
+	}
+	l = sizeof(v);
+	ERR(getsockopt(t, SOL_SOCKET, SO_SNDBUFFORCE, &v, &l), ENOPROTOOPT);
+	ERR(getsockopt(t, IPPROTO_UDP, UDP_CORK, &v, &l), EOPNOTSUPP);
+	ERR(setsockopt(t, IPPROTO_UDP, UDP_CORK, &one, sizeof(one)), ENOPROTOOPT);
+	ERR(getsockopt(u, IPPROTO_TCP, 1, &v, &l), EOPNOTSUPP);
+	ERR(setsockopt(u, IPPROTO_TCP, 1, &one, sizeof(one)), ENOPROTOOPT);
+	ERR(getsockopt(u, 500, 1, &v, &l), EOPNOTSUPP);
+	ERR(getsockopt(t, IPPROTO_IP, 100, &v, &l), ENOPROTOOPT);
+	ERR(setsockopt(t, IPPROTO_IP, 100, &one, sizeof(one)), ENOPROTOOPT);
+	ERR(getsockopt(t6, 500, 1, &v, &l), ENOPROTOOPT);
+	close(t);
+	close(u);
+	close(t6);
+}
+
+/* The checks a non-root caller meets; pid 65534 ("nobody") in a child. */
+static int unprivileged_child(const char *open_path, const char *closed_path)
+{
+	struct sockaddr_in a = loopback(1023);
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons(80) };
+	struct sockaddr_un un = { .sun_family = AF_UNIX };
+	int t, u, t6, c, v = 1;
+
+	if (geteuid() == 0 && (setgid(65534) || setuid(65534)))
+		return 1;
+	t = socket(AF_INET, SOCK_STREAM, 0);
+	u = socket(AF_INET, SOCK_DGRAM, 0);
+	t6 = socket(AF_INET6, SOCK_STREAM, 0);
+	ERR(bind(t, (struct sockaddr *)&a, sizeof(a)), EACCES);
+	ERR(bind(u, (struct sockaddr *)&a, sizeof(a)), EACCES);
+	a6.sin6_addr = in6addr_loopback;
+	ERR(bind(t6, (struct sockaddr *)&a6, sizeof(a6)), EACCES);
+	a.sin_port = 0; /* an ephemeral port needs no privilege */
+	EQ(bind(t, (struct sockaddr *)&a, sizeof(a)), 0);
+	ERR(setsockopt(u, SOL_SOCKET, SO_SNDBUFFORCE, &v, sizeof(v)), EPERM);
+	ERR(setsockopt(u, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof(v)), EPERM);
+	c = socket(AF_UNIX, SOCK_STREAM, 0);
+	strcpy(un.sun_path, closed_path);
+	ERR(connect(c, (struct sockaddr *)&un, sizeof(un)), EACCES);
+	strcpy(un.sun_path, open_path);
+	EQ(connect(c, (struct sockaddr *)&un, sizeof(un)), 0);
+	return failures;
+}
+
+static int unix_listener(const char *path, mode_t mode)
+{
+	struct sockaddr_un un = { .sun_family = AF_UNIX };
+	int s = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	unlink(path);
+	strcpy(un.sun_path, path);
+	EQ(bind(s, (struct sockaddr *)&un, sizeof(un)), 0);
+	EQ(listen(s, 4), 0);
+	EQ(chmod(path, mode), 0);
+	return s;
+}
+
+static void unprivileged(void)
+{
+	char open_path[64], closed_path[64];
+	int so, sc, st = -1;
+	pid_t pid;
+
+	/* In /tmp itself (any TMPDIR may be closed to the child's uid). */
+	snprintf(open_path, sizeof(open_path), "/tmp/nsc_open.%d", (int)getpid());
+	snprintf(closed_path, sizeof(closed_path), "/tmp/nsc_closed.%d", (int)getpid());
+	so = unix_listener(open_path, 0777);
+	sc = unix_listener(closed_path, 0755);
+	pid = fork();
+	if (pid == 0)
+		_exit(unprivileged_child(open_path, closed_path));
+	EQ(waitpid(pid, &st, 0), pid);
+	EQ(WIFEXITED(st) ? WEXITSTATUS(st) : 255, 0);
+	close(so);
+	close(sc);
+	unlink(open_path);
+	unlink(closed_path);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -524,6 +632,8 @@ int main(void)
 	sendfile_calls();
 	sendfile_tcp();
 	accept4_flags();
+	sockopt_misc();
+	unprivileged();
 	printf("netsock_calls: %d checks, %d failed\n", checks, failures);
 	return failures ? 1 : 0;
 }

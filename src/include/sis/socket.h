@@ -119,6 +119,7 @@ struct sock_ops {
 struct sock_opts {
 	bool reuseaddr, keepalive, broadcast, linger_on;
 	bool reuseport;               /* SO_REUSEPORT: share the port with the same user's sockets */
+	bool oobinline;               /* SO_OOBINLINE: kept and reported only (urgent data is not inlined) */
 	int linger_secs;
 	u64 rcvtimeo_ns, sndtimeo_ns; /* 0 = wait forever */
 	int rcvbuf, sndbuf;           /* bytes, as getsockopt reports them */

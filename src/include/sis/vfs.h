@@ -213,7 +213,8 @@ void vfs_touch_ctime(struct inode *ino);
  * it referenced (the socket keeps it until vfs_sock_unbind); -EADDRINUSE
  * if path exists, -ENOENT/-ENOTDIR for a bad directory part.
  * vfs_sock_lookup: the socket bound at path, or NULL with *err -ENOENT
- * (no such path) or -ECONNREFUSED (not a socket, or its socket closed).
+ * (no such path), -EACCES (no write permission on the node for a non-root
+ * caller) or -ECONNREFUSED (not a socket, or its socket closed).
  */
 struct inode *vfs_sock_bind(const char *path, u32 mode, void *sk);
 void vfs_sock_unbind(struct inode *ino);
