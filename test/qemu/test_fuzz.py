@@ -140,9 +140,14 @@ def counters(qm):
 
 
 def grown(base, now):
-    """What is not back: pools, sockets and heap bytes above, free pages below."""
+    """What is not back: pools, sockets and heap bytes above, free pages plus
+    the heap's pages below (the slabs' fragmentation alone is not a leak)."""
+    def avail(c):
+        return c["pages_free"] + c.get("heap_pages", 0)
     bad = [f"{k} {now.get(k)} (was {v})" for k, v in base.items()
-           if (now.get(k, 0) < v if k == "pages_free" else now.get(k, 0) > v)]
+           if k not in ("pages_free", "heap_pages") and now.get(k, 0) > v]
+    if avail(now) < avail(base):
+        bad.append(f"pages_free + heap_pages {avail(now)} (was {avail(base)})")
     return bad + [f"{k} new" for k in now if k not in base]
 
 
