@@ -6,12 +6,12 @@ code. Python standard library only.
 """
 import os
 import re
-import socket
 import struct
-import subprocess
 import sys
-import tempfile
 import threading
+# socket, subprocess and tempfile are imported where used: tools/run's common
+# path (exec QEMU) needs none of them, and every millisecond of its start-up
+# counts in the time to the DHCP lease.
 
 QEMU = "qemu-system-aarch64"
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -53,6 +53,12 @@ class ConfigError(Exception):
 
 
 def kernel_path(build_dir=DEFAULT_BUILD):
+    """The kernel QEMU boots: the Linux arm64 Image (see "The initial ramdisk")."""
+    return os.path.join(build_dir, "src", "sis.img")
+
+
+def kernel_elf_path(build_dir=DEFAULT_BUILD):
+    """The same kernel as an ELF with symbols: for gdb, and the fallback boot."""
     return os.path.join(build_dir, "src", "sis.elf")
 
 
@@ -113,8 +119,9 @@ def build_argv(kernel, *, mem=DEFAULT_MEM, append="", initrd=None, nets=("user",
     console: 'nographic' (serial + QEMU monitor multiplexed on stdio: Ctrl-A x quits,
       for a terminal) or 'raw' (-nographic with the serial alone on stdio and no
       monitor: every input byte, Ctrl-A included, reaches the guest; for pipes).
-    initrd: a cpio to hand the kernel (see initrd_args); needs WORKDIR, a directory
-      for the device tree made for it. dry_run: only check the options.
+    initrd: a cpio to hand the kernel (see initrd_boot); the ELF fallback needs
+      WORKDIR, a directory for the device tree made for it. dry_run: only check
+      the options.
     """
     parsed = [parse_net(n) for n in (nets or ["none"])]
     if any(k == "none" for k, _ in parsed) and len(parsed) > 1:
@@ -141,12 +148,16 @@ def build_argv(kernel, *, mem=DEFAULT_MEM, append="", initrd=None, nets=("user",
         argv += ["-global", "virtio-mmio.force-legacy=" + ("false" if modern else "true")]
         return argv
 
-    argv = base(machine_opts, console)
+    rd_args = []
     if initrd and not dry_run:
+        kernel, rd_args = initrd_boot(kernel, initrd, mem)
+    argv = base(machine_opts, console)
+    if initrd and not dry_run and not rd_args:
         # The device tree does not depend on the NICs (all 32 virtio-mmio slots are
         # always there), so it is dumped without them: no host resources touched.
         dump = base([o for o in machine_opts if not o.startswith("dumpdtb=")], "raw")
-        argv += initrd_args(kernel, initrd, dump + ["-nic", "none"] + list(extra), workdir)
+        rd_args = initrd_args(kernel, initrd, dump + ["-nic", "none"] + list(extra), workdir)
+    argv += rd_args
 
     user_seen = False
     for i, (kind, arg) in enumerate(parsed):
@@ -183,19 +194,62 @@ def build_argv(kernel, *, mem=DEFAULT_MEM, append="", initrd=None, nets=("user",
 # --------------------------------------------------------------------------
 # The initial ramdisk
 #
-# QEMU 7.2 (hw/arm/boot.c) treats an ELF -kernel as "not Linux" and then
-# silently ignores -initrd: nothing is loaded and /chosen gets no
-# linux,initrd-start/-end (checked with the monitor's `info roms`). SIS is an
-# ELF, so for it the ramdisk is handed over the way a boot loader would:
+# SIS boots as a Linux arm64 Image (build/src/sis.img, header in boot.S), so
+# QEMU's own Linux loader (hw/arm/boot.c) does the work: -initrd is loaded at
+# RAM base + min(RAM/2, 128 MiB) (or after the image), /chosen gets
+# linux,initrd-start/-end, and the DTB goes at the next 2 MiB boundary after
+# the ramdisk with its address in x0. One QEMU, no files written per run.
+#
+# That layout needs RAM above the ramdisk for the DTB: a ramdisk bigger than
+# about half of RAM (or than 128 MiB less a little) does not fit it although
+# it fits the RAM. Then (initrd_boot says so) the ELF is booted instead, to
+# which QEMU 7.2 gives no ramdisk at all (an ELF is "not Linux": -initrd is
+# silently ignored), so the ramdisk is handed over the way a boot loader would:
 #   1. dump the DTB QEMU would give this machine (-machine virt,dumpdtb=F);
 #   2. add /chosen linux,initrd-start/-end for a spot at the top of RAM;
 #   3. boot with -dtb <that DTB> and -device loader,file=CPIO,addr=...,force-raw=on.
-# The kernel sees exactly what Linux's boot protocol gives (the standard
-# /chosen properties), so nothing changes for it if SIS later boots as a raw
-# arm64 Image, for which QEMU does honour -initrd (and which initrd_args uses
-# for any non-ELF kernel).
+# The kernel sees the same standard /chosen properties either way.
 # --------------------------------------------------------------------------
 INITRD_ALIGN = 0x10000
+RAM_BASE = 0x40000000       # QEMU virt
+IMAGE_MAGIC = b"ARM\x64"
+DTB_ROOM = 1 << 20          # QEMU virt's device tree buffer (FDT_MAX_SIZE)
+
+
+def image_header(path):
+    """(text_offset, image_size) of a Linux arm64 Image, or None if PATH is not one."""
+    with open(path, "rb") as fh:
+        hdr = fh.read(64)
+    if len(hdr) < 64 or hdr[56:60] != IMAGE_MAGIC:
+        return None
+    return struct.unpack_from("<QQ", hdr, 8)
+
+
+def image_layout_fits(kernel, initrd, mem):
+    """True if QEMU's Linux loader (hw/arm/boot.c, QEMU 7.2) can place INITRD and
+    then the DTB in MEM of RAM after the Image KERNEL."""
+    text_offset, _size = image_header(kernel)
+    ram = mem_bytes(mem)
+    image_end = RAM_BASE + text_offset + os.path.getsize(kernel)
+    start = max(RAM_BASE + min(ram // 2, 128 << 20), image_end)
+    start = (start + 4095) & ~4095
+    dtb = (start + os.path.getsize(initrd) + (2 << 20) - 1) & ~((2 << 20) - 1)
+    return dtb + DTB_ROOM <= RAM_BASE + ram
+
+
+def initrd_boot(kernel, initrd, mem):
+    """(kernel to boot, QEMU options) for an Image KERNEL given INITRD: the Image
+    with -initrd when QEMU's layout fits, else (kernel's ELF, []) and the caller
+    uses initrd_args. A kernel that is no Image is returned as it is, with []."""
+    if image_header(kernel) is None:
+        return kernel, []
+    if image_layout_fits(kernel, initrd, mem):
+        return kernel, ["-initrd", initrd]
+    elf = os.path.splitext(kernel)[0] + ".elf"
+    if not os.path.exists(elf):
+        raise ConfigError(f"initrd {initrd} does not fit QEMU's layout in {mem} of RAM "
+                          f"and there is no {elf} to boot instead; give more --mem")
+    return elf, []
 
 
 def elf_load_end(path):
@@ -226,6 +280,8 @@ def initrd_args(kernel, initrd, dump_argv, workdir):
     import fdt  # tools/fdt.py
     if not workdir:
         raise ValueError("initrd_args needs a workdir for the device tree")
+    import subprocess
+    import tempfile
     fd, dtb = tempfile.mkstemp(prefix="sis-", suffix=".dtb", dir=workdir)
     os.close(fd)
     r = subprocess.run(dump_argv[:2] + [dump_argv[2] + f",dumpdtb={dtb}"] + dump_argv[3:],
@@ -258,6 +314,7 @@ _ports_given = set()
 def free_port():
     """A TCP port on 127.0.0.1 that is free now and not handed out before by
     this process (so parallel tests in one runner never collide)."""
+    import socket
     with _port_lock:
         for _ in range(100):
             with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -274,6 +331,7 @@ def prepare_build(build_dir=DEFAULT_BUILD, *, bootstrap=True, reconfigure=False,
 
     Output of the steps goes to LOG (a file object; default: discarded unless a
     step fails, in which case it is printed to stderr). Returns True on success."""
+    import subprocess
     env = dict(os.environ, SIS_BOOTSTRAP_QUIET="1")
     steps = []
     if bootstrap:

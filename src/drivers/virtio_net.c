@@ -21,15 +21,37 @@
  * (num_buffers, 5.1.6.4), VERSION_1 on modern transports, ANY_LAYOUT on legacy
  * ones; without ANY_LAYOUT the header gets its own descriptor (5.1.6.6 legacy
  * framing). The header is 12 bytes with VERSION_1 or MRG_RXBUF, else 10.
+ * CSUM and GUEST_CSUM (5.1.6.2, 5.1.6.4), when the device offers them (QEMU
+ * does on a tap with a vnet header, not on user networking): TCP frames go
+ * out with NEEDS_CSUM and the pseudo-header sum in their checksum field, so
+ * the stack computes no TCP checksum (netdev.h NETDEV_F_TX_TCP_CSUM); a
+ * received frame marked DATA_VALID, or NEEDS_CSUM (a host's own packet whose
+ * checksum was never computed: the tap hands it over as partial), is passed
+ * up as verified and the stack skips its TCP/UDP check (NETDEV_RX_CSUM_OK).
+ * UDP keeps the stack's own checksum on transmit: lwIP fragments a large
+ * datagram after the checksum step, and a fragment cannot be offloaded.
+ * GUEST_TSO4 (5.1.6.4, with GUEST_CSUM and MRG_RXBUF only): the host may
+ * hand us an IPv4 TCP segment of up to 64 KiB (one frame instead of ~45,
+ * which is what QEMU's per-frame work on a tap costs); it spans up to 34
+ * merged buffers and goes up as one segment (NETDEV_RX_GSO), lwIP taking
+ * segments longer than its MSS as they come.
  *
  * Trust: the used rings are device input. An id that was never posted, a
  * length past the buffer, or a num_buffers that cannot be right is logged
- * (rate-limited) and the frame dropped; a used idx that runs more than a ring
+ * (rate-limited) and the frame dropped, as is a header with a gso_type we
+ * never negotiated or a NEEDS_CSUM whose csum_start/csum_offset point outside
+ * the frame; a used idx that runs more than a ring
  * ahead, or DEVICE_NEEDS_RESET, marks the device dead: it is reset (so it stops
  * touching our memory), its link goes down and the kernel carries on.
  *
- * Not done: checksum or segmentation offload (CSUM, GUEST_CSUM, TSO...), the
- * control queue, multiqueue, EVENT_IDX, restarting a dead device.
+ * HOST_TSO4 (5.1.6.2, with CSUM; not with the legacy split framing): lwIP
+ * never builds a segment longer than its MSS, so the driver gathers the
+ * back-to-back segments of one connection into one frame of up to 64 KiB
+ * that the device cuts again. The offloads live in virtio_net_offload.c.
+ *
+ * Not done: HOST_TSO6, GUEST_TSO6, GUEST_ECN, the control queue,
+ * multiqueue, EVENT_IDX (tried: no gain, bench/RESULTS.md), restarting a
+ * dead device.
  *
  * Context: the interrupt handler only acknowledges the device and raises
  * SOFTIRQ_NET (netdev_irq); poll/xmit/flush run in the network softirq or
@@ -46,72 +68,10 @@
 #include <sis/timer.h>
 #include <stdarg.h>
 
-/* Feature bits (5.1.3). */
-#define VIRTIO_NET_F_MAC 5
-#define VIRTIO_NET_F_MRG_RXBUF 15
-#define VIRTIO_NET_F_STATUS 16
-#define VIRTIO_NET_S_LINK_UP 1
-
-/* Device configuration layout (5.1.4). */
-#define VNET_CFG_MAC 0
-#define VNET_CFG_STATUS 6
-
-#define RX_QUEUE 0
-#define TX_QUEUE 1
-#define VNET_QUEUE_SIZE 256
-#define VNET_BUF_SIZE 2048 /* >= 12 + 1514 (5.1.6.3.1: at least 1526 without MRG_RXBUF) */
-#define VNET_MAX_SLOTS (VNET_QUEUE_SIZE / 2)
-#define VNET_MAX_FRAGS 8       /* buffers one merged RX frame may span */
-#define VNET_TX_KICK_BATCH 32  /* notify mid-burst after this many frames */
-#define VNET_TX_STALL_NS (5 * NSEC_PER_SEC) /* full ring this long: say so */
-
-/* 5.1.6: the header before every frame. num_buffers exists only with
- * VERSION_1 or MRG_RXBUF (hdr_len 12); legacy without MRG_RXBUF stops at 10. */
-struct virtio_net_hdr {
-	u8 flags;
-	u8 gso_type;
-	u16 hdr_len;
-	u16 gso_size;
-	u16 csum_start;
-	u16 csum_offset;
-	u16 num_buffers;
-} __packed;
-
-struct virtio_net {
-	struct netdev dev;        /* what the stack sees */
-	struct virtio_mmio vm;    /* transport */
-	struct virtq rxq, txq;    /* queue 0 (receive) and 1 (transmit) */
-	unsigned hdr_len;         /* 10 or 12, see struct virtio_net_hdr */
-	bool split_hdr;           /* legacy without ANY_LAYOUT: header in its own descriptor */
-	bool merged_rx;           /* MRG_RXBUF negotiated: a frame may span buffers */
-
-	/* RX buffer i is rx_bufs + i * VNET_BUF_SIZE, head descriptor i (tail
-	 * i + rx_nbuf when split_hdr). rx_posted[i] while the device owns it. */
-	u8 *rx_bufs;
-	unsigned rx_bufs_order;
-	unsigned rx_nbuf;
-	bool rx_posted[VNET_MAX_SLOTS];
-	unsigned rx_to_publish;   /* reposted since the last publish/notify */
-
-	/* TX slot j is tx_bufs + j * VNET_BUF_SIZE, head descriptor j (tail
-	 * j + tx_nslot when split_hdr); tx_inflight[j] while the device owns it.
-	 * Free slots are a stack. */
-	u8 *tx_bufs;
-	unsigned tx_bufs_order;
-	unsigned tx_nslot;
-	bool tx_inflight[VNET_MAX_SLOTS];
-	u16 tx_free[VNET_MAX_SLOTS];
-	unsigned tx_nfree;
-	unsigned tx_unkicked;     /* published but not yet notified */
-	u64 tx_progress_ns;       /* last time a TX slot came back (or init) */
-	bool tx_stall_logged;     /* "stopped completing" said once per stall */
-
-	volatile u32 isr_pending; /* InterruptStatus bits noted by the IRQ handler */
-	unsigned warnings;        /* anomalies logged so far (rate limit) */
-};
+#include "virtio_net.h"
 
 /* Log device misbehaviour: the first 16 times, then every 1024th. */
-static void __printf(2, 3) virtio_net_warn(struct virtio_net *vn, const char *fmt, ...)
+void virtio_net_warn(struct virtio_net *vn, const char *fmt, ...)
 {
 	char msg[128];
 	va_list ap;
@@ -220,6 +180,7 @@ static void rx_take_frame(struct virtio_net *vn, unsigned nbufs)
 	struct netdev_frag frags[VNET_MAX_FRAGS];
 	bool ok = true;
 	size_t total = 0;
+	int rx_flags = 0;
 
 	for (unsigned k = 0; k < nbufs; k++) {
 		struct virtq_used_elem e = virtq_peek_used(&vn->rxq, k);
@@ -238,9 +199,16 @@ static void rx_take_frame(struct virtio_net *vn, unsigned nbufs)
 		ok = false;
 	}
 	if (ok) {
+		u32 head = virtq_peek_used(&vn->rxq, 0).id;
+
+		rx_flags = virtio_net_rx_offload(vn, (const void *)rx_buf(vn, head),
+					   rx_buf(vn, head) + vn->hdr_len, frags[0].len, total);
+		ok = rx_flags >= 0;
+	}
+	if (ok) {
 		vn->dev.stats.rx_packets++;
 		vn->dev.stats.rx_bytes += total;
-		netdev_receive(&vn->dev, frags, nbufs);
+		netdev_receive(&vn->dev, frags, nbufs, (unsigned)rx_flags);
 	} else {
 		vn->dev.stats.rx_errors++;
 	}
@@ -294,7 +262,7 @@ static unsigned rx_poll(struct virtio_net *vn, unsigned budget)
 }
 
 /* Take back TX slots the device has finished with (2.7.14). */
-static void tx_reclaim(struct virtio_net *vn)
+void virtio_net_tx_reclaim(struct virtio_net *vn)
 {
 	int pending = virtq_used_pending(&vn->txq);
 
@@ -305,6 +273,12 @@ static void tx_reclaim(struct virtio_net *vn)
 	for (int k = 0; k < pending; k++) {
 		u32 id = virtq_peek_used(&vn->txq, (unsigned)k).id;
 
+		if (id >= vn->tx_nslot && id < vn->tx_nslot + VNET_TSO_SLOTS && vn->tx_tso &&
+		    vn->tso_inflight[id - vn->tx_nslot]) {
+			vn->tso_inflight[id - vn->tx_nslot] = false;
+			vn->dev.tx_inflight--;
+			continue;
+		}
 		if (id >= vn->tx_nslot || !vn->tx_inflight[id]) {
 			virtio_net_warn(vn, "TX used id %u was never posted", id);
 			continue;
@@ -344,7 +318,7 @@ static int virtio_net_poll(struct netdev *dev, unsigned budget)
 		virtio_net_config_changed(vn);
 	if (dev->dead)
 		return 0;
-	tx_reclaim(vn);
+	virtio_net_tx_reclaim(vn);
 	if (dev->dead)
 		return 0;
 	return (int)rx_poll(vn, budget);
@@ -354,6 +328,7 @@ static void virtio_net_flush(struct netdev *dev)
 {
 	struct virtio_net *vn = dev->priv;
 
+	virtio_net_tso_close(vn);
 	if (!vn->tx_unkicked || dev->dead)
 		return;
 	virtq_notify(&vn->txq);
@@ -363,7 +338,7 @@ static void virtio_net_flush(struct netdev *dev)
 static int tx_get_slot(struct virtio_net *vn)
 {
 	if (!vn->tx_nfree)
-		tx_reclaim(vn);
+		virtio_net_tx_reclaim(vn);
 	if (vn->tx_nfree)
 		return vn->tx_free[--vn->tx_nfree];
 	/* A device that stops answering: frames are dropped (lwIP retries
@@ -375,7 +350,8 @@ static int tx_get_slot(struct virtio_net *vn)
 	return -EAGAIN;
 }
 
-/* Copy the fragments behind a zeroed header (5.1.6.2: no offloads asked). */
+/* Copy the fragments behind a zeroed header (5.1.6.2: no offload asked;
+ * tx_offload may ask for one). */
 static size_t tx_copy(struct virtio_net *vn, u8 *buf, const struct netdev_frag *frags,
 		      unsigned n)
 {
@@ -392,7 +368,7 @@ static size_t tx_copy(struct virtio_net *vn, u8 *buf, const struct netdev_frag *
 static int virtio_net_xmit(struct netdev *dev, const struct netdev_frag *frags, unsigned n)
 {
 	struct virtio_net *vn = dev->priv;
-	size_t total = 0;
+	size_t total = 0, len;
 	int slot;
 
 	for (unsigned i = 0; i < n; i++)
@@ -403,13 +379,23 @@ static int virtio_net_xmit(struct netdev *dev, const struct netdev_frag *frags, 
 		dev->stats.tx_errors++;
 		return -EMSGSIZE;
 	}
+	if (vn->tx_tso && virtio_net_tso_take(vn, frags, n, total)) {
+		dev->stats.tx_packets++;
+		dev->stats.tx_bytes += total;
+		if (vn->tx_unkicked >= VNET_TX_KICK_BATCH)
+			virtio_net_flush(dev);
+		return 0;
+	}
+	virtio_net_tso_close(vn);
 	slot = tx_get_slot(vn);
 	if (slot < 0) {
 		dev->stats.tx_busy++;
 		return slot;
 	}
+	len = tx_copy(vn, tx_buf(vn, slot), frags, n);
+	virtio_net_tx_offload(vn, (void *)tx_buf(vn, slot), tx_buf(vn, slot) + vn->hdr_len, total);
 	fill_desc(vn, &vn->txq, (unsigned)slot, (unsigned)slot + vn->tx_nslot, tx_buf(vn, slot),
-		  (u32)tx_copy(vn, tx_buf(vn, slot), frags, n), 0);
+		  (u32)len, 0);
 	vn->tx_inflight[slot] = true;
 	dev->tx_inflight++;
 	virtq_add_avail(&vn->txq, (u16)slot);
@@ -502,8 +488,25 @@ out_free_rxq:
 	return err;
 }
 
+/* HOST_TSO4's buffers (one block of VNET_TSO_SLOTS); without them, or with
+ * the legacy split framing, large frames are simply not used. */
+static void virtio_net_setup_tso(struct virtio_net *vn)
+{
+	vn->tso_open = -1;
+	if (!virtio_has(&vn->vm, VIRTIO_NET_F_HOST_TSO4) || vn->split_hdr ||
+	    vn->txq.num < vn->tx_nslot + VNET_TSO_SLOTS)
+		return;
+	vn->tso_bufs_order = 0;
+	while ((PAGE_SIZE << vn->tso_bufs_order) < (size_t)VNET_TSO_SLOTS * VNET_TSO_BUF)
+		vn->tso_bufs_order++;
+	vn->tso_bufs = page_alloc(vn->tso_bufs_order);
+	vn->tx_tso = vn->tso_bufs != NULL;
+}
+
 static void virtio_net_free_queues(struct virtio_net *vn)
 {
+	if (vn->tso_bufs)
+		page_free(vn->tso_bufs, vn->tso_bufs_order);
 	page_free(vn->tx_bufs, vn->tx_bufs_order);
 	page_free(vn->rx_bufs, vn->rx_bufs_order);
 	virtq_destroy(&vn->txq);
@@ -527,6 +530,11 @@ static void virtio_net_negotiated(struct virtio_net *vn)
 	bool v1 = virtio_has(&vn->vm, VIRTIO_F_VERSION_1);
 
 	vn->merged_rx = virtio_has(&vn->vm, VIRTIO_NET_F_MRG_RXBUF);
+	vn->tx_csum = virtio_has(&vn->vm, VIRTIO_NET_F_CSUM);
+	vn->rx_csum = virtio_has(&vn->vm, VIRTIO_NET_F_GUEST_CSUM);
+	vn->rx_tso4 = virtio_has(&vn->vm, VIRTIO_NET_F_GUEST_TSO4);
+	vn->dev.features = (vn->tx_csum ? NETDEV_F_TX_TCP_CSUM : 0) |
+			   (vn->rx_csum ? NETDEV_F_RX_CSUM : 0);
 	vn->hdr_len = (v1 || vn->merged_rx) ? 12 : 10;
 	vn->split_hdr = !v1 && !virtio_has(&vn->vm, VIRTIO_F_ANY_LAYOUT);
 	vn->dev.link_up = true;
@@ -557,22 +565,41 @@ static void virtio_net_fill_rings(struct virtio_net *vn)
 	virtq_disable_interrupts(&vn->txq);
 }
 
+/*
+ * The features we ask for. GUEST_TSO4 only with GUEST_CSUM (5.1.3.1: the
+ * driver MUST NOT accept it without) and MRG_RXBUF: without mergeable
+ * buffers a large segment needs 64 KiB receive buffers (5.1.6.3.1).
+ */
+static u64 virtio_net_wanted(struct virtio_mmio *vm)
+{
+	u64 wanted = VIRTIO_FEATURE(VIRTIO_NET_F_MAC) | VIRTIO_FEATURE(VIRTIO_NET_F_STATUS) |
+		     VIRTIO_FEATURE(VIRTIO_NET_F_MRG_RXBUF) | VIRTIO_FEATURE(VIRTIO_F_ANY_LAYOUT) |
+		     VIRTIO_FEATURE(VIRTIO_NET_F_CSUM) | VIRTIO_FEATURE(VIRTIO_NET_F_GUEST_CSUM);
+	u64 needs = VIRTIO_FEATURE(VIRTIO_NET_F_GUEST_CSUM) | VIRTIO_FEATURE(VIRTIO_NET_F_MRG_RXBUF);
+	u64 offered = virtio_mmio_offered(vm);
+
+	if ((offered & needs) == needs)
+		wanted |= VIRTIO_FEATURE(VIRTIO_NET_F_GUEST_TSO4);
+	if (offered & VIRTIO_FEATURE(VIRTIO_NET_F_CSUM)) /* 5.1.3.1: TSO4 needs CSUM */
+		wanted |= VIRTIO_FEATURE(VIRTIO_NET_F_HOST_TSO4);
+	return wanted;
+}
+
 /* 3.1.1 initialization sequence for one virtio-net device. */
 static int virtio_net_init_device(struct virtio_net *vn)
 {
-	u64 wanted = VIRTIO_FEATURE(VIRTIO_NET_F_MAC) | VIRTIO_FEATURE(VIRTIO_NET_F_STATUS) |
-		     VIRTIO_FEATURE(VIRTIO_NET_F_MRG_RXBUF) | VIRTIO_FEATURE(VIRTIO_F_ANY_LAYOUT);
 	int err;
 
 	err = virtio_mmio_begin_init(&vn->vm);
 	if (!err)
-		err = virtio_mmio_negotiate(&vn->vm, wanted);
+		err = virtio_mmio_negotiate(&vn->vm, virtio_net_wanted(&vn->vm));
 	if (err)
 		goto out_fail;
 	virtio_net_negotiated(vn);
 	err = virtio_net_setup_queues(vn);
 	if (err)
 		goto out_fail;
+	virtio_net_setup_tso(vn);
 	virtio_net_fill_rings(vn);
 	err = irq_register(vn->vm.intid, virtio_net_irq, vn, false);
 	if (err)
@@ -606,10 +633,12 @@ static int virtio_net_attach(const struct virtio_mmio *vm)
 		goto out_stop;
 	netdev_format_mac(vn->dev.mac, mac);
 	log_info("virtio-net: Registered %s (MAC: %s)", vn->dev.name, mac);
-	log_debug("virtio-net: %s: %s transport, queues %u/%u, header %u bytes%s%s",
+	log_debug("virtio-net: %s: %s transport, queues %u/%u, header %u bytes%s%s%s%s%s%s",
 		  vn->dev.name, vm->version == 1 ? "legacy" : "modern", vn->rxq.num,
 		  vn->txq.num, vn->hdr_len, vn->merged_rx ? ", mergeable RX" : "",
-		  vn->split_hdr ? ", split header" : "");
+		  vn->split_hdr ? ", split header" : "", vn->tx_csum ? ", TX checksum offload" : "",
+		  vn->rx_csum ? ", RX checksum offload" : "", vn->rx_tso4 ? ", large receive" : "",
+		  vn->tx_tso ? ", large send" : "");
 	return 0;
 
 out_stop:

@@ -123,10 +123,8 @@ static const struct file_ops efd_ops = {
 };
 
 /* eventfd2(initval, flags) */
-static long sys_eventfd2(struct trap_frame *tf)
+SYSCALL_DEFINE2(eventfd2, unsigned, initval, int, flags)
 {
-	unsigned initval = (unsigned)SC_ARG(tf, 0);
-	int flags = (int)SC_ARG(tf, 1);
 	struct eventfd *efd;
 	struct file *f;
 	long fd;
@@ -148,4 +146,3 @@ static long sys_eventfd2(struct trap_frame *tf)
 	file_put(f);
 	return fd;
 }
-SYSCALL(__NR_eventfd2, sys_eventfd2);

@@ -287,14 +287,13 @@ static int ep_ctl(struct eventpoll *ep, int op, struct file *f, int fd,
 }
 
 /* epoll_ctl(epfd, op, fd, event) */
-static long sys_epoll_ctl(struct trap_frame *tf)
+SYSCALL_DEFINE4(epoll_ctl, int, epfd, int, op, int, fd, const void *, uev)
 {
-	int epfd = (int)SC_ARG(tf, 0), op = (int)SC_ARG(tf, 1), fd = (int)SC_ARG(tf, 2);
 	struct linux_epoll_event ev = { 0 };
 	struct file *epf, *f;
 	long ret;
 
-	if (op != EPOLL_CTL_DEL && copy_from_user(&ev, (const void *)SC_ARG(tf, 3), sizeof(ev)))
+	if (op != EPOLL_CTL_DEL && copy_from_user(&ev, uev, sizeof(ev)))
 		return -EFAULT;
 	epf = fd_get(epfd);
 	if (!epf)
@@ -311,7 +310,6 @@ out_put_ep:
 	file_put(epf);
 	return ret;
 }
-SYSCALL(__NR_epoll_ctl, sys_epoll_ctl);
 
 /* ---- waiting --------------------------------------------------------------- */
 
@@ -409,67 +407,73 @@ static int ep_wait(struct eventpoll *ep, struct linux_epoll_event *uev, int max,
 	}
 }
 
-static long ep_pwait_common(struct trap_frame *tf, u64 deadline, bool now_only)
+/* The arguments epoll_pwait and epoll_pwait2 share. */
+struct ep_wait_args {
+	int epfd;
+	struct linux_epoll_event *uev;
+	int max;
+	const void *umask;
+	size_t sigsetsize;
+};
+
+static long ep_pwait_common(const struct ep_wait_args *a, u64 deadline, bool now_only)
 {
-	struct linux_epoll_event *uev = (struct linux_epoll_event *)SC_ARG(tf, 1);
-	int max = (int)SC_ARG(tf, 2);
-	const void *umask = (const void *)SC_ARG(tf, 4);
 	struct file *epf;
 	u64 mask;
 	long ret;
 
-	if (max <= 0 || max > EP_MAX_EVENTS)
+	if (a->max <= 0 || a->max > EP_MAX_EVENTS)
 		return -EINVAL;
-	if (!user_range_ok(uev, (size_t)max * sizeof(*uev), true))
+	if (!user_range_ok(a->uev, (size_t)a->max * sizeof(*a->uev), true))
 		return -EFAULT;
-	if (umask) {
-		if (SC_ARG(tf, 5) != sizeof(mask))
+	if (a->umask) {
+		if (a->sigsetsize != sizeof(mask))
 			return -EINVAL;
-		if (copy_from_user(&mask, umask, sizeof(mask)))
+		if (copy_from_user(&mask, a->umask, sizeof(mask)))
 			return -EFAULT;
 	}
-	epf = fd_get((int)SC_ARG(tf, 0));
+	epf = fd_get(a->epfd);
 	if (!epf)
 		return -EBADF;
 	ret = -EINVAL;
 	if (is_epoll(epf)) {
-		if (umask)
+		if (a->umask)
 			signal_set_temp_mask(mask);
-		ret = ep_wait(epf->priv, uev, max, deadline, now_only);
+		ret = ep_wait(epf->priv, a->uev, a->max, deadline, now_only);
 	}
 	file_put(epf);
 	return ret;
 }
 
 /* epoll_pwait(epfd, events, maxevents, timeout_ms, sigmask, sigsetsize) */
-static long sys_epoll_pwait(struct trap_frame *tf)
+SYSCALL_DEFINE6(epoll_pwait, int, epfd, struct linux_epoll_event *, uev, int, max, int, ms,
+		const void *, umask, size_t, sigsetsize)
 {
-	int ms = (int)SC_ARG(tf, 3);
+	struct ep_wait_args a = { epfd, uev, max, umask, sigsetsize };
 	u64 deadline = ms > 0 ? time_ns() + (u64)ms * NSEC_PER_MSEC : 0;
 
-	return ep_pwait_common(tf, deadline, ms == 0);
+	return ep_pwait_common(&a, deadline, ms == 0);
 }
-SYSCALL(__NR_epoll_pwait, sys_epoll_pwait);
 
 /* epoll_pwait2(epfd, events, maxevents, timeout timespec, sigmask, sigsetsize) */
-static long sys_epoll_pwait2(struct trap_frame *tf)
+SYSCALL_DEFINE6(epoll_pwait2, int, epfd, struct linux_epoll_event *, uev, int, max,
+		const void *, uts, const void *, umask, size_t, sigsetsize)
 {
-	const void *uts = (const void *)SC_ARG(tf, 3);
+	struct ep_wait_args a = { epfd, uev, max, umask, sigsetsize };
 	struct linux_timespec ts;
 	u64 ns;
 
 	if (!uts)
-		return ep_pwait_common(tf, 0, false);
+		return ep_pwait_common(&a, 0, false);
 	if (copy_from_user(&ts, uts, sizeof(ts)))
 		return -EFAULT;
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (s64)NSEC_PER_SEC)
 		return -EINVAL;
 	if ((u64)ts.tv_sec > (~0ULL / 4) / NSEC_PER_SEC)
-		return ep_pwait_common(tf, 0, false);
+		return ep_pwait_common(&a, 0, false);
 	ns = (u64)ts.tv_sec * NSEC_PER_SEC + (u64)ts.tv_nsec;
-	return ep_pwait_common(tf, time_ns() + ns, ns == 0);
+	return ep_pwait_common(&a, time_ns() + ns, ns == 0);
 }
-SYSCALL(__NR_epoll_pwait2, sys_epoll_pwait2);
 
 /* ---- the instance as a file ------------------------------------------------ */
 
@@ -502,9 +506,8 @@ static const struct file_ops ep_ops = {
 	.release = ep_release,
 };
 
-static long sys_epoll_create1(struct trap_frame *tf)
+SYSCALL_DEFINE1(epoll_create1, int, flags)
 {
-	int flags = (int)SC_ARG(tf, 0);
 	struct eventpoll *ep;
 	struct file *f;
 	long fd;
@@ -528,4 +531,3 @@ static long sys_epoll_create1(struct trap_frame *tf)
 	file_put(f);
 	return fd;
 }
-SYSCALL(__NR_epoll_create1, sys_epoll_create1);

@@ -100,10 +100,8 @@ static struct linux_itimerval real_get(struct proc *p)
 	return v;
 }
 
-static long sys_getitimer(struct trap_frame *tf)
+SYSCALL_DEFINE2(getitimer, int, which, void *, ucur)
 {
-	int which = (int)SC_ARG(tf, 0);
-	void *ucur = (void *)SC_ARG(tf, 1);
 	struct linux_itimerval v;
 	unsigned long flags;
 
@@ -114,14 +112,10 @@ static long sys_getitimer(struct trap_frame *tf)
 	irq_restore(flags);
 	return copy_to_user(ucur, &v, sizeof(v)) ? -EFAULT : 0;
 }
-SYSCALL(__NR_getitimer, sys_getitimer);
 
 /* setitimer(which, new, old): new NULL disarms, as Linux still allows. */
-static long sys_setitimer(struct trap_frame *tf)
+SYSCALL_DEFINE3(setitimer, int, which, const void *, unew, void *, uold)
 {
-	int which = (int)SC_ARG(tf, 0);
-	const void *unew = (const void *)SC_ARG(tf, 1);
-	void *uold = (void *)SC_ARG(tf, 2);
 	struct linux_itimerval nv = { 0 }, ov;
 	struct proc *p = cur_proc();
 	u64 value_ns, interval_ns;
@@ -146,4 +140,3 @@ static long sys_setitimer(struct trap_frame *tf)
 		copy_to_user(uold, &ov, sizeof(ov)); /* checked above */
 	return 0;
 }
-SYSCALL(__NR_setitimer, sys_setitimer);

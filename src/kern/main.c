@@ -21,9 +21,8 @@
 #include <sis/arch.h>
 #include <libfdt.h>
 
-#define SIS_VERSION "0.1.0"
-
 struct dt_info boot_dt;
+paddr_t boot_dtb_pa = VIRT_DTB_PA;
 static const char *ktest_name;
 
 extern char _kernel_start[], _kernel_end[];
@@ -39,17 +38,24 @@ static int ktest_option(const char *value)
 }
 CMDLINE_OPTION("ktest", ktest_option);
 
-static void read_device_tree(void)
+/*
+ * DTB_PA is what the boot loader passed in x0: the Image protocol's device
+ * tree address, or 0 when QEMU started the ELF (its DTB is then at the start
+ * of RAM). An address outside the boot map's RAM is not read.
+ */
+static void read_device_tree(paddr_t dtb_pa)
 {
-	const void *fdt = pa_to_kva(VIRT_DTB_PA);
-
+	if (dtb_pa)
+		boot_dtb_pa = dtb_pa;
 	devtree_defaults(&boot_dt);
-	if (devtree_parse(fdt, &boot_dt) == 0) {
+	if (boot_dtb_pa >= VIRT_RAM_BASE && boot_dtb_pa % 8 == 0 &&
+	    boot_dtb_pa < BOOT_MAP_RAM_END &&
+	    devtree_parse(boot_fdt(), &boot_dt) == 0) {
 		boot_dt.valid = true;
 		return;
 	}
 	log_warn("dt: no valid device tree at 0x%lx; using board defaults",
-		 (unsigned long)VIRT_DTB_PA);
+		 (unsigned long)boot_dtb_pa);
 }
 
 static void print_device_facts(void)
@@ -83,8 +89,7 @@ static void memory_init(void)
 	reserved[n++] = (struct dt_reg){ kva_to_pa(_kernel_start),
 					 (u64)(_kernel_end - _kernel_start) };
 	if (boot_dt.valid)
-		reserved[n++] = (struct dt_reg){ VIRT_DTB_PA,
-			fdt_totalsize(pa_to_kva(VIRT_DTB_PA)) };
+		reserved[n++] = (struct dt_reg){ boot_dtb_pa, fdt_totalsize(boot_fdt()) };
 	if (boot_dt.initrd.size)
 		reserved[n++] = boot_dt.initrd;
 	mm_init(boot_dt.memory.base, boot_dt.memory.size, reserved, n);
@@ -119,14 +124,14 @@ static void run_ktest(void)
 	machine_poweroff(2);
 }
 
-void kmain(void)
+void kmain(paddr_t dtb_pa)
 {
 	pl011_early_init(VIRT_UART_BASE);
-	read_device_tree();
+	read_device_tree(dtb_pa);
 	if (boot_dt.uart.base != VIRT_UART_BASE)
 		pl011_early_init(boot_dt.uart.base);
 	cmdline_parse(boot_dt.bootargs);
-	log_info("SIS %s booting on %s", SIS_VERSION, boot_dt.model[0] ? boot_dt.model : "unknown");
+	log_info("SIS %s booting on %s", SIS_RELEASE, boot_dt.model[0] ? boot_dt.model : "unknown");
 	log_info("cmdline: %s", boot_dt.bootargs);
 	print_device_facts();
 

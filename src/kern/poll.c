@@ -232,10 +232,9 @@ static void apply_sigmask(u64 mask, bool have)
 }
 
 /* ppoll(fds, nfds, tmo_p, sigmask, sigsetsize) */
-static long sys_ppoll(struct trap_frame *tf)
+SYSCALL_DEFINE5(ppoll, struct pollfd *, ufds, size_t, nfds, const void *, uts, const void *, usig,
+		size_t, sigsetsize)
 {
-	struct pollfd *ufds = (struct pollfd *)SC_ARG(tf, 0);
-	size_t nfds = SC_ARG(tf, 1);
 	struct pollfd *fds = NULL;
 	u64 deadline, mask;
 	bool now_only, have_mask;
@@ -243,9 +242,9 @@ static long sys_ppoll(struct trap_frame *tf)
 
 	if (nfds > proc_rlimit_cur(current_proc(), RLIMIT_NOFILE))
 		return -EINVAL; /* Linux's bound on nfds */
-	ret = read_timeout((const void *)SC_ARG(tf, 2), &deadline, &now_only);
+	ret = read_timeout(uts, &deadline, &now_only);
 	if (!ret)
-		ret = read_sigmask((const void *)SC_ARG(tf, 3), SC_ARG(tf, 4), &mask, &have_mask);
+		ret = read_sigmask(usig, sigsetsize, &mask, &have_mask);
 	if (ret)
 		return ret;
 	if (nfds) {
@@ -265,7 +264,6 @@ out_free:
 	kfree(fds);
 	return ret;
 }
-SYSCALL(__NR_ppoll, sys_ppoll);
 
 /* ---- pselect6 -------------------------------------------------------------- */
 
@@ -379,12 +377,9 @@ static long do_select(struct select_sets *s, int n, u64 deadline, bool now_only)
 }
 
 /* pselect6(n, inp, outp, exp, tsp, sig) */
-static long sys_pselect6(struct trap_frame *tf)
+SYSCALL_DEFINE6(pselect6, int, n, void *, uin, void *, uout, void *, uex, const void *, uts,
+		const void *, usig)
 {
-	int n = (int)SC_ARG(tf, 0);
-	void *uin = (void *)SC_ARG(tf, 1), *uout = (void *)SC_ARG(tf, 2);
-	void *uex = (void *)SC_ARG(tf, 3);
-	const void *usig = (const void *)SC_ARG(tf, 5);
 	struct sis_pselect6_sigmask sig;
 	struct select_sets *s;
 	u64 deadline, mask = 0;
@@ -393,7 +388,7 @@ static long sys_pselect6(struct trap_frame *tf)
 
 	if (n < 0 || n > SIS_FD_SETSIZE)
 		return -EINVAL;
-	ret = read_timeout((const void *)SC_ARG(tf, 4), &deadline, &now_only);
+	ret = read_timeout(uts, &deadline, &now_only);
 	if (ret)
 		return ret;
 	if (usig) {
@@ -421,4 +416,3 @@ static long sys_pselect6(struct trap_frame *tf)
 	kfree(s);
 	return ret;
 }
-SYSCALL(__NR_pselect6, sys_pselect6);

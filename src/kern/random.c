@@ -119,7 +119,7 @@ void random_get_bytes(void *buf, size_t n)
 static int seed_from_devtree(void)
 {
 	static const char *const props[] = { "rng-seed", "kaslr-seed" };
-	const void *fdt = pa_to_kva(VIRT_DTB_PA);
+	const void *fdt = boot_fdt();
 	int node, bytes = 0;
 
 	if (!boot_dt.valid)
@@ -156,11 +156,8 @@ static int random_init(void)
 }
 INITCALL(INIT_CORE, random_init);
 
-static long sys_getrandom(struct trap_frame *tf)
+SYSCALL_DEFINE3(getrandom, void *, ubuf, size_t, len, unsigned, flags)
 {
-	void *ubuf = (void *)SC_ARG(tf, 0);
-	size_t len = MIN(SC_ARG(tf, 1), GETRANDOM_MAX);
-	unsigned flags = (unsigned)SC_ARG(tf, 2);
 	u8 chunk[256];
 	size_t done = 0;
 
@@ -168,6 +165,7 @@ static long sys_getrandom(struct trap_frame *tf)
 		return -EINVAL;
 	if ((flags & GRND_RANDOM) && (flags & GRND_INSECURE))
 		return -EINVAL;
+	len = MIN(len, GETRANDOM_MAX);
 	if (!user_range_ok(ubuf, len, true))
 		return -EFAULT;
 	while (done < len) {
@@ -180,4 +178,3 @@ static long sys_getrandom(struct trap_frame *tf)
 	memset(chunk, 0, sizeof(chunk));
 	return (long)done;
 }
-SYSCALL(__NR_getrandom, sys_getrandom);

@@ -1,6 +1,6 @@
 /*
  * Per-process credentials and small process attributes: getuid..getegid,
- * setuid/setgid, setresuid/setresgid, getresuid/getresgid,
+ * setuid/setgid, setreuid/setregid, setresuid/setresgid, getresuid/getresgid,
  * getgroups/setgroups (credentials(7)), umask, sched_getaffinity
  * (prctl is in sys_misc.c). Everybody starts as root (uid/gid 0); euid 0 stands
  * for CAP_SETUID/CAP_SETGID, so once a process drops it, it can only move
@@ -39,17 +39,15 @@ static struct proc_cred *cur_cred(void)
 	return &cur_proc()->cred;
 }
 
-#define ID_SYSCALL(name, field)                       \
-	static long sys_##name(struct trap_frame *tf) \
-	{                                             \
-		(void)tf;                             \
-		return cur_cred()->field;             \
-	}                                             \
-	SYSCALL(__NR_##name, sys_##name)
-ID_SYSCALL(getuid, uid[0]);
-ID_SYSCALL(geteuid, uid[1]);
-ID_SYSCALL(getgid, gid[0]);
-ID_SYSCALL(getegid, gid[1]);
+#define ID_SYSCALL(name, field)           \
+	SYSCALL_DEFINE0(name)             \
+	{                                 \
+		return cur_cred()->field; \
+	}
+ID_SYSCALL(getuid, uid[0])
+ID_SYSCALL(geteuid, uid[1])
+ID_SYSCALL(getgid, gid[0])
+ID_SYSCALL(getegid, gid[1])
 
 /* An unprivileged process may only set an id to one of its three. */
 static bool id_allowed(u32 id, const u32 ids[3], bool priv)
@@ -87,57 +85,80 @@ static long set_one(u32 ids[3], u32 id)
 	return 0;
 }
 
-static long sys_setuid(struct trap_frame *tf)
+SYSCALL_DEFINE1(setuid, u32, uid)
 {
-	return set_one(cur_cred()->uid, (u32)SC_ARG(tf, 0));
+	return set_one(cur_cred()->uid, uid);
 }
-SYSCALL(__NR_setuid, sys_setuid);
 
-static long sys_setgid(struct trap_frame *tf)
+SYSCALL_DEFINE1(setgid, u32, gid)
 {
-	return set_one(cur_cred()->gid, (u32)SC_ARG(tf, 0));
+	return set_one(cur_cred()->gid, gid);
 }
-SYSCALL(__NR_setgid, sys_setgid);
 
-static long sys_setresuid(struct trap_frame *tf)
+SYSCALL_DEFINE3(setresuid, u32, ruid, u32, euid, u32, suid)
 {
-	return set_res(cur_cred()->uid, (u32)SC_ARG(tf, 0), (u32)SC_ARG(tf, 1),
-		       (u32)SC_ARG(tf, 2));
+	return set_res(cur_cred()->uid, ruid, euid, suid);
 }
-SYSCALL(__NR_setresuid, sys_setresuid);
 
-static long sys_setresgid(struct trap_frame *tf)
+SYSCALL_DEFINE3(setresgid, u32, rgid, u32, egid, u32, sgid)
 {
-	return set_res(cur_cred()->gid, (u32)SC_ARG(tf, 0), (u32)SC_ARG(tf, 1),
-		       (u32)SC_ARG(tf, 2));
+	return set_res(cur_cred()->gid, rgid, egid, sgid);
 }
-SYSCALL(__NR_setresgid, sys_setresgid);
 
-static long get_res(const u32 ids[3], struct trap_frame *tf)
+/* setreuid/setregid (Linux's __sys_setreuid): unprivileged, the real id may
+ * become the real or effective one, the effective id any of the three; the
+ * saved id follows the new effective id when the real id is set or the
+ * effective one becomes other than the (old) real id. */
+static long set_re(u32 ids[3], u32 r, u32 e)
 {
-	for (int i = 0; i < 3; i++)
-		if (copy_to_user((void *)SC_ARG(tf, i), &ids[i], sizeof(u32)))
-			return -EFAULT;
+	bool priv = cur_cred()->uid[1] == 0;
+	u32 old_real = ids[0];
+
+	if (r != ID_KEEP && !priv && r != ids[0] && r != ids[1])
+		return -EPERM;
+	if (!id_allowed(e, ids, priv))
+		return -EPERM;
+	if (r != ID_KEEP)
+		ids[0] = r;
+	if (e != ID_KEEP)
+		ids[1] = e;
+	if (r != ID_KEEP || (e != ID_KEEP && e != old_real))
+		ids[2] = ids[1];
 	return 0;
 }
 
-static long sys_getresuid(struct trap_frame *tf)
+SYSCALL_DEFINE2(setreuid, u32, ruid, u32, euid)
 {
-	return get_res(cur_cred()->uid, tf);
+	return set_re(cur_cred()->uid, ruid, euid);
 }
-SYSCALL(__NR_getresuid, sys_getresuid);
 
-static long sys_getresgid(struct trap_frame *tf)
+SYSCALL_DEFINE2(setregid, u32, rgid, u32, egid)
 {
-	return get_res(cur_cred()->gid, tf);
+	return set_re(cur_cred()->gid, rgid, egid);
 }
-SYSCALL(__NR_getresgid, sys_getresgid);
+
+static long get_res(const u32 ids[3], u32 *ur, u32 *ue, u32 *us)
+{
+	if (copy_to_user(ur, &ids[0], sizeof(u32)) || copy_to_user(ue, &ids[1], sizeof(u32)) ||
+	    copy_to_user(us, &ids[2], sizeof(u32)))
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL_DEFINE3(getresuid, u32 *, ruid, u32 *, euid, u32 *, suid)
+{
+	return get_res(cur_cred()->uid, ruid, euid, suid);
+}
+
+SYSCALL_DEFINE3(getresgid, u32 *, rgid, u32 *, egid, u32 *, sgid)
+{
+	return get_res(cur_cred()->gid, rgid, egid, sgid);
+}
 
 /* getgroups(size, list): size 0 asks for the count; a smaller one is EINVAL. */
-static long sys_getgroups(struct trap_frame *tf)
+SYSCALL_DEFINE2(getgroups, int, size, u32 *, ulist)
 {
 	struct proc_cred *c = cur_cred();
-	int size = (int)SC_ARG(tf, 0);
 
 	if (size < 0)
 		return -EINVAL;
@@ -145,58 +166,52 @@ static long sys_getgroups(struct trap_frame *tf)
 		return c->ngroups;
 	if ((u32)size < c->ngroups)
 		return -EINVAL;
-	if (copy_to_user((void *)SC_ARG(tf, 1), c->groups, c->ngroups * sizeof(u32)))
+	if (copy_to_user(ulist, c->groups, c->ngroups * sizeof(u32)))
 		return -EFAULT;
 	return c->ngroups;
 }
-SYSCALL(__NR_getgroups, sys_getgroups);
 
 /* setgroups(size, list): root only; at most CRED_NGROUPS (Linux allows
  * NGROUPS_MAX 65536: more than that here is EINVAL too). */
-static long sys_setgroups(struct trap_frame *tf)
+SYSCALL_DEFINE2(setgroups, int, size, const u32 *, ulist)
 {
 	struct proc_cred *c = cur_cred();
-	int size = (int)SC_ARG(tf, 0);
 	u32 groups[CRED_NGROUPS];
 
 	if (c->uid[1] != 0)
 		return -EPERM;
 	if (size < 0 || size > CRED_NGROUPS)
 		return -EINVAL;
-	if (copy_from_user(groups, (const void *)SC_ARG(tf, 1), (size_t)size * sizeof(u32)))
+	if (copy_from_user(groups, ulist, (size_t)size * sizeof(u32)))
 		return -EFAULT;
 	memcpy(c->groups, groups, (size_t)size * sizeof(u32));
 	c->ngroups = (u32)size;
 	return 0;
 }
-SYSCALL(__NR_setgroups, sys_setgroups);
 
 /* umask(mask): never fails; returns the previous mask. */
-static long sys_umask(struct trap_frame *tf)
+SYSCALL_DEFINE1(umask, u32, mask)
 {
 	struct proc *p = cur_proc();
 	u32 old = p->umask;
 
-	p->umask = (u32)SC_ARG(tf, 0) & 0777;
+	p->umask = mask & 0777;
 	return old;
 }
-SYSCALL(__NR_umask, sys_umask);
 
 /* sched_getaffinity(pid, len, mask): one CPU, so a one-word mask with bit 0;
  * len must hold it and be a multiple of 8 (sched_setaffinity(2)). Returns
  * the bytes written. */
-static long sys_sched_getaffinity(struct trap_frame *tf)
+SYSCALL_DEFINE3(sched_getaffinity, int, pid, u64, len, void *, umask)
 {
-	int pid = (int)SC_ARG(tf, 0);
-	u64 len = SC_ARG(tf, 1), mask = 1;
+	u64 mask = 1;
 	struct proc *p = pid ? proc_find(pid) : cur_proc();
 
 	if (pid < 0 || !p || p->state != PROC_ALIVE)
 		return -ESRCH;
 	if (len < sizeof(mask) || (len & (sizeof(mask) - 1)))
 		return -EINVAL;
-	if (copy_to_user((void *)SC_ARG(tf, 2), &mask, sizeof(mask)))
+	if (copy_to_user(umask, &mask, sizeof(mask)))
 		return -EFAULT;
 	return sizeof(mask);
 }
-SYSCALL(__NR_sched_getaffinity, sys_sched_getaffinity);

@@ -22,23 +22,22 @@ _Static_assert(sizeof(struct linux_utsname) == 6 * 65, "struct new_utsname");
 
 int proc_live_count(void);
 
-static long sys_uname(struct trap_frame *tf)
+SYSCALL_DEFINE1(uname, void *, ubuf)
 {
 	struct linux_utsname u;
 
 	memset(&u, 0, sizeof(u));
 	strcpy(u.sysname, "SIS");
 	strcpy(u.nodename, "sis");
-	strcpy(u.release, "0.1.0");
+	strcpy(u.release, SIS_RELEASE);
 	strcpy(u.version, "#1 SIS " __DATE__);
 	strcpy(u.machine, "aarch64");
 	strcpy(u.domainname, "(none)");
-	return copy_to_user((void *)SC_ARG(tf, 0), &u, sizeof(u));
+	return copy_to_user(ubuf, &u, sizeof(u));
 }
-SYSCALL(__NR_uname, sys_uname);
 
 /* Memory in bytes (mem_unit 1): freeram is the free-page count exactly. */
-static long sys_sysinfo(struct trap_frame *tf)
+SYSCALL_DEFINE1(sysinfo, void *, uinfo)
 {
 	struct linux_sysinfo si;
 
@@ -48,9 +47,8 @@ static long sys_sysinfo(struct trap_frame *tf)
 	si.freeram = page_free_count() * PAGE_SIZE;
 	si.procs = (u16)proc_live_count();
 	si.mem_unit = 1;
-	return copy_to_user((void *)SC_ARG(tf, 0), &si, sizeof(si));
+	return copy_to_user(uinfo, &si, sizeof(si));
 }
-SYSCALL(__NR_sysinfo, sys_sysinfo);
 
 static bool reboot_magic_ok(u64 magic1, u64 magic2)
 {
@@ -61,11 +59,9 @@ static bool reboot_magic_ok(u64 magic1, u64 magic2)
 
 /* Power off and halt end the machine (status 0); Ctrl-Alt-Del settings are
  * accepted and mean nothing here; restart is not supported. */
-static long sys_reboot(struct trap_frame *tf)
+SYSCALL_DEFINE3(reboot, u64, magic1, u64, magic2, u32, cmd)
 {
-	u32 cmd = (u32)SC_ARG(tf, 2);
-
-	if (!reboot_magic_ok(SC_ARG(tf, 0), SC_ARG(tf, 1)))
+	if (!reboot_magic_ok(magic1, magic2))
 		return -EINVAL;
 	switch (cmd) {
 	case LINUX_REBOOT_CMD_POWER_OFF:
@@ -80,7 +76,6 @@ static long sys_reboot(struct trap_frame *tf)
 		return -EINVAL;
 	}
 }
-SYSCALL(__NR_reboot, sys_reboot);
 
 /*
  * prlimit64(pid, resource, new, old): limits are per process and inherited
@@ -112,37 +107,27 @@ static long do_prlimit(int pid, unsigned res, const void *unew, void *uold)
 	return 0;
 }
 
-static long sys_prlimit64(struct trap_frame *tf)
+SYSCALL_DEFINE4(prlimit64, int, pid, unsigned, resource, const void *, unew, void *, uold)
 {
-	return do_prlimit((int)SC_ARG(tf, 0), (unsigned)SC_ARG(tf, 1), (const void *)SC_ARG(tf, 2),
-			  (void *)SC_ARG(tf, 3));
+	return do_prlimit(pid, resource, unew, uold);
 }
-SYSCALL(__NR_prlimit64, sys_prlimit64);
 
 /* getrlimit/setrlimit: arm64's struct rlimit is struct rlimit64. */
-static long sys_getrlimit(struct trap_frame *tf)
+SYSCALL_DEFINE2(getrlimit, unsigned, resource, void *, uold)
 {
-	void *uold = (void *)SC_ARG(tf, 1);
-
-	return uold ? do_prlimit(0, (unsigned)SC_ARG(tf, 0), NULL, uold) : -EFAULT;
+	return uold ? do_prlimit(0, resource, NULL, uold) : -EFAULT;
 }
-SYSCALL(__NR_getrlimit, sys_getrlimit);
 
-static long sys_setrlimit(struct trap_frame *tf)
+SYSCALL_DEFINE2(setrlimit, unsigned, resource, const void *, unew)
 {
-	const void *unew = (const void *)SC_ARG(tf, 1);
-
-	return unew ? do_prlimit(0, (unsigned)SC_ARG(tf, 0), unew, NULL) : -EFAULT;
+	return unew ? do_prlimit(0, resource, unew, NULL) : -EFAULT;
 }
-SYSCALL(__NR_setrlimit, sys_setrlimit);
 
-static long sys_sched_yield(struct trap_frame *tf)
+SYSCALL_DEFINE0(sched_yield)
 {
-	(void)tf;
 	sched_yield();
 	return 0;
 }
-SYSCALL(__NR_sched_yield, sys_sched_yield);
 
 static long prctl_set_name(const char *uname)
 {
@@ -157,55 +142,51 @@ static long prctl_set_name(const char *uname)
 }
 
 /* The tagged-address ABI: only the enable bit (no MTE), unused args zero. */
-static long prctl_tagged(struct trap_frame *tf, bool set)
+static long prctl_tagged(bool set, u64 arg2, u64 arg3, u64 arg4, u64 arg5)
 {
 	struct proc *p = cur_proc();
 
 	if (!set)
-		return (SC_ARG(tf, 1) | SC_ARG(tf, 2) | SC_ARG(tf, 3) | SC_ARG(tf, 4)) ?
+		return (arg2 | arg3 | arg4 | arg5) ?
 			       -EINVAL : (long)(p->tagged_addr ? PR_TAGGED_ADDR_ENABLE : 0);
-	if ((SC_ARG(tf, 1) & ~PR_TAGGED_ADDR_ENABLE) || SC_ARG(tf, 2) || SC_ARG(tf, 3) ||
-	    SC_ARG(tf, 4))
+	if ((arg2 & ~PR_TAGGED_ADDR_ENABLE) || arg3 || arg4 || arg5)
 		return -EINVAL;
-	p->tagged_addr = SC_ARG(tf, 1) & PR_TAGGED_ADDR_ENABLE;
+	p->tagged_addr = arg2 & PR_TAGGED_ADDR_ENABLE;
 	return 0;
 }
 
-static long sys_prctl(struct trap_frame *tf)
+SYSCALL_DEFINE5(prctl, int, option, u64, arg2, u64, arg3, u64, arg4, u64, arg5)
 {
-	switch ((int)SC_ARG(tf, 0)) {
+	switch (option) {
 	case PR_SET_NAME:
-		return prctl_set_name((const char *)SC_ARG(tf, 1));
+		return prctl_set_name((const char *)arg2);
 	case PR_GET_NAME:
-		return copy_to_user((void *)SC_ARG(tf, 1), cur_proc()->name, PROC_NAME_LEN);
+		return copy_to_user((void *)arg2, cur_proc()->name, PROC_NAME_LEN);
 	case PR_SET_TAGGED_ADDR_CTRL:
-		return prctl_tagged(tf, true);
+		return prctl_tagged(true, arg2, arg3, arg4, arg5);
 	case PR_GET_TAGGED_ADDR_CTRL:
-		return prctl_tagged(tf, false);
+		return prctl_tagged(false, arg2, arg3, arg4, arg5);
 	default:
 		return -EINVAL;
 	}
 }
-SYSCALL(__NR_prctl, sys_prctl);
 
 /* ---- CPU time, affinity -------------------------------------------------- */
 
 /* sched_setaffinity(pid, size, mask): one CPU; a mask including CPU 0 is
  * accepted, one without it is -EINVAL (no CPU left, sched_setaffinity(2)). */
-static long sys_sched_setaffinity(struct trap_frame *tf)
+SYSCALL_DEFINE3(sched_setaffinity, int, pid, size_t, len, const void *, umask)
 {
-	int pid = (int)SC_ARG(tf, 0);
 	u8 first = 0;
 
-	if (pid < 0 || SC_ARG(tf, 1) == 0)
+	if (pid < 0 || len == 0)
 		return -EINVAL;
 	if (pid && !proc_find(pid))
 		return -ESRCH;
-	if (copy_from_user(&first, (const void *)SC_ARG(tf, 2), 1))
+	if (copy_from_user(&first, umask, 1))
 		return -EFAULT;
 	return (first & 1) ? 0 : -EINVAL;
 }
-SYSCALL(__NR_sched_setaffinity, sys_sched_setaffinity);
 
 /* struct tms (times(2)), in clock ticks of HZ (AT_CLKTCK says the same). */
 struct linux_tms {
@@ -214,9 +195,7 @@ struct linux_tms {
 
 static u64 own_ticks(void)
 {
-	struct task *t = cur_proc()->task;
-
-	return t ? t->ticks : 0;
+	return proc_cpu_ticks(cur_proc());
 }
 
 /* CPU time is counted per tick without a user/system split: all of it is
@@ -224,18 +203,16 @@ static u64 own_ticks(void)
 /* Linux's INITIAL_JIFFIES on 64-bit, (u32)(-300 * HZ), in USER_HZ ticks. */
 #define TIMES_EPOCH ((u64)(u32)(-300 * HZ))
 
-static long sys_times(struct trap_frame *tf)
+SYSCALL_DEFINE1(times, void *, ut)
 {
 	struct linux_tms t = { .tms_utime = (s64)own_ticks(),
 			       .tms_cutime = (s64)cur_proc()->child_ticks };
-	void *ut = (void *)SC_ARG(tf, 0);
 
 	if (ut && copy_to_user(ut, &t, sizeof(t)))
 		return -EFAULT;
 	/* Linux counts from INITIAL_JIFFIES, so the result is never 0 or negative. */
 	return (long)(TIMES_EPOCH + time_ns() / (NSEC_PER_SEC / HZ));
 }
-SYSCALL(__NR_times, sys_times);
 
 #define RUSAGE_SELF 0
 #define RUSAGE_CHILDREN (-1)
@@ -250,10 +227,9 @@ static void ticks_timeval(u64 ticks, struct linux_timeval *tv)
 }
 
 /* getrusage(who, usage): CPU time as for times(); the other fields are 0. */
-static long sys_getrusage(struct trap_frame *tf)
+SYSCALL_DEFINE2(getrusage, int, who, void *, uru)
 {
 	struct linux_rusage ru;
-	int who = (int)SC_ARG(tf, 0);
 
 	memset(&ru, 0, sizeof(ru));
 	if (who == RUSAGE_SELF || who == RUSAGE_THREAD)
@@ -262,6 +238,5 @@ static long sys_getrusage(struct trap_frame *tf)
 		ticks_timeval(cur_proc()->child_ticks, &ru.ru_utime);
 	else
 		return -EINVAL;
-	return copy_to_user((void *)SC_ARG(tf, 1), &ru, sizeof(ru)) ? -EFAULT : 0;
+	return copy_to_user(uru, &ru, sizeof(ru)) ? -EFAULT : 0;
 }
-SYSCALL(__NR_getrusage, sys_getrusage);

@@ -32,7 +32,7 @@ static s64 boot_epoch_ns; /* CLOCK_REALTIME at time_ns() == 0 */
 
 static bool find_pl031(paddr_t *base)
 {
-	const void *fdt = pa_to_kva(VIRT_DTB_PA);
+	const void *fdt = boot_fdt();
 	const fdt64_t *reg;
 	int node, len;
 
@@ -121,42 +121,38 @@ static int clock_read(int clk, s64 *ns)
 	}
 }
 
-static long sys_clock_gettime(struct trap_frame *tf)
+SYSCALL_DEFINE2(clock_gettime, int, clk, void *, uts)
 {
 	struct linux_timespec ts;
-	s64 ns;
-	int err = clock_read((int)SC_ARG(tf, 0), &ns);
-
-	if (err)
-		return err;
-	ns_to_timespec(ns, &ts);
-	return copy_to_user((void *)SC_ARG(tf, 1), &ts, sizeof(ts));
-}
-SYSCALL(__NR_clock_gettime, sys_clock_gettime);
-
-/* clock_getres(clk, res): the timer tick for the CPU-time clocks (they count
- * ticks), 1 ns for the others (time_ns() is the generic timer's count, as
- * Linux's hrtimer clocks report); res may be NULL (clock_getres(2)). */
-static long sys_clock_getres(struct trap_frame *tf)
-{
-	struct linux_timespec ts;
-	int clk = (int)SC_ARG(tf, 0);
 	s64 ns;
 	int err = clock_read(clk, &ns);
 
 	if (err)
 		return err;
-	if (!SC_ARG(tf, 1))
+	ns_to_timespec(ns, &ts);
+	return copy_to_user(uts, &ts, sizeof(ts));
+}
+
+/* clock_getres(clk, res): the timer tick for the CPU-time clocks (they count
+ * ticks), 1 ns for the others (time_ns() is the generic timer's count, as
+ * Linux's hrtimer clocks report); res may be NULL (clock_getres(2)). */
+SYSCALL_DEFINE2(clock_getres, int, clk, void *, uts)
+{
+	struct linux_timespec ts;
+	s64 ns;
+	int err = clock_read(clk, &ns);
+
+	if (err)
+		return err;
+	if (!uts)
 		return 0;
 	bool cpu = clk == CLOCK_PROCESS_CPUTIME_ID || clk == CLOCK_THREAD_CPUTIME_ID;
 	ns_to_timespec(cpu ? NSEC_PER_SEC / HZ : 1, &ts);
-	return copy_to_user((void *)SC_ARG(tf, 1), &ts, sizeof(ts));
+	return copy_to_user(uts, &ts, sizeof(ts));
 }
-SYSCALL(__NR_clock_getres, sys_clock_getres);
 
-static long sys_gettimeofday(struct trap_frame *tf)
+SYSCALL_DEFINE2(gettimeofday, void *, utv, void *, utz)
 {
-	void *utv = (void *)SC_ARG(tf, 0), *utz = (void *)SC_ARG(tf, 1);
 	s64 ns = boot_epoch_ns + (s64)time_ns();
 	struct linux_timeval tv = { ns / (s64)NSEC_PER_SEC, (ns % (s64)NSEC_PER_SEC) / 1000 };
 	struct linux_timezone tz = { 0, 0 };
@@ -167,7 +163,6 @@ static long sys_gettimeofday(struct trap_frame *tf)
 		return -EFAULT;
 	return 0;
 }
-SYSCALL(__NR_gettimeofday, sys_gettimeofday);
 
 /* Sleep until the monotonic deadline: 0, or -EINTR when a signal came. */
 static int sleep_until(u64 deadline_ns)
@@ -201,21 +196,19 @@ static long sleep_relative(const struct linux_timespec *req, void *urem)
 	return err;
 }
 
-static long sys_nanosleep(struct trap_frame *tf)
+SYSCALL_DEFINE2(nanosleep, const void *, ureq, void *, urem)
 {
 	struct linux_timespec req;
 
-	if (copy_from_user(&req, (void *)SC_ARG(tf, 0), sizeof(req)))
+	if (copy_from_user(&req, ureq, sizeof(req)))
 		return -EFAULT;
 	if (!timespec_valid(&req))
 		return -EINVAL;
-	return sleep_relative(&req, (void *)SC_ARG(tf, 1));
+	return sleep_relative(&req, urem);
 }
-SYSCALL(__NR_nanosleep, sys_nanosleep);
 
-static long sys_clock_nanosleep(struct trap_frame *tf)
+SYSCALL_DEFINE4(clock_nanosleep, int, clk, int, flags, const void *, ureq, void *, urem)
 {
-	int clk = (int)SC_ARG(tf, 0), flags = (int)SC_ARG(tf, 1);
 	struct linux_timespec req;
 	s64 target, now = 0;
 
@@ -223,12 +216,12 @@ static long sys_clock_nanosleep(struct trap_frame *tf)
 		return -EINVAL;
 	if (flags & ~TIMER_ABSTIME)
 		return -EINVAL;
-	if (copy_from_user(&req, (void *)SC_ARG(tf, 2), sizeof(req)))
+	if (copy_from_user(&req, ureq, sizeof(req)))
 		return -EFAULT;
 	if (!timespec_valid(&req))
 		return -EINVAL;
 	if (!(flags & TIMER_ABSTIME))
-		return sleep_relative(&req, (void *)SC_ARG(tf, 3));
+		return sleep_relative(&req, urem);
 	/* Absolute: turn the clock's deadline into a monotonic one. */
 	clock_read(clk, &now);
 	target = (s64)timespec_to_ns(&req);
@@ -236,4 +229,3 @@ static long sys_clock_nanosleep(struct trap_frame *tf)
 		return 0;
 	return sleep_until(time_ns() + (u64)(target - now));
 }
-SYSCALL(__NR_clock_nanosleep, sys_clock_nanosleep);

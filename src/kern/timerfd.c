@@ -132,9 +132,8 @@ static const struct file_ops tfd_ops = {
 	.release = tfd_release,
 };
 
-static long sys_timerfd_create(struct trap_frame *tf)
+SYSCALL_DEFINE2(timerfd_create, int, clock, int, flags)
 {
-	int clock = (int)SC_ARG(tf, 0), flags = (int)SC_ARG(tf, 1);
 	struct timerfd *t;
 	struct file *f;
 	long fd;
@@ -158,7 +157,6 @@ static long sys_timerfd_create(struct trap_frame *tf)
 	file_put(f);
 	return fd;
 }
-SYSCALL(__NR_timerfd_create, sys_timerfd_create);
 
 /* The timerfd behind fd (referenced in *fp), or -EBADF/-EINVAL. */
 static struct timerfd *tfd_get(int fd, struct file **fp)
@@ -226,10 +224,8 @@ static void tfd_arm(struct timerfd *t, const struct linux_itimerspec *its, bool 
 }
 
 /* timerfd_settime(fd, flags, new, old) */
-static long sys_timerfd_settime(struct trap_frame *tf)
+SYSCALL_DEFINE4(timerfd_settime, int, fd, int, flags, const void *, unew, void *, uold)
 {
-	int flags = (int)SC_ARG(tf, 1);
-	void *uold = (void *)SC_ARG(tf, 3);
 	struct linux_itimerspec its, old;
 	struct timerfd *t;
 	struct file *f;
@@ -237,12 +233,12 @@ static long sys_timerfd_settime(struct trap_frame *tf)
 
 	if (flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET))
 		return -EINVAL;
-	if (copy_from_user(&its, (const void *)SC_ARG(tf, 2), sizeof(its)))
+	if (copy_from_user(&its, unew, sizeof(its)))
 		return -EFAULT;
 	if (!ts_valid(its.it_value_sec, its.it_value_nsec) ||
 	    !ts_valid(its.it_interval_sec, its.it_interval_nsec))
 		return -EINVAL;
-	t = tfd_get((int)SC_ARG(tf, 0), &f);
+	t = tfd_get(fd, &f);
 	if (IS_ERR(t))
 		return PTR_ERR(t);
 	tfd_current(t, &old);
@@ -252,22 +248,20 @@ static long sys_timerfd_settime(struct trap_frame *tf)
 	file_put(f);
 	return ret;
 }
-SYSCALL(__NR_timerfd_settime, sys_timerfd_settime);
 
-static long sys_timerfd_gettime(struct trap_frame *tf)
+SYSCALL_DEFINE2(timerfd_gettime, int, fd, void *, ucur)
 {
 	struct linux_itimerspec cur;
 	struct timerfd *t;
 	struct file *f;
 	long ret = 0;
 
-	t = tfd_get((int)SC_ARG(tf, 0), &f);
+	t = tfd_get(fd, &f);
 	if (IS_ERR(t))
 		return PTR_ERR(t);
 	tfd_current(t, &cur);
-	if (copy_to_user((void *)SC_ARG(tf, 1), &cur, sizeof(cur)))
+	if (copy_to_user(ucur, &cur, sizeof(cur)))
 		ret = -EFAULT;
 	file_put(f);
 	return ret;
 }
-SYSCALL(__NR_timerfd_gettime, sys_timerfd_gettime);

@@ -289,6 +289,7 @@ struct vm_space *vm_create(void)
 		return ERR_PTR(asid);
 	}
 	vm->asid = (u16)asid;
+	vm->refs = 1;
 	return vm;
 }
 
@@ -314,6 +315,19 @@ void vm_destroy(struct vm_space *vm)
 	page_free(vm->root, 0);
 	asid_free(vm->asid);
 	kfree(vm);
+}
+
+void vm_get(struct vm_space *vm)
+{
+	BUG_ON(!vm->refs);
+	vm->refs++;
+}
+
+void vm_put(struct vm_space *vm)
+{
+	BUG_ON(!vm->refs);
+	if (--vm->refs == 0)
+		vm_destroy(vm);
 }
 
 /*
@@ -412,6 +426,19 @@ static size_t count_used(struct vm_space *vm, u64 va, size_t len, size_t limit)
 		va += PAGE_SIZE;
 	}
 	return n;
+}
+
+bool vm_shared_page(struct vm_space *vm, u64 va, paddr_t *pa)
+{
+	pte_t *e;
+
+	if (!user_addr_ok(va, 1))
+		return false;
+	e = lookup(vm->root, va, NULL);
+	if (!e || !(*e & PTE_VALID) || !(*e & PTE_SW_SHMEM))
+		return false;
+	*pa = (*e & PTE_ADDR_MASK) + (va & (PAGE_SIZE - 1));
+	return true;
 }
 
 bool vm_range_free(struct vm_space *vm, u64 va, size_t len)

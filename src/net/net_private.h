@@ -58,6 +58,24 @@ struct netif *net_alias_for_arp(const struct netdev *dev, u32 target);
  * calls when an interface's address or link changes (lwIP context). */
 int net_ipconfig_boot(void);
 void net_ipconfig_status_changed(struct netif *nif);
+/*
+ * ipconfig6.c: IPv6 per interface. net_ipconfig6_netif_added: link-local
+ * address, SLAAC or the ip6= address, before the netif goes up.
+ * net_ipconfig6_rdnss: a DNS server from a router advertisement.
+ * net_ip6_prefix_len: the prefix length shown for address idx of nif.
+ * net_fmt_ip6: RFC 5952 text (buf >= IPCONFIG_ADDR6_STRLEN). lwIP locked.
+ */
+struct ip6_addr;
+void net_ipconfig6_netif_added(struct netdev *dev);
+bool net_ipconfig6_enabled(const struct netdev *dev);
+/* Boot thread: until no address is in DAD (bounded). Takes net_lock. */
+void net_ipconfig6_boot_wait(void);
+void net_ipconfig6_rdnss(struct netif *in, u8 index, const struct ip6_addr *server);
+unsigned net_ip6_prefix_len(struct netif *nif, int idx);
+char *net_fmt_ip6(const struct ip6_addr *a, char *buf);
+/* The IPv6 DNS servers learned (RDNSS), up to max, 16 bytes each. Takes
+ * net_lock. */
+int net_dns6_servers(u8 (*out)[16], int max);
 /* resolv.c: the DNS servers changed after boot; /etc/resolv.conf follows
  * (written from a kernel task: the softirq does not touch files). */
 void net_resolv_changed(void);
@@ -68,5 +86,30 @@ void net_resolv_changed(void);
  * lwIP locked. 0, or -EINVAL (not one of our Ethernet interfaces).
  */
 int net_ipconfig_set_static(struct netif *nif, u32 addr, u32 mask, u32 gw);
+
+/*
+ * ifioctl.c: interface facts and the default route, shared by the SIOC*
+ * ioctls and netlink. lwIP locked. net_ifindex: Linux's index of nif's
+ * device (lo 1, ethN N + 2; an alias has its device's). net_netif_by_ifindex:
+ * the device's primary netif, or NULL. net_iface_flags: IFF_* as Linux
+ * reports them (IFF_LOWER_UP included). net_route_default_set: the default
+ * route via gw (network order) out of nif; _del: none left (-ESRCH if there
+ * was none). Both 0 or -errno.
+ */
+int net_ifindex(const struct netif *nif);
+struct netif *net_netif_by_ifindex(int ifindex);
+unsigned net_iface_flags(const struct netif *nif);
+int net_route_default_set(struct netif *nif, u32 gw);
+/* Bring nif up or down (SIOCSIFFLAGS, RTM_NEWLINK); its aliases follow. */
+void net_iface_set_up(struct netif *nif, bool up);
+int net_route_default_del(void);
+
+/*
+ * netlink_route.c: an interface's link state, addresses or the routes may
+ * have changed (lwIP status/link callbacks, aliases, the default route):
+ * compare with what NETLINK_ROUTE listeners were last told and send them
+ * RTM_NEWLINK, RTM_NEWADDR/DELADDR, RTM_NEWROUTE/DELROUTE. lwIP locked.
+ */
+void netlink_route_sync(void);
 
 #endif

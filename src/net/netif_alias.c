@@ -203,6 +203,7 @@ int net_alias_set(struct netdev *dev, int label, u32 addr, u32 mask)
 	}
 	log_info("net: %s: secondary address %s/%u", a->name,
 		 ipconfig_format_addr(lwip_ntohl(addr), s), (unsigned)__builtin_popcount(mask));
+	netlink_route_sync();
 	return 0;
 }
 
@@ -219,6 +220,7 @@ int net_alias_remove(struct netdev *dev, int label)
 	netif_remove(&a->nif);
 	log_info("net: %s: secondary address removed", a->name);
 	a->dev = NULL;
+	netlink_route_sync();
 	return 0;
 }
 
@@ -254,7 +256,7 @@ struct netif *net_alias_route_src(const ip4_addr_t *src, const ip4_addr_t *dest)
 		own = ip4_addr_get_u32(netif_ip4_addr(&a->nif));
 		if ((src && ip4_addr_get_u32(src) == own) || ip4_addr_get_u32(dest) == own) {
 			/* off-subnet traffic uses the device's current gateway */
-			ip4_addr_copy(a->nif.gw, *netif_ip4_gw(primary_of(a->dev)));
+			ip4_addr_copy(*ip_2_ip4(&a->nif.gw), *netif_ip4_gw(primary_of(a->dev)));
 			return &a->nif;
 		}
 	}

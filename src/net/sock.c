@@ -58,6 +58,7 @@ void sock_init(struct sock *sk, const struct sock_ops *ops, int family, int type
 	sk->opt.rcvbuf = SOCK_RCVBUF_DEFAULT;
 	sk->opt.sndbuf = SOCK_SNDBUF_DEFAULT;
 	sk->opt.ttl = SOCK_TTL_DEFAULT;
+	sk->opt.hops6 = -1;
 }
 
 void sock_free(struct sock *sk)
@@ -113,8 +114,18 @@ int sock_create(int family, int type, int protocol, struct sock **out)
 		err = sock_inet_create(type, protocol, out);
 		net_unlock();
 		return err;
+	case AF_INET6:
+		net_lock();
+		err = sock_inet6_create(type, protocol, out);
+		net_unlock();
+		return err;
 	case AF_UNIX:
 		return sock_unix_create(type, protocol, out);
+	case AF_NETLINK:
+		net_lock();
+		err = sock_netlink_create(type, protocol, out);
+		net_unlock();
+		return err;
 	default:
 		return -EAFNOSUPPORT;
 	}
@@ -176,6 +187,23 @@ static long sock_file_write(struct file *f, const void *ubuf, size_t len)
 	if (!sk->ops->sendmsg)
 		return -EINVAL;
 	msg_single(&m, &iov, (void *)ubuf, len, f->flags & O_NONBLOCK);
+	sock_lock(sk);
+	ret = sk->ops->sendmsg(sk, &m);
+	sock_unlock(sk);
+	return ret;
+}
+
+long sock_file_write_kernel(struct file *f, const void *kbuf, size_t len)
+{
+	struct sock *sk = sock_from_file(f);
+	struct sock_msg m;
+	struct iovec iov;
+	long ret;
+
+	if (!sk || !sk->ops->sendmsg)
+		return -EINVAL;
+	msg_single(&m, &iov, (void *)kbuf, len, f->flags & O_NONBLOCK);
+	m.it.kernel = true;
 	sock_lock(sk);
 	ret = sk->ops->sendmsg(sk, &m);
 	sock_unlock(sk);
@@ -387,7 +415,9 @@ long sock_iter_to_user(struct sock_iter *it, const void *kbuf, size_t n)
 	n = MIN(n, it->left);
 	while (done < n && (v = iter_seg(it))) {
 		c = MIN(v->iov_len - it->seg_off, n - done);
-		if (copy_to_user((char *)v->iov_base + it->seg_off, (const char *)kbuf + done, c))
+		if (it->kernel)
+			memcpy((char *)v->iov_base + it->seg_off, (const char *)kbuf + done, c);
+		else if (copy_to_user((char *)v->iov_base + it->seg_off, (const char *)kbuf + done, c))
 			return -EFAULT;
 		it->seg_off += c;
 		it->left -= c;
@@ -404,7 +434,9 @@ long sock_iter_from_user(struct sock_iter *it, void *kbuf, size_t n)
 	n = MIN(n, it->left);
 	while (done < n && (v = iter_seg(it))) {
 		c = MIN(v->iov_len - it->seg_off, n - done);
-		if (copy_from_user((char *)kbuf + done, (const char *)v->iov_base + it->seg_off, c))
+		if (it->kernel)
+			memcpy((char *)kbuf + done, (const char *)v->iov_base + it->seg_off, c);
+		else if (copy_from_user((char *)kbuf + done, (const char *)v->iov_base + it->seg_off, c))
 			return -EFAULT;
 		it->seg_off += c;
 		it->left -= c;
@@ -429,7 +461,7 @@ int sock_iter_peek_user(struct sock_iter *it, size_t max, const void **p, size_t
 		return 0;
 	*len = MIN(MIN(v->iov_len - it->seg_off, max), it->left);
 	*p = (const char *)v->iov_base + it->seg_off;
-	return *len && !user_range_ok(*p, *len, false) ? -EFAULT : 0;
+	return *len && !it->kernel && !user_range_ok(*p, *len, false) ? -EFAULT : 0;
 }
 
 void sock_iter_skip(struct sock_iter *it, size_t n)

@@ -102,6 +102,9 @@ static int set_socket_opt(struct sock *sk, int name, const void *val, unsigned l
 	case SO_REUSEADDR:
 		sk->opt.reuseaddr = v != 0;
 		return 0;
+	case SO_REUSEPORT:
+		sk->opt.reuseport = v != 0; /* takes effect at bind(), as on Linux */
+		return 0;
 	case SO_KEEPALIVE:
 		sk->opt.keepalive = v != 0;
 		return 0;
@@ -138,6 +141,8 @@ static int get_socket_opt(struct sock *sk, int name, void *val, unsigned *len)
 		return sock_opt_put_int(val, len, sk->listening);
 	case SO_REUSEADDR:
 		return sock_opt_put_int(val, len, sk->opt.reuseaddr);
+	case SO_REUSEPORT:
+		return sock_opt_put_int(val, len, sk->opt.reuseport);
 	case SO_KEEPALIVE:
 		return sock_opt_put_int(val, len, sk->opt.keepalive);
 	case SO_BROADCAST:
@@ -203,8 +208,10 @@ int sock_setsockopt(struct sock *sk, int level, int name, const void *val, unsig
 
 	if (level == SOL_SOCKET)
 		err = set_socket_opt(sk, name, val, len);
-	else if (level == SOL_IP && sk->family == AF_INET)
+	else if (level == SOL_IP && (sk->family == AF_INET || sk->family == AF_INET6))
 		err = set_ip_opt(sk, name, val, len);
+	else if (level == SOL_IPV6 && sk->family == AF_INET6)
+		err = sock_ip6_setopt(sk, name, val, len);
 	else
 		return sk->ops->setopt ? sk->ops->setopt(sk, level, name, val, len) : -ENOPROTOOPT;
 	if (!err && sk->ops->apply_opts)
@@ -222,7 +229,9 @@ int sock_getsockopt(struct sock *sk, int level, int name, void *val, unsigned *l
 			return err;
 		return sk->ops->getopt(sk, level, name, val, len); /* e.g. SO_PEERCRED */
 	}
-	if (level == SOL_IP && sk->family == AF_INET)
+	if (level == SOL_IP && (sk->family == AF_INET || sk->family == AF_INET6))
 		return get_ip_opt(sk, name, val, len);
+	if (level == SOL_IPV6 && sk->family == AF_INET6)
+		return sock_ip6_getopt(sk, name, val, len);
 	return sk->ops->getopt ? sk->ops->getopt(sk, level, name, val, len) : -ENOPROTOOPT;
 }

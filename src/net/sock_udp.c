@@ -4,16 +4,33 @@
  * only with SO_BROADCAST (EACCES otherwise, as Linux), one datagram per
  * receive with MSG_TRUNC. Datagrams wait in the shared dgram queue, bounded
  * by SO_RCVBUF; beyond that they are dropped, as UDP allows.
+ *
+ * Corking (Linux's udp_sendmsg): with MSG_MORE or UDP_CORK, sends append to
+ * one pending datagram, to the destination the first of them named (later
+ * addresses are ignored, as on Linux); a send without MSG_MORE while
+ * UDP_CORK is off, or clearing UDP_CORK, sends it. Past UDP_MAX_PAYLOAD the
+ * append fails with EMSGSIZE and the pending datagram is dropped.
+ *
+ * SO_REUSEPORT: sockets of one user that all set it before bind() share the
+ * address and port (their PCBs are bound with lwIP's SO_REUSE); lwIP hands a
+ * unicast datagram to the first of them, which passes it on to the member a
+ * hash of the 4-tuple picks (Linux's reuseport_select_sock); connected
+ * members get their own peer's datagrams, broadcasts go to all (lwIP's
+ * SO_REUSE_RXTOALL). Another user, or a socket without the option, gets
+ * EADDRINUSE.
  */
 #include "sock_inet.h"
 #include "net_private.h"
+#include "sock_reuseport.h"
 #include "lwip/ip.h"
 #include "lwip/netif.h"
 #include "lwip/udp.h"
 #include "lwip_shim.h"
 #include <sis/kernel.h>
 #include <sis/mm.h>
+#include <sis/proc.h>
 #include <uapi/sis/poll.h>
+#include <uapi/sis/udp.h>
 
 /* Largest UDP payload in one IPv4 datagram. */
 #define UDP_MAX_PAYLOAD (0xffff - 20 - 8)
@@ -22,7 +39,17 @@ struct udp_sock {
 	struct dgram_sock d;
 	struct udp_pcb *pcb; /* made with the socket, freed with it */
 	bool connected;      /* connect() gave a default peer (pcb->remote_*) */
+	bool cork_opt;       /* UDP_CORK set */
+	struct pbuf *pending; /* the corked datagram's payload so far, or NULL (owned) */
+	ip_addr_t pending_ip; /* ... and where it goes */
+	u16 pending_port;
+	struct list_head rp_node; /* in rp_socks while bound with SO_REUSEPORT */
+	bool rp_bound;
+	u32 rp_uid;
 };
+
+/* UDP sockets bound with SO_REUSEPORT, in bind order. */
+static struct list_head rp_socks = LIST_HEAD_INIT(rp_socks);
 
 static const struct sock_ops udp_sock_ops;
 
@@ -31,11 +58,61 @@ static struct udp_sock *udp_sk(struct sock *sk)
 	return (struct udp_sock *)sk;
 }
 
-/* udp_recv, in the softirq: queue the datagram or drop it. */
+static bool rp_same_group(const struct udp_sock *a, const struct udp_sock *b)
+{
+	return a->pcb->local_port == b->pcb->local_port &&
+	       ip_addr_cmp(&a->pcb->local_ip, &b->pcb->local_ip);
+}
+
+/* The unconnected member of us's group a unicast datagram from addr:port goes to. */
+static struct udp_sock *rp_pick(struct udp_sock *us, const ip_addr_t *addr, u16 port)
+{
+	const ip_addr_t *dst = ip_current_dest_addr();
+	struct udp_sock *m;
+	u32 n = 0, pick;
+
+	if (!us->rp_bound || us->connected || !dst || ip_addr_ismulticast(dst) ||
+	    ip_addr_isbroadcast(dst, ip_current_netif()))
+		return us;
+	list_for_each_entry(m, &rp_socks, rp_node)
+		n += rp_same_group(m, us) && !m->connected;
+	if (n < 2)
+		return us;
+	pick = sock_rp_hash(addr, port, dst, us->pcb->local_port) % n;
+	list_for_each_entry(m, &rp_socks, rp_node)
+		if (rp_same_group(m, us) && !m->connected && pick-- == 0)
+			return m;
+	return us;
+}
+
+/* bind() with SO_REUSEPORT over sockets already there: all must have it and
+ * be the same user's (their PCBs have SOF_REUSEADDR, so lwIP would let any
+ * socket with SO_REUSEADDR in). */
+static bool rp_conflict(struct udp_sock *us, const ip_addr_t *ip, u16 port)
+{
+	struct udp_sock *m;
+
+	list_for_each_entry(m, &rp_socks, rp_node) {
+		if (m->pcb->local_port != port ||
+		    (IP_GET_TYPE(&m->pcb->local_ip) != IP_GET_TYPE(ip) &&
+		     !IP_IS_ANY_TYPE_VAL(m->pcb->local_ip) && !IP_IS_ANY_TYPE_VAL(*ip)))
+			continue; /* IPv4 and IPv6 ports are apart (a dual-stack [::] meets both) */
+		if (!ip_addr_isany(&m->pcb->local_ip) && !ip_addr_isany(ip) &&
+		    !ip_addr_cmp(&m->pcb->local_ip, ip))
+			continue;
+		if (!us->d.sk.opt.reuseport || m->rp_uid != proc_euid() ||
+		    !ip_addr_cmp(&m->pcb->local_ip, ip))
+			return true;
+	}
+	return false;
+}
+
+/* udp_recv, in the softirq: queue the datagram (on the member SO_REUSEPORT
+ * picks) or drop it. */
 static void udp_sock_recv_cb(void *arg, struct udp_pcb *pcb, struct pbuf *p,
 			     const ip_addr_t *addr, u16_t port)
 {
-	struct udp_sock *us = arg;
+	struct udp_sock *us = rp_pick(arg, addr, port);
 
 	(void)pcb;
 	if (!sock_dgram_push(&us->d, p, addr, port))
@@ -49,15 +126,22 @@ static int udp_sock_bind(struct sock *sk, const struct sockaddr_storage *addr, u
 	u16 port;
 	int err;
 
-	err = sock_addr_check_in(addr, len, SOCK_ADDR_BIND);
+	err = sock_inet_addr_from(sk, addr, len, SOCK_ADDR_BIND, &ip, &port);
 	if (err < 0)
 		return err;
 	if (us->pcb->local_port)
 		return -EINVAL; /* already bound (explicitly or by connect/send) */
-	sock_inet_addr_get(addr, &ip, &port);
 	if (!sock_inet_addr_local(&ip, true))
 		return -EADDRNOTAVAIL;
-	return net_err_to_errno(udp_bind(us->pcb, &ip, port));
+	if (port && rp_conflict(us, &ip, port))
+		return -EADDRINUSE;
+	err = net_err_to_errno(udp_bind(us->pcb, &ip, port));
+	if (!err && port && sk->opt.reuseport) {
+		us->rp_bound = true;
+		us->rp_uid = proc_euid();
+		list_add_tail(&us->rp_node, &rp_socks);
+	}
+	return err;
 }
 
 static int udp_sock_connect(struct sock *sk, const struct sockaddr_storage *addr, unsigned len,
@@ -69,17 +153,17 @@ static int udp_sock_connect(struct sock *sk, const struct sockaddr_storage *addr
 	int err;
 
 	(void)nonblock;
-	err = sock_addr_check_in(addr, len, SOCK_ADDR_CONNECT);
+	err = sock_inet_addr_from(sk, addr, len, SOCK_ADDR_CONNECT, &ip, &port);
 	if (err < 0)
 		return err;
 	if (err == SOCK_ADDR_UNSPEC) {
 		udp_disconnect(us->pcb);
+		sock_inet_pcb_retype(sk, (struct ip_pcb *)us->pcb);
 		us->connected = false;
 		return 0;
 	}
-	sock_inet_addr_get(addr, &ip, &port);
 	if (ip_addr_isany(&ip))
-		ip_addr_set_loopback(0, &ip);
+		sock_inet_any_to_loopback(&ip);
 	if (sock_inet_addr_broadcast(&ip) && !sk->opt.broadcast)
 		return -EACCES;
 	err = net_err_to_errno(udp_connect(us->pcb, &ip, port));
@@ -94,27 +178,75 @@ static int udp_sock_dest(struct udp_sock *us, struct sock_msg *m, ip_addr_t *ip,
 {
 	int err;
 
-	if (!m->addrlen) {
+	err = m->addrlen ? sock_inet_addr_from(&us->d.sk, &m->addr, m->addrlen, SOCK_ADDR_SEND,
+					       ip, port)
+			 : SOCK_ADDR_NONE;
+	if (err < 0)
+		return err;
+	if (err == SOCK_ADDR_NONE) {
 		if (!us->connected)
 			return -EDESTADDRREQ;
 		ip_addr_copy(*ip, us->pcb->remote_ip);
 		*port = us->pcb->remote_port;
 		return 0;
 	}
-	err = sock_addr_check_in(&m->addr, m->addrlen, SOCK_ADDR_SEND);
-	if (err < 0)
-		return err;
-	sock_inet_addr_get(&m->addr, ip, port);
 	if (*port == 0)
 		return -EINVAL;
 	if (ip_addr_isany(ip))
-		ip_addr_set_loopback(0, ip);
+		sock_inet_any_to_loopback(ip);
 	return 0;
+}
+
+/* Send the corked datagram (UDP_CORK cleared, or a send without MSG_MORE). */
+static int udp_sock_push_pending(struct udp_sock *us)
+{
+	struct pbuf *p = us->pending;
+	int err;
+
+	if (!p)
+		return 0;
+	us->pending = NULL;
+	err = net_err_to_errno(udp_sendto(us->pcb, p, &us->pending_ip, us->pending_port));
+	pbuf_free(p);
+	return err;
+}
+
+static void udp_sock_drop_pending(struct udp_sock *us)
+{
+	if (us->pending)
+		pbuf_free(us->pending);
+	us->pending = NULL;
+}
+
+/* Add len bytes of the user's data to the corked datagram; send it unless
+ * more is to come. */
+static long udp_sock_append(struct udp_sock *us, struct sock_msg *m, size_t len, bool more)
+{
+	struct pbuf *p;
+	int err;
+
+	if (us->pending->tot_len + len > UDP_MAX_PAYLOAD) {
+		udp_sock_drop_pending(us);
+		return -EMSGSIZE;
+	}
+	p = sock_dgram_fill(m, len, PBUF_RAW, &err);
+	if (!p) {
+		udp_sock_drop_pending(us);
+		return err;
+	}
+	pbuf_cat(us->pending, p);
+	if (!more) {
+		err = udp_sock_push_pending(us);
+		if (err)
+			return err;
+	}
+	return (long)len;
 }
 
 static long udp_sock_sendmsg(struct sock *sk, struct sock_msg *m)
 {
 	struct udp_sock *us = udp_sk(sk);
+	bool more = us->cork_opt || (m->flags & MSG_MORE);
 	size_t len = m->it.left;
 	struct pbuf *p;
 	ip_addr_t ip;
@@ -128,6 +260,8 @@ static long udp_sock_sendmsg(struct sock *sk, struct sock_msg *m)
 	/* Linux's order: the 16-bit length, the destination, then the IP limit. */
 	if (len > 0xffff)
 		return -EMSGSIZE;
+	if (us->pending)
+		return udp_sock_append(us, m, len, more);
 	err = udp_sock_dest(us, m, &ip, &port);
 	if (err)
 		return err;
@@ -140,13 +274,44 @@ static long udp_sock_sendmsg(struct sock *sk, struct sock_msg *m)
 	p = sock_dgram_fill(m, len, PBUF_TRANSPORT, &err);
 	if (!p)
 		return err;
+	if (more) {
+		us->pending = p; /* the first part: its address is the datagram's */
+		ip_addr_copy(us->pending_ip, ip);
+		us->pending_port = port;
+		return (long)len;
+	}
 	err = net_err_to_errno(udp_sendto(us->pcb, p, &ip, port));
 	pbuf_free(p);
 	return err ? err : (long)len;
 }
 
+/* IPPROTO_UDP options: UDP_CORK. */
+static int udp_sock_setopt(struct sock *sk, int level, int name, const void *val, unsigned len)
+{
+	struct udp_sock *us = udp_sk(sk);
+	int v, err;
+
+	if (level != IPPROTO_UDP)
+		return -ENOPROTOOPT;
+	if (name != UDP_CORK)
+		return -ENOPROTOOPT;
+	err = sock_opt_int(val, len, &v);
+	if (err)
+		return err;
+	us->cork_opt = v != 0;
+	return us->cork_opt ? 0 : udp_sock_push_pending(us);
+}
+
+static int udp_sock_getopt(struct sock *sk, int level, int name, void *val, unsigned *len)
+{
+	if (level != IPPROTO_UDP || name != UDP_CORK)
+		return -ENOPROTOOPT;
+	return sock_opt_put_int(val, len, udp_sk(sk)->cork_opt);
+}
+
 static long udp_sock_recvmsg(struct sock *sk, struct sock_msg *m)
 {
+	m->flags &= ~MSG_OOB; /* UDP has no urgent data: Linux reads normally */
 	return sock_dgram_recv(&udp_sk(sk)->d, m);
 }
 
@@ -171,6 +336,11 @@ static const ip_addr_t *udp_sock_local_ip(struct udp_sock *us)
 	if (!ip_addr_isany(&us->pcb->local_ip) || !us->connected)
 		return &us->pcb->local_ip;
 	netif = ip_route(&us->pcb->local_ip, &us->pcb->remote_ip);
+	if (netif && IP_IS_V6(&us->pcb->remote_ip)) {
+		const ip_addr_t *src = ip6_select_source_address(netif,
+								  ip_2_ip6(&us->pcb->remote_ip));
+		return src ? src : &us->pcb->local_ip;
+	}
 	return netif ? netif_ip_addr4(netif) : &us->pcb->local_ip;
 }
 
@@ -180,18 +350,27 @@ static int udp_sock_getname(struct sock *sk, struct sockaddr_storage *addr, unsi
 	struct udp_sock *us = udp_sk(sk);
 
 	if (!peer) {
-		*len = sock_inet_addr_put(addr, udp_sock_local_ip(us), us->pcb->local_port);
+		*len = sock_inet_name(sk, addr, udp_sock_local_ip(us), us->pcb->local_port);
 		return 0;
 	}
 	if (!us->connected)
 		return -ENOTCONN;
-	*len = sock_inet_addr_put(addr, &us->pcb->remote_ip, us->pcb->remote_port);
+	*len = sock_inet_name(sk, addr, &us->pcb->remote_ip, us->pcb->remote_port);
 	return 0;
 }
 
 static void udp_sock_apply_opts(struct sock *sk)
 {
-	sock_inet_apply_ip_opts(sk, (struct ip_pcb *)udp_sk(sk)->pcb);
+	struct udp_sock *us = udp_sk(sk);
+	struct udp_pcb *pcb = us->pcb;
+
+	if (!pcb->local_port)
+		sock_inet_pcb_retype(sk, (struct ip_pcb *)pcb); /* IPV6_V6ONLY */
+	sock_inet_apply_ip_opts(sk, (struct ip_pcb *)pcb);
+	/* A reuseport socket binds over its group (checked in udp_sock_bind);
+	 * lwIP's SO_REUSE lets PCBs share a port when all have SOF_REUSEADDR. */
+	if ((sk->opt.reuseport && !pcb->local_port) || us->rp_bound)
+		ip_set_option(pcb, SOF_REUSEADDR);
 }
 
 static unsigned udp_sock_poll(struct sock *sk)
@@ -203,7 +382,10 @@ static void udp_sock_release(struct sock *sk)
 {
 	struct udp_sock *us = udp_sk(sk);
 
+	if (us->rp_bound)
+		list_del(&us->rp_node);
 	udp_remove(us->pcb);
+	udp_sock_drop_pending(us);
 	sock_dgram_purge(&us->d);
 	sock_free(sk);
 }
@@ -222,24 +404,26 @@ static const struct sock_ops udp_sock_ops = {
 	.recvmsg = udp_sock_recvmsg,
 	.shutdown = udp_sock_shutdown,
 	.getname = udp_sock_getname,
+	.setopt = udp_sock_setopt,
+	.getopt = udp_sock_getopt,
 	.apply_opts = udp_sock_apply_opts,
 	.poll = udp_sock_poll,
 	.inq = sock_dgram_inq,
 	.release = udp_sock_release,
 };
 
-int udp_sock_create(struct sock **out)
+int udp_sock_create(int family, struct sock **out)
 {
 	struct udp_sock *us = kzalloc(sizeof(*us));
 
 	if (!us)
 		return -ENOMEM;
-	us->pcb = udp_new_ip_type(IPADDR_TYPE_V4);
+	sock_init(&us->d.sk, &udp_sock_ops, family, SOCK_DGRAM, IPPROTO_UDP);
+	us->pcb = udp_new_ip_type(sock_inet_pcb_type(&us->d.sk));
 	if (!us->pcb) {
 		kfree(us);
 		return -ENOMEM;
 	}
-	sock_init(&us->d.sk, &udp_sock_ops, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
 	sock_dgram_init(&us->d);
 	udp_recv(us->pcb, udp_sock_recv_cb, us);
 	udp_sock_apply_opts(&us->d.sk);

@@ -120,7 +120,7 @@ def main(argv=None):
                     help="same as a positional PATTERN (repeatable)")
     ap.add_argument("-j", "--jobs", type=int, default=2, help="parallel tests (default 2)")
     ap.add_argument("--build-dir", default=sistest.qemu_cmd.DEFAULT_BUILD,
-                    help="meson build dir with src/sis.elf (default build/)")
+                    help="meson build dir with src/sis.img (default build/)")
     ap.add_argument("--list", action="store_true", help="list the selected tests and exit")
     ap.add_argument("--no-tail", action="store_true",
                     help="do not print the log tail of failed tests")

@@ -11,32 +11,16 @@ import socket
 import subprocess
 import time
 
+from guest import boot_to_shell, recv_all, sh
 from sistest import TestFailure, test
 
-PROMPT = r"[#$] $"
-
-
-def boot_to_shell(qm, timeout=60):
-    qm.expect(r"rc: SIS user space up", timeout=timeout)
-    qm.expect(PROMPT, timeout=timeout, prompt=True)
-
-
-def sh(ctx, qm, cmd, timeout=30):
-    qm.sendline(f"echo @@begin; {cmd}; echo @@rc=$?")
-    m = qm.expect(r"^@@rc=(\d+)$", timeout=timeout)
-    out = qm.output
-    start, end = out.rfind("\n@@begin\n"), out.rfind("\n@@rc=")
-    text = out[start + len("\n@@begin\n"):end] if 0 <= start < end else ""
-    qm.expect(PROMPT, timeout=timeout, prompt=True)
-    if int(m.group(1)) != 0:
-        raise TestFailure(f"`{cmd}` exited with {m.group(1)}:\n{text[-600:]}")
-    return text
+CHURN_PROMPT = r"[#$] $"
 
 
 def wait_listening(ctx, qm, port, timeout=20):
     rx = rf"^tcp\s+\d+\s+\d+\s+0\.0\.0\.0:{port}\s+0\.0\.0\.0:\*\s+LISTEN\s*$"
     end = time.monotonic() + timeout
-    while not re.search(rx, sh(ctx, qm, "netstat -tln"), re.M):
+    while not re.search(rx, sh(qm, "netstat -tln", prompt=CHURN_PROMPT), re.M):
         if time.monotonic() > end:
             raise TestFailure(f"nothing listens on port {port} after {timeout} s")
         time.sleep(0.1)
@@ -86,12 +70,7 @@ def idle_then_served(ctx, port, n):
             s.sendall(b"GET / HTTP/1.0\r\nHost: sis\r\n\r\n")
         served = 0
         for s in conns:
-            data = b""
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
+            data = recv_all(s)
             head, _, body = data.partition(b"\r\n\r\n")
             m = re.search(rb"Content-Length: (\d+)", head)
             if head.startswith(b"HTTP/1.1 200") and m and len(body) == int(m.group(1)):
@@ -104,19 +83,19 @@ def idle_then_served(ctx, port, n):
 
 def in_use_kb(ctx, qm):
     """MemTotal - MemAvailable: memory in use apart from allocator caches."""
-    text = sh(ctx, qm, "cat /proc/meminfo /proc/slabinfo")
+    text = sh(qm, "cat /proc/meminfo /proc/slabinfo", prompt=CHURN_PROMPT)
     kb = {k: int(v) for k, v in re.findall(r"^(\w+):\s+(\d+) kB", text, re.M)}
     return kb["MemTotal"] - kb["MemAvailable"], kb["Slab"]
 
 
 def tcp_pcbs(ctx, qm):
-    return len(re.findall(r"^tcp\s", sh(ctx, qm, "netstat -tan"), re.M))
+    return len(re.findall(r"^tcp\s", sh(qm, "netstat -tan", prompt=CHURN_PROMPT), re.M))
 
 
 def kill_httpd(ctx, qm):
-    pid = re.search(r"^\s*(\d+)\s.*\shttpd$", sh(ctx, qm, "ps"), re.M)
+    pid = re.search(r"^\s*(\d+)\s.*\shttpd$", sh(qm, "ps", prompt=CHURN_PROMPT), re.M)
     ctx.check(pid, "no httpd in ps")
-    sh(ctx, qm, f"kill {pid.group(1)}; sleep 1")
+    sh(qm, f"kill {pid.group(1)}; sleep 1", prompt=CHURN_PROMPT)
 
 
 @test(timeout=300)
@@ -124,15 +103,15 @@ def churn_httpd(ctx):
     port, fwd = ctx.hostfwd(80)
     qm = ctx.qemu(nets=["user"], hostfwds=[fwd], mem="128M")
     qm.expect(r"SIS: boot complete", timeout=40)
-    boot_to_shell(qm)
+    boot_to_shell(qm, prompt=CHURN_PROMPT)
     wait_listening(ctx, qm, 80)
     # The baseline: no server. httpd's own memory (its malloc keeps what it
     # had at its peak, as a Linux process's RSS does) is measured out by
     # killing it again at the end.
     kill_httpd(ctx, qm)
-    sh(ctx, qm, "rm /tmp/httpd.log")
+    sh(qm, "rm /tmp/httpd.log", prompt=CHURN_PROMPT)
     before = in_use_kb(ctx, qm)
-    sh(ctx, qm, "httpd -p 80 -l /tmp/httpd.log /srv/www & true")
+    sh(qm, "httpd -p 80 -l /tmp/httpd.log /srv/www & true", prompt=CHURN_PROMPT)
     wait_listening(ctx, qm, 80)
     ab(ctx, port, 2000, 32)
     ab(ctx, port, 2000, 128)
@@ -140,7 +119,7 @@ def churn_httpd(ctx):
     wrk(ctx, port, 256, 8)
     idle_then_served(ctx, port, 300)
     # httpd's access log rotates (LOGFILE.1) instead of filling RAM.
-    out = sh(ctx, qm, "ls -l /tmp")
+    out = sh(qm, "ls -l /tmp", prompt=CHURN_PROMPT)
     sizes = {m.group(2): int(m.group(1)) for m in
              re.finditer(r"\s(\d+)\s+(httpd\.log(?:\.1)?)$", out, re.M)}
     ctx.check(set(sizes) == {"httpd.log", "httpd.log.1"} and

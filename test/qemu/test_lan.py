@@ -44,30 +44,11 @@ import subprocess
 import threading
 import time
 
+from guest import PROMPT, boot_to_shell, sh
 from sistest import TOP, TestFailure, TestSkip, test
 
-PROMPT = r"sis:[^#\n]*# "
 LEASE_RE = r"\[INFO\] dhcp: lease (192\.168\.77\.\d+)/24 gw (\S+) dns \[([0-9., ]*)\] " \
            r"replaces the static fallback on eth0$"
-
-
-def boot_to_shell(qm, timeout=60):
-    qm.expect(r"rc: SIS user space up", timeout=timeout)
-    qm.expect(PROMPT, timeout=timeout, prompt=True)
-
-
-def sh(qm, cmd, timeout=30, status=0):
-    """Type CMD at the prompt; return its output. Fails unless it exits STATUS."""
-    qm.sendline(f"echo @@begin; {cmd}; echo @@rc=$?")
-    m = qm.expect(r"^@@rc=(\d+)$", timeout=timeout)
-    out = qm.output
-    start = out.rfind("\n@@begin\n")
-    end = out.rfind("\n@@rc=")
-    text = out[start + len("\n@@begin\n"):end] if 0 <= start < end else ""
-    qm.expect(PROMPT, timeout=timeout, prompt=True)
-    if status is not None and int(m.group(1)) != status:
-        raise TestFailure(f"`{cmd}` exited with {m.group(1)}, expected {status}:\n{text[-600:]}")
-    return text
 
 
 def ping(ctx, ns, addr, count=5):
@@ -345,8 +326,9 @@ def gdb_attach(ctx):
     r = ctx.run_tool([gdb, "-nx", "-batch", elf, "-ex", f"target remote 127.0.0.1:{port}",
                       "-ex", "break kmain", "-ex", "continue", "-ex", "bt 1",
                       "-ex", "kill"], timeout=60)
-    ctx.check(re.search(r"Breakpoint 1, kmain \(\)", r.stdout) and
-              re.search(r"^#0 +kmain \(\) at .*main\.c:\d+", r.stdout, re.M),
+    # kmain's argument is the DTB address the Image was handed in x0.
+    ctx.check(re.search(r"Breakpoint 1, kmain \(dtb_pa=\d+\)", r.stdout) and
+              re.search(r"^#0 +kmain \(dtb_pa=\S+\) at .*main\.c:\d+", r.stdout, re.M),
               f"gdb did not stop in kmain: {r.stdout[-400:]}{r.stderr[-300:]}")
     qm.kill()
 

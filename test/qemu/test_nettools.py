@@ -38,10 +38,10 @@ import threading
 import time
 import urllib.request
 
+from guest import PROMPT, boot_to_shell, recv_all, sh
 from sistest import (TOP, TestFailure, TestSkip, register, test, wait_for_file_line,
                      wait_for_port)
 
-PROMPT = r"sis:[^#\n]*# "
 HOST_ADDR = "192.168.77.1"
 GUEST_MAC = "52:54:00:12:34:56"
 GUEST_ADDR = "192.168.77.50"
@@ -51,28 +51,6 @@ INDEX_TEXT = "Hello from SIS"
 # --------------------------------------------------------------------------
 # Talking to the SIS shell
 # --------------------------------------------------------------------------
-def boot_to_shell(qm, timeout=60):
-    """Wait until /etc/rc ran (it starts httpd) and the shell prompts."""
-    qm.expect(r"rc: SIS user space up", timeout=timeout)
-    qm.expect(PROMPT, timeout=timeout, prompt=True)
-
-
-def sh(ctx, qm, cmd, timeout=30, status=0):
-    """Type CMD at the prompt; return its output (lines between two markers).
-    Fails unless its exit status is STATUS (None: any)."""
-    qm.sendline(f"echo @@begin; {cmd}; echo @@rc=$?")
-    m = qm.expect(r"^@@rc=(\d+)$", timeout=timeout)
-    out = qm.output
-    start = out.rfind("\n@@begin\n")
-    end = out.rfind("\n@@rc=")
-    text = out[start + len("\n@@begin\n"):end] if 0 <= start < end else ""
-    qm.expect(PROMPT, timeout=timeout, prompt=True)
-    got = int(m.group(1))
-    if status is not None and got != status:
-        raise TestFailure(f"`{cmd}` exited with {got}, expected {status}:\n{text[-600:]}")
-    return text
-
-
 def need(ctx, text, pattern, what):
     """PATTERN (a regex, multiline) must occur in TEXT."""
     m = re.search(pattern, text, re.M)
@@ -99,7 +77,7 @@ def wait_listening(ctx, qm, port, proto="tcp", timeout=20):
     rx = rf"^{proto}\s+\d+\s+\d+\s+0\.0\.0\.0:{port}\s+0\.0\.0\.0:\*{state}\s*$"
     end = time.monotonic() + timeout
     while True:
-        if re.search(rx, sh(ctx, qm, f"netstat {flag}"), re.M):
+        if re.search(rx, sh(qm, f"netstat {flag}"), re.M):
             return
         if time.monotonic() > end:
             raise TestFailure(f"nothing listens on {proto} port {port} in the guest "
@@ -173,12 +151,7 @@ def user_httpd(ctx):
     for s in socks:
         s.sendall(b"GET / HTTP/1.0\r\n\r\n")
     for s in socks:
-        data = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
+        data = recv_all(s)
         s.close()
         ctx.check(data.endswith(page) and data.startswith(b"HTTP/1.1 200 OK"),
                   "a concurrent client got a wrong answer")
@@ -212,16 +185,16 @@ def user_tools(ctx):
         qm = ctx.qemu(nets=["user"], hostfwds=[nc_fwd, udp_fwd, big_fwd])
         boot_to_shell(qm)
 
-        out = sh(ctx, qm, f"wget -O - http://10.0.2.2:{hport}/note.txt")
+        out = sh(qm, f"wget -O - http://10.0.2.2:{hport}/note.txt")
         need(ctx, out, r"^a note from the host$", "wget to the host")
-        out = sh(ctx, qm, f"wget -O /tmp/n.txt http://10.0.2.2:{hport}/note.txt && cat /tmp/n.txt")
+        out = sh(qm, f"wget -O /tmp/n.txt http://10.0.2.2:{hport}/note.txt && cat /tmp/n.txt")
         need(ctx, out, r"'/tmp/n\.txt' saved \[21\]", "wget saved message")
         need(ctx, out, r"^a note from the host$", "saved file")
-        sh(ctx, qm, f"wget -q -O - http://10.0.2.2:{hport}/missing", status=8)
+        sh(qm, f"wget -q -O - http://10.0.2.2:{hport}/missing", status=8)
 
         # nc -l in the background; once netstat shows it listening, a host
         # client sends a line through the hostfwd (one try), then closes.
-        sh(ctx, qm, "nc -l 7000 < /dev/null > /tmp/nc.out & true")
+        sh(qm, "nc -l 7000 < /dev/null > /tmp/nc.out & true")
         wait_listening(ctx, qm, 7000)
         with socket.create_connection(("127.0.0.1", nc_port), timeout=10) as s:
             s.sendall(b"hello over nc\n")
@@ -229,16 +202,16 @@ def user_tools(ctx):
             s.settimeout(10)
             while s.recv(4096):
                 pass
-        out = sh(ctx, qm, "wait; cat /tmp/nc.out")
+        out = sh(qm, "wait; cat /tmp/nc.out")
         need(ctx, out, r"^hello over nc$", "nc -l output")
 
         # nc -u -l: one datagram from the host once it is bound; -w 2 ends it
         # after two quiet seconds.
-        sh(ctx, qm, "nc -u -l -w 2 7001 < /dev/null > /tmp/ncu.out & true")
+        sh(qm, "nc -u -l -w 2 7001 < /dev/null > /tmp/ncu.out & true")
         wait_listening(ctx, qm, 7001, proto="udp")
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
             s.sendto(b"a datagram\n", ("127.0.0.1", udp_port))
-        out = sh(ctx, qm, "wait; cat /tmp/ncu.out", timeout=20)
+        out = sh(qm, "wait; cat /tmp/ncu.out", timeout=20)
         need(ctx, out, r"^a datagram$", "nc -u -l output")
 
         # nc HOST PORT: the guest's client to a server on the host.
@@ -259,14 +232,14 @@ def user_tools(ctx):
                 c.sendall(b"hello guest\n")
         th = threading.Thread(target=serve_one, daemon=True)
         th.start()
-        out = sh(ctx, qm, f"echo hi from nc | nc 10.0.2.2 {nc_srv.getsockname()[1]}")
+        out = sh(qm, f"echo hi from nc | nc 10.0.2.2 {nc_srv.getsockname()[1]}")
         th.join(10)
         nc_srv.close()
         ctx.check(got == [b"hi from nc\n"], f"the host server got {got}")
         need(ctx, out, r"^hello guest$", "nc HOST PORT output")
 
         # A second httpd serving the whole ramdisk: big binary files, many clients at once.
-        sh(ctx, qm, "httpd -p 8081 -l /tmp/httpd2.log / & true")
+        sh(qm, "httpd -p 8081 -l /tmp/httpd2.log / & true")
         with open(os.path.join(ctx.build_dir, "user", "wget"), "rb") as f:
             wget_elf = f.read()
         wait_listening(ctx, qm, 8081)
@@ -342,40 +315,40 @@ def user_claims(ctx):
         qm = ctx.qemu(nets=["user"], hostfwds=[nc_fwd], add=[f"{hosts}:/etc/hosts"])
         boot_to_shell(qm)
 
-        out = sh(ctx, qm, f"wget -O - http://hostside.test:{hport}/note.txt")
+        out = sh(qm, f"wget -O - http://hostside.test:{hport}/note.txt")
         need(ctx, out, r"^Resolving hostside\.test\.\.\. 10\.0\.2\.2$", "name from /etc/hosts")
         need(ctx, out, r"^a note from the host$", "body by an /etc/hosts name")
-        out = sh(ctx, qm, f"wget -O - http://hostside.test:{hport}/redir")
+        out = sh(qm, f"wget -O - http://hostside.test:{hport}/redir")
         need(ctx, out, r"^Location: /note\.txt \[following\]$", "redirect followed")
         need(ctx, out, r"^a note from the host$", "body after the redirect")
         ctx.check(_ClaimsHandler.seen[-2:] == ["/redir", "/note.txt"],
                   f"requests the server saw: {_ClaimsHandler.seen}")
         t0 = time.monotonic()
-        out = sh(ctx, qm, f"wget -T 2 -O - http://10.0.2.2:{hport}/slow", status=4)
+        out = sh(qm, f"wget -T 2 -O - http://10.0.2.2:{hport}/slow", status=4)
         took = time.monotonic() - t0
         ctx.check(1.8 <= took <= 8, f"wget -T 2 gave up after {took:.1f} s")
 
-        out = sh(ctx, qm, "ping -c 2 -i 0.2 -s 1000 10.0.2.2", timeout=20)
+        out = sh(qm, "ping -c 2 -i 0.2 -s 1000 10.0.2.2", timeout=20)
         need(ctx, out, r"^PING 10\.0\.2\.2 \(10\.0\.2\.2\) 1000\(1028\) bytes of data\.$",
              "ping -s header")
         need(ctx, out, r"^1008 bytes from 10\.0\.2\.2: icmp_seq=2 ", "ping -s reply size")
-        out = sh(ctx, qm, "ping -q -c 3 -i 0.2 10.0.2.2", timeout=20)
+        out = sh(qm, "ping -q -c 3 -i 0.2 10.0.2.2", timeout=20)
         ctx.check("bytes from" not in out, f"ping -q printed replies:\n{out}")
         need(ctx, out, r"^3 packets transmitted, 3 received, 0% packet loss", "ping -q summary")
         t0 = time.monotonic()
-        out = sh(ctx, qm, "ping -c 1 -W 1 10.0.2.99", timeout=20, status=1)
+        out = sh(qm, "ping -c 1 -W 1 10.0.2.99", timeout=20, status=1)
         took = time.monotonic() - t0
         need(ctx, out, r"^1 packets transmitted, 0 received, 100% packet loss", "ping -W summary")
         ctx.check(took <= 6, f"ping -W 1 took {took:.1f} s")
 
         # netstat -a: httpd listening, and an established connection to nc.
         # (nc's input stays open while sleep runs: the connection stays established)
-        sh(ctx, qm, "sleep 4 | nc -l 7002 > /dev/null & true")
+        sh(qm, "sleep 4 | nc -l 7002 > /dev/null & true")
         wait_listening(ctx, qm, 7002)
         with socket.create_connection(("127.0.0.1", nc_port), timeout=10):
             deadline = time.monotonic() + 10
             while True:
-                out = sh(ctx, qm, "netstat -a")
+                out = sh(qm, "netstat -a")
                 if re.search(r"^tcp\s+\d+\s+\d+\s+10\.0\.2\.15:7002\s+10\.0\.2\.2:\d+\s+"
                              r"ESTABLISHED$", out, re.M) or time.monotonic() > deadline:
                     break
@@ -386,24 +359,24 @@ def user_claims(ctx):
                  "netstat -a: httpd")
             need(ctx, out, r"^tcp\s+\d+\s+\d+\s+10\.0\.2\.15:7002\s+10\.0\.2\.2:\d+\s+"
                  r"ESTABLISHED$", "netstat -a: the connection to nc")
-        sh(ctx, qm, "wait")
-        out = sh(ctx, qm, "netstat -u -a")
+        sh(qm, "wait")
+        out = sh(qm, "netstat -u -a")
         ctx.check(not re.search(r"^tcp", out, re.M), f"netstat -u lists TCP:\n{out}")
         need(ctx, out, r"^Proto Recv-Q Send-Q Local Address", "netstat -u header")
         need(ctx, out, r"^udp\s+0\s+0\s+0\.0\.0\.0:68\s", "netstat -u -a: the DHCP client")
 
         # nc -v says what it connected to; ifconfig down/up takes eth0 away and back.
-        out = sh(ctx, qm, f"echo x | nc -v 10.0.2.2 {hport} > /dev/null")
+        out = sh(qm, f"echo x | nc -v 10.0.2.2 {hport} > /dev/null")
         need(ctx, out, rf"^Connection to 10\.0\.2\.2 \(10\.0\.2\.2\) {hport} port \[tcp\] "
              r"succeeded!$", "nc -v")
-        out = sh(ctx, qm, "ip link")
+        out = sh(qm, "ip link")
         need(ctx, out, r"eth0: <[^>]*\bUP\b[^>]*>", "ip link: eth0 up")
-        sh(ctx, qm, "ifconfig eth0 down")
-        out = sh(ctx, qm, "ifconfig eth0")
+        sh(qm, "ifconfig eth0 down")
+        out = sh(qm, "ifconfig eth0")
         need(ctx, out, r"^eth0: flags=\d+<(?![^>]*\bUP\b)[^>]*>", "ifconfig eth0 down")
-        sh(ctx, qm, "ping -c 1 -W 1 10.0.2.2", status=1)
-        sh(ctx, qm, "ifconfig eth0 up")
-        out = sh(ctx, qm, "ping -c 2 -i 0.2 -W 2 10.0.2.2", timeout=20)
+        sh(qm, "ping -c 1 -W 1 10.0.2.2", status=1)
+        sh(qm, "ifconfig eth0 up")
+        out = sh(qm, "ping -c 2 -i 0.2 -W 2 10.0.2.2", timeout=20)
         need(ctx, out, r"2 received, 0% packet loss", "ping after ifconfig eth0 up")
     finally:
         srv.shutdown()
@@ -418,12 +391,12 @@ def ip_off(ctx):
     qm.expect(r"^\[INFO\] net: eth0 left unconfigured \(ip=off\)$", timeout=30)
     boot_to_shell(qm)
     ctx.check("STARTING DHCP" not in qm.output, "DHCP ran with ip=off")
-    out = sh(ctx, qm, "ifconfig eth0")
+    out = sh(qm, "ifconfig eth0")
     need(ctx, out, r"^eth0: flags=", "ifconfig eth0")
     ctx.check(not re.search(r"^\s+inet ", out, re.M), f"eth0 has an address:\n{out}")
-    out = sh(ctx, qm, "ip route")
+    out = sh(qm, "ip route")
     ctx.check("default" not in out and "eth0" not in out, f"routes with ip=off:\n{out}")
-    out = sh(ctx, qm, "ping -c 1 -W 1 10.0.2.2", status=None)
+    out = sh(qm, "ping -c 1 -W 1 10.0.2.2", status=None)
     need(ctx, out, r"[Nn]etwork is unreachable|100% packet loss", "ping with no address")
 
 
@@ -438,7 +411,7 @@ def per_nic_config(ctx):
     qm.expect(r"^\[INFO\] dhcp: Lease acquired! \(eth2\)$", timeout=30)
     m = qm.expect(r"^\[INFO\] dhcp: IP address: (10\.0\.2\.\d+)/24 \(eth2\)$", timeout=5)
     boot_to_shell(qm)
-    out = sh(ctx, qm, "ip addr")
+    out = sh(qm, "ip addr")
     need(ctx, out, r"inet 10\.0\.2\.16/24 brd 10\.0\.2\.255 scope global eth0$", "eth0 static")
     need(ctx, out, r"inet 192\.168\.60\.5/24 brd 192\.168\.60\.255 scope global eth1$",
          "eth1 static (ip.eth1=)")
@@ -447,7 +420,7 @@ def per_nic_config(ctx):
     lease_lines = [ln for ln in qm.output.splitlines() if "Lease acquired" in ln]
     ctx.check(lease_lines == ["[INFO] dhcp: Lease acquired! (eth2)"],
               f"DHCP ran on a static interface: {lease_lines}")
-    out = sh(ctx, qm, "ip route")
+    out = sh(qm, "ip route")
     need(ctx, out, r"^default via 10\.0\.2\.2 dev eth0$", "default route from ip=")
 
 
@@ -483,7 +456,7 @@ def serve_small(mem, big):
                       f"GET / at {mem}: {r if not isinstance(r, tuple) else r[:2]}")
         if not big:
             return
-        sh(ctx, qm, "httpd -p 8081 -l /tmp/h2.log / & true")
+        sh(qm, "httpd -p 8081 -l /tmp/h2.log / & true")
         wait_listening(ctx, qm, 8081)
         with open(os.path.join(ctx.build_dir, "user", "wget"), "rb") as f:
             want = f.read()
@@ -511,40 +484,40 @@ register("serve_6m", serve_small("6M", False), timeout=60)
 
 def check_proc(ctx, qm):
     """The /proc files and the tools that read them, under user networking."""
-    out = sh(ctx, qm, "cat /proc/net/dev")
+    out = sh(qm, "cat /proc/net/dev")
     m = need(ctx, out, r"^\s*eth0:\s*(\d+)\s+(\d+)\s+\d+\s+\d+(?:\s+\d+){4}\s+(\d+)\s+(\d+)",
              "/proc/net/dev eth0")
     ctx.check(int(m.group(2)) > 0 and int(m.group(4)) > 0, "eth0 counted no packets")
     need(ctx, out, r"^\s*lo:", "/proc/net/dev lo")
-    out = sh(ctx, qm, "cat /proc/net/snmp")
+    out = sh(qm, "cat /proc/net/snmp")
     need(ctx, out, r"^Ip: Forwarding DefaultTTL InReceives", "snmp Ip header")
     m = need(ctx, out, r"^Tcp: RtoAlgorithm.*\nTcp: ([\d -]+)$", "snmp Tcp values")
     need(ctx, out, r"^Udp: InDatagrams NoPorts InErrors OutDatagrams", "snmp Udp header")
-    out = sh(ctx, qm, "cat /proc/net/tcp")
+    out = sh(qm, "cat /proc/net/tcp")
     need(ctx, out, r"^\s*\d+: 00000000:0050 00000000:0000 0A ", "httpd's listener in /proc/net/tcp")
-    out = sh(ctx, qm, "cat /proc/net/route")
+    out = sh(qm, "cat /proc/net/route")
     need(ctx, out, r"^eth0\t00000000\t0202000A\t0003\t", "default route via 10.0.2.2")
-    out = sh(ctx, qm, "cat /proc/meminfo")
+    out = sh(qm, "cat /proc/meminfo")
     total = int(need(ctx, out, r"^MemTotal:\s+(\d+) kB$", "MemTotal").group(1))
     free = int(need(ctx, out, r"^MemFree:\s+(\d+) kB$", "MemFree").group(1))
     ctx.check(100000 < total <= 131072 and 0 < free < total, f"meminfo {total} {free}")
-    out = sh(ctx, qm, "cat /proc/uptime")
+    out = sh(qm, "cat /proc/uptime")
     up, idle = map(float, need(ctx, out, r"^(\d+\.\d\d) (\d+\.\d\d)$", "uptime").groups())
     ctx.check(0 < up < 300 and 0 <= idle <= up, f"uptime {up} idle {idle}")
-    out = sh(ctx, qm, "cat /proc/interrupts")
+    out = sh(qm, "cat /proc/interrupts")
     need(ctx, out, r"^\s+CPU0$", "/proc/interrupts header")
     ticks = int(need(ctx, out, r"^\s*27:\s+(\d+)\s+GICv2\s+27 Level\s+timer_irq$",
                      "timer in /proc/interrupts").group(1))
     nic = int(need(ctx, out, r"^\s*48:\s+(\d+)\s+GICv2\s+48 Level\s+virtio_net_irq$",
                    "eth0 (virtio-mmio 0, SPI 16) in /proc/interrupts").group(1))
     ctx.check(ticks >= 10 and nic >= 1, f"/proc/interrupts counts: timer {ticks}, eth0 {nic}")
-    out = sh(ctx, qm, "netstat -i")
+    out = sh(qm, "netstat -i")
     need(ctx, out, r"^eth0\s+1500\s+[1-9]\d*\s+0\s+0\s+0\s+[1-9]\d*\s+0\s+0\s+0\s+BRU$",
          "netstat -i eth0")
     need(ctx, out, r"^lo\s+65536\s.*\sLRU$", "netstat -i lo")
-    out = sh(ctx, qm, "netstat -s")
+    out = sh(qm, "netstat -s")
     need(ctx, out, r"^Tcp:\n(    \w+: -?\d+\n)+", "netstat -s")
-    out = sh(ctx, qm, "ifconfig")
+    out = sh(qm, "ifconfig")
     need(ctx, out, r"^eth0: flags=\d+<UP,BROADCAST,RUNNING>  mtu 1500$", "ifconfig eth0 flags")
     need(ctx, out, r"^\s+inet 10\.0\.2\.15  netmask 255\.255\.255\.0  broadcast 10\.0\.2\.255$",
          "ifconfig eth0 address")
@@ -552,10 +525,10 @@ def check_proc(ctx, qm):
     need(ctx, out, r"^lo: flags=\d+<UP,LOOPBACK,RUNNING>", "ifconfig lo")
     need(ctx, out, r"^default gateway 10\.0\.2\.2 dev eth0$", "ifconfig gateway")
     need(ctx, out, r"^nameserver 10\.0\.2\.3$", "ifconfig DNS")
-    out = sh(ctx, qm, "ip route")
+    out = sh(qm, "ip route")
     need(ctx, out, r"^default via 10\.0\.2\.2 dev eth0$", "ip route default")
     need(ctx, out, r"^10\.0\.2\.0/24 dev eth0 scope link src 10\.0\.2\.15$", "ip route subnet")
-    out = sh(ctx, qm, "ip addr show eth0")
+    out = sh(qm, "ip addr show eth0")
     need(ctx, out, r"^\s+inet 10\.0\.2\.15/24 brd 10\.0\.2\.255 scope global eth0$", "ip addr")
 
 
@@ -633,30 +606,30 @@ def tap_setup(ctx):
 @test(timeout=150, needs_root=True)
 def tap_dns_wget_ping(ctx):
     ns, qm = tap_setup(ctx)
-    out = sh(ctx, qm, "cat /etc/resolv.conf")
+    out = sh(qm, "cat /etc/resolv.conf")
     need(ctx, out, rf"^nameserver {re.escape(HOST_ADDR)}$", "resolv.conf from DHCP")
 
-    out = sh(ctx, qm, "nslookup host.sis.test")
+    out = sh(qm, "nslookup host.sis.test")
     need(ctx, out, rf"^Server:\s+{re.escape(HOST_ADDR)}$", "nslookup server")
     need(ctx, out, r"^Name:\s+host\.sis\.test\nAddress: 192\.168\.77\.1$", "nslookup answer")
-    out = sh(ctx, qm, "nslookup www.sis.test")
+    out = sh(qm, "nslookup www.sis.test")
     need(ctx, out, r"^www\.sis\.test\s+canonical name = host\.sis\.test\.$", "nslookup CNAME")
-    out = sh(ctx, qm, f"nslookup {GUEST_ADDR}")
+    out = sh(qm, f"nslookup {GUEST_ADDR}")
     need(ctx, out, r"^50\.77\.168\.192\.in-addr\.arpa\s+name = guest\.sis\.test\.$", "PTR")
-    out = sh(ctx, qm, "nslookup nosuch.sis.test", status=1)
+    out = sh(qm, "nslookup nosuch.sis.test", status=1)
     need(ctx, out, r"^\*\* server can't find nosuch\.sis\.test: NXDOMAIN$", "nslookup NXDOMAIN")
 
     # getaddrinfo through wget: by name, through a CNAME, and an unknown name.
-    out = sh(ctx, qm, "wget -O - http://www.sis.test:8000/hello.txt")
+    out = sh(qm, "wget -O - http://www.sis.test:8000/hello.txt")
     need(ctx, out, r"^Resolving www\.sis\.test\.\.\. 192\.168\.77\.1$", "wget resolving")
     need(ctx, out, r"^hello from the namespace$", "wget body by name")
-    out = sh(ctx, qm, "wget -O /tmp/big.bin http://host.sis.test:8000/big.bin", timeout=60)
+    out = sh(qm, "wget -O /tmp/big.bin http://host.sis.test:8000/big.bin", timeout=60)
     need(ctx, out, r"'/tmp/big\.bin' saved \[307200\]", "big download")
     need(ctx, out, r"100%\[=+\]", "progress bar")
-    out = sh(ctx, qm, "wget -O - http://nosuch.sis.test:8000/", status=4)
+    out = sh(qm, "wget -O - http://nosuch.sis.test:8000/", status=4)
     need(ctx, out, r"wget: nosuch\.sis\.test: Name or service not known", "wget unknown name")
 
-    out = sh(ctx, qm, "ping -c 5 -i 0.2 host.sis.test", timeout=30)
+    out = sh(qm, "ping -c 5 -i 0.2 host.sis.test", timeout=30)
     need(ctx, out, r"^PING host\.sis\.test \(192\.168\.77\.1\) 56\(84\) bytes of data\.$", "ping")
     need(ctx, out, r"^64 bytes from host\.sis\.test \(192\.168\.77\.1\): icmp_seq=1 ttl=64 "
          r"time=\d+(\.\d+)? ms$", "ping reply line")
@@ -673,13 +646,13 @@ def tap_dns_wget_ping(ctx):
     qm.expect(r"^@@rc=0$", timeout=10)
     qm.expect(PROMPT, prompt=True)
 
-    out = sh(ctx, qm, "netstat -tln")
+    out = sh(qm, "netstat -tln")
     need(ctx, out, r"^tcp\s+0\s+\d+\s+0\.0\.0\.0:80\s+0\.0\.0\.0:\*\s+LISTEN$", "netstat httpd")
 
     # The namespace (the "host side") fetches the guest's page and pings it.
     r = ns.run(["curl", "-s", "--max-time", "10", f"http://{GUEST_ADDR}/"])
     ctx.check(r.returncode == 0 and INDEX_TEXT in r.stdout, f"curl to the guest: {r.stdout}")
-    out = sh(ctx, qm, "cat /tmp/httpd.log")
+    out = sh(qm, "cat /tmp/httpd.log")
     need(ctx, out, r"^httpd: serving /srv/www on port 80$", "httpd's first log line")
     need(ctx, out, rf'^{re.escape(HOST_ADDR)} - - \[\+[\d.]+\] "GET / HTTP/1\.1" 200 \d+$',
          "httpd access log")
@@ -690,27 +663,27 @@ def tap_dns_wget_ping(ctx):
 @test(timeout=120, needs_root=True)
 def tap_static_address(ctx):
     ns, qm = tap_setup(ctx)
-    sh(ctx, qm, "ifconfig eth0 192.168.77.60 netmask 255.255.255.0")
-    out = sh(ctx, qm, "ifconfig eth0")
+    sh(qm, "ifconfig eth0 192.168.77.60 netmask 255.255.255.0")
+    out = sh(qm, "ifconfig eth0")
     need(ctx, out, r"^\s+inet 192\.168\.77\.60  netmask 255\.255\.255\.0  "
          r"broadcast 192\.168\.77\.255$", "the new address")
     r = ns.run(["ping", "-c", "3", "-i", "0.2", "-W", "2", "192.168.77.60"], timeout=20)
     ctx.check(" 0% packet loss" in r.stdout, f"namespace ping of the new address: {r.stdout}")
     r = ns.run(["curl", "-s", "--max-time", "10", "http://192.168.77.60/"])
     ctx.check(INDEX_TEXT in r.stdout, "curl to the new address")
-    sh(ctx, qm, "ip route del default")
-    out = sh(ctx, qm, "ip route")
+    sh(qm, "ip route del default")
+    out = sh(qm, "ip route")
     ctx.check("default" not in out, f"default route still there: {out}")
-    sh(ctx, qm, "ip route add default via 192.168.77.1")
-    out = sh(ctx, qm, "ip route")
+    sh(qm, "ip route add default via 192.168.77.1")
+    out = sh(qm, "ip route")
     need(ctx, out, r"^default via 192\.168\.77\.1 dev eth0$", "default route back")
-    out = sh(ctx, qm, "ping -c 3 -i 0.2 192.168.77.1", timeout=20)
+    out = sh(qm, "ping -c 3 -i 0.2 192.168.77.1", timeout=20)
     need(ctx, out, r"3 received, 0% packet loss", "ping from the new address")
-    sh(ctx, qm, "ip addr add 192.168.77.61/24 dev eth0")
-    out = sh(ctx, qm, "ip addr show eth0")
+    sh(qm, "ip addr add 192.168.77.61/24 dev eth0")
+    out = sh(qm, "ip addr show eth0")
     need(ctx, out, r"inet 192\.168\.77\.61/24 brd 192\.168\.77\.255 scope global "
          r"secondary eth0:1", "ip addr add (a secondary address, lan.secondary_address)")
-    out = sh(ctx, qm, "ifconfig eth9", status=1)
+    out = sh(qm, "ifconfig eth9", status=1)
     need(ctx, out, r"ifconfig: error fetching interface information: eth9: Device not found",
          "unknown interface")
 
@@ -744,12 +717,12 @@ def tap_resolver_retry(ctx):
         p = ns.popen(["python3", "-c", DROPPING_PROXY, "192.168.77.2", HOST_ADDR], stdout=fh)
     wait_for_file_line(ctx, p, log, r"^ready$", "the dropping DNS proxy")
     t0 = time.monotonic()
-    out = sh(ctx, qm, "nslookup host.sis.test 192.168.77.2", timeout=30)
+    out = sh(qm, "nslookup host.sis.test 192.168.77.2", timeout=30)
     need(ctx, out, r"^Server:\s+192\.168\.77\.2$", "answer through the dropping proxy")
     need(ctx, out, r"^Address: 192\.168\.77\.1$", "address through the dropping proxy")
     ctx.check(time.monotonic() - t0 >= 4.5, "the answer came before the 5 s retry")
     # No server at all: two rounds of 5 s, then a clean failure.
-    out = sh(ctx, qm, "nslookup host.sis.test 192.168.77.3", timeout=40, status=1)
+    out = sh(qm, "nslookup host.sis.test 192.168.77.3", timeout=40, status=1)
     need(ctx, out, r"^;; connection timed out; no servers could be reached$", "timeout message")
 
 
@@ -812,7 +785,7 @@ def tap_resolver_tcp(ctx):
     with open(log, "wb") as fh:
         p = ns.popen(["python3", "-c", TRUNCATING_PROXY, "192.168.77.4", HOST_ADDR], stdout=fh)
     wait_for_file_line(ctx, p, log, r"^ready$", "the truncating DNS proxy")
-    out = sh(ctx, qm, "nslookup host.sis.test 192.168.77.4", timeout=30)
+    out = sh(qm, "nslookup host.sis.test 192.168.77.4", timeout=30)
     need(ctx, out, r"^Address: 192\.168\.77\.1$", "the address, over TCP after a truncated answer")
     with open(log) as fh:
         ctx.check("tcp query answered" in fh.read(), "the proxy was asked over TCP")
@@ -870,12 +843,12 @@ def tap_resolver_cache(ctx):
         p = ns.popen(["python3", "-c", REDIRECT_SERVER, HOST_ADDR], stdout=fh)
     wait_for_file_line(ctx, p, log, r"^ready$", "the redirecting web server")
     before = count_queries(ctx, "host.sis.test")
-    out = sh(ctx, qm, "wget -O - http://host.sis.test:8001/redir")
+    out = sh(qm, "wget -O - http://host.sis.test:8001/redir")
     need(ctx, out, r"^hello after a redirect$", "body after the redirect")
     need(ctx, out, r"\[following\]$", "the redirect")
     n = count_queries(ctx, "host.sis.test", before + 1) - before
     ctx.check(n == 1, f"{n} queries for two lookups within the TTL, want 1")
-    out = sh(ctx, qm, "wget -O - http://host.sis.test:8001/slowredir", timeout=30)
+    out = sh(qm, "wget -O - http://host.sis.test:8001/slowredir", timeout=30)
     need(ctx, out, r"^hello after a redirect$", "body after the slow redirect")
     n = count_queries(ctx, "host.sis.test", before + 3) - before
     ctx.check(n == 3, f"{n} queries in all, want 3 (a new process, and a second lookup "

@@ -38,6 +38,7 @@
 #include <uapi/sis/utsname.h>
 #include <uapi/sis/time.h>
 #include "proc_raw.h"
+#include "check.h"
 
 #define KVA 0xffff000000000000UL /* the kernel half: same low 48 bits */
 #define USER_END 0x0001000000000000UL
@@ -48,17 +49,6 @@
 #define CLONE_CLEARTID_CHILD 0x00200000UL
 #define WNOHANG_ 1
 
-static int failures;
-
-#define CHECK(cond, ...)                                      \
-	do {                                                  \
-		if (!(cond)) {                                \
-			printf("FAIL line %d: ", __LINE__);   \
-			printf(__VA_ARGS__);                  \
-			printf("\n");                         \
-			failures++;                           \
-		}                                             \
-	} while (0)
 
 static long free_kib(void)
 {

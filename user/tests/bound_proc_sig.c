@@ -10,22 +10,12 @@
 #include <stdio.h>
 #include <uapi/sis/signal.h>
 #include "proc_raw.h"
+#include "check.h"
 
 int bound_sigreturn_handlers(void);
 
-static int failures;
 static volatile int trap_count, nested_ok;
 static volatile uint64_t plant_x0;
-
-#define CHECK(cond, ...)                                          \
-	do {                                                      \
-		if (!(cond)) {                                    \
-			printf("FAIL %s:%d: ", __func__, __LINE__); \
-			printf(__VA_ARGS__);                      \
-			printf("\n");                             \
-			failures++;                               \
-		}                                                 \
-	} while (0)
 
 static void on_trap(int sig, struct linux_siginfo *si, struct linux_ucontext *uc)
 {

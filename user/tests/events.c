@@ -22,19 +22,8 @@
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
+#include "check.h"
 
-static int checks, failures;
-
-#define CHECK(cond, ...)                                                        \
-	do {                                                                    \
-		checks++;                                                       \
-		if (!(cond)) {                                                  \
-			failures++;                                             \
-			printf("FAIL %s:%d: ", __FILE__, __LINE__);             \
-			printf(__VA_ARGS__);                                    \
-			printf(" (errno %d)\n", errno);                         \
-		}                                                               \
-	} while (0)
 #define CHECK_ERR(expr, e) CHECK((expr) == -1 && errno == (e), #expr " -> " #e)
 
 static long now_ms(void)

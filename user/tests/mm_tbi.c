@@ -20,20 +20,10 @@
 #include <uapi/sis/prctl.h>
 #include <uapi/sis/syscall.h>
 #include "proc_raw.h"
+#include "check.h"
 
 #define TAG(p, t) ((void *)((uintptr_t)(p) | ((uintptr_t)(t) << 56)))
 
-static int failures;
-
-#define CHECK(cond, ...)                                      \
-	do {                                                  \
-		if (!(cond)) {                                \
-			printf("FAIL line %d: ", __LINE__);   \
-			printf(__VA_ARGS__);                  \
-			printf("\n");                         \
-			failures++;                           \
-		}                                             \
-	} while (0)
 
 static char buf[64];
 static int cow_word = 1;

@@ -1,8 +1,16 @@
 /*
- * SIS entry point. QEMU `virt` starts an ELF kernel at its physical entry
- * with the MMU off, at EL1 (or EL2 with virtualization=on), x0 = 0.
+ * SIS entry point, reached two ways with the MMU off, at EL1 (or EL2 with
+ * virtualization=on):
+ *  - as a Linux arm64 Image (build/src/sis.img, the image header below;
+ *    Linux Documentation/arch/arm64/booting.rst): the boot loader (QEMU's
+ *    -kernel) puts it at a 2 MiB-aligned RAM base + text_offset and passes
+ *    the device tree's physical address in x0 (x1-x3 = 0);
+ *  - as the ELF (build/src/sis.elf, kept for gdb): QEMU jumps to the
+ *    physical entry with x0 = 0 and the DTB at the start of RAM.
+ * The kernel is linked for one physical address (KERNEL_PA): loaded anywhere
+ * else it stops in a wfe loop before touching memory (nothing to print with).
  *
- * 1. Drop to EL1 if entered at EL2.
+ * 1. Keep x0 (the DTB) for kmain; drop to EL1 if entered at EL2.
  * 2. Enable FP/SIMD (CPACR_EL1.FPEN), clear .bss.
  * 3. Build boot page tables: one L0 + one L1 table shared by TTBR0 and TTBR1,
  *    1 GiB blocks: [0,1G) Device-nGnRE, [1G,256G) Normal WB: all the RAM
@@ -13,7 +21,7 @@
  *    KVA_BASE + pa. mmu_init() later replaces both with 4 KiB-granule W^X
  *    tables.
  * 4. Turn the MMU on, jump to the high alias, set VBAR_EL1 and the boot stack,
- *    call kmain().
+ *    call kmain(dtb_pa).
  */
 #include <sis/pgtable.h>
 
@@ -27,10 +35,31 @@
 #define BLOCK_DEVICE 0x0060000000000401 /* valid block, AttrIdx 0, AF, PXN, UXN */
 #define BOOT_RAM_GIB_END 256     /* the boot map's Normal blocks end at 256 GiB */
 
+/* Image header flags: little-endian (bit 0 = 0), 4 KiB pages (bits 1-2 = 1),
+ * placed as near the start of RAM as possible (bit 3 = 0). */
+#define IMAGE_FLAGS (1 << 1)
+#define IMAGE_MAGIC 0x644d5241  /* "ARM\x64" little-endian, at offset 56 */
+
 	.section .text.boot, "ax"
 	.global _start
 _start:
+	/* The 64-byte arm64 Image header; code0 branches over it. */
+	b	image_entry		/* code0 */
+	.long	0			/* code1 */
+	.quad	_image_text_offset	/* text_offset: load offset from a 2 MiB base */
+	.quad	_image_size		/* image_size: the image with .bss and boot tables */
+	.quad	IMAGE_FLAGS		/* flags */
+	.quad	0, 0, 0			/* res2-res4 */
+	.long	IMAGE_MAGIC		/* magic */
+	.long	0			/* res5: no PE/COFF header */
+
+image_entry:
 	msr	daifset, #0xf
+	mov	x19, x0			/* DTB physical address, 0 for the ELF */
+	adr	x1, _start
+	ldr	x2, =_start_pa
+	cmp	x1, x2
+	b.ne	wrong_place
 	mrs	x0, CurrentEL
 	lsr	x0, x0, #2
 	cmp	x0, #2
@@ -114,9 +143,14 @@ high_entry:
 	isb
 	mov	x29, #0
 	mov	x30, #0
+	mov	x0, x19
 	bl	kmain
 4:	wfi
 	b	4b
+
+wrong_place:
+	wfe
+	b	wrong_place
 	.ltorg
 
 	.section .boot_pt, "aw", %nobits

@@ -15,8 +15,11 @@
 #define VIRT_VIRTIO_COUNT 32
 #define VIRT_VIRTIO_INTID0 (32 + 16)
 #define VIRT_TIMER_VIRT_INTID 27
-/* QEMU puts the DTB at the start of RAM when the kernel leaves room below it. */
+/* For an ELF kernel QEMU puts the DTB at the start of RAM when the kernel
+ * leaves room below it (an Image is told where it is in x0). */
 #define VIRT_DTB_PA VIRT_RAM_BASE
+/* boot.S maps RAM as Normal memory up to here (BOOT_RAM_GIB_END). */
+#define BOOT_MAP_RAM_END (256UL << 30)
 /* Device MMIO lives below RAM on virt: mapped as Device-nGnRE. */
 #define VIRT_MMIO_START 0x08000000UL
 #define VIRT_MMIO_END 0x40000000UL

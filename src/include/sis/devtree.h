@@ -1,6 +1,7 @@
 /*
- * What SIS learns from the flattened device tree QEMU places at the start of
- * RAM (read with libfdt). Board constants in board.h are used only when the
+ * What SIS learns from the flattened device tree the boot loader hands over
+ * (x0 of the arm64 Image protocol; for the ELF, QEMU's at the start of RAM;
+ * read with libfdt). Board constants in board.h are used only when the
  * tree is missing or lacks a node.
  */
 #ifndef SIS_DEVTREE_H
@@ -53,5 +54,8 @@ void devtree_defaults(struct dt_info *info); /* board.h constants */
 int devtree_parse_sized(const void *fdt, size_t bufsize, struct dt_info *info);
 
 extern struct dt_info boot_dt; /* filled once at boot */
+extern paddr_t boot_dtb_pa;    /* where that tree is (reserved memory, kept) */
+/* The boot device tree, for lookups boot_dt does not keep; only if boot_dt.valid. */
+#define boot_fdt() ((const void *)pa_to_kva(boot_dtb_pa))
 
 #endif

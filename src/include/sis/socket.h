@@ -28,6 +28,7 @@
 #include <sis/wait.h>
 #include <uapi/sis/socket.h>
 #include <uapi/sis/in.h>
+#include <uapi/sis/in6.h>
 #include <uapi/sis/uio.h>
 
 struct file;
@@ -44,6 +45,7 @@ struct sock_iter {
 	unsigned long seg; /* current segment */
 	size_t seg_off;    /* bytes of iov[seg] already used */
 	size_t left;       /* bytes still to move, over all segments */
+	bool kernel;       /* the bases are kernel pointers (sendfile's buffer) */
 };
 
 /*
@@ -116,12 +118,18 @@ struct sock_ops {
 /* SOL_SOCKET / SOL_IP option values every socket carries. */
 struct sock_opts {
 	bool reuseaddr, keepalive, broadcast, linger_on;
+	bool reuseport;               /* SO_REUSEPORT: share the port with the same user's sockets */
 	int linger_secs;
 	u64 rcvtimeo_ns, sndtimeo_ns; /* 0 = wait forever */
 	int rcvbuf, sndbuf;           /* bytes, as getsockopt reports them */
 	bool sndbuf_set;              /* SO_SNDBUF given: TCP keeps to it (no autosizing) */
 	bool rcvbuf_set;              /* SO_RCVBUF given: TCP's window keeps to it */
 	u8 ttl, tos;                  /* IP_TTL, IP_TOS */
+	/* AF_INET6: IPV6_V6ONLY (no IPv4 through this socket; set before
+	 * bind), IPV6_UNICAST_HOPS (-1: the default, 64), IPV6_TCLASS. */
+	bool v6only;
+	s16 hops6;
+	u8 tclass;
 };
 
 struct sock {
@@ -158,6 +166,9 @@ int sock_install(struct sock *sk, unsigned sock_flags);
 /* The socket behind fd, with a reference on its file (release with file_put), or ERR_PTR
  * (-EBADF, -ENOTSOCK). */
 struct sock *sock_lookup(int fd, struct file **filep);
+/* write() of n bytes from kernel memory to the socket file f (sendfile):
+ * the count, or -errno as write() would give it (-EPIPE raises SIGPIPE). */
+long sock_file_write_kernel(struct file *f, const void *kbuf, size_t n);
 /* True if the file's O_NONBLOCK is set. */
 bool sock_file_nonblock(const struct sock *sk);
 /* The socket a file is, or NULL for any other file. */
@@ -204,6 +215,20 @@ enum sock_addr_use { SOCK_ADDR_BIND, SOCK_ADDR_CONNECT, SOCK_ADDR_SEND };
 /* Check an AF_INET address passed for `use`: 0 (usable as a sockaddr_in),
  * SOCK_ADDR_UNSPEC, -EINVAL (too short) or -EAFNOSUPPORT (other family). */
 int sock_addr_check_in(const struct sockaddr_storage *addr, unsigned len, enum sock_addr_use use);
+/*
+ * Check an address passed to an AF_INET6 socket for `use` (Linux's
+ * inet6_bind, tcp_v6_connect, ip6_datagram_connect, udpv6_sendmsg): 0 (a
+ * sockaddr_in6), SOCK_ADDR_UNSPEC (connect), SOCK_ADDR_INET (a sockaddr_in,
+ * which datagram sockets take for IPv4 peers), SOCK_ADDR_NONE (sendto with
+ * AF_UNSPEC: as if no address was given), -EINVAL or -EAFNOSUPPORT.
+ */
+#define SOCK_ADDR_INET 2
+#define SOCK_ADDR_NONE 3
+int sock_addr_check_in6(const struct sockaddr_storage *addr, unsigned len, enum sock_addr_use use,
+			bool dgram);
+/* Build a sockaddr_in6 (addr 16 bytes, port network order); returns its size. */
+unsigned sock_addr_make_in6(struct sockaddr_storage *addr, const u8 ip[16], u16 port_be,
+			    u32 scope_id);
 /* Build a sockaddr_in from a network-order address and port; returns its size. */
 unsigned sock_addr_make_in(struct sockaddr_storage *addr, u32 addr_be, u16 port_be);
 /* Bytes to copy back for a result address: min(user's len, real len). */
@@ -217,12 +242,17 @@ unsigned sock_addr_make_un(struct sockaddr_storage *addr, const char *name, unsi
 
 /* ---- family back ends ---- */
 int sock_inet_create(int type, int protocol, struct sock **out);
+int sock_inet6_create(int type, int protocol, struct sock **out);
 int sock_unix_create(int type, int protocol, struct sock **out);
 int sock_unix_pair(int type, int protocol, struct sock **a, struct sock **b);
+int sock_netlink_create(int type, int protocol, struct sock **out);
 
 /* ---- sock_opt.c ---- */
 int sock_setsockopt(struct sock *sk, int level, int name, const void *val, unsigned len);
 int sock_getsockopt(struct sock *sk, int level, int name, void *val, unsigned *len);
+/* IPPROTO_IPV6 options of AF_INET6 sockets (src/net/sock_inet.c). */
+int sock_ip6_setopt(struct sock *sk, int name, const void *val, unsigned len);
+int sock_ip6_getopt(struct sock *sk, int name, void *val, unsigned *len);
 /* Helpers for protocol option handlers: an int option value, or -EINVAL. */
 int sock_opt_int(const void *val, unsigned len, int *out);
 int sock_opt_put_int(void *val, unsigned *len, int v);

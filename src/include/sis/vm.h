@@ -48,6 +48,7 @@
 #define VM_SHARED 0x8 /* vm_map_zero: MAP_SHARED (fork shares the pages, no COW) */
 
 struct vm_space {
+	unsigned refs;    /* processes using it (vfork and CLONE_VM share one) */
 	pte_t *root;      /* L0 table (kernel VA) */
 	u16 asid;         /* TLB tag; never 0 (0 is the empty table's) */
 	u64 brk_start;    /* heap start (page aligned), set by exec */
@@ -67,6 +68,10 @@ size_t vm_range_used(struct vm_space *vm, u64 va, size_t len);
 struct vm_space *vm_create(void);
 /* Free every page, table and the ASID. vm must not be active (TTBR0). */
 void vm_destroy(struct vm_space *vm);
+/* Another user of vm (CLONE_VM); vm_put drops one, destroying vm with the
+ * last (which must not be active then). vm_create's caller holds one. */
+void vm_get(struct vm_space *vm);
+void vm_put(struct vm_space *vm);
 /* A copy of src for fork: pages shared copy-on-write. ERR_PTR on failure. */
 struct vm_space *vm_clone(struct vm_space *src);
 /* Install vm (NULL: the empty table) in TTBR0. */
@@ -86,6 +91,9 @@ void vm_unmap(struct vm_space *vm, u64 va, size_t len);
 int vm_protect(struct vm_space *vm, u64 va, size_t len, unsigned prot);
 /* True if no page of [va, va+len) is mapped or reserved. */
 bool vm_range_free(struct vm_space *vm, u64 va, size_t len);
+/* True if va is in a MAP_SHARED page (VM_SHARED): *pa is its physical
+ * address, the same in every space sharing the page (futex keys). */
+bool vm_shared_page(struct vm_space *vm, u64 va, paddr_t *pa);
 /* A free, page-aligned range of len bytes below top (the highest below
  * where the previous search ended, else the highest below top), or 0. */
 u64 vm_find_free(struct vm_space *vm, size_t len, u64 top);

@@ -1,0 +1,36 @@
+"""Talking to SIS's shell on the serial console, and small socket helpers,
+shared by the test modules that drive a booted guest."""
+from sistest import TestFailure
+
+PROMPT = r"sis:[^#\n]*# "
+
+
+def boot_to_shell(qm, timeout=60, prompt=PROMPT):
+    """Wait until /etc/rc ran (it starts httpd) and the shell prompts."""
+    qm.expect(r"rc: SIS user space up", timeout=timeout)
+    qm.expect(prompt, timeout=timeout, prompt=True)
+
+
+def sh(qm, cmd, timeout=30, status=0, prompt=PROMPT):
+    """Type CMD at the prompt; return its output (the lines between two
+    markers). Fails unless its exit status is STATUS (None: any)."""
+    qm.sendline(f"echo @@begin; {cmd}; echo @@rc=$?")
+    m = qm.expect(r"^@@rc=(\d+)$", timeout=timeout)
+    out = qm.output
+    start, end = out.rfind("\n@@begin\n"), out.rfind("\n@@rc=")
+    text = out[start + len("\n@@begin\n"):end] if 0 <= start < end else ""
+    qm.expect(prompt, timeout=timeout, prompt=True)
+    got = int(m.group(1))
+    if status is not None and got != status:
+        raise TestFailure(f"`{cmd}` exited with {got}, expected {status}:\n{text[-600:]}")
+    return text
+
+
+def recv_all(sock):
+    """Everything SOCK receives until the peer closes."""
+    data = b""
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return data
+        data += chunk
