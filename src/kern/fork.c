@@ -38,6 +38,7 @@ static void link_child(struct proc *parent, struct proc *child)
 	child->cred = parent->cred;
 	child->umask = parent->umask;
 	child->tagged_addr = parent->tagged_addr;
+	child->personality = parent->personality;
 	signal_fork(child, parent);
 	list_add_tail(&child->sibling, &parent->children);
 }

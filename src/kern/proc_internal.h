@@ -104,6 +104,7 @@ struct proc {
 	struct proc_cred cred;      /* sys_cred.c; copied by fork */
 	u32 umask;                  /* applied at file and directory creation */
 	bool tagged_addr;           /* PR_TAGGED_ADDR_ENABLE: syscalls untag pointers */
+	u32 personality;            /* personality(2): ADDR_NO_RANDOMIZE is obeyed (exec.c) */
 	u64 start_ns;               /* time_ns() at creation */
 	u64 child_ticks;            /* CPU ticks of reaped children */
 };
@@ -127,6 +128,7 @@ void proc_release_vfork(struct proc *p);             /* exec/exit of a vfork chi
 void signal_init_proc(struct proc *p);                /* all default, nothing pending */
 void signal_fork(struct proc *child, const struct proc *parent);
 void signal_exec(struct proc *p);                      /* handlers -> default */
+size_t signal_frame_size(void);                        /* bytes a handler's frame takes (AT_MINSIGSTKSZ) */
 int signal_send_proc(struct proc *p, int sig, const struct sig_origin *o);
 void signal_deliver(struct trap_frame *tf);            /* return_to_user */
 long signal_syscall_interrupted(long how, u64 orig_x0); /* syscall_dispatch */

@@ -154,6 +154,7 @@ static struct inode *inode_free(struct inode *ino)
 		if (ino->dir.parent != ino)
 			parent = ino->dir.parent;
 	} else if (S_ISREG(ino->mode)) {
+		filemap_release(ino);
 		reg_release(ino);
 	}
 	vfs_free(ino);
@@ -821,6 +822,18 @@ const char *vfs_reg_contents(const struct inode *ino)
 	return ino->reg.data ? ino->reg.data : ino->reg.ro;
 }
 
+const void *vfs_reg_peek(struct inode *ino, size_t *size)
+{
+	const char *bytes;
+
+	if (!S_ISREG(ino->mode) || ino->gen)
+		return NULL;
+	filemap_sync(ino);
+	*size = ino->reg.size;
+	bytes = vfs_reg_contents(ino);
+	return bytes ? bytes : ""; /* an empty file */
+}
+
 int vfs_truncate(struct inode *ino, size_t size)
 {
 	int err;
@@ -830,15 +843,20 @@ int vfs_truncate(struct inode *ino, size_t size)
 	if (!S_ISREG(ino->mode) || ino->gen)
 		return -EINVAL;
 	if (size > ino->reg.size) {
+		size_t old = ino->reg.size;
+
 		err = reg_reserve(ino, size);
 		if (err)
 			return err;
 		memset(ino->reg.data + ino->reg.size, 0, size - ino->reg.size);
+		ino->reg.size = size;
+		filemap_written(ino, old, size - old);
 	} else if (size == 0) {
 		reg_release(ino); /* an emptied file gives its memory back, as on tmpfs */
 		ino->reg.ro = NULL;
 	}
 	ino->reg.size = size;
+	filemap_truncated(ino, size);
 	ino->mtime_ns = (s64)time_ns();
 	return 0;
 }
@@ -883,6 +901,7 @@ int vfs_read_whole(const char *path, void **data, size_t *len)
 		err = -EACCES;
 		goto out_put;
 	}
+	filemap_sync(ino); /* a store through a shared mapping is part of the file */
 	buf = kmalloc(ino->reg.size + 1);
 	if (!buf) {
 		err = -ENOMEM;
