@@ -1,15 +1,19 @@
-"""bench/chart.py: a bar chart of bench/run's medians as a PNG, in pure Python.
+"""bench/chart.py: bench/run's SIS/Linux ratios against their targets, as a PNG.
 
 No matplotlib (Debian's python3-matplotlib drags in ~50 packages, scipy and
 boost among them): a 3x5 bitmap font (upper case, digits, a little
 punctuation), filled rectangles, and a PNG writer (zlib + struct).
 
     chart.write_png(path, title, rows)
-    rows: [(label, unit, sis_value or None, linux_value or None, better), ...]
+    rows: [(label, unit, sis_value or None, linux_value or None, better
+            [, target_ratio or None]), ...]
 
-Each metric is one group of two horizontal bars, SIS and Linux, scaled to
-the larger of the two, with the value printed after each bar and the
-SIS/Linux ratio at the right ("lower is better" rows say so).
+Each metric is one row: a bar of how many times better SIS is than Linux
+(SIS/Linux, or Linux/SIS where lower is better) on a log scale from 1/10x to
+100x, with a grey line at 1x and, where the metric has a ratio target, a red
+line at the target; the bar is green when it reaches the target (or 1x when
+there is none), orange when not. Both values are printed at the right. A
+metric measured on one OS only gets its value and no bar.
 """
 import struct
 import zlib
@@ -85,33 +89,45 @@ def fmt(v):
     return f"{v:.3g}"
 
 
+LO, HI = 0.1, 100.0          # the log axis
+GOOD, SHORT, TARGET = (44, 160, 44), (255, 127, 14), (214, 39, 40)
+
+
+def _x(ratio, x0, w):
+    import math
+    r = min(max(ratio, LO), HI)
+    return x0 + int(w * (math.log10(r) - math.log10(LO)) / (math.log10(HI) - math.log10(LO)))
+
+
 def write_png(path, title, rows, subtitle=""):
-    label_w, bar_w, value_w, ratio_w = 330, 420, 90, 120
-    w = label_w + bar_w + value_w + ratio_w + 20
-    row_h = 44
-    top = 70
-    h = top + row_h * len(rows) + 20
+    label_w, bar_w, value_w = 400, 420, 300
+    w = label_w + bar_w + value_w + 20
+    row_h = 30
+    top = 80
+    h = top + row_h * len(rows) + 30
     cv = Canvas(w, h)
     cv.text(10, 10, title, scale=3)
-    x = cv.text(10, 36, subtitle, scale=2) + 20
-    cv.rect(x, 36, 10, 10, SIS_C)
-    x = cv.text(x + 16, 36, "SIS") + 16
-    cv.rect(x, 36, 10, 10, LINUX_C)
-    cv.text(x + 16, 36, "LINUX")
-    cv.text(w - ratio_w, 50, "SIS/LINUX")
-    for i, (label, unit, sis, lin, better) in enumerate(rows):
+    cv.text(10, 36, subtitle + "  BAR: TIMES BETTER THAN LINUX (LOG), RED LINE: TARGET",
+            scale=2)
+    for r in (0.1, 1, 10, 100):
+        x = _x(r, label_w, bar_w)
+        cv.rect(x, top - 8, 1, row_h * len(rows) + 8, GREY if r != 1 else BLACK)
+        cv.text(x - 8, top - 24, f"{r:g}X")
+    cv.text(label_w + bar_w + 30, top - 24, "SIS / LINUX")
+    for i, row in enumerate(rows):
+        label, unit, sis, lin, better = row[:5]
+        target = row[5] if len(row) > 5 else None
         y = top + i * row_h
-        cv.rect(0, y - 3, w, 1, GREY)
-        cv.text(10, y + 4, label[:40])
-        cv.text(10, y + 20, f"{unit}, {better} IS BETTER"[:40], c=(110, 110, 110))
-        vals = [v for v in (sis, lin) if v is not None]
-        top_v = max(vals) if vals else 0
-        for j, (v, c) in enumerate(((sis, SIS_C), (lin, LINUX_C))):
-            by = y + 2 + j * 18
-            n = int(bar_w * v / top_v) if v is not None and top_v > 0 else 0
-            cv.rect(label_w, by, max(n, 1 if v is not None else 0), 14, c)
-            cv.text(label_w + n + 6, by + 2, fmt(v))
-        if sis is not None and lin:
-            cv.text(w - ratio_w, y + 12, f"{sis / lin:.2f}X", scale=3)
+        cv.rect(0, y + row_h - 2, w, 1, GREY)
+        cv.text(10, y + 8, label[:48])
+        if sis is not None and lin and sis > 0:
+            adv = sis / lin if better == "higher" else lin / sis
+            x1, xs = _x(1, label_w, bar_w), _x(adv, label_w, bar_w)
+            ok = adv >= (target or 1)
+            cv.rect(min(x1, xs), y + 6, max(abs(xs - x1), 2), row_h - 12, GOOD if ok else SHORT)
+            if target:
+                cv.rect(_x(target, label_w, bar_w), y + 2, 3, row_h - 4, TARGET)
+            cv.text(max(xs, x1) + 6, y + 9, f"{adv:.2f}X")
+        cv.text(label_w + bar_w + 10, y + 9, f"{fmt(sis)} / {fmt(lin)} {unit}"[:36])
     with open(path, "wb") as fh:
         fh.write(cv.png())

@@ -9,12 +9,20 @@ third_party/bench-linux/ (never committed), then a tiny initramfs:
   /init            mounts proc/sys/devtmpfs, insmods the virtio modules the
                    kernel has as modules (Debian's: virtio_mmio, virtio_net and
                    its failover/net_failover dependencies), runs udhcpc (its
-                   "lease of ... obtained" line is the lease mark), starts
-                   busybox httpd -p 80 on /www and bench/guest/benchd, prints
-                   "BENCH: READY" and leaves a shell on the console;
+                   "lease of ... obtained" line is the lease mark) or, with
+                   benchip=ADDR on the kernel command line (the tap arena),
+                   sets ADDR/24 itself; starts SIS's own httpd (build/user/httpd,
+                   Linux-ABI: the very binary SIS runs) as /bin/sis-httpd on
+                   port 80, busybox httpd on port 8081 (an extra, labelled row),
+                   and bench/guest/benchd, prints "BENCH: READY" and leaves a
+                   shell on the console;
   /bin/busybox     plus applet links made at boot (busybox --install -s);
   /lib/modules/*.ko, /etc/udhcpc.script, /www/index.html (the same page SIS
                    serves, so both send the same bytes).
+
+The descriptor limit is raised (ulimit -n) so that httpd can hold as many
+idle clients as bench/run asks for; SIS's httpd raises its soft limit to
+the hard one itself, as it does on SIS.
 
 Python standard library only. `python3 bench/linux_guest.py` fetches and
 prints what it has.
@@ -45,8 +53,19 @@ for m in MODULES; do
 done
 ifconfig lo 127.0.0.1 up
 ifconfig eth0 up
-udhcpc -i eth0 -s /etc/udhcpc.script -q -n -t 20 -T 1
-httpd -p 80 -h /www
+if [ -n "$benchip" ]; then
+	ifconfig eth0 "$benchip" netmask 255.255.255.0 up
+	echo "BENCH: STATIC $benchip"
+else
+	udhcpc -i eth0 -s /etc/udhcpc.script -q -n -t 20 -T 1
+fi
+ulimit -n 65536
+if [ -x /bin/sis-httpd ]; then
+	/bin/sis-httpd -p 80 -l /tmp/httpd.log /www &
+	httpd -p 8081 -h /www
+else
+	httpd -p 80 -h /www
+fi
 [ -x /bin/benchd ] && /bin/benchd &
 sleep 0.2
 echo "BENCH: READY"
@@ -180,7 +199,7 @@ def module_paths():
     return [p for n in MODULES for p in glob.glob(os.path.join(mods, n + ".ko*"))]
 
 
-def make_initramfs(out, index_html=None, benchd=None):
+def make_initramfs(out, index_html=None, benchd=None, httpd=None):
     """Write the initramfs (newc cpio, via tools/mkcpio.py) to OUT."""
     stage = out + ".d"
     shutil.rmtree(stage, ignore_errors=True)
@@ -203,6 +222,8 @@ def make_initramfs(out, index_html=None, benchd=None):
             fh.write("<html><body>bench</body></html>\n")
     if benchd:
         shutil.copy(benchd, os.path.join(stage, "bin", "benchd"))
+    if httpd:
+        shutil.copy(httpd, os.path.join(stage, "bin", "sis-httpd"))
     specs = [os.path.join(stage, e) + ":/" + e for e in sorted(os.listdir(stage))]
     r = subprocess.run([sys.executable, os.path.join(TOP, "tools", "mkcpio.py"), "-o", out,
                         *specs], capture_output=True, text=True)

@@ -11,6 +11,11 @@
  * BASEPORT+1 TCP "source": reads one line "<bytes>\n", sends that many
  *            bytes, then closes (the host times until EOF).
  * BASEPORT+2 UDP echo: every datagram goes back to its sender.
+ * BASEPORT+3 UDP blast (bench/run's ceiling of the tap arena): counts the
+ *            payload bytes of every datagram; "?reset" zeroes the count and
+ *            "?count" asks for it (answer "N <bytes>"); "!<ms>" makes it send
+ *            1472-byte datagrams back for that many milliseconds as fast as
+ *            the socket takes them, then "END <datagrams sent>" three times.
  *
  * One client at a time (the benchmark never runs two), plain POSIX sockets
  * and poll, so the same source builds for SIS (tools/cc) and, being
@@ -25,10 +30,14 @@
 #include <unistd.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #define BUF_SIZE (64 * 1024)
 
+#define BLAST_PAYLOAD 1472 /* one full-size Ethernet frame */
+
 static char buf[BUF_SIZE];
+static unsigned long blast_count; /* payload bytes counted by the blast port */
 
 static int listen_on(int type, int port)
 {
@@ -119,10 +128,57 @@ static void source(int c)
 	}
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void blast_send(int fd, const struct sockaddr_in *to, long ms)
+{
+	long long end = now_ms() + ms;
+	unsigned long sent = 0;
+	char msg[32];
+
+	memset(buf, 'b', BLAST_PAYLOAD);
+	while (now_ms() < end)
+		for (int i = 0; i < 64; i++)
+			if (sendto(fd, buf, BLAST_PAYLOAD, 0, (const struct sockaddr *)to,
+				   sizeof(*to)) == BLAST_PAYLOAD)
+				sent++;
+	snprintf(msg, sizeof(msg), "END %lu", sent);
+	for (int i = 0; i < 3; i++)
+		sendto(fd, msg, strlen(msg), 0, (const struct sockaddr *)to, sizeof(*to));
+}
+
+static void blast(int fd)
+{
+	struct sockaddr_in from;
+	socklen_t fl = sizeof(from);
+	ssize_t r = recvfrom(fd, buf, sizeof(buf) - 1, 0, (struct sockaddr *)&from, &fl);
+	char msg[40];
+
+	if (r < 0)
+		return;
+	buf[r] = 0;
+	if (r == 6 && memcmp(buf, "?reset", 6) == 0)
+		blast_count = 0;
+	if (r >= 1 && buf[0] == '?') {
+		snprintf(msg, sizeof(msg), "N %lu", blast_count);
+		sendto(fd, msg, strlen(msg), 0, (struct sockaddr *)&from, fl);
+	} else if (r >= 2 && buf[0] == '!') {
+		blast_send(fd, &from, strtol(buf + 1, NULL, 10));
+	} else {
+		blast_count += (unsigned long)r;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	int base = 5001;
-	struct pollfd pfd[3];
+	struct pollfd pfd[4];
 
 	if (argc == 2 && strcmp(argv[1], "spin") == 0)
 		for (volatile unsigned long n = 0;; n++)
@@ -136,12 +192,13 @@ int main(int argc, char **argv)
 	pfd[0].fd = listen_on(SOCK_STREAM, base);
 	pfd[1].fd = listen_on(SOCK_STREAM, base + 1);
 	pfd[2].fd = listen_on(SOCK_DGRAM, base + 2);
-	for (int i = 0; i < 3; i++)
+	pfd[3].fd = listen_on(SOCK_DGRAM, base + 3);
+	for (int i = 0; i < 4; i++)
 		pfd[i].events = POLLIN;
 	printf("benchd: ready\n");
 	fflush(stdout);
 	for (;;) {
-		if (poll(pfd, 3, -1) < 0) {
+		if (poll(pfd, 4, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			perror("benchd: poll");
@@ -156,6 +213,8 @@ int main(int argc, char **argv)
 			if (r >= 0)
 				sendto(pfd[2].fd, buf, (size_t)r, 0, (struct sockaddr *)&from, fl);
 		}
+		if (pfd[3].revents & POLLIN)
+			blast(pfd[3].fd);
 		for (int i = 0; i < 2; i++) {
 			int c;
 

@@ -115,6 +115,7 @@ static void table_close(struct fd_table *t, int fd)
 
 	t->files[fd] = NULL;
 	cloexec_assign(t, fd, false);
+	flock_close(t, f);
 	file_put(f);
 }
 
@@ -206,12 +207,14 @@ int fd_install_at(struct file *f, int fd, bool cloexec)
 	t->files[fd] = f;
 	cloexec_assign(t, fd, cloexec);
 	/* Released after the swap: a release that sleeps sees a consistent table. */
-	if (old)
+	if (old) {
+		flock_close(t, old);
 		file_put(old);
+	}
 	return fd;
 }
 
-struct file *fd_get(int fd)
+struct file *fd_get_raw(int fd)
 {
 	struct fd_table *t = current_table();
 	struct file *f;
@@ -221,6 +224,22 @@ struct file *fd_get(int fd)
 	f = t->files[fd];
 	if (f)
 		file_get(f);
+	return f;
+}
+
+const void *fd_lock_owner(void)
+{
+	return current_table();
+}
+
+struct file *fd_get(int fd)
+{
+	struct file *f = fd_get_raw(fd);
+
+	if (f && (f->flags & O_PATH)) {
+		file_put(f); /* Linux's fdget(): an O_PATH descriptor does no I/O */
+		return NULL;
+	}
 	return f;
 }
 

@@ -50,6 +50,7 @@ static unsigned *release_hold(void)
 static void file_destroy(struct file *f)
 {
 	eventpoll_release(f);
+	flock_file_release(f);
 	if (f->ops->release)
 		f->ops->release(f);
 	if (f->inode)

@@ -2,7 +2,8 @@
  * File-system and descriptor system calls, Linux semantics and -errno:
  * read/write/readv/writev/pread64/pwrite64, openat/close/lseek, fstat and
  * newfstatat, getdents64, dup/dup3/fcntl, pipe2, ioctl, getcwd/chdir/fchdir,
- * mkdirat/unlinkat/renameat, faccessat, readlinkat, ftruncate. Every user pointer is
+ * mkdirat/unlinkat/renameat, faccessat, ftruncate, modes and owners, statfs, fsync
+ * (links, mknodat, utimensat, statx: fs_syscalls_at.c). Every user pointer is
  * checked through sis/uaccess.h (-EFAULT); bad descriptors give -EBADF.
  * ppoll/pselect6 are in poll.c.
  */
@@ -18,6 +19,7 @@
 #include <uapi/sis/uio.h>
 #include <uapi/sis/ioctl.h>
 #include <uapi/sis/statfs.h>
+#include "fs_internal.h"
 
 #define IO_MAX 0x7ffff000UL  /* largest single transfer (Linux MAX_RW_COUNT) */
 #define FIONCLEX 0x5450
@@ -26,7 +28,7 @@
 /* ---- helpers ------------------------------------------------------------ */
 
 /* Copy a user path into a new PATH_MAX kernel buffer (kfree it), or ERR_PTR. */
-static char *get_path(const char *upath)
+char *fs_get_path(const char *upath)
 {
 	char *p = kmalloc(PATH_MAX);
 	long n;
@@ -46,7 +48,7 @@ static char *get_path(const char *upath)
  * absolute path (the walk handles both), else dirfd's inode, referenced
  * through *held (file_put it). -EBADF / -ENOTDIR.
  */
-static int at_base(int dirfd, const char *path, struct inode **base, struct file **held)
+int fs_at_base(int dirfd, const char *path, struct inode **base, struct file **held)
 {
 	struct file *f;
 	struct inode *ino;
@@ -55,7 +57,7 @@ static int at_base(int dirfd, const char *path, struct inode **base, struct file
 	*held = NULL;
 	if (dirfd == AT_FDCWD || path[0] == '/')
 		return 0;
-	f = fd_get(dirfd);
+	f = fd_get_raw(dirfd);
 	if (!f)
 		return -EBADF;
 	ino = file_inode(f);
@@ -68,28 +70,21 @@ static int at_base(int dirfd, const char *path, struct inode **base, struct file
 	return 0;
 }
 
-/* Path and base of an *at() call in one step; release with at_done(). */
-struct at_call {
-	char *path;
-	struct inode *base;
-	struct file *held;
-};
-
-static int at_begin(struct at_call *c, int dirfd, const char *upath)
+int fs_at_begin(struct fs_at_call *c, int dirfd, const char *upath)
 {
 	int err;
 
 	c->held = NULL;
-	c->path = get_path(upath);
+	c->path = fs_get_path(upath);
 	if (IS_ERR(c->path))
 		return (int)PTR_ERR(c->path);
-	err = at_base(dirfd, c->path, &c->base, &c->held);
+	err = fs_at_base(dirfd, c->path, &c->base, &c->held);
 	if (err)
 		kfree(c->path);
 	return err;
 }
 
-static void at_done(struct at_call *c)
+void fs_at_done(struct fs_at_call *c)
 {
 	if (c->held)
 		file_put(c->held);
@@ -124,45 +119,82 @@ static long sys_write(struct trap_frame *tf)
 }
 SYSCALL(__NR_write, sys_write);
 
-/* readv/writev: one transfer per vector until a short one or an error. */
-static long do_iov(struct trap_frame *tf, bool writing)
+/* One transfer of a vector: at the file position, or at off (>= 0). */
+static long iov_one(struct file *f, const struct iovec *v, long off, bool writing)
 {
-	const struct iovec *uiov = (const struct iovec *)SC_ARG(tf, 1);
-	int cnt = (int)SC_ARG(tf, 2);
-	struct file *f = fd_get((int)SC_ARG(tf, 0));
+	if (off < 0)
+		return writing ? file_write(f, v->iov_base, v->iov_len)
+			       : file_read(f, v->iov_base, v->iov_len);
+	return writing ? f->ops->pwrite(f, v->iov_base, v->iov_len, off)
+		       : f->ops->pread(f, v->iov_base, v->iov_len, off);
+}
+
+/* The vectors of a readv-like call in kernel memory (kfree), or ERR_PTR:
+ * -EINVAL for a bad count or a total past IO_MAX, -EFAULT. */
+static struct iovec *iov_copy_in(const struct iovec *uiov, int cnt)
+{
 	struct iovec *iov;
 	size_t total = 0;
+
+	if (cnt < 0 || cnt > UIO_MAXIOV)
+		return ERR_PTR(-EINVAL);
+	iov = kmalloc((size_t)cnt * sizeof(*iov) + 1);
+	if (!iov)
+		return ERR_PTR(-ENOMEM);
+	if (copy_from_user(iov, uiov, (size_t)cnt * sizeof(*iov))) {
+		kfree(iov);
+		return ERR_PTR(-EFAULT);
+	}
+	for (int i = 0; i < cnt; i++) {
+		if (iov[i].iov_len > IO_MAX - total) {
+			kfree(iov);
+			return ERR_PTR(-EINVAL);
+		}
+		total += iov[i].iov_len;
+	}
+	return iov;
+}
+
+/* May f do positional I/O in this direction? 0, -EBADF, -ESPIPE, -EISDIR. */
+static int pio_check(struct file *f, bool writing)
+{
+	unsigned acc = f->flags & O_ACCMODE;
+
+	if (writing ? acc == O_RDONLY : acc == O_WRONLY)
+		return -EBADF;
+	if (writing ? !f->ops->pwrite : !f->ops->pread)
+		return f->ops->getdents64 ? -EISDIR : -ESPIPE;
+	return 0;
+}
+
+/*
+ * readv/writev (off -1: at the file position) and preadv/pwritev (at off):
+ * one transfer per vector until a short one or an error.
+ */
+static long do_iov(int fd, const struct iovec *uiov, int cnt, long off, bool writing)
+{
+	struct file *f = fd_get(fd);
+	struct iovec *iov;
 	long done = 0;
 
 	if (!f)
 		return -EBADF;
-	if (cnt < 0 || cnt > UIO_MAXIOV) {
-		done = -EINVAL;
+	if (off >= 0) {
+		done = pio_check(f, writing);
+		if (done)
+			goto out_put;
+	}
+	iov = iov_copy_in(uiov, cnt);
+	if (IS_ERR(iov)) {
+		done = PTR_ERR(iov);
 		goto out_put;
-	}
-	iov = kmalloc((size_t)cnt * sizeof(*iov) + 1);
-	if (!iov) {
-		done = -ENOMEM;
-		goto out_put;
-	}
-	if (copy_from_user(iov, uiov, (size_t)cnt * sizeof(*iov))) {
-		done = -EFAULT;
-		goto out_free;
-	}
-	for (int i = 0; i < cnt; i++) {
-		if (iov[i].iov_len > IO_MAX - total) {
-			done = -EINVAL;
-			goto out_free;
-		}
-		total += iov[i].iov_len;
 	}
 	for (int i = 0; i < cnt; i++) {
 		long n;
 
 		if (!iov[i].iov_len)
 			continue;
-		n = writing ? file_write(f, iov[i].iov_base, iov[i].iov_len)
-			    : file_read(f, iov[i].iov_base, iov[i].iov_len);
+		n = iov_one(f, &iov[i], off < 0 ? -1 : off + done, writing);
 		if (n < 0) {
 			if (!done)
 				done = n;
@@ -172,7 +204,6 @@ static long do_iov(struct trap_frame *tf, bool writing)
 		if ((size_t)n < iov[i].iov_len)
 			break;
 	}
-out_free:
 	kfree(iov);
 out_put:
 	file_put(f);
@@ -181,15 +212,55 @@ out_put:
 
 static long sys_readv(struct trap_frame *tf)
 {
-	return do_iov(tf, false);
+	return do_iov((int)SC_ARG(tf, 0), (const struct iovec *)SC_ARG(tf, 1), (int)SC_ARG(tf, 2),
+		      -1, false);
 }
 SYSCALL(__NR_readv, sys_readv);
 
 static long sys_writev(struct trap_frame *tf)
 {
-	return do_iov(tf, true);
+	return do_iov((int)SC_ARG(tf, 0), (const struct iovec *)SC_ARG(tf, 1), (int)SC_ARG(tf, 2),
+		      -1, true);
 }
 SYSCALL(__NR_writev, sys_writev);
+
+/* preadv(fd, iov, cnt, pos_l, pos_h): on a 64-bit kernel pos_l is the offset. */
+static long pv(struct trap_frame *tf, bool writing, bool v2)
+{
+	long off = (long)SC_ARG(tf, 3);
+	unsigned flags = v2 ? (unsigned)SC_ARG(tf, 5) : 0;
+
+	if (flags & ~(unsigned)(RWF_HIPRI | RWF_DSYNC | RWF_SYNC))
+		return -EOPNOTSUPP; /* RWF_NOWAIT, RWF_APPEND and unknown ones */
+	if (off < 0 && !(v2 && off == -1))
+		return -EINVAL; /* -1 in preadv2: the file position, like readv */
+	return do_iov((int)SC_ARG(tf, 0), (const struct iovec *)SC_ARG(tf, 1), (int)SC_ARG(tf, 2),
+		      off, writing);
+}
+
+static long sys_preadv(struct trap_frame *tf)
+{
+	return pv(tf, false, false);
+}
+SYSCALL(__NR_preadv, sys_preadv);
+
+static long sys_pwritev(struct trap_frame *tf)
+{
+	return pv(tf, true, false);
+}
+SYSCALL(__NR_pwritev, sys_pwritev);
+
+static long sys_preadv2(struct trap_frame *tf)
+{
+	return pv(tf, false, true);
+}
+SYSCALL(__NR_preadv2, sys_preadv2);
+
+static long sys_pwritev2(struct trap_frame *tf)
+{
+	return pv(tf, true, true);
+}
+SYSCALL(__NR_pwritev2, sys_pwritev2);
 
 static long do_pio(struct trap_frame *tf, bool writing)
 {
@@ -197,18 +268,13 @@ static long do_pio(struct trap_frame *tf, bool writing)
 	void *ubuf = (void *)SC_ARG(tf, 1);
 	size_t len = MIN(SC_ARG(tf, 2), IO_MAX);
 	long off = (long)SC_ARG(tf, 3), n;
-	unsigned acc;
 
 	if (!f)
 		return -EBADF;
-	acc = f->flags & O_ACCMODE;
-	if (writing ? acc == O_RDONLY : acc == O_WRONLY)
-		n = -EBADF;
-	else if (writing ? !f->ops->pwrite : !f->ops->pread)
-		n = f->ops->getdents64 ? -EISDIR : -ESPIPE;
-	else if (off < 0)
+	n = pio_check(f, writing);
+	if (!n && off < 0)
 		n = -EINVAL;
-	else
+	if (!n)
 		n = writing ? f->ops->pwrite(f, ubuf, len, off) : f->ops->pread(f, ubuf, len, off);
 	file_put(f);
 	return n;
@@ -230,24 +296,28 @@ SYSCALL(__NR_pwrite64, sys_pwrite64);
 
 #define OPEN_FLAGS_KNOWN (O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | \
 			  O_NONBLOCK | O_DSYNC | O_DIRECTORY | O_NOFOLLOW | O_DIRECT | \
-			  O_LARGEFILE | O_NOATIME | O_CLOEXEC | O_SYNC)
+			  O_LARGEFILE | O_NOATIME | O_CLOEXEC | O_SYNC | O_PATH)
+/* What O_PATH keeps (Linux's O_PATH_FLAGS): the rest is ignored. */
+#define OPEN_PATH_FLAGS (O_DIRECTORY | O_NOFOLLOW | O_PATH | O_CLOEXEC)
 
 /* openat(dirfd, path, flags, mode) */
 static long sys_openat(struct trap_frame *tf)
 {
 	unsigned flags = (unsigned)SC_ARG(tf, 2);
-	struct at_call c;
+	struct fs_at_call c;
 	struct file *f;
 	long fd;
 
+	if (flags & O_PATH)
+		flags &= OPEN_PATH_FLAGS;
 	if ((flags & O_ACCMODE) == 3)
 		return -EINVAL;
-	fd = at_begin(&c, (int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1));
+	fd = fs_at_begin(&c, (int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1));
 	if (fd)
 		return fd;
 	f = vfs_open_at(c.base, c.path, flags & OPEN_FLAGS_KNOWN,
 			(u32)SC_ARG(tf, 3) & 07777 & ~proc_umask());
-	at_done(&c);
+	fs_at_done(&c);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
 	fd = fd_install(f, flags & O_CLOEXEC);
@@ -308,7 +378,7 @@ static int stat_file(struct file *f, struct linux_stat *st)
 
 static long sys_fstat(struct trap_frame *tf)
 {
-	struct file *f = fd_get((int)SC_ARG(tf, 0));
+	struct file *f = fd_get_raw((int)SC_ARG(tf, 0));
 	struct linux_stat st;
 	int err;
 
@@ -332,7 +402,7 @@ static int stat_dirfd(int dirfd, struct linux_stat *st)
 		vfs_stat_inode(vfs_cwd(), st);
 		return 0;
 	}
-	f = fd_get(dirfd);
+	f = fd_get_raw(dirfd);
 	if (!f)
 		return -EBADF;
 	err = stat_file(f, st);
@@ -340,16 +410,16 @@ static int stat_dirfd(int dirfd, struct linux_stat *st)
 	return err;
 }
 
-/* stat of path relative to dirfd. */
-static int stat_path(int dirfd, const char *path, struct linux_stat *st)
+/* stat of path relative to dirfd (lstat without follow). */
+static int stat_path(int dirfd, const char *path, struct linux_stat *st, bool follow)
 {
 	struct inode *base, *ino;
 	struct file *held;
-	int err = at_base(dirfd, path, &base, &held);
+	int err = fs_at_base(dirfd, path, &base, &held);
 
 	if (err)
 		return err;
-	ino = vfs_lookup_at(base, path);
+	ino = follow ? vfs_lookup_at(base, path) : vfs_lookup_nofollow(base, path);
 	if (held)
 		file_put(held);
 	if (IS_ERR(ino))
@@ -359,8 +429,15 @@ static int stat_path(int dirfd, const char *path, struct linux_stat *st)
 	return 0;
 }
 
-/* newfstatat(dirfd, path, statbuf, flags): symlinks do not exist, so
- * AT_SYMLINK_NOFOLLOW changes nothing; AT_EMPTY_PATH stats dirfd itself. */
+int fs_stat_at(int dirfd, const char *path, unsigned flags, struct linux_stat *st)
+{
+	if (!path[0])
+		return (flags & AT_EMPTY_PATH) ? stat_dirfd(dirfd, st) : -ENOENT;
+	return stat_path(dirfd, path, st, !(flags & AT_SYMLINK_NOFOLLOW));
+}
+
+/* newfstatat(dirfd, path, statbuf, flags): AT_SYMLINK_NOFOLLOW is lstat,
+ * AT_EMPTY_PATH stats dirfd itself. */
 static long sys_newfstatat(struct trap_frame *tf)
 {
 	int dirfd = (int)SC_ARG(tf, 0);
@@ -369,15 +446,12 @@ static long sys_newfstatat(struct trap_frame *tf)
 	char *path;
 	long err;
 
-	if (flags & ~(unsigned)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 /* NO_AUTOMOUNT */))
+	if (flags & ~(unsigned)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
 		return -EINVAL;
-	path = get_path((const char *)SC_ARG(tf, 1));
+	path = fs_get_path((const char *)SC_ARG(tf, 1));
 	if (IS_ERR(path))
 		return PTR_ERR(path);
-	if (!path[0])
-		err = (flags & AT_EMPTY_PATH) ? stat_dirfd(dirfd, &st) : -ENOENT;
-	else
-		err = stat_path(dirfd, path, &st);
+	err = fs_stat_at(dirfd, path, flags, &st);
 	kfree(path);
 	if (!err && copy_to_user((void *)SC_ARG(tf, 2), &st, sizeof(st)))
 		err = -EFAULT;
@@ -403,7 +477,7 @@ SYSCALL(__NR_getdents64, sys_getdents64);
 
 static long sys_dup(struct trap_frame *tf)
 {
-	struct file *f = fd_get((int)SC_ARG(tf, 0));
+	struct file *f = fd_get_raw((int)SC_ARG(tf, 0));
 	long fd;
 
 	if (!f)
@@ -427,7 +501,7 @@ static long sys_dup3(struct trap_frame *tf)
 		return -EINVAL;
 	if (newfd < 0 || newfd >= FD_MAX)
 		return -EBADF;
-	f = fd_get(oldfd);
+	f = fd_get_raw(oldfd);
 	if (!f)
 		return -EBADF;
 	r = fd_install_at(f, newfd, flags & O_CLOEXEC);
@@ -453,11 +527,16 @@ static long sys_fcntl(struct trap_frame *tf)
 {
 	int fd = (int)SC_ARG(tf, 0), cmd = (int)SC_ARG(tf, 1);
 	unsigned long arg = SC_ARG(tf, 2);
-	struct file *f = fd_get(fd);
+	struct file *f = fd_get_raw(fd);
 	long r;
 
 	if (!f)
 		return -EBADF;
+	if ((f->flags & O_PATH) && cmd != F_DUPFD && cmd != F_DUPFD_CLOEXEC && cmd != F_GETFD &&
+	    cmd != F_SETFD && cmd != F_GETFL) {
+		file_put(f);
+		return -EBADF; /* Linux's check_fcntl_cmd */
+	}
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
@@ -474,6 +553,18 @@ static long sys_fcntl(struct trap_frame *tf)
 		break;
 	case F_SETFL:
 		r = fcntl_setfl(f, (unsigned)arg);
+		break;
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+	case F_OFD_GETLK:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW:
+		r = flock_fcntl(f, fd_lock_owner(), cmd, (void *)arg);
+		break;
+	case F_GETPIPE_SZ:
+	case F_SETPIPE_SZ:
+		r = pipe_fcntl(f, cmd, arg);
 		break;
 	default:
 		r = -EINVAL;
@@ -582,7 +673,7 @@ static long set_cwd(struct inode *dir)
 
 static long sys_chdir(struct trap_frame *tf)
 {
-	char *path = get_path((const char *)SC_ARG(tf, 0));
+	char *path = fs_get_path((const char *)SC_ARG(tf, 0));
 	struct inode *dir;
 	long err;
 
@@ -600,7 +691,7 @@ SYSCALL(__NR_chdir, sys_chdir);
 
 static long sys_fchdir(struct trap_frame *tf)
 {
-	struct file *f = fd_get((int)SC_ARG(tf, 0));
+	struct file *f = fd_get_raw((int)SC_ARG(tf, 0));
 	long err;
 
 	if (!f)
@@ -613,13 +704,13 @@ SYSCALL(__NR_fchdir, sys_fchdir);
 
 static long sys_mkdirat(struct trap_frame *tf)
 {
-	struct at_call c;
-	long err = at_begin(&c, (int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1));
+	struct fs_at_call c;
+	long err = fs_at_begin(&c, (int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1));
 
 	if (err)
 		return err;
 	err = vfs_mkdir_at(c.base, c.path, (u32)SC_ARG(tf, 2) & 07777 & ~proc_umask());
-	at_done(&c);
+	fs_at_done(&c);
 	return err;
 }
 SYSCALL(__NR_mkdirat, sys_mkdirat);
@@ -627,16 +718,16 @@ SYSCALL(__NR_mkdirat, sys_mkdirat);
 static long sys_unlinkat(struct trap_frame *tf)
 {
 	unsigned flags = (unsigned)SC_ARG(tf, 2);
-	struct at_call c;
+	struct fs_at_call c;
 	long err;
 
 	if (flags & ~(unsigned)AT_REMOVEDIR)
 		return -EINVAL;
-	err = at_begin(&c, (int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1));
+	err = fs_at_begin(&c, (int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1));
 	if (err)
 		return err;
 	err = vfs_unlink_at(c.base, c.path, flags & AT_REMOVEDIR);
-	at_done(&c);
+	fs_at_done(&c);
 	return err;
 }
 SYSCALL(__NR_unlinkat, sys_unlinkat);
@@ -644,17 +735,17 @@ SYSCALL(__NR_unlinkat, sys_unlinkat);
 /* renameat(olddirfd, oldpath, newdirfd, newpath) */
 static long sys_renameat(struct trap_frame *tf)
 {
-	struct at_call from, to;
-	long err = at_begin(&from, (int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1));
+	struct fs_at_call from, to;
+	long err = fs_at_begin(&from, (int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1));
 
 	if (err)
 		return err;
-	err = at_begin(&to, (int)SC_ARG(tf, 2), (const char *)SC_ARG(tf, 3));
+	err = fs_at_begin(&to, (int)SC_ARG(tf, 2), (const char *)SC_ARG(tf, 3));
 	if (!err) {
-		err = vfs_rename_at(from.base, from.path, to.base, to.path);
-		at_done(&to);
+		err = vfs_rename_at(from.base, from.path, to.base, to.path, 0);
+		fs_at_done(&to);
 	}
-	at_done(&from);
+	fs_at_done(&from);
 	return err;
 }
 SYSCALL(__NR_renameat, sys_renameat);
@@ -664,17 +755,17 @@ SYSCALL(__NR_renameat, sys_renameat);
 static long sys_faccessat(struct trap_frame *tf)
 {
 	int mode = (int)SC_ARG(tf, 2);
-	struct at_call c;
+	struct fs_at_call c;
 	struct inode *ino;
 	long err;
 
 	if (mode & ~(F_OK | R_OK | W_OK | X_OK))
 		return -EINVAL;
-	err = at_begin(&c, (int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1));
+	err = fs_at_begin(&c, (int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1));
 	if (err)
 		return err;
 	ino = vfs_lookup_at(c.base, c.path);
-	at_done(&c);
+	fs_at_done(&c);
 	if (IS_ERR(ino))
 		return PTR_ERR(ino);
 	if ((mode & X_OK) && !S_ISDIR(ino->mode) && !(ino->mode & 0111))
@@ -685,27 +776,6 @@ static long sys_faccessat(struct trap_frame *tf)
 	return err;
 }
 SYSCALL(__NR_faccessat, sys_faccessat);
-
-/* readlinkat: there are no symbolic links, so any existing path is -EINVAL. */
-static long sys_readlinkat(struct trap_frame *tf)
-{
-	struct at_call c;
-	struct inode *ino;
-	long err;
-
-	if ((long)SC_ARG(tf, 3) <= 0)
-		return -EINVAL;
-	err = at_begin(&c, (int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1));
-	if (err)
-		return err;
-	ino = vfs_lookup_at(c.base, c.path);
-	at_done(&c);
-	if (IS_ERR(ino))
-		return PTR_ERR(ino);
-	vfs_inode_put(ino);
-	return -EINVAL;
-}
-SYSCALL(__NR_readlinkat, sys_readlinkat);
 
 /* ---- ownership, mode, statfs ---------------------------------------------- */
 
@@ -719,6 +789,7 @@ static int inode_chmod(struct inode *ino, u32 mode)
 	if (euid != 0 && euid != ino->uid)
 		return -EPERM;
 	ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
+	vfs_touch_ctime(ino);
 	return 0;
 }
 
@@ -732,14 +803,15 @@ static int inode_chown(struct inode *ino, u32 uid, u32 gid)
 		ino->uid = uid;
 	if (gid != ID_KEEP)
 		ino->gid = gid;
+	vfs_touch_ctime(ino);
 	return 0;
 }
 
 /* The inode behind descriptor fd, referenced; NULL for one without
  * (socket, pipe: there is nothing to keep a mode in). -EBADF. */
-static struct inode *fd_inode(int fd, int *err)
+struct inode *fs_fd_inode(int fd, bool raw, int *err)
 {
-	struct file *f = fd_get(fd);
+	struct file *f = raw ? fd_get_raw(fd) : fd_get(fd);
 	struct inode *ino;
 
 	*err = f ? 0 : -EBADF;
@@ -763,15 +835,15 @@ static struct inode *dirfd_inode(int dirfd)
 		vfs_inode_get(ino);
 		return ino;
 	}
-	ino = fd_inode(dirfd, &err);
+	ino = fs_fd_inode(dirfd, true, &err);
 	return ino ? ino : ERR_PTR(err ? err : -EINVAL);
 }
 
 /* The inode named by (dirfd, upath), referenced (vfs_inode_put), or ERR_PTR;
  * an empty path with empty_ok is dirfd itself (AT_EMPTY_PATH). */
-static struct inode *at_inode(int dirfd, const char *upath, bool empty_ok)
+struct inode *fs_at_inode(int dirfd, const char *upath, bool empty_ok, bool follow)
 {
-	char *path = get_path(upath);
+	char *path = fs_get_path(upath);
 	struct inode *base, *ino;
 	struct file *held;
 	int err;
@@ -782,8 +854,11 @@ static struct inode *at_inode(int dirfd, const char *upath, bool empty_ok)
 		kfree(path);
 		return empty_ok ? dirfd_inode(dirfd) : ERR_PTR(-ENOENT);
 	}
-	err = at_base(dirfd, path, &base, &held);
-	ino = err ? ERR_PTR(err) : vfs_lookup_at(base, path);
+	err = fs_at_base(dirfd, path, &base, &held);
+	if (err)
+		ino = ERR_PTR(err);
+	else
+		ino = follow ? vfs_lookup_at(base, path) : vfs_lookup_nofollow(base, path);
 	if (held)
 		file_put(held);
 	kfree(path);
@@ -793,7 +868,7 @@ static struct inode *at_inode(int dirfd, const char *upath, bool empty_ok)
 static long sys_fchmod(struct trap_frame *tf)
 {
 	int err;
-	struct inode *ino = fd_inode((int)SC_ARG(tf, 0), &err);
+	struct inode *ino = fs_fd_inode((int)SC_ARG(tf, 0), false, &err);
 
 	if (!ino)
 		return err;
@@ -806,7 +881,8 @@ SYSCALL(__NR_fchmod, sys_fchmod);
 /* fchmodat(dirfd, path, mode): the system call has no flags argument. */
 static long sys_fchmodat(struct trap_frame *tf)
 {
-	struct inode *ino = at_inode((int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1), false);
+	struct inode *ino = fs_at_inode((int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1), false,
+					true);
 	int err;
 
 	if (IS_ERR(ino))
@@ -820,7 +896,7 @@ SYSCALL(__NR_fchmodat, sys_fchmodat);
 static long sys_fchown(struct trap_frame *tf)
 {
 	int err;
-	struct inode *ino = fd_inode((int)SC_ARG(tf, 0), &err);
+	struct inode *ino = fs_fd_inode((int)SC_ARG(tf, 0), false, &err);
 
 	if (!ino)
 		return err;
@@ -830,8 +906,8 @@ static long sys_fchown(struct trap_frame *tf)
 }
 SYSCALL(__NR_fchown, sys_fchown);
 
-/* fchownat(dirfd, path, uid, gid, flags): no symlinks, so
- * AT_SYMLINK_NOFOLLOW changes nothing; other flags are EINVAL. */
+/* fchownat(dirfd, path, uid, gid, flags): AT_SYMLINK_NOFOLLOW changes the
+ * link itself (lchown); other flags are EINVAL. */
 static long sys_fchownat(struct trap_frame *tf)
 {
 	unsigned flags = (unsigned)SC_ARG(tf, 4);
@@ -840,7 +916,8 @@ static long sys_fchownat(struct trap_frame *tf)
 
 	if (flags & ~(unsigned)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	ino = at_inode((int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1), flags & AT_EMPTY_PATH);
+	ino = fs_at_inode((int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1), flags & AT_EMPTY_PATH,
+			  !(flags & AT_SYMLINK_NOFOLLOW));
 	if (IS_ERR(ino))
 		return PTR_ERR(ino);
 	err = inode_chown(ino, (u32)SC_ARG(tf, 2), (u32)SC_ARG(tf, 3));
@@ -865,7 +942,7 @@ static long put_statfs(void *ubuf)
 
 static long sys_statfs(struct trap_frame *tf)
 {
-	struct inode *ino = at_inode(AT_FDCWD, (const char *)SC_ARG(tf, 0), false);
+	struct inode *ino = fs_at_inode(AT_FDCWD, (const char *)SC_ARG(tf, 0), false, true);
 
 	if (IS_ERR(ino))
 		return PTR_ERR(ino);
@@ -876,7 +953,7 @@ SYSCALL(__NR_statfs, sys_statfs);
 
 static long sys_fstatfs(struct trap_frame *tf)
 {
-	struct file *f = fd_get((int)SC_ARG(tf, 0));
+	struct file *f = fd_get_raw((int)SC_ARG(tf, 0));
 
 	if (!f)
 		return -EBADF;

@@ -1,8 +1,9 @@
 /*
- * /proc/meminfo, /proc/uptime and /proc/interrupts (the GIC driver's
- * irq_show), in Linux's formats (proc(5)), as generated read-only files of
- * the VFS (vfs_add_generated). The network files under /proc/net are in
- * src/net/procnet.c.
+ * /proc/meminfo, /proc/uptime, /proc/interrupts (the GIC driver's
+ * irq_show) and /proc/self, in Linux's formats (proc(5)), as generated
+ * read-only files and links of the VFS (vfs_add_generated, vfs_gen_link).
+ * The per-process directories are in procfs_pid.c, the network files under
+ * /proc/net in src/net/procnet.c.
  */
 #include <sis/init.h>
 #include <sis/irq.h>
@@ -12,6 +13,7 @@
 #include <sis/softirq.h>
 #include <sis/timer.h>
 #include <sis/vfs.h>
+#include <sis/proc.h>
 
 /*
  * MemTotal: pages the allocator manages; MemFree and MemAvailable: free
@@ -45,6 +47,29 @@ static long uptime_show(char *buf, size_t size)
 			 idle % 100);
 }
 
+/* /proc/self: the caller's own directory. */
+static long self_show(long arg, char *buf, size_t size)
+{
+	struct proc *p = current_proc();
+
+	(void)arg;
+	if (!p)
+		return -ENOENT;
+	return ksnprintf(buf, size, "%d", proc_pid(p));
+}
+
+static int procfs_self_init(void)
+{
+	struct inode *dir = vfs_lookup("/proc");
+	int err;
+
+	if (IS_ERR(dir))
+		return (int)PTR_ERR(dir);
+	err = vfs_gen_link(dir, "self", self_show, 0);
+	vfs_inode_put(dir);
+	return err;
+}
+
 static int procfs_init(void)
 {
 	int err = vfs_add_generated("/proc/meminfo", meminfo_show);
@@ -55,6 +80,8 @@ static int procfs_init(void)
 		err = vfs_add_generated("/proc/interrupts", irq_show);
 	if (!err)
 		err = vfs_add_generated("/proc/softirqs", softirq_show);
+	if (!err)
+		err = procfs_self_init();
 	if (err)
 		log_warn("procfs: cannot add /proc files: %d", err);
 	return err;

@@ -131,7 +131,7 @@ static struct inode *inode_new(u32 mode)
 	ino->ino = next_ino++;
 	ino->mode = mode;
 	ino->refs = 1;
-	ino->mtime_ns = (s64)time_ns();
+	ino->atime_ns = ino->mtime_ns = ino->ctime_ns = vfs_now();
 	if (S_ISDIR(mode)) {
 		list_init(&ino->dir.entries);
 		ino->dir.next_cookie = 2; /* 0 and 1 are "." and ".." */
@@ -156,7 +156,11 @@ static struct inode *inode_free(struct inode *ino)
 	} else if (S_ISREG(ino->mode)) {
 		filemap_release(ino);
 		reg_release(ino);
+	} else if (S_ISLNK(ino->mode)) {
+		vfs_free(ino->link.target);
 	}
+	BUG_ON(S_ISFIFO(ino->mode) && ino->fifo.pipe); /* open ends hold the inode */
+	BUG_ON(S_ISSOCK(ino->mode) && ino->sock.sk);  /* so does the bound socket */
 	vfs_free(ino);
 	return parent;
 }
@@ -184,6 +188,22 @@ void vfs_inode_put(struct inode *ino)
 	BUG_ON(ino->refs == 0);
 	if (--ino->refs == 0 && ino->nlink == 0 && ino != root_inode)
 		inode_release_chain(ino);
+}
+
+s64 vfs_now(void)
+{
+	return time_realtime_offset_ns() + (s64)time_ns();
+}
+
+void vfs_touch_ctime(struct inode *ino)
+{
+	ino->ctime_ns = vfs_now();
+}
+
+/* Contents changed: mtime and ctime. */
+static void touch_modified(struct inode *ino)
+{
+	ino->mtime_ns = ino->ctime_ns = vfs_now();
 }
 
 struct inode *vfs_root(void)
@@ -271,7 +291,8 @@ static int dir_link(struct inode *dir, const char *name, size_t len, struct inod
 		child->dir.self = d;
 		vfs_inode_get(dir);
 	}
-	dir->mtime_ns = (s64)time_ns();
+	touch_modified(dir);
+	vfs_touch_ctime(child);
 	return 0;
 }
 
@@ -283,7 +304,8 @@ static void dir_drop_entry(struct inode *dir, struct vfs_dirent *d)
 	if (S_ISDIR(child->mode) && child->dir.self == d)
 		child->dir.self = NULL;
 	dirent_free(d);
-	dir->mtime_ns = (s64)time_ns();
+	touch_modified(dir);
+	vfs_touch_ctime(child);
 }
 
 /* Remove entry d from dir; frees the inode if nothing else holds it. */
@@ -339,6 +361,25 @@ void vfs_dirent_info(const struct vfs_dirent *d, const char **name, struct inode
 
 /* ---- path lookup ------------------------------------------------------------ */
 
+/* Bring a generated directory's entries up to date before looking in it. */
+static void dir_refresh(struct inode *dir)
+{
+	if (S_ISDIR(dir->mode) && dir->dir.refresh && !dir_dead(dir))
+		dir->dir.refresh(dir);
+}
+
+/* dir_find for what a user names: a generated directory is refreshed first. */
+static struct vfs_dirent *dir_find_fresh(struct inode *dir, const char *name, size_t len)
+{
+	dir_refresh(dir);
+	return dir_find(dir, name, len);
+}
+
+void vfs_dir_refresh(struct inode *dir)
+{
+	dir_refresh(dir);
+}
+
 /*
  * One step of a walk: the child called name (len bytes) of dir, not
  * referenced. Handles "." and "..". -ENOTDIR if dir is not a directory.
@@ -353,7 +394,7 @@ static struct inode *step(struct inode *dir, const char *name, size_t len)
 		return dir;
 	if (len == 2 && name[0] == '.' && name[1] == '.')
 		return dir->dir.parent;
-	d = dir_find(dir, name, len);
+	d = dir_find_fresh(dir, name, len);
 	return d ? d->inode : ERR_PTR(-ENOENT);
 }
 
@@ -367,74 +408,190 @@ static long component_len(const char *p)
 	return n > NAME_MAX ? -ENAMETOOLONG : (long)n;
 }
 
-/* The last component of a path, when a walk stops at its parent. */
-struct last_name {
-	const char *name;    /* inside the path, not NUL-terminated */
-	size_t len;
-	bool slash;          /* followed by '/': must be a directory */
+/*
+ * A walk along a path. It holds no references while it runs (nothing
+ * sleeps, nothing is removed under it); the callers below reference what
+ * they keep. After a symbolic link the rest of the path lives in buf.
+ */
+struct walk {
+	struct inode *dir;  /* the directory holding the last component */
+	const char *name;   /* the last component (not NUL-terminated) */
+	size_t len;         /* its length; 0: the path has none ("/") and dir is the result */
+	bool slash;         /* the last component is followed by '/': a directory */
+	char *buf;          /* kmalloc'ed expansion of the links followed, or NULL */
+	unsigned links;     /* symbolic links followed so far (VFS_SYMLOOP_MAX) */
 };
 
-/*
- * Walk path from base (NULL: the cwd; absolute paths start at the root) and
- * return the final inode, referenced. With last, stop before the last
- * component instead: return the directory holding it (referenced) and
- * describe the component in *last. A path without a last component ("/",
- * "a/.." is fine: ".." is one) gives -EEXIST in that mode.
- */
-static struct inode *walk(struct inode *base, const char *path, struct last_name *last)
-{
-	struct inode *cur;
-	const char *p = path;
+#define WALK_FOLLOW 1u /* follow a symbolic link in the last component */
 
+static void walk_done(struct walk *w)
+{
+	kfree(w->buf);
+	w->buf = NULL;
+}
+
+/* A symbolic link's target into buf (size >= 1): the length the whole
+ * target has (it is cut at size), or -errno. */
+static long link_read(struct inode *link, char *buf, size_t size)
+{
+	if (link->gen_arg_show)
+		return link->gen_arg_show(link->gen_arg, buf, size);
+	memcpy(buf, link->link.target, MIN(size, link->link.len));
+	return (long)link->link.len;
+}
+
+/*
+ * Continue the walk through the link found in *cur: the rest of the path
+ * (rest, which may point into w->buf) goes after its target, from the root
+ * for an absolute target, else from *cur.
+ */
+static int walk_follow(struct walk *w, struct inode **cur, struct inode *link, const char *rest)
+{
+	size_t rlen = strlen(rest);
+	char *buf;
+	long n;
+
+	if (++w->links > VFS_SYMLOOP_MAX)
+		return -ELOOP;
+	buf = kmalloc(PATH_MAX);
+	if (!buf)
+		return -ENOMEM;
+	n = link_read(link, buf, PATH_MAX);
+	if (n >= 0 && (size_t)n + rlen >= PATH_MAX)
+		n = -ENAMETOOLONG;
+	else if (n == 0)
+		n = -ENOENT; /* Linux: an empty target names nothing */
+	if (n < 0) {
+		kfree(buf);
+		return (int)n;
+	}
+	memcpy(buf + n, rest, rlen + 1);
+	kfree(w->buf);
+	w->buf = buf;
+	if (buf[0] == '/')
+		*cur = vfs_root();
+	return 0;
+}
+
+/*
+ * Walk path from base (NULL: the cwd; absolute paths start at the root) up
+ * to its last component, following every symbolic link on the way, and the
+ * last one too with WALK_FOLLOW or a trailing '/'. Fills *w (walk_done it,
+ * also on error). -ENOENT, -ENOTDIR, -ENAMETOOLONG, -ELOOP, -ENOMEM.
+ */
+static int walk_path(struct walk *w, struct inode *base, const char *path, unsigned flags)
+{
+	struct inode *cur, *child;
+	const char *p = path;
+	int err;
+
+	memset(w, 0, sizeof(*w));
 	if (!path[0])
-		return ERR_PTR(-ENOENT);
+		return -ENOENT;
 	if (strnlen(path, PATH_MAX) >= PATH_MAX)
-		return ERR_PTR(-ENAMETOOLONG);
+		return -ENAMETOOLONG;
 	cur = (*p == '/') ? vfs_root() : (base ? base : vfs_cwd());
 	for (;;) {
-		long len;
 		const char *next;
+		long len;
 
 		while (*p == '/')
 			p++;
-		if (!*p)
-			break;
+		if (!*p) {
+			w->dir = cur; /* no last component */
+			return 0;
+		}
 		len = component_len(p);
 		if (len < 0)
-			return ERR_PTR(len);
-		next = p + len;
-		while (*next == '/')
-			next++;
-		if (last && !*next) {
+			return (int)len;
+		for (next = p + len; *next == '/'; next++)
+			;
+		if (!*next) {
 			if (!S_ISDIR(cur->mode))
-				return ERR_PTR(-ENOTDIR);
-			last->name = p;
-			last->len = (size_t)len;
-			last->slash = p[len] == '/';
-			vfs_inode_get(cur);
-			return cur;
+				return -ENOTDIR;
+			w->dir = cur;
+			w->name = p;
+			w->len = (size_t)len;
+			w->slash = p[len] == '/';
+			if (!(flags & WALK_FOLLOW) && !w->slash)
+				return 0;
 		}
-		cur = step(cur, p, (size_t)len);
-		if (IS_ERR(cur))
-			return cur;
+		child = step(cur, p, (size_t)len);
+		if (!*next && (IS_ERR(child) || !S_ISLNK(child->mode)))
+			return 0; /* the caller looks at the last component */
+		if (IS_ERR(child))
+			return (int)PTR_ERR(child);
+		if (S_ISLNK(child->mode)) {
+			err = walk_follow(w, &cur, child, p + len);
+			if (err)
+				return err;
+			p = w->buf;
+			continue;
+		}
+		cur = child;
 		p = next;
 	}
-	if (last)
-		return ERR_PTR(S_ISDIR(cur->mode) ? -EEXIST : -ENOTDIR);
-	if (path[strlen(path) - 1] == '/' && !S_ISDIR(cur->mode))
-		return ERR_PTR(-ENOTDIR);
-	vfs_inode_get(cur);
-	return cur;
+}
+
+/* The inode path names, referenced, or ERR_PTR. */
+static struct inode *lookup(struct inode *base, const char *path, unsigned flags)
+{
+	struct inode *ino;
+	struct walk w;
+	int err = walk_path(&w, base, path, flags);
+
+	if (err) {
+		ino = ERR_PTR(err);
+		goto out;
+	}
+	ino = w.len ? step(w.dir, w.name, w.len) : w.dir;
+	if (!IS_ERR(ino) && w.slash && !S_ISDIR(ino->mode))
+		ino = ERR_PTR(-ENOTDIR);
+	if (!IS_ERR(ino))
+		vfs_inode_get(ino);
+out:
+	walk_done(&w);
+	return ino;
 }
 
 struct inode *vfs_lookup_at(struct inode *base, const char *path)
 {
-	return walk(base, path, NULL);
+	return lookup(base, path, WALK_FOLLOW);
+}
+
+struct inode *vfs_lookup_nofollow(struct inode *base, const char *path)
+{
+	return lookup(base, path, 0);
 }
 
 struct inode *vfs_lookup(const char *path)
 {
 	return vfs_lookup_at(NULL, path);
+}
+
+/*
+ * The walk of a call that acts on a name (create, remove, rename): w->dir
+ * is referenced (walk_parent_done drops it). A path without a last
+ * component ("/") is -EEXIST here.
+ */
+static int walk_parent(struct walk *w, struct inode *base, const char *path, unsigned flags)
+{
+	int err = walk_path(w, base, path, flags);
+
+	if (!err && !w->len)
+		err = -EEXIST;
+	if (err) {
+		walk_done(w);
+		return err;
+	}
+	vfs_inode_get(w->dir);
+	return 0;
+}
+
+static void walk_parent_done(struct walk *w)
+{
+	vfs_inode_put(w->dir);
+	walk_done(w);
 }
 
 /* Is this last component "." or ".."? (cannot be created or removed) */
@@ -443,77 +600,95 @@ static bool is_dot_name(const char *name, size_t len)
 	return (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.');
 }
 
+/* A new inode of mode linked as w's last component; ERR_PTR on failure. */
+static struct inode *create_last(struct walk *w, u32 mode)
+{
+	struct inode *ino;
+	int err;
+
+	if (w->slash && !S_ISDIR(mode))
+		return ERR_PTR(-EISDIR);
+	if (dir_dead(w->dir))
+		return ERR_PTR(-ENOENT); /* removed: see dir_dead */
+	if (w->dir->dir.generated || w->dir->dir.refresh)
+		return ERR_PTR(-EACCES); /* procfs: the kernel's names only */
+	ino = inode_new(mode);
+	if (IS_ERR(ino))
+		return ino;
+	ino->uid = proc_euid();
+	ino->gid = proc_egid();
+	err = dir_link(w->dir, w->name, w->len, ino);
+	if (err) {
+		inode_free(ino); /* never linked: holds no parent */
+		return ERR_PTR(err);
+	}
+	return ino;
+}
+
 /*
  * Find or create the last component of path under its parent. mode carries
  * the type of a new object. *created tells whether it is new. Returns the
- * inode referenced, or ERR_PTR (-EEXIST if excl and it exists).
+ * inode referenced, or ERR_PTR (-EEXIST if excl and it exists). Without
+ * excl a symbolic link in the last component is followed with follow (and
+ * a dangling one creates its target, as open(O_CREAT) does on Linux).
  */
 static struct inode *lookup_create(struct inode *base, const char *path, u32 mode, bool excl,
-				   bool *created)
+				   bool follow, bool *created)
 {
-	struct inode *dir, *ino;
-	struct last_name last;
+	struct inode *ino;
 	struct vfs_dirent *d;
+	struct walk w;
 	int err;
 
 	*created = false;
-	dir = walk(base, path, &last);
-	if (IS_ERR(dir)) {
+	err = walk_parent(&w, base, path, !excl && follow ? WALK_FOLLOW : 0);
+	if (err) {
 		/* "/": exists, and is a directory */
-		if (PTR_ERR(dir) == -EEXIST && !excl)
-			return walk(base, path, NULL);
-		return dir;
+		if (err == -EEXIST && !excl)
+			return lookup(base, path, 0);
+		return ERR_PTR(err);
 	}
-	if (is_dot_name(last.name, last.len)) {
-		ino = excl ? ERR_PTR(-EEXIST) : step(dir, last.name, last.len);
+	if (is_dot_name(w.name, w.len)) {
+		ino = excl ? ERR_PTR(-EEXIST) : step(w.dir, w.name, w.len);
 		if (!IS_ERR(ino))
 			vfs_inode_get(ino);
-		goto out_put_dir;
+		goto out_done;
 	}
-	d = dir_find(dir, last.name, last.len);
+	d = dir_find_fresh(w.dir, w.name, w.len);
 	if (d) {
 		ino = d->inode;
 		if (excl)
 			ino = ERR_PTR(-EEXIST);
-		else if (last.slash && !S_ISDIR(ino->mode))
+		else if (w.slash && !S_ISDIR(ino->mode))
 			ino = ERR_PTR(-ENOTDIR);
 		else
 			vfs_inode_get(ino);
-		goto out_put_dir;
+		goto out_done;
 	}
-	if (last.slash && !S_ISDIR(mode)) {
-		ino = ERR_PTR(-EISDIR);
-		goto out_put_dir;
-	}
-	if (dir_dead(dir)) {
-		ino = ERR_PTR(-ENOENT); /* removed: see dir_dead */
-		goto out_put_dir;
-	}
-	ino = inode_new(mode);
-	if (IS_ERR(ino))
-		goto out_put_dir;
-	err = dir_link(dir, last.name, last.len, ino);
-	if (err) {
-		inode_free(ino); /* never linked: holds no parent */
-		ino = ERR_PTR(err);
-		goto out_put_dir;
-	}
-	*created = true;
-out_put_dir:
-	vfs_inode_put(dir);
+	ino = create_last(&w, mode);
+	*created = !IS_ERR(ino);
+out_done:
+	walk_parent_done(&w);
 	return ino;
 }
 
 struct inode *vfs_create_at(struct inode *base, const char *path, u32 mode, bool excl,
 			    bool *created)
 {
-	return lookup_create(base, path, mode, excl, created);
+	return lookup_create(base, path, mode, excl, true, created);
+}
+
+struct inode *vfs_create_nofollow(struct inode *base, const char *path, u32 mode, bool excl,
+				  bool *created)
+{
+	return lookup_create(base, path, mode, excl, false, created);
 }
 
 int vfs_mkdir_at(struct inode *base, const char *path, u32 mode)
 {
 	bool created;
-	struct inode *ino = lookup_create(base, path, S_IFDIR | (mode & 07777), true, &created);
+	struct inode *ino = lookup_create(base, path, S_IFDIR | (mode & 07777), true, false,
+					  &created);
 
 	if (IS_ERR(ino))
 		return (int)PTR_ERR(ino);
@@ -521,40 +696,50 @@ int vfs_mkdir_at(struct inode *base, const char *path, u32 mode)
 	return 0;
 }
 
+/* Generated names (procfs) are the kernel's: a user cannot remove or move them. */
+static bool entry_generated(const struct vfs_dirent *d)
+{
+	const struct inode *ino = d->inode;
+
+	return vfs_inode_generated(ino) || (S_ISDIR(ino->mode) && ino->dir.refresh);
+}
+
 int vfs_unlink_at(struct inode *base, const char *path, bool rmdir)
 {
-	struct inode *dir, *ino;
-	struct last_name last;
 	struct vfs_dirent *d;
-	int err = 0;
+	struct inode *ino;
+	struct walk w;
+	int err;
 
-	dir = walk(base, path, &last);
-	if (IS_ERR(dir) && PTR_ERR(dir) == -EEXIST) /* "/": Linux's LAST_ROOT */
+	err = walk_parent(&w, base, path, 0);
+	if (err == -EEXIST) /* "/": Linux's LAST_ROOT */
 		return rmdir ? -EBUSY : -EISDIR;
-	if (IS_ERR(dir))
-		return (int)PTR_ERR(dir);
-	if (is_dot_name(last.name, last.len)) {
-		err = rmdir ? (last.len == 1 ? -EINVAL : -ENOTEMPTY) : -EISDIR;
-		goto out_put_dir;
+	if (err)
+		return err;
+	if (is_dot_name(w.name, w.len)) {
+		err = rmdir ? (w.len == 1 ? -EINVAL : -ENOTEMPTY) : -EISDIR;
+		goto out_done;
 	}
-	d = dir_find(dir, last.name, last.len);
+	d = dir_find_fresh(w.dir, w.name, w.len);
 	if (!d) {
 		err = -ENOENT;
-		goto out_put_dir;
+		goto out_done;
 	}
 	ino = d->inode;
 	if (rmdir && !S_ISDIR(ino->mode))
 		err = -ENOTDIR;
 	else if (!rmdir && S_ISDIR(ino->mode))
 		err = -EISDIR;
-	else if (!rmdir && last.slash)
+	else if (!rmdir && w.slash)
 		err = -ENOTDIR;
 	else if (rmdir && !vfs_dir_empty(ino))
 		err = -ENOTEMPTY;
+	else if (entry_generated(d))
+		err = -EPERM;
 	if (!err)
-		dir_unlink(dir, d);
-out_put_dir:
-	vfs_inode_put(dir);
+		dir_unlink(w.dir, d);
+out_done:
+	walk_parent_done(&w);
 	return err;
 }
 
@@ -581,6 +766,8 @@ static int may_replace(const struct inode *ino, const struct vfs_dirent *nd)
 		return -EISDIR;
 	if (S_ISDIR(old->mode) && !list_empty(&old->dir.entries))
 		return -ENOTEMPTY;
+	if (entry_generated(nd))
+		return -EPERM;
 	return 0;
 }
 
@@ -588,10 +775,10 @@ static int may_replace(const struct inode *ino, const struct vfs_dirent *nd)
  * Move the entry od of odir to the name nl in ndir, replacing nd if given.
  * The new name is made first, so running out of memory changes nothing.
  */
-static int move_entry(struct inode *odir, struct vfs_dirent *od, struct inode *ndir,
-		      const struct last_name *nl, struct vfs_dirent *nd)
+static int move_entry(struct inode *odir, struct vfs_dirent *od, struct walk *nl,
+		      struct vfs_dirent *nd)
 {
-	struct inode *ino = od->inode;
+	struct inode *ino = od->inode, *ndir = nl->dir;
 	int err = dir_link(ndir, nl->name, nl->len, ino);
 
 	if (err)
@@ -606,16 +793,15 @@ static int move_entry(struct inode *odir, struct vfs_dirent *od, struct inode *n
 }
 
 /* The checks and the move of vfs_rename_at, with both parents looked up. */
-static int rename_entries(struct inode *odir, const struct last_name *ol, struct inode *ndir,
-			  const struct last_name *nl)
+static int rename_entries(struct walk *ol, struct walk *nl, unsigned flags)
 {
+	struct inode *odir = ol->dir, *ndir = nl->dir, *ino;
 	struct vfs_dirent *od, *nd;
-	struct inode *ino;
 	int err;
 
 	if (is_dot_name(ol->name, ol->len) || is_dot_name(nl->name, nl->len))
 		return -EINVAL;
-	od = dir_find(odir, ol->name, ol->len);
+	od = dir_find_fresh(odir, ol->name, ol->len);
 	if (!od)
 		return -ENOENT;
 	ino = od->inode;
@@ -623,7 +809,11 @@ static int rename_entries(struct inode *odir, const struct last_name *ol, struct
 		return -ENOTDIR;
 	if (dir_dead(ndir))
 		return -ENOENT;
-	nd = dir_find(ndir, nl->name, nl->len);
+	if (entry_generated(od))
+		return -EPERM;
+	nd = dir_find_fresh(ndir, nl->name, nl->len);
+	if (nd && (flags & VFS_RENAME_NOREPLACE))
+		return -EEXIST;
 	if (nd && nd->inode == ino)
 		return 0; /* the same file: nothing to do (POSIX) */
 	if (S_ISDIR(ino->mode) && is_ancestor(ino, ndir))
@@ -633,30 +823,168 @@ static int rename_entries(struct inode *odir, const struct last_name *ol, struct
 		if (err)
 			return err;
 	}
-	return move_entry(odir, od, ndir, nl, nd);
+	return move_entry(odir, od, nl, nd);
 }
 
-int vfs_rename_at(struct inode *obase, const char *opath, struct inode *nbase, const char *npath)
+int vfs_rename_at(struct inode *obase, const char *opath, struct inode *nbase, const char *npath,
+		  unsigned flags)
 {
-	struct last_name ol, nl;
-	struct inode *odir, *ndir;
+	struct walk ol, nl;
 	int err;
 
-	odir = walk(obase, opath, &ol);
-	if (IS_ERR(odir))
-		return PTR_ERR(odir) == -EEXIST ? -EBUSY : (int)PTR_ERR(odir);
-	ndir = walk(nbase, npath, &nl);
-	if (IS_ERR(ndir)) {
-		err = PTR_ERR(ndir) == -EEXIST ? -EBUSY : (int)PTR_ERR(ndir);
-		goto out_put_odir;
+	err = walk_parent(&ol, obase, opath, 0);
+	if (err)
+		return err == -EEXIST ? -EBUSY : err;
+	err = walk_parent(&nl, nbase, npath, 0);
+	if (err) {
+		err = err == -EEXIST ? -EBUSY : err;
+		goto out_put_old;
 	}
-	err = rename_entries(odir, &ol, ndir, &nl);
-	vfs_inode_put(ndir);
-out_put_odir:
-	vfs_inode_put(odir);
+	err = rename_entries(&ol, &nl, flags);
+	walk_parent_done(&nl);
+out_put_old:
+	walk_parent_done(&ol);
 	return err;
 }
 
+/* ---- links and special files ---------------------------------------------- */
+
+int vfs_symlink_at(struct inode *base, const char *path, const char *target)
+{
+	size_t len = strnlen(target, PATH_MAX);
+	struct inode *ino;
+	struct walk w;
+	char *copy;
+	int err;
+
+	if (!len)
+		return -ENOENT;
+	if (len >= PATH_MAX)
+		return -ENAMETOOLONG;
+	err = walk_parent(&w, base, path, 0);
+	if (err)
+		return err;
+	if (is_dot_name(w.name, w.len) || dir_find_fresh(w.dir, w.name, w.len)) {
+		err = -EEXIST;
+		goto out_done;
+	}
+	copy = vfs_alloc(len + 1);
+	if (IS_ERR(copy)) {
+		err = (int)PTR_ERR(copy);
+		goto out_done;
+	}
+	memcpy(copy, target, len + 1);
+	w.slash = false; /* "link/" names a directory to be: Linux creates the link anyway */
+	ino = create_last(&w, S_IFLNK | 0777);
+	if (IS_ERR(ino)) {
+		vfs_free(copy);
+		err = (int)PTR_ERR(ino);
+		goto out_done;
+	}
+	ino->link.target = copy;
+	ino->link.len = len;
+	vfs_inode_put(ino);
+out_done:
+	walk_parent_done(&w);
+	return err;
+}
+
+int vfs_link_at(struct inode *ino, struct inode *base, const char *path)
+{
+	struct walk w;
+	int err;
+
+	if (S_ISDIR(ino->mode))
+		return -EPERM;
+	if (vfs_inode_generated(ino))
+		return -EXDEV; /* procfs is another file system on Linux */
+	err = walk_parent(&w, base, path, 0);
+	if (err)
+		return err;
+	if (is_dot_name(w.name, w.len) || dir_find_fresh(w.dir, w.name, w.len))
+		err = -EEXIST;
+	else if (w.slash)
+		err = -ENOENT;
+	else if (ino->nlink == 0)
+		err = -ENOENT; /* Linux: an unlinked file gets no new name (without O_TMPFILE) */
+	else if (dir_dead(w.dir))
+		err = -ENOENT;
+	else
+		err = dir_link(w.dir, w.name, w.len, ino);
+	walk_parent_done(&w);
+	return err;
+}
+
+long vfs_readlink(struct inode *ino, char *buf, size_t size)
+{
+	char *tmp;
+	long n;
+
+	if (!S_ISLNK(ino->mode))
+		return -EINVAL;
+	if (!ino->gen_arg_show)
+		return MIN(link_read(ino, buf, size), (long)size);
+	tmp = kmalloc(PATH_MAX); /* show() writes a NUL that buf may have no room for */
+	if (!tmp)
+		return -ENOMEM;
+	n = link_read(ino, tmp, PATH_MAX);
+	if (n >= PATH_MAX)
+		n = -ENAMETOOLONG;
+	if (n > 0) {
+		n = MIN(n, (long)size);
+		memcpy(buf, tmp, (size_t)n);
+	}
+	kfree(tmp);
+	return n;
+}
+
+int vfs_mknod_at(struct inode *base, const char *path, u32 mode)
+{
+	struct inode *ino;
+	bool created;
+
+	ino = lookup_create(base, path, mode, true, false, &created);
+	if (IS_ERR(ino))
+		return (int)PTR_ERR(ino);
+	vfs_inode_put(ino);
+	return 0;
+}
+
+long vfs_realpath(struct inode *base, const char *path, char *buf, size_t size)
+{
+	struct inode *ino;
+	struct walk w;
+	long n;
+	int err = walk_path(&w, base, path, WALK_FOLLOW);
+
+	if (err)
+		goto out_done;
+	ino = w.len ? step(w.dir, w.name, w.len) : w.dir;
+	if (IS_ERR(ino)) {
+		err = (int)PTR_ERR(ino);
+		goto out_done;
+	}
+	if (S_ISDIR(ino->mode) || is_dot_name(w.name, w.len)) {
+		n = vfs_dir_path(S_ISDIR(ino->mode) ? ino : w.dir, buf, size);
+		walk_done(&w);
+		return n;
+	}
+	n = vfs_dir_path(w.dir, buf, size);
+	if (n >= 0 && (size_t)n + (n > 1) + w.len + 1 > size)
+		n = -ERANGE;
+	if (n >= 0) {
+		if (n > 1)
+			buf[n++] = '/';
+		memcpy(buf + n, w.name, w.len);
+		n += (long)w.len;
+		buf[n] = '\0';
+	}
+	walk_done(&w);
+	return n;
+out_done:
+	walk_done(&w);
+	return err;
+}
 /*
  * mkdir -p: every directory along the absolute path, made as needed. The
  * path is cut at each '/' in turn and restored, so it must be writable.
@@ -673,7 +1001,7 @@ struct inode *vfs_mkdir_parents(char *path)
 		if (saved != '/' && saved != '\0')
 			continue;
 		path[i] = '\0';
-		ino = lookup_create(vfs_root(), path, S_IFDIR | 0755, false, &created);
+		ino = lookup_create(vfs_root(), path, S_IFDIR | 0755, false, true, &created);
 		path[i] = saved;
 		if (IS_ERR(ino))
 			return ino;
@@ -735,7 +1063,7 @@ static struct inode *add_special(const char *path, u32 mode)
 	kfree(copy);
 	if (err)
 		return ERR_PTR(err);
-	ino = lookup_create(vfs_root(), path, mode, true, &created);
+	ino = lookup_create(vfs_root(), path, mode, true, false, &created);
 	return ino;
 }
 
@@ -760,6 +1088,127 @@ int vfs_add_chardev(const char *path, const struct file_ops *fops, u64 rdev)
 	ino->rdev = rdev;
 	vfs_inode_put(ino);
 	return 0;
+}
+
+/* ---- generated trees (procfs) ------------------------------------------------ */
+
+/* A new inode named name in dir, referenced by its name only. */
+static struct inode *gen_new(struct inode *dir, const char *name, u32 mode)
+{
+	size_t len = strlen(name);
+	struct inode *ino;
+	int err;
+
+	if (dir_find(dir, name, len))
+		return ERR_PTR(-EEXIST);
+	ino = inode_new(mode);
+	if (IS_ERR(ino))
+		return ino;
+	err = dir_link(dir, name, len, ino);
+	if (err) {
+		inode_free(ino);
+		return ERR_PTR(err);
+	}
+	ino->refs--; /* its name holds it */
+	return ino;
+}
+
+struct inode *vfs_gen_dir(struct inode *dir, const char *name, void (*refresh)(struct inode *),
+			  long arg)
+{
+	struct inode *ino = gen_new(dir, name, S_IFDIR | 0555);
+
+	if (!IS_ERR(ino)) {
+		ino->dir.refresh = refresh;
+		ino->dir.generated = true;
+		ino->gen_arg = arg;
+	}
+	return ino;
+}
+
+static int gen_leaf(struct inode *dir, const char *name, u32 mode,
+		    long (*show)(long, char *, size_t), long arg)
+{
+	struct inode *ino = gen_new(dir, name, mode);
+
+	if (IS_ERR(ino))
+		return (int)PTR_ERR(ino);
+	ino->gen_arg_show = show;
+	ino->gen_arg = arg;
+	return 0;
+}
+
+int vfs_gen_file(struct inode *dir, const char *name, long (*show)(long, char *, size_t),
+		 long arg)
+{
+	return gen_leaf(dir, name, S_IFREG | 0444, show, arg);
+}
+
+int vfs_gen_link(struct inode *dir, const char *name, long (*show)(long, char *, size_t),
+		 long arg)
+{
+	return gen_leaf(dir, name, S_IFLNK | 0777, show, arg);
+}
+
+struct inode *vfs_gen_find(struct inode *dir, const char *name)
+{
+	struct vfs_dirent *d = dir_find(dir, name, strlen(name));
+
+	return d ? d->inode : NULL;
+}
+
+/* Drop entry top of dir and everything below it: the deepest first, found
+ * again from top each time (no recursion; generated trees are shallow and
+ * users add nothing to them). */
+static void remove_tree(struct inode *dir, struct vfs_dirent *top)
+{
+	for (;;) {
+		struct inode *pdir = dir, *ino = top->inode;
+		struct vfs_dirent *d = top;
+
+		while (S_ISDIR(ino->mode) && !list_empty(&ino->dir.entries)) {
+			pdir = ino;
+			d = list_first_entry(&ino->dir.entries, struct vfs_dirent, node);
+			ino = d->inode;
+		}
+		dir_unlink(pdir, d);
+		if (d == top)
+			return;
+	}
+}
+
+int vfs_gen_remove(struct inode *dir, const char *name)
+{
+	struct vfs_dirent *d = dir_find(dir, name, strlen(name));
+
+	if (!d)
+		return -ENOENT;
+	remove_tree(dir, d);
+	return 0;
+}
+
+void vfs_gen_prune(struct inode *dir, bool (*keep)(const char *name, struct inode *ino))
+{
+	struct vfs_dirent *d, *next;
+
+	list_for_each_entry_safe(d, next, &dir->dir.entries, node)
+		if (!keep(d->name, d->inode))
+			remove_tree(dir, d);
+}
+
+int vfs_set_refresh(const char *path, void (*refresh)(struct inode *))
+{
+	struct inode *dir = vfs_lookup(path);
+	int err;
+
+	if (IS_ERR(dir))
+		return (int)PTR_ERR(dir);
+	err = S_ISDIR(dir->mode) ? 0 : -ENOTDIR;
+
+	if (!err)
+		dir->dir.refresh = refresh;
+	vfs_inode_put(dir);
+	return err;
 }
 
 /* ---- working directory path ------------------------------------------------ */
@@ -857,7 +1306,7 @@ int vfs_truncate(struct inode *ino, size_t size)
 	}
 	ino->reg.size = size;
 	filemap_truncated(ino, size);
-	ino->mtime_ns = (s64)time_ns();
+	touch_modified(ino);
 	return 0;
 }
 
@@ -879,7 +1328,7 @@ char *vfs_reg_write_area(struct inode *ino, size_t off, size_t len)
 		memset(ino->reg.data + ino->reg.size, 0, off - ino->reg.size);
 	if (off + len > ino->reg.size)
 		ino->reg.size = off + len;
-	ino->mtime_ns = (s64)time_ns();
+	touch_modified(ino);
 	return ino->reg.data + off;
 }
 
@@ -924,16 +1373,18 @@ int vfs_write_whole(const char *path, const void *data, size_t len)
 	char *dst;
 	int err;
 
-	ino = lookup_create(NULL, path, S_IFREG | 0644, false, &created);
+	ino = lookup_create(NULL, path, S_IFREG | 0644, false, true, &created);
 	if (IS_ERR(ino))
 		return (int)PTR_ERR(ino);
 	err = vfs_truncate(ino, 0);
 	if (!err && len) {
 		dst = vfs_reg_write_area(ino, 0, len);
-		if (IS_ERR(dst))
+		if (IS_ERR(dst)) {
 			err = (int)PTR_ERR(dst);
-		else
+		} else {
 			memcpy(dst, data, len);
+			filemap_written(ino, 0, len);
+		}
 	}
 	vfs_inode_put(ino);
 	return err;

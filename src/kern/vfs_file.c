@@ -23,10 +23,21 @@ struct inode *file_inode(struct file *f)
 	return f->inode;
 }
 
+/* A time in ns as seconds and nanoseconds (floor: before 1970 too). */
+static void split_ns(s64 t, int64_t *sec, uint64_t *nsec)
+{
+	s64 s = t / 1000000000, r = t % 1000000000;
+
+	if (r < 0) {
+		s--;
+		r += 1000000000;
+	}
+	*sec = s;
+	*nsec = (u64)r;
+}
+
 void vfs_stat_inode(const struct inode *ino, struct linux_stat *st)
 {
-	s64 t = ino->mtime_ns;
-
 	memset(st, 0, sizeof(*st));
 	st->st_dev = VFS_DEV;
 	st->st_ino = ino->ino;
@@ -37,12 +48,16 @@ void vfs_stat_inode(const struct inode *ino, struct linux_stat *st)
 	if (S_ISDIR(ino->mode) && ino->nlink) /* a removed directory has 0 */
 		st->st_nlink = 2 + vfs_dir_subdirs((struct inode *)ino);
 	st->st_rdev = ino->rdev;
-	if (S_ISREG(ino->mode) && !ino->gen)
+	if (S_ISREG(ino->mode) && !vfs_inode_generated(ino))
 		st->st_size = (s64)ino->reg.size;
+	else if (S_ISLNK(ino->mode))
+		st->st_size = ino->gen_arg_show ? 64 : (s64)ino->link.len; /* procfs says 64 */
 	st->st_blksize = 4096;
-	st->st_blocks = (st->st_size + 511) / 512;
-	st->st_atime_sec = st->st_mtime_sec = st->st_ctime_sec = t / 1000000000;
-	st->st_atime_nsec = st->st_mtime_nsec = st->st_ctime_nsec = (u64)(t % 1000000000);
+	if (S_ISREG(ino->mode))
+		st->st_blocks = (st->st_size + 511) / 512;
+	split_ns(ino->atime_ns, &st->st_atime_sec, &st->st_atime_nsec);
+	split_ns(ino->mtime_ns, &st->st_mtime_sec, &st->st_mtime_nsec);
+	split_ns(ino->ctime_ns, &st->st_ctime_sec, &st->st_ctime_nsec);
 }
 
 static int inode_fstat(struct file *f, struct linux_stat *st)
@@ -115,9 +130,25 @@ static long reg_write_at(struct inode *ino, const void *buf, size_t len, long of
 	return (long)len;
 }
 
+/* relatime (Linux's default mount option): a read updates the access time
+ * when it is not newer than the last change or is a day old. */
+static void touch_accessed(struct inode *ino)
+{
+	s64 now = vfs_now();
+
+	if (ino->atime_ns > ino->mtime_ns && ino->atime_ns > ino->ctime_ns &&
+	    now - ino->atime_ns < 24LL * 3600 * 1000000000)
+		return;
+	ino->atime_ns = now;
+}
+
 static long reg_pread(struct file *f, void *ubuf, size_t len, long off)
 {
-	return reg_read_at(f->inode, ubuf, len, off, true);
+	long n = reg_read_at(f->inode, ubuf, len, off, true);
+
+	if (n >= 0 && !(f->flags & O_NOATIME))
+		touch_accessed(f->inode);
+	return n;
 }
 
 static long reg_pwrite(struct file *f, const void *ubuf, size_t len, long off)
@@ -170,6 +201,7 @@ static unsigned char dirent_type(u32 mode)
 	case S_IFCHR: return DT_CHR;
 	case S_IFIFO: return DT_FIFO;
 	case S_IFSOCK: return DT_SOCK;
+	case S_IFLNK: return DT_LNK;
 	default: return DT_UNKNOWN;
 	}
 }
@@ -248,6 +280,7 @@ static long dir_getdents64(struct file *f, void *ubuf, size_t len)
 
 	if (c.dir->nlink == 0)
 		return -ENOENT; /* removed: Linux's iterate_dir on a dead directory */
+	vfs_dir_refresh(c.dir);
 	for (;;) {
 		const char *name;
 		struct inode *ino;
@@ -297,8 +330,9 @@ struct gen_text {
 	char text[];
 };
 
-/* Run show() until its text fits; NULL on no memory or a show() error. */
-static struct gen_text *gen_snapshot(long (*show)(char *buf, size_t size))
+/* Run the inode's show() until its text fits; NULL on no memory or a
+ * show() error. */
+static struct gen_text *gen_snapshot(const struct inode *ino)
 {
 	size_t size = 4096;
 
@@ -308,7 +342,8 @@ static struct gen_text *gen_snapshot(long (*show)(char *buf, size_t size))
 
 		if (!g)
 			return NULL;
-		n = show(g->text, size);
+		n = ino->gen ? ino->gen(g->text, size)
+			     : ino->gen_arg_show(ino->gen_arg, g->text, size);
 		if (n >= 0 && (size_t)n < size) { /* < : room for snprintf's NUL */
 			g->len = (size_t)n;
 			return g;
@@ -438,36 +473,66 @@ static int open_check(const struct inode *ino, unsigned flags)
 		return -ENOTDIR;
 	if (S_ISDIR(ino->mode) && (acc != O_RDONLY || (flags & O_TRUNC)))
 		return -EISDIR; /* O_TRUNC asks for write access (Linux) */
-	if (ino->gen && acc != O_RDONLY)
+	if (vfs_inode_generated(ino) && acc != O_RDONLY)
 		return -EACCES;
-	if (!S_ISDIR(ino->mode) && !S_ISREG(ino->mode) && !S_ISCHR(ino->mode))
-		return -ENXIO;
+	if (S_ISLNK(ino->mode))
+		return -ELOOP; /* only reached with O_NOFOLLOW */
+	if (!S_ISDIR(ino->mode) && !S_ISREG(ino->mode) && !S_ISCHR(ino->mode) &&
+	    !S_ISFIFO(ino->mode))
+		return -ENXIO; /* a socket: Linux's no_open */
 	return 0;
 }
+
+/* Flags an open file keeps (open-time ones are gone). */
+#define OPEN_ONLY_FLAGS (O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW)
+
+static struct file *fifo_open(struct inode *ino, unsigned flags)
+{
+	struct file *f;
+
+	vfs_inode_get(ino); /* across the sleep for the other side */
+	f = pipe_open_fifo(&ino->fifo.pipe, flags & ~(unsigned)OPEN_ONLY_FLAGS);
+	if (IS_ERR(f)) {
+		vfs_inode_put(ino);
+		return f;
+	}
+	f->inode = ino;
+	return f;
+}
+
+/* An O_PATH file: names the inode, does no I/O (fd_get refuses it). */
+static const struct file_ops path_fops = {
+	.fstat = inode_fstat,
+};
 
 struct file *vfs_open_inode(struct inode *ino, unsigned flags)
 {
 	const struct file_ops *ops;
 	void *priv = NULL;
 	struct file *f;
-	int err = open_check(ino, flags);
+	int err = (flags & O_PATH) ? ((flags & O_DIRECTORY) && !S_ISDIR(ino->mode) ? -ENOTDIR : 0)
+				   : open_check(ino, flags);
 
 	if (err)
 		return ERR_PTR(err);
-	if (S_ISDIR(ino->mode)) {
+	if (flags & O_PATH) {
+		ops = &path_fops;
+		flags = O_PATH;
+	} else if (S_ISFIFO(ino->mode)) {
+		return fifo_open(ino, flags);
+	} else if (S_ISDIR(ino->mode)) {
 		ops = &dir_fops;
 	} else if (S_ISCHR(ino->mode)) {
 		ops = ino->chr.fops;
-	} else if (ino->gen) {
+	} else if (vfs_inode_generated(ino)) {
 		ops = &gen_fops;
-		priv = gen_snapshot(ino->gen);
+		priv = gen_snapshot(ino);
 		if (!priv)
 			return ERR_PTR(-ENOMEM);
 	} else {
 		ops = &reg_fops;
 	}
-	f = file_alloc(ops, priv, flags & ~(unsigned)(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC |
-						   O_NOCTTY));
+	f = file_alloc(ops, priv, flags & ~(unsigned)OPEN_ONLY_FLAGS);
 	if (!f) {
 		if (ops == &gen_fops)
 			kfree(priv);
@@ -485,7 +550,10 @@ struct file *vfs_open_at(struct inode *base, const char *path, unsigned flags, u
 	bool created = false;
 
 	if (flags & O_CREAT)
-		ino = vfs_create_at(base, path, S_IFREG | (mode & 07777), flags & O_EXCL, &created);
+		ino = ((flags & O_NOFOLLOW) ? vfs_create_nofollow : vfs_create_at)(
+			base, path, S_IFREG | (mode & 07777), flags & O_EXCL, &created);
+	else if (flags & O_NOFOLLOW)
+		ino = vfs_lookup_nofollow(base, path);
 	else
 		ino = vfs_lookup_at(base, path);
 	if (IS_ERR(ino))
@@ -496,7 +564,7 @@ struct file *vfs_open_at(struct inode *base, const char *path, unsigned flags, u
 	}
 	f = vfs_open_inode(ino, flags);
 	if (!IS_ERR(f) && (flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY &&
-	    S_ISREG(ino->mode) && !ino->gen && ino->reg.size) {
+	    S_ISREG(ino->mode) && !vfs_inode_generated(ino)) {
 		int err = vfs_truncate(ino, 0);
 
 		if (err) {
@@ -522,6 +590,18 @@ long kernel_read(struct file *f, void *buf, size_t len)
 	if (n > 0)
 		f->pos += n;
 	return n;
+}
+
+long kernel_pread(struct file *f, void *buf, size_t len, long off)
+{
+	if (f->ops != &reg_fops)
+		return -EINVAL;
+	return reg_read_at(f->inode, buf, len, off, false);
+}
+
+bool vfs_file_is_regular(const struct file *f)
+{
+	return f->ops == &reg_fops;
 }
 
 long kernel_write(struct file *f, const void *buf, size_t len)

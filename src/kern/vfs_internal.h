@@ -37,6 +37,11 @@ void filemap_release(struct inode *ino);
  * Referenced inode or ERR_PTR; -EEXIST if excl and it exists. */
 struct inode *vfs_create_at(struct inode *base, const char *path, u32 mode, bool excl,
 			    bool *created);
+/* Same, never following a symbolic link in the last component (O_NOFOLLOW). */
+struct inode *vfs_create_nofollow(struct inode *base, const char *path, u32 mode, bool excl,
+				  bool *created);
+/* Run a generated directory's refresh (before listing it). */
+void vfs_dir_refresh(struct inode *dir);
 
 /* mkdir -p of an absolute, writable path (cut at each '/' and restored):
  * the last directory, referenced, or ERR_PTR; and of its directory part. */

@@ -76,11 +76,12 @@ static void check_open_kernel(void)
 static void check_tree(void)
 {
 	struct inode *ino;
+	struct inode *dir;
 	struct file *f;
 
 	KCHECK(vfs_mkdir_at(NULL, "/tmp/ktd", 0755) == 0);
 	KCHECK(vfs_mkdir_at(NULL, "/tmp/ktd/", 0755) == -EEXIST);
-	KCHECK(vfs_rename_at(NULL, "/tmp/kt.txt", NULL, "/tmp/ktd/f") == 0);
+	KCHECK(vfs_rename_at(NULL, "/tmp/kt.txt", NULL, "/tmp/ktd/f", 0) == 0);
 	ino = vfs_lookup("/tmp/./ktd/../ktd//f");
 	KCHECK(!IS_ERR(ino) && S_ISREG(ino->mode));
 	if (!IS_ERR(ino))
@@ -92,6 +93,20 @@ static void check_tree(void)
 	KCHECK(vfs_unlink_at(NULL, "/tmp/ktd", true) == 0);
 	KCHECK(vfs_unlink_at(NULL, "/", true) == -EBUSY);
 
+	/* Links: made, followed, counted and removed without a leak. */
+	KCHECK(vfs_write_whole("/tmp/kt.lnk", "x", 1) == 0);
+	KCHECK(vfs_symlink_at(NULL, "/tmp/kt.sym", "kt.lnk") == 0);
+	ino = vfs_lookup("/tmp/kt.sym");
+	KCHECK(!IS_ERR(ino) && S_ISREG(ino->mode));
+	if (!IS_ERR(ino)) {
+		KCHECK(vfs_link_at(ino, NULL, "/tmp/kt.hard") == 0);
+		KCHECK(ino->nlink == 2);
+		vfs_inode_put(ino);
+	}
+	KCHECK(vfs_unlink_at(NULL, "/tmp/kt.sym", false) == 0);
+	KCHECK(vfs_unlink_at(NULL, "/tmp/kt.lnk", false) == 0);
+	KCHECK(vfs_unlink_at(NULL, "/tmp/kt.hard", false) == 0);
+
 	KCHECK(vfs_add_generated("/proc/ktest/counter", show_counter) == 0);
 	KCHECK(vfs_add_generated("/proc/ktest/counter", show_counter) == -EEXIST);
 	f = vfs_open_kernel("/proc/ktest/counter", O_RDONLY);
@@ -99,8 +114,14 @@ static void check_tree(void)
 	if (!IS_ERR(f))
 		file_put(f);
 	KCHECK(PTR_ERR(vfs_open_kernel("/proc/ktest/counter", O_WRONLY)) == -EACCES);
-	KCHECK(vfs_unlink_at(NULL, "/proc/ktest/counter", false) == 0);
-	KCHECK(vfs_unlink_at(NULL, "/proc/ktest", true) == 0);
+	KCHECK(vfs_unlink_at(NULL, "/proc/ktest/counter", false) == -EPERM); /* the kernel's */
+	dir = vfs_lookup("/proc");
+	KCHECK(!IS_ERR(dir));
+	if (IS_ERR(dir))
+		return;
+	KCHECK(vfs_gen_remove(dir, "ktest") == 0); /* the directory and its file */
+	KCHECK(vfs_gen_remove(dir, "ktest") == -ENOENT);
+	vfs_inode_put(dir);
 }
 
 static int ktest_vfs(void)

@@ -212,7 +212,13 @@ void __wrap_dns_setserver(u8_t numdns, const ip_addr_t *dnsserver);
 void __wrap_dns_setserver(u8_t numdns, const ip_addr_t *dnsserver)
 {
 	struct netif *in = ip_current_input_netif();
-	bool same = dnsserver && ip_addr_cmp(dns_getserver(numdns), dnsserver);
+	bool same;
+
+	if (dnsserver && IP_IS_V6(dnsserver)) { /* RDNSS: IPv6 servers are kept apart */
+		net_ipconfig6_rdnss(in, numdns, ip_2_ip6(dnsserver));
+		return;
+	}
+	same = dnsserver && ip_addr_cmp(dns_getserver(numdns), dnsserver);
 
 	__real_dns_setserver(numdns, dnsserver);
 	if (dns_syncing || same || !in || !in->state)
@@ -470,6 +476,7 @@ int net_ipconfig_boot(void)
 	}
 	if (any_dhcp)
 		run_dhcp();
+	net_ipconfig6_boot_wait();
 	net_lock();
 	update_default_route();
 	net_unlock();

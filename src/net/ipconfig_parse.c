@@ -176,3 +176,211 @@ int ipconfig_parse_timeout(const char *value, u32 *ms)
 	*ms = v;
 	return 0;
 }
+
+/* ---- IPv6 ---- */
+
+static int hex_value(char c)
+{
+	if (is_digit(c))
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* One group of 1..4 hex digits at s[*i]; advances *i. */
+static int parse_group(const char *s, size_t len, size_t *i, u16 *out)
+{
+	size_t start = *i;
+	u32 v = 0;
+
+	while (*i < len && *i - start < 4 && hex_value(s[*i]) >= 0)
+		v = v << 4 | (u32)hex_value(s[(*i)++]);
+	if (*i == start)
+		return -EINVAL;
+	*out = (u16)v;
+	return 0;
+}
+
+/* Is the text from s[i] on a dotted quad (an embedded IPv4 tail)? */
+static bool ipv4_tail(const char *s, size_t len, size_t i)
+{
+	while (i < len && s[i] != ':')
+		if (s[i++] == '.')
+			return true;
+	return false;
+}
+
+/* Groups and the position of "::" (gap, -1 if none) of an RFC 4291 text. */
+static int parse_groups6(const char *s, size_t len, u16 groups[8], int *count, int *gap)
+{
+	size_t i = 0;
+	int n = 0;
+
+	*gap = -1;
+	if (len >= 2 && s[0] == ':' && s[1] == ':') {
+		*gap = 0;
+		i = 2;
+	} else if (len && s[0] == ':') {
+		return -EINVAL;
+	}
+	while (i < len) {
+		if (ipv4_tail(s, len, i)) {
+			u32 v4;
+
+			if (n > 6 || ipconfig_parse_addr(s + i, len - i, &v4))
+				return -EINVAL;
+			groups[n++] = (u16)(v4 >> 16);
+			groups[n++] = (u16)v4;
+			break;
+		}
+		if (n == 8 || parse_group(s, len, &i, &groups[n++]))
+			return -EINVAL;
+		if (i == len)
+			break;
+		if (s[i++] != ':' || i == len)
+			return -EINVAL; /* junk, or a trailing single colon */
+		if (s[i] == ':') {
+			if (*gap >= 0)
+				return -EINVAL; /* a second "::" */
+			*gap = n;
+			i++;
+		}
+	}
+	*count = n;
+	return 0;
+}
+
+int ipconfig_parse_addr6(const char *s, size_t len, u8 out[16])
+{
+	u16 groups[8], full[8] = { 0 };
+	int n, gap;
+
+	if (parse_groups6(s, len, groups, &n, &gap))
+		return -EINVAL;
+	if (gap < 0 ? n != 8 : n > 7)
+		return -EINVAL;
+	for (int k = 0; k < n; k++)
+		full[gap < 0 || k < gap ? k : k + 8 - n] = groups[k];
+	for (int k = 0; k < 8; k++) {
+		out[2 * k] = (u8)(full[k] >> 8);
+		out[2 * k + 1] = (u8)full[k];
+	}
+	return 0;
+}
+
+/* The longest run of >= 2 zero groups (the first of equal runs): RFC 5952 4.2. */
+static void zero_run(const u16 g[8], int *start, int *len)
+{
+	*start = -1;
+	*len = 1;
+	for (int i = 0; i < 8;) {
+		int j = i;
+
+		while (j < 8 && g[j] == 0)
+			j++;
+		if (j - i > *len) {
+			*start = i;
+			*len = j - i;
+		}
+		i = j > i ? j : i + 1;
+	}
+}
+
+char *ipconfig_format_addr6(const u8 a[16], char *buf)
+{
+	static const char hex[] = "0123456789abcdef";
+	u16 g[8];
+	int run, run_len;
+	char *p = buf;
+
+	for (int i = 0; i < 8; i++)
+		g[i] = (u16)(a[2 * i] << 8 | a[2 * i + 1]);
+	zero_run(g, &run, &run_len);
+	if (run == 0 && run_len == 5 && g[5] == 0xffff) { /* ::ffff:a.b.c.d */
+		memcpy(p, "::ffff:", 7);
+		ipconfig_format_addr((u32)g[6] << 16 | g[7], p + 7);
+		return buf;
+	}
+	for (int i = 0; i < 8; i++) {
+		bool lead = true;
+
+		if (i == run) {
+			*p++ = ':';
+			if (i == 0)
+				*p++ = ':';
+			i += run_len - 1;
+			continue;
+		}
+		for (int shift = 12; shift >= 0; shift -= 4) {
+			unsigned d = (g[i] >> shift) & 15;
+			if (d || !lead || shift == 0) {
+				*p++ = hex[d];
+				lead = false;
+			}
+		}
+		if (i < 7)
+			*p++ = ':';
+	}
+	*p = '\0';
+	return buf;
+}
+
+static bool zero16(const u8 a[16])
+{
+	for (int i = 0; i < 16; i++)
+		if (a[i])
+			return false;
+	return true;
+}
+
+/* A usable static IPv6 host address: not ::, not ::1, not multicast. */
+static bool host_addr6_ok(const u8 a[16])
+{
+	static const u8 loopback[16] = { [15] = 1 };
+
+	return !zero16(a) && memcmp(a, loopback, 16) != 0 && a[0] != 0xff;
+}
+
+/* "ADDR/PLEN[,GATEWAY]" */
+static int parse_static6(const char *s, struct ipconfig6 *out)
+{
+	struct ipconfig6 cfg = { .mode = IPCONFIG6_STATIC };
+	const char *slash = strchr(s, '/'), *comma;
+	size_t plen_len;
+	u32 prefix;
+
+	if (!slash || ipconfig_parse_addr6(s, (size_t)(slash - s), cfg.addr) ||
+	    !host_addr6_ok(cfg.addr))
+		return -EINVAL;
+	comma = strchr(slash, ',');
+	plen_len = comma ? (size_t)(comma - slash - 1) : strlen(slash + 1);
+	if (parse_decimal(slash + 1, plen_len, 3, &prefix) || prefix < 1 || prefix > 128)
+		return -EINVAL;
+	cfg.prefix = (u8)prefix;
+	if (comma) {
+		if (ipconfig_parse_addr6(comma + 1, strlen(comma + 1), cfg.gateway) ||
+		    !host_addr6_ok(cfg.gateway))
+			return -EINVAL;
+		cfg.has_gateway = true;
+	}
+	*out = cfg;
+	return 0;
+}
+
+int ipconfig_parse6(const char *value, struct ipconfig6 *cfg)
+{
+	if (!value)
+		return -EINVAL;
+	if (strcmp(value, "auto") == 0) {
+		*cfg = (struct ipconfig6){ .mode = IPCONFIG6_AUTO };
+		return 0;
+	}
+	if (strcmp(value, "off") == 0) {
+		*cfg = (struct ipconfig6){ .mode = IPCONFIG6_OFF };
+		return 0;
+	}
+	return parse_static6(value, cfg);
+}

@@ -23,7 +23,7 @@
 #define LWIP_NETCONN 0
 #define LWIP_NETIF_API 0
 #define LWIP_IPV4 1
-#define LWIP_IPV6 0
+#define LWIP_IPV6 1
 
 /* ---- Memory: kmalloc behind everything ---- */
 #define MEM_LIBC_MALLOC 1
@@ -60,6 +60,7 @@
 #define LWIP_NETIF_HOSTNAME 1
 #define LWIP_NETIF_STATUS_CALLBACK 1
 #define LWIP_NETIF_LINK_CALLBACK 1
+#define LWIP_NETIF_EXT_STATUS_CALLBACK 1 /* IPv6 address states (ipconfig6.c) */
 #define LWIP_NETIF_LOOPBACK 1   /* traffic to our own address stays inside */
 #define LWIP_HAVE_LOOPIF 1      /* lo, 127.0.0.1 */
 #define LWIP_LOOPBACK_MAX_PBUFS 256
@@ -77,6 +78,30 @@
 #define LWIP_IGMP 0
 #define LWIP_BROADCAST_PING 0
 #define LWIP_MULTICAST_PING 0
+
+/* ---- IPv6 (dual stack) ---- */
+/* Every NIC gets a link-local address (DAD, one probe), solicits routers
+ * and configures SLAAC addresses and its default router from their
+ * advertisements (nd6.c); lo has ::1. */
+#define LWIP_IPV6_NUM_ADDRESSES 3     /* link-local + 2 global (SLAAC or ip6=) */
+#define LWIP_IPV6_AUTOCONFIG 1
+#define LWIP_IPV6_ADDRESS_LIFETIMES 1
+#define LWIP_IPV6_DUP_DETECT_ATTEMPTS 1
+#define LWIP_IPV6_SEND_ROUTER_SOLICIT 1
+#define LWIP_IPV6_FRAG 1
+#define LWIP_IPV6_REASS 1
+#define IPV6_FRAG_COPYHEADER 1        /* 64-bit pointers: lwIP asserts on it */
+#define IPV6_REASS_MAXAGE 30          /* seconds (RFC 8200: 60; bounded memory) */
+#define LWIP_IPV6_MLD 1
+#define LWIP_ICMP6 1
+#define LWIP_ND6_QUEUEING 1
+#define MEMP_NUM_ND6_QUEUE 64
+#define LWIP_ND6_NUM_NEIGHBORS 32
+#define LWIP_ND6_NUM_DESTINATIONS 32
+#define LWIP_ND6_NUM_PREFIXES 5
+#define LWIP_ND6_NUM_ROUTERS 3
+#define LWIP_ND6_ALLOW_RA_UPDATES 1
+#define LWIP_ND6_RDNSS_MAX_DNS_SERVERS DNS_MAX_SERVERS /* RFC 8106 into lwIP's DNS list */
 
 /* ---- DHCP ---- */
 #define LWIP_DHCP 1
@@ -176,5 +201,12 @@ struct ip4_addr;
 struct netif *net_alias_route_src(const struct ip4_addr *src, const struct ip4_addr *dest);
 #endif
 #define LWIP_HOOK_IP4_ROUTE_SRC(src, dest) net_alias_route_src(src, dest)
+
+/* ---- ip6= static default router (ipconfig6.c) ---- */
+#ifndef __ASSEMBLER__
+struct ip6_addr;
+const struct ip6_addr *net_ipconfig6_gateway(struct netif *nif, const struct ip6_addr *dest);
+#endif
+#define LWIP_HOOK_ND6_GET_GW(netif, dest) net_ipconfig6_gateway(netif, dest)
 
 #endif

@@ -58,6 +58,24 @@ struct netif *net_alias_for_arp(const struct netdev *dev, u32 target);
  * calls when an interface's address or link changes (lwIP context). */
 int net_ipconfig_boot(void);
 void net_ipconfig_status_changed(struct netif *nif);
+/*
+ * ipconfig6.c: IPv6 per interface. net_ipconfig6_netif_added: link-local
+ * address, SLAAC or the ip6= address, before the netif goes up.
+ * net_ipconfig6_rdnss: a DNS server from a router advertisement.
+ * net_ip6_prefix_len: the prefix length shown for address idx of nif.
+ * net_fmt_ip6: RFC 5952 text (buf >= IPCONFIG_ADDR6_STRLEN). lwIP locked.
+ */
+struct ip6_addr;
+void net_ipconfig6_netif_added(struct netdev *dev);
+bool net_ipconfig6_enabled(const struct netdev *dev);
+/* Boot thread: until no address is in DAD (bounded). Takes net_lock. */
+void net_ipconfig6_boot_wait(void);
+void net_ipconfig6_rdnss(struct netif *in, u8 index, const struct ip6_addr *server);
+unsigned net_ip6_prefix_len(struct netif *nif, int idx);
+char *net_fmt_ip6(const struct ip6_addr *a, char *buf);
+/* The IPv6 DNS servers learned (RDNSS), up to max, 16 bytes each. Takes
+ * net_lock. */
+int net_dns6_servers(u8 (*out)[16], int max);
 /* resolv.c: the DNS servers changed after boot; /etc/resolv.conf follows
  * (written from a kernel task: the softirq does not touch files). */
 void net_resolv_changed(void);

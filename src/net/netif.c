@@ -13,6 +13,7 @@
 #include "lwip/pbuf.h"
 #include "lwip/stats.h"
 #include "lwip/etharp.h"
+#include "lwip/ethip6.h"
 #include "netif/ethernet.h"
 #include "net_private.h"
 
@@ -235,6 +236,7 @@ static err_t sis_netif_init(struct netif *nif)
 	nif->mtu = dev->mtu;
 	nif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
 	nif->output = etharp_output;
+	nif->output_ip6 = ethip6_output;
 	nif->linkoutput = sis_linkoutput;
 	netif_set_hostname(nif, "sis");
 	netif_set_status_callback(nif, status_changed);
@@ -259,6 +261,7 @@ int net_netif_add(struct netdev *dev)
 	dev->stack = nif;
 	if (dev->index == 0)
 		netif_set_default(nif);
+	net_ipconfig6_netif_added(dev);
 	if (dev->link_up)
 		netif_set_link_up(nif);
 	netif_set_up(nif);

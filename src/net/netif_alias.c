@@ -254,7 +254,7 @@ struct netif *net_alias_route_src(const ip4_addr_t *src, const ip4_addr_t *dest)
 		own = ip4_addr_get_u32(netif_ip4_addr(&a->nif));
 		if ((src && ip4_addr_get_u32(src) == own) || ip4_addr_get_u32(dest) == own) {
 			/* off-subnet traffic uses the device's current gateway */
-			ip4_addr_copy(a->nif.gw, *netif_ip4_gw(primary_of(a->dev)));
+			ip4_addr_copy(*ip_2_ip4(&a->nif.gw), *netif_ip4_gw(primary_of(a->dev)));
 			return &a->nif;
 		}
 	}

@@ -182,6 +182,23 @@ static long sock_file_write(struct file *f, const void *ubuf, size_t len)
 	return ret;
 }
 
+long sock_file_write_kernel(struct file *f, const void *kbuf, size_t len)
+{
+	struct sock *sk = sock_from_file(f);
+	struct sock_msg m;
+	struct iovec iov;
+	long ret;
+
+	if (!sk || !sk->ops->sendmsg)
+		return -EINVAL;
+	msg_single(&m, &iov, (void *)kbuf, len, f->flags & O_NONBLOCK);
+	m.it.kernel = true;
+	sock_lock(sk);
+	ret = sk->ops->sendmsg(sk, &m);
+	sock_unlock(sk);
+	return ret;
+}
+
 static unsigned sock_file_poll(struct file *f, struct poll_table *pt)
 {
 	struct sock *sk = file_sock(f);
@@ -387,7 +404,9 @@ long sock_iter_to_user(struct sock_iter *it, const void *kbuf, size_t n)
 	n = MIN(n, it->left);
 	while (done < n && (v = iter_seg(it))) {
 		c = MIN(v->iov_len - it->seg_off, n - done);
-		if (copy_to_user((char *)v->iov_base + it->seg_off, (const char *)kbuf + done, c))
+		if (it->kernel)
+			memcpy((char *)v->iov_base + it->seg_off, (const char *)kbuf + done, c);
+		else if (copy_to_user((char *)v->iov_base + it->seg_off, (const char *)kbuf + done, c))
 			return -EFAULT;
 		it->seg_off += c;
 		it->left -= c;
@@ -404,7 +423,9 @@ long sock_iter_from_user(struct sock_iter *it, void *kbuf, size_t n)
 	n = MIN(n, it->left);
 	while (done < n && (v = iter_seg(it))) {
 		c = MIN(v->iov_len - it->seg_off, n - done);
-		if (copy_from_user((char *)kbuf + done, (const char *)v->iov_base + it->seg_off, c))
+		if (it->kernel)
+			memcpy((char *)kbuf + done, (const char *)v->iov_base + it->seg_off, c);
+		else if (copy_from_user((char *)kbuf + done, (const char *)v->iov_base + it->seg_off, c))
 			return -EFAULT;
 		it->seg_off += c;
 		it->left -= c;
@@ -429,7 +450,7 @@ int sock_iter_peek_user(struct sock_iter *it, size_t max, const void **p, size_t
 		return 0;
 	*len = MIN(MIN(v->iov_len - it->seg_off, max), it->left);
 	*p = (const char *)v->iov_base + it->seg_off;
-	return *len && !user_range_ok(*p, *len, false) ? -EFAULT : 0;
+	return *len && !it->kernel && !user_range_ok(*p, *len, false) ? -EFAULT : 0;
 }
 
 void sock_iter_skip(struct sock_iter *it, size_t n)

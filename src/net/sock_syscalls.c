@@ -105,8 +105,15 @@ static long sys_socketpair(struct trap_frame *tf)
 
 	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
 		return -EINVAL;
-	if (family != AF_UNIX)
-		return family == AF_INET ? -EOPNOTSUPP : -EAFNOSUPPORT;
+	if (family != AF_UNIX) {
+		/* Linux makes the socket first (its errors: EAFNOSUPPORT,
+		 * EPROTONOSUPPORT...), then finds no socketpair op. */
+		err = sock_create(family, type & SOCK_TYPE_MASK, protocol, &a);
+		if (err)
+			return err;
+		sock_release(a);
+		return -EOPNOTSUPP;
+	}
 	/* Checked first: once both fds exist there is no undoing them cleanly. */
 	if (!user_range_ok(usv, sizeof(fds), true))
 		return -EFAULT;
@@ -323,6 +330,11 @@ static long do_msg(int fd, struct sock_msg *m, bool send)
 	if (IS_ERR(sk))
 		return PTR_ERR(sk);
 	m->nonblock = sock_file_nonblock(sk) || (m->flags & MSG_DONTWAIT);
+	if (!send && (m->flags & MSG_ERRQUEUE) && sk->family != AF_UNIX) {
+		/* IP's error queue (ip_recv_error): nothing is ever queued there. */
+		file_put(f);
+		return -EAGAIN;
+	}
 	sock_lock(sk);
 	if (send)
 		ret = sk->ops->sendmsg ? sk->ops->sendmsg(sk, m) : -EOPNOTSUPP;
@@ -680,13 +692,16 @@ static long sys_getsockopt(struct trap_frame *tf)
 	long err;
 	int v;
 
-	err = len_from_user(ulenp, &len);
-	if (err)
-		return err;
-	len = MIN(len, sizeof(val));
+	/* Linux's order: the descriptor, then the length (EFAULT, < 0 EINVAL). */
 	sk = sock_lookup((int)SC_ARG(tf, 0), &f);
 	if (IS_ERR(sk))
 		return PTR_ERR(sk);
+	err = len_from_user(ulenp, &len);
+	if (err) {
+		file_put(f);
+		return err;
+	}
+	len = MIN(len, sizeof(val));
 	memset(val, 0, sizeof(val));
 	sock_lock(sk);
 	err = sock_getsockopt(sk, level, name, val, &len);

@@ -218,9 +218,13 @@ long tcp_sock_recvmsg(struct sock *sk, struct sock_msg *m)
 	size_t done = 0;
 	long r, err = 0;
 
+	if (ts->state == TSS_LISTENING)
+		return -ENOTCONN;
+	/* lwIP hands urgent data over inline (as SO_OOBINLINE would): there
+	 * is never an out-of-band byte to read, which Linux says with EINVAL. */
 	if (m->flags & MSG_OOB)
-		return -EOPNOTSUPP;
-	if (ts->state == TSS_NEW || ts->state == TSS_LISTENING)
+		return -EINVAL;
+	if (ts->state == TSS_NEW)
 		return sk->err ? sock_take_err(sk) : -ENOTCONN;
 	if (!m->it.left)
 		return 0;

@@ -4,6 +4,12 @@
  * only with SO_BROADCAST (EACCES otherwise, as Linux), one datagram per
  * receive with MSG_TRUNC. Datagrams wait in the shared dgram queue, bounded
  * by SO_RCVBUF; beyond that they are dropped, as UDP allows.
+ *
+ * Corking (Linux's udp_sendmsg): with MSG_MORE or UDP_CORK, sends append to
+ * one pending datagram, to the destination the first of them named (later
+ * addresses are ignored, as on Linux); a send without MSG_MORE while
+ * UDP_CORK is off, or clearing UDP_CORK, sends it. Past UDP_MAX_PAYLOAD the
+ * append fails with EMSGSIZE and the pending datagram is dropped.
  */
 #include "sock_inet.h"
 #include "net_private.h"
@@ -14,6 +20,7 @@
 #include <sis/kernel.h>
 #include <sis/mm.h>
 #include <uapi/sis/poll.h>
+#include <uapi/sis/udp.h>
 
 /* Largest UDP payload in one IPv4 datagram. */
 #define UDP_MAX_PAYLOAD (0xffff - 20 - 8)
@@ -22,6 +29,10 @@ struct udp_sock {
 	struct dgram_sock d;
 	struct udp_pcb *pcb; /* made with the socket, freed with it */
 	bool connected;      /* connect() gave a default peer (pcb->remote_*) */
+	bool cork_opt;       /* UDP_CORK set */
+	struct pbuf *pending; /* the corked datagram's payload so far, or NULL (owned) */
+	ip_addr_t pending_ip; /* ... and where it goes */
+	u16 pending_port;
 };
 
 static const struct sock_ops udp_sock_ops;
@@ -112,9 +123,56 @@ static int udp_sock_dest(struct udp_sock *us, struct sock_msg *m, ip_addr_t *ip,
 	return 0;
 }
 
+/* Send the corked datagram (UDP_CORK cleared, or a send without MSG_MORE). */
+static int udp_sock_push_pending(struct udp_sock *us)
+{
+	struct pbuf *p = us->pending;
+	int err;
+
+	if (!p)
+		return 0;
+	us->pending = NULL;
+	err = net_err_to_errno(udp_sendto(us->pcb, p, &us->pending_ip, us->pending_port));
+	pbuf_free(p);
+	return err;
+}
+
+static void udp_sock_drop_pending(struct udp_sock *us)
+{
+	if (us->pending)
+		pbuf_free(us->pending);
+	us->pending = NULL;
+}
+
+/* Add len bytes of the user's data to the corked datagram; send it unless
+ * more is to come. */
+static long udp_sock_append(struct udp_sock *us, struct sock_msg *m, size_t len, bool more)
+{
+	struct pbuf *p;
+	int err;
+
+	if (us->pending->tot_len + len > UDP_MAX_PAYLOAD) {
+		udp_sock_drop_pending(us);
+		return -EMSGSIZE;
+	}
+	p = sock_dgram_fill(m, len, PBUF_RAW, &err);
+	if (!p) {
+		udp_sock_drop_pending(us);
+		return err;
+	}
+	pbuf_cat(us->pending, p);
+	if (!more) {
+		err = udp_sock_push_pending(us);
+		if (err)
+			return err;
+	}
+	return (long)len;
+}
+
 static long udp_sock_sendmsg(struct sock *sk, struct sock_msg *m)
 {
 	struct udp_sock *us = udp_sk(sk);
+	bool more = us->cork_opt || (m->flags & MSG_MORE);
 	size_t len = m->it.left;
 	struct pbuf *p;
 	ip_addr_t ip;
@@ -128,6 +186,8 @@ static long udp_sock_sendmsg(struct sock *sk, struct sock_msg *m)
 	/* Linux's order: the 16-bit length, the destination, then the IP limit. */
 	if (len > 0xffff)
 		return -EMSGSIZE;
+	if (us->pending)
+		return udp_sock_append(us, m, len, more);
 	err = udp_sock_dest(us, m, &ip, &port);
 	if (err)
 		return err;
@@ -140,13 +200,44 @@ static long udp_sock_sendmsg(struct sock *sk, struct sock_msg *m)
 	p = sock_dgram_fill(m, len, PBUF_TRANSPORT, &err);
 	if (!p)
 		return err;
+	if (more) {
+		us->pending = p; /* the first part: its address is the datagram's */
+		ip_addr_copy(us->pending_ip, ip);
+		us->pending_port = port;
+		return (long)len;
+	}
 	err = net_err_to_errno(udp_sendto(us->pcb, p, &ip, port));
 	pbuf_free(p);
 	return err ? err : (long)len;
 }
 
+/* IPPROTO_UDP options: UDP_CORK. */
+static int udp_sock_setopt(struct sock *sk, int level, int name, const void *val, unsigned len)
+{
+	struct udp_sock *us = udp_sk(sk);
+	int v, err;
+
+	if (level != IPPROTO_UDP)
+		return -ENOPROTOOPT;
+	if (name != UDP_CORK)
+		return -ENOPROTOOPT;
+	err = sock_opt_int(val, len, &v);
+	if (err)
+		return err;
+	us->cork_opt = v != 0;
+	return us->cork_opt ? 0 : udp_sock_push_pending(us);
+}
+
+static int udp_sock_getopt(struct sock *sk, int level, int name, void *val, unsigned *len)
+{
+	if (level != IPPROTO_UDP || name != UDP_CORK)
+		return -ENOPROTOOPT;
+	return sock_opt_put_int(val, len, udp_sk(sk)->cork_opt);
+}
+
 static long udp_sock_recvmsg(struct sock *sk, struct sock_msg *m)
 {
+	m->flags &= ~MSG_OOB; /* UDP has no urgent data: Linux reads normally */
 	return sock_dgram_recv(&udp_sk(sk)->d, m);
 }
 
@@ -204,6 +295,7 @@ static void udp_sock_release(struct sock *sk)
 	struct udp_sock *us = udp_sk(sk);
 
 	udp_remove(us->pcb);
+	udp_sock_drop_pending(us);
 	sock_dgram_purge(&us->d);
 	sock_free(sk);
 }
@@ -222,6 +314,8 @@ static const struct sock_ops udp_sock_ops = {
 	.recvmsg = udp_sock_recvmsg,
 	.shutdown = udp_sock_shutdown,
 	.getname = udp_sock_getname,
+	.setopt = udp_sock_setopt,
+	.getopt = udp_sock_getopt,
 	.apply_opts = udp_sock_apply_opts,
 	.poll = udp_sock_poll,
 	.inq = sock_dgram_inq,

@@ -430,8 +430,9 @@ long unix_sock_sendmsg(struct sock *sk, struct sock_msg *m)
 
 long unix_sock_recvmsg(struct sock *sk, struct sock_msg *m)
 {
+	/* Stream: no out-of-band byte is ever kept (Linux: EINVAL when none). */
 	if (m->flags & MSG_OOB)
-		return -EOPNOTSUPP;
+		return sk->type == SOCK_STREAM ? -EINVAL : -EOPNOTSUPP;
 	if (sk->type == SOCK_STREAM)
 		return unix_stream_recv(unix_sk(sk), m);
 	return unix_dgram_recv(unix_sk(sk), m);

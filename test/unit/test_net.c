@@ -148,6 +148,69 @@ static void test_errno_table(void)
 	CHECK_EQ(net_err_to_errno((err_t)127), -EIO);
 }
 
+/* Text -> bytes -> RFC 5952 text. */
+static void check_addr6(const char *in, const char *canonical)
+{
+	u8 a[16];
+	char buf[IPCONFIG_ADDR6_STRLEN];
+
+	CHECK_EQ(ipconfig_parse_addr6(in, strlen(in), a), 0);
+	CHECK_STR(ipconfig_format_addr6(a, buf), canonical);
+}
+
+static void test_addr6(void)
+{
+	static const char *bad[] = { "", ":", ":::", "1::2::3", "1:2:3:4:5:6:7", "1:2:3:4:5:6:7:8:9",
+				     "12345::", "g::", "1:", ":1", "1.2.3.4", "::1.2.3", "::1.2.3.4:5",
+				     "1:2:3:4:5:6:7:1.2.3.4", "fe80::1%1" };
+	u8 a[16];
+
+	check_addr6("::", "::");
+	check_addr6("::1", "::1");
+	check_addr6("1::", "1::");
+	check_addr6("FEC0::2", "fec0::2");
+	check_addr6("fec0:0:0:0:0:0:0:2", "fec0::2");
+	check_addr6("2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1");
+	check_addr6("2001:0db8:0000:0001:0001:0001:0001:0001", "2001:db8:0:1:1:1:1:1");
+	check_addr6("fe80::5054:ff:fe12:3456", "fe80::5054:ff:fe12:3456");
+	check_addr6("1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8");
+	check_addr6("::ffff:10.0.2.15", "::ffff:10.0.2.15");
+	check_addr6("64:ff9b::1.2.3.4", "64:ff9b::102:304");
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK_EQ(ipconfig_parse_addr6(bad[i], strlen(bad[i]), a), -EINVAL);
+}
+
+static void test_ip6_option(void)
+{
+	struct ipconfig6 c = { .mode = IPCONFIG6_OFF };
+	char buf[IPCONFIG_ADDR6_STRLEN];
+
+	CHECK_EQ(ipconfig_parse6("auto", &c), 0);
+	CHECK_EQ(c.mode, IPCONFIG6_AUTO);
+	CHECK_EQ(ipconfig_parse6("off", &c), 0);
+	CHECK_EQ(c.mode, IPCONFIG6_OFF);
+	CHECK_EQ(ipconfig_parse6("fec0::15/64", &c), 0);
+	CHECK_EQ(c.mode, IPCONFIG6_STATIC);
+	CHECK_STR(ipconfig_format_addr6(c.addr, buf), "fec0::15");
+	CHECK_EQ(c.prefix, 64);
+	CHECK(!c.has_gateway);
+	CHECK_EQ(ipconfig_parse6("2001:db8::5/128,fe80::1", &c), 0);
+	CHECK_EQ(c.prefix, 128);
+	CHECK(c.has_gateway);
+	CHECK_STR(ipconfig_format_addr6(c.gateway, buf), "fe80::1");
+	CHECK_EQ(ipconfig_parse6("fec0::15", &c), -EINVAL);
+	CHECK_EQ(ipconfig_parse6("fec0::15/0", &c), -EINVAL);
+	CHECK_EQ(ipconfig_parse6("fec0::15/129", &c), -EINVAL);
+	CHECK_EQ(ipconfig_parse6("fec0::15/", &c), -EINVAL);
+	CHECK_EQ(ipconfig_parse6("fec0::15/64,", &c), -EINVAL);
+	CHECK_EQ(ipconfig_parse6("::/64", &c), -EINVAL);
+	CHECK_EQ(ipconfig_parse6("::1/128", &c), -EINVAL);
+	CHECK_EQ(ipconfig_parse6("ff02::1/64", &c), -EINVAL);
+	CHECK_EQ(ipconfig_parse6("fec0::15/64,ff02::2", &c), -EINVAL);
+	CHECK_EQ(ipconfig_parse6(NULL, &c), -EINVAL);
+	CHECK_EQ(c.prefix, 128); /* unchanged by a failed parse */
+}
+
 int main(void)
 {
 	test_modes();
@@ -155,5 +218,7 @@ int main(void)
 	test_static_rejected();
 	test_helpers();
 	test_errno_table();
+	test_addr6();
+	test_ip6_option();
 	return unit_finish("net");
 }

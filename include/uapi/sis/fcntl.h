@@ -35,8 +35,29 @@
 #define F_SETFD 2
 #define F_GETFL 3
 #define F_SETFL 4
+#define F_GETLK 5
+#define F_SETLK 6
+#define F_SETLKW 7
+#define F_OFD_GETLK 36
+#define F_OFD_SETLK 37
+#define F_OFD_SETLKW 38
 #define F_DUPFD_CLOEXEC 1030
+#define F_SETPIPE_SZ 1031
+#define F_GETPIPE_SZ 1032
 #define FD_CLOEXEC 1
+
+/* Record locks (struct flock as Linux arm64 lays it out: 32 bytes). */
+#define F_RDLCK 0
+#define F_WRLCK 1
+#define F_UNLCK 2
+struct sis_flock {
+	short l_type;
+	short l_whence;
+	long l_start;
+	long l_len;
+	int l_pid;
+	int __pad;
+};
 
 /* *at() */
 #define AT_FDCWD (-100)
@@ -44,6 +65,7 @@
 #define AT_EACCESS 0x200
 #define AT_REMOVEDIR 0x200
 #define AT_SYMLINK_FOLLOW 0x400
+#define AT_NO_AUTOMOUNT 0x800
 #define AT_EMPTY_PATH 0x1000
 
 /* access()/faccessat() modes */

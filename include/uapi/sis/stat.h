@@ -32,6 +32,57 @@ struct linux_stat {
 };
 _Static_assert(sizeof(struct linux_stat) == 128, "struct stat is 128 bytes on arm64");
 
+/* struct statx (statx(2), include/uapi/linux/stat.h). */
+struct linux_statx_timestamp {
+	int64_t tv_sec;
+	uint32_t tv_nsec;
+	int32_t __reserved;
+};
+
+struct linux_statx {
+	uint32_t stx_mask;
+	uint32_t stx_blksize;
+	uint64_t stx_attributes;
+	uint32_t stx_nlink;
+	uint32_t stx_uid;
+	uint32_t stx_gid;
+	uint16_t stx_mode;
+	uint16_t __spare0;
+	uint64_t stx_ino;
+	uint64_t stx_size;
+	uint64_t stx_blocks;
+	uint64_t stx_attributes_mask;
+	struct linux_statx_timestamp stx_atime, stx_btime, stx_ctime, stx_mtime;
+	uint32_t stx_rdev_major, stx_rdev_minor;
+	uint32_t stx_dev_major, stx_dev_minor;
+	uint64_t stx_mnt_id;
+	uint32_t stx_dio_mem_align, stx_dio_offset_align;
+	uint64_t __spare3[12];
+};
+_Static_assert(sizeof(struct linux_statx) == 256, "struct statx is 256 bytes");
+
+#define SIS_STATX_TYPE 0x1u
+#define SIS_STATX_MODE 0x2u
+#define SIS_STATX_NLINK 0x4u
+#define SIS_STATX_UID 0x8u
+#define SIS_STATX_GID 0x10u
+#define SIS_STATX_ATIME 0x20u
+#define SIS_STATX_MTIME 0x40u
+#define SIS_STATX_CTIME 0x80u
+#define SIS_STATX_INO 0x100u
+#define SIS_STATX_SIZE 0x200u
+#define SIS_STATX_BLOCKS 0x400u
+#define SIS_STATX_BASIC_STATS 0x7ffu
+#define SIS_STATX_BTIME 0x800u
+#define SIS_STATX_MNT_ID 0x1000u
+#define SIS_STATX__RESERVED 0x80000000u
+/* statx flags beyond AT_*: how to sync (a ramfs has nothing to sync). */
+#define SIS_AT_STATX_SYNC_TYPE 0x6000
+
+/* utimensat(2): tv_nsec values that mean "now" and "leave it". */
+#define SIS_UTIME_NOW ((1l << 30) - 1l)
+#define SIS_UTIME_OMIT ((1l << 30) - 2l)
+
 /* Same values as picolibc's, hence guarded so both headers can be included. */
 #ifndef S_IFMT
 #define S_IFMT 0170000

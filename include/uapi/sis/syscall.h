@@ -15,8 +15,11 @@
 #define __NR_dup3 24
 #define __NR_fcntl 25
 #define __NR_ioctl 29
+#define __NR_mknodat 33
 #define __NR_mkdirat 34
 #define __NR_unlinkat 35
+#define __NR_symlinkat 36
+#define __NR_linkat 37
 #define __NR_renameat 38
 #define __NR_statfs 43
 #define __NR_fstatfs 44
@@ -39,6 +42,8 @@
 #define __NR_writev 66
 #define __NR_pread64 67
 #define __NR_pwrite64 68
+#define __NR_preadv 69
+#define __NR_pwritev 70
 #define __NR_sendfile 71
 #define __NR_pselect6 72
 #define __NR_ppoll 73
@@ -52,6 +57,7 @@
 #define __NR_timerfd_create 85
 #define __NR_timerfd_settime 86
 #define __NR_timerfd_gettime 87
+#define __NR_utimensat 88
 #define __NR_personality 92
 #define __NR_exit 93
 #define __NR_exit_group 94
@@ -129,8 +135,12 @@
 #define __NR_madvise 233
 #define __NR_accept4 242
 #define __NR_wait4 260
+#define __NR_renameat2 276
 #define __NR_prlimit64 261
 #define __NR_getrandom 278
+#define __NR_preadv2 286
+#define __NR_pwritev2 287
+#define __NR_statx 291
 #define __NR_epoll_pwait2 441
 
 #define SIS_NR_SYSCALLS 512

@@ -14,4 +14,11 @@ struct iovec {
 
 #define UIO_MAXIOV 1024
 
+/* preadv2/pwritev2 flags (include/uapi/linux/fs.h). */
+#define RWF_HIPRI 0x1
+#define RWF_DSYNC 0x2
+#define RWF_SYNC 0x4
+#define RWF_NOWAIT 0x8
+#define RWF_APPEND 0x10
+
 #endif

@@ -104,8 +104,14 @@ int fd_install(struct file *f, bool cloexec);
 int fd_install_min(struct file *f, int min, bool cloexec);
 /* Install f exactly at fd, closing what was there (dup2/dup3). fd or -EBADF. */
 int fd_install_at(struct file *f, int fd, bool cloexec);
-/* Look up fd in the current process and take a reference, or NULL. */
+/* Look up fd in the current process and take a reference, or NULL. An
+ * O_PATH descriptor counts as none (-EBADF for I/O, sockets, mmap, poll:
+ * Linux's fdget); fd_get_raw also finds those, for the calls Linux allows
+ * on them (close, dup, fcntl, fstat, fchdir, fstatfs, *at() dirfd). */
 struct file *fd_get(int fd);
+struct file *fd_get_raw(int fd);
+/* The current process's descriptor table, as the owner of its POSIX record locks. */
+const void *fd_lock_owner(void);
 /* Close fd in the current process: 0 or -EBADF. */
 int fd_close(int fd);
 /* Close-on-exec bit of fd: 0/1, or -EBADF; set returns 0 or -EBADF. */
@@ -124,7 +130,30 @@ void fd_table_set_cwd(struct fd_table *t, struct inode *dir);
 long file_read(struct file *f, void *ubuf, size_t len);
 long file_write(struct file *f, const void *ubuf, size_t len);
 
-/* Pipes (pipe.c): a read end and a write end; 0 or -ENOMEM. */
+/*
+ * Record locks (flock.c): fcntl's F_GETLK/F_SETLK/F_SETLKW and the F_OFD_*
+ * forms on f, ufl the user's struct flock; owner is the caller's descriptor
+ * table (POSIX locks' owner). 0 or -errno (EAGAIN: held by another owner).
+ * flock_close: the owner closed a descriptor of f (its POSIX locks on the
+ * file go); flock_file_release: f's last reference went (its OFD locks go).
+ */
+long flock_fcntl(struct file *f, const void *owner, int cmd, void *ufl);
+void flock_close(const void *owner, struct file *f);
+void flock_file_release(struct file *f);
+
+/* Pipes (pipe.c): a read end and a write end; 0, -ENFILE or -ENOMEM. */
 int pipe_create(struct file **rd, struct file **wr, unsigned flags);
+/* Open a FIFO whose pipe is *slot (NULL: none yet; the pipe clears it when
+ * it goes). May sleep for the other side (fifo(7)). A file, or ERR_PTR:
+ * -ENXIO, -ERESTARTSYS, -ENFILE, -ENOMEM. */
+struct pipe;
+struct file *pipe_open_fifo(struct pipe **slot, unsigned flags);
+/* fcntl F_GETPIPE_SZ/F_SETPIPE_SZ on f: the ring's size, or -errno
+ * (-EBADF if f is not a pipe end). */
+long pipe_fcntl(struct file *f, int cmd, unsigned long arg);
+/* write() from kernel memory to a pipe's write end (sendfile); -EINVAL for
+ * any other file. */
+long pipe_write_kernel(struct file *f, const void *kbuf, size_t len);
+bool pipe_is_write_end(const struct file *f);
 
 #endif

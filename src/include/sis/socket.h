@@ -44,6 +44,7 @@ struct sock_iter {
 	unsigned long seg; /* current segment */
 	size_t seg_off;    /* bytes of iov[seg] already used */
 	size_t left;       /* bytes still to move, over all segments */
+	bool kernel;       /* the bases are kernel pointers (sendfile's buffer) */
 };
 
 /*
@@ -158,6 +159,9 @@ int sock_install(struct sock *sk, unsigned sock_flags);
 /* The socket behind fd, with a reference on its file (release with file_put), or ERR_PTR
  * (-EBADF, -ENOTSOCK). */
 struct sock *sock_lookup(int fd, struct file **filep);
+/* write() of n bytes from kernel memory to the socket file f (sendfile):
+ * the count, or -errno as write() would give it (-EPIPE raises SIGPIPE). */
+long sock_file_write_kernel(struct file *f, const void *kbuf, size_t n);
 /* True if the file's O_NONBLOCK is set. */
 bool sock_file_nonblock(const struct sock *sk);
 /* The socket a file is, or NULL for any other file. */

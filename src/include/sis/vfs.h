@@ -1,14 +1,18 @@
 /*
  * The virtual file system: one in-memory tree (a ramfs) filled at boot from
  * the initial ramdisk (cpio newc at boot_dt.initrd), plus character devices
- * (/dev/console, /dev/null, /dev/zero, /dev/tty) and generated read-only
- * files (/proc/...). Every file and directory is writable by anyone: there
- * are no users. No symbolic links, no hard links, no mount points.
+ * (/dev/console, /dev/null, /dev/zero, /dev/tty), generated read-only
+ * files and links (/proc/...), symbolic and hard links, FIFOs and the names
+ * of bound AF_UNIX sockets. Owners and modes are kept (fs_syscalls.c) but
+ * do not restrict access: there is one user, root. No mount points.
  *
  * Paths: absolute, or relative to the current process's working directory
  * (kept in its fd_table; "/" in kernel-only context). "." and ".." work, ".."
  * of "/" is "/". Components longer than NAME_MAX give -ENAMETOOLONG, paths
- * longer than PATH_MAX (with the NUL) too.
+ * longer than PATH_MAX (with the NUL) too. Symbolic links are followed
+ * inside a path, and in its last component unless the call says not to (a
+ * trailing '/' always follows); more than VFS_SYMLOOP_MAX links in one
+ * lookup give -ELOOP, an expansion past PATH_MAX -ENAMETOOLONG.
  *
  * A removed directory (its cwd or an open descriptor keeps it) refuses new
  * entries with -ENOENT and lists as -ENOENT, as on Linux. Inodes, names and
@@ -28,11 +32,13 @@
 
 #define PATH_MAX 4096
 #define NAME_MAX 255
+#define VFS_SYMLOOP_MAX 40 /* Linux's MAXSYMLINKS */
 
 struct file;
 struct file_ops;
 struct linux_stat;
 struct vfs_dirent;
+struct pipe;
 
 /* One file-system object. Reference counted: lookups, open files and
  * working directories hold references; the object goes away when the last
@@ -42,9 +48,10 @@ struct inode {
 	u32 mode;      /* S_IF* type and permission bits */
 	u32 nlink;     /* directory entries naming it (0 once unlinked) */
 	u32 refs;      /* vfs_inode_get/put */
-	u32 uid, gid;  /* owner (fchownat), 0 at creation */
+	u32 uid, gid;  /* owner: the creator's effective ids, then fchownat's */
 	u64 rdev;      /* character devices: SIS_MKDEV(major, minor) */
-	s64 mtime_ns;  /* last modification, time_ns() scale */
+	/* Access, modification and status change, CLOCK_REALTIME in ns. */
+	s64 atime_ns, mtime_ns, ctime_ns;
 	union {
 		struct {              /* S_IFREG */
 			char *data;        /* kmalloc'ed contents, or NULL */
@@ -58,16 +65,42 @@ struct inode {
 			struct inode *parent;     /* ".."; the root is its own parent */
 			struct vfs_dirent *self;  /* its name in parent; NULL once removed, root */
 			u64 next_cookie;          /* getdents64 offset of the next entry made */
+			/* A generated directory (/proc): brings its entries up to
+			 * date before each lookup in it and each getdents64. */
+			void (*refresh)(struct inode *dir);
+			bool generated;           /* made by vfs_gen_dir: users add nothing */
 		} dir;
 		struct {              /* S_IFCHR */
 			const struct file_ops *fops;
 		} chr;
+		struct {              /* S_IFLNK, unless generated (gen_arg_show) */
+			char *target;      /* kmalloc'ed, NUL-terminated */
+			size_t len;
+		} link;
+		struct {              /* S_IFIFO */
+			struct pipe *pipe; /* while some end is open (pipe.c clears it) */
+		} fifo;
+		struct {              /* S_IFSOCK */
+			void *sk;          /* the bound socket, or NULL once it closed */
+		} sock;
 	};
 	/* Generated file (S_IFREG with gen != NULL): contents made at open. */
 	long (*gen)(char *buf, size_t size);
+	/* Generated with an argument (a pid, a descriptor): a regular file's
+	 * contents made at open, or a symbolic link's target made at each use.
+	 * Returns the length needed, like gen. */
+	long (*gen_arg_show)(long arg, char *buf, size_t size);
+	long gen_arg;
 };
 
-/* Look up path (relative to the cwd); returns a referenced inode or ERR_PTR. */
+/* Generated contents (fixed by the kernel, read-only). */
+static inline bool vfs_inode_generated(const struct inode *ino)
+{
+	return ino->gen || ino->gen_arg_show;
+}
+
+/* Look up path (relative to the cwd), following symbolic links; returns a
+ * referenced inode or ERR_PTR. */
 struct inode *vfs_lookup(const char *path);
 void vfs_inode_get(struct inode *ino);
 void vfs_inode_put(struct inode *ino);
@@ -89,6 +122,10 @@ int vfs_write_whole(const char *path, const void *data, size_t len);
 struct file *vfs_open_kernel(const char *path, unsigned flags);
 long kernel_read(struct file *f, void *buf, size_t len);
 long kernel_write(struct file *f, const void *buf, size_t len);
+/* Read at off without moving f->pos (sendfile); regular files only (-EINVAL). */
+long kernel_pread(struct file *f, void *buf, size_t len, long off);
+/* Is f an open regular ramfs file (the files kernel_read/kernel_pread take)? */
+bool vfs_file_is_regular(const struct file *f);
 
 /*
  * A generated read-only file at path (missing parent directories are
@@ -104,6 +141,27 @@ int vfs_add_generated(const char *path, long (*show)(char *buf, size_t size));
 int vfs_add_chardev(const char *path, const struct file_ops *fops, u64 rdev);
 
 /*
+ * Generated trees (procfs): names made and dropped by the kernel under a
+ * directory, each with a show(arg, buf, size) like vfs_add_generated's.
+ * vfs_gen_dir returns the new directory (not referenced: its name holds it)
+ * or ERR_PTR; refresh (or NULL) runs before each lookup and listing in it.
+ * vfs_gen_remove drops name and everything below it (a loop, no recursion);
+ * open files and working directories inside keep their inodes. -ENOENT if
+ * name does not exist. vfs_gen_prune drops every entry of dir for which
+ * keep() says false. vfs_set_refresh gives the directory at path a refresh.
+ */
+struct inode *vfs_gen_dir(struct inode *dir, const char *name, void (*refresh)(struct inode *),
+			  long arg);
+int vfs_gen_file(struct inode *dir, const char *name, long (*show)(long, char *, size_t),
+		 long arg);
+int vfs_gen_link(struct inode *dir, const char *name, long (*show)(long, char *, size_t),
+		 long arg);
+struct inode *vfs_gen_find(struct inode *dir, const char *name);
+int vfs_gen_remove(struct inode *dir, const char *name);
+void vfs_gen_prune(struct inode *dir, bool (*keep)(const char *name, struct inode *ino));
+int vfs_set_refresh(const char *path, void (*refresh)(struct inode *));
+
+/*
  * The operations behind the file-system system calls (fs_syscalls.c). base
  * is the directory relative paths start from (NULL: the cwd). Flags are
  * uapi O_* / AT_* values; modes are permission bits.
@@ -112,9 +170,27 @@ struct file *vfs_open_at(struct inode *base, const char *path, unsigned flags, u
 int vfs_mkdir_at(struct inode *base, const char *path, u32 mode);
 int vfs_unlink_at(struct inode *base, const char *path, bool rmdir);
 /* rename(2): replaces an existing target of a compatible type (an empty
- * directory for a directory); a directory cannot move into itself. */
-int vfs_rename_at(struct inode *obase, const char *opath, struct inode *nbase, const char *npath);
+ * directory for a directory); a directory cannot move into itself. flags:
+ * VFS_RENAME_NOREPLACE (renameat2's RENAME_NOREPLACE: -EEXIST instead). */
+#define VFS_RENAME_NOREPLACE 1u
+int vfs_rename_at(struct inode *obase, const char *opath, struct inode *nbase, const char *npath,
+		  unsigned flags);
 struct inode *vfs_lookup_at(struct inode *base, const char *path);
+/* Same, not following a symbolic link in the last component (lstat). */
+struct inode *vfs_lookup_nofollow(struct inode *base, const char *path);
+/* symlink(2): a link at path whose target is the string target. */
+int vfs_symlink_at(struct inode *base, const char *path, const char *target);
+/* link(2): a new name at path for the non-directory ino (-EPERM for a
+ * directory, -EEXIST if path exists, -EXDEV for a generated file). */
+int vfs_link_at(struct inode *ino, struct inode *base, const char *path);
+/* readlink(2) of ino: the target (not NUL-terminated) in buf, truncated to
+ * size; its length, or -EINVAL if ino is not a symbolic link. */
+long vfs_readlink(struct inode *ino, char *buf, size_t size);
+/* mknod(2): a FIFO, socket or regular file at path (mode has the type). */
+int vfs_mknod_at(struct inode *base, const char *path, u32 mode);
+/* The absolute path of what path names, links followed ("/a/b"), in buf:
+ * its length, or -errno (-ERANGE if it does not fit). */
+long vfs_realpath(struct inode *base, const char *path, char *buf, size_t size);
 /* Open an inode already looked up (used by open and by the kernel API). */
 struct file *vfs_open_inode(struct inode *ino, unsigned flags);
 void vfs_stat_inode(const struct inode *ino, struct linux_stat *st);
@@ -123,6 +199,10 @@ void vfs_stat_inode(const struct inode *ino, struct linux_stat *st);
 long vfs_dir_path(struct inode *dir, char *buf, size_t size);
 /* Truncate or extend a regular file to size bytes (zero-filled). */
 int vfs_truncate(struct inode *ino, size_t size);
+/* CLOCK_REALTIME now, in ns: the clock of inode times. */
+s64 vfs_now(void);
+/* The inode's status changed (owner, mode, links): ctime = now. */
+void vfs_touch_ctime(struct inode *ino);
 
 /* The root directory (never freed) and the current working directory
  * (from the current process's fd_table; the root outside any process). */
