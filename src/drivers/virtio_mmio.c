@@ -132,6 +132,11 @@ static void write_driver_features(struct virtio_mmio *vm, u64 f)
 	mmio_write(vm, VM_DRIVER_FEATURES, (u32)(f >> 32));
 }
 
+u64 virtio_mmio_offered(struct virtio_mmio *vm)
+{
+	return read_device_features(vm);
+}
+
 int virtio_mmio_negotiate(struct virtio_mmio *vm, u64 wanted)
 {
 	u64 offered = read_device_features(vm);

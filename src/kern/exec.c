@@ -439,17 +439,18 @@ static void commit_exec(struct proc *p, struct vm_space *vm, const char *path,
 			struct trap_frame *tf, u64 entry, u64 sp)
 {
 	struct vm_space *old = p->vm;
+	struct thread *t = cur_thread();
 
 	if (old) {
 		/* Linux's exec_mm_release: locks of the old image are dead. */
-		futex_exit_robust_list(p->robust_list, p->pid);
-		futex_clear_child_tid(p->clear_child_tid);
+		futex_exit_robust_list(t->robust_list, t->tid);
+		futex_clear_child_tid(t->clear_child_tid);
 	}
-	p->robust_list = p->clear_child_tid = 0;
+	t->robust_list = t->clear_child_tid = 0;
 	p->vm = vm;
 	sched_switch_mm();
 	if (old)
-		vm_destroy(old);
+		vm_put(old); /* a vfork parent may still use it */
 	/* The parent's memory is out of reach now: let it go before closing
 	 * files, which may sleep (SO_LINGER), as Linux's exec_mmap does. */
 	proc_release_vfork(p);
@@ -479,6 +480,11 @@ int do_execve(const char *path, struct exec_args *a, struct trap_frame *tf)
 	kfree(file);
 	if (IS_ERR(vm))
 		return (int)PTR_ERR(vm);
+	err = thread_exec_kill_others(); /* the new image has one thread */
+	if (err) {
+		vm_destroy(vm);
+		return err;
+	}
 	commit_exec(cur_proc(), vm, path, tf, entry, sp);
 	return 0;
 }
@@ -573,17 +579,17 @@ static void init_main(void *arg)
 void start_init(void)
 {
 	struct proc *p = proc_alloc();
+	struct task *t;
 
 	if (!p || p->pid != 1)
 		panic("init: cannot create pid 1");
 	p->pgid = p->sid = 0; /* like Linux: init may call setsid() */
 	p->parent = NULL;
 	proc_set_name(p, cmdline_init_path());
-	p->task = task_create("user", init_main, NULL, true);
-	if (!p->task)
+	t = task_create("user", init_main, NULL, true);
+	if (!t || !thread_alloc(p, t))
 		panic("init: no memory for a task");
-	p->task->proc = p;
-	sched_start(p->task);
+	sched_start(t);
 	task_exit();
 }
 

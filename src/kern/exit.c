@@ -1,7 +1,14 @@
 /*
- * The end of a process: exit/exit_group, death by signal, zombies, orphans
- * adopted by init, and wait4. When init (pid 1) ends, the machine powers off
- * with its exit status (128 + signal if a signal killed it).
+ * The end of threads and processes: exit (one thread), exit_group and
+ * death by signal (the whole group), zombies, orphans adopted by init, and
+ * wait4. When init (pid 1) ends, the machine powers off with its exit
+ * status (128 + signal if a signal killed it).
+ *
+ * A group exit marks the process (group_exit) and puts SIGKILL into every
+ * other thread, waking it; each ends on its way back to user space. Every
+ * thread releases its own robust locks and clear_child_tid while the
+ * address space is still there; the last one to end tears the process down
+ * and makes it a zombie, which wait4 then sees.
  */
 #include <sis/kernel.h>
 #include <sis/log.h>
@@ -19,7 +26,6 @@ void proc_release_vfork(struct proc *p)
 
 	if (parent) {
 		p->vfork_parent = NULL;
-		parent->vfork_done = true;
 		wake_up(&parent->vfork_wait);
 		proc_put(parent); /* taken by clone */
 	}
@@ -67,11 +73,6 @@ static void release_resources(struct proc *p)
 {
 	struct vm_space *vm = p->vm;
 
-	if (vm) {
-		futex_exit_robust_list(p->robust_list, p->pid);
-		futex_clear_child_tid(p->clear_child_tid);
-		p->robust_list = p->clear_child_tid = 0;
-	}
 	proc_release_vfork(p);
 	if (p->fds) {
 		fd_table_release(p->fds); /* may sleep (e.g. socket linger) */
@@ -79,8 +80,8 @@ static void release_resources(struct proc *p)
 	}
 	if (vm) {
 		p->vm = NULL;
-		sched_switch_mm(); /* off the tables before freeing them */
-		vm_destroy(vm);
+		sched_switch_mm(); /* off the tables before they may go */
+		vm_put(vm);
 	}
 }
 
@@ -106,10 +107,10 @@ static void notify_parent(struct proc *p, u64 ticks)
 	wake_up(&parent->child_wait);
 }
 
-void proc_exit(int wait_status)
+/* The last thread t of p is ending: p becomes a zombie. */
+static __noreturn void proc_teardown(struct proc *p, struct thread *t, int wait_status)
 {
-	struct proc *p = cur_proc();
-	struct task *t = current_task;
+	struct task *task = current_task;
 
 	if (p->pid == 1)
 		init_ended(p, wait_status);
@@ -119,21 +120,96 @@ void proc_exit(int wait_status)
 	release_resources(p);
 	reparent_children(p);
 	irq_disable_local();
+	thread_free(t);
 	p->wait_status = wait_status;
 	p->state = PROC_ZOMBIE;
-	p->task = NULL;
-	t->proc = NULL;
-	notify_parent(p, t->ticks);
+	task->proc = NULL;
+	notify_parent(p, p->dead_ticks);
 	task_exit();
+}
+
+void thread_exit(int wait_status)
+{
+	struct thread *t = cur_thread();
+	struct proc *p = t->proc;
+
+	if (p->vm) {
+		futex_exit_robust_list(t->robust_list, t->tid);
+		futex_clear_child_tid(t->clear_child_tid);
+	}
+	if (t->tid == p->pid && !p->group_exit) {
+		p->leader_exited = true;
+		p->leader_exit_status = wait_status;
+	}
+	if (p->nr_threads == 1) {
+		if (p->group_exit)
+			wait_status = p->group_exit_status;
+		else if (p->leader_exited)
+			wait_status = p->leader_exit_status; /* Linux reports the leader's */
+		proc_teardown(p, t, wait_status);
+	}
+	irq_disable_local();
+	thread_free(t);
+	current_task->proc = NULL;
+	wake_up(&p->thread_wait); /* execve may wait for us */
+	task_exit();
+}
+
+void proc_exit(int wait_status)
+{
+	struct thread *self = cur_thread();
+	struct proc *p = self->proc;
+
+	if (p->group_exit || (p->exec_thread && p->exec_thread != self))
+		thread_exit(wait_status); /* already ending, or killed by execve */
+	if (p->pid == 1)
+		init_ended(p, wait_status);
+	p->group_exit = true;
+	p->group_exit_status = wait_status;
+	signal_kill_threads(p, self);
+	thread_exit(wait_status);
+}
+
+int thread_exec_kill_others(void)
+{
+	struct thread *self = cur_thread();
+	struct proc *p = self->proc;
+	struct waiter w;
+	int err = 0;
+
+	if (p->nr_threads > 1) {
+		if (p->group_exit || p->exec_thread)
+			return -EAGAIN;
+		p->exec_thread = self;
+		signal_kill_threads(p, self);
+		self->wake_on_kill = true;
+		for (;;) {
+			prepare_to_wait(&p->thread_wait, &w);
+			if (p->nr_threads == 1)
+				break;
+			if (signal_fatal_pending(self)) {
+				err = -EINTR; /* killed too: we end on the way out */
+				break;
+			}
+			schedule_sleep(0, false);
+		}
+		finish_wait(&p->thread_wait, &w);
+		self->wake_on_kill = false;
+		p->exec_thread = NULL;
+		if (err)
+			return err;
+	}
+	self->tid = p->pid; /* as Linux's de_thread: the execing thread leads */
+	p->leader_exited = false;
+	return 0;
 }
 
 static long sys_exit(struct trap_frame *tf)
 {
-	proc_exit(SIS_W_EXITCODE(SC_ARG(tf, 0), 0));
+	thread_exit(SIS_W_EXITCODE(SC_ARG(tf, 0), 0));
 }
 SYSCALL(__NR_exit, sys_exit);
 
-/* One thread per process: exit_group is exit. */
 static long sys_exit_group(struct trap_frame *tf)
 {
 	proc_exit(SIS_W_EXITCODE(SC_ARG(tf, 0), 0));
@@ -170,7 +246,7 @@ static bool collect(struct proc *c, int options, struct wait_result *r)
 		proc_free(c);
 		return true;
 	}
-	r->ticks = (c->task ? c->task->ticks : 0) + c->child_ticks;
+	r->ticks = proc_cpu_ticks(c) + c->child_ticks;
 	if ((options & WUNTRACED) && c->stopped && c->report_stop) {
 		c->report_stop = false;
 		r->status = SIS_W_STOPCODE(c->stop_sig);

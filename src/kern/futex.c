@@ -410,22 +410,22 @@ static long sys_set_robust_list(struct trap_frame *tf)
 {
 	if (SC_ARG(tf, 1) != sizeof(struct linux_robust_list_head))
 		return -EINVAL;
-	cur_proc()->robust_list = SC_ARG(tf, 0);
+	cur_thread()->robust_list = SC_ARG(tf, 0);
 	return 0;
 }
 SYSCALL(__NR_set_robust_list, sys_set_robust_list);
 
 static long sys_get_robust_list(struct trap_frame *tf)
 {
-	int pid = (int)SC_ARG(tf, 0);
+	int tid = (int)SC_ARG(tf, 0);
 	u64 len = sizeof(struct linux_robust_list_head);
-	struct proc *p = pid ? proc_find(pid) : cur_proc();
+	struct thread *t = tid ? thread_find(tid) : cur_thread();
 
-	if (pid < 0)
+	if (tid < 0)
 		return -EINVAL;
-	if (!p || p->state != PROC_ALIVE)
+	if (!t)
 		return -ESRCH;
-	if (copy_to_user((void *)SC_ARG(tf, 1), &p->robust_list, sizeof(u64)) ||
+	if (copy_to_user((void *)SC_ARG(tf, 1), &t->robust_list, sizeof(u64)) ||
 	    copy_to_user((void *)SC_ARG(tf, 2), &len, sizeof(len)))
 		return -EFAULT;
 	return 0;

@@ -19,16 +19,23 @@
 
 LIST_HEAD(proc_list);
 static int proc_count;
+static int thread_count;
 static int last_pid;
 
 static bool pid_in_use(int pid)
 {
 	struct proc *p;
+	struct thread *t;
 
 	list_for_each_entry(p, &proc_list, all_node) {
-		/* A pid is also busy while it names a process group or session. */
+		/* A pid is also busy while it names a process group or session,
+		 * and a thread's tid comes from the same space. */
 		if (p->pid == pid || p->pgid == pid || p->sid == pid)
 			return true;
+		list_for_each_entry(t, &p->threads, group_node) {
+			if (t->tid == pid)
+				return true;
+		}
 	}
 	return false;
 }
@@ -77,8 +84,11 @@ struct proc *proc_alloc(void)
 	p->state = PROC_ALIVE;
 	list_init(&p->children);
 	list_init(&p->sibling);
+	list_init(&p->threads);
 	waitq_init(&p->child_wait);
 	waitq_init(&p->vfork_wait);
+	waitq_init(&p->thread_wait);
+	waitq_init(&p->signalfd_wait);
 	p->exit_signal = SIGCHLD;
 	p->start_ns = time_ns();
 	proc_default_rlimits(p);
@@ -90,6 +100,75 @@ struct proc *proc_alloc(void)
 	proc_count++;
 	irq_restore(flags);
 	return p;
+}
+
+struct thread *thread_alloc(struct proc *p, struct task *task)
+{
+	struct thread *t;
+	unsigned long flags;
+	int tid = p->pid;
+
+	if (thread_count >= THREAD_MAX)
+		return NULL;
+	if (p->nr_threads) {
+		tid = pid_alloc();
+		if (tid < 0)
+			return NULL;
+	}
+	t = kzalloc(sizeof(*t));
+	if (!t)
+		return NULL;
+	t->task = task;
+	t->proc = p;
+	t->tid = tid;
+	task->proc = p;
+	task->thread = t;
+	flags = irq_save();
+	list_add_tail(&t->group_node, &p->threads);
+	p->nr_threads++;
+	thread_count++;
+	irq_restore(flags);
+	return t;
+}
+
+/* The caller is t's own task on its way out (or clone's error path): after
+ * this no sender finds t. */
+void thread_free(struct thread *t)
+{
+	struct proc *p = t->proc;
+	unsigned long flags = irq_save();
+
+	list_del(&t->group_node);
+	p->nr_threads--;
+	thread_count--;
+	p->dead_ticks += t->task->ticks;
+	t->task->thread = NULL;
+	irq_restore(flags);
+	kfree(t);
+}
+
+struct thread *thread_find(int tid)
+{
+	struct proc *p;
+	struct thread *t;
+
+	list_for_each_entry(p, &proc_list, all_node) {
+		list_for_each_entry(t, &p->threads, group_node) {
+			if (t->tid == tid)
+				return t;
+		}
+	}
+	return NULL;
+}
+
+u64 proc_cpu_ticks(const struct proc *p)
+{
+	const struct thread *t;
+	u64 ticks = p->dead_ticks;
+
+	list_for_each_entry(t, &p->threads, group_node)
+		ticks += t->task->ticks;
+	return ticks;
 }
 
 void proc_get(struct proc *p)
@@ -199,15 +278,20 @@ int proc_current_sid(void)
 	return p ? p->sid : 0;
 }
 
+/* R if any thread can run, S if all sleep. */
 static char state_char(const struct proc *p)
 {
+	const struct thread *t;
+
 	if (p->state == PROC_ZOMBIE)
 		return 'Z';
 	if (p->stopped)
 		return 'T';
-	if (p->task && p->task->state == TASK_SLEEPING)
-		return 'S';
-	return 'R';
+	list_for_each_entry(t, &p->threads, group_node) {
+		if (t->task->state != TASK_SLEEPING)
+			return 'R';
+	}
+	return 'S';
 }
 
 int proc_snapshot(struct proc_info *out, int max)
@@ -245,11 +329,10 @@ static long sys_getpid(struct trap_frame *tf)
 }
 SYSCALL(__NR_getpid, sys_getpid);
 
-/* One thread per process: the thread id is the pid. */
 static long sys_gettid(struct trap_frame *tf)
 {
 	(void)tf;
-	return cur_proc()->pid;
+	return cur_thread()->tid;
 }
 SYSCALL(__NR_gettid, sys_gettid);
 
@@ -265,10 +348,10 @@ SYSCALL(__NR_getppid, sys_getppid);
 
 static long sys_set_tid_address(struct trap_frame *tf)
 {
-	struct proc *p = cur_proc();
+	struct thread *t = cur_thread();
 
-	p->clear_child_tid = SC_ARG(tf, 0);
-	return p->pid;
+	t->clear_child_tid = SC_ARG(tf, 0);
+	return t->tid;
 }
 SYSCALL(__NR_set_tid_address, sys_set_tid_address);
 

@@ -3,9 +3,21 @@
  * exit.c, exec.c, signal.c, sched.c, uaccess.c). Other modules use the small
  * surface in sis/proc.h.
  *
- * A process has exactly one task. It lives from fork (or start_init) until
- * its parent reaps it with wait4; between exit and the reaping it is a
- * zombie: no task, no address space, no files, only its exit status.
+ * A process (struct proc) is a thread group: its pid is the group's id,
+ * and it has one or more threads (struct thread, one per struct task) that
+ * share its address space, descriptors, signal handlers and credentials.
+ * Each thread has its own tid (the first one's is the pid), signal mask,
+ * thread-directed pending signals, sigaltstack, clear_child_tid and robust
+ * list. The process lives from fork (or start_init) until its parent reaps
+ * it with wait4; it becomes a zombie when its last thread exits: no
+ * threads, no address space, no files, only its exit status.
+ *
+ * Thread lifetime: a struct thread lives from clone (or fork, or
+ * start_init) until its own exit, which unlinks it from proc->threads with
+ * interrupts masked and frees it; only its own task and, with interrupts
+ * masked and without sleeping, signal senders (tgkill) use it, so no
+ * reference count is needed. A thread never waits for another thread's
+ * object: futex waiters are on the sleeper's own stack.
  *
  * Lifetime: struct proc is reference counted. The process table holds one
  * reference from proc_alloc until proc_free (the reaping, or an error path);
@@ -67,17 +79,22 @@ struct proc {
 	struct wait_queue child_wait; /* woken when a child exits (wait4 sleeps here) */
 	int exit_signal;            /* sent to the parent at exit: SIGCHLD, or 0 */
 	int wait_status;            /* wait4 status, valid once a zombie */
-	u64 clear_child_tid;        /* set_tid_address: zeroed and futex-woken at exit */
-	u64 robust_list;            /* set_robust_list head, walked at exit (futex.c) */
 
-	struct task *task;          /* NULL once exited */
+	struct list_head threads;   /* struct thread.group_node: the live ones */
+	int nr_threads;             /* length of threads; 0 once a zombie */
+	bool group_exit;            /* exit_group or a fatal signal: all threads end */
+	int group_exit_status;      /* the wait status of that group exit */
+	bool leader_exited;         /* the first thread ended with exit() first */
+	int leader_exit_status;     /* its status: the group's without a group exit */
+	struct thread *exec_thread; /* execve from it is killing the other threads */
+	struct wait_queue thread_wait; /* woken when one of its threads exits */
+	u64 dead_ticks;             /* CPU ticks of its threads that exited */
 	struct vm_space *vm;        /* NULL before the first exec and after exit */
 	struct fd_table *fds;       /* NULL after exit */
 
-	/* vfork: the parent sleeps on its vfork_wait until the child execs or exits. */
+	/* vfork: the calling thread sleeps on the parent's vfork_wait until
+	 * the child execs or exits (clears vfork_parent); both hold references. */
 	struct proc *vfork_parent;  /* in the child: whom to release (referenced) */
-	bool vfork_done;            /* in the parent: the child let go */
-	bool vfork_waiting;         /* in the parent: asleep for it; SIGKILL wakes it */
 	struct wait_queue vfork_wait;
 
 	/* Job control: stopped by SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU until SIGCONT. */
@@ -86,19 +103,14 @@ struct proc {
 	bool report_stop;           /* wait4(WUNTRACED) has not seen the stop yet */
 	bool report_cont;           /* wait4(WCONTINUED) has not seen the continue yet */
 
-	/* Signals (bit sig-1 of each set). */
+	/* Signals sent to the process (bit sig-1): any thread not blocking
+	 * one takes it. Thread-directed ones are in struct thread. */
 	k_sigset_t sig_pending;
-	k_sigset_t sig_blocked;
-	k_sigset_t sig_saved_mask;  /* restored on the way out (signal_set_temp_mask) */
-	bool sig_restore_mask;
-	u64 alt_sp, alt_size;        /* sigaltstack, alt_size 0 = none */
-	bool alt_autodisarm;         /* SS_AUTODISARM: off while a handler runs on it */
+	struct sig_origin sig_origin[SIS_NSIG];
+	struct k_sigaction sig_action[SIS_NSIG];
+	struct wait_queue signalfd_wait; /* woken whenever a signal is queued (signalfd.c) */
 	struct ktimer real_timer;    /* ITIMER_REAL (itimer.c) */
 	u64 real_interval_ns;        /* its reload value, 0 = one-shot */
-	long sys_restart;            /* -ERESTART* of the syscall returning now, or 0 */
-	u64 sys_restart_x0;          /* its first argument, for a restart */
-	struct k_sigaction sig_action[SIS_NSIG];
-	struct sig_origin sig_origin[SIS_NSIG];
 
 	struct linux_rlimit64 rlimit[RLIM_NLIMITS];
 	struct proc_cred cred;      /* sys_cred.c; copied by fork */
@@ -109,9 +121,39 @@ struct proc {
 	u64 child_ticks;            /* CPU ticks of reaped children */
 };
 
+/* One thread of a process. Owned by its task (see the top of this file). */
+struct thread {
+	struct task *task;          /* the kernel task running it */
+	struct proc *proc;          /* its thread group */
+	int tid;                    /* gettid(); the first thread's is the pid */
+	struct list_head group_node; /* in proc->threads */
+	k_sigset_t sig_pending;     /* sent to this thread: tgkill, faults, kills */
+	struct sig_origin sig_origin[SIS_NSIG];
+	k_sigset_t sig_blocked;
+	k_sigset_t sig_saved_mask;  /* restored on the way out (signal_set_temp_mask) */
+	bool sig_restore_mask;
+	u64 alt_sp, alt_size;       /* sigaltstack, alt_size 0 = none */
+	bool alt_autodisarm;        /* SS_AUTODISARM: off while a handler runs on it */
+	long sys_restart;           /* -ERESTART* of the syscall returning now, or 0 */
+	u64 sys_restart_x0;         /* its first argument, for a restart */
+	u64 clear_child_tid;        /* set_tid_address: zeroed and futex-woken at exit */
+	u64 robust_list;            /* set_robust_list head, walked at exit (futex.c) */
+	/* Asleep without a signal ending the sleep (stopped, vfork, exec's
+	 * wait for the other threads): SIGKILL and SIGCONT wake it anyway. */
+	bool wake_on_kill;
+};
+
+#define THREAD_MAX 1024 /* threads alive at once, all processes together */
+
 /* proc.c */
 extern struct list_head proc_list;
 struct proc *proc_alloc(void);               /* pid assigned, in proc_list; NULL if full */
+/* A new thread of p run by t (tid: the pid for the first, else a new one);
+ * NULL if the thread limit or memory ran out. thread_free undoes it. */
+struct thread *thread_alloc(struct proc *p, struct task *t);
+void thread_free(struct thread *th);         /* unlink from its group, free */
+struct thread *thread_find(int tid);         /* a live thread, NULL if none */
+u64 proc_cpu_ticks(const struct proc *p);    /* its threads', live and exited */
 void proc_free(struct proc *p);              /* unlink a reaped/never-run proc, drop the table's ref */
 void proc_get(struct proc *p);
 void proc_put(struct proc *p);               /* the last reference frees p */
@@ -121,15 +163,32 @@ void proc_set_name(struct proc *p, const char *path);
 void proc_default_rlimits(struct proc *p);
 
 /* exit.c */
+/* End the whole group (exit_group, a fatal signal) with wait_status. */
 void proc_exit(int wait_status) __attribute__((noreturn));
+/* End the current thread only (exit); the last one ends the process. */
+void thread_exit(int wait_status) __attribute__((noreturn));
+/* execve: kill the other threads and wait until they are gone; -EAGAIN if
+ * the group is exiting, -EINTR if the caller is killed meanwhile. */
+int thread_exec_kill_others(void);
 void proc_release_vfork(struct proc *p);             /* exec/exit of a vfork child */
 
 /* signal.c */
 void signal_init_proc(struct proc *p);                /* all default, nothing pending */
 void signal_fork(struct proc *child, const struct proc *parent);
+/* mask, and the sigaltstack if keep_altstack */
+void signal_thread_init(struct thread *t, const struct thread *creator, bool keep_altstack);
 void signal_exec(struct proc *p);                      /* handlers -> default */
 size_t signal_frame_size(void);                        /* bytes a handler's frame takes (AT_MINSIGSTKSZ) */
 int signal_send_proc(struct proc *p, int sig, const struct sig_origin *o);
+int signal_send_thread(struct thread *t, int sig, const struct sig_origin *o);
+/* SIGKILL into every thread of p but except (NULL: all), waking each. */
+void signal_kill_threads(struct proc *p, struct thread *except);
+bool signal_fatal_pending(const struct thread *t);     /* SIGKILL is pending */
+/* Signals pending for t (its own and its process's), blocked or not. */
+k_sigset_t signal_thread_pending(const struct thread *t);
+/* Take the lowest pending signal of set from t (its own first): the signal
+ * and its origin, or 0. For sigtimedwait and signalfd. */
+int signal_dequeue(struct thread *t, k_sigset_t set, struct sig_origin *o);
 void signal_deliver(struct trap_frame *tf);            /* return_to_user */
 long signal_syscall_interrupted(long how, u64 orig_x0); /* syscall_dispatch */
 void itimer_init_proc(struct proc *p); /* proc_alloc: disarmed (fork does not inherit) */
@@ -152,6 +211,11 @@ int do_execve(const char *path, struct exec_args *args, struct trap_frame *tf);
 static inline struct proc *cur_proc(void)
 {
 	return current_task ? current_task->proc : NULL;
+}
+
+static inline struct thread *cur_thread(void)
+{
+	return current_task ? current_task->thread : NULL;
 }
 
 #endif

@@ -77,6 +77,11 @@ static void task_free(struct task *t)
 	task_count--;
 }
 
+void task_discard(struct task *t)
+{
+	task_free(t);
+}
+
 u64 sched_idle_ticks(void)
 {
 	return idle_task ? idle_task->ticks : 0;

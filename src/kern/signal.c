@@ -4,15 +4,21 @@
  * stops, SA_RESTART, and the signal system calls (kill, tgkill,
  * rt_sigaction, rt_sigprocmask, rt_sigreturn, sigaltstack).
  *
- * A signal is a bit in the process's pending set, plus the origin its
- * siginfo reports (one per signal: standard signals do not queue). Pending,
- * unblocked signals are acted on in return_to_user(): ignored, default
- * (terminate, ignore, stop) or a handler frame built on the user stack; the
- * handler returns through SA_RESTORER or the kernel's trampoline page to
- * rt_sigreturn, which restores the frame.
+ * A signal is a bit in a pending set, plus the origin its siginfo reports
+ * (one per signal: standard signals do not queue). A signal sent to a
+ * process (kill, Ctrl-C, SIGCHLD, SIGALRM) is pending in the process and
+ * taken by whichever thread does not block it (one such thread is woken);
+ * one sent to a thread (tgkill, tkill, a fault) is pending in that thread.
+ * Handlers are the process's, the mask and sigaltstack each thread's.
+ * Pending, unblocked signals are acted on in return_to_user(): ignored,
+ * default (terminate the group, ignore, stop the group) or a handler frame
+ * built on the user stack; the handler returns through SA_RESTORER or the
+ * kernel's trampoline page to rt_sigreturn, which restores the frame.
+ * SIGKILL (and a group exit, which puts SIGKILL into every thread) ends
+ * every thread; a stop holds every thread until SIGCONT.
  *
- * Sending may happen in interrupt context (Ctrl-C), so the pending set and
- * the process list are changed with interrupts masked.
+ * Sending may happen in interrupt context (Ctrl-C), so the pending sets and
+ * the process and thread lists are changed with interrupts masked.
  */
 #include <sis/kernel.h>
 #include <sis/log.h>
@@ -50,28 +56,39 @@ static bool sig_valid(int sig)
 void signal_init_proc(struct proc *p)
 {
 	memset(p->sig_action, 0, sizeof(p->sig_action));
-	p->sig_pending = p->sig_blocked = 0;
-	p->sig_restore_mask = false;
-	p->sys_restart = 0;
+	p->sig_pending = 0;
 }
 
 void signal_fork(struct proc *child, const struct proc *parent)
 {
 	memcpy(child->sig_action, parent->sig_action, sizeof(child->sig_action));
-	child->sig_blocked = parent->sig_restore_mask ? parent->sig_saved_mask : parent->sig_blocked;
 	child->sig_pending = 0;
-	child->alt_sp = parent->alt_sp;
-	child->alt_size = parent->alt_size;
-	child->alt_autodisarm = parent->alt_autodisarm;
+}
+
+/* A new thread (of a new process or of the creator's): the creator's mask
+ * (the one it returns to), nothing pending; the sigaltstack with
+ * keep_altstack, which Linux's copy_process denies a thread sharing the
+ * address space without vfork (two on one alternate stack would clash). */
+void signal_thread_init(struct thread *t, const struct thread *creator, bool keep_altstack)
+{
+	t->sig_blocked = creator->sig_restore_mask ? creator->sig_saved_mask : creator->sig_blocked;
+	t->sig_pending = 0;
+	if (!keep_altstack)
+		return;
+	t->alt_sp = creator->alt_sp;
+	t->alt_size = creator->alt_size;
+	t->alt_autodisarm = creator->alt_autodisarm;
 }
 
 /* execve: handlers point into the old image, so they become SIG_DFL;
  * ignored signals stay ignored, the mask and pending signals stay. */
 void signal_exec(struct proc *p)
 {
-	p->alt_sp = p->alt_size = 0; /* the old image's memory */
+	struct thread *t = cur_thread();
+
+	t->alt_sp = t->alt_size = 0; /* the old image's memory */
 	p->tagged_addr = false;      /* execve resets the tagged-address ABI, as Linux */
-	p->alt_autodisarm = false;
+	t->alt_autodisarm = false;
 	for (int i = 0; i < SIS_NSIG; i++) {
 		struct k_sigaction *ka = &p->sig_action[i];
 
@@ -87,24 +104,115 @@ bool signal_is_ignored(const struct proc *p, int sig)
 	return h == SIG_IGN || (h == SIG_DFL && (DEFAULT_IGNORED & SIS_SIGBIT(sig)));
 }
 
+/* Signals t may take now: its own and its process's, less its mask. */
+static k_sigset_t thread_ready(const struct thread *t)
+{
+	return (t->sig_pending | t->proc->sig_pending) & ~t->sig_blocked;
+}
+
+/* A stopped group counts: its threads must come out to stop. */
 bool signal_pending(void)
 {
-	struct proc *p = cur_proc();
+	struct thread *t = cur_thread();
 
-	return p && (p->sig_pending & ~p->sig_blocked);
+	return t && (thread_ready(t) || t->proc->stopped);
+}
+
+k_sigset_t signal_thread_pending(const struct thread *t)
+{
+	return t->sig_pending | t->proc->sig_pending;
+}
+
+bool signal_fatal_pending(const struct thread *t)
+{
+	return t->sig_pending & SIS_SIGBIT(SIGKILL);
+}
+
+/* Wake t for a signal; kill also ends sleeps that signals do not. */
+static void wake_thread(struct thread *t, bool kill)
+{
+	task_wake_signal(t->task);
+	if (kill && t->wake_on_kill)
+		task_wake(t->task);
+}
+
+static void drop_pending(struct proc *p, k_sigset_t set)
+{
+	struct thread *t;
+
+	p->sig_pending &= ~set;
+	list_for_each_entry(t, &p->threads, group_node)
+		t->sig_pending &= ~set;
 }
 
 /* SIGCONT resumes a stopped process, whatever its action is. */
 static void continue_proc(struct proc *p)
 {
-	p->sig_pending &= ~STOP_SIGNALS;
+	struct thread *t;
+
+	drop_pending(p, STOP_SIGNALS);
 	if (p->stopped) {
 		p->stopped = false;
 		p->report_cont = true;
 		if (p->parent)
 			wake_up(&p->parent->child_wait);
-		if (p->task)
-			task_wake(p->task);
+		list_for_each_entry(t, &p->threads, group_node) {
+			if (t->wake_on_kill)
+				task_wake(t->task);
+		}
+	}
+}
+
+void signal_kill_threads(struct proc *p, struct thread *except)
+{
+	unsigned long flags = irq_save();
+	struct thread *t;
+
+	list_for_each_entry(t, &p->threads, group_node) {
+		if (t == except)
+			continue;
+		t->sig_pending |= SIS_SIGBIT(SIGKILL);
+		t->sig_origin[SIGKILL - 1] = (struct sig_origin){ .code = SI_KERNEL };
+		wake_thread(t, true);
+	}
+	irq_restore(flags);
+}
+
+static bool blocked_by_all(const struct proc *p, u64 bit)
+{
+	const struct thread *t;
+
+	list_for_each_entry(t, &p->threads, group_node) {
+		if (!(t->sig_blocked & bit))
+			return false;
+	}
+	return true;
+}
+
+static bool blocked_by_any(const struct proc *p, u64 bit)
+{
+	const struct thread *t;
+
+	list_for_each_entry(t, &p->threads, group_node) {
+		if (t->sig_blocked & bit)
+			return true;
+	}
+	return false;
+}
+
+/* Wake one thread that takes bit (the current one if it does: it will see
+ * the signal on its way out anyway). */
+static void wake_taker(struct proc *p, u64 bit)
+{
+	struct thread *t, *self = cur_thread();
+
+	if (self && self->proc == p && !(self->sig_blocked & bit))
+		return;
+	list_for_each_entry(t, &p->threads, group_node) {
+		if (!(t->sig_blocked & bit)) {
+			wake_thread(t, false);
+			return;
+		}
 	}
 }
 
@@ -120,6 +228,21 @@ static bool init_protected(const struct proc *p, int sig)
 	return p->pid == 1 && p->sig_action[sig - 1].handler == SIG_DFL;
 }
 
+/* What sending sig to p does before it is queued; false: it is dropped
+ * (a zombie, init's protection, or an ignored signal nobody blocks). */
+static bool send_prepare(struct proc *p, int sig)
+{
+	u64 bit = SIS_SIGBIT(sig);
+
+	if (p->state != PROC_ALIVE || init_protected(p, sig))
+		return false; /* a zombie takes no more signals; init, see above */
+	if (sig == SIGCONT)
+		continue_proc(p);
+	if (STOP_SIGNALS & bit)
+		drop_pending(p, SIS_SIGBIT(SIGCONT));
+	return !signal_is_ignored(p, sig) || blocked_by_any(p, bit);
+}
+
 int signal_send_proc(struct proc *p, int sig, const struct sig_origin *o)
 {
 	unsigned long flags;
@@ -127,21 +250,38 @@ int signal_send_proc(struct proc *p, int sig, const struct sig_origin *o)
 
 	if (!sig_valid(sig))
 		return -EINVAL;
-	if (p->state != PROC_ALIVE || init_protected(p, sig))
-		return 0; /* a zombie takes no more signals; init, see above */
 	flags = irq_save();
-	if (sig == SIGCONT)
-		continue_proc(p);
-	if (STOP_SIGNALS & bit)
-		p->sig_pending &= ~SIS_SIGBIT(SIGCONT);
-	if (!signal_is_ignored(p, sig) || (p->sig_blocked & bit)) {
-		p->sig_pending |= bit;
-		p->sig_origin[sig - 1] = *o;
-		if (p->task && !(p->sig_blocked & bit)) {
-			task_wake_signal(p->task);
-			if (sig == SIGKILL && (p->stopped || p->vfork_waiting))
-				task_wake(p->task);
+	if (send_prepare(p, sig)) {
+		if (sig == SIGKILL) {
+			signal_kill_threads(p, NULL); /* every thread ends */
+		} else {
+			p->sig_pending |= bit;
+			p->sig_origin[sig - 1] = *o;
+			if (!blocked_by_all(p, bit))
+				wake_taker(p, bit);
 		}
+		wake_up(&p->signalfd_wait);
+	}
+	irq_restore(flags);
+	return 0;
+}
+
+int signal_send_thread(struct thread *t, int sig, const struct sig_origin *o)
+{
+	unsigned long flags;
+	u64 bit = SIS_SIGBIT(sig);
+
+	if (!sig_valid(sig))
+		return -EINVAL;
+	if (sig == SIGKILL)
+		return signal_send_proc(t->proc, sig, o); /* never just one thread */
+	flags = irq_save();
+	if (send_prepare(t->proc, sig)) {
+		t->sig_pending |= bit;
+		t->sig_origin[sig - 1] = *o;
+		if (!(t->sig_blocked & bit))
+			wake_thread(t, false);
+		wake_up(&t->proc->signalfd_wait);
 	}
 	irq_restore(flags);
 	return 0;
@@ -211,11 +351,12 @@ int signal_tty_check(int fg_pgrp, int sig)
 {
 	struct sig_origin o = { .code = SI_KERNEL };
 	struct proc *p = cur_proc();
+	struct thread *t = cur_thread();
 	bool ignored;
 
-	if (!p || !fg_pgrp || p->pgid == fg_pgrp)
+	if (!p || !t || !fg_pgrp || p->pgid == fg_pgrp)
 		return 0;
-	ignored = (p->sig_blocked & SIS_SIGBIT(sig)) ||
+	ignored = (t->sig_blocked & SIS_SIGBIT(sig)) ||
 		  p->sig_action[sig - 1].handler == SIG_IGN;
 	if (ignored)
 		return sig == SIGTTIN ? -EIO : 0;
@@ -226,15 +367,15 @@ int signal_tty_check(int fg_pgrp, int sig)
 
 void signal_set_temp_mask(u64 mask)
 {
-	struct proc *p = cur_proc();
+	struct thread *t = cur_thread();
 
-	if (!p)
+	if (!t)
 		return;
-	if (!p->sig_restore_mask) {
-		p->sig_saved_mask = p->sig_blocked;
-		p->sig_restore_mask = true;
+	if (!t->sig_restore_mask) {
+		t->sig_saved_mask = t->sig_blocked;
+		t->sig_restore_mask = true;
 	}
-	p->sig_blocked = mask & ~UNBLOCKABLE;
+	t->sig_blocked = mask & ~UNBLOCKABLE;
 }
 
 /* ---- delivery ---- */
@@ -262,42 +403,42 @@ static void save_fpsimd(struct linux_sigcontext *sc, const struct trap_frame *tf
 	/* the zeroed header after it terminates the record list */
 }
 
-/* Build the frame for sig on the user stack and point tf at the handler. */
-static bool on_alt_stack(const struct proc *p, u64 sp)
+static bool on_alt_stack(const struct thread *t, u64 sp)
 {
-	return p->alt_size && sp > p->alt_sp && sp - p->alt_sp <= p->alt_size;
+	return t->alt_size && sp > t->alt_sp && sp - t->alt_sp <= t->alt_size;
 }
 
 /* What sigaltstack(2) reports, and the frame records in uc_stack. */
-static struct linux_sigaltstack alt_stack_state(const struct proc *p, u64 sp)
+static struct linux_sigaltstack alt_stack_state(const struct thread *t, u64 sp)
 {
-	struct linux_sigaltstack ss = { .ss_sp = (void *)p->alt_sp, .ss_size = p->alt_size };
+	struct linux_sigaltstack ss = { .ss_sp = (void *)t->alt_sp, .ss_size = t->alt_size };
 
-	if (!p->alt_size)
+	if (!t->alt_size)
 		ss.ss_flags = LINUX_SS_DISABLE;
-	else if (on_alt_stack(p, sp))
+	else if (on_alt_stack(t, sp))
 		ss.ss_flags = LINUX_SS_ONSTACK;
-	if (p->alt_autodisarm)
+	if (t->alt_autodisarm)
 		ss.ss_flags |= (int32_t)LINUX_SS_AUTODISARM;
 	return ss;
 }
 
+/* Build the frame for sig on the user stack and point tf at the handler. */
 static int setup_frame(struct trap_frame *tf, int sig, const struct k_sigaction *ka,
 		       const struct sig_origin *o, k_sigset_t saved_mask)
 {
-	struct proc *p = cur_proc();
+	struct thread *t = cur_thread();
 	struct rt_sigframe *f = kzalloc(sizeof(*f));
 	u64 base = tf->sp, sp;
 	int err;
 
 	if (!f)
 		return -ENOMEM;
-	f->uc.uc_stack = alt_stack_state(p, tf->sp);
+	f->uc.uc_stack = alt_stack_state(t, tf->sp);
 	/* SA_ONSTACK: the handler gets the alternate stack, unless already on it. */
-	if ((ka->flags & SA_ONSTACK) && p->alt_size && !on_alt_stack(p, tf->sp)) {
-		base = p->alt_sp + p->alt_size;
-		if (p->alt_autodisarm)
-			p->alt_sp = p->alt_size = 0; /* back with the frame's uc_stack */
+	if ((ka->flags & SA_ONSTACK) && t->alt_size && !on_alt_stack(t, tf->sp)) {
+		base = t->alt_sp + t->alt_size;
+		if (t->alt_autodisarm)
+			t->alt_sp = t->alt_size = 0; /* back with the frame's uc_stack */
 	}
 	sp = ALIGN_DOWN(base - sizeof(*f), 16);
 	fill_siginfo(&f->info, sig, o);
@@ -324,23 +465,53 @@ static int setup_frame(struct trap_frame *tf, int sig, const struct k_sigaction 
 	return 0;
 }
 
-/* Lowest pending unblocked signal, taken off the pending set; 0 if none. */
-static int dequeue_signal(struct proc *p, struct sig_origin *o)
+/* Lowest pending signal of set taken off *pending; 0 if none. */
+static int take_lowest(k_sigset_t *pending, k_sigset_t set, const struct sig_origin *origins,
+		       struct sig_origin *o)
+{
+	int sig;
+
+	if (!set)
+		return 0;
+	sig = __builtin_ctzll(set) + 1;
+	*pending &= ~SIS_SIGBIT(sig);
+	*o = origins[sig - 1];
+	return sig;
+}
+
+/* The next signal t takes, its own ones first (as Linux); 0 if none. */
+static int dequeue_signal(struct thread *t, k_sigset_t allowed, struct sig_origin *o)
 {
 	unsigned long flags = irq_save();
-	u64 ready = p->sig_pending & ~p->sig_blocked;
-	int sig = 0;
+	struct proc *p = t->proc;
+	int sig = take_lowest(&t->sig_pending, t->sig_pending & allowed, t->sig_origin, o);
 
-	if (ready) {
-		sig = __builtin_ctzll(ready) + 1;
-		p->sig_pending &= ~SIS_SIGBIT(sig);
-		*o = p->sig_origin[sig - 1];
-	}
+	if (!sig)
+		sig = take_lowest(&p->sig_pending, p->sig_pending & allowed, p->sig_origin, o);
 	irq_restore(flags);
 	return sig;
 }
 
-/* Stopped until SIGCONT or SIGKILL. The parent hears of it through wait4. */
+int signal_dequeue(struct thread *t, k_sigset_t set, struct sig_origin *o)
+{
+	return dequeue_signal(t, set & ~UNBLOCKABLE, o);
+}
+
+/* Wake every other thread of p so that it comes out to stop too. */
+static void stop_others(struct proc *p)
+{
+	struct thread *t, *self = cur_thread();
+	unsigned long flags = irq_save();
+
+	list_for_each_entry(t, &p->threads, group_node) {
+		if (t != self)
+			wake_thread(t, false);
+	}
+	irq_restore(flags);
+}
+
+/* The group stops until SIGCONT or SIGKILL. The parent hears of it through
+ * wait4; every thread holds in stop_wait. */
 static void do_stop(struct proc *p, int sig)
 {
 	struct proc *parent = p->parent;
@@ -356,13 +527,20 @@ static void do_stop(struct proc *p, int sig)
 		}
 		wake_up(&parent->child_wait);
 	}
+	stop_others(p);
+}
+
+static void stop_wait(struct thread *t)
+{
+	t->wake_on_kill = true;
 	for (;;) {
 		sched_prepare_sleep();
-		if (!p->stopped || (p->sig_pending & SIS_SIGBIT(SIGKILL)))
+		if (!t->proc->stopped || signal_fatal_pending(t))
 			break;
 		schedule_sleep(0, false); /* SIGCONT and SIGKILL wake it explicitly */
 	}
 	sched_cancel_sleep();
+	t->wake_on_kill = false;
 }
 
 static void default_action(struct proc *p, int sig)
@@ -378,14 +556,14 @@ static void default_action(struct proc *p, int sig)
 	proc_exit(sig); /* terminated: the wait status is the signal number */
 }
 
-static void handler_delivered(struct proc *p, int sig, struct k_sigaction *ka)
+static void handler_delivered(struct thread *t, int sig, struct k_sigaction *ka)
 {
-	p->sig_blocked |= ka->mask & ~UNBLOCKABLE;
+	t->sig_blocked |= ka->mask & ~UNBLOCKABLE;
 	if (!(ka->flags & SA_NODEFER))
-		p->sig_blocked |= SIS_SIGBIT(sig);
+		t->sig_blocked |= SIS_SIGBIT(sig);
 	if (ka->flags & SA_RESETHAND)
 		*ka = (struct k_sigaction){ 0 };
-	p->sig_restore_mask = false;
+	t->sig_restore_mask = false;
 }
 
 /*
@@ -395,11 +573,11 @@ static void handler_delivered(struct proc *p, int sig, struct k_sigaction *ka)
  */
 long signal_syscall_interrupted(long how, u64 orig_x0)
 {
-	struct proc *p = cur_proc();
+	struct thread *t = cur_thread();
 
-	if (p) {
-		p->sys_restart = how;
-		p->sys_restart_x0 = orig_x0;
+	if (t) {
+		t->sys_restart = how;
+		t->sys_restart_x0 = orig_x0;
 	}
 	return -EINTR;
 }
@@ -407,31 +585,41 @@ long signal_syscall_interrupted(long how, u64 orig_x0)
 /* Make the interrupted call run again: its arguments are still in x1..x7
  * and its number in x8; x0 gets its first argument back, and the return
  * address goes back to the svc (4 bytes). */
-static void restart_syscall(struct trap_frame *tf, const struct proc *p)
+static void restart_syscall(struct trap_frame *tf, const struct thread *t)
 {
-	tf->x[0] = p->sys_restart_x0;
+	tf->x[0] = t->sys_restart_x0;
 	tf->elr -= 4;
 }
 
 void signal_deliver(struct trap_frame *tf)
 {
+	struct thread *t = cur_thread();
 	struct proc *p = cur_proc();
 	struct sig_origin o;
 	long restart;
 	int sig;
 
-	if (!p)
+	if (!t)
 		return;
-	restart = p->sys_restart;
-	p->sys_restart = 0;
-	while ((sig = dequeue_signal(p, &o)) != 0) {
-		struct k_sigaction *ka = &p->sig_action[sig - 1];
-		k_sigset_t saved = p->sig_restore_mask ? p->sig_saved_mask : p->sig_blocked;
+	restart = t->sys_restart;
+	t->sys_restart = 0;
+	for (;;) {
+		struct k_sigaction *ka;
+		k_sigset_t saved;
 
+		if (p->stopped && !signal_fatal_pending(t))
+			stop_wait(t);
+		sig = dequeue_signal(t, ~t->sig_blocked, &o);
+		if (!sig)
+			break;
+		ka = &p->sig_action[sig - 1];
+		saved = t->sig_restore_mask ? t->sig_saved_mask : t->sig_blocked;
 		if (ka->handler == SIG_IGN)
 			continue;
 		if (ka->handler == SIG_DFL) {
-			if (p->pid != 1) /* sent while init had a handler */
+			/* init: sent while it had a handler; but a group exit
+			 * or an execve's kill ends any thread */
+			if (p->pid != 1 || sig == SIGKILL)
 				default_action(p, sig);
 			continue;
 		}
@@ -439,21 +627,21 @@ void signal_deliver(struct trap_frame *tf)
 		 * with SA_RESTART, and only if it is a restartable one. Decided
 		 * before the frame saves where to resume. */
 		if (restart == -ERESTARTSYS && (ka->flags & SA_RESTART))
-			restart_syscall(tf, p);
+			restart_syscall(tf, t);
 		restart = 0;
 		if (setup_frame(tf, sig, ka, &o, saved)) {
 			log_warn("proc: pid %d (%s): no room for a signal frame at sp 0x%lx; "
 				 "killed by SIGSEGV", p->pid, p->name, (unsigned long)tf->sp);
 			proc_exit(SIGSEGV);
 		}
-		handler_delivered(p, sig, ka);
+		handler_delivered(t, sig, ka);
 		break; /* one handler per return; others follow on the next one */
 	}
 	if (restart)
-		restart_syscall(tf, p); /* no handler ran: as if nothing happened */
-	if (p->sig_restore_mask) {
-		p->sig_blocked = p->sig_saved_mask;
-		p->sig_restore_mask = false;
+		restart_syscall(tf, t); /* no handler ran: as if nothing happened */
+	if (t->sig_restore_mask) {
+		t->sig_blocked = t->sig_saved_mask;
+		t->sig_restore_mask = false;
 	}
 }
 
@@ -480,12 +668,13 @@ const char *signal_name(int sig)
 void signal_fault(struct trap_frame *tf, int sig, int code, u64 addr, const char *what)
 {
 	struct proc *p = cur_proc();
+	struct thread *t = cur_thread();
 	struct k_sigaction *ka = &p->sig_action[sig - 1];
 	struct sig_origin o = { .code = code, .addr = addr };
 
 	if (ka->handler != SIG_DFL && ka->handler != SIG_IGN &&
-	    !(p->sig_blocked & SIS_SIGBIT(sig))) {
-		signal_send_proc(p, sig, &o);
+	    !(t->sig_blocked & SIS_SIGBIT(sig))) {
+		signal_send_thread(t, sig, &o);
 		return;
 	}
 	log_warn("proc: pid %d (%s) killed by %s: %s at 0x%lx, pc 0x%lx", p->pid, p->name,
@@ -527,20 +716,35 @@ static long sys_kill(struct trap_frame *tf)
 }
 SYSCALL(__NR_kill, sys_kill);
 
+/* To one thread: tgid -1 for tkill (any group). */
+static long kill_thread(int tgid, int tid, int sig)
+{
+	struct sig_origin o = { .code = SI_TKILL, .pid = cur_proc()->pid };
+	struct thread *t;
+
+	if (tid <= 0 || (sig && !sig_valid(sig)))
+		return -EINVAL;
+	t = thread_find(tid);
+	if (!t || (tgid > 0 && t->proc->pid != tgid) || t->proc->state != PROC_ALIVE)
+		return -ESRCH;
+	return sig ? signal_send_thread(t, sig, &o) : 0;
+}
+
 static long sys_tgkill(struct trap_frame *tf)
 {
-	int tgid = (int)SC_ARG(tf, 0), tid = (int)SC_ARG(tf, 1), sig = (int)SC_ARG(tf, 2);
-	struct sig_origin o = { .code = SI_TKILL, .pid = cur_proc()->pid };
-	struct proc *p;
+	int tgid = (int)SC_ARG(tf, 0);
 
-	if (tgid <= 0 || tid <= 0 || (sig && !sig_valid(sig)))
+	if (tgid <= 0)
 		return -EINVAL;
-	p = proc_find(tid);
-	if (!p || p->pid != tgid || p->state != PROC_ALIVE)
-		return -ESRCH;
-	return sig ? signal_send_proc(p, sig, &o) : 0;
+	return kill_thread(tgid, (int)SC_ARG(tf, 1), (int)SC_ARG(tf, 2));
 }
 SYSCALL(__NR_tgkill, sys_tgkill);
+
+static long sys_tkill(struct trap_frame *tf)
+{
+	return kill_thread(-1, (int)SC_ARG(tf, 0), (int)SC_ARG(tf, 1));
+}
+SYSCALL(__NR_tkill, sys_tkill);
 
 #define SA_KNOWN                                                                            \
 	(SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_RESTORER | SA_ONSTACK | SA_RESTART | \
@@ -564,11 +768,15 @@ static long sys_rt_sigaction(struct trap_frame *tf)
 	if (uold && copy_to_user(uold, &old, sizeof(old)))
 		return -EFAULT;
 	if (uact) {
+		unsigned long flags;
+
 		act.mask &= ~UNBLOCKABLE;
 		p->sig_action[sig - 1] = act;
 		/* A signal now ignored is discarded if pending (POSIX). */
+		flags = irq_save();
 		if (signal_is_ignored(p, sig))
-			p->sig_pending &= ~SIS_SIGBIT(sig);
+			drop_pending(p, SIS_SIGBIT(sig));
+		irq_restore(flags);
 	}
 	return 0;
 }
@@ -579,8 +787,8 @@ static long sys_rt_sigprocmask(struct trap_frame *tf)
 	int how = (int)SC_ARG(tf, 0);
 	const void *uset = (const void *)SC_ARG(tf, 1);
 	void *uold = (void *)SC_ARG(tf, 2);
-	struct proc *p = cur_proc();
-	k_sigset_t set, old = p->sig_blocked;
+	struct thread *t = cur_thread();
+	k_sigset_t set, old = t->sig_blocked;
 
 	if (SC_ARG(tf, 3) != sizeof(k_sigset_t))
 		return -EINVAL;
@@ -592,18 +800,18 @@ static long sys_rt_sigprocmask(struct trap_frame *tf)
 		return 0;
 	switch (how) {
 	case SIG_BLOCK:
-		p->sig_blocked |= set;
+		t->sig_blocked |= set;
 		break;
 	case SIG_UNBLOCK:
-		p->sig_blocked &= ~set;
+		t->sig_blocked &= ~set;
 		break;
 	case SIG_SETMASK:
-		p->sig_blocked = set;
+		t->sig_blocked = set;
 		break;
 	default:
 		return -EINVAL;
 	}
-	p->sig_blocked &= ~UNBLOCKABLE;
+	t->sig_blocked &= ~UNBLOCKABLE;
 	return 0;
 }
 SYSCALL(__NR_rt_sigprocmask, sys_rt_sigprocmask);
@@ -626,6 +834,7 @@ static long sys_rt_sigreturn(struct trap_frame *tf)
 {
 	struct rt_sigframe *f = kmalloc(sizeof(*f));
 	struct proc *p = cur_proc();
+	struct thread *t = cur_thread();
 	const struct linux_sigcontext *sc;
 
 	if (!f || copy_from_user(f, (void *)tf->sp, sizeof(*f)) ||
@@ -636,33 +845,33 @@ static long sys_rt_sigreturn(struct trap_frame *tf)
 		proc_exit(SIGSEGV);
 	}
 	sc = &f->uc.uc_mcontext;
-	if (p->alt_autodisarm && !p->alt_size && !(f->uc.uc_stack.ss_flags & LINUX_SS_DISABLE)) {
+	if (t->alt_autodisarm && !t->alt_size && !(f->uc.uc_stack.ss_flags & LINUX_SS_DISABLE)) {
 		/* SS_AUTODISARM: the stack the handler ran on comes back. */
-		p->alt_sp = (u64)f->uc.uc_stack.ss_sp;
-		p->alt_size = f->uc.uc_stack.ss_size;
+		t->alt_sp = (u64)f->uc.uc_stack.ss_sp;
+		t->alt_size = f->uc.uc_stack.ss_size;
 	}
 	memcpy(tf->x, sc->regs, sizeof(tf->x));
 	tf->sp = sc->sp;
 	tf->elr = sc->pc;
 	tf->spsr = sc->pstate & 0xf0000000UL; /* flags only: EL0t, interrupts on */
-	p->sig_blocked = f->uc.uc_sigmask & ~UNBLOCKABLE;
+	t->sig_blocked = f->uc.uc_sigmask & ~UNBLOCKABLE;
 	kfree(f);
 	return 0; /* SYSCALL_F_SETS_FRAME: the restored x0 stays as it is */
 }
 SYSCALL_FLAGS(__NR_rt_sigreturn, sys_rt_sigreturn, SYSCALL_F_SETS_FRAME);
 
 /*
- * sigaltstack(ss, old): the stack SA_ONSTACK handlers run on. old first
- * (with SS_ONSTACK while on it); a new one needs MINSIGSTKSZ bytes, and
- * cannot be set while running on the current one (EPERM). Kept across fork,
- * dropped by execve.
+ * sigaltstack(ss, old): the stack SA_ONSTACK handlers run on, per thread.
+ * old first (with SS_ONSTACK while on it); a new one needs MINSIGSTKSZ
+ * bytes, and cannot be set while running on the current one (EPERM). Kept
+ * across fork, dropped by execve, not given to new threads.
  */
 static long sys_sigaltstack(struct trap_frame *tf)
 {
 	const void *uss = (const void *)SC_ARG(tf, 0);
 	void *uold = (void *)SC_ARG(tf, 1);
-	struct proc *p = cur_proc();
-	struct linux_sigaltstack ss, old = alt_stack_state(p, tf->sp);
+	struct thread *t = cur_thread();
+	struct linux_sigaltstack ss, old = alt_stack_state(t, tf->sp);
 	u32 mode;
 
 	if (uss && copy_from_user(&ss, uss, sizeof(ss)))
@@ -671,23 +880,130 @@ static long sys_sigaltstack(struct trap_frame *tf)
 		return -EFAULT;
 	if (!uss)
 		return 0;
-	if (on_alt_stack(p, tf->sp))
+	if (on_alt_stack(t, tf->sp))
 		return -EPERM;
 	mode = (u32)ss.ss_flags & ~LINUX_SS_AUTODISARM;
 	if (mode != 0 && mode != LINUX_SS_ONSTACK && mode != LINUX_SS_DISABLE)
 		return -EINVAL;
 	if (mode == LINUX_SS_DISABLE) {
-		p->alt_sp = p->alt_size = 0;
-		p->alt_autodisarm = false;
+		t->alt_sp = t->alt_size = 0;
+		t->alt_autodisarm = false;
 		return 0;
 	}
 	if (ss.ss_size < LINUX_MINSIGSTKSZ)
 		return -ENOMEM;
 	if ((u64)ss.ss_sp + ss.ss_size < (u64)ss.ss_sp)
 		return -EINVAL;
-	p->alt_sp = (u64)ss.ss_sp;
-	p->alt_size = ss.ss_size;
-	p->alt_autodisarm = (u32)ss.ss_flags & LINUX_SS_AUTODISARM;
+	t->alt_sp = (u64)ss.ss_sp;
+	t->alt_size = ss.ss_size;
+	t->alt_autodisarm = (u32)ss.ss_flags & LINUX_SS_AUTODISARM;
 	return 0;
 }
 SYSCALL(__NR_sigaltstack, sys_sigaltstack);
+
+/* ---- waiting for signals: rt_sigsuspend, rt_sigtimedwait, rt_sigpending ---- */
+
+/* rt_sigsuspend(mask, size): wait with mask until a handler ran (EINTR; the
+ * old mask is back after the handler, as Linux's restore_sigmask). */
+static long sys_rt_sigsuspend(struct trap_frame *tf)
+{
+	k_sigset_t set;
+
+	if (SC_ARG(tf, 1) != sizeof(k_sigset_t))
+		return -EINVAL;
+	if (copy_from_user(&set, (const void *)SC_ARG(tf, 0), sizeof(set)))
+		return -EFAULT;
+	signal_set_temp_mask(set);
+	while (!signal_pending())
+		schedule_sleep(0, true);
+	return -ERESTARTNOHAND;
+}
+SYSCALL(__NR_rt_sigsuspend, sys_rt_sigsuspend);
+
+/* Signals pending for the calling thread that it blocks. */
+static long sys_rt_sigpending(struct trap_frame *tf)
+{
+	struct thread *t = cur_thread();
+	k_sigset_t set = signal_thread_pending(t) & t->sig_blocked;
+
+	if (SC_ARG(tf, 1) > sizeof(k_sigset_t))
+		return -EINVAL;
+	return copy_to_user((void *)SC_ARG(tf, 0), &set, SC_ARG(tf, 1)) ? -EFAULT : 0;
+}
+SYSCALL(__NR_rt_sigpending, sys_rt_sigpending);
+
+/* The monotonic deadline of a relative timeout (NULL: none, 0); -EINVAL,
+ * -EFAULT. A zero timeout is deadline 1: already past. */
+static int relative_deadline(const void *uts, u64 *deadline)
+{
+	struct linux_timespec ts;
+	u64 max_sec = (UINT64_MAX / 4) / NSEC_PER_SEC;
+
+	*deadline = 0;
+	if (!uts)
+		return 0;
+	if (copy_from_user(&ts, uts, sizeof(ts)))
+		return -EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (s64)NSEC_PER_SEC)
+		return -EINVAL;
+	if (!ts.tv_sec && !ts.tv_nsec) {
+		*deadline = 1;
+		return 0;
+	}
+	*deadline = time_ns() + MIN((u64)ts.tv_sec, max_sec) * NSEC_PER_SEC + (u64)ts.tv_nsec;
+	return 0;
+}
+
+/* Sleep until a signal of set (unblocked meanwhile, so that sending it
+ * wakes us), another unblocked one, or the deadline. */
+static int wait_for_set(struct thread *t, k_sigset_t set, u64 deadline)
+{
+	k_sigset_t saved = t->sig_blocked;
+	int err = 0;
+
+	t->sig_blocked &= ~set;
+	while (!err && !signal_pending())
+		err = schedule_sleep(deadline, true);
+	t->sig_blocked = saved;
+	return err;
+}
+
+/*
+ * rt_sigtimedwait(set, info, timeout, size): take a pending signal of set
+ * (normally blocked) without running its handler: its number, with its
+ * siginfo in info. EAGAIN when the timeout passes, EINTR when another
+ * signal's handler is due.
+ */
+static long sys_rt_sigtimedwait(struct trap_frame *tf)
+{
+	void *uinfo = (void *)SC_ARG(tf, 1);
+	struct thread *t = cur_thread();
+	struct linux_siginfo si;
+	struct sig_origin o;
+	k_sigset_t set;
+	u64 deadline;
+	int sig, err;
+
+	if (SC_ARG(tf, 3) != sizeof(k_sigset_t))
+		return -EINVAL;
+	if (copy_from_user(&set, (const void *)SC_ARG(tf, 0), sizeof(set)))
+		return -EFAULT;
+	err = relative_deadline((const void *)SC_ARG(tf, 2), &deadline);
+	if (err)
+		return err;
+	set &= ~UNBLOCKABLE;
+	sig = signal_dequeue(t, set, &o);
+	if (!sig) {
+		err = deadline == 1 ? -ETIMEDOUT : wait_for_set(t, set, deadline);
+		sig = signal_dequeue(t, set, &o);
+		if (!sig)
+			return err == -ETIMEDOUT ? -EAGAIN : -EINTR;
+	}
+	if (uinfo) {
+		fill_siginfo(&si, sig, &o);
+		if (copy_to_user(uinfo, &si, sizeof(si)))
+			return -EFAULT;
+	}
+	return sig;
+}
+SYSCALL(__NR_rt_sigtimedwait, sys_rt_sigtimedwait);

@@ -195,9 +195,7 @@ struct linux_tms {
 
 static u64 own_ticks(void)
 {
-	struct task *t = cur_proc()->task;
-
-	return t ? t->ticks : 0;
+	return proc_cpu_ticks(cur_proc());
 }
 
 /* CPU time is counted per tick without a user/system split: all of it is

@@ -289,6 +289,7 @@ struct vm_space *vm_create(void)
 		return ERR_PTR(asid);
 	}
 	vm->asid = (u16)asid;
+	vm->refs = 1;
 	return vm;
 }
 
@@ -314,6 +315,19 @@ void vm_destroy(struct vm_space *vm)
 	page_free(vm->root, 0);
 	asid_free(vm->asid);
 	kfree(vm);
+}
+
+void vm_get(struct vm_space *vm)
+{
+	BUG_ON(!vm->refs);
+	vm->refs++;
+}
+
+void vm_put(struct vm_space *vm)
+{
+	BUG_ON(!vm->refs);
+	if (--vm->refs == 0)
+		vm_destroy(vm);
 }
 
 /*

@@ -80,18 +80,48 @@ static u32 iface_gw(const struct iface *it)
 	return ip4_addr_get_u32(netif_ip4_gw(it->nif));
 }
 
+/* The device whose primary netif is nif, or NULL (lo, an alias). */
+static struct netdev *primary_dev(const struct netif *nif)
+{
+	for (int i = 0; i < netdev_count(); i++)
+		if (netdev_get(i)->stack == nif)
+			return netdev_get(i);
+	return NULL;
+}
+
+int net_ifindex(const struct netif *nif)
+{
+	struct netdev *dev = net_alias_dev(nif);
+
+	if (!dev)
+		dev = primary_dev(nif);
+	return dev ? dev->index + 2 : 1;
+}
+
+struct netif *net_netif_by_ifindex(int ifindex)
+{
+	struct iface it;
+
+	return iface_by_ifindex(ifindex, &it) ? it.nif : NULL;
+}
+
+unsigned net_iface_flags(const struct netif *nif)
+{
+	bool eth = net_alias_dev(nif) || primary_dev(nif);
+	unsigned f = eth ? IFF_BROADCAST | IFF_MULTICAST : IFF_LOOPBACK;
+
+	if (netif_is_up(nif)) {
+		f |= IFF_UP;
+		if (netif_is_link_up(nif))
+			f |= IFF_RUNNING | IFF_LOWER_UP;
+	}
+	return f;
+}
+
 /* IFF_* flags; IFF_LOWER_UP does not fit ifr_flags (a short), as on Linux. */
 static short iface_flags(const struct iface *it)
 {
-	short f = 0;
-
-	if (netif_is_up(it->nif)) {
-		f |= IFF_UP;
-		if (netif_is_link_up(it->nif))
-			f |= IFF_RUNNING;
-	}
-	f |= it->dev ? IFF_BROADCAST : IFF_LOOPBACK;
-	return f;
+	return (short)(net_iface_flags(it->nif) & ~(unsigned)(IFF_LOWER_UP | IFF_MULTICAST));
 }
 
 static void put_sockaddr_in(struct sockaddr *sa, u32 addr_be)
@@ -162,14 +192,21 @@ static int set_netmask(struct iface *it, const struct ifreq *ifr)
 	return net_ipconfig_set_static(it->nif, iface_addr(it), mask, iface_gw(it));
 }
 
+void net_iface_set_up(struct netif *nif, bool up)
+{
+	struct netdev *dev = primary_dev(nif);
+
+	if (up && !netif_is_up(nif))
+		netif_set_up(nif);
+	else if (!up && netif_is_up(nif))
+		netif_set_down(nif);
+	if (dev)
+		net_alias_sync(dev); /* secondary addresses go up and down with it */
+}
+
 static int set_flags(struct iface *it, const struct ifreq *ifr)
 {
-	if ((ifr->ifr_flags & IFF_UP) && !netif_is_up(it->nif))
-		netif_set_up(it->nif);
-	else if (!(ifr->ifr_flags & IFF_UP) && netif_is_up(it->nif))
-		netif_set_down(it->nif);
-	if (it->dev)
-		net_alias_sync(it->dev); /* secondary addresses go up and down with it */
+	net_iface_set_up(it->nif, ifr->ifr_flags & IFF_UP);
 	return 0;
 }
 
@@ -204,6 +241,9 @@ static int get_info(unsigned long cmd, struct iface *it, struct ifreq *ifr)
 		return 0;
 	case SIOCGIFINDEX:
 		ifr->ifr_ifindex = iface_ifindex(it);
+		return 0;
+	case SIOCGIFTXQLEN:
+		ifr->ifr_qlen = 1000; /* Linux's default; netlink's IFLA_TXQLEN says the same */
 		return 0;
 	}
 	return -ENOTTY;
@@ -385,7 +425,6 @@ static long route_ioctl(unsigned long cmd, void *uarg)
 {
 	struct rtentry rt;
 	struct iface it;
-	ip4_addr_t gw_addr;
 	u32 gw = 0;
 	int err;
 
@@ -393,23 +432,36 @@ static long route_ioctl(unsigned long cmd, void *uarg)
 		return -EFAULT;
 	if (!route_is_default(&rt))
 		return -EOPNOTSUPP;
-	if (cmd == SIOCDELRT) {
-		if (!netif_default || ip4_addr_isany_val(*netif_ip4_gw(netif_default)))
-			return -ESRCH;
-		netif_set_gw(netif_default, IP4_ADDR_ANY4);
-		log_info("NET: default route removed");
-		return 0;
-	}
+	if (cmd == SIOCDELRT)
+		return net_route_default_del();
 	if (!(rt.rt_flags & RTF_GATEWAY) || get_sockaddr_in(&rt.rt_gateway, &gw) || gw == 0)
 		return -EINVAL;
 	err = route_iface(&rt, gw, &it);
 	if (err)
 		return err;
+	return net_route_default_set(it.nif, gw);
+}
+
+int net_route_default_del(void)
+{
+	if (!netif_default || ip4_addr_isany_val(*netif_ip4_gw(netif_default)))
+		return -ESRCH;
+	netif_set_gw(netif_default, IP4_ADDR_ANY4);
+	log_info("NET: default route removed");
+	netlink_route_sync();
+	return 0;
+}
+
+int net_route_default_set(struct netif *nif, u32 gw)
+{
+	ip4_addr_t gw_addr;
+
 	ip4_addr_set_u32(&gw_addr, gw);
-	netif_set_gw(it.nif, &gw_addr);
-	netif_set_default(it.nif);
+	netif_set_gw(nif, &gw_addr);
+	netif_set_default(nif);
 	log_info("NET: default route via %u.%u.%u.%u dev %s", gw & 0xff, (gw >> 8) & 0xff,
-		 (gw >> 16) & 0xff, gw >> 24, it.name);
+		 (gw >> 16) & 0xff, gw >> 24, net_netif_name(nif));
+	netlink_route_sync();
 	return 0;
 }
 

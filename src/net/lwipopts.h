@@ -155,7 +155,9 @@
 #define TCP_OVERSIZE TCP_MSS
 #define LWIP_TCP_PCB_NUM_EXT_ARGS 0
 
-/* ---- Checksums: computed and checked in software (no offload) ---- */
+/* ---- Checksums: computed and checked in software, except where the NIC
+ * offloads them: per netif, set by src/net/netif.c from netdev features ---- */
+#define LWIP_CHECKSUM_CTRL_PER_NETIF 1
 #define CHECKSUM_GEN_IP 1
 #define CHECKSUM_GEN_UDP 1
 #define CHECKSUM_GEN_TCP 1

@@ -87,4 +87,29 @@ void net_resolv_changed(void);
  */
 int net_ipconfig_set_static(struct netif *nif, u32 addr, u32 mask, u32 gw);
 
+/*
+ * ifioctl.c: interface facts and the default route, shared by the SIOC*
+ * ioctls and netlink. lwIP locked. net_ifindex: Linux's index of nif's
+ * device (lo 1, ethN N + 2; an alias has its device's). net_netif_by_ifindex:
+ * the device's primary netif, or NULL. net_iface_flags: IFF_* as Linux
+ * reports them (IFF_LOWER_UP included). net_route_default_set: the default
+ * route via gw (network order) out of nif; _del: none left (-ESRCH if there
+ * was none). Both 0 or -errno.
+ */
+int net_ifindex(const struct netif *nif);
+struct netif *net_netif_by_ifindex(int ifindex);
+unsigned net_iface_flags(const struct netif *nif);
+int net_route_default_set(struct netif *nif, u32 gw);
+/* Bring nif up or down (SIOCSIFFLAGS, RTM_NEWLINK); its aliases follow. */
+void net_iface_set_up(struct netif *nif, bool up);
+int net_route_default_del(void);
+
+/*
+ * netlink_route.c: an interface's link state, addresses or the routes may
+ * have changed (lwIP status/link callbacks, aliases, the default route):
+ * compare with what NETLINK_ROUTE listeners were last told and send them
+ * RTM_NEWLINK, RTM_NEWADDR/DELADDR, RTM_NEWROUTE/DELROUTE. lwIP locked.
+ */
+void netlink_route_sync(void);
+
 #endif

@@ -13,6 +13,7 @@
 #include "lwip/pbuf.h"
 #include "lwip/stats.h"
 #include "lwip/etharp.h"
+#include "lwip/ip.h"
 #include "lwip/ethip6.h"
 #include "netif/ethernet.h"
 #include "net_private.h"
@@ -43,7 +44,60 @@ static struct netif *arp_netif(struct netdev *dev, struct pbuf *p)
 	return alias ? alias : dev->stack;
 }
 
-void netdev_receive(struct netdev *dev, const struct netdev_frag *frags, unsigned n)
+/* The netif's checksum flags outside netdev_receive (lwIP's per-netif
+ * control): everything on, except what the driver offloads (netdev.h). */
+static u16 csum_flags_of(struct netdev *dev)
+{
+	u16 flags = NETIF_CHECKSUM_ENABLE_ALL;
+
+	if (dev->features & NETDEV_F_TX_TCP_CSUM)
+		flags &= (u16)~(NETIF_CHECKSUM_GEN_TCP | NETIF_CHECKSUM_CHECK_TCP);
+	return flags;
+}
+
+/* Feed p to INPUT on nif; TCP/UDP checksums are checked unless the driver
+ * vouched for them. */
+static void input_frame(struct netif *nif, struct pbuf *p, unsigned flags, netif_input_fn input)
+{
+	u16 base = nif->chksum_flags;
+	u16 l4 = NETIF_CHECKSUM_CHECK_TCP | NETIF_CHECKSUM_CHECK_UDP;
+
+	NETIF_SET_CHECKSUM_CTRL(nif, (flags & NETDEV_RX_CSUM_OK) ? base & (u16)~l4 : base | l4);
+	if (input(p, nif) != ERR_OK)
+		pbuf_free(p);
+	NETIF_SET_CHECKSUM_CTRL(nif, base);
+}
+
+/* A large TCP segment (netdev.h NETDEV_RX_GSO): its IP packet, without the
+ * Ethernet header, straight to ip_input (no ARP, no alias netif involved). */
+static void receive_gso(struct netdev *dev, const struct netdev_frag *frags, unsigned n,
+			size_t total, unsigned flags)
+{
+	struct netif *nif = dev->stack;
+	size_t skip = ETH_HLEN;
+	struct pbuf *p;
+	u16 off = 0;
+
+	if (!nif || !netif_is_up(nif) ||
+	    !(p = pbuf_alloc(PBUF_RAW, (u16)(total - ETH_HLEN), PBUF_RAM))) {
+		dev->stats.rx_dropped++;
+		LINK_STATS_INC(link.memerr);
+		LINK_STATS_INC(link.drop);
+		return;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		size_t k = MIN(skip, frags[i].len);
+
+		pbuf_take_at(p, (const u8 *)frags[i].data + k, (u16)(frags[i].len - k), off);
+		off = (u16)(off + frags[i].len - k);
+		skip -= k;
+	}
+	LINK_STATS_INC(link.recv);
+	input_frame(nif, p, flags, ip_input);
+}
+
+void netdev_receive(struct netdev *dev, const struct netdev_frag *frags, unsigned n,
+		    unsigned flags)
 {
 	struct netif *nif = dev->stack;
 	struct pbuf *p;
@@ -52,6 +106,10 @@ void netdev_receive(struct netdev *dev, const struct netdev_frag *frags, unsigne
 
 	for (unsigned i = 0; i < n; i++)
 		total += frags[i].len;
+	if ((flags & NETDEV_RX_GSO) && total > ETH_HLEN && total <= NETDEV_GSO_MAX) {
+		receive_gso(dev, frags, n, total, flags);
+		return;
+	}
 	if (total > RX_FRAME_MAX) {
 		dev->stats.rx_errors++;
 		LINK_STATS_INC(link.lenerr);
@@ -72,8 +130,7 @@ void netdev_receive(struct netdev *dev, const struct netdev_frag *frags, unsigne
 	}
 	LINK_STATS_INC(link.recv);
 	nif = arp_netif(dev, p);
-	if (nif->input(p, nif) != ERR_OK)
-		pbuf_free(p);
+	input_frame(nif, p, flags, nif->input);
 }
 
 /* A chain longer than TX_MAX_FRAGS is copied into this buffer first. */
@@ -223,6 +280,7 @@ static err_t sis_linkoutput(struct netif *nif, struct pbuf *p)
 static void status_changed(struct netif *nif)
 {
 	net_ipconfig_status_changed(nif);
+	netlink_route_sync(); /* after ipconfig: it may have moved the default route */
 }
 
 static err_t sis_netif_init(struct netif *nif)
@@ -238,6 +296,7 @@ static err_t sis_netif_init(struct netif *nif)
 	nif->output = etharp_output;
 	nif->output_ip6 = ethip6_output;
 	nif->linkoutput = sis_linkoutput;
+	NETIF_SET_CHECKSUM_CTRL(nif, csum_flags_of(dev));
 	netif_set_hostname(nif, "sis");
 	netif_set_status_callback(nif, status_changed);
 	netif_set_link_callback(nif, status_changed);

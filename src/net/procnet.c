@@ -5,6 +5,8 @@
  *   /proc/net/dev    per-interface packet, byte, error and drop counters
  *   /proc/net/tcp    TCP sockets: addresses, state, queues (lwIP's PCB lists)
  *   /proc/net/udp    UDP sockets
+ *   /proc/net/tcp6, /proc/net/udp6  the same for IPv6 and dual-stack PCBs
+ *                    (an IPv4 connection a [::] listener accepted is in tcp)
  *   /proc/net/route  the routing table (subnet routes and the default route)
  *   /proc/net/snmp   IP/ICMP/TCP/UDP counters (lwIP's MIB2 statistics)
  *
@@ -103,33 +105,68 @@ static const u8 linux_tcp_state[] = {
 	[CLOSING] = 0x0B,    [LAST_ACK] = 0x09,   [TIME_WAIT] = 0x06,
 };
 
-static void sock_line(struct text *t, int sl, const ip_addr_t *lip, u16 lport,
+/* Does the PCB with local address lip belong in tcp6/udp6 (six) or tcp/udp? */
+static bool pcb_in_file(const ip_addr_t *lip, bool six)
+{
+	return six == !IP_IS_V4(lip);
+}
+
+/* An address as Linux prints it: the 32-bit words in memory order as CPU
+ * hex numbers; IPv4 in a v6 file is v4-mapped. */
+static void addr_hex(struct text *t, const ip_addr_t *ip, bool six)
+{
+	u32 w[4] = { 0, 0, 0, 0 };
+
+	if (!six) {
+		text_printf(t, "%08X", ip4_addr_get_u32(ip_2_ip4(ip)));
+		return;
+	}
+	if (IP_IS_V6(ip)) {
+		memcpy(w, ip_2_ip6(ip)->addr, 16);
+	} else if (!ip_addr_isany(ip)) {
+		w[2] = lwip_htonl(0xffff);
+		w[3] = ip4_addr_get_u32(ip_2_ip4(ip));
+	}
+	text_printf(t, "%08X%08X%08X%08X", w[0], w[1], w[2], w[3]);
+}
+
+static void sock_line(struct text *t, bool six, int sl, const ip_addr_t *lip, u16 lport,
 		      const ip_addr_t *rip, u16 rport, u8 state, u32 txq, u32 rxq, u32 retrans)
 {
-	text_printf(t, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X 00:00000000 %08X %5u %8d %lu\n",
-		    sl, ip4_addr_get_u32(ip_2_ip4(lip)), lport, ip4_addr_get_u32(ip_2_ip4(rip)),
-		    rport, state, txq, rxq, retrans, 0u, 0, 0ul);
+	text_printf(t, "%4d: ", sl);
+	addr_hex(t, lip, six);
+	text_printf(t, ":%04X ", lport);
+	addr_hex(t, rip, six);
+	text_printf(t, ":%04X %02X %08X:%08X 00:00000000 %08X %5u %8d %lu\n", rport, state, txq,
+		    rxq, retrans, 0u, 0, 0ul);
 }
 
 /* One connection PCB (bound, active or TIME-WAIT): tx_queue is what the
  * peer has not acknowledged yet, rx_queue what the program has not read. */
-static void tcp_pcb_line(struct text *t, int sl, const struct tcp_pcb *pcb)
+static void tcp_pcb_line(struct text *t, bool six, int *sl, const struct tcp_pcb *pcb)
 {
 	u8 state = pcb->state < ARRAY_SIZE(linux_tcp_state) ? linux_tcp_state[pcb->state] : 0x07;
 
-	sock_line(t, sl, &pcb->local_ip, pcb->local_port, &pcb->remote_ip, pcb->remote_port,
+	if (!pcb_in_file(&pcb->local_ip, six))
+		return;
+	sock_line(t, six, (*sl)++, &pcb->local_ip, pcb->local_port, &pcb->remote_ip, pcb->remote_port,
 		  state, pcb->snd_lbb - pcb->lastack, (u32)tcp_sock_pcb_rx_bytes(pcb), pcb->nrtx);
 }
 
-static long net_tcp_show(char *buf, size_t size)
+static long tcp_show(char *buf, size_t size, bool six)
 {
 	struct text t = { buf, size, 0 };
 	struct tcp_pcb_listen *lpcb;
 	struct tcp_pcb *pcb;
 	int sl = 0;
 
-	text_printf(&t, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when "
-			"retrnsmt   uid  timeout inode\n");
+	if (six)
+		text_printf(&t, "  sl  local_address                         remote_address        "
+				"                st tx_queue rx_queue tr tm->when retrnsmt   uid  "
+				"timeout inode\n");
+	else
+		text_printf(&t, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when "
+				"retrnsmt   uid  timeout inode\n");
 	net_lock();
 	/*
 	 * Listeners: rx_queue is connections waiting for accept(), tx_queue the
@@ -137,35 +174,65 @@ static long net_tcp_show(char *buf, size_t size)
 	 * that, and so does sock_tcp.c: lwIP's own limit is backlog + 1).
 	 */
 	for (lpcb = lwip_shim_tcp_listeners(); lpcb; lpcb = lpcb->next)
-		sock_line(&t, sl++, &lpcb->local_ip, lpcb->local_port, IP4_ADDR_ANY, 0, 0x0A,
-			  lpcb->backlog ? lpcb->backlog - 1u : 0, lpcb->accepts_pending, 0);
+		if (pcb_in_file(&lpcb->local_ip, six))
+			sock_line(&t, six, sl++, &lpcb->local_ip, lpcb->local_port, IP4_ADDR_ANY, 0,
+				  0x0A, lpcb->backlog ? lpcb->backlog - 1u : 0,
+				  lpcb->accepts_pending, 0);
 	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_ACTIVE); pcb; pcb = pcb->next)
-		tcp_pcb_line(&t, sl++, pcb);
+		tcp_pcb_line(&t, six, &sl, pcb);
 	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_TIME_WAIT); pcb; pcb = pcb->next)
-		tcp_pcb_line(&t, sl++, pcb);
+		tcp_pcb_line(&t, six, &sl, pcb);
 	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_BOUND); pcb; pcb = pcb->next)
-		tcp_pcb_line(&t, sl++, pcb);
+		tcp_pcb_line(&t, six, &sl, pcb);
+	net_unlock();
+	return (long)t.len;
+}
+
+static long net_tcp_show(char *buf, size_t size)
+{
+	return tcp_show(buf, size, false);
+}
+
+static long net_tcp6_show(char *buf, size_t size)
+{
+	return tcp_show(buf, size, true);
+}
+
+static long udp_show(char *buf, size_t size, bool six)
+{
+	struct text t = { buf, size, 0 };
+	struct udp_pcb *pcb;
+	int sl = 0;
+
+	if (six)
+		text_printf(&t, "  sl  local_address                         remote_address        "
+				"                st tx_queue rx_queue tr tm->when retrnsmt   uid  "
+				"timeout inode ref pointer drops\n");
+	else
+		text_printf(&t, "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when "
+				"retrnsmt   uid  timeout inode\n");
+	net_lock();
+	for (pcb = udp_pcbs; pcb; pcb = pcb->next) {
+		bool connected = pcb->flags & UDP_FLAGS_CONNECTED;
+
+		if (!pcb_in_file(&pcb->local_ip, six))
+			continue;
+		sock_line(&t, six, sl++, &pcb->local_ip, pcb->local_port, &pcb->remote_ip,
+			  connected ? pcb->remote_port : 0, connected ? 0x01 : 0x07, 0,
+			  (u32)udp_sock_pcb_rx_bytes(pcb), 0);
+	}
 	net_unlock();
 	return (long)t.len;
 }
 
 static long net_udp_show(char *buf, size_t size)
 {
-	struct text t = { buf, size, 0 };
-	struct udp_pcb *pcb;
-	int sl = 0;
+	return udp_show(buf, size, false);
+}
 
-	text_printf(&t, "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when "
-			"retrnsmt   uid  timeout inode\n");
-	net_lock();
-	for (pcb = udp_pcbs; pcb; pcb = pcb->next) {
-		bool connected = pcb->flags & UDP_FLAGS_CONNECTED;
-		sock_line(&t, sl++, &pcb->local_ip, pcb->local_port, &pcb->remote_ip,
-			  connected ? pcb->remote_port : 0, connected ? 0x01 : 0x07, 0,
-			  (u32)udp_sock_pcb_rx_bytes(pcb), 0);
-	}
-	net_unlock();
-	return (long)t.len;
+static long net_udp6_show(char *buf, size_t size)
+{
+	return udp_show(buf, size, true);
 }
 
 /* ---- /proc/net/route ---- */
@@ -301,6 +368,10 @@ static long net_snmp_show(char *buf, size_t size)
 	return (long)t.len;
 }
 
+/* procnet6.c */
+long net_if_inet6_show(char *buf, size_t size);
+long net_snmp6_show(char *buf, size_t size);
+
 static int procnet_init(void)
 {
 	static const struct {
@@ -309,7 +380,9 @@ static int procnet_init(void)
 	} files[] = {
 		{ "/proc/net/dev", net_dev_show },     { "/proc/net/tcp", net_tcp_show },
 		{ "/proc/net/udp", net_udp_show },     { "/proc/net/route", net_route_show },
-		{ "/proc/net/snmp", net_snmp_show },
+		{ "/proc/net/snmp", net_snmp_show },   { "/proc/net/tcp6", net_tcp6_show },
+		{ "/proc/net/udp6", net_udp6_show },   { "/proc/net/if_inet6", net_if_inet6_show },
+		{ "/proc/net/snmp6", net_snmp6_show },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {

@@ -58,6 +58,7 @@ void sock_init(struct sock *sk, const struct sock_ops *ops, int family, int type
 	sk->opt.rcvbuf = SOCK_RCVBUF_DEFAULT;
 	sk->opt.sndbuf = SOCK_SNDBUF_DEFAULT;
 	sk->opt.ttl = SOCK_TTL_DEFAULT;
+	sk->opt.hops6 = -1;
 }
 
 void sock_free(struct sock *sk)
@@ -113,8 +114,18 @@ int sock_create(int family, int type, int protocol, struct sock **out)
 		err = sock_inet_create(type, protocol, out);
 		net_unlock();
 		return err;
+	case AF_INET6:
+		net_lock();
+		err = sock_inet6_create(type, protocol, out);
+		net_unlock();
+		return err;
 	case AF_UNIX:
 		return sock_unix_create(type, protocol, out);
+	case AF_NETLINK:
+		net_lock();
+		err = sock_netlink_create(type, protocol, out);
+		net_unlock();
+		return err;
 	default:
 		return -EAFNOSUPPORT;
 	}

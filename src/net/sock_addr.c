@@ -45,6 +45,47 @@ int sock_addr_check_in(const struct sockaddr_storage *addr, unsigned len, enum s
 	return -EAFNOSUPPORT;
 }
 
+/*
+ * Linux's rules for AF_INET6 sockets: bind takes at least SIN6_LEN_RFC2133
+ * bytes (EINVAL) of AF_INET6 (EAFNOSUPPORT); connect takes AF_UNSPEC to
+ * dissolve, and datagram sockets a sockaddr_in for an IPv4 peer
+ * (ip6_datagram_connect); sendto's family is AF_INET6, AF_INET, or AF_UNSPEC
+ * (no address), anything else EINVAL (udpv6_sendmsg).
+ */
+int sock_addr_check_in6(const struct sockaddr_storage *addr, unsigned len, enum sock_addr_use use,
+			bool dgram)
+{
+	u16 family;
+
+	if (len < sizeof(addr->ss_family))
+		return -EINVAL;
+	family = addr_family(addr);
+	if (use == SOCK_ADDR_CONNECT && family == AF_UNSPEC)
+		return SOCK_ADDR_UNSPEC;
+	if (use == SOCK_ADDR_SEND && family == AF_UNSPEC)
+		return SOCK_ADDR_NONE;
+	if (dgram && use != SOCK_ADDR_BIND && family == AF_INET)
+		return len < sizeof(struct sockaddr_in) ? -EINVAL : SOCK_ADDR_INET;
+	if (len < SIN6_LEN_RFC2133)
+		return -EINVAL;
+	if (family == AF_INET6)
+		return 0;
+	return use == SOCK_ADDR_SEND ? -EINVAL : -EAFNOSUPPORT;
+}
+
+unsigned sock_addr_make_in6(struct sockaddr_storage *addr, const u8 ip[16], u16 port_be,
+			    u32 scope_id)
+{
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)addr;
+
+	memset(sin6, 0, sizeof(*sin6));
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_port = port_be;
+	memcpy(sin6->sin6_addr.s6_addr, ip, 16);
+	sin6->sin6_scope_id = scope_id;
+	return sizeof(*sin6);
+}
+
 unsigned sock_addr_make_in(struct sockaddr_storage *addr, u32 addr_be, u16 port_be)
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)addr;

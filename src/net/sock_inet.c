@@ -1,7 +1,12 @@
 /*
- * AF_INET sockets: creation by type and protocol (Linux's inet_create rules
- * and errnos), address conversion between sockaddr_in and lwIP, and the
- * datagram receive queue shared by UDP, ping and raw sockets.
+ * AF_INET and AF_INET6 sockets: creation by type and protocol (Linux's
+ * inet_create/inet6_create rules and errnos), address conversion between
+ * sockaddr_in/sockaddr_in6 and lwIP, IPPROTO_IPV6 options, and the datagram
+ * receive queue shared by UDP, ping and raw sockets.
+ *
+ * An AF_INET6 socket is dual stack unless IPV6_V6ONLY: its lwIP PCB is of
+ * IPADDR_TYPE_ANY, so "[::]" takes IPv4 peers too, which it reports as
+ * v4-mapped addresses (::ffff:a.b.c.d), as Linux does.
  */
 #include "sock_inet.h"
 #include <sis/kernel.h>
@@ -10,6 +15,9 @@
 #include "lwip/netif.h"
 #include "lwip/ip.h"
 #include "lwip/ip4_addr.h"
+#include "lwip/ip6_addr.h"
+#include <sis/netdev.h>
+#include "net_private.h"
 
 /*
  * socket(AF_INET, type, protocol) as Linux answers it: protocol 0 picks the
@@ -22,10 +30,10 @@ int sock_inet_create(int type, int protocol, struct sock **out)
 	case SOCK_STREAM:
 		if (protocol != 0 && protocol != IPPROTO_TCP)
 			return -EPROTONOSUPPORT;
-		return tcp_sock_create(out);
+		return tcp_sock_create(AF_INET, out);
 	case SOCK_DGRAM:
 		if (protocol == 0 || protocol == IPPROTO_UDP)
-			return udp_sock_create(out);
+			return udp_sock_create(AF_INET, out);
 		if (protocol == IPPROTO_ICMP)
 			return sock_icmp_create(type, protocol, out);
 		return -EPROTONOSUPPORT;
@@ -39,7 +47,171 @@ int sock_inet_create(int type, int protocol, struct sock **out)
 	}
 }
 
+/*
+ * socket(AF_INET6, ...): the same protocols over IPv6 (ICMPv6 ping and raw
+ * sockets are not done: EPROTONOSUPPORT).
+ */
+int sock_inet6_create(int type, int protocol, struct sock **out)
+{
+	switch (type) {
+	case SOCK_STREAM:
+		if (protocol != 0 && protocol != IPPROTO_TCP)
+			return -EPROTONOSUPPORT;
+		return tcp_sock_create(AF_INET6, out);
+	case SOCK_DGRAM:
+		if (protocol == 0 || protocol == IPPROTO_UDP)
+			return udp_sock_create(AF_INET6, out);
+		return -EPROTONOSUPPORT;
+	case SOCK_RAW:
+		return -EPROTONOSUPPORT;
+	default:
+		return -ESOCKTNOSUPPORT;
+	}
+}
+
 /* ---- addresses ---- */
+
+struct netif *sock_inet_netif_by_ifindex(u32 ifindex)
+{
+	if (ifindex == 1)
+		return net_iface_netif(netdev_count()); /* lo */
+	if (ifindex >= 2 && ifindex - 2 < (u32)netdev_count())
+		return net_iface_netif((int)ifindex - 2);
+	return NULL;
+}
+
+u32 sock_inet_ifindex_of(const struct netif *nif)
+{
+	for (int i = 0; i <= netdev_count(); i++)
+		if (nif && net_iface_netif(i) == nif)
+			return i == netdev_count() ? 1 : (u32)i + 2;
+	return 0;
+}
+
+u8 sock_inet_pcb_type(const struct sock *sk)
+{
+	if (sk->family != AF_INET6)
+		return IPADDR_TYPE_V4;
+	return sk->opt.v6only ? IPADDR_TYPE_V6 : IPADDR_TYPE_ANY;
+}
+
+void sock_inet_pcb_retype(const struct sock *sk, struct ip_pcb *pcb)
+{
+	u8 type = sock_inet_pcb_type(sk);
+
+	if (ip_addr_isany(&pcb->local_ip))
+		IP_SET_TYPE_VAL(pcb->local_ip, type);
+	if (ip_addr_isany(&pcb->remote_ip))
+		IP_SET_TYPE_VAL(pcb->remote_ip, type);
+}
+
+const ip_addr_t *sock_inet_any(const struct sock *sk)
+{
+	if (sk->family != AF_INET6)
+		return IP4_ADDR_ANY;
+	return sk->opt.v6only ? IP6_ADDR_ANY : IP_ANY_TYPE;
+}
+
+void sock_inet_any_to_loopback(ip_addr_t *ip)
+{
+	if (IP_IS_V6(ip))
+		ip_addr_set_loopback(1, ip);
+	else
+		ip_addr_set_loopback(0, ip);
+}
+
+static bool in6_v4mapped(const u8 *a)
+{
+	static const u8 prefix[12] = { [10] = 0xff, [11] = 0xff };
+
+	return memcmp(a, prefix, 12) == 0;
+}
+
+static bool in6_any(const u8 *a)
+{
+	static const u8 zero[16];
+
+	return memcmp(a, zero, 16) == 0;
+}
+
+/* A checked sockaddr_in6 as lwIP sees it (see sock_inet_addr_from). */
+static int in6_to_ip(const struct sock *sk, const struct sockaddr_in6 *sin6, unsigned len,
+		     enum sock_addr_use use, ip_addr_t *ip, u16 *port)
+{
+	const u8 *a = sin6->sin6_addr.s6_addr;
+	struct netif *nif;
+	u32 v4;
+
+	*port = lwip_ntohs(sin6->sin6_port);
+	if (in6_v4mapped(a)) {
+		if (sk->opt.v6only)
+			return use == SOCK_ADDR_BIND ? -EINVAL : -ENETUNREACH;
+		memcpy(&v4, a + 12, 4);
+		ip_addr_set_ip4_u32(ip, v4);
+		return 0;
+	}
+	if (in6_any(a)) {
+		*ip = use == SOCK_ADDR_BIND ? *sock_inet_any(sk) : *IP6_ADDR_ANY;
+		return 0;
+	}
+	IP_SET_TYPE(ip, IPADDR_TYPE_V6);
+	memcpy(ip_2_ip6(ip)->addr, a, 16);
+	ip6_addr_clear_zone(ip_2_ip6(ip));
+	if (!ip6_addr_has_scope(ip_2_ip6(ip), IP6_UNKNOWN))
+		return 0;
+	/* Link-local: the interface is sin6_scope_id (Linux: EINVAL without one). */
+	if (len < sizeof(struct sockaddr_in6) || !sin6->sin6_scope_id)
+		return -EINVAL;
+	nif = sock_inet_netif_by_ifindex(sin6->sin6_scope_id);
+	if (!nif)
+		return -ENODEV;
+	ip6_addr_set_zone(ip_2_ip6(ip), netif_get_index(nif));
+	return 0;
+}
+
+int sock_inet_addr_from(const struct sock *sk, const struct sockaddr_storage *addr,
+			unsigned len, enum sock_addr_use use, ip_addr_t *ip, u16 *port)
+{
+	int err;
+
+	if (sk->family != AF_INET6) {
+		err = sock_addr_check_in(addr, len, use);
+		if (err == 0)
+			sock_inet_addr_get(addr, ip, port);
+		return err;
+	}
+	err = sock_addr_check_in6(addr, len, use, sk->type != SOCK_STREAM);
+	if (err < 0 || err == SOCK_ADDR_UNSPEC || err == SOCK_ADDR_NONE)
+		return err;
+	if (err == SOCK_ADDR_INET) {
+		if (sk->opt.v6only)
+			return use == SOCK_ADDR_SEND ? -ENETUNREACH : -EAFNOSUPPORT;
+		sock_inet_addr_get(addr, ip, port);
+		return 0;
+	}
+	return in6_to_ip(sk, (const struct sockaddr_in6 *)addr, len, use, ip, port);
+}
+
+unsigned sock_inet_name(const struct sock *sk, struct sockaddr_storage *addr,
+			const ip_addr_t *ip, u16 port)
+{
+	u8 a[16] = { 0 };
+	u32 scope = 0;
+
+	if (sk->family != AF_INET6)
+		return sock_inet_addr_put(addr, ip, port);
+	if (IP_IS_V6(ip)) {
+		memcpy(a, ip_2_ip6(ip)->addr, 16);
+		if (ip6_addr_has_zone(ip_2_ip6(ip)))
+			scope = sock_inet_ifindex_of(netif_get_by_index(ip6_addr_zone(ip_2_ip6(ip))));
+	} else if (!ip_addr_isany(ip)) {
+		u32 v4 = ip4_addr_get_u32(ip_2_ip4(ip));
+
+		a[10] = a[11] = 0xff;
+		memcpy(a + 12, &v4, 4);
+	}
+	return sock_addr_make_in6(addr, a, lwip_htons(port), scope);
+}
 
 void sock_inet_addr_get(const struct sockaddr_storage *addr, ip_addr_t *ip, u16 *port)
 {
@@ -54,12 +226,29 @@ unsigned sock_inet_addr_put(struct sockaddr_storage *addr, const ip_addr_t *ip, 
 	return sock_addr_make_in(addr, ip4_addr_get_u32(ip_2_ip4(ip)), lwip_htons(port));
 }
 
+static bool addr6_local(const ip6_addr_t *ip, bool allow_multicast)
+{
+	struct netif *netif;
+
+	if (ip6_addr_ismulticast(ip))
+		return allow_multicast;
+	NETIF_FOREACH(netif) {
+		for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
+			if (ip6_addr_isvalid(netif_ip6_addr_state(netif, i)) &&
+			    ip6_addr_cmp(ip, netif_ip6_addr(netif, i)))
+				return true;
+	}
+	return false;
+}
+
 bool sock_inet_addr_local(const ip_addr_t *ip, bool allow_broadcast)
 {
 	struct netif *netif;
 
 	if (ip_addr_isany(ip))
 		return true;
+	if (IP_IS_V6(ip))
+		return addr6_local(ip_2_ip6(ip), allow_broadcast);
 	if (ip4_addr_cmp(ip_2_ip4(ip), IP4_ADDR_BROADCAST))
 		return allow_broadcast;
 	NETIF_FOREACH(netif) {
@@ -73,6 +262,8 @@ bool sock_inet_addr_broadcast(const ip_addr_t *ip)
 {
 	struct netif *netif;
 
+	if (!IP_IS_V4(ip))
+		return false;
 	if (ip4_addr_cmp(ip_2_ip4(ip), IP4_ADDR_BROADCAST))
 		return true;
 	NETIF_FOREACH(netif) {
@@ -175,7 +366,7 @@ long sock_dgram_recv(struct dgram_sock *ds, struct sock_msg *m)
 		return ret;
 	if (n < len)
 		m->out_flags |= MSG_TRUNC;
-	m->addrlen = sock_inet_addr_put(&m->addr, &d->from, d->port);
+	m->addrlen = sock_inet_name(&ds->sk, &m->addr, &d->from, d->port);
 	if (!(m->flags & MSG_PEEK))
 		dgram_free(ds, d);
 	return (long)((m->flags & MSG_TRUNC) ? len : n);
@@ -204,13 +395,87 @@ static void set_pcb_flag(struct ip_pcb *pcb, u8 flag, bool on)
 		ip_reset_option(pcb, flag);
 }
 
+/* Does pcb of an AF_INET6 socket carry IPv6 (not a v4-mapped peer)? */
+static bool pcb_is_v6(const struct sock *sk, const struct ip_pcb *pcb)
+{
+	if (sk->family != AF_INET6)
+		return false;
+	if (!ip_addr_isany_val(pcb->remote_ip))
+		return !IP_IS_V4_VAL(pcb->remote_ip);
+	if (!ip_addr_isany_val(pcb->local_ip))
+		return !IP_IS_V4_VAL(pcb->local_ip);
+	return true;
+}
+
 void sock_inet_apply_ip_opts(const struct sock *sk, struct ip_pcb *pcb)
 {
 	set_pcb_flag(pcb, SOF_REUSEADDR, sk->opt.reuseaddr);
 	set_pcb_flag(pcb, SOF_BROADCAST, sk->opt.broadcast);
 	set_pcb_flag(pcb, SOF_KEEPALIVE, sk->opt.keepalive);
-	pcb->ttl = sk->opt.ttl;
-	pcb->tos = sk->opt.tos;
+	/* One hop limit and class per lwIP PCB: IPv6's for IPv6 traffic, IP_TTL/
+	 * IP_TOS for an AF_INET6 socket's IPv4 (v4-mapped) peer, as on Linux. */
+	if (pcb_is_v6(sk, pcb)) {
+		pcb->ttl = sk->opt.hops6 < 0 ? SOCK_TTL_DEFAULT : (u8)sk->opt.hops6;
+		pcb->tos = sk->opt.tclass;
+	} else {
+		pcb->ttl = sk->opt.ttl;
+		pcb->tos = sk->opt.tos;
+	}
+}
+
+/* ---- IPPROTO_IPV6 options ---- */
+
+/* Bound to a local port (Linux's inet_num): IPV6_V6ONLY is fixed then. */
+static bool sock_bound(struct sock *sk)
+{
+	struct sockaddr_storage ss;
+	unsigned len = sizeof(ss);
+
+	if (sk->ops->getname(sk, &ss, &len, false))
+		return false;
+	return ((struct sockaddr_in6 *)&ss)->sin6_port != 0;
+}
+
+int sock_ip6_setopt(struct sock *sk, int name, const void *val, unsigned len)
+{
+	int v, err;
+
+	err = sock_opt_int(val, len, &v);
+	if (err)
+		return err;
+	switch (name) {
+	case IPV6_V6ONLY:
+		if (sock_bound(sk))
+			return -EINVAL;
+		sk->opt.v6only = v != 0;
+		return 0;
+	case IPV6_UNICAST_HOPS:
+		if (v < -1 || v > 255)
+			return -EINVAL;
+		sk->opt.hops6 = (s16)v;
+		return 0;
+	case IPV6_TCLASS:
+		if (v < -1 || v > 255)
+			return -EINVAL;
+		sk->opt.tclass = v < 0 ? 0 : (u8)(v & 0xfc); /* ECN bits are the stack's */
+		return 0;
+	default:
+		return -ENOPROTOOPT;
+	}
+}
+
+int sock_ip6_getopt(struct sock *sk, int name, void *val, unsigned *len)
+{
+	switch (name) {
+	case IPV6_V6ONLY:
+		return sock_opt_put_int(val, len, sk->opt.v6only);
+	case IPV6_UNICAST_HOPS:
+		return sock_opt_put_int(val, len, sk->opt.hops6 < 0 ? SOCK_TTL_DEFAULT : sk->opt.hops6);
+	case IPV6_TCLASS:
+		return sock_opt_put_int(val, len, sk->opt.tclass);
+	default:
+		return -ENOPROTOOPT;
+	}
 }
 
 unsigned long sock_dgram_inq(struct sock *sk)

@@ -11,11 +11,40 @@
 #include "lwip/ip_addr.h"
 #include "lwip/pbuf.h"
 
+struct ip_pcb;
+struct netif;
+
 /* ---- addresses ---- */
 /* ip/port (host order) of a checked sockaddr_in. */
 void sock_inet_addr_get(const struct sockaddr_storage *addr, ip_addr_t *ip, u16 *port);
 /* Fill a sockaddr_in from ip/port (host order); returns its size. */
 unsigned sock_inet_addr_put(struct sockaddr_storage *addr, const ip_addr_t *ip, u16 port);
+/*
+ * The address a user passed to sk (AF_INET or AF_INET6) for `use`, as lwIP
+ * sees it, port in host order: 0, SOCK_ADDR_UNSPEC (connect: dissolve),
+ * SOCK_ADDR_NONE (sendto: no address), or -errno. On AF_INET6 sockets a
+ * v4-mapped address (or a sockaddr_in, for datagrams) is IPv4, unless
+ * IPV6_V6ONLY; "::" is for bind the socket's wildcard (sock_inet_any); a
+ * link-local address takes its zone from sin6_scope_id (EINVAL without one,
+ * ENODEV for no such interface).
+ */
+int sock_inet_addr_from(const struct sock *sk, const struct sockaddr_storage *addr,
+			unsigned len, enum sock_addr_use use, ip_addr_t *ip, u16 *port);
+/* Fill a sockaddr of sk's family from ip/port (host order): IPv4 addresses
+ * are v4-mapped on AF_INET6 sockets. Returns its size. */
+unsigned sock_inet_name(const struct sock *sk, struct sockaddr_storage *addr,
+			const ip_addr_t *ip, u16 port);
+/* The wildcard sk binds to: 0.0.0.0, "::" (V6ONLY) or both (dual stack). */
+const ip_addr_t *sock_inet_any(const struct sock *sk);
+/* "This host" for a connect/send to the wildcard: 127.0.0.1 or ::1. */
+void sock_inet_any_to_loopback(ip_addr_t *ip);
+/* lwIP PCB type for sk: IPADDR_TYPE_V4, _V6 (V6ONLY) or _ANY (dual stack). */
+u8 sock_inet_pcb_type(const struct sock *sk);
+/* Make an unbound PCB's addresses of sk's current type (after IPV6_V6ONLY). */
+void sock_inet_pcb_retype(const struct sock *sk, struct ip_pcb *pcb);
+/* Interface index (SIS's: lo 1, ethN N+2) <-> lwIP netif (NULL/0: none). */
+struct netif *sock_inet_netif_by_ifindex(u32 ifindex);
+u32 sock_inet_ifindex_of(const struct netif *nif);
 /* May a socket bind to ip? INADDR_ANY, an interface's address, and (if
  * allow_broadcast) the limited broadcast address. */
 bool sock_inet_addr_local(const ip_addr_t *ip, bool allow_broadcast);
@@ -68,8 +97,8 @@ void sock_dgram_purge(struct dgram_sock *ds);
 struct pbuf *sock_dgram_fill(struct sock_msg *m, size_t len, pbuf_layer layer, int *err);
 
 /* ---- the protocols ---- */
-int tcp_sock_create(struct sock **out);
-int udp_sock_create(struct sock **out);
+int tcp_sock_create(int family, struct sock **out);
+int udp_sock_create(int family, struct sock **out);
 struct udp_pcb;
 /* Unread bytes queued on the UDP socket that owns pcb (0 if a socket does
  * not own it): /proc/net/udp's rx_queue. net_lock held. */

@@ -203,8 +203,10 @@ int sock_setsockopt(struct sock *sk, int level, int name, const void *val, unsig
 
 	if (level == SOL_SOCKET)
 		err = set_socket_opt(sk, name, val, len);
-	else if (level == SOL_IP && sk->family == AF_INET)
+	else if (level == SOL_IP && (sk->family == AF_INET || sk->family == AF_INET6))
 		err = set_ip_opt(sk, name, val, len);
+	else if (level == SOL_IPV6 && sk->family == AF_INET6)
+		err = sock_ip6_setopt(sk, name, val, len);
 	else
 		return sk->ops->setopt ? sk->ops->setopt(sk, level, name, val, len) : -ENOPROTOOPT;
 	if (!err && sk->ops->apply_opts)
@@ -222,7 +224,9 @@ int sock_getsockopt(struct sock *sk, int level, int name, void *val, unsigned *l
 			return err;
 		return sk->ops->getopt(sk, level, name, val, len); /* e.g. SO_PEERCRED */
 	}
-	if (level == SOL_IP && sk->family == AF_INET)
+	if (level == SOL_IP && (sk->family == AF_INET || sk->family == AF_INET6))
 		return get_ip_opt(sk, name, val, len);
+	if (level == SOL_IPV6 && sk->family == AF_INET6)
+		return sock_ip6_getopt(sk, name, val, len);
 	return sk->ops->getopt ? sk->ops->getopt(sk, level, name, val, len) : -ENOPROTOOPT;
 }

@@ -88,7 +88,7 @@ static int tcp_sock_get_pcb(struct tcp_sock *ts)
 
 	if (ts->pcb)
 		return 0;
-	pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
+	pcb = tcp_new_ip_type(sock_inet_pcb_type(&ts->sk));
 	if (!pcb)
 		return -ENOMEM;
 	tcp_sock_attach(ts, pcb);
@@ -150,13 +150,13 @@ static err_t connected_cb(void *arg, struct tcp_pcb *pcb, err_t err)
 	return ERR_OK;
 }
 
-static struct tcp_sock *tcp_sock_alloc(void)
+static struct tcp_sock *tcp_sock_alloc(int family)
 {
 	struct tcp_sock *ts = kzalloc(sizeof(*ts));
 
 	if (!ts)
 		return NULL;
-	sock_init(&ts->sk, &tcp_sock_ops, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	sock_init(&ts->sk, &tcp_sock_ops, family, SOCK_STREAM, IPPROTO_TCP);
 	ts->state = TSS_NEW;
 	/* What TCP queues unless SO_SNDBUF says less, reported doubled as Linux
 	 * reports its (overhead-inclusive) limit. */
@@ -182,7 +182,7 @@ static err_t accept_cb(void *arg, struct tcp_pcb *newpcb, err_t err)
 
 	if (err != ERR_OK || !newpcb || !ls)
 		return ERR_VAL;
-	cs = tcp_sock_alloc();
+	cs = tcp_sock_alloc(ls->sk.family);
 	if (!cs)
 		return ERR_MEM;
 	cs->sk.opt = ls->sk.opt; /* options are inherited, as on Linux */
@@ -205,16 +205,24 @@ static err_t accept_cb(void *arg, struct tcp_pcb *newpcb, err_t err)
 
 /* ---- bind, connect ---- */
 
+/* Can addresses a and b (any of them a wildcard) meet? IPv4 and IPv6
+ * ones never do; a dual-stack wildcard (IPADDR_TYPE_ANY) meets both. */
+static bool same_family(const ip_addr_t *a, const ip_addr_t *b)
+{
+	return IP_GET_TYPE(a) == IP_GET_TYPE(b) || IP_IS_ANY_TYPE_VAL(*a) || IP_IS_ANY_TYPE_VAL(*b);
+}
+
 /*
  * Linux's rule that lwIP lacks (socket(7) SO_REUSEADDR): reuse of a local
  * address is allowed unless a socket is listening on it, so with
  * SO_REUSEADDR a server may bind over its old connections in TIME-WAIT
  * (lwIP checks those), but never a second listener on a listening port.
+ * A dual-stack [::] listener holds the port for 0.0.0.0 too.
  */
 static bool tcp_port_listening(const ip_addr_t *ip, u16 port)
 {
 	for (struct tcp_pcb_listen *l = tcp_listen_pcbs.listen_pcbs; l; l = l->next) {
-		if (l->local_port != port)
+		if (l->local_port != port || !same_family(&l->local_ip, ip))
 			continue;
 		if (ip_addr_isany(&l->local_ip) || ip_addr_isany(ip) ||
 		    ip_addr_cmp(&l->local_ip, ip))
@@ -230,12 +238,11 @@ static int tcp_sock_bind(struct sock *sk, const struct sockaddr_storage *addr, u
 	u16 port;
 	int err;
 
-	err = sock_addr_check_in(addr, len, SOCK_ADDR_BIND);
+	err = sock_inet_addr_from(sk, addr, len, SOCK_ADDR_BIND, &ip, &port);
 	if (err < 0)
 		return err;
 	if (ts->state != TSS_NEW || ts->bound)
 		return -EINVAL;
-	sock_inet_addr_get(addr, &ip, &port);
 	if (!sock_inet_addr_local(&ip, false))
 		return -EADDRNOTAVAIL;
 	if (port && tcp_port_listening(&ip, port))
@@ -325,7 +332,7 @@ static int tcp_sock_connect(struct sock *sk, const struct sockaddr_storage *addr
 	u16 port;
 	int err;
 
-	err = sock_addr_check_in(addr, len, SOCK_ADDR_CONNECT);
+	err = sock_inet_addr_from(sk, addr, len, SOCK_ADDR_CONNECT, &ip, &port);
 	if (err < 0)
 		return err;
 	if (err == SOCK_ADDR_UNSPEC)
@@ -337,9 +344,8 @@ static int tcp_sock_connect(struct sock *sk, const struct sockaddr_storage *addr
 		if (err || ts->state != TSS_NEW)
 			return err;
 	}
-	sock_inet_addr_get(addr, &ip, &port);
 	if (ip_addr_isany(&ip))
-		ip_addr_set_loopback(0, &ip); /* Linux: INADDR_ANY means this host */
+		sock_inet_any_to_loopback(&ip); /* Linux: INADDR_ANY means this host */
 	err = tcp_sock_get_pcb(ts);
 	if (err)
 		return err;
@@ -385,7 +391,7 @@ static int tcp_sock_listen(struct sock *sk, int backlog)
 	if (err)
 		return err;
 	if (!ts->bound) {
-		err = net_err_to_errno(tcp_bind(ts->pcb, IP4_ADDR_ANY, 0));
+		err = net_err_to_errno(tcp_bind(ts->pcb, sock_inet_any(sk), 0));
 		if (err)
 			return err;
 		ts->bound = true;
@@ -468,12 +474,12 @@ static int tcp_sock_getname(struct sock *sk, struct sockaddr_storage *addr, unsi
 	if (ts->pcb && ts->state != TSS_CONNECTING)
 		tcp_sock_note_addrs(ts);
 	if (!peer) {
-		*len = sock_inet_addr_put(addr, &ts->local_ip, ts->local_port);
+		*len = sock_inet_name(sk, addr, &ts->local_ip, ts->local_port);
 		return 0;
 	}
 	if (ts->state != TSS_CONNECTED || !ts->peer_valid)
 		return -ENOTCONN;
-	*len = sock_inet_addr_put(addr, &ts->peer_ip, ts->peer_port);
+	*len = sock_inet_name(sk, addr, &ts->peer_ip, ts->peer_port);
 	return 0;
 }
 
@@ -602,9 +608,9 @@ static const struct sock_ops tcp_sock_ops = {
 	.release = tcp_sock_release,
 };
 
-int tcp_sock_create(struct sock **out)
+int tcp_sock_create(int family, struct sock **out)
 {
-	struct tcp_sock *ts = tcp_sock_alloc();
+	struct tcp_sock *ts = tcp_sock_alloc(family);
 
 	if (!ts)
 		return -ENOMEM;

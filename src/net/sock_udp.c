@@ -60,12 +60,11 @@ static int udp_sock_bind(struct sock *sk, const struct sockaddr_storage *addr, u
 	u16 port;
 	int err;
 
-	err = sock_addr_check_in(addr, len, SOCK_ADDR_BIND);
+	err = sock_inet_addr_from(sk, addr, len, SOCK_ADDR_BIND, &ip, &port);
 	if (err < 0)
 		return err;
 	if (us->pcb->local_port)
 		return -EINVAL; /* already bound (explicitly or by connect/send) */
-	sock_inet_addr_get(addr, &ip, &port);
 	if (!sock_inet_addr_local(&ip, true))
 		return -EADDRNOTAVAIL;
 	return net_err_to_errno(udp_bind(us->pcb, &ip, port));
@@ -80,17 +79,17 @@ static int udp_sock_connect(struct sock *sk, const struct sockaddr_storage *addr
 	int err;
 
 	(void)nonblock;
-	err = sock_addr_check_in(addr, len, SOCK_ADDR_CONNECT);
+	err = sock_inet_addr_from(sk, addr, len, SOCK_ADDR_CONNECT, &ip, &port);
 	if (err < 0)
 		return err;
 	if (err == SOCK_ADDR_UNSPEC) {
 		udp_disconnect(us->pcb);
+		sock_inet_pcb_retype(sk, (struct ip_pcb *)us->pcb);
 		us->connected = false;
 		return 0;
 	}
-	sock_inet_addr_get(addr, &ip, &port);
 	if (ip_addr_isany(&ip))
-		ip_addr_set_loopback(0, &ip);
+		sock_inet_any_to_loopback(&ip);
 	if (sock_inet_addr_broadcast(&ip) && !sk->opt.broadcast)
 		return -EACCES;
 	err = net_err_to_errno(udp_connect(us->pcb, &ip, port));
@@ -105,21 +104,22 @@ static int udp_sock_dest(struct udp_sock *us, struct sock_msg *m, ip_addr_t *ip,
 {
 	int err;
 
-	if (!m->addrlen) {
+	err = m->addrlen ? sock_inet_addr_from(&us->d.sk, &m->addr, m->addrlen, SOCK_ADDR_SEND,
+					       ip, port)
+			 : SOCK_ADDR_NONE;
+	if (err < 0)
+		return err;
+	if (err == SOCK_ADDR_NONE) {
 		if (!us->connected)
 			return -EDESTADDRREQ;
 		ip_addr_copy(*ip, us->pcb->remote_ip);
 		*port = us->pcb->remote_port;
 		return 0;
 	}
-	err = sock_addr_check_in(&m->addr, m->addrlen, SOCK_ADDR_SEND);
-	if (err < 0)
-		return err;
-	sock_inet_addr_get(&m->addr, ip, port);
 	if (*port == 0)
 		return -EINVAL;
 	if (ip_addr_isany(ip))
-		ip_addr_set_loopback(0, ip);
+		sock_inet_any_to_loopback(ip);
 	return 0;
 }
 
@@ -262,6 +262,11 @@ static const ip_addr_t *udp_sock_local_ip(struct udp_sock *us)
 	if (!ip_addr_isany(&us->pcb->local_ip) || !us->connected)
 		return &us->pcb->local_ip;
 	netif = ip_route(&us->pcb->local_ip, &us->pcb->remote_ip);
+	if (netif && IP_IS_V6(&us->pcb->remote_ip)) {
+		const ip_addr_t *src = ip6_select_source_address(netif,
+								  ip_2_ip6(&us->pcb->remote_ip));
+		return src ? src : &us->pcb->local_ip;
+	}
 	return netif ? netif_ip_addr4(netif) : &us->pcb->local_ip;
 }
 
@@ -271,18 +276,22 @@ static int udp_sock_getname(struct sock *sk, struct sockaddr_storage *addr, unsi
 	struct udp_sock *us = udp_sk(sk);
 
 	if (!peer) {
-		*len = sock_inet_addr_put(addr, udp_sock_local_ip(us), us->pcb->local_port);
+		*len = sock_inet_name(sk, addr, udp_sock_local_ip(us), us->pcb->local_port);
 		return 0;
 	}
 	if (!us->connected)
 		return -ENOTCONN;
-	*len = sock_inet_addr_put(addr, &us->pcb->remote_ip, us->pcb->remote_port);
+	*len = sock_inet_name(sk, addr, &us->pcb->remote_ip, us->pcb->remote_port);
 	return 0;
 }
 
 static void udp_sock_apply_opts(struct sock *sk)
 {
-	sock_inet_apply_ip_opts(sk, (struct ip_pcb *)udp_sk(sk)->pcb);
+	struct udp_pcb *pcb = udp_sk(sk)->pcb;
+
+	if (!pcb->local_port)
+		sock_inet_pcb_retype(sk, (struct ip_pcb *)pcb); /* IPV6_V6ONLY */
+	sock_inet_apply_ip_opts(sk, (struct ip_pcb *)pcb);
 }
 
 static unsigned udp_sock_poll(struct sock *sk)
@@ -322,18 +331,18 @@ static const struct sock_ops udp_sock_ops = {
 	.release = udp_sock_release,
 };
 
-int udp_sock_create(struct sock **out)
+int udp_sock_create(int family, struct sock **out)
 {
 	struct udp_sock *us = kzalloc(sizeof(*us));
 
 	if (!us)
 		return -ENOMEM;
-	us->pcb = udp_new_ip_type(IPADDR_TYPE_V4);
+	sock_init(&us->d.sk, &udp_sock_ops, family, SOCK_DGRAM, IPPROTO_UDP);
+	us->pcb = udp_new_ip_type(sock_inet_pcb_type(&us->d.sk));
 	if (!us->pcb) {
 		kfree(us);
 		return -ENOMEM;
 	}
-	sock_init(&us->d.sk, &udp_sock_ops, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
 	sock_dgram_init(&us->d);
 	udp_recv(us->pcb, udp_sock_recv_cb, us);
 	udp_sock_apply_opts(&us->d.sk);

@@ -11,10 +11,20 @@
 - tap_ra: a tap in a namespace with a stock dnsmasq sending router
   advertisements (--enable-ra, ra-stateless): the guest forms its SLAAC
   address from dnsmasq's prefix and the namespace reaches it with ping -6.
+- inet6_calls[_linux]: user/tests/inet6_calls.c (AF_INET6 TCP/UDP over
+  loopback: address checks and errnos, V6ONLY and dual stack with
+  v4-mapped peers, names, options, poll/epoll), built against glibc, on SIS
+  and, as the reference, on this Linux host. Every check must pass.
+- wget_host6: Debian's busybox wget in the guest fetches a file from a host
+  HTTP server bound on [::1] only, through slirp's fec0::2.
 """
+import os
 import re
+import shutil
+import subprocess
 
-from sistest import TestFailure, test
+from guest import boot_to_shell, sh
+from sistest import TOP, TestFailure, TestSkip, test, wait_for_port
 
 MAC0 = "52:54:00:12:34:56"
 LL0 = "fe80::5054:ff:fe12:3456"
@@ -101,3 +111,87 @@ def tap_ra(ctx):
     qm.expect(r"^\[INFO\] SIS: boot complete", timeout=30)
     ping6(ctx, ns, PREFIX + "5054:ff:fe12:3456")
     ping6(ctx, ns, LL0 + "%tap0", count=3)
+
+
+# --------------------------------------------------------------------------
+# AF_INET6 sockets
+# --------------------------------------------------------------------------
+def glibc_static(ctx, src, out, *defines):
+    """Build user/tests/SRC as a static glibc aarch64 program at OUT."""
+    r = ctx.run_tool(["aarch64-linux-gnu-gcc", "-static", "-O1", "-Wall", "-Werror", *defines,
+                      "-o", out, os.path.join(TOP, "user/tests", src)])
+    ctx.check(r.returncode == 0, f"aarch64-linux-gnu-gcc {src}: {r.stderr.strip()}")
+    return out
+
+
+def native(ctx, src, out):
+    gcc = shutil.which("gcc") or shutil.which("cc")
+    if not gcc:
+        raise TestSkip("needs a native C compiler")
+    r = ctx.run_tool([gcc, "-O1", "-Wall", "-o", out, os.path.join(TOP, "user/tests", src)])
+    ctx.check(r.returncode == 0, f"native build of {src}: {r.stderr.strip()}")
+    return out
+
+
+def run_on_linux(ctx, exe, timeout=60):
+    """Run EXE on this host: in a private network namespace (loopback only) when root."""
+    argv = [exe]
+    if os.geteuid() == 0 and shutil.which("unshare"):
+        argv = ["unshare", "-n", "sh", "-c", f"ip link set lo up && exec {exe}"]
+    return ctx.run_tool(argv, timeout=timeout, env=dict(os.environ, TMPDIR=ctx.tmpdir()))
+
+
+CALLS = r"^inet6_calls: (\d+) checks, (\d+) failed$"
+
+
+@test(timeout=120)
+def inet6_calls(ctx):
+    exe = glibc_static(ctx, "inet6_calls.c", os.path.join(ctx.tmpdir(), "inet6_calls"),
+                       "-DON_SIS")
+    qm = ctx.qemu(nets=["none"], add=[f"{exe}:/bin/inet6_calls"], append="init=/bin/inet6_calls")
+    m = qm.expect(CALLS, timeout=90)
+    ctx.check(int(m.group(1)) > 100 and m.group(2) == "0", f"on SIS: {m.group(0)}")
+    qm.expect_exit(0)
+
+
+@test(timeout=120)
+def inet6_calls_linux(ctx):
+    exe = native(ctx, "inet6_calls.c", os.path.join(ctx.tmpdir(), "inet6_calls"))
+    r = run_on_linux(ctx, exe)
+    m = re.search(CALLS, r.stdout, re.M)
+    ctx.check(r.returncode == 0 and m and m.group(2) == "0",
+              f"on Linux: exit {r.returncode}: {r.stdout[-600:]}")
+
+
+BUSYBOX = os.path.join(TOP, "third_party/busybox/busybox")
+
+
+def serve_host6(ctx, directory):
+    """python3 -m http.server on [::1] only; returns (port, process)."""
+    port = ctx.free_port()
+    p = subprocess.Popen(["python3", "-m", "http.server", str(port), "--bind", "::1",
+                          "--directory", directory], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        wait_for_port(ctx, "::1", port, proc=p)
+    except TestFailure:
+        p.kill()
+        raise
+    return port, p
+
+
+@test(timeout=90)
+def wget_host6(ctx):
+    d = os.path.join(ctx.tmpdir(), "www")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "note6.txt"), "w") as f:
+        f.write("a note over IPv6\n")
+    port, server = serve_host6(ctx, d)
+    try:
+        qm = ctx.qemu(nets=["user"], add=[f"{BUSYBOX}:/bin/busybox"])
+        boot_to_shell(qm)
+        out = sh(qm, f"busybox wget -O - http://[fec0::2]:{port}/note6.txt")
+        ctx.check(re.search(r"^a note over IPv6$", out, re.M), f"wget [fec0::2]: {out!r}")
+    finally:
+        server.kill()
+        server.wait()

@@ -19,8 +19,10 @@
 - link_flap: QEMU's set_link off/on reaches the guest (config-change interrupt).
 - lease_renewal: a 2-minute dnsmasq lease is renewed at T1 while SIS runs;
   the renewal brings a DNS server and /etc/resolv.conf is rewritten.
-- tcp_user (16 MiB guest), tcp_tap: ktest=net_tcp moves 32 MiB each way over
-  TCP (raw API), every byte checked on both ends.
+- tcp_user (16 MiB guest), tcp_tap[_nocsum]: ktest=net_tcp moves 32 MiB each way over
+  TCP (raw API), every byte checked on both ends; over the tap with the
+  device's checksum and large-receive offloads negotiated (every guest TCP
+  frame's checksum field checked on the tap), and with QEMU offering none.
 """
 import os
 import re
@@ -498,13 +500,74 @@ def tcp_user(ctx):
     tcp_both_ways(ctx, qm, "127.0.0.1", sink_port, source_port)
 
 
-@test(timeout=45, needs_root=True)
-def tcp_tap(ctx):
-    """Same over a tap: the namespace talks to 10.0.2.15 directly (no slirp)."""
+# Sniffs guest->host TCP frames on the tap (AF_PACKET, inside the namespace)
+# and checks each one's checksum field: either a complete, correct checksum,
+# or (TX checksum offload: the guest left NEEDS_CSUM to the device, and the
+# host's stack never completes it for a local receiver) exactly the folded
+# pseudo-header sum (virtio 1.2, 5.1.6.2). Prints "sniff: full F partial P bad B".
+SNIFF = r"""
+import socket, struct, sys, time
+ifname, want, secs = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
+s.bind((ifname, 0))
+s.settimeout(0.5)
+print("sniff: ready", flush=True)
+def fold(t):
+    while t >> 16: t = (t & 0xffff) + (t >> 16)
+    return t
+def words(b):
+    if len(b) % 2: b += b"\0"
+    return sum(struct.unpack(f"!{len(b)//2}H", b))
+full = partial = bad = 0
+end = time.monotonic() + secs
+while full + partial + bad < want and time.monotonic() < end:
+    try:
+        f, addr = s.recvfrom(65536)
+    except socket.timeout:
+        continue
+    if addr[2] == socket.PACKET_OUTGOING or len(f) < 34 or f[23] != 6:
+        continue
+    ihl = (f[14] & 15) * 4
+    tot = struct.unpack("!H", f[16:18])[0]
+    seg = f[14 + ihl:14 + tot]
+    pseudo = words(f[26:34]) + 6 + len(seg)
+    field = struct.unpack("!H", seg[16:18])[0]
+    if fold(pseudo + words(seg)) == 0xffff:
+        full += 1
+    elif field == fold(pseudo):
+        partial += 1
+    else:
+        bad += 1
+print(f"sniff: full {full} partial {partial} bad {bad}", flush=True)
+"""
+
+
+def tcp_tap_run(ctx, offload):
+    """ktest=net_tcp over a tap: the namespace talks to 10.0.2.15 directly
+    (no slirp), 32 MiB each way, every byte checked on both ends. With the
+    device's offloads (CSUM, GUEST_CSUM, GUEST_TSO4: QEMU offers them on a
+    tap with a vnet header) or with QEMU told not to offer them; the guest's
+    TCP frames seen on the tap carry partial checksums, and the host's come
+    as large segments, in the first case only; no checksum field is ever
+    wrong."""
     ns = ctx.netns()
     ns.add_tap("tap0", "10.0.2.2/24")
-    qm = ctx.qemu(netns=ns, nets=["tap:tap0"],
-                  append="ip=10.0.2.15/24:10.0.2.2 ktest=net_tcp")
+    extra = [] if offload else ["-global", "virtio-net-device.csum=off",
+                                "-global", "virtio-net-device.guest_csum=off",
+                                "-global", "virtio-net-device.guest_tso4=off"]
+    qm = ctx.qemu(netns=ns, nets=["tap:tap0"], extra=extra,
+                  append="ip=10.0.2.15/24:10.0.2.2 ktest=net_tcp loglevel=3")
+    feats = qm.expect(r"^\[DEBUG\] virtio-net: eth0: .*transport.*$", timeout=30).group(0)
+    offered = "TX checksum offload, RX checksum offload, large receive" in feats
+    ctx.check(offered == offload, f"offloads {'not ' if offload else ''}negotiated: {feats}")
+    ctx.check(offload or "offload" not in feats, f"offloads negotiated: {feats}")
+    sniff_log = os.path.join(ctx.tmpdir(), "sniff.out")
+    with open(sniff_log, "w") as out:
+        sniffer = ns.popen([sys.executable, "-c", SNIFF, "tap0", "3000", "40"], stdout=out)
+    end = time.monotonic() + 10
+    while "sniff: ready" not in open(sniff_log).read():
+        ctx.check(sniffer.poll() is None and time.monotonic() < end, "the sniffer did not start")
+        time.sleep(0.05)
     script = (
         "import sys; sys.path.insert(0, %r); import test_net as t\n"
         "class C:\n"
@@ -521,3 +584,22 @@ def tcp_tap(ctx):
     ctx.log_write(f"--- host side in {ns.name}:\n{r.stdout}{r.stderr}")
     ctx.check(r.returncode == 0, f"host side failed: {(r.stderr or r.stdout).strip()[-300:]}")
     ctx.check(qm.wait(timeout=60) == 0, "ktest net_tcp failed (see the log)")
+    sniffer.wait(timeout=45)
+    text = open(sniff_log).read()
+    ctx.log_write(f"--- {text}")
+    m = re.search(r"sniff: full (\d+) partial (\d+) bad (\d+)", text)
+    ctx.check(m, f"sniffer said: {text.strip()[-200:]!r}")
+    full, partial, bad = map(int, m.groups())
+    ctx.check(bad == 0, f"{bad} guest TCP frames with a wrong checksum field ({text.strip()})")
+    ctx.check(full + partial >= 1000, f"only {full + partial} guest TCP frames seen")
+    if offload:
+        ctx.check(partial > 0, f"no frame left its checksum to the device: {text.strip()}")
+        # The host's 32 MiB came (at least partly) as large segments.
+        ctx.check(re.search(r"^\[DEBUG\] virtio-net: eth0: first large receive segment, "
+                            r"\d+ bytes$", qm.output, re.M), "no large receive segment")
+    else:
+        ctx.check(partial == 0, f"{partial} partial checksums without CSUM: {text.strip()}")
+
+
+register("tcp_tap", lambda ctx: tcp_tap_run(ctx, True), timeout=60, needs_root=True)
+register("tcp_tap_nocsum", lambda ctx: tcp_tap_run(ctx, False), timeout=60, needs_root=True)

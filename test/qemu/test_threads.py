@@ -9,6 +9,20 @@ booted as init, each printing `NAME: N checks, M failed`.
   process-shared mutex whose owner dies (EOWNERDEAD, asleep or not),
   clear_child_tid's zero and wake, get/set_robust_list, and getaddrinfo of
   localhost from /etc/hosts.
+- pthread: glibc's pthreads: mutexes, condvars and barriers under
+  contention, 300 + 64 + 32 threads created and joined, threads blocked in
+  accept, recv, futex, a pipe read and nanosleep while the others run and
+  one exits, kill to the group (taken by the one thread not blocking it),
+  pthread_kill/tkill/tgkill to one thread, exit_group, SIGTERM and SIGKILL
+  while threads block, execve from a thread (the new image has the pid as
+  its tid), the leader exiting first, fork and wait from a thread,
+  getaddrinfo from 8 threads; the suite runs again and MemFree must come
+  back (no leak).
+- signals: sigpending per thread, sigtimedwait (signal, timeout, EAGAIN),
+  sigwaitinfo in a thread taking a process signal all threads block,
+  sigsuspend (EINTR after the handler, mask restored), signalfd (read,
+  poll, epoll, a blocking read in a thread woken by kill, mask update,
+  errors).
 """
 import re
 
@@ -31,3 +45,13 @@ def futex(ctx):
     q = run_checks(ctx, "threads_futex", min_checks=40)
     ctx.check(re.search(r"^getaddrinfo localhost: 127\.0\.0\.1$", q.output, re.M),
               "getaddrinfo result line missing")
+
+
+@test(timeout=240)
+def pthread(ctx):
+    run_checks(ctx, "threads_pthread", min_checks=100, timeout=200)
+
+
+@test(timeout=90)
+def signals(ctx):
+    run_checks(ctx, "threads_signals", min_checks=35)

@@ -50,6 +50,63 @@ static void test_check_in(void)
 	CHECK_EQ(sock_addr_check_in(&a, 2, SOCK_ADDR_CONNECT), -EINVAL);
 }
 
+static struct sockaddr_storage in6_addr_of(u16 family)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+	memset(&ss, 0xa5, sizeof(ss));
+	sin6->sin6_family = family;
+	return ss;
+}
+
+static void test_check_in6(void)
+{
+	struct sockaddr_storage six = in6_addr_of(AF_INET6), four = in6_addr_of(AF_INET);
+	struct sockaddr_storage unspec = in6_addr_of(AF_UNSPEC), unix_ = in6_addr_of(AF_UNIX);
+	unsigned full = sizeof(struct sockaddr_in6);
+
+	for (int use = SOCK_ADDR_BIND; use <= SOCK_ADDR_SEND; use++) {
+		for (int dgram = 0; dgram < 2; dgram++) {
+			CHECK_EQ(sock_addr_check_in6(&six, full, use, dgram), 0);
+			CHECK_EQ(sock_addr_check_in6(&six, SIN6_LEN_RFC2133, use, dgram), 0);
+			CHECK_EQ(sock_addr_check_in6(&six, SIN6_LEN_RFC2133 - 1, use, dgram), -EINVAL);
+			CHECK_EQ(sock_addr_check_in6(&six, 1, use, dgram), -EINVAL);
+			CHECK_EQ(sock_addr_check_in6(&six, 0, use, dgram), -EINVAL);
+		}
+	}
+	/* bind: AF_INET6 only, even AF_UNSPEC (Linux's __inet6_bind). */
+	CHECK_EQ(sock_addr_check_in6(&four, full, SOCK_ADDR_BIND, true), -EAFNOSUPPORT);
+	CHECK_EQ(sock_addr_check_in6(&unspec, full, SOCK_ADDR_BIND, true), -EAFNOSUPPORT);
+	CHECK_EQ(sock_addr_check_in6(&four, 16, SOCK_ADDR_BIND, false), -EINVAL);
+	/* connect: AF_UNSPEC dissolves; a sockaddr_in is an IPv4 peer for datagrams only. */
+	CHECK_EQ(sock_addr_check_in6(&unspec, 2, SOCK_ADDR_CONNECT, false), SOCK_ADDR_UNSPEC);
+	CHECK_EQ(sock_addr_check_in6(&four, 16, SOCK_ADDR_CONNECT, true), SOCK_ADDR_INET);
+	CHECK_EQ(sock_addr_check_in6(&four, 15, SOCK_ADDR_CONNECT, true), -EINVAL);
+	CHECK_EQ(sock_addr_check_in6(&four, 16, SOCK_ADDR_CONNECT, false), -EINVAL);
+	CHECK_EQ(sock_addr_check_in6(&four, full, SOCK_ADDR_CONNECT, false), -EAFNOSUPPORT);
+	CHECK_EQ(sock_addr_check_in6(&unix_, full, SOCK_ADDR_CONNECT, true), -EAFNOSUPPORT);
+	/* sendto: AF_UNSPEC is no address; another family is EINVAL. */
+	CHECK_EQ(sock_addr_check_in6(&unspec, 2, SOCK_ADDR_SEND, true), SOCK_ADDR_NONE);
+	CHECK_EQ(sock_addr_check_in6(&four, 16, SOCK_ADDR_SEND, true), SOCK_ADDR_INET);
+	CHECK_EQ(sock_addr_check_in6(&unix_, full, SOCK_ADDR_SEND, true), -EINVAL);
+}
+
+static void test_make_in6(void)
+{
+	static const u8 ip[16] = { 0xfe, 0x80, [15] = 1 };
+	struct sockaddr_storage ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+	memset(&ss, 0xff, sizeof(ss));
+	CHECK_EQ(sock_addr_make_in6(&ss, ip, htons(80), 2), sizeof(*sin6));
+	CHECK_EQ(sin6->sin6_family, AF_INET6);
+	CHECK_EQ(sin6->sin6_port, htons(80));
+	CHECK_EQ(sin6->sin6_flowinfo, 0);
+	CHECK_EQ(sin6->sin6_scope_id, 2);
+	CHECK(memcmp(sin6->sin6_addr.s6_addr, ip, 16) == 0);
+}
+
 static void test_make_in(void)
 {
 	struct sockaddr_storage ss;
@@ -120,6 +177,8 @@ int main(void)
 {
 	test_check_in();
 	test_make_in();
+	test_check_in6();
+	test_make_in6();
 	test_un();
 	if (unit_failures)
 		fprintf(stderr, "test_sock_addr: %d failures\n", unit_failures);

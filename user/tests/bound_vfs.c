@@ -95,7 +95,10 @@ static void check_mem(const char *what, struct mem before)
 
 	printf("%s: MemFree %ld -> %ld kB, Slab %ld -> %ld kB\n", what, before.free_kb,
 	       after.free_kb, before.slab_kb, after.slab_kb);
-	CHECK(before.free_kb > 0 && after.free_kb == before.free_kb);
+	/* Never less (a leak); one page more happens when the heap's layout at
+	 * the ENOSPC point differs (a bigger test ramdisk moves it). */
+	CHECK(before.free_kb > 0 && after.free_kb >= before.free_kb &&
+	      after.free_kb <= before.free_kb + 4);
 	/* in use may shrink (boot-time objects freed meanwhile), never grow */
 	CHECK(after.slab_kb >= 0 && after.slab_kb <= before.slab_kb);
 }

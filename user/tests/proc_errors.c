@@ -93,7 +93,8 @@ static void bad_flags(void)
 	k_sigset_t set = 0;
 
 	EXPECT(raw(__NR_clone, CLONE_THREAD | CLONE_VM | CLONE_SIGHAND | SIGCHLD, 0), -EINVAL);
-	EXPECT(raw(__NR_clone, CLONE_VM | SIGCHLD, 0), -EINVAL);
+	EXPECT(raw(__NR_clone, CLONE_SIGHAND | SIGCHLD, 0), -EINVAL); /* needs CLONE_VM */
+	EXPECT(raw(__NR_clone, CLONE_THREAD | CLONE_VM | SIGCHLD, 0), -EINVAL); /* needs SIGHAND */
 	EXPECT(raw(__NR_clone, CLONE_FILES | SIGCHLD, 0), -EINVAL);
 	EXPECT(raw(__NR_clone, 65, 0), -EINVAL); /* exit signal > 64 */
 	EXPECT(raw(__NR_wait4, -1, 0, 0x100, 0), -EINVAL);

@@ -1,8 +1,8 @@
 /*
  * clone() flags of the SIS ABI: Linux's (include/uapi/linux/sched.h).
- * SIS processes have one thread: clone accepts fork and vfork shapes only
- * (see the kernel's sys_clone for the exact set); the low byte is the signal
- * the parent gets when the child exits (SIGCHLD for fork).
+ * clone accepts fork, vfork, CLONE_VM and thread shapes (see the kernel's
+ * fork.c for the exact set); the low byte is the signal the parent gets when
+ * the child exits (SIGCHLD for fork).
  */
 #ifndef UAPI_SIS_SCHED_H
 #define UAPI_SIS_SCHED_H
@@ -25,5 +25,23 @@
 #define CLONE_DETACHED 0x00400000
 #define CLONE_UNTRACED 0x00800000
 #define CLONE_CHILD_SETTID 0x01000000
+
+#include <stdint.h>
+
+/* clone3(2)'s argument (Linux's struct clone_args). */
+struct linux_clone_args {
+	uint64_t flags;       /* CLONE_*, no signal in the low byte */
+	uint64_t pidfd;
+	uint64_t child_tid;
+	uint64_t parent_tid;
+	uint64_t exit_signal;
+	uint64_t stack;       /* lowest address of the new stack */
+	uint64_t stack_size;
+	uint64_t tls;
+	uint64_t set_tid;
+	uint64_t set_tid_size;
+	uint64_t cgroup;
+};
+#define LINUX_CLONE_ARGS_SIZE_VER0 64
 
 #endif

@@ -78,8 +78,11 @@
 #define __NR_tkill 130
 #define __NR_tgkill 131
 #define __NR_sigaltstack 132
+#define __NR_rt_sigsuspend 133
 #define __NR_rt_sigaction 134
 #define __NR_rt_sigprocmask 135
+#define __NR_rt_sigpending 136
+#define __NR_rt_sigtimedwait 137
 #define __NR_rt_sigreturn 139
 #define __NR_reboot 142
 #define __NR_setgid 144
@@ -141,6 +144,7 @@
 #define __NR_preadv2 286
 #define __NR_pwritev2 287
 #define __NR_statx 291
+#define __NR_clone3 435
 #define __NR_epoll_pwait2 441
 
 #define SIS_NR_SYSCALLS 512

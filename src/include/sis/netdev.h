@@ -26,6 +26,20 @@
  *   irq_enable(dev)    turn it back on, then look at the ring once more:
  *                      true if frames arrived meanwhile (they would raise no
  *                      interrupt, so the core polls again).
+ *
+ * Checksum offload (dev->features, set before netdev_register):
+ *   NETDEV_F_TX_TCP_CSUM  the driver completes the TCP checksum of every
+ *                         IPv4/IPv6 TCP frame it is given (the device or the
+ *                         driver computes it): the stack leaves it out. The
+ *                         stack then does not check TCP checksums of its own
+ *                         looped-back packets either (as Linux does not).
+ *   NETDEV_F_RX_CSUM      the driver may pass NETDEV_RX_CSUM_OK with a frame
+ *                         whose TCP/UDP checksum the device vouched for;
+ *                         every other frame is checked by the stack.
+ * Large receive (NETDEV_RX_GSO with a frame): an IPv4 TCP segment the host
+ * did not cut to the MTU (up to 64 KiB), checked by the driver to be IPv4
+ * TCP, its IP total length exactly the frame's; the stack takes it as one
+ * segment (lwIP's 16-bit pbuf lengths: the Ethernet header is dropped first).
  */
 #ifndef SIS_NETDEV_H
 #define SIS_NETDEV_H
@@ -57,6 +71,12 @@ struct netdev_ops {
 /* Counters kept by drivers (and by the stack for rx_dropped and for
  * tx_queued/tx_dropped: frames that waited in its TX backlog because the
  * ring was full (tx_busy), and frames that backlog had no room for). */
+#define NETDEV_F_TX_TCP_CSUM 0x1
+#define NETDEV_F_RX_CSUM 0x2
+#define NETDEV_RX_CSUM_OK 0x1 /* netdev_receive flag: TCP/UDP checksum verified */
+#define NETDEV_RX_GSO 0x2     /* netdev_receive flag: a large IPv4 TCP segment */
+#define NETDEV_GSO_MAX (ETH_HLEN + 65535) /* the largest such frame */
+
 struct netdev_stats {
 	u64 rx_packets, rx_bytes, rx_errors, rx_dropped;
 	u64 tx_packets, tx_bytes, tx_errors, tx_busy;
@@ -70,6 +90,7 @@ struct netdev {
 	u16 mtu;                    /* IP MTU, normally 1500 */
 	bool link_up;               /* driver-maintained carrier state */
 	bool dead;                  /* the driver gave up on the device */
+	u32 features;               /* NETDEV_F_*: what the driver offloads */
 	paddr_t base;               /* where it was found, for log lines */
 	unsigned tx_inflight;       /* frames handed to the device, not yet completed */
 	bool napi_scheduled;        /* core: interrupt off, softirq polls it */
@@ -87,9 +108,10 @@ struct netdev *netdev_get(int index); /* NULL if out of range */
 /*
  * Called by a driver's poll for each received frame (Ethernet header first,
  * no FCS), possibly split over several buffers. The stack copies it; the
- * buffers may be reused on return.
+ * buffers may be reused on return. flags: NETDEV_RX_CSUM_OK or 0.
  */
-void netdev_receive(struct netdev *dev, const struct netdev_frag *frags, unsigned n);
+void netdev_receive(struct netdev *dev, const struct netdev_frag *frags, unsigned n,
+		    unsigned flags);
 
 /* From a driver's interrupt handler (IRQ context): the core turns the
  * interrupt off and schedules a poll. */

@@ -3,8 +3,9 @@
  *
  * A task is a kernel thread of control: a 32 KiB kernel stack (with an
  * unmapped guard below it, sis/kstack.h), saved
- * callee-saved registers and a state. A user process (sis/proc.h) has exactly
- * one task; kernel-only tasks (the boot thread, idle) have none.
+ * callee-saved registers and a state. Each thread of a user process
+ * (sis/proc.h) is one task; kernel-only tasks (the boot thread, idle) have
+ * no process.
  *
  * Scheduling is round-robin over one run queue. The kernel is uniprocessor
  * and never preempted in kernel mode: a task runs until it sleeps, exits or
@@ -34,6 +35,7 @@ enum task_state {
 };
 
 struct proc;
+struct thread;
 
 struct task {
 	struct cpu_context ctx;     /* callee-saved registers while switched out */
@@ -41,6 +43,7 @@ struct task {
 	struct list_head run_node;  /* in the run queue while runnable and not current */
 	void *kstack;               /* lowest address of the stack (kstack_alloc), NULL for boot */
 	struct proc *proc;          /* the process it runs, NULL for kernel-only tasks */
+	struct thread *thread;      /* its thread of that process (proc_internal.h) */
 	const char *name;           /* for kernel-only tasks and logs */
 	int slice;                  /* ticks left before preemption */
 	u64 tpidr_el0;              /* user TLS pointer, saved while switched out */
@@ -74,6 +77,8 @@ static inline struct trap_frame *task_user_frame(struct task *t)
 {
 	return (struct trap_frame *)((char *)t->kstack + KSTACK_SIZE) - 1;
 }
+/* Free a created task that never ran (an error path after task_create). */
+void task_discard(struct task *t);
 /* Make a created task runnable. */
 void sched_start(struct task *t);
 

@@ -28,6 +28,7 @@
 #include <sis/wait.h>
 #include <uapi/sis/socket.h>
 #include <uapi/sis/in.h>
+#include <uapi/sis/in6.h>
 #include <uapi/sis/uio.h>
 
 struct file;
@@ -123,6 +124,11 @@ struct sock_opts {
 	bool sndbuf_set;              /* SO_SNDBUF given: TCP keeps to it (no autosizing) */
 	bool rcvbuf_set;              /* SO_RCVBUF given: TCP's window keeps to it */
 	u8 ttl, tos;                  /* IP_TTL, IP_TOS */
+	/* AF_INET6: IPV6_V6ONLY (no IPv4 through this socket; set before
+	 * bind), IPV6_UNICAST_HOPS (-1: the default, 64), IPV6_TCLASS. */
+	bool v6only;
+	s16 hops6;
+	u8 tclass;
 };
 
 struct sock {
@@ -208,6 +214,20 @@ enum sock_addr_use { SOCK_ADDR_BIND, SOCK_ADDR_CONNECT, SOCK_ADDR_SEND };
 /* Check an AF_INET address passed for `use`: 0 (usable as a sockaddr_in),
  * SOCK_ADDR_UNSPEC, -EINVAL (too short) or -EAFNOSUPPORT (other family). */
 int sock_addr_check_in(const struct sockaddr_storage *addr, unsigned len, enum sock_addr_use use);
+/*
+ * Check an address passed to an AF_INET6 socket for `use` (Linux's
+ * inet6_bind, tcp_v6_connect, ip6_datagram_connect, udpv6_sendmsg): 0 (a
+ * sockaddr_in6), SOCK_ADDR_UNSPEC (connect), SOCK_ADDR_INET (a sockaddr_in,
+ * which datagram sockets take for IPv4 peers), SOCK_ADDR_NONE (sendto with
+ * AF_UNSPEC: as if no address was given), -EINVAL or -EAFNOSUPPORT.
+ */
+#define SOCK_ADDR_INET 2
+#define SOCK_ADDR_NONE 3
+int sock_addr_check_in6(const struct sockaddr_storage *addr, unsigned len, enum sock_addr_use use,
+			bool dgram);
+/* Build a sockaddr_in6 (addr 16 bytes, port network order); returns its size. */
+unsigned sock_addr_make_in6(struct sockaddr_storage *addr, const u8 ip[16], u16 port_be,
+			    u32 scope_id);
 /* Build a sockaddr_in from a network-order address and port; returns its size. */
 unsigned sock_addr_make_in(struct sockaddr_storage *addr, u32 addr_be, u16 port_be);
 /* Bytes to copy back for a result address: min(user's len, real len). */
@@ -221,12 +241,17 @@ unsigned sock_addr_make_un(struct sockaddr_storage *addr, const char *name, unsi
 
 /* ---- family back ends ---- */
 int sock_inet_create(int type, int protocol, struct sock **out);
+int sock_inet6_create(int type, int protocol, struct sock **out);
 int sock_unix_create(int type, int protocol, struct sock **out);
 int sock_unix_pair(int type, int protocol, struct sock **a, struct sock **b);
+int sock_netlink_create(int type, int protocol, struct sock **out);
 
 /* ---- sock_opt.c ---- */
 int sock_setsockopt(struct sock *sk, int level, int name, const void *val, unsigned len);
 int sock_getsockopt(struct sock *sk, int level, int name, void *val, unsigned *len);
+/* IPPROTO_IPV6 options of AF_INET6 sockets (src/net/sock_inet.c). */
+int sock_ip6_setopt(struct sock *sk, int name, const void *val, unsigned len);
+int sock_ip6_getopt(struct sock *sk, int name, void *val, unsigned *len);
 /* Helpers for protocol option handlers: an int option value, or -EINVAL. */
 int sock_opt_int(const void *val, unsigned len, int *out);
 int sock_opt_put_int(void *val, unsigned *len, int v);

@@ -108,6 +108,9 @@ int virtio_mmio_begin_init(struct virtio_mmio *vm);
  * it (3.1.1 steps 4-6). Result in vm->features. 0 or -EIO.
  */
 int virtio_mmio_negotiate(struct virtio_mmio *vm, u64 wanted);
+/* The device's feature bits (3.1.1 step 4), for features that depend on
+ * each other; call between begin_init and negotiate. */
+u64 virtio_mmio_offered(struct virtio_mmio *vm);
 static inline bool virtio_has(const struct virtio_mmio *vm, unsigned bit)
 {
 	return vm->features & VIRTIO_FEATURE(bit);

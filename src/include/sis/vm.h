@@ -49,6 +49,7 @@
 #define VM_SHARED 0x8 /* vm_map_zero: MAP_SHARED (fork shares the pages, no COW) */
 
 struct vm_space {
+	unsigned refs;    /* processes using it (vfork and CLONE_VM share one) */
 	pte_t *root;      /* L0 table (kernel VA) */
 	u16 asid;         /* TLB tag; never 0 (0 is the empty table's) */
 	u64 brk_start;    /* heap start (page aligned), set by exec */
@@ -69,6 +70,10 @@ size_t vm_range_used(struct vm_space *vm, u64 va, size_t len);
 struct vm_space *vm_create(void);
 /* Free every page, table and the ASID. vm must not be active (TTBR0). */
 void vm_destroy(struct vm_space *vm);
+/* Another user of vm (CLONE_VM); vm_put drops one, destroying vm with the
+ * last (which must not be active then). vm_create's caller holds one. */
+void vm_get(struct vm_space *vm);
+void vm_put(struct vm_space *vm);
 /* A copy of src for fork: pages shared copy-on-write. ERR_PTR on failure. */
 struct vm_space *vm_clone(struct vm_space *src);
 /* Install vm (NULL: the empty table) in TTBR0. */

@@ -1,8 +1,7 @@
 /*
  * <netinet/in.h>: Internet addresses. IPv4 structures and constants come
- * from the kernel's uapi header (Linux's values and layouts). IPv6 types are
- * here so that portable programs compile; SIS has no IPv6 stack (socket()
- * with AF_INET6 fails with EAFNOSUPPORT).
+ * from the kernel's uapi headers (Linux's values and layouts), IPv6 ones
+ * from uapi/sis/in6.h.
  */
 #ifndef _NETINET_IN_H
 #define _NETINET_IN_H
@@ -10,6 +9,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 #include <uapi/sis/in.h>
+#include <uapi/sis/in6.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -42,28 +42,24 @@ typedef uint16_t in_port_t;
 #define INADDR_UNSPEC_GROUP ((in_addr_t)0xe0000000)
 #define INADDR_ALLHOSTS_GROUP ((in_addr_t)0xe0000001)
 
-/* IPv6 (types only, see above). */
-struct in6_addr {
-	union {
-		uint8_t __u6_addr8[16];
-		uint16_t __u6_addr16[8];
-		uint32_t __u6_addr32[4];
-	} __in6_u;
-};
-#define s6_addr __in6_u.__u6_addr8
-#define s6_addr16 __in6_u.__u6_addr16
-#define s6_addr32 __in6_u.__u6_addr32
-
-struct sockaddr_in6 {
-	sa_family_t sin6_family;
-	in_port_t sin6_port;
-	uint32_t sin6_flowinfo;
-	struct in6_addr sin6_addr;
-	uint32_t sin6_scope_id;
-};
-
+/* IPv6: struct in6_addr, sockaddr_in6, ipv6_mreq and the IPV6_* options. */
 #define IN6ADDR_ANY_INIT { { { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 } } }
 #define IN6ADDR_LOOPBACK_INIT { { { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 } } }
+#define IN6_IS_ADDR_UNSPECIFIED(a) \
+	((a)->s6_addr32[0] == 0 && (a)->s6_addr32[1] == 0 && (a)->s6_addr32[2] == 0 && \
+	 (a)->s6_addr32[3] == 0)
+#define IN6_IS_ADDR_LOOPBACK(a) \
+	((a)->s6_addr32[0] == 0 && (a)->s6_addr32[1] == 0 && (a)->s6_addr32[2] == 0 && \
+	 (a)->s6_addr32[3] == htonl(1))
+#define IN6_IS_ADDR_MULTICAST(a) ((a)->s6_addr[0] == 0xff)
+#define IN6_IS_ADDR_LINKLOCAL(a) ((a)->s6_addr[0] == 0xfe && ((a)->s6_addr[1] & 0xc0) == 0x80)
+#define IN6_IS_ADDR_SITELOCAL(a) ((a)->s6_addr[0] == 0xfe && ((a)->s6_addr[1] & 0xc0) == 0xc0)
+#define IN6_IS_ADDR_V4MAPPED(a) \
+	((a)->s6_addr32[0] == 0 && (a)->s6_addr32[1] == 0 && (a)->s6_addr32[2] == htonl(0xffff))
+#define IN6_IS_ADDR_MC_LINKLOCAL(a) (IN6_IS_ADDR_MULTICAST(a) && ((a)->s6_addr[1] & 0xf) == 0x2)
+#define IN6_ARE_ADDR_EQUAL(a, b) \
+	((a)->s6_addr32[0] == (b)->s6_addr32[0] && (a)->s6_addr32[1] == (b)->s6_addr32[1] && \
+	 (a)->s6_addr32[2] == (b)->s6_addr32[2] && (a)->s6_addr32[3] == (b)->s6_addr32[3])
 extern const struct in6_addr in6addr_any;
 extern const struct in6_addr in6addr_loopback;
 

@@ -1,0 +1,151 @@
+/*
+ * /proc/net's IPv6 files that are not socket lists (those are procnet.c's
+ * tcp6/udp6), in Linux's formats:
+ *
+ *   /proc/net/if_inet6  one line per interface address: address (32 hex
+ *                       digits), ifindex, prefix length, scope, flags, name
+ *   /proc/net/snmp6     "Name<tab>value" counters from lwIP's IPv6, ICMPv6,
+ *                       fragment, ND and MLD statistics; counters lwIP does
+ *                       not keep per family (UDP, TCP) are left out
+ *
+ * Generated at open with net_lock held, as procnet.c's files.
+ */
+#include <stdarg.h>
+#include <sis/kernel.h>
+#include <sis/net.h>
+#include <sis/log.h>
+#include <sis/netdev.h>
+
+#include "net_private.h"
+#include "sock_inet.h"
+#include "lwip/netif.h"
+#include "lwip/stats.h"
+
+#if !IP6_STATS || !ICMP6_STATS || !IP6_FRAG_STATS || !MLD6_STATS
+#error "/proc/net/snmp6 needs lwIP's IPv6 statistics (src/net/lwipopts.h)"
+#endif
+
+/* Linux's IFA_F_* flags and scope values as if_inet6 prints them. */
+#define IFA_F_NODAD 0x02
+#define IFA_F_DADFAILED 0x08
+#define IFA_F_DEPRECATED 0x20
+#define IFA_F_TENTATIVE 0x40
+#define IFA_F_PERMANENT 0x80
+#define SCOPE_GLOBAL 0x00
+#define SCOPE_HOST 0x10
+#define SCOPE_LINK 0x20
+#define SCOPE_SITE 0x40
+
+struct text6 {
+	char *buf;
+	size_t size, len;
+};
+
+static void __printf(2, 3) put(struct text6 *t, const char *fmt, ...)
+{
+	size_t room = t->len < t->size ? t->size - t->len : 0;
+	va_list ap;
+
+	va_start(ap, fmt);
+	t->len += kvsnprintf(room ? t->buf + t->len : t->buf, room, fmt, ap);
+	va_end(ap);
+}
+
+static unsigned addr_scope(const ip6_addr_t *a)
+{
+	if (ip6_addr_isloopback(a))
+		return SCOPE_HOST;
+	if (ip6_addr_islinklocal(a))
+		return SCOPE_LINK;
+	if (ip6_addr_issitelocal(a))
+		return SCOPE_SITE;
+	return SCOPE_GLOBAL;
+}
+
+static unsigned addr_flags(struct netif *nif, int i)
+{
+	u8 state = netif_ip6_addr_state(nif, i);
+	unsigned f = 0;
+
+	if (ip6_addr_istentative(state))
+		f |= IFA_F_TENTATIVE;
+	if (ip6_addr_isduplicated(state))
+		f |= IFA_F_DADFAILED | IFA_F_TENTATIVE;
+	if (ip6_addr_isdeprecated(state))
+		f |= IFA_F_DEPRECATED;
+	if (netif_ip6_addr_isstatic(nif, i))
+		f |= IFA_F_PERMANENT;
+	if (ip6_addr_isloopback(netif_ip6_addr(nif, i)))
+		f |= IFA_F_NODAD;
+	return f;
+}
+
+static void if_inet6_netif(struct text6 *t, struct netif *nif)
+{
+	for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++) {
+		const ip6_addr_t *a = netif_ip6_addr(nif, i);
+		const u8 *b = (const u8 *)a->addr;
+
+		if (ip6_addr_isinvalid(netif_ip6_addr_state(nif, i)))
+			continue;
+		for (int k = 0; k < 16; k++)
+			put(t, "%02x", b[k]);
+		put(t, " %02x %02x %02x %02x %8s\n", sock_inet_ifindex_of(nif),
+		    net_ip6_prefix_len(nif, i), addr_scope(a), addr_flags(nif, i),
+		    net_netif_name(nif));
+	}
+}
+
+long net_if_inet6_show(char *buf, size_t size)
+{
+	struct text6 t = { buf, size, 0 };
+
+	net_lock();
+	for (int i = 0; i <= netdev_count(); i++) {
+		struct netif *nif = net_iface_netif(i);
+
+		if (nif)
+			if_inet6_netif(&t, nif);
+	}
+	net_unlock();
+	return (long)t.len;
+}
+
+struct snmp6_field {
+	const char *name;
+	u32 value;
+};
+
+long net_snmp6_show(char *buf, size_t size)
+{
+	struct text6 t = { buf, size, 0 };
+	struct stats_ s;
+
+	net_lock();
+	s = lwip_stats;
+	net_unlock();
+	const struct snmp6_field f[] = {
+		{ "Ip6InReceives", s.ip6.recv },
+		{ "Ip6InHdrErrors", s.ip6.proterr + s.ip6.lenerr + s.ip6.opterr },
+		{ "Ip6InNoRoutes", s.ip6.rterr },
+		{ "Ip6InDiscards", s.ip6.drop },
+		{ "Ip6OutRequests", s.ip6.xmit },
+		{ "Ip6OutDiscards", s.ip6.memerr + s.ip6.err },
+		{ "Ip6ReasmReqds", s.ip6_frag.recv },
+		{ "Ip6ReasmOKs", s.mib2.ip6reasmoks },
+		{ "Ip6ReasmFails", s.ip6_frag.drop },
+		{ "Ip6FragCreates", s.ip6_frag.xmit },
+		{ "Icmp6InMsgs", s.icmp6.recv },
+		{ "Icmp6InErrors", s.icmp6.drop },
+		{ "Icmp6OutMsgs", s.icmp6.xmit },
+		{ "Icmp6OutErrors", s.icmp6.err + s.icmp6.memerr + s.icmp6.rterr },
+		{ "Icmp6InCsumErrors", s.icmp6.chkerr },
+		{ "Icmp6InGroupMembQueries", s.mld6.rx_general + s.mld6.rx_group },
+		{ "Icmp6InGroupMembResponses", s.mld6.rx_report },
+		{ "Icmp6OutGroupMembResponses", s.mld6.tx_report + s.mld6.tx_join },
+		{ "Icmp6OutGroupMembReductions", s.mld6.tx_leave },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(f); i++)
+		put(&t, "%-32s\t%u\n", f[i].name, f[i].value);
+	return (long)t.len;
+}

@@ -1,0 +1,37 @@
+"""Building glibc test programs (user/tests/*.c): statically for SIS with
+Debian's aarch64-linux-gnu-gcc (tools/bootstrap installs libc6-dev-arm64-cross),
+natively to run the same source on this Linux host as the reference."""
+import os
+import shutil
+
+from sistest import TOP, TestSkip
+
+CROSS_GCC = "aarch64-linux-gnu-gcc"
+
+
+def glibc_static(ctx, src, out, *defines):
+    """Build user/tests/SRC as a static glibc aarch64 program at OUT."""
+    if not shutil.which(CROSS_GCC):
+        ctx.fail(f"{CROSS_GCC} missing (tools/bootstrap installs it)")
+    r = ctx.run_tool([CROSS_GCC, "-static", "-O1", "-Wall", "-Werror", *defines, "-o", out,
+                      os.path.join(TOP, "user/tests", src)])
+    ctx.check(r.returncode == 0, f"{CROSS_GCC} {src}: {r.stderr.strip()}")
+    return out
+
+
+def native(ctx, src, out):
+    gcc = shutil.which("gcc") or shutil.which("cc")
+    if not gcc:
+        raise TestSkip("needs a native C compiler")
+    r = ctx.run_tool([gcc, "-O1", "-Wall", "-o", out, os.path.join(TOP, "user/tests", src)])
+    ctx.check(r.returncode == 0, f"native build of {src}: {r.stderr.strip()}")
+    return out
+
+
+def run_on_linux(ctx, exe, timeout=60):
+    """Run EXE on this host: in a private network namespace (loopback only) when root."""
+    argv = [exe]
+    if os.geteuid() == 0 and shutil.which("unshare"):
+        argv = ["unshare", "-n", "sh", "-c", f"ip link set lo up && exec {exe}"]
+    env = dict(os.environ, TMPDIR=ctx.tmpdir())
+    return ctx.run_tool(argv, timeout=timeout, env=env)
