@@ -127,7 +127,7 @@ def write_png(path, title, rows, subtitle=""):
             cv.rect(min(x1, xs), y + 6, max(abs(xs - x1), 2), row_h - 12, GOOD if ok else SHORT)
             if target:
                 cv.rect(_x(target, label_w, bar_w), y + 2, 3, row_h - 4, TARGET)
-            cv.text(max(xs, x1) + 6, y + 9, f"{adv:.2f}X")
+            cv.text(min(max(xs, x1) + 6, label_w + bar_w - 64), y + 9, f"{adv:.2f}X")
         cv.text(label_w + bar_w + 10, y + 9, f"{fmt(sis)} / {fmt(lin)} {unit}"[:36])
     with open(path, "wb") as fh:
         fh.write(cv.png())

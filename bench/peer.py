@@ -14,6 +14,11 @@ line: {"v": number, "note": text} or {"na": reason}.
                                       host can send them at benchd's counting
                                       sink for SECS: MB/s benchd counted (the
                                       guest NIC's own count is bench/run's)
+  idle HOST PORT N TIMEOUT            open N connections to an HTTP server and
+                                      hold them; print "OPENED <k> <error>",
+                                      wait for a line on standard input, then
+                                      send a request on each and print how
+                                      many were answered in full
   blast_up HOST PORT SECS             benchd sends full-size UDP datagrams for
                                       SECS: MB/s of frames the namespace's
                                       tap0 received (its rx_bytes counter:
@@ -23,6 +28,7 @@ line: {"v": number, "note": text} or {"na": reason}.
 Python standard library only.
 """
 import json
+import re
 import socket
 import statistics
 import struct
@@ -219,11 +225,69 @@ def blast_up(host, port, secs):
     return value(got / (t_last - t_first) / 1e6, note)
 
 
+def idle_open(host, port, n, timeout):
+    """Open up to N connections within TIMEOUT s: (sockets, error or "")."""
+    conns, err = [], ""
+    deadline = time.monotonic() + timeout
+    for _ in range(n):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            err = "opening timed out"
+            break
+        try:
+            conns.append(socket.create_connection((host, port), timeout=min(left, 20)))
+        except OSError as e:
+            err = f"connect: {e}"
+            break
+    return conns, err
+
+
+def idle_serve(conns, n):
+    """One HTTP/1.0 request on each of CONNS; how many answered in full (all
+    closed afterwards)."""
+    served = 0
+    req = b"GET / HTTP/1.0\r\nHost: bench\r\n\r\n"
+    live = []
+    try:
+        for s in conns:
+            try:
+                s.sendall(req)
+                live.append(s)
+            except OSError:
+                pass
+        end = time.monotonic() + max(30.0, n / 200)
+        for s in live:
+            data = b""
+            try:
+                s.settimeout(max(0.1, min(10.0, end - time.monotonic())))
+                while chunk := s.recv(65536):
+                    data += chunk
+            except OSError:
+                continue
+            head, _, body = data.partition(b"\r\n\r\n")
+            m = re.search(rb"Content-Length: (\d+)", head)
+            served += bool(head.startswith(b"HTTP/1.1 200") and m
+                           and len(body) == int(m.group(1)))
+    finally:
+        for s in conns:
+            s.close()
+    return served
+
+
+def idle(host, port, n, timeout):
+    """The CLI's idle: see the module's help."""
+    conns, err = idle_open(host, port, n, timeout)
+    print(f"OPENED {len(conns)} {err}", flush=True)
+    sys.stdin.readline()
+    return value(idle_serve(conns, n), err)
+
+
 FUNCS = {"tcp_down": (tcp_down, (str, int, int, float)),
          "tcp_up": (tcp_up, (str, int, int, float)),
          "udp_rtt": (udp_rtt, (str, int, int)),
          "blast_down": (blast_down, (str, int, float)),
-         "blast_up": (blast_up, (str, int, float))}
+         "blast_up": (blast_up, (str, int, float)),
+         "idle": (idle, (str, int, int, float))}
 
 
 def encode(v):

@@ -44,10 +44,14 @@
  * ahead, or DEVICE_NEEDS_RESET, marks the device dead: it is reset (so it stops
  * touching our memory), its link goes down and the kernel carries on.
  *
- * Not done: HOST_TSO4/6 (the device would segment for us, but lwIP's
- * tcp_output never builds a segment longer than the MSS), GUEST_TSO6 and
- * GUEST_ECN, the control queue, multiqueue, EVENT_IDX, restarting a dead
- * device.
+ * HOST_TSO4 (5.1.6.2, with CSUM; not with the legacy split framing): lwIP
+ * never builds a segment longer than its MSS, so the driver gathers the
+ * back-to-back segments of one connection into one frame of up to 64 KiB
+ * that the device cuts again. The offloads live in virtio_net_offload.c.
+ *
+ * Not done: HOST_TSO6, GUEST_TSO6, GUEST_ECN, the control queue,
+ * multiqueue, EVENT_IDX (tried: no gain, bench/RESULTS.md), restarting a
+ * dead device.
  *
  * Context: the interrupt handler only acknowledges the device and raises
  * SOFTIRQ_NET (netdev_irq); poll/xmit/flush run in the network softirq or
@@ -64,86 +68,10 @@
 #include <sis/timer.h>
 #include <stdarg.h>
 
-/* Feature bits (5.1.3). */
-#define VIRTIO_NET_F_CSUM 0       /* device completes checksums we leave partial */
-#define VIRTIO_NET_F_GUEST_CSUM 1 /* device may hand us partial/validated checksums */
-#define VIRTIO_NET_F_MAC 5
-#define VIRTIO_NET_F_GUEST_TSO4 7 /* device may hand us IPv4 TCP segments > MTU */
-#define VIRTIO_NET_F_MRG_RXBUF 15
-#define VIRTIO_NET_F_STATUS 16
-#define VIRTIO_NET_S_LINK_UP 1
-
-/* Device configuration layout (5.1.4). */
-#define VNET_CFG_MAC 0
-#define VNET_CFG_STATUS 6
-
-#define RX_QUEUE 0
-#define TX_QUEUE 1
-#define VNET_QUEUE_SIZE 256
-#define VNET_BUF_SIZE 2048 /* >= 12 + 1514 (5.1.6.3.1: at least 1526 without MRG_RXBUF) */
-#define VNET_MAX_SLOTS (VNET_QUEUE_SIZE / 2)
-/* Buffers one merged RX frame may span: a large segment (GUEST_TSO4) of
- * 12 + 14 + 65535 bytes takes 34 of 2 KiB; without it a frame needs 1. */
-#define VNET_MAX_FRAGS 34
-#define VNET_TX_KICK_BATCH 32  /* notify mid-burst after this many frames */
-#define VNET_TX_STALL_NS (5 * NSEC_PER_SEC) /* full ring this long: say so */
-
-/* 5.1.6: the header before every frame. num_buffers exists only with
- * VERSION_1 or MRG_RXBUF (hdr_len 12); legacy without MRG_RXBUF stops at 10.
- * All fields little-endian (legacy: guest-endian, the same on aarch64). */
-#define VIRTIO_NET_HDR_F_NEEDS_CSUM 1 /* checksum from csum_start is partial */
-#define VIRTIO_NET_HDR_F_DATA_VALID 2 /* RX: the device checked the checksum */
-#define VIRTIO_NET_HDR_GSO_NONE 0
-#define VIRTIO_NET_HDR_GSO_TCPV4 1
-struct virtio_net_hdr {
-	u8 flags;
-	u8 gso_type;
-	u16 hdr_len;
-	u16 gso_size;
-	u16 csum_start;
-	u16 csum_offset;
-	u16 num_buffers;
-} __packed;
-
-struct virtio_net {
-	struct netdev dev;        /* what the stack sees */
-	struct virtio_mmio vm;    /* transport */
-	struct virtq rxq, txq;    /* queue 0 (receive) and 1 (transmit) */
-	unsigned hdr_len;         /* 10 or 12, see struct virtio_net_hdr */
-	bool split_hdr;           /* legacy without ANY_LAYOUT: header in its own descriptor */
-	bool merged_rx;           /* MRG_RXBUF negotiated: a frame may span buffers */
-	bool tx_csum;             /* CSUM negotiated: TCP checksums left to the device */
-	bool rx_csum;             /* GUEST_CSUM negotiated: header flags may vouch */
-	bool rx_tso4;             /* GUEST_TSO4 negotiated: large IPv4 TCP segments */
-	bool rx_gso_seen;         /* the first large segment was logged (debug) */
-
-	/* RX buffer i is rx_bufs + i * VNET_BUF_SIZE, head descriptor i (tail
-	 * i + rx_nbuf when split_hdr). rx_posted[i] while the device owns it. */
-	u8 *rx_bufs;
-	unsigned rx_bufs_order;
-	unsigned rx_nbuf;
-	bool rx_posted[VNET_MAX_SLOTS];
-	unsigned rx_to_publish;   /* reposted since the last publish/notify */
-
-	/* TX slot j is tx_bufs + j * VNET_BUF_SIZE, head descriptor j (tail
-	 * j + tx_nslot when split_hdr); tx_inflight[j] while the device owns it.
-	 * Free slots are a stack. */
-	u8 *tx_bufs;
-	unsigned tx_bufs_order;
-	unsigned tx_nslot;
-	bool tx_inflight[VNET_MAX_SLOTS];
-	u16 tx_free[VNET_MAX_SLOTS];
-	unsigned tx_nfree;
-	unsigned tx_unkicked;     /* published but not yet notified */
-	u64 tx_progress_ns;       /* last time a TX slot came back (or init) */
-	bool tx_stall_logged;     /* "stopped completing" said once per stall */
-
-	volatile u32 isr_pending; /* InterruptStatus bits noted by the IRQ handler */
-	unsigned warnings;        /* anomalies logged so far (rate limit) */
-};
+#include "virtio_net.h"
 
 /* Log device misbehaviour: the first 16 times, then every 1024th. */
-static void __printf(2, 3) virtio_net_warn(struct virtio_net *vn, const char *fmt, ...)
+void virtio_net_warn(struct virtio_net *vn, const char *fmt, ...)
 {
 	char msg[128];
 	va_list ap;
@@ -243,183 +171,6 @@ static unsigned rx_frame_buffers(struct virtio_net *vn, struct virtq_used_elem e
 	return n;
 }
 
-/* ---- Checksum offload (5.1.6.2 transmit, 5.1.6.4 receive) ---- */
-
-#define ETHERTYPE_IPV4 0x0800
-#define ETHERTYPE_IPV6 0x86dd
-#define IPPROTO_TCP_NUM 6
-#define IPPROTO_UDP_NUM 17
-#define TCP_CSUM_OFF 16 /* checksum field within the TCP header */
-#define UDP_CSUM_OFF 6
-
-/* Where a frame's transport header is, and its pseudo-header sum. */
-struct l4_hdr {
-	unsigned off; /* from the start of the frame */
-	unsigned len; /* transport header + payload, per the IP header */
-	u8 proto;
-	u32 pseudo;   /* unfolded ones'-complement sum of the pseudo-header */
-};
-
-static u16 be16_at(const u8 *p)
-{
-	return (u16)(p[0] << 8 | p[1]);
-}
-
-/* Ones'-complement sum of big-endian 16-bit words (RFC 1071), unfolded;
- * frames are at most a few KiB, so 32 bits cannot overflow. */
-static u32 csum_add(u32 sum, const u8 *p, size_t len)
-{
-	for (; len > 1; p += 2, len -= 2)
-		sum += be16_at(p);
-	if (len)
-		sum += (u32)p[0] << 8;
-	return sum;
-}
-
-static u16 csum_fold(u32 sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (u16)sum;
-}
-
-/*
- * Find the transport header of an IPv4 datagram that is not a fragment, or
- * of an IPv6 one without extension headers, in a frame of len bytes whose
- * first avail bytes are at f; false for anything else, or when a length
- * does not add up or the headers are not all within avail (these are
- * device or peer bytes). The transport header's first 20 bytes are checked
- * to be there too.
- */
-static bool frame_l4(const u8 *f, size_t avail, size_t len, struct l4_hdr *l4)
-{
-	const u8 *ip = f + ETH_HLEN;
-
-	if (avail > len || avail < ETH_HLEN + 40)
-		return false;
-	if (be16_at(f + 12) == ETHERTYPE_IPV4) {
-		unsigned ihl = (ip[0] & 0xfu) * 4, tot = be16_at(ip + 2);
-
-		if (ip[0] >> 4 != 4 || ihl < 20 || ETH_HLEN + ihl + 20 > avail)
-			return false;
-		if (tot < ihl + 20 || tot > len - ETH_HLEN || (be16_at(ip + 6) & 0x3fff))
-			return false; /* 0x3fff: more-fragments or an offset */
-		*l4 = (struct l4_hdr){ ETH_HLEN + ihl, tot - ihl, ip[9], 0 };
-		l4->pseudo = csum_add(0, ip + 12, 8) + l4->proto + l4->len;
-		return true;
-	}
-	if (be16_at(f + 12) == ETHERTYPE_IPV6) {
-		unsigned plen = be16_at(ip + 4);
-
-		if (ip[0] >> 4 != 6 || ETH_HLEN + 60 > avail || plen < 20 ||
-		    plen > len - ETH_HLEN - 40)
-			return false;
-		*l4 = (struct l4_hdr){ ETH_HLEN + 40, plen, ip[6], 0 };
-		l4->pseudo = csum_add(0, ip + 8, 32) + l4->proto + l4->len;
-		return true;
-	}
-	return false;
-}
-
-/*
- * 5.1.6.2: with CSUM, a TCP frame goes out with NEEDS_CSUM, csum_start at
- * its TCP header and csum_offset at the checksum field, which holds the
- * pseudo-header sum, so that "the ones' complement checksum of the TCP
- * header and body" from csum_start gives the right result. The stack left
- * that field out (NETDEV_F_TX_TCP_CSUM); anything else keeps what the
- * stack computed.
- */
-static void tx_offload(struct virtio_net *vn, struct virtio_net_hdr *h, u8 *f, size_t len)
-{
-	struct l4_hdr l4;
-	u16 pseudo;
-
-	if (!vn->tx_csum || !frame_l4(f, len, len, &l4) || l4.proto != IPPROTO_TCP_NUM)
-		return;
-	pseudo = csum_fold(l4.pseudo);
-	f[l4.off + TCP_CSUM_OFF] = (u8)(pseudo >> 8);
-	f[l4.off + TCP_CSUM_OFF + 1] = (u8)pseudo;
-	h->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
-	h->csum_start = (u16)l4.off;
-	h->csum_offset = TCP_CSUM_OFF;
-}
-
-/* Is the partial checksum at start + off this frame's TCP or UDP one? */
-static bool rx_partial_is_l4(const struct l4_hdr *l4, unsigned start, unsigned off)
-{
-	return start == l4->off && ((l4->proto == IPPROTO_TCP_NUM && off == TCP_CSUM_OFF) ||
-				    (l4->proto == IPPROTO_UDP_NUM && off == UDP_CSUM_OFF));
-}
-
-/*
- * 5.1.6.4.1: a large segment (GUEST_TSO4 negotiated) is IPv4 TCP with
- * gso_type TCPV4 and NEEDS_CSUM at its TCP checksum, its IP total length
- * the whole frame's. Anything else is dropped: the stack takes such a frame
- * as one TCP segment and must not be handed anything else that way.
- */
-static int rx_gso_flags(struct virtio_net *vn, const struct virtio_net_hdr *h, const u8 *f,
-			size_t avail, size_t len)
-{
-	struct l4_hdr l4;
-
-	if (!vn->rx_tso4 || h->gso_type != VIRTIO_NET_HDR_GSO_TCPV4 ||
-	    !(h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) || len > NETDEV_GSO_MAX ||
-	    be16_at(f + 12) != ETHERTYPE_IPV4 || !frame_l4(f, avail, len, &l4) ||
-	    l4.off + l4.len != len || !rx_partial_is_l4(&l4, h->csum_start, h->csum_offset) ||
-	    l4.proto != IPPROTO_TCP_NUM) {
-		virtio_net_warn(vn, "RX gso_type %u frame of %zu bytes not an IPv4 TCP segment",
-				h->gso_type, len);
-		return -1;
-	}
-	if (!vn->rx_gso_seen) {
-		vn->rx_gso_seen = true;
-		log_debug("virtio-net: %s: first large receive segment, %zu bytes", vn->dev.name,
-			  len);
-	}
-	return NETDEV_RX_CSUM_OK | NETDEV_RX_GSO;
-}
-
-/*
- * 5.1.6.4: what the header of a received frame says (f: its first avail
- * bytes, writable, of len in all). NETDEV_RX_CSUM_OK when the device vouches
- * for its TCP/UDP checksum: DATA_VALID, or NEEDS_CSUM at the TCP/UDP
- * checksum (the sender's checksum was never computed: a host's own packet
- * on a tap). A NEEDS_CSUM anywhere else in a one-buffer frame is completed
- * here, as the device would have (5.1.6.2), and the stack checks it.
- * NETDEV_RX_GSO for a large segment (rx_gso_flags). -1: a header no device
- * may send us (dropped).
- */
-static int rx_header_flags(struct virtio_net *vn, const struct virtio_net_hdr *h, u8 *f,
-			   size_t avail, size_t len)
-{
-	unsigned start = h->csum_start, off = h->csum_offset;
-	struct l4_hdr l4;
-	u16 sum;
-
-	/* 5.1.6.4.1: gso_type is GSO_NONE unless a GUEST_TSO/UFO was negotiated. */
-	if (h->gso_type != VIRTIO_NET_HDR_GSO_NONE)
-		return rx_gso_flags(vn, h, f, avail, len);
-	/* 5.1.6.4.1: without GUEST_CSUM the device sets flags to 0; 5.1.6.4.2:
-	 * bits we do not know are ignored. */
-	if (!vn->rx_csum)
-		return 0;
-	if (!(h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM))
-		return (h->flags & VIRTIO_NET_HDR_F_DATA_VALID) ? NETDEV_RX_CSUM_OK : 0;
-	if ((size_t)start + off + 2 > len) {
-		virtio_net_warn(vn, "RX csum_start %u + csum_offset %u past a %zu-byte frame", start,
-				off, len);
-		return -1;
-	}
-	if (frame_l4(f, avail, len, &l4) && rx_partial_is_l4(&l4, start, off))
-		return NETDEV_RX_CSUM_OK;
-	if (avail != len)
-		return 0; /* spans buffers: longer than any frame the stack takes */
-	sum = (u16)~csum_fold(csum_add(0, f + start, len - start));
-	f[start + off] = (u8)(sum >> 8);
-	f[start + off + 1] = (u8)sum;
-	return 0;
-}
-
 /*
  * Hand up the frame whose first used entry is next, spanning nbufs entries
  * (all present), then repost its buffers. Malformed frames are dropped.
@@ -450,7 +201,7 @@ static void rx_take_frame(struct virtio_net *vn, unsigned nbufs)
 	if (ok) {
 		u32 head = virtq_peek_used(&vn->rxq, 0).id;
 
-		rx_flags = rx_header_flags(vn, (const void *)rx_buf(vn, head),
+		rx_flags = virtio_net_rx_offload(vn, (const void *)rx_buf(vn, head),
 					   rx_buf(vn, head) + vn->hdr_len, frags[0].len, total);
 		ok = rx_flags >= 0;
 	}
@@ -511,7 +262,7 @@ static unsigned rx_poll(struct virtio_net *vn, unsigned budget)
 }
 
 /* Take back TX slots the device has finished with (2.7.14). */
-static void tx_reclaim(struct virtio_net *vn)
+void virtio_net_tx_reclaim(struct virtio_net *vn)
 {
 	int pending = virtq_used_pending(&vn->txq);
 
@@ -522,6 +273,12 @@ static void tx_reclaim(struct virtio_net *vn)
 	for (int k = 0; k < pending; k++) {
 		u32 id = virtq_peek_used(&vn->txq, (unsigned)k).id;
 
+		if (id >= vn->tx_nslot && id < vn->tx_nslot + VNET_TSO_SLOTS && vn->tx_tso &&
+		    vn->tso_inflight[id - vn->tx_nslot]) {
+			vn->tso_inflight[id - vn->tx_nslot] = false;
+			vn->dev.tx_inflight--;
+			continue;
+		}
 		if (id >= vn->tx_nslot || !vn->tx_inflight[id]) {
 			virtio_net_warn(vn, "TX used id %u was never posted", id);
 			continue;
@@ -561,7 +318,7 @@ static int virtio_net_poll(struct netdev *dev, unsigned budget)
 		virtio_net_config_changed(vn);
 	if (dev->dead)
 		return 0;
-	tx_reclaim(vn);
+	virtio_net_tx_reclaim(vn);
 	if (dev->dead)
 		return 0;
 	return (int)rx_poll(vn, budget);
@@ -571,6 +328,7 @@ static void virtio_net_flush(struct netdev *dev)
 {
 	struct virtio_net *vn = dev->priv;
 
+	virtio_net_tso_close(vn);
 	if (!vn->tx_unkicked || dev->dead)
 		return;
 	virtq_notify(&vn->txq);
@@ -580,7 +338,7 @@ static void virtio_net_flush(struct netdev *dev)
 static int tx_get_slot(struct virtio_net *vn)
 {
 	if (!vn->tx_nfree)
-		tx_reclaim(vn);
+		virtio_net_tx_reclaim(vn);
 	if (vn->tx_nfree)
 		return vn->tx_free[--vn->tx_nfree];
 	/* A device that stops answering: frames are dropped (lwIP retries
@@ -621,13 +379,21 @@ static int virtio_net_xmit(struct netdev *dev, const struct netdev_frag *frags, 
 		dev->stats.tx_errors++;
 		return -EMSGSIZE;
 	}
+	if (vn->tx_tso && virtio_net_tso_take(vn, frags, n, total)) {
+		dev->stats.tx_packets++;
+		dev->stats.tx_bytes += total;
+		if (vn->tx_unkicked >= VNET_TX_KICK_BATCH)
+			virtio_net_flush(dev);
+		return 0;
+	}
+	virtio_net_tso_close(vn);
 	slot = tx_get_slot(vn);
 	if (slot < 0) {
 		dev->stats.tx_busy++;
 		return slot;
 	}
 	len = tx_copy(vn, tx_buf(vn, slot), frags, n);
-	tx_offload(vn, (void *)tx_buf(vn, slot), tx_buf(vn, slot) + vn->hdr_len, total);
+	virtio_net_tx_offload(vn, (void *)tx_buf(vn, slot), tx_buf(vn, slot) + vn->hdr_len, total);
 	fill_desc(vn, &vn->txq, (unsigned)slot, (unsigned)slot + vn->tx_nslot, tx_buf(vn, slot),
 		  (u32)len, 0);
 	vn->tx_inflight[slot] = true;
@@ -722,8 +488,25 @@ out_free_rxq:
 	return err;
 }
 
+/* HOST_TSO4's buffers (one block of VNET_TSO_SLOTS); without them, or with
+ * the legacy split framing, large frames are simply not used. */
+static void virtio_net_setup_tso(struct virtio_net *vn)
+{
+	vn->tso_open = -1;
+	if (!virtio_has(&vn->vm, VIRTIO_NET_F_HOST_TSO4) || vn->split_hdr ||
+	    vn->txq.num < vn->tx_nslot + VNET_TSO_SLOTS)
+		return;
+	vn->tso_bufs_order = 0;
+	while ((PAGE_SIZE << vn->tso_bufs_order) < (size_t)VNET_TSO_SLOTS * VNET_TSO_BUF)
+		vn->tso_bufs_order++;
+	vn->tso_bufs = page_alloc(vn->tso_bufs_order);
+	vn->tx_tso = vn->tso_bufs != NULL;
+}
+
 static void virtio_net_free_queues(struct virtio_net *vn)
 {
+	if (vn->tso_bufs)
+		page_free(vn->tso_bufs, vn->tso_bufs_order);
 	page_free(vn->tx_bufs, vn->tx_bufs_order);
 	page_free(vn->rx_bufs, vn->rx_bufs_order);
 	virtq_destroy(&vn->txq);
@@ -793,9 +576,12 @@ static u64 virtio_net_wanted(struct virtio_mmio *vm)
 		     VIRTIO_FEATURE(VIRTIO_NET_F_MRG_RXBUF) | VIRTIO_FEATURE(VIRTIO_F_ANY_LAYOUT) |
 		     VIRTIO_FEATURE(VIRTIO_NET_F_CSUM) | VIRTIO_FEATURE(VIRTIO_NET_F_GUEST_CSUM);
 	u64 needs = VIRTIO_FEATURE(VIRTIO_NET_F_GUEST_CSUM) | VIRTIO_FEATURE(VIRTIO_NET_F_MRG_RXBUF);
+	u64 offered = virtio_mmio_offered(vm);
 
-	if ((virtio_mmio_offered(vm) & needs) == needs)
+	if ((offered & needs) == needs)
 		wanted |= VIRTIO_FEATURE(VIRTIO_NET_F_GUEST_TSO4);
+	if (offered & VIRTIO_FEATURE(VIRTIO_NET_F_CSUM)) /* 5.1.3.1: TSO4 needs CSUM */
+		wanted |= VIRTIO_FEATURE(VIRTIO_NET_F_HOST_TSO4);
 	return wanted;
 }
 
@@ -813,6 +599,7 @@ static int virtio_net_init_device(struct virtio_net *vn)
 	err = virtio_net_setup_queues(vn);
 	if (err)
 		goto out_fail;
+	virtio_net_setup_tso(vn);
 	virtio_net_fill_rings(vn);
 	err = irq_register(vn->vm.intid, virtio_net_irq, vn, false);
 	if (err)
@@ -846,11 +633,12 @@ static int virtio_net_attach(const struct virtio_mmio *vm)
 		goto out_stop;
 	netdev_format_mac(vn->dev.mac, mac);
 	log_info("virtio-net: Registered %s (MAC: %s)", vn->dev.name, mac);
-	log_debug("virtio-net: %s: %s transport, queues %u/%u, header %u bytes%s%s%s%s%s",
+	log_debug("virtio-net: %s: %s transport, queues %u/%u, header %u bytes%s%s%s%s%s%s",
 		  vn->dev.name, vm->version == 1 ? "legacy" : "modern", vn->rxq.num,
 		  vn->txq.num, vn->hdr_len, vn->merged_rx ? ", mergeable RX" : "",
 		  vn->split_hdr ? ", split header" : "", vn->tx_csum ? ", TX checksum offload" : "",
-		  vn->rx_csum ? ", RX checksum offload" : "", vn->rx_tso4 ? ", large receive" : "");
+		  vn->rx_csum ? ", RX checksum offload" : "", vn->rx_tso4 ? ", large receive" : "",
+		  vn->tx_tso ? ", large send" : "");
 	return 0;
 
 out_stop:
