@@ -6,7 +6,12 @@
  * Advisory only, as on Linux: they bind nobody who does not ask. An owner's
  * locks never conflict with each other; a new lock replaces the owner's
  * overlapping ones (splitting them) and merges with adjacent ones of its type.
- * Not done: deadlock detection (EDEADLK), mandatory locking, leases, flock(2).
+ * Each owner's locks are kept together in the order of their start, as
+ * Linux's posix_lock_inode keeps them, since F_GETLK reports the first
+ * conflicting lock in that order. F_SETLKW that would wait for an owner who
+ * (through a chain of waiting owners) waits for the caller fails with EDEADLK
+ * (POSIX locks only, as Linux's posix_locks_deadlock).
+ * Not done: mandatory locking, leases, flock(2).
  *
  * All locks live on one list keyed by inode: a process holds few, and a close
  * scans it only while it is not empty. The kernel is uniprocessor and not
@@ -45,6 +50,15 @@ struct lock_req {
 	short type;
 	long start, end;
 };
+
+/* A POSIX owner sleeping in F_SETLKW, for the deadlock check; on the sleeper's stack. */
+struct lock_waiter {
+	struct list_head node; /* in lock_waiters */
+	const struct lock_req *req;
+};
+
+static struct list_head lock_waiters = LIST_HEAD_INIT(lock_waiters);
+#define DEADLOCK_DEPTH 10 /* Linux's MAX_DEADLK_ITERATIONS */
 
 static bool overlap(const struct file_lock *l, const struct lock_req *r)
 {
@@ -105,6 +119,25 @@ static bool touches(const struct file_lock *l, const struct lock_req *r)
 	long before = r->start == 0 ? 0 : r->start - 1;
 
 	return l->inode == r->inode && l->start <= after && before <= l->end;
+}
+
+/* Put a new lock among its owner's, before the first that starts after it. */
+static void lock_insert(struct file_lock *add)
+{
+	struct list_head *before = &locks;
+	struct file_lock *l;
+	bool owners = false;
+
+	list_for_each_entry(l, &locks, node) {
+		bool same = l->owner == add->owner && l->inode == add->inode;
+
+		if ((same && l->start > add->start) || (!same && owners)) {
+			before = &l->node;
+			break;
+		}
+		owners |= same;
+	}
+	list_add_tail(&add->node, before);
 }
 
 static struct file_lock *lock_new(const struct lock_req *r, long start, long end)
@@ -171,30 +204,55 @@ static int lock_apply(struct lock_req *r)
 	}
 	kfree(split);
 	if (add)
-		list_add_tail(&add->node, &locks);
+		lock_insert(add);
 	wake_up(&unlocked_wq);
 	return 0;
 }
 
-static bool conflict_gone(const struct lock_req *r)
+/* Would r's owner, by waiting for blocker, close a cycle of waiting owners? */
+static bool would_deadlock(const struct lock_req *r, const struct file_lock *blocker)
 {
-	return !conflict(r);
+	for (int depth = 0; blocker && !blocker->ofd && depth < DEADLOCK_DEPTH; depth++) {
+		const struct lock_waiter *w, *found = NULL;
+
+		list_for_each_entry(w, &lock_waiters, node) {
+			if (w->req->owner == blocker->owner) {
+				found = w;
+				break;
+			}
+		}
+		if (!found)
+			return false;
+		blocker = conflict(found->req);
+		if (blocker && blocker->owner == r->owner)
+			return true;
+	}
+	return false;
 }
 
 /* F_SETLK(W), F_OFD_SETLK(W): EAGAIN on a conflict, or wait for it to go. */
 static int lock_set(struct lock_req *r, bool wait)
 {
+	struct lock_waiter lw = { .req = r };
+	struct file_lock *blocker;
 	struct waiter w;
 	int err = 0;
 
 	if (r->type == F_UNLCK)
 		return lock_apply(r);
+	if (wait && !r->ofd)
+		list_add_tail(&lw.node, &lock_waiters);
 	for (;;) {
 		prepare_to_wait(&unlocked_wq, &w);
-		if (conflict_gone(r))
+		blocker = conflict(r);
+		if (!blocker)
 			break;
 		if (!wait) {
 			err = -EAGAIN;
+			break;
+		}
+		if (!r->ofd && would_deadlock(r, blocker)) {
+			err = -EDEADLK;
 			break;
 		}
 		err = schedule_sleep_restartable(0);
@@ -202,6 +260,8 @@ static int lock_set(struct lock_req *r, bool wait)
 			break;
 	}
 	finish_wait(&unlocked_wq, &w);
+	if (wait && !r->ofd)
+		list_del(&lw.node);
 	return err ? err : lock_apply(r);
 }
 

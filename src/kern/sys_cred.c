@@ -1,6 +1,6 @@
 /*
  * Per-process credentials and small process attributes: getuid..getegid,
- * setuid/setgid, setresuid/setresgid, getresuid/getresgid,
+ * setuid/setgid, setreuid/setregid, setresuid/setresgid, getresuid/getresgid,
  * getgroups/setgroups (credentials(7)), umask, sched_getaffinity
  * (prctl is in sys_misc.c). Everybody starts as root (uid/gid 0); euid 0 stands
  * for CAP_SETUID/CAP_SETGID, so once a process drops it, it can only move
@@ -103,6 +103,38 @@ SYSCALL_DEFINE3(setresuid, u32, ruid, u32, euid, u32, suid)
 SYSCALL_DEFINE3(setresgid, u32, rgid, u32, egid, u32, sgid)
 {
 	return set_res(cur_cred()->gid, rgid, egid, sgid);
+}
+
+/* setreuid/setregid (Linux's __sys_setreuid): unprivileged, the real id may
+ * become the real or effective one, the effective id any of the three; the
+ * saved id follows the new effective id when the real id is set or the
+ * effective one becomes other than the (old) real id. */
+static long set_re(u32 ids[3], u32 r, u32 e)
+{
+	bool priv = cur_cred()->uid[1] == 0;
+	u32 old_real = ids[0];
+
+	if (r != ID_KEEP && !priv && r != ids[0] && r != ids[1])
+		return -EPERM;
+	if (!id_allowed(e, ids, priv))
+		return -EPERM;
+	if (r != ID_KEEP)
+		ids[0] = r;
+	if (e != ID_KEEP)
+		ids[1] = e;
+	if (r != ID_KEEP || (e != ID_KEEP && e != old_real))
+		ids[2] = ids[1];
+	return 0;
+}
+
+SYSCALL_DEFINE2(setreuid, u32, ruid, u32, euid)
+{
+	return set_re(cur_cred()->uid, ruid, euid);
+}
+
+SYSCALL_DEFINE2(setregid, u32, rgid, u32, egid)
+{
+	return set_re(cur_cred()->gid, rgid, egid);
 }
 
 static long get_res(const u32 ids[3], u32 *ur, u32 *ue, u32 *us)

@@ -29,7 +29,7 @@ SYSCALL_DEFINE1(uname, void *, ubuf)
 	memset(&u, 0, sizeof(u));
 	strcpy(u.sysname, "SIS");
 	strcpy(u.nodename, "sis");
-	strcpy(u.release, "0.1.0");
+	strcpy(u.release, SIS_RELEASE);
 	strcpy(u.version, "#1 SIS " __DATE__);
 	strcpy(u.machine, "aarch64");
 	strcpy(u.domainname, "(none)");

@@ -102,6 +102,9 @@ static int set_socket_opt(struct sock *sk, int name, const void *val, unsigned l
 	case SO_REUSEADDR:
 		sk->opt.reuseaddr = v != 0;
 		return 0;
+	case SO_REUSEPORT:
+		sk->opt.reuseport = v != 0; /* takes effect at bind(), as on Linux */
+		return 0;
 	case SO_KEEPALIVE:
 		sk->opt.keepalive = v != 0;
 		return 0;
@@ -138,6 +141,8 @@ static int get_socket_opt(struct sock *sk, int name, void *val, unsigned *len)
 		return sock_opt_put_int(val, len, sk->listening);
 	case SO_REUSEADDR:
 		return sock_opt_put_int(val, len, sk->opt.reuseaddr);
+	case SO_REUSEPORT:
+		return sock_opt_put_int(val, len, sk->opt.reuseport);
 	case SO_KEEPALIVE:
 		return sock_opt_put_int(val, len, sk->opt.keepalive);
 	case SO_BROADCAST:

@@ -10,13 +10,23 @@
  * without telling anyone. So the socket forgets its PCB in tcp_err, and once
  * both FINs have passed (TIME_WAIT comes next) it detaches and lets lwIP
  * finish the close alone.
+ *
+ * SO_REUSEPORT (Linux's semantics, socket(7)): sockets of one user that all
+ * set it before bind() may bind the same address and port; they form a
+ * group that owns one lwIP PCB (lwIP has one listener per port), and each
+ * new connection goes to one of the group's listeners chosen by a hash of
+ * its 4-tuple, as Linux's reuseport_select_sock does. A socket without the
+ * option, or of another user, gets EADDRINUSE. Not done: connect() from a
+ * group member keeps the port (it leaves the group and takes an ephemeral one).
  */
 #include "sock_tcp.h"
 #include "net_private.h"
+#include "sock_reuseport.h"
 #include "lwip/priv/tcp_priv.h" /* tcp_listen_pcbs */
 #include <sis/kernel.h>
 #include <sis/log.h>
 #include <sis/mm.h>
+#include <sis/proc.h>
 #include <sis/timer.h>
 
 static const struct sock_ops tcp_sock_ops;
@@ -150,6 +160,12 @@ static err_t connected_cb(void *arg, struct tcp_pcb *pcb, err_t err)
 	return ERR_OK;
 }
 
+static u16 tcp_lwip_backlog(int backlog)
+{
+	/* Linux lets backlog + 1 connections wait; lwIP lets `backlog` pend. */
+	return (u16)MIN(backlog + 1, TCP_BACKLOG_MAX);
+}
+
 static struct tcp_sock *tcp_sock_alloc(int family)
 {
 	struct tcp_sock *ts = kzalloc(sizeof(*ts));
@@ -165,6 +181,7 @@ static struct tcp_sock *tcp_sock_alloc(int family)
 	list_init(&ts->rxq);
 	list_init(&ts->accept_q);
 	list_init(&ts->accept_node);
+	list_init(&ts->rp_node);
 	ts->keepidle = TCP_KEEPIDLE_DEFAULT_S;
 	ts->keepintvl = TCP_KEEPINTVL_DEFAULT_S;
 	ts->keepcnt = TCP_KEEPCNT_DEFAULT_N;
@@ -176,12 +193,10 @@ static struct tcp_sock *tcp_sock_alloc(int family)
  * and queue it for accept(). tcp_backlog_delayed keeps it counted against
  * the backlog until accept() takes it. Returning an error makes lwIP abort it.
  */
-static err_t accept_cb(void *arg, struct tcp_pcb *newpcb, err_t err)
+static err_t accept_into(struct tcp_sock *ls, struct tcp_pcb *newpcb)
 {
-	struct tcp_sock *ls = arg, *cs;
+	struct tcp_sock *cs;
 
-	if (err != ERR_OK || !newpcb || !ls)
-		return ERR_VAL;
 	cs = tcp_sock_alloc(ls->sk.family);
 	if (!cs)
 		return ERR_MEM;
@@ -201,6 +216,186 @@ static err_t accept_cb(void *arg, struct tcp_pcb *newpcb, err_t err)
 	list_add_tail(&cs->accept_node, &ls->accept_q);
 	sock_wake(&ls->sk);
 	return ERR_OK;
+}
+
+static err_t accept_cb(void *arg, struct tcp_pcb *newpcb, err_t err)
+{
+	if (err != ERR_OK || !newpcb || !arg)
+		return ERR_VAL;
+	return accept_into(arg, newpcb);
+}
+
+/* ---- SO_REUSEPORT groups ---- */
+
+static bool tcp_port_listening(const ip_addr_t *ip, u16 port);
+
+struct tcp_rp_group {
+	struct list_head node;    /* in rp_groups */
+	struct list_head members; /* struct tcp_sock.rp_node, in bind order */
+	ip_addr_t ip;
+	u16 port;
+	u32 uid;                  /* the binding user's: others get EADDRINUSE */
+	struct tcp_pcb *pcb;      /* bound, listening once a member listens (owned here) */
+	bool listening;
+};
+
+static struct list_head rp_groups = LIST_HEAD_INIT(rp_groups);
+
+static bool same_family(const ip_addr_t *a, const ip_addr_t *b);
+
+static bool addr_overlap(const ip_addr_t *a, const ip_addr_t *b)
+{
+	return same_family(a, b) && (ip_addr_isany(a) || ip_addr_isany(b) || ip_addr_cmp(a, b));
+}
+
+static struct tcp_rp_group *rp_find(const ip_addr_t *ip, u16 port, bool exact)
+{
+	struct tcp_rp_group *g;
+
+	list_for_each_entry(g, &rp_groups, node)
+		if (g->port == port && (exact ? ip_addr_cmp(&g->ip, ip) : addr_overlap(&g->ip, ip)))
+			return g;
+	return NULL;
+}
+
+static int rp_listeners(const struct tcp_rp_group *g)
+{
+	const struct tcp_sock *m;
+	int n = 0;
+
+	list_for_each_entry(m, &g->members, rp_node)
+		n += m->state == TSS_LISTENING;
+	return n;
+}
+
+/* A connection completed on the group's PCB: hand it to one listener. */
+static err_t rp_accept_cb(void *arg, struct tcp_pcb *newpcb, err_t err)
+{
+	struct tcp_rp_group *g = arg;
+	struct tcp_sock *m;
+	int n, pick;
+
+	if (err != ERR_OK || !newpcb || !g)
+		return ERR_VAL;
+	n = rp_listeners(g);
+	if (!n)
+		return ERR_VAL; /* nobody listens any more: lwIP resets it */
+	pick = (int)(sock_rp_hash(&newpcb->remote_ip, newpcb->remote_port, &newpcb->local_ip,
+				  newpcb->local_port) % (u32)n);
+	list_for_each_entry(m, &g->members, rp_node)
+		if (m->state == TSS_LISTENING && pick-- == 0)
+			return accept_into(m, newpcb);
+	return ERR_VAL;
+}
+
+/* The group PCB's backlog: what its listeners allow together. */
+static void rp_set_backlog(struct tcp_rp_group *g)
+{
+	struct tcp_sock *m;
+	int sum = 0;
+	u16 backlog;
+
+	list_for_each_entry(m, &g->members, rp_node)
+		if (m->state == TSS_LISTENING)
+			sum += m->backlog;
+	backlog = (u16)MIN(MAX(sum, 1), TCP_BACKLOG_MAX);
+	if (g->listening)
+		tcp_backlog_set(g->pcb, backlog);
+}
+
+/* Would binding ip:port (with or without SO_REUSEPORT) clash with a group? */
+static bool rp_conflict(const ip_addr_t *ip, u16 port, bool reuseport)
+{
+	struct tcp_rp_group *g = rp_find(ip, port, false);
+
+	if (!g)
+		return false;
+	return !reuseport || !ip_addr_cmp(&g->ip, ip) || g->uid != proc_euid();
+}
+
+/* bind() with SO_REUSEPORT to a given port: join its group, or found one. */
+static int rp_bind(struct tcp_sock *ts, const ip_addr_t *ip, u16 port)
+{
+	struct tcp_rp_group *g = rp_find(ip, port, true);
+	int err;
+
+	if (!g) {
+		if (tcp_port_listening(ip, port))
+			return -EADDRINUSE;
+		g = kzalloc(sizeof(*g));
+		if (!g)
+			return -ENOMEM;
+		g->pcb = tcp_new_ip_type(sock_inet_pcb_type(&ts->sk));
+		if (!g->pcb) {
+			kfree(g);
+			return -ENOMEM;
+		}
+		/* Over TIME-WAIT (the group's own old connections, say), as
+		 * Linux lets reuseport sockets of one user; listeners were
+		 * checked above, other groups by rp_conflict. */
+		ip_set_option(g->pcb, SOF_REUSEADDR);
+		err = net_err_to_errno(tcp_bind(g->pcb, ip, port));
+		if (err) {
+			tcp_close(g->pcb);
+			kfree(g);
+			return err;
+		}
+		ip_addr_copy(g->ip, *ip);
+		g->port = port;
+		g->uid = proc_euid();
+		list_init(&g->members);
+		list_add_tail(&g->node, &rp_groups);
+	}
+	list_add_tail(&ts->rp_node, &g->members);
+	ts->rp = g;
+	ts->bound = true;
+	ip_addr_copy(ts->local_ip, *ip);
+	ts->local_port = port;
+	return 0;
+}
+
+/* Leave the group; the last member closes its PCB. */
+static void rp_leave(struct tcp_sock *ts)
+{
+	struct tcp_rp_group *g = ts->rp;
+
+	if (!g)
+		return;
+	list_del(&ts->rp_node);
+	ts->rp = NULL;
+	if (!list_empty(&g->members)) {
+		rp_set_backlog(g);
+		return;
+	}
+	tcp_arg(g->pcb, NULL);
+	if (g->listening)
+		tcp_accept(g->pcb, NULL);
+	tcp_close(g->pcb); /* a bound or listening PCB: never fails */
+	list_del(&g->node);
+	kfree(g);
+}
+
+/* listen() on a group member: the group's PCB listens from the first one on. */
+static int rp_listen(struct tcp_sock *ts, int backlog)
+{
+	struct tcp_rp_group *g = ts->rp;
+	struct tcp_pcb *lpcb;
+	err_t lerr = ERR_OK;
+
+	ts->backlog = tcp_lwip_backlog(backlog);
+	if (!g->listening) {
+		lpcb = tcp_listen_with_backlog_and_err(g->pcb, (u16)ts->backlog, &lerr);
+		if (!lpcb)
+			return net_err_to_errno(lerr) ?: -ENOMEM;
+		g->pcb = lpcb;
+		g->listening = true;
+		tcp_arg(lpcb, g);
+		tcp_accept(lpcb, rp_accept_cb);
+	}
+	ts->state = TSS_LISTENING;
+	ts->sk.listening = true;
+	rp_set_backlog(g);
+	return 0;
 }
 
 /* ---- bind, connect ---- */
@@ -245,6 +440,10 @@ static int tcp_sock_bind(struct sock *sk, const struct sockaddr_storage *addr, u
 		return -EINVAL;
 	if (!sock_inet_addr_local(&ip, false))
 		return -EADDRNOTAVAIL;
+	if (port && rp_conflict(&ip, port, sk->opt.reuseport))
+		return -EADDRINUSE;
+	if (port && sk->opt.reuseport)
+		return rp_bind(ts, &ip, port);
 	if (port && tcp_port_listening(&ip, port))
 		return -EADDRINUSE;
 	err = tcp_sock_get_pcb(ts);
@@ -346,6 +545,10 @@ static int tcp_sock_connect(struct sock *sk, const struct sockaddr_storage *addr
 	}
 	if (ip_addr_isany(&ip))
 		sock_inet_any_to_loopback(&ip); /* Linux: INADDR_ANY means this host */
+	if (ts->rp) {
+		rp_leave(ts); /* see the header: the group's port stays the group's */
+		ts->bound = false;
+	}
 	err = tcp_sock_get_pcb(ts);
 	if (err)
 		return err;
@@ -367,12 +570,6 @@ static int tcp_sock_connect(struct sock *sk, const struct sockaddr_storage *addr
 
 /* ---- listen, accept ---- */
 
-static u16 tcp_lwip_backlog(int backlog)
-{
-	/* Linux lets backlog + 1 connections wait; lwIP lets `backlog` pend. */
-	return (u16)MIN(backlog + 1, TCP_BACKLOG_MAX);
-}
-
 static int tcp_sock_listen(struct sock *sk, int backlog)
 {
 	struct tcp_sock *ts = tcp_sk(sk);
@@ -382,11 +579,16 @@ static int tcp_sock_listen(struct sock *sk, int backlog)
 
 	if (ts->state == TSS_LISTENING) {
 		ts->backlog = tcp_lwip_backlog(backlog);
-		tcp_backlog_set(ts->pcb, ts->backlog);
+		if (ts->rp)
+			rp_set_backlog(ts->rp);
+		else
+			tcp_backlog_set(ts->pcb, ts->backlog);
 		return 0;
 	}
 	if (ts->state != TSS_NEW)
 		return -EINVAL;
+	if (ts->rp)
+		return rp_listen(ts, backlog);
 	err = tcp_sock_get_pcb(ts);
 	if (err)
 		return err;
@@ -433,6 +635,7 @@ static void tcp_sock_listen_stop(struct tcp_sock *ts)
 	if (lpcb)
 		tcp_close(lpcb); /* never fails for a listening PCB */
 	ts->state = TSS_NEW;
+	rp_leave(ts);
 	ts->bound = false;
 	ts->sk.listening = false;
 	sock_wake(&ts->sk);
@@ -564,6 +767,7 @@ static void tcp_sock_release(struct sock *sk)
 		tcp_sock_listen_stop(ts);
 	else
 		tcp_sock_close_conn(ts);
+	rp_leave(ts); /* a member that was bound, not listening */
 	tcp_sock_rx_purge(ts, false);
 	sock_free(sk);
 }

@@ -56,6 +56,10 @@ struct tcp_sock {
 	int backlog;               /* as lwIP counts it (listen()'s + 1, like Linux) */
 	/* Queued child: its place in the listener's accept_q. */
 	struct list_head accept_node;
+	/* SO_REUSEPORT: the group of sockets sharing local_ip:local_port
+	 * (sock_tcp.c), or NULL; its PCB is the group's, ts->pcb stays NULL. */
+	struct tcp_rp_group *rp;
+	struct list_head rp_node; /* in rp->members */
 
 	/* IPPROTO_TCP options (keepalive times in seconds). */
 	bool nodelay;

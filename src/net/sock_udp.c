@@ -10,15 +10,25 @@
  * addresses are ignored, as on Linux); a send without MSG_MORE while
  * UDP_CORK is off, or clearing UDP_CORK, sends it. Past UDP_MAX_PAYLOAD the
  * append fails with EMSGSIZE and the pending datagram is dropped.
+ *
+ * SO_REUSEPORT: sockets of one user that all set it before bind() share the
+ * address and port (their PCBs are bound with lwIP's SO_REUSE); lwIP hands a
+ * unicast datagram to the first of them, which passes it on to the member a
+ * hash of the 4-tuple picks (Linux's reuseport_select_sock); connected
+ * members get their own peer's datagrams, broadcasts go to all (lwIP's
+ * SO_REUSE_RXTOALL). Another user, or a socket without the option, gets
+ * EADDRINUSE.
  */
 #include "sock_inet.h"
 #include "net_private.h"
+#include "sock_reuseport.h"
 #include "lwip/ip.h"
 #include "lwip/netif.h"
 #include "lwip/udp.h"
 #include "lwip_shim.h"
 #include <sis/kernel.h>
 #include <sis/mm.h>
+#include <sis/proc.h>
 #include <uapi/sis/poll.h>
 #include <uapi/sis/udp.h>
 
@@ -33,7 +43,13 @@ struct udp_sock {
 	struct pbuf *pending; /* the corked datagram's payload so far, or NULL (owned) */
 	ip_addr_t pending_ip; /* ... and where it goes */
 	u16 pending_port;
+	struct list_head rp_node; /* in rp_socks while bound with SO_REUSEPORT */
+	bool rp_bound;
+	u32 rp_uid;
 };
+
+/* UDP sockets bound with SO_REUSEPORT, in bind order. */
+static struct list_head rp_socks = LIST_HEAD_INIT(rp_socks);
 
 static const struct sock_ops udp_sock_ops;
 
@@ -42,11 +58,61 @@ static struct udp_sock *udp_sk(struct sock *sk)
 	return (struct udp_sock *)sk;
 }
 
-/* udp_recv, in the softirq: queue the datagram or drop it. */
+static bool rp_same_group(const struct udp_sock *a, const struct udp_sock *b)
+{
+	return a->pcb->local_port == b->pcb->local_port &&
+	       ip_addr_cmp(&a->pcb->local_ip, &b->pcb->local_ip);
+}
+
+/* The unconnected member of us's group a unicast datagram from addr:port goes to. */
+static struct udp_sock *rp_pick(struct udp_sock *us, const ip_addr_t *addr, u16 port)
+{
+	const ip_addr_t *dst = ip_current_dest_addr();
+	struct udp_sock *m;
+	u32 n = 0, pick;
+
+	if (!us->rp_bound || us->connected || !dst || ip_addr_ismulticast(dst) ||
+	    ip_addr_isbroadcast(dst, ip_current_netif()))
+		return us;
+	list_for_each_entry(m, &rp_socks, rp_node)
+		n += rp_same_group(m, us) && !m->connected;
+	if (n < 2)
+		return us;
+	pick = sock_rp_hash(addr, port, dst, us->pcb->local_port) % n;
+	list_for_each_entry(m, &rp_socks, rp_node)
+		if (rp_same_group(m, us) && !m->connected && pick-- == 0)
+			return m;
+	return us;
+}
+
+/* bind() with SO_REUSEPORT over sockets already there: all must have it and
+ * be the same user's (their PCBs have SOF_REUSEADDR, so lwIP would let any
+ * socket with SO_REUSEADDR in). */
+static bool rp_conflict(struct udp_sock *us, const ip_addr_t *ip, u16 port)
+{
+	struct udp_sock *m;
+
+	list_for_each_entry(m, &rp_socks, rp_node) {
+		if (m->pcb->local_port != port ||
+		    (IP_GET_TYPE(&m->pcb->local_ip) != IP_GET_TYPE(ip) &&
+		     !IP_IS_ANY_TYPE_VAL(m->pcb->local_ip) && !IP_IS_ANY_TYPE_VAL(*ip)))
+			continue; /* IPv4 and IPv6 ports are apart (a dual-stack [::] meets both) */
+		if (!ip_addr_isany(&m->pcb->local_ip) && !ip_addr_isany(ip) &&
+		    !ip_addr_cmp(&m->pcb->local_ip, ip))
+			continue;
+		if (!us->d.sk.opt.reuseport || m->rp_uid != proc_euid() ||
+		    !ip_addr_cmp(&m->pcb->local_ip, ip))
+			return true;
+	}
+	return false;
+}
+
+/* udp_recv, in the softirq: queue the datagram (on the member SO_REUSEPORT
+ * picks) or drop it. */
 static void udp_sock_recv_cb(void *arg, struct udp_pcb *pcb, struct pbuf *p,
 			     const ip_addr_t *addr, u16_t port)
 {
-	struct udp_sock *us = arg;
+	struct udp_sock *us = rp_pick(arg, addr, port);
 
 	(void)pcb;
 	if (!sock_dgram_push(&us->d, p, addr, port))
@@ -67,7 +133,15 @@ static int udp_sock_bind(struct sock *sk, const struct sockaddr_storage *addr, u
 		return -EINVAL; /* already bound (explicitly or by connect/send) */
 	if (!sock_inet_addr_local(&ip, true))
 		return -EADDRNOTAVAIL;
-	return net_err_to_errno(udp_bind(us->pcb, &ip, port));
+	if (port && rp_conflict(us, &ip, port))
+		return -EADDRINUSE;
+	err = net_err_to_errno(udp_bind(us->pcb, &ip, port));
+	if (!err && port && sk->opt.reuseport) {
+		us->rp_bound = true;
+		us->rp_uid = proc_euid();
+		list_add_tail(&us->rp_node, &rp_socks);
+	}
+	return err;
 }
 
 static int udp_sock_connect(struct sock *sk, const struct sockaddr_storage *addr, unsigned len,
@@ -287,11 +361,16 @@ static int udp_sock_getname(struct sock *sk, struct sockaddr_storage *addr, unsi
 
 static void udp_sock_apply_opts(struct sock *sk)
 {
-	struct udp_pcb *pcb = udp_sk(sk)->pcb;
+	struct udp_sock *us = udp_sk(sk);
+	struct udp_pcb *pcb = us->pcb;
 
 	if (!pcb->local_port)
 		sock_inet_pcb_retype(sk, (struct ip_pcb *)pcb); /* IPV6_V6ONLY */
 	sock_inet_apply_ip_opts(sk, (struct ip_pcb *)pcb);
+	/* A reuseport socket binds over its group (checked in udp_sock_bind);
+	 * lwIP's SO_REUSE lets PCBs share a port when all have SOF_REUSEADDR. */
+	if ((sk->opt.reuseport && !pcb->local_port) || us->rp_bound)
+		ip_set_option(pcb, SOF_REUSEADDR);
 }
 
 static unsigned udp_sock_poll(struct sock *sk)
@@ -303,6 +382,8 @@ static void udp_sock_release(struct sock *sk)
 {
 	struct udp_sock *us = udp_sk(sk);
 
+	if (us->rp_bound)
+		list_del(&us->rp_node);
 	udp_remove(us->pcb);
 	udp_sock_drop_pending(us);
 	sock_dgram_purge(&us->d);

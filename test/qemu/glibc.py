@@ -29,9 +29,10 @@ def native(ctx, src, out):
 
 
 def run_on_linux(ctx, exe, timeout=60):
-    """Run EXE on this host: in a private network namespace (loopback only) when root."""
-    argv = [exe]
+    """Run EXE (a path, or an argv list) on this host: in a private network
+    namespace (loopback only) when root."""
+    argv = list(exe) if isinstance(exe, (list, tuple)) else [exe]
     if os.geteuid() == 0 and shutil.which("unshare"):
-        argv = ["unshare", "-n", "sh", "-c", f"ip link set lo up && exec {exe}"]
+        argv = ["unshare", "-n", "sh", "-c", f"ip link set lo up && exec {' '.join(argv)}"]
     env = dict(os.environ, TMPDIR=ctx.tmpdir())
     return ctx.run_tool(argv, timeout=timeout, env=env)

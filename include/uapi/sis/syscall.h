@@ -85,7 +85,9 @@
 #define __NR_rt_sigtimedwait 137
 #define __NR_rt_sigreturn 139
 #define __NR_reboot 142
+#define __NR_setregid 143
 #define __NR_setgid 144
+#define __NR_setreuid 145
 #define __NR_setuid 146
 #define __NR_setresuid 147
 #define __NR_getresuid 148

@@ -118,6 +118,7 @@ struct sock_ops {
 /* SOL_SOCKET / SOL_IP option values every socket carries. */
 struct sock_opts {
 	bool reuseaddr, keepalive, broadcast, linger_on;
+	bool reuseport;               /* SO_REUSEPORT: share the port with the same user's sockets */
 	int linger_secs;
 	u64 rcvtimeo_ns, sndtimeo_ns; /* 0 = wait forever */
 	int rcvbuf, sndbuf;           /* bytes, as getsockopt reports them */
