@@ -36,6 +36,7 @@
 #include <sis/random.h>
 #include <sis/syscall.h>
 #include <sis/uaccess.h>
+#include <sis/procfs.h>
 #include "proc_internal.h"
 
 #define EXEC_ARG_MAX (64UL << 10) /* bytes of argument + environment strings */
@@ -472,19 +473,26 @@ int do_execve(const char *path, struct exec_args *a, struct trap_frame *tf)
 	void *file;
 	size_t len;
 	u64 entry, sp;
+	struct proc_exe *exe;
 	int err = vfs_read_whole(path, &file, &len);
 
 	if (err)
 		return err == -EISDIR ? -EACCES : err;
-	vm = build_image(file, len, path, a, &entry, &sp);
+	exe = proc_exe_new(path, a->buf, a->argc);
+	vm = exe ? build_image(file, len, path, a, &entry, &sp) : ERR_PTR(-ENOMEM);
 	kfree(file);
-	if (IS_ERR(vm))
+	if (IS_ERR(vm)) {
+		proc_exe_put(exe);
 		return (int)PTR_ERR(vm);
+	}
 	err = thread_exec_kill_others(); /* the new image has one thread */
 	if (err) {
+		proc_exe_put(exe);
 		vm_destroy(vm);
 		return err;
 	}
+	proc_exe_put(cur_proc()->exe);
+	cur_proc()->exe = exe;
 	commit_exec(cur_proc(), vm, path, tf, entry, sp);
 	return 0;
 }

@@ -287,3 +287,13 @@ int fd_table_open_console(struct fd_table *t)
 	file_put(f);
 	return 0;
 }
+
+int fd_table_slots(struct fd_table *t)
+{
+	return t->cap;
+}
+
+struct file *fd_table_peek(struct fd_table *t, int fd)
+{
+	return fd >= 0 && fd < t->cap ? t->files[fd] : NULL;
+}

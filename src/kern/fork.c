@@ -25,6 +25,7 @@
 #include <sis/syscall.h>
 #include <sis/uaccess.h>
 #include <uapi/sis/sched.h>
+#include <sis/procfs.h>
 #include "proc_internal.h"
 
 #define CLONE_TID_FLAGS \
@@ -121,6 +122,7 @@ static void link_child(struct proc *parent, struct proc *child)
 	memcpy(child->rlimit, parent->rlimit, sizeof(child->rlimit));
 	child->cred = parent->cred;
 	child->umask = parent->umask;
+	child->exe = proc_exe_get(parent->exe);
 	child->tagged_addr = parent->tagged_addr;
 	child->personality = parent->personality;
 	signal_fork(child, parent);

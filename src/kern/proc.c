@@ -15,6 +15,7 @@
 #include <sis/syscall.h>
 #include <sis/uaccess.h>
 #include <sis/file.h>
+#include <sis/procfs.h>
 #include "proc_internal.h"
 
 LIST_HEAD(proc_list);
@@ -191,6 +192,7 @@ void proc_put(struct proc *p)
 	if (!last)
 		return;
 	ktimer_cancel(&p->real_timer); /* never armed past exit; cheap to be sure */
+	proc_exe_put(p->exe);
 	kfree(p);
 }
 
@@ -279,7 +281,7 @@ int proc_current_sid(void)
 }
 
 /* R if any thread can run, S if all sleep. */
-static char state_char(const struct proc *p)
+char proc_state_char(const struct proc *p)
 {
 	const struct thread *t;
 
@@ -307,7 +309,7 @@ int proc_snapshot(struct proc_info *out, int max)
 			i->ppid = p->parent ? p->parent->pid : 0;
 			i->pgid = p->pgid;
 			i->sid = p->sid;
-			i->state = state_char(p);
+			i->state = proc_state_char(p);
 			memcpy(i->name, p->name, sizeof(i->name));
 		}
 		n++;

@@ -119,6 +119,7 @@ struct proc {
 	u32 personality;            /* personality(2): ADDR_NO_RANDOMIZE is obeyed (exec.c) */
 	u64 start_ns;               /* time_ns() at creation */
 	u64 child_ticks;            /* CPU ticks of reaped children */
+	struct proc_exe *exe;       /* program and argv for /proc (procfs_pid.c); fork shares it */
 };
 
 /* One thread of a process. Owned by its task (see the top of this file). */
@@ -158,6 +159,7 @@ void proc_free(struct proc *p);              /* unlink a reaped/never-run proc, 
 void proc_get(struct proc *p);
 void proc_put(struct proc *p);               /* the last reference frees p */
 struct proc *proc_find(int pid);             /* alive or zombie, NULL if none */
+char proc_state_char(const struct proc *p);  /* ps's R, S, T or Z */
 struct proc *proc_init_proc(void);           /* pid 1, or NULL before start_init */
 void proc_set_name(struct proc *p, const char *path);
 void proc_default_rlimits(struct proc *p);

@@ -29,6 +29,7 @@ struct vfs_dirent {
 	struct list_head hash;   /* in name_hash[], found by (dir, name) */
 	struct inode *dir;       /* the directory holding it */
 	struct inode *inode;     /* counted in inode->nlink */
+	struct list_head alias_node; /* in inode->aliases */
 	u64 cookie;              /* getdents64 position of this entry (>= 2) */
 	size_t name_len;
 	char name[];             /* NUL-terminated */
@@ -132,6 +133,7 @@ static struct inode *inode_new(u32 mode)
 	ino->mode = mode;
 	ino->refs = 1;
 	ino->atime_ns = ino->mtime_ns = ino->ctime_ns = vfs_now();
+	list_init(&ino->aliases);
 	if (S_ISDIR(mode)) {
 		list_init(&ino->dir.entries);
 		ino->dir.next_cookie = 2; /* 0 and 1 are "." and ".." */
@@ -263,6 +265,7 @@ static void dirent_free(struct vfs_dirent *d)
 {
 	list_del(&d->node);
 	list_del(&d->hash);
+	list_del(&d->alias_node);
 	vfs_free(d);
 }
 
@@ -285,6 +288,7 @@ static int dir_link(struct inode *dir, const char *name, size_t len, struct inod
 	d->name[len] = '\0';
 	list_add_tail(&d->node, &dir->dir.entries);
 	list_add_tail(&d->hash, hash_bucket(dir, name, len));
+	list_add_tail(&d->alias_node, &child->aliases);
 	child->nlink++;
 	if (S_ISDIR(child->mode)) {
 		child->dir.parent = dir;
@@ -601,7 +605,12 @@ static bool is_dot_name(const char *name, size_t len)
 }
 
 /* A new inode of mode linked as w's last component; ERR_PTR on failure. */
-static struct inode *create_last(struct walk *w, u32 mode)
+/* How lookup_create works. */
+#define LC_EXCL 1u    /* the name must not exist (-EEXIST) */
+#define LC_FOLLOW 2u  /* follow a symbolic link in the last component (not with LC_EXCL) */
+#define LC_KERNEL 4u  /* the kernel's own names: also in generated directories */
+
+static struct inode *create_last(struct walk *w, u32 mode, unsigned how)
 {
 	struct inode *ino;
 	int err;
@@ -610,7 +619,7 @@ static struct inode *create_last(struct walk *w, u32 mode)
 		return ERR_PTR(-EISDIR);
 	if (dir_dead(w->dir))
 		return ERR_PTR(-ENOENT); /* removed: see dir_dead */
-	if (w->dir->dir.generated || w->dir->dir.refresh)
+	if (!(how & LC_KERNEL) && (w->dir->dir.generated || w->dir->dir.refresh))
 		return ERR_PTR(-EACCES); /* procfs: the kernel's names only */
 	ino = inode_new(mode);
 	if (IS_ERR(ino))
@@ -632,16 +641,17 @@ static struct inode *create_last(struct walk *w, u32 mode)
  * excl a symbolic link in the last component is followed with follow (and
  * a dangling one creates its target, as open(O_CREAT) does on Linux).
  */
-static struct inode *lookup_create(struct inode *base, const char *path, u32 mode, bool excl,
-				   bool follow, bool *created)
+static struct inode *lookup_create(struct inode *base, const char *path, u32 mode, unsigned how,
+				   bool *created)
 {
+	bool excl = how & LC_EXCL;
 	struct inode *ino;
 	struct vfs_dirent *d;
 	struct walk w;
 	int err;
 
 	*created = false;
-	err = walk_parent(&w, base, path, !excl && follow ? WALK_FOLLOW : 0);
+	err = walk_parent(&w, base, path, !excl && (how & LC_FOLLOW) ? WALK_FOLLOW : 0);
 	if (err) {
 		/* "/": exists, and is a directory */
 		if (err == -EEXIST && !excl)
@@ -665,7 +675,7 @@ static struct inode *lookup_create(struct inode *base, const char *path, u32 mod
 			vfs_inode_get(ino);
 		goto out_done;
 	}
-	ino = create_last(&w, mode);
+	ino = create_last(&w, mode, how);
 	*created = !IS_ERR(ino);
 out_done:
 	walk_parent_done(&w);
@@ -675,20 +685,19 @@ out_done:
 struct inode *vfs_create_at(struct inode *base, const char *path, u32 mode, bool excl,
 			    bool *created)
 {
-	return lookup_create(base, path, mode, excl, true, created);
+	return lookup_create(base, path, mode, (excl ? LC_EXCL : 0) | LC_FOLLOW, created);
 }
 
 struct inode *vfs_create_nofollow(struct inode *base, const char *path, u32 mode, bool excl,
 				  bool *created)
 {
-	return lookup_create(base, path, mode, excl, false, created);
+	return lookup_create(base, path, mode, excl ? LC_EXCL : 0, created);
 }
 
 int vfs_mkdir_at(struct inode *base, const char *path, u32 mode)
 {
 	bool created;
-	struct inode *ino = lookup_create(base, path, S_IFDIR | (mode & 07777), true, false,
-					  &created);
+	struct inode *ino = lookup_create(base, path, S_IFDIR | (mode & 07777), LC_EXCL, &created);
 
 	if (IS_ERR(ino))
 		return (int)PTR_ERR(ino);
@@ -875,7 +884,7 @@ int vfs_symlink_at(struct inode *base, const char *path, const char *target)
 	}
 	memcpy(copy, target, len + 1);
 	w.slash = false; /* "link/" names a directory to be: Linux creates the link anyway */
-	ino = create_last(&w, S_IFLNK | 0777);
+	ino = create_last(&w, S_IFLNK | 0777, 0);
 	if (IS_ERR(ino)) {
 		vfs_free(copy);
 		err = (int)PTR_ERR(ino);
@@ -943,7 +952,7 @@ int vfs_mknod_at(struct inode *base, const char *path, u32 mode)
 	struct inode *ino;
 	bool created;
 
-	ino = lookup_create(base, path, mode, true, false, &created);
+	ino = lookup_create(base, path, mode, LC_EXCL, &created);
 	if (IS_ERR(ino))
 		return (int)PTR_ERR(ino);
 	vfs_inode_put(ino);
@@ -1001,7 +1010,7 @@ struct inode *vfs_mkdir_parents(char *path)
 		if (saved != '/' && saved != '\0')
 			continue;
 		path[i] = '\0';
-		ino = lookup_create(vfs_root(), path, S_IFDIR | 0755, false, true, &created);
+		ino = lookup_create(vfs_root(), path, S_IFDIR | 0755, LC_FOLLOW | LC_KERNEL, &created);
 		path[i] = saved;
 		if (IS_ERR(ino))
 			return ino;
@@ -1063,7 +1072,7 @@ static struct inode *add_special(const char *path, u32 mode)
 	kfree(copy);
 	if (err)
 		return ERR_PTR(err);
-	ino = lookup_create(vfs_root(), path, mode, true, false, &created);
+	ino = lookup_create(vfs_root(), path, mode, LC_EXCL | LC_KERNEL, &created);
 	return ino;
 }
 
@@ -1088,6 +1097,41 @@ int vfs_add_chardev(const char *path, const struct file_ops *fops, u64 rdev)
 	ino->rdev = rdev;
 	vfs_inode_put(ino);
 	return 0;
+}
+
+/* ---- AF_UNIX socket names -------------------------------------------------- */
+
+struct inode *vfs_sock_bind(const char *path, u32 mode, void *sk)
+{
+	struct inode *ino;
+	bool created;
+
+	ino = lookup_create(NULL, path, S_IFSOCK | (mode & 07777), LC_EXCL, &created);
+	if (IS_ERR(ino))
+		return PTR_ERR(ino) == -EEXIST ? ERR_PTR(-EADDRINUSE) : ino;
+	ino->sock.sk = sk;
+	return ino;
+}
+
+void vfs_sock_unbind(struct inode *ino)
+{
+	ino->sock.sk = NULL; /* the name may stay: connecting to it is refused */
+	vfs_inode_put(ino);
+}
+
+void *vfs_sock_lookup(const char *path, int *err)
+{
+	struct inode *ino = lookup(NULL, path, WALK_FOLLOW);
+	void *sk;
+
+	if (IS_ERR(ino)) {
+		*err = (int)PTR_ERR(ino);
+		return NULL;
+	}
+	sk = S_ISSOCK(ino->mode) ? ino->sock.sk : NULL;
+	vfs_inode_put(ino);
+	*err = sk ? 0 : -ECONNREFUSED;
+	return sk;
 }
 
 /* ---- generated trees (procfs) ------------------------------------------------ */
@@ -1238,6 +1282,28 @@ long vfs_dir_path(struct inode *dir, char *buf, size_t size)
 	return (long)(size - pos - 1);
 }
 
+long vfs_inode_path(struct inode *ino, char *buf, size_t size)
+{
+	const struct vfs_dirent *d;
+	long n;
+
+	if (S_ISDIR(ino->mode))
+		return vfs_dir_path(ino, buf, size);
+	if (list_empty(&ino->aliases))
+		return -ENOENT;
+	d = list_first_entry(&ino->aliases, struct vfs_dirent, alias_node);
+	n = vfs_dir_path(d->dir, buf, size);
+	if (n < 0)
+		return n;
+	if (n == 1)
+		n = 0; /* the root: "/" + name */
+	if ((size_t)n + 1 + d->name_len + 1 > size)
+		return -ERANGE;
+	buf[n++] = '/';
+	memcpy(buf + n, d->name, d->name_len + 1);
+	return n + (long)d->name_len;
+}
+
 /* ---- regular file contents ------------------------------------------------- */
 
 /* Make the contents writable kernel memory of at least want bytes:
@@ -1373,7 +1439,7 @@ int vfs_write_whole(const char *path, const void *data, size_t len)
 	char *dst;
 	int err;
 
-	ino = lookup_create(NULL, path, S_IFREG | 0644, false, true, &created);
+	ino = lookup_create(NULL, path, S_IFREG | 0644, LC_FOLLOW | LC_KERNEL, &created);
 	if (IS_ERR(ino))
 		return (int)PTR_ERR(ino);
 	err = vfs_truncate(ino, 0);

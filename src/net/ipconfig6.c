@@ -8,7 +8,9 @@
  * duplicate address detection (one probe, RFC 4862 5.4), solicits routers
  * and forms SLAAC addresses from the prefixes their advertisements carry
  * (lwIP's nd6.c, LWIP_IPV6_AUTOCONFIG); the advertising routers are the
- * default routes. ip6=ADDR/PLEN[,GW] adds a static address (DAD too) and
+ * default routes; an advertisement with the "other configuration" flag
+ * starts stateless DHCPv6 (RFC 8415 Information-request) for DNS servers,
+ * which join those from RDNSS options. ip6=ADDR/PLEN[,GW] adds a static address (DAD too) and
  * uses GW as the default router instead of SLAAC; ip6=off leaves IPv6 off
  * on the interface (no link-local address, nothing sent).
  *
@@ -35,6 +37,7 @@
 
 #include "lwip/netif.h"
 #include "lwip/nd6.h"
+#include "lwip/dhcp6.h"
 #include "lwip/ip6_addr.h"
 #include "lwip/priv/nd6_priv.h"
 #include "lwip/timeouts.h"
@@ -44,7 +47,8 @@
 static struct ipconfig6 configs6[NETDEV_MAX]; /* zero = auto, the default */
 static ip6_addr_t static_gw[NETDEV_MAX];       /* ip6= GATEWAY, zoned */
 static bool router_logged[NETDEV_MAX];
-/* DNS servers from RDNSS options, per interface, in the RA's order. */
+/* DNS servers from RDNSS options or stateless DHCPv6, per interface, in
+ * the order they came (the later source overwrites slot by slot). */
 static ip6_addr_t rdnss[NETDEV_MAX][DNS_MAX_SERVERS];
 
 #define BOOT_WAIT_MS 2500
@@ -261,6 +265,8 @@ void net_ipconfig6_netif_added(struct netdev *dev)
 	nif->flags |= NETIF_FLAG_MLD6;
 	netif_create_ip6_linklocal_address(nif, 1);
 	netif_set_ip6_autoconfig_enabled(nif, cfg->mode == IPCONFIG6_AUTO);
+	if (cfg->mode == IPCONFIG6_AUTO && dhcp6_enable_stateless(nif) != ERR_OK)
+		log_warn("net: %s: no stateless DHCPv6 (no memory)", dev->name);
 	if (cfg->mode == IPCONFIG6_STATIC)
 		add_static(dev, cfg);
 }
@@ -315,7 +321,7 @@ const ip6_addr_t *net_ipconfig6_gateway(struct netif *nif, const ip6_addr_t *des
 	return &static_gw[dev->index];
 }
 
-/* An RDNSS server (from ipconfig.c's dns_setserver wrap): kept per
+/* An RDNSS or DHCPv6 server (from ipconfig.c's dns_setserver wrap): kept per
  * interface, apart from lwIP's IPv4 list. lwIP locked. */
 void net_ipconfig6_rdnss(struct netif *in, u8 index, const ip6_addr_t *server)
 {
@@ -325,8 +331,8 @@ void net_ipconfig6_rdnss(struct netif *in, u8 index, const ip6_addr_t *server)
 	if (!dev || index >= DNS_MAX_SERVERS || ip6_addr_cmp(&rdnss[dev->index][index], server))
 		return;
 	ip6_addr_copy(rdnss[dev->index][index], *server);
-	log_info("net: IPv6 DNS server %s (router advertisement)%s", net_fmt_ip6(server, a),
-		 tag(dev, t));
+	log_info("net: IPv6 DNS server %s%s", net_fmt_ip6(server, a), tag(dev, t));
+	net_resolv_changed();
 }
 
 int net_dns6_servers(u8 (*out)[16], int max)

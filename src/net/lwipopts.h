@@ -91,7 +91,7 @@
 #define LWIP_IPV6_FRAG 1
 #define LWIP_IPV6_REASS 1
 #define IPV6_FRAG_COPYHEADER 1        /* 64-bit pointers: lwIP asserts on it */
-#define IPV6_REASS_MAXAGE 30          /* seconds (RFC 8200: 60; bounded memory) */
+#define IPV6_REASS_MAXAGE 5           /* seconds, as IP_REASS_MAXAGE (RFC 8200: 60) */
 #define LWIP_IPV6_MLD 1
 #define LWIP_ICMP6 1
 #define LWIP_ND6_QUEUEING 1
@@ -101,7 +101,11 @@
 #define LWIP_ND6_NUM_PREFIXES 5
 #define LWIP_ND6_NUM_ROUTERS 3
 #define LWIP_ND6_ALLOW_RA_UPDATES 1
-#define LWIP_ND6_RDNSS_MAX_DNS_SERVERS DNS_MAX_SERVERS /* RFC 8106 into lwIP's DNS list */
+#define LWIP_ND6_RDNSS_MAX_DNS_SERVERS DNS_MAX_SERVERS /* RFC 8106 (ipconfig6.c keeps them) */
+#define LWIP_IPV6_DHCP6 1               /* stateless DHCPv6 when an RA says "other config" */
+#define LWIP_IPV6_DHCP6_STATEFUL 0
+#define LWIP_IPV6_DHCP6_STATELESS 1
+#define LWIP_DHCP6_GET_NTP_SRV 0
 
 /* ---- DHCP ---- */
 #define LWIP_DHCP 1

@@ -26,7 +26,6 @@
 #endif
 
 /* Linux's IFA_F_* flags and scope values as if_inet6 prints them. */
-#define IFA_F_NODAD 0x02
 #define IFA_F_DADFAILED 0x08
 #define IFA_F_DEPRECATED 0x20
 #define IFA_F_TENTATIVE 0x40
@@ -67,6 +66,8 @@ static unsigned addr_flags(struct netif *nif, int i)
 	u8 state = netif_ip6_addr_state(nif, i);
 	unsigned f = 0;
 
+	if (ip6_addr_isloopback(netif_ip6_addr(nif, i)))
+		return IFA_F_PERMANENT; /* lwIP keeps ::1 "valid", which reads as deprecated */
 	if (ip6_addr_istentative(state))
 		f |= IFA_F_TENTATIVE;
 	if (ip6_addr_isduplicated(state))
@@ -75,8 +76,6 @@ static unsigned addr_flags(struct netif *nif, int i)
 		f |= IFA_F_DEPRECATED;
 	if (netif_ip6_addr_isstatic(nif, i))
 		f |= IFA_F_PERMANENT;
-	if (ip6_addr_isloopback(netif_ip6_addr(nif, i)))
-		f |= IFA_F_NODAD;
 	return f;
 }
 

@@ -1,7 +1,8 @@
 /*
  * /etc/resolv.conf: the DNS servers the configuration learned (DHCP lease,
- * ip= or the fallback), one "nameserver A.B.C.D" line each, for user-space
- * resolvers. Written at INIT_LATE, after the VFS is up, and again by the
+ * ip= or the fallback), one "nameserver A.B.C.D" line each, then the IPv6
+ * ones from router advertisements (RDNSS), for user-space resolvers; at
+ * most MAX_SERVERS lines (glibc's MAXNS), IPv4 first. Written at INIT_LATE, after the VFS is up, and again by the
  * "resolvd" kernel task whenever the servers change (a DHCP renewal with
  * other servers, an interface coming or going): the network softirq that
  * notices only raises a flag, files are written in process context.
@@ -34,23 +35,42 @@ static u32 to_host(u32 be)
 
 static bool resolv_written; /* a file with servers exists */
 
-static int write_resolv_conf(void)
+#define RESOLV_TEXT_MAX (MAX_SERVERS * (12 + IPCONFIG_ADDR6_STRLEN))
+
+/* The file's text: its length, *count the servers in it. */
+static size_t resolv_text(char *text, int *count)
 {
 	u32 servers[MAX_SERVERS];
-	char text[MAX_SERVERS * 32];
+	u8 six[MAX_SERVERS][16];
 	size_t len = 0;
-	int n = net_dns_servers(servers, MAX_SERVERS), err;
+	int n = net_dns_servers(servers, MAX_SERVERS), n6;
+
+	n6 = net_dns6_servers(six, MAX_SERVERS - n);
+	for (int i = 0; i < n; i++) {
+		char a[16];
+		len += (size_t)ksnprintf(text + len, RESOLV_TEXT_MAX - len, "nameserver %s\n",
+					 ipconfig_format_addr(to_host(servers[i]), a));
+	}
+	for (int i = 0; i < n6; i++) {
+		char a[IPCONFIG_ADDR6_STRLEN];
+		len += (size_t)ksnprintf(text + len, RESOLV_TEXT_MAX - len, "nameserver %s\n",
+					 ipconfig_format_addr6(six[i], a));
+	}
+	*count = n + n6;
+	return len;
+}
+
+static int write_resolv_conf(void)
+{
+	char text[RESOLV_TEXT_MAX];
+	int n, err;
+	size_t len = resolv_text(text, &n);
 
 	/* No servers: no file at boot; a file written before (the fallback's
 	 * server, replaced by a lease without one) is emptied. */
 	if (n == 0 && !resolv_written)
 		return 0;
 	resolv_written = n > 0;
-	for (int i = 0; i < n; i++) {
-		char a[16];
-		len += (size_t)ksnprintf(text + len, sizeof(text) - len, "nameserver %s\n",
-					 ipconfig_format_addr(to_host(servers[i]), a));
-	}
 	err = vfs_mkdir_at(NULL, "/etc", 0755);
 	if (err && err != -EEXIST)
 		log_warn("net: cannot create /etc (%d)", err);
@@ -109,18 +129,11 @@ INITCALL(INIT_LATE, resolv_init);
  */
 static int ktest_net_resolv(void)
 {
-	u32 servers[MAX_SERVERS];
-	int n = net_dns_servers(servers, MAX_SERVERS);
-	char expect[MAX_SERVERS * 32];
-	size_t len = 0, got_len;
+	char expect[RESOLV_TEXT_MAX];
+	int n, err;
+	size_t len = resolv_text(expect, &n), got_len;
 	void *data;
-	int err;
 
-	for (int i = 0; i < n; i++) {
-		char a[16];
-		len += (size_t)ksnprintf(expect + len, sizeof(expect) - len, "nameserver %s\n",
-					 ipconfig_format_addr(to_host(servers[i]), a));
-	}
 	err = vfs_read_whole("/etc/resolv.conf", &data, &got_len);
 	if (err) {
 		log_err("ktest: net_resolv: cannot read /etc/resolv.conf (%d)", err);

@@ -11,6 +11,13 @@
  *    copy of every packet of that protocol, IP header included. ICMP_FILTER
  *    (SOL_RAW) drops ICMP types by bitmask, as on Linux. No IP_HDRINCL.
  *
+ * AF_INET6 has the same two kinds for ICMPv6 (IPPROTO_ICMPV6): ping sockets
+ * send echo requests (128) and get the matching replies (129); raw sockets
+ * get every ICMPv6 message (ND and MLD included) without the IPv6 header, as
+ * Linux's raw6 sockets do, filtered by ICMP6_FILTER (IPPROTO_ICMPV6 level,
+ * a bit per type that blocks it). The kernel computes the ICMPv6 checksum
+ * (it covers the IPv6 pseudo-header) for both.
+ *
  * Packets are copied, never eaten: lwIP still answers echo requests itself,
  * and every matching socket gets its own copy, as on Linux.
  */
@@ -20,6 +27,8 @@
 #include "lwip/inet_chksum.h"
 #include "lwip/prot/ip4.h"
 #include "lwip/prot/icmp.h"
+#include "lwip/prot/icmp6.h"
+#include "lwip/ip.h"
 #include <sis/kernel.h>
 #include <sis/mm.h>
 #include <uapi/sis/poll.h>
@@ -36,6 +45,7 @@ struct icmp_sock {
 	bool connected;          /* connect() gave a default destination */
 	u16 ident;               /* ping: echo identifier, host order; 0 = not chosen yet */
 	u32 icmp_filter;         /* raw ICMP: bit t set = drop ICMP type t (t < 32) */
+	u32 icmp6_filter[8];     /* raw ICMPv6: bit t set = drop ICMPv6 type t */
 	struct list_head ping_node; /* in ping_socks while ident != 0 */
 };
 
@@ -67,11 +77,19 @@ static struct pbuf *copy_tail(struct pbuf *p, u16 offset)
 	return q;
 }
 
-/* Length of the IPv4 header at the front of p, or 0 if p is too short. */
-static u16 ip_header_len(struct pbuf *p)
+static bool is_v6(const struct icmp_sock *is)
+{
+	return is->d.sk.family == AF_INET6;
+}
+
+/* Length of the IP header at the front of p (IPv6: with its extension
+ * headers, as ip6_input has parsed them), or 0 if p is too short. */
+static u16 ip_header_len(const struct icmp_sock *is, struct pbuf *p)
 {
 	u8 vhl;
 
+	if (is_v6(is))
+		return p->tot_len >= ip_current_header_tot_len() ? ip_current_header_tot_len() : 0;
 	if (pbuf_copy_partial(p, &vhl, 1, 0) != 1)
 		return 0;
 	return (u16)((vhl & 0x0f) * 4);
@@ -84,18 +102,22 @@ static bool ping_matches(struct icmp_sock *is, struct pbuf *p, u16 hlen)
 
 	if (!is->ident || pbuf_copy_partial(p, &h, sizeof(h), hlen) != sizeof(h))
 		return false;
-	return h.type == ICMP_ER && h.code == 0 && lwip_ntohs(h.id) == is->ident;
+	if (h.code != 0 || lwip_ntohs(h.id) != is->ident)
+		return false;
+	return h.type == (is_v6(is) ? ICMP6_TYPE_EREP : ICMP_ER);
 }
 
-/* Is p an ICMP type the raw socket's ICMP_FILTER drops? */
+/* Is p an ICMP type the raw socket's ICMP_FILTER / ICMP6_FILTER drops? */
 static bool icmp_filtered(struct icmp_sock *is, struct pbuf *p, u16 hlen)
 {
 	u8 type;
 
-	if (is->d.sk.protocol != IPPROTO_ICMP || !is->icmp_filter)
+	if (is->d.sk.protocol != IPPROTO_ICMP && is->d.sk.protocol != IPPROTO_ICMPV6)
 		return false;
 	if (pbuf_copy_partial(p, &type, 1, hlen) != 1)
 		return true;
+	if (is_v6(is))
+		return is->icmp6_filter[type >> 5] & (1U << (type & 31));
 	return type < 32 && (is->icmp_filter & (1U << type));
 }
 
@@ -104,7 +126,7 @@ static u8_t icmp_sock_recv_cb(void *arg, struct raw_pcb *pcb, struct pbuf *p,
 			      const ip_addr_t *addr)
 {
 	struct icmp_sock *is = arg;
-	u16 hlen = ip_header_len(p);
+	u16 hlen = ip_header_len(is, p);
 	struct pbuf *q;
 
 	(void)pcb;
@@ -117,7 +139,7 @@ static u8_t icmp_sock_recv_cb(void *arg, struct raw_pcb *pcb, struct pbuf *p,
 	} else {
 		if (icmp_filtered(is, p, hlen))
 			return 0;
-		q = copy_tail(p, 0);
+		q = copy_tail(p, is_v6(is) ? hlen : 0); /* raw6: no IPv6 header */
 	}
 	if (q && !sock_dgram_push(&is->d, q, addr, 0))
 		pbuf_free(q);
@@ -175,10 +197,9 @@ static int icmp_sock_bind(struct sock *sk, const struct sockaddr_storage *addr, 
 	u16 port;
 	int err;
 
-	err = sock_addr_check_in(addr, len, SOCK_ADDR_BIND);
+	err = sock_inet_addr_from(sk, addr, len, SOCK_ADDR_BIND, &ip, &port);
 	if (err < 0)
 		return err;
-	sock_inet_addr_get(addr, &ip, &port);
 	if (!sock_inet_addr_local(&ip, true))
 		return -EADDRNOTAVAIL;
 	if (is->ping) {
@@ -200,7 +221,7 @@ static int icmp_sock_connect(struct sock *sk, const struct sockaddr_storage *add
 	int err;
 
 	(void)nonblock;
-	err = sock_addr_check_in(addr, len, SOCK_ADDR_CONNECT);
+	err = sock_inet_addr_from(sk, addr, len, SOCK_ADDR_CONNECT, &ip, &port);
 	if (err < 0)
 		return err;
 	if (err == SOCK_ADDR_UNSPEC) {
@@ -208,7 +229,8 @@ static int icmp_sock_connect(struct sock *sk, const struct sockaddr_storage *add
 		is->connected = false;
 		return 0;
 	}
-	sock_inet_addr_get(addr, &ip, &port);
+	if (!IP_ADDR_PCB_VERSION_MATCH(is->pcb, &ip))
+		return -EAFNOSUPPORT; /* an IPv4 peer for an ICMPv6 socket */
 	if (sock_inet_addr_broadcast(&ip) && !sk->opt.broadcast)
 		return -EACCES;
 	err = net_err_to_errno(raw_connect(is->pcb, &ip));
@@ -225,18 +247,21 @@ static int icmp_sock_dest(struct icmp_sock *is, struct sock_msg *m, ip_addr_t *i
 	u16 port;
 	int err;
 
-	if (!m->addrlen) {
+	err = m->addrlen ? sock_inet_addr_from(&is->d.sk, &m->addr, m->addrlen, SOCK_ADDR_SEND,
+					       ip, &port)
+			 : SOCK_ADDR_NONE;
+	if (err < 0)
+		return err;
+	if (err == SOCK_ADDR_NONE) {
 		if (!is->connected)
 			return -EDESTADDRREQ;
 		ip_addr_copy(*ip, is->pcb->remote_ip);
 		return 0;
 	}
-	err = sock_addr_check_in(&m->addr, m->addrlen, SOCK_ADDR_SEND);
-	if (err < 0)
-		return err;
-	sock_inet_addr_get(&m->addr, ip, &port);
+	if (!IP_ADDR_PCB_VERSION_MATCH(is->pcb, ip))
+		return -EINVAL; /* an IPv4 destination for an ICMPv6 socket */
 	if (ip_addr_isany(ip))
-		ip_addr_set_loopback(0, ip);
+		sock_inet_any_to_loopback(ip);
 	return 0;
 }
 
@@ -246,7 +271,8 @@ static int ping_prepare(struct icmp_sock *is, struct pbuf *p)
 	struct icmp_echo_hdr *h = p->payload;
 	int err;
 
-	if (p->len < sizeof(*h) || h->type != ICMP_ECHO || h->code != 0)
+	if (p->len < sizeof(*h) || h->code != 0 ||
+	    h->type != (is_v6(is) ? ICMP6_TYPE_EREQ : ICMP_ECHO))
 		return -EINVAL;
 	if (!is->ident) {
 		err = ping_set_ident(is, 0);
@@ -255,7 +281,8 @@ static int ping_prepare(struct icmp_sock *is, struct pbuf *p)
 	}
 	h->id = lwip_htons(is->ident);
 	h->chksum = 0;
-	h->chksum = inet_chksum_pbuf(p);
+	if (!is_v6(is)) /* ICMPv6: raw_sendto sums it with the pseudo-header */
+		h->chksum = inet_chksum_pbuf(p);
 	return 0;
 }
 
@@ -275,6 +302,8 @@ static long icmp_sock_sendmsg(struct sock *sk, struct sock_msg *m)
 		return -EMSGSIZE;
 	if (is->ping && len < sizeof(struct icmp_echo_hdr))
 		return -EINVAL;
+	if (is->pcb->chksum_reqd && len < (size_t)is->pcb->chksum_offset + 2)
+		return -EINVAL; /* no room for the ICMPv6 checksum */
 	err = icmp_sock_dest(is, m, &ip);
 	if (err)
 		return err;
@@ -306,19 +335,32 @@ static int icmp_sock_getname(struct sock *sk, struct sockaddr_storage *addr, uns
 	struct icmp_sock *is = icmp_sk(sk);
 
 	if (!peer) {
-		*len = sock_inet_addr_put(addr, &is->pcb->local_ip, is->ident);
+		*len = sock_inet_name(sk, addr, &is->pcb->local_ip, is->ident);
 		return 0;
 	}
 	if (!is->connected)
 		return -ENOTCONN;
-	*len = sock_inet_addr_put(addr, &is->pcb->remote_ip, 0);
+	*len = sock_inet_name(sk, addr, &is->pcb->remote_ip, 0);
 	return 0;
+}
+
+/* ICMP6_FILTER (IPPROTO_ICMPV6 level) of a raw ICMPv6 socket; Linux takes a
+ * short value (zero-filled) and reports at most what fits. */
+static bool icmp6_filter_opt(struct icmp_sock *is, int level, int name)
+{
+	return level == IPPROTO_ICMPV6 && name == ICMPV6_FILTER && !is->ping &&
+	       is->d.sk.protocol == IPPROTO_ICMPV6;
 }
 
 static int icmp_sock_setopt(struct sock *sk, int level, int name, const void *val, unsigned len)
 {
 	struct icmp_sock *is = icmp_sk(sk);
 
+	if (icmp6_filter_opt(is, level, name)) {
+		memset(is->icmp6_filter, 0, sizeof(is->icmp6_filter));
+		memcpy(is->icmp6_filter, val, MIN(len, (unsigned)sizeof(is->icmp6_filter)));
+		return 0;
+	}
 	if (level != SOL_RAW || name != ICMP_FILTER || is->ping || sk->protocol != IPPROTO_ICMP)
 		return -ENOPROTOOPT;
 	if (len < sizeof(u32))
@@ -331,6 +373,11 @@ static int icmp_sock_getopt(struct sock *sk, int level, int name, void *val, uns
 {
 	struct icmp_sock *is = icmp_sk(sk);
 
+	if (icmp6_filter_opt(is, level, name)) {
+		*len = MIN(*len, (unsigned)sizeof(is->icmp6_filter));
+		memcpy(val, is->icmp6_filter, *len);
+		return 0;
+	}
 	if (level != SOL_RAW || name != ICMP_FILTER || is->ping || sk->protocol != IPPROTO_ICMP)
 		return -ENOPROTOOPT;
 	*len = MIN(*len, (unsigned)sizeof(u32));
@@ -374,18 +421,24 @@ static const struct sock_ops icmp_sock_ops = {
 	.release = icmp_sock_release,
 };
 
-int sock_icmp_create(int type, int protocol, struct sock **out)
+int sock_icmp_create(int family, int type, int protocol, struct sock **out)
 {
 	struct icmp_sock *is = kzalloc(sizeof(*is));
 
 	if (!is)
 		return -ENOMEM;
-	is->pcb = raw_new_ip_type(IPADDR_TYPE_V4, (u8_t)protocol);
+	is->pcb = raw_new_ip_type(family == AF_INET6 ? IPADDR_TYPE_V6 : IPADDR_TYPE_V4,
+				  (u8_t)protocol);
 	if (!is->pcb) {
 		kfree(is);
 		return -ENOMEM;
 	}
-	sock_init(&is->d.sk, &icmp_sock_ops, AF_INET, type, protocol);
+	if (family == AF_INET6 && protocol == IPPROTO_ICMPV6) {
+		is->pcb->chksum_reqd = 1; /* Linux always sums ICMPv6 */
+		is->pcb->chksum_offset = 2;
+	}
+	sock_init(&is->d.sk, &icmp_sock_ops, family, type, protocol);
+	is->d.sk.opt.v6only = family == AF_INET6; /* no IPv4 through ICMPv6 */
 	sock_dgram_init(&is->d);
 	is->ping = type == SOCK_DGRAM;
 	list_init(&is->ping_node);

@@ -3,11 +3,13 @@
  * and named sockets with bind/listen/connect/accept (stream) and
  * bind/connect/sendto (datagram).
  *
- * Names live in a table of their own, not in the VFS: an abstract name
- * (sun_path[0] == 0) behaves exactly as on Linux; a path name is matched as
- * a string (no socket file appears, the directory is not checked, and the
- * name is freed when the socket closes, so unlink() is not needed before a
- * new bind). SCM_RIGHTS: sock_unix_io.c and sock_unix_gc.c; no
+ * Abstract names (sun_path[0] == 0) live in a table of their own; a path
+ * name is a socket file in the VFS (S_IFSOCK, mode 0777 less the umask) as
+ * on Linux: bind makes it (EADDRINUSE if the path exists, ENOENT under a
+ * missing directory), unlink removes it, connect and sendto look it up
+ * (ECONNREFUSED for a file that is no socket or whose socket closed); the
+ * file outlives its socket until unlinked. The VFS node points at the
+ * socket, and the socket holds the node. SCM_RIGHTS: sock_unix_io.c and sock_unix_gc.c; no
  * SCM_CREDENTIALS; SO_PEERCRED gives the peer's pid.
  */
 #include "sock_unix.h"
@@ -16,6 +18,7 @@
 #include <sis/log.h>
 #include <sis/mm.h>
 #include <sis/proc.h>
+#include <sis/vfs.h>
 
 /* Linux's defaults for AF_UNIX buffers (net.core.[rw]mem_default). */
 #define UNIX_BUF_DEFAULT 212992
@@ -186,6 +189,23 @@ static int unix_autobind(struct unix_sock *us)
 	return -ENOSPC;
 }
 
+/* bind() to a path: the socket file, then the name getsockname reports. */
+static int unix_bind_path(struct unix_sock *us, const char *name, unsigned len)
+{
+	char path[UNIX_PATH_MAX + 1];
+	struct inode *ino;
+
+	memcpy(path, name, len);
+	path[len] = '\0';
+	ino = vfs_sock_bind(path, 0777 & ~proc_umask(), us);
+	if (IS_ERR(ino))
+		return (int)PTR_ERR(ino);
+	us->vnode = ino;
+	memcpy(us->name, name, len);
+	us->name_len = len;
+	return 0;
+}
+
 static int unix_sock_bind(struct sock *sk, const struct sockaddr_storage *addr, unsigned len)
 {
 	struct unix_sock *us = unix_sk(sk);
@@ -200,6 +220,8 @@ static int unix_sock_bind(struct sock *sk, const struct sockaddr_storage *addr, 
 		return -EINVAL;
 	if (!name_len)
 		return unix_autobind(us);
+	if (name[0])
+		return unix_bind_path(us, name, name_len);
 	if (unix_find_name(name, name_len))
 		return -EADDRINUSE;
 	unix_set_name(us, name, name_len);
@@ -236,9 +258,19 @@ struct unix_sock *unix_lookup(const struct sockaddr_storage *addr, unsigned len,
 		return ERR_PTR(err);
 	if (!name_len)
 		return ERR_PTR(-EINVAL);
-	target = unix_find_name(name, name_len);
-	if (!target)
-		return ERR_PTR(name[0] ? -ENOENT : -ECONNREFUSED);
+	if (name[0]) {
+		char path[UNIX_PATH_MAX + 1];
+
+		memcpy(path, name, name_len);
+		path[name_len] = '\0';
+		target = vfs_sock_lookup(path, &err);
+		if (!target)
+			return ERR_PTR(err);
+	} else {
+		target = unix_find_name(name, name_len);
+		if (!target)
+			return ERR_PTR(-ECONNREFUSED);
+	}
 	if (target->sk.type != type)
 		return ERR_PTR(-EPROTOTYPE);
 	return target;
@@ -411,8 +443,12 @@ static void unix_sock_release(struct sock *sk)
 	us->dead = true;
 	sk->listening = false;
 	unix_drop_pending(us);
-	if (us->name_len)
+	if (us->vnode) {
+		vfs_sock_unbind(us->vnode);
+		us->vnode = NULL;
+	} else if (us->name_len) {
 		list_del(&us->name_node);
+	}
 	us->name_len = 0;
 	unix_rx_purge(us);
 	if (peer) {

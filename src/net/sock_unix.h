@@ -48,7 +48,8 @@ struct unix_sock {
 
 	char name[UNIX_PATH_MAX]; /* bound name (abstract ones start with NUL) */
 	unsigned name_len;        /* 0 = unnamed */
-	struct list_head name_node; /* in the table of names while named */
+	struct list_head name_node; /* abstract names: in the table of names */
+	struct inode *vnode;      /* path names: the socket file (referenced) until release */
 
 	struct list_head accept_q;   /* listener: connections not yet accepted */
 	unsigned accept_len;

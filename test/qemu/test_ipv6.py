@@ -10,18 +10,31 @@
   value is refused with a warning.
 - tap_ra: a tap in a namespace with a stock dnsmasq sending router
   advertisements (--enable-ra, ra-stateless): the guest forms its SLAAC
-  address from dnsmasq's prefix and the namespace reaches it with ping -6.
+  address from dnsmasq's prefix and the namespace reaches it with ping -6
+  and with curl http://[addr]:80/ (the guest's httpd listens on [::]:80);
+  dnsmasq's DNS server, which stateless DHCPv6 (the RA's O flag) gives, is
+  in /etc/resolv.conf; ip addr and
+  netstat show the IPv6 address and the tcp6 listener.
 - inet6_calls[_linux]: user/tests/inet6_calls.c (AF_INET6 TCP/UDP over
   loopback: address checks and errnos, V6ONLY and dual stack with
   v4-mapped peers, names, options, poll/epoll), built against glibc, on SIS
   and, as the reference, on this Linux host. Every check must pass.
 - wget_host6: Debian's busybox wget in the guest fetches a file from a host
-  HTTP server bound on [::1] only, through slirp's fec0::2.
+  HTTP server bound on [::1] only, through slirp's fec0::2; busybox ping -6
+  (a raw ICMPv6 socket) reaches ::1, fec0::2 and fe80::2%eth0;
+  /proc/net/if_inet6 lists the three addresses as Linux would.
+- malformed6: thousands of broken IPv6/ICMPv6 frames from an AF_PACKET
+  socket (truncated and lying headers, extension header chains with bad
+  lengths, fragments at random offsets, RA/NS/NA/RS/redirects with bad
+  option lengths, bad checksums, oversize): the guest survives, still
+  answers ping -6, and lwIP's pools are back to their baseline (net_leak).
 """
 import os
 import re
 import shutil
 import subprocess
+import sys
+import time
 
 from guest import boot_to_shell, sh
 from sistest import TOP, TestFailure, TestSkip, test, wait_for_port
@@ -88,7 +101,8 @@ def ra_netns(ctx):
     ns.add_tap("tap0", "192.168.77.1/24")
     ns.ip("addr", "add", PREFIX + "1/64", "dev", "tap0", "nodad")
     ns.dnsmasq("tap0", "192.168.77.50", "192.168.77.99",
-               extra=["--no-ping", "--enable-ra", "--dhcp-range=::,constructor:tap0,ra-stateless"])
+               extra=["--no-ping", "--enable-ra", "--dhcp-range=::,constructor:tap0,ra-stateless",
+                      "--dhcp-option=option6:dns-server,[fd00:77::53]"])
     return ns
 
 
@@ -108,9 +122,26 @@ def tap_ra(ctx):
     qm.expect(addr_line(LL0 + "/64", "link-local"), timeout=30)
     qm.expect(addr_line(PREFIX + "5054:ff:fe12:3456/64", "SLAAC"), timeout=30)
     qm.expect(r"^\[INFO\] net: IPv6 default router fe80::", timeout=5)
-    qm.expect(r"^\[INFO\] SIS: boot complete", timeout=30)
+    boot_to_shell(qm)
+    # DHCPv6 may answer before or after boot; resolvd then rewrites the file.
+    end = time.monotonic() + 15
+    while True:
+        resolv = sh(qm, "cat /etc/resolv.conf")
+        if re.search(r"^nameserver fd00:77::53$", resolv, re.M) or time.monotonic() > end:
+            break
+        time.sleep(0.2)
+    ctx.check(resolv.strip() == "nameserver fd00:77::53",
+              f"resolv.conf: {resolv!r}")
+    out = sh(qm, "ip addr; netstat -tln")
+    ctx.check(re.search(r"^    inet6 fd00:77::5054:ff:fe12:3456/64 scope global$", out, re.M) and
+              re.search(r"^tcp6 +0 +\d+ :::80 +:::\* +LISTEN", out, re.M), f"ip addr/netstat: {out!r}")
     ping6(ctx, ns, PREFIX + "5054:ff:fe12:3456")
     ping6(ctx, ns, LL0 + "%tap0", count=3)
+    # The guest's httpd (/etc/rc starts it on [::]:80) answers curl over IPv6.
+    r = ns.run(["curl", "-sS", "-g", "-m", "10", "-o", "/dev/null", "-w", "%{http_code}",
+                f"http://[{PREFIX}5054:ff:fe12:3456]:80/"], timeout=20)
+    ctx.log_write(f"--- curl over IPv6: {r.stdout} {r.stderr}\n")
+    ctx.check(r.stdout.strip() == "200", f"curl http://[{PREFIX}...]:80/: {r.stdout} {r.stderr}")
 
 
 # --------------------------------------------------------------------------
@@ -192,6 +223,171 @@ def wget_host6(ctx):
         boot_to_shell(qm)
         out = sh(qm, f"busybox wget -O - http://[fec0::2]:{port}/note6.txt")
         ctx.check(re.search(r"^a note over IPv6$", out, re.M), f"wget [fec0::2]: {out!r}")
+        for dest in ("::1", "fec0::2", "fe80::2%eth0"):
+            out = sh(qm, f"busybox ping -6 -c 2 {dest}")
+            ctx.check("2 packets transmitted, 2 packets received" in out, f"ping -6 {dest}: {out!r}")
+        out = sh(qm, "cat /proc/net/if_inet6")
+        ctx.check(re.search(r"^fec0000000000000505400fffe123456 02 40 40 00 +eth0$", out, re.M) and
+                  re.search(r"^fe80000000000000505400fffe123456 02 40 20 80 +eth0$", out, re.M) and
+                  re.search(r"^0{31}1 01 80 10 80 +lo$", out, re.M), f"if_inet6: {out!r}")
     finally:
         server.kill()
         server.wait()
+
+
+# --------------------------------------------------------------------------
+# Malformed IPv6 / ICMPv6 frames
+# --------------------------------------------------------------------------
+FLOOD6 = r'''
+import random, socket, struct, sys
+ifname, dmac, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+rnd = random.Random(4321)
+dmac = bytes.fromhex(dmac.replace(":", ""))
+smac = bytes.fromhex(open(f"/sys/class/net/{ifname}/address").read().strip().replace(":", ""))
+dst_ll = socket.inet_pton(socket.AF_INET6, "fe80::5054:ff:fe12:3456")
+dst_gl = socket.inet_pton(socket.AF_INET6, "fd00:77::15")
+allnodes = socket.inet_pton(socket.AF_INET6, "ff02::1")
+src_ll = socket.inet_pton(socket.AF_INET6, "fe80::1")
+src_gl = socket.inet_pton(socket.AF_INET6, "fd00:77::1")
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((ifname, 0))
+
+def csum(b):
+    if len(b) % 2: b += b"\0"
+    t = sum(struct.unpack(f"!{len(b)//2}H", b))
+    while t >> 16: t = (t & 0xffff) + (t >> 16)
+    return ~t & 0xffff
+
+def eth(payload, dst=None):
+    return (dst or dmac) + smac + struct.pack("!H", 0x86dd) + payload
+
+def ip6(nh, payload, src=src_ll, dst=dst_ll, hl=255, plen=None, ver=6):
+    plen = len(payload) if plen is None else plen
+    return struct.pack("!IHBB", ver << 28, plen & 0xffff, nh, hl) + src + dst + payload
+
+def l4sum(proto, body, src=src_ll, dst=dst_ll, bad=False):
+    c = csum(src + dst + struct.pack("!IxxxB", len(body), proto) + body)
+    return c ^ (0x5a5a if bad else 0)
+
+def icmp6(t, code, rest, src=src_ll, dst=dst_ll, bad=False):
+    body = struct.pack("!BBH", t, code, 0) + rest
+    c = l4sum(58, body, src, dst, bad)
+    return body[:2] + struct.pack("!H", c) + body[4:]
+
+def opt(t, data, length=None):
+    # an ND option; LENGTH (in 8-byte units) may lie
+    raw = struct.pack("!BB", t, 0) + data
+    raw += b"\0" * (-len(raw) % 8)
+    return raw[:1] + struct.pack("!B", (len(raw) // 8 if length is None else length) & 0xff) + raw[2:]
+
+def bad_opts():
+    out = b""
+    for _ in range(rnd.randrange(1, 4)):
+        t = rnd.choice([1, 2, 3, 5, 25, rnd.randrange(256)])
+        data = rnd.randbytes(rnd.randrange(0, 40))
+        if t == 3:  # prefix information: never its real length (4), no address from it
+            out += opt(3, data[:rnd.randrange(0, 24)], rnd.choice([0, 1, 2, 3, 5, 255]))
+        else:
+            out += opt(t, data, rnd.choice([None, 0, 1, 255, rnd.randrange(256)]))
+    return out
+
+def ra():
+    # router lifetime 0..2 s: the fake routers are gone before net_leak compares
+    rest = struct.pack("!BBHII", rnd.randrange(256), rnd.getrandbits(8), rnd.randrange(3),
+                       rnd.getrandbits(32), rnd.getrandbits(32)) + bad_opts()
+    return eth(ip6(58, icmp6(134, 0, rest, dst=allnodes), dst=allnodes), dst=b"\x33\x33\0\0\0\1")
+
+def nd(t):
+    target = rnd.choice([dst_ll, dst_gl, rnd.randbytes(16)])
+    rest = struct.pack("!I", rnd.getrandbits(32)) + target + bad_opts()
+    return eth(ip6(58, icmp6(t, rnd.choice([0, 0, 1]), rest)))
+
+def ext(nh_chain, final_nh, final):
+    # extension headers with random (sometimes lying) lengths, then FINAL
+    data = final
+    nh = final_nh
+    for h in reversed(nh_chain):
+        hlen = rnd.choice([0, 0, 1, 2, 255])
+        body = bytes([nh, hlen]) + rnd.randbytes(6 + 8 * hlen)
+        if rnd.random() < 0.3:
+            body = body[:rnd.randrange(1, len(body))]
+        data, nh = body + data, h
+    return nh, data
+
+def exthdrs():
+    chain = [rnd.choice([0, 43, 60, 44, 51, 135]) for _ in range(rnd.randrange(1, 12))]
+    nh, data = ext(chain, 58, icmp6(128, 0, rnd.randbytes(rnd.randrange(4, 60))))
+    return eth(ip6(nh, data, hl=64))
+
+def frag():
+    ident = rnd.randrange(4)
+    off = rnd.choice([0, 1, 8, 100, 8191, rnd.randrange(8192)])
+    more = rnd.choice([0, 1])
+    data = rnd.randbytes(rnd.choice([0, 1, 7, 8, 64, 1232]))
+    fh = struct.pack("!BBHI", rnd.choice([58, 17, 6, 44, 0]), 0, (off << 3) | more, ident)
+    return eth(ip6(44, fh + data, src=rnd.choice([src_ll, src_gl]), dst=rnd.choice([dst_ll, dst_gl]), hl=64))
+
+def udp6(bad):
+    data = rnd.randbytes(rnd.randrange(0, 200))
+    h = struct.pack("!HHHH", rnd.randrange(1, 65536), rnd.randrange(1, 65536),
+                    rnd.choice([8 + len(data), 0, 7, 2000]), 0)
+    c = l4sum(17, h + data, bad=bad)
+    return eth(ip6(17, h[:6] + struct.pack("!H", c) + data, hl=64))
+
+def tcp6():
+    h = struct.pack("!HHIIBBHHH", rnd.randrange(1, 65536), rnd.choice([80, 22, rnd.randrange(65536)]),
+                    rnd.getrandbits(32), rnd.getrandbits(32), rnd.choice([5, 0, 15]) << 4,
+                    rnd.getrandbits(8), rnd.getrandbits(16), 0, 0) + rnd.randbytes(rnd.randrange(0, 60))
+    return eth(ip6(6, h, hl=64))
+
+def icmp_junk():
+    t = rnd.choice([1, 2, 3, 4, 128, 129, 130, 131, 132, 137, 143, rnd.randrange(256)])
+    return eth(ip6(58, icmp6(t, rnd.randrange(4), rnd.randbytes(rnd.randrange(0, 120)),
+                             bad=rnd.random() < 0.3), hl=rnd.choice([255, 1, 64])))
+
+gens = [
+    lambda: eth(rnd.randbytes(rnd.randrange(0, 39))),                         # truncated header
+    lambda: eth(ip6(58, icmp6(128, 0, b"abcd"), ver=rnd.choice([4, 0, 15]))),  # wrong version
+    lambda: eth(ip6(58, icmp6(128, 0, b"abcd"), plen=rnd.choice([0, 1, 3, 1500, 65535]))),  # payload length
+    ra, ra,
+    lambda: nd(135), lambda: nd(136), lambda: nd(133), lambda: nd(137),
+    exthdrs, exthdrs, frag, frag, frag,
+    lambda: udp6(rnd.random() < 0.5), tcp6, icmp_junk,
+    lambda: eth(ip6(58, icmp6(128, 0, rnd.randbytes(64), dst=allnodes), dst=allnodes), dst=b"\x33\x33\0\0\0\1"),
+    lambda: eth(ip6(rnd.randrange(256), rnd.randbytes(rnd.randrange(0, 300)), hl=64)),  # any next header
+    lambda: eth(ip6(58, icmp6(128, 0, rnd.randbytes(rnd.randrange(1500, 8000))), hl=64)),  # oversize
+]
+sent = failed = 0
+for i in range(count):
+    try:
+        s.send(gens[i % len(gens)]())
+        sent += 1
+    except OSError:
+        failed += 1
+print(f"flood: sent {sent}, refused by the host {failed}")
+'''
+
+
+@test(timeout=150, needs_root=True)
+def malformed6(ctx):
+    ns = ctx.netns()
+    ns.run(["sysctl", "-qw", "net.ipv6.conf.default.accept_dad=0"])
+    ns.add_tap("tap0", "10.0.2.2/24")
+    ns.ip("addr", "add", "fd00:77::1/64", "dev", "tap0", "nodad")
+    ns.ip("link", "set", "tap0", "mtu", "9000")  # lets oversize frames through
+    qm = ctx.qemu(netns=ns, nets=["tap:tap0"],
+                  append="ip=10.0.2.15/24:10.0.2.2:10.0.2.3 ip6=fd00:77::15/64 ktest=net_leak")
+    qm.expect(addr_line("fd00:77::15/64", "static"), timeout=30)
+    qm.expect(r"^\[INFO\] ktest: net_leak: baseline taken", timeout=30)
+    ping6(ctx, ns, "fd00:77::15", count=5)
+    r = ns.run([sys.executable, "-c", FLOOD6, "tap0", MAC0, "4000"], timeout=60)
+    ctx.log_write(r.stdout + r.stderr)
+    ctx.check(r.returncode == 0 and "flood: sent" in r.stdout, f"flood failed: {r.stderr[-300:]}")
+    m = re.search(r"sent (\d+)", r.stdout)
+    ctx.check(m and int(m.group(1)) >= 3000, r.stdout.strip())
+    ping6(ctx, ns, "fd00:77::15")
+    ping6(ctx, ns, LL0 + "%tap0", count=3)
+    ns.run([sys.executable, "-c", "import socket; socket.socket(socket.AF_INET, "
+            "socket.SOCK_DGRAM).sendto(b'done', ('10.0.2.15', 7777))"])
+    status = qm.wait(timeout=60)
+    ctx.check(status == 0, f"net_leak: {status} pool(s) differ from the baseline (see the log)")

@@ -236,31 +236,143 @@ static int pton4(const char *s, unsigned char out[4])
 	}
 }
 
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* RFC 4291 text: 8 groups, one "::" for a run of zero groups, an optional
+ * dotted-quad tail. */
+static int pton6(const char *s, unsigned char out[16])
+{
+	unsigned char a[16] = { 0 };
+	int n = 0, gap = -1;
+
+	if (s[0] == ':' && s[1] != ':')
+		return 0;
+	if (s[0] == ':') {
+		gap = 0;
+		s += 2;
+	}
+	while (*s) {
+		unsigned v = 0;
+		int digits = 0;
+		const char *t = s;
+
+		while (*t && *t != ':' && *t != '.')
+			t++;
+		if (*t == '.') { /* IPv4 tail */
+			if (n > 12 || !pton4(s, a + n))
+				return 0;
+			n += 4;
+			break;
+		}
+		for (; hexval(*s) >= 0; s++) {
+			if (++digits > 4)
+				return 0;
+			v = v << 4 | (unsigned)hexval(*s);
+		}
+		if (!digits || n > 14)
+			return 0;
+		a[n++] = (unsigned char)(v >> 8);
+		a[n++] = (unsigned char)v;
+		if (!*s)
+			break;
+		if (*s++ != ':' || !*s)
+			return 0;
+		if (*s == ':') {
+			if (gap >= 0)
+				return 0;
+			gap = n;
+			s++;
+		}
+	}
+	if (gap < 0 ? n != 16 : n > 14)
+		return 0;
+	memset(out, 0, 16);
+	if (gap < 0) {
+		memcpy(out, a, 16);
+	} else {
+		memcpy(out, a, (size_t)gap);
+		memcpy(out + 16 - (n - gap), a + gap, (size_t)(n - gap));
+	}
+	return 1;
+}
+
 int inet_pton(int af, const char *src, void *dst)
 {
-	unsigned char a[4];
+	unsigned char a[16];
 
+	if (af == AF_INET6) {
+		if (!pton6(src, a))
+			return 0;
+		memcpy(dst, a, 16);
+		return 1;
+	}
 	if (af != AF_INET) {
 		errno = EAFNOSUPPORT;
 		return -1;
 	}
 	if (!pton4(src, a))
 		return 0;
-	memcpy(dst, a, sizeof(a));
+	memcpy(dst, a, 4);
 	return 1;
+}
+
+/* RFC 5952: lower case, no leading zeros, the longest run (>= 2) of zero
+ * groups as "::", ::ffff:a.b.c.d for v4-mapped. */
+static int ntop6(const unsigned char *a, char *out, size_t size)
+{
+	unsigned g[8];
+	int best = -1, best_len = 1, n = 0;
+
+	for (int i = 0; i < 8; i++)
+		g[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+	for (int i = 0; i < 8;) {
+		int j = i;
+
+		while (j < 8 && g[j] == 0)
+			j++;
+		if (j - i > best_len) {
+			best = i;
+			best_len = j - i;
+		}
+		i = j > i ? j : i + 1;
+	}
+	if (best == 0 && best_len == 5 && g[5] == 0xffff)
+		return snprintf(out, size, "::ffff:%u.%u.%u.%u", a[12], a[13], a[14], a[15]);
+	for (int i = 0; i < 8; i++) {
+		if (i == best) {
+			n += snprintf(out + n, size > (size_t)n ? size - (size_t)n : 0, i ? ":" : "::");
+			i += best_len - 1;
+			continue;
+		}
+		n += snprintf(out + n, size > (size_t)n ? size - (size_t)n : 0, "%x%s", g[i],
+			      i < 7 ? ":" : "");
+	}
+	return n;
 }
 
 const char *inet_ntop(int af, const void *src, char *dst, socklen_t size)
 {
 	const unsigned char *a = src;
-	char tmp[INET_ADDRSTRLEN];
+	char tmp[INET6_ADDRSTRLEN];
 	int n;
 
-	if (af != AF_INET) {
+	if (af == AF_INET6)
+		n = ntop6(a, tmp, sizeof(tmp));
+	else if (af == AF_INET)
+		n = snprintf(tmp, sizeof(tmp), "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+	else {
 		errno = EAFNOSUPPORT;
 		return NULL;
 	}
-	n = snprintf(tmp, sizeof(tmp), "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
 	if (n < 0 || (socklen_t)n >= size) {
 		errno = ENOSPC;
 		return NULL;

@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/resource.h>
@@ -61,7 +62,7 @@ struct obuf {
 
 struct client {
 	int fd;                  /* -1: free slot */
-	struct sockaddr_in peer;
+	struct sockaddr_in6 peer; /* IPv4 clients as v4-mapped (the listener is dual stack) */
 	bool writing;            /* sending a response (else reading a request) */
 	bool close_after;        /* close once this response is out */
 	char *in;                /* request bytes received, not yet handled */
@@ -73,16 +74,30 @@ struct client {
 	uint64_t last_active_ms;
 };
 
+/* A client's address for the log: IPv4 (also v4-mapped) as a.b.c.d. */
+static const char *peer_text(const struct sockaddr_in6 *peer)
+{
+	static char buf[INET6_ADDRSTRLEN];
+	const struct sockaddr_in *in = (const struct sockaddr_in *)peer;
+
+	if (peer->sin6_family == AF_INET)
+		return inet_ntop(AF_INET, &in->sin_addr, buf, sizeof(buf));
+	if (IN6_IS_ADDR_V4MAPPED(&peer->sin6_addr))
+		return inet_ntop(AF_INET, &peer->sin6_addr.s6_addr[12], buf, sizeof(buf));
+	return inet_ntop(AF_INET6, &peer->sin6_addr, buf, sizeof(buf));
+}
+
 struct server {
-	int listen_fd;
+	int listen_fd;           /* 0.0.0.0:port */
+	int listen6_fd;          /* [::]:port, IPV6_V6ONLY (-1: no IPv6), as nginx's ipv6only */
 	const char *root;
 	FILE *log;
 	const char *log_path;    /* NULL: standard output, never rotated */
 	long log_bytes;          /* written to log_path since it was opened */
 	struct client *clients;  /* [max_clients] */
 	int max_clients, nclients;
-	struct pollfd *pfds;     /* [max_clients + 1], the poll set */
-	int *owner;              /* [max_clients + 1], client index of pfds[i], -1 the listener */
+	struct pollfd *pfds;     /* [max_clients + 2], the poll set */
+	int *owner;              /* [max_clients + 2], client index of pfds[i], -1 a listener */
 };
 
 /* ---- output buffer ---- */
@@ -156,7 +171,7 @@ static void access_log(struct server *s, const struct client *c, const struct ht
 	if (s->log_path && s->log_bytes >= LOG_ROTATE_BYTES)
 		rotate_log(s);
 	n = fprintf(s->log, "%s - - [+%lu.%03lu] \"%s %s HTTP/1.%d\" %d %lld\n",
-		util_ntoa(c->peer.sin_addr.s_addr), (unsigned long)(ms / 1000),
+		peer_text(&c->peer), (unsigned long)(ms / 1000),
 		(unsigned long)(ms % 1000), req->method[0] ? req->method : "-",
 		req->target[0] ? req->target : "-", req->minor, status, bytes);
 	if (n > 0)
@@ -355,14 +370,14 @@ static void client_close(struct server *s, struct client *c)
 	s->nclients--;
 }
 
-static void accept_clients(struct server *s)
+static void accept_clients(struct server *s, int listen_fd)
 {
 	static int hint; /* where the last free slot was found */
 
 	while (s->nclients < s->max_clients) {
-		struct sockaddr_in peer;
+		struct sockaddr_in6 peer;
 		socklen_t len = sizeof(peer);
-		int fd = accept(s->listen_fd, (struct sockaddr *)&peer, &len);
+		int fd = accept(listen_fd, (struct sockaddr *)&peer, &len);
 		if (fd < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 				fprintf(stderr, "%s: accept: %s\n", util_prog, strerror(errno));
@@ -488,18 +503,26 @@ static bool client_write(struct server *s, struct client *c)
 
 /* ---- the loop ---- */
 
-static int make_listener(unsigned port)
+/* 0.0.0.0:port (six false) or [::]:port with IPV6_V6ONLY (six). */
+static int make_listener(unsigned port, bool six)
 {
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port) };
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
 				   .sin_addr.s_addr = htonl(INADDR_ANY) };
-	int one = 1, fd = socket(AF_INET, SOCK_STREAM, 0);
+	int one = 1, fd = socket(six ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+	struct sockaddr *addr = six ? (struct sockaddr *)&sin6 : (struct sockaddr *)&sin;
+	socklen_t len = six ? sizeof(sin6) : sizeof(sin);
 
+	if (fd < 0 && six && errno == EAFNOSUPPORT)
+		return -1;
+	if (fd >= 0 && six)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
 	if (fd < 0) {
 		fprintf(stderr, "%s: socket: %s\n", util_prog, strerror(errno));
 		return -1;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 || listen(fd, SOMAXCONN) < 0) {
+	if (bind(fd, addr, len) < 0 || listen(fd, SOMAXCONN) < 0) {
 		fprintf(stderr, "%s: port %u: %s\n", util_prog, port, strerror(errno));
 		close(fd);
 		return -1;
@@ -536,6 +559,10 @@ static void serve(struct server *s)
 		if (s->nclients < s->max_clients) {
 			pfds[n] = (struct pollfd){ .fd = s->listen_fd, .events = POLLIN };
 			owner[n++] = -1;
+			if (s->listen6_fd >= 0) {
+				pfds[n] = (struct pollfd){ .fd = s->listen6_fd, .events = POLLIN };
+				owner[n++] = -1;
+			}
 		}
 		for (int i = 0; i < s->max_clients; i++) {
 			struct client *c = &s->clients[i];
@@ -554,7 +581,7 @@ static void serve(struct server *s)
 			if (!pfds[k].revents)
 				continue;
 			if (owner[k] < 0) {
-				accept_clients(s);
+				accept_clients(s, pfds[k].fd);
 				continue;
 			}
 			struct client *c = &s->clients[owner[k]];
@@ -590,8 +617,8 @@ static int alloc_clients(struct server *s)
 	}
 	s->max_clients = fds > 2 * RESERVED_FDS ? (int)(fds - RESERVED_FDS) / 2 : RESERVED_FDS;
 	s->clients = calloc((size_t)s->max_clients, sizeof(*s->clients));
-	s->pfds = calloc((size_t)s->max_clients + 1, sizeof(*s->pfds));
-	s->owner = calloc((size_t)s->max_clients + 1, sizeof(*s->owner));
+	s->pfds = calloc((size_t)s->max_clients + 2, sizeof(*s->pfds));
+	s->owner = calloc((size_t)s->max_clients + 2, sizeof(*s->owner));
 	if (!s->clients || !s->pfds || !s->owner)
 		return -1;
 	for (int i = 0; i < s->max_clients; i++)
@@ -638,9 +665,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	s.listen_fd = make_listener((unsigned)port);
+	s.listen_fd = make_listener((unsigned)port, false);
 	if (s.listen_fd < 0)
 		return 1;
+	s.listen6_fd = make_listener((unsigned)port, true);
 	s.log = open_log(log_path);
 	if (s.log != stdout) {
 		struct stat st;

@@ -240,3 +240,46 @@ int iface_prefix_len(uint32_t mask)
 {
 	return __builtin_popcount(mask);
 }
+
+int iface_inet6_list(const char *dev, struct iface_inet6 *out, int max)
+{
+	FILE *f = fopen("/proc/net/if_inet6", "r");
+	char hex[33], name[IFNAMSIZ + 1];
+	unsigned idx, plen, scope, flags;
+	int n = 0;
+
+	if (!f)
+		return 0;
+	while (n < max && fscanf(f, "%32s %x %x %x %x %16s", hex, &idx, &plen, &scope, &flags,
+				 name) == 6) {
+		unsigned char a[16];
+
+		if (strcmp(name, dev) != 0 || strlen(hex) != 32)
+			continue;
+		for (int i = 0; i < 16; i++) {
+			char byte[3] = { hex[2 * i], hex[2 * i + 1], 0 };
+			a[i] = (unsigned char)strtoul(byte, NULL, 16);
+		}
+		inet_ntop(AF_INET6, a, out[n].addr, sizeof(out[n].addr));
+		out[n].prefix = (int)plen;
+		out[n].scope = scope;
+		out[n].flags = flags;
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+const char *iface_scope_name(unsigned scope)
+{
+	switch (scope) {
+	case 0x10:
+		return "host";
+	case 0x20:
+		return "link";
+	case 0x40:
+		return "site";
+	default:
+		return "global";
+	}
+}

@@ -43,6 +43,18 @@ int iface_set_addr(const char *name, uint32_t addr);
 int iface_set_netmask(const char *name, uint32_t mask);
 int iface_set_up(const char *name, bool up);
 
+/* An IPv6 address of an interface, from /proc/net/if_inet6. */
+struct iface_inet6 {
+	char addr[46];   /* text (RFC 5952) */
+	int prefix;
+	unsigned scope;  /* 0x00 global, 0x10 host, 0x20 link, 0x40 site (Linux's) */
+	unsigned flags;  /* IFA_F_*: 0x40 tentative, 0x08 dadfailed, 0x80 permanent */
+};
+/* dev's IPv6 addresses (up to max): their count (0 without IPv6). */
+int iface_inet6_list(const char *dev, struct iface_inet6 *out, int max);
+/* "global", "host", "link", "site" for a scope value. */
+const char *iface_scope_name(unsigned scope);
+
 /* The default gateway and its interface from /proc/net/route: 1 found, 0 none. */
 int route_default(uint32_t *gw, char *ifname);
 /* Add (gw != 0; dev may be NULL) or delete (gw == 0) the default route: 0 or -1/errno. */

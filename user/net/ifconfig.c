@@ -63,6 +63,17 @@ static const char *human_bytes(unsigned long long n)
 	return b;
 }
 
+/* net-tools' "inet6 ADDR  prefixlen N  scopeid 0xS<scope>" lines. */
+static void print_inet6(const char *dev)
+{
+	struct iface_inet6 a[8];
+	int n = iface_inet6_list(dev, a, 8);
+
+	for (int i = 0; i < n; i++)
+		printf("        inet6 %s  prefixlen %d  scopeid 0x%x<%s>\n", a[i].addr, a[i].prefix,
+		       a[i].scope, a[i].scope == 0x10 ? "host" : iface_scope_name(a[i].scope));
+}
+
 static void print_iface(const struct iface_info *in)
 {
 	const struct iface_stats *st = &in->stats;
@@ -76,6 +87,7 @@ static void print_iface(const struct iface_info *in)
 			printf("  broadcast %s", util_ntoa(in->broadcast));
 		printf("\n");
 	}
+	print_inet6(in->name);
 	if (in->ether)
 		printf("        ether %02x:%02x:%02x:%02x:%02x:%02x  (Ethernet)\n", in->mac[0],
 		       in->mac[1], in->mac[2], in->mac[3], in->mac[4], in->mac[5]);

@@ -70,6 +70,18 @@ static void print_inet(const struct iface_info *in, bool secondary)
 	       secondary ? "secondary " : "", in->name);
 }
 
+/* iproute2's "inet6 ADDR/N scope S [tentative|dadfailed]" lines. */
+static void print_inet6(const char *dev)
+{
+	struct iface_inet6 a[8];
+	int n = iface_inet6_list(dev, a, 8);
+
+	for (int i = 0; i < n; i++)
+		printf("    inet6 %s/%d scope %s%s%s\n", a[i].addr, a[i].prefix,
+		       iface_scope_name(a[i].scope), a[i].flags & 0x08 ? " dadfailed" : "",
+		       (a[i].flags & 0x48) == 0x40 ? " tentative" : "");
+}
+
 static void print_addr(const struct iface_info *in)
 {
 	struct iface_info alias[8];
@@ -81,6 +93,7 @@ static void print_addr(const struct iface_info *in)
 	n = in->ether ? iface_aliases(in->name, alias, 8) : 0;
 	for (int i = 0; i < n; i++)
 		print_inet(&alias[i], true);
+	print_inet6(in->name);
 }
 
 /* show [dev] IFACE, or all interfaces. */

@@ -8,8 +8,10 @@
  * read, or for a listener the connections waiting for accept(); Send-Q:
  * bytes the peer has not acknowledged, or a listener's backlog) and TCP
  * state. Without -a or -l only connected sockets are listed, with -l only
- * listening ones. Addresses are always numeric (-n is accepted).
+ * listening ones. Addresses are always numeric (-n is accepted). IPv6
+ * sockets (/proc/net/tcp6, udp6) are "tcp6"/"udp6" with net-tools' ":::80".
  */
+#include <arpa/inet.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +57,53 @@ static bool wanted(const struct options *o, bool tcp, unsigned st)
 	return o->listening ? listening : !listening;
 }
 
+/* A /proc/net/tcp6 address: four 32-bit words in memory order, as hex. */
+static void format_endpoint6(char *buf, size_t size, const char *hex, unsigned port)
+{
+	unsigned char a[16];
+	char text[INET6_ADDRSTRLEN];
+
+	for (int w = 0; w < 4; w++) {
+		char word[9];
+		uint32_t v;
+
+		memcpy(word, hex + 8 * w, 8);
+		word[8] = '\0';
+		v = (uint32_t)strtoul(word, NULL, 16);
+		memcpy(a + 4 * w, &v, 4);
+	}
+	inet_ntop(AF_INET6, a, text, sizeof(text));
+	if (port)
+		snprintf(buf, size, "%s:%u", text, port);
+	else
+		snprintf(buf, size, "%s:*", text);
+}
+
+static void list_sockets6(const char *path, const char *proto, bool tcp, const struct options *o)
+{
+	char line[512], local[64], remote[64], la[33], ra[33];
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return; /* no IPv6 */
+	if (!fgets(line, sizeof(line), f)) {
+		fclose(f);
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		unsigned lport, rport, st, txq, rxq;
+		if (sscanf(line, " %*d: %32[0-9A-Fa-f]:%x %32[0-9A-Fa-f]:%x %x %x:%x", la, &lport, ra,
+			   &rport, &st, &txq, &rxq) != 7 || strlen(la) != 32 || strlen(ra) != 32 ||
+		    !wanted(o, tcp, st))
+			continue;
+		format_endpoint6(local, sizeof(local), la, lport);
+		format_endpoint6(remote, sizeof(remote), ra, rport);
+		printf("%-5s %6u %6u %-23s %-23s %s\n", proto, rxq, txq, local, remote,
+		       tcp ? tcp_state_name(st) : st == 1 ? "ESTABLISHED" : "");
+	}
+	fclose(f);
+}
+
 static void list_sockets(const char *path, const char *proto, bool tcp, const struct options *o)
 {
 	char line[512], local[32], remote[32];
@@ -87,10 +136,14 @@ static int show_sockets(const struct options *o)
 	       o->all ? "(servers and established)" : o->listening ? "(only servers)"
 								 : "(w/o servers)");
 	printf("Proto Recv-Q Send-Q Local Address           Foreign Address         State\n");
-	if (o->tcp)
+	if (o->tcp) {
 		list_sockets("/proc/net/tcp", "tcp", true, o);
-	if (o->udp)
+		list_sockets6("/proc/net/tcp6", "tcp6", true, o);
+	}
+	if (o->udp) {
 		list_sockets("/proc/net/udp", "udp", false, o);
+		list_sockets6("/proc/net/udp6", "udp6", false, o);
+	}
 	return 0;
 }
 

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/statfs.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/uio.h>
@@ -206,16 +207,160 @@ static void hardlinks(void)
 	EXPECT_ERR(unlink("/proc/meminfo"), -1, EPERM);
 }
 
+/* readlink into a NUL-terminated buffer. */
+static const char *link_of(const char *path, char *buf, size_t size)
+{
+	long n = readlink(path, buf, size - 1);
+
+	buf[n > 0 ? n : 0] = '\0';
+	return buf;
+}
+
 static void proc_self(void)
 {
-	char buf[64], want[64];
-	long n;
+	char buf[PATH_MAX], want[64], path[64];
+	struct statfs sf;
+	struct stat st;
+	int fd, status;
+	pid_t pid;
 
 	snprintf(want, sizeof(want), "%d", getpid());
-	n = readlink("/proc/self", buf, sizeof(buf) - 1);
-	EXPECT(n, (long)strlen(want));
-	buf[n > 0 ? n : 0] = '\0';
-	EXPECT(strcmp(buf, want), 0);
+	EXPECT(strcmp(link_of("/proc/self", buf, sizeof(buf)), want), 0);
+	EXPECT(strcmp(link_of("/proc/self/exe", buf, sizeof(buf)), "/bin/vfs_calls"), 0);
+	chdir("/tmp/v");
+	EXPECT(strcmp(link_of("/proc/self/cwd", buf, sizeof(buf)), "/tmp/v"), 0);
+	chdir("/");
+	fd = open("/tmp/v/file", O_RDONLY);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	EXPECT(strcmp(link_of(path, buf, sizeof(buf)), "/tmp/v/file"), 0);
+	EXPECT(read_file(path, buf, sizeof(buf)), 5); /* followed as a path */
+	close(fd);
+	EXPECT_ERR(readlink(path, buf, sizeof(buf)), -1, ENOENT);
+	EXPECT(strcmp(link_of("/proc/self/fd/0", buf, sizeof(buf)), "/dev/console"), 0);
+	int p[2];
+	pipe(p);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", p[0]);
+	EXPECT(strncmp(link_of(path, buf, sizeof(buf)), "pipe:[", 6), 0);
+	close(p[0]);
+	close(p[1]);
+	/* Reading the executable through /proc/self/exe. */
+	EXPECT(read_file("/proc/self/exe", buf, 5), 4);
+	EXPECT(memcmp(buf, "\177ELF", 4), 0);
+	EXPECT(read_file("/proc/self/stat", buf, sizeof(buf)) > 0, 1);
+	snprintf(want, sizeof(want), "%d (vfs_calls) R %d ", getpid(), getppid());
+	EXPECT(strncmp(buf, want, strlen(want)), 0);
+	EXPECT(read_file("/proc/self/cmdline", buf, sizeof(buf)), 15);
+	EXPECT(strcmp(buf, "/bin/vfs_calls"), 0);
+	EXPECT(read_file("/proc/self/status", buf, sizeof(buf)) > 0, 1);
+	EXPECT(strncmp(buf, "Name:\tvfs_calls\n", 16), 0);
+	EXPECT(read_file("/proc/cpuinfo", buf, sizeof(buf)) > 0, 1);
+	EXPECT(strncmp(buf, "processor\t: 0\n", 14), 0);
+	EXPECT(read_file("/proc/mounts", buf, sizeof(buf)) > 0, 1);
+	EXPECT(strncmp(buf, "ramfs / ramfs rw 0 0\n", 21), 0);
+	EXPECT(statfs("/proc/self/stat", &sf), 0);
+	EXPECT(sf.f_type, 0x9fa0);
+	EXPECT(statfs("/tmp", &sf), 0);
+	EXPECT(sf.f_type, 0x858458f6);
+	EXPECT_ERR(open("/proc/self/stat", O_WRONLY), -1, EACCES);
+	EXPECT_ERR(mkdir("/proc/self/x", 0755), -1, EACCES);
+	/* A child has its directory until it is reaped; then it is gone. */
+	pid = fork();
+	if (pid == 0) {
+		/* Re-run this program through /proc/self/exe, as busybox does. */
+		execl("/proc/self/exe", "vfs_child", "child", (char *)NULL);
+		_exit(99);
+	}
+	snprintf(path, sizeof(path), "/proc/%d", pid);
+	EXPECT(waitpid(pid, &status, 0), pid);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 42);
+	EXPECT_ERR(stat(path, &st), -1, ENOENT);
+	EXPECT(stat("/proc/1", &st), 0);
+	EXPECT_TRUE(S_ISDIR(st.st_mode));
+}
+
+/* The child of proc_self, run through /proc/self/exe: its own view. */
+static int exec_child(void)
+{
+	char buf[PATH_MAX];
+
+	if (strcmp(link_of("/proc/self/exe", buf, sizeof(buf)), "/bin/vfs_calls"))
+		return 1;
+	if (read_file("/proc/self/cmdline", buf, sizeof(buf)) != 16 ||
+	    strcmp(buf, "vfs_child") || strcmp(buf + 10, "child"))
+		return 2;
+	return 42;
+}
+
+static void unix_sockets(void)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int srv, cli, c2, fd;
+	struct stat st;
+
+	strcpy(a.sun_path, "/tmp/v/sock");
+	srv = socket(AF_UNIX, SOCK_STREAM, 0);
+	umask(022);
+	EXPECT(bind(srv, (struct sockaddr *)&a, sizeof(a)), 0);
+	EXPECT(lstat("/tmp/v/sock", &st), 0);
+	EXPECT_TRUE(S_ISSOCK(st.st_mode) && (st.st_mode & 0777) == 0755);
+	EXPECT(listen(srv, 4), 0);
+	cli = socket(AF_UNIX, SOCK_STREAM, 0);
+	EXPECT(connect(cli, (struct sockaddr *)&a, sizeof(a)), 0);
+	fd = accept(srv, NULL, NULL);
+	EXPECT_TRUE(fd >= 0);
+	EXPECT(write(cli, "u", 1), 1);
+	char c = 0;
+	EXPECT(read(fd, &c, 1), 1);
+	close(fd);
+	close(cli);
+	/* A second bind to the path, and binds in bad places. */
+	c2 = socket(AF_UNIX, SOCK_STREAM, 0);
+	EXPECT_ERR(bind(c2, (struct sockaddr *)&a, sizeof(a)), -1, EADDRINUSE);
+	strcpy(a.sun_path, "/tmp/nodir/sock");
+	EXPECT_ERR(bind(c2, (struct sockaddr *)&a, sizeof(a)), -1, ENOENT);
+	strcpy(a.sun_path, "/tmp/v/file/sock");
+	EXPECT_ERR(bind(c2, (struct sockaddr *)&a, sizeof(a)), -1, ENOTDIR);
+	strcpy(a.sun_path, "/tmp/v/file");
+	EXPECT_ERR(bind(c2, (struct sockaddr *)&a, sizeof(a)), -1, EADDRINUSE);
+	/* connect: through a link, to a non-socket, to a missing path. */
+	symlink("sock", "/tmp/v/socklink");
+	strcpy(a.sun_path, "/tmp/v/socklink");
+	cli = socket(AF_UNIX, SOCK_STREAM, 0);
+	EXPECT(connect(cli, (struct sockaddr *)&a, sizeof(a)), 0);
+	close(cli);
+	cli = socket(AF_UNIX, SOCK_STREAM, 0);
+	strcpy(a.sun_path, "/tmp/v/file");
+	EXPECT_ERR(connect(cli, (struct sockaddr *)&a, sizeof(a)), -1, ECONNREFUSED);
+	strcpy(a.sun_path, "/tmp/v/nosock");
+	EXPECT_ERR(connect(cli, (struct sockaddr *)&a, sizeof(a)), -1, ENOENT);
+	/* A closed socket leaves its file: refused until unlinked. */
+	close(srv);
+	strcpy(a.sun_path, "/tmp/v/sock");
+	EXPECT_ERR(connect(cli, (struct sockaddr *)&a, sizeof(a)), -1, ECONNREFUSED);
+	EXPECT(bind(c2, (struct sockaddr *)&a, sizeof(a)) == -1 && errno == EADDRINUSE, 1);
+	EXPECT(unlink("/tmp/v/sock"), 0);
+	EXPECT_ERR(connect(cli, (struct sockaddr *)&a, sizeof(a)), -1, ENOENT);
+	/* Relative to the cwd, and unlinking while bound. */
+	chdir("/tmp/v");
+	strcpy(a.sun_path, "rel.sock");
+	EXPECT(bind(c2, (struct sockaddr *)&a, sizeof(a)), 0);
+	chdir("/");
+	EXPECT(stat("/tmp/v/rel.sock", &st), 0);
+	EXPECT(unlink("/tmp/v/rel.sock"), 0);
+	close(c2);
+	close(cli);
+	/* Datagrams to a path. */
+	int d1 = socket(AF_UNIX, SOCK_DGRAM, 0), d2 = socket(AF_UNIX, SOCK_DGRAM, 0);
+
+	strcpy(a.sun_path, "/tmp/v/dgram");
+	EXPECT(bind(d1, (struct sockaddr *)&a, sizeof(a)), 0);
+	EXPECT(sendto(d2, "dg", 2, 0, (struct sockaddr *)&a, sizeof(a)), 2);
+	char dbuf[4];
+	EXPECT(recv(d1, dbuf, sizeof(dbuf), 0), 2);
+	close(d1);
+	EXPECT_ERR(sendto(d2, "dg", 2, 0, (struct sockaddr *)&a, sizeof(a)), -1, ECONNREFUSED);
+	close(d2);
+	EXPECT(unlink("/tmp/v/dgram"), 0);
 }
 
 /* A child that opens the FIFO for writing, writes a line and exits. */
@@ -382,11 +527,14 @@ static void vectors(void)
 	EXPECT_ERR(renameat2(AT_FDCWD, "/tmp/v/n3", AT_FDCWD, "/tmp/v/n2", 0x80), -1, EINVAL);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "child"))
+		return exec_child();
 	symlinks();
 	hardlinks();
 	proc_self();
+	unix_sockets();
 	fifos();
 	file_times();
 	statx_calls();

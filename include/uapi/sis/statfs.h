@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #define SIS_RAMFS_MAGIC 0x858458f6
+#define SIS_PROC_SUPER_MAGIC 0x9fa0
 
 struct linux_statfs {
 	int64_t f_type;

@@ -121,6 +121,11 @@ int fd_set_cloexec(int fd, bool on);
 /* Open /dev/console as fds 0, 1 and 2 of t (the first process). 0 or -errno. */
 int fd_table_open_console(struct fd_table *t);
 
+/* procfs: the slots of t (fds are below it), and the file at fd, borrowed
+ * (NULL if free), valid until the caller sleeps. */
+int fd_table_slots(struct fd_table *t);
+struct file *fd_table_peek(struct fd_table *t, int fd);
+
 /* Working directory of table t (borrowed) and replacing it (takes a ref). */
 struct inode *fd_table_cwd(struct fd_table *t);
 void fd_table_set_cwd(struct fd_table *t, struct inode *dir);

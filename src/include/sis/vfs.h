@@ -52,6 +52,7 @@ struct inode {
 	u64 rdev;      /* character devices: SIS_MKDEV(major, minor) */
 	/* Access, modification and status change, CLOCK_REALTIME in ns. */
 	s64 atime_ns, mtime_ns, ctime_ns;
+	struct list_head aliases; /* struct vfs_dirent.alias_node: the names of it */
 	union {
 		struct {              /* S_IFREG */
 			char *data;        /* kmalloc'ed contents, or NULL */
@@ -91,6 +92,7 @@ struct inode {
 	 * Returns the length needed, like gen. */
 	long (*gen_arg_show)(long arg, char *buf, size_t size);
 	long gen_arg;
+	u64 gen_seen; /* a generated directory's refresh marks what it still saw */
 };
 
 /* Generated contents (fixed by the kernel, read-only). */
@@ -197,12 +199,26 @@ void vfs_stat_inode(const struct inode *ino, struct linux_stat *st);
 /* Write the absolute path of directory dir into buf (size bytes): length
  * without the NUL, or -ERANGE. */
 long vfs_dir_path(struct inode *dir, char *buf, size_t size);
+/* The same for any inode, through one of its names (-ENOENT: none left). */
+long vfs_inode_path(struct inode *ino, char *buf, size_t size);
 /* Truncate or extend a regular file to size bytes (zero-filled). */
 int vfs_truncate(struct inode *ino, size_t size);
 /* CLOCK_REALTIME now, in ns: the clock of inode times. */
 s64 vfs_now(void);
 /* The inode's status changed (owner, mode, links): ctime = now. */
 void vfs_touch_ctime(struct inode *ino);
+
+/*
+ * Names of AF_UNIX sockets (src/net/sock_unix.c), relative to the cwd.
+ * vfs_sock_bind makes an S_IFSOCK node at path pointing at sk and returns
+ * it referenced (the socket keeps it until vfs_sock_unbind); -EADDRINUSE
+ * if path exists, -ENOENT/-ENOTDIR for a bad directory part.
+ * vfs_sock_lookup: the socket bound at path, or NULL with *err -ENOENT
+ * (no such path) or -ECONNREFUSED (not a socket, or its socket closed).
+ */
+struct inode *vfs_sock_bind(const char *path, u32 mode, void *sk);
+void vfs_sock_unbind(struct inode *ino);
+void *vfs_sock_lookup(const char *path, int *err);
 
 /* The root directory (never freed) and the current working directory
  * (from the current process's fd_table; the root outside any process). */

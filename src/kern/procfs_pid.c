@@ -1,0 +1,345 @@
+/*
+ * /proc/PID: one generated directory per process (zombies too), made and
+ * dropped by the refresh of /proc before each lookup and listing in it,
+ * with Linux's files (proc(5)) for ps, top and friends: stat, status,
+ * cmdline, comm, and the links exe, cwd, root and fd/N (whose directory
+ * refreshes itself from the descriptor table). The links' targets are
+ * paths, followed as such: /proc/PID/fd/N of a pipe or socket names
+ * "pipe:[ino]" and cannot be opened (Linux's magic links can).
+ * Also what execve records for exe and cmdline (sis/procfs.h).
+ */
+#include <sis/kernel.h>
+#include <sis/file.h>
+#include <sis/init.h>
+#include <sis/log.h>
+#include <sis/mm.h>
+#include <sis/procfs.h>
+#include <sis/timer.h>
+#include <sis/vfs.h>
+#include <uapi/sis/stat.h>
+#include "proc_internal.h"
+
+/* The argument strings kept for cmdline: at most a page, as Linux once did. */
+#define CMDLINE_MAX 4096
+
+struct proc_exe {
+	unsigned refs;
+	char *path;          /* inside data: absolute, NUL-terminated */
+	size_t cmdline_len;  /* argv strings, each with its NUL, at data */
+	char data[];
+};
+
+struct proc_exe *proc_exe_new(const char *path, const char *argv, int argc)
+{
+	size_t alen = 0, plen;
+	struct proc_exe *e;
+	char *real = kmalloc(PATH_MAX);
+	long n;
+
+	if (!real)
+		return NULL;
+	n = vfs_realpath(NULL, path, real, PATH_MAX);
+	if (n < 0) /* found a moment ago; keep what the caller said */
+		n = (long)strlcpy(real, path, PATH_MAX);
+	plen = (size_t)n;
+	for (int i = 0; i < argc; i++)
+		alen += strlen(argv + alen) + 1;
+	alen = MIN(alen, (size_t)CMDLINE_MAX);
+	e = kmalloc(sizeof(*e) + alen + plen + 1);
+	if (e) {
+		e->refs = 1;
+		e->cmdline_len = alen;
+		memcpy(e->data, argv, alen);
+		e->path = e->data + alen;
+		memcpy(e->path, real, plen + 1);
+	}
+	kfree(real);
+	return e;
+}
+
+struct proc_exe *proc_exe_get(struct proc_exe *e)
+{
+	if (e)
+		e->refs++;
+	return e;
+}
+
+void proc_exe_put(struct proc_exe *e)
+{
+	if (e && --e->refs == 0)
+		kfree(e);
+}
+
+/* ---- the files -------------------------------------------------------------- */
+
+/* Ticks of HZ (= USER_HZ, 100) since boot. */
+static u64 boot_ticks(u64 ns)
+{
+	return ns / (NSEC_PER_SEC / HZ);
+}
+
+static u32 proc_euid_of(const struct proc *p)
+{
+	return p->cred.uid[1];
+}
+
+static long show_stat(long pid, char *buf, size_t size)
+{
+	struct proc *p = proc_find((int)pid);
+	const struct vm_space *vm;
+	int ppid;
+
+	if (!p)
+		return -ESRCH;
+	vm = p->vm;
+	ppid = p->parent ? p->parent->pid : 0;
+	/* pid (comm) state ppid pgrp session tty_nr tpgid flags minflt cminflt
+	 * majflt cmajflt utime stime cutime cstime priority nice num_threads
+	 * itrealvalue starttime vsize rss rsslim, then zeros (proc(5)). */
+	return ksnprintf(buf, size,
+			 "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %lu 0 %lu 0 20 0 %d 0 %lu %lu %lu "
+			 "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 %d 0 0 0 0 0 0 0 0 0 0 0 "
+			 "0 0 %d\n",
+			 p->pid, p->name, proc_state_char(p), ppid, p->pgid, p->sid,
+			 (unsigned long)proc_cpu_ticks(p), (unsigned long)p->child_ticks,
+			 p->nr_threads ? p->nr_threads : 1, (unsigned long)boot_ticks(p->start_ns),
+			 vm ? (unsigned long)(vm->leaves * PAGE_SIZE) : 0UL,
+			 vm ? (unsigned long)vm->pages : 0UL, p->exit_signal,
+			 p->state == PROC_ZOMBIE ? p->wait_status : 0);
+}
+
+static const char *state_name(char c)
+{
+	switch (c) {
+	case 'R': return "R (running)";
+	case 'T': return "T (stopped)";
+	case 'Z': return "Z (zombie)";
+	default: return "S (sleeping)";
+	}
+}
+
+static long show_status(long pid, char *buf, size_t size)
+{
+	struct proc *p = proc_find((int)pid);
+	const struct vm_space *vm;
+	const struct proc_cred *c;
+
+	if (!p)
+		return -ESRCH;
+	vm = p->vm;
+	c = &p->cred;
+	return ksnprintf(buf, size,
+			 "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n"
+			 "PPid:\t%d\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n"
+			 "FDSize:\t%d\nVmSize:\t%8lu kB\nVmRSS:\t%8lu kB\nThreads:\t%d\n",
+			 p->name, p->umask, state_name(proc_state_char(p)), p->pid, p->pid,
+			 p->parent ? p->parent->pid : 0, c->uid[0], c->uid[1], c->uid[2], c->uid[1],
+			 c->gid[0], c->gid[1], c->gid[2], c->gid[1],
+			 p->fds ? fd_table_slots(p->fds) : 0,
+			 vm ? (unsigned long)(vm->leaves * (PAGE_SIZE / 1024)) : 0UL,
+			 vm ? (unsigned long)(vm->pages * (PAGE_SIZE / 1024)) : 0UL, p->nr_threads);
+}
+
+/* The argument strings, NULs included (a zombie's are empty, as on Linux). */
+static long show_cmdline(long pid, char *buf, size_t size)
+{
+	struct proc *p = proc_find((int)pid);
+	size_t n;
+
+	if (!p)
+		return -ESRCH;
+	if (!p->exe || p->state == PROC_ZOMBIE)
+		return 0;
+	n = p->exe->cmdline_len;
+	memcpy(buf, p->exe->data, MIN(n, size));
+	return (long)n;
+}
+
+static long show_comm(long pid, char *buf, size_t size)
+{
+	struct proc *p = proc_find((int)pid);
+
+	return p ? ksnprintf(buf, size, "%s\n", p->name) : -ESRCH;
+}
+
+static long show_exe(long pid, char *buf, size_t size)
+{
+	struct proc *p = proc_find((int)pid);
+
+	if (!p || !p->exe || p->state == PROC_ZOMBIE)
+		return -ENOENT;
+	return ksnprintf(buf, size, "%s", p->exe->path);
+}
+
+static long show_cwd(long pid, char *buf, size_t size)
+{
+	struct proc *p = proc_find((int)pid);
+	long n;
+
+	if (!p || !p->fds)
+		return -ENOENT;
+	n = vfs_dir_path(fd_table_cwd(p->fds), buf, size);
+	return n == -ERANGE ? (long)size : n;
+}
+
+static long show_root(long pid, char *buf, size_t size)
+{
+	return proc_find((int)pid) ? ksnprintf(buf, size, "/") : -ENOENT;
+}
+
+/* ---- /proc/PID/fd ---------------------------------------------------------------- */
+
+/* A link's argument: the pid and the descriptor. */
+#define FD_ARG(pid, fd) ((long)(pid) * FD_MAX + (fd))
+
+/* What a descriptor's link says: the file's path, or Linux's names for
+ * objects outside the tree. */
+static long show_fd(long arg, char *buf, size_t size)
+{
+	struct proc *p = proc_find((int)(arg / FD_MAX));
+	struct file *f = p && p->fds ? fd_table_peek(p->fds, (int)(arg % FD_MAX)) : NULL;
+	struct linux_stat st;
+	long n;
+
+	if (!f)
+		return -ENOENT;
+	if (f->inode && !S_ISFIFO(f->inode->mode)) {
+		n = vfs_inode_path(f->inode, buf, size);
+		if (n == -ENOENT)
+			return ksnprintf(buf, size, "/ (deleted)");
+		return n == -ERANGE ? (long)size : n;
+	}
+	if (!f->ops->fstat || f->ops->fstat(f, &st))
+		return ksnprintf(buf, size, "anon_inode:[unknown]");
+	if (S_ISFIFO(st.st_mode))
+		return ksnprintf(buf, size, "pipe:[%lu]", (unsigned long)st.st_ino);
+	if (S_ISSOCK(st.st_mode))
+		return ksnprintf(buf, size, "socket:[%lu]", (unsigned long)st.st_ino);
+	return ksnprintf(buf, size, "anon_inode:[unknown]");
+}
+
+static u64 refresh_stamp; /* marks the entries one refresh saw */
+
+static bool seen_now(const char *name, struct inode *ino)
+{
+	(void)name;
+	return ino->gen_seen == refresh_stamp;
+}
+
+/* The links of /proc/PID/fd: one per open descriptor, made or kept. */
+static void fd_dir_refresh(struct inode *dir)
+{
+	struct proc *p = proc_find((int)dir->gen_arg);
+	int slots = p && p->fds ? fd_table_slots(p->fds) : 0;
+	u64 stamp = ++refresh_stamp;
+
+	for (int fd = 0; fd < slots; fd++) {
+		struct inode *link;
+		char name[12];
+
+		if (!fd_table_peek(p->fds, fd))
+			continue;
+		ksnprintf(name, sizeof(name), "%d", fd);
+		link = vfs_gen_find(dir, name);
+		if (!link && vfs_gen_link(dir, name, show_fd, FD_ARG(p->pid, fd)) == 0)
+			link = vfs_gen_find(dir, name);
+		if (link)
+			link->gen_seen = stamp;
+	}
+	vfs_gen_prune(dir, seen_now);
+}
+
+/* ---- /proc ------------------------------------------------------------------------ */
+
+static const struct {
+	const char *name;
+	long (*show)(long pid, char *buf, size_t size);
+	bool link;
+} pid_entries[] = {
+	{ "stat", show_stat, false },
+	{ "status", show_status, false },
+	{ "cmdline", show_cmdline, false },
+	{ "comm", show_comm, false },
+	{ "exe", show_exe, true },
+	{ "cwd", show_cwd, true },
+	{ "root", show_root, true },
+};
+
+/* Make /proc/PID for p (its directory is owned by its effective user, and
+ * its argument is p's start time, which tells a reused pid apart). */
+static struct inode *pid_dir_make(struct inode *proc_dir, struct proc *p, const char *name)
+{
+	struct inode *dir = vfs_gen_dir(proc_dir, name, NULL, (long)p->start_ns);
+	struct inode *fd_dir;
+	int err = 0;
+
+	if (IS_ERR(dir))
+		return dir;
+	dir->uid = proc_euid_of(p);
+	dir->gid = p->cred.gid[1];
+	for (size_t i = 0; !err && i < ARRAY_SIZE(pid_entries); i++)
+		err = (pid_entries[i].link ? vfs_gen_link : vfs_gen_file)(
+			dir, pid_entries[i].name, pid_entries[i].show, p->pid);
+	fd_dir = err ? NULL : vfs_gen_dir(dir, "fd", fd_dir_refresh, p->pid);
+	if (!err && IS_ERR(fd_dir))
+		err = (int)PTR_ERR(fd_dir);
+	if (err) {
+		vfs_gen_remove(proc_dir, name);
+		return ERR_PTR(err);
+	}
+	return dir;
+}
+
+static bool is_pid_name(const char *name)
+{
+	if (!*name)
+		return false;
+	for (; *name; name++)
+		if (*name < '0' || *name > '9')
+			return false;
+	return true;
+}
+
+/* Keep /proc's own files, and the directories of processes still there. */
+static bool keep_proc_entry(const char *name, struct inode *ino)
+{
+	return !is_pid_name(name) || ino->gen_seen == refresh_stamp;
+}
+
+/* /proc before a lookup or listing: a directory for each process, none
+ * for a process that is gone (a pid used again gets a fresh one). */
+static void proc_dir_refresh(struct inode *proc_dir)
+{
+	u64 stamp = ++refresh_stamp;
+	struct proc *p;
+
+	list_for_each_entry(p, &proc_list, all_node) {
+		struct inode *dir;
+		char name[12];
+
+		ksnprintf(name, sizeof(name), "%d", p->pid);
+		dir = vfs_gen_find(proc_dir, name);
+		if (dir && dir->gen_arg == (long)p->start_ns) {
+			dir->gen_seen = stamp;
+			dir->uid = proc_euid_of(p); /* setuid moves it, as on Linux */
+			continue;
+		}
+		if (dir)
+			vfs_gen_remove(proc_dir, name); /* an earlier process with this pid */
+		dir = pid_dir_make(proc_dir, p, name);
+		if (IS_ERR(dir))
+			continue; /* out of memory: it is missing until next time */
+		dir->gen_seen = stamp;
+	}
+	vfs_gen_prune(proc_dir, keep_proc_entry);
+}
+
+static int procfs_pid_init(void)
+{
+	int err = vfs_set_refresh("/proc", proc_dir_refresh);
+
+	if (err)
+		log_warn("procfs: no /proc/PID directories: %d", err);
+	return err;
+}
+INITCALL(INIT_LATE, procfs_pid_init);
