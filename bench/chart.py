@@ -13,7 +13,8 @@ Each metric is one row: a bar of how many times better SIS is than Linux
 100x, with a grey line at 1x and, where the metric has a ratio target, a red
 line at the target; the bar is green when it reaches the target (or 1x when
 there is none), orange when not. Both values are printed at the right. A
-metric measured on one OS only gets its value and no bar.
+metric measured on one OS only, or with a value <= 0 (a "rise" that was a
+fall), gets its values and no bar.
 """
 import struct
 import zlib
@@ -120,7 +121,7 @@ def write_png(path, title, rows, subtitle=""):
         y = top + i * row_h
         cv.rect(0, y + row_h - 2, w, 1, GREY)
         cv.text(10, y + 8, label[:48])
-        if sis is not None and lin and sis > 0:
+        if sis is not None and lin is not None and sis > 0 and lin > 0:
             adv = sis / lin if better == "higher" else lin / sis
             x1, xs = _x(1, label_w, bar_w), _x(adv, label_w, bar_w)
             ok = adv >= (target or 1)

@@ -445,7 +445,8 @@ static void commit_exec(struct proc *p, struct vm_space *vm, const char *path,
 	if (old) {
 		/* Linux's exec_mm_release: locks of the old image are dead. */
 		futex_exit_robust_list(t->robust_list, t->tid);
-		futex_clear_child_tid(t->clear_child_tid);
+		if (old->refs > 1) /* Linux's mm_release: someone else sees it */
+			futex_clear_child_tid(t->clear_child_tid);
 	}
 	t->robust_list = t->clear_child_tid = 0;
 	p->vm = vm;

@@ -135,7 +135,9 @@ void thread_exit(int wait_status)
 
 	if (p->vm) {
 		futex_exit_robust_list(t->robust_list, t->tid);
-		futex_clear_child_tid(t->clear_child_tid);
+		/* Linux's mm_release: only if someone else uses the memory */
+		if (p->nr_threads > 1 || p->vm->refs > 1)
+			futex_clear_child_tid(t->clear_child_tid);
 	}
 	if (t->tid == p->pid && !p->group_exit) {
 		p->leader_exited = true;

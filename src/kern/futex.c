@@ -306,11 +306,10 @@ static int wait_deadline(u64 utime, bool absolute, bool realtime, u64 *deadline)
 	return 0;
 }
 
-static long sys_futex(struct trap_frame *tf)
+/* futex(uaddr, op, val, timeout or val2, uaddr2, val3) */
+SYSCALL_DEFINE6(futex, u64, uaddr, int, op, u32, val, u64, utime, u64, uaddr2, u32, val3)
 {
-	u64 uaddr = SC_ARG(tf, 0), utime = SC_ARG(tf, 3), uaddr2 = SC_ARG(tf, 4);
-	int op = (int)SC_ARG(tf, 1), cmd = op & FUTEX_CMD_MASK;
-	u32 val = (u32)SC_ARG(tf, 2), val3 = (u32)SC_ARG(tf, 5);
+	int cmd = op & FUTEX_CMD_MASK;
 	bool private = op & FUTEX_PRIVATE_FLAG, realtime = op & FUTEX_CLOCK_REALTIME;
 	u64 deadline;
 	int err;
@@ -350,7 +349,6 @@ static long sys_futex(struct trap_frame *tf)
 		return -ENOSYS; /* FUTEX_FD, the PI operations */
 	}
 }
-SYSCALL(__NR_futex, sys_futex);
 
 /* ---- robust futexes and clear_child_tid ---- */
 
@@ -406,18 +404,16 @@ void futex_clear_child_tid(u64 uaddr)
 		futex_wake_addr(uaddr, false, 1, FUTEX_BITSET_MATCH_ANY);
 }
 
-static long sys_set_robust_list(struct trap_frame *tf)
+SYSCALL_DEFINE2(set_robust_list, u64, head, size_t, len)
 {
-	if (SC_ARG(tf, 1) != sizeof(struct linux_robust_list_head))
+	if (len != sizeof(struct linux_robust_list_head))
 		return -EINVAL;
-	cur_thread()->robust_list = SC_ARG(tf, 0);
+	cur_thread()->robust_list = head;
 	return 0;
 }
-SYSCALL(__NR_set_robust_list, sys_set_robust_list);
 
-static long sys_get_robust_list(struct trap_frame *tf)
+SYSCALL_DEFINE3(get_robust_list, int, tid, u64 *, uhead, size_t *, ulen)
 {
-	int tid = (int)SC_ARG(tf, 0);
 	u64 len = sizeof(struct linux_robust_list_head);
 	struct thread *t = tid ? thread_find(tid) : cur_thread();
 
@@ -425,9 +421,8 @@ static long sys_get_robust_list(struct trap_frame *tf)
 		return -EINVAL;
 	if (!t)
 		return -ESRCH;
-	if (copy_to_user((void *)SC_ARG(tf, 1), &t->robust_list, sizeof(u64)) ||
-	    copy_to_user((void *)SC_ARG(tf, 2), &len, sizeof(len)))
+	if (copy_to_user(uhead, &t->robust_list, sizeof(u64)) ||
+	    copy_to_user(ulen, &len, sizeof(len)))
 		return -EFAULT;
 	return 0;
 }
-SYSCALL(__NR_get_robust_list, sys_get_robust_list);

@@ -740,11 +740,10 @@ static long sys_tgkill(struct trap_frame *tf)
 }
 SYSCALL(__NR_tgkill, sys_tgkill);
 
-static long sys_tkill(struct trap_frame *tf)
+SYSCALL_DEFINE2(tkill, int, tid, int, sig)
 {
-	return kill_thread(-1, (int)SC_ARG(tf, 0), (int)SC_ARG(tf, 1));
+	return kill_thread(-1, tid, sig);
 }
-SYSCALL(__NR_tkill, sys_tkill);
 
 #define SA_KNOWN                                                                            \
 	(SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_RESTORER | SA_ONSTACK | SA_RESTART | \
@@ -905,32 +904,30 @@ SYSCALL(__NR_sigaltstack, sys_sigaltstack);
 
 /* rt_sigsuspend(mask, size): wait with mask until a handler ran (EINTR; the
  * old mask is back after the handler, as Linux's restore_sigmask). */
-static long sys_rt_sigsuspend(struct trap_frame *tf)
+SYSCALL_DEFINE2(rt_sigsuspend, const k_sigset_t *, umask, size_t, size)
 {
 	k_sigset_t set;
 
-	if (SC_ARG(tf, 1) != sizeof(k_sigset_t))
+	if (size != sizeof(k_sigset_t))
 		return -EINVAL;
-	if (copy_from_user(&set, (const void *)SC_ARG(tf, 0), sizeof(set)))
+	if (copy_from_user(&set, umask, sizeof(set)))
 		return -EFAULT;
 	signal_set_temp_mask(set);
 	while (!signal_pending())
 		schedule_sleep(0, true);
 	return -ERESTARTNOHAND;
 }
-SYSCALL(__NR_rt_sigsuspend, sys_rt_sigsuspend);
 
 /* Signals pending for the calling thread that it blocks. */
-static long sys_rt_sigpending(struct trap_frame *tf)
+SYSCALL_DEFINE2(rt_sigpending, k_sigset_t *, uset, size_t, size)
 {
 	struct thread *t = cur_thread();
 	k_sigset_t set = signal_thread_pending(t) & t->sig_blocked;
 
-	if (SC_ARG(tf, 1) > sizeof(k_sigset_t))
+	if (size > sizeof(k_sigset_t))
 		return -EINVAL;
-	return copy_to_user((void *)SC_ARG(tf, 0), &set, SC_ARG(tf, 1)) ? -EFAULT : 0;
+	return copy_to_user(uset, &set, size) ? -EFAULT : 0;
 }
-SYSCALL(__NR_rt_sigpending, sys_rt_sigpending);
 
 /* The monotonic deadline of a relative timeout (NULL: none, 0); -EINVAL,
  * -EFAULT. A zero timeout is deadline 1: already past. */
@@ -974,9 +971,9 @@ static int wait_for_set(struct thread *t, k_sigset_t set, u64 deadline)
  * siginfo in info. EAGAIN when the timeout passes, EINTR when another
  * signal's handler is due.
  */
-static long sys_rt_sigtimedwait(struct trap_frame *tf)
+SYSCALL_DEFINE4(rt_sigtimedwait, const k_sigset_t *, uset, void *, uinfo,
+		const struct linux_timespec *, uts, size_t, size)
 {
-	void *uinfo = (void *)SC_ARG(tf, 1);
 	struct thread *t = cur_thread();
 	struct linux_siginfo si;
 	struct sig_origin o;
@@ -984,11 +981,11 @@ static long sys_rt_sigtimedwait(struct trap_frame *tf)
 	u64 deadline;
 	int sig, err;
 
-	if (SC_ARG(tf, 3) != sizeof(k_sigset_t))
+	if (size != sizeof(k_sigset_t))
 		return -EINVAL;
-	if (copy_from_user(&set, (const void *)SC_ARG(tf, 0), sizeof(set)))
+	if (copy_from_user(&set, uset, sizeof(set)))
 		return -EFAULT;
-	err = relative_deadline((const void *)SC_ARG(tf, 2), &deadline);
+	err = relative_deadline(uts, &deadline);
 	if (err)
 		return err;
 	set &= ~UNBLOCKABLE;
@@ -1006,4 +1003,3 @@ static long sys_rt_sigtimedwait(struct trap_frame *tf)
 	}
 	return sig;
 }
-SYSCALL(__NR_rt_sigtimedwait, sys_rt_sigtimedwait);

@@ -148,15 +148,14 @@ static long sfd_create(k_sigset_t mask, int flags)
 
 /* signalfd4(fd, mask, sizemask, flags): fd -1 makes a new one, else fd's
  * mask is replaced (EINVAL if fd is not a signalfd). */
-static long sys_signalfd4(struct trap_frame *tf)
+SYSCALL_DEFINE4(signalfd4, int, fd, const k_sigset_t *, umask, size_t, sizemask, int, flags)
 {
-	int fd = (int)SC_ARG(tf, 0), flags = (int)SC_ARG(tf, 3);
 	k_sigset_t mask;
 	struct file *f;
 
-	if (SC_ARG(tf, 2) != sizeof(k_sigset_t) || (flags & ~(SFD_CLOEXEC | SFD_NONBLOCK)))
+	if (sizemask != sizeof(k_sigset_t) || (flags & ~(SFD_CLOEXEC | SFD_NONBLOCK)))
 		return -EINVAL;
-	if (copy_from_user(&mask, (const void *)SC_ARG(tf, 1), sizeof(mask)))
+	if (copy_from_user(&mask, umask, sizeof(mask)))
 		return -EFAULT;
 	mask &= ~SFD_UNBLOCKABLE;
 	if (fd == -1)
@@ -173,4 +172,3 @@ static long sys_signalfd4(struct trap_frame *tf)
 	file_put(f);
 	return fd;
 }
-SYSCALL(__NR_signalfd4, sys_signalfd4);

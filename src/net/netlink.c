@@ -8,6 +8,8 @@
  * NETLINK_ADD_MEMBERSHIP, notifications (netlink_route.c) to members, and
  * ENOBUFS once when a member's queue overflowed. Datagrams to another
  * user port id go to that socket (ECONNREFUSED if none).
+ * Requests stop with ENOBUFS once the sender's own receive queue holds
+ * SO_RCVBUF bytes of unread answers.
  * Not done: other netlink protocols (EPROTONOSUPPORT), NETLINK_PKTINFO
  * control messages, extended acks (the options are accepted), mmap rings.
  *
@@ -95,15 +97,23 @@ void nl_reply_init(struct nl_reply *r, struct nl_sock *ns)
 	r->err = 0;
 }
 
+/* Queue the datagram being filled, in memory of its own size (the queue's
+ * bound, rcvbuf, then bounds the memory too). */
 static void reply_flush(struct nl_reply *r)
 {
-	struct nl_dgram *d;
+	struct nl_dgram *big, *d;
 
 	if (!r->dgram)
 		return;
-	d = container_of((void *)r->dgram, struct nl_dgram, data);
-	d->len = r->used;
-	dgram_queue(r->ns, d); /* replies are never dropped: their size is bounded */
+	big = container_of((void *)r->dgram, struct nl_dgram, data);
+	d = r->used < NL_DGRAM_MAX / 2 ? dgram_new(big->data, r->used) : NULL;
+	if (d) {
+		kfree(big);
+	} else {
+		d = big;
+		d->len = r->used;
+	}
+	dgram_queue(r->ns, d);
 	r->dgram = NULL;
 	r->used = 0;
 }
@@ -349,6 +359,12 @@ static int nl_kernel_rcv(struct nl_sock *ns, const u8 *buf, size_t len)
 		size_t step;
 		int err = 0;
 
+		/* A reader that does not read: stop before its queue outgrows
+		 * SO_RCVBUF (Linux's netlink_unicast: ENOBUFS). */
+		if (ns->rx_bytes + r.used >= (size_t)ns->sk.opt.rcvbuf) {
+			nl_reply_finish(&r);
+			return -ENOBUFS;
+		}
 		memcpy(&h, buf, sizeof(h));
 		if (h.nlmsg_len < (u32)NLMSG_HDRLEN || h.nlmsg_len > len)
 			break;

@@ -4,7 +4,8 @@
  *
  *   RTM_GETLINK    dump, or one interface by index or IFLA_IFNAME
  *   RTM_NEWLINK    IFF_UP in ifi_change: bring an interface up or down
- *   RTM_GETADDR    dump of IPv4 addresses (primary, eth0:N aliases, lo)
+ *   RTM_GETADDR    dump of IPv4 addresses (primary, eth0:N aliases, lo),
+ *                  then IPv6 ones (link-local, SLAAC, ip6=, ::1)
  *   RTM_NEWADDR    an interface without an address gets a primary one (DHCP
  *                  stops there); otherwise an alias (netif_alias.c)
  *   RTM_DELADDR    the primary (address 0.0.0.0 then) or an alias
@@ -18,7 +19,9 @@
  * addresses and routes with a snapshot and sends RTM_NEWLINK, RTM_NEW/DELADDR
  * and RTM_NEW/DELROUTE to RTNLGRP_LINK, _IPV4_IFADDR and _IPV4_ROUTE.
  *
- * Not done (answered EOPNOTSUPP): IPv6, routes other than interface
+ * IPv6 addresses are listed (RTM_GETADDR, RTNLGRP_IPV6_IFADDR) but not
+ * changed here. Not done (answered EOPNOTSUPP): changing IPv6 addresses and
+ * IPv6 routes, routes other than interface
  * subnets and the default one (lwIP routes by those only), renaming or
  * changing an interface's MTU or MAC, neighbours, rules, qdiscs.
  */
@@ -38,13 +41,16 @@
 
 /* ---- what there is: links, addresses, routes ---- */
 
-/* One IPv4 address as RTM_NEWADDR describes it. */
+/* One address as RTM_NEWADDR describes it. */
 struct addr_ent {
 	int ifindex;
-	u32 addr, mask;     /* network order */
+	bool v6;
+	u32 addr, mask;     /* IPv4, network order */
+	u8 addr6[16];       /* IPv6 */
+	u8 prefix6;
 	u8 flags, scope;
 	char label[16];
-	u32 valid_lft;      /* seconds, LFT_FOREVER */
+	u32 valid_lft, preferred_lft; /* seconds, LFT_FOREVER */
 };
 
 /* One route of the main table. */
@@ -55,7 +61,7 @@ struct route_ent {
 };
 
 #define MAX_IFACES (NETDEV_MAX + 1)
-#define MAX_ADDRS (NETDEV_MAX * (1 + NET_ALIASES_PER_DEV) + 1)
+#define MAX_ADDRS ((NETDEV_MAX + 1) * (1 + NET_ALIASES_PER_DEV + LWIP_IPV6_NUM_ADDRESSES))
 #define MAX_ROUTES (MAX_ADDRS + 1)
 
 static int iface_count(void)
@@ -96,18 +102,56 @@ static void add_addr(struct addr_ent *e, int *n, int ifindex, struct netif *nif,
 
 	if (*n >= MAX_ADDRS || !nif_addr(nif))
 		return;
+	memset(a, 0, sizeof(*a)); /* the arrays are reused */
 	a->ifindex = ifindex;
 	a->addr = nif_addr(nif);
 	a->mask = nif_mask(nif);
 	a->scope = ifindex == 1 ? RT_SCOPE_HOST : RT_SCOPE_UNIVERSE;
-	a->valid_lft = lease_left(nif);
+	a->valid_lft = a->preferred_lft = lease_left(nif);
 	a->flags = flags | (a->valid_lft == LFT_FOREVER ? IFA_F_PERMANENT : 0);
 	strncpy(a->label, net_netif_name(nif), sizeof(a->label) - 1);
 	a->label[sizeof(a->label) - 1] = 0;
 	(*n)++;
 }
 
-/* Every IPv4 address, by interface index; a device's aliases after it. */
+/* The IPv6 addresses of nif (lwIP's slots that hold one), as Linux lists them. */
+static void add_addrs6(struct addr_ent *e, int *n, int ifindex, struct netif *nif)
+{
+	for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES && *n < MAX_ADDRS; i++) {
+		const ip6_addr_t *ip = netif_ip6_addr(nif, i);
+		u8 state = netif_ip6_addr_state(nif, i);
+		struct addr_ent *a = &e[*n];
+
+		if (ip6_addr_isinvalid(state))
+			continue;
+		memset(a, 0, sizeof(*a));
+		a->ifindex = ifindex;
+		a->v6 = true;
+		memcpy(a->addr6, ip->addr, 16);
+		a->prefix6 = (u8)net_ip6_prefix_len(nif, i);
+		a->scope = ip6_addr_isloopback(ip) ? RT_SCOPE_HOST
+			   : ip6_addr_islinklocal(ip) ? RT_SCOPE_LINK
+			   : ip6_addr_issitelocal(ip) ? RT_SCOPE_SITE : RT_SCOPE_UNIVERSE;
+		if (ip6_addr_istentative(state))
+			a->flags |= IFA_F_TENTATIVE;
+		if (ip6_addr_isduplicated(state))
+			a->flags |= IFA_F_DADFAILED | IFA_F_TENTATIVE;
+		if (ip6_addr_isdeprecated(state) && !ip6_addr_isloopback(ip))
+			a->flags |= IFA_F_DEPRECATED; /* lwIP's ::1 is only "valid"; Linux's is preferred */
+		if (netif_ip6_addr_isstatic(nif, i)) {
+			a->flags |= IFA_F_PERMANENT;
+			a->valid_lft = a->preferred_lft = LFT_FOREVER;
+		} else {
+			a->valid_lft = netif_ip6_addr_valid_life(nif, i);
+			a->preferred_lft = netif_ip6_addr_pref_life(nif, i);
+		}
+		strncpy(a->label, net_netif_name(nif), sizeof(a->label) - 1);
+		(*n)++;
+	}
+}
+
+/* Every address, IPv4 ones first (as Linux dumps family by family), by
+ * interface index, a device's aliases after it; then the IPv6 ones. */
 static int collect_addrs(struct addr_ent *e)
 {
 	int n = 0;
@@ -126,6 +170,12 @@ static int collect_addrs(struct addr_ent *e)
 
 			add_addr(e, &n, ifindex, a, same ? IFA_F_SECONDARY : 0);
 		}
+	}
+	for (int ifindex = 1; ifindex <= iface_count(); ifindex++) {
+		struct netif *nif = net_netif_by_ifindex(ifindex);
+
+		if (nif)
+			add_addrs6(e, &n, ifindex, nif);
 	}
 	return n;
 }
@@ -210,9 +260,21 @@ static void addr_msg(struct nl_msg *m, u16 type, u16 flags, u32 seq, u32 pid,
 		     const struct addr_ent *a)
 {
 	struct ifaddrmsg *ifa = nl_msg_start(m, type, flags, seq, pid, sizeof(*ifa));
-	struct ifa_cacheinfo ci = { .ifa_prefered = a->valid_lft, .ifa_valid = a->valid_lft };
+	struct ifa_cacheinfo ci = { .ifa_prefered = a->preferred_lft, .ifa_valid = a->valid_lft };
 	u32 bcast = a->addr | ~a->mask;
 
+	if (a->v6) {
+		ifa->ifa_family = AF_INET6;
+		ifa->ifa_prefixlen = a->prefix6;
+		ifa->ifa_flags = a->flags;
+		ifa->ifa_scope = a->scope;
+		ifa->ifa_index = (u32)a->ifindex;
+		nl_attr(m, IFA_ADDRESS, a->addr6, 16);
+		nl_attr_u32(m, IFA_FLAGS, a->flags);
+		nl_attr(m, IFA_CACHEINFO, &ci, sizeof(ci));
+		nl_msg_end(m);
+		return;
+	}
 	ifa->ifa_family = AF_INET;
 	ifa->ifa_prefixlen = (u8)prefix_len(a->mask);
 	ifa->ifa_flags = a->flags;
@@ -381,10 +443,10 @@ static int dump_addrs(struct nl_reply *r, const struct nlmsghdr *h)
 	u8 family = h->nlmsg_len >= NLMSG_LENGTH(1) ? *(const u8 *)NLMSG_DATA(h) : AF_UNSPEC;
 	int n;
 
-	if (family != AF_UNSPEC && family != AF_INET)
-		return 0; /* IPv6 and the rest: nothing to list */
 	n = collect_addrs(e);
 	for (int i = 0; i < n; i++) {
+		if (family != AF_UNSPEC && family != (e[i].v6 ? AF_INET6 : AF_INET))
+			continue;
 		addr_msg(&m, RTM_NEWADDR, NLM_F_MULTI, h->nlmsg_seq, netlink_portid(r->ns), &e[i]);
 		nl_reply_add(r, &m);
 	}
@@ -654,7 +716,12 @@ static struct {
 
 static bool addr_same(const struct addr_ent *a, const struct addr_ent *b)
 {
-	return a->ifindex == b->ifindex && a->addr == b->addr && a->mask == b->mask;
+	if (a->ifindex != b->ifindex || a->v6 != b->v6)
+		return false;
+	if (a->v6) /* a change of state (DAD done) is news too */
+		return !memcmp(a->addr6, b->addr6, 16) && a->prefix6 == b->prefix6 &&
+		       a->flags == b->flags;
+	return a->addr == b->addr && a->mask == b->mask;
 }
 
 static bool route_same(const struct route_ent *a, const struct route_ent *b)
@@ -696,24 +763,41 @@ static void notify_links(void)
 	}
 }
 
+static unsigned addr_group(const struct addr_ent *a)
+{
+	return a->v6 ? RTNLGRP_IPV6_IFADDR : RTNLGRP_IPV4_IFADDR;
+}
+
+/* An IPv6 address still there in another state: Linux says RTM_NEWADDR
+ * (with the new flags) and no RTM_DELADDR. */
+static bool addr_replaced(const struct addr_ent *a, const struct addr_ent *set, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (set[i].v6 && set[i].ifindex == a->ifindex && !memcmp(set[i].addr6, a->addr6, 16))
+			return true;
+	return false;
+}
+
 static void notify_addrs(void)
 {
 	static struct addr_ent now[MAX_ADDRS];
 	int n = collect_addrs(now);
-	bool tell = told.valid && netlink_has_listeners(RTNLGRP_IPV4_IFADDR);
+	bool tell = told.valid && (netlink_has_listeners(RTNLGRP_IPV4_IFADDR) ||
+				   netlink_has_listeners(RTNLGRP_IPV6_IFADDR));
 	struct nl_msg m;
 
 	for (int i = 0; tell && i < told.n_addrs; i++) {
-		if (addr_in(&told.addrs[i], now, n))
+		if (addr_in(&told.addrs[i], now, n) ||
+		    (told.addrs[i].v6 && addr_replaced(&told.addrs[i], now, n)))
 			continue;
 		addr_msg(&m, RTM_DELADDR, 0, 0, 0, &told.addrs[i]);
-		netlink_broadcast(RTNLGRP_IPV4_IFADDR, &m);
+		netlink_broadcast(addr_group(&told.addrs[i]), &m);
 	}
 	for (int i = 0; tell && i < n; i++) {
 		if (addr_in(&now[i], told.addrs, told.n_addrs))
 			continue;
 		addr_msg(&m, RTM_NEWADDR, 0, 0, 0, &now[i]);
-		netlink_broadcast(RTNLGRP_IPV4_IFADDR, &m);
+		netlink_broadcast(addr_group(&now[i]), &m);
 	}
 	memcpy(told.addrs, now, sizeof(now[0]) * (size_t)n);
 	told.n_addrs = n;

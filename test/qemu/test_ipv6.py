@@ -21,7 +21,8 @@
   and, as the reference, on this Linux host. Every check must pass.
 - wget_host6: Debian's busybox wget in the guest fetches a file from a host
   HTTP server bound on [::1] only, through slirp's fec0::2; busybox ping -6
-  (a raw ICMPv6 socket) reaches ::1, fec0::2 and fe80::2%eth0;
+  (a raw ICMPv6 socket) and SIS's ping -6 / ping6 (an ICMPv6 ping socket)
+  reach ::1, fec0::2 and fe80::2%eth0;
   /proc/net/if_inet6 lists the three addresses as Linux would.
 - malformed6: thousands of broken IPv6/ICMPv6 frames from an AF_PACKET
   socket (truncated and lying headers, extension header chains with bad
@@ -226,6 +227,14 @@ def wget_host6(ctx):
         for dest in ("::1", "fec0::2", "fe80::2%eth0"):
             out = sh(qm, f"busybox ping -6 -c 2 {dest}")
             ctx.check("2 packets transmitted, 2 packets received" in out, f"ping -6 {dest}: {out!r}")
+        # SIS's own ping -6 / ping6 (an ICMPv6 ping socket).
+        for cmd in ("ping -6 -c 2 -i 0.2 ::1", "ping6 -c 2 -i 0.2 fec0::2",
+                    "ping -c 2 -i 0.2 fe80::2%eth0"):
+            out = sh(qm, cmd)
+            ctx.check(re.search(r"^64 bytes from \S+: icmp_seq=2 time=[\d.]+ ms$", out, re.M) and
+                      "2 packets transmitted, 2 received, 0% packet loss" in out, f"{cmd}: {out!r}")
+        out = sh(qm, "ping6 -c 1 fe80::2%eth9", status=2)
+        ctx.check("ping6: eth9: unknown interface" in out, f"ping6 %eth9: {out!r}")
         out = sh(qm, "cat /proc/net/if_inet6")
         ctx.check(re.search(r"^fec0000000000000505400fffe123456 02 40 40 00 +eth0$", out, re.M) and
                   re.search(r"^fe80000000000000505400fffe123456 02 40 20 80 +eth0$", out, re.M) and

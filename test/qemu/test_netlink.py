@@ -6,8 +6,10 @@ glibc program speaking the protocol (user/tests/netsock_netlink.c).
   added and removed by RTM_NEWADDR/DELADDR and seen by getifaddrs and by a
   listener, RTM_GETROUTE lookups, MSG_PEEK/MSG_TRUNC): every check passes.
 - getifaddrs: its list matches QEMU's DHCP lease (10.0.2.15/24, broadcast
-  10.0.2.255 on eth0) and lo, with an AF_PACKET entry per interface.
-- busybox_ip: `ip addr` shows the lease (dynamic, with its lifetime), `ip
+  10.0.2.255 on eth0) and lo, with an AF_PACKET entry per interface, and
+  the IPv6 addresses (::1, eth0's link-local one from its MAC).
+- busybox_ip: `ip addr` shows the lease (dynamic, with its lifetime) and
+  the IPv6 addresses (::1, eth0's link-local), `ip
   link` the NIC's MAC and state, `ip route` the default route and the
   subnet; `ip addr add/del` of a secondary address; `ip route del default`
   makes the host unreachable (wget fails) and `ip route add default via`
@@ -68,7 +70,10 @@ def getifaddrs(ctx):
     need(ctx, out, r"^ifa lo inet 127\.0\.0\.1/8 flags 0x10049$", "lo's address")
     need(ctx, out, rf"^ifa eth0 inet {re.escape(LEASE)}/24 brd 10\.0\.2\.255 flags 0x11043$",
          "eth0's leased address")
-    need(ctx, out, r"^ifaddrs: 4 entries$", "exactly those four")
+    need(ctx, out, r"^ifa lo inet6 ::1/128$", "lo's IPv6 address")
+    need(ctx, out, r"^ifa eth0 inet6 fe80::5054:ff:fe12:3456/64$", "eth0's link-local address")
+    ctx.check(len(re.findall(r"^ifa \S+ (inet|packet) ", out, re.M)) == 4,
+              f"IPv4 and AF_PACKET entries other than those:\n{out}")
 
 
 class Hello(http.server.BaseHTTPRequestHandler):
@@ -98,6 +103,8 @@ def busybox_ip(ctx):
         need(ctx, out, rf"^\s+inet {re.escape(LEASE)}/24 brd 10\.0\.2\.255 scope global "
              r"dynamic eth0$", "the lease")
         need(ctx, out, r"^\s+valid_lft \d+sec preferred_lft \d+sec$", "the lease's lifetime")
+        need(ctx, out, r"^\s+inet6 ::1/128 scope host $", "lo's IPv6 address")
+        need(ctx, out, r"^\s+inet6 fe80::5054:ff:fe12:3456/64 scope link $", "eth0's link-local")
         out = sh(q, "busybox ip link")
         need(ctx, out, r"^2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc pfifo_fast "
              r"qlen 1000$", "ip link eth0")

@@ -16,6 +16,8 @@ booted as init, each printing `NAME: N checks, M failed`.
   pthread_kill/tkill/tgkill to one thread, exit_group, SIGTERM and SIGKILL
   while threads block, execve from a thread (the new image has the pid as
   its tid), the leader exiting first, fork and wait from a thread,
+  a group stop (SIGSTOP holds every thread until SIGCONT, wait4 reports
+  both), vfork sharing the parent's memory, clone3 as fork and its errors,
   getaddrinfo from 8 threads; the suite runs again and MemFree must come
   back (no leak).
 - signals: sigpending per thread, sigtimedwait (signal, timeout, EAGAIN),

@@ -8,24 +8,15 @@ a forked writer), utimensat, statx, preadv/pwritev(2), renameat2, mknodat,
 import os
 import re
 
-from sistest import TOP, TestFailure, test
+from glibc import glibc_static
+from sistest import test
 
 RESULT = re.compile(r"^vfs_calls: (\d+) checks, (\d+) failed$", re.M)
 
 
-def glibc_static(ctx, src, name):
-    """Build user/tests/SRC with glibc, statically; the executable's path."""
-    exe = os.path.join(ctx.tmpdir(), name)
-    r = ctx.run_tool(["aarch64-linux-gnu-gcc", "-static", "-O2", "-Wall", "-Werror",
-                      "-o", exe, os.path.join(TOP, "user", "tests", src)], timeout=120)
-    if r.returncode != 0:
-        raise TestFailure(f"aarch64-linux-gnu-gcc {src} failed:\n{r.stderr}")
-    return exe
-
-
 @test(timeout=120)
 def glibc_calls(ctx):
-    exe = glibc_static(ctx, "vfs_calls.c", "vfs_calls")
+    exe = glibc_static(ctx, "vfs_calls.c", os.path.join(ctx.tmpdir(), "vfs_calls"))
     q = ctx.qemu(nets=["none"], add=[f"{exe}:/bin/vfs_calls"], append="init=/bin/vfs_calls")
     m = q.expect(RESULT, timeout=60)
     ctx.check(int(m.group(1)) > 210 and m.group(2) == "0",

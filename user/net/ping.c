@@ -1,5 +1,6 @@
 /*
- * ping [-c COUNT] [-i INTERVAL] [-s SIZE] [-W WAIT] [-q] HOST
+ * ping [-6] [-c COUNT] [-i INTERVAL] [-s SIZE] [-W WAIT] [-q] HOST
+ * ping6 ...  (= ping -6)
  *
  * ICMP echo (RFC 792) like Linux's iputils ping: one line per reply, and on
  * exit (after COUNT, or on Ctrl-C) the statistics with packet loss and
@@ -7,8 +8,15 @@
  * users, so no privileges are needed) to see each reply's TTL in its IP
  * header. The send time travels in the payload, as in iputils.
  *
+ * -6 (or a HOST with a colon, or the name ping6): ICMPv6 echo (RFC 4443) to
+ * a numeric IPv6 address, "fe80::1%eth0" for a link-local one, through an
+ * ICMPv6 ping socket (SOCK_DGRAM, IPPROTO_ICMPV6: the kernel sets the
+ * identifier and checksum). The hop limit of a reply is not known to it
+ * (no IPV6_RECVHOPLIMIT), so its lines have no ttl=.
+ *
  * Exit status: 0 if any reply came back, 1 if none did, 2 on errors.
  */
+#include <net/if.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -25,6 +33,8 @@
 
 #define ICMP_ECHOREPLY 0
 #define ICMP_ECHO 8
+#define ICMP6_ECHO_REQUEST 128
+#define ICMP6_ECHO_REPLY 129
 #define ICMP_HDR 8
 #define IP_HDR_MIN 20
 #define PING_MAX_PAYLOAD 65507 - ICMP_HDR
@@ -34,6 +44,9 @@ struct ping {
 	int fd;
 	uint16_t id;
 	struct sockaddr_in dst;
+	bool six;                 /* -6: ICMPv6 to dst6 */
+	struct sockaddr_in6 dst6;
+	char dst6_text[INET6_ADDRSTRLEN];
 	const char *host;         /* as typed */
 	char canon[256];
 	bool numeric;             /* host was a dotted quad */
@@ -79,16 +92,17 @@ static int send_echo(struct ping *pg, uint16_t seq)
 	uint16_t sum;
 
 	memset(p, 0, ICMP_HDR);
-	p[0] = ICMP_ECHO;
+	p[0] = pg->six ? ICMP6_ECHO_REQUEST : ICMP_ECHO;
 	memcpy(p + 4, &(uint16_t){ htons(pg->id) }, 2);
 	memcpy(p + 6, &(uint16_t){ htons(seq) }, 2);
 	for (size_t i = 0; i < pg->size; i++)
 		p[ICMP_HDR + i] = (uint8_t)(0x10 + i);
 	if (pg->size >= sizeof(now))
 		memcpy(p + ICMP_HDR, &now, sizeof(now));
-	sum = checksum(p, len);
+	sum = pg->six ? 0 : checksum(p, len); /* ICMPv6: the kernel's */
 	memcpy(p + 2, &sum, 2);
-	if (sendto(pg->fd, p, len, 0, (struct sockaddr *)&pg->dst, sizeof(pg->dst)) < 0) {
+	if (pg->six ? sendto(pg->fd, p, len, 0, (struct sockaddr *)&pg->dst6, sizeof(pg->dst6)) < 0
+		    : sendto(pg->fd, p, len, 0, (struct sockaddr *)&pg->dst, sizeof(pg->dst)) < 0) {
 		fprintf(stderr, "%s: sendto: %s\n", util_prog, strerror(errno));
 		pg->errors++;
 		return -1;
@@ -161,11 +175,60 @@ static void handle_packet(struct ping *pg, const uint8_t *pkt, size_t n,
 	fflush(stdout);
 }
 
+/* An ICMPv6 ping socket's packet: the echo reply alone (the kernel matched
+ * its identifier). */
+static void handle_packet6(struct ping *pg, const uint8_t *icmp, size_t n,
+			   const struct sockaddr_in6 *from)
+{
+	char text[INET6_ADDRSTRLEN];
+	uint64_t sent_us, rtt = 0;
+
+	if (n < ICMP_HDR || icmp[0] != ICMP6_ECHO_REPLY)
+		return;
+	pg->received++;
+	if (n - ICMP_HDR >= sizeof(sent_us)) {
+		memcpy(&sent_us, icmp + ICMP_HDR, sizeof(sent_us));
+		rtt = util_now_us() - sent_us;
+		record_rtt(pg, rtt);
+	}
+	if (pg->quiet)
+		return;
+	inet_ntop(AF_INET6, &from->sin6_addr, text, sizeof(text));
+	printf("%u bytes from %s: icmp_seq=%u", (unsigned)n, text,
+	       (unsigned)(icmp[6] << 8 | icmp[7]));
+	if (n - ICMP_HDR >= sizeof(sent_us))
+		print_time(rtt);
+	else
+		printf("\n");
+	fflush(stdout);
+}
+
+static void receive_one6(struct ping *pg)
+{
+	struct sockaddr_in6 from;
+	socklen_t fromlen = sizeof(from);
+	ssize_t n = recvfrom(pg->fd, pg->buf, ICMP_HDR + pg->size, 0, (struct sockaddr *)&from,
+			     &fromlen);
+
+	if (n < 0) {
+		if (errno != EINTR && errno != EAGAIN)
+			fprintf(stderr, "%s: recvfrom: %s\n", util_prog, strerror(errno));
+		return;
+	}
+	handle_packet6(pg, pg->buf, (size_t)n, &from);
+}
+
 static void receive_one(struct ping *pg)
 {
+	if (pg->six) {
+		receive_one6(pg);
+		return;
+	}
 	struct sockaddr_in from;
 	socklen_t fromlen = sizeof(from);
-	ssize_t n = recvfrom(pg->fd, pg->buf, IP_HDR_MIN + 40 + ICMP_HDR + pg->size, 0,
+	ssize_t n;
+
+	n = recvfrom(pg->fd, pg->buf, IP_HDR_MIN + 40 + ICMP_HDR + pg->size, 0,
 			     (struct sockaddr *)&from, &fromlen);
 
 	if (n < 0) {
@@ -251,7 +314,7 @@ static void run(struct ping *pg)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: ping [-c COUNT] [-i INTERVAL] [-s SIZE] [-W WAIT] [-q] HOST\n");
+	fprintf(stderr, "usage: ping [-6] [-c COUNT] [-i INTERVAL] [-s SIZE] [-W WAIT] [-q] HOST\n");
 	exit(2);
 }
 
@@ -260,8 +323,11 @@ static void parse_args(struct ping *pg, int argc, char **argv)
 	long v;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "c:i:s:W:q")) != -1) {
+	while ((opt = getopt(argc, argv, "6c:i:s:W:q")) != -1) {
 		switch (opt) {
+		case '6':
+			pg->six = true;
+			break;
 		case 'c':
 			if (util_parse_long(optarg, 1, 1000000000, &pg->count))
 				usage();
@@ -294,6 +360,54 @@ static void parse_args(struct ping *pg, int argc, char **argv)
 	pg->host = argv[optind];
 }
 
+/* HOST as "ADDR" or "ADDR%IFNAME" into pg->dst6: 0, or -1 (message printed). */
+static int parse_host6(struct ping *pg)
+{
+	char addr[INET6_ADDRSTRLEN];
+	const char *pct = strchr(pg->host, '%');
+	size_t len = pct ? (size_t)(pct - pg->host) : strlen(pg->host);
+
+	pg->dst6.sin6_family = AF_INET6;
+	if (len >= sizeof(addr)) {
+		fprintf(stderr, "%s: %s: Name or service not known\n", util_prog, pg->host);
+		return -1;
+	}
+	memcpy(addr, pg->host, len);
+	addr[len] = '\0';
+	if (inet_pton(AF_INET6, addr, &pg->dst6.sin6_addr) != 1) {
+		fprintf(stderr, "%s: %s: Name or service not known\n", util_prog, pg->host);
+		return -1;
+	}
+	if (pct && !(pg->dst6.sin6_scope_id = if_nametoindex(pct + 1))) {
+		fprintf(stderr, "%s: %s: unknown interface\n", util_prog, pct + 1);
+		return -1;
+	}
+	inet_ntop(AF_INET6, &pg->dst6.sin6_addr, pg->dst6_text, sizeof(pg->dst6_text));
+	return 0;
+}
+
+static int main6(struct ping *pg)
+{
+	if (parse_host6(pg))
+		return 2;
+	pg->fd = socket(AF_INET6, SOCK_DGRAM, IPPROTO_ICMPV6);
+	if (pg->fd < 0) {
+		fprintf(stderr, "%s: socket: %s\n", util_prog, strerror(errno));
+		return 2;
+	}
+	pg->buf = malloc(ICMP_HDR + pg->size);
+	if (!pg->buf)
+		return 2;
+	signal(SIGINT, on_sigint);
+	printf("PING %s(%s) %zu data bytes\n", pg->host, pg->dst6_text, pg->size);
+	fflush(stdout);
+	run(pg);
+	print_summary(pg);
+	close(pg->fd);
+	free(pg->buf);
+	return pg->received ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct ping pg = { .interval_us = 1000000, .wait_us = 2000000,
@@ -302,6 +416,10 @@ int main(int argc, char **argv)
 
 	util_init(argv[0]);
 	parse_args(&pg, argc, argv);
+	if (pg.six || strchr(pg.host, ':') || strcmp(util_prog, "ping6") == 0) {
+		pg.six = true;
+		return main6(&pg);
+	}
 	pg.numeric = inet_pton(AF_INET, pg.host, &tmp) == 1;
 	if (util_resolve(pg.host, 0, SOCK_RAW, &pg.dst, pg.canon, sizeof(pg.canon)))
 		return 2;

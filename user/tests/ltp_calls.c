@@ -6,16 +6,19 @@
  *   - /etc/passwd and /etc/group have root and nobody/nogroup (getpwnam);
  *   - setreuid/setregid with Linux's rules for the saved id and EPERM;
  *   - F_GETLK reports the conflicting lock that starts first (fcntl11/21);
- *   - F_SETLKW that would close a cycle of waiting owners: EDEADLK (fcntl17).
+ *   - F_SETLKW that would close a cycle of waiting owners: EDEADLK (fcntl17);
+ *   - System V semaphores (sendmsg02): semget/semctl/semop/semtimedop.
  * Prints "ltp_calls: N checks, M failed"; exit status 1 on any failure.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sem.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -179,6 +182,112 @@ static void check_deadlock(int fd)
 	close(result[0]);
 }
 
+union semun_arg {
+	int val;
+	unsigned short *array;
+};
+
+static int sem_val(int id, int n)
+{
+	return semctl(id, n, GETVAL);
+}
+
+/* A child blocks in semop until the parent's increment, then reports. */
+static void check_sem_wakeup(int id)
+{
+	struct sembuf down = { .sem_num = 1, .sem_op = -2 }, up = { .sem_num = 1, .sem_op = 2 };
+	int p[2], st = -1, r = -1;
+	pid_t pid;
+
+	CHECK(pipe(p) == 0, "pipe");
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		r = semop(id, &down, 1);
+		_exit(write(p[1], &r, sizeof(r)) == sizeof(r) ? 0 : 1);
+	}
+	close(p[1]);
+	while (semctl(id, 1, GETNCNT) != 1) /* the child is asleep: a real handshake */
+		sched_yield();
+	CHECK(semop(id, &up, 1) == 0, "semop +2");
+	CHECK(read(p[0], &r, sizeof(r)) == sizeof(r) && r == 0, "the sleeper's semop returned %d", r);
+	CHECK(waitpid(pid, &st, 0) == pid && st == 0, "sem child");
+	CHECK(sem_val(id, 1) == 0 && semctl(id, 1, GETNCNT) == 0, "value taken, no sleeper left");
+	CHECK(semctl(id, 1, GETPID) == pid, "GETPID: the child changed it last");
+	close(p[0]);
+}
+
+/* IPC_RMID wakes a sleeper with EIDRM. */
+static void check_sem_rmid(int id)
+{
+	struct sembuf zero = { .sem_num = 0, .sem_op = 0 };
+	int p[2], st = -1, r = 0, e = 0;
+	pid_t pid;
+
+	CHECK(pipe(p) == 0, "pipe");
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		r = semop(id, &zero, 1);
+		e = r < 0 ? errno : 0;
+		_exit(write(p[1], &e, sizeof(e)) == sizeof(e) ? 0 : 1);
+	}
+	close(p[1]);
+	while (semctl(id, 0, GETZCNT) != 1)
+		sched_yield();
+	CHECK(semctl(id, 0, IPC_RMID) == 0, "IPC_RMID");
+	CHECK(read(p[0], &e, sizeof(e)) == sizeof(e) && e == EIDRM, "sleeper got errno %d, want EIDRM",
+	      e);
+	CHECK(waitpid(pid, &st, 0) == pid && st == 0, "rmid child");
+	CHECK_ERR(semctl(id, 0, GETVAL), EINVAL, "GETVAL on a removed set");
+	close(p[0]);
+}
+
+static void check_sem(void)
+{
+	unsigned short all[3] = { 1, 0, 7 }, got[3] = { 0 };
+	struct sembuf op = { .sem_num = 0, .sem_op = -1, .sem_flg = IPC_NOWAIT };
+	struct sembuf two[2] = { { 0, -1, 0 }, { 2, -8, IPC_NOWAIT } };
+	struct timespec ts = { .tv_sec = 0, .tv_nsec = 50000000 };
+	union semun_arg a;
+	int key = 0x5153, id, id2;
+
+	id = semget(IPC_PRIVATE, 3, IPC_CREAT | 0600);
+	CHECK(id >= 0, "semget(IPC_PRIVATE, 3)");
+	if (id < 0)
+		return;
+	CHECK(sem_val(id, 0) == 0 && sem_val(id, 2) == 0, "new semaphores are 0");
+	a.array = all;
+	CHECK(semctl(id, 0, SETALL, a) == 0, "SETALL");
+	a.array = got;
+	CHECK(semctl(id, 0, GETALL, a) == 0 && got[0] == 1 && got[1] == 0 && got[2] == 7, "GETALL");
+	CHECK(semop(id, &op, 1) == 0 && sem_val(id, 0) == 0, "semop -1");
+	CHECK_ERR(semop(id, &op, 1), EAGAIN, "semop -1 on 0 with IPC_NOWAIT");
+	a.val = 1;
+	CHECK(semctl(id, 0, SETVAL, a) == 0 && sem_val(id, 0) == 1, "SETVAL 1");
+	CHECK_ERR(semop(id, two, 2), EAGAIN, "all or nothing: the second op cannot");
+	CHECK(sem_val(id, 0) == 1 && sem_val(id, 2) == 7, "nothing applied");
+	op.sem_flg = 0;
+	op.sem_num = 1;
+	CHECK_ERR(semtimedop(id, &op, 1, &ts), EAGAIN, "semtimedop times out");
+	op.sem_num = 3;
+	CHECK_ERR(semop(id, &op, 1), EFBIG, "sem_num past the set");
+	a.val = 32768;
+	CHECK_ERR(semctl(id, 0, SETVAL, a), ERANGE, "SETVAL past SEMVMX");
+	CHECK_ERR(semop(id, &op, 0), EINVAL, "no operations");
+	check_sem_wakeup(id);
+	check_sem_rmid(id);
+
+	id2 = semget(key, 1, IPC_CREAT | IPC_EXCL | 0600);
+	CHECK(id2 >= 0, "semget(key, IPC_CREAT|IPC_EXCL)");
+	CHECK(semget(key, 1, 0) == id2, "semget finds the key");
+	CHECK_ERR(semget(key, 1, IPC_CREAT | IPC_EXCL | 0600), EEXIST, "IPC_EXCL on an existing key");
+	CHECK_ERR(semget(key, 2, 0), EINVAL, "more semaphores than the set has");
+	CHECK(semctl(id2, 0, IPC_RMID) == 0, "IPC_RMID");
+	CHECK_ERR(semget(key, 1, 0), ENOENT, "removed key without IPC_CREAT");
+	CHECK_ERR(semget(IPC_PRIVATE, 0, IPC_CREAT), EINVAL, "nsems 0");
+}
+
 int main(void)
 {
 	int fd;
@@ -186,6 +295,7 @@ int main(void)
 	check_kconfig();
 	check_users();
 	check_creds();
+	check_sem();
 	fd = open("/tmp/ltp_calls.lock", O_RDWR | O_CREAT | O_TRUNC, 0644);
 	CHECK(fd >= 0, "open lock file");
 	if (fd >= 0) {

@@ -58,7 +58,7 @@ static int list_ifaddrs(void)
 {
 	struct ifaddrs *ifa, *i;
 	int n = 0;
-	char a[32], b[32];
+	char a[64], b[32];
 
 	if (getifaddrs(&ifa)) {
 		printf("getifaddrs: %s\n", strerror(errno));
@@ -76,6 +76,14 @@ static int list_ifaddrs(void)
 				printf(" brd %s", b);
 			}
 			printf(" flags %#x\n", i->ifa_flags);
+		} else if (i->ifa_addr->sa_family == AF_INET6) {
+			struct sockaddr_in6 *m6 = (struct sockaddr_in6 *)i->ifa_netmask;
+			int plen = 0;
+
+			for (int k = 0; m6 && k < 16; k++)
+				plen += __builtin_popcount(m6->sin6_addr.s6_addr[k]);
+			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr, a, sizeof(a));
+			printf("ifa %s inet6 %s/%d\n", i->ifa_name, a, plen);
 		} else if (i->ifa_addr->sa_family == AF_PACKET) {
 			printf("ifa %s packet flags %#x\n", i->ifa_name, i->ifa_flags);
 		} else {
@@ -405,6 +413,49 @@ static void protocol_checks(const char *ifname)
 	CHECK(ioctl(s, FIONREAD, &v) == 0 && v == n, "FIONREAD: the next datagram's length");
 	while (recv(s, buf, sizeof(buf), MSG_DONTWAIT) > 0)
 		; /* drain (truncated reads) */
+
+	/* A sender that never reads: its answers stop at SO_RCVBUF (ENOBUFS),
+	 * and the socket works once drained. */
+	int sent = 0, err = 0;
+	for (int i = 0; i < 100000 && !err; i++) {
+		req_init(&r, RTM_GETADDR, NLM_F_DUMP, 1000 + i, sizeof(struct rtgenmsg));
+		if (send(s, &r, r.h.nlmsg_len, MSG_DONTWAIT) < 0)
+			err = errno;
+		else
+			sent++;
+	}
+	CHECK(err == ENOBUFS || err == EAGAIN, "unread answers: sends stop with ENOBUFS");
+	CHECK(sent > 10, "some dumps went through first");
+	while (recv(s, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC) > 0)
+		;
+	n = nl_dump(s, RTM_GETLINK, RTM_NEWLINK, 50, &datagrams);
+	CHECK(n >= 2, "a dump after draining");
+
+	/* Garbage: the kernel stays up and the socket keeps answering. */
+	srand(7);
+	for (int i = 0; i < 2000; i++) {
+		unsigned char junk[300];
+		size_t jl = (size_t)(rand() % (int)sizeof(junk));
+
+		for (size_t k = 0; k < jl; k++)
+			junk[k] = (unsigned char)rand();
+		if (jl >= sizeof(struct nlmsghdr) && (i & 1)) {
+			struct nlmsghdr *h = (struct nlmsghdr *)junk;
+
+			h->nlmsg_len = (unsigned)(rand() % (int)(jl + 8));
+			h->nlmsg_type = (unsigned short)(RTM_NEWLINK + rand() % 16);
+			h->nlmsg_flags |= NLM_F_REQUEST;
+			if (h->nlmsg_type == RTM_NEWADDR || h->nlmsg_type == RTM_DELADDR ||
+			    h->nlmsg_type == RTM_NEWLINK || h->nlmsg_type == RTM_SETLINK ||
+			    h->nlmsg_type == RTM_NEWROUTE || h->nlmsg_type == RTM_DELROUTE)
+				h->nlmsg_type = RTM_GETLINK; /* no random changes to the config */
+		}
+		send(s, junk, jl, MSG_DONTWAIT);
+		while (recv(s, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC) > 0)
+			;
+	}
+	n = nl_dump(s, RTM_GETADDR, RTM_NEWADDR, 51, &datagrams);
+	CHECK(n >= 2, "a dump after 2000 garbage messages");
 	close(s), close(l);
 }
 

@@ -5,8 +5,8 @@
  * accept/recv/futex/pipe read/nanosleep while the others run and while one
  * exits, kill to the group and pthread_kill (tgkill) to one thread,
  * execve from a thread, exit_group and SIGKILL while threads block, the
- * leader exiting first, fork and wait from a thread, getaddrinfo from many
- * threads; then the same again, and MemFree must come back (no leak).
+ * leader exiting first, fork and wait from a thread, a group stop, vfork's
+ * shared memory, clone3, getaddrinfo from many threads; then the same again, and MemFree must come back (no leak).
  *
  *   threads_pthread [ROUNDS]        the suite (as init): 2 warm-up rounds, then
  *                                   ROUNDS (2) measured for leaks
@@ -24,6 +24,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <linux/sched.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -579,6 +581,88 @@ static void test_processes(void)
 	      (long)r == 9, "fork and wait from a thread: %ld", (long)r);
 }
 
+/* ---- group stop, vfork's shared memory, clone3 ---- */
+
+static volatile long *spins; /* MAP_SHARED: the child's threads count here */
+
+static void *spinner(void *arg)
+{
+	(void)arg;
+	for (;;)
+		__atomic_fetch_add(spins, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+static void test_group_stop(void)
+{
+	long c0, c1;
+	int st = 0;
+	pid_t pid;
+
+	spins = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(spins != MAP_FAILED, "mmap");
+	*spins = 0;
+	pid = fork();
+	if (pid == 0) {
+		pthread_t t;
+
+		for (int i = 0; i < 3; i++)
+			pthread_create(&t, NULL, spinner, NULL);
+		for (;;)
+			pause();
+	}
+	while (__atomic_load_n(spins, __ATOMIC_SEQ_CST) < 1000)
+		sched_yield();
+	CHECK(kill(pid, SIGSTOP) == 0, "SIGSTOP");
+	CHECK(waitpid(pid, &st, WUNTRACED) == pid && WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP,
+	      "stop reported: %#x", st);
+	usleep(100000); /* every thread reaches the stop within a tick or two */
+	c0 = __atomic_load_n(spins, __ATOMIC_SEQ_CST);
+	usleep(200000);
+	c1 = __atomic_load_n(spins, __ATOMIC_SEQ_CST);
+	CHECK(c0 == c1, "threads ran while stopped: %ld -> %ld", c0, c1);
+	CHECK(kill(pid, SIGCONT) == 0, "SIGCONT");
+	CHECK(waitpid(pid, &st, WCONTINUED) == pid && WIFCONTINUED(st), "continue reported: %#x", st);
+	while (__atomic_load_n(spins, __ATOMIC_SEQ_CST) == c1)
+		sched_yield();
+	kill(pid, SIGKILL);
+	CHECK(reap(pid) == 128 + SIGKILL, "killed after the stop");
+	munmap((void *)spins, 4096);
+}
+
+static volatile int vfork_seen;
+
+static void test_vfork_clone3(void)
+{
+	struct clone_args ca = { .exit_signal = SIGCHLD };
+	char big[128] = { 0 };
+	pid_t pid;
+
+	vfork_seen = 0;
+	pid = vfork();
+	if (pid == 0) {
+		vfork_seen = getpid(); /* the parent's memory: vfork shares it */
+		_exit(3);
+	}
+	CHECK(pid > 0 && vfork_seen == pid, "vfork child's write: %d, pid %d", vfork_seen, pid);
+	CHECK(reap(pid) == 3, "vfork child status");
+
+	pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid == 0)
+		_exit(4);
+	CHECK(pid > 0 && reap(pid) == 4, "clone3 as fork");
+	CHECK_ERR(syscall(SYS_clone3, &ca, 32), EINVAL, "clone3 short size");
+	memcpy(big, &ca, sizeof(ca));
+	big[100] = 1;
+	CHECK_ERR(syscall(SYS_clone3, big, sizeof(big)), E2BIG, "clone3 unknown tail");
+	ca.flags = SIGCHLD;
+	CHECK_ERR(syscall(SYS_clone3, &ca, sizeof(ca)), EINVAL, "clone3 signal in flags");
+	ca.flags = CLONE_THREAD;
+	CHECK_ERR(syscall(SYS_clone3, &ca, sizeof(ca)), EINVAL, "clone3 thread without VM");
+	ca = (struct clone_args){ .exit_signal = SIGCHLD, .stack = 4096 };
+	CHECK_ERR(syscall(SYS_clone3, &ca, sizeof(ca)), EINVAL, "clone3 stack without size");
+}
+
 static void *resolver(void *arg)
 {
 	long bad = 0;
@@ -638,6 +722,8 @@ static void suite(void)
 	test_blocking();
 	test_signals();
 	test_processes();
+	test_group_stop();
+	test_vfork_clone3();
 	test_getaddrinfo();
 }
 

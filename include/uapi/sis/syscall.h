@@ -114,6 +114,10 @@
 #define __NR_getegid 177
 #define __NR_gettid 178
 #define __NR_sysinfo 179
+#define __NR_semget 190
+#define __NR_semctl 191
+#define __NR_semtimedop 192
+#define __NR_semop 193
 #define __NR_socket 198
 #define __NR_socketpair 199
 #define __NR_bind 200
