@@ -135,6 +135,12 @@ int vm_map_pages(struct vm_space *vm, u64 va, void *const *pages, size_t n, unsi
 void *vm_page_alloc(void);
 /* Drop the owner's reference to a user page (freed once nothing maps it). */
 void vm_page_put(void *page);
+/* /proc/PID/maps: fn for each run of adjacent pages with the same rights
+ * (VM_READ/WRITE/EXEC, VM_SHARED; 0 for a PROT_NONE reservation), in
+ * address order, until it returns nonzero. Copy-on-write pages count as
+ * writable. vm must not change meanwhile (no sleeping in fn). */
+void vm_for_each_range(struct vm_space *vm, int (*fn)(void *arg, u64 start, u64 end,
+						     unsigned rights), void *arg);
 /* Map the shared sigreturn trampoline page (read-execute). */
 int vm_map_trampoline(struct vm_space *vm);
 
