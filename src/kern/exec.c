@@ -421,6 +421,7 @@ static struct vm_space *build_image(const u8 *file, size_t len, const char *path
 		return vm;
 	choose_layout(&l, cur_proc());
 	vm->mmap_top = l.mmap_top;
+	vm->stack_top = l.stack_top;
 	err = load_program(vm, file, &l, &x);
 	if (!err)
 		err = vm_map_trampoline(vm);

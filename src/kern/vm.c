@@ -381,6 +381,7 @@ struct vm_space *vm_clone(struct vm_space *src)
 	vm->brk = src->brk;
 	vm->free_cache = src->free_cache;
 	vm->mmap_top = src->mmap_top;
+	vm->stack_top = src->stack_top;
 	err = clone_level(src->root, vm->root, 0, vm);
 	/* src's writable pages are read-only now (also if we stop half-way). */
 	tlb_flush_asid(src->asid);

@@ -59,6 +59,7 @@ struct vm_space {
 	size_t table_pages; /* page-table pages, the root included */
 	u64 free_cache;   /* vm_find_free starts below here (0: from its top) */
 	u64 mmap_top;     /* hint-less mmap searches below (exec's random base; 0: VM_MMAP_TOP) */
+	u64 stack_top;    /* top of the initial stack (exec's, ASLR; 0: VM_STACK_TOP) */
 };
 
 /* Most page-table pages one space may hold (a share of RAM). */
