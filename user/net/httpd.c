@@ -597,15 +597,35 @@ static void serve(struct server *s)
 	}
 }
 
+/* MemAvailable from /proc/meminfo in KiB, or -1. */
+static long mem_available_kib(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[128];
+	long kib = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %ld kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
+}
+
+/* Each connection costs the kernel a few KiB (socket, PCB, buffers): more
+ * table slots than memory could ever serve only take memory from them. */
+#define CLIENT_MEM_KIB 4
+
 /*
  * Size the client table by the descriptors this process may have, with the
- * soft RLIMIT_NOFILE raised to the hard one first: a client can hold its
- * socket and the file it is being sent.
+ * soft RLIMIT_NOFILE raised to the hard one first (a client can hold its
+ * socket and the file it is being sent), and by the memory available.
  */
 static int alloc_clients(struct server *s)
 {
 	struct rlimit rl;
-	long fds = 64;
+	long fds = 64, kib = mem_available_kib();
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
 		if (rl.rlim_cur < rl.rlim_max) {
@@ -616,6 +636,9 @@ static int alloc_clients(struct server *s)
 		fds = rl.rlim_cur > 65536 ? 65536 : (long)rl.rlim_cur;
 	}
 	s->max_clients = fds > 2 * RESERVED_FDS ? (int)(fds - RESERVED_FDS) / 2 : RESERVED_FDS;
+	if (kib > 0 && s->max_clients > kib / CLIENT_MEM_KIB)
+		s->max_clients = kib / CLIENT_MEM_KIB > RESERVED_FDS ? (int)(kib / CLIENT_MEM_KIB) :
+								      RESERVED_FDS;
 	s->clients = calloc((size_t)s->max_clients, sizeof(*s->clients));
 	s->pfds = calloc((size_t)s->max_clients + 2, sizeof(*s->pfds));
 	s->owner = calloc((size_t)s->max_clients + 2, sizeof(*s->owner));
