@@ -28,8 +28,8 @@
 #include <sis/file.h>
 #include <sis/kernel.h>
 
-/* Files in flight, all sockets together (16 x FD_MAX: deep chains of a few
- * processes' worth of descriptors fit; a loop that sends without end does not). */
+/* Files in flight, all sockets together (deep chains of a few processes'
+ * worth of descriptors fit; a loop that sends without end does not). */
 #define UNIX_INFLIGHT_MAX 4096
 
 static LIST_HEAD(unix_inflight_list); /* struct unix_sock.inflight_node */

@@ -86,9 +86,11 @@ void file_release_hold(void);
 void file_release_unhold(void);
 
 /* Descriptor table of a process. It also holds the working directory. It
- * grows on demand up to FD_MAX (Linux's historical nr_open, 4096), the
- * ceiling for RLIMIT_NOFILE's hard limit; the soft default is 1024. */
-#define FD_MAX 4096
+ * grows on demand up to FD_MAX, the ceiling for RLIMIT_NOFILE's hard limit
+ * (what a server raises its soft limit to; Linux's nr_open is larger, its
+ * default hard limit under systemd 524288); the soft default is 1024, as on
+ * Linux. What a process holds open is bounded by memory. */
+#define FD_MAX 65536
 #define FD_SOFT_DEFAULT 1024
 struct fd_table;
 
