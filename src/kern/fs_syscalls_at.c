@@ -123,16 +123,17 @@ SYSCALL(__NR_mknodat, sys_mknodat);
 #define RENAME_EXCHANGE 2u
 #define RENAME_WHITEOUT 4u
 
-/* renameat2(olddirfd, oldpath, newdirfd, newpath, flags): RENAME_NOREPLACE.
- * RENAME_EXCHANGE and RENAME_WHITEOUT are not done (-EINVAL, what Linux
- * says for a file system without them). */
+/* renameat2(olddirfd, oldpath, newdirfd, newpath, flags): RENAME_NOREPLACE
+ * and RENAME_EXCHANGE (not both). RENAME_WHITEOUT is not done (-EINVAL, what
+ * Linux says for a file system without it). */
 static long sys_renameat2(struct trap_frame *tf)
 {
 	unsigned flags = (unsigned)SC_ARG(tf, 4);
 	struct fs_at_call from, to;
 	long err;
 
-	if (flags & ~RENAME_NOREPLACE)
+	if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) ||
+	    (flags & (RENAME_NOREPLACE | RENAME_EXCHANGE)) == (RENAME_NOREPLACE | RENAME_EXCHANGE))
 		return -EINVAL;
 	err = fs_at_begin(&from, (int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1));
 	if (err)
@@ -140,7 +141,8 @@ static long sys_renameat2(struct trap_frame *tf)
 	err = fs_at_begin(&to, (int)SC_ARG(tf, 2), (const char *)SC_ARG(tf, 3));
 	if (!err) {
 		err = vfs_rename_at(from.base, from.path, to.base, to.path,
-				    (flags & RENAME_NOREPLACE) ? VFS_RENAME_NOREPLACE : 0);
+				    ((flags & RENAME_NOREPLACE) ? VFS_RENAME_NOREPLACE : 0) |
+				    ((flags & RENAME_EXCHANGE) ? VFS_RENAME_EXCHANGE : 0));
 		fs_at_done(&to);
 	}
 	fs_at_done(&from);

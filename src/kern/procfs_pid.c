@@ -2,8 +2,11 @@
  * /proc/PID: one generated directory per process (zombies too), made and
  * dropped by the refresh of /proc before each lookup and listing in it,
  * with Linux's files (proc(5)) for ps, top and friends: stat, status,
- * cmdline, comm, and the links exe, cwd, root and fd/N (whose directory
- * refreshes itself from the descriptor table). The links' targets are
+ * cmdline, comm, maps, and the links exe, cwd, root and fd/N (whose
+ * directory refreshes itself from the descriptor table). maps comes from
+ * the page tables (SIS keeps no list of mappings): runs of pages with the
+ * same rights, named only [heap], [stack] and [sigpage], with no file names
+ * or offsets. The links' targets are
  * paths, followed as such: /proc/PID/fd/N of a pipe or socket names
  * "pipe:[ino]" and cannot be opened (Linux's magic links can).
  * Also what execve records for exe and cmdline (sis/procfs.h).
@@ -187,6 +190,49 @@ static long show_root(long pid, char *buf, size_t size)
 	return proc_find((int)pid) ? ksnprintf(buf, size, "/") : -ENOENT;
 }
 
+/* Where maps_show writes. */
+struct maps_out {
+	char *buf;
+	size_t size, len;
+	const struct vm_space *vm;
+};
+
+static int maps_line(void *arg, u64 start, u64 end, unsigned rights)
+{
+	struct maps_out *o = arg;
+	const struct vm_space *vm = o->vm;
+	const char *name = "";
+
+	if (start <= VM_STACK_TOP - 1 && VM_STACK_TOP - 1 < end)
+		name = "[stack]";
+	else if (start == VM_TRAMPOLINE)
+		name = "[sigpage]";
+	else if (vm->brk > vm->brk_start && start < vm->brk && vm->brk_start < end)
+		name = "[heap]";
+	o->len += (size_t)ksnprintf(o->len < o->size ? o->buf + o->len : NULL,
+				    o->len < o->size ? o->size - o->len : 0,
+				    "%08lx-%08lx %c%c%c%c 00000000 00:00 0%s%s\n",
+				    (unsigned long)start, (unsigned long)end,
+				    rights & VM_READ ? 'r' : '-', rights & VM_WRITE ? 'w' : '-',
+				    rights & VM_EXEC ? 'x' : '-', rights & VM_SHARED ? 's' : 'p',
+				    *name ? "                          " : "", name);
+	return 0;
+}
+
+static long show_maps(long pid, char *buf, size_t size)
+{
+	struct proc *p = proc_find((int)pid);
+	struct maps_out o = { .buf = buf, .size = size };
+
+	if (!p)
+		return -ESRCH;
+	if (!p->vm)
+		return 0;
+	o.vm = p->vm;
+	vm_for_each_range(p->vm, maps_line, &o);
+	return (long)o.len;
+}
+
 /* ---- /proc/PID/fd ---------------------------------------------------------------- */
 
 /* A link's argument: the pid and the descriptor. */
@@ -260,6 +306,7 @@ static const struct {
 	{ "status", show_status, false },
 	{ "cmdline", show_cmdline, false },
 	{ "comm", show_comm, false },
+	{ "maps", show_maps, false },
 	{ "exe", show_exe, true },
 	{ "cwd", show_cwd, true },
 	{ "root", show_root, true },

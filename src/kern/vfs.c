@@ -800,6 +800,43 @@ static int move_entry(struct inode *odir, struct vfs_dirent *od, struct walk *nl
 	return 0;
 }
 
+/* Entry d of dir now names ino (RENAME_EXCHANGE): its alias, and for a
+ * directory its parent (and the reference on it) and self. */
+static void entry_set_inode(struct inode *dir, struct vfs_dirent *d, struct inode *ino)
+{
+	d->inode = ino;
+	list_del(&d->alias_node);
+	list_add_tail(&d->alias_node, &ino->aliases);
+	if (S_ISDIR(ino->mode)) {
+		if (ino->dir.parent != dir) {
+			vfs_inode_get(dir);
+			vfs_inode_put(ino->dir.parent); /* still named: never the last */
+			ino->dir.parent = dir;
+		}
+		ino->dir.self = d;
+	}
+	touch_modified(dir);
+	vfs_touch_ctime(ino);
+}
+
+/* renameat2(RENAME_EXCHANGE): the two names swap their inodes. */
+static int exchange_entries(struct walk *ol, struct vfs_dirent *od, struct walk *nl,
+			    struct vfs_dirent *nd)
+{
+	struct inode *a = od->inode, *b = nd->inode;
+
+	if (entry_generated(nd))
+		return -EPERM;
+	if (a == b)
+		return 0;
+	if ((S_ISDIR(a->mode) && is_ancestor(a, nl->dir)) ||
+	    (S_ISDIR(b->mode) && is_ancestor(b, ol->dir)))
+		return -EINVAL;
+	entry_set_inode(ol->dir, od, b);
+	entry_set_inode(nl->dir, nd, a);
+	return 0;
+}
+
 /* The checks and the move of vfs_rename_at, with both parents looked up. */
 static int rename_entries(struct walk *ol, struct walk *nl, unsigned flags)
 {
@@ -820,6 +857,8 @@ static int rename_entries(struct walk *ol, struct walk *nl, unsigned flags)
 	if (entry_generated(od))
 		return -EPERM;
 	nd = dir_find_fresh(ndir, nl->name, nl->len);
+	if (flags & VFS_RENAME_EXCHANGE)
+		return nd ? exchange_entries(ol, od, nl, nd) : -ENOENT;
 	if (nd && (flags & VFS_RENAME_NOREPLACE))
 		return -EEXIST;
 	if (nd && nd->inode == ino)

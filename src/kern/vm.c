@@ -924,3 +924,73 @@ static int vm_init(void)
 	return 0;
 }
 INITCALL(INIT_CORE, vm_init);
+
+/* ---- /proc/PID/maps ---------------------------------------------------------- */
+
+/* The rights a leaf gives (VM_*, VM_SHARED for MAP_SHARED), or -1 for none. */
+static int leaf_rights(pte_t e)
+{
+	unsigned r = 0;
+
+	if (!(e & PTE_VALID))
+		return (e & PTE_SW_RESERVED) ? 0 : -1;
+	if (e & PTE_AP_EL0)
+		r |= VM_READ;
+	if (pte_writable(e) || (e & PTE_SW_COW))
+		r |= VM_WRITE;
+	if (!(e & PTE_UXN))
+		r |= VM_EXEC;
+	if (e & PTE_SW_SHMEM)
+		r |= VM_SHARED;
+	return (int)r;
+}
+
+/* The run being gathered by vm_for_each_range. */
+struct range_walk {
+	u64 start, end;  /* current run; end == 0: none */
+	int rights;
+	int (*fn)(void *arg, u64 start, u64 end, unsigned rights);
+	void *arg;
+	int stop;
+};
+
+static void range_leaf(struct range_walk *w, u64 va, int rights)
+{
+	if (w->end && (va != w->end || rights != w->rights)) {
+		w->stop = w->fn(w->arg, w->start, w->end, (unsigned)w->rights);
+		w->end = 0;
+	}
+	if (w->stop || rights < 0)
+		return;
+	if (!w->end) {
+		w->start = va;
+		w->rights = rights;
+	}
+	w->end = va + PAGE_SIZE;
+}
+
+/* Walk one table (depth at most four: bounded recursion). */
+static void range_level(struct range_walk *w, const pte_t *table, int level, u64 base)
+{
+	int shift = level < 3 ? table_shifts[level] : L3_SHIFT;
+
+	for (int i = 0; i < PT_ENTRIES && !w->stop; i++) {
+		pte_t e = table[i];
+		u64 va = base + ((u64)i << shift);
+
+		if (level == 3)
+			range_leaf(w, va, leaf_rights(e));
+		else if (e & PTE_VALID)
+			range_level(w, table_of(e), level + 1, va);
+	}
+}
+
+void vm_for_each_range(struct vm_space *vm, int (*fn)(void *arg, u64 start, u64 end,
+						     unsigned rights), void *arg)
+{
+	struct range_walk w = { .fn = fn, .arg = arg };
+
+	range_level(&w, vm->root, 0, 0);
+	if (w.end && !w.stop)
+		fn(arg, w.start, w.end, (unsigned)w.rights);
+}

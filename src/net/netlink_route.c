@@ -136,8 +136,9 @@ static void add_addrs6(struct addr_ent *e, int *n, int ifindex, struct netif *ni
 			a->flags |= IFA_F_TENTATIVE;
 		if (ip6_addr_isduplicated(state))
 			a->flags |= IFA_F_DADFAILED | IFA_F_TENTATIVE;
+		/* lwIP's ::1 is only "valid"; Linux's is preferred */
 		if (ip6_addr_isdeprecated(state) && !ip6_addr_isloopback(ip))
-			a->flags |= IFA_F_DEPRECATED; /* lwIP's ::1 is only "valid"; Linux's is preferred */
+			a->flags |= IFA_F_DEPRECATED;
 		if (netif_ip6_addr_isstatic(nif, i)) {
 			a->flags |= IFA_F_PERMANENT;
 			a->valid_lft = a->preferred_lft = LFT_FOREVER;
@@ -381,12 +382,14 @@ static int get_link(struct nl_reply *r, const struct nlmsghdr *h)
 	if (ifi.ifi_index > 0) {
 		ifindex = net_netif_by_ifindex(ifi.ifi_index) ? ifi.ifi_index : 0;
 	} else if (at.tb[IFLA_IFNAME]) {
+		const char *want = (const char *)at.tb[IFLA_IFNAME];
+		size_t wl = strnlen(want, at.len[IFLA_IFNAME]);
+
 		for (int i = 1; i <= iface_count() && !ifindex; i++) {
 			struct netif *nif = net_netif_by_ifindex(i);
+			const char *name = nif ? net_netif_name(nif) : "";
 
-			if (nif && strnlen((const char *)at.tb[IFLA_IFNAME], at.len[IFLA_IFNAME]) ==
-					   strlen(net_netif_name(nif)) &&
-			    !memcmp(at.tb[IFLA_IFNAME], net_netif_name(nif), strlen(net_netif_name(nif))))
+			if (nif && wl == strlen(name) && !memcmp(want, name, wl))
 				ifindex = i;
 		}
 	} else {
@@ -569,7 +572,8 @@ static int dump_routes(struct nl_reply *r, const struct nlmsghdr *h)
 		return 0;
 	n = collect_routes(e);
 	for (int i = 0; i < n; i++) {
-		route_msg(&m, RTM_NEWROUTE, NLM_F_MULTI, h->nlmsg_seq, netlink_portid(r->ns), &e[i]);
+		route_msg(&m, RTM_NEWROUTE, NLM_F_MULTI, h->nlmsg_seq, netlink_portid(r->ns),
+			  &e[i]);
 		nl_reply_add(r, &m);
 	}
 	return 0;
@@ -578,7 +582,8 @@ static int dump_routes(struct nl_reply *r, const struct nlmsghdr *h)
 /* ip route get: the route lwIP takes to RTA_DST. */
 static int lookup_route(struct nl_reply *r, const struct nlmsghdr *h)
 {
-	struct route_ent e = { .protocol = RTPROT_UNSPEC, .scope = RT_SCOPE_UNIVERSE, .dst_len = 32 };
+	struct route_ent e = { .protocol = RTPROT_UNSPEC, .scope = RT_SCOPE_UNIVERSE,
+			       .dst_len = 32 };
 	struct rtmsg rtm;
 	struct attrs at;
 	struct nl_msg m;
@@ -773,7 +778,8 @@ static unsigned addr_group(const struct addr_ent *a)
 static bool addr_replaced(const struct addr_ent *a, const struct addr_ent *set, int n)
 {
 	for (int i = 0; i < n; i++)
-		if (set[i].v6 && set[i].ifindex == a->ifindex && !memcmp(set[i].addr6, a->addr6, 16))
+		if (set[i].v6 && set[i].ifindex == a->ifindex &&
+		    !memcmp(set[i].addr6, a->addr6, 16))
 			return true;
 	return false;
 }

@@ -19,6 +19,6 @@ def glibc_calls(ctx):
     exe = glibc_static(ctx, "vfs_calls.c", os.path.join(ctx.tmpdir(), "vfs_calls"))
     q = ctx.qemu(nets=["none"], add=[f"{exe}:/bin/vfs_calls"], append="init=/bin/vfs_calls")
     m = q.expect(RESULT, timeout=60)
-    ctx.check(int(m.group(1)) > 210 and m.group(2) == "0",
+    ctx.check(int(m.group(1)) > 230 and m.group(2) == "0",
               f"vfs_calls: {m.group(0)}")
     q.expect_exit(0, timeout=20)

@@ -597,36 +597,35 @@ static void serve(struct server *s)
 	}
 }
 
-/*
- * Size the client table by the descriptors this process may have, with the
- * soft RLIMIT_NOFILE raised to the hard one first: a client can hold its
- * socket and the file it is being sent.
- */
-/* MemTotal of /proc/meminfo in bytes, or 0 if unknown. */
-static unsigned long long mem_total(void)
+/* MemAvailable from /proc/meminfo in KiB, or -1. */
+static long mem_available_kib(void)
 {
 	FILE *f = fopen("/proc/meminfo", "r");
-	unsigned long long kb = 0;
 	char line[128];
+	long kib = -1;
 
 	if (!f)
-		return 0;
+		return -1;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemTotal: %llu kB", &kb) == 1)
+		if (sscanf(line, "MemAvailable: %ld kB", &kib) == 1)
 			break;
 	fclose(f);
-	return kb * 1024;
+	return kib;
 }
 
-/* Room for a client per two descriptors RLIMIT_NOFILE allows (raised to its
- * hard limit), but the tables take at most 1/32 of the memory: a 6 MB
- * machine gets a few hundred clients, not 32,000. */
+/* Each connection costs the kernel a few KiB (socket, PCB, buffers): more
+ * table slots than memory could ever serve only take memory from them. */
+#define CLIENT_MEM_KIB 4
+
+/*
+ * Size the client table by the descriptors this process may have, with the
+ * soft RLIMIT_NOFILE raised to the hard one first (a client can hold its
+ * socket and the file it is being sent), and by the memory available.
+ */
 static int alloc_clients(struct server *s)
 {
-	size_t per_client = sizeof(*s->clients) + sizeof(*s->pfds) + sizeof(*s->owner);
-	unsigned long long mem = mem_total();
 	struct rlimit rl;
-	long fds = 64;
+	long fds = 64, kib = mem_available_kib();
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
 		if (rl.rlim_cur < rl.rlim_max) {
@@ -637,10 +636,9 @@ static int alloc_clients(struct server *s)
 		fds = rl.rlim_cur > 65536 ? 65536 : (long)rl.rlim_cur;
 	}
 	s->max_clients = fds > 2 * RESERVED_FDS ? (int)(fds - RESERVED_FDS) / 2 : RESERVED_FDS;
-	if (mem && (unsigned long long)s->max_clients * per_client > mem / 32)
-		s->max_clients = (int)(mem / 32 / per_client);
-	if (s->max_clients < RESERVED_FDS)
-		s->max_clients = RESERVED_FDS;
+	if (kib > 0 && s->max_clients > kib / CLIENT_MEM_KIB)
+		s->max_clients = kib / CLIENT_MEM_KIB > RESERVED_FDS ? (int)(kib / CLIENT_MEM_KIB) :
+								      RESERVED_FDS;
 	s->clients = calloc((size_t)s->max_clients, sizeof(*s->clients));
 	s->pfds = calloc((size_t)s->max_clients + 2, sizeof(*s->pfds));
 	s->owner = calloc((size_t)s->max_clients + 2, sizeof(*s->owner));

@@ -58,7 +58,6 @@ static void errors(void)
 	CHECK_ERR(futex(&w, FUTEX_WAKE | FUTEX_CLOCK_REALTIME, 1, NULL, NULL, 0), ENOSYS,
 		  "wake with CLOCK_REALTIME");
 	CHECK_ERR(futex(&w, 99, 1, NULL, NULL, 0), ENOSYS, "unknown op");
-	CHECK_ERR(futex(&w, FUTEX_LOCK_PI, 0, NULL, NULL, 0), ENOSYS, "PI");
 	CHECK_ERR(futex(&w, FUTEX_CMP_REQUEUE, 1, (void *)1, &w, 7), EAGAIN, "cmp_requeue value");
 	CHECK_ERR(futex(&w, FUTEX_REQUEUE, -1, (void *)1, &w, 0), EINVAL, "negative nr_wake");
 	CHECK(futex(&w, FUTEX_WAKE, 1, NULL, NULL, 0) == 0, "wake with no sleeper");

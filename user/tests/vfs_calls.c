@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/statfs.h>
 #include <sys/stat.h>
@@ -253,6 +254,16 @@ static void proc_self(void)
 	EXPECT(strcmp(buf, "/bin/vfs_calls"), 0);
 	EXPECT(read_file("/proc/self/status", buf, sizeof(buf)) > 0, 1);
 	EXPECT(strncmp(buf, "Name:\tvfs_calls\n", 16), 0);
+	EXPECT(read_file("/proc/self/maps", buf, sizeof(buf)) > 0, 1);
+	EXPECT_TRUE(strstr(buf, " r-xp ") && strstr(buf, " rw-p ") && strstr(buf, "[stack]\n"));
+	void *shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	char line[64];
+
+	snprintf(line, sizeof(line), "%08lx-%08lx rw-s ", (unsigned long)shared,
+		 (unsigned long)shared + 4096);
+	EXPECT(read_file("/proc/self/maps", buf, sizeof(buf)) > 0, 1);
+	EXPECT_TRUE(strstr(buf, line) != NULL);
+	munmap(shared, 4096);
 	EXPECT(read_file("/proc/cpuinfo", buf, sizeof(buf)) > 0, 1);
 	EXPECT(strncmp(buf, "processor\t: 0\n", 14), 0);
 	EXPECT(read_file("/proc/mounts", buf, sizeof(buf)) > 0, 1);
@@ -525,6 +536,26 @@ static void vectors(void)
 		   EEXIST);
 	EXPECT(renameat2(AT_FDCWD, "/tmp/v/n1", AT_FDCWD, "/tmp/v/n3", RENAME_NOREPLACE), 0);
 	EXPECT_ERR(renameat2(AT_FDCWD, "/tmp/v/n3", AT_FDCWD, "/tmp/v/n2", 0x80), -1, EINVAL);
+	/* RENAME_EXCHANGE swaps two names, a directory's too. */
+	char buf[8];
+	EXPECT(renameat2(AT_FDCWD, "/tmp/v/n3", AT_FDCWD, "/tmp/v/n2", RENAME_EXCHANGE), 0);
+	EXPECT(read_file("/tmp/v/n2", buf, sizeof(buf)), 1);
+	EXPECT(buf[0], '1');
+	EXPECT(read_file("/tmp/v/n3", buf, sizeof(buf)), 1);
+	EXPECT(buf[0], '2');
+	EXPECT(renameat2(AT_FDCWD, "/tmp/v/n3", AT_FDCWD, "/tmp/v/d", RENAME_EXCHANGE), 0);
+	EXPECT(read_file("/tmp/v/n3/inner", buf, sizeof(buf)), 2);
+	EXPECT(read_file("/tmp/v/d", buf, sizeof(buf)), 1);
+	EXPECT(chdir("/tmp/v/n3"), 0);
+	char cwd[64];
+	EXPECT(getcwd(cwd, sizeof(cwd)) != NULL && !strcmp(cwd, "/tmp/v/n3"), 1);
+	chdir("/");
+	EXPECT_ERR(renameat2(AT_FDCWD, "/tmp/v/n3", AT_FDCWD, "/tmp/v/n3/inner", RENAME_EXCHANGE),
+		   -1, EINVAL);
+	EXPECT_ERR(renameat2(AT_FDCWD, "/tmp/v/n3", AT_FDCWD, "/tmp/v/none", RENAME_EXCHANGE), -1,
+		   ENOENT);
+	EXPECT_ERR(renameat2(AT_FDCWD, "/tmp/v/n3", AT_FDCWD, "/tmp/v/d",
+			     RENAME_EXCHANGE | RENAME_NOREPLACE), -1, EINVAL);
 }
 
 int main(int argc, char **argv)

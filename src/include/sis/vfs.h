@@ -172,8 +172,10 @@ int vfs_mkdir_at(struct inode *base, const char *path, u32 mode);
 int vfs_unlink_at(struct inode *base, const char *path, bool rmdir);
 /* rename(2): replaces an existing target of a compatible type (an empty
  * directory for a directory); a directory cannot move into itself. flags:
- * VFS_RENAME_NOREPLACE (renameat2's RENAME_NOREPLACE: -EEXIST instead). */
+ * VFS_RENAME_NOREPLACE (renameat2's RENAME_NOREPLACE: -EEXIST instead),
+ * VFS_RENAME_EXCHANGE (swap the two existing names, -ENOENT otherwise). */
 #define VFS_RENAME_NOREPLACE 1u
+#define VFS_RENAME_EXCHANGE 2u
 int vfs_rename_at(struct inode *obase, const char *opath, struct inode *nbase, const char *npath,
 		  unsigned flags);
 struct inode *vfs_lookup_at(struct inode *base, const char *path);

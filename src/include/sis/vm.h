@@ -112,6 +112,12 @@ int vm_write(struct vm_space *vm, u64 va, const void *src, size_t n);
 int vm_read(struct vm_space *vm, u64 va, void *dst, size_t n);
 /* Make instructions written to [va, va+n) visible to instruction fetch. */
 void vm_sync_icache(struct vm_space *vm, u64 va, size_t n);
+/* /proc/PID/maps: fn for each run of adjacent pages with the same rights
+ * (VM_READ/WRITE/EXEC, VM_SHARED; 0 for a PROT_NONE reservation), in
+ * address order, until it returns nonzero. Copy-on-write pages count as
+ * writable. vm must not change meanwhile (no sleeping in fn). */
+void vm_for_each_range(struct vm_space *vm, int (*fn)(void *arg, u64 start, u64 end,
+						     unsigned rights), void *arg);
 /* Map the shared sigreturn trampoline page (read-execute). */
 int vm_map_trampoline(struct vm_space *vm);
 
