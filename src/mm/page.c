@@ -136,6 +136,7 @@ void mm_get_stats(struct mm_stats *st)
 	st->total_pages = zone.managed_pages;
 	st->free_pages = zone.free_pages;
 	st->heap_bytes_in_use = heap_bytes_in_use();
+	st->heap_pages = heap_pages_held();
 	irq_restore(flags);
 }
 

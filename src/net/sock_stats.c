@@ -1,8 +1,11 @@
 /*
  * /proc/net/sis_pools: the counters a leak check compares before and after
  * a workload. One line per lwIP memory pool ("pool NAME used max err"), then
- * "sockets N" (live struct socks), "pages_free N" (buddy allocator) and
- * "heap_bytes N" (kmalloc). Read by test/qemu/test_sock.py's leak test.
+ * "sockets N" (live struct socks), "pages_free N" (buddy allocator),
+ * "heap_bytes N" (kmalloc, exact) and "heap_pages N" (the pages the heap
+ * holds, partly free slabs included: pages_free + heap_pages is what a leak
+ * outside the heap lowers, whatever the slabs' fragmentation). Read by
+ * test/qemu/test_sock.py's leak test and the fuzzers (user/tests/sys_fuzz.c).
  */
 #include <sis/socket.h>
 #include <sis/init.h>
@@ -36,6 +39,7 @@ static long sock_stats_show(char *buf, size_t size)
 	mm_get_stats(&mm);
 	STATS_PUT(buf, size, &len, "pages_free %zu\n", mm.free_pages);
 	STATS_PUT(buf, size, &len, "heap_bytes %zu\n", mm.heap_bytes_in_use);
+	STATS_PUT(buf, size, &len, "heap_pages %zu\n", mm.heap_pages);
 	return (long)len;
 }
 

@@ -17,6 +17,9 @@ Ctx, boots SIS with ctx.qemu(...), and talks to the serial console:
 Rules the library enforces:
   - every QEMU runs with a deadline (the test's timeout); expect()/wait() fail
     when it passes, and the runner kills whatever is left;
+  - each expect() waits at most DEFAULT_EXPECT_TIMEOUT (30 s) unless given
+    timeout=: a slowdown fails instead of using up the test's budget (the
+    test log records how long every expect took);
   - any `KERNEL PANIC` line on the serial console fails the test (unless the
     QEMU was started with allow_panic=True), even if the test never looked;
   - so does any `[ERROR] ` kernel log line, unless it matches one of the
@@ -51,6 +54,11 @@ from fdt import Fdt  # noqa: E402,F401  (re-exported for tests)
 PANIC_RE = re.compile(r"KERNEL PANIC")
 ERROR_RE = re.compile(r"\[ERROR\] ")   # log_err(); it may follow an unfinished line
 DEFAULT_TIMEOUT = 60
+# What one expect() waits by default: a few times what a boot line or a test
+# program's result normally takes (1-5 s) on a loaded host, so a 10x slowdown
+# fails instead of hiding in the test's whole budget. Waits that are longer
+# by design say so with timeout=.
+DEFAULT_EXPECT_TIMEOUT = 30
 
 
 class TestFailure(Exception):
@@ -260,11 +268,20 @@ class Qemu:
         t = self.ctx.remaining() if timeout is None else min(timeout, self.ctx.remaining())
         return max(t, 0.0)
 
-    def expect(self, pattern, timeout=None, prompt=False):
+    def expect(self, pattern, timeout=DEFAULT_EXPECT_TIMEOUT, prompt=False):
         """Wait for a serial line matching regex PATTERN (re.search) after the
         last matched line; return the match. prompt=True also matches the
-        current unterminated line (e.g. a shell prompt). Fails on timeout, on a
+        current unterminated line (e.g. a shell prompt). Fails after TIMEOUT
+        seconds (DEFAULT_EXPECT_TIMEOUT; None: the test's whole budget), on a
         kernel panic, or if QEMU exits first."""
+        start = time.monotonic()
+        try:
+            return self._expect(pattern, timeout, prompt)
+        finally:
+            self.ctx.log_write(f"--- expect /{pattern}/: {time.monotonic() - start:.1f} s "
+                               f"(limit {timeout if timeout is not None else 'budget'})\n")
+
+    def _expect(self, pattern, timeout, prompt):
         rx = re.compile(pattern)
         deadline = time.monotonic() + self._timeout(timeout)
         with self._cond:
@@ -319,7 +336,7 @@ class Qemu:
         last = self.partial or next((ln for ln in reversed(self.lines) if ln.strip()), "")
         return f" (last output: {last.strip()[:120]!r})" if last.strip() else " (no output)"
 
-    def expect_lines(self, *patterns, timeout=None):
+    def expect_lines(self, *patterns, timeout=DEFAULT_EXPECT_TIMEOUT):
         return [self.expect(p, timeout) for p in patterns]
 
     def send(self, text):

@@ -1,10 +1,10 @@
 """The user/kernel boundary, process side (issue 11): /bin/bound_proc booted
 as init, one subcommand per class of attack (user/tests/bound_proc.c). Each
 test fails on a panic (sistest), a hang (timeout) or a FAIL line."""
-from sistest import test
+from sistest import DEFAULT_EXPECT_TIMEOUT, test
 
 
-def bound(ctx, case, mem="128M", nets=("none",), timeout=None):
+def bound(ctx, case, mem="128M", nets=("none",), timeout=DEFAULT_EXPECT_TIMEOUT):
     q = ctx.qemu(append=f"init=/bin/bound_proc -- {case}", mem=mem, nets=list(nets))
     q.expect(r"init: running /bin/bound_proc as pid 1", timeout=30)
     q.expect(rf"bound_proc: {case}: PASS", timeout=timeout)

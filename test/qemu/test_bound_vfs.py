@@ -28,7 +28,7 @@ prints "bound_vfs.CASE: N checks, M failed"; free memory and the kernel heap
 """
 import re
 
-from sistest import TestFailure, test
+from sistest import DEFAULT_EXPECT_TIMEOUT, TestFailure, test
 
 RESULT = r"^bound_vfs\.(\w+): (\d+) checks, (\d+) failed$"
 
@@ -38,7 +38,7 @@ def boot(ctx, case, args="", mem="128M"):
     return ctx.qemu(append=append, mem=mem)
 
 
-def finish(ctx, q, timeout=None):
+def finish(ctx, q, timeout=DEFAULT_EXPECT_TIMEOUT):
     """The result line must report checks and no failure; then exit 0."""
     m = q.expect(RESULT, timeout=timeout)
     failed = int(m.group(3))

@@ -87,6 +87,7 @@ struct mm_stats {
 	size_t total_pages;
 	size_t free_pages;
 	size_t heap_bytes_in_use;
+	size_t heap_pages; /* pages the heap holds: its slabs (partly free) and large blocks */
 };
 void mm_get_stats(struct mm_stats *st);
 
