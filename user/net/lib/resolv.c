@@ -300,8 +300,9 @@ static int failure_code(int err)
 		return RESOLVER_E_TIMEOUT;
 	if (err == -EPROTO || err == 0)
 		return RESOLVER_E_FAIL;
+	/* (EINVAL: a link-local IPv6 server without a %zone cannot be reached) */
 	if (err == -ECONNREFUSED || err == -ENETUNREACH || err == -EHOSTUNREACH ||
-	    err == -EADDRNOTAVAIL || err == -EAFNOSUPPORT)
+	    err == -EADDRNOTAVAIL || err == -EAFNOSUPPORT || err == -EINVAL)
 		return RESOLVER_E_TIMEOUT;   /* the server is not there: as if silent */
 	errno = -err;
 	return RESOLVER_E_SYSTEM;
