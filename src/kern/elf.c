@@ -25,8 +25,8 @@ static int check_header(const Elf64_Ehdr *eh, size_t len)
 	if (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_ident[EI_DATA] != ELFDATA2LSB ||
 	    eh->e_ident[EI_VERSION] != EV_CURRENT || eh->e_version != EV_CURRENT)
 		return bad("not a little-endian ELF64 version 1 file");
-	if (eh->e_type != ET_EXEC)
-		return bad("not ET_EXEC (static executables only)");
+	if (eh->e_type != ET_EXEC && eh->e_type != ET_DYN)
+		return bad("not ET_EXEC or ET_DYN");
 	if (eh->e_machine != EM_AARCH64)
 		return bad("not EM_AARCH64");
 	if (eh->e_ehsize != sizeof(Elf64_Ehdr) || eh->e_phentsize != sizeof(Elf64_Phdr))
@@ -125,6 +125,22 @@ static u64 find_phdr(const struct elf_image *img, u64 phoff, u64 ph_bytes, u64 p
 	return 0;
 }
 
+/* PT_INTERP: a NUL-terminated path of at most ELF_INTERP_MAX bytes in the file. */
+static int check_interp(const u8 *base, size_t len, const Elf64_Phdr *ph, struct elf_image *img)
+{
+	if (img->interp_len)
+		return bad("two PT_INTERP headers");
+	if (ph->p_filesz < 2 || ph->p_filesz > ELF_INTERP_MAX || ph->p_offset > len ||
+	    ph->p_filesz > len - ph->p_offset)
+		return bad("PT_INTERP path size or place");
+	if (base[ph->p_offset + ph->p_filesz - 1] != '\0' ||
+	    memchr(base + ph->p_offset, '\0', ph->p_filesz - 1))
+		return bad("PT_INTERP path not one NUL-terminated string");
+	img->interp_off = ph->p_offset;
+	img->interp_len = ph->p_filesz;
+	return 0;
+}
+
 static int collect_segments(const u8 *base, size_t len, const Elf64_Ehdr *eh, u64 user_min,
 			    u64 user_max, struct elf_image *img, u64 *pt_phdr)
 {
@@ -133,8 +149,12 @@ static int collect_segments(const u8 *base, size_t len, const Elf64_Ehdr *eh, u6
 		int err;
 
 		memcpy(&ph, base + eh->e_phoff + (u64)i * sizeof(ph), sizeof(ph));
-		if (ph.p_type == PT_INTERP)
-			return bad("dynamically linked (PT_INTERP)");
+		if (ph.p_type == PT_INTERP) {
+			err = check_interp(base, len, &ph, img);
+			if (err)
+				return err;
+			continue;
+		}
 		if (ph.p_type == PT_PHDR)
 			*pt_phdr = ph.p_vaddr;
 		if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
@@ -160,6 +180,10 @@ int elf_parse(const void *data, size_t len, u64 user_min, u64 user_max, struct e
 		return bad("shorter than an ELF header");
 	memcpy(&eh, data, sizeof(eh));
 	err = check_header(&eh, len);
+	if (!err && eh.e_type == ET_DYN) { /* placed later: only its span counts */
+		user_max -= user_min;
+		user_min = 0;
+	}
 	if (!err)
 		err = collect_segments(data, len, &eh, user_min, user_max, img, &pt_phdr);
 	if (!err && img->nsegs == 0)
@@ -168,6 +192,7 @@ int elf_parse(const void *data, size_t len, u64 user_min, u64 user_max, struct e
 		err = check_overlaps(img);
 	if (err)
 		return err;
+	img->type = eh.e_type;
 	img->entry = eh.e_entry;
 	if (!entry_ok(img))
 		return bad("entry point outside the executable segments");
@@ -180,4 +205,15 @@ int elf_parse(const void *data, size_t len, u64 user_min, u64 user_max, struct e
 		img->hi = MAX(img->hi, page_up(img->seg[i].vaddr + img->seg[i].memsz));
 	}
 	return 0;
+}
+
+void elf_relocate(struct elf_image *img, u64 bias)
+{
+	for (int i = 0; i < img->nsegs; i++)
+		img->seg[i].vaddr += bias;
+	img->entry += bias;
+	if (img->phdr_vaddr)
+		img->phdr_vaddr += bias;
+	img->lo += bias;
+	img->hi += bias;
 }

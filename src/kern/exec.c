@@ -1,14 +1,29 @@
 /*
  * execve() and the first process.
  *
- * The new address space is built completely (segments, stack with
- * arguments, trampoline) before the old one is dropped, so every failure
- * returns an error to the caller, whose image is untouched. The initial
- * stack follows Linux's layout, which a C runtime's _start expects:
+ * The new address space is built completely (segments, interpreter, stack
+ * with arguments, trampoline) before the old one is dropped, so every
+ * failure returns an error to the caller, whose image is untouched.
+ *
+ * Programs: ET_EXEC at their own addresses; ET_DYN (PIE, static-pie) at a
+ * load bias from ELF_ET_DYN_BASE. A PT_INTERP names the dynamic linker
+ * (ld-linux-aarch64.so.1), itself ET_DYN, which is loaded below the mmap
+ * base and entered instead, with AT_BASE/AT_ENTRY/AT_PHDR telling it where
+ * everything is (Linux fs/binfmt_elf.c's layout).
+ *
+ * Address-space layout randomisation (Linux's randomize_va_space=2 on
+ * arm64): the ET_DYN bias, the mmap base and the stack top each move by a
+ * random number of pages below 2^18 (1 GiB, Linux's mmap_rnd_bits and
+ * STACK_RND_MASK), the heap start by up to 32 MiB. Off for every process
+ * with the command-line flag `norandmaps`, and for one process and what it
+ * executes with personality(ADDR_NO_RANDOMIZE) (setarch -R).
+ *
+ * The initial stack follows Linux's layout, which a C runtime's _start
+ * expects:
  *
  *   sp -> argc, argv[0..argc-1], NULL, envp[...], NULL, auxv pairs, AT_NULL
  *         ... argument and environment strings, the program path,
- *         16 random bytes (AT_RANDOM) ... VM_STACK_TOP
+ *         "aarch64" (AT_PLATFORM), 16 random bytes (AT_RANDOM) ... stack top
  */
 #include <sis/kernel.h>
 #include <sis/log.h>
@@ -27,7 +42,8 @@
 #define EXEC_ARG_MAX (64UL << 10) /* bytes of argument + environment strings */
 #define EXEC_ARGC_MAX 1024        /* entries in argv, and in envp */
 
-/* Auxiliary vector types (Linux include/uapi/linux/auxvec.h). */
+/* Auxiliary vector types (Linux include/uapi/linux/auxvec.h, arm64's
+ * AT_MINSIGSTKSZ in arch/arm64/include/uapi/asm/auxvec.h). */
 #define AT_NULL 0
 #define AT_PHDR 3
 #define AT_PHENT 4
@@ -40,14 +56,89 @@
 #define AT_EUID 12
 #define AT_GID 13
 #define AT_EGID 14
+#define AT_PLATFORM 15
 #define AT_HWCAP 16
 #define AT_CLKTCK 17
 #define AT_SECURE 23
 #define AT_RANDOM 25
+#define AT_HWCAP2 26
 #define AT_EXECFN 31
+#define AT_MINSIGSTKSZ 51
+#define AUXV_PAIRS 21 /* entries written below, AT_NULL included */
+
+/* AT_HWCAP bits (arch/arm64/include/uapi/asm/hwcap.h) for what ID_AA64PFR0
+ * and ID_AA64ISAR0 say this CPU has. HWCAP_CPUID is not given: EL0 reads of
+ * the ID registers are not emulated. */
 #define HWCAP_FP (1UL << 0)
 #define HWCAP_ASIMD (1UL << 1)
-#define AUXV_PAIRS 18 /* entries written below, AT_NULL included */
+#define HWCAP_AES (1UL << 3)
+#define HWCAP_PMULL (1UL << 4)
+#define HWCAP_SHA1 (1UL << 5)
+#define HWCAP_SHA2 (1UL << 6)
+#define HWCAP_CRC32 (1UL << 7)
+#define HWCAP_ATOMICS (1UL << 8)
+
+#define ELF_ET_DYN_BASE 0xaaaaaaaaa000UL /* Linux arm64: 2/3 of the 48-bit space */
+#define ASLR_PAGE_BITS 18                /* random pages for the bias, mmap, stack */
+#define ASLR_BRK_BITS 13                 /* random pages for the heap: 32 MiB */
+#define ADDR_NO_RANDOMIZE 0x0040000      /* personality(2) flag */
+
+static bool randmaps_off;
+
+static int norandmaps_option(const char *value)
+{
+	(void)value;
+	randmaps_off = true;
+	return 0;
+}
+CMDLINE_OPTION("norandmaps", norandmaps_option);
+
+/* Where this exec puts what (page aligned). */
+struct exec_layout {
+	bool random;
+	u64 dyn_bias;   /* an ET_DYN program's load bias */
+	u64 mmap_top;   /* the interpreter, then mmap, go below */
+	u64 stack_top;
+	u64 brk_shift;
+};
+
+static u64 random_pages(bool on, int bits)
+{
+	u64 r = 0;
+
+	if (on)
+		random_get_bytes(&r, sizeof(r));
+	return (r & ((1UL << bits) - 1)) << PAGE_SHIFT;
+}
+
+static void choose_layout(struct exec_layout *l, const struct proc *p)
+{
+	l->random = !randmaps_off && !(p->personality & ADDR_NO_RANDOMIZE);
+	l->dyn_bias = ELF_ET_DYN_BASE + random_pages(l->random, ASLR_PAGE_BITS);
+	l->mmap_top = VM_MMAP_TOP - random_pages(l->random, ASLR_PAGE_BITS);
+	l->stack_top = VM_STACK_TOP - random_pages(l->random, ASLR_PAGE_BITS);
+	l->brk_shift = random_pages(l->random, ASLR_BRK_BITS);
+}
+
+static u64 hwcaps(void)
+{
+	u64 isar0 = read_sysreg(id_aa64isar0_el1), caps = HWCAP_FP | HWCAP_ASIMD;
+	unsigned aes = (isar0 >> 4) & 0xf;
+
+	if (aes >= 1)
+		caps |= HWCAP_AES;
+	if (aes >= 2)
+		caps |= HWCAP_PMULL;
+	if ((isar0 >> 8) & 0xf)
+		caps |= HWCAP_SHA1;
+	if ((isar0 >> 12) & 0xf)
+		caps |= HWCAP_SHA2;
+	if ((isar0 >> 16) & 0xf)
+		caps |= HWCAP_CRC32;
+	if (((isar0 >> 20) & 0xf) >= 2)
+		caps |= HWCAP_ATOMICS;
+	return caps;
+}
 
 /* Argument and environment strings, copied into the kernel. */
 struct exec_args {
@@ -133,6 +224,59 @@ static int load_segments(struct vm_space *vm, const struct elf_image *img, const
 	return 0;
 }
 
+/* Move an ET_DYN image to bias; -ENOMEM if it then leaves the user range. */
+static int place_image(struct elf_image *img, u64 bias)
+{
+	if (img->type != ET_DYN)
+		return 0;
+	if (bias + img->lo < VM_USER_MIN || bias + img->hi > VM_USER_MAX ||
+	    bias + img->hi < bias)
+		return -ENOMEM;
+	elf_relocate(img, bias);
+	return 0;
+}
+
+/* What the program and its interpreter became (for the auxv). */
+struct exec_image {
+	struct elf_image prog;
+	u64 interp_base;   /* AT_BASE: the interpreter's load bias, 0 if none */
+	u64 entry;         /* where user space starts: the interpreter's entry */
+};
+
+/*
+ * Load the interpreter named by path below the layout's mmap top. It must be
+ * a static ELF itself (no PT_INTERP): -ELIBBAD otherwise, as Linux.
+ */
+static int load_interp(struct vm_space *vm, const char *path, const struct exec_layout *l,
+		       struct exec_image *x)
+{
+	struct elf_image img;
+	void *file;
+	size_t len;
+	u64 bias = 0;
+	int err = vfs_read_whole(path, &file, &len);
+
+	if (err)
+		return err == -EISDIR ? -EACCES : err;
+	err = elf_parse(file, len, VM_USER_MIN, VM_USER_MAX, &img);
+	if (!err && img.interp_len)
+		err = -ELIBBAD;
+	if (!err && img.type == ET_DYN) {
+		u64 base = vm_find_free(vm, img.hi - img.lo, l->mmap_top);
+
+		bias = base - img.lo;
+		err = base ? place_image(&img, bias) : -ENOMEM;
+	}
+	if (!err)
+		err = load_segments(vm, &img, file);
+	kfree(file);
+	if (err)
+		return err;
+	x->interp_base = bias;
+	x->entry = img.entry;
+	return 0;
+}
+
 struct stack_builder {
 	struct vm_space *vm;
 	u64 sp;
@@ -151,13 +295,48 @@ static void put_aux(u64 *v, int *i, u64 type, u64 val)
 	v[(*i)++] = val;
 }
 
+/* Addresses of what build_stack put above the vectors. */
+struct stack_strings {
+	u64 args;       /* argument and environment strings */
+	u64 execfn;     /* AT_EXECFN: the path given to execve */
+	u64 platform;   /* AT_PLATFORM: "aarch64" */
+	u64 random;     /* AT_RANDOM: 16 bytes */
+};
+
+static int put_auxv(u64 *v, int i, const struct exec_image *x, const struct stack_strings *ss)
+{
+	const struct proc_cred *c = &cur_proc()->cred;
+
+	put_aux(v, &i, AT_PHDR, x->prog.phdr_vaddr);
+	put_aux(v, &i, AT_PHENT, sizeof(Elf64_Phdr));
+	put_aux(v, &i, AT_PHNUM, x->prog.phnum);
+	put_aux(v, &i, AT_PAGESZ, PAGE_SIZE);
+	put_aux(v, &i, AT_BASE, x->interp_base);
+	put_aux(v, &i, AT_FLAGS, 0);
+	put_aux(v, &i, AT_ENTRY, x->prog.entry);
+	put_aux(v, &i, AT_UID, c->uid[0]);
+	put_aux(v, &i, AT_EUID, c->uid[1]);
+	put_aux(v, &i, AT_GID, c->gid[0]);
+	put_aux(v, &i, AT_EGID, c->gid[1]);
+	put_aux(v, &i, AT_SECURE, 0); /* no set-id programs */
+	put_aux(v, &i, AT_HWCAP, hwcaps());
+	put_aux(v, &i, AT_HWCAP2, 0);
+	put_aux(v, &i, AT_CLKTCK, HZ);
+	put_aux(v, &i, AT_PLATFORM, ss->platform);
+	put_aux(v, &i, AT_MINSIGSTKSZ, signal_frame_size());
+	put_aux(v, &i, AT_RANDOM, ss->random);
+	put_aux(v, &i, AT_EXECFN, ss->execfn);
+	put_aux(v, &i, AT_NULL, 0);
+	return i;
+}
+
 /* The pointer block: argc, argv, NULL, envp, NULL, auxv. */
-static int push_vectors(struct stack_builder *b, const struct exec_args *a, u64 strings,
-			const struct elf_image *img, u64 random, u64 execfn)
+static int push_vectors(struct stack_builder *b, const struct exec_args *a,
+			const struct exec_image *x, const struct stack_strings *ss)
 {
 	size_t words = 1 + (size_t)a->argc + 1 + (size_t)a->envc + 1 + 2 * AUXV_PAIRS;
 	u64 *v = kmalloc(words * sizeof(u64));
-	u64 str = strings;
+	u64 str = ss->args;
 	int i = 0, err;
 
 	if (!v)
@@ -167,28 +346,12 @@ static int push_vectors(struct stack_builder *b, const struct exec_args *a, u64 
 		if (n == a->argc)
 			v[i++] = 0; /* end of argv */
 		v[i++] = str;
-		str += strlen(a->buf + (str - strings)) + 1;
+		str += strlen(a->buf + (str - ss->args)) + 1;
 	}
 	if (!a->envc)
 		v[i++] = 0; /* end of argv: no envp entry put it there */
 	v[i++] = 0;     /* end of envp */
-	put_aux(v, &i, AT_PHDR, img->phdr_vaddr);
-	put_aux(v, &i, AT_PHENT, sizeof(Elf64_Phdr));
-	put_aux(v, &i, AT_PHNUM, img->phnum);
-	put_aux(v, &i, AT_PAGESZ, PAGE_SIZE);
-	put_aux(v, &i, AT_BASE, 0);
-	put_aux(v, &i, AT_FLAGS, 0);
-	put_aux(v, &i, AT_ENTRY, img->entry);
-	put_aux(v, &i, AT_UID, 0);
-	put_aux(v, &i, AT_EUID, 0);
-	put_aux(v, &i, AT_GID, 0);
-	put_aux(v, &i, AT_EGID, 0);
-	put_aux(v, &i, AT_SECURE, 0);
-	put_aux(v, &i, AT_HWCAP, HWCAP_FP | HWCAP_ASIMD);
-	put_aux(v, &i, AT_CLKTCK, HZ);
-	put_aux(v, &i, AT_RANDOM, random);
-	put_aux(v, &i, AT_EXECFN, execfn);
-	put_aux(v, &i, AT_NULL, 0);
+	i = put_auxv(v, i, x, ss);
 	BUG_ON((size_t)i > words);
 	b->sp = ALIGN_DOWN(b->sp - (size_t)i * sizeof(u64), 16);
 	err = vm_write(b->vm, b->sp, v, (size_t)i * sizeof(u64));
@@ -197,53 +360,79 @@ static int push_vectors(struct stack_builder *b, const struct exec_args *a, u64 
 }
 
 static int build_stack(struct vm_space *vm, const struct exec_args *a, const char *path,
-		       const struct elf_image *img, u64 *sp)
+		       const struct exec_image *x, u64 stack_top, u64 *sp)
 {
-	struct stack_builder b = { vm, VM_STACK_TOP };
-	u64 random, execfn, strings;
+	static const char platform[] = "aarch64";
+	struct stack_builder b = { vm, stack_top };
+	struct stack_strings ss;
 	u8 seed[16];
 	int err;
 
-	err = vm_map_zero(vm, VM_STACK_TOP - VM_STACK_SIZE, VM_STACK_SIZE, VM_READ | VM_WRITE);
+	err = vm_map_zero(vm, stack_top - VM_STACK_SIZE, VM_STACK_SIZE, VM_READ | VM_WRITE);
 	if (err)
 		return err;
 	random_get_bytes(seed, sizeof(seed));
-	err = push_bytes(&b, seed, sizeof(seed), &random);
+	err = push_bytes(&b, seed, sizeof(seed), &ss.random);
 	if (!err)
-		err = push_bytes(&b, path, strlen(path) + 1, &execfn);
+		err = push_bytes(&b, platform, sizeof(platform), &ss.platform);
 	if (!err)
-		err = push_bytes(&b, a->buf, a->used, &strings);
+		err = push_bytes(&b, path, strlen(path) + 1, &ss.execfn);
+	if (!err)
+		err = push_bytes(&b, a->buf, a->used, &ss.args);
 	b.sp = ALIGN_DOWN(b.sp, 16);
 	if (!err)
-		err = push_vectors(&b, a, strings, img, random, execfn);
+		err = push_vectors(&b, a, x, &ss);
 	*sp = b.sp;
 	return err;
+}
+
+/* Map the program (moved to the layout's bias if ET_DYN) and its interpreter. */
+static int load_program(struct vm_space *vm, const u8 *file, const struct exec_layout *l,
+			struct exec_image *x)
+{
+	char interp[ELF_INTERP_MAX];
+	int err = place_image(&x->prog, l->dyn_bias);
+
+	if (!err)
+		err = load_segments(vm, &x->prog, file);
+	if (err)
+		return err;
+	x->interp_base = 0;
+	x->entry = x->prog.entry;
+	if (!x->prog.interp_len)
+		return 0;
+	memcpy(interp, file + x->prog.interp_off, x->prog.interp_len); /* NUL included */
+	return load_interp(vm, interp, l, x);
 }
 
 /* A complete new address space for the program in file[0, len). */
 static struct vm_space *build_image(const u8 *file, size_t len, const char *path,
 				    const struct exec_args *a, u64 *entry, u64 *sp)
 {
-	struct elf_image img;
+	struct exec_image x;
+	struct exec_layout l;
 	struct vm_space *vm;
-	int err = elf_parse(file, len, VM_USER_MIN, VM_USER_MAX, &img);
+	int err = elf_parse(file, len, VM_USER_MIN, VM_USER_MAX, &x.prog);
 
 	if (err)
 		return ERR_PTR(err);
 	vm = vm_create();
 	if (IS_ERR(vm))
 		return vm;
-	err = load_segments(vm, &img, file);
+	choose_layout(&l, cur_proc());
+	vm->mmap_top = l.mmap_top;
+	vm->stack_top = l.stack_top;
+	err = load_program(vm, file, &l, &x);
 	if (!err)
 		err = vm_map_trampoline(vm);
 	if (!err)
-		err = build_stack(vm, a, path, &img, sp);
+		err = build_stack(vm, a, path, &x, l.stack_top, sp);
 	if (err) {
 		vm_destroy(vm);
 		return ERR_PTR(err);
 	}
-	vm->brk_start = vm->brk = img.hi;
-	*entry = img.entry;
+	vm->brk_start = vm->brk = x.prog.hi + l.brk_shift;
+	*entry = x.entry;
 	return vm;
 }
 
@@ -413,3 +602,19 @@ void start_init(void)
 	sched_start(t);
 	task_exit();
 }
+
+/*
+ * personality(persona): the execution domain is always Linux's; the flags
+ * are kept (inherited by fork, kept by execve) and ADDR_NO_RANDOMIZE turns
+ * ASLR off for the next exec. 0xffffffff only asks. Returns the old value.
+ */
+static long sys_personality(struct trap_frame *tf)
+{
+	struct proc *p = cur_proc();
+	u32 persona = (u32)SC_ARG(tf, 0), old = p->personality;
+
+	if (persona != 0xffffffffU)
+		p->personality = persona;
+	return old;
+}
+SYSCALL(__NR_personality, sys_personality);

@@ -1,14 +1,21 @@
 /*
- * Memory system calls: brk, mmap (anonymous: private, or MAP_SHARED so that
- * fork shares the pages writable), munmap, mprotect.
+ * Memory system calls: brk, mmap, munmap, mprotect, mremap, madvise, msync.
+ * mmap: anonymous memory (private, or MAP_SHARED so that fork shares the
+ * pages writable; /dev/zero is anonymous too) and regular files: a private
+ * mapping gets its own copy of the file's bytes (zero past the end), a
+ * shared one the file's shared pages (vfs_filemap.c), kept coherent with
+ * read(2)/write(2) and written back by msync.
  * Mappings are backed eagerly (see sis/vm.h) and W^X: PROT_WRITE|PROT_EXEC
  * is refused with -EACCES. RLIMIT_AS bounds the pages a process has mapped
  * or reserved, like Linux's total_vm: mmap and brk past it fail (ENOMEM).
  */
 #include <sis/kernel.h>
 #include <sis/file.h>
+#include <sis/vfs.h>
 #include <sis/syscall.h>
 #include <uapi/sis/mman.h>
+#include <uapi/sis/fcntl.h>
+#include <uapi/sis/stat.h>
 #include "proc_internal.h"
 
 #define PROT_ALL (PROT_READ | PROT_WRITE | PROT_EXEC)
@@ -62,21 +69,52 @@ static u64 place_mapping(struct vm_space *vm, u64 hint, u64 len)
 	if (hint && IS_ALIGNED(hint, PAGE_SIZE) && user_span_ok(hint, len) &&
 	    vm_range_free(vm, hint, len))
 		return hint;
-	return vm_find_free(vm, len, VM_MMAP_TOP);
+	return vm_find_free(vm, len, vm->mmap_top ? vm->mmap_top : VM_MMAP_TOP);
 }
 
-static long check_mmap(u64 addr, u64 len, unsigned prot, unsigned flags, int fd, u64 off)
+/* What an mmap maps: anonymous memory, or a regular file's bytes. */
+struct map_source {
+	struct file *file;   /* referenced; NULL: anonymous (also /dev/zero) */
+	struct inode *inode;
+	bool writable;       /* opened O_RDWR: a shared mapping may be written */
+};
+
+/* Resolve fd for a file mapping: -EBADF, -ENODEV (nothing mmap-able: a
+ * directory, pipe, socket, device other than /dev/zero, generated file),
+ * -EACCES (not open for reading; MAP_SHARED+PROT_WRITE needs O_RDWR). */
+static long map_source_get(int fd, unsigned prot, unsigned flags, struct map_source *src)
+{
+	struct file *f = fd_get(fd);
+	struct inode *ino = f ? file_inode(f) : NULL;
+	unsigned acc = f ? (f->flags & O_ACCMODE) : 0;
+	size_t size;
+	long err = -ENODEV;
+
+	if (!f)
+		return -EBADF;
+	if (ino && S_ISCHR(ino->mode) && ino->rdev == SIS_MKDEV(1, 5)) {
+		file_put(f); /* /dev/zero: anonymous memory */
+		return 0;
+	}
+	if (!ino || !vfs_reg_peek(ino, &size))
+		goto out_put;
+	err = -EACCES;
+	if (acc == O_WRONLY || ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE) &&
+				acc != O_RDWR))
+		goto out_put;
+	src->file = f;
+	src->inode = ino;
+	src->writable = acc == O_RDWR;
+	return 0;
+out_put:
+	file_put(f);
+	return err;
+}
+
+static long check_mmap(u64 addr, u64 len, unsigned prot, unsigned flags, u64 off)
 {
 	if (!len || (prot & ~PROT_ALL) || (flags & ~MAP_KNOWN) || !IS_ALIGNED(off, PAGE_SIZE))
 		return -EINVAL;
-	if (!(flags & MAP_ANONYMOUS)) {
-		struct file *f = fd_get(fd);
-
-		if (!f)
-			return -EBADF;
-		file_put(f);
-		return -ENODEV; /* no file mappings */
-	}
 	if ((flags & MAP_TYPE) != MAP_PRIVATE && (flags & MAP_TYPE) != MAP_SHARED &&
 	    (flags & MAP_TYPE) != MAP_SHARED_VALIDATE)
 		return -EINVAL;
@@ -85,36 +123,80 @@ static long check_mmap(u64 addr, u64 len, unsigned prot, unsigned flags, int fd,
 	if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) &&
 	    (!IS_ALIGNED(addr, PAGE_SIZE) || !user_span_ok(addr, len)))
 		return -EINVAL;
+	if (!(flags & MAP_ANONYMOUS) && off + len < off)
+		return -EOVERFLOW;
 	return 0;
+}
+
+/*
+ * Copy the file's bytes from off into the new mapping at addr (len bytes;
+ * past the end of the file it stays zero). A PROT_NONE mapping has no pages
+ * to fill: made accessible later, it reads as zero.
+ */
+static long fill_from_file(struct vm_space *vm, u64 addr, u64 len, unsigned prot,
+			   const struct map_source *src, u64 off)
+{
+	size_t size;
+	const char *bytes = vfs_reg_peek(src->inode, &size);
+	long err;
+
+	if (!prot || !bytes || off >= size)
+		return 0;
+	err = vm_write(vm, addr, bytes + off, MIN(len, size - off));
+	if (!err && (prot & PROT_EXEC))
+		vm_sync_icache(vm, addr, len);
+	return err;
+}
+
+/* Where the mapping goes; unmaps what MAP_FIXED replaces. 0 or -errno. */
+static long choose_address(struct vm_space *vm, u64 *addr, u64 len, unsigned flags)
+{
+	if (!as_fits(vm, len, (flags & MAP_FIXED) ? vm_range_used(vm, *addr, len) * PAGE_SIZE : 0))
+		return -ENOMEM;
+	if (flags & MAP_FIXED_NOREPLACE)
+		return vm_range_free(vm, *addr, len) ? 0 : -EEXIST;
+	if (flags & MAP_FIXED) {
+		vm_unmap(vm, *addr, len);
+		return 0;
+	}
+	*addr = place_mapping(vm, *addr, len);
+	return *addr ? 0 : -ENOMEM;
 }
 
 static long sys_mmap(struct trap_frame *tf)
 {
-	u64 addr = SC_ARG(tf, 0), len = SC_ARG(tf, 1);
+	u64 addr = SC_ARG(tf, 0), len = SC_ARG(tf, 1), off = SC_ARG(tf, 5);
 	unsigned prot = (unsigned)SC_ARG(tf, 2), flags = (unsigned)SC_ARG(tf, 3);
 	struct vm_space *vm = cur_proc()->vm;
-	long err = check_mmap(addr, len, prot, flags, (int)SC_ARG(tf, 4), SC_ARG(tf, 5));
+	struct map_source src = { NULL, NULL, false };
+	long err = check_mmap(addr, len, prot, flags, off);
 
+	if (!err && !(flags & MAP_ANONYMOUS))
+		err = map_source_get((int)SC_ARG(tf, 4), prot, flags, &src);
 	if (err)
 		return err;
+	err = -ENOMEM;
 	if (len > VM_USER_MAX)
-		return -ENOMEM;
+		goto out_put;
 	len = ALIGN_UP(len, PAGE_SIZE);
-	if (!as_fits(vm, len, (flags & MAP_FIXED) ? vm_range_used(vm, addr, len) * PAGE_SIZE : 0))
-		return -ENOMEM;
-	if (flags & MAP_FIXED_NOREPLACE) {
-		if (!vm_range_free(vm, addr, len))
-			return -EEXIST;
-	} else if (flags & MAP_FIXED) {
-		vm_unmap(vm, addr, len);
-	} else {
-		addr = place_mapping(vm, addr, len);
-		if (!addr)
-			return -ENOMEM;
+	err = choose_address(vm, &addr, len, flags);
+	if (err)
+		goto out_put;
+	if ((flags & MAP_TYPE) != MAP_PRIVATE && src.file) {
+		err = filemap_map(vm, addr, len, prot, src.inode, off, src.writable);
+		goto out_put;
 	}
 	if ((flags & MAP_TYPE) != MAP_PRIVATE)
 		prot |= VM_SHARED;
 	err = vm_map_zero(vm, addr, len, prot);
+	if (!err && src.file) {
+		err = fill_from_file(vm, addr, len, prot & PROT_ALL, &src, off);
+		if (err)
+			vm_unmap(vm, addr, len);
+	}
+out_put:
+	if (src.file)
+		file_put(src.file);
 	return err ? err : (long)addr;
 }
 SYSCALL(__NR_mmap, sys_mmap);
@@ -149,3 +231,142 @@ static long sys_mprotect(struct trap_frame *tf)
 	return vm_protect(cur_proc()->vm, addr, len, prot);
 }
 SYSCALL(__NR_mprotect, sys_mprotect);
+
+/* Is every page of [addr, addr+len) (page aligned) mapped or reserved? */
+static bool range_mapped(struct vm_space *vm, u64 addr, u64 len)
+{
+	return vm_range_used(vm, addr, len) == len / PAGE_SIZE;
+}
+
+/* Map zeroed pages over the free [addr, addr+len) with the rights of the
+ * page at like (a grown mremap's new part). */
+static long map_like(struct vm_space *vm, u64 addr, u64 len, u64 like)
+{
+	int prot = vm_page_prot(vm, like);
+
+	if (prot < 0)
+		return prot;
+	if (!as_fits(vm, len, 0))
+		return -ENOMEM;
+	return vm_map_zero(vm, addr, len, (unsigned)prot);
+}
+
+/* Move [old, old+old_len) to new (free, new_len >= old_len) and extend it:
+ * the new tail first, so that a failure leaves the old mapping as it was. */
+static long move_mapping(struct vm_space *vm, u64 old, u64 old_len, u64 new, u64 new_len)
+{
+	long err = 0;
+
+	if (new_len > old_len)
+		err = map_like(vm, new + old_len, new_len - old_len, old + old_len - PAGE_SIZE);
+	if (!err) {
+		err = vm_move(vm, old, new, old_len);
+		if (err)
+			vm_unmap(vm, new + old_len, new_len - old_len);
+	}
+	return err ? err : (long)new;
+}
+
+/*
+ * mremap(old, old_len, new_len, flags, new): shrink in place, grow in place
+ * when the pages after are free, else move (MREMAP_MAYMOVE; MREMAP_FIXED to
+ * new). Grown parts are zero-filled pages with the rights of the last page
+ * (of a file mapping too: they do not read the file). Not supported:
+ * old_len 0 (duplicating a shared mapping) and MREMAP_DONTUNMAP (-EINVAL).
+ */
+static long sys_mremap(struct trap_frame *tf)
+{
+	u64 old = SC_ARG(tf, 0), old_len = ALIGN_UP(SC_ARG(tf, 1), PAGE_SIZE);
+	u64 new_len = ALIGN_UP(SC_ARG(tf, 2), PAGE_SIZE), new = SC_ARG(tf, 4);
+	unsigned flags = (unsigned)SC_ARG(tf, 3);
+	struct vm_space *vm = cur_proc()->vm;
+
+	if ((flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) || !IS_ALIGNED(old, PAGE_SIZE) ||
+	    !old_len || !new_len || SC_ARG(tf, 2) > VM_USER_MAX ||
+	    ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)))
+		return -EINVAL;
+	if (!user_span_ok(old, old_len) || !range_mapped(vm, old, old_len))
+		return -EFAULT;
+	if (flags & MREMAP_FIXED) {
+		if (!IS_ALIGNED(new, PAGE_SIZE) || !user_span_ok(new, new_len) ||
+		    (new < old + old_len && old < new + new_len))
+			return -EINVAL;
+		vm_unmap(vm, new, new_len);
+		if (new_len < old_len) {
+			vm_unmap(vm, old + new_len, old_len - new_len);
+			old_len = new_len;
+		}
+		return move_mapping(vm, old, old_len, new, new_len);
+	}
+	if (new_len <= old_len) {
+		vm_unmap(vm, old + new_len, old_len - new_len);
+		return (long)old;
+	}
+	if (user_span_ok(old, new_len) && vm_range_free(vm, old + old_len, new_len - old_len)) {
+		long err = map_like(vm, old + old_len, new_len - old_len, old + old_len - PAGE_SIZE);
+
+		return err ? err : (long)old;
+	}
+	if (!(flags & MREMAP_MAYMOVE))
+		return -ENOMEM;
+	new = place_mapping(vm, 0, new_len);
+	return new ? move_mapping(vm, old, old_len, new, new_len) : -ENOMEM;
+}
+SYSCALL(__NR_mremap, sys_mremap);
+
+/*
+ * madvise: MADV_DONTNEED zeroes the private pages of the range (vm_discard);
+ * hints that change nothing visible are accepted and ignored (MADV_FREE may
+ * free nothing: its pages keep their contents). Advice that would change
+ * fork or file semantics SIS does not have (MADV_REMOVE, MADV_DONTFORK,
+ * MADV_WIPEONFORK...) is -EINVAL, as for unknown advice. -ENOMEM if part of
+ * the range is not mapped.
+ */
+static long sys_madvise(struct trap_frame *tf)
+{
+	u64 addr = SC_ARG(tf, 0), len = SC_ARG(tf, 1);
+	int advice = (int)SC_ARG(tf, 2);
+	struct vm_space *vm = cur_proc()->vm;
+
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || len > VM_USER_MAX)
+		return -EINVAL;
+	switch (advice) {
+	case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL: case MADV_WILLNEED:
+	case MADV_DONTNEED: case MADV_FREE: case MADV_DOFORK: case MADV_KEEPONFORK:
+	case MADV_MERGEABLE: case MADV_UNMERGEABLE: case MADV_HUGEPAGE: case MADV_NOHUGEPAGE:
+	case MADV_DONTDUMP: case MADV_DODUMP: case MADV_COLD: case MADV_PAGEOUT:
+		break;
+	default:
+		return -EINVAL;
+	}
+	len = ALIGN_UP(len, PAGE_SIZE);
+	if (!len)
+		return 0;
+	if (!user_span_ok(addr, len) || !range_mapped(vm, addr, len))
+		return -ENOMEM;
+	return advice == MADV_DONTNEED ? vm_discard(vm, addr, len) : 0;
+}
+SYSCALL(__NR_madvise, sys_madvise);
+
+/*
+ * msync: the range must be mapped (-ENOMEM); MS_ASYNC and MS_SYNC together,
+ * unknown flags or an unaligned address are -EINVAL. Shared file mappings
+ * are written back to their files (vm_file_sync).
+ */
+static long sys_msync(struct trap_frame *tf)
+{
+	u64 addr = SC_ARG(tf, 0), len = SC_ARG(tf, 1);
+	unsigned flags = (unsigned)SC_ARG(tf, 2);
+	struct vm_space *vm = cur_proc()->vm;
+
+	if ((flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) || !IS_ALIGNED(addr, PAGE_SIZE) ||
+	    (flags & (MS_ASYNC | MS_SYNC)) == (MS_ASYNC | MS_SYNC) || len > VM_USER_MAX)
+		return -EINVAL;
+	len = ALIGN_UP(len, PAGE_SIZE);
+	if (!len)
+		return 0;
+	if (!user_span_ok(addr, len) || !range_mapped(vm, addr, len))
+		return -ENOMEM;
+	return filemap_sync_all();
+}
+SYSCALL(__NR_msync, sys_msync);

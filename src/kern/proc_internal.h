@@ -116,6 +116,7 @@ struct proc {
 	struct proc_cred cred;      /* sys_cred.c; copied by fork */
 	u32 umask;                  /* applied at file and directory creation */
 	bool tagged_addr;           /* PR_TAGGED_ADDR_ENABLE: syscalls untag pointers */
+	u32 personality;            /* personality(2): ADDR_NO_RANDOMIZE is obeyed (exec.c) */
 	u64 start_ns;               /* time_ns() at creation */
 	u64 child_ticks;            /* CPU ticks of reaped children */
 	struct proc_exe *exe;       /* program and argv for /proc (procfs_pid.c); fork shares it */
@@ -179,6 +180,7 @@ void signal_fork(struct proc *child, const struct proc *parent);
 /* mask, and the sigaltstack if keep_altstack */
 void signal_thread_init(struct thread *t, const struct thread *creator, bool keep_altstack);
 void signal_exec(struct proc *p);                      /* handlers -> default */
+size_t signal_frame_size(void);                        /* bytes a handler's frame takes (AT_MINSIGSTKSZ) */
 int signal_send_proc(struct proc *p, int sig, const struct sig_origin *o);
 int signal_send_thread(struct thread *t, int sig, const struct sig_origin *o);
 /* SIGKILL into every thread of p but except (NULL: all), waking each. */

@@ -201,9 +201,10 @@ static int maps_line(void *arg, u64 start, u64 end, unsigned rights)
 {
 	struct maps_out *o = arg;
 	const struct vm_space *vm = o->vm;
+	u64 stack_top = vm->stack_top ? vm->stack_top : VM_STACK_TOP; /* ASLR moves it */
 	const char *name = "";
 
-	if (start <= VM_STACK_TOP - 1 && VM_STACK_TOP - 1 < end)
+	if (start <= stack_top - 1 && stack_top - 1 < end)
 		name = "[stack]";
 	else if (start == VM_TRAMPOLINE)
 		name = "[sigpage]";

@@ -43,6 +43,11 @@ struct rt_sigframe {
 	u64 fp, lr; /* frame record, so user backtraces walk out of the handler */
 };
 
+size_t signal_frame_size(void)
+{
+	return ALIGN_UP(sizeof(struct rt_sigframe), 16);
+}
+
 static bool sig_valid(int sig)
 {
 	return sig >= 1 && sig <= SIS_NSIG;

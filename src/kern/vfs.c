@@ -156,6 +156,7 @@ static struct inode *inode_free(struct inode *ino)
 		if (ino->dir.parent != ino)
 			parent = ino->dir.parent;
 	} else if (S_ISREG(ino->mode)) {
+		filemap_release(ino);
 		reg_release(ino);
 	} else if (S_ISLNK(ino->mode)) {
 		vfs_free(ino->link.target);
@@ -1394,6 +1395,18 @@ const char *vfs_reg_contents(const struct inode *ino)
 	return ino->reg.data ? ino->reg.data : ino->reg.ro;
 }
 
+const void *vfs_reg_peek(struct inode *ino, size_t *size)
+{
+	const char *bytes;
+
+	if (!S_ISREG(ino->mode) || ino->gen)
+		return NULL;
+	filemap_sync(ino);
+	*size = ino->reg.size;
+	bytes = vfs_reg_contents(ino);
+	return bytes ? bytes : ""; /* an empty file */
+}
+
 int vfs_truncate(struct inode *ino, size_t size)
 {
 	int err;
@@ -1403,15 +1416,20 @@ int vfs_truncate(struct inode *ino, size_t size)
 	if (!S_ISREG(ino->mode) || ino->gen)
 		return -EINVAL;
 	if (size > ino->reg.size) {
+		size_t old = ino->reg.size;
+
 		err = reg_reserve(ino, size);
 		if (err)
 			return err;
 		memset(ino->reg.data + ino->reg.size, 0, size - ino->reg.size);
+		ino->reg.size = size;
+		filemap_written(ino, old, size - old);
 	} else if (size == 0) {
 		reg_release(ino); /* an emptied file gives its memory back, as on tmpfs */
 		ino->reg.ro = NULL;
 	}
 	ino->reg.size = size;
+	filemap_truncated(ino, size);
 	touch_modified(ino);
 	return 0;
 }
@@ -1456,6 +1474,7 @@ int vfs_read_whole(const char *path, void **data, size_t *len)
 		err = -EACCES;
 		goto out_put;
 	}
+	filemap_sync(ino); /* a store through a shared mapping is part of the file */
 	buf = kmalloc(ino->reg.size + 1);
 	if (!buf) {
 		err = -ENOMEM;
@@ -1484,10 +1503,12 @@ int vfs_write_whole(const char *path, const void *data, size_t len)
 	err = vfs_truncate(ino, 0);
 	if (!err && len) {
 		dst = vfs_reg_write_area(ino, 0, len);
-		if (IS_ERR(dst))
+		if (IS_ERR(dst)) {
 			err = (int)PTR_ERR(dst);
-		else
+		} else {
 			memcpy(dst, data, len);
+			filemap_written(ino, 0, len);
+		}
 	}
 	vfs_inode_put(ino);
 	return err;

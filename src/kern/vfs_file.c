@@ -92,6 +92,7 @@ static long reg_read_at(struct inode *ino, void *buf, size_t len, long off, bool
 
 	if (off < 0)
 		return -EINVAL;
+	filemap_sync(ino); /* stores through shared mappings first */
 	if ((size_t)off >= ino->reg.size)
 		return 0;
 	n = MIN(len, ino->reg.size - (size_t)off);
@@ -125,6 +126,7 @@ static long reg_write_at(struct inode *ino, const void *buf, size_t len, long of
 			vfs_truncate(ino, old_size);
 		return -EFAULT;
 	}
+	filemap_written(ino, (size_t)off, len);
 	return (long)len;
 }
 

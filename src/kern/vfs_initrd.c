@@ -4,8 +4,9 @@
  * into the tree, regular files referring to their data inside the archive
  * until first written; then /dev, /tmp (sticky, world-writable), /etc and
  * /proc are made if the archive lacked them, and /dev/null and /dev/zero.
- * Members other than directories and regular files are skipped with a
- * warning; hard links become separate files.
+ * Symbolic links are made as such (Debian packages are full of them).
+ * Other members (devices, fifos) are skipped with a warning; hard links
+ * become separate files.
  */
 #include <sis/kernel.h>
 #include <sis/log.h>
@@ -68,6 +69,26 @@ static int unpack_dir(const struct cpio_entry *e, char *path)
 	return 1;
 }
 
+/* A symbolic link from the archive (its data is the target) at path. */
+static int unpack_symlink(const struct cpio_entry *e, char *path)
+{
+	char *target;
+	int err = vfs_make_parent_dirs(path);
+
+	if (err)
+		return err;
+	if (!e->size || e->size >= PATH_MAX)
+		return -ENAMETOOLONG;
+	target = kmalloc(e->size + 1);
+	if (!target)
+		return -ENOMEM;
+	memcpy(target, e->data, e->size);
+	target[e->size] = '\0';
+	err = vfs_symlink_at(vfs_root(), path, target);
+	kfree(target);
+	return err ? err : 1;
+}
+
 /* Create one archive member under the root. Returns 1 if made, 0 if skipped. */
 static int unpack_member(const struct cpio_entry *e)
 {
@@ -77,7 +98,7 @@ static int unpack_member(const struct cpio_entry *e)
 
 	if (!rel)
 		return 0;
-	if (!S_ISDIR(e->mode) && !S_ISREG(e->mode)) {
+	if (!S_ISDIR(e->mode) && !S_ISREG(e->mode) && !S_ISLNK(e->mode)) {
 		log_warn("vfs: initrd: %s: file type 0%o not supported, skipped", e->name,
 			 e->mode & S_IFMT);
 		return 0;
@@ -89,6 +110,8 @@ static int unpack_member(const struct cpio_entry *e)
 		ret = -ENAMETOOLONG;
 	else if (S_ISDIR(e->mode))
 		ret = unpack_dir(e, path);
+	else if (S_ISLNK(e->mode))
+		ret = unpack_symlink(e, path);
 	else
 		ret = unpack_file(e, path);
 	kfree(path);

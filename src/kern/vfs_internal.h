@@ -27,6 +27,12 @@ char *vfs_reg_write_area(struct inode *ino, size_t off, size_t len);
  * not own (the initrd), dropping any written contents. */
 void vfs_reg_set_ro(struct inode *ino, const char *data, size_t size);
 
+/* vfs_filemap.c: the contents changed at [off, off+len) / were cut to size;
+ * the inode is being freed. */
+void filemap_written(struct inode *ino, size_t off, size_t len);
+void filemap_truncated(struct inode *ino, size_t size);
+void filemap_release(struct inode *ino);
+
 /* Find or create path's last component with mode (the type of a new object).
  * Referenced inode or ERR_PTR; -EEXIST if excl and it exists. */
 struct inode *vfs_create_at(struct inode *base, const char *path, u32 mode, bool excl,

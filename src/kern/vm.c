@@ -380,6 +380,8 @@ struct vm_space *vm_clone(struct vm_space *src)
 	vm->brk_start = src->brk_start;
 	vm->brk = src->brk;
 	vm->free_cache = src->free_cache;
+	vm->mmap_top = src->mmap_top;
+	vm->stack_top = src->stack_top;
 	err = clone_level(src->root, vm->root, 0, vm);
 	/* src's writable pages are read-only now (also if we stop half-way). */
 	tlb_flush_asid(src->asid);
@@ -870,6 +872,139 @@ void vm_sync_icache(struct vm_space *vm, u64 va, size_t n)
 			dcache_clean_pou(page_of(*e), PAGE_SIZE);
 	}
 	icache_invalidate_all();
+}
+
+void *vm_page_alloc(void)
+{
+	return user_page_alloc(true);
+}
+
+void vm_page_put(void *page)
+{
+	put_page(kva_to_pa(page));
+}
+
+int vm_map_pages(struct vm_space *vm, u64 va, void *const *pages, size_t n, unsigned prot)
+{
+	size_t len = n * PAGE_SIZE;
+
+	if (!n || !range_ok(va, len))
+		return -EINVAL;
+	if ((prot & (VM_WRITE | VM_EXEC)) == (VM_WRITE | VM_EXEC))
+		return -EACCES;
+	if (!vm_range_free(vm, va, len))
+		return -EEXIST;
+	if (!map_fits(vm, va, len, 0))
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		pte_t *e = walk_alloc(vm, va + i * PAGE_SIZE);
+
+		if (!e) {
+			if (i)
+				vm_unmap(vm, va, i * PAGE_SIZE);
+			return -ENOMEM;
+		}
+		(*share_of(kva_to_pa(pages[i])))++; /* the owner keeps its own reference */
+		set_leaf(vm, e, pages[i], prot | VM_SHARED);
+		if (prot & VM_EXEC)
+			dcache_clean_pou(pages[i], PAGE_SIZE);
+	}
+	if (prot & VM_EXEC)
+		icache_invalidate_all();
+	tables_sync();
+	return 0;
+}
+
+/* The VM_* rights (and VM_SHARED) a leaf entry gives; a copy-on-write page
+ * counts as writable (it is, once private). */
+static unsigned leaf_prot(pte_t e)
+{
+	unsigned prot;
+
+	if (!(e & PTE_VALID) || !(e & PTE_AP_EL0))
+		return 0;
+	prot = VM_READ;
+	if (!(e & PTE_UXN))
+		prot |= VM_EXEC;
+	if (!(e & PTE_AP_RDONLY) || (e & PTE_SW_COW))
+		prot |= VM_WRITE;
+	if (e & PTE_SW_SHMEM)
+		prot |= VM_SHARED;
+	return prot;
+}
+
+int vm_page_prot(struct vm_space *vm, u64 va)
+{
+	pte_t *e;
+
+	if (!IS_ALIGNED(va, PAGE_SIZE) || !user_addr_ok(va, PAGE_SIZE))
+		return -EINVAL;
+	e = lookup(vm->root, va, NULL);
+	if (!e || !*e)
+		return -ENOMEM;
+	return (int)leaf_prot(*e);
+}
+
+/*
+ * Move the entries of [from, from+len) to the free range [to, to+len): the
+ * tables for the destination are made first, so only that can fail (and
+ * then nothing moved). Pages keep their rights and owners.
+ */
+int vm_move(struct vm_space *vm, u64 from, u64 to, size_t len)
+{
+	if (!range_ok(from, len) || !range_ok(to, len) || !vm_range_free(vm, to, len))
+		return -EINVAL;
+	for (u64 off = 0; off < len; off += PAGE_SIZE) {
+		if (!walk_alloc(vm, to + off)) {
+			vm_unmap(vm, to, len); /* prunes the tables just made */
+			return -ENOMEM;
+		}
+	}
+	for (u64 off = 0; off < len; off += PAGE_SIZE) {
+		pte_t *src = lookup(vm->root, from + off, NULL);
+
+		if (!src || !*src)
+			continue;
+		*lookup(vm->root, to + off, NULL) = *src;
+		*src = 0;
+		tlb_flush_page(from + off, vm->asid);
+	}
+	tables_sync();
+	vm_unmap(vm, from, len); /* nothing left there: prunes the old tables */
+	return 0;
+}
+
+/*
+ * madvise(MADV_DONTNEED): private pages of the range read as zero again (a
+ * page only this space maps is cleared in place; a shared copy-on-write one
+ * is replaced by a zeroed page). MAP_SHARED pages keep their contents, as
+ * Linux's shmem does; the trampoline stays. Reservations and holes are skipped.
+ */
+int vm_discard(struct vm_space *vm, u64 va, size_t len)
+{
+	if (!range_ok(va, len))
+		return -EINVAL;
+	for (u64 a = va; a < va + len; a += PAGE_SIZE) {
+		pte_t *e = lookup(vm->root, a, NULL);
+		pte_t old;
+		void *fresh;
+
+		if (!e || !(*e & PTE_VALID) || (*e & (PTE_SW_SHMEM | PTE_SW_SHARED)))
+			continue;
+		old = *e;
+		if (!page_shared(old)) {
+			memset(page_of(old), 0, PAGE_SIZE);
+			continue;
+		}
+		fresh = user_page_alloc(true);
+		if (!fresh)
+			return -ENOMEM;
+		put_page(old);
+		*e = kva_to_pa(fresh) | prot_attrs(leaf_prot(old)) | PTE_VALID | PTE_PAGE;
+		tlb_flush_page(a, vm->asid);
+	}
+	tables_sync();
+	return 0;
 }
 
 /* The shared sigreturn trampoline: `mov x8, #__NR_rt_sigreturn; svc #0`. */

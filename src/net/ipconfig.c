@@ -476,7 +476,6 @@ int net_ipconfig_boot(void)
 	}
 	if (any_dhcp)
 		run_dhcp();
-	net_ipconfig6_boot_wait();
 	net_lock();
 	update_default_route();
 	net_unlock();

@@ -21,9 +21,11 @@
  * tentative or the link comes up (lwip-nd6-start-now.patch), and the nd6
  * timer, whose next tick completes DAD, is restarted then: with a router
  * answering at once (QEMU's slirp, dnsmasq) the link-local and the SLAAC
- * addresses are usable one second after link-up. The boot thread waits for
- * that (net_ipconfig6_boot_wait, at most BOOT_WAIT_MS) so that the lines
- * come before user space starts.
+ * addresses are usable one second after link-up. The boot does not wait for
+ * that (nor does Linux): NET: CONFIGURED and user space come at once, and
+ * the address lines follow when DAD is done. Until then an address is
+ * tentative: listed (netlink, /proc/net/if_inet6) with that flag, not used
+ * as a source.
  *
  * Each address is logged when it becomes usable (DAD passed), when DAD
  * finds it in use, and when it expires.
@@ -51,9 +53,6 @@ static bool router_logged[NETDEV_MAX];
  * the order they came (the later source overwrites slot by slot). */
 static ip6_addr_t rdnss[NETDEV_MAX][DNS_MAX_SERVERS];
 
-#define BOOT_WAIT_MS 2500
-
-static volatile bool v6_event;      /* an address state changed (wakes the boot wait) */
 static bool start_queued[NETDEV_MAX]; /* start_event is a pending lwIP timeout */
 static u64 nd6_restarted_ns;
 static u64 link_up_ns[NETDEV_MAX]; /* for the "N ms after link-up" of SLAAC lines */
@@ -207,7 +206,6 @@ static void addr_state_changed(struct netif *nif, netif_nsc_reason_t reason,
 	}
 	if (!(reason & LWIP_NSC_IPV6_ADDR_STATE_CHANGED))
 		return;
-	v6_event = true;
 	idx = args->ipv6_addr_state_changed.addr_index;
 	old = args->ipv6_addr_state_changed.old_state;
 	now = netif_ip6_addr_state(nif, idx);
@@ -269,39 +267,6 @@ void net_ipconfig6_netif_added(struct netdev *dev)
 		log_warn("net: %s: no stateless DHCPv6 (no memory)", dev->name);
 	if (cfg->mode == IPCONFIG6_STATIC)
 		add_static(dev, cfg);
-}
-
-/* No address of nif is in DAD (or the interface is down). lwIP locked. */
-static bool settled(struct netif *nif)
-{
-	if (!netif_is_up(nif) || !netif_is_link_up(nif))
-		return true;
-	for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
-		if (ip6_addr_istentative(netif_ip6_addr_state(nif, i)))
-			return false;
-	return true;
-}
-
-void net_ipconfig6_boot_wait(void)
-{
-	u64 deadline = time_ns() + (u64)BOOT_WAIT_MS * NSEC_PER_MSEC;
-
-	for (;;) {
-		bool all = true;
-
-		net_lock();
-		for (int i = 0; i < netdev_count(); i++) {
-			struct netdev *dev = netdev_get(i);
-
-			if (dev->stack && net_ipconfig6_enabled(dev))
-				all &= settled(dev->stack);
-		}
-		net_unlock();
-		if (all || time_ns() >= deadline)
-			return;
-		net_wait_until(&v6_event, deadline);
-		v6_event = false;
-	}
 }
 
 bool net_ipconfig6_enabled(const struct netdev *dev)

@@ -69,7 +69,6 @@ struct ip6_addr;
 void net_ipconfig6_netif_added(struct netdev *dev);
 bool net_ipconfig6_enabled(const struct netdev *dev);
 /* Boot thread: until no address is in DAD (bounded). Takes net_lock. */
-void net_ipconfig6_boot_wait(void);
 void net_ipconfig6_rdnss(struct netif *in, u8 index, const struct ip6_addr *server);
 unsigned net_ip6_prefix_len(struct netif *nif, int idx);
 char *net_fmt_ip6(const struct ip6_addr *a, char *buf);

@@ -11,6 +11,15 @@ def boot_to_shell(qm, timeout=60, prompt=PROMPT):
     qm.expect(prompt, timeout=timeout, prompt=True)
 
 
+def wait_ipv6(qm, addr, timeout=15):
+    """Wait for the kernel's line saying IPv6 address ADDR is usable (DAD
+    passed). The boot does not wait for DAD: these lines come when they
+    come, before or after the shell prompt (then on the prompt's line)."""
+    import re
+    return qm.wait_line(r"\[INFO\] net: IPv6 address " + re.escape(addr) +
+                        r"/\d+ \(", timeout=timeout)
+
+
 def sh(qm, cmd, timeout=30, status=0, prompt=PROMPT):
     """Type CMD at the prompt; return its output (the lines between two
     markers). Fails unless its exit status is STATUS (None: any)."""

@@ -308,6 +308,30 @@ class Qemu:
                     raise TestFailure(f"timed out waiting for /{pattern}/{self._last()}")
                 self._cond.wait(min(left, 0.5))
 
+    def wait_line(self, pattern, timeout=None):
+        """Wait for a serial line matching regex PATTERN anywhere in the output
+        so far or to come, whatever was matched before; the cursor of expect()
+        does not move. For lines that come asynchronously (an IPv6 address
+        once DAD is done) in no fixed order with the others."""
+        rx = re.compile(pattern)
+        deadline = time.monotonic() + self._timeout(timeout)
+        seen = 0
+        with self._cond:
+            while True:
+                self._check_panic()
+                while seen < len(self.lines):
+                    m = rx.search(self.lines[seen])
+                    seen += 1
+                    if m:
+                        return m
+                if self.status is not None:
+                    raise TestFailure(f"QEMU exited (status {self.status}) before "
+                                      f"/{pattern}/ appeared{self._last()}")
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TestFailure(f"timed out waiting for /{pattern}/{self._last()}")
+                self._cond.wait(min(left, 0.5))
+
     def _last(self):
         last = self.partial or next((ln for ln in reversed(self.lines) if ln.strip()), "")
         return f" (last output: {last.strip()[:120]!r})" if last.strip() else " (no output)"

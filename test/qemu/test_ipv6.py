@@ -1,10 +1,12 @@
 """IPv6 tests (issue 13) with real peers: QEMU's slirp router, dnsmasq, ping.
 
-- slaac_user: under QEMU user networking every boot line of the IPv4
-  reference is still there, and the link-local address (DAD passed), the
-  SLAAC address from slirp's fec0::/64 advertisement and the default router
-  fe80::2 are logged before NET: CONFIGURED, the SLAAC address within 1.5 s
-  of link-up (one second of DAD after the advertisement).
+- slaac_user: under QEMU user networking the boot does not wait for IPv6:
+  NET: CONFIGURED comes before the SLAAC address is ready; then, within
+  bounded time, the link-local address (DAD passed), the SLAAC address from
+  slirp's fec0::/64 advertisement and the default router fe80::2 are
+  logged, the SLAAC address within 1.5 s of link-up (one second of DAD after
+  the advertisement). Tests that use an IPv6 address after boot wait for
+  its line (guest.wait_ipv6).
 - static_ip6: ip6=ADDR/PLEN,GW gives that address (after DAD), no SLAAC.
 - ip6_off: ip6=off: no IPv6 address at all, IPv4 as before; a bad ip6=
   value is refused with a warning.
@@ -15,6 +17,16 @@
   dnsmasq's DNS server, which stateless DHCPv6 (the RA's O flag) gives, is
   in /etc/resolv.conf; ip addr and
   netstat show the IPv6 address and the tcp6 listener.
+- dns6: SIS's resolver with a real dnsmasq in the namespace answering A and
+  AAAA (www6: AAAA only, dual: both) on 192.168.77.1 and fd00:77::53:
+  nslookup asks the IPv6 server and prints the AAAA records; SIS's wget
+  fetches http://[fd00:77::1]:8080/ and http://dual.sis.test:8080/ from a
+  server listening on IPv6 only, trying IPv6 first (the guest has a global
+  SLAAC address); an IPv6 line added to /etc/hosts is used; nc reaches a
+  name with only an AAAA record.
+- gai_order: getaddrinfo's AF_UNSPEC order without a global IPv6 address
+  (ip6=off): a name with an IPv4 and an IPv6 line in /etc/hosts resolves
+  IPv4 first (SIS's wget prints the order), and wget fetches over IPv4.
 - inet6_calls[_linux]: user/tests/inet6_calls.c (AF_INET6 TCP/UDP over
   loopback: address checks and errnos, V6ONLY and dual stack with
   v4-mapped peers, names, options, poll/epoll), built against glibc, on SIS
@@ -37,7 +49,7 @@ import subprocess
 import sys
 import time
 
-from guest import boot_to_shell, sh
+from guest import boot_to_shell, sh, wait_ipv6
 from sistest import TOP, TestFailure, TestSkip, test, wait_for_port
 
 MAC0 = "52:54:00:12:34:56"
@@ -49,8 +61,10 @@ def q(line):
 
 
 def addr_line(addr, origin):
-    """The log line of an address becoming usable; groups: ms after link-up."""
-    return (r"^\[INFO\] net: IPv6 address " + re.escape(addr) +
+    """The log line of an address becoming usable; groups: ms after link-up.
+    Not anchored at the start: it may come after a shell prompt on the same
+    console line (the boot does not wait for DAD)."""
+    return (r"\[INFO\] net: IPv6 address " + re.escape(addr) +
             r" \(" + origin + r", (\d+) ms after link-up\)$")
 
 
@@ -58,22 +72,29 @@ def addr_line(addr, origin):
 def slaac_user(ctx):
     qm = ctx.qemu(nets=["user"], hostfwds=[])
     qm.expect(q("[INFO] NET: DHCP LEASE ACQUIRED"), timeout=30)
-    qm.expect(addr_line(LL0 + "/64", "link-local"), timeout=10)
-    m = qm.expect(addr_line("fec0::5054:ff:fe12:3456/64", "SLAAC"), timeout=10)
-    qm.expect(q("[INFO] net: IPv6 default router fe80::2"), timeout=5)
     qm.expect(q("[INFO] NET: CONFIGURED"), timeout=5)
+    qm.expect(r"^\[INFO\] SIS: boot complete", timeout=10)
+    qm.wait_line(addr_line(LL0 + "/64", "link-local"), timeout=10)
+    m = qm.wait_line(addr_line("fec0::5054:ff:fe12:3456/64", "SLAAC"), timeout=10)
+    qm.wait_line(re.escape("[INFO] net: IPv6 default router fe80::2") + "$", timeout=5)
     ms = int(m.group(1))
     ctx.check(ms <= 1500, f"SLAAC address {ms} ms after link-up")
-    qm.expect(r"^\[INFO\] SIS: boot complete", timeout=10)
+    # slirp's DHCP answers at once; DAD takes a second: a boot that waited
+    # for IPv6 would log the SLAAC address first.
+    lines = qm.output.split("\n")
+    conf = lines.index("[INFO] NET: CONFIGURED")
+    slaac = next(i for i, ln in enumerate(lines) if re.search(addr_line(
+        "fec0::5054:ff:fe12:3456/64", "SLAAC"), ln))
+    ctx.check(conf < slaac, "NET: CONFIGURED waited for the SLAAC address")
 
 
 @test(timeout=40)
 def static_ip6(ctx):
     qm = ctx.qemu(nets=["user"], hostfwds=[], append="ip6=fec0::99/64,fe80::2")
-    qm.expect(addr_line(LL0 + "/64", "link-local"), timeout=30)
-    qm.expect(addr_line("fec0::99/64", "static"), timeout=10)
-    qm.expect(q("[INFO] NET: CONFIGURED"), timeout=10)
+    qm.expect(q("[INFO] NET: CONFIGURED"), timeout=30)
     qm.expect(r"^\[INFO\] SIS: boot complete", timeout=10)
+    qm.wait_line(addr_line(LL0 + "/64", "link-local"), timeout=10)
+    qm.wait_line(addr_line("fec0::99/64", "static"), timeout=10)
     ctx.check("(SLAAC" not in qm.output, "SLAAC despite a static ip6=")
 
 
@@ -120,10 +141,10 @@ def ping6(ctx, ns, addr, count=10):
 def tap_ra(ctx):
     ns = ra_netns(ctx)
     qm = ctx.qemu(netns=ns, nets=["tap:tap0"], append="dhcp.timeout=15000")
-    qm.expect(addr_line(LL0 + "/64", "link-local"), timeout=30)
-    qm.expect(addr_line(PREFIX + "5054:ff:fe12:3456/64", "SLAAC"), timeout=30)
-    qm.expect(r"^\[INFO\] net: IPv6 default router fe80::", timeout=5)
     boot_to_shell(qm)
+    qm.wait_line(addr_line(LL0 + "/64", "link-local"), timeout=15)
+    qm.wait_line(addr_line(PREFIX + "5054:ff:fe12:3456/64", "SLAAC"), timeout=15)
+    qm.wait_line(r"\[INFO\] net: IPv6 default router fe80::", timeout=5)
     # DHCPv6 may answer before or after boot; resolvd then rewrites the file.
     end = time.monotonic() + 15
     while True:
@@ -143,6 +164,103 @@ def tap_ra(ctx):
                 f"http://[{PREFIX}5054:ff:fe12:3456]:80/"], timeout=20)
     ctx.log_write(f"--- curl over IPv6: {r.stdout} {r.stderr}\n")
     ctx.check(r.stdout.strip() == "200", f"curl http://[{PREFIX}...]:80/: {r.stdout} {r.stderr}")
+
+
+DNS6 = PREFIX + "53"
+WWW6 = PREFIX + "1"
+
+
+@test(timeout=120, needs_root=True)
+def dns6(ctx):
+    ns = ctx.netns()
+    ns.run(["sysctl", "-qw", "net.ipv6.conf.default.accept_dad=0"])
+    ns.add_tap("tap0", "192.168.77.1/24")
+    ns.ip("addr", "add", PREFIX + "1/64", "dev", "tap0", "nodad")
+    ns.ip("addr", "add", DNS6 + "/64", "dev", "tap0", "nodad")
+    ns.dnsmasq("tap0", "192.168.77.50", "192.168.77.99",
+               extra=["--no-ping", "--enable-ra", "--dhcp-range=::,constructor:tap0,ra-stateless",
+                      f"--dhcp-option=option6:dns-server,[{DNS6}]"])
+    # A second dnsmasq, DNS only, on the IPv6 address DHCPv6 names (the first
+    # one serves no DNS: the guest's only name server is IPv6).
+    log = open(os.path.join(ctx.log_dir, f"{ctx.name}.dns.log"), "wb")  # noqa: SIM115
+    ns.popen(["dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv",
+              "--no-hosts", f"--listen-address={DNS6}", "--bind-interfaces",
+              f"--pid-file={os.path.join(ctx.tmpdir(), 'dns.pid')}",
+              "--local=/sis.test/", f"--host-record=www6.sis.test,{WWW6}",
+              f"--host-record=dual.sis.test,192.168.77.1,{WWW6}", "--local-ttl=2",
+              "--log-queries", "--log-facility=-"], stdout=log, stderr=subprocess.STDOUT)
+    end = time.monotonic() + 15
+    while f"[{DNS6}]:53" not in ns.run(["ss", "-Huln"], timeout=5).stdout:
+        if time.monotonic() > end:
+            raise TestFailure("the namespace's DNS server did not come up")
+        time.sleep(0.1)
+    d = ctx.tmpdir()
+    with open(os.path.join(d, "f6.txt"), "w") as f:
+        f.write("served over IPv6 only\n")
+    ns.popen(["python3", "-m", "http.server", "8080", "--bind", WWW6, "--directory", d])
+    end = time.monotonic() + 15
+    while ns.run(["curl", "-sg", "-m", "2", "-o", "/dev/null", f"http://[{WWW6}]:8080/f6.txt"],
+                 timeout=5).returncode != 0:
+        if time.monotonic() > end:
+            raise TestFailure("the namespace's HTTP server did not come up")
+        time.sleep(0.2)
+    qm = ctx.qemu(netns=ns, nets=["tap:tap0"], append="dhcp.timeout=15000")
+    boot_to_shell(qm)
+    wait_ipv6(qm, PREFIX + "5054:ff:fe12:3456")
+    end = time.monotonic() + 15   # DHCPv6 may answer after boot (see tap_ra)
+    while f"nameserver {DNS6}" not in sh(qm, "cat /etc/resolv.conf"):
+        if time.monotonic() > end:
+            raise TestFailure("no IPv6 name server in /etc/resolv.conf")
+        time.sleep(0.2)
+    out = sh(qm, f"nslookup www6.sis.test {DNS6}")
+    ctx.check(f"Server:\t\t{DNS6}" in out and
+              re.search(rf"^Name:\twww6\.sis\.test\nAddress: {re.escape(WWW6)}$", out, re.M),
+              f"nslookup www6 over IPv6: {out!r}")
+    out = sh(qm, f"nslookup dual.sis.test {DNS6}")
+    ctx.check("Address: 192.168.77.1" in out and f"Address: {WWW6}" in out,
+              f"nslookup dual: {out!r}")
+    out = sh(qm, f"wget -O - http://[{WWW6}]:8080/f6.txt")
+    ctx.check("served over IPv6 only" in out, f"wget [v6]: {out!r}")
+    out = sh(qm, "wget -O - http://dual.sis.test:8080/f6.txt")
+    first = re.search(r"Connecting to dual\.sis\.test\|(\S+)\|:8080", out)
+    ctx.check(first and first.group(1) == f"[{WWW6}]" and "served over IPv6 only" in out,
+              f"wget dual (IPv6 first): {out!r}")
+    out = sh(qm, "wget -O - http://www6.sis.test:8080/f6.txt")
+    ctx.check("served over IPv6 only" in out, f"wget www6 (AAAA only): {out!r}")
+    sh(qm, f"echo '{WWW6} hosts6.sis.test' >> /etc/hosts")
+    out = sh(qm, "wget -O - http://hosts6.sis.test:8080/f6.txt")
+    ctx.check(f"Resolving dual.sis.test... {WWW6}, 192.168.77.1" in
+              sh(qm, "wget -O /dev/null http://dual.sis.test:8080/f6.txt"), "dual: IPv6 first")
+    ctx.check(f"Resolving hosts6.sis.test... {WWW6}" in out and "served over IPv6 only" in out,
+              f"wget via /etc/hosts: {out!r}")
+    out = sh(qm, "echo hi | nc -v www6.sis.test 8080")
+    ctx.check(f"Connection to www6.sis.test ({WWW6}) 8080 port [tcp] succeeded!" in out and
+              "Error code: 400" in out, f"nc www6: {out!r}")
+
+
+@test(timeout=60)
+def gai_order(ctx):
+    d = os.path.join(ctx.tmpdir(), "www")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "f4.txt"), "w") as f:
+        f.write("served over IPv4\n")
+    port = ctx.free_port()
+    server = subprocess.Popen(["python3", "-m", "http.server", str(port), "--bind", "127.0.0.1",
+                               "--directory", d], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        wait_for_port(ctx, "127.0.0.1", port, proc=server)
+        qm = ctx.qemu(nets=["user"], append="ip6=off")
+        boot_to_shell(qm)
+        sh(qm, "echo 'fec0::2 dual' >> /etc/hosts; echo '10.0.2.2 dual' >> /etc/hosts")
+        out = sh(qm, f"wget -O - http://dual:{port}/f4.txt")
+        ctx.check("Resolving dual... 10.0.2.2, fec0::2" in out and
+                  re.search(rf"^Connecting to dual\|10\.0\.2\.2\|:{port}\.\.\. connected",
+                            out, re.M) and "served over IPv4" in out,
+                  f"wget dual without global IPv6: {out!r}")
+    finally:
+        server.kill()
+        server.wait()
 
 
 # --------------------------------------------------------------------------
@@ -222,6 +340,8 @@ def wget_host6(ctx):
     try:
         qm = ctx.qemu(nets=["user"], add=[f"{BUSYBOX}:/bin/busybox"])
         boot_to_shell(qm)
+        wait_ipv6(qm, "fec0::5054:ff:fe12:3456")
+        wait_ipv6(qm, LL0)
         out = sh(qm, f"busybox wget -O - http://[fec0::2]:{port}/note6.txt")
         ctx.check(re.search(r"^a note over IPv6$", out, re.M), f"wget [fec0::2]: {out!r}")
         for dest in ("::1", "fec0::2", "fe80::2%eth0"):
@@ -386,8 +506,8 @@ def malformed6(ctx):
     ns.ip("link", "set", "tap0", "mtu", "9000")  # lets oversize frames through
     qm = ctx.qemu(netns=ns, nets=["tap:tap0"],
                   append="ip=10.0.2.15/24:10.0.2.2:10.0.2.3 ip6=fd00:77::15/64 ktest=net_leak")
-    qm.expect(addr_line("fd00:77::15/64", "static"), timeout=30)
     qm.expect(r"^\[INFO\] ktest: net_leak: baseline taken", timeout=30)
+    qm.wait_line(addr_line("fd00:77::15/64", "static"), timeout=15)
     ping6(ctx, ns, "fd00:77::15", count=5)
     r = ns.run([sys.executable, "-c", FLOOD6, "tap0", MAC0, "4000"], timeout=60)
     ctx.log_write(r.stdout + r.stderr)

@@ -27,7 +27,7 @@ import re
 import socketserver
 import threading
 
-from guest import boot_to_shell, sh
+from guest import boot_to_shell, sh, wait_ipv6
 from sistest import TOP, test
 from glibc import glibc_static
 
@@ -50,6 +50,7 @@ def boot_shell(ctx, hostfwds=()):
     q = ctx.qemu(nets=["user"], hostfwds=list(hostfwds),
                  add=[f"{exe}:/bin/netsock_netlink", f"{BUSYBOX}:/bin/busybox"])
     boot_to_shell(q)
+    wait_ipv6(q, "fe80::5054:ff:fe12:3456")  # listed as tentative until then
     return q
 
 

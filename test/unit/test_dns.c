@@ -91,6 +91,62 @@ static uint32_t ip(const char *s)
 
 #define RESP 0x8180 /* QR, RD, RA, NOERROR */
 
+/* 16 bytes of an IPv6 address (one of four static buffers). */
+static const uint8_t *ip6(const char *s)
+{
+	static uint8_t bufs[4][16];
+	static int next;
+	uint8_t *b = bufs[next++ & 3];
+
+	inet_pton(AF_INET6, s, b);
+	return b;
+}
+
+static void m_aaaa(struct msg *m, const char *addr)
+{
+	memcpy(m->b + m->n, ip6(addr), 16);
+	m->n += 16;
+}
+
+static void test_aaaa(void)
+{
+	struct msg m;
+	struct dns_answer a;
+	size_t q = m_query(&m, 0x6666, RESP, 3, "www6.sis.test", DNS_T_AAAA);
+	size_t host;
+	char rev[DNS_PTR6_NAME_LEN];
+
+	m_ptr(&m, q);
+	m_rr(&m, DNS_T_CNAME, 100, 16);
+	host = m_name(&m, "host6.sis.test");   /* 16 bytes */
+	m_ptr(&m, host);
+	m_rr(&m, DNS_T_A, 50, 4);              /* not asked for: skipped */
+	m_a(&m, "192.168.77.1");
+	m_ptr(&m, host);
+	m_rr(&m, DNS_T_AAAA, 30, 16);
+	m_aaaa(&m, "fd00:77::1");
+	CHECK_EQ(dns_parse_reply(m.b, m.n, 0x6666, "www6.sis.test", DNS_T_AAAA, &a), 0);
+	CHECK_EQ(a.naddrs, 0);
+	CHECK_EQ(a.naddrs6, 1);
+	CHECK(memcmp(a.addrs6[0], ip6("fd00:77::1"), 16) == 0);
+	CHECK_STR(a.canon, "host6.sis.test");
+	CHECK_EQ(a.ttl, 30);
+	/* The same records answer an A question with the A record only. */
+	m.b[q + 16] = DNS_T_A;   /* the question's type, low byte */
+	CHECK_EQ(dns_parse_reply(m.b, m.n, 0x6666, "www6.sis.test", DNS_T_A, &a), 0);
+	CHECK(a.naddrs == 1 && a.naddrs6 == 0 && a.addrs[0] == ip("192.168.77.1"));
+	m.b[q + 16] = DNS_T_AAAA;
+	/* An AAAA record of the wrong length is malformed. */
+	m.b[m.n - 17] = 4;
+	CHECK_EQ(dns_parse_reply(m.b, m.n - 12, 0x6666, "www6.sis.test", DNS_T_AAAA, &a),
+		 DNS_E_MALFORMED);
+
+	dns_ptr_name6(ip6("2001:db8::567:89ab"), rev, sizeof(rev));
+	CHECK_STR(rev, "b.a.9.8.7.6.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
+	dns_ptr_name6(ip6("::1"), rev, 10);
+	CHECK_STR(rev, "");
+}
+
 static void test_build_query(void)
 {
 	uint8_t b[DNS_UDP_MAX];
@@ -487,9 +543,12 @@ static void test_resolv_conf(void)
 
 	resolv_conf_parse(text, strlen(text), &rc);
 	CHECK_EQ(rc.nns, 3);
-	CHECK_EQ(rc.ns[0], ip("192.168.77.1"));
-	CHECK_EQ(rc.ns[1], ip("10.0.2.3"));
-	CHECK_EQ(rc.ns[2], ip("8.8.8.8"));
+	CHECK_EQ(rc.ns[0].family, AF_INET);
+	CHECK_EQ(rc.ns[0].v4, ip("192.168.77.1"));
+	CHECK_EQ(rc.ns[1].v4, ip("10.0.2.3"));
+	CHECK_EQ(rc.ns[2].family, AF_INET6);   /* fe80::1, in file order; 8.8.8.8 is the 4th */
+	CHECK(memcmp(rc.ns[2].v6, ip6("fe80::1"), 16) == 0);
+	CHECK_STR(rc.ns[2].zone, "");
 	CHECK_STR(rc.search, "sis.test");
 	CHECK_EQ(rc.timeout_s, 2);
 	CHECK_EQ(rc.attempts, 5);
@@ -499,6 +558,14 @@ static void test_resolv_conf(void)
 	CHECK_STR(rc.search, "");
 	CHECK_EQ(rc.timeout_s, RESOLV_TIMEOUT_DEFAULT);
 	CHECK_EQ(rc.attempts, RESOLV_ATTEMPTS_DEFAULT);
+	text = "nameserver fd00:77::53\nnameserver fe80::1%eth0\nnameserver fe80::1%\n"
+	       "nameserver fe80::1%eth0123456789abcdef\nnameserver 1::2::3\nnameserver 10.0.2.3%e\n"
+	       "nameserver 10.0.2.3\n";
+	resolv_conf_parse(text, strlen(text), &rc);
+	CHECK_EQ(rc.nns, 3);
+	CHECK(rc.ns[0].family == AF_INET6 && memcmp(rc.ns[0].v6, ip6("fd00:77::53"), 16) == 0);
+	CHECK(rc.ns[1].family == AF_INET6 && !strcmp(rc.ns[1].zone, "eth0"));
+	CHECK(rc.ns[2].family == AF_INET && rc.ns[2].v4 == ip("10.0.2.3"));
 	resolv_conf_parse("domain a.b\r\noptions timeout:0\r\n", 31, &rc);
 	CHECK_STR(rc.search, "a.b");
 	CHECK_EQ(rc.timeout_s, 1);
@@ -530,6 +597,15 @@ static void test_hosts(void)
 	CHECK_EQ(hosts_find_name(text, strlen(text), "commented", addrs, 4, canon, 64), 0);
 	CHECK_EQ(hosts_find_name(text, strlen(text), "the", addrs, 4, canon, 64), 0);
 	CHECK_EQ(hosts_find_name(text, strlen(text), "ip6-localhost", addrs, 4, canon, 64), 0);
+	uint8_t six[4][16];
+	CHECK_EQ(hosts_find_name6(text, strlen(text), "localhost", six, 4, canon, 64), 1);
+	CHECK(memcmp(six[0], ip6("::1"), 16) == 0);
+	CHECK_EQ(hosts_find_name6(text, strlen(text), "IP6-localhost", six, 4, canon, 64), 1);
+	CHECK_STR(canon, "localhost");
+	CHECK_EQ(hosts_find_name6(text, strlen(text), "host", six, 4, canon, 64), 0);
+	CHECK_EQ(hosts_find_addr6(text, strlen(text), ip6("::1"), name, sizeof(name)), 1);
+	CHECK_STR(name, "localhost");
+	CHECK_EQ(hosts_find_addr6(text, strlen(text), ip6("::2"), name, sizeof(name)), 0);
 
 	CHECK_EQ(hosts_find_addr(text, strlen(text), ip("10.0.2.15"), name, sizeof(name)), 1);
 	CHECK_STR(name, "sis.local");
@@ -558,6 +634,7 @@ int main(void)
 {
 	test_build_query();
 	test_simple_a();
+	test_aaaa();
 	test_cname_chain();
 	test_cname_loop();
 	test_nxdomain_and_nodata();

@@ -3,7 +3,8 @@
  * two-segment image is described exactly; every malformation the loader
  * must refuse (header fields, program-header bounds, segment bounds and
  * overflow, user range, W^X, overlaps, shared pages with different rights,
- * entry point, interpreter) gives -ENOEXEC; truncating the image at every
+ * entry point, malformed interpreter path) gives -ENOEXEC; a PIE (ET_DYN
+ * from 0, with PT_INTERP) is described and relocated; truncating the image at every
  * length and flipping random bytes never makes the parser read outside the
  * buffer (each buffer is malloc'ed at its exact size, so ASan catches it)
  * and never yields an accepted image that breaks the invariants. With an
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdint.h>
+#include <stddef.h>
 #include <sis/errno.h>
 #include <sis/elf.h>
 #include <uapi/sis/mman.h>
@@ -127,7 +129,10 @@ static void test_header_rejects(void)
 	EXPECT_REJECT("big endian", im->eh.e_ident[EI_DATA] = 2);
 	EXPECT_REJECT("ident version", im->eh.e_ident[EI_VERSION] = 0);
 	EXPECT_REJECT("e_version", im->eh.e_version = 2);
-	EXPECT_REJECT("ET_DYN", im->eh.e_type = ET_DYN);
+	EXPECT_REJECT("ET_DYN spanning the user range", {
+		im->eh.e_type = ET_DYN;
+		im->ph[1].p_vaddr = USER_MAX - USER_MIN;
+	});
 	EXPECT_REJECT("ET_REL", im->eh.e_type = 1);
 	EXPECT_REJECT("x86-64", im->eh.e_machine = 62);
 	EXPECT_REJECT("ehsize", im->eh.e_ehsize = 52);
@@ -169,9 +174,35 @@ static void test_segment_rejects(void)
 	EXPECT_REJECT("page shared RX/RW", im->ph[1].p_vaddr = 0x400300);
 	EXPECT_REJECT("entry in data", im->eh.e_entry = 0x401010);
 	EXPECT_REJECT("entry outside", im->eh.e_entry = 0x500000);
-	EXPECT_REJECT("interpreter", {
+	EXPECT_REJECT("interpreter not NUL-terminated", {
 		im->eh.e_phnum = 3;
 		im->ph[2] = (Elf64_Phdr){ .p_type = PT_INTERP, .p_offset = 0x300, .p_filesz = 8 };
+		memset(im->rest + 0x300 - offsetof(struct image, rest), 'x', 8);
+	});
+	EXPECT_REJECT("interpreter with an inner NUL", {
+		im->eh.e_phnum = 3;
+		im->ph[2] = (Elf64_Phdr){ .p_type = PT_INTERP, .p_offset = 0x300, .p_filesz = 8 };
+		memcpy(im->rest + 0x300 - offsetof(struct image, rest), "/a\0b/cd", 8);
+	});
+	EXPECT_REJECT("interpreter empty", {
+		im->eh.e_phnum = 3;
+		im->ph[2] = (Elf64_Phdr){ .p_type = PT_INTERP, .p_offset = 0x300, .p_filesz = 1 };
+	});
+	EXPECT_REJECT("interpreter past the end", {
+		im->eh.e_phnum = 3;
+		im->ph[2] = (Elf64_Phdr){ .p_type = PT_INTERP, .p_offset = IMG_SIZE - 4,
+					  .p_filesz = 8 };
+	});
+	EXPECT_REJECT("interpreter too long", {
+		im->eh.e_phnum = 3;
+		im->ph[2] = (Elf64_Phdr){ .p_type = PT_INTERP, .p_offset = 0,
+					  .p_filesz = ELF_INTERP_MAX + 1 };
+	});
+	EXPECT_REJECT("two interpreters", {
+		im->eh.e_phnum = 4;
+		memcpy(im->rest + 0x300 - offsetof(struct image, rest), "/ld.so\0", 8);
+		im->ph[2] = (Elf64_Phdr){ .p_type = PT_INTERP, .p_offset = 0x300, .p_filesz = 7 };
+		im->ph[3] = im->ph[2];
 	});
 	EXPECT_REJECT("no PT_LOAD", {
 		im->ph[0].p_type = PT_NULL;
@@ -181,6 +212,35 @@ static void test_segment_rejects(void)
 		im->ph[0].p_memsz = im->ph[0].p_filesz = 0;
 		im->ph[1].p_memsz = im->ph[1].p_filesz = 0;
 	});
+}
+
+/* ET_DYN: addresses from 0, moved by elf_relocate; PT_INTERP is described. */
+static void test_dynamic(void)
+{
+	struct image im;
+	struct elf_image e;
+
+	make_image(&im);
+	im.eh.e_type = ET_DYN;
+	im.eh.e_entry = 0x100;
+	im.ph[0].p_vaddr = 0;
+	im.ph[1].p_vaddr = 0x1000;
+	im.eh.e_phnum = 3;
+	im.ph[2] = (Elf64_Phdr){ .p_type = PT_INTERP, .p_offset = 0x300, .p_filesz = 7 };
+	memcpy(im.rest + 0x300 - offsetof(struct image, rest), "/ld.so", 7);
+	CHECK_EQ(parse(&im, &e), 0);
+	CHECK_EQ(e.type, ET_DYN);
+	CHECK_EQ(e.interp_off, 0x300);
+	CHECK_EQ(e.interp_len, 7);
+	CHECK_EQ(e.lo, 0);
+	CHECK_EQ(e.hi, 0x3000);
+	CHECK_EQ(e.phdr_vaddr, sizeof(Elf64_Ehdr));
+	elf_relocate(&e, 0x7f0000000000ULL);
+	CHECK_EQ(e.entry, 0x7f0000000100ULL);
+	CHECK_EQ(e.seg[1].vaddr, 0x7f0000001000ULL);
+	CHECK_EQ(e.phdr_vaddr, 0x7f0000000000ULL + sizeof(Elf64_Ehdr));
+	CHECK_EQ(e.lo, 0x7f0000000000ULL);
+	CHECK_EQ(e.hi, 0x7f0000003000ULL);
 }
 
 static void test_too_many_loads(void)
@@ -274,6 +334,7 @@ int main(int argc, char **argv)
 	test_valid();
 	test_header_rejects();
 	test_segment_rejects();
+	test_dynamic();
 	test_too_many_loads();
 	test_truncation_and_fuzz();
 	for (int i = 1; i < argc; i++)

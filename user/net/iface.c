@@ -214,7 +214,8 @@ int iface_nameservers(uint32_t *out, int max)
 
 	resolver_conf(&rc);
 	for (int i = 0; i < rc.nns && n < max; i++)
-		out[n++] = rc.ns[i];
+		if (rc.ns[i].family == AF_INET)   /* the IPv6 ones: see /etc/resolv.conf */
+			out[n++] = rc.ns[i].v4;
 	return n;
 }
 

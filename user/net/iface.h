@@ -60,7 +60,7 @@ int route_default(uint32_t *gw, char *ifname);
 /* Add (gw != 0; dev may be NULL) or delete (gw == 0) the default route: 0 or -1/errno. */
 int route_set_default(uint32_t gw, const char *dev);
 
-/* The name servers listed in /etc/resolv.conf (up to max): their count. */
+/* The IPv4 name servers listed in /etc/resolv.conf (up to max): their count. */
 int iface_nameservers(uint32_t *out, int max);
 
 /* Parse "a.b.c.d" or "a.b.c.d/len": 0, or -1. *mask is 0 when no /len was given. */

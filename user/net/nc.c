@@ -11,6 +11,7 @@
  * the connection attempt, and the relay, after SECS seconds without traffic.
  */
 #include <errno.h>
+#include <netdb.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -37,24 +38,37 @@ static int fail(const char *what)
 	return 1;
 }
 
+/* The peer's addresses (IPv4, IPv6, "[v6]" or a name) in getaddrinfo's
+ * order, until one connects. */
 static int connect_peer(struct nc *nc)
 {
-	struct sockaddr_in sin;
+	int type = nc->udp ? SOCK_DGRAM : SOCK_STREAM;
+	struct addrinfo *list = util_resolve_all(nc->host, (unsigned)nc->port, type), *ai;
+	int err = 0;
 
-	if (util_resolve(nc->host, (unsigned)nc->port, nc->udp ? SOCK_DGRAM : SOCK_STREAM, &sin,
-			 NULL, 0))
+	if (!list)
 		return 1;
-	nc->fd = socket(AF_INET, nc->udp ? SOCK_DGRAM : SOCK_STREAM, 0);
-	if (nc->fd < 0)
-		return fail("socket");
-	if (connect(nc->fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+	nc->fd = -1;
+	for (ai = list; ai; ai = ai->ai_next) {
+		nc->fd = socket(ai->ai_family, type, 0);
+		if (nc->fd >= 0 && connect(nc->fd, ai->ai_addr, ai->ai_addrlen) == 0)
+			break;
+		err = errno;
+		if (nc->fd >= 0)
+			close(nc->fd);
+		nc->fd = -1;
+	}
+	if (!ai) {
+		errno = err;
 		fprintf(stderr, "%s: connect to %s port %ld (%s) failed: %s\n", util_prog, nc->host,
-			nc->port, nc->udp ? "udp" : "tcp", strerror(errno));
+			nc->port, nc->udp ? "udp" : "tcp", strerror(err));
+		freeaddrinfo(list);
 		return 1;
 	}
 	if (nc->verbose)
 		fprintf(stderr, "Connection to %s (%s) %ld port [%s] succeeded!\n", nc->host,
-			util_ntoa(sin.sin_addr.s_addr), nc->port, nc->udp ? "udp" : "tcp");
+			util_sa_ntop(ai->ai_addr), nc->port, nc->udp ? "udp" : "tcp");
+	freeaddrinfo(list);
 	return 0;
 }
 

@@ -47,6 +47,42 @@ int util_resolve(const char *host, unsigned port, int socktype, struct sockaddr_
 	return 0;
 }
 
+struct addrinfo *util_resolve_all(const char *host, unsigned port, int socktype)
+{
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = socktype };
+	struct addrinfo *res;
+	char name[256];
+	size_t len = strlen(host);
+	int err;
+
+	if (len >= 2 && host[0] == '[' && host[len - 1] == ']' && len - 2 < sizeof(name)) {
+		memcpy(name, host + 1, len - 2);
+		name[len - 2] = 0;
+		hints.ai_flags = AI_NUMERICHOST;
+		host = name;
+	}
+	err = getaddrinfo(host, NULL, &hints, &res);
+	if (err) {
+		fprintf(stderr, "%s: %s: %s\n", util_prog, host, gai_strerror(err));
+		return NULL;
+	}
+	for (struct addrinfo *ai = res; ai; ai = ai->ai_next)
+		((struct sockaddr_in *)ai->ai_addr)->sin_port = htons((uint16_t)port); /* same offset in sin6 */
+	return res;
+}
+
+const char *util_sa_ntop(const struct sockaddr *sa)
+{
+	static char bufs[4][INET6_ADDRSTRLEN];
+	static int next;
+	char *b = bufs[next++ & 3];
+
+	if (sa->sa_family == AF_INET6)
+		return inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, b,
+				 INET6_ADDRSTRLEN);
+	return inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, b, INET6_ADDRSTRLEN);
+}
+
 const char *util_ntoa(uint32_t addr_be)
 {
 	static char bufs[4][INET_ADDRSTRLEN];

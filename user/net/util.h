@@ -11,6 +11,8 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 
+struct addrinfo;
+
 /* The program's name for messages ("ping: ..."); set by util_init(argv[0]). */
 extern const char *util_prog;
 void util_init(const char *argv0);
@@ -26,6 +28,18 @@ static inline uint64_t util_now_ms(void) { return util_now_us() / 1000; }
  */
 int util_resolve(const char *host, unsigned port, int socktype, struct sockaddr_in *out,
 		 char *canon, size_t canon_size);
+
+/*
+ * Every address of host (a name, a dotted quad or an IPv6 address, "[...]"
+ * brackets allowed) for socktype, IPv4 and IPv6 in getaddrinfo's order, port
+ * set (host order). Prints "PROG: HOST: reason" and returns NULL on failure;
+ * freeaddrinfo() the list.
+ */
+struct addrinfo *util_resolve_all(const char *host, unsigned port, int socktype);
+
+/* The numeric address of an AF_INET/AF_INET6 sockaddr (IPv6 without brackets),
+ * in a static buffer (one of four, rotating). */
+const char *util_sa_ntop(const struct sockaddr *sa);
 
 /* "a.b.c.d" of a network-order address, in a static buffer (one of four, rotating). */
 const char *util_ntoa(uint32_t addr_be);

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -86,6 +87,14 @@ static int parse_url(const char *text, struct url *u)
 	slash = strchr(p, '/');
 	hlen = slash ? (size_t)(slash - p) : strlen(p);
 	colon = memchr(p, ':', hlen);
+	if (p[0] == '[') {   /* an IPv6 address, "[fd00::1]:8080" (RFC 3986 3.2.2) */
+		const char *close = memchr(p, ']', hlen);
+		if (!close || close == p + 1)
+			goto bad;
+		colon = close + 1 < p + hlen ? close + 1 : NULL;
+		if (colon && *colon != ':')
+			goto bad;
+	}
 	if (colon) {
 		char num[8];
 		size_t nlen = hlen - (size_t)(colon - p) - 1;
@@ -362,21 +371,36 @@ static int copy_chunked(struct conn *c, struct sink *s)
 
 static int connect_to(const struct url *u, struct conn *c)
 {
-	struct sockaddr_in sin;
+	struct addrinfo *list = util_resolve_all(u->host, u->port, SOCK_STREAM), *ai;
+	int err = 0;
 
-	if (util_resolve(u->host, u->port, SOCK_STREAM, &sin, NULL, 0))
+	if (!list)
 		return EXIT_NETWORK;
-	info("Resolving %s... %s\n", u->host, util_ntoa(sin.sin_addr.s_addr));
-	info("Connecting to %s|%s|:%u... ", u->host, util_ntoa(sin.sin_addr.s_addr), u->port);
-	c->fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
-		info("failed: %s.\n", strerror(errno));
-		if (quiet)
-			fprintf(stderr, "%s: connect to %s: %s\n", util_prog, u->host,
-				strerror(errno));
+	info("Resolving %s... ", u->host);
+	for (ai = list; ai; ai = ai->ai_next)
+		info("%s%s", util_sa_ntop(ai->ai_addr), ai->ai_next ? ", " : "\n");
+	/* Each address in turn, as GNU wget does, until one connects. */
+	c->fd = -1;
+	for (ai = list; ai && c->fd < 0; ai = ai->ai_next) {
+		const char *a = util_sa_ntop(ai->ai_addr);
+
+		if (ai->ai_family == AF_INET6)
+			info("Connecting to %s|[%s]|:%u... ", u->host, a, u->port);
+		else
+			info("Connecting to %s|%s|:%u... ", u->host, a, u->port);
+		c->fd = socket(ai->ai_family, SOCK_STREAM, 0);
+		if (c->fd >= 0 && connect(c->fd, ai->ai_addr, ai->ai_addrlen) == 0)
+			break;
+		err = errno;
+		info("failed: %s.\n", strerror(err));
 		if (c->fd >= 0)
 			close(c->fd);
 		c->fd = -1;
+	}
+	freeaddrinfo(list);
+	if (c->fd < 0) {
+		if (quiet)
+			fprintf(stderr, "%s: connect to %s: %s\n", util_prog, u->host, strerror(err));
 		return EXIT_NETWORK;
 	}
 	info("connected.\n");

@@ -57,6 +57,7 @@
 #define EPROTO 71
 #define EBADMSG 74
 #define EOVERFLOW 75
+#define ELIBBAD 80
 #define EILSEQ 84
 #define ERESTART 85
 #define EUSERS 87

@@ -1,7 +1,6 @@
 /*
  * mmap()/mprotect() flags of the SIS ABI: Linux's (asm-generic/mman-common.h,
- * mman.h). SIS supports private anonymous mappings only; user pages are W^X,
- * so PROT_WRITE|PROT_EXEC is refused with EACCES.
+ * mman.h). User pages are W^X, so PROT_WRITE|PROT_EXEC is refused with EACCES.
  */
 #ifndef UAPI_SIS_MMAN_H
 #define UAPI_SIS_MMAN_H
@@ -29,5 +28,36 @@
 #define MAP_FIXED_NOREPLACE 0x100000
 
 #define MAP_FAILED ((void *)-1)
+
+/* mremap() */
+#define MREMAP_MAYMOVE 1
+#define MREMAP_FIXED 2
+#define MREMAP_DONTUNMAP 4
+
+/* msync() */
+#define MS_ASYNC 1
+#define MS_INVALIDATE 2
+#define MS_SYNC 4
+
+/* madvise() */
+#define MADV_NORMAL 0
+#define MADV_RANDOM 1
+#define MADV_SEQUENTIAL 2
+#define MADV_WILLNEED 3
+#define MADV_DONTNEED 4
+#define MADV_FREE 8
+#define MADV_REMOVE 9
+#define MADV_DONTFORK 10
+#define MADV_DOFORK 11
+#define MADV_MERGEABLE 12
+#define MADV_UNMERGEABLE 13
+#define MADV_HUGEPAGE 14
+#define MADV_NOHUGEPAGE 15
+#define MADV_DONTDUMP 16
+#define MADV_DODUMP 17
+#define MADV_WIPEONFORK 18
+#define MADV_KEEPONFORK 19
+#define MADV_COLD 20
+#define MADV_PAGEOUT 21
 
 #endif

@@ -58,6 +58,7 @@
 #define __NR_timerfd_settime 86
 #define __NR_timerfd_gettime 87
 #define __NR_utimensat 88
+#define __NR_personality 92
 #define __NR_exit 93
 #define __NR_exit_group 94
 #define __NR_set_tid_address 96
@@ -134,10 +135,13 @@
 #define __NR_recvmsg 212
 #define __NR_brk 214
 #define __NR_munmap 215
+#define __NR_mremap 216
 #define __NR_clone 220
 #define __NR_execve 221
 #define __NR_mmap 222
 #define __NR_mprotect 226
+#define __NR_msync 227
+#define __NR_madvise 233
 #define __NR_accept4 242
 #define __NR_wait4 260
 #define __NR_renameat2 276

@@ -2,9 +2,11 @@
  * ELF64 executables as SIS loads them (System V gABI, "ELF-64 Object File
  * Format"; AArch64 ELF ABI for EM_AARCH64).
  *
- * Only static executables are accepted: ET_EXEC, EM_AARCH64, little endian,
- * no interpreter. elf_parse() is pure (no allocation, reads only inside the
- * buffer) so that host unit tests can feed it malformed images.
+ * Accepted: EM_AARCH64, little endian, ET_EXEC (at its own addresses) or
+ * ET_DYN (position-independent: a PIE, a static-pie or the dynamic linker,
+ * placed by the loader with elf_relocate()), with or without a PT_INTERP
+ * naming the dynamic linker. elf_parse() is pure (no allocation, reads only
+ * inside the buffer) so that host unit tests can feed it malformed images.
  */
 #ifndef SIS_ELF_H
 #define SIS_ELF_H
@@ -63,6 +65,7 @@ typedef struct {
 #define ELF_MAX_PHNUM 64  /* program headers we look at */
 #define ELF_MAX_LOADS 16  /* non-empty PT_LOAD segments */
 #define ELF_PAGE_SIZE 4096UL
+#define ELF_INTERP_MAX 256 /* bytes of a PT_INTERP path, its NUL included */
 
 /* A PT_LOAD segment, checked: its bytes fit in the file and in the user range. */
 struct elf_segment {
@@ -72,24 +75,34 @@ struct elf_segment {
 };
 
 struct elf_image {
+	u16 type;           /* ET_EXEC, or ET_DYN (addresses relative to a load bias) */
 	u64 entry;
 	u64 phdr_vaddr;     /* program headers in memory (AT_PHDR), 0 if not loaded */
 	u16 phnum;          /* AT_PHNUM */
 	int nsegs;
 	struct elf_segment seg[ELF_MAX_LOADS];
 	u64 lo, hi;         /* page-aligned span of all segments */
+	u64 interp_off;     /* PT_INTERP: its NUL-terminated path is at this file */
+	u64 interp_len;     /* offset, interp_len bytes with the NUL; 0 if none */
 };
 
 /*
  * Check the executable in data[0, len) and describe it in *img. Every PT_LOAD
- * must lie in [user_min, user_max). Returns 0, or -ENOEXEC for anything
- * malformed or unsupported: bad magic/class/byte order/version, not ET_EXEC,
- * not EM_AARCH64, bad header sizes, program headers outside the file, too
- * many headers or segments, a PT_INTERP, filesz > memsz, file bytes past the
- * end, address overflow, a segment outside the user range, a W+X segment,
+ * of an ET_EXEC must lie in [user_min, user_max); an ET_DYN's must span less
+ * than user_max - user_min from 0 (it is placed later). Returns 0, or
+ * -ENOEXEC for anything malformed or unsupported: bad magic/class/byte
+ * order/version, not ET_EXEC or ET_DYN, not EM_AARCH64, bad header sizes,
+ * program headers outside the file, too many headers or segments, a second
+ * PT_INTERP or one whose path is empty, longer than ELF_INTERP_MAX, outside
+ * the file or not NUL-terminated, filesz > memsz, file bytes past the end,
+ * address overflow, a segment outside the user range, a W+X segment,
  * overlapping segments, segments of different rights sharing a page, no
  * segment, or an entry point outside the executable segments.
  */
 int elf_parse(const void *data, size_t len, u64 user_min, u64 user_max, struct elf_image *img);
+
+/* Move a parsed ET_DYN image by bias (page aligned): segments, entry, program
+ * headers and span. The caller checks the result lies in the user range. */
+void elf_relocate(struct elf_image *img, u64 bias);
 
 #endif

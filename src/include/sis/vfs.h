@@ -59,6 +59,7 @@ struct inode {
 			const char *ro;    /* contents inside the initrd until first written */
 			size_t size;
 			size_t cap;        /* bytes allocated at data */
+			struct filemap *filemap; /* MAP_SHARED pages (vfs_filemap.c), or NULL */
 		} reg;
 		struct {              /* S_IFDIR */
 			struct list_head entries; /* struct vfs_dirent.node, in creation order */
@@ -229,6 +230,25 @@ struct inode *vfs_cwd(void);
 
 /* The inode behind an open file, or NULL (pipes, sockets). */
 struct inode *file_inode(struct file *f);
+/* The bytes of regular file ino (*size of them), for mmap to copy; valid
+ * until the file is next written, truncated or freed (so: no sleeping while
+ * using them). NULL if ino is no plain regular file (a directory, a device,
+ * a generated /proc file). */
+const void *vfs_reg_peek(struct inode *ino, size_t *size);
+
+/*
+ * Shared file mappings (vfs_filemap.c). filemap_map maps the file pages
+ * [off, off+len) of regular file ino at va in vm with prot (page aligned;
+ * writable: the mapping may be made writable, so the pages may become newer
+ * than the contents). Errors as vm_map_pages, -ENOMEM, -ENOSPC (writing
+ * back). filemap_sync copies newer pages back into ino's contents,
+ * filemap_sync_all those of every file (msync). 0 or -errno.
+ */
+struct vm_space;
+int filemap_map(struct vm_space *vm, u64 va, size_t len, unsigned prot, struct inode *ino,
+		u64 off, bool writable);
+int filemap_sync(struct inode *ino);
+int filemap_sync_all(void);
 
 /* Unpack a cpio newc archive into the tree (boot); 0 or -EINVAL/-ENOMEM.
  * Exposed for the in-kernel self-test. */

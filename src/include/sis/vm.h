@@ -11,8 +11,9 @@
  * Layout (48-bit user VAs):
  *   ELF segments            where the program asks, at or above VM_USER_MIN
  *   heap (brk)              from the page after the highest segment, upwards
- *   anonymous mmap          downwards from VM_MMAP_TOP
- *   stack                   VM_STACK_SIZE below VM_STACK_TOP
+ *   ET_DYN programs         from 0xaaaaaaaaa000 (+ up to 1 GiB, ASLR: exec.c)
+ *   interpreter, mmap       downwards from VM_MMAP_TOP (- up to 1 GiB: mmap_top)
+ *   stack                   VM_STACK_SIZE below VM_STACK_TOP (- up to 1 GiB)
  *   sigreturn trampoline    one shared read-execute page at VM_TRAMPOLINE
  *
  * Errors: -ENOMEM when pages run out (a reserve is kept for the kernel),
@@ -57,6 +58,8 @@ struct vm_space {
 	size_t leaves;    /* pages mapped or reserved (address space, RLIMIT_AS) */
 	size_t table_pages; /* page-table pages, the root included */
 	u64 free_cache;   /* vm_find_free starts below here (0: from its top) */
+	u64 mmap_top;     /* hint-less mmap searches below (exec's random base; 0: VM_MMAP_TOP) */
+	u64 stack_top;    /* top of the initial stack (exec's, ASLR; 0: VM_STACK_TOP) */
 };
 
 /* Most page-table pages one space may hold (a share of RAM). */
@@ -112,6 +115,27 @@ int vm_write(struct vm_space *vm, u64 va, const void *src, size_t n);
 int vm_read(struct vm_space *vm, u64 va, void *dst, size_t n);
 /* Make instructions written to [va, va+n) visible to instruction fetch. */
 void vm_sync_icache(struct vm_space *vm, u64 va, size_t n);
+/* VM_* rights (| VM_SHARED) of the page at va (page aligned), 0 for a
+ * reservation; -ENOMEM if nothing is mapped there, -EINVAL for a bad va. */
+int vm_page_prot(struct vm_space *vm, u64 va);
+/* Move what is mapped in [from, from+len) to the free [to, to+len) (mremap):
+ * 0, -EINVAL (ranges), -ENOMEM (page tables; nothing moved then). */
+int vm_move(struct vm_space *vm, u64 from, u64 to, size_t len);
+/* Private pages of the range read as zero again (MADV_DONTNEED): 0,
+ * -EINVAL, -ENOMEM (a copy-on-write page could not be replaced). */
+int vm_discard(struct vm_space *vm, u64 va, size_t len);
+/*
+ * Map n pages another owner holds (kernel VAs, e.g. a file's shared pages)
+ * at va as MAP_SHARED memory with prot: each mapping takes a reference, so a
+ * page lives until its owner (vm_page_put) and every mapping let it go.
+ * Errors as vm_map_zero; nothing is mapped on failure.
+ */
+int vm_map_pages(struct vm_space *vm, u64 va, void *const *pages, size_t n, unsigned prot);
+/* A zeroed page for vm_map_pages, from user memory (NULL past the kernel's
+ * reserve); vm_page_put drops it. */
+void *vm_page_alloc(void);
+/* Drop the owner's reference to a user page (freed once nothing maps it). */
+void vm_page_put(void *page);
 /* /proc/PID/maps: fn for each run of adjacent pages with the same rights
  * (VM_READ/WRITE/EXEC, VM_SHARED; 0 for a PROT_NONE reservation), in
  * address order, until it returns nonzero. Copy-on-write pages count as

@@ -230,7 +230,7 @@ static int follow_cname(const uint8_t *msg, size_t len, size_t an_off, int ancou
 	return 0;
 }
 
-/* Take one A or PTR record of ans->canon into *ans. */
+/* Take one A, AAAA or PTR record of ans->canon into *ans. */
 static int take_record(const uint8_t *msg, size_t len, const struct dns_rr *rr,
 		       uint16_t qtype, struct dns_answer *ans)
 {
@@ -239,6 +239,11 @@ static int take_record(const uint8_t *msg, size_t len, const struct dns_rr *rr,
 			return DNS_E_MALFORMED;
 		if (ans->naddrs < DNS_MAX_ADDRS)
 			memcpy(&ans->addrs[ans->naddrs++], msg + rr->rdoff, 4);
+	} else if (rr->type == DNS_T_AAAA && qtype == DNS_T_AAAA) {
+		if (rr->rdlen != 16)
+			return DNS_E_MALFORMED;
+		if (ans->naddrs6 < DNS_MAX_ADDRS)
+			memcpy(ans->addrs6[ans->naddrs6++], msg + rr->rdoff, 16);
 	} else if (rr->type == DNS_T_PTR && qtype == DNS_T_PTR) {
 		size_t p = rr->rdoff;
 		if (ans->ptr[0])
@@ -315,6 +320,25 @@ void dns_ptr_name(uint32_t addr_be, char *out, size_t size)
 	const uint8_t *b = (const uint8_t *)&addr_be;
 
 	snprintf(out, size, "%u.%u.%u.%u.in-addr.arpa", b[3], b[2], b[1], b[0]);
+}
+
+void dns_ptr_name6(const uint8_t addr[16], char *out, size_t size)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 0;
+
+	if (size < DNS_PTR6_NAME_LEN) {
+		if (size)
+			out[0] = 0;
+		return;
+	}
+	for (int i = 15; i >= 0; i--) {
+		out[n++] = hex[addr[i] & 0xf];
+		out[n++] = '.';
+		out[n++] = hex[addr[i] >> 4];
+		out[n++] = '.';
+	}
+	memcpy(out + n, "ip6.arpa", 9);
 }
 
 const char *dns_rcode_name(int rcode)

@@ -20,7 +20,7 @@
 #define DNS_NAME_MAX 255         /* wire length of a name; text form is shorter */
 #define DNS_LABEL_MAX 63
 #define DNS_HEADER_SIZE 12
-#define DNS_MAX_ADDRS 16         /* A records kept from one answer */
+#define DNS_MAX_ADDRS 16         /* A (and AAAA) records kept from one answer */
 #define DNS_MAX_CNAMES 8         /* CNAME links followed before giving up */
 
 /* Record types and the Internet class. */
@@ -55,6 +55,8 @@ struct dns_answer {
 	int ncnames;                       /* CNAME links followed */
 	uint32_t addrs[DNS_MAX_ADDRS];     /* A records of canon, network byte order */
 	int naddrs;
+	uint8_t addrs6[DNS_MAX_ADDRS][16]; /* AAAA records of canon */
+	int naddrs6;
 	char ptr[DNS_NAME_MAX + 1];        /* first PTR target ("" if none) */
 	uint32_t ttl;                      /* smallest TTL of the records used, seconds */
 };
@@ -69,7 +71,7 @@ int dns_build_query(uint8_t *buf, size_t size, uint16_t id, const char *name, ui
 /*
  * Read the reply msg[0, len) to the query (id, name, qtype). Checks that it is
  * a response with our id and our question; then follows the CNAME chain from
- * name through the answer section and collects the A (or PTR) records of its
+ * name through the answer section and collects the A, AAAA or PTR records of its
  * end. Returns 0 with *ans filled (look at ans->rcode), DNS_E_MISMATCH for a
  * stray or spoofed packet (keep waiting), or DNS_E_MALFORMED.
  */
@@ -92,6 +94,11 @@ bool dns_name_equal(const char *a, const char *b);
  * 1.2.0.10 for 10.0.2.1 -> "1.2.0.10.in-addr.arpa". out needs 30 bytes.
  */
 void dns_ptr_name(uint32_t addr_be, char *out, size_t size);
+
+/* The ip6.arpa name of an IPv6 address (RFC 3596 2.5), nibbles reversed:
+ * "1.0.0. ... .0.f.ip6.arpa". out needs DNS_PTR6_NAME_LEN bytes. */
+#define DNS_PTR6_NAME_LEN 73
+void dns_ptr_name6(const uint8_t addr[16], char *out, size_t size);
 
 /* A short text for an rcode ("NXDOMAIN", "SERVFAIL"...). */
 const char *dns_rcode_name(int rcode);

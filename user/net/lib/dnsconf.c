@@ -2,6 +2,8 @@
 #include "dnsconf.h"
 
 #include <string.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
 
 /* A cursor over whitespace-separated words of one line. */
 struct words {
@@ -69,6 +71,40 @@ int dnsconf_parse_ipv4(const char *s, size_t len, uint32_t *addr_be)
 	return 1;
 }
 
+int dnsconf_parse_ipv6(const char *s, size_t len, uint8_t addr[16])
+{
+	char buf[48];   /* INET6_ADDRSTRLEN and some */
+
+	if (len == 0 || len >= sizeof(buf) || !memchr(s, ':', len))
+		return 0;
+	memcpy(buf, s, len);
+	buf[len] = 0;
+	return inet_pton(AF_INET6, buf, addr) == 1;
+}
+
+/* A nameserver's address: "A.B.C.D", "IPV6" or "IPV6%ZONE". 1 parsed, 0 not. */
+static int parse_server(const char *w, size_t wlen, struct resolv_ns *ns)
+{
+	const char *pct = memchr(w, '%', wlen);
+	size_t alen = pct ? (size_t)(pct - w) : wlen;
+
+	memset(ns, 0, sizeof(*ns));
+	if (!pct && dnsconf_parse_ipv4(w, wlen, &ns->v4)) {
+		ns->family = AF_INET;
+		return 1;
+	}
+	if (!dnsconf_parse_ipv6(w, alen, ns->v6))
+		return 0;
+	if (pct) {
+		size_t zlen = wlen - alen - 1;
+		if (zlen == 0 || zlen >= sizeof(ns->zone))
+			return 0;
+		memcpy(ns->zone, pct + 1, zlen);
+	}
+	ns->family = AF_INET6;
+	return 1;
+}
+
 /* "timeout:N" / "attempts:N" with N clamped to [lo, hi]; other options ignored. */
 static void parse_option(const char *w, size_t wlen, const char *key, int lo, int hi, int *out)
 {
@@ -94,10 +130,9 @@ static void parse_resolv_line(struct words *ws, struct resolv_conf *rc)
 	if (!next_word(ws, &w, &wlen))
 		return;
 	if (word_is(w, wlen, "nameserver")) {
-		uint32_t a;
 		if (next_word(ws, &arg, &alen) && rc->nns < RESOLV_MAX_NS &&
-		    dnsconf_parse_ipv4(arg, alen, &a))
-			rc->ns[rc->nns++] = a;
+		    parse_server(arg, alen, &rc->ns[rc->nns]))
+			rc->nns++;
 	} else if (word_is(w, wlen, "search") || word_is(w, wlen, "domain")) {
 		/* The last search/domain line wins, as in glibc; we keep its first domain. */
 		if (next_word(ws, &arg, &alen) && alen < sizeof(rc->search)) {
@@ -146,17 +181,32 @@ static void copy_word(char *out, size_t size, const char *w, size_t wlen)
 	out[wlen] = 0;
 }
 
-int hosts_find_name(const char *text, size_t len, const char *name, uint32_t *addrs, int max,
-		    char *canon, size_t canon_size)
+/* The address at the start of a hosts line, of family (AF_INET: 4 bytes,
+ * AF_INET6: 16 into out). 1 if the word is one, 0 if not. */
+static int hosts_addr(const char *w, size_t wlen, int family, void *out)
+{
+	uint32_t a;
+
+	if (family == AF_INET) {
+		if (!dnsconf_parse_ipv4(w, wlen, &a))
+			return 0;
+		memcpy(out, &a, 4);
+		return 1;
+	}
+	return dnsconf_parse_ipv6(w, wlen, out);
+}
+
+static int find_name(const char *text, size_t len, const char *name, int family, uint8_t *addrs,
+		     int max, char *canon, size_t canon_size)
 {
 	const char *pos = text, *end = text + len, *w, *first;
-	size_t wlen, first_len;
+	size_t wlen, first_len, asize = family == AF_INET ? 4 : 16;
 	struct words ws;
-	uint32_t a;
+	uint8_t a[16];
 	int n = 0;
 
 	while (n < max && next_line(&pos, end, &ws)) {
-		if (!next_word(&ws, &w, &wlen) || !dnsconf_parse_ipv4(w, wlen, &a))
+		if (!next_word(&ws, &w, &wlen) || !hosts_addr(w, wlen, family, a))
 			continue;
 		if (!next_word(&ws, &first, &first_len))
 			continue;
@@ -164,7 +214,7 @@ int hosts_find_name(const char *text, size_t len, const char *name, uint32_t *ad
 			if (word_is_name(w, wlen, name)) {
 				if (n == 0)
 					copy_word(canon, canon_size, first, first_len);
-				addrs[n++] = a;
+				memcpy(addrs + asize * (size_t)n++, a, asize);
 				break;
 			}
 			if (!next_word(&ws, &w, &wlen))
@@ -174,15 +224,29 @@ int hosts_find_name(const char *text, size_t len, const char *name, uint32_t *ad
 	return n;
 }
 
-int hosts_find_addr(const char *text, size_t len, uint32_t addr_be, char *name, size_t size)
+int hosts_find_name(const char *text, size_t len, const char *name, uint32_t *addrs, int max,
+		    char *canon, size_t canon_size)
+{
+	return find_name(text, len, name, AF_INET, (uint8_t *)addrs, max, canon, canon_size);
+}
+
+int hosts_find_name6(const char *text, size_t len, const char *name, uint8_t (*addrs)[16],
+		     int max, char *canon, size_t canon_size)
+{
+	return find_name(text, len, name, AF_INET6, addrs[0], max, canon, canon_size);
+}
+
+static int find_addr(const char *text, size_t len, int family, const void *addr, char *name,
+		     size_t size)
 {
 	const char *pos = text, *end = text + len, *w;
+	size_t wlen, asize = family == AF_INET ? 4 : 16;
 	struct words ws;
-	size_t wlen;
-	uint32_t a;
+	uint8_t a[16];
 
 	while (next_line(&pos, end, &ws)) {
-		if (!next_word(&ws, &w, &wlen) || !dnsconf_parse_ipv4(w, wlen, &a) || a != addr_be)
+		if (!next_word(&ws, &w, &wlen) || !hosts_addr(w, wlen, family, a) ||
+		    memcmp(a, addr, asize) != 0)
 			continue;
 		if (!next_word(&ws, &w, &wlen))
 			continue;
@@ -190,4 +254,15 @@ int hosts_find_addr(const char *text, size_t len, uint32_t addr_be, char *name, 
 		return 1;
 	}
 	return 0;
+}
+
+int hosts_find_addr(const char *text, size_t len, uint32_t addr_be, char *name, size_t size)
+{
+	return find_addr(text, len, AF_INET, &addr_be, name, size);
+}
+
+int hosts_find_addr6(const char *text, size_t len, const uint8_t addr[16], char *name,
+		     size_t size)
+{
+	return find_addr(text, len, AF_INET6, addr, name, size);
 }

@@ -1,7 +1,17 @@
 /*
  * <netdb.h> lookups on top of the stub resolver (resolver.h): getaddrinfo,
- * getnameinfo, gethostbyname/gethostbyaddr and their error strings. IPv4
- * only; behaviour and messages follow glibc's.
+ * getnameinfo, gethostbyname/gethostbyaddr and their error strings;
+ * behaviour and messages follow glibc's. gethostbyname/gethostbyaddr are
+ * IPv4 only; getaddrinfo and getnameinfo do both families.
+ *
+ * Order of getaddrinfo's AF_UNSPEC results: a simple subset of RFC 6724's
+ * destination address selection. IPv6 addresses come first only when this
+ * host has an IPv6 address of global (or site) scope that passed DAD (from
+ * /proc/net/if_inet6): that is rule 2 (matching scope) and rule 1
+ * (avoid unusable destinations) for the common cases, a host with only
+ * link-local IPv6 reaching IPv4 first, a dual-stack host IPv6 first. Within
+ * a family the order of the hosts file or of the DNS answer is kept.
+ * AI_ADDRCONFIG is accepted and ignored.
  */
 #include <errno.h>
 #include <netdb.h>
@@ -9,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 
 #include "resolver.h"
 
@@ -89,52 +100,155 @@ static void free_list(struct addrinfo *ai)
 
 void freeaddrinfo(struct addrinfo *res) { free_list(res); }
 
-/* One result: the addrinfo, its sockaddr_in and (first only) canonname in one block. */
-static struct addrinfo *new_result(uint32_t addr, int port, int socktype, int protocol,
-				   const char *canon)
+/* One result: the addrinfo, its sockaddr and (first only) canonname in one block. */
+static struct addrinfo *new_result(int family, const void *addr, uint32_t scope, int port,
+				   int socktype, int protocol, const char *canon)
 {
 	size_t clen = canon ? strlen(canon) + 1 : 0;
-	struct addrinfo *ai = calloc(1, sizeof(*ai) + sizeof(struct sockaddr_in) + clen);
+	size_t salen = family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	struct addrinfo *ai = calloc(1, sizeof(*ai) + sizeof(struct sockaddr_in6) + clen);
 	struct sockaddr_in *sin;
+	struct sockaddr_in6 *sin6;
 
 	if (!ai)
 		return NULL;
 	sin = (struct sockaddr_in *)(ai + 1);
-	sin->sin_family = AF_INET;
-	sin->sin_port = htons((unsigned short)port);
-	sin->sin_addr.s_addr = addr;
-	ai->ai_family = AF_INET;
+	sin6 = (struct sockaddr_in6 *)(ai + 1);
+	if (family == AF_INET6) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((unsigned short)port);
+		memcpy(&sin6->sin6_addr, addr, 16);
+		sin6->sin6_scope_id = scope;
+	} else {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((unsigned short)port);
+		memcpy(&sin->sin_addr, addr, 4);
+	}
+	ai->ai_family = family;
 	ai->ai_socktype = socktype;
 	ai->ai_protocol = protocol;
-	ai->ai_addrlen = sizeof(*sin);
+	ai->ai_addrlen = (socklen_t)salen;
 	ai->ai_addr = (struct sockaddr *)sin;
 	if (canon) {
-		ai->ai_canonname = (char *)(sin + 1);
+		ai->ai_canonname = (char *)(sin6 + 1);
 		memcpy(ai->ai_canonname, canon, clen);
 	}
 	return ai;
 }
 
-/* Addresses for node (numeric, or looked up): 0 or an EAI_* code. */
-static int node_addrs(const char *node, int flags, struct dns_answer *ans)
-{
-	uint32_t a;
+/* What node names, for the result list. */
+struct node {
+	struct dns_answer ans;
+	uint32_t scope;      /* of a numeric "fe80::1%eth0" */
+};
 
-	memset(ans, 0, sizeof(*ans));
+/* "ADDR%ZONE": ADDR into a, the zone (a name or a number) into *scope. 1 ok, 0 not. */
+static int numeric_ipv6(const char *node, uint8_t a[16], uint32_t *scope)
+{
+	const char *pct = strchr(node, '%');
+	char *end;
+
+	*scope = 0;
+	if (!dnsconf_parse_ipv6(node, pct ? (size_t)(pct - node) : strlen(node), a))
+		return 0;
+	if (!pct)
+		return 1;
+	if (!pct[1])
+		return 0;
+	*scope = if_nametoindex(pct + 1);
+	if (!*scope) {
+		unsigned long v = strtoul(pct + 1, &end, 10);
+		if (*end || v == 0 || v > UINT32_MAX)
+			return 0;
+		*scope = (uint32_t)v;
+	}
+	return 1;
+}
+
+/* IPv4 answers as v4-mapped IPv6 ones (AI_V4MAPPED), after any IPv6 ones. */
+static void map_v4(struct dns_answer *ans)
+{
+	for (int i = 0; i < ans->naddrs && ans->naddrs6 < DNS_MAX_ADDRS; i++) {
+		uint8_t *m = ans->addrs6[ans->naddrs6++];
+		memset(m, 0, 10);
+		m[10] = m[11] = 0xff;
+		memcpy(m + 12, &ans->addrs[i], 4);
+	}
+	ans->naddrs = 0;
+}
+
+/* Addresses for node (numeric, or looked up) of family: 0 or an EAI_* code. */
+static int node_addrs(const char *node, int family, int flags, struct node *nd)
+{
+	struct dns_answer *ans = &nd->ans;
+	uint32_t a;
+	int err;
+
+	memset(nd, 0, sizeof(*nd));
 	if (!node) {
-		ans->addrs[0] = htonl((flags & AI_PASSIVE) ? INADDR_ANY : INADDR_LOOPBACK);
-		ans->naddrs = 1;
+		if (family == AF_INET6) {
+			if (!(flags & AI_PASSIVE))
+				ans->addrs6[0][15] = 1;   /* ::1, else :: */
+			ans->naddrs6 = 1;
+		} else {
+			ans->addrs[0] = htonl((flags & AI_PASSIVE) ? INADDR_ANY : INADDR_LOOPBACK);
+			ans->naddrs = 1;
+		}
 		return 0;
 	}
 	if (dnsconf_parse_ipv4(node, strlen(node), &a)) {
+		if (family == AF_INET6 && !(flags & AI_V4MAPPED))
+			return EAI_ADDRFAMILY;
 		ans->addrs[0] = a;
 		ans->naddrs = 1;
+		snprintf(ans->canon, sizeof(ans->canon), "%s", node);
+		if (family == AF_INET6)
+			map_v4(ans);
+		return 0;
+	}
+	if (strchr(node, ':') && numeric_ipv6(node, ans->addrs6[0], &nd->scope)) {
+		if (family == AF_INET)
+			return EAI_ADDRFAMILY;
+		ans->naddrs6 = 1;
 		snprintf(ans->canon, sizeof(ans->canon), "%s", node);
 		return 0;
 	}
 	if (flags & AI_NUMERICHOST)
 		return EAI_NONAME;
-	return resolver_lookup_host(node, ans);
+	if (family != AF_INET6 || !(flags & AI_V4MAPPED))
+		return resolver_lookup_host(node, family, ans);
+	err = resolver_lookup_host(node, AF_UNSPEC, ans);
+	if (err)
+		return err;
+	if (ans->naddrs6 && !(flags & AI_ALL))
+		ans->naddrs = 0;
+	map_v4(ans);
+	return 0;
+}
+
+/* Whether this host has an IPv6 address of global or site scope that
+ * passed DAD (/proc/net/if_inet6: "ADDR IFINDEX PLEN SCOPE FLAGS NAME",
+ * scope 0x00 global, 0x40 site; flags 0x40 tentative, 0x08 DAD failed). */
+static bool have_global_ipv6(void)
+{
+	char text[4096], *line, *next;
+	long n = resolver_read_file("/proc/net/if_inet6", text, sizeof(text));
+
+	if (n <= 0)
+		return false;
+	for (line = text; line && *line; line = next) {
+		unsigned idx, plen, scope, flags;
+		char addr[33];
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
+		if (sscanf(line, "%32s %x %x %x %x", addr, &idx, &plen, &scope, &flags) != 5)
+			continue;
+		if ((scope == 0x00 || scope == 0x40) && !(flags & 0x48))
+			return true;
+	}
+	return false;
 }
 
 /* Check hints; fill *h with them or the defaults. 0 or an EAI_* code. */
@@ -150,7 +264,7 @@ static int check_hints(const char *node, const char *service, const struct addri
 		return EAI_BADFLAGS;
 	if ((h->ai_flags & AI_CANONNAME) && !node)
 		return EAI_BADFLAGS;
-	if (h->ai_family != AF_UNSPEC && h->ai_family != AF_INET)
+	if (h->ai_family != AF_UNSPEC && h->ai_family != AF_INET && h->ai_family != AF_INET6)
 		return EAI_FAMILY;
 	if (h->ai_socktype != 0 && h->ai_socktype != SOCK_STREAM &&
 	    h->ai_socktype != SOCK_DGRAM && h->ai_socktype != SOCK_RAW)
@@ -159,8 +273,8 @@ static int check_hints(const char *node, const char *service, const struct addri
 }
 
 /* Append the results for one address to *tail; counts them in *n. 0 or EAI_MEMORY. */
-static int add_address(uint32_t addr, const char *service, const struct addrinfo *h,
-		       const char *canon, struct addrinfo ***tail, int *n)
+static int add_address(int family, const void *addr, uint32_t scope, const char *service,
+		       const struct addrinfo *h, const char *canon, struct addrinfo ***tail, int *n)
 {
 	for (size_t k = 0; k < sizeof(sock_kinds) / sizeof(sock_kinds[0]); k++) {
 		int socktype = sock_kinds[k].socktype, protocol = sock_kinds[k].protocol;
@@ -178,7 +292,8 @@ static int add_address(uint32_t addr, const char *service, const struct addrinfo
 		int port = service_port(service, h->ai_flags, socktype, sock_kinds[k].proto_name);
 		if (port < 0)
 			continue;
-		struct addrinfo *ai = new_result(addr, port, socktype, protocol, *n ? NULL : canon);
+		struct addrinfo *ai = new_result(family, addr, scope, port, socktype, protocol,
+						 *n ? NULL : canon);
 		if (!ai)
 			return EAI_MEMORY;
 		ai->ai_flags = h->ai_flags;
@@ -193,8 +308,9 @@ int getaddrinfo(const char *node, const char *service, const struct addrinfo *hi
 		struct addrinfo **res)
 {
 	struct addrinfo h, *list = NULL, **tail = &list;
-	struct dns_answer ans;
+	struct node nd;
 	int err, n = 0;
+	bool v6_first;
 
 	*res = NULL;
 	err = check_hints(node, service, hints, &h);
@@ -204,12 +320,21 @@ int getaddrinfo(const char *node, const char *service, const struct addrinfo *hi
 		return EAI_NONAME;
 	if (service && h.ai_socktype == SOCK_RAW)
 		return EAI_SERVICE;
-	err = node_addrs(node, h.ai_flags, &ans);
+	err = node_addrs(node, h.ai_family, h.ai_flags, &nd);
 	if (err)
 		return err;
-	const char *canon = (h.ai_flags & AI_CANONNAME) ? ans.canon : NULL;
-	for (int i = 0; i < ans.naddrs && !err; i++)
-		err = add_address(ans.addrs[i], service, &h, canon, &tail, &n);
+	const char *canon = (h.ai_flags & AI_CANONNAME) ? nd.ans.canon : NULL;
+	v6_first = nd.ans.naddrs && nd.ans.naddrs6 && have_global_ipv6();
+	for (int pass = 0; pass < 2 && !err; pass++) {
+		if ((pass == 0) == v6_first)
+			for (int i = 0; i < nd.ans.naddrs6 && !err; i++)
+				err = add_address(AF_INET6, nd.ans.addrs6[i], nd.scope, service, &h,
+						  canon, &tail, &n);
+		else
+			for (int i = 0; i < nd.ans.naddrs && !err; i++)
+				err = add_address(AF_INET, &nd.ans.addrs[i], 0, service, &h, canon,
+						  &tail, &n);
+	}
 	if (err) {
 		free_list(list);
 		return err;
@@ -220,14 +345,18 @@ int getaddrinfo(const char *node, const char *service, const struct addrinfo *hi
 	return 0;
 }
 
-/* Host part of getnameinfo: 0 or an EAI_* code. */
-static int name_of(uint32_t addr, char *host, size_t hostlen, int flags)
+/* Host part of getnameinfo for an IPv4 (addr 4 bytes) or IPv6 address: 0 or an EAI_* code. */
+static int name_of(int family, const void *addr, uint32_t scope, char *host, size_t hostlen,
+		   int flags)
 {
 	char name[NI_MAXHOST];
 	int err = EAI_NONAME;
+	uint32_t a4;
 
+	memcpy(&a4, addr, 4);
 	if (!(flags & NI_NUMERICHOST))
-		err = resolver_lookup_addr(addr, name, sizeof(name));
+		err = family == AF_INET6 ? resolver_lookup_addr6(addr, name, sizeof(name)) :
+					   resolver_lookup_addr(a4, name, sizeof(name));
 	if (err == 0) {
 		if (flags & NI_NOFQDN) {
 			char *dot = strchr(name, '.');
@@ -237,7 +366,14 @@ static int name_of(uint32_t addr, char *host, size_t hostlen, int flags)
 	} else if (flags & NI_NAMEREQD) {
 		return err == EAI_AGAIN ? EAI_AGAIN : EAI_NONAME;
 	} else {
-		inet_ntop(AF_INET, &addr, name, sizeof(name));
+		inet_ntop(family, addr, name, sizeof(name));
+		if (family == AF_INET6 && scope) {
+			char zone[IF_NAMESIZE + 12];
+			size_t len = strlen(name);
+			if (!if_indextoname(scope, zone))
+				snprintf(zone, sizeof(zone), "%u", (unsigned)scope);
+			snprintf(name + len, sizeof(name) - len, "%%%s", zone);
+		}
 	}
 	if (strlen(name) >= hostlen)
 		return EAI_OVERFLOW;
@@ -249,12 +385,19 @@ int getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host, socklen_
 		char *serv, socklen_t servlen, int flags)
 {
 	const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
 	int err;
 
-	if (!sa || salen < sizeof(*sin) || sa->sa_family != AF_INET)
+	if (!sa || (sa->sa_family == AF_INET && salen < sizeof(*sin)) ||
+	    (sa->sa_family == AF_INET6 && salen < sizeof(*sin6)) ||
+	    (sa->sa_family != AF_INET && sa->sa_family != AF_INET6))
 		return EAI_FAMILY;
 	if (host && hostlen) {
-		err = name_of(sin->sin_addr.s_addr, host, hostlen, flags);
+		if (sa->sa_family == AF_INET6)
+			err = name_of(AF_INET6, &sin6->sin6_addr, sin6->sin6_scope_id, host, hostlen,
+				      flags);
+		else
+			err = name_of(AF_INET, &sin->sin_addr, 0, host, hostlen, flags);
 		if (err)
 			return err;
 	}
@@ -316,19 +459,19 @@ static int eai_to_h_errno(int err)
 
 struct hostent *gethostbyname(const char *name)
 {
-	struct dns_answer ans;
+	struct node nd;
 	int err;
 
 	if (!name) {
 		h_errno = HOST_NOT_FOUND;
 		return NULL;
 	}
-	err = node_addrs(name, AI_CANONNAME, &ans);
+	err = node_addrs(name, AF_INET, AI_CANONNAME, &nd);
 	if (err) {
 		h_errno = eai_to_h_errno(err);
 		return NULL;
 	}
-	return fill_hostent(ans.canon[0] ? ans.canon : name, ans.addrs, ans.naddrs);
+	return fill_hostent(nd.ans.canon[0] ? nd.ans.canon : name, nd.ans.addrs, nd.ans.naddrs);
 }
 
 struct hostent *gethostbyaddr(const void *addr, socklen_t len, int type)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <net/if.h>
 
 /* The hosts file used when /etc/hosts is missing. */
 static const char default_hosts[] = "127.0.0.1 localhost\n";
@@ -185,32 +186,56 @@ static int stream_io(int fd, void *buf, size_t len, bool out, uint64_t deadline)
 	return 0;
 }
 
+/* The socket address of server, port 53: its length, or -EINVAL (an unknown zone). */
+static int server_sockaddr(const struct resolv_ns *server, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (server->family == AF_INET) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(DNS_PORT);
+		sin->sin_addr.s_addr = server->v4;
+		return sizeof(*sin);
+	}
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_port = htons(DNS_PORT);
+	memcpy(&sin6->sin6_addr, server->v6, 16);
+	if (server->zone[0]) {
+		sin6->sin6_scope_id = if_nametoindex(server->zone);
+		if (!sin6->sin6_scope_id)
+			return -EINVAL;
+	}
+	return sizeof(*sin6);
+}
+
 /* The same question over TCP, each message after its 2-byte length (RFC
  * 1035 4.2.2). 0 with *ans, or -errno. */
-static int ask_server_tcp(uint32_t server, const char *name, uint16_t qtype, uint64_t deadline,
-			  struct dns_answer *ans)
+static int ask_server_tcp(const struct resolv_ns *server, const char *name, uint16_t qtype,
+			  uint64_t deadline, struct dns_answer *ans)
 {
 	static uint8_t msg[2 + 65535];
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(DNS_PORT) };
+	struct sockaddr_storage ss;
+	int salen = server_sockaddr(server, &ss);
 	uint16_t id = query_id();
 	int qlen = dns_build_query(msg + 2, DNS_UDP_MAX, id, name, qtype);
 	int fd, r, err = 0;
 	socklen_t elen = sizeof(err);
 	size_t rlen;
 
-	if (qlen < 0)
+	if (qlen < 0 || salen < 0)
 		return -EINVAL;
 	msg[0] = (uint8_t)(qlen >> 8);
 	msg[1] = (uint8_t)qlen;
-	fd = socket(AF_INET, SOCK_STREAM, 0);
+	fd = socket(ss.ss_family, SOCK_STREAM, 0);
 	if (fd < 0)
 		return -errno;
-	sin.sin_addr.s_addr = server;
 	if (fcntl(fd, F_SETFL, O_NONBLOCK) < 0) {
 		r = -errno;
 		goto out_close;
 	}
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+	if (connect(fd, (struct sockaddr *)&ss, (socklen_t)salen) < 0) {
 		r = errno == EINPROGRESS ? wait_fd(fd, POLLOUT, deadline) : -errno;
 		if (!r && getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) == 0 && err)
 			r = -err;
@@ -232,10 +257,11 @@ out_close:
 }
 
 /* Send one query to server and wait up to timeout_ms. 0 with *ans, or -errno. */
-static int ask_server(uint32_t server, const char *name, uint16_t qtype, int timeout_ms,
-		      struct dns_answer *ans)
+static int ask_server(const struct resolv_ns *server, const char *name, uint16_t qtype,
+		      int timeout_ms, struct dns_answer *ans)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(DNS_PORT) };
+	struct sockaddr_storage ss;
+	int salen = server_sockaddr(server, &ss);
 	uint8_t q[DNS_UDP_MAX];
 	uint16_t id = query_id();
 	int qlen = dns_build_query(q, sizeof(q), id, name, qtype);
@@ -243,11 +269,12 @@ static int ask_server(uint32_t server, const char *name, uint16_t qtype, int tim
 
 	if (qlen < 0)
 		return -EINVAL;
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (salen < 0)
+		return -ENETUNREACH;   /* a zone naming no interface: skip the server */
+	fd = socket(ss.ss_family, SOCK_DGRAM, 0);
 	if (fd < 0)
 		return -errno;
-	sin.sin_addr.s_addr = server;
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
+	if (connect(fd, (struct sockaddr *)&ss, (socklen_t)salen) < 0 ||
 	    send(fd, q, (size_t)qlen, 0) != qlen) {
 		r = -errno;
 		goto out_close;
@@ -273,7 +300,9 @@ static int failure_code(int err)
 		return RESOLVER_E_TIMEOUT;
 	if (err == -EPROTO || err == 0)
 		return RESOLVER_E_FAIL;
-	if (err == -ECONNREFUSED || err == -ENETUNREACH || err == -EHOSTUNREACH)
+	/* (EINVAL: a link-local IPv6 server without a %zone cannot be reached) */
+	if (err == -ECONNREFUSED || err == -ENETUNREACH || err == -EHOSTUNREACH ||
+	    err == -EADDRNOTAVAIL || err == -EAFNOSUPPORT || err == -EINVAL)
 		return RESOLVER_E_TIMEOUT;   /* the server is not there: as if silent */
 	errno = -err;
 	return RESOLVER_E_SYSTEM;
@@ -289,7 +318,7 @@ static int ask_servers(const struct resolv_conf *rc, const char *name, uint16_t 
 		return RESOLVER_E_NOSERVER;
 	for (int round = 0; round < rc->attempts; round++) {
 		for (int i = 0; i < rc->nns; i++) {
-			int err = ask_server(rc->ns[i], name, qtype, rc->timeout_s * 1000, &r->ans);
+			int err = ask_server(&rc->ns[i], name, qtype, rc->timeout_s * 1000, &r->ans);
 			if (err == 0 && (r->ans.rcode == DNS_R_NOERROR ||
 					 r->ans.rcode == DNS_R_NXDOMAIN)) {
 				r->server = rc->ns[i];
@@ -345,21 +374,27 @@ static const char *hosts_text(size_t *len)
 	return text;
 }
 
-static int lookup_hosts_file(const char *name, struct dns_answer *ans)
+/* name's lines of the wanted families in /etc/hosts: 1 if any. */
+static int lookup_hosts_file(const char *name, int family, struct dns_answer *ans)
 {
 	size_t len;
 	const char *text = hosts_text(&len);
 
-	ans->naddrs = hosts_find_name(text, len, name, ans->addrs, DNS_MAX_ADDRS, ans->canon,
-				      sizeof(ans->canon));
-	return ans->naddrs > 0;
+	if (family != AF_INET6)
+		ans->naddrs = hosts_find_name(text, len, name, ans->addrs, DNS_MAX_ADDRS,
+					      ans->canon, sizeof(ans->canon));
+	if (family != AF_INET)
+		ans->naddrs6 = hosts_find_name6(text, len, name, ans->addrs6, DNS_MAX_ADDRS,
+						ans->naddrs ? NULL : ans->canon,
+						ans->naddrs ? 0 : sizeof(ans->canon));
+	return ans->naddrs + ans->naddrs6 > 0;
 }
 
-/* One DNS name to try: 0 found, else the EAI_* code it failed with. */
-static int lookup_dns(const char *name, struct dns_answer *ans)
+/* One DNS question: 0 with *ans (records of qtype), else the EAI_* code it failed with. */
+static int lookup_dns_type(const char *name, uint16_t qtype, struct dns_answer *ans)
 {
 	struct resolver_reply r;
-	int err = resolver_query(name, DNS_T_A, NULL, &r);
+	int err = resolver_query(name, qtype, NULL, &r);
 
 	switch (err) {
 	case 0:
@@ -376,13 +411,39 @@ static int lookup_dns(const char *name, struct dns_answer *ans)
 	}
 	if (r.ans.rcode == DNS_R_NXDOMAIN)
 		return EAI_NONAME;
-	if (r.ans.naddrs == 0)
+	if (r.ans.naddrs + r.ans.naddrs6 == 0)
 		return EAI_NODATA;
 	*ans = r.ans;
 	return 0;
 }
 
-int resolver_lookup_host(const char *name, struct dns_answer *ans)
+/* One DNS name for family: 0 found, else the EAI_* code. With AF_UNSPEC the
+ * A answer's error wins when neither query found addresses. */
+static int lookup_dns(const char *name, int family, struct dns_answer *ans)
+{
+	struct dns_answer six;
+	int err4 = EAI_NODATA, err6 = EAI_NODATA;
+
+	if (family != AF_INET6)
+		err4 = lookup_dns_type(name, DNS_T_A, ans);
+	if (family == AF_INET)
+		return err4;
+	if (err4 == EAI_NONAME || (err4 == EAI_AGAIN && family == AF_UNSPEC))
+		return err4;   /* no such name, or no server: AAAA would say the same */
+	err6 = lookup_dns_type(name, DNS_T_AAAA, &six);
+	if (err6 == 0) {
+		if (err4 != 0) {
+			*ans = six;
+			return 0;
+		}
+		memcpy(ans->addrs6, six.addrs6, sizeof(six.addrs6));
+		ans->naddrs6 = six.naddrs6;
+		return 0;
+	}
+	return family == AF_INET6 ? err6 : err4;
+}
+
+int resolver_lookup_host(const char *name, int family, struct dns_answer *ans)
 {
 	struct resolv_conf rc;
 	char fqdn[DNS_NAME_MAX + 1];
@@ -391,7 +452,7 @@ int resolver_lookup_host(const char *name, struct dns_answer *ans)
 	memset(ans, 0, sizeof(*ans));
 	if (name[0] == 0 || strlen(name) > DNS_NAME_MAX)
 		return EAI_NONAME;
-	if (lookup_hosts_file(name, ans))
+	if (lookup_hosts_file(name, family, ans))
 		return 0;
 	resolver_conf(&rc);
 	/* A single-label name is tried in the search domain first (ndots:1). */
@@ -400,25 +461,19 @@ int resolver_lookup_host(const char *name, struct dns_answer *ans)
 		strcpy(fqdn, name);
 		strcat(fqdn, ".");
 		strcat(fqdn, rc.search);
-		err = lookup_dns(fqdn, ans);
+		err = lookup_dns(fqdn, family, ans);
 		if (err != EAI_NONAME && err != EAI_NODATA)
 			return err;
 	}
-	return lookup_dns(name, ans);
+	return lookup_dns(name, family, ans);
 }
 
-int resolver_lookup_addr(uint32_t addr_be, char *name, size_t size)
+/* A PTR query for rev: 0 with name, or an EAI_* code. */
+static int lookup_ptr(const char *rev, char *name, size_t size)
 {
-	size_t len;
-	const char *text = hosts_text(&len);
-	char rev[32];
 	struct resolver_reply r;
-	int err;
+	int err = resolver_query(rev, DNS_T_PTR, NULL, &r);
 
-	if (hosts_find_addr(text, len, addr_be, name, size))
-		return 0;
-	dns_ptr_name(addr_be, rev, sizeof(rev));
-	err = resolver_query(rev, DNS_T_PTR, NULL, &r);
 	if (err == RESOLVER_E_TIMEOUT || err == RESOLVER_E_NOSERVER)
 		return EAI_AGAIN;
 	if (err < 0)
@@ -429,4 +484,28 @@ int resolver_lookup_addr(uint32_t addr_be, char *name, size_t size)
 		return EAI_OVERFLOW;
 	strcpy(name, r.ans.ptr);
 	return 0;
+}
+
+int resolver_lookup_addr(uint32_t addr_be, char *name, size_t size)
+{
+	size_t len;
+	const char *text = hosts_text(&len);
+	char rev[32];
+
+	if (hosts_find_addr(text, len, addr_be, name, size))
+		return 0;
+	dns_ptr_name(addr_be, rev, sizeof(rev));
+	return lookup_ptr(rev, name, size);
+}
+
+int resolver_lookup_addr6(const uint8_t addr[16], char *name, size_t size)
+{
+	size_t len;
+	const char *text = hosts_text(&len);
+	char rev[DNS_PTR6_NAME_LEN];
+
+	if (hosts_find_addr6(text, len, addr, name, size))
+		return 0;
+	dns_ptr_name6(addr, rev, sizeof(rev));
+	return lookup_ptr(rev, name, size);
 }

@@ -36,7 +36,7 @@
 
 struct resolver_reply {
 	struct dns_answer ans;
-	uint32_t server;   /* the server that answered, network order; 0 if cached */
+	struct resolv_ns server; /* the server that answered; family 0 if cached */
 	bool cached;
 };
 
@@ -44,7 +44,7 @@ struct resolver_reply {
 void resolver_conf(struct resolv_conf *rc);
 
 /*
- * Ask DNS for name/qtype (DNS_T_A or DNS_T_PTR). 0 with *r filled when a
+ * Ask DNS for name/qtype (DNS_T_A, DNS_T_AAAA or DNS_T_PTR). 0 with *r filled when a
  * server gave a definite answer: NOERROR (possibly without records) or
  * NXDOMAIN (r->ans.rcode); else a RESOLVER_E_* error. rc NULL means the
  * servers of /etc/resolv.conf (and the cache); otherwise exactly rc's
@@ -54,16 +54,22 @@ int resolver_query(const char *name, uint16_t qtype, const struct resolv_conf *r
 		   struct resolver_reply *r);
 
 /*
- * Addresses of a host name: /etc/hosts first, then DNS (a name without dots
- * is tried with the search domain first). 0 with ans->addrs/naddrs/canon
+ * Addresses of a host name of family (AF_INET: A records, AF_INET6: AAAA,
+ * AF_UNSPEC: both): /etc/hosts first (if it has the name in a wanted
+ * family, DNS is not asked), then DNS (a name without dots is tried with
+ * the search domain first; for AF_UNSPEC an A and an AAAA query, either
+ * may come back empty). 0 with ans->addrs/naddrs, addrs6/naddrs6 and canon
  * filled, or an EAI_* code (EAI_NONAME, EAI_NODATA, EAI_AGAIN, EAI_FAIL,
  * EAI_SYSTEM).
  */
-int resolver_lookup_host(const char *name, struct dns_answer *ans);
+int resolver_lookup_host(const char *name, int family, struct dns_answer *ans);
 
 /* The name of an address (network order): /etc/hosts, then a PTR query.
  * 0 with name filled, or an EAI_* code. */
 int resolver_lookup_addr(uint32_t addr_be, char *name, size_t size);
+
+/* The same for an IPv6 address (an ip6.arpa PTR query). */
+int resolver_lookup_addr6(const uint8_t addr[16], char *name, size_t size);
 
 /* Read a whole small file into buf (NUL-terminated): its length, or -1. */
 long resolver_read_file(const char *path, char *buf, size_t size);

@@ -1,0 +1,194 @@
+/*
+ * Shared file mappings (mmap MAP_SHARED of a regular file): the pages that
+ * every such mapping of the file maps, one per file page, kept by the inode
+ * (inode->reg.filemap) and made on first use from the file's contents.
+ *
+ * The file's contents (one heap block, vfs.c) stay the file; the pages are
+ * a second copy kept equal to it for the part they cover:
+ *   - write(2) and truncate update the contents, then the pages (filemap_
+ *     written, filemap_truncated);
+ *   - a store through a mapping changes only the pages, so before anything
+ *     reads the contents (read(2), exec, a private mapping, msync) the pages
+ *     are copied back (filemap_sync), for files mapped writable only, and
+ *     only where they differ (so mtime moves only for real changes).
+ * Stores past the end of the file stay in the pages and never reach it (as
+ * on Linux, where they are dropped). The pages outlive the inode while
+ * mapped: each mapping holds a reference (vm_map_pages), the filemap one.
+ *
+ * Not done: private mappings copy the file when made (no sharing of clean
+ * pages with the page cache), so they do not see later writes to it.
+ */
+#include <sis/kernel.h>
+#include <sis/log.h>
+#include <sis/vm.h>
+#include <sis/vfs.h>
+#include <sis/list.h>
+#include <uapi/sis/stat.h>
+#include "vfs_internal.h"
+
+struct filemap {
+	struct inode *inode;   /* whose pages; cleared when the inode goes */
+	size_t npages;         /* length of pages[] */
+	void **pages;          /* kernel VA of file page i, NULL until first mapped */
+	bool writable;         /* mapped PROT_WRITE-able (O_RDWR): pages may be newer */
+	struct list_head node; /* in filemaps: msync writes them all back */
+};
+
+static LIST_HEAD(filemaps);
+
+static struct filemap *filemap_get(struct inode *ino)
+{
+	struct filemap *fm = ino->reg.filemap;
+
+	if (fm)
+		return fm;
+	fm = kzalloc(sizeof(*fm));
+	if (!fm)
+		return NULL;
+	fm->inode = ino;
+	list_add_tail(&fm->node, &filemaps);
+	ino->reg.filemap = fm;
+	return fm;
+}
+
+/* pages[] long enough for page index last. */
+static int grow_array(struct filemap *fm, size_t last)
+{
+	size_t n = MAX(last + 1, fm->npages * 2);
+	void **p;
+
+	if (last < fm->npages)
+		return 0;
+	p = krealloc(fm->pages, n * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	memset(p + fm->npages, 0, (n - fm->npages) * sizeof(*p));
+	fm->pages = p;
+	fm->npages = n;
+	return 0;
+}
+
+/* Page i, made from the contents if it is new. */
+static void *page_at(struct filemap *fm, size_t i)
+{
+	const char *bytes = vfs_reg_contents(fm->inode);
+	size_t size = fm->inode->reg.size, off = i * PAGE_SIZE;
+	void *pg = fm->pages[i];
+
+	if (pg)
+		return pg;
+	pg = vm_page_alloc();
+	if (!pg)
+		return NULL;
+	if (off < size)
+		memcpy(pg, bytes + off, MIN(PAGE_SIZE, size - off));
+	fm->pages[i] = pg;
+	return pg;
+}
+
+int filemap_map(struct vm_space *vm, u64 va, size_t len, unsigned prot, struct inode *ino,
+		u64 off, bool writable)
+{
+	size_t first = off / PAGE_SIZE, n = len / PAGE_SIZE;
+	struct filemap *fm;
+	void **pages;
+	int err;
+
+	err = filemap_sync(ino); /* new pages copy the contents: make them current */
+	if (err)
+		return err;
+	fm = filemap_get(ino);
+	if (!fm || grow_array(fm, first + n - 1))
+		return -ENOMEM;
+	for (size_t i = first; i < first + n; i++)
+		if (!page_at(fm, i))
+			return -ENOMEM; /* pages made so far stay for the next try */
+	pages = fm->pages + first;
+	err = vm_map_pages(vm, va, pages, n, prot);
+	if (!err && writable)
+		fm->writable = true;
+	return err;
+}
+
+/* Copy the pages back into the contents where they differ. */
+int filemap_sync(struct inode *ino)
+{
+	struct filemap *fm = S_ISREG(ino->mode) ? ino->reg.filemap : NULL;
+	size_t size = S_ISREG(ino->mode) ? ino->reg.size : 0;
+
+	if (!fm || !fm->writable)
+		return 0;
+	for (size_t i = 0; i < fm->npages && i * PAGE_SIZE < size; i++) {
+		size_t off = i * PAGE_SIZE, n = MIN(PAGE_SIZE, size - off);
+		char *dst;
+
+		if (!fm->pages[i] || !memcmp(vfs_reg_contents(ino) + off, fm->pages[i], n))
+			continue;
+		dst = vfs_reg_write_area(ino, off, n);
+		if (IS_ERR(dst)) {
+			log_warn("vfs: shared mapping of inode %lu not written back: %ld",
+				 (unsigned long)ino->ino, PTR_ERR(dst));
+			return (int)PTR_ERR(dst);
+		}
+		memcpy(dst, fm->pages[i], n);
+	}
+	return 0;
+}
+
+int filemap_sync_all(void)
+{
+	struct filemap *fm;
+	int err = 0;
+
+	list_for_each_entry(fm, &filemaps, node)
+		if (fm->inode && !err)
+			err = filemap_sync(fm->inode);
+	return err;
+}
+
+/* The contents of [off, off+len) changed (write(2)): so do the pages. */
+void filemap_written(struct inode *ino, size_t off, size_t len)
+{
+	struct filemap *fm = ino->reg.filemap;
+	const char *bytes = vfs_reg_contents(ino);
+
+	if (!fm)
+		return;
+	for (size_t i = off / PAGE_SIZE; i < fm->npages && i * PAGE_SIZE < off + len; i++) {
+		size_t lo = MAX(off, i * PAGE_SIZE), hi = MIN(off + len, (i + 1) * PAGE_SIZE);
+
+		if (fm->pages[i])
+			memcpy((char *)fm->pages[i] + (lo - i * PAGE_SIZE), bytes + lo, hi - lo);
+	}
+}
+
+/* The file is size bytes now: pages past it read as zero. */
+void filemap_truncated(struct inode *ino, size_t size)
+{
+	struct filemap *fm = ino->reg.filemap;
+
+	if (!fm)
+		return;
+	for (size_t i = size / PAGE_SIZE; i < fm->npages; i++) {
+		size_t from = i == size / PAGE_SIZE ? size % PAGE_SIZE : 0;
+
+		if (fm->pages[i])
+			memset((char *)fm->pages[i] + from, 0, PAGE_SIZE - from);
+	}
+}
+
+/* The inode is freed: drop the filemap's references (mappings keep theirs). */
+void filemap_release(struct inode *ino)
+{
+	struct filemap *fm = ino->reg.filemap;
+
+	if (!fm)
+		return;
+	for (size_t i = 0; i < fm->npages; i++)
+		if (fm->pages[i])
+			vm_page_put(fm->pages[i]);
+	list_del(&fm->node);
+	kfree(fm->pages);
+	kfree(fm);
+	ino->reg.filemap = NULL;
+}
