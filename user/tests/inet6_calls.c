@@ -25,30 +25,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-static int checks, failures;
+#include "eq_err.h"
 
-#define EQ(call, want)                                                                    \
-	do {                                                                              \
-		long r_ = (long)(call), w_ = (long)(want);                                \
-		checks++;                                                                 \
-		if (r_ != w_) {                                                           \
-			failures++;                                                       \
-			printf("FAIL line %d: %s = %ld (errno %d), want %ld\n", __LINE__, \
-			       #call, r_, errno, w_);                                     \
-		}                                                                         \
-	} while (0)
-#define ERR(call, e)                                                                      \
-	do {                                                                              \
-		errno = 0;                                                                \
-		long r_ = (long)(call);                                                   \
-		int e_ = errno;                                                           \
-		checks++;                                                                 \
-		if (r_ != -1 || e_ != (e)) {                                              \
-			failures++;                                                       \
-			printf("FAIL line %d: %s = %ld errno %d (%s), want %s\n", __LINE__, \
-			       #call, r_, e_, strerror(e_), #e);                          \
-		}                                                                         \
-	} while (0)
 #define TRUE(cond) EQ(!!(cond), 1)
 
 static struct sockaddr_in6 six(const char *addr, int port)

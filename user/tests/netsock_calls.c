@@ -32,32 +32,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int checks, failures;
-
-/* call must return want (a value, not an error). */
-#define EQ(call, want)                                                                    \
-	do {                                                                              \
-		long r_ = (long)(call), w_ = (long)(want);                                \
-		checks++;                                                                 \
-		if (r_ != w_) {                                                           \
-			failures++;                                                       \
-			printf("FAIL line %d: %s = %ld (errno %d), want %ld\n", __LINE__, \
-			       #call, r_, errno, w_);                                     \
-		}                                                                         \
-	} while (0)
-/* call must fail with errno e. */
-#define ERR(call, e)                                                                      \
-	do {                                                                              \
-		errno = 0;                                                                \
-		long r_ = (long)(call);                                                   \
-		int e_ = errno;                                                           \
-		checks++;                                                                 \
-		if (r_ != -1 || e_ != (e)) {                                              \
-			failures++;                                                       \
-			printf("FAIL line %d: %s = %ld errno %d (%s), want %s\n", __LINE__, \
-			       #call, r_, e_, strerror(e_), #e);                          \
-		}                                                                         \
-	} while (0)
+#include "eq_err.h"
 
 static const char *tmp_path(const char *name)
 {
