@@ -328,14 +328,21 @@ static int block_setup(int how, int *fd, int *peer)
 static void block_child(int how, int fd, int peer, int sync_w)
 {
 	struct linux_itimerval off = { { 0, 0 }, { 0, 0 } };
-	uint64_t none = 0;
+	uint64_t mask;
 	long r;
 
 	struct k_sigaction sa = { (void *)fz_on_signal, 0, 0, 0 };
 
 	/* Whatever the fuzzing did to our signal state, set what HOW needs. */
 	raw(__NR_setitimer, LINUX_ITIMER_REAL, &off, 0);
-	raw(__NR_rt_sigprocmask, SIG_SETMASK, &none, 0, 8);
+	/* Only the signal HOW wakes it with gets through: another worker's
+	 * signal storm must not end the call with a (correct) EINTR. */
+	mask = ~0ULL & ~(1ULL << (SIGKILL - 1)) & ~(1ULL << (SIGSTOP - 1));
+	if (how == B_SLEEP_INTR)
+		mask &= ~(1ULL << (SIGUSR1 - 1));
+	if (how == B_ACCEPT_KILL)
+		mask &= ~(1ULL << (SIGTERM - 1));
+	raw(__NR_rt_sigprocmask, SIG_SETMASK, &mask, 0, 8);
 	raw(__NR_rt_sigaction, SIGUSR1, &sa, 0, 8);
 	sa.handler = SIG_IGN;
 	raw(__NR_rt_sigaction, SIGPIPE, &sa, 0, 8);
