@@ -44,13 +44,13 @@
 """
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
 
 from guest import boot_to_shell, sh, wait_ipv6
-from sistest import TOP, TestFailure, TestSkip, test, wait_for_port
+from glibc import glibc_static, native, run_on_linux
+from sistest import TOP, TestFailure, test, wait_for_port
 
 MAC0 = "52:54:00:12:34:56"
 LL0 = "fe80::5054:ff:fe12:3456"
@@ -266,31 +266,6 @@ def gai_order(ctx):
 # --------------------------------------------------------------------------
 # AF_INET6 sockets
 # --------------------------------------------------------------------------
-def glibc_static(ctx, src, out, *defines):
-    """Build user/tests/SRC as a static glibc aarch64 program at OUT."""
-    r = ctx.run_tool(["aarch64-linux-gnu-gcc", "-static", "-O1", "-Wall", "-Werror", *defines,
-                      "-o", out, os.path.join(TOP, "user/tests", src)])
-    ctx.check(r.returncode == 0, f"aarch64-linux-gnu-gcc {src}: {r.stderr.strip()}")
-    return out
-
-
-def native(ctx, src, out):
-    gcc = shutil.which("gcc") or shutil.which("cc")
-    if not gcc:
-        raise TestSkip("needs a native C compiler")
-    r = ctx.run_tool([gcc, "-O1", "-Wall", "-o", out, os.path.join(TOP, "user/tests", src)])
-    ctx.check(r.returncode == 0, f"native build of {src}: {r.stderr.strip()}")
-    return out
-
-
-def run_on_linux(ctx, exe, timeout=60):
-    """Run EXE on this host: in a private network namespace (loopback only) when root."""
-    argv = [exe]
-    if os.geteuid() == 0 and shutil.which("unshare"):
-        argv = ["unshare", "-n", "sh", "-c", f"ip link set lo up && exec {exe}"]
-    return ctx.run_tool(argv, timeout=timeout, env=dict(os.environ, TMPDIR=ctx.tmpdir()))
-
-
 CALLS = r"^inet6_calls: (\d+) checks, (\d+) failed$"
 
 
