@@ -20,6 +20,7 @@
 #include <uapi/sis/ioctl.h>
 #include <uapi/sis/statfs.h>
 #include "fs_internal.h"
+#include "proc_internal.h"
 
 #define IO_MAX 0x7ffff000UL  /* largest single transfer (Linux MAX_RW_COUNT) */
 #define FIONCLEX 0x5450
@@ -510,8 +511,25 @@ static long sys_dup3(struct trap_frame *tf)
 }
 SYSCALL(__NR_dup3, sys_dup3);
 
-/* Flags F_SETFL may change (Linux SETFL_MASK, minus what SIS ignores anyway). */
-#define SETFL_MASK (O_APPEND | O_NONBLOCK | O_DIRECT | O_NOATIME)
+/* Flags F_SETFL may change (Linux SETFL_MASK, minus what SIS ignores anyway).
+ * O_ASYNC (and FIOASYNC) is kept and reported by F_GETFL, and F_SETOWN's
+ * owner by F_GETOWN, as on Linux, but no SIGIO is sent on readiness yet:
+ * nginx sets both on its channel socketpairs and never relies on the signal. */
+#define SETFL_MASK (O_APPEND | O_NONBLOCK | O_DIRECT | O_NOATIME | O_ASYNC)
+
+/* F_SETOWN: a process (who > 0) or a process group (-who), 0 for none;
+ * ESRCH when it does not exist (Linux f_setown). */
+static long fcntl_setown(struct file *f, int who)
+{
+	if (who == (int)0x80000000) /* INT_MIN: its negation is no pgid */
+		return -EINVAL;
+	if (who > 0 && !proc_find(who))
+		return -ESRCH;
+	if (who < 0 && !signal_pgrp_exists(-who))
+		return -ESRCH;
+	f->owner = who;
+	return 0;
+}
 
 static long fcntl_setfl(struct file *f, unsigned arg)
 {
@@ -553,6 +571,12 @@ static long sys_fcntl(struct trap_frame *tf)
 		break;
 	case F_SETFL:
 		r = fcntl_setfl(f, (unsigned)arg);
+		break;
+	case F_SETOWN:
+		r = fcntl_setown(f, (int)arg);
+		break;
+	case F_GETOWN:
+		r = f->owner;
 		break;
 	case F_GETLK:
 	case F_SETLK:
@@ -608,7 +632,7 @@ static long sys_pipe2(struct trap_frame *tf)
 }
 SYSCALL(__NR_pipe2, sys_pipe2);
 
-/* ioctl: FIONBIO/FIOCLEX/FIONCLEX work on any fd; the rest is the file's. */
+/* ioctl: FIONBIO/FIOASYNC/FIOCLEX/FIONCLEX work on any fd; the rest is the file's. */
 static long sys_ioctl(struct trap_frame *tf)
 {
 	int fd = (int)SC_ARG(tf, 0);
@@ -622,6 +646,9 @@ static long sys_ioctl(struct trap_frame *tf)
 	if (cmd == FIONBIO) {
 		r = copy_from_user(&on, (void *)arg, sizeof(on)) ? -EFAULT
 			: fcntl_setfl(f, on ? f->flags | O_NONBLOCK : f->flags & ~(unsigned)O_NONBLOCK);
+	} else if (cmd == FIOASYNC) {
+		r = copy_from_user(&on, (void *)arg, sizeof(on)) ? -EFAULT
+			: fcntl_setfl(f, on ? f->flags | O_ASYNC : f->flags & ~(unsigned)O_ASYNC);
 	} else if (cmd == FIOCLEX || cmd == FIONCLEX) {
 		r = fd_set_cloexec(fd, cmd == FIOCLEX);
 	} else {

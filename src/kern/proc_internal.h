@@ -116,6 +116,7 @@ struct proc {
 	struct proc_cred cred;      /* sys_cred.c; copied by fork */
 	u32 umask;                  /* applied at file and directory creation */
 	bool tagged_addr;           /* PR_TAGGED_ADDR_ENABLE: syscalls untag pointers */
+	bool undumpable;            /* PR_SET_DUMPABLE 0 (kept for PR_GET_DUMPABLE; SIS dumps no core) */
 	u32 personality;            /* personality(2): ADDR_NO_RANDOMIZE is obeyed (exec.c) */
 	u64 start_ns;               /* time_ns() at creation */
 	u64 child_ticks;            /* CPU ticks of reaped children */
@@ -183,6 +184,7 @@ void signal_exec(struct proc *p);                      /* handlers -> default */
 size_t signal_frame_size(void);                        /* bytes a handler's frame takes (AT_MINSIGSTKSZ) */
 int signal_send_proc(struct proc *p, int sig, const struct sig_origin *o);
 int signal_send_thread(struct thread *t, int sig, const struct sig_origin *o);
+bool signal_pgrp_exists(int pgid);                     /* a live process has this pgid */
 /* SIGKILL into every thread of p but except (NULL: all), waking each. */
 void signal_kill_threads(struct proc *p, struct thread *except);
 bool signal_fatal_pending(const struct thread *t);     /* SIGKILL is pending */

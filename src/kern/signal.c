@@ -88,6 +88,7 @@ void signal_exec(struct proc *p)
 
 	t->alt_sp = t->alt_size = 0; /* the old image's memory */
 	p->tagged_addr = false;      /* execve resets the tagged-address ABI, as Linux */
+	p->undumpable = false;       /* and makes the process dumpable (no set-id exec in SIS) */
 	t->alt_autodisarm = false;
 	for (int i = 0; i < SIS_NSIG; i++) {
 		struct k_sigaction *ka = &p->sig_action[i];
@@ -315,6 +316,11 @@ static int send_group(int pgid, int sig, const struct sig_origin *o)
 	}
 	irq_restore(flags);
 	return n;
+}
+
+bool signal_pgrp_exists(int pgid)
+{
+	return send_group(pgid, 0, NULL) > 0;
 }
 
 void signal_foreground(int sig)

@@ -19,6 +19,7 @@
 #define O_APPEND 00002000
 #define O_NONBLOCK 00004000
 #define O_DSYNC 00010000
+#define O_ASYNC 00020000 /* FASYNC */
 #define O_DIRECTORY 00040000
 #define O_NOFOLLOW 00100000
 #define O_DIRECT 00200000
@@ -38,6 +39,8 @@
 #define F_GETLK 5
 #define F_SETLK 6
 #define F_SETLKW 7
+#define F_SETOWN 8
+#define F_GETOWN 9
 #define F_OFD_GETLK 36
 #define F_OFD_SETLK 37
 #define F_OFD_SETLKW 38

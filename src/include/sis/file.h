@@ -58,7 +58,8 @@ struct file_ops {
 struct file {
 	const struct file_ops *ops;
 	unsigned refs;
-	unsigned flags;   /* O_ACCMODE bits, O_NONBLOCK, O_APPEND (uapi values) */
+	unsigned flags;   /* O_ACCMODE bits, O_NONBLOCK, O_APPEND, O_ASYNC (uapi values) */
+	int owner;        /* F_SETOWN: pid (> 0), -pgid (< 0) or 0; kept, SIGIO is not sent */
 	long pos;
 	void *priv;       /* owner-specific: inode, pipe, socket... */
 	struct inode *inode; /* VFS object behind the file (referenced), or NULL */
