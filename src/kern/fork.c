@@ -124,6 +124,7 @@ static void link_child(struct proc *parent, struct proc *child)
 	child->umask = parent->umask;
 	child->exe = proc_exe_get(parent->exe);
 	child->tagged_addr = parent->tagged_addr;
+	child->undumpable = parent->undumpable;
 	child->personality = parent->personality;
 	signal_fork(child, parent);
 	list_add_tail(&child->sibling, &parent->children);

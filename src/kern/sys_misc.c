@@ -162,6 +162,13 @@ SYSCALL_DEFINE5(prctl, int, option, u64, arg2, u64, arg3, u64, arg4, u64, arg5)
 		return prctl_set_name((const char *)arg2);
 	case PR_GET_NAME:
 		return copy_to_user((void *)arg2, cur_proc()->name, PROC_NAME_LEN);
+	case PR_GET_DUMPABLE:
+		return cur_proc()->undumpable ? 0 : 1;
+	case PR_SET_DUMPABLE:
+		if (arg2 > 1)
+			return -EINVAL; /* SUID_DUMP_ROOT (2) is refused, as Linux */
+		cur_proc()->undumpable = !arg2;
+		return 0;
 	case PR_SET_TAGGED_ADDR_CTRL:
 		return prctl_tagged(true, arg2, arg3, arg4, arg5);
 	case PR_GET_TAGGED_ADDR_CTRL:

@@ -4,6 +4,8 @@
 #ifndef UAPI_SIS_PRCTL_H
 #define UAPI_SIS_PRCTL_H
 
+#define PR_GET_DUMPABLE 3 /* 1 or 0; no core dumps are written either way */
+#define PR_SET_DUMPABLE 4 /* arg2 SUID_DUMP_DISABLE (0) or SUID_DUMP_USER (1) */
 #define PR_SET_NAME 15 /* the thread's name (comm), at most 15 bytes + NUL */
 #define PR_GET_NAME 16
 
