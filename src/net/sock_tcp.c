@@ -202,6 +202,7 @@ static err_t accept_into(struct tcp_sock *ls, struct tcp_pcb *newpcb)
 		return ERR_MEM;
 	cs->sk.opt = ls->sk.opt; /* options are inherited, as on Linux */
 	cs->nodelay = ls->nodelay;
+	cs->cork = ls->cork;
 	cs->keepidle = ls->keepidle;
 	cs->keepintvl = ls->keepintvl;
 	cs->keepcnt = ls->keepcnt;

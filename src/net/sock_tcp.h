@@ -63,6 +63,8 @@ struct tcp_sock {
 
 	/* IPPROTO_TCP options (keepalive times in seconds). */
 	bool nodelay;
+	bool cork;            /* TCP_CORK: partial segments wait (sock_tcp_io.c) */
+	u32 cork_pending;     /* bytes queued while corked since the last tcp_output */
 	u32 keepidle, keepintvl, keepcnt;
 	u32 user_timeout_ms;  /* TCP_USER_TIMEOUT, 0 = off */
 	u64 tx_stall_ns;      /* since when sent data waits for an ACK (0 = it does not) */

@@ -368,6 +368,31 @@ static long tx_chunk(struct tcp_sock *ts, struct sock_msg *m, size_t n, bool mor
 	return (long)len;
 }
 
+/*
+ * TCP_CORK (tcp(7)): while set, data is queued without a push and goes out
+ * only once a full segment's worth is waiting; clearing the option sends
+ * what is left at once. Linux sends a corked tail after 200 ms at the most;
+ * here the connection's one-second poll does (tcp_sock_poll_cb).
+ */
+static bool tx_corked(struct tcp_sock *ts, size_t sent)
+{
+	if (!ts->cork)
+		return false;
+	ts->cork_pending += (u32)MIN(sent, (size_t)0xffffffffu - ts->cork_pending);
+	if (ts->pcb && ts->cork_pending >= tcp_mss(ts->pcb)) {
+		ts->cork_pending = 0;
+		return false;
+	}
+	return true;
+}
+
+static void tx_uncork(struct tcp_sock *ts)
+{
+	ts->cork_pending = 0;
+	if (ts->pcb && ts->state == TSS_CONNECTED)
+		tcp_output(ts->pcb);
+}
+
 long tcp_sock_sendmsg(struct sock *sk, struct sock_msg *m)
 {
 	struct tcp_sock *ts = tcp_sk(sk);
@@ -394,14 +419,14 @@ long tcp_sock_sendmsg(struct sock *sk, struct sock_msg *m)
 			continue;
 		}
 		n = MIN(total - done, (size_t)tcp_tx_free(ts));
-		r = tx_chunk(ts, m, n, done + n < total || (m->flags & MSG_MORE));
+		r = tx_chunk(ts, m, n, done + n < total || (m->flags & MSG_MORE) || ts->cork);
 		if (r < 0) {
 			err = r;
 			break;
 		}
 		done += (size_t)r;
 	}
-	if (ts->pcb && done && !(m->flags & MSG_MORE))
+	if (ts->pcb && done && !(m->flags & MSG_MORE) && !tx_corked(ts, done))
 		tcp_output(ts->pcb);
 	/* Partial progress is the result, as on Linux. */
 	return done ? (long)done : err;
@@ -455,6 +480,8 @@ err_t tcp_sock_poll_cb(void *arg, struct tcp_pcb *pcb)
 		tcp_abort(pcb);
 		return ERR_ABRT;
 	}
+	if (ts->cork && ts->cork_pending)
+		tx_uncork(ts); /* a corked tail waits a second at the most */
 	sock_wake(&ts->sk);
 	return ERR_OK;
 }
@@ -523,6 +550,11 @@ int tcp_sock_setopt(struct sock *sk, int level, int name, const void *val, unsig
 	case TCP_NODELAY:
 		ts->nodelay = v != 0;
 		break;
+	case TCP_CORK:
+		if (ts->cork && !v)
+			tx_uncork(ts);
+		ts->cork = v != 0;
+		break;
 	case TCP_KEEPIDLE:
 		err = set_keep(&ts->keepidle, v, 32767);
 		break;
@@ -554,6 +586,8 @@ int tcp_sock_getopt(struct sock *sk, int level, int name, void *val, unsigned *l
 	switch (name) {
 	case TCP_NODELAY:
 		return sock_opt_put_int(val, len, ts->nodelay);
+	case TCP_CORK:
+		return sock_opt_put_int(val, len, ts->cork);
 	case TCP_KEEPIDLE:
 		return sock_opt_put_int(val, len, (int)ts->keepidle);
 	case TCP_KEEPINTVL:
