@@ -1,7 +1,8 @@
 """Small Linux calls busybox and LTP's library use (user/tests/linux_calls.c,
 booted as init): umask, fchmod(at)/fchown(at) kept by stat, statfs/fstatfs,
 clock_getres, sched_getaffinity, prctl names, and per-process credentials
-(dropping root is one-way), each with its Linux errno values."""
+(dropping root is one-way), what nginx sets up (FIOASYNC, F_SETOWN, PR_SET_DUMPABLE,
+TCP_CORK), each with its Linux errno values."""
 import re
 
 from sistest import test

@@ -4,13 +4,19 @@
  * fork), fchmod/fchmodat, fchown/fchownat (kept and reported by stat),
  * statfs/fstatfs, clock_getres, sched_getaffinity, prctl PR_SET/GET_NAME,
  * getgroups/setgroups and the uid/gid calls (dropping root is one-way);
- * times, getrusage, sched_setaffinity, fsync/fdatasync/sync.
+ * times, getrusage, sched_setaffinity, fsync/fdatasync/sync; what nginx
+ * sets up: FIOASYNC/O_ASYNC and F_SETOWN/F_GETOWN on a socketpair,
+ * PR_SET/GET_DUMPABLE, TCP_CORK.
  * Prints "linux_calls: N checks, M failed"; exit status 1 on any failure.
  */
 #include <stdio.h>
 #include <string.h>
 #include <uapi/sis/errno.h>
 #include <uapi/sis/fcntl.h>
+#include <uapi/sis/in.h>
+#include <uapi/sis/ioctl.h>
+#include <uapi/sis/socket.h>
+#include <uapi/sis/tcp.h>
 #include <uapi/sis/prctl.h>
 #include <uapi/sis/signal.h>
 #include <uapi/sis/stat.h>
@@ -220,12 +226,66 @@ static void time_sync(void)
 	raw(__NR_close, fd);
 }
 
+/* The calls Debian's nginx makes on its channels and connections. */
+static void server_setup(void)
+{
+	int sv[2], on = 1, off = 0, v = -1, pid = (int)raw(__NR_getpid);
+	int pgid = (int)raw(__NR_getpgid, 0), tcp;
+	unsigned vlen = sizeof(v);
+
+	EXPECT(raw(__NR_socketpair, AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	EXPECT(raw(__NR_fcntl, sv[0], F_GETFL) & O_ASYNC, 0);
+	EXPECT(raw(__NR_ioctl, sv[0], FIOASYNC, &on), 0);
+	EXPECT(raw(__NR_fcntl, sv[0], F_GETFL) & O_ASYNC, O_ASYNC);
+	EXPECT(raw(__NR_fcntl, sv[1], F_GETFL) & O_ASYNC, 0); /* one file's flag */
+	EXPECT(raw(__NR_ioctl, sv[0], FIOASYNC, &off), 0);
+	EXPECT(raw(__NR_fcntl, sv[0], F_GETFL) & O_ASYNC, 0);
+	EXPECT(raw(__NR_fcntl, sv[0], F_SETFL, O_ASYNC | O_NONBLOCK), 0);
+	EXPECT(raw(__NR_fcntl, sv[0], F_GETFL) & (O_ASYNC | O_NONBLOCK), O_ASYNC | O_NONBLOCK);
+	EXPECT(raw(__NR_ioctl, sv[0], FIOASYNC, (void *)KERNEL_ADDR), -EFAULT);
+	EXPECT(raw(__NR_ioctl, 999, FIOASYNC, &on), -EBADF);
+	EXPECT(raw(__NR_fcntl, sv[0], F_GETOWN), 0);
+	EXPECT(raw(__NR_fcntl, sv[0], F_SETOWN, pid), 0);
+	EXPECT(raw(__NR_fcntl, sv[0], F_GETOWN), pid);
+	EXPECT(raw(__NR_fcntl, sv[0], F_SETOWN, -pgid), 0);
+	EXPECT(raw(__NR_fcntl, sv[0], F_GETOWN), -pgid);
+	EXPECT(raw(__NR_fcntl, sv[0], F_SETOWN, 30000), -ESRCH);
+	EXPECT(raw(__NR_fcntl, sv[0], F_SETOWN, -30000), -ESRCH);
+	EXPECT(raw(__NR_fcntl, sv[0], F_SETOWN, (int)0x80000000), -EINVAL);
+	EXPECT(raw(__NR_fcntl, sv[0], F_GETOWN), -pgid); /* failures keep the owner */
+	EXPECT(raw(__NR_fcntl, sv[0], F_SETOWN, 0), 0);
+	EXPECT(raw(__NR_fcntl, sv[0], F_GETOWN), 0);
+	raw(__NR_close, sv[0]);
+	raw(__NR_close, sv[1]);
+
+	EXPECT(raw(__NR_prctl, PR_GET_DUMPABLE, 0, 0, 0, 0), 1);
+	EXPECT(raw(__NR_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0), 0);
+	EXPECT(raw(__NR_prctl, PR_GET_DUMPABLE, 0, 0, 0, 0), 0);
+	EXPECT(raw(__NR_prctl, PR_SET_DUMPABLE, 2, 0, 0, 0), -EINVAL);
+	EXPECT(raw(__NR_prctl, PR_SET_DUMPABLE, 1, 0, 0, 0), 0);
+	EXPECT(raw(__NR_prctl, PR_GET_DUMPABLE, 0, 0, 0, 0), 1);
+
+	tcp = (int)raw(__NR_socket, AF_INET, SOCK_STREAM, 0);
+	EXPECT(tcp >= 0, 1);
+	EXPECT(raw(__NR_getsockopt, tcp, IPPROTO_TCP, TCP_CORK, &v, &vlen), 0);
+	EXPECT(v, 0);
+	EXPECT(raw(__NR_setsockopt, tcp, IPPROTO_TCP, TCP_CORK, &on, sizeof(on)), 0);
+	EXPECT(raw(__NR_getsockopt, tcp, IPPROTO_TCP, TCP_CORK, &v, &vlen), 0);
+	EXPECT(v, 1);
+	EXPECT(raw(__NR_setsockopt, tcp, IPPROTO_TCP, TCP_CORK, &off, sizeof(off)), 0);
+	EXPECT(raw(__NR_getsockopt, tcp, IPPROTO_TCP, TCP_CORK, &v, &vlen), 0);
+	EXPECT(v, 0);
+	EXPECT(raw(__NR_setsockopt, tcp, IPPROTO_TCP, TCP_CORK, &on, 2), -EINVAL);
+	raw(__NR_close, tcp);
+}
+
 int main(void)
 {
 	time_sync();
 	umask_mode();
 	chown_stat();
 	statfs_res_affinity();
+	server_setup();
 	creds();
 	printf("linux_calls: %d checks, %d failed\n", checks, failures);
 	return failures != 0;
