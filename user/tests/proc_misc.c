@@ -24,15 +24,7 @@
 #include <uapi/sis/sysinfo.h>
 #include "proc_raw.h"
 
-static int failures;
-
-#define CHECK(cond, what)                                                          \
-	do {                                                                       \
-		if (!(cond)) {                                                     \
-			printf("FAIL line %d: %s (errno %d)\n", __LINE__, what, errno); \
-			failures++;                                                \
-		}                                                                  \
-	} while (0)
+#include "check.h"
 
 static volatile sig_atomic_t usr1_count;
 
