@@ -1,5 +1,5 @@
 /*
- * System-call dispatch (see sis/syscall.h). At INIT_CORE the SYSCALL()
+ * System-call dispatch (see sis/syscall.h). At INIT_CORE the SYSCALL_DEFINEn
  * entries every module placed in the "syscall_table" section are sorted
  * into a table indexed by number; syscall_dispatch() calls the handler with
  * the trap frame and stores its result in x0. Unknown numbers get -ENOSYS.
@@ -16,8 +16,6 @@
 #include <sis/cmdline.h>
 #include <sis/syscall.h>
 #include "proc_internal.h"
-
-#define SYSCALL_NR_LIMIT 4096 /* highest number a module may register, + 1 */
 
 extern const struct syscall_entry __start_syscall_table[], __stop_syscall_table[];
 
