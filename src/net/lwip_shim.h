@@ -51,4 +51,14 @@ const ip6_addr_t *lwip_shim_nd6_router(int i, const struct netif *nif);
  * that its next tick comes a full ND6_TMR_INTERVAL from now. */
 void lwip_shim_nd6_timer_restart(void);
 
+/*
+ * getsockopt(TCP_INFO) figures of a connection's PCB (all but tcpi_state):
+ * MSS, lwIP's RTT estimator and RTO in microseconds, congestion window and
+ * threshold in segments, segments in flight, the peer's window, window
+ * scaling. lwIP keeps no per-connection totals (retransmissions, bytes,
+ * segments): those stay 0.
+ */
+struct tcp_info;
+void lwip_shim_tcp_info(const struct tcp_pcb *pcb, struct tcp_info *ti);
+
 #endif
