@@ -422,6 +422,8 @@ static struct vm_space *build_image(const u8 *file, size_t len, const char *path
 	choose_layout(&l, cur_proc());
 	vm->mmap_top = l.mmap_top;
 	vm->stack_top = l.stack_top;
+	vm->stack_bottom = l.stack_top - VM_STACK_SIZE;
+	vm_set_stack_limit(vm, cur_proc()->rlimit[RLIMIT_STACK].rlim_cur);
 	err = load_program(vm, file, &l, &x);
 	if (!err)
 		err = vm_map_trampoline(vm);

@@ -128,6 +128,7 @@ struct thread {
 	struct task *task;          /* the kernel task running it */
 	struct proc *proc;          /* its thread group */
 	int tid;                    /* gettid(); the first thread's is the pid */
+	char name[PROC_NAME_LEN];   /* PR_SET_NAME of a later thread ("": the process's) */
 	struct list_head group_node; /* in proc->threads */
 	k_sigset_t sig_pending;     /* sent to this thread: tgkill, faults, kills */
 	struct sig_origin sig_origin[SIS_NSIG];

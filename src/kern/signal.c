@@ -87,6 +87,7 @@ void signal_exec(struct proc *p)
 	struct thread *t = cur_thread();
 
 	t->alt_sp = t->alt_size = 0; /* the old image's memory */
+	t->name[0] = '\0';          /* exec names the thread after the program */
 	p->tagged_addr = false;      /* execve resets the tagged-address ABI, as Linux */
 	p->undumpable = false;       /* and makes the process dumpable (no set-id exec in SIS) */
 	t->alt_autodisarm = false;

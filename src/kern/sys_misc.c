@@ -80,9 +80,10 @@ SYSCALL_DEFINE3(reboot, u64, magic1, u64, magic2, u32, cmd)
 /*
  * prlimit64(pid, resource, new, old): limits are per process and inherited
  * by children. RLIMIT_NOFILE (fd.c: new descriptors stay below it) and
- * RLIMIT_AS (mman.c: mmap/brk past it fail with ENOMEM) are enforced; the
- * others are stored and reported back: the real bounds are fixed (stack
- * size, FD_MAX, PROC_MAX) and the defaults say so. A limit below what is in
+ * RLIMIT_AS (mman.c: mmap/brk past it fail with ENOMEM) are enforced, and
+ * RLIMIT_STACK's soft limit bounds the stack's growth (at most VM_STACK_MAX);
+ * the others are stored and reported back: the real bounds are fixed
+ * (FD_MAX, PROC_MAX) and the defaults say so. A limit below what is in
  * use is accepted (Linux too): only growth fails.
  */
 static long do_prlimit(int pid, unsigned res, const void *unew, void *uold)
@@ -102,8 +103,11 @@ static long do_prlimit(int pid, unsigned res, const void *unew, void *uold)
 	}
 	if (uold && copy_to_user(uold, &p->rlimit[res], sizeof(p->rlimit[res])))
 		return -EFAULT;
-	if (unew)
+	if (unew) {
 		p->rlimit[res] = lim;
+		if (res == RLIMIT_STACK && p->vm)
+			vm_set_stack_limit(p->vm, lim.rlim_cur);
+	}
 	return 0;
 }
 
@@ -129,16 +133,28 @@ SYSCALL_DEFINE0(sched_yield)
 	return 0;
 }
 
+/* The calling thread's name (comm): the process's for its first thread
+ * (ps and /proc/PID/comm show that one), its own for a later thread, so a
+ * helper thread naming itself (jemalloc's, pthread_setname_np) does not
+ * rename the process. */
 static long prctl_set_name(const char *uname)
 {
+	struct thread *t = cur_thread();
 	char name[PROC_NAME_LEN];
 	long n = strncpy_from_user(name, uname, sizeof(name));
 
 	if (n == -EFAULT)
 		return -EFAULT;
 	name[sizeof(name) - 1] = '\0'; /* longer names are cut, as Linux's comm */
-	memcpy(cur_proc()->name, name, sizeof(name));
+	memcpy(t->tid == t->proc->pid ? t->proc->name : t->name, name, sizeof(name));
 	return 0;
+}
+
+static const char *thread_name(void)
+{
+	struct thread *t = cur_thread();
+
+	return t->tid != t->proc->pid && t->name[0] ? t->name : t->proc->name;
 }
 
 /* The tagged-address ABI: only the enable bit (no MTE), unused args zero. */
@@ -161,7 +177,7 @@ SYSCALL_DEFINE5(prctl, int, option, u64, arg2, u64, arg3, u64, arg4, u64, arg5)
 	case PR_SET_NAME:
 		return prctl_set_name((const char *)arg2);
 	case PR_GET_NAME:
-		return copy_to_user((void *)arg2, cur_proc()->name, PROC_NAME_LEN);
+		return copy_to_user((void *)arg2, thread_name(), PROC_NAME_LEN);
 	case PR_GET_DUMPABLE:
 		return cur_proc()->undumpable ? 0 : 1;
 	case PR_SET_DUMPABLE:

@@ -60,6 +60,23 @@ static bool cow_write(struct trap_frame *tf)
 	return err == 0;
 }
 
+/* A read or write below the stack, within its limit: grow it and retry. */
+static bool stack_fault(struct trap_frame *tf)
+{
+	struct proc *p = cur_proc();
+	int err;
+
+	if (((tf->esr & 0x3f) >> 2) != 1 || !p->vm)
+		return false; /* only a translation fault can be the growth room */
+	err = vm_grow_stack(p->vm, tf->far);
+	if (err == -ENOMEM) {
+		log_warn("proc: pid %d (%s) killed by SIGKILL: out of memory growing the stack to "
+			 "0x%lx", p->pid, p->name, (unsigned long)tf->far);
+		proc_exit(SIGKILL);
+	}
+	return err == 0;
+}
+
 void user_fault(struct trap_frame *tf)
 {
 	u64 esr = tf->esr, ec = ESR_EC(esr);
@@ -74,8 +91,8 @@ void user_fault(struct trap_frame *tf)
 
 	switch (ec) {
 	case EC_DABT_LOW:
-		if (cow_write(tf))
-			return; /* the page is the writer's own now: retry */
+		if (cow_write(tf) || stack_fault(tf))
+			return; /* the page is the writer's own now, or the stack grew: retry */
 		sig = abort_signal(esr, &code, &kind);
 		ksnprintf(what, sizeof(what), "data abort (%s, %s)", kind,
 			  (esr & ESR_WNR) ? "write" : "read");

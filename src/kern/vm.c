@@ -392,6 +392,8 @@ struct vm_space *vm_clone(struct vm_space *src)
 	vm->free_cache = src->free_cache;
 	vm->mmap_top = src->mmap_top;
 	vm->stack_top = src->stack_top;
+	vm->stack_bottom = src->stack_bottom;
+	vm->stack_limit = src->stack_limit;
 	err = clone_level(src->root, vm->root, 0, vm);
 	/* src's writable pages are read-only now (also if we stop half-way). */
 	tlb_flush_asid(src->asid);
@@ -813,6 +815,28 @@ int vm_break_cow(struct vm_space *vm, u64 va)
 	return 0;
 }
 
+void vm_set_stack_limit(struct vm_space *vm, u64 limit)
+{
+	vm->stack_limit = MAX(MIN(limit, VM_STACK_MAX), VM_STACK_SIZE);
+}
+
+int vm_grow_stack(struct vm_space *vm, u64 va)
+{
+	u64 top = vm->stack_top ? vm->stack_top : VM_STACK_TOP;
+	u64 page = ALIGN_DOWN(va, PAGE_SIZE), bottom = vm->stack_bottom;
+	int err;
+
+	if (!bottom || page >= bottom || va >= top || top - page > vm->stack_limit)
+		return -EFAULT;
+	if (!vm_range_free(vm, page, bottom - page))
+		return -EFAULT;
+	err = vm_map_zero(vm, page, bottom - page, VM_READ | VM_WRITE);
+	if (err)
+		return err == -ENOMEM ? -ENOMEM : -EFAULT;
+	vm->stack_bottom = page;
+	return 0;
+}
+
 bool vm_access_ok(struct vm_space *vm, u64 va, size_t n, bool write)
 {
 	u64 end = va + n;
@@ -822,6 +846,8 @@ bool vm_access_ok(struct vm_space *vm, u64 va, size_t n, bool write)
 	for (u64 a = ALIGN_DOWN(va, PAGE_SIZE); a < end; a += PAGE_SIZE) {
 		pte_t *e = lookup(vm->root, a, NULL);
 
+		if ((!e || !*e) && vm_grow_stack(vm, a) == 0)
+			e = lookup(vm->root, a, NULL); /* a buffer in the stack's growth room */
 		if (!e || !(*e & PTE_VALID) || !(*e & PTE_AP_EL0))
 			return false;
 		if (write && (*e & PTE_SW_COW) && vm_break_cow(vm, a))
@@ -1140,6 +1166,37 @@ static void range_level(struct range_walk *w, const pte_t *table, int level, u64
 			range_leaf(w, va, leaf_rights(e));
 		else if (e & PTE_VALID)
 			range_level(w, table_of(e), level + 1, va);
+	}
+}
+
+void vm_range_usage(struct vm_space *vm, u64 start, u64 end, struct vm_usage *u)
+{
+	memset(u, 0, sizeof(*u));
+	for (u64 va = start; va < end;) {
+		u64 span = PAGE_SIZE;
+		pte_t *e = lookup(vm->root, va, &span);
+		bool owned, dirty;
+		unsigned maps;
+
+		if (!e || !(*e & PTE_VALID)) {
+			va = e ? va + PAGE_SIZE : ALIGN_DOWN(va, span) + span;
+			continue;
+		}
+		/* The trampoline is every space's; a file's or shared object's
+		 * pages carry their owner's reference in share_count. */
+		owned = *e & (PTE_SW_FILE | PTE_SW_SHMEM);
+		maps = (*e & PTE_SW_SHARED) ? 2 : (unsigned)*share_of(*e) + (owned ? 0 : 1);
+		maps = MAX(maps, 1u);
+		dirty = !owned && !(*e & PTE_SW_SHARED);
+		u->rss += PAGE_SIZE;
+		u->pss += PAGE_SIZE / maps;
+		if (maps > 1)
+			*(dirty ? &u->shared_dirty : &u->shared_clean) += PAGE_SIZE;
+		else
+			*(dirty ? &u->private_dirty : &u->private_clean) += PAGE_SIZE;
+		if (dirty)
+			u->anonymous += PAGE_SIZE;
+		va += PAGE_SIZE;
 	}
 }
 

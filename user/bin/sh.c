@@ -11,7 +11,8 @@
  * (alone: sets a variable; before a command: for that command only), #
  * comments. Builtins: cd, exit [N], export, unset, wait [PID], jobs, pwd,
  * kill [-SIG | -s SIG] PID|%JOB... (%N, %%, %+, %-: a job's process group),
- * history, :, true, false, . FILE (source). Variables are environment
+ * history, :, true, false, . FILE (source), ulimit [-s|-n] [N|unlimited] (the
+ * soft limit: stack in KiB, descriptors). Variables are environment
  * variables. No control flow (if/while/for), no globbing, no field splitting.
  *
  * Interactive job control: every pipeline runs in its own process group;
@@ -27,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "sh.h"
@@ -390,6 +392,48 @@ static int builtin_export(int argc, char **argv)
 	return 0;
 }
 
+/* ulimit [-s|-n] [N|unlimited]: print or set a soft limit (-s, the default:
+ * the stack, in KiB as in bash; -n: open files), inherited by what the shell
+ * runs next. */
+static int builtin_ulimit(int argc, char **argv)
+{
+	int res = RLIMIT_STACK, scale = 1024, i = 1;
+	struct rlimit rl;
+
+	if (i < argc && (!strcmp(argv[i], "-s") || !strcmp(argv[i], "-n"))) {
+		if (argv[i++][1] == 'n')
+			res = RLIMIT_NOFILE, scale = 1;
+	}
+	if (getrlimit(res, &rl) < 0) {
+		perror("ulimit");
+		return 1;
+	}
+	if (i == argc) {
+		if (rl.rlim_cur == RLIM_INFINITY)
+			printf("unlimited\n");
+		else
+			printf("%llu\n", (unsigned long long)(rl.rlim_cur / scale));
+		return 0;
+	}
+	if (!strcmp(argv[i], "unlimited")) {
+		rl.rlim_cur = RLIM_INFINITY;
+	} else {
+		char *end;
+		unsigned long long n = strtoull(argv[i], &end, 10);
+
+		if (!*argv[i] || *end || n > RLIM_INFINITY / (unsigned)scale) {
+			fprintf(stderr, "ulimit: bad limit %s\n", argv[i]);
+			return 1;
+		}
+		rl.rlim_cur = (rlim_t)n * (unsigned)scale;
+	}
+	if (setrlimit(res, &rl) < 0) {
+		perror("ulimit");
+		return 1;
+	}
+	return 0;
+}
+
 static int builtin_unset(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++)
@@ -549,7 +593,7 @@ static const struct {
 	{ "kill", builtin_kill },
 	{ "pwd", builtin_pwd }, { "history", builtin_history }, { ":", builtin_true },
 	{ "true", builtin_true }, { "false", builtin_false }, { ".", builtin_source },
-	{ "source", builtin_source },
+	{ "source", builtin_source }, { "ulimit", builtin_ulimit },
 };
 
 static int (*find_builtin(const char *name))(int, char **)

@@ -6,7 +6,10 @@
  * getgroups/setgroups and the uid/gid calls (dropping root is one-way);
  * times, getrusage, sched_setaffinity, fsync/fdatasync/sync; what nginx
  * sets up: FIOASYNC/O_ASYNC and F_SETOWN/F_GETOWN on a socketpair,
- * PR_SET/GET_DUMPABLE, TCP_CORK.
+ * PR_SET/GET_DUMPABLE, TCP_CORK; the stack growing past its first 256 KiB
+ * once RLIMIT_STACK allows it (soft 256 KiB by default, hard unlimited), by
+ * faults and by a system call's write into untouched room, also in a fork
+ * child (redis' BGSAVE child needs it).
  * Prints "linux_calls: N checks, M failed"; exit status 1 on any failure.
  */
 #include <stdio.h>
@@ -18,6 +21,7 @@
 #include <uapi/sis/socket.h>
 #include <uapi/sis/tcp.h>
 #include <uapi/sis/prctl.h>
+#include <uapi/sis/resource.h>
 #include <uapi/sis/signal.h>
 #include <uapi/sis/stat.h>
 #include <uapi/sis/statfs.h>
@@ -226,6 +230,59 @@ static void time_sync(void)
 	raw(__NR_close, fd);
 }
 
+/* Frames of 512 KiB each: three go 1.5 MiB below the first 256 KiB. */
+static int __attribute__((noinline)) deep(int n)
+{
+	volatile char big[512 * 1024];
+
+	big[sizeof(big) - 1] = (char)n;
+	big[0] = (char)n;
+	return big[0] + big[sizeof(big) - 1] + (n ? deep(n - 1) : 0);
+}
+
+/* The kernel writes into stack room the program never touched. */
+static int __attribute__((noinline)) syscall_into_stack(void)
+{
+	volatile char buf[700 * 1024];
+
+	if (raw(__NR_getrandom, (char *)buf, 4096, 0) != 4096)
+		return 1;
+	return 0;
+}
+
+static int grow_in_child(void)
+{
+	return deep(2) == 2 * (2 + 1 + 0) && !syscall_into_stack() ? 0 : 1;
+}
+
+/* Does fn die of SIGSEGV in a child? */
+static int segv_child(int (*fn)(void))
+{
+	int status = 0;
+	long pid = raw(__NR_clone, SIGCHLD, 0);
+
+	if (pid == 0)
+		raw(__NR_exit_group, fn());
+	if (pid < 0 || raw(__NR_wait4, pid, &status, 0, 0) != pid)
+		return -1;
+	return (status & 0x7f) == SIGSEGV;
+}
+
+static void stack_growth(void)
+{
+	struct linux_rlimit64 lim, old, big = { 8UL << 20, RLIM64_INFINITY };
+
+	EXPECT(raw(__NR_prlimit64, 0, RLIMIT_STACK, 0, &old), 0);
+	EXPECT(old.rlim_cur, 256 << 10);
+	EXPECT(old.rlim_max == RLIM64_INFINITY, 1);
+	EXPECT(segv_child(grow_in_child), 1); /* within 256 KiB */
+	EXPECT(raw(__NR_prlimit64, 0, RLIMIT_STACK, &big, &lim), 0);
+	EXPECT(deep(2), 2 * (2 + 1 + 0));
+	EXPECT(syscall_into_stack(), 0);
+	EXPECT(in_child(grow_in_child), 0);
+	EXPECT(raw(__NR_prlimit64, 0, RLIMIT_STACK, &old, 0), 0);
+}
+
 /* The calls Debian's nginx makes on its channels and connections. */
 static void server_setup(void)
 {
@@ -286,6 +343,7 @@ int main(void)
 	chown_stat();
 	statfs_res_affinity();
 	server_setup();
+	stack_growth();
 	creds();
 	printf("linux_calls: %d checks, %d failed\n", checks, failures);
 	return failures != 0;

@@ -6,7 +6,8 @@
  * exits, kill to the group and pthread_kill (tgkill) to one thread,
  * execve from a thread, exit_group and SIGKILL while threads block, the
  * leader exiting first, fork and wait from a thread, a group stop, vfork's
- * shared memory, clone3, getaddrinfo from many threads; then the same again, and MemFree must come back (no leak).
+ * shared memory, clone3, getaddrinfo from many threads, a thread's own name
+ * (pthread_setname_np does not rename the process); then the same again, and MemFree must come back (no leak).
  *
  *   threads_pthread [ROUNDS]        the suite (as init): 2 warm-up rounds, then
  *                                   ROUNDS (2) measured for leaks
@@ -26,6 +27,7 @@
 #include <stdlib.h>
 #include <linux/sched.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -713,8 +715,34 @@ static long mem_free_kb(void)
 	return kb;
 }
 
+static void *named_worker(void *arg)
+{
+	char name[16] = "";
+
+	(void)arg;
+	CHECK(prctl(PR_GET_NAME, name) == 0 && strcmp(name, "threads_pthread") == 0,
+	      "a new thread's name is %s", name);
+	CHECK(pthread_setname_np(pthread_self(), "worker-thread") == 0, "pthread_setname_np");
+	CHECK(prctl(PR_GET_NAME, name) == 0 && strcmp(name, "worker-thread") == 0,
+	      "the thread's name is %s", name);
+	return NULL;
+}
+
+/* PR_SET_NAME names the calling thread; the process keeps the first's. */
+static void test_names(void)
+{
+	char name[16] = "";
+	pthread_t th;
+
+	CHECK(pthread_create(&th, NULL, named_worker, NULL) == 0 && pthread_join(th, NULL) == 0,
+	      "named worker");
+	CHECK(prctl(PR_GET_NAME, name) == 0 && strcmp(name, "threads_pthread") == 0,
+	      "a thread renamed the process: %s", name);
+}
+
 static void suite(void)
 {
+	test_names();
 	test_mutex();
 	test_condvar();
 	test_barrier();

@@ -12,7 +12,7 @@
 #define RLIMIT_CPU 0
 #define RLIMIT_FSIZE 1
 #define RLIMIT_DATA 2
-#define RLIMIT_STACK 3     /* reports the fixed user stack size */
+#define RLIMIT_STACK 3     /* how far the stack may grow (soft: 256 KiB by default) */
 #define RLIMIT_CORE 4
 #define RLIMIT_RSS 5
 #define RLIMIT_NPROC 6     /* reports the kernel's process table size */

@@ -14,7 +14,8 @@
  *   heap (brk)              from the page after the highest segment, upwards
  *   ET_DYN programs         from 0xaaaaaaaaa000 (+ up to 1 GiB, ASLR: exec.c)
  *   interpreter, mmap       downwards from VM_MMAP_TOP (- up to 1 GiB: mmap_top)
- *   stack                   VM_STACK_SIZE below VM_STACK_TOP (- up to 1 GiB)
+ *   stack                   VM_STACK_SIZE below VM_STACK_TOP (- up to 1 GiB),
+ *                           growing down on faults to RLIMIT_STACK (vm_grow_stack)
  *   sigreturn trampoline    one shared read-execute page at VM_TRAMPOLINE
  *
  * Errors: -ENOMEM when pages run out (a reserve is kept for the kernel),
@@ -39,7 +40,8 @@
 #define VM_USER_MAX 0x0000ff0000000000UL      /* ELF and mmap addresses stay below */
 #define VM_TRAMPOLINE 0x0000fffffffff000UL    /* sigreturn trampoline page */
 #define VM_STACK_TOP 0x0000ffffffff0000UL
-#define VM_STACK_SIZE (256UL << 10)
+#define VM_STACK_SIZE (256UL << 10)          /* mapped at exec */
+#define VM_STACK_MAX (256UL << 20)           /* growth bound whatever RLIMIT_STACK says */
 #define VM_MMAP_TOP VM_USER_MAX                /* hint-less mmap searches below */
 #define VM_BRK_MAX (1UL << 30)                /* heap may grow this far past its start */
 
@@ -61,6 +63,8 @@ struct vm_space {
 	u64 free_cache;   /* vm_find_free starts below here (0: from its top) */
 	u64 mmap_top;     /* hint-less mmap searches below (exec's random base; 0: VM_MMAP_TOP) */
 	u64 stack_top;    /* top of the initial stack (exec's, ASLR; 0: VM_STACK_TOP) */
+	u64 stack_bottom; /* lowest page the stack has grown to (0: no stack) */
+	u64 stack_limit;  /* how far below stack_top it may grow (RLIMIT_STACK, soft) */
 };
 
 /* Most page-table pages one space may hold (a share of RAM). */
@@ -105,6 +109,14 @@ u64 vm_find_free(struct vm_space *vm, size_t len, u64 top);
 /* True if [va, va+n) is mapped and user-accessible (writable if write;
  * copy-on-write pages are copied on the way, false if memory runs out). */
 bool vm_access_ok(struct vm_space *vm, u64 va, size_t n, bool write);
+/* A fault at va below the stack's lowest page but within its limit maps
+ * zeroed pages from va's page up to it (Linux's VM_GROWSDOWN, without the
+ * laziness): 0, -EFAULT (not the stack's to grow: a real fault, also when
+ * something else is mapped in the way) or -ENOMEM. */
+int vm_grow_stack(struct vm_space *vm, u64 va);
+/* RLIMIT_STACK's soft limit changed (or exec): how far the stack may grow,
+ * at least what exec maps, at most VM_STACK_MAX. */
+void vm_set_stack_limit(struct vm_space *vm, u64 limit);
 /* Resolve a write to the copy-on-write page at va: 0, -EFAULT (not a
  * copy-on-write page: a real fault) or -ENOMEM. */
 int vm_break_cow(struct vm_space *vm, u64 va);
@@ -145,6 +157,15 @@ void vm_page_put(void *page);
  * writable. vm must not change meanwhile (no sleeping in fn). */
 void vm_for_each_range(struct vm_space *vm, int (*fn)(void *arg, u64 start, u64 end,
 						     unsigned rights), void *arg);
+/* /proc/PID/smaps: what the pages of [start, end) are, in bytes. A page
+ * counts as shared when another space maps it too (a file's or a shared
+ * object's own reference does not count); anonymous private pages are dirty,
+ * file pages clean (SIS keeps no dirty bits). pss divides each page by its
+ * mappings. vm must not change meanwhile. */
+struct vm_usage {
+	u64 rss, pss, shared_clean, shared_dirty, private_clean, private_dirty, anonymous;
+};
+void vm_range_usage(struct vm_space *vm, u64 start, u64 end, struct vm_usage *u);
 /* Map the shared sigreturn trampoline page (read-execute). */
 int vm_map_trampoline(struct vm_space *vm);
 
