@@ -2,11 +2,12 @@
  * /proc/PID: one generated directory per process (zombies too), made and
  * dropped by the refresh of /proc before each lookup and listing in it,
  * with Linux's files (proc(5)) for ps, top and friends: stat, status,
- * cmdline, comm, maps, and the links exe, cwd, root and fd/N (whose
+ * cmdline, comm, maps, smaps, and the links exe, cwd, root and fd/N (whose
  * directory refreshes itself from the descriptor table). maps comes from
  * the page tables (SIS keeps no list of mappings): runs of pages with the
  * same rights, named only [heap], [stack] and [sigpage], with no file names
- * or offsets. The links' targets are
+ * or offsets; smaps adds each run's page counts (vm_range_usage: resident,
+ * shared or private, clean or dirty). The links' targets are
  * paths, followed as such: /proc/PID/fd/N of a pipe or socket names
  * "pipe:[ino]" and cannot be opened (Linux's magic links can).
  * Also what execve records for exe and cmdline (sis/procfs.h).
