@@ -14,7 +14,8 @@ third_party/bench-linux/ (never committed), then a tiny initramfs:
                    sets ADDR/24 itself; starts SIS's own httpd (build/user/httpd,
                    Linux-ABI: the very binary SIS runs) as /bin/sis-httpd on
                    port 80, busybox httpd on port 8081 (an extra, labelled row),
-                   and bench/guest/benchd, prints "BENCH: READY" and leaves a
+                   and bench/guest/benchd, and Debian's nginx when bench/run's
+                   nginx arena put it in, prints "BENCH: READY" and leaves a
                    shell on the console;
   /bin/busybox     plus applet links made at boot (busybox --install -s);
   /lib/modules/*.ko, /etc/udhcpc.script, /www/index.html (the same page SIS
@@ -67,6 +68,7 @@ else
 	httpd -p 80 -h /www
 fi
 [ -x /bin/benchd ] && /bin/benchd &
+[ -x /usr/sbin/nginx ] && /usr/sbin/nginx   # bench/run's nginx arena: Debian's, daemonizes
 sleep 0.2
 echo "BENCH: READY"
 exec sh
