@@ -7,6 +7,10 @@
  *   /proc/net/snmp6     "Name<tab>value" counters from lwIP's IPv6, ICMPv6,
  *                       fragment, ND and MLD statistics; counters lwIP does
  *                       not keep per family (UDP, TCP) are left out
+ *   /proc/net/igmp      per interface, the IPv4 groups lwIP's IGMP is in
+ *                       (224.0.0.1 and those sockets joined) with their users
+ *   /proc/net/igmp6     the IPv6 groups MLD is in (solicited-node and joined
+ *                       ones; lwIP keeps ff02::1 implicitly, so it is not listed)
  *
  * Generated at open with net_lock held, as procnet.c's files.
  */
@@ -20,6 +24,8 @@
 #include "sock_inet.h"
 #include "lwip/netif.h"
 #include "lwip/stats.h"
+#include "lwip/igmp.h"
+#include "lwip/mld6.h"
 
 #if !IP6_STATS || !ICMP6_STATS || !IP6_FRAG_STATS || !MLD6_STATS
 #error "/proc/net/snmp6 needs lwIP's IPv6 statistics (src/net/lwipopts.h)"
@@ -146,5 +152,57 @@ long net_snmp6_show(char *buf, size_t size)
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(f); i++)
 		put(&t, "%-32s\t%u\n", f[i].name, f[i].value);
+	return (long)t.len;
+}
+
+/* Linux's igmp_mc_seq_show: the group as the network-order value printed as
+ * a CPU number, users, timer running, reporter. */
+long net_igmp_show(char *buf, size_t size)
+{
+	struct text6 t = { buf, size, 0 };
+
+	put(&t, "Idx\tDevice    :  Count Querier\tGroup    Users Timer\tReporter\n");
+	net_lock();
+	for (int i = 0; i <= netdev_count(); i++) {
+		struct netif *nif = net_iface_netif(i);
+		struct igmp_group *g;
+		int n = 0;
+
+		if (!nif || !(nif->flags & NETIF_FLAG_IGMP))
+			continue;
+		for (g = netif_igmp_data(nif); g; g = g->next)
+			n++;
+		put(&t, "%u\t%-10s: %5d %7s\n", sock_inet_ifindex_of(nif), net_netif_name(nif), n,
+		    "V2");
+		for (g = netif_igmp_data(nif); g; g = g->next)
+			put(&t, "\t\t\t\t%08X %5u %d:%08X\t\t%d\n", ip4_addr_get_u32(&g->group_address),
+			    g->use, g->timer != 0, 0u, g->last_reporter_flag);
+	}
+	net_unlock();
+	return (long)t.len;
+}
+
+/* Linux's igmp6_mc_seq_show; flags: MAF_LOADED (4), MAF_LAST_REPORTER (2),
+ * MAF_TIMER_RUNNING (1). */
+long net_igmp6_show(char *buf, size_t size)
+{
+	struct text6 t = { buf, size, 0 };
+
+	net_lock();
+	for (int i = 0; i <= netdev_count(); i++) {
+		struct netif *nif = net_iface_netif(i);
+		struct mld_group *g;
+
+		for (g = nif ? netif_mld6_data(nif) : NULL; g; g = g->next) {
+			const u8 *b = (const u8 *)g->group_address.addr;
+
+			put(&t, "%-4u %-15s ", sock_inet_ifindex_of(nif), net_netif_name(nif));
+			for (int k = 0; k < 16; k++)
+				put(&t, "%02x", b[k]);
+			put(&t, " %5u %08X %d\n", g->use,
+			    4u | (g->last_reporter_flag ? 2u : 0u) | (g->timer ? 1u : 0u), 0);
+		}
+	}
+	net_unlock();
 	return (long)t.len;
 }

@@ -164,9 +164,20 @@ static int in6_to_ip(const struct sock *sk, const struct sockaddr_in6 *sin6, uns
 	ip6_addr_clear_zone(ip_2_ip6(ip));
 	if (!ip6_addr_has_scope(ip_2_ip6(ip), IP6_UNKNOWN))
 		return 0;
-	/* Link-local: the interface is sin6_scope_id (Linux: EINVAL without one). */
-	if (len < sizeof(struct sockaddr_in6) || !sin6->sin6_scope_id)
-		return -EINVAL;
+	/* Link-local: the interface is sin6_scope_id (Linux: EINVAL without one);
+	 * a scoped multicast group without one is sent (and connected) through
+	 * IPV6_MULTICAST_IF's interface, or sent by the route (the default netif). */
+	if (len < sizeof(struct sockaddr_in6) || !sin6->sin6_scope_id) {
+		if (!ip6_addr_ismulticast(ip_2_ip6(ip)) || use == SOCK_ADDR_BIND)
+			return -EINVAL;
+		nif = sock_inet_netif_by_ifindex(sk->opt.mc_if6);
+		if (!nif && use == SOCK_ADDR_SEND)
+			nif = netif_default;
+		if (!nif)
+			return use == SOCK_ADDR_SEND ? -ENETUNREACH : -EINVAL;
+		ip6_addr_set_zone(ip_2_ip6(ip), netif_get_index(nif));
+		return 0;
+	}
 	nif = sock_inet_netif_by_ifindex(sin6->sin6_scope_id);
 	if (!nif)
 		return -ENODEV;
@@ -254,8 +265,8 @@ bool sock_inet_addr_local(const ip_addr_t *ip, bool allow_broadcast)
 		return true;
 	if (IP_IS_V6(ip))
 		return addr6_local(ip_2_ip6(ip), allow_broadcast);
-	if (ip4_addr_cmp(ip_2_ip4(ip), IP4_ADDR_BROADCAST))
-		return allow_broadcast;
+	if (ip4_addr_cmp(ip_2_ip4(ip), IP4_ADDR_BROADCAST) || ip4_addr_ismulticast(ip_2_ip4(ip)))
+		return allow_broadcast; /* datagram sockets bind to groups, as on Linux */
 	NETIF_FOREACH(netif) {
 		if (ip4_addr_cmp(ip_2_ip4(ip), netif_ip4_addr(netif)))
 			return true;

@@ -46,7 +46,7 @@ void sock_inet_pcb_retype(const struct sock *sk, struct ip_pcb *pcb);
 struct netif *sock_inet_netif_by_ifindex(u32 ifindex);
 u32 sock_inet_ifindex_of(const struct netif *nif);
 /* May a socket bind to ip? INADDR_ANY, an interface's address, and (if
- * allow_broadcast) the limited broadcast address. */
+ * allow_broadcast: datagram sockets) the limited broadcast address and multicast groups. */
 bool sock_inet_addr_local(const ip_addr_t *ip, bool allow_broadcast);
 /* A TCP/UDP bind's address and port: EADDRNOTAVAIL (not local, see above),
  * EACCES (a port below 1024 and euid not 0: Linux's
@@ -99,6 +99,14 @@ void sock_dgram_purge(struct dgram_sock *ds);
 /* Copy the user's data into a new PBUF_RAM pbuf for layer `layer`
  * (PBUF_TRANSPORT, PBUF_IP): the pbuf, or NULL with *err set. */
 struct pbuf *sock_dgram_fill(struct sock_msg *m, size_t len, pbuf_layer layer, int *err);
+
+/* ---- multicast sending (sock_mcast.c) ---- */
+struct udp_pcb;
+struct raw_pcb;
+/* Before sending to dst: the PCB's multicast interface, TTL/hop limit and
+ * loop from sk's options for dst's family (nothing for a unicast dst). */
+void sock_mcast_udp_tx(const struct sock *sk, struct udp_pcb *pcb, const ip_addr_t *dst);
+void sock_mcast_raw_tx(const struct sock *sk, struct raw_pcb *pcb, const ip_addr_t *dst);
 
 /* ---- the protocols ---- */
 int tcp_sock_create(int family, struct sock **out);

@@ -207,6 +207,7 @@ static int udp_sock_push_pending(struct udp_sock *us)
 	if (!p)
 		return 0;
 	us->pending = NULL;
+	sock_mcast_udp_tx(&us->d.sk, us->pcb, &us->pending_ip);
 	err = net_err_to_errno(udp_sendto(us->pcb, p, &us->pending_ip, us->pending_port));
 	pbuf_free(p);
 	return err;
@@ -281,6 +282,7 @@ static long udp_sock_sendmsg(struct sock *sk, struct sock_msg *m)
 		us->pending_port = port;
 		return (long)len;
 	}
+	sock_mcast_udp_tx(sk, us->pcb, &ip);
 	err = net_err_to_errno(udp_sendto(us->pcb, p, &ip, port));
 	pbuf_free(p);
 	return err ? err : (long)len;
