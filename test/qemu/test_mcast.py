@@ -21,7 +21,7 @@ import os
 import re
 import time
 
-from glibc import glibc_static, native, run_on_linux
+from glibc import calls_on_linux, calls_on_sis, glibc_static
 from guest import boot_to_shell, sh, wait_ipv6
 from sistest import test
 
@@ -31,21 +31,12 @@ LL0 = "fe80::5054:ff:fe12:3456"
 
 @test(timeout=120)
 def mcast_calls(ctx):
-    exe = glibc_static(ctx, "mcast_calls.c", os.path.join(ctx.tmpdir(), "mcast_calls"),
-                       "-DON_SIS")
-    qm = ctx.qemu(nets=["none"], add=[f"{exe}:/bin/mcast_calls"], append="init=/bin/mcast_calls")
-    m = qm.expect(CALLS, timeout=90)
-    ctx.check(int(m.group(1)) > 100 and m.group(2) == "0", f"on SIS: {m.group(0)}")
-    qm.expect_exit(0)
+    calls_on_sis(ctx, "mcast_calls.c", CALLS, 100)
 
 
 @test(timeout=60)
 def mcast_calls_linux(ctx):
-    exe = native(ctx, "mcast_calls.c", os.path.join(ctx.tmpdir(), "mcast_calls"))
-    r = run_on_linux(ctx, exe)
-    m = re.search(CALLS, r.stdout, re.M)
-    ctx.check(r.returncode == 0 and m and m.group(2) == "0",
-              f"on Linux: exit {r.returncode}: {r.stdout[-600:]}")
+    calls_on_linux(ctx, "mcast_calls.c", CALLS)
 
 
 # The host side: a receiver that joins GROUP on tap0 and prints the first
