@@ -1,12 +1,17 @@
 /*
  * lwip_shim: the one place that knows lwIP's internals (see lwip_shim.h).
  * Each function is a field access or a list head from lwIP 2.1.3's
- * tcp_priv.h and tcp.h; a newer lwIP must be checked against them first.
+ * tcp_priv.h, tcp.h, nd6_priv.h and timeouts.c; a newer lwIP must be
+ * checked against them first.
  */
 #include <sis/kernel.h>
 #include "lwip/init.h"
+#include "lwip/nd6.h"
+#include "lwip/priv/nd6_priv.h"
 #include "lwip/priv/tcp_priv.h"
+#include "lwip/timeouts.h"
 #include "lwip_shim.h"
+#include <uapi/sis/tcp.h>
 
 #if LWIP_VERSION_MAJOR != 2 || LWIP_VERSION_MINOR != 1 || LWIP_VERSION_REVISION != 3
 #error "src/net/lwip_shim.c was written for lwIP 2.1.3: check every function against this lwIP"
@@ -62,3 +67,61 @@ void lwip_shim_tcp_retry_refused(struct tcp_pcb *pcb)
 	if (pcb->refused_data)
 		tcp_process_refused_data(pcb);
 }
+
+const ip6_addr_t *lwip_shim_nd6_router(int i, const struct netif *nif)
+{
+	const struct nd6_neighbor_cache_entry *n;
+
+	if (i < 0 || i >= LWIP_ND6_NUM_ROUTERS)
+		return NULL;
+	n = default_router_list[i].neighbor_entry;
+	return n && n->netif == nif ? &n->next_hop_address : NULL;
+}
+
+/* timeouts.c; its header declares it only for LWIP_TESTMODE. */
+void lwip_cyclic_timer(void *arg);
+
+void lwip_shim_nd6_timer_restart(void)
+{
+	for (int i = 0; i < lwip_num_cyclic_timers; i++) {
+		const struct lwip_cyclic_timer *t = &lwip_cyclic_timers[i];
+
+		if (t->handler != nd6_tmr)
+			continue;
+		sys_untimeout(lwip_cyclic_timer, (void *)t);
+		sys_timeout(t->interval_ms, lwip_cyclic_timer, (void *)t);
+	}
+}
+
+/* lwIP's estimator (tcp_in.c tcp_receive): sa = 8 * srtt and sv = 4 * rttvar,
+ * both in TCP_SLOW_INTERVAL ticks, as is rto; cwnd and ssthresh in bytes. */
+void lwip_shim_tcp_info(const struct tcp_pcb *pcb, struct tcp_info *ti)
+{
+	u32 mss = MAX((u32)tcp_mss(pcb), 1u), tick_us = TCP_SLOW_INTERVAL * 1000u;
+	u32 unacked = 0;
+
+	for (const struct tcp_seg *seg = pcb->unacked; seg; seg = seg->next)
+		unacked++;
+	ti->tcpi_retransmits = pcb->nrtx;
+	ti->tcpi_rto = (u32)MAX(pcb->rto, 0) * tick_us;
+	ti->tcpi_snd_mss = mss;
+	ti->tcpi_rcv_mss = mss;
+	ti->tcpi_advmss = mss;
+	ti->tcpi_unacked = unacked;
+	ti->tcpi_pmtu = pcb->mss + 40u;
+	ti->tcpi_rtt = (u32)(MAX(pcb->sa, 0) >> 3) * tick_us;
+	ti->tcpi_rttvar = (u32)(MAX(pcb->sv, 0) >> 2) * tick_us;
+	ti->tcpi_snd_ssthresh = pcb->ssthresh / mss;
+	ti->tcpi_snd_cwnd = pcb->cwnd / mss;
+	ti->tcpi_rcv_space = pcb->rcv_wnd;
+	ti->tcpi_snd_wnd = pcb->snd_wnd;
+	ti->tcpi_reordering = 3;
+	if (pcb->flags & TF_WND_SCALE) {
+		ti->tcpi_options |= TCPI_OPT_WSCALE;
+		ti->tcpi_wscale = (u8)((pcb->snd_scale & 0xf) | (pcb->rcv_scale << 4));
+	}
+}
+
+_Static_assert(__builtin_offsetof(struct tcp_info, tcpi_total_retrans) == 100 &&
+	       __builtin_offsetof(struct tcp_info, tcpi_snd_wnd) == 228 &&
+	       sizeof(struct tcp_info) == 232, "struct tcp_info is Linux's layout");
