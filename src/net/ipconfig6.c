@@ -306,11 +306,11 @@ int net_ipconfig6_routes(struct netif *nif, struct net_route6 *r, int max)
 	int n = 0;
 
 	for (int i = 0; i < LWIP_ND6_NUM_PREFIXES; i++) {
-		const struct nd6_prefix_list_entry *p = &prefix_list[i];
+		u32 left;
+		const ip6_addr_t *p = lwip_shim_nd6_prefix(i, nif, &left);
 
-		if (p->netif == nif && p->invalidation_timer > 0)
-			add_route6(r, &n, max, (const u8 *)p->prefix.addr, 64, RTPROT_KERNEL,
-				   p->invalidation_timer);
+		if (p)
+			add_route6(r, &n, max, (const u8 *)p->addr, 64, RTPROT_KERNEL, left);
 	}
 	for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++) {
 		const ip6_addr_t *a = netif_ip6_addr(nif, i);
@@ -325,11 +325,11 @@ int net_ipconfig6_routes(struct netif *nif, struct net_route6 *r, int max)
 		return n;
 	}
 	for (int i = 0; i < LWIP_ND6_NUM_ROUTERS; i++) {
-		const struct nd6_router_list_entry *d = &default_router_list[i];
+		const ip6_addr_t *hop = lwip_shim_nd6_router(i, nif);
+		u32 left = lwip_shim_nd6_router_lifetime(i);
 
-		if (d->neighbor_entry && d->neighbor_entry->netif == nif && d->invalidation_timer > 0)
-			add_router6(r, &n, max, &d->neighbor_entry->next_hop_address, RTPROT_RA,
-				    d->invalidation_timer);
+		if (hop && left)
+			add_router6(r, &n, max, hop, RTPROT_RA, left);
 	}
 	return n;
 }
