@@ -66,6 +66,9 @@ struct sock_dgram {
 	struct pbuf *p;        /* the payload as the socket sees it (owned) */
 	ip_addr_t from;
 	u16 port;              /* source port, host order (0 for ICMP and raw) */
+	ip_addr_t dst;         /* where it was sent (IP_PKTINFO, IPV6_PKTINFO) */
+	u32 ifindex;           /* SIS's index of the interface it came in on */
+	u8 ttl;                /* its TTL or hop limit (IP_TTL, IPV6_HOPLIMIT cmsgs) */
 };
 
 /* The common part of UDP, ping and raw sockets: sk first, then the queue. */

@@ -125,7 +125,7 @@ void sock_mcast_release(struct sock *sk)
 /* ---- IPv4 ---- */
 
 /* The interface with IPv4 address addr (network order), or NULL. */
-static struct netif *netif_by_addr4(u32 addr)
+static struct netif *iface_by_addr4(u32 addr)
 {
 	for (u32 i = 1; i <= (u32)netdev_count() + 1; i++) {
 		struct netif *nif = sock_inet_netif_by_ifindex(i);
@@ -148,7 +148,7 @@ static struct netif *mc4_dev(u32 group, u32 addr, u32 *ifindex)
 	if (*ifindex)
 		return sock_inet_netif_by_ifindex(*ifindex);
 	if (addr) {
-		nif = netif_by_addr4(addr);
+		nif = iface_by_addr4(addr);
 	} else {
 		ip4_addr_set_u32(&g, group);
 		nif = ip4_route(&g);
@@ -217,7 +217,7 @@ static void get_mreqn(const void *val, unsigned len, struct ip_mreqn *r)
 }
 
 /* Linux reads IP-level int options as an int, or as one byte. */
-static int ip_int(const void *val, unsigned len, int *v)
+static int int_or_byte(const void *val, unsigned len, int *v)
 {
 	if (len >= sizeof(int))
 		memcpy(v, val, sizeof(int));
@@ -242,7 +242,7 @@ static int set_mc_if4(struct sock *sk, const void *val, unsigned len)
 			sk->opt.mc_addr = 0;
 			return 0;
 		}
-		nif = netif_by_addr4(r.imr_address.s_addr);
+		nif = iface_by_addr4(r.imr_address.s_addr);
 		r.imr_ifindex = (int)sock_inet_ifindex_of(nif);
 	} else {
 		nif = sock_inet_netif_by_ifindex((u32)r.imr_ifindex);
@@ -294,7 +294,7 @@ static int set_ip(struct sock *sk, int name, const void *val, unsigned len)
 	case MCAST_LEAVE_GROUP:
 		return set_group_req4(sk, name, val, len);
 	}
-	err = ip_int(val, len, &v);
+	err = int_or_byte(val, len, &v);
 	if (err)
 		return err;
 	if (name == IP_MULTICAST_LOOP) {
@@ -314,7 +314,7 @@ static int set_ip(struct sock *sk, int name, const void *val, unsigned len)
 
 /* ---- IPv6 ---- */
 
-static void ip6_from_bytes(ip_addr_t *g, const u8 *a)
+static void group6_from_bytes(ip_addr_t *g, const u8 *a)
 {
 	IP_SET_TYPE(g, IPADDR_TYPE_V6);
 	memcpy(ip_2_ip6(g)->addr, a, 16);
@@ -337,7 +337,7 @@ static int mc6_join(struct sock *sk, const u8 *addr, u32 ifindex)
 	unsigned n = 0;
 	ip_addr_t g;
 
-	ip6_from_bytes(&g, addr);
+	group6_from_bytes(&g, addr);
 	if (!ip_addr_ismulticast(&g))
 		return -EINVAL;
 	list_for_each_entry(m, &sk->mc_groups, node) {
@@ -361,7 +361,7 @@ static int mc6_leave(struct sock *sk, const u8 *addr, u32 ifindex)
 	struct sock_mc *m;
 	ip_addr_t g;
 
-	ip6_from_bytes(&g, addr);
+	group6_from_bytes(&g, addr);
 	if (!ip_addr_ismulticast(&g))
 		return -EINVAL;
 	list_for_each_entry(m, &sk->mc_groups, node) {
@@ -434,7 +434,7 @@ int sock_mcast_setopt(struct sock *sk, int level, int name, const void *val, uns
 }
 
 /* Linux's do_ip_getsockopt answers a short buffer with one byte. */
-static int put_ip_int(void *val, unsigned *len, int v)
+static int put_int_or_byte(void *val, unsigned *len, int v)
 {
 	if (*len > 0 && *len < sizeof(int) && v >= 0 && v <= 255) {
 		*(u8 *)val = (u8)v;
@@ -449,9 +449,9 @@ int sock_mcast_getopt(struct sock *sk, int level, int name, void *val, unsigned 
 	if (level == SOL_IP) {
 		switch (name) {
 		case IP_MULTICAST_TTL:
-			return put_ip_int(val, len, sk->opt.mc_ttl);
+			return put_int_or_byte(val, len, sk->opt.mc_ttl);
 		case IP_MULTICAST_LOOP:
-			return put_ip_int(val, len, sk->opt.mc_loop);
+			return put_int_or_byte(val, len, sk->opt.mc_loop);
 		case IP_MULTICAST_IF:
 			*len = MIN(*len, (unsigned)sizeof(u32));
 			memcpy(val, &sk->opt.mc_addr, *len);

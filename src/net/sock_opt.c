@@ -199,6 +199,12 @@ static int set_ip_opt(struct sock *sk, int name, const void *val, unsigned len)
 	case IP_TOS:
 		sk->opt.tos = (u8)(v & 0xfc); /* the ECN bits are the stack's */
 		return 0;
+	case IP_PKTINFO:
+		sk->opt.recv_pktinfo = v != 0;
+		return 0;
+	case IP_RECVTTL:
+		sk->opt.recv_ttl = v != 0;
+		return 0;
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -211,6 +217,10 @@ static int get_ip_opt(struct sock *sk, int name, void *val, unsigned *len)
 		return sock_opt_put_int(val, len, sk->opt.ttl);
 	case IP_TOS:
 		return sock_opt_put_int(val, len, sk->opt.tos);
+	case IP_PKTINFO:
+		return sock_opt_put_int(val, len, sk->opt.recv_pktinfo);
+	case IP_RECVTTL:
+		return sock_opt_put_int(val, len, sk->opt.recv_ttl);
 	default:
 		return -ENOPROTOOPT;
 	}

@@ -5,7 +5,9 @@
  * IPV6_JOIN_GROUP/IPV6_LEAVE_GROUP, IP_MULTICAST_TTL/LOOP/IF and
  * IPV6_MULTICAST_HOPS/LOOP/IF (values, lengths, defaults), the group in
  * /proc/net/igmp and /proc/net/igmp6, and a datagram to a group joined on
- * lo. On SIS (-DON_SIS) also: joining and closing without leaving, many
+ * lo; the control messages recvmsg gives (IP_PKTINFO, IP_TTL, IPV6_PKTINFO,
+ * IPV6_HOPLIMIT, v4-mapped on dual-stack sockets, MSG_CTRUNC) and sendmsg's
+ * IP_PKTINFO/IPV6_PKTINFO source. On SIS (-DON_SIS) also: joining and closing without leaving, many
  * times, leaves no lwIP group, socket or heap byte behind (/proc/net/sis_pools).
  *
  * With arguments it is the guest side of test_mcast.py's tap test:
@@ -397,6 +399,255 @@ static void test_ip4_data(void)
 	close(s);
 }
 
+/* ---- IP_PKTINFO, IP_RECVTTL, IPV6_RECVPKTINFO, IPV6_RECVHOPLIMIT ---- */
+
+struct got {
+	long n;
+	int flags;
+	size_t controllen;
+	char control[256];
+};
+
+static void recvmsg_wait(int fd, size_t controllen, struct got *g)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	char buf[64];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr mh;
+
+	memset(g, 0, sizeof(*g));
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = controllen ? g->control : NULL;
+	mh.msg_controllen = controllen;
+	g->n = poll(&p, 1, 2000) == 1 ? recvmsg(fd, &mh, MSG_DONTWAIT) : -1;
+	g->flags = mh.msg_flags;
+	g->controllen = mh.msg_controllen;
+}
+
+/* The i-th control message of g (level, type and data length checked). */
+static const void *cmsg_at(const struct got *g, int i, int level, int type, size_t len)
+{
+	struct msghdr mh;
+	struct cmsghdr *c;
+
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_control = (void *)g->control;
+	mh.msg_controllen = g->controllen;
+	for (c = CMSG_FIRSTHDR(&mh); c && i > 0; c = CMSG_NXTHDR(&mh, c))
+		i--;
+	checks++;
+	if (!c || c->cmsg_level != level || c->cmsg_type != type || c->cmsg_len != CMSG_LEN(len)) {
+		failures++;
+		printf("FAIL: cmsg %d: want level %d type %d len %zu, got %s %d %d %zu\n", i, level,
+		       type, (size_t)CMSG_LEN(len), c ? "" : "none", c ? c->cmsg_level : 0,
+		       c ? c->cmsg_type : 0, c ? (size_t)c->cmsg_len : 0);
+		return NULL;
+	}
+	return CMSG_DATA(c);
+}
+
+static int ttl_of(const void *data)
+{
+	int v = -1;
+
+	if (data)
+		memcpy(&v, data, sizeof(v));
+	return v;
+}
+
+static void test_pktinfo4(void)
+{
+	int r = socket(AF_INET, SOCK_DGRAM, 0), s = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in a = { AF_INET, 0, { htonl(INADDR_LOOPBACK) }, { 0 } };
+	struct ip_mreq m = mreq("239.1.2.8", "127.0.0.1");
+	socklen_t len = sizeof(a);
+	struct in_pktinfo pi;
+	const void *d;
+	struct got g;
+
+	EQ(getint(r, SOL_IP, IP_PKTINFO), 0);
+	EQ(setint(r, SOL_IP, IP_PKTINFO, 1), 0);
+	EQ(setint(r, SOL_IP, IP_RECVTTL, 1), 0);
+	EQ(getint(r, SOL_IP, IP_PKTINFO), 1);
+	EQ(getint(r, SOL_IP, IP_RECVTTL), 1);
+	a.sin_addr.s_addr = 0;
+	EQ(bind(r, SA(a), sizeof(a)), 0);
+	EQ(getsockname(r, SA(a), &len), 0);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	EQ(setint(s, SOL_IP, IP_TTL, 33), 0);
+	EQ(sendto(s, "p4", 2, 0, SA(a), sizeof(a)), 2);
+	recvmsg_wait(r, sizeof(g.control), &g);
+	EQ(g.n, 2);
+	EQ(g.flags & MSG_CTRUNC, 0);
+	EQ(g.controllen, CMSG_SPACE(sizeof(pi)) + CMSG_SPACE(sizeof(int)));
+	d = cmsg_at(&g, 0, SOL_IP, IP_PKTINFO, sizeof(pi));
+	if (d) {
+		memcpy(&pi, d, sizeof(pi));
+		EQ(pi.ipi_ifindex, LO);
+		EQ(pi.ipi_addr.s_addr, htonl(INADDR_LOOPBACK));
+		EQ(pi.ipi_spec_dst.s_addr, htonl(INADDR_LOOPBACK));
+	}
+	EQ(ttl_of(cmsg_at(&g, 1, SOL_IP, IP_TTL, sizeof(int))), 33);
+
+	/* Too little room: the first cut short, the second left out. */
+	EQ(sendto(s, "p4", 2, 0, SA(a), sizeof(a)), 2);
+	recvmsg_wait(r, CMSG_LEN(4), &g);
+	EQ(g.n, 2);
+	EQ(g.flags & MSG_CTRUNC, MSG_CTRUNC);
+	EQ(g.controllen, CMSG_LEN(4));
+	EQ(((struct cmsghdr *)g.control)->cmsg_len, CMSG_LEN(4));
+	EQ(sendto(s, "p4", 2, 0, SA(a), sizeof(a)), 2);
+	recvmsg_wait(r, 0, &g);
+	EQ(g.n, 2);
+	EQ(g.flags & MSG_CTRUNC, MSG_CTRUNC);
+	EQ(g.controllen, 0);
+
+	/* To a group: the group, and the interface's address to answer from. */
+	EQ(setsockopt(r, SOL_IP, IP_ADD_MEMBERSHIP, &m, sizeof(m)), 0);
+	EQ(setsockopt(s, SOL_IP, IP_MULTICAST_IF, &a.sin_addr, sizeof(a.sin_addr)), 0);
+	a.sin_addr = in4("239.1.2.8");
+	EQ(sendto(s, "p4", 2, 0, SA(a), sizeof(a)), 2);
+	recvmsg_wait(r, sizeof(g.control), &g);
+	EQ(g.n, 2);
+	d = cmsg_at(&g, 0, SOL_IP, IP_PKTINFO, sizeof(pi));
+	if (d) {
+		memcpy(&pi, d, sizeof(pi));
+		EQ(pi.ipi_addr.s_addr, in4("239.1.2.8").s_addr);
+		EQ(pi.ipi_spec_dst.s_addr, htonl(INADDR_LOOPBACK));
+	}
+	EQ(ttl_of(cmsg_at(&g, 1, SOL_IP, IP_TTL, sizeof(int))), 1); /* IP_MULTICAST_TTL */
+	close(r);
+	close(s);
+}
+
+static long send_cmsg(int fd, const void *to, socklen_t tolen, int level, int type,
+		      const void *data, size_t len, size_t cmsg_len)
+{
+	char control[128] __attribute__((aligned(8)));
+	struct iovec iov = { "pk", 2 };
+	struct msghdr mh;
+	struct cmsghdr *c = (struct cmsghdr *)control;
+
+	memset(control, 0, sizeof(control));
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_name = (void *)to;
+	mh.msg_namelen = tolen;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = control;
+	mh.msg_controllen = CMSG_SPACE(len);
+	c->cmsg_level = level;
+	c->cmsg_type = type;
+	c->cmsg_len = cmsg_len;
+	memcpy(CMSG_DATA(c), data, len);
+	return sendmsg(fd, &mh, 0);
+}
+
+static void test_pktinfo6(void)
+{
+	int r = socket(AF_INET6, SOCK_DGRAM, 0), s = socket(AF_INET6, SOCK_DGRAM, 0);
+	int s4 = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in6 a;
+	struct sockaddr_in a4 = { AF_INET, 0, { htonl(INADDR_LOOPBACK) }, { 0 } };
+	socklen_t len = sizeof(a);
+	struct in6_pktinfo pi6;
+	struct in_pktinfo pi;
+	const void *d;
+	struct got g;
+
+	memset(&a, 0, sizeof(a));
+	a.sin6_family = AF_INET6;
+	EQ(setint(r, SOL_IPV6, IPV6_RECVPKTINFO, 1), 0);
+	EQ(setint(r, SOL_IPV6, IPV6_RECVHOPLIMIT, 1), 0);
+	EQ(getint(r, SOL_IPV6, IPV6_RECVPKTINFO), 1);
+	EQ(getint(r, SOL_IPV6, IPV6_RECVHOPLIMIT), 1);
+	EQ(bind(r, SA(a), sizeof(a)), 0); /* [::], dual stack */
+	EQ(getsockname(r, SA(a), &len), 0);
+	a.sin6_addr = in6("::1");
+	a4.sin_port = a.sin6_port;
+	EQ(setint(s, SOL_IPV6, IPV6_UNICAST_HOPS, 44), 0);
+	EQ(sendto(s, "p6", 2, 0, SA(a), sizeof(a)), 2);
+	recvmsg_wait(r, sizeof(g.control), &g);
+	EQ(g.n, 2);
+	EQ(g.controllen, CMSG_SPACE(sizeof(pi6)) + CMSG_SPACE(sizeof(int)));
+	d = cmsg_at(&g, 0, SOL_IPV6, IPV6_PKTINFO, sizeof(pi6));
+	if (d) {
+		memcpy(&pi6, d, sizeof(pi6));
+		EQ(pi6.ipi6_ifindex, LO);
+		EQ(memcmp(&pi6.ipi6_addr, &in6addr_loopback, 16), 0);
+	}
+	EQ(ttl_of(cmsg_at(&g, 1, SOL_IPV6, IPV6_HOPLIMIT, sizeof(int))), 44);
+
+	/* IPv4 to the dual-stack socket: a v4-mapped IPV6_PKTINFO, no hop
+	 * limit; IP_TTL once IP_RECVTTL is on. */
+	EQ(setint(s4, SOL_IP, IP_TTL, 33), 0);
+	EQ(sendto(s4, "p4", 2, 0, SA(a4), sizeof(a4)), 2);
+	recvmsg_wait(r, sizeof(g.control), &g);
+	EQ(g.n, 2);
+	EQ(g.controllen, CMSG_SPACE(sizeof(pi6)));
+	d = cmsg_at(&g, 0, SOL_IPV6, IPV6_PKTINFO, sizeof(pi6));
+	if (d) {
+		struct in6_addr mapped = in6("::ffff:127.0.0.1");
+
+		memcpy(&pi6, d, sizeof(pi6));
+		EQ(pi6.ipi6_ifindex, LO);
+		EQ(memcmp(&pi6.ipi6_addr, &mapped, 16), 0);
+	}
+	EQ(setint(r, SOL_IP, IP_RECVTTL, 1), 0);
+	EQ(sendto(s4, "p4", 2, 0, SA(a4), sizeof(a4)), 2);
+	recvmsg_wait(r, sizeof(g.control), &g);
+	EQ(g.n, 2);
+	cmsg_at(&g, 0, SOL_IPV6, IPV6_PKTINFO, sizeof(pi6));
+	EQ(ttl_of(cmsg_at(&g, 1, SOL_IP, IP_TTL, sizeof(int))), 33);
+
+	/* sendmsg's IPV6_PKTINFO picks the source; a foreign one is EINVAL
+	 * (IPv4: no route, ENETUNREACH), an unknown interface ENODEV, a short
+	 * cmsg EINVAL. */
+	memset(&pi6, 0, sizeof(pi6));
+	pi6.ipi6_addr = in6("::1");
+	EQ(send_cmsg(s, &a, sizeof(a), SOL_IPV6, IPV6_PKTINFO, &pi6, sizeof(pi6),
+		     CMSG_LEN(sizeof(pi6))), 2);
+	recvmsg_wait(r, sizeof(g.control), &g);
+	EQ(g.n, 2);
+	pi6.ipi6_ifindex = LO;
+	EQ(send_cmsg(s, &a, sizeof(a), SOL_IPV6, IPV6_PKTINFO, &pi6, sizeof(pi6),
+		     CMSG_LEN(sizeof(pi6))), 2);
+	recvmsg_wait(r, sizeof(g.control), &g);
+	EQ(g.n, 2);
+	pi6.ipi6_addr = in6("2001:db8::1");
+	ERR(send_cmsg(s, &a, sizeof(a), SOL_IPV6, IPV6_PKTINFO, &pi6, sizeof(pi6),
+		      CMSG_LEN(sizeof(pi6))), EINVAL);
+	pi6.ipi6_addr = in6("::");
+	pi6.ipi6_ifindex = 999;
+	ERR(send_cmsg(s, &a, sizeof(a), SOL_IPV6, IPV6_PKTINFO, &pi6, sizeof(pi6),
+		      CMSG_LEN(sizeof(pi6))), ENODEV);
+	pi6.ipi6_ifindex = 0;
+	ERR(send_cmsg(s, &a, sizeof(a), SOL_IPV6, IPV6_PKTINFO, &pi6, sizeof(pi6),
+		      CMSG_LEN(sizeof(pi6) - 1)), EINVAL);
+	/* ... and IP_PKTINFO for IPv4: exactly an in_pktinfo. */
+	memset(&pi, 0, sizeof(pi));
+	pi.ipi_spec_dst.s_addr = htonl(INADDR_LOOPBACK);
+	EQ(send_cmsg(s4, &a4, sizeof(a4), SOL_IP, IP_PKTINFO, &pi, sizeof(pi),
+		     CMSG_LEN(sizeof(pi))), 2);
+	recvmsg_wait(r, sizeof(g.control), &g);
+	EQ(g.n, 2);
+	pi.ipi_spec_dst = in4("10.9.9.9");
+	ERR(send_cmsg(s4, &a4, sizeof(a4), SOL_IP, IP_PKTINFO, &pi, sizeof(pi),
+		      CMSG_LEN(sizeof(pi))), ENETUNREACH);
+	pi.ipi_spec_dst.s_addr = 0;
+	pi.ipi_ifindex = 999;
+	ERR(send_cmsg(s4, &a4, sizeof(a4), SOL_IP, IP_PKTINFO, &pi, sizeof(pi),
+		      CMSG_LEN(sizeof(pi))), ENODEV);
+	pi.ipi_ifindex = 0;
+	ERR(send_cmsg(s4, &a4, sizeof(a4), SOL_IP, IP_PKTINFO, &pi, sizeof(pi),
+		      CMSG_LEN(sizeof(pi)) + 4), EINVAL);
+	close(r);
+	close(s);
+	close(s4);
+}
+
 #ifdef ON_SIS
 /* A counter of /proc/net/sis_pools ("pool NAME used ..." or "NAME value"). */
 static long pool_value(const char *name)
@@ -570,6 +821,8 @@ int main(int argc, char **argv)
 	test_ip6_options();
 	test_ip6_membership();
 	test_ip4_data();
+	test_pktinfo4();
+	test_pktinfo6();
 #ifdef ON_SIS
 	test_no_leak();
 #endif

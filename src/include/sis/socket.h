@@ -63,6 +63,8 @@ void sock_fds_put(struct sock_fds *fds);
 /* Another set with the same files (new references), or NULL. */
 struct sock_fds *sock_fds_dup(const struct sock_fds *fds);
 
+#define SOCK_CMSG_MAX 128 /* IPV6_PKTINFO + IP_PKTINFO + IP_TTL take 96 */
+
 /* One send or receive request, as every protocol sees it. */
 struct sock_msg {
 	struct sock_iter it;
@@ -76,6 +78,18 @@ struct sock_msg {
 	 * caller being recvmsg; other receives close them, as Linux does). */
 	struct sock_fds *fds;
 	bool want_fds;
+	/* receive: IP-level control messages the protocol made (IP_PKTINFO,
+	 * IP_TTL, IPV6_PKTINFO, IPV6_HOPLIMIT), whole cmsghdrs each padded to
+	 * 8 bytes, for recvmsg to copy out after any SCM_RIGHTS. */
+	u8 cmsg[SOCK_CMSG_MAX];
+	unsigned cmsg_len;
+	/* send: the IP_PKTINFO (pi4) and IPV6_PKTINFO (pi6) cmsgs the caller
+	 * gave: source address (network order; zero: the usual one) and
+	 * interface (0: by route). */
+	bool pi4, pi6;
+	u32 pi4_addr, pi4_ifindex;
+	u8 pi6_addr[16];
+	u32 pi6_ifindex;
 };
 
 /* Directions closed by shutdown() (sk->shut). */
@@ -141,6 +155,9 @@ struct sock_opts {
 	u8 mc_hops6;
 	bool mc_loop6;
 	u32 mc_if6;
+	/* Control messages recvmsg gives datagram sockets: IP_PKTINFO,
+	 * IP_RECVTTL, IPV6_RECVPKTINFO, IPV6_RECVHOPLIMIT. */
+	bool recv_pktinfo, recv_ttl, recv_pktinfo6, recv_hoplimit6;
 };
 
 struct sock {
