@@ -161,7 +161,7 @@ static void seed_rand(void)
 
 /* ---- the softirq ---- */
 
-static void lwip_timer_fired(struct ktimer *t)
+static void stack_timer_fired(struct ktimer *t)
 {
 	(void)t;
 	softirq_count(SOFTIRQ_STAT_NET_TIMER);
@@ -322,7 +322,7 @@ static bool net_idle(void)
 	struct tcp_pcb *pcb;
 
 	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_ACTIVE); pcb; pcb = pcb->next)
-		if (pcb->unsent || pcb->unacked)
+		if (lwip_shim_tcp_has_unsent(pcb) || lwip_shim_tcp_has_unacked(pcb))
 			return false;
 	for (int i = 0; i < netdev_count(); i++) {
 		struct netdev *dev = netdev_get(i);
@@ -375,7 +375,7 @@ static int net_init(void)
 {
 	log_info("NET: INIT INTERFACE");
 	seed_rand();
-	ktimer_init(&lwip_timer, lwip_timer_fired);
+	ktimer_init(&lwip_timer, stack_timer_fired);
 	ktimer_init(&tx_retry_timer, tx_retry_fired);
 	net_lock();
 	lwip_init();
