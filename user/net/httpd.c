@@ -402,16 +402,14 @@ static void accept_clients(struct server *s, int listen_fd)
 	while (s->nclients < s->max_clients) {
 		struct sockaddr_in6 peer;
 		socklen_t len = sizeof(peer);
-		int fd = accept(listen_fd, (struct sockaddr *)&peer, &len);
+		/* Non-blocking from the start; TCP_NODELAY comes from the
+		 * listener (make_listener), as on Linux. */
+		int fd = accept4(listen_fd, (struct sockaddr *)&peer, &len, SOCK_NONBLOCK);
 		if (fd < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 				fprintf(stderr, "%s: accept: %s\n", util_prog, strerror(errno));
 			return;
 		}
-		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-		/* Headers and body go out in separate writes: without this, Nagle
-		 * holds the body until the peer ACKs the headers (bench finding 4). */
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 		for (int n = 0; n < s->max_clients; n++) {
 			int i = (hint + n) % s->max_clients;
 			struct client *c = &s->clients[i];
@@ -547,6 +545,10 @@ static int make_listener(unsigned port, bool six)
 		return -1;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* Accepted sockets inherit it: a response that leaves in more than
+	 * one send (a large file) is not held by Nagle until the peer ACKs
+	 * the first (bench finding 4). */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (bind(fd, addr, len) < 0 || listen(fd, SOMAXCONN) < 0) {
 		fprintf(stderr, "%s: port %u: %s\n", util_prog, port, strerror(errno));
 		close(fd);
