@@ -174,3 +174,107 @@ def user_dynamic(ctx):
               f"the user's dynamic program did not run (exit {r.returncode}): "
               f"{out.strip()[-300:]}")
     ctx.check(r.returncode == 5, f"tools/run exited {r.returncode}, expected 5")
+
+
+def make_tls_certs(ctx, d, ip):
+    """A CA (ca.pem), a second unrelated CA (other-ca.pem) and a server key
+    and certificate for IP signed by the first (srv.key, srv.pem), in D."""
+    def ossl(*args):
+        r = subprocess.run(["openssl"] + list(args), cwd=d, capture_output=True, text=True,
+                           timeout=60)
+        ctx.check(r.returncode == 0, f"openssl {args[0]}: {r.stderr.strip()[-300:]}")
+    for name in ("ca", "other-ca"):
+        ossl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}.key",
+             "-out", f"{name}.pem", "-days", "2", "-subj", f"/CN=SIS {name}")
+    ossl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "srv.key", "-out", "srv.csr",
+         "-subj", f"/CN={ip}")
+    with open(os.path.join(d, "ext.cnf"), "w") as fh:
+        fh.write(f"subjectAltName=IP:{ip}\nbasicConstraints=CA:FALSE\n")
+    ossl("x509", "-req", "-in", "srv.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+         "-CAcreateserial", "-out", "srv.pem", "-days", "2", "-extfile", "ext.cnf")
+
+
+@test(timeout=300)
+def curl_tls(ctx):
+    """Debian's curl (libcurl, OpenSSL 3) fetches https://10.0.2.2:PORT/ from a
+    host openssl s_server with a CA the test made: the certificate is
+    verified (the same fetch with another CA fails with curl's 60), the page
+    arrives whole. OpenSSL seeds itself from getrandom and /dev/urandom."""
+    d = ctx.tmpdir()
+    make_tls_certs(ctx, d, "10.0.2.2")
+    token = os.urandom(12).hex()
+    with open(os.path.join(d, "page.txt"), "w") as fh:
+        fh.write(f"tls page {token}\n")
+    port = ctx.free_port()
+    srv = subprocess.Popen(["openssl", "s_server", "-WWW", "-accept", f"127.0.0.1:{port}",
+                            "-cert", "srv.pem", "-key", "srv.key", "-quiet"], cwd=d,
+                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        wait_for_port(ctx, "127.0.0.1", port, proc=srv)
+        url = f"https://10.0.2.2:{port}/page.txt"
+        script = os.path.join(d, "tls.sh")
+        with open(script, "w") as fh:
+            fh.write(f"/usr/bin/curl -sS --cacert /etc/ca.pem {url}\n"
+                     "echo good-ca-exit=$?\n"
+                     f"/usr/bin/curl -sS --cacert /etc/other-ca.pem {url}\n"
+                     "echo other-ca-exit=$?\n")
+        q = deb_boot(ctx, ["curl", "dash"], "init=/bin/dash -- /etc/tls.sh",
+                     add=[f"{script}:/etc/tls.sh", f"{d}/ca.pem:/etc/ca.pem",
+                          f"{d}/other-ca.pem:/etc/other-ca.pem"])
+        q.expect(rf"^tls page {token}$", timeout=60)
+        q.expect(r"^good-ca-exit=0$")
+        q.expect(r"^other-ca-exit=60$")
+        q.expect_exit(0)
+    finally:
+        srv.kill()
+        srv.wait()
+
+
+def ssh_guest_files(ctx, d):
+    """The files dropbear needs that a postinst or an admin would make: root
+    in /etc/passwd, the test's public key in root's authorized_keys, an
+    /etc/dropbear directory for the host key it generates (-R)."""
+    r = subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "sis-test",
+                        "-f", os.path.join(d, "id")], capture_output=True, text=True, timeout=30)
+    ctx.check(r.returncode == 0, f"ssh-keygen: {r.stderr.strip()}")
+    files = {"passwd": "root:x:0:0:root:/root:/bin/sh\n", "group": "root:x:0:\n", "keep": ""}
+    for name, text in files.items():
+        with open(os.path.join(d, name), "w") as fh:
+            fh.write(text)
+    return [f"{d}/passwd:/etc/passwd", f"{d}/group:/etc/group", f"{d}/keep:/etc/dropbear/.keep",
+            f"{d}/id.pub:/root/.ssh/authorized_keys"]
+
+
+def ssh_argv(d, port, *extra):
+    return ["ssh", "-F", "/dev/null", "-i", os.path.join(d, "id"), "-p", str(port),
+            "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "IdentitiesOnly=yes",
+            "-o", f"UserKnownHostsFile={d}/known_hosts", "-o", "ConnectTimeout=20"] + \
+        list(extra) + ["root@127.0.0.1"]
+
+
+@test(timeout=300)
+def ssh(ctx):
+    """Debian's dropbear accepts the host's ssh through hostfwd with a key the
+    test made (public-key login, host key generated in the guest from
+    getrandom), runs a command with the remote dash, passes stdin through and
+    returns its exit status."""
+    d = ctx.tmpdir()
+    add = ssh_guest_files(ctx, d)
+    port, fwd = ctx.hostfwd(22)
+    q = deb_boot(ctx, ["dropbear-bin", "dash"], "init=/usr/sbin/dropbear -- -F -E -R -s -p 22",
+                 add=add, hostfwds=[fwd])
+    q.expect(r"Not backgrounding", timeout=60)
+    cmd = 'echo "ssh says $((6 * 7)) from $0"; read line; echo "got: $line"; exit 7'
+    argv = ssh_argv(d, port) + [cmd]
+    r = subprocess.run(argv, input="a line through ssh\n", capture_output=True, text=True,
+                       timeout=min(60, ctx.remaining()))
+    ctx.log_write(f"--- {' '.join(argv)}: exit {r.returncode}\n{r.stdout}{r.stderr}\n")
+    ctx.check("ssh says 42 from sh\n" in r.stdout,
+              f"no command output over ssh (exit {r.returncode}): {r.stderr.strip()[-300:]}")
+    ctx.check("got: a line through ssh\n" in r.stdout, "stdin did not reach the remote command")
+    ctx.check(r.returncode == 7, f"ssh exited {r.returncode}, expected the command's 7")
+    with open(os.path.join(d, "known_hosts")) as fh:
+        ctx.check("ssh-ed25519" in fh.read(), "no ed25519 host key in known_hosts")
+    q.wait_line(r"Pubkey auth succeeded for 'root'")
+    q.kill()
