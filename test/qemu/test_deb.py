@@ -258,7 +258,7 @@ def ssh(ctx):
     """Debian's dropbear accepts the host's ssh through hostfwd with a key the
     test made (public-key login, host key generated in the guest from
     getrandom), runs a command with the remote dash, passes stdin through and
-    returns its exit status."""
+    returns its exit status; then a session with a pty (ssh_pty_session)."""
     d = ctx.tmpdir()
     add = ssh_guest_files(ctx, d)
     port, fwd = ctx.hostfwd(22)
@@ -277,4 +277,70 @@ def ssh(ctx):
     with open(os.path.join(d, "known_hosts")) as fh:
         ctx.check("ssh-ed25519" in fh.read(), "no ed25519 host key in known_hosts")
     q.wait_line(r"Pubkey auth succeeded for 'root'")
+    ssh_pty_session(ctx, d, port)
     q.kill()
+
+
+class _Reader:
+    """Collects a process's output in a thread; wait() for a regex in it."""
+    def __init__(self, ctx, proc):
+        import threading
+        self.ctx, self.proc, self.text = ctx, proc, ""
+        self.cond = threading.Condition()
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self):
+        while True:
+            chunk = os.read(self.proc.stdout.fileno(), 4096)
+            with self.cond:
+                if not chunk:
+                    self.proc.wait()
+                    self.cond.notify_all()
+                    return
+                self.text += chunk.decode("utf-8", "replace")
+                self.cond.notify_all()
+
+    def wait(self, pattern, timeout=30):
+        import time
+        end = time.monotonic() + min(timeout, max(self.ctx.remaining(), 0.1))
+        with self.cond:
+            while not re.search(pattern, self.text, re.M):
+                left = end - time.monotonic()
+                if left <= 0 or self.proc.returncode is not None:
+                    self.ctx.fail(f"no /{pattern}/ from ssh -tt: {self.text[-400:]!r}")
+                self.cond.wait(min(left, 0.5))
+
+
+def ssh_pty_session(ctx, d, port):
+    """ssh -tt: dropbear gives the login shell a pty (openpty, TIOCSCTTY):
+    dash runs interactive with job control, its stdin is a terminal, the
+    pty echoes with CR LF, Ctrl-C interrupts the foreground job and not
+    the shell, and the session's exit status comes back."""
+    import time
+    p = subprocess.Popen(ssh_argv(d, port, "-tt"), stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    rd = _Reader(ctx, p)
+
+    def send(text):
+        p.stdin.write(text.encode())
+        p.stdin.flush()
+    try:
+        send("[ -t 0 ] && echo tty-$((6 * 7))\n")
+        rd.wait(r"tty-42\r$")
+        send("echo sleeping-$((1 + 1)); sleep 30; echo slept-$?\n")
+        rd.wait(r"sleeping-2\r$")
+        time.sleep(0.5)   # the shell forks sleep; ^C before that ends the list too
+        send("\x03")
+        send("echo after-$((40 + 2))\n")
+        rd.wait(r"after-42\r$", timeout=60)
+        ctx.check(not re.search(r"slept-\d", rd.text),
+                  f"Ctrl-C did not interrupt sleep: {rd.text[-300:]!r}")
+        ctx.check("job control turned off" not in rd.text, "the pty shell has no job control")
+        send("exit 9\n")
+        p.wait(timeout=min(30, ctx.remaining()))
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        ctx.log_write(f"--- ssh -tt session:\n{rd.text}\n")
+    ctx.check(p.returncode == 9, f"ssh -tt exited {p.returncode}, expected 9")
