@@ -400,21 +400,38 @@ static const struct file_ops ptmx_master_fops = {
 	.release = master_release,
 };
 
+/* Make /dev/pts/N for the first free N whose name can be had (a user may
+ * have put something there: a stale file is replaced, a directory skipped). */
+static int add_slave_node(void)
+{
+	char path[32];
+
+	for (int i = 0; i < PTY_MAX; i++) {
+		if (ptys[i])
+			continue;
+		pts_path(i, path, sizeof(path));
+		vfs_unlink_at(vfs_root(), path, false);
+		if (!vfs_add_chardev(path, &pts_fops, SIS_MKDEV(PTS_MAJOR, i)))
+			return i;
+	}
+	return -ENOSPC; /* Linux: kernel.pty.max reached */
+}
+
 /* Open of /dev/ptmx: a new pair, its slave node made and locked. */
 static int ptmx_open(struct file *f, unsigned open_flags)
 {
-	char path[32];
 	struct pty *p;
-	int i, err = -ENOSPC;
+	int i;
 
 	(void)open_flags;
-	for (i = 0; i < PTY_MAX && ptys[i]; i++)
-		;
-	if (i == PTY_MAX)
-		return -ENOSPC; /* Linux: kernel.pty.max reached */
 	p = kzalloc(sizeof(*p));
 	if (!p)
 		return -ENOMEM;
+	i = add_slave_node();
+	if (i < 0) {
+		kfree(p);
+		return i;
+	}
 	tty_init(&p->slave, pty_output);
 	p->slave.pty = p;
 	p->index = i;
@@ -423,13 +440,6 @@ static int ptmx_open(struct file *f, unsigned open_flags)
 	p->locked = true;
 	waitq_init(&p->master_wq);
 	waitq_init(&p->out_wq);
-	pts_path(i, path, sizeof(path));
-	vfs_unlink_at(vfs_root(), path, false); /* a stale node a user made */
-	err = vfs_add_chardev(path, &pts_fops, SIS_MKDEV(PTS_MAJOR, i));
-	if (err) {
-		kfree(p);
-		return err;
-	}
 	ptys[i] = p;
 	f->ops = &ptmx_master_fops;
 	f->priv = p;
