@@ -511,15 +511,17 @@ static long sys_dup3(struct trap_frame *tf)
 SYSCALL(__NR_dup3, sys_dup3);
 
 /* Flags F_SETFL may change (Linux SETFL_MASK, minus what SIS ignores anyway). */
-#define SETFL_MASK (O_APPEND | O_NONBLOCK | O_DIRECT | O_NOATIME)
+#define SETFL_MASK (O_APPEND | O_NONBLOCK | O_DIRECT | O_NOATIME | O_ASYNC)
 
-static long fcntl_setfl(struct file *f, unsigned arg)
+static long fcntl_setfl(struct file *f, int fd, unsigned arg)
 {
 	unsigned flags = (f->flags & ~(unsigned)SETFL_MASK) | (arg & SETFL_MASK);
 	int err = f->ops->setfl ? f->ops->setfl(f, flags) : 0;
 
-	if (!err)
+	if (!err) {
 		f->flags = flags;
+		fown_setfl(f, fd);
+	}
 	return err;
 }
 
@@ -552,7 +554,7 @@ static long sys_fcntl(struct trap_frame *tf)
 		r = f->flags;
 		break;
 	case F_SETFL:
-		r = fcntl_setfl(f, (unsigned)arg);
+		r = fcntl_setfl(f, fd, (unsigned)arg);
 		break;
 	case F_GETLK:
 	case F_SETLK:
@@ -561,6 +563,14 @@ static long sys_fcntl(struct trap_frame *tf)
 	case F_OFD_SETLK:
 	case F_OFD_SETLKW:
 		r = flock_fcntl(f, fd_lock_owner(), cmd, (void *)arg);
+		break;
+	case F_SETOWN:
+	case F_GETOWN:
+	case F_SETOWN_EX:
+	case F_GETOWN_EX:
+	case F_SETSIG:
+	case F_GETSIG:
+		r = fown_fcntl(f, fd, cmd, arg);
 		break;
 	case F_GETPIPE_SZ:
 	case F_SETPIPE_SZ:
@@ -583,7 +593,7 @@ static long sys_pipe2(struct trap_frame *tf)
 	int fds[2];
 	long err;
 
-	if (flags & ~(unsigned)(O_CLOEXEC | O_NONBLOCK))
+	if (flags & ~(unsigned)(O_CLOEXEC | O_NONBLOCK | O_DIRECT))
 		return -EINVAL;
 	if (!user_range_ok(ufds, sizeof(fds), true))
 		return -EFAULT;
@@ -621,7 +631,10 @@ static long sys_ioctl(struct trap_frame *tf)
 		return -EBADF;
 	if (cmd == FIONBIO) {
 		r = copy_from_user(&on, (void *)arg, sizeof(on)) ? -EFAULT
-			: fcntl_setfl(f, on ? f->flags | O_NONBLOCK : f->flags & ~(unsigned)O_NONBLOCK);
+			: fcntl_setfl(f, fd, on ? f->flags | O_NONBLOCK : f->flags & ~(unsigned)O_NONBLOCK);
+	} else if (cmd == FIOASYNC) {
+		r = copy_from_user(&on, (void *)arg, sizeof(on)) ? -EFAULT
+			: fcntl_setfl(f, fd, on ? f->flags | O_ASYNC : f->flags & ~(unsigned)O_ASYNC);
 	} else if (cmd == FIOCLEX || cmd == FIONCLEX) {
 		r = fd_set_cloexec(fd, cmd == FIOCLEX);
 	} else {

@@ -52,7 +52,9 @@ enum proc_state {
 struct sig_origin {
 	int code;      /* SI_USER, SI_TKILL, SI_KERNEL, SEGV_MAPERR... */
 	int pid;       /* sender for kill/tgkill */
-	u64 addr;      /* fault address for SIGSEGV/SIGBUS/SIGILL/SIGTRAP */
+	u64 addr;      /* fault address for SIGSEGV/SIGBUS/SIGILL/SIGTRAP; si_band for SIGIO */
+	int fd;        /* si_fd of a SIGIO with F_SETSIG (poll set) */
+	bool poll;     /* a POLL_* siginfo: band in addr, fd */
 };
 
 /* Credentials (credentials(7)): euid 0 is the only privilege. */
@@ -163,6 +165,11 @@ char proc_state_char(const struct proc *p);  /* ps's R, S, T or Z */
 struct proc *proc_init_proc(void);           /* pid 1, or NULL before start_init */
 void proc_set_name(struct proc *p, const char *path);
 void proc_default_rlimits(struct proc *p);
+
+/* signal.c: SIGIO (or F_SETSIG's sig) to a file's owner (fown.c): a thread,
+ * process or process group (F_OWNER_*) that the credentials uid/euid of
+ * whoever set the owner may signal (Linux's sigio_perm). Any context. */
+int signal_send_owner(int type, int id, int sig, const struct sig_origin *o, u32 uid, u32 euid);
 
 /* exit.c */
 /* End the whole group (exit_group, a fatal signal) with wait_status. */

@@ -26,6 +26,7 @@
 #include <sis/syscall.h>
 #include <sis/uaccess.h>
 #include <sis/tty.h>
+#include <uapi/sis/fcntl.h>
 #include "proc_internal.h"
 
 #define UNBLOCKABLE (SIS_SIGBIT(SIGKILL) | SIS_SIGBIT(SIGSTOP))
@@ -317,6 +318,39 @@ static int send_group(int pgid, int sig, const struct sig_origin *o)
 	return n;
 }
 
+/* Linux's sigio_perm: may a file owner set with credentials uid/euid
+ * signal p? */
+static bool sigio_perm(const struct proc *p, u32 uid, u32 euid)
+{
+	const u32 *t = p->cred.uid;
+
+	return euid == 0 || euid == t[0] || euid == t[2] || uid == t[0] || uid == t[2];
+}
+
+int signal_send_owner(int type, int id, int sig, const struct sig_origin *o, u32 uid, u32 euid)
+{
+	unsigned long flags = irq_save();
+	struct thread *t;
+	struct proc *p;
+
+	if (type == F_OWNER_TID) {
+		t = thread_find(id);
+		if (t && sigio_perm(t->proc, uid, euid))
+			signal_send_thread(t, sig, o);
+	} else if (type == F_OWNER_PID) {
+		p = proc_find(id);
+		if (p && sigio_perm(p, uid, euid))
+			signal_send_proc(p, sig, o);
+	} else {
+		list_for_each_entry(p, &proc_list, all_node) {
+			if (p->pgid == id && p->state == PROC_ALIVE && sigio_perm(p, uid, euid))
+				signal_send_proc(p, sig, o);
+		}
+	}
+	irq_restore(flags);
+	return 0;
+}
+
 void signal_foreground(int sig)
 {
 	struct sig_origin o = { .code = SI_KERNEL };
@@ -385,7 +419,10 @@ static void fill_siginfo(struct linux_siginfo *si, int sig, const struct sig_ori
 	memset(si, 0, sizeof(*si));
 	si->si_signo = sig;
 	si->si_code = o->code;
-	if (o->code == SI_USER || o->code == SI_TKILL)
+	if (o->poll) {
+		si->u.poll.band = (s64)o->addr;
+		si->u.poll.fd = o->fd;
+	} else if (o->code == SI_USER || o->code == SI_TKILL)
 		si->u.kill.pid = o->pid;
 	else if (o->code != SI_KERNEL)
 		si->u.fault.addr = o->addr;

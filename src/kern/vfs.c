@@ -1126,6 +1126,19 @@ int vfs_add_generated(const char *path, long (*show)(char *buf, size_t size))
 	return 0;
 }
 
+int vfs_add_sysctl(const char *path, long (*show)(char *buf, size_t size),
+		   int (*store)(const char *text))
+{
+	struct inode *ino = add_special(path, S_IFREG | 0644);
+
+	if (IS_ERR(ino))
+		return (int)PTR_ERR(ino);
+	ino->gen = show;
+	ino->gen_store = store;
+	vfs_inode_put(ino);
+	return 0;
+}
+
 int vfs_add_chardev(const char *path, const struct file_ops *fops, u64 rdev)
 {
 	struct inode *ino = add_special(path, S_IFCHR | 0666);

@@ -10,6 +10,7 @@
 #include <sis/uaccess.h>
 #include <sis/file.h>
 #include <sis/vfs.h>
+#include <sis/proc.h>
 #include <uapi/sis/fcntl.h>
 #include <uapi/sis/stat.h>
 #include <uapi/sis/dirent.h>
@@ -387,6 +388,23 @@ static long gen_lseek(struct file *f, long off, int whence)
 	return seek_pos(f, off, whence, (long)g->len);
 }
 
+/* A sysctl's write: the whole text at once (Linux's strict mode). */
+static long gen_write(struct file *f, const void *ubuf, size_t len)
+{
+	char text[64];
+	int err;
+
+	if (!f->inode->gen_store)
+		return -EINVAL;
+	if (len >= sizeof(text))
+		return -EINVAL;
+	if (copy_from_user(text, ubuf, len))
+		return -EFAULT;
+	text[len] = 0;
+	err = f->inode->gen_store(text);
+	return err ? err : (long)len;
+}
+
 static void gen_release(struct file *f)
 {
 	kfree(f->priv);
@@ -394,6 +412,7 @@ static void gen_release(struct file *f)
 
 static const struct file_ops gen_fops = {
 	.read = gen_read,
+	.write = gen_write,
 	.pread = gen_pread,
 	.lseek = gen_lseek,
 	.fstat = inode_fstat,
@@ -473,7 +492,8 @@ static int open_check(const struct inode *ino, unsigned flags)
 		return -ENOTDIR;
 	if (S_ISDIR(ino->mode) && (acc != O_RDONLY || (flags & O_TRUNC)))
 		return -EISDIR; /* O_TRUNC asks for write access (Linux) */
-	if (vfs_inode_generated(ino) && acc != O_RDONLY)
+	if (vfs_inode_generated(ino) && acc != O_RDONLY &&
+	    (!S_ISREG(ino->mode) || !ino->gen_store || proc_euid() != 0))
 		return -EACCES;
 	if (S_ISLNK(ino->mode))
 		return -ELOOP; /* only reached with O_NOFOLLOW */

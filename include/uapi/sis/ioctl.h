@@ -21,6 +21,7 @@
 #define TIOCINQ FIONREAD
 #define TIOCNOTTY 0x5422
 #define FIONBIO 0x5421
+#define FIOASYNC 0x5452
 
 #define SIS_NCCS 19
 

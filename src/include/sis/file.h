@@ -69,6 +69,14 @@ struct file {
 /* The file's last reference is going: drop it from every epoll set. */
 void eventpoll_release(struct file *f);
 
+/* File owners and O_ASYNC (fown.c): fcntl's F_SETOWN, F_GETOWN,
+ * F_SETOWN_EX, F_GETOWN_EX, F_SETSIG and F_GETSIG on f (reached through
+ * descriptor fd); fown_setfl after F_SETFL changed f->flags; fown_release
+ * when f goes (file_destroy). */
+long fown_fcntl(struct file *f, int fd, int cmd, unsigned long arg);
+void fown_setfl(struct file *f, int fd);
+void fown_release(struct file *f);
+
 /* A new file with one reference (the caller's), or NULL (no memory). */
 struct file *file_alloc(const struct file_ops *ops, void *priv, unsigned flags);
 void file_get(struct file *f);

@@ -92,7 +92,12 @@ struct inode {
 	 * Returns the length needed, like gen. */
 	long (*gen_arg_show)(long arg, char *buf, size_t size);
 	long gen_arg;
-	u64 gen_seen; /* a generated directory's refresh marks what it still saw */
+	union {
+		u64 gen_seen; /* a generated directory's refresh marks what it still saw */
+		/* A writable generated file (vfs_add_sysctl): takes what a
+		 * write(2) brought, NUL-terminated. 0 or -errno. */
+		int (*gen_store)(const char *text);
+	};
 };
 
 /* Generated contents (fixed by the kernel, read-only). */
@@ -138,6 +143,11 @@ bool vfs_file_is_regular(const struct file *f);
  * (-EEXIST if path exists).
  */
 int vfs_add_generated(const char *path, long (*show)(char *buf, size_t size));
+
+/* The same, writable by root (mode 0644), as a sysctl under /proc/sys:
+ * each write(2) of up to 63 bytes hands store() the text. */
+int vfs_add_sysctl(const char *path, long (*show)(char *buf, size_t size),
+		   int (*store)(const char *text));
 
 /* A character device node at path (parents created) using fops. */
 int vfs_add_chardev(const char *path, const struct file_ops *fops, u64 rdev);

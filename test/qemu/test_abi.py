@@ -1,0 +1,31 @@
+"""Issue 17's last Linux calls (user/tests/abi_calls.c, glibc-static, booted
+as init on SIS; the same source run natively on Linux as the reference):
+/proc/sys/kernel/tainted and /proc/sys/fs/pipe-*, F_SETOWN & co with SIGIO
+on O_ASYNC pipes and sockets, pipe2(O_DIRECT) packets."""
+import os
+import re
+
+from glibc import glibc_static, native, run_on_linux
+from sistest import test
+
+RESULT = r"^abi_calls: (\d+) checks, (\d+) failed$"
+
+
+@test(timeout=120)
+def calls(ctx):
+    exe = glibc_static(ctx, "abi_calls.c", os.path.join(ctx.tmpdir(), "abi_calls"), "-DON_SIS")
+    q = ctx.qemu(nets=["none"], add=[f"{exe}:/bin/abi_calls"], append="init=/bin/abi_calls")
+    m = q.expect(RESULT, timeout=90)
+    fails = [ln for ln in q.lines if ln.startswith("FAIL")]
+    ctx.check(int(m.group(1)) > 60 and m.group(2) == "0",
+              f"on SIS: {m.group(0)}\n" + "\n".join(fails[:20]))
+    q.expect_exit(0)
+
+
+@test(timeout=120)
+def calls_linux(ctx):
+    exe = native(ctx, "abi_calls.c", os.path.join(ctx.tmpdir(), "abi_calls"))
+    r = run_on_linux(ctx, exe)
+    m = re.search(RESULT, r.stdout, re.M)
+    ctx.check(r.returncode == 0 and m and m.group(2) == "0",
+              f"on Linux: exit {r.returncode}: {r.stdout[-1500:]}")

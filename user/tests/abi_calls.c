@@ -1,0 +1,276 @@
+/*
+ * abi_calls: Linux calls from issue 17's last part, as a glibc program
+ * booted as init on SIS (built with -DON_SIS) and run natively on Linux as
+ * the reference:
+ *   - /proc/sys/kernel/tainted, /proc/sys/fs/pipe-max-size (on SIS also
+ *     written: it caps an unprivileged F_SETPIPE_SZ and new pipes; the
+ *     host's is left alone), pipe-user-pages-soft and -hard;
+ *   - fcntl F_SETOWN/F_GETOWN/F_SETOWN_EX/F_GETOWN_EX/F_SETSIG/F_GETSIG, and
+ *     SIGIO (or F_SETSIG's signal with si_code/si_fd) on O_ASYNC pipes and
+ *     sockets;
+ *   - pipe2(O_DIRECT) packet mode.
+ * Prints "abi_calls: N checks, M failed"; exit status 1 on any failure.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "glibc_check.h"
+
+#define NOBODY 65534
+
+static long read_long(const char *path)
+{
+	char buf[64];
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	return strtol(buf, NULL, 10);
+}
+
+static int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	n = n < 0 ? -errno : 0;
+	close(fd);
+	return (int)n;
+}
+
+/* Run fn in a child that became uid/gid NOBODY; its checks count in the
+ * child's exit status (the number failed). */
+static void as_nobody(void (*fn)(void), const char *what)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		failed = 0;
+		if (setgid(NOBODY) || setuid(NOBODY))
+			_exit(100);
+		fn();
+		_exit(failed);
+	}
+	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "%s as nobody: status %#x", what, st);
+}
+
+static void nobody_pipe_size(void)
+{
+	int p[2];
+
+	CHECK(pipe(p) == 0, "pipe");
+	CHECK(fcntl(p[0], F_GETPIPE_SZ) == 4096, "a new pipe is capped to pipe-max-size: %d",
+	      fcntl(p[0], F_GETPIPE_SZ));
+	CHECK_ERR(fcntl(p[0], F_SETPIPE_SZ, 8192), EPERM, "F_SETPIPE_SZ past pipe-max-size");
+	CHECK(fcntl(p[0], F_SETPIPE_SZ, 100) == 4096, "F_SETPIPE_SZ within it");
+	CHECK(write_str("/proc/sys/fs/pipe-max-size", "8192") == -EACCES,
+	      "pipe-max-size is root's to write");
+	close(p[0]);
+	close(p[1]);
+}
+
+static void check_sysctl(void)
+{
+	long max = read_long("/proc/sys/fs/pipe-max-size");
+	int p[2];
+
+	CHECK(read_long("/proc/sys/kernel/tainted") >= 0, "tainted");
+	CHECK(max >= 4096 && (max & (max - 1)) == 0, "pipe-max-size %ld", max);
+	CHECK(read_long("/proc/sys/fs/pipe-user-pages-soft") > 0, "pipe-user-pages-soft");
+	CHECK(read_long("/proc/sys/fs/pipe-user-pages-hard") >= 0, "pipe-user-pages-hard");
+#ifdef ON_SIS
+	CHECK(max == 1048576, "pipe-max-size defaults to Linux's 1 MiB: %ld", max);
+	CHECK(write_str("/proc/sys/fs/pipe-max-size", "4000\n") == 0, "write pipe-max-size");
+	CHECK(read_long("/proc/sys/fs/pipe-max-size") == 4096, "rounded up to a page");
+	CHECK(write_str("/proc/sys/fs/pipe-max-size", "abc") == -EINVAL, "not a number");
+	CHECK(write_str("/proc/sys/fs/pipe-max-size", "4294967296") == -EINVAL, "past 2^31");
+	CHECK(write_str("/proc/sys/kernel/tainted", "1") == -EACCES, "tainted is read-only");
+	as_nobody(nobody_pipe_size, "pipe-max-size");
+	CHECK(pipe(p) == 0, "pipe");
+	CHECK(fcntl(p[1], F_SETPIPE_SZ, 65536) == 65536, "root may pass pipe-max-size");
+	close(p[0]);
+	close(p[1]);
+	CHECK(write_str("/proc/sys/fs/pipe-max-size", "1048576") == 0, "restore pipe-max-size");
+#else
+	(void)p;
+	(void)nobody_pipe_size;
+#endif
+}
+
+static volatile sig_atomic_t sigio_count, rt_count, rt_code, rt_fd;
+
+static void on_sigio(int sig)
+{
+	(void)sig;
+	sigio_count++;
+}
+
+static void on_rt(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig, (void)uc;
+	rt_count++;
+	rt_code = si->si_code;
+	rt_fd = si->si_fd;
+}
+
+static void check_owner(void)
+{
+	struct f_owner_ex ex = { 0 };
+	int p[2];
+
+	CHECK(pipe(p) == 0, "pipe");
+	CHECK(fcntl(p[0], F_GETOWN) == 0, "no owner at first");
+	CHECK(fcntl(p[0], F_SETOWN, getpid()) == 0 && fcntl(p[0], F_GETOWN) == getpid(),
+	      "F_SETOWN pid");
+	CHECK(fcntl(p[0], F_GETOWN_EX, &ex) == 0 && ex.type == F_OWNER_PID && ex.pid == getpid(),
+	      "F_GETOWN_EX: %d %d", ex.type, ex.pid);
+	CHECK(fcntl(p[0], F_SETOWN, -getpgrp()) == 0 && fcntl(p[0], F_GETOWN) == -getpgrp(),
+	      "F_SETOWN -pgrp");
+	CHECK(fcntl(p[0], F_GETOWN_EX, &ex) == 0 && ex.type == F_OWNER_PGRP && ex.pid == getpgrp(),
+	      "F_GETOWN_EX of a group");
+	ex = (struct f_owner_ex){ F_OWNER_TID, gettid() };
+	CHECK(fcntl(p[0], F_SETOWN_EX, &ex) == 0, "F_SETOWN_EX tid");
+	ex.type = -1;
+	CHECK(fcntl(p[0], F_GETOWN_EX, &ex) == 0 && ex.type == F_OWNER_TID && ex.pid == gettid(),
+	      "F_GETOWN_EX tid");
+	ex = (struct f_owner_ex){ 7, getpid() };
+	CHECK_ERR(fcntl(p[0], F_SETOWN_EX, &ex), EINVAL, "F_SETOWN_EX type 7");
+	CHECK_ERR(fcntl(p[0], F_SETOWN_EX, (void *)8), EFAULT, "F_SETOWN_EX bad pointer");
+	CHECK_ERR(fcntl(p[0], F_SETOWN, 4000000), ESRCH, "F_SETOWN to nobody");
+	CHECK(fcntl(p[0], F_SETOWN, 0) == 0 && fcntl(p[0], F_GETOWN) == 0, "F_SETOWN 0 clears");
+	CHECK(fcntl(p[0], F_GETSIG) == 0, "F_GETSIG default");
+	CHECK_ERR(fcntl(p[0], F_SETSIG, 65), EINVAL, "F_SETSIG 65");
+	CHECK(fcntl(p[0], F_SETSIG, SIGRTMIN + 1) == 0 && fcntl(p[0], F_GETSIG) == SIGRTMIN + 1,
+	      "F_SETSIG");
+	close(p[0]);
+	close(p[1]);
+}
+
+/* O_ASYNC on fd (the reading side of a pipe or socket pair whose other side
+ * is wfd): a write sends the owner SIGIO. */
+static void check_sigio_on(int fd, int wfd, const char *what)
+{
+	int flags = fcntl(fd, F_GETFL);
+	int before;
+
+	CHECK(fcntl(fd, F_SETOWN, getpid()) == 0, "%s: F_SETOWN", what);
+	CHECK(fcntl(fd, F_SETFL, flags | O_ASYNC) == 0, "%s: O_ASYNC", what);
+	CHECK(fcntl(fd, F_GETFL) & O_ASYNC, "%s: F_GETFL shows O_ASYNC", what);
+	before = sigio_count;
+	CHECK(write(wfd, "x", 1) == 1, "%s: write", what);
+	for (int i = 0; i < 100 && sigio_count == before; i++)
+		usleep(1000);
+	CHECK(sigio_count > before, "%s: no SIGIO after a write", what);
+	CHECK(fcntl(fd, F_SETFL, flags) == 0, "%s: O_ASYNC off", what);
+	before = sigio_count;
+	CHECK(write(wfd, "y", 1) == 1, "%s: write", what);
+	usleep(20000);
+	CHECK(sigio_count == before, "%s: SIGIO without O_ASYNC", what);
+}
+
+static void check_sigio(void)
+{
+	struct sigaction sa = { .sa_handler = on_sigio };
+	int p[2], sv[2], before;
+	char buf[8];
+
+	sigaction(SIGIO, &sa, NULL);
+	CHECK(pipe(p) == 0, "pipe");
+	check_sigio_on(p[0], p[1], "pipe");
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0, "socketpair");
+	check_sigio_on(sv[0], sv[1], "unix socket");
+
+	/* F_SETSIG: a real-time signal with si_code POLL_IN and si_fd */
+	sa.sa_handler = NULL;
+	sa.sa_sigaction = on_rt;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGRTMIN + 2, &sa, NULL);
+	CHECK(fcntl(p[0], F_SETSIG, SIGRTMIN + 2) == 0, "F_SETSIG");
+	CHECK(fcntl(p[0], F_SETFL, O_ASYNC) == 0, "O_ASYNC");
+	CHECK(write(p[1], "z", 1) == 1, "write");
+	for (int i = 0; i < 100 && !rt_count; i++)
+		usleep(1000);
+	CHECK(rt_count > 0 && rt_code == POLL_IN && rt_fd == p[0],
+	      "F_SETSIG's signal: count %d code %d fd %d", rt_count, rt_code, rt_fd);
+	close(p[0]);
+	close(p[1]);
+
+	/* FIOASYNC does what O_ASYNC does */
+	CHECK(pipe(p) == 0, "pipe");
+	CHECK(fcntl(p[0], F_SETOWN, getpid()) == 0, "F_SETOWN");
+	before = 1;
+	CHECK(ioctl(p[0], FIOASYNC, &before) == 0 && (fcntl(p[0], F_GETFL) & O_ASYNC), "FIOASYNC");
+	before = sigio_count;
+	CHECK(write(p[1], "x", 1) == 1 && read(p[0], buf, sizeof(buf)) == 1, "write");
+	for (int i = 0; i < 100 && sigio_count == before; i++)
+		usleep(1000);
+	CHECK(sigio_count > before, "no SIGIO with FIOASYNC");
+	close(p[0]);
+	close(p[1]);
+	close(sv[0]);
+	close(sv[1]);
+	signal(SIGIO, SIG_DFL);
+}
+
+static void check_packets(void)
+{
+	static char big[10000];
+	char buf[8192];
+	int p[2];
+
+	CHECK(pipe2(p, O_DIRECT) == 0, "pipe2(O_DIRECT)");
+	CHECK(!(fcntl(p[0], F_GETFL) & O_DIRECT) && (fcntl(p[1], F_GETFL) & O_DIRECT),
+	      "F_GETFL shows O_DIRECT on the write end only");
+	CHECK(write(p[1], "a", 1) == 1 && write(p[1], "bb", 2) == 2 && write(p[1], "ccc", 3) == 3,
+	      "three packets");
+	CHECK(read(p[0], buf, sizeof(buf)) == 1 && buf[0] == 'a', "first packet alone");
+	CHECK(read(p[0], buf, sizeof(buf)) == 2 && !memcmp(buf, "bb", 2), "second");
+	CHECK(read(p[0], buf, sizeof(buf)) == 3 && !memcmp(buf, "ccc", 3), "third");
+	CHECK(write(p[1], "hello", 5) == 5 && write(p[1], "world", 5) == 5, "write two");
+	CHECK(read(p[0], buf, 2) == 2 && !memcmp(buf, "he", 2), "a short read");
+	CHECK(read(p[0], buf, sizeof(buf)) == 5 && !memcmp(buf, "world", 5),
+	      "the short read dropped the rest of its packet");
+	memset(big, 'q', sizeof(big));
+	CHECK(write(p[1], big, sizeof(big)) == (ssize_t)sizeof(big), "a long write");
+	CHECK(read(p[0], buf, sizeof(buf)) == 4096, "is packets of PIPE_BUF");
+	CHECK(read(p[0], buf, sizeof(buf)) == 4096, "second of them");
+	CHECK(read(p[0], buf, sizeof(buf)) == 10000 - 8192, "last of them");
+	close(p[0]);
+	close(p[1]);
+	/* a plain pipe still streams */
+	CHECK(pipe2(p, 0) == 0, "pipe2(0)");
+	CHECK(write(p[1], "ab", 2) == 2 && write(p[1], "cd", 2) == 2, "writes");
+	CHECK(read(p[0], buf, sizeof(buf)) == 4, "a plain pipe joins writes");
+	close(p[0]);
+	close(p[1]);
+	CHECK_ERR(pipe2(p, O_ASYNC), EINVAL, "pipe2(O_ASYNC)");
+}
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	setpgid(0, 0); /* a group of our own (init's is 0), for F_SETOWN -pgrp */
+	check_sysctl();
+	check_owner();
+	check_sigio();
+	check_packets();
+	return check_summary("abi_calls");
+}
