@@ -696,7 +696,9 @@ static long sys_chdir(struct trap_frame *tf)
 	kfree(path);
 	if (IS_ERR(dir))
 		return PTR_ERR(dir);
-	err = set_cwd(dir);
+	err = S_ISDIR(dir->mode) ? vfs_permission(dir, MAY_EXEC) : -ENOTDIR;
+	if (!err)
+		err = set_cwd(dir);
 	vfs_inode_put(dir);
 	return err;
 }
@@ -709,7 +711,10 @@ static long sys_fchdir(struct trap_frame *tf)
 
 	if (!f)
 		return -EBADF;
-	err = f->inode ? set_cwd(f->inode) : -ENOTDIR;
+	err = !f->inode || !S_ISDIR(f->inode->mode) ? -ENOTDIR
+	      : vfs_permission(f->inode, MAY_EXEC);
+	if (!err)
+		err = set_cwd(f->inode);
 	file_put(f);
 	return err;
 }
@@ -763,32 +768,46 @@ static long sys_renameat(struct trap_frame *tf)
 }
 SYSCALL(__NR_renameat, sys_renameat);
 
-/* faccessat(dirfd, path, mode): no users, so only existence, execute bits
- * and the read-only generated files decide. */
-static long sys_faccessat(struct trap_frame *tf)
+/*
+ * faccessat2(dirfd, path, mode, flags), as Linux's do_faccessat: the file's
+ * permission bits for the real ids (the effective ones with AT_EACCESS),
+ * the walk to it included; root passes but for X_OK on a file without any
+ * execute bit. The read-only generated files refuse W_OK to everybody.
+ */
+static long do_faccessat(int dirfd, const char *upath, int mode, unsigned flags)
 {
-	int mode = (int)SC_ARG(tf, 2);
-	struct fs_at_call c;
+	bool real = !(flags & AT_EACCESS);
 	struct inode *ino;
 	long err;
 
 	if (mode & ~(F_OK | R_OK | W_OK | X_OK))
 		return -EINVAL;
-	err = fs_at_begin(&c, (int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1));
-	if (err)
-		return err;
-	ino = vfs_lookup_at(c.base, c.path);
-	fs_at_done(&c);
-	if (IS_ERR(ino))
-		return PTR_ERR(ino);
-	if ((mode & X_OK) && !S_ISDIR(ino->mode) && !(ino->mode & 0111))
+	if (flags & ~(unsigned)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	vfs_perm_real(real);
+	ino = fs_at_inode(dirfd, upath, flags & AT_EMPTY_PATH, !(flags & AT_SYMLINK_NOFOLLOW));
+	err = IS_ERR(ino) ? PTR_ERR(ino) : 0;
+	if (!err && mode != F_OK)
+		err = vfs_permission(ino, ((mode & R_OK) ? MAY_READ : 0) |
+					  ((mode & W_OK) ? MAY_WRITE : 0) |
+					  ((mode & X_OK) ? MAY_EXEC : 0));
+	if (!err && (mode & W_OK) && vfs_inode_generated(ino) && !ino->gen_store)
 		err = -EACCES;
-	else if ((mode & W_OK) && ino->gen)
-		err = -EACCES;
-	vfs_inode_put(ino);
+	vfs_perm_real(false);
+	if (!IS_ERR(ino))
+		vfs_inode_put(ino);
 	return err;
 }
-SYSCALL(__NR_faccessat, sys_faccessat);
+
+SYSCALL_DEFINE3(faccessat, int, dirfd, const char *, path, int, mode)
+{
+	return do_faccessat(dirfd, path, mode, 0);
+}
+
+SYSCALL_DEFINE4(faccessat2, int, dirfd, const char *, path, int, mode, unsigned, flags)
+{
+	return do_faccessat(dirfd, path, mode, flags);
+}
 
 /* ---- ownership, mode, statfs ---------------------------------------------- */
 

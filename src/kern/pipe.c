@@ -478,6 +478,11 @@ static long pipe_set_size(struct pipe *p, unsigned long want)
 	return (long)size;
 }
 
+static bool is_pipe(const struct file *f)
+{
+	return f->ops == &pipe_rd_fops || f->ops == &pipe_wr_fops || f->ops == &pipe_rdwr_fops;
+}
+
 bool pipe_is_write_end(const struct file *f)
 {
 	return f->ops == &pipe_wr_fops || f->ops == &pipe_rdwr_fops;
@@ -494,7 +499,7 @@ long pipe_fcntl(struct file *f, int cmd, unsigned long arg)
 {
 	struct pipe *p = f->priv;
 
-	if (f->ops != &pipe_rd_fops && f->ops != &pipe_wr_fops && f->ops != &pipe_rdwr_fops)
+	if (!is_pipe(f))
 		return -EBADF;
 	if (cmd == F_GETPIPE_SZ)
 		return (long)p->size;
@@ -566,6 +571,32 @@ out_free_rd:
 out_free_pipe:
 	pipe_free_if_unused(p);
 	return -ENOMEM;
+}
+
+struct file *pipe_reopen(struct file *old, unsigned flags)
+{
+	unsigned acc = flags & O_ACCMODE;
+	struct pipe *p = old->priv;
+	struct file *f;
+
+	if (!is_pipe(old))
+		return ERR_PTR(-ENXIO);
+	if (acc == 3)
+		return ERR_PTR(-EINVAL);
+	f = file_alloc(acc == O_RDONLY ? &pipe_rd_fops
+		       : acc == O_WRONLY ? &pipe_wr_fops : &pipe_rdwr_fops, p,
+		       flags & (O_ACCMODE | O_NONBLOCK | O_APPEND | O_DIRECT));
+	if (!f)
+		return ERR_PTR(-ENOMEM);
+	if (acc != O_WRONLY)
+		p->readers++;
+	if (acc != O_RDONLY)
+		p->writers++;
+	if (old->inode) { /* a FIFO's end keeps its inode */
+		vfs_inode_get(old->inode);
+		f->inode = old->inode;
+	}
+	return f;
 }
 
 /* FIFO open: wait until the other side has had an open since ours

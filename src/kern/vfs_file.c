@@ -492,8 +492,7 @@ static int open_check(const struct inode *ino, unsigned flags)
 		return -ENOTDIR;
 	if (S_ISDIR(ino->mode) && (acc != O_RDONLY || (flags & O_TRUNC)))
 		return -EISDIR; /* O_TRUNC asks for write access (Linux) */
-	if (vfs_inode_generated(ino) && acc != O_RDONLY &&
-	    (!S_ISREG(ino->mode) || !ino->gen_store || proc_euid() != 0))
+	if (vfs_inode_generated(ino) && acc != O_RDONLY && (!S_ISREG(ino->mode) || !ino->gen_store))
 		return -EACCES;
 	if (S_ISLNK(ino->mode))
 		return -ELOOP; /* only reached with O_NOFOLLOW */
@@ -525,7 +524,20 @@ static const struct file_ops path_fops = {
 	.fstat = inode_fstat,
 };
 
-struct file *vfs_open_inode(struct inode *ino, unsigned flags)
+/* Linux's may_open: read and/or write permission as the access mode asks
+ * (O_TRUNC asks for write). */
+static int open_permission(const struct inode *ino, unsigned flags)
+{
+	unsigned acc = flags & O_ACCMODE;
+	int mask = (acc != O_WRONLY ? MAY_READ : 0) | (acc != O_RDONLY ? MAY_WRITE : 0);
+
+	if (flags & O_TRUNC)
+		mask |= MAY_WRITE;
+	return vfs_permission(ino, mask);
+}
+
+/* vfs_open_inode, with open(2)'s permission check if check_perm. */
+static struct file *open_inode(struct inode *ino, unsigned flags, bool check_perm)
 {
 	const struct file_ops *ops;
 	void *priv = NULL;
@@ -533,6 +545,8 @@ struct file *vfs_open_inode(struct inode *ino, unsigned flags)
 	int err = (flags & O_PATH) ? ((flags & O_DIRECTORY) && !S_ISDIR(ino->mode) ? -ENOTDIR : 0)
 				   : open_check(ino, flags);
 
+	if (!err && check_perm && !(flags & O_PATH))
+		err = open_permission(ino, flags);
 	if (err)
 		return ERR_PTR(err);
 	if (flags & O_PATH) {
@@ -563,26 +577,35 @@ struct file *vfs_open_inode(struct inode *ino, unsigned flags)
 	return f;
 }
 
+struct file *vfs_open_inode(struct inode *ino, unsigned flags)
+{
+	return open_inode(ino, flags, false);
+}
+
 struct file *vfs_open_at(struct inode *base, const char *path, unsigned flags, u32 mode)
 {
+	struct file *f, *magic = NULL;
 	struct inode *ino;
-	struct file *f;
 	bool created = false;
 
 	if (flags & O_CREAT)
 		ino = ((flags & O_NOFOLLOW) ? vfs_create_nofollow : vfs_create_at)(
 			base, path, S_IFREG | (mode & 07777), flags & O_EXCL, &created);
-	else if (flags & O_NOFOLLOW)
-		ino = vfs_lookup_nofollow(base, path);
 	else
-		ino = vfs_lookup_at(base, path);
+		ino = vfs_lookup_open(base, path, !(flags & O_NOFOLLOW), &magic);
+	if (magic) { /* /proc/PID/fd/N of a pipe: a new file on it */
+		f = (flags & O_PATH) ? ERR_PTR(-ENXIO)
+				     : pipe_reopen(magic, flags & ~(unsigned)OPEN_ONLY_FLAGS);
+		file_put(magic);
+		return f;
+	}
 	if (IS_ERR(ino))
 		return (struct file *)ino;
 	if ((flags & O_CREAT) && S_ISDIR(ino->mode)) {
 		vfs_inode_put(ino); /* Linux: O_CREAT never opens a directory */
 		return ERR_PTR(-EISDIR);
 	}
-	f = vfs_open_inode(ino, flags);
+	f = open_inode(ino, flags, !created); /* who creates a file may open it */
 	if (!IS_ERR(f) && (flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY &&
 	    S_ISREG(ino->mode) && !vfs_inode_generated(ino)) {
 		int err = vfs_truncate(ino, 0);

@@ -29,3 +29,30 @@ def calls_linux(ctx):
     m = re.search(RESULT, r.stdout, re.M)
     ctx.check(r.returncode == 0 and m and m.group(2) == "0",
               f"on Linux: exit {r.returncode}: {r.stdout[-1500:]}")
+
+
+PERM = r"^perm_calls: (\d+) checks, (\d+) failed$"
+
+
+@test(timeout=120)
+def perm(ctx):
+    """File permissions for a process that setuid()s to 65534
+    (user/tests/perm_calls.c): open, search on path walks, AF_UNIX paths,
+    names in directories and the sticky bit, access/faccessat2 with real
+    and effective ids, execve."""
+    exe = glibc_static(ctx, "perm_calls.c", os.path.join(ctx.tmpdir(), "perm_calls"))
+    q = ctx.qemu(nets=["none"], add=[f"{exe}:/bin/perm_calls"], append="init=/bin/perm_calls")
+    m = q.expect(PERM, timeout=90)
+    fails = [ln for ln in q.lines if ln.startswith("FAIL")]
+    ctx.check(int(m.group(1)) > 60 and m.group(2) == "0",
+              f"on SIS: {m.group(0)}\n" + "\n".join(fails[:30]))
+    q.expect_exit(0)
+
+
+@test(timeout=120)
+def perm_linux(ctx):
+    exe = native(ctx, "perm_calls.c", os.path.join(ctx.tmpdir(), "perm_calls"))
+    r = run_on_linux(ctx, exe)
+    m = re.search(PERM, r.stdout, re.M)
+    ctx.check(r.returncode == 0 and m and m.group(2) == "0",
+              f"on Linux: exit {r.returncode}: {r.stdout[-2500:]}")

@@ -8,7 +8,10 @@
  *   - fcntl F_SETOWN/F_GETOWN/F_SETOWN_EX/F_GETOWN_EX/F_SETSIG/F_GETSIG, and
  *     SIGIO (or F_SETSIG's signal with si_code/si_fd) on O_ASYNC pipes and
  *     sockets;
- *   - pipe2(O_DIRECT) packet mode.
+ *   - pipe2(O_DIRECT) packet mode;
+ *   - /proc/self/fd/N as magic links: open reopens the inode (also once
+ *     unlinked) or the pipe, a walk goes through a directory's, readlink
+ *     names "pipe:[ino]" and "socket:[ino]".
  * Prints "abi_calls: N checks, M failed"; exit status 1 on any failure.
  */
 #define _GNU_SOURCE
@@ -19,6 +22,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "glibc_check.h"
@@ -264,6 +268,90 @@ static void check_packets(void)
 	CHECK_ERR(pipe2(p, O_ASYNC), EINVAL, "pipe2(O_ASYNC)");
 }
 
+static int fd_link(int fd, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, buf, size - 1);
+	buf[n > 0 ? n : 0] = 0;
+	return n > 0 ? 0 : -1;
+}
+
+static int fd_open(int fd, const char *rest, int flags)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d%s", fd, rest);
+	return open(path, flags, 0644);
+}
+
+static void check_fd_links(void)
+{
+	struct stat a, b;
+	char buf[256], want[64];
+	int fd, fd2, d, p[2], sv[2];
+
+	unlink("/tmp/abi_fd");
+	fd = open("/tmp/abi_fd", O_CREAT | O_RDWR | O_TRUNC, 0644);
+	CHECK(fd >= 0 && write(fd, "hello", 5) == 5, "make /tmp/abi_fd");
+	CHECK(fd_link(fd, buf, sizeof(buf)) == 0 && strcmp(buf, "/tmp/abi_fd") == 0,
+	      "readlink of a file's fd: %s", buf);
+	fd2 = fd_open(fd, "", O_RDONLY);
+	CHECK(fd2 >= 0, "open /proc/self/fd/N");
+	CHECK(fstat(fd, &a) == 0 && fstat(fd2, &b) == 0 && a.st_ino == b.st_ino &&
+	      a.st_dev == b.st_dev, "the same inode");
+	CHECK(read(fd2, buf, 5) == 5 && !memcmp(buf, "hello", 5),
+	      "a new open file: its own offset");
+	CHECK((fcntl(fd2, F_GETFL) & O_ACCMODE) == O_RDONLY, "with its own flags");
+	close(fd2);
+	CHECK(unlink("/tmp/abi_fd") == 0, "unlink");
+	fd2 = fd_open(fd, "", O_RDWR);
+	CHECK(fd2 >= 0 && pread(fd2, buf, 5, 0) == 5 && !memcmp(buf, "hello", 5),
+	      "an unlinked file reopens");
+	CHECK(fd_link(fd, buf, sizeof(buf)) == 0 && strstr(buf, " (deleted)"),
+	      "readlink says deleted: %s", buf);
+	close(fd2);
+	close(fd);
+
+	d = open("/tmp", O_RDONLY | O_DIRECTORY);
+	fd = open("/tmp/abi_fd2", O_CREAT | O_WRONLY | O_TRUNC, 0644);
+	CHECK(d >= 0 && fd >= 0, "open /tmp and a file in it");
+	close(fd);
+	fd = fd_open(d, "/abi_fd2", O_RDONLY);
+	CHECK(fd >= 0, "a walk through a directory's /proc/self/fd/N");
+	close(fd);
+	CHECK(stat("/tmp/abi_fd2", &a) == 0 && fstat(d, &b) == 0 && a.st_ino != b.st_ino, "stat");
+	snprintf(buf, sizeof(buf), "/proc/self/fd/%d", d);
+	CHECK(stat(buf, &a) == 0 && a.st_ino == b.st_ino && S_ISDIR(a.st_mode),
+	      "stat follows the magic link");
+	unlink("/tmp/abi_fd2");
+	close(d);
+
+	CHECK(pipe(p) == 0, "pipe");
+	CHECK(fstat(p[0], &a) == 0, "fstat pipe");
+	snprintf(want, sizeof(want), "pipe:[%lu]", (unsigned long)a.st_ino);
+	CHECK(fd_link(p[0], buf, sizeof(buf)) == 0 && strcmp(buf, want) == 0,
+	      "readlink of a pipe: %s, want %s", buf, want);
+	fd = fd_open(p[1], "", O_WRONLY);
+	CHECK(fd >= 0 && write(fd, "via", 3) == 3, "a pipe's end reopened: a new writer");
+	CHECK(read(p[0], buf, sizeof(buf)) == 3 && !memcmp(buf, "via", 3), "reaches the reader");
+	close(fd);
+	close(p[0]);
+	close(p[1]);
+
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0, "socketpair");
+	CHECK(fstat(sv[0], &a) == 0, "fstat socket");
+	snprintf(want, sizeof(want), "socket:[%lu]", (unsigned long)a.st_ino);
+	CHECK(fd_link(sv[0], buf, sizeof(buf)) == 0 && strcmp(buf, want) == 0,
+	      "readlink of a socket: %s, want %s", buf, want);
+	CHECK_ERR(fd_open(sv[0], "", O_RDWR), ENXIO, "a socket does not reopen");
+	close(sv[0]);
+	close(sv[1]);
+	CHECK_ERR(fd_open(999, "", O_RDONLY), ENOENT, "no such descriptor");
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -272,5 +360,6 @@ int main(void)
 	check_owner();
 	check_sigio();
 	check_packets();
+	check_fd_links();
 	return check_summary("abi_calls");
 }

@@ -151,6 +151,7 @@
 #define __NR_pwritev2 287
 #define __NR_statx 291
 #define __NR_clone3 435
+#define __NR_faccessat2 439
 #define __NR_epoll_pwait2 441
 
 #define SIS_NR_SYSCALLS 512

@@ -163,6 +163,10 @@ int pipe_create(struct file **rd, struct file **wr, unsigned flags);
  * -ENXIO, -ERESTARTSYS, -ENFILE, -ENOMEM. */
 struct pipe;
 struct file *pipe_open_fifo(struct pipe **slot, unsigned flags);
+/* open(2) of /proc/PID/fd/N for pipe end f: a new end of the same pipe for
+ * flags' access mode (without waiting for the other side); -ENXIO if f is
+ * no pipe (a socket, an eventfd...), as Linux for those. */
+struct file *pipe_reopen(struct file *f, unsigned flags);
 /* fcntl F_GETPIPE_SZ/F_SETPIPE_SZ on f: the ring's size, or -errno
  * (-EBADF if f is not a pipe end). */
 long pipe_fcntl(struct file *f, int cmd, unsigned long arg);

@@ -3,8 +3,8 @@
  * the initial ramdisk (cpio newc at boot_dt.initrd), plus character devices
  * (/dev/console, /dev/null, /dev/zero, /dev/tty), generated read-only
  * files and links (/proc/...), symbolic and hard links, FIFOs and the names
- * of bound AF_UNIX sockets. Owners and modes are kept (fs_syscalls.c) but
- * do not restrict access: there is one user, root. No mount points.
+ * of bound AF_UNIX sockets. Owners and modes are kept (fs_syscalls.c) and
+ * checked as Linux does (vfs_perm.c). No mount points.
  *
  * Paths: absolute, or relative to the current process's working directory
  * (kept in its fd_table; "/" in kernel-only context). "." and ".." work, ".."
@@ -77,6 +77,9 @@ struct inode {
 		struct {              /* S_IFLNK, unless generated (gen_arg_show) */
 			char *target;      /* kmalloc'ed, NUL-terminated */
 			size_t len;
+			/* A generated magic link (vfs_gen_magic_link): the
+			 * open file it stands for, or NULL. */
+			struct file *(*resolve)(long arg);
 		} link;
 		struct {              /* S_IFIFO */
 			struct pipe *pipe; /* while some end is open (pipe.c clears it) */
@@ -105,6 +108,19 @@ static inline bool vfs_inode_generated(const struct inode *ino)
 {
 	return ino->gen || ino->gen_arg_show;
 }
+
+/*
+ * Permission checks (vfs_perm.c, Linux's rules: see there). mask is MAY_*;
+ * 0 or -EACCES (-EPERM for the sticky-directory rule). vfs_perm_real(true)
+ * makes them use the real ids until vfs_perm_real(false) (access(2)).
+ */
+#define MAY_EXEC 1
+#define MAY_WRITE 2
+#define MAY_READ 4
+int vfs_permission(const struct inode *ino, int mask);
+int vfs_may_create(const struct inode *dir);
+int vfs_may_delete(const struct inode *dir, const struct inode *victim);
+void vfs_perm_real(bool on);
 
 /* Look up path (relative to the cwd), following symbolic links; returns a
  * referenced inode or ERR_PTR. */
@@ -168,6 +184,12 @@ int vfs_gen_file(struct inode *dir, const char *name, long (*show)(long, char *,
 		 long arg);
 int vfs_gen_link(struct inode *dir, const char *name, long (*show)(long, char *, size_t),
 		 long arg);
+/* A magic link (/proc/PID/fd/N): readlink says show's text, but a walk
+ * through it goes to the inode of the open file resolve(arg) returns (not
+ * referenced; NULL: gone, -ENOENT; or ERR_PTR), and opening it opens that inode anew,
+ * or for a file without one (a pipe) vfs_open_at reopens the file itself. */
+int vfs_gen_magic_link(struct inode *dir, const char *name, long (*show)(long, char *, size_t),
+		       struct file *(*resolve)(long arg), long arg);
 struct inode *vfs_gen_find(struct inode *dir, const char *name);
 int vfs_gen_remove(struct inode *dir, const char *name);
 void vfs_gen_prune(struct inode *dir, bool (*keep)(const char *name, struct inode *ino));
@@ -190,6 +212,10 @@ int vfs_unlink_at(struct inode *base, const char *path, bool rmdir);
 int vfs_rename_at(struct inode *obase, const char *opath, struct inode *nbase, const char *npath,
 		  unsigned flags);
 struct inode *vfs_lookup_at(struct inode *base, const char *path);
+/* The same for open(2): a path ending at a magic link to a file without an
+ * inode gives ERR_PTR(-ENXIO) with that file in *magic (referenced). */
+struct inode *vfs_lookup_open(struct inode *base, const char *path, bool follow,
+			      struct file **magic);
 /* Same, not following a symbolic link in the last component (lstat). */
 struct inode *vfs_lookup_nofollow(struct inode *base, const char *path);
 /* symlink(2): a link at path whose target is the string target. */
