@@ -55,6 +55,8 @@ static void file_destroy(struct file *f)
 {
 	eventpoll_release(f);
 	fown_release(f);
+	lease_file_release(f);
+	vfs_file_release(f);
 	flock_file_release(f);
 	if (f->ops->release)
 		f->ops->release(f);

@@ -184,6 +184,55 @@ void fown_release(struct file *f)
 	kfree(fo);
 }
 
+/* si_band of each POLL_* code (Linux's band_table). */
+static u64 code_band(int code)
+{
+	switch (code) {
+	case POLL_OUT:
+		return POLLOUT | POLLWRNORM | POLLWRBAND;
+	case POLL_MSG:
+		return POLLIN | POLLRDNORM | POLLMSG;
+	case POLL_ERR:
+		return POLLERR;
+	case POLL_PRI:
+		return POLLPRI | POLLRDBAND;
+	case POLL_HUP:
+		return POLLHUP | POLLERR;
+	}
+	return POLLIN | POLLRDNORM | POLLRDBAND;
+}
+
+void fown_signal(struct file *f, int code)
+{
+	struct fown *fo = fown_find(f);
+	struct sig_origin o = { .code = SI_KERNEL };
+
+	if (!fo || !fo->id)
+		return;
+	if (fo->sig)
+		o = (struct sig_origin){ .code = code, .addr = code_band(code), .fd = fo->fd,
+					 .poll = true };
+	signal_send_owner(fo->type, fo->id, fo->sig ? fo->sig : SIGIO, &o, fo->uid, fo->euid);
+}
+
+int fown_lease_owner(struct file *f, int fd)
+{
+	struct proc *p = cur_proc();
+	struct fown *fo = fown_get(f);
+
+	if (!fo)
+		return -ENOMEM;
+	fo->fd = fd;
+	if (!fo->id) {
+		fo->type = F_OWNER_PID;
+		fo->id = p->pid;
+		fo->uid = p->cred.uid[0];
+		fo->euid = p->cred.uid[1];
+		fown_update(fo);
+	}
+	return 0;
+}
+
 /* Set the owner: id 0 clears it; -ESRCH if nobody has that id. */
 static long set_owner(struct file *f, int fd, int type, int id)
 {

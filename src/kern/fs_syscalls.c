@@ -363,6 +363,35 @@ static long sys_ftruncate(struct trap_frame *tf)
 }
 SYSCALL(__NR_ftruncate, sys_ftruncate);
 
+/* truncate(2): as Linux's vfs_truncate, write permission and a lease break. */
+SYSCALL_DEFINE2(truncate, const char *, upath, long, len)
+{
+	char *path = fs_get_path(upath);
+	struct inode *ino;
+	long err;
+
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	ino = vfs_lookup(path);
+	kfree(path);
+	if (IS_ERR(ino))
+		return PTR_ERR(ino);
+	if (len < 0)
+		err = -EINVAL;
+	else if (S_ISDIR(ino->mode))
+		err = -EISDIR;
+	else if (!S_ISREG(ino->mode) || vfs_inode_generated(ino))
+		err = -EINVAL;
+	else
+		err = vfs_permission(ino, MAY_WRITE);
+	if (!err)
+		err = lease_break(ino, true, false);
+	if (!err)
+		err = vfs_truncate(ino, (size_t)len);
+	vfs_inode_put(ino);
+	return err;
+}
+
 /* ---- stat ------------------------------------------------------------------ */
 
 static int stat_file(struct file *f, struct linux_stat *st)
@@ -571,6 +600,10 @@ static long sys_fcntl(struct trap_frame *tf)
 	case F_SETSIG:
 	case F_GETSIG:
 		r = fown_fcntl(f, fd, cmd, arg);
+		break;
+	case F_SETLEASE:
+	case F_GETLEASE:
+		r = lease_fcntl(f, fd, cmd, arg);
 		break;
 	case F_GETPIPE_SZ:
 	case F_SETPIPE_SZ:

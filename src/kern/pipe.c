@@ -675,22 +675,11 @@ static long pipe_max_size_show(char *buf, size_t size)
  * at least one page; past 2^31 (or not a number) -EINVAL. */
 static int pipe_max_size_store(const char *text)
 {
-	unsigned long v = 0;
-	const char *c = text;
+	unsigned long v;
+	int err = vfs_sysctl_parse(text, 1UL << 31, &v);
 
-	while (*c == ' ' || *c == '\t')
-		c++;
-	if (*c < '0' || *c > '9')
-		return -EINVAL;
-	for (; *c >= '0' && *c <= '9'; c++) {
-		v = v * 10 + (unsigned long)(*c - '0');
-		if (v > (1UL << 31))
-			return -EINVAL;
-	}
-	while (*c == ' ' || *c == '\n' || *c == '\t')
-		c++;
-	if (*c)
-		return -EINVAL;
+	if (err)
+		return err;
 	pipe_max_size = PAGE_SIZE << ring_order(v ? v : 1);
 	return 0;
 }

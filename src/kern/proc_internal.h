@@ -133,6 +133,7 @@ struct thread {
 	k_sigset_t sig_pending;     /* sent to this thread: tgkill, faults, kills */
 	struct sig_origin sig_origin[SIS_NSIG];
 	k_sigset_t sig_blocked;
+	k_sigset_t sig_real_blocked; /* rt_sigtimedwait: what it unblocked to wait for (Linux's real_blocked) */
 	k_sigset_t sig_saved_mask;  /* restored on the way out (signal_set_temp_mask) */
 	bool sig_restore_mask;
 	u64 alt_sp, alt_size;       /* sigaltstack, alt_size 0 = none */

@@ -195,7 +195,7 @@ static bool blocked_by_any(const struct proc *p, u64 bit)
 	const struct thread *t;
 
 	list_for_each_entry(t, &p->threads, group_node) {
-		if (t->sig_blocked & bit)
+		if ((t->sig_blocked | t->sig_real_blocked) & bit)
 			return true;
 	}
 	return false;
@@ -235,8 +235,10 @@ static bool send_prepare(struct proc *p, int sig)
 {
 	u64 bit = SIS_SIGBIT(sig);
 
-	if (p->state != PROC_ALIVE || init_protected(p, sig))
-		return false; /* a zombie takes no more signals; init, see above */
+	if (p->state != PROC_ALIVE)
+		return false; /* a zombie takes no more signals */
+	if (init_protected(p, sig) && (sig == SIGKILL || sig == SIGSTOP || !blocked_by_any(p, bit)))
+		return false; /* init, see above; a blocked one queues (sigtimedwait), as on Linux */
 	if (sig == SIGCONT)
 		continue_proc(p);
 	if (STOP_SIGNALS & bit)
@@ -995,10 +997,12 @@ static int wait_for_set(struct thread *t, k_sigset_t set, u64 deadline)
 	k_sigset_t saved = t->sig_blocked;
 	int err = 0;
 
+	t->sig_real_blocked = saved & set;
 	t->sig_blocked &= ~set;
 	while (!err && !signal_pending())
 		err = schedule_sleep(deadline, true);
 	t->sig_blocked = saved;
+	t->sig_real_blocked = 0;
 	return err;
 }
 

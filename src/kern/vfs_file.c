@@ -388,6 +388,28 @@ static long gen_lseek(struct file *f, long off, int whence)
 	return seek_pos(f, off, whence, (long)g->len);
 }
 
+int vfs_sysctl_parse(const char *text, unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+	const char *c = text;
+
+	while (*c == ' ' || *c == '\t')
+		c++;
+	if (*c < '0' || *c > '9')
+		return -EINVAL;
+	for (; *c >= '0' && *c <= '9'; c++) {
+		v = v * 10 + (unsigned long)(*c - '0');
+		if (v > max)
+			return -EINVAL;
+	}
+	while (*c == ' ' || *c == '\n' || *c == '\t')
+		c++;
+	if (*c)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
 /* A sysctl's write: the whole text at once (Linux's strict mode). */
 static long gen_write(struct file *f, const void *ubuf, size_t len)
 {
@@ -524,6 +546,13 @@ static const struct file_ops path_fops = {
 	.fstat = inode_fstat,
 };
 
+/* An open regular file that may write its inode (inode->writers). */
+static bool counts_as_writer(const struct file *f)
+{
+	return S_ISREG(f->inode->mode) && !(f->flags & O_PATH) &&
+	       (f->flags & O_ACCMODE) != O_RDONLY;
+}
+
 /* Linux's may_open: read and/or write permission as the access mode asks
  * (O_TRUNC asks for write). */
 static int open_permission(const struct inode *ino, unsigned flags)
@@ -547,6 +576,9 @@ static struct file *open_inode(struct inode *ino, unsigned flags, bool check_per
 
 	if (!err && check_perm && !(flags & O_PATH))
 		err = open_permission(ino, flags);
+	if (!err && check_perm && !(flags & O_PATH) && S_ISREG(ino->mode))
+		err = lease_break(ino, (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC),
+				  flags & O_NONBLOCK);
 	if (err)
 		return ERR_PTR(err);
 	if (flags & O_PATH) {
@@ -574,7 +606,15 @@ static struct file *open_inode(struct inode *ino, unsigned flags, bool check_per
 	}
 	vfs_inode_get(ino);
 	f->inode = ino;
+	if (counts_as_writer(f))
+		ino->writers++;
 	return f;
+}
+
+void vfs_file_release(struct file *f)
+{
+	if (f->inode && counts_as_writer(f))
+		f->inode->writers--;
 }
 
 struct file *vfs_open_inode(struct inode *ino, unsigned flags)

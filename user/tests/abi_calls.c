@@ -9,6 +9,9 @@
  *     SIGIO (or F_SETSIG's signal with si_code/si_fd) on O_ASYNC pipes and
  *     sockets;
  *   - pipe2(O_DIRECT) packet mode;
+ *   - leases: F_SETLEASE/F_GETLEASE and their EAGAIN cases, a break by a
+ *     conflicting open or truncate (SIGIO, F_SETSIG's signal with POLL_MSG,
+ *     O_NONBLOCK's EWOULDBLOCK, downgrade), and on SIS lease-break-time;
  *   - /proc/self/fd/N as magic links: open reopens the inode (also once
  *     unlinked) or the pipe, a walk goes through a directory's, readlink
  *     names "pipe:[ino]" and "socket:[ino]".
@@ -352,6 +355,123 @@ static void check_fd_links(void)
 	CHECK_ERR(fd_open(999, "", O_RDONLY), ENOENT, "no such descriptor");
 }
 
+#define LEASE_FILE "/tmp/abi_lease"
+
+/* A child that opens LEASE_FILE with flags (or truncates it, flags -1):
+ * exits 0 if that worked, 1 + errno's low bits otherwise. */
+static pid_t breaker(int flags)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid)
+		return pid;
+	if (flags == -1)
+		_exit(truncate(LEASE_FILE, 0) ? 1 : 0);
+	fd = open(LEASE_FILE, flags);
+	_exit(fd < 0 ? (errno == EWOULDBLOCK ? 2 : 1) : 0);
+}
+
+static int child_status(pid_t pid)
+{
+	int st;
+
+	return waitpid(pid, &st, 0) == pid && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void nobody_lease(void)
+{
+	int fd = open(LEASE_FILE, O_RDONLY);
+
+	CHECK_ERR(fcntl(fd, F_SETLEASE, F_RDLCK), EACCES, "a lease on another's file");
+	close(fd);
+}
+
+static void check_leases(void)
+{
+	struct timespec ts = { 5, 0 };
+	sigset_t set;
+	siginfo_t si;
+	int fd, fd2, p[2];
+	pid_t pid;
+
+	unlink(LEASE_FILE);
+	fd = open(LEASE_FILE, O_CREAT | O_RDWR, 0644);
+	CHECK(fd >= 0 && write(fd, "lease", 5) == 5, "make %s", LEASE_FILE);
+	CHECK_ERR(fcntl(fd, F_SETLEASE, F_RDLCK), EAGAIN, "a read lease on a file open to write");
+	CHECK(fcntl(fd, F_SETLEASE, F_WRLCK) == 0 && fcntl(fd, F_GETLEASE) == F_WRLCK,
+	      "a write lease on the only open");
+	CHECK(fcntl(fd, F_SETLEASE, F_UNLCK) == 0 && fcntl(fd, F_GETLEASE) == F_UNLCK, "F_UNLCK");
+	CHECK_ERR(fcntl(fd, F_SETLEASE, F_UNLCK), EAGAIN, "F_UNLCK without a lease");
+	CHECK_ERR(fcntl(fd, F_SETLEASE, 7), EINVAL, "lease type 7");
+	close(fd);
+	fd = open(LEASE_FILE, O_RDONLY);
+	fd2 = open(LEASE_FILE, O_RDONLY);
+	CHECK(fcntl(fd, F_SETLEASE, F_RDLCK) == 0 && fcntl(fd, F_GETLEASE) == F_RDLCK,
+	      "a read lease");
+	CHECK(fcntl(fd2, F_SETLEASE, F_RDLCK) == 0, "a second read lease");
+	CHECK_ERR(fcntl(fd2, F_SETLEASE, F_WRLCK), EAGAIN, "a write lease with two opens");
+	close(fd2);
+	CHECK(fcntl(fd, F_SETLEASE, F_UNLCK) == 0, "unlock");
+	as_nobody(nobody_lease, "lease");
+	CHECK(pipe(p) == 0, "pipe");
+	CHECK_ERR(fcntl(p[0], F_SETLEASE, F_RDLCK), EINVAL, "a lease on a pipe");
+	close(p[0]);
+	close(p[1]);
+
+	/* a reader breaks a write lease down to a read lease */
+	sigemptyset(&set);
+	sigaddset(&set, SIGIO);
+	sigaddset(&set, SIGRTMIN + 3);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	CHECK(fcntl(fd, F_SETLEASE, F_WRLCK) == 0, "a write lease on a read-only open");
+	CHECK(child_status(breaker(O_RDONLY | O_NONBLOCK)) == 2, "O_NONBLOCK: EWOULDBLOCK");
+	CHECK(sigtimedwait(&set, &si, &ts) == SIGIO, "SIGIO for the break");
+	CHECK(fcntl(fd, F_GETLEASE) == F_RDLCK, "F_GETLEASE says the target: %d",
+	      fcntl(fd, F_GETLEASE));
+	pid = breaker(O_RDONLY);
+	usleep(100000);
+	CHECK(fcntl(fd, F_SETLEASE, F_RDLCK) == 0, "downgrade");
+	CHECK(child_status(pid) == 0, "the reader goes on");
+	/* a writer breaks it all */
+	pid = breaker(O_WRONLY);
+	CHECK(sigtimedwait(&set, &si, &ts) == SIGIO, "SIGIO for the writer");
+	CHECK(fcntl(fd, F_GETLEASE) == F_UNLCK, "target F_UNLCK");
+	CHECK_ERR(fcntl(fd, F_SETLEASE, F_RDLCK), EAGAIN, "no downgrade for a writer");
+	CHECK(fcntl(fd, F_SETLEASE, F_UNLCK) == 0, "give the lease up");
+	CHECK(child_status(pid) == 0, "the writer goes on");
+	/* F_SETSIG: truncate breaks it, a signal with si_code POLL_MSG and si_fd */
+	CHECK(fcntl(fd, F_SETSIG, SIGRTMIN + 3) == 0, "F_SETSIG");
+	CHECK(fcntl(fd, F_SETLEASE, F_WRLCK) == 0, "a write lease again");
+	pid = breaker(-1);
+	CHECK(sigtimedwait(&set, &si, &ts) == SIGRTMIN + 3 && si.si_code == POLL_MSG &&
+	      si.si_fd == fd, "F_SETSIG's signal: code %d fd %d", si.si_code, si.si_fd);
+	CHECK(fcntl(fd, F_SETLEASE, F_UNLCK) == 0, "give it up"); /* the child has fd too */
+	CHECK(child_status(pid) == 0, "truncate goes on");
+	close(fd);
+	/* a lease goes with its file */
+	fd = open(LEASE_FILE, O_RDONLY);
+	CHECK(fcntl(fd, F_SETLEASE, F_WRLCK) == 0, "a write lease");
+	close(fd);
+	fd = open(LEASE_FILE, O_RDONLY);
+	CHECK(fcntl(fd, F_GETLEASE) == F_UNLCK && fcntl(fd, F_SETLEASE, F_WRLCK) == 0,
+	      "closed with its file");
+	close(fd);
+#ifdef ON_SIS
+	/* nobody answers: lease-break-time later the kernel takes the lease */
+	CHECK(write_str("/proc/sys/fs/lease-break-time", "1") == 0, "lease-break-time 1");
+	fd = open(LEASE_FILE, O_RDONLY);
+	CHECK(fcntl(fd, F_SETLEASE, F_WRLCK) == 0, "a write lease");
+	CHECK(child_status(breaker(O_RDWR)) == 0, "the writer goes on after lease-break-time");
+	CHECK(fcntl(fd, F_GETLEASE) == F_UNLCK, "and the lease is gone");
+	close(fd);
+	CHECK(write_str("/proc/sys/fs/lease-break-time", "45") == 0 &&
+	      read_long("/proc/sys/fs/lease-break-time") == 45, "lease-break-time 45");
+#endif
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	unlink(LEASE_FILE);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -361,5 +481,6 @@ int main(void)
 	check_sigio();
 	check_packets();
 	check_fd_links();
+	check_leases();
 	return check_summary("abi_calls");
 }

@@ -76,6 +76,18 @@ void eventpoll_release(struct file *f);
 long fown_fcntl(struct file *f, int fd, int cmd, unsigned long arg);
 void fown_setfl(struct file *f, int fd);
 void fown_release(struct file *f);
+/* Leases (lease.c): fown_lease_owner makes the caller f's owner if it has
+ * none (F_SETLEASE); fown_signal sends the owner SIGIO (F_SETSIG's signal
+ * with si_code code, POLL_*) whether or not f has O_ASYNC. */
+int fown_lease_owner(struct file *f, int fd);
+void fown_signal(struct file *f, int code);
+/* fcntl F_SETLEASE/F_GETLEASE on f; lease_break before an open of ino for
+ * writing (write) or reading, or a truncate (write): breaks the leases it
+ * conflicts with and waits for them (0, -EWOULDBLOCK with nonblock,
+ * -ERESTARTSYS); lease_file_release when f goes. */
+long lease_fcntl(struct file *f, int fd, int cmd, unsigned long arg);
+int lease_break(struct inode *ino, bool write, bool nonblock);
+void lease_file_release(struct file *f);
 
 /* A new file with one reference (the caller's), or NULL (no memory). */
 struct file *file_alloc(const struct file_ops *ops, void *priv, unsigned flags);

@@ -49,6 +49,7 @@ struct inode {
 	u32 nlink;     /* directory entries naming it (0 once unlinked) */
 	u32 refs;      /* vfs_inode_get/put */
 	u32 uid, gid;  /* owner: the creator's effective ids, then fchownat's */
+	u32 writers;   /* regular file: open files that may write it (leases) */
 	u64 rdev;      /* character devices: SIS_MKDEV(major, minor) */
 	/* Access, modification and status change, CLOCK_REALTIME in ns. */
 	s64 atime_ns, mtime_ns, ctime_ns;
@@ -165,6 +166,9 @@ int vfs_add_generated(const char *path, long (*show)(char *buf, size_t size));
 int vfs_add_sysctl(const char *path, long (*show)(char *buf, size_t size),
 		   int (*store)(const char *text));
 
+/* A sysctl's number: decimal digits, blanks around; -EINVAL past max. */
+int vfs_sysctl_parse(const char *text, unsigned long max, unsigned long *out);
+
 /* A character device node at path (parents created) using fops. */
 int vfs_add_chardev(const char *path, const struct file_ops *fops, u64 rdev);
 
@@ -231,6 +235,8 @@ int vfs_mknod_at(struct inode *base, const char *path, u32 mode);
 /* The absolute path of what path names, links followed ("/a/b"), in buf:
  * its length, or -errno (-ERANGE if it does not fit). */
 long vfs_realpath(struct inode *base, const char *path, char *buf, size_t size);
+/* The file is going (file_destroy): its inode's count of writers. */
+void vfs_file_release(struct file *f);
 /* Open an inode already looked up (used by open and by the kernel API). */
 struct file *vfs_open_inode(struct inode *ino, unsigned flags);
 void vfs_stat_inode(const struct inode *ino, struct linux_stat *st);
