@@ -1,10 +1,10 @@
 /*
  * Memory system calls: brk, mmap, munmap, mprotect, mremap, madvise, msync.
  * mmap: anonymous memory (private, or MAP_SHARED so that fork shares the
- * pages writable; /dev/zero is anonymous too) and regular files: a private
- * mapping gets its own copy of the file's bytes (zero past the end), a
- * shared one the file's shared pages (vfs_filemap.c), kept coherent with
- * read(2)/write(2) and written back by msync.
+ * pages writable; /dev/zero is anonymous too) and regular files, whose
+ * pages (vfs_filemap.c) a shared mapping maps, kept coherent with
+ * read(2)/write(2) and written back by msync, and a private one maps
+ * copy-on-write (zero past the end of the file).
  * Mappings are backed eagerly (see sis/vm.h) and W^X: PROT_WRITE|PROT_EXEC
  * is refused with -EACCES. RLIMIT_AS bounds the pages a process has mapped
  * or reserved, like Linux's total_vm: mmap and brk past it fail (ENOMEM).
@@ -128,26 +128,6 @@ static long check_mmap(u64 addr, u64 len, unsigned prot, unsigned flags, u64 off
 	return 0;
 }
 
-/*
- * Copy the file's bytes from off into the new mapping at addr (len bytes;
- * past the end of the file it stays zero). A PROT_NONE mapping has no pages
- * to fill: made accessible later, it reads as zero.
- */
-static long fill_from_file(struct vm_space *vm, u64 addr, u64 len, unsigned prot,
-			   const struct map_source *src, u64 off)
-{
-	size_t size;
-	const char *bytes = vfs_reg_peek(src->inode, &size);
-	long err;
-
-	if (!prot || !bytes || off >= size)
-		return 0;
-	err = vm_write(vm, addr, bytes + off, MIN(len, size - off));
-	if (!err && (prot & PROT_EXEC))
-		vm_sync_icache(vm, addr, len);
-	return err;
-}
-
 /* Where the mapping goes; unmaps what MAP_FIXED replaces. 0 or -errno. */
 static long choose_address(struct vm_space *vm, u64 *addr, u64 len, unsigned flags)
 {
@@ -182,18 +162,13 @@ static long sys_mmap(struct trap_frame *tf)
 	err = choose_address(vm, &addr, len, flags);
 	if (err)
 		goto out_put;
-	if ((flags & MAP_TYPE) != MAP_PRIVATE && src.file) {
-		err = filemap_map(vm, addr, len, prot, src.inode, off, src.writable);
-		goto out_put;
-	}
 	if ((flags & MAP_TYPE) != MAP_PRIVATE)
 		prot |= VM_SHARED;
-	err = vm_map_zero(vm, addr, len, prot);
-	if (!err && src.file) {
-		err = fill_from_file(vm, addr, len, prot & PROT_ALL, &src, off);
-		if (err)
-			vm_unmap(vm, addr, len);
-	}
+	if (src.file)
+		err = filemap_map(vm, addr, len, prot, src.inode, off,
+				  (prot & VM_SHARED) && src.writable);
+	else
+		err = vm_map_zero(vm, addr, len, prot);
 out_put:
 	if (src.file)
 		file_put(src.file);
