@@ -116,7 +116,7 @@ static void fown_wakeup(struct waiter *w)
 			.code = out ? POLL_OUT : POLL_IN,
 			.addr = out ? POLLOUT | POLLWRNORM | POLLWRBAND : POLLIN | POLLRDNORM | POLLRDBAND,
 			.fd = fo->fd,
-			.poll = true,
+			.kind = SIGO_POLL,
 		};
 	}
 	signal_send_owner(fo->type, fo->id, fo->sig ? fo->sig : SIGIO, &o, fo->uid, fo->euid);
@@ -211,7 +211,7 @@ void fown_signal(struct file *f, int code)
 		return;
 	if (fo->sig)
 		o = (struct sig_origin){ .code = code, .addr = code_band(code), .fd = fo->fd,
-					 .poll = true };
+					 .kind = SIGO_POLL };
 	signal_send_owner(fo->type, fo->id, fo->sig ? fo->sig : SIGIO, &o, fo->uid, fo->euid);
 }
 

@@ -56,3 +56,29 @@ def perm_linux(ctx):
     m = re.search(PERM, r.stdout, re.M)
     ctx.check(r.returncode == 0 and m and m.group(2) == "0",
               f"on Linux: exit {r.returncode}: {r.stdout[-2500:]}")
+
+
+RT = r"^rt_calls: (\d+) checks, (\d+) failed$"
+
+
+@test(timeout=120)
+def rt(ctx):
+    """PI futexes (glibc's PTHREAD_PRIO_INHERIT and robust mutexes, the raw
+    calls, requeue-PI) and queued real-time signals with sigqueue values,
+    rt_(tg)sigqueueinfo and RLIMIT_SIGPENDING (user/tests/rt_calls.c)."""
+    exe = glibc_static(ctx, "rt_calls.c", os.path.join(ctx.tmpdir(), "rt_calls"), "-DON_SIS")
+    q = ctx.qemu(nets=["none"], add=[f"{exe}:/bin/rt_calls"], append="init=/bin/rt_calls")
+    m = q.expect(RT, timeout=90)
+    fails = [ln for ln in q.lines if ln.startswith("FAIL")]
+    ctx.check(int(m.group(1)) > 40 and m.group(2) == "0",
+              f"on SIS: {m.group(0)}\n" + "\n".join(fails[:30]))
+    q.expect_exit(0)
+
+
+@test(timeout=120)
+def rt_linux(ctx):
+    exe = native(ctx, "rt_calls.c", os.path.join(ctx.tmpdir(), "rt_calls"))
+    r = run_on_linux(ctx, exe)
+    m = re.search(RT, r.stdout, re.M)
+    ctx.check(r.returncode == 0 and m and m.group(2) == "0",
+              f"on Linux: exit {r.returncode}: {r.stdout[-2500:]}")

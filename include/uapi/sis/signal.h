@@ -84,6 +84,7 @@ struct k_sigaction {
 #define SI_USER 0      /* kill() */
 #define SI_KERNEL 0x80
 #define SI_TKILL (-6)  /* tgkill() */
+#define SI_QUEUE (-1)  /* sigqueue() */
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
 #define BUS_ADRALN 1
@@ -110,6 +111,7 @@ struct linux_siginfo {
 		struct { int32_t pid; uint32_t uid; int32_t status; } chld; /* SIGCHLD */
 		struct { uint64_t addr; } fault;                     /* SIGSEGV/SIGBUS/SIGILL/SIGTRAP */
 		struct { int64_t band; int32_t fd; } poll;           /* SIGIO with F_SETSIG */
+		struct { int32_t pid; uint32_t uid; uint64_t value; } rt; /* SI_QUEUE: sigqueue */
 		uint8_t __pad[128 - 16];
 	} u;
 };

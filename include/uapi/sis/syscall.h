@@ -84,6 +84,7 @@
 #define __NR_rt_sigprocmask 135
 #define __NR_rt_sigpending 136
 #define __NR_rt_sigtimedwait 137
+#define __NR_rt_sigqueueinfo 138
 #define __NR_rt_sigreturn 139
 #define __NR_reboot 142
 #define __NR_setregid 143
@@ -143,6 +144,7 @@
 #define __NR_mprotect 226
 #define __NR_msync 227
 #define __NR_madvise 233
+#define __NR_rt_tgsigqueueinfo 240
 #define __NR_accept4 242
 #define __NR_wait4 260
 #define __NR_renameat2 276
