@@ -245,7 +245,8 @@ struct exec_image {
 };
 
 /* May the caller execute the file at path? A regular file with execute
- * permission for it (root: some execute bit): else -EACCES, as Linux. */
+ * permission for it (root: some execute bit): else -EACCES, as Linux;
+ * -ETXTBSY while a file is open to write it. */
 static int may_exec(const char *path)
 {
 	struct inode *ino = vfs_lookup(path);
@@ -254,6 +255,8 @@ static int may_exec(const char *path)
 	if (IS_ERR(ino))
 		return (int)PTR_ERR(ino);
 	err = S_ISREG(ino->mode) ? vfs_permission(ino, MAY_EXEC) : -EACCES;
+	if (!err && ino->writers)
+		err = -ETXTBSY;
 	vfs_inode_put(ino);
 	return err;
 }
@@ -541,6 +544,8 @@ SYSCALL_DEFINE3(execve, const char *, upath, const char *const *, uargv,
 		return err;
 	}
 	err = args_add_user(&a, uargv, &a.argc);
+	if (!err && !a.argc)
+		err = args_add_kernel(&a, "", &a.argc); /* Linux 5.18: argv[0] is never missing */
 	if (!err)
 		err = args_add_user(&a, uenvp, &a.envc);
 	if (!err)

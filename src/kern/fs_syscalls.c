@@ -538,6 +538,10 @@ static long fcntl_setfl(struct file *f, int fd, unsigned arg)
 	unsigned flags = (f->flags & ~(unsigned)SETFL_MASK) | (arg & SETFL_MASK);
 	int err = f->ops->setfl ? f->ops->setfl(f, flags) : 0;
 
+	if (!err && (flags & O_NOATIME) && !(f->flags & O_NOATIME) && f->inode &&
+	    proc_euid() != 0 && proc_euid() != f->inode->uid)
+		return -EPERM; /* as open's */
+
 	if (!err) {
 		f->flags = flags;
 		fown_setfl(f, fd);

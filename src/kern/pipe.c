@@ -40,7 +40,7 @@
 #include <uapi/sis/poll.h>
 #include <uapi/sis/ioctl.h>
 
-#define PIPE_SIZE_ORDER 2 /* ring of 4 pages */
+#define PIPE_SIZE_ORDER 4 /* ring of 16 pages: Linux's 64 KiB */
 #define PIPE_SIZE (PAGE_SIZE << PIPE_SIZE_ORDER)
 #define PIPE_BUF 4096   /* writes up to this size are atomic (POSIX) */
 _Static_assert(PIPE_BUF == PAGE_SIZE, "a small ring is one page");
@@ -510,7 +510,6 @@ long pipe_fcntl(struct file *f, int cmd, unsigned long arg)
 static size_t ring_size(void)
 {
 	size_t ram = page_total_count() * PAGE_SIZE;
-
 	size_t want = proc_euid() ? MIN(PIPE_SIZE, pipe_max_size) : PIPE_SIZE;
 
 	if (ring_bytes + want <= ram / PIPE_SOFT_DIV)
@@ -533,12 +532,16 @@ static struct pipe *pipe_alloc(int *err)
 	p = kzalloc(sizeof(*p));
 	if (!p)
 		return NULL;
-	p->size = size;
 	p->ring = page_alloc(ring_order(size));
+	if (!p->ring && size > PIPE_BUF) { /* no free run that long: a page will do */
+		size = PIPE_BUF;
+		p->ring = page_alloc(0);
+	}
 	if (!p->ring) {
 		kfree(p);
 		return NULL;
 	}
+	p->size = size;
 	waitq_init(&p->rd_wq);
 	waitq_init(&p->wr_wq);
 	p->ino = next_pipe_ino++;

@@ -856,6 +856,8 @@ SYSCALL_DEFINE3(rt_sigqueueinfo, int, tgid, int, sig, const void *, uinfo)
 	if (err)
 		return err;
 	p = tgid > 0 ? proc_find(tgid) : NULL;
+	if (!p && tgid > 0 && thread_find(tgid))
+		p = thread_find(tgid)->proc; /* Linux: any thread's id names its group */
 	if (!p || p->state != PROC_ALIVE)
 		return -ESRCH;
 	if (!may_signal(p))

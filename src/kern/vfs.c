@@ -674,6 +674,23 @@ static bool is_dot_name(const char *name, size_t len)
 #define LC_FOLLOW 2u  /* follow a symbolic link in the last component (not with LC_EXCL) */
 #define LC_KERNEL 4u  /* the kernel's own names: also in generated directories */
 
+/*
+ * The mode of a new inode in dir, as Linux's inode_init_owner: in a setgid
+ * directory a new directory is setgid too (its group is the directory's);
+ * a new file keeps S_ISGID only if its creator is root or in that group.
+ */
+static u32 setgid_mode(const struct inode *dir, u32 mode)
+{
+	u32 gid = (dir->mode & S_ISGID) ? dir->gid : proc_egid();
+
+	if ((dir->mode & S_ISGID) && S_ISDIR(mode))
+		return mode | S_ISGID;
+	if ((mode & S_ISGID) && !S_ISDIR(mode) && proc_euid() != 0 &&
+	    !proc_access_in_group(false, gid))
+		return mode & ~(u32)S_ISGID;
+	return mode;
+}
+
 static struct inode *create_last(struct walk *w, u32 mode, unsigned how)
 {
 	struct inode *ino;
@@ -690,11 +707,11 @@ static struct inode *create_last(struct walk *w, u32 mode, unsigned how)
 		if (err)
 			return ERR_PTR(err);
 	}
-	ino = inode_new(mode);
+	ino = inode_new(setgid_mode(w->dir, mode));
 	if (IS_ERR(ino))
 		return ino;
 	ino->uid = proc_euid();
-	ino->gid = proc_egid();
+	ino->gid = (w->dir->mode & S_ISGID) ? w->dir->gid : proc_egid();
 	err = dir_link(w->dir, w->name, w->len, ino);
 	if (err) {
 		inode_free(ino); /* never linked: holds no parent */

@@ -562,6 +562,8 @@ static int open_permission(const struct inode *ino, unsigned flags)
 
 	if (flags & O_TRUNC)
 		mask |= MAY_WRITE;
+	if ((flags & O_NOATIME) && proc_euid() != 0 && proc_euid() != ino->uid)
+		return -EPERM; /* Linux: the owner's (or CAP_FOWNER's) */
 	return vfs_permission(ino, mask);
 }
 

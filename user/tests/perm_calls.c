@@ -11,7 +11,11 @@
  *     the sticky bit;
  *   - access/faccessat with the real ids, AT_EACCESS with the effective
  *     ones (both ways round), faccessat2;
- *   - execve: EACCES without an execute bit, for root too.
+ *   - execve: EACCES without an execute bit, for root too; ETXTBSY while
+ *     the file is open for writing; an empty argv gets argv[0] "";
+ *   - O_NOATIME (open, F_SETFL) is the owner's; setgid directories hand
+ *     their group (and, to directories, the bit) down, and a file's S_ISGID
+ *     stays only for a member of its group.
  * Prints "perm_calls: N checks, M failed"; exit status 1 on any failure.
  */
 #define _GNU_SOURCE
@@ -157,6 +161,28 @@ static void nobody_checks(void)
 	/* exec */
 	CHECK(exec_err("x0744") == EACCES, "exec a 0744 root file");
 	CHECK(exec_err("x0755") == 0, "exec a 0755 file");
+	/* O_NOATIME */
+	CHECK(open_err("f0644", O_RDONLY | O_NOATIME) == EPERM, "O_NOATIME on another's file");
+	CHECK(open_err("own0407", O_RDONLY | O_NOATIME) == 0, "O_NOATIME on one's own");
+	{
+		int fd = open(at("f0644"), O_RDONLY);
+
+		CHECK(fd >= 0 && ret_err(fcntl(fd, F_SETFL, O_NOATIME)) == EPERM,
+		      "F_SETFL O_NOATIME on another's file");
+		close(fd);
+	}
+	/* a setgid directory of another group */
+	{
+		struct stat st;
+		int fd = open(at("sg/f"), O_CREAT | O_EXCL | O_WRONLY, 02755);
+
+		CHECK(fd >= 0 && fstat(fd, &st) == 0 && st.st_gid == 4321 && !(st.st_mode & S_ISGID),
+		      "setgid dir: the dir's group, S_ISGID dropped: %u %o", st.st_gid, st.st_mode);
+		close(fd);
+		CHECK(mkdir(at("sg/d"), 0755) == 0 && stat(at("sg/d"), &st) == 0 && st.st_gid == 4321 &&
+		      (st.st_mode & S_ISGID), "setgid dir: a subdirectory is setgid: %u %o", st.st_gid,
+		      st.st_mode);
+	}
 }
 
 static void become_nobody_and(void (*fn)(void), const char *what)
@@ -251,6 +277,8 @@ static void set_up(void)
 	make_file("d0755/inner", 0644, 0, 0);
 	make_dir("d0777", 0777);
 	make_dir("d1777", 01777);
+	make_dir("sg", 0777);
+	CHECK(chown(at("sg"), 0, 4321) == 0 && chmod(at("sg"), 02777) == 0, "a setgid directory");
 	make_file("d1777/rootfile", 0666, 0, 0);
 	CHECK(unix_sock("d0755/sock", true) == 0 && chmod(at("d0755/sock"), 0777) == 0, "bind");
 	CHECK(unix_sock("d0755/sock0755", true) == 0 && chmod(at("d0755/sock0755"), 0755) == 0,
@@ -269,6 +297,31 @@ static void root_checks(void)
 	CHECK(exec_err("x0644") == EACCES, "root cannot exec without an execute bit");
 	CHECK(exec_err("x0744") == 0, "root execs with the owner's execute bit");
 	CHECK(exec_err("d0755") == EACCES, "exec a directory");
+	{
+		int fd = open(at("x0755"), O_WRONLY), st;
+		pid_t pid;
+
+		CHECK(fd >= 0 && exec_err("x0755") == ETXTBSY, "exec a file open for writing");
+		close(fd);
+		CHECK(exec_err("x0755") == 0, "and once closed");
+		pid = fork();
+		if (pid == 0) {
+			char *const argv[] = { NULL }, *const envp[] = { NULL };
+
+			execve(at("x0755"), argv, envp);
+			_exit(100);
+		}
+		CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 42,
+		      "an empty argv gets argv[0] \"\": %#x", st);
+	}
+	{
+		struct stat st;
+		int fd = open(at("sg/rootfile"), O_CREAT | O_WRONLY, 02755);
+
+		CHECK(fd >= 0 && fstat(fd, &st) == 0 && st.st_gid == 4321 && (st.st_mode & S_ISGID),
+		      "root keeps S_ISGID in a setgid dir: %u %o", st.st_gid, st.st_mode);
+		close(fd);
+	}
 	CHECK_ERR(access(at("f0600"), 8), EINVAL, "access mode 8");
 	CHECK_ERR(syscall(SYS_faccessat2, AT_FDCWD, at("f0600"), R_OK, 0x4), EINVAL,
 		  "faccessat2 bad flags");
@@ -279,9 +332,10 @@ static void clean_up(void)
 	static const char *const names[] = {
 		"d1777/rootfile", "d0777/s", "d0755/sock", "d0755/sock0755", "d0755/inner",
 		"d0711/inner", "d0744/inner", "d0700/sock", "d0700/inner", "f0600", "f0644",
-		"f0646", "g0640", "own0407", "x0744", "x0755", "x0644",
+		"f0646", "g0640", "own0407", "x0744", "x0755", "x0644", "sg/f", "sg/rootfile",
 	};
-	static const char *const dirs[] = { "d1777", "d0777", "d0755", "d0711", "d0744", "d0700" };
+	static const char *const dirs[] = { "sg/d", "sg", "d1777", "d0777", "d0755", "d0711",
+					    "d0744", "d0700" };
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		unlink(at(names[i]));
@@ -296,6 +350,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "exit0") == 0)
 		return 0;
+	if (argc == 1 && argv[0][0] == 0)
+		return 42; /* execve with an empty argv */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	CHECK(n > 0, "readlink /proc/self/exe");

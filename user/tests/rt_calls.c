@@ -231,6 +231,18 @@ static long qinfo(pid_t pid, int sig, int code)
 	return syscall(SYS_rt_sigqueueinfo, pid, sig, &si);
 }
 
+static volatile pid_t other_tid;
+static volatile int other_done;
+
+static void *thread_id(void *arg)
+{
+	(void)arg;
+	other_tid = gettid();
+	while (!other_done)
+		usleep(1000);
+	return NULL;
+}
+
 static void check_rt_signals(void)
 {
 	struct sigaction sa = { .sa_sigaction = on_rt, .sa_flags = SA_SIGINFO };
@@ -295,6 +307,18 @@ static void check_rt_signals(void)
 	CHECK_ERR(syscall(SYS_rt_tgsigqueueinfo, getpid(), 4000000, a, &si), ESRCH,
 		  "rt_tgsigqueueinfo to nobody");
 	CHECK_ERR(syscall(SYS_rt_tgsigqueueinfo, 0, gettid(), a, &si), EINVAL, "tgid 0");
+	{
+		pthread_t th;
+
+		/* rt_sigqueueinfo to another thread's id: to its group */
+		CHECK(pthread_create(&th, NULL, thread_id, NULL) == 0, "create");
+		while (!other_tid)
+			usleep(1000);
+		CHECK(qinfo(other_tid, a, SI_QUEUE) == 0, "rt_sigqueueinfo to a thread's id");
+		CHECK(sigwaitinfo(&set, &si) == a && si.si_value.sival_int == 77, "reached the group");
+		other_done = 1;
+		pthread_join(th, NULL);
+	}
 
 	/* RLIMIT_SIGPENDING, in a child of a user of its own */
 	child = fork();
