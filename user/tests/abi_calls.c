@@ -14,7 +14,8 @@
  *     O_NONBLOCK's EWOULDBLOCK, downgrade), and on SIS lease-break-time;
  *   - /proc/self/fd/N as magic links: open reopens the inode (also once
  *     unlinked) or the pipe, a walk goes through a directory's, readlink
- *     names "pipe:[ino]" and "socket:[ino]".
+ *     names "pipe:[ino]" and "socket:[ino]"; the *xattr calls (EBADF for
+ *     an O_PATH descriptor; SIS's ramfs has none: EOPNOTSUPP).
  * Prints "abi_calls: N checks, M failed"; exit status 1 on any failure.
  */
 #define _GNU_SOURCE
@@ -26,6 +27,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "glibc_check.h"
@@ -353,6 +355,17 @@ static void check_fd_links(void)
 	close(sv[0]);
 	close(sv[1]);
 	CHECK_ERR(fd_open(999, "", O_RDONLY), ENOENT, "no such descriptor");
+
+	/* extended attributes of an O_PATH descriptor: EBADF (open13) */
+	fd = open("/tmp", O_PATH);
+	CHECK_ERR(fgetxattr(fd, "user.x", buf, sizeof(buf)), EBADF, "fgetxattr of O_PATH");
+	CHECK_ERR(fsetxattr(fd, "user.x", "v", 1, 0), EBADF, "fsetxattr of O_PATH");
+	CHECK_ERR(flistxattr(fd, buf, sizeof(buf)), EBADF, "flistxattr of O_PATH");
+	close(fd);
+	CHECK_ERR(getxattr("/nonexistent/x", "user.x", buf, sizeof(buf)), ENOENT, "getxattr ENOENT");
+#ifdef ON_SIS
+	CHECK_ERR(getxattr("/tmp", "user.x", buf, sizeof(buf)), EOPNOTSUPP, "ramfs has no xattrs");
+#endif
 }
 
 #define LEASE_FILE "/tmp/abi_lease"

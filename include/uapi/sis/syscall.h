@@ -6,6 +6,18 @@
 #ifndef UAPI_SIS_SYSCALL_H
 #define UAPI_SIS_SYSCALL_H
 
+#define __NR_setxattr 5
+#define __NR_lsetxattr 6
+#define __NR_fsetxattr 7
+#define __NR_getxattr 8
+#define __NR_lgetxattr 9
+#define __NR_fgetxattr 10
+#define __NR_listxattr 11
+#define __NR_llistxattr 12
+#define __NR_flistxattr 13
+#define __NR_removexattr 14
+#define __NR_lremovexattr 15
+#define __NR_fremovexattr 16
 #define __NR_getcwd 17
 #define __NR_eventfd2 19
 #define __NR_epoll_create1 20
