@@ -608,6 +608,14 @@ static struct file *open_inode(struct inode *ino, unsigned flags, bool check_per
 	}
 	vfs_inode_get(ino);
 	f->inode = ino;
+	if (S_ISCHR(ino->mode) && ops->open) {
+		err = ops->open(f, flags);
+		if (err) {
+			f->ops = &path_fops; /* nothing to release */
+			file_put(f);
+			return ERR_PTR(err);
+		}
+	}
 	if (counts_as_writer(f))
 		ino->writers++;
 	return f;
