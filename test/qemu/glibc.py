@@ -36,3 +36,26 @@ def run_on_linux(ctx, exe, timeout=60):
         argv = ["unshare", "-n", "sh", "-c", f"ip link set lo up && exec {' '.join(argv)}"]
     env = dict(os.environ, TMPDIR=ctx.tmpdir())
     return ctx.run_tool(argv, timeout=timeout, env=env)
+
+
+def calls_on_sis(ctx, src, result, min_checks, timeout=90):
+    """Build SRC (a user/tests checks program) glibc-static with -DON_SIS,
+    run it as init on a NIC-less SIS and require RESULT, a regex whose groups
+    are (checks, failed), to show more than MIN_CHECKS checks and 0 failed."""
+    name = os.path.splitext(src)[0]
+    exe = glibc_static(ctx, src, os.path.join(ctx.tmpdir(), name), "-DON_SIS")
+    qm = ctx.qemu(nets=["none"], add=[f"{exe}:/bin/{name}"], append=f"init=/bin/{name}")
+    m = qm.expect(result, timeout=timeout)
+    ctx.check(int(m.group(1)) > min_checks and m.group(2) == "0", f"on SIS: {m.group(0)}")
+    qm.expect_exit(0)
+
+
+def calls_on_linux(ctx, src, result):
+    """The same program built natively and run on this host's Linux, the
+    reference: RESULT must show 0 failed."""
+    import re
+    name = os.path.splitext(src)[0]
+    r = run_on_linux(ctx, native(ctx, src, os.path.join(ctx.tmpdir(), name)))
+    m = re.search(result, r.stdout, re.M)
+    ctx.check(r.returncode == 0 and m and m.group(2) == "0",
+              f"on Linux: exit {r.returncode}: {r.stdout[-600:]}")

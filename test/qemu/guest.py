@@ -43,3 +43,20 @@ def recv_all(sock):
         if not chunk:
             return data
         data += chunk
+
+
+def serve_host_dir(ctx, directory, bind="127.0.0.1"):
+    """python3 -m http.server serving DIRECTORY on BIND only (127.0.0.1:
+    the guest sees it as 10.0.2.2; ::1: as fec0::2); returns (port, process)."""
+    import subprocess
+    from sistest import wait_for_port
+    port = ctx.free_port()
+    p = subprocess.Popen(["python3", "-m", "http.server", str(port), "--bind", bind,
+                          "--directory", directory], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        wait_for_port(ctx, bind, port, proc=p)
+    except TestFailure:
+        p.kill()
+        raise
+    return port, p

@@ -48,9 +48,9 @@ import subprocess
 import sys
 import time
 
-from guest import boot_to_shell, sh, wait_ipv6
-from glibc import glibc_static, native, run_on_linux
-from sistest import TOP, TestFailure, test, wait_for_port
+from guest import boot_to_shell, serve_host_dir, sh, wait_ipv6
+from glibc import calls_on_linux, calls_on_sis
+from sistest import TOP, TestFailure, test
 
 MAC0 = "52:54:00:12:34:56"
 LL0 = "fe80::5054:ff:fe12:3456"
@@ -244,12 +244,8 @@ def gai_order(ctx):
     os.makedirs(d, exist_ok=True)
     with open(os.path.join(d, "f4.txt"), "w") as f:
         f.write("served over IPv4\n")
-    port = ctx.free_port()
-    server = subprocess.Popen(["python3", "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                               "--directory", d], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, start_new_session=True)
+    port, server = serve_host_dir(ctx, d)
     try:
-        wait_for_port(ctx, "127.0.0.1", port, proc=server)
         qm = ctx.qemu(nets=["user"], append="ip6=off")
         boot_to_shell(qm)
         sh(qm, "echo 'fec0::2 dual' >> /etc/hosts; echo '10.0.2.2 dual' >> /etc/hosts")
@@ -271,38 +267,15 @@ CALLS = r"^inet6_calls: (\d+) checks, (\d+) failed$"
 
 @test(timeout=120)
 def inet6_calls(ctx):
-    exe = glibc_static(ctx, "inet6_calls.c", os.path.join(ctx.tmpdir(), "inet6_calls"),
-                       "-DON_SIS")
-    qm = ctx.qemu(nets=["none"], add=[f"{exe}:/bin/inet6_calls"], append="init=/bin/inet6_calls")
-    m = qm.expect(CALLS, timeout=90)
-    ctx.check(int(m.group(1)) > 100 and m.group(2) == "0", f"on SIS: {m.group(0)}")
-    qm.expect_exit(0)
+    calls_on_sis(ctx, "inet6_calls.c", CALLS, 100)
 
 
 @test(timeout=120)
 def inet6_calls_linux(ctx):
-    exe = native(ctx, "inet6_calls.c", os.path.join(ctx.tmpdir(), "inet6_calls"))
-    r = run_on_linux(ctx, exe)
-    m = re.search(CALLS, r.stdout, re.M)
-    ctx.check(r.returncode == 0 and m and m.group(2) == "0",
-              f"on Linux: exit {r.returncode}: {r.stdout[-600:]}")
+    calls_on_linux(ctx, "inet6_calls.c", CALLS)
 
 
 BUSYBOX = os.path.join(TOP, "third_party/busybox/busybox")
-
-
-def serve_host6(ctx, directory):
-    """python3 -m http.server on [::1] only; returns (port, process)."""
-    port = ctx.free_port()
-    p = subprocess.Popen(["python3", "-m", "http.server", str(port), "--bind", "::1",
-                          "--directory", directory], stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        wait_for_port(ctx, "::1", port, proc=p)
-    except TestFailure:
-        p.kill()
-        raise
-    return port, p
 
 
 @test(timeout=90)
@@ -311,7 +284,7 @@ def wget_host6(ctx):
     os.makedirs(d, exist_ok=True)
     with open(os.path.join(d, "note6.txt"), "w") as f:
         f.write("a note over IPv6\n")
-    port, server = serve_host6(ctx, d)
+    port, server = serve_host_dir(ctx, d, bind="::1")
     try:
         qm = ctx.qemu(nets=["user"], add=[f"{BUSYBOX}:/bin/busybox"])
         boot_to_shell(qm)

@@ -38,7 +38,7 @@ import threading
 import time
 import urllib.request
 
-from guest import PROMPT, boot_to_shell, recv_all, sh
+from guest import PROMPT, boot_to_shell, recv_all, serve_host_dir, sh
 from sistest import (TOP, TestFailure, TestSkip, register, test, wait_for_file_line,
                      wait_for_port)
 
@@ -67,6 +67,24 @@ def http_get(port, path="/", host="127.0.0.1", timeout=10.0):
             return r.status, dict(r.headers), r.read()
     except OSError as e:
         raise TestFailure(f"GET http://{host}:{port}{path}: {e}") from None
+
+
+def get_concurrently(port, path, n, join_timeout):
+    """N host clients GET PATH at once; returns each one's http_get result
+    (status, headers, body) or the exception it ended with."""
+    results = [None] * n
+
+    def fetch(i):
+        try:
+            results[i] = http_get(port, path, timeout=30)
+        except Exception as e:  # reported by the caller
+            results[i] = e
+    threads = [threading.Thread(target=fetch, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(join_timeout)
+    return results
 
 
 def wait_listening(ctx, qm, port, proto="tcp", timeout=20):
@@ -157,20 +175,6 @@ def user_httpd(ctx):
                   "a concurrent client got a wrong answer")
 
 
-def serve_host_dir(ctx, directory):
-    """python3 -m http.server on 127.0.0.1 (the guest sees it as 10.0.2.2); returns the port."""
-    port = ctx.free_port()
-    p = subprocess.Popen(["python3", "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                          "--directory", directory], stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        wait_for_port(ctx, "127.0.0.1", port, proc=p)
-    except TestFailure:
-        p.kill()
-        raise
-    return port, p
-
-
 @test(timeout=120)
 def user_tools(ctx):
     d = os.path.join(ctx.tmpdir(), "www")
@@ -244,18 +248,7 @@ def user_tools(ctx):
             wget_elf = f.read()
         wait_listening(ctx, qm, 8081)
         http_get(big_port, "/etc/hosts")
-        results = [None] * 8
-
-        def fetch(i):
-            try:
-                results[i] = http_get(big_port, "/bin/wget", timeout=30)
-            except Exception as e:  # reported below
-                results[i] = e
-        threads = [threading.Thread(target=fetch, args=(i,)) for i in range(len(results))]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
+        results = get_concurrently(big_port, "/bin/wget", 8, 60)
         for r in results:
             ctx.check(isinstance(r, tuple) and r[0] == 200 and r[2] == wget_elf,
                       f"concurrent GET /bin/wget: {r if not isinstance(r, tuple) else r[:2]}")
@@ -460,18 +453,7 @@ def serve_small(mem, big):
         wait_listening(ctx, qm, 8081)
         with open(os.path.join(ctx.build_dir, "user", "wget"), "rb") as f:
             want = f.read()
-        results = [None] * 4
-
-        def fetch(i):
-            try:
-                results[i] = http_get(big_port, "/bin/wget", timeout=30)
-            except Exception as e:  # reported below
-                results[i] = e
-        threads = [threading.Thread(target=fetch, args=(i,)) for i in range(len(results))]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(40)
+        results = get_concurrently(big_port, "/bin/wget", 4, 40)
         for r in results:
             ctx.check(isinstance(r, tuple) and r[0] == 200 and r[2] == want,
                       f"GET /bin/wget at {mem}: {r if not isinstance(r, tuple) else r[:2]}")
