@@ -17,6 +17,11 @@
 #include <sis/devtree.h>
 #include <sis/syscall.h>
 #include <sis/uaccess.h>
+#include <sis/vfs.h>
+#include <sis/file.h>
+#include <sis/proc.h>
+#include <uapi/sis/poll.h>
+#include <uapi/sis/stat.h>
 #include <uapi/sis/sysinfo.h>
 #include <libfdt.h>
 
@@ -139,6 +144,88 @@ static int seed_from_devtree(void)
 	return bytes;
 }
 
+/* Fill user memory from the generator in chunks; stops early (short count)
+ * at a fault after some bytes or at a pending signal, like Linux's
+ * get_random_bytes_user(). */
+static long random_to_user(void *ubuf, size_t len)
+{
+	u8 chunk[256];
+	size_t done = 0;
+
+	len = MIN(len, GETRANDOM_MAX);
+	while (done < len) {
+		size_t n = MIN(len - done, sizeof(chunk));
+
+		random_get_bytes(chunk, n);
+		if (copy_to_user((u8 *)ubuf + done, chunk, n)) {
+			memset(chunk, 0, sizeof(chunk));
+			return done ? (long)done : -EFAULT;
+		}
+		done += n;
+		if (done < len && (done & 4095) == 0 && signal_pending())
+			break;
+	}
+	memset(chunk, 0, sizeof(chunk));
+	return (long)done;
+}
+
+static long urandom_read(struct file *f, void *ubuf, size_t len)
+{
+	(void)f;
+	return random_to_user(ubuf, len);
+}
+
+/* Written bytes are stirred into the key (no entropy credit). */
+static long urandom_write(struct file *f, const void *ubuf, size_t len)
+{
+	u8 chunk[256];
+	size_t done = 0;
+
+	(void)f;
+	while (done < len) {
+		size_t n = MIN(len - done, sizeof(chunk));
+		unsigned long flags;
+
+		if (copy_from_user(chunk, (const u8 *)ubuf + done, n))
+			return done ? (long)done : -EFAULT;
+		flags = irq_save();
+		mix(chunk, n);
+		irq_restore(flags);
+		done += n;
+	}
+	memset(chunk, 0, sizeof(chunk));
+	return (long)done;
+}
+
+static unsigned urandom_poll(struct file *f, struct poll_table *pt)
+{
+	(void)f, (void)pt;
+	return POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM;
+}
+
+static long urandom_lseek(struct file *f, long off, int whence)
+{
+	(void)f, (void)off, (void)whence;
+	return 0; /* Linux: noop_llseek */
+}
+
+static const struct file_ops urandom_fops = {
+	.read = urandom_read,
+	.write = urandom_write,
+	.lseek = urandom_lseek,
+	.poll = urandom_poll,
+};
+
+static int random_dev_init(void)
+{
+	int err = vfs_add_chardev("/dev/random", &urandom_fops, SIS_MKDEV(1, 8));
+
+	if (!err)
+		err = vfs_add_chardev("/dev/urandom", &urandom_fops, SIS_MKDEV(1, 9));
+	return err;
+}
+INITCALL(INIT_DEV, random_dev_init);
+
 static int random_init(void)
 {
 	u64 c = counter_now();
@@ -158,9 +245,6 @@ INITCALL(INIT_CORE, random_init);
 
 SYSCALL_DEFINE3(getrandom, void *, ubuf, size_t, len, unsigned, flags)
 {
-	u8 chunk[256];
-	size_t done = 0;
-
 	if (flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
 		return -EINVAL;
 	if ((flags & GRND_RANDOM) && (flags & GRND_INSECURE))
@@ -168,13 +252,5 @@ SYSCALL_DEFINE3(getrandom, void *, ubuf, size_t, len, unsigned, flags)
 	len = MIN(len, GETRANDOM_MAX);
 	if (!user_range_ok(ubuf, len, true))
 		return -EFAULT;
-	while (done < len) {
-		size_t n = MIN(len - done, sizeof(chunk));
-
-		random_get_bytes(chunk, n);
-		copy_to_user((u8 *)ubuf + done, chunk, n);
-		done += n;
-	}
-	memset(chunk, 0, sizeof(chunk));
-	return (long)done;
+	return random_to_user(ubuf, len);
 }

@@ -101,16 +101,17 @@ static int ktest_sched_wait(void)
 	err = schedule_sleep(start + NSEC_PER_SEC, true);
 	finish_wait(&test_wq, &w);
 	elapsed = time_ns() - start;
-	fails += check(err == 0 && elapsed >= 30 * NSEC_PER_MSEC && elapsed < 50 * NSEC_PER_MSEC,
+	fails += check(err == 0 && elapsed >= 30 * NSEC_PER_MSEC && elapsed < 500 * NSEC_PER_MSEC,
 		       "early wake-up");
 
-	/* A wake-up before schedule_sleep is not lost: it returns at once. */
+	/* A wake-up before schedule_sleep is not lost: it returns at once (well
+	 * under the 1 s timeout; a loaded host may pause the vCPU for a while). */
 	prepare_to_wait(&test_wq, &w);
 	wake_up(&test_wq);
 	start = time_ns();
 	err = schedule_sleep(start + NSEC_PER_SEC, true);
 	finish_wait(&test_wq, &w);
-	fails += check(err == 0 && time_ns() - start < NSEC_PER_MSEC, "lost wake-up");
+	fails += check(err == 0 && time_ns() - start < 100 * NSEC_PER_MSEC, "lost wake-up");
 
 	/* Same, when another queue is joined after the wake-up (poll). */
 	{
@@ -123,7 +124,7 @@ static int ktest_sched_wait(void)
 		err = schedule_sleep(start + NSEC_PER_SEC, true);
 		finish_wait(&other_wq, &w2);
 		finish_wait(&test_wq, &w);
-		fails += check(err == 0 && time_ns() - start < NSEC_PER_MSEC,
+		fails += check(err == 0 && time_ns() - start < 100 * NSEC_PER_MSEC,
 			       "wake-up lost by joining a second queue");
 	}
 

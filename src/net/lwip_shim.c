@@ -7,6 +7,7 @@
 #include "lwip/init.h"
 #include "lwip/priv/tcp_priv.h"
 #include "lwip_shim.h"
+#include <uapi/sis/tcp.h>
 
 #if LWIP_VERSION_MAJOR != 2 || LWIP_VERSION_MINOR != 1 || LWIP_VERSION_REVISION != 3
 #error "src/net/lwip_shim.c was written for lwIP 2.1.3: check every function against this lwIP"
@@ -62,3 +63,36 @@ void lwip_shim_tcp_retry_refused(struct tcp_pcb *pcb)
 	if (pcb->refused_data)
 		tcp_process_refused_data(pcb);
 }
+
+/* lwIP's estimator (tcp_in.c tcp_receive): sa = 8 * srtt and sv = 4 * rttvar,
+ * both in TCP_SLOW_INTERVAL ticks, as is rto; cwnd and ssthresh in bytes. */
+void lwip_shim_tcp_info(const struct tcp_pcb *pcb, struct tcp_info *ti)
+{
+	u32 mss = MAX((u32)tcp_mss(pcb), 1u), tick_us = TCP_SLOW_INTERVAL * 1000u;
+	u32 unacked = 0;
+
+	for (const struct tcp_seg *seg = pcb->unacked; seg; seg = seg->next)
+		unacked++;
+	ti->tcpi_retransmits = pcb->nrtx;
+	ti->tcpi_rto = (u32)MAX(pcb->rto, 0) * tick_us;
+	ti->tcpi_snd_mss = mss;
+	ti->tcpi_rcv_mss = mss;
+	ti->tcpi_advmss = mss;
+	ti->tcpi_unacked = unacked;
+	ti->tcpi_pmtu = pcb->mss + 40u;
+	ti->tcpi_rtt = (u32)(MAX(pcb->sa, 0) >> 3) * tick_us;
+	ti->tcpi_rttvar = (u32)(MAX(pcb->sv, 0) >> 2) * tick_us;
+	ti->tcpi_snd_ssthresh = pcb->ssthresh / mss;
+	ti->tcpi_snd_cwnd = pcb->cwnd / mss;
+	ti->tcpi_rcv_space = pcb->rcv_wnd;
+	ti->tcpi_snd_wnd = pcb->snd_wnd;
+	ti->tcpi_reordering = 3;
+	if (pcb->flags & TF_WND_SCALE) {
+		ti->tcpi_options |= TCPI_OPT_WSCALE;
+		ti->tcpi_wscale = (u8)((pcb->snd_scale & 0xf) | (pcb->rcv_scale << 4));
+	}
+}
+
+_Static_assert(__builtin_offsetof(struct tcp_info, tcpi_total_retrans) == 100 &&
+	       __builtin_offsetof(struct tcp_info, tcpi_snd_wnd) == 228 &&
+	       sizeof(struct tcp_info) == 232, "struct tcp_info is Linux's layout");

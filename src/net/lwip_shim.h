@@ -41,4 +41,14 @@ void lwip_shim_tcp_retry_refused(struct tcp_pcb *pcb);
 bool lwip_shim_tcp_recv_is(const struct tcp_pcb *pcb, tcp_recv_fn fn);
 bool lwip_shim_udp_recv_is(const struct udp_pcb *pcb, udp_recv_fn fn);
 
+/*
+ * getsockopt(TCP_INFO) figures of a connection's PCB (all but tcpi_state):
+ * MSS, lwIP's RTT estimator and RTO in microseconds, congestion window and
+ * threshold in segments, segments in flight, the peer's window, window
+ * scaling. lwIP keeps no per-connection totals (retransmissions, bytes,
+ * segments): those stay 0.
+ */
+struct tcp_info;
+void lwip_shim_tcp_info(const struct tcp_pcb *pcb, struct tcp_info *ti);
+
 #endif

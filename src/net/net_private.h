@@ -17,6 +17,11 @@
 /* lwIP err_t to a negative Linux errno (0 for ERR_OK). The one table. */
 int net_err_to_errno(err_t err);
 
+/* procnet.c: Linux's TCP state number (include/net/tcp_states.h) for an
+ * lwIP enum tcp_state (TCP_CLOSE, 7, for anything unknown). */
+enum tcp_state;
+u8 net_linux_tcp_state(enum tcp_state state);
+
 /* core.c */
 void net_mark_work(void);         /* locked section queued TX: flush at unlock */
 /* Kernel context (boot thread, ktests): sleep until *flag or the deadline

@@ -105,6 +105,11 @@ static const u8 linux_tcp_state[] = {
 	[CLOSING] = 0x0B,    [LAST_ACK] = 0x09,   [TIME_WAIT] = 0x06,
 };
 
+u8 net_linux_tcp_state(enum tcp_state state)
+{
+	return (unsigned)state < ARRAY_SIZE(linux_tcp_state) ? linux_tcp_state[state] : 0x07;
+}
+
 /* Does the PCB with local address lip belong in tcp6/udp6 (six) or tcp/udp? */
 static bool pcb_in_file(const ip_addr_t *lip, bool six)
 {

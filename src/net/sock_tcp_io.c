@@ -545,6 +545,22 @@ int tcp_sock_setopt(struct sock *sk, int level, int name, const void *val, unsig
 	return err;
 }
 
+/* TCP_INFO: a socket without a connection (new, listening) reports only its state. */
+static int tcp_info_get(struct tcp_sock *ts, void *val, unsigned *len)
+{
+	struct tcp_info ti;
+
+	memset(&ti, 0, sizeof(ti));
+	ti.tcpi_state = ts->state == TSS_LISTENING ? 0x0A : 0x07; /* TCP_LISTEN, TCP_CLOSE */
+	if (ts->pcb && ts->state != TSS_LISTENING) {
+		lwip_shim_tcp_info(ts->pcb, &ti);
+		ti.tcpi_state = net_linux_tcp_state(ts->pcb->state);
+	}
+	*len = MIN(*len, (unsigned)sizeof(ti));
+	memcpy(val, &ti, *len);
+	return 0;
+}
+
 int tcp_sock_getopt(struct sock *sk, int level, int name, void *val, unsigned *len)
 {
 	struct tcp_sock *ts = tcp_sk(sk);
@@ -565,6 +581,8 @@ int tcp_sock_getopt(struct sock *sk, int level, int name, void *val, unsigned *l
 	case TCP_MAXSEG:
 		return sock_opt_put_int(val, len, ts->pcb && ts->state == TSS_CONNECTED
 							  ? (int)tcp_mss(ts->pcb) : TCP_MSS);
+	case TCP_INFO:
+		return tcp_info_get(ts, val, len);
 	default:
 		return -ENOPROTOOPT;
 	}

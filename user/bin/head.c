@@ -10,6 +10,11 @@
 static long long count = 10;
 static bool bytes;
 
+static int set_count(const char *s)
+{
+	return text_count(s, &count);
+}
+
 static int usage(void)
 {
 	fputs("usage: head [-n LINES | -c BYTES | -LINES] [-q | -v] [FILE...]\n", stderr);
@@ -35,35 +40,25 @@ static void head(FILE *f)
 
 int main(int argc, char **argv)
 {
-	int opt, status = 0, mode = 0; /* 'q', 'v' or 0 (headers for several files) */
+	int first, status = 0, mode = 0; /* 'q', 'v' or 0 (headers for several files) */
 
 	if (argc > 1 && argv[1][0] == '-' && argv[1][1] >= '0' && argv[1][1] <= '9') {
-		if (text_count(argv[1] + 1, &count))
+		if (set_count(argv[1] + 1))
 			return usage();
 		argv[1] = argv[0];
 		argv++, argc--;
 	}
-	while ((opt = getopt(argc, argv, "n:c:qv")) != -1) {
-		if ((opt == 'n' || opt == 'c') && text_count(optarg, &count))
-			return usage();
-		if (opt == 'n' || opt == 'c')
-			bytes = opt == 'c';
-		else if (opt == 'q' || opt == 'v')
-			mode = opt;
-		else
-			return usage();
-	}
-	if (optind == argc)
-		argv[--optind] = "-";
-	for (int i = optind; i < argc; i++) {
+	if ((first = text_count_opts(argc, argv, set_count, &bytes, &mode)) < 0)
+		return usage();
+	for (int i = first; i < argc; i++) {
 		FILE *f = text_open("head", argv[i]);
 
 		if (!f) {
 			status = 1;
 			continue;
 		}
-		if (mode == 'v' || (mode == 0 && argc - optind > 1))
-			printf("%s==> %s <==\n", i > optind ? "\n" : "",
+		if (mode == 'v' || (mode == 0 && argc - first > 1))
+			printf("%s==> %s <==\n", i > first ? "\n" : "",
 			       strcmp(argv[i], "-") ? argv[i] : "standard input");
 		head(f);
 		text_close(f);

@@ -77,7 +77,7 @@ static size_t start_of(const char *buf, size_t len)
 
 int main(int argc, char **argv)
 {
-	int opt, status = 0, mode = 0;
+	int first, status = 0, mode = 0;
 
 	if (argc > 1 && (argv[1][0] == '-' || argv[1][0] == '+') && argv[1][1] >= '0' &&
 	    argv[1][1] <= '9') {
@@ -86,19 +86,9 @@ int main(int argc, char **argv)
 		argv[1] = argv[0];
 		argv++, argc--;
 	}
-	while ((opt = getopt(argc, argv, "n:c:qv")) != -1) {
-		if ((opt == 'n' || opt == 'c') && set_count(optarg))
-			return usage();
-		if (opt == 'n' || opt == 'c')
-			bytes = opt == 'c';
-		else if (opt == 'q' || opt == 'v')
-			mode = opt;
-		else
-			return usage();
-	}
-	if (optind == argc)
-		argv[--optind] = "-";
-	for (int i = optind; i < argc; i++) {
+	if ((first = text_count_opts(argc, argv, set_count, &bytes, &mode)) < 0)
+		return usage();
+	for (int i = first; i < argc; i++) {
 		FILE *f = text_open("tail", argv[i]);
 		char *buf;
 		long len;
@@ -113,8 +103,8 @@ int main(int argc, char **argv)
 			status = 1;
 			continue;
 		}
-		if (mode == 'v' || (mode == 0 && argc - optind > 1))
-			printf("%s==> %s <==\n", i > optind ? "\n" : "",
+		if (mode == 'v' || (mode == 0 && argc - first > 1))
+			printf("%s==> %s <==\n", i > first ? "\n" : "",
 			       strcmp(argv[i], "-") ? argv[i] : "standard input");
 		size_t start = start_of(buf, (size_t)len);
 		fwrite(buf + start, 1, (size_t)len - start, stdout);

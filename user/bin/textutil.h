@@ -6,9 +6,11 @@
 #define SIS_USER_TEXTUTIL_H
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* One line, its '\n' kept, into *buf (grown as needed): its length, or -1
  * at end of input (or out of memory, with errno). */
@@ -66,6 +68,32 @@ static inline int text_count(const char *s, long long *out)
 	errno = 0;
 	*out = strtoll(s, &end, 10);
 	return (end == s || *end || *out < 0 || errno) ? -1 : 0;
+}
+
+/*
+ * head's and tail's options after the leading -N form: -n N, -c N (count
+ * parses N and returns 0 or -1), -q and -v. Sets *bytes and *mode ('q', 'v'
+ * or 0) and returns the index of the first FILE in argv (with no FILE
+ * named, one "-" is put there), or -1 for a usage error.
+ */
+static inline int text_count_opts(int argc, char **argv, int (*count)(const char *),
+				  bool *bytes, int *mode)
+{
+	int opt;
+
+	while ((opt = getopt(argc, argv, "n:c:qv")) != -1) {
+		if ((opt == 'n' || opt == 'c') && count(optarg))
+			return -1;
+		if (opt == 'n' || opt == 'c')
+			*bytes = opt == 'c';
+		else if (opt == 'q' || opt == 'v')
+			*mode = opt;
+		else
+			return -1;
+	}
+	if (optind == argc)
+		argv[--optind] = "-";
+	return optind;
 }
 
 #endif

@@ -12,16 +12,4 @@ const int __sis_linux_signal[] = { SIS_SIGNAL_NAMES(VALUE) };
 const int __sis_linux_oflag[] = { SIS_OFLAG_NAMES(VALUE) };
 const int __sis_linux_clock[] = { SIS_CLOCK_NAMES(VALUE) };
 
-
-const struct sis_xlat_consts __sis_linux_consts = {
-	.at_fdcwd = AT_FDCWD,
-	.at_removedir = AT_REMOVEDIR,
-	.at_empty_path = AT_EMPTY_PATH,
-	.at_symlink_nofollow = AT_SYMLINK_NOFOLLOW,
-	.at_eaccess = AT_EACCESS,
-	.f_dupfd_cloexec = F_DUPFD_CLOEXEC,
-	.timer_abstime = TIMER_ABSTIME,
-	.sig_block = SIG_BLOCK,
-	.sig_unblock = SIG_UNBLOCK,
-	.sig_setmask = SIG_SETMASK,
-};
+const struct sis_xlat_consts __sis_linux_consts = SIS_XLAT_CONSTS_INIT;

@@ -34,3 +34,17 @@
 	X(CLOCK_REALTIME) X(CLOCK_MONOTONIC) X(CLOCK_PROCESS_CPUTIME_ID) \
 	X(CLOCK_THREAD_CPUTIME_ID) X(CLOCK_MONOTONIC_RAW) X(CLOCK_REALTIME_COARSE) \
 	X(CLOCK_MONOTONIC_COARSE) X(CLOCK_BOOTTIME)
+
+/* The single constants, as the including side's headers define them. */
+#define SIS_XLAT_CONSTS_INIT {                                  \
+	.at_fdcwd = AT_FDCWD,                                   \
+	.at_removedir = AT_REMOVEDIR,                           \
+	.at_empty_path = AT_EMPTY_PATH,                         \
+	.at_symlink_nofollow = AT_SYMLINK_NOFOLLOW,             \
+	.at_eaccess = AT_EACCESS,                               \
+	.f_dupfd_cloexec = F_DUPFD_CLOEXEC,                     \
+	.timer_abstime = TIMER_ABSTIME,                         \
+	.sig_block = SIG_BLOCK,                                 \
+	.sig_unblock = SIG_UNBLOCK,                             \
+	.sig_setmask = SIG_SETMASK,                             \
+}

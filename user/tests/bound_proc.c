@@ -47,18 +47,7 @@
 #include <uapi/sis/sysinfo.h>
 #include "proc_raw.h"
 
-static int failures;
-
-#define CHECK(cond, ...)                                                     \
-	do {                                                                 \
-		if (!(cond)) {                                               \
-			int e_ = errno;                                      \
-			printf("FAIL %s:%d: ", __func__, __LINE__);         \
-			printf(__VA_ARGS__);                                 \
-			printf(" [errno %d]\n", e_);                         \
-			failures++;                                          \
-		}                                                            \
-	} while (0)
+#include "check.h"
 
 static long now_ms(void)
 {

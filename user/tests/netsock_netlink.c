@@ -35,17 +35,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static int checks, failures;
-
-#define CHECK(cond, what)                                                            \
-	do {                                                                         \
-		checks++;                                                            \
-		if (!(cond)) {                                                       \
-			failures++;                                                  \
-			printf("FAIL line %d: %s (errno %d %s)\n", __LINE__, what, errno, \
-			       strerror(errno));                                     \
-		}                                                                    \
-	} while (0)
+#include "check.h"
 
 /* ---- getifaddrs ---- */
 

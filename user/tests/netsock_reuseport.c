@@ -26,20 +26,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check.h"
+
 #define NCHILD 4
 #define NTRY 64
-
-static int checks, failures;
-
-#define CHECK(cond, what)                                                                 \
-	do {                                                                              \
-		checks++;                                                                 \
-		if (!(cond)) {                                                            \
-			failures++;                                                       \
-			printf("FAIL line %d: %s (errno %d %s)\n", __LINE__, what, errno, \
-			       strerror(errno));                                          \
-		}                                                                         \
-	} while (0)
 
 static struct sockaddr_in addr_of(in_addr_t ip, int port)
 {
@@ -224,7 +214,7 @@ static void local_checks(int type, int port)
 	int distinct = spread(type, port, counts, &bad);
 	snprintf(msg, sizeof(msg), "%s: %d requests reach all %d servers (%d %d %d %d, %d failed)",
 		 what, NTRY, NCHILD, counts[0], counts[1], counts[2], counts[3], bad);
-	CHECK(distinct == NCHILD && bad == 0, msg);
+	CHECK(distinct == NCHILD && bad == 0, "%s", msg);
 	printf("%s spread: %d %d %d %d\n", what, counts[0], counts[1], counts[2], counts[3]);
 
 	/* One server gone: the rest answer everything. */

@@ -24,15 +24,7 @@
 #include <uapi/sis/sysinfo.h>
 #include "proc_raw.h"
 
-static int failures;
-
-#define CHECK(cond, what)                                                          \
-	do {                                                                       \
-		if (!(cond)) {                                                     \
-			printf("FAIL line %d: %s (errno %d)\n", __LINE__, what, errno); \
-			failures++;                                                \
-		}                                                                  \
-	} while (0)
+#include "check.h"
 
 static volatile sig_atomic_t usr1_count;
 
@@ -329,7 +321,8 @@ static void timers(void)
 	CHECK(alarm(1) == 0, "no alarm was pending");
 	left = sleep(5);
 	CHECK(alrm_count == 1, "SIGALRM delivered once");
-	CHECK(left >= 3 && left <= 4, "sleep interrupted with time left");
+	/* 4 s left, less when a loaded host delays the signal's delivery */
+	CHECK(left >= 1 && left <= 4, "sleep interrupted with %u s left", left);
 	CHECK(now_s() - t0 >= 0.95 && now_s() - t0 < 4, "alarm(1) fired after about 1 s");
 
 	/* alarm returns what is left of the previous one; alarm(0) cancels. */

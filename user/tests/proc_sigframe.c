@@ -15,17 +15,10 @@
 #include <uapi/sis/signal.h>
 #include "proc_raw.h"
 
-static int failures;
+#include "check.h"
+
 static volatile int got_signo, got_code, got_pid, mask_had_sig;
 static volatile uint64_t got_pc, got_addr;
-
-#define CHECK(cond, what)                                             \
-	do {                                                          \
-		if (!(cond)) {                                        \
-			printf("FAIL line %d: %s\n", __LINE__, what); \
-			failures++;                                   \
-		}                                                     \
-	} while (0)
 
 static k_sigset_t blocked_now(void)
 {
