@@ -56,13 +56,16 @@ def sys_fuzz_16m(ctx):
     run_sys_fuzz(ctx, f"40 500 {fresh_seed()}", mem="16M")
 
 
-@test(timeout=60)
+@test(timeout=90)
 def sys_fuzz_names_stay_in_tree(ctx):
-    """The round that bound "/no" (sockaddr_un "/nonexistent/s" cut to 5
-    bytes by a fuzzed length) and left it behind: read as a kernel leak of
-    384 heap bytes (its inode and entry). Every name the fuzzer binds stays
-    in /tmp/fz, and the driver fails on any file created outside it."""
+    """Rounds whose workers left a file outside /tmp/fz, the tree the driver
+    empties, which read as a kernel leak of 384 heap bytes (an inode and its
+    entry): one bound "/no" (sockaddr_un "/nonexistent/s" cut to 5 bytes by
+    a fuzzed length), one made /tmp/d1 through a directory fd opened as ".."
+    of /tmp/fz. Every name the fuzzer creates now stays in /tmp/fz, and the
+    driver fails on any file created outside it."""
     run_sys_fuzz(ctx, "1 471 129f81363f64facb 45")
+    run_sys_fuzz(ctx, "1 500 47f7abeedfc78f4a 106")
 
 
 # --------------------------------------------------------------------------
