@@ -1,6 +1,6 @@
 /*
- * Shared file mappings (mmap MAP_SHARED of a regular file): the pages that
- * every such mapping of the file maps, one per file page, kept by the inode
+ * File mappings (mmap of a regular file): the pages that every mapping of
+ * the file maps (its page cache), one per file page, kept by the inode
  * (inode->reg.filemap) and made on first use from the file's contents.
  *
  * The file's contents (one heap block, vfs.c) stay the file; the pages are
@@ -15,8 +15,11 @@
  * on Linux, where they are dropped). The pages outlive the inode while
  * mapped: each mapping holds a reference (vm_map_pages), the filemap one.
  *
- * Not done: private mappings copy the file when made (no sharing of clean
- * pages with the page cache), so they do not see later writes to it.
+ * Private mappings (MAP_PRIVATE) map the same pages copy-on-write (vm.c):
+ * a page not yet written is the file's, so it sees write(2), truncate and
+ * other mappings' stores as on Linux; a write copies it, so the file never
+ * sees a private store. Every process running a library maps the same
+ * pages.
  */
 #include <sis/kernel.h>
 #include <sis/log.h>
@@ -86,25 +89,57 @@ static void *page_at(struct filemap *fm, size_t i)
 	return pg;
 }
 
+/* Make pages [first, first+n) and map them at va (prot as vm_map_pages). */
+static int map_file_pages(struct vm_space *vm, u64 va, struct filemap *fm, size_t first,
+			  size_t n, unsigned prot)
+{
+	if (grow_array(fm, first + n - 1))
+		return -ENOMEM;
+	for (size_t i = first; i < first + n; i++)
+		if (!page_at(fm, i))
+			return -ENOMEM; /* pages made so far stay for the next try */
+	return vm_map_pages(vm, va, fm->pages + first, n, prot);
+}
+
+/*
+ * A private mapping maps the file's pages for the part the file covers and
+ * its own zeroed pages past the end (Linux raises SIGBUS there; zero is what
+ * a private copy read): the page cache holds no page for bytes the file
+ * does not have.
+ */
+static int map_private(struct vm_space *vm, u64 va, size_t len, unsigned prot,
+		       struct filemap *fm, size_t first)
+{
+	size_t in_file = ALIGN_UP(fm->inode->reg.size, PAGE_SIZE) / PAGE_SIZE;
+	size_t n = len / PAGE_SIZE, mapped = first < in_file ? MIN(n, in_file - first) : 0;
+	int err = 0;
+
+	if (mapped)
+		err = map_file_pages(vm, va, fm, first, mapped, prot);
+	if (!err && mapped < n) {
+		err = vm_map_zero(vm, va + mapped * PAGE_SIZE, (n - mapped) * PAGE_SIZE, prot);
+		if (err && mapped)
+			vm_unmap(vm, va, mapped * PAGE_SIZE);
+	}
+	return err;
+}
+
 int filemap_map(struct vm_space *vm, u64 va, size_t len, unsigned prot, struct inode *ino,
 		u64 off, bool writable)
 {
-	size_t first = off / PAGE_SIZE, n = len / PAGE_SIZE;
+	size_t first = off / PAGE_SIZE;
 	struct filemap *fm;
-	void **pages;
 	int err;
 
 	err = filemap_sync(ino); /* new pages copy the contents: make them current */
 	if (err)
 		return err;
 	fm = filemap_get(ino);
-	if (!fm || grow_array(fm, first + n - 1))
+	if (!fm)
 		return -ENOMEM;
-	for (size_t i = first; i < first + n; i++)
-		if (!page_at(fm, i))
-			return -ENOMEM; /* pages made so far stay for the next try */
-	pages = fm->pages + first;
-	err = vm_map_pages(vm, va, pages, n, prot);
+	if (!(prot & VM_SHARED))
+		return map_private(vm, va, len, prot, fm, first);
+	err = map_file_pages(vm, va, fm, first, len / PAGE_SIZE, prot);
 	if (!err && writable)
 		fm->writable = true;
 	return err;

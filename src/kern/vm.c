@@ -15,6 +15,12 @@
  * share_count[] counts, per RAM page, the mappings beyond the first; a page
  * is freed when its last mapping goes.
  *
+ * MAP_PRIVATE file mappings (vm_map_pages without VM_SHARED) map the file's
+ * own pages (vfs_filemap.c holds a reference to each) read-only, marked
+ * PTE_SW_FILE, and PTE_SW_COW where the mapping may be written: until the
+ * first write they see every change to the file; the write copies the page
+ * like a fork's, so a private store never reaches the file.
+ *
  * TLB: entries are tagged with the space's ASID (PTE_NG); changing or
  * removing a valid entry flushes that page, and a freed ASID is flushed
  * before it can be reused.
@@ -29,6 +35,10 @@
 #define PTE_SW_SHARED (1UL << 56)   /* page not owned by this space */
 #define PTE_SW_RESERVED (1UL << 57) /* invalid entry reserving the page (PROT_NONE) */
 #define PTE_SW_SHMEM (1UL << 58)    /* MAP_SHARED page: fork shares it writable, never COW */
+/* A MAP_PRIVATE view of a file's page not yet copied (still the file's
+ * contents). Bit 59 is PBHA[0], IGNORED while TCR_EL1.HWU59 is clear
+ * (Arm ARM D8.3.1; boot.S leaves the HWU bits clear). */
+#define PTE_SW_FILE (1UL << 59)
 #define PROT_USER_NONE                                                               \
 	(PTE_AF | PTE_SH_INNER | PTE_ATTR(MT_NORMAL) | PTE_AP_EL1_RW | PTE_NG | PTE_PXN | \
 	 PTE_UXN)
@@ -719,10 +729,13 @@ static void protect_one(struct vm_space *vm, pte_t *e, u64 va, unsigned prot,
 		return;
 	}
 	if ((prot & VM_WRITE) && page_shared(old) && !(old & PTE_SW_SHMEM)) /* writable once private */
-		*e = (old & PTE_ADDR_MASK) | (old & PTE_SW_SHARED) | prot_attrs(prot) |
-		     PTE_AP_RDONLY | PTE_SW_COW | PTE_VALID | PTE_PAGE;
-	else
+		*e = (old & PTE_ADDR_MASK) | (old & (PTE_SW_SHARED | PTE_SW_FILE)) |
+		     prot_attrs(prot) | PTE_AP_RDONLY | PTE_SW_COW | PTE_VALID | PTE_PAGE;
+	else if (prot & VM_WRITE) /* written in place: no longer the file's view */
 		*e = (old & PTE_ADDR_MASK) | (old & (PTE_SW_SHARED | PTE_SW_SHMEM)) |
+		     prot_attrs(prot) | PTE_VALID | PTE_PAGE;
+	else
+		*e = (old & PTE_ADDR_MASK) | (old & (PTE_SW_SHARED | PTE_SW_SHMEM | PTE_SW_FILE)) |
 		     prot_attrs(prot) | PTE_VALID | PTE_PAGE;
 	tlb_flush_page(va, vm->asid);
 	if (prot & VM_EXEC)
@@ -795,7 +808,7 @@ int vm_break_cow(struct vm_space *vm, u64 va)
 		put_page(old);
 		old = (old & ~(PTE_ADDR_MASK | PTE_SW_SHARED)) | kva_to_pa(copy);
 	}
-	*e = old & ~(PTE_AP_RDONLY | PTE_SW_COW);
+	*e = old & ~(PTE_AP_RDONLY | PTE_SW_COW | PTE_SW_FILE); /* the writer's own now */
 	tlb_flush_page(va, vm->asid);
 	return 0;
 }
@@ -884,6 +897,16 @@ void vm_page_put(void *page)
 	put_page(kva_to_pa(page));
 }
 
+/* Point the empty entry e at another owner's page (taking a reference):
+ * shared, or a private copy-on-write view of it. */
+static void set_owned_leaf(struct vm_space *vm, pte_t *e, void *page, unsigned prot)
+{
+	(*share_of(kva_to_pa(page)))++; /* the owner keeps its own reference */
+	set_leaf(vm, e, page, prot);
+	if (!(prot & VM_SHARED))
+		*e |= PTE_SW_FILE | ((prot & VM_WRITE) ? PTE_AP_RDONLY | PTE_SW_COW : 0);
+}
+
 int vm_map_pages(struct vm_space *vm, u64 va, void *const *pages, size_t n, unsigned prot)
 {
 	size_t len = n * PAGE_SIZE;
@@ -904,8 +927,7 @@ int vm_map_pages(struct vm_space *vm, u64 va, void *const *pages, size_t n, unsi
 				vm_unmap(vm, va, i * PAGE_SIZE);
 			return -ENOMEM;
 		}
-		(*share_of(kva_to_pa(pages[i])))++; /* the owner keeps its own reference */
-		set_leaf(vm, e, pages[i], prot | VM_SHARED);
+		set_owned_leaf(vm, e, pages[i], prot);
 		if (prot & VM_EXEC)
 			dcache_clean_pou(pages[i], PAGE_SIZE);
 	}
@@ -989,7 +1011,8 @@ int vm_discard(struct vm_space *vm, u64 va, size_t len)
 		pte_t old;
 		void *fresh;
 
-		if (!e || !(*e & PTE_VALID) || (*e & (PTE_SW_SHMEM | PTE_SW_SHARED)))
+		/* a file page not yet copied is what the file says: kept */
+		if (!e || !(*e & PTE_VALID) || (*e & (PTE_SW_SHMEM | PTE_SW_SHARED | PTE_SW_FILE)))
 			continue;
 		old = *e;
 		if (!page_shared(old)) {

@@ -237,10 +237,11 @@ struct inode *file_inode(struct file *f);
 const void *vfs_reg_peek(struct inode *ino, size_t *size);
 
 /*
- * Shared file mappings (vfs_filemap.c). filemap_map maps the file pages
- * [off, off+len) of regular file ino at va in vm with prot (page aligned;
- * writable: the mapping may be made writable, so the pages may become newer
- * than the contents). Errors as vm_map_pages, -ENOMEM, -ENOSPC (writing
+ * File mappings (vfs_filemap.c). filemap_map maps the file pages
+ * [off, off+len) of regular file ino at va in vm with prot (page aligned):
+ * MAP_SHARED with VM_SHARED in prot (writable: the mapping may be made
+ * writable, so the pages may become newer than the contents), else
+ * MAP_PRIVATE, copy-on-write of the same pages (vm_map_pages). Errors as vm_map_pages, -ENOMEM, -ENOSPC (writing
  * back). filemap_sync copies newer pages back into ino's contents,
  * filemap_sync_all those of every file (msync). 0 or -errno.
  */

@@ -3,8 +3,9 @@
  *
  * The page tables are the only record of what is mapped: every mapped page is
  * backed by a physical page from the start (no demand paging). fork shares
- * pages copy-on-write: the first write to a shared page (a fault, or the
- * kernel writing for the user) copies it. Pages are W^X: a mapping is
+ * pages copy-on-write, and MAP_PRIVATE file mappings map the file's pages
+ * copy-on-write: the first write to a shared page (a fault, or the kernel
+ * writing for the user) copies it. Pages are W^X: a mapping is
  * readable, read-write or read-execute. PROT_NONE reservations are invalid entries that carry a
  * software marker, with no page behind them.
  *
@@ -125,10 +126,12 @@ int vm_move(struct vm_space *vm, u64 from, u64 to, size_t len);
  * -EINVAL, -ENOMEM (a copy-on-write page could not be replaced). */
 int vm_discard(struct vm_space *vm, u64 va, size_t len);
 /*
- * Map n pages another owner holds (kernel VAs, e.g. a file's shared pages)
- * at va as MAP_SHARED memory with prot: each mapping takes a reference, so a
- * page lives until its owner (vm_page_put) and every mapping let it go.
- * Errors as vm_map_zero; nothing is mapped on failure.
+ * Map n pages another owner holds (kernel VAs, e.g. a file's pages) at va
+ * with prot: MAP_SHARED memory if prot has VM_SHARED, else a MAP_PRIVATE
+ * view that reads the owner's page (and sees its changes) until the first
+ * write, which copies it (copy-on-write, as after fork). Each mapping takes
+ * a reference, so a page lives until its owner (vm_page_put) and every
+ * mapping let it go. Errors as vm_map_zero; nothing is mapped on failure.
  */
 int vm_map_pages(struct vm_space *vm, u64 va, void *const *pages, size_t n, unsigned prot);
 /* A zeroed page for vm_map_pages, from user memory (NULL past the kernel's
