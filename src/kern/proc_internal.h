@@ -164,6 +164,9 @@ struct proc *proc_init_proc(void);           /* pid 1, or NULL before start_init
 void proc_set_name(struct proc *p, const char *path);
 void proc_default_rlimits(struct proc *p);
 
+/* mlock.c: may vm lock pages more pages (RLIMIT_MEMLOCK, or euid 0)? */
+bool mlock_may_grow(struct vm_space *vm, u64 pages);
+
 /* exit.c */
 /* End the whole group (exit_group, a fatal signal) with wait_status. */
 void proc_exit(int wait_status) __attribute__((noreturn));

@@ -39,7 +39,9 @@
 #define VM_USER_MAX 0x0000ff0000000000UL      /* ELF and mmap addresses stay below */
 #define VM_TRAMPOLINE 0x0000fffffffff000UL    /* sigreturn trampoline page */
 #define VM_STACK_TOP 0x0000ffffffff0000UL
-#define VM_STACK_SIZE (256UL << 10)
+#define VM_STACK_SIZE (256UL << 10)          /* RLIMIT_STACK's default */
+#define VM_STACK_DEFAULT_MAX (8UL << 20)      /* the stack for RLIM_INFINITY (Linux's _STK_LIM) */
+#define VM_STACK_MAX (64UL << 20)             /* largest initial stack (mapped whole) */
 #define VM_MMAP_TOP VM_USER_MAX                /* hint-less mmap searches below */
 #define VM_BRK_MAX (1UL << 30)                /* heap may grow this far past its start */
 
@@ -61,6 +63,11 @@ struct vm_space {
 	u64 free_cache;   /* vm_find_free starts below here (0: from its top) */
 	u64 mmap_top;     /* hint-less mmap searches below (exec's random base; 0: VM_MMAP_TOP) */
 	u64 stack_top;    /* top of the initial stack (exec's, ASLR; 0: VM_STACK_TOP) */
+	size_t stack_pages; /* pages of the initial stack (exec's, from RLIMIT_STACK) */
+	size_t data_pages;  /* private writable pages (Linux's data_vm, RLIMIT_DATA) */
+	u64 data_size;    /* the program's data segment (Linux's end_data - start_data) */
+	size_t locked;    /* pages mlock'ed (VmLck, RLIMIT_MEMLOCK) */
+	bool lock_future; /* mlockall(MCL_FUTURE): new mappings are locked */
 };
 
 /* Most page-table pages one space may hold (a share of RAM). */
@@ -145,6 +152,22 @@ void vm_page_put(void *page);
  * writable. vm must not change meanwhile (no sleeping in fn). */
 void vm_for_each_range(struct vm_space *vm, int (*fn)(void *arg, u64 start, u64 end,
 						     unsigned rights), void *arg);
+/*
+ * mlock/munlock: lock (lock true) or unlock every page of [va, va+len)
+ * (page aligned), in address order. Unless holes, a page neither mapped nor
+ * reserved stops it with -ENOMEM, the pages before it done (as Linux's
+ * apply_vma_lock_flags); with holes (mlockall) unused ranges are skipped.
+ * Locking gives a writable copy-on-write page its own copy, so a locked
+ * page is resident and private: -EAGAIN if memory runs out. The shared
+ * trampoline is never locked. Locks are not inherited by vm_clone.
+ * 0, -EINVAL (range), -ENOMEM, -EAGAIN.
+ */
+int vm_lock(struct vm_space *vm, u64 va, size_t len, bool lock, bool holes);
+/* Pages of [va, va+len) that are locked. */
+size_t vm_range_locked(struct vm_space *vm, u64 va, size_t len);
+/* Pages of [va, va+len) that would become data (private and writable,
+ * vm->data_pages) if the range were made writable. */
+size_t vm_range_new_data(struct vm_space *vm, u64 va, size_t len);
 /* Map the shared sigreturn trampoline page (read-execute). */
 int vm_map_trampoline(struct vm_space *vm);
 
