@@ -567,9 +567,11 @@ int do_execve(const char *path, struct exec_args *a, struct trap_frame *tf)
 	return 0;
 }
 
-static long sys_execve(struct trap_frame *tf)
+/* execve(path, argv, envp): on success the caller's user context becomes the
+ * new program's entry (the frame at the top of its kernel stack). */
+SYSCALL_DEFINE3(execve, const char *, upath, const char *const *, uargv,
+		const char *const *, uenvp)
 {
-	const char *upath = (const char *)SC_ARG(tf, 0);
 	struct exec_args a;
 	char *path;
 	long err;
@@ -586,16 +588,15 @@ static long sys_execve(struct trap_frame *tf)
 		kfree(path);
 		return err;
 	}
-	err = args_add_user(&a, (const char *const *)SC_ARG(tf, 1), &a.argc);
+	err = args_add_user(&a, uargv, &a.argc);
 	if (!err)
-		err = args_add_user(&a, (const char *const *)SC_ARG(tf, 2), &a.envc);
+		err = args_add_user(&a, uenvp, &a.envc);
 	if (!err)
-		err = do_execve(path, &a, tf);
+		err = do_execve(path, &a, task_user_frame(current_task));
 	args_free(&a);
 	kfree(path);
 	return err;
 }
-SYSCALL(__NR_execve, sys_execve);
 
 /* ---- the first process ---- */
 
@@ -676,13 +677,12 @@ void start_init(void)
  * are kept (inherited by fork, kept by execve) and ADDR_NO_RANDOMIZE turns
  * ASLR off for the next exec. 0xffffffff only asks. Returns the old value.
  */
-static long sys_personality(struct trap_frame *tf)
+SYSCALL_DEFINE1(personality, u32, persona)
 {
 	struct proc *p = cur_proc();
-	u32 persona = (u32)SC_ARG(tf, 0), old = p->personality;
+	u32 old = p->personality;
 
 	if (persona != 0xffffffffU)
 		p->personality = persona;
 	return old;
 }
-SYSCALL(__NR_personality, sys_personality);

@@ -206,17 +206,15 @@ int thread_exec_kill_others(void)
 	return 0;
 }
 
-static long sys_exit(struct trap_frame *tf)
+SYSCALL_DEFINE1(exit, int, code)
 {
-	thread_exit(SIS_W_EXITCODE(SC_ARG(tf, 0), 0));
+	thread_exit(SIS_W_EXITCODE(code, 0));
 }
-SYSCALL(__NR_exit, sys_exit);
 
-static long sys_exit_group(struct trap_frame *tf)
+SYSCALL_DEFINE1(exit_group, int, code)
 {
-	proc_exit(SIS_W_EXITCODE(SC_ARG(tf, 0), 0));
+	proc_exit(SIS_W_EXITCODE(code, 0));
 }
-SYSCALL(__NR_exit_group, sys_exit_group);
 
 /* ---- wait4 ---- */
 
@@ -287,11 +285,8 @@ static void ticks_to_timeval(u64 ticks, struct linux_timeval *tv)
 	tv->tv_usec = (s64)(us % 1000000);
 }
 
-static long sys_wait4(struct trap_frame *tf)
+SYSCALL_DEFINE4(wait4, int, pid, int *, ustatus, int, options, struct linux_rusage *, uru)
 {
-	int pid = (int)SC_ARG(tf, 0), options = (int)SC_ARG(tf, 2);
-	int *ustatus = (int *)SC_ARG(tf, 1);
-	struct linux_rusage *uru = (struct linux_rusage *)SC_ARG(tf, 3);
 	struct proc *self = cur_proc();
 	struct wait_result r;
 	struct waiter w;
@@ -327,4 +322,3 @@ static long sys_wait4(struct trap_frame *tf)
 	}
 	return r.pid;
 }
-SYSCALL(__NR_wait4, sys_wait4);

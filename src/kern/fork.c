@@ -242,22 +242,23 @@ static long do_clone(struct trap_frame *tf, const struct clone_req *r)
 	return pid;
 }
 
-static long sys_clone(struct trap_frame *tf)
+/* clone(flags, stack, ptid, tls, ctid): arm64's order (CLONE_BACKWARDS). The
+ * child starts from a copy of the caller's user context. */
+SYSCALL_DEFINE5(clone, u64, flags, u64, stack, u64, ptid, u64, tls, u64, ctid)
 {
 	struct clone_req r = {
-		.flags = SC_ARG(tf, 0) & ~(u64)CSIGNAL,
-		.exit_signal = (int)(SC_ARG(tf, 0) & CSIGNAL),
-		.stack = SC_ARG(tf, 1),
-		.ptid = SC_ARG(tf, 2),
-		.tls = SC_ARG(tf, 3),
-		.ctid = SC_ARG(tf, 4),
+		.flags = flags & ~(u64)CSIGNAL,
+		.exit_signal = (int)(flags & CSIGNAL),
+		.stack = stack,
+		.ptid = ptid,
+		.tls = tls,
+		.ctid = ctid,
 	};
 
 	if (r.flags & CLONE_THREAD)
 		r.exit_signal = 0; /* threads notify nobody */
-	return do_clone(tf, &r);
+	return do_clone(task_user_frame(current_task), &r);
 }
-SYSCALL(__NR_clone, sys_clone);
 
 /*
  * clone3(args, size): the same from a struct clone_args (Linux's, of which
@@ -265,10 +266,8 @@ SYSCALL(__NR_clone, sys_clone);
  * zero past what SIS knows (-E2BIG otherwise); set_tid and cgroup are not
  * supported (-EINVAL).
  */
-static long sys_clone3(struct trap_frame *tf)
+SYSCALL_DEFINE2(clone3, const u8 *, uargs, size_t, size)
 {
-	const u8 *uargs = (const u8 *)SC_ARG(tf, 0);
-	size_t size = SC_ARG(tf, 1);
 	struct linux_clone_args a = { 0 };
 	struct clone_req r;
 
@@ -297,6 +296,5 @@ static long sys_clone3(struct trap_frame *tf)
 		.ptid = a.parent_tid,
 		.ctid = a.child_tid,
 	};
-	return do_clone(tf, &r);
+	return do_clone(task_user_frame(current_task), &r);
 }
-SYSCALL(__NR_clone3, sys_clone3);

@@ -93,31 +93,29 @@ void fs_at_done(struct fs_at_call *c)
 
 /* ---- read/write --------------------------------------------------------- */
 
-static long sys_read(struct trap_frame *tf)
+SYSCALL_DEFINE3(read, int, fd, void *, ubuf, size_t, count)
 {
-	struct file *f = fd_get((int)SC_ARG(tf, 0));
+	struct file *f = fd_get(fd);
 	long n;
 
 	if (!f)
 		return -EBADF;
-	n = file_read(f, (void *)SC_ARG(tf, 1), MIN(SC_ARG(tf, 2), IO_MAX));
+	n = file_read(f, ubuf, MIN(count, IO_MAX));
 	file_put(f);
 	return n;
 }
-SYSCALL(__NR_read, sys_read);
 
-static long sys_write(struct trap_frame *tf)
+SYSCALL_DEFINE3(write, int, fd, const void *, ubuf, size_t, count)
 {
-	struct file *f = fd_get((int)SC_ARG(tf, 0));
+	struct file *f = fd_get(fd);
 	long n;
 
 	if (!f)
 		return -EBADF;
-	n = file_write(f, (const void *)SC_ARG(tf, 1), MIN(SC_ARG(tf, 2), IO_MAX));
+	n = file_write(f, ubuf, MIN(count, IO_MAX));
 	file_put(f);
 	return n;
 }
-SYSCALL(__NR_write, sys_write);
 
 /* One transfer of a vector: at the file position, or at off (>= 0). */
 static long iov_one(struct file *f, const struct iovec *v, long off, bool writing)
@@ -131,12 +129,12 @@ static long iov_one(struct file *f, const struct iovec *v, long off, bool writin
 
 /* The vectors of a readv-like call in kernel memory (kfree), or ERR_PTR:
  * -EINVAL for a bad count or a total past IO_MAX, -EFAULT. */
-static struct iovec *iov_copy_in(const struct iovec *uiov, int cnt)
+static struct iovec *iov_copy_in(const struct iovec *uiov, unsigned cnt)
 {
 	struct iovec *iov;
 	size_t total = 0;
 
-	if (cnt < 0 || cnt > UIO_MAXIOV)
+	if (cnt > UIO_MAXIOV)
 		return ERR_PTR(-EINVAL);
 	iov = kmalloc((size_t)cnt * sizeof(*iov) + 1);
 	if (!iov)
@@ -145,7 +143,7 @@ static struct iovec *iov_copy_in(const struct iovec *uiov, int cnt)
 		kfree(iov);
 		return ERR_PTR(-EFAULT);
 	}
-	for (int i = 0; i < cnt; i++) {
+	for (unsigned i = 0; i < cnt; i++) {
 		if (iov[i].iov_len > IO_MAX - total) {
 			kfree(iov);
 			return ERR_PTR(-EINVAL);
@@ -171,7 +169,7 @@ static int pio_check(struct file *f, bool writing)
  * readv/writev (off -1: at the file position) and preadv/pwritev (at off):
  * one transfer per vector until a short one or an error.
  */
-static long do_iov(int fd, const struct iovec *uiov, int cnt, long off, bool writing)
+static long do_iov(int fd, const struct iovec *uiov, unsigned cnt, long off, bool writing)
 {
 	struct file *f = fd_get(fd);
 	struct iovec *iov;
@@ -189,7 +187,7 @@ static long do_iov(int fd, const struct iovec *uiov, int cnt, long off, bool wri
 		done = PTR_ERR(iov);
 		goto out_put;
 	}
-	for (int i = 0; i < cnt; i++) {
+	for (unsigned i = 0; i < cnt; i++) {
 		long n;
 
 		if (!iov[i].iov_len)
@@ -210,87 +208,95 @@ out_put:
 	return done;
 }
 
-static long sys_readv(struct trap_frame *tf)
+/* vlen: Linux declares it unsigned long, but import_iovec takes an unsigned. */
+SYSCALL_DEFINE3(readv, int, fd, const struct iovec *, uiov, unsigned, vlen)
 {
-	return do_iov((int)SC_ARG(tf, 0), (const struct iovec *)SC_ARG(tf, 1), (int)SC_ARG(tf, 2),
-		      -1, false);
+	return do_iov(fd, uiov, vlen, -1, false);
 }
-SYSCALL(__NR_readv, sys_readv);
 
-static long sys_writev(struct trap_frame *tf)
+SYSCALL_DEFINE3(writev, int, fd, const struct iovec *, uiov, unsigned, vlen)
 {
-	return do_iov((int)SC_ARG(tf, 0), (const struct iovec *)SC_ARG(tf, 1), (int)SC_ARG(tf, 2),
-		      -1, true);
+	return do_iov(fd, uiov, vlen, -1, true);
 }
-SYSCALL(__NR_writev, sys_writev);
 
-/* preadv(fd, iov, cnt, pos_l, pos_h): on a 64-bit kernel pos_l is the offset. */
-static long pv(struct trap_frame *tf, bool writing, bool v2)
+/*
+ * preadv(fd, iov, vlen, pos_l, pos_h) and preadv2(..., flags): on a 64-bit
+ * kernel pos_l is the whole offset (Linux's pos_from_hilo) and pos_h is
+ * ignored. preadv2 takes -1 for the file position, like readv.
+ */
+static long pv(int fd, const struct iovec *uiov, unsigned vlen, long pos, int flags,
+	       bool writing, bool v2)
 {
-	long off = (long)SC_ARG(tf, 3);
-	unsigned flags = v2 ? (unsigned)SC_ARG(tf, 5) : 0;
-
-	if (flags & ~(unsigned)(RWF_HIPRI | RWF_DSYNC | RWF_SYNC))
+	if (flags & ~(RWF_HIPRI | RWF_DSYNC | RWF_SYNC))
 		return -EOPNOTSUPP; /* RWF_NOWAIT, RWF_APPEND and unknown ones */
-	if (off < 0 && !(v2 && off == -1))
-		return -EINVAL; /* -1 in preadv2: the file position, like readv */
-	return do_iov((int)SC_ARG(tf, 0), (const struct iovec *)SC_ARG(tf, 1), (int)SC_ARG(tf, 2),
-		      off, writing);
+	if (pos < 0 && !(v2 && pos == -1))
+		return -EINVAL;
+	return do_iov(fd, uiov, vlen, pos, writing);
 }
 
-static long sys_preadv(struct trap_frame *tf)
+SYSCALL_DEFINE4(preadv, int, fd, const struct iovec *, uiov, unsigned, vlen, long, pos)
 {
-	return pv(tf, false, false);
+	return pv(fd, uiov, vlen, pos, 0, false, false);
 }
-SYSCALL(__NR_preadv, sys_preadv);
 
-static long sys_pwritev(struct trap_frame *tf)
+SYSCALL_DEFINE4(pwritev, int, fd, const struct iovec *, uiov, unsigned, vlen, long, pos)
 {
-	return pv(tf, true, false);
+	return pv(fd, uiov, vlen, pos, 0, true, false);
 }
-SYSCALL(__NR_pwritev, sys_pwritev);
 
-static long sys_preadv2(struct trap_frame *tf)
+SYSCALL_DEFINE6(preadv2, int, fd, const struct iovec *, uiov, unsigned, vlen, long, pos,
+		unsigned long, pos_h, int, flags)
 {
-	return pv(tf, false, true);
+	(void)pos_h;
+	return pv(fd, uiov, vlen, pos, flags, false, true);
 }
-SYSCALL(__NR_preadv2, sys_preadv2);
 
-static long sys_pwritev2(struct trap_frame *tf)
+SYSCALL_DEFINE6(pwritev2, int, fd, const struct iovec *, uiov, unsigned, vlen, long, pos,
+		unsigned long, pos_h, int, flags)
 {
-	return pv(tf, true, true);
+	(void)pos_h;
+	return pv(fd, uiov, vlen, pos, flags, true, true);
 }
-SYSCALL(__NR_pwritev2, sys_pwritev2);
 
-static long do_pio(struct trap_frame *tf, bool writing)
+/* pread64/pwrite64(fd, buf, count, pos): the file, referenced, if it can do
+ * I/O at pos (>= 0) in this direction; else NULL and *err. */
+static struct file *pio_get(int fd, long pos, bool writing, long *err)
 {
-	struct file *f = fd_get((int)SC_ARG(tf, 0));
-	void *ubuf = (void *)SC_ARG(tf, 1);
-	size_t len = MIN(SC_ARG(tf, 2), IO_MAX);
-	long off = (long)SC_ARG(tf, 3), n;
+	struct file *f = fd_get(fd);
+
+	*err = f ? pio_check(f, writing) : -EBADF;
+	if (!*err && pos < 0)
+		*err = -EINVAL;
+	if (*err && f) {
+		file_put(f);
+		f = NULL;
+	}
+	return f;
+}
+
+SYSCALL_DEFINE4(pread64, int, fd, void *, ubuf, size_t, count, long, pos)
+{
+	long n;
+	struct file *f = pio_get(fd, pos, false, &n);
 
 	if (!f)
-		return -EBADF;
-	n = pio_check(f, writing);
-	if (!n && off < 0)
-		n = -EINVAL;
-	if (!n)
-		n = writing ? f->ops->pwrite(f, ubuf, len, off) : f->ops->pread(f, ubuf, len, off);
+		return n;
+	n = f->ops->pread(f, ubuf, MIN(count, IO_MAX), pos);
 	file_put(f);
 	return n;
 }
 
-static long sys_pread64(struct trap_frame *tf)
+SYSCALL_DEFINE4(pwrite64, int, fd, const void *, ubuf, size_t, count, long, pos)
 {
-	return do_pio(tf, false);
-}
-SYSCALL(__NR_pread64, sys_pread64);
+	long n;
+	struct file *f = pio_get(fd, pos, true, &n);
 
-static long sys_pwrite64(struct trap_frame *tf)
-{
-	return do_pio(tf, true);
+	if (!f)
+		return n;
+	n = f->ops->pwrite(f, ubuf, MIN(count, IO_MAX), pos);
+	file_put(f);
+	return n;
 }
-SYSCALL(__NR_pwrite64, sys_pwrite64);
 
 /* ---- open/close/seek ---------------------------------------------------- */
 
@@ -301,9 +307,8 @@ SYSCALL(__NR_pwrite64, sys_pwrite64);
 #define OPEN_PATH_FLAGS (O_DIRECTORY | O_NOFOLLOW | O_PATH | O_CLOEXEC)
 
 /* openat(dirfd, path, flags, mode) */
-static long sys_openat(struct trap_frame *tf)
+SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 {
-	unsigned flags = (unsigned)SC_ARG(tf, 2);
 	struct fs_at_call c;
 	struct file *f;
 	long fd;
@@ -312,11 +317,11 @@ static long sys_openat(struct trap_frame *tf)
 		flags &= OPEN_PATH_FLAGS;
 	if ((flags & O_ACCMODE) == 3)
 		return -EINVAL;
-	fd = fs_at_begin(&c, (int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1));
+	fd = fs_at_begin(&c, dirfd, upath);
 	if (fd)
 		return fd;
 	f = vfs_open_at(c.base, c.path, flags & OPEN_FLAGS_KNOWN,
-			(u32)SC_ARG(tf, 3) & 07777 & ~proc_umask());
+			mode & 07777 & ~proc_umask());
 	fs_at_done(&c);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
@@ -324,31 +329,28 @@ static long sys_openat(struct trap_frame *tf)
 	file_put(f);
 	return fd;
 }
-SYSCALL(__NR_openat, sys_openat);
 
-static long sys_close(struct trap_frame *tf)
+SYSCALL_DEFINE1(close, int, fd)
 {
-	return fd_close((int)SC_ARG(tf, 0));
+	return fd_close(fd);
 }
-SYSCALL(__NR_close, sys_close);
 
-static long sys_lseek(struct trap_frame *tf)
+SYSCALL_DEFINE3(lseek, int, fd, long, offset, unsigned, whence)
 {
-	struct file *f = fd_get((int)SC_ARG(tf, 0));
+	struct file *f = fd_get(fd);
 	long r;
 
 	if (!f)
 		return -EBADF;
-	r = f->ops->lseek ? f->ops->lseek(f, (long)SC_ARG(tf, 1), (int)SC_ARG(tf, 2)) : -ESPIPE;
+	r = f->ops->lseek ? f->ops->lseek(f, offset, whence) : -ESPIPE;
 	file_put(f);
 	return r;
 }
-SYSCALL(__NR_lseek, sys_lseek);
 
-static long sys_ftruncate(struct trap_frame *tf)
+SYSCALL_DEFINE2(ftruncate, int, fd, long, len)
 {
-	struct file *f = fd_get((int)SC_ARG(tf, 0));
-	long len = (long)SC_ARG(tf, 1), r;
+	struct file *f = fd_get(fd);
+	long r;
 
 	if (!f)
 		return -EBADF;
@@ -361,7 +363,6 @@ static long sys_ftruncate(struct trap_frame *tf)
 	file_put(f);
 	return r;
 }
-SYSCALL(__NR_ftruncate, sys_ftruncate);
 
 /* ---- stat ------------------------------------------------------------------ */
 
@@ -376,9 +377,9 @@ static int stat_file(struct file *f, struct linux_stat *st)
 	return -EBADF;
 }
 
-static long sys_fstat(struct trap_frame *tf)
+SYSCALL_DEFINE2(fstat, int, fd, void *, ustat)
 {
-	struct file *f = fd_get_raw((int)SC_ARG(tf, 0));
+	struct file *f = fd_get_raw(fd);
 	struct linux_stat st;
 	int err;
 
@@ -388,9 +389,8 @@ static long sys_fstat(struct trap_frame *tf)
 	file_put(f);
 	if (err)
 		return err;
-	return copy_to_user((void *)SC_ARG(tf, 1), &st, sizeof(st)) ? -EFAULT : 0;
+	return copy_to_user(ustat, &st, sizeof(st)) ? -EFAULT : 0;
 }
-SYSCALL(__NR_fstat, sys_fstat);
 
 /* fstat of dirfd itself (AT_EMPTY_PATH), or of the cwd for AT_FDCWD. */
 static int stat_dirfd(int dirfd, struct linux_stat *st)
@@ -438,60 +438,52 @@ int fs_stat_at(int dirfd, const char *path, unsigned flags, struct linux_stat *s
 
 /* newfstatat(dirfd, path, statbuf, flags): AT_SYMLINK_NOFOLLOW is lstat,
  * AT_EMPTY_PATH stats dirfd itself. */
-static long sys_newfstatat(struct trap_frame *tf)
+SYSCALL_DEFINE4(newfstatat, int, dirfd, const char *, upath, void *, ustat, int, flags)
 {
-	int dirfd = (int)SC_ARG(tf, 0);
-	unsigned flags = (unsigned)SC_ARG(tf, 3);
 	struct linux_stat st;
 	char *path;
 	long err;
 
 	if (flags & ~(unsigned)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
 		return -EINVAL;
-	path = fs_get_path((const char *)SC_ARG(tf, 1));
+	path = fs_get_path(upath);
 	if (IS_ERR(path))
 		return PTR_ERR(path);
 	err = fs_stat_at(dirfd, path, flags, &st);
 	kfree(path);
-	if (!err && copy_to_user((void *)SC_ARG(tf, 2), &st, sizeof(st)))
+	if (!err && copy_to_user(ustat, &st, sizeof(st)))
 		err = -EFAULT;
 	return err;
 }
-SYSCALL(__NR_newfstatat, sys_newfstatat);
 
-static long sys_getdents64(struct trap_frame *tf)
+SYSCALL_DEFINE3(getdents64, int, fd, void *, ubuf, unsigned, count)
 {
-	struct file *f = fd_get((int)SC_ARG(tf, 0));
+	struct file *f = fd_get(fd);
 	long r;
 
 	if (!f)
 		return -EBADF;
-	r = f->ops->getdents64 ? f->ops->getdents64(f, (void *)SC_ARG(tf, 1), SC_ARG(tf, 2))
-			       : -ENOTDIR;
+	r = f->ops->getdents64 ? f->ops->getdents64(f, ubuf, count) : -ENOTDIR;
 	file_put(f);
 	return r;
 }
-SYSCALL(__NR_getdents64, sys_getdents64);
 
 /* ---- descriptors ------------------------------------------------------------ */
 
-static long sys_dup(struct trap_frame *tf)
+SYSCALL_DEFINE1(dup, int, fd)
 {
-	struct file *f = fd_get_raw((int)SC_ARG(tf, 0));
-	long fd;
+	struct file *f = fd_get_raw(fd);
+	long nfd;
 
 	if (!f)
 		return -EBADF;
-	fd = fd_install(f, false);
+	nfd = fd_install(f, false);
 	file_put(f);
-	return fd;
+	return nfd;
 }
-SYSCALL(__NR_dup, sys_dup);
 
-static long sys_dup3(struct trap_frame *tf)
+SYSCALL_DEFINE3(dup3, int, oldfd, int, newfd, int, flags)
 {
-	int oldfd = (int)SC_ARG(tf, 0), newfd = (int)SC_ARG(tf, 1);
-	unsigned flags = (unsigned)SC_ARG(tf, 2);
 	struct file *f;
 	long r;
 
@@ -508,7 +500,6 @@ static long sys_dup3(struct trap_frame *tf)
 	file_put(f);
 	return r;
 }
-SYSCALL(__NR_dup3, sys_dup3);
 
 /* Flags F_SETFL may change (Linux SETFL_MASK, minus what SIS ignores anyway). */
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | O_DIRECT | O_NOATIME)
@@ -523,10 +514,8 @@ static long fcntl_setfl(struct file *f, unsigned arg)
 	return err;
 }
 
-static long sys_fcntl(struct trap_frame *tf)
+SYSCALL_DEFINE3(fcntl, int, fd, unsigned, cmd, unsigned long, arg)
 {
-	int fd = (int)SC_ARG(tf, 0), cmd = (int)SC_ARG(tf, 1);
-	unsigned long arg = SC_ARG(tf, 2);
 	struct file *f = fd_get_raw(fd);
 	long r;
 
@@ -572,13 +561,10 @@ static long sys_fcntl(struct trap_frame *tf)
 	file_put(f);
 	return r;
 }
-SYSCALL(__NR_fcntl, sys_fcntl);
 
 /* pipe2(fds[2], flags) */
-static long sys_pipe2(struct trap_frame *tf)
+SYSCALL_DEFINE2(pipe2, int *, ufds, int, flags)
 {
-	int *ufds = (int *)SC_ARG(tf, 0);
-	unsigned flags = (unsigned)SC_ARG(tf, 1);
 	struct file *rd, *wr;
 	int fds[2];
 	long err;
@@ -606,13 +592,10 @@ static long sys_pipe2(struct trap_frame *tf)
 	}
 	return 0;
 }
-SYSCALL(__NR_pipe2, sys_pipe2);
 
 /* ioctl: FIONBIO/FIOCLEX/FIONCLEX work on any fd; the rest is the file's. */
-static long sys_ioctl(struct trap_frame *tf)
+SYSCALL_DEFINE3(ioctl, int, fd, unsigned, cmd, unsigned long, arg)
 {
-	int fd = (int)SC_ARG(tf, 0);
-	unsigned long cmd = (unsigned)SC_ARG(tf, 1), arg = SC_ARG(tf, 2);
 	struct file *f = fd_get(fd);
 	int on;
 	long r;
@@ -630,16 +613,13 @@ static long sys_ioctl(struct trap_frame *tf)
 	file_put(f);
 	return r;
 }
-SYSCALL(__NR_ioctl, sys_ioctl);
 
 /* ---- directories and names ---------------------------------------------- */
 
 /* getcwd(buf, size): the length including the NUL, like the Linux syscall;
  * -ENOENT for a removed directory, -ENAMETOOLONG past PATH_MAX. */
-static long sys_getcwd(struct trap_frame *tf)
+SYSCALL_DEFINE2(getcwd, void *, ubuf, size_t, size)
 {
-	void *ubuf = (void *)SC_ARG(tf, 0);
-	size_t size = SC_ARG(tf, 1);
 	char *kbuf = kmalloc(PATH_MAX);
 	long n;
 
@@ -657,7 +637,6 @@ static long sys_getcwd(struct trap_frame *tf)
 	kfree(kbuf);
 	return n;
 }
-SYSCALL(__NR_getcwd, sys_getcwd);
 
 static long set_cwd(struct inode *dir)
 {
@@ -671,9 +650,9 @@ static long set_cwd(struct inode *dir)
 	return 0;
 }
 
-static long sys_chdir(struct trap_frame *tf)
+SYSCALL_DEFINE1(chdir, const char *, upath)
 {
-	char *path = fs_get_path((const char *)SC_ARG(tf, 0));
+	char *path = fs_get_path(upath);
 	struct inode *dir;
 	long err;
 
@@ -687,11 +666,10 @@ static long sys_chdir(struct trap_frame *tf)
 	vfs_inode_put(dir);
 	return err;
 }
-SYSCALL(__NR_chdir, sys_chdir);
 
-static long sys_fchdir(struct trap_frame *tf)
+SYSCALL_DEFINE1(fchdir, int, fd)
 {
-	struct file *f = fd_get_raw((int)SC_ARG(tf, 0));
+	struct file *f = fd_get_raw(fd);
 	long err;
 
 	if (!f)
@@ -700,47 +678,43 @@ static long sys_fchdir(struct trap_frame *tf)
 	file_put(f);
 	return err;
 }
-SYSCALL(__NR_fchdir, sys_fchdir);
 
-static long sys_mkdirat(struct trap_frame *tf)
+SYSCALL_DEFINE3(mkdirat, int, dirfd, const char *, upath, u32, mode)
 {
 	struct fs_at_call c;
-	long err = fs_at_begin(&c, (int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1));
+	long err = fs_at_begin(&c, dirfd, upath);
 
 	if (err)
 		return err;
-	err = vfs_mkdir_at(c.base, c.path, (u32)SC_ARG(tf, 2) & 07777 & ~proc_umask());
+	err = vfs_mkdir_at(c.base, c.path, mode & 07777 & ~proc_umask());
 	fs_at_done(&c);
 	return err;
 }
-SYSCALL(__NR_mkdirat, sys_mkdirat);
 
-static long sys_unlinkat(struct trap_frame *tf)
+SYSCALL_DEFINE3(unlinkat, int, dirfd, const char *, upath, int, flags)
 {
-	unsigned flags = (unsigned)SC_ARG(tf, 2);
 	struct fs_at_call c;
 	long err;
 
 	if (flags & ~(unsigned)AT_REMOVEDIR)
 		return -EINVAL;
-	err = fs_at_begin(&c, (int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1));
+	err = fs_at_begin(&c, dirfd, upath);
 	if (err)
 		return err;
 	err = vfs_unlink_at(c.base, c.path, flags & AT_REMOVEDIR);
 	fs_at_done(&c);
 	return err;
 }
-SYSCALL(__NR_unlinkat, sys_unlinkat);
 
 /* renameat(olddirfd, oldpath, newdirfd, newpath) */
-static long sys_renameat(struct trap_frame *tf)
+SYSCALL_DEFINE4(renameat, int, olddirfd, const char *, uold, int, newdirfd, const char *, unew)
 {
 	struct fs_at_call from, to;
-	long err = fs_at_begin(&from, (int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1));
+	long err = fs_at_begin(&from, olddirfd, uold);
 
 	if (err)
 		return err;
-	err = fs_at_begin(&to, (int)SC_ARG(tf, 2), (const char *)SC_ARG(tf, 3));
+	err = fs_at_begin(&to, newdirfd, unew);
 	if (!err) {
 		err = vfs_rename_at(from.base, from.path, to.base, to.path, 0);
 		fs_at_done(&to);
@@ -748,20 +722,18 @@ static long sys_renameat(struct trap_frame *tf)
 	fs_at_done(&from);
 	return err;
 }
-SYSCALL(__NR_renameat, sys_renameat);
 
 /* faccessat(dirfd, path, mode): no users, so only existence, execute bits
  * and the read-only generated files decide. */
-static long sys_faccessat(struct trap_frame *tf)
+SYSCALL_DEFINE3(faccessat, int, dirfd, const char *, upath, int, mode)
 {
-	int mode = (int)SC_ARG(tf, 2);
 	struct fs_at_call c;
 	struct inode *ino;
 	long err;
 
 	if (mode & ~(F_OK | R_OK | W_OK | X_OK))
 		return -EINVAL;
-	err = fs_at_begin(&c, (int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1));
+	err = fs_at_begin(&c, dirfd, upath);
 	if (err)
 		return err;
 	ino = vfs_lookup_at(c.base, c.path);
@@ -775,7 +747,6 @@ static long sys_faccessat(struct trap_frame *tf)
 	vfs_inode_put(ino);
 	return err;
 }
-SYSCALL(__NR_faccessat, sys_faccessat);
 
 /* ---- ownership, mode, statfs ---------------------------------------------- */
 
@@ -865,66 +836,59 @@ struct inode *fs_at_inode(int dirfd, const char *upath, bool empty_ok, bool foll
 	return ino;
 }
 
-static long sys_fchmod(struct trap_frame *tf)
+SYSCALL_DEFINE2(fchmod, int, fd, u32, mode)
 {
 	int err;
-	struct inode *ino = fs_fd_inode((int)SC_ARG(tf, 0), false, &err);
+	struct inode *ino = fs_fd_inode(fd, false, &err);
 
 	if (!ino)
 		return err;
-	err = inode_chmod(ino, (u32)SC_ARG(tf, 1));
+	err = inode_chmod(ino, mode);
 	vfs_inode_put(ino);
 	return err;
 }
-SYSCALL(__NR_fchmod, sys_fchmod);
 
 /* fchmodat(dirfd, path, mode): the system call has no flags argument. */
-static long sys_fchmodat(struct trap_frame *tf)
+SYSCALL_DEFINE3(fchmodat, int, dirfd, const char *, upath, u32, mode)
 {
-	struct inode *ino = fs_at_inode((int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1), false,
-					true);
+	struct inode *ino = fs_at_inode(dirfd, upath, false, true);
 	int err;
 
 	if (IS_ERR(ino))
 		return PTR_ERR(ino);
-	err = inode_chmod(ino, (u32)SC_ARG(tf, 2));
+	err = inode_chmod(ino, mode);
 	vfs_inode_put(ino);
 	return err;
 }
-SYSCALL(__NR_fchmodat, sys_fchmodat);
 
-static long sys_fchown(struct trap_frame *tf)
+SYSCALL_DEFINE3(fchown, int, fd, u32, uid, u32, gid)
 {
 	int err;
-	struct inode *ino = fs_fd_inode((int)SC_ARG(tf, 0), false, &err);
+	struct inode *ino = fs_fd_inode(fd, false, &err);
 
 	if (!ino)
 		return err;
-	err = inode_chown(ino, (u32)SC_ARG(tf, 1), (u32)SC_ARG(tf, 2));
+	err = inode_chown(ino, uid, gid);
 	vfs_inode_put(ino);
 	return err;
 }
-SYSCALL(__NR_fchown, sys_fchown);
 
 /* fchownat(dirfd, path, uid, gid, flags): AT_SYMLINK_NOFOLLOW changes the
  * link itself (lchown); other flags are EINVAL. */
-static long sys_fchownat(struct trap_frame *tf)
+SYSCALL_DEFINE5(fchownat, int, dirfd, const char *, upath, u32, uid, u32, gid, int, flags)
 {
-	unsigned flags = (unsigned)SC_ARG(tf, 4);
 	struct inode *ino;
 	int err;
 
 	if (flags & ~(unsigned)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	ino = fs_at_inode((int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1), flags & AT_EMPTY_PATH,
-			  !(flags & AT_SYMLINK_NOFOLLOW));
+	ino = fs_at_inode(dirfd, upath, flags & AT_EMPTY_PATH, !(flags & AT_SYMLINK_NOFOLLOW));
 	if (IS_ERR(ino))
 		return PTR_ERR(ino);
-	err = inode_chown(ino, (u32)SC_ARG(tf, 2), (u32)SC_ARG(tf, 3));
+	err = inode_chown(ino, uid, gid);
 	vfs_inode_put(ino);
 	return err;
 }
-SYSCALL(__NR_fchownat, sys_fchownat);
 
 /* Is ino procfs's (generated by the kernel), as /proc/mounts lists it? */
 static bool inode_in_procfs(const struct inode *ino)
@@ -952,55 +916,49 @@ static long put_statfs(void *ubuf, const struct inode *ino)
 	return copy_to_user(ubuf, &sf, sizeof(sf)) ? -EFAULT : 0;
 }
 
-static long sys_statfs(struct trap_frame *tf)
+SYSCALL_DEFINE2(statfs, const char *, upath, void *, ubuf)
 {
-	struct inode *ino = fs_at_inode(AT_FDCWD, (const char *)SC_ARG(tf, 0), false, true);
+	struct inode *ino = fs_at_inode(AT_FDCWD, upath, false, true);
 	long err;
 
 	if (IS_ERR(ino))
 		return PTR_ERR(ino);
-	err = put_statfs((void *)SC_ARG(tf, 1), ino);
+	err = put_statfs(ubuf, ino);
 	vfs_inode_put(ino);
 	return err;
 }
-SYSCALL(__NR_statfs, sys_statfs);
 
-static long sys_fstatfs(struct trap_frame *tf)
+SYSCALL_DEFINE2(fstatfs, int, fd, void *, ubuf)
 {
-	struct file *f = fd_get_raw((int)SC_ARG(tf, 0));
+	struct file *f = fd_get_raw(fd);
 	long err;
 
 	if (!f)
 		return -EBADF;
-	err = put_statfs((void *)SC_ARG(tf, 1), f->inode);
+	err = put_statfs(ubuf, f->inode);
 	file_put(f);
 	return err;
 }
-SYSCALL(__NR_fstatfs, sys_fstatfs);
 
 /* ---- fsync ----------------------------------------------------------------- */
 
 /* fsync/fdatasync: the ramfs has nothing to write back; a bad fd -EBADF. */
-static long sys_fsync(struct trap_frame *tf)
+SYSCALL_DEFINE1(fsync, int, fd)
 {
-	struct file *f = fd_get((int)SC_ARG(tf, 0));
+	struct file *f = fd_get(fd);
 
 	if (!f)
 		return -EBADF;
 	file_put(f);
 	return 0;
 }
-SYSCALL(__NR_fsync, sys_fsync);
 
-static long sys_fdatasync(struct trap_frame *tf)
+SYSCALL_DEFINE1(fdatasync, int, fd)
 {
-	return sys_fsync(tf);
+	return sys_fsync(fd);
 }
-SYSCALL(__NR_fdatasync, sys_fdatasync);
 
-static long sys_sync(struct trap_frame *tf)
+SYSCALL_DEFINE0(sync)
 {
-	(void)tf;
 	return 0;
 }
-SYSCALL(__NR_sync, sys_sync);

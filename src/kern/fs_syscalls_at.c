@@ -17,16 +17,16 @@
 #include "fs_internal.h"
 
 /* symlinkat(target, newdirfd, linkpath) */
-static long sys_symlinkat(struct trap_frame *tf)
+SYSCALL_DEFINE3(symlinkat, const char *, utarget, int, newdirfd, const char *, ulink)
 {
 	struct fs_at_call c;
 	char *target;
 	long err;
 
-	target = fs_get_path((const char *)SC_ARG(tf, 0));
+	target = fs_get_path(utarget);
 	if (IS_ERR(target))
 		return PTR_ERR(target);
-	err = fs_at_begin(&c, (int)SC_ARG(tf, 1), (const char *)SC_ARG(tf, 2));
+	err = fs_at_begin(&c, newdirfd, ulink);
 	if (!err) {
 		err = vfs_symlink_at(c.base, c.path, target);
 		fs_at_done(&c);
@@ -34,25 +34,23 @@ static long sys_symlinkat(struct trap_frame *tf)
 	kfree(target);
 	return err;
 }
-SYSCALL(__NR_symlinkat, sys_symlinkat);
 
 /* linkat(olddirfd, oldpath, newdirfd, newpath, flags): the old name's
  * symbolic link itself unless AT_SYMLINK_FOLLOW; AT_EMPTY_PATH links
  * olddirfd's file. */
-static long sys_linkat(struct trap_frame *tf)
+SYSCALL_DEFINE5(linkat, int, olddirfd, const char *, uold, int, newdirfd, const char *, unew,
+		int, flags)
 {
-	unsigned flags = (unsigned)SC_ARG(tf, 4);
 	struct fs_at_call c;
 	struct inode *ino;
 	long err;
 
 	if (flags & ~(unsigned)(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	ino = fs_at_inode((int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1), flags & AT_EMPTY_PATH,
-			  flags & AT_SYMLINK_FOLLOW);
+	ino = fs_at_inode(olddirfd, uold, flags & AT_EMPTY_PATH, flags & AT_SYMLINK_FOLLOW);
 	if (IS_ERR(ino))
 		return PTR_ERR(ino);
-	err = fs_at_begin(&c, (int)SC_ARG(tf, 2), (const char *)SC_ARG(tf, 3));
+	err = fs_at_begin(&c, newdirfd, unew);
 	if (!err) {
 		err = vfs_link_at(ino, c.base, c.path);
 		fs_at_done(&c);
@@ -60,38 +58,35 @@ static long sys_linkat(struct trap_frame *tf)
 	vfs_inode_put(ino);
 	return err;
 }
-SYSCALL(__NR_linkat, sys_linkat);
 
 /* readlinkat(dirfd, path, buf, bufsiz): the target, not NUL-terminated. */
-static long sys_readlinkat(struct trap_frame *tf)
+SYSCALL_DEFINE4(readlinkat, int, dirfd, const char *, upath, void *, ubuf, int, bufsiz)
 {
-	long size = (long)SC_ARG(tf, 3);
+	long size = bufsiz;
 	struct inode *ino;
 	char *buf;
 	long n;
 
 	if (size <= 0)
 		return -EINVAL;
-	ino = fs_at_inode((int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1), false, false);
+	ino = fs_at_inode(dirfd, upath, false, false);
 	if (IS_ERR(ino))
 		return PTR_ERR(ino);
 	size = MIN(size, (long)PATH_MAX);
 	buf = kmalloc((size_t)size);
 	n = buf ? vfs_readlink(ino, buf, (size_t)size) : -ENOMEM;
 	vfs_inode_put(ino);
-	if (n > 0 && copy_to_user((void *)SC_ARG(tf, 2), buf, (size_t)n))
+	if (n > 0 && copy_to_user(ubuf, buf, (size_t)n))
 		n = -EFAULT;
 	kfree(buf);
 	return n;
 }
-SYSCALL(__NR_readlinkat, sys_readlinkat);
 
 /* mknodat(dirfd, path, mode, dev): FIFOs, sockets and regular files. No
  * device nodes: their numbers name no driver here (-EPERM, as in a
  * container without CAP_MKNOD). */
-static long sys_mknodat(struct trap_frame *tf)
+SYSCALL_DEFINE3(mknodat, int, dirfd, const char *, upath, u32, mode)
 {
-	u32 mode = (u32)SC_ARG(tf, 2);
 	struct fs_at_call c;
 	long err;
 
@@ -110,14 +105,13 @@ static long sys_mknodat(struct trap_frame *tf)
 	default:
 		return -EINVAL;
 	}
-	err = fs_at_begin(&c, (int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1));
+	err = fs_at_begin(&c, dirfd, upath);
 	if (err)
 		return err;
 	err = vfs_mknod_at(c.base, c.path, (mode & S_IFMT) | (mode & 07777 & ~proc_umask()));
 	fs_at_done(&c);
 	return err;
 }
-SYSCALL(__NR_mknodat, sys_mknodat);
 
 #define RENAME_NOREPLACE 1u
 #define RENAME_EXCHANGE 2u
@@ -126,19 +120,19 @@ SYSCALL(__NR_mknodat, sys_mknodat);
 /* renameat2(olddirfd, oldpath, newdirfd, newpath, flags): RENAME_NOREPLACE
  * and RENAME_EXCHANGE (not both). RENAME_WHITEOUT is not done (-EINVAL, what
  * Linux says for a file system without it). */
-static long sys_renameat2(struct trap_frame *tf)
+SYSCALL_DEFINE5(renameat2, int, olddirfd, const char *, uold, int, newdirfd, const char *, unew,
+		unsigned, flags)
 {
-	unsigned flags = (unsigned)SC_ARG(tf, 4);
 	struct fs_at_call from, to;
 	long err;
 
 	if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) ||
 	    (flags & (RENAME_NOREPLACE | RENAME_EXCHANGE)) == (RENAME_NOREPLACE | RENAME_EXCHANGE))
 		return -EINVAL;
-	err = fs_at_begin(&from, (int)SC_ARG(tf, 0), (const char *)SC_ARG(tf, 1));
+	err = fs_at_begin(&from, olddirfd, uold);
 	if (err)
 		return err;
-	err = fs_at_begin(&to, (int)SC_ARG(tf, 2), (const char *)SC_ARG(tf, 3));
+	err = fs_at_begin(&to, newdirfd, unew);
 	if (!err) {
 		err = vfs_rename_at(from.base, from.path, to.base, to.path,
 				    ((flags & RENAME_NOREPLACE) ? VFS_RENAME_NOREPLACE : 0) |
@@ -148,7 +142,6 @@ static long sys_renameat2(struct trap_frame *tf)
 	fs_at_done(&from);
 	return err;
 }
-SYSCALL(__NR_renameat2, sys_renameat2);
 
 /* ---- utimensat -------------------------------------------------------------- */
 
@@ -194,12 +187,8 @@ static int inode_utimes(struct inode *ino, const struct linux_timespec *t)
 
 /* utimensat(dirfd, path, times[2], flags): a NULL path is dirfd itself
  * (futimens); NULL times is now for both. */
-static long sys_utimensat(struct trap_frame *tf)
+SYSCALL_DEFINE4(utimensat, int, dirfd, const char *, upath, const void *, utimes, int, flags)
 {
-	int dirfd = (int)SC_ARG(tf, 0);
-	const char *upath = (const char *)SC_ARG(tf, 1);
-	const void *utimes = (const void *)SC_ARG(tf, 2);
-	unsigned flags = (unsigned)SC_ARG(tf, 3);
 	struct linux_timespec t[2];
 	struct inode *ino;
 	int err;
@@ -230,7 +219,6 @@ static long sys_utimensat(struct trap_frame *tf)
 	vfs_inode_put(ino);
 	return err;
 }
-SYSCALL(__NR_utimensat, sys_utimensat);
 
 /* ---- statx ------------------------------------------------------------------- */
 
@@ -263,11 +251,9 @@ static void statx_fill(struct linux_statx *x, const struct linux_stat *st)
 }
 
 /* statx(dirfd, path, flags, mask, buf) */
-static long sys_statx(struct trap_frame *tf)
+SYSCALL_DEFINE5(statx, int, dirfd, const char *, upath, unsigned, flags, unsigned, mask,
+		void *, ubuf)
 {
-	int dirfd = (int)SC_ARG(tf, 0);
-	const char *upath = (const char *)SC_ARG(tf, 1);
-	unsigned flags = (unsigned)SC_ARG(tf, 2), mask = (unsigned)SC_ARG(tf, 3);
 	struct linux_statx x;
 	struct linux_stat st;
 	char *path;
@@ -288,6 +274,5 @@ static long sys_statx(struct trap_frame *tf)
 	if (err)
 		return err;
 	statx_fill(&x, &st);
-	return copy_to_user((void *)SC_ARG(tf, 4), &x, sizeof(x)) ? -EFAULT : 0;
+	return copy_to_user(ubuf, &x, sizeof(x)) ? -EFAULT : 0;
 }
-SYSCALL(__NR_statx, sys_statx);

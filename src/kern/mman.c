@@ -68,10 +68,9 @@ static int lock_future_ok(struct vm_space *vm, u64 len, bool lock)
  * when addr is 0, out of range, past RLIMIT_DATA (also when shrinking, as
  * Linux) or RLIMIT_AS, or memory runs out (Linux's convention).
  */
-static long sys_brk(struct trap_frame *tf)
+SYSCALL_DEFINE1(brk, u64, want)
 {
 	struct vm_space *vm = cur_proc()->vm;
-	u64 want = SC_ARG(tf, 0);
 	u64 old_end = ALIGN_UP(vm->brk, PAGE_SIZE), new_end = ALIGN_UP(want, PAGE_SIZE);
 
 	if (want < vm->brk_start || want > vm->brk_start + VM_BRK_MAX || !brk_fits(vm, want))
@@ -91,7 +90,6 @@ static long sys_brk(struct trap_frame *tf)
 	vm->brk = want;
 	return (long)want;
 }
-SYSCALL(__NR_brk, sys_brk);
 
 static bool user_span_ok(u64 addr, u64 len)
 {
@@ -181,10 +179,13 @@ static long choose_address(struct vm_space *vm, u64 *addr, u64 len, unsigned fla
 	return *addr ? 0 : -ENOMEM;
 }
 
-static long sys_mmap(struct trap_frame *tf)
+/*
+ * mmap(addr, len, prot, flags, fd, off): Linux declares prot and flags
+ * unsigned long but ignores the upper halves (do_mmap looks only at bits it
+ * knows), so they are unsigned here.
+ */
+SYSCALL_DEFINE6(mmap, u64, addr, u64, len, unsigned, prot, unsigned, flags, int, fd, u64, off)
 {
-	u64 addr = SC_ARG(tf, 0), len = SC_ARG(tf, 1), off = SC_ARG(tf, 5);
-	unsigned prot = (unsigned)SC_ARG(tf, 2), flags = (unsigned)SC_ARG(tf, 3);
 	struct vm_space *vm = cur_proc()->vm;
 	struct map_source src = { NULL, NULL, false };
 	long err = check_mmap(addr, len, prot, flags, off);
@@ -194,7 +195,7 @@ static long sys_mmap(struct trap_frame *tf)
 	    proc_euid() != 0)
 		err = -EPERM; /* (Linux's can_do_mlock) */
 	if (!err && !(flags & MAP_ANONYMOUS))
-		err = map_source_get((int)SC_ARG(tf, 4), prot, flags, &src);
+		err = map_source_get(fd, prot, flags, &src);
 	if (err)
 		return err;
 	err = -ENOMEM;
@@ -222,24 +223,19 @@ out_put:
 		file_put(src.file);
 	return err ? err : (long)addr;
 }
-SYSCALL(__NR_mmap, sys_mmap);
 
-static long sys_munmap(struct trap_frame *tf)
+SYSCALL_DEFINE2(munmap, u64, addr, size_t, size)
 {
-	u64 addr = SC_ARG(tf, 0), len = ALIGN_UP(SC_ARG(tf, 1), PAGE_SIZE);
+	u64 len = ALIGN_UP(size, PAGE_SIZE);
 
 	if (!IS_ALIGNED(addr, PAGE_SIZE) || !len || !user_addr_ok(addr, len))
 		return -EINVAL;
 	vm_unmap(cur_proc()->vm, addr, len);
 	return 0;
 }
-SYSCALL(__NR_munmap, sys_munmap);
 
-static long sys_mprotect(struct trap_frame *tf)
+SYSCALL_DEFINE3(mprotect, u64, addr, size_t, len, unsigned long, prot)
 {
-	u64 addr = SC_ARG(tf, 0), len = SC_ARG(tf, 1);
-	unsigned prot = (unsigned)SC_ARG(tf, 2);
-
 	if (!IS_ALIGNED(addr, PAGE_SIZE) || (prot & ~PROT_ALL))
 		return -EINVAL;
 	if (!len)
@@ -258,7 +254,6 @@ static long sys_mprotect(struct trap_frame *tf)
 		return -ENOMEM;
 	return vm_protect(cur_proc()->vm, addr, len, prot);
 }
-SYSCALL(__NR_mprotect, sys_mprotect);
 
 /* Is every page of [addr, addr+len) (page aligned) mapped or reserved? */
 static bool range_mapped(struct vm_space *vm, u64 addr, u64 len)
@@ -312,15 +307,13 @@ static long move_mapping(struct vm_space *vm, u64 old, u64 old_len, u64 new, u64
  * (of a file mapping too: they do not read the file). Not supported:
  * old_len 0 (duplicating a shared mapping) and MREMAP_DONTUNMAP (-EINVAL).
  */
-static long sys_mremap(struct trap_frame *tf)
+SYSCALL_DEFINE5(mremap, u64, old, u64, old_size, u64, new_size, unsigned long, flags, u64, new)
 {
-	u64 old = SC_ARG(tf, 0), old_len = ALIGN_UP(SC_ARG(tf, 1), PAGE_SIZE);
-	u64 new_len = ALIGN_UP(SC_ARG(tf, 2), PAGE_SIZE), new = SC_ARG(tf, 4);
-	unsigned flags = (unsigned)SC_ARG(tf, 3);
+	u64 old_len = ALIGN_UP(old_size, PAGE_SIZE), new_len = ALIGN_UP(new_size, PAGE_SIZE);
 	struct vm_space *vm = cur_proc()->vm;
 
 	if ((flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) || !IS_ALIGNED(old, PAGE_SIZE) ||
-	    !old_len || !new_len || SC_ARG(tf, 2) > VM_USER_MAX ||
+	    !old_len || !new_len || new_size > VM_USER_MAX ||
 	    ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)))
 		return -EINVAL;
 	if (!user_span_ok(old, old_len) || !range_mapped(vm, old, old_len))
@@ -350,7 +343,6 @@ static long sys_mremap(struct trap_frame *tf)
 	new = place_mapping(vm, 0, new_len);
 	return new ? move_mapping(vm, old, old_len, new, new_len) : -ENOMEM;
 }
-SYSCALL(__NR_mremap, sys_mremap);
 
 /*
  * madvise: MADV_DONTNEED zeroes the private pages of the range (vm_discard);
@@ -360,10 +352,8 @@ SYSCALL(__NR_mremap, sys_mremap);
  * MADV_WIPEONFORK...) is -EINVAL, as for unknown advice. -ENOMEM if part of
  * the range is not mapped.
  */
-static long sys_madvise(struct trap_frame *tf)
+SYSCALL_DEFINE3(madvise, u64, addr, size_t, len, int, advice)
 {
-	u64 addr = SC_ARG(tf, 0), len = SC_ARG(tf, 1);
-	int advice = (int)SC_ARG(tf, 2);
 	struct vm_space *vm = cur_proc()->vm;
 
 	if (!IS_ALIGNED(addr, PAGE_SIZE) || len > VM_USER_MAX)
@@ -384,17 +374,14 @@ static long sys_madvise(struct trap_frame *tf)
 		return -ENOMEM;
 	return advice == MADV_DONTNEED ? vm_discard(vm, addr, len) : 0;
 }
-SYSCALL(__NR_madvise, sys_madvise);
 
 /*
  * msync: the range must be mapped (-ENOMEM); MS_ASYNC and MS_SYNC together,
  * unknown flags or an unaligned address are -EINVAL. Shared file mappings
  * are written back to their files (vm_file_sync).
  */
-static long sys_msync(struct trap_frame *tf)
+SYSCALL_DEFINE3(msync, u64, addr, size_t, len, int, flags)
 {
-	u64 addr = SC_ARG(tf, 0), len = SC_ARG(tf, 1);
-	unsigned flags = (unsigned)SC_ARG(tf, 2);
 	struct vm_space *vm = cur_proc()->vm;
 
 	if ((flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) || !IS_ALIGNED(addr, PAGE_SIZE) ||
@@ -407,4 +394,3 @@ static long sys_msync(struct trap_frame *tf)
 		return -ENOMEM;
 	return filemap_sync_all();
 }
-SYSCALL(__NR_msync, sys_msync);

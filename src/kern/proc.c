@@ -327,38 +327,30 @@ int proc_live_count(void)
 
 /* ---- identity system calls ---- */
 
-static long sys_getpid(struct trap_frame *tf)
+SYSCALL_DEFINE0(getpid)
 {
-	(void)tf;
 	return cur_proc()->pid;
 }
-SYSCALL(__NR_getpid, sys_getpid);
 
-static long sys_gettid(struct trap_frame *tf)
+SYSCALL_DEFINE0(gettid)
 {
-	(void)tf;
 	return cur_thread()->tid;
 }
-SYSCALL(__NR_gettid, sys_gettid);
 
-static long sys_getppid(struct trap_frame *tf)
+SYSCALL_DEFINE0(getppid)
 {
 	struct proc *parent = cur_proc()->parent;
 
-	(void)tf;
 	return parent ? parent->pid : 0;
 }
-SYSCALL(__NR_getppid, sys_getppid);
 
-
-static long sys_set_tid_address(struct trap_frame *tf)
+SYSCALL_DEFINE1(set_tid_address, u64, tidptr)
 {
 	struct thread *t = cur_thread();
 
-	t->clear_child_tid = SC_ARG(tf, 0);
+	t->clear_child_tid = tidptr;
 	return t->tid;
 }
-SYSCALL(__NR_set_tid_address, sys_set_tid_address);
 
 static bool group_in_session(int pgid, int sid)
 {
@@ -377,10 +369,9 @@ static bool group_in_session(int pgid, int sid)
  * the group must be the target's own pid or an existing group of the
  * caller's session.
  */
-static long sys_setpgid(struct trap_frame *tf)
+SYSCALL_DEFINE2(setpgid, int, pid, int, pgid)
 {
 	struct proc *self = cur_proc(), *target;
-	int pid = (int)SC_ARG(tf, 0), pgid = (int)SC_ARG(tf, 1);
 
 	if (pid < 0 || pgid < 0)
 		return -EINVAL;
@@ -397,25 +388,21 @@ static long sys_setpgid(struct trap_frame *tf)
 	target->pgid = pgid;
 	return 0;
 }
-SYSCALL(__NR_setpgid, sys_setpgid);
 
-static long sys_getpgid(struct trap_frame *tf)
+SYSCALL_DEFINE1(getpgid, int, pid)
 {
-	int pid = (int)SC_ARG(tf, 0);
 	struct proc *p = pid ? proc_find(pid) : cur_proc();
 
 	if (pid < 0)
 		return -EINVAL;
 	return p ? p->pgid : -ESRCH;
 }
-SYSCALL(__NR_getpgid, sys_getpgid);
 
 /* A new session and group led by the caller; -EPERM for a group leader. */
-static long sys_setsid(struct trap_frame *tf)
+SYSCALL_DEFINE0(setsid)
 {
 	struct proc *self = cur_proc(), *p;
 
-	(void)tf;
 	list_for_each_entry(p, &proc_list, all_node) {
 		if (p->pgid == self->pid)
 			return -EPERM;
@@ -423,4 +410,3 @@ static long sys_setsid(struct trap_frame *tf)
 	self->sid = self->pgid = self->pid;
 	return self->sid;
 }
-SYSCALL(__NR_setsid, sys_setsid);

@@ -108,17 +108,14 @@ out_put_in:
 	return ret;
 }
 
-static long sys_sendfile(struct trap_frame *tf)
+SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, long *, uoff, size_t, count)
 {
-	long *uoff = (long *)SC_ARG(tf, 2), pos;
-	long ret;
+	long pos, ret;
 
 	if (uoff && copy_from_user(&pos, uoff, sizeof(pos)))
 		return -EFAULT;
-	ret = do_sendfile((int)SC_ARG(tf, 0), (int)SC_ARG(tf, 1), uoff ? &pos : NULL,
-			  (size_t)SC_ARG(tf, 3));
+	ret = do_sendfile(out_fd, in_fd, uoff ? &pos : NULL, count);
 	if (uoff && ret >= 0 && copy_to_user(uoff, &pos, sizeof(pos)))
 		return -EFAULT;
 	return ret;
 }
-SYSCALL(__NR_sendfile, sys_sendfile);

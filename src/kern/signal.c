@@ -686,9 +686,8 @@ void signal_fault(struct trap_frame *tf, int sig, int code, u64 addr, const char
 
 /* kill(pid, sig): pid > 0 one process, 0 the caller's group, -1 everyone
  * but init and the caller, < -1 group -pid. sig 0 only checks. */
-static long sys_kill(struct trap_frame *tf)
+SYSCALL_DEFINE2(kill, int, pid, int, sig)
 {
-	int pid = (int)SC_ARG(tf, 0), sig = (int)SC_ARG(tf, 1);
 	struct proc *self = cur_proc(), *p;
 	struct sig_origin o = { .code = SI_USER, .pid = self->pid };
 	int n = 0;
@@ -714,7 +713,6 @@ static long sys_kill(struct trap_frame *tf)
 	}
 	return n ? 0 : -ESRCH;
 }
-SYSCALL(__NR_kill, sys_kill);
 
 /* To one thread: tgid -1 for tkill (any group). */
 static long kill_thread(int tgid, int tid, int sig)
@@ -730,15 +728,12 @@ static long kill_thread(int tgid, int tid, int sig)
 	return sig ? signal_send_thread(t, sig, &o) : 0;
 }
 
-static long sys_tgkill(struct trap_frame *tf)
+SYSCALL_DEFINE3(tgkill, int, tgid, int, tid, int, sig)
 {
-	int tgid = (int)SC_ARG(tf, 0);
-
 	if (tgid <= 0)
 		return -EINVAL;
-	return kill_thread(tgid, (int)SC_ARG(tf, 1), (int)SC_ARG(tf, 2));
+	return kill_thread(tgid, tid, sig);
 }
-SYSCALL(__NR_tgkill, sys_tgkill);
 
 SYSCALL_DEFINE2(tkill, int, tid, int, sig)
 {
@@ -749,15 +744,12 @@ SYSCALL_DEFINE2(tkill, int, tid, int, sig)
 	(SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_RESTORER | SA_ONSTACK | SA_RESTART | \
 	 SA_NODEFER | SA_RESETHAND)
 
-static long sys_rt_sigaction(struct trap_frame *tf)
+SYSCALL_DEFINE4(rt_sigaction, int, sig, const void *, uact, void *, uold, size_t, sigsetsize)
 {
-	int sig = (int)SC_ARG(tf, 0);
-	const void *uact = (const void *)SC_ARG(tf, 1);
-	void *uold = (void *)SC_ARG(tf, 2);
 	struct proc *p = cur_proc();
 	struct k_sigaction act, old;
 
-	if (SC_ARG(tf, 3) != sizeof(k_sigset_t) || !sig_valid(sig))
+	if (sigsetsize != sizeof(k_sigset_t) || !sig_valid(sig))
 		return -EINVAL;
 	if (uact && copy_from_user(&act, uact, sizeof(act)))
 		return -EFAULT;
@@ -779,17 +771,13 @@ static long sys_rt_sigaction(struct trap_frame *tf)
 	}
 	return 0;
 }
-SYSCALL(__NR_rt_sigaction, sys_rt_sigaction);
 
-static long sys_rt_sigprocmask(struct trap_frame *tf)
+SYSCALL_DEFINE4(rt_sigprocmask, int, how, const void *, uset, void *, uold, size_t, sigsetsize)
 {
-	int how = (int)SC_ARG(tf, 0);
-	const void *uset = (const void *)SC_ARG(tf, 1);
-	void *uold = (void *)SC_ARG(tf, 2);
 	struct thread *t = cur_thread();
 	k_sigset_t set, old = t->sig_blocked;
 
-	if (SC_ARG(tf, 3) != sizeof(k_sigset_t))
+	if (sigsetsize != sizeof(k_sigset_t))
 		return -EINVAL;
 	if (uset && copy_from_user(&set, uset, sizeof(set)))
 		return -EFAULT;
@@ -813,7 +801,6 @@ static long sys_rt_sigprocmask(struct trap_frame *tf)
 	t->sig_blocked &= ~UNBLOCKABLE;
 	return 0;
 }
-SYSCALL(__NR_rt_sigprocmask, sys_rt_sigprocmask);
 
 static bool restore_fpsimd(struct trap_frame *tf, const struct linux_sigcontext *sc)
 {
@@ -829,8 +816,9 @@ static bool restore_fpsimd(struct trap_frame *tf, const struct linux_sigcontext 
 
 /* Return from a handler: restore what setup_frame saved, from the frame at
  * sp. A frame that cannot be read or is corrupt kills with SIGSEGV. */
-static long sys_rt_sigreturn(struct trap_frame *tf)
+SYSCALL_DEFINE0_FLAGS(rt_sigreturn, SYSCALL_F_SETS_FRAME)
 {
+	struct trap_frame *tf = task_user_frame(current_task);
 	struct rt_sigframe *f = kmalloc(sizeof(*f));
 	struct proc *p = cur_proc();
 	struct thread *t = cur_thread();
@@ -857,7 +845,6 @@ static long sys_rt_sigreturn(struct trap_frame *tf)
 	kfree(f);
 	return 0; /* SYSCALL_F_SETS_FRAME: the restored x0 stays as it is */
 }
-SYSCALL_FLAGS(__NR_rt_sigreturn, sys_rt_sigreturn, SYSCALL_F_SETS_FRAME);
 
 /*
  * sigaltstack(ss, old): the stack SA_ONSTACK handlers run on, per thread.
@@ -865,12 +852,11 @@ SYSCALL_FLAGS(__NR_rt_sigreturn, sys_rt_sigreturn, SYSCALL_F_SETS_FRAME);
  * bytes, and cannot be set while running on the current one (EPERM). Kept
  * across fork, dropped by execve, not given to new threads.
  */
-static long sys_sigaltstack(struct trap_frame *tf)
+SYSCALL_DEFINE2(sigaltstack, const void *, uss, void *, uold)
 {
-	const void *uss = (const void *)SC_ARG(tf, 0);
-	void *uold = (void *)SC_ARG(tf, 1);
 	struct thread *t = cur_thread();
-	struct linux_sigaltstack ss, old = alt_stack_state(t, tf->sp);
+	u64 sp = task_user_frame(current_task)->sp;
+	struct linux_sigaltstack ss, old = alt_stack_state(t, sp);
 	u32 mode;
 
 	if (uss && copy_from_user(&ss, uss, sizeof(ss)))
@@ -879,7 +865,7 @@ static long sys_sigaltstack(struct trap_frame *tf)
 		return -EFAULT;
 	if (!uss)
 		return 0;
-	if (on_alt_stack(t, tf->sp))
+	if (on_alt_stack(t, sp))
 		return -EPERM;
 	mode = (u32)ss.ss_flags & ~LINUX_SS_AUTODISARM;
 	if (mode != 0 && mode != LINUX_SS_ONSTACK && mode != LINUX_SS_DISABLE)
@@ -898,7 +884,6 @@ static long sys_sigaltstack(struct trap_frame *tf)
 	t->alt_autodisarm = (u32)ss.ss_flags & LINUX_SS_AUTODISARM;
 	return 0;
 }
-SYSCALL(__NR_sigaltstack, sys_sigaltstack);
 
 /* ---- waiting for signals: rt_sigsuspend, rt_sigtimedwait, rt_sigpending ---- */
 

@@ -1,5 +1,5 @@
 /*
- * System-call dispatch (see sis/syscall.h). At INIT_CORE the SYSCALL()
+ * System-call dispatch (see sis/syscall.h). At INIT_CORE the SYSCALL_DEFINEn
  * entries every module placed in the "syscall_table" section are sorted
  * into a table indexed by number; syscall_dispatch() calls the handler with
  * the trap frame and stores its result in x0. Unknown numbers get -ENOSYS.
@@ -16,8 +16,6 @@
 #include <sis/cmdline.h>
 #include <sis/syscall.h>
 #include "proc_internal.h"
-
-#define SYSCALL_NR_LIMIT 4096 /* highest number a module may register, + 1 */
 
 extern const struct syscall_entry __start_syscall_table[], __stop_syscall_table[];
 
@@ -38,24 +36,16 @@ static int syscall_table_init(void)
 	unsigned long max = 0;
 	int n = 0;
 
+	/* Numbers are < SYSCALL_NR_LIMIT (checked at compile time) and each
+	 * is registered once (a link error otherwise). */
 	for (e = __start_syscall_table; e < __stop_syscall_table; e++)
-		if (e->nr < SYSCALL_NR_LIMIT)
-			max = MAX(max, e->nr);
+		max = MAX(max, e->nr);
 	table_size = max + 1;
 	table = kcalloc(table_size, sizeof(*table));
 	if (!table)
 		panic("syscall: no memory for the dispatch table");
-	for (e = __start_syscall_table; e < __stop_syscall_table; e++) {
-		if (e->nr >= SYSCALL_NR_LIMIT) {
-			log_err("syscall: %s: number %lu too large; not registered", e->name, e->nr);
-		} else if (table[e->nr]) {
-			log_err("syscall: %lu registered twice (%s, %s); keeping %s", e->nr,
-				table[e->nr]->name, e->name, table[e->nr]->name);
-		} else {
-			table[e->nr] = e;
-			n++;
-		}
-	}
+	for (e = __start_syscall_table; e < __stop_syscall_table; e++, n++)
+		table[e->nr] = e;
 	log_info("syscall: %d system calls", n);
 	return 0;
 }

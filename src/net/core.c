@@ -161,7 +161,7 @@ static void seed_rand(void)
 
 /* ---- the softirq ---- */
 
-static void lwip_timer_fired(struct ktimer *t)
+static void stack_timer_fired(struct ktimer *t)
 {
 	(void)t;
 	softirq_count(SOFTIRQ_STAT_NET_TIMER);
@@ -375,7 +375,7 @@ static int net_init(void)
 {
 	log_info("NET: INIT INTERFACE");
 	seed_rand();
-	ktimer_init(&lwip_timer, lwip_timer_fired);
+	ktimer_init(&lwip_timer, stack_timer_fired);
 	ktimer_init(&tx_retry_timer, tx_retry_fired);
 	net_lock();
 	lwip_init();

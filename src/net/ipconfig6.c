@@ -41,9 +41,9 @@
 #include "lwip/nd6.h"
 #include "lwip/dhcp6.h"
 #include "lwip/ip6_addr.h"
-#include "lwip/priv/nd6_priv.h"
 #include "lwip/timeouts.h"
 #include "ipconfig.h"
+#include "lwip_shim.h"
 #include "net_private.h"
 
 static struct ipconfig6 configs6[NETDEV_MAX]; /* zero = auto, the default */
@@ -135,18 +135,14 @@ static void log_router(struct netdev *dev, struct netif *nif)
 	if (router_logged[dev->index])
 		return;
 	for (int i = 0; i < LWIP_ND6_NUM_ROUTERS; i++) {
-		struct nd6_neighbor_cache_entry *n = default_router_list[i].neighbor_entry;
+		const ip6_addr_t *hop = lwip_shim_nd6_router(i, nif);
 
-		if (n && n->netif == nif) {
+		if (hop) {
 			router_logged[dev->index] = true;
-			log_info("net: IPv6 default router %s%s", net_fmt_ip6(&n->next_hop_address, a),
-				 tag(dev, t));
+			log_info("net: IPv6 default router %s%s", net_fmt_ip6(hop, a), tag(dev, t));
 		}
 	}
 }
-
-/* timeouts.c; its header declares it only for LWIP_TESTMODE. */
-void lwip_cyclic_timer(void *arg);
 
 /*
  * Restart lwIP's cyclic nd6 timer so that its next tick, which counts DAD
@@ -160,14 +156,7 @@ static void restart_nd6_timer(void)
 	if (nd6_restarted_ns && now - nd6_restarted_ns < (u64)ND6_TMR_INTERVAL * NSEC_PER_MSEC)
 		return;
 	nd6_restarted_ns = now;
-	for (int i = 0; i < lwip_num_cyclic_timers; i++) {
-		const struct lwip_cyclic_timer *t = &lwip_cyclic_timers[i];
-
-		if (t->handler != nd6_tmr)
-			continue;
-		sys_untimeout(lwip_cyclic_timer, (void *)t);
-		sys_timeout(t->interval_ms, lwip_cyclic_timer, (void *)t);
-	}
+	lwip_shim_nd6_timer_restart();
 }
 
 static void start_event(void *arg)

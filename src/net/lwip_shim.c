@@ -1,11 +1,15 @@
 /*
  * lwip_shim: the one place that knows lwIP's internals (see lwip_shim.h).
  * Each function is a field access or a list head from lwIP 2.1.3's
- * tcp_priv.h and tcp.h; a newer lwIP must be checked against them first.
+ * tcp_priv.h, tcp.h, nd6_priv.h and timeouts.c; a newer lwIP must be
+ * checked against them first.
  */
 #include <sis/kernel.h>
 #include "lwip/init.h"
+#include "lwip/nd6.h"
+#include "lwip/priv/nd6_priv.h"
 #include "lwip/priv/tcp_priv.h"
+#include "lwip/timeouts.h"
 #include "lwip_shim.h"
 #include <uapi/sis/tcp.h>
 
@@ -62,6 +66,31 @@ void lwip_shim_tcp_retry_refused(struct tcp_pcb *pcb)
 {
 	if (pcb->refused_data)
 		tcp_process_refused_data(pcb);
+}
+
+const ip6_addr_t *lwip_shim_nd6_router(int i, const struct netif *nif)
+{
+	const struct nd6_neighbor_cache_entry *n;
+
+	if (i < 0 || i >= LWIP_ND6_NUM_ROUTERS)
+		return NULL;
+	n = default_router_list[i].neighbor_entry;
+	return n && n->netif == nif ? &n->next_hop_address : NULL;
+}
+
+/* timeouts.c; its header declares it only for LWIP_TESTMODE. */
+void lwip_cyclic_timer(void *arg);
+
+void lwip_shim_nd6_timer_restart(void)
+{
+	for (int i = 0; i < lwip_num_cyclic_timers; i++) {
+		const struct lwip_cyclic_timer *t = &lwip_cyclic_timers[i];
+
+		if (t->handler != nd6_tmr)
+			continue;
+		sys_untimeout(lwip_cyclic_timer, (void *)t);
+		sys_timeout(t->interval_ms, lwip_cyclic_timer, (void *)t);
+	}
 }
 
 /* lwIP's estimator (tcp_in.c tcp_receive): sa = 8 * srtt and sv = 4 * rttvar,

@@ -11,6 +11,8 @@
 #include <sis/types.h>
 #include "lwip/tcp.h"
 #include "lwip/udp.h"
+#include "lwip/ip6_addr.h"
+#include "lwip/netif.h"
 
 /* lwIP's TCP PCB lists (tcp_priv.h), first PCB or NULL; follow pcb->next. */
 enum lwip_shim_tcp_list {
@@ -40,6 +42,14 @@ void lwip_shim_tcp_retry_refused(struct tcp_pcb *pcb);
  * ours): told apart from PCBs lwIP itself or another module owns. */
 bool lwip_shim_tcp_recv_is(const struct tcp_pcb *pcb, tcp_recv_fn fn);
 bool lwip_shim_udp_recv_is(const struct udp_pcb *pcb, udp_recv_fn fn);
+
+/* The next hop of nd6's default router slot i (0 .. LWIP_ND6_NUM_ROUTERS-1)
+ * if that router was learned on nif, else NULL (nd6_priv.h's list). */
+const ip6_addr_t *lwip_shim_nd6_router(int i, const struct netif *nif);
+
+/* Restart lwIP's cyclic nd6 timer (timeouts.c's lwip_cyclic_timers), so
+ * that its next tick comes a full ND6_TMR_INTERVAL from now. */
+void lwip_shim_nd6_timer_restart(void);
 
 /*
  * getsockopt(TCP_INFO) figures of a connection's PCB (all but tcpi_state):

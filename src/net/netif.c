@@ -137,7 +137,7 @@ void netdev_receive(struct netdev *dev, const struct netdev_frag *frags, unsigne
 static u8 tx_bounce[2048];
 
 /* Describe p as driver fragments; 0 if it cannot be sent. */
-static unsigned pbuf_to_frags(struct pbuf *p, struct netdev_frag *frags)
+static unsigned frags_from_pbuf(struct pbuf *p, struct netdev_frag *frags)
 {
 	unsigned n = 0;
 
@@ -203,7 +203,7 @@ static void link_err(int err)
 static int xmit_pbuf(struct netdev *dev, struct pbuf *p)
 {
 	struct netdev_frag frags[TX_MAX_FRAGS];
-	unsigned n = pbuf_to_frags(p, frags);
+	unsigned n = frags_from_pbuf(p, frags);
 
 	return n ? dev->ops->xmit(dev, frags, n) : -EMSGSIZE;
 }

@@ -148,7 +148,7 @@ static void sock_line(struct text *t, bool six, int sl, const ip_addr_t *lip, u1
 
 /* One connection PCB (bound, active or TIME-WAIT): tx_queue is what the
  * peer has not acknowledged yet, rx_queue what the program has not read. */
-static void tcp_pcb_line(struct text *t, bool six, int *sl, const struct tcp_pcb *pcb)
+static void procnet_tcp_line(struct text *t, bool six, int *sl, const struct tcp_pcb *pcb)
 {
 	u8 state = pcb->state < ARRAY_SIZE(linux_tcp_state) ? linux_tcp_state[pcb->state] : 0x07;
 
@@ -158,7 +158,7 @@ static void tcp_pcb_line(struct text *t, bool six, int *sl, const struct tcp_pcb
 		  state, pcb->snd_lbb - pcb->lastack, (u32)tcp_sock_pcb_rx_bytes(pcb), pcb->nrtx);
 }
 
-static long tcp_show(char *buf, size_t size, bool six)
+static long procnet_tcp_show(char *buf, size_t size, bool six)
 {
 	struct text t = { buf, size, 0 };
 	struct tcp_pcb_listen *lpcb;
@@ -184,26 +184,26 @@ static long tcp_show(char *buf, size_t size, bool six)
 				  0x0A, lpcb->backlog ? lpcb->backlog - 1u : 0,
 				  lpcb->accepts_pending, 0);
 	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_ACTIVE); pcb; pcb = pcb->next)
-		tcp_pcb_line(&t, six, &sl, pcb);
+		procnet_tcp_line(&t, six, &sl, pcb);
 	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_TIME_WAIT); pcb; pcb = pcb->next)
-		tcp_pcb_line(&t, six, &sl, pcb);
+		procnet_tcp_line(&t, six, &sl, pcb);
 	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_BOUND); pcb; pcb = pcb->next)
-		tcp_pcb_line(&t, six, &sl, pcb);
+		procnet_tcp_line(&t, six, &sl, pcb);
 	net_unlock();
 	return (long)t.len;
 }
 
 static long net_tcp_show(char *buf, size_t size)
 {
-	return tcp_show(buf, size, false);
+	return procnet_tcp_show(buf, size, false);
 }
 
 static long net_tcp6_show(char *buf, size_t size)
 {
-	return tcp_show(buf, size, true);
+	return procnet_tcp_show(buf, size, true);
 }
 
-static long udp_show(char *buf, size_t size, bool six)
+static long procnet_udp_show(char *buf, size_t size, bool six)
 {
 	struct text t = { buf, size, 0 };
 	struct udp_pcb *pcb;
@@ -232,12 +232,12 @@ static long udp_show(char *buf, size_t size, bool six)
 
 static long net_udp_show(char *buf, size_t size)
 {
-	return udp_show(buf, size, false);
+	return procnet_udp_show(buf, size, false);
 }
 
 static long net_udp6_show(char *buf, size_t size)
 {
-	return udp_show(buf, size, true);
+	return procnet_udp_show(buf, size, true);
 }
 
 /* ---- /proc/net/route ---- */
@@ -295,7 +295,7 @@ static void snmp_group(struct text *t, const char *group, const struct snmp_fiel
 }
 
 /* Connections in ESTABLISHED or CLOSE_WAIT (MIB-II tcpCurrEstab). */
-static long tcp_curr_estab(void)
+static long procnet_tcp_estab(void)
 {
 	long n = 0;
 
@@ -345,7 +345,7 @@ static void snmp_tcp_udp(struct text *t, const struct stats_mib2 *m)
 		{ "RtoAlgorithm", 1 }, { "MaxConn", -1 },
 		{ "ActiveOpens", m->tcpactiveopens }, { "PassiveOpens", m->tcppassiveopens },
 		{ "AttemptFails", m->tcpattemptfails }, { "EstabResets", m->tcpestabresets },
-		{ "CurrEstab", tcp_curr_estab() }, { "InSegs", m->tcpinsegs },
+		{ "CurrEstab", procnet_tcp_estab() }, { "InSegs", m->tcpinsegs },
 		{ "OutSegs", m->tcpoutsegs }, { "RetransSegs", m->tcpretranssegs },
 		{ "InErrs", m->tcpinerrs }, { "OutRsts", m->tcpoutrsts },
 		{ "InCsumErrors", lwip_stats.tcp.chkerr },

@@ -84,7 +84,7 @@ static bool is_v6(const struct icmp_sock *is)
 
 /* Length of the IP header at the front of p (IPv6: with its extension
  * headers, as ip6_input has parsed them), or 0 if p is too short. */
-static u16 ip_header_len(const struct icmp_sock *is, struct pbuf *p)
+static u16 header_len(const struct icmp_sock *is, struct pbuf *p)
 {
 	u8 vhl;
 
@@ -126,7 +126,7 @@ static u8_t icmp_sock_recv_cb(void *arg, struct raw_pcb *pcb, struct pbuf *p,
 			      const ip_addr_t *addr)
 {
 	struct icmp_sock *is = arg;
-	u16 hlen = ip_header_len(is, p);
+	u16 hlen = header_len(is, p);
 	struct pbuf *q;
 
 	(void)pcb;

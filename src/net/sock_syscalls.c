@@ -76,10 +76,8 @@ static bool user_span_ok(const void *ubuf, size_t len)
 
 /* ---- socket, socketpair ---- */
 
-static long sys_socket(struct trap_frame *tf)
+SYSCALL_DEFINE3(socket, int, family, int, type, int, protocol)
 {
-	int family = (int)SC_ARG(tf, 0), type = (int)SC_ARG(tf, 1);
-	int protocol = (int)SC_ARG(tf, 2);
 	unsigned flags = (unsigned)type & ~SOCK_TYPE_MASK;
 	struct sock *sk;
 	int err;
@@ -92,13 +90,9 @@ static long sys_socket(struct trap_frame *tf)
 		return err;
 	return sock_install(sk, flags);
 }
-SYSCALL(__NR_socket, sys_socket);
 
-static long sys_socketpair(struct trap_frame *tf)
+SYSCALL_DEFINE4(socketpair, int, family, int, type, int, protocol, int *, usv)
 {
-	int family = (int)SC_ARG(tf, 0), type = (int)SC_ARG(tf, 1);
-	int protocol = (int)SC_ARG(tf, 2);
-	int *usv = (int *)SC_ARG(tf, 3);
 	unsigned flags = (unsigned)type & ~SOCK_TYPE_MASK;
 	struct sock *a, *b;
 	int fds[2], err;
@@ -132,39 +126,36 @@ static long sys_socketpair(struct trap_frame *tf)
 		return -EFAULT;
 	return 0;
 }
-SYSCALL(__NR_socketpair, sys_socketpair);
 
 /* ---- bind, listen, connect ---- */
 
-static long sys_bind(struct trap_frame *tf)
+SYSCALL_DEFINE3(bind, int, fd, const void *, uaddr, int, addrlen)
 {
 	struct sockaddr_storage addr;
 	struct file *f;
 	struct sock *sk;
 	long err;
 
-	err = addr_from_user(&addr, (const void *)SC_ARG(tf, 1), (int)SC_ARG(tf, 2));
+	err = addr_from_user(&addr, uaddr, addrlen);
 	if (err)
 		return err;
-	sk = sock_lookup((int)SC_ARG(tf, 0), &f);
+	sk = sock_lookup(fd, &f);
 	if (IS_ERR(sk))
 		return PTR_ERR(sk);
 	sock_lock(sk);
-	err = sk->ops->bind ? sk->ops->bind(sk, &addr, (unsigned)SC_ARG(tf, 2)) : -EOPNOTSUPP;
+	err = sk->ops->bind ? sk->ops->bind(sk, &addr, (unsigned)addrlen) : -EOPNOTSUPP;
 	sock_unlock(sk);
 	file_put(f);
 	return err;
 }
-SYSCALL(__NR_bind, sys_bind);
 
-static long sys_listen(struct trap_frame *tf)
+SYSCALL_DEFINE2(listen, int, fd, int, backlog)
 {
-	int backlog = (int)SC_ARG(tf, 1);
 	struct file *f;
 	struct sock *sk;
 	long err;
 
-	sk = sock_lookup((int)SC_ARG(tf, 0), &f);
+	sk = sock_lookup(fd, &f);
 	if (IS_ERR(sk))
 		return PTR_ERR(sk);
 	if (backlog < 0 || backlog > SOMAXCONN)
@@ -175,31 +166,29 @@ static long sys_listen(struct trap_frame *tf)
 	file_put(f);
 	return err;
 }
-SYSCALL(__NR_listen, sys_listen);
 
-static long sys_connect(struct trap_frame *tf)
+SYSCALL_DEFINE3(connect, int, fd, const void *, uaddr, int, addrlen)
 {
 	struct sockaddr_storage addr;
 	struct file *f;
 	struct sock *sk;
 	long err;
 
-	err = addr_from_user(&addr, (const void *)SC_ARG(tf, 1), (int)SC_ARG(tf, 2));
+	err = addr_from_user(&addr, uaddr, addrlen);
 	if (err)
 		return err;
-	sk = sock_lookup((int)SC_ARG(tf, 0), &f);
+	sk = sock_lookup(fd, &f);
 	if (IS_ERR(sk))
 		return PTR_ERR(sk);
 	sock_lock(sk);
 	if (sk->ops->connect)
-		err = sk->ops->connect(sk, &addr, (unsigned)SC_ARG(tf, 2), sock_file_nonblock(sk));
+		err = sk->ops->connect(sk, &addr, (unsigned)addrlen, sock_file_nonblock(sk));
 	else
 		err = -EOPNOTSUPP;
 	sock_unlock(sk);
 	file_put(f);
 	return err;
 }
-SYSCALL(__NR_connect, sys_connect);
 
 /* ---- accept ---- */
 
@@ -240,18 +229,15 @@ static long do_accept(int fd, void *uaddr, void *ulenp, int flags)
 	return sock_install(nsk, (unsigned)flags);
 }
 
-static long sys_accept(struct trap_frame *tf)
+SYSCALL_DEFINE3(accept, int, fd, void *, uaddr, void *, ulenp)
 {
-	return do_accept((int)SC_ARG(tf, 0), (void *)SC_ARG(tf, 1), (void *)SC_ARG(tf, 2), 0);
+	return do_accept(fd, uaddr, ulenp, 0);
 }
-SYSCALL(__NR_accept, sys_accept);
 
-static long sys_accept4(struct trap_frame *tf)
+SYSCALL_DEFINE4(accept4, int, fd, void *, uaddr, void *, ulenp, int, flags)
 {
-	return do_accept((int)SC_ARG(tf, 0), (void *)SC_ARG(tf, 1), (void *)SC_ARG(tf, 2),
-			 (int)SC_ARG(tf, 3));
+	return do_accept(fd, uaddr, ulenp, flags);
 }
-SYSCALL(__NR_accept4, sys_accept4);
 
 /* ---- names ---- */
 
@@ -279,17 +265,15 @@ static long do_getname(int fd, void *uaddr, void *ulenp, bool peer)
 	return addr_to_user(&addr, real, uaddr, room, ulenp);
 }
 
-static long sys_getsockname(struct trap_frame *tf)
+SYSCALL_DEFINE3(getsockname, int, fd, void *, uaddr, void *, ulenp)
 {
-	return do_getname((int)SC_ARG(tf, 0), (void *)SC_ARG(tf, 1), (void *)SC_ARG(tf, 2), false);
+	return do_getname(fd, uaddr, ulenp, false);
 }
-SYSCALL(__NR_getsockname, sys_getsockname);
 
-static long sys_getpeername(struct trap_frame *tf)
+SYSCALL_DEFINE3(getpeername, int, fd, void *, uaddr, void *, ulenp)
 {
-	return do_getname((int)SC_ARG(tf, 0), (void *)SC_ARG(tf, 1), (void *)SC_ARG(tf, 2), true);
+	return do_getname(fd, uaddr, ulenp, true);
 }
-SYSCALL(__NR_getpeername, sys_getpeername);
 
 /* ---- send and receive ---- */
 
@@ -345,38 +329,37 @@ static long do_msg(int fd, struct sock_msg *m, bool send)
 	return ret;
 }
 
-static long sys_sendto(struct trap_frame *tf)
+SYSCALL_DEFINE6(sendto, int, fd, void *, ubuf, size_t, len, unsigned, flags, const void *, uaddr,
+		int, addrlen)
 {
-	struct iovec iov = { (void *)SC_ARG(tf, 1), MIN((size_t)SC_ARG(tf, 2), SOCK_MAX_RW) };
-	const void *uaddr = (const void *)SC_ARG(tf, 4);
+	struct iovec iov = { ubuf, MIN(len, SOCK_MAX_RW) };
 	struct sock_msg m;
 	long err;
 
 	memset(&m, 0, sizeof(m));
-	m.flags = (int)SC_ARG(tf, 3);
+	m.flags = (int)flags;
 	err = iter_init(&m.it, &iov, 1);
 	if (err)
 		return err;
 	if (uaddr) {
-		err = addr_from_user(&m.addr, uaddr, (int)SC_ARG(tf, 5));
+		err = addr_from_user(&m.addr, uaddr, addrlen);
 		if (err)
 			return err;
-		m.addrlen = (unsigned)SC_ARG(tf, 5);
+		m.addrlen = (unsigned)addrlen;
 	}
-	return do_msg((int)SC_ARG(tf, 0), &m, true);
+	return do_msg(fd, &m, true);
 }
-SYSCALL(__NR_sendto, sys_sendto);
 
-static long sys_recvfrom(struct trap_frame *tf)
+SYSCALL_DEFINE6(recvfrom, int, fd, void *, ubuf, size_t, len, unsigned, flags, void *, uaddr,
+		void *, ulenp)
 {
-	struct iovec iov = { (void *)SC_ARG(tf, 1), MIN((size_t)SC_ARG(tf, 2), SOCK_MAX_RW) };
-	void *uaddr = (void *)SC_ARG(tf, 4), *ulenp = (void *)SC_ARG(tf, 5);
+	struct iovec iov = { ubuf, MIN(len, SOCK_MAX_RW) };
 	struct sock_msg m;
 	unsigned room = 0;
 	long ret, err;
 
 	memset(&m, 0, sizeof(m));
-	m.flags = (int)SC_ARG(tf, 3);
+	m.flags = (int)flags;
 	ret = iter_init(&m.it, &iov, 1);
 	if (ret)
 		return ret;
@@ -385,7 +368,7 @@ static long sys_recvfrom(struct trap_frame *tf)
 		if (ret)
 			return ret;
 	}
-	ret = do_msg((int)SC_ARG(tf, 0), &m, false);
+	ret = do_msg(fd, &m, false);
 	if (ret >= 0 && uaddr) {
 		err = addr_to_user(&m.addr, m.addrlen, uaddr, room, ulenp);
 		if (err)
@@ -393,7 +376,6 @@ static long sys_recvfrom(struct trap_frame *tf)
 	}
 	return ret;
 }
-SYSCALL(__NR_recvfrom, sys_recvfrom);
 
 /*
  * sendmsg/recvmsg: the user's msghdr and iovec array are copied in; the
@@ -559,7 +541,7 @@ static bool recvmsg_results_ok(struct msghdr *umsg)
 	return user_range_ok(umsg, sizeof(*umsg), true);
 }
 
-static long sys_sendmsg(struct trap_frame *tf)
+SYSCALL_DEFINE3(sendmsg, int, fd, const void *, umsg, unsigned, flags)
 {
 	struct iovec fast[SOCK_FAST_IOV], *heap;
 	struct msghdr mh;
@@ -567,8 +549,8 @@ static long sys_sendmsg(struct trap_frame *tf)
 	long ret;
 
 	memset(&m, 0, sizeof(m));
-	m.flags = (int)SC_ARG(tf, 2);
-	ret = msghdr_import((const void *)SC_ARG(tf, 1), &mh, &m, fast, &heap);
+	m.flags = (int)flags;
+	ret = msghdr_import(umsg, &mh, &m, fast, &heap);
 	if (ret)
 		goto out_free_iov;
 	if (mh.msg_name) {
@@ -579,17 +561,15 @@ static long sys_sendmsg(struct trap_frame *tf)
 	}
 	ret = control_import(mh.msg_control, mh.msg_controllen, &m);
 	if (!ret)
-		ret = do_msg((int)SC_ARG(tf, 0), &m, true);
+		ret = do_msg(fd, &m, true);
 	sock_fds_put(m.fds); /* not taken: failed, or a protocol without SCM_RIGHTS */
 out_free_iov:
 	kfree(heap);
 	return ret;
 }
-SYSCALL(__NR_sendmsg, sys_sendmsg);
 
-static long sys_recvmsg(struct trap_frame *tf)
+SYSCALL_DEFINE3(recvmsg, int, fd, struct msghdr *, umsg, unsigned, flags)
 {
-	struct msghdr *umsg = (struct msghdr *)SC_ARG(tf, 1);
 	struct iovec fast[SOCK_FAST_IOV], *heap;
 	struct recv_fds got;
 	struct msghdr mh;
@@ -597,7 +577,7 @@ static long sys_recvmsg(struct trap_frame *tf)
 	long ret;
 
 	memset(&m, 0, sizeof(m));
-	m.flags = (int)SC_ARG(tf, 2);
+	m.flags = (int)flags;
 	m.want_fds = true;
 	ret = msghdr_import(umsg, &mh, &m, fast, &heap);
 	if (ret)
@@ -606,7 +586,7 @@ static long sys_recvmsg(struct trap_frame *tf)
 		ret = -EFAULT;
 		goto out_free_iov;
 	}
-	ret = do_msg((int)SC_ARG(tf, 0), &m, false);
+	ret = do_msg(fd, &m, false);
 	if (ret < 0)
 		goto out_free_iov;
 	/* Results: name (min of both lengths), its real length, files passed, flags. */
@@ -629,18 +609,16 @@ out_free_iov:
 	kfree(heap);
 	return ret;
 }
-SYSCALL(__NR_recvmsg, sys_recvmsg);
 
 /* ---- shutdown and options ---- */
 
-static long sys_shutdown(struct trap_frame *tf)
+SYSCALL_DEFINE2(shutdown, int, fd, int, how)
 {
-	int how = (int)SC_ARG(tf, 1);
 	struct file *f;
 	struct sock *sk;
 	long err;
 
-	sk = sock_lookup((int)SC_ARG(tf, 0), &f);
+	sk = sock_lookup(fd, &f);
 	if (IS_ERR(sk))
 		return PTR_ERR(sk);
 	sock_lock(sk);
@@ -652,13 +630,9 @@ static long sys_shutdown(struct trap_frame *tf)
 	file_put(f);
 	return err;
 }
-SYSCALL(__NR_shutdown, sys_shutdown);
 
-static long sys_setsockopt(struct trap_frame *tf)
+SYSCALL_DEFINE5(setsockopt, int, fd, int, level, int, name, const void *, uval, int, ulen)
 {
-	int level = (int)SC_ARG(tf, 1), name = (int)SC_ARG(tf, 2);
-	const void *uval = (const void *)SC_ARG(tf, 3);
-	int ulen = (int)SC_ARG(tf, 4);
 	u8 val[SOCK_OPT_MAX];
 	unsigned len;
 	struct file *f;
@@ -670,7 +644,7 @@ static long sys_setsockopt(struct trap_frame *tf)
 	len = MIN((unsigned)ulen, sizeof(val));
 	if (len && copy_from_user(val, uval, len))
 		return -EFAULT;
-	sk = sock_lookup((int)SC_ARG(tf, 0), &f);
+	sk = sock_lookup(fd, &f);
 	if (IS_ERR(sk))
 		return PTR_ERR(sk);
 	sock_lock(sk);
@@ -679,12 +653,9 @@ static long sys_setsockopt(struct trap_frame *tf)
 	file_put(f);
 	return err;
 }
-SYSCALL(__NR_setsockopt, sys_setsockopt);
 
-static long sys_getsockopt(struct trap_frame *tf)
+SYSCALL_DEFINE5(getsockopt, int, fd, int, level, int, name, void *, uval, void *, ulenp)
 {
-	int level = (int)SC_ARG(tf, 1), name = (int)SC_ARG(tf, 2);
-	void *uval = (void *)SC_ARG(tf, 3), *ulenp = (void *)SC_ARG(tf, 4);
 	u8 val[SOCK_OPT_MAX];
 	unsigned len;
 	struct file *f;
@@ -693,7 +664,7 @@ static long sys_getsockopt(struct trap_frame *tf)
 	int v;
 
 	/* Linux's order: the descriptor, then the length (EFAULT, < 0 EINVAL). */
-	sk = sock_lookup((int)SC_ARG(tf, 0), &f);
+	sk = sock_lookup(fd, &f);
 	if (IS_ERR(sk))
 		return PTR_ERR(sk);
 	err = len_from_user(ulenp, &len);
@@ -714,4 +685,3 @@ static long sys_getsockopt(struct trap_frame *tf)
 		return -EFAULT;
 	return 0;
 }
-SYSCALL(__NR_getsockopt, sys_getsockopt);

@@ -22,7 +22,7 @@
 #include "sock_tcp.h"
 #include "net_private.h"
 #include "sock_reuseport.h"
-#include "lwip/priv/tcp_priv.h" /* tcp_listen_pcbs */
+#include "lwip_shim.h"
 #include <sis/kernel.h>
 #include <sis/log.h>
 #include <sis/mm.h>
@@ -160,7 +160,7 @@ static err_t connected_cb(void *arg, struct tcp_pcb *pcb, err_t err)
 	return ERR_OK;
 }
 
-static u16 tcp_lwip_backlog(int backlog)
+static u16 backlog_for_lwip(int backlog)
 {
 	/* Linux lets backlog + 1 connections wait; lwIP lets `backlog` pend. */
 	return (u16)MIN(backlog + 1, TCP_BACKLOG_MAX);
@@ -227,7 +227,7 @@ static err_t accept_cb(void *arg, struct tcp_pcb *newpcb, err_t err)
 
 /* ---- SO_REUSEPORT groups ---- */
 
-static bool tcp_port_listening(const ip_addr_t *ip, u16 port);
+static bool port_has_listener(const ip_addr_t *ip, u16 port);
 
 struct tcp_rp_group {
 	struct list_head node;    /* in rp_groups */
@@ -320,7 +320,7 @@ static int rp_bind(struct tcp_sock *ts, const ip_addr_t *ip, u16 port)
 	int err;
 
 	if (!g) {
-		if (tcp_port_listening(ip, port))
+		if (port_has_listener(ip, port))
 			return -EADDRINUSE;
 		g = kzalloc(sizeof(*g));
 		if (!g)
@@ -382,7 +382,7 @@ static int rp_listen(struct tcp_sock *ts, int backlog)
 	struct tcp_pcb *lpcb;
 	err_t lerr = ERR_OK;
 
-	ts->backlog = tcp_lwip_backlog(backlog);
+	ts->backlog = backlog_for_lwip(backlog);
 	if (!g->listening) {
 		lpcb = tcp_listen_with_backlog_and_err(g->pcb, (u16)ts->backlog, &lerr);
 		if (!lpcb)
@@ -414,9 +414,9 @@ static bool same_family(const ip_addr_t *a, const ip_addr_t *b)
  * (lwIP checks those), but never a second listener on a listening port.
  * A dual-stack [::] listener holds the port for 0.0.0.0 too.
  */
-static bool tcp_port_listening(const ip_addr_t *ip, u16 port)
+static bool port_has_listener(const ip_addr_t *ip, u16 port)
 {
-	for (struct tcp_pcb_listen *l = tcp_listen_pcbs.listen_pcbs; l; l = l->next) {
+	for (struct tcp_pcb_listen *l = lwip_shim_tcp_listeners(); l; l = l->next) {
 		if (l->local_port != port || !same_family(&l->local_ip, ip))
 			continue;
 		if (ip_addr_isany(&l->local_ip) || ip_addr_isany(ip) ||
@@ -445,7 +445,7 @@ static int tcp_sock_bind(struct sock *sk, const struct sockaddr_storage *addr, u
 		return -EADDRINUSE;
 	if (port && sk->opt.reuseport)
 		return rp_bind(ts, &ip, port);
-	if (port && tcp_port_listening(&ip, port))
+	if (port && port_has_listener(&ip, port))
 		return -EADDRINUSE;
 	err = tcp_sock_get_pcb(ts);
 	if (err)
@@ -579,7 +579,7 @@ static int tcp_sock_listen(struct sock *sk, int backlog)
 	int err;
 
 	if (ts->state == TSS_LISTENING) {
-		ts->backlog = tcp_lwip_backlog(backlog);
+		ts->backlog = backlog_for_lwip(backlog);
 		if (ts->rp)
 			rp_set_backlog(ts->rp);
 		else
@@ -599,7 +599,7 @@ static int tcp_sock_listen(struct sock *sk, int backlog)
 			return err;
 		ts->bound = true;
 	}
-	ts->backlog = tcp_lwip_backlog(backlog);
+	ts->backlog = backlog_for_lwip(backlog);
 	lpcb = tcp_listen_with_backlog_and_err(ts->pcb, (u16)ts->backlog, &lerr);
 	if (!lpcb)
 		return net_err_to_errno(lerr) ?: -ENOMEM;

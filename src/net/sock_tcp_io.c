@@ -268,14 +268,14 @@ unsigned long tcp_sock_inq(struct sock *sk)
 /* ---- send ---- */
 
 /* Bytes lwIP holds for this connection: sent but unacknowledged, and unsent. */
-static u32 tcp_tx_queued(struct tcp_sock *ts)
+static u32 sndbuf_used(struct tcp_sock *ts)
 {
 	return TCP_SND_BUF - MIN((u32)ts->pcb->snd_buf, (u32)TCP_SND_BUF);
 }
 
 /* The most it may hold: TCP_SND_BUF, or SO_SNDBUF's request (half the
  * doubled value getsockopt reports) when one was made. */
-static u32 tcp_tx_limit(struct tcp_sock *ts)
+static u32 sndbuf_limit(struct tcp_sock *ts)
 {
 	if (!ts->sk.opt.sndbuf_set)
 		return TCP_SND_BUF;
@@ -283,9 +283,9 @@ static u32 tcp_tx_limit(struct tcp_sock *ts)
 }
 
 /* How many more bytes may be handed to lwIP now (pcb required). */
-static u32 tcp_tx_free(struct tcp_sock *ts)
+static u32 sndbuf_room(struct tcp_sock *ts)
 {
-	u32 queued = tcp_tx_queued(ts), limit = tcp_tx_limit(ts);
+	u32 queued = sndbuf_used(ts), limit = sndbuf_limit(ts);
 
 	if (ts->tx_blocked || queued >= limit || tcp_sndqueuelen(ts->pcb) >= TCP_SND_QUEUELEN)
 		return 0;
@@ -295,7 +295,7 @@ static u32 tcp_tx_free(struct tcp_sock *ts)
 /* Is there room for at least one byte? */
 static bool tx_room(struct tcp_sock *ts)
 {
-	return ts->pcb && tcp_tx_free(ts) > 0;
+	return ts->pcb && sndbuf_room(ts) > 0;
 }
 
 /*
@@ -310,8 +310,8 @@ static bool tx_space(struct tcp_sock *ts)
 
 	if (!ts->pcb)
 		return false;
-	free = tcp_tx_free(ts);
-	return free >= MIN((u32)TCP_MSS, tcp_tx_limit(ts) / 2) && free >= tcp_tx_queued(ts) / 2 &&
+	free = sndbuf_room(ts);
+	return free >= MIN((u32)TCP_MSS, sndbuf_limit(ts) / 2) && free >= sndbuf_used(ts) / 2 &&
 	       tcp_sndqueuelen(ts->pcb) <= TCP_SND_QUEUELEN / 2;
 }
 
@@ -393,7 +393,7 @@ long tcp_sock_sendmsg(struct sock *sk, struct sock_msg *m)
 				break;
 			continue;
 		}
-		n = MIN(total - done, (size_t)tcp_tx_free(ts));
+		n = MIN(total - done, (size_t)sndbuf_room(ts));
 		r = tx_chunk(ts, m, n, done + n < total || (m->flags & MSG_MORE));
 		if (r < 0) {
 			err = r;
