@@ -68,6 +68,41 @@ void lwip_shim_tcp_retry_refused(struct tcp_pcb *pcb)
 		tcp_process_refused_data(pcb);
 }
 
+u32 lwip_shim_tcp_unacked_bytes(const struct tcp_pcb *pcb)
+{
+	return pcb->snd_lbb - pcb->lastack;
+}
+
+bool lwip_shim_tcp_has_unacked(const struct tcp_pcb *pcb)
+{
+	return pcb->unacked != NULL;
+}
+
+bool lwip_shim_tcp_has_unsent(const struct tcp_pcb *pcb)
+{
+	return pcb->unsent != NULL;
+}
+
+u8 lwip_shim_tcp_retransmits(const struct tcp_pcb *pcb)
+{
+	return pcb->nrtx;
+}
+
+u32 lwip_shim_tcp_snd_buf(const struct tcp_pcb *pcb)
+{
+	return pcb->snd_buf;
+}
+
+u8 lwip_shim_tcp_backlog(const struct tcp_pcb_listen *l)
+{
+	return l->backlog;
+}
+
+u8 lwip_shim_tcp_accepts_pending(const struct tcp_pcb_listen *l)
+{
+	return l->accepts_pending;
+}
+
 const ip6_addr_t *lwip_shim_nd6_router(int i, const struct netif *nif)
 {
 	const struct nd6_neighbor_cache_entry *n;

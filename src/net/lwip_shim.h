@@ -43,6 +43,24 @@ void lwip_shim_tcp_retry_refused(struct tcp_pcb *pcb);
 bool lwip_shim_tcp_recv_is(const struct tcp_pcb *pcb, tcp_recv_fn fn);
 bool lwip_shim_udp_recv_is(const struct udp_pcb *pcb, udp_recv_fn fn);
 
+/*
+ * What lwIP still holds of a connection's output: bytes written and not yet
+ * acknowledged (snd_lbb - lastack, /proc/net/tcp's tx_queue), whether any
+ * segment is unacknowledged or unsent, the retransmissions of the oldest
+ * (nrtx), and the free part of the send buffer uncapped (tcp_sndbuf() caps
+ * it at 64 KiB under window scaling).
+ */
+u32 lwip_shim_tcp_unacked_bytes(const struct tcp_pcb *pcb);
+bool lwip_shim_tcp_has_unacked(const struct tcp_pcb *pcb);
+bool lwip_shim_tcp_has_unsent(const struct tcp_pcb *pcb);
+u8 lwip_shim_tcp_retransmits(const struct tcp_pcb *pcb);
+u32 lwip_shim_tcp_snd_buf(const struct tcp_pcb *pcb);
+
+/* A listener's backlog (tcp_backlog_set's value) and the connections
+ * waiting for accept (TCP_LISTEN_BACKLOG's count). */
+u8 lwip_shim_tcp_backlog(const struct tcp_pcb_listen *l);
+u8 lwip_shim_tcp_accepts_pending(const struct tcp_pcb_listen *l);
+
 /* The next hop of nd6's default router slot i (0 .. LWIP_ND6_NUM_ROUTERS-1)
  * if that router was learned on nif, else NULL (nd6_priv.h's list). */
 const ip6_addr_t *lwip_shim_nd6_router(int i, const struct netif *nif);

@@ -155,7 +155,8 @@ static void procnet_tcp_line(struct text *t, bool six, int *sl, const struct tcp
 	if (!pcb_in_file(&pcb->local_ip, six))
 		return;
 	sock_line(t, six, (*sl)++, &pcb->local_ip, pcb->local_port, &pcb->remote_ip, pcb->remote_port,
-		  state, pcb->snd_lbb - pcb->lastack, (u32)tcp_sock_pcb_rx_bytes(pcb), pcb->nrtx);
+		  state, lwip_shim_tcp_unacked_bytes(pcb), (u32)tcp_sock_pcb_rx_bytes(pcb),
+		  lwip_shim_tcp_retransmits(pcb));
 }
 
 static long procnet_tcp_show(char *buf, size_t size, bool six)
@@ -178,11 +179,14 @@ static long procnet_tcp_show(char *buf, size_t size, bool six)
 	 * backlog as listen() gave it (Linux admits one connection more than
 	 * that, and so does sock_tcp.c: lwIP's own limit is backlog + 1).
 	 */
-	for (lpcb = lwip_shim_tcp_listeners(); lpcb; lpcb = lpcb->next)
+	for (lpcb = lwip_shim_tcp_listeners(); lpcb; lpcb = lpcb->next) {
+		u8 backlog = lwip_shim_tcp_backlog(lpcb);
+
 		if (pcb_in_file(&lpcb->local_ip, six))
 			sock_line(&t, six, sl++, &lpcb->local_ip, lpcb->local_port, IP4_ADDR_ANY, 0,
-				  0x0A, lpcb->backlog ? lpcb->backlog - 1u : 0,
-				  lpcb->accepts_pending, 0);
+				  0x0A, backlog ? backlog - 1u : 0, lwip_shim_tcp_accepts_pending(lpcb),
+				  0);
+	}
 	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_ACTIVE); pcb; pcb = pcb->next)
 		procnet_tcp_line(&t, six, &sl, pcb);
 	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_TIME_WAIT); pcb; pcb = pcb->next)

@@ -722,7 +722,7 @@ static bool tcp_sock_linger_done(struct sock *sk)
 {
 	struct tcp_pcb *pcb = tcp_sk(sk)->pcb;
 
-	return !pcb || (!pcb->unsent && !pcb->unacked);
+	return !pcb || (!lwip_shim_tcp_has_unsent(pcb) && !lwip_shim_tcp_has_unacked(pcb));
 }
 
 /*

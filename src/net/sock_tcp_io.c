@@ -270,7 +270,7 @@ unsigned long tcp_sock_inq(struct sock *sk)
 /* Bytes lwIP holds for this connection: sent but unacknowledged, and unsent. */
 static u32 sndbuf_used(struct tcp_sock *ts)
 {
-	return TCP_SND_BUF - MIN((u32)ts->pcb->snd_buf, (u32)TCP_SND_BUF);
+	return TCP_SND_BUF - MIN(lwip_shim_tcp_snd_buf(ts->pcb), (u32)TCP_SND_BUF);
 }
 
 /* The most it may hold: TCP_SND_BUF, or SO_SNDBUF's request (half the
@@ -431,7 +431,7 @@ static bool user_timed_out(struct tcp_sock *ts, const struct tcp_pcb *pcb)
 {
 	u64 now = time_coarse_ns();
 
-	if (!ts->user_timeout_ms || !pcb->unacked) {
+	if (!ts->user_timeout_ms || !lwip_shim_tcp_has_unacked(pcb)) {
 		ts->tx_stall_ns = 0;
 		return false;
 	}
