@@ -83,11 +83,21 @@ static void asid_free(u16 asid)
 	asid_map[asid / 64] &= ~(1UL << (asid % 64));
 }
 
+static size_t (*reclaim_fn)(void); /* vm_set_reclaim: the page cache's shrinker */
+
+void vm_set_reclaim(size_t (*reclaim)(void))
+{
+	reclaim_fn = reclaim;
+}
+
 /* Can user space take n more pages without touching the kernel's reserve
- * (sis/mm.h)? The kernel keeps working when a program allocates all it can. */
+ * (sis/mm.h)? The kernel keeps working when a program allocates all it can.
+ * Short of pages, the page cache gives back what nothing maps first. */
 static bool user_pages_available(size_t n)
 {
-	return page_user_may_alloc(n);
+	if (page_user_may_alloc(n))
+		return true;
+	return reclaim_fn && reclaim_fn() && page_user_may_alloc(n);
 }
 
 static void *user_page_alloc(bool zero)
@@ -921,6 +931,11 @@ void *vm_page_alloc(void)
 void vm_page_put(void *page)
 {
 	put_page(kva_to_pa(page));
+}
+
+bool vm_page_mapped(const void *page)
+{
+	return *share_of(kva_to_pa(page)) != 0;
 }
 
 /* Point the empty entry e at another owner's page (taking a reference):

@@ -11,7 +11,9 @@
  * - RLIMIT_DATA (brk, private writable mmap and mprotect, malloc), execve
  *   within and past RLIMIT_AS, the initial stack's size from RLIMIT_STACK;
  * - (SIS) many map/write/fork/unmap cycles leave the kernel's page and heap
- *   counters (/proc/net/sis_pools) where they were.
+ *   counters (/proc/net/sis_pools) where they were; the cache of a file
+ *   mapped and unmapped shows in Cached and MemAvailable and is given back
+ *   when memory fills up.
  * Prints "mm_calls: N checks, M failed".
  */
 #define _GNU_SOURCE
@@ -544,6 +546,65 @@ static void check_no_leak(void)
 	close(fd);
 	unlink(path_in_dir("leak"));
 }
+/* /proc/meminfo's field in kB, or -1. */
+static long meminfo_kb(const char *field)
+{
+	char buf[2048], *s;
+	int fd = open("/proc/meminfo", O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	s = strstr(buf, field);
+	return s ? strtol(s + strlen(field), NULL, 10) : -1;
+}
+
+/* The cache of a file mapped once and unmapped is counted as available and
+ * given back when memory runs out; mapping the file again rebuilds it. */
+static void check_cache_reclaim(void)
+{
+	long len = 2 << 20, cached, got = 0;
+	int fd = make_file(path_in_dir("cache"), len, 'c');
+	char *m, *chunks[4096];
+	int n = 0;
+
+	CHECK(fd >= 0, "create cache");
+	if (fd < 0)
+		return;
+	m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+	CHECK(m != MAP_FAILED && m[len - 1] == 'c', "map the file");
+	if (m != MAP_FAILED)
+		munmap(m, len);
+	cached = meminfo_kb("Cached:");
+	CHECK(cached >= len / 1024 &&
+	      meminfo_kb("MemAvailable:") - meminfo_kb("MemFree:") >= len / 1024,
+	      "Cached %ld kB, MemAvailable %ld kB, MemFree %ld kB", cached,
+	      meminfo_kb("MemAvailable:"), meminfo_kb("MemFree:"));
+	/* fill memory: the cache goes first */
+	while (n < 4096) {
+		char *c = mmap(NULL, 256 << 10, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			       -1, 0);
+
+		if (c == MAP_FAILED)
+			break;
+		chunks[n++] = c;
+		got += 256;
+	}
+	CHECK(meminfo_kb("Cached:") < cached - len / 1024 + 64, "the cache was kept: %ld kB",
+	      meminfo_kb("Cached:"));
+	while (n)
+		munmap(chunks[--n], 256 << 10);
+	m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+	CHECK(m != MAP_FAILED && m[0] == 'c' && m[len / 2] == 'c' && m[len - 1] == 'c',
+	      "the file mapped again after %ld kB filled memory", got);
+	if (m != MAP_FAILED)
+		munmap(m, len);
+	close(fd);
+	unlink(path_in_dir("cache"));
+}
 #endif
 
 int main(int argc, char **argv)
@@ -567,6 +628,7 @@ int main(int argc, char **argv)
 	check_rlimits(argv[0]);
 #ifdef ON_SIS
 	check_no_leak();
+	check_cache_reclaim();
 #endif
 	rmdir(dir);
 	return check_summary("mm_calls");

@@ -146,6 +146,12 @@ int vm_map_pages(struct vm_space *vm, u64 va, void *const *pages, size_t n, unsi
 void *vm_page_alloc(void);
 /* Drop the owner's reference to a user page (freed once nothing maps it). */
 void vm_page_put(void *page);
+/* Does any mapping besides its owner use the page? */
+bool vm_page_mapped(const void *page);
+/* The function that frees pages when user memory runs out (the page cache's
+ * unmapped pages; it returns how many), called in process context before
+ * an allocation for user space fails. It must not allocate user pages. */
+void vm_set_reclaim(size_t (*reclaim)(void));
 /* /proc/PID/maps: fn for each run of adjacent pages with the same rights
  * (VM_READ/WRITE/EXEC, VM_SHARED; 0 for a PROT_NONE reservation), in
  * address order, until it returns nonzero. Copy-on-write pages count as
