@@ -98,6 +98,8 @@ struct server {
 	int max_clients, nclients;
 	struct pollfd *pfds;     /* [max_clients + 2], the poll set */
 	int *owner;              /* [max_clients + 2], client index of pfds[i], -1 a listener */
+	uint64_t now_ms;         /* util_now_ms() when poll() last returned: one clock
+				  * read per loop, not one per request and send */
 };
 
 /* ---- output buffer ---- */
@@ -165,7 +167,7 @@ static void rotate_log(struct server *s)
 static void access_log(struct server *s, const struct client *c, const struct http_request *req,
 		       int status, long long bytes)
 {
-	uint64_t ms = util_now_ms();
+	uint64_t ms = s->now_ms;
 	int n;
 
 	if (s->log_path && s->log_bytes >= LOG_ROTATE_BYTES)
@@ -261,6 +263,28 @@ static void respond_listing(struct server *s, struct client *c, const struct htt
 	free(body.data);
 }
 
+/* A body that fits in one chunk goes into the buffer behind the headers,
+ * so the response leaves in one send (one TCP segment for a small page,
+ * where a send for the headers and one for the body cost two segments and
+ * two device kicks: bench/RESULTS.md). A short read leaves the rest to the
+ * write loop, as for a large file. */
+static void start_body(struct client *c)
+{
+	ssize_t n;
+
+	if (c->file_left > OUT_CHUNK || obuf_reserve(&c->out, (size_t)c->file_left))
+		return;
+	n = read(c->file_fd, c->out.data + c->out.len, (size_t)c->file_left);
+	if (n <= 0)
+		return;
+	c->out.len += (size_t)n;
+	c->file_left -= n;
+	if (c->file_left == 0) {
+		close(c->file_fd);
+		c->file_fd = -1;
+	}
+}
+
 /* A regular file, or the byte range asked for: headers now, the body
  * streamed by the write loop. */
 static void respond_file(struct server *s, struct client *c, const struct http_request *req,
@@ -295,6 +319,7 @@ static void respond_file(struct server *s, struct client *c, const struct http_r
 	if (strcmp(req->method, "HEAD") != 0 && len > 0) {
 		c->file_fd = fd;
 		c->file_left = len;
+		start_body(c);
 	} else {
 		close(fd);
 	}
@@ -377,16 +402,14 @@ static void accept_clients(struct server *s, int listen_fd)
 	while (s->nclients < s->max_clients) {
 		struct sockaddr_in6 peer;
 		socklen_t len = sizeof(peer);
-		int fd = accept(listen_fd, (struct sockaddr *)&peer, &len);
+		/* Non-blocking from the start; TCP_NODELAY comes from the
+		 * listener (make_listener), as on Linux. */
+		int fd = accept4(listen_fd, (struct sockaddr *)&peer, &len, SOCK_NONBLOCK);
 		if (fd < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 				fprintf(stderr, "%s: accept: %s\n", util_prog, strerror(errno));
 			return;
 		}
-		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-		/* Headers and body go out in separate writes: without this, Nagle
-		 * holds the body until the peer ACKs the headers (bench finding 4). */
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 		for (int n = 0; n < s->max_clients; n++) {
 			int i = (hint + n) % s->max_clients;
 			struct client *c = &s->clients[i];
@@ -396,7 +419,7 @@ static void accept_clients(struct server *s, int listen_fd)
 			c->fd = fd;
 			c->peer = peer;
 			c->file_fd = -1;
-			c->last_active_ms = util_now_ms();
+			c->last_active_ms = s->now_ms;
 			s->nclients++;
 			break;
 		}
@@ -433,7 +456,7 @@ static bool client_read(struct server *s, struct client *c)
 	if (n == 0)
 		return false;
 	c->in_len += (size_t)n;
-	c->last_active_ms = util_now_ms();
+	c->last_active_ms = s->now_ms;
 	head = http_head_length(c->in, c->in_len);
 	if (head) {
 		handle_request(s, c, head);
@@ -497,7 +520,7 @@ static bool client_write(struct server *s, struct client *c)
 		if (n < 0)
 			return errno == EAGAIN || errno == EINTR;
 		c->out_off += (size_t)n;
-		c->last_active_ms = util_now_ms();
+		c->last_active_ms = s->now_ms;
 	}
 }
 
@@ -522,6 +545,10 @@ static int make_listener(unsigned port, bool six)
 		return -1;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* Accepted sockets inherit it: a response that leaves in more than
+	 * one send (a large file) is not held by Nagle until the peer ACKs
+	 * the first (bench finding 4). */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (bind(fd, addr, len) < 0 || listen(fd, SOMAXCONN) < 0) {
 		fprintf(stderr, "%s: port %u: %s\n", util_prog, port, strerror(errno));
 		close(fd);
@@ -573,6 +600,7 @@ static void serve(struct server *s)
 			owner[n++] = i;
 		}
 		int r = poll(pfds, (nfds_t)n, timeout);
+		s->now_ms = util_now_ms();
 		if (r < 0 && errno != EINTR) {
 			fprintf(stderr, "%s: poll: %s\n", util_prog, strerror(errno));
 			return;
