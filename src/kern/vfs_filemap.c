@@ -221,10 +221,20 @@ void filemap_truncated(struct inode *ino, size_t size)
 	}
 }
 
+/* Does page i hold what the file does (for the part the file covers)? */
+static bool page_clean(struct filemap *fm, size_t i)
+{
+	size_t size = fm->inode->reg.size, off = i * PAGE_SIZE;
+
+	return off >= size ||
+	       !memcmp(fm->pages[i], vfs_reg_contents(fm->inode) + off, MIN(PAGE_SIZE, size - off));
+}
+
 /*
  * Memory is short (vm.c): drop the pages no mapping uses, which the next
- * mapping makes again from the contents; a file mapped writable is written
- * back first (kept whole if that fails). Returns the pages freed.
+ * mapping makes again from the contents. Of a file mapped writable only the
+ * pages equal to its contents go: reclaim writes nothing back (it runs in
+ * the middle of an allocation, whoever asked). Returns the pages freed.
  */
 static size_t filemap_reclaim(void)
 {
@@ -232,10 +242,11 @@ static size_t filemap_reclaim(void)
 	size_t freed = 0;
 
 	list_for_each_entry(fm, &filemaps, node) {
-		if (fm->busy || (fm->writable && filemap_sync(fm->inode)))
+		if (fm->busy || !fm->inode)
 			continue;
 		for (size_t i = 0; i < fm->npages; i++) {
-			if (!fm->pages[i] || vm_page_mapped(fm->pages[i]))
+			if (!fm->pages[i] || vm_page_mapped(fm->pages[i]) ||
+			    (fm->writable && !page_clean(fm, i)))
 				continue;
 			vm_page_put(fm->pages[i]);
 			fm->pages[i] = NULL;
