@@ -11,7 +11,8 @@ third_party/bench-linux/ (never committed), then a tiny initramfs:
                    its failover/net_failover dependencies), runs udhcpc (its
                    "lease of ... obtained" line is the lease mark) or, with
                    benchip=ADDR on the kernel command line (the tap arena),
-                   sets ADDR/24 itself; starts SIS's own httpd (build/user/httpd,
+                   sets ADDR/24 itself (and benchip6=ADDR6, ADDR6/64 without
+                   DAD); starts SIS's own httpd (build/user/httpd,
                    Linux-ABI: the very binary SIS runs) as /bin/sis-httpd on
                    port 80, busybox httpd on port 8081 (an extra, labelled row),
                    and bench/guest/benchd, prints "BENCH: READY" and leaves a
@@ -56,6 +57,11 @@ ifconfig eth0 up
 if [ -n "$benchip" ]; then
 	ifconfig eth0 "$benchip" netmask 255.255.255.0 up
 	echo "BENCH: STATIC $benchip"
+	if [ -n "$benchip6" ] && [ -d /proc/sys/net/ipv6/conf/eth0 ]; then
+		echo 0 > /proc/sys/net/ipv6/conf/eth0/accept_dad
+		ip -6 addr add "$benchip6/64" dev eth0
+		echo "BENCH: STATIC6 $benchip6"
+	fi
 else
 	udhcpc -i eth0 -s /etc/udhcpc.script -q -n -t 20 -T 1
 fi

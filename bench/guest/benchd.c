@@ -17,6 +17,7 @@
  *            1472-byte datagrams back for that many milliseconds as fast as
  *            the socket takes them, then "END <datagrams sent>" three times.
  *
+ * TCP ports take IPv4 and IPv6 clients ([::], dual stack).
  * One client at a time (the benchmark never runs two), plain POSIX sockets
  * and poll, so the same source builds for SIS (tools/cc) and, being
  * Linux-ABI, the very same binary runs on a Linux guest too. Prints
@@ -39,12 +40,27 @@
 static char buf[BUF_SIZE];
 static unsigned long blast_count; /* payload bytes counted by the blast port */
 
+/* A TCP port listens on [::] dual stack (IPv4 and IPv6 clients: bench/run's
+ * tap arena measures both), falling back to 0.0.0.0 where the kernel has no
+ * IPv6; UDP ports stay IPv4 (their replies use sockaddr_in). */
 static int listen_on(int type, int port)
 {
+	struct sockaddr_in6 sin6;
 	struct sockaddr_in sin;
-	int one = 1;
-	int fd = socket(AF_INET, type, 0);
+	int one = 1, zero = 0;
+	int fd = type == SOCK_STREAM ? socket(AF_INET6, type, 0) : -1;
 
+	if (fd >= 0) {
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+		memset(&sin6, 0, sizeof(sin6));
+		sin6.sin6_family = AF_INET6;
+		sin6.sin6_port = htons((unsigned short)port);
+		if (bind(fd, (struct sockaddr *)&sin6, sizeof(sin6)) == 0)
+			goto bound;
+		close(fd);
+	}
+	fd = socket(AF_INET, type, 0);
 	if (fd < 0) {
 		perror("benchd: socket");
 		exit(1);
@@ -58,6 +74,7 @@ static int listen_on(int type, int port)
 		perror("benchd: bind");
 		exit(1);
 	}
+bound:
 	if (type == SOCK_STREAM && listen(fd, 8) < 0) {
 		perror("benchd: listen");
 		exit(1);

@@ -35,6 +35,11 @@
  * which is what QEMU's per-frame work on a tap costs); it spans up to 34
  * merged buffers and goes up as one segment (NETDEV_RX_GSO), lwIP taking
  * segments longer than its MSS as they come.
+ * Receive filtering: CTRL_VQ/CTRL_RX (5.1.6.5.1) are not negotiated, so the
+ * device's filter is never programmed and it delivers every frame it gets
+ * (QEMU starts a virtio-net device promiscuous, "for compatibility"), which
+ * includes IPv4 (01:00:5e) and IPv6 (33:33) multicast: group membership is
+ * the stack's own decision (IGMP and MLD in lwIP, src/net/sock_mcast.c).
  *
  * Trust: the used rings are device input. An id that was never posted, a
  * length past the buffer, or a num_buffers that cannot be right is logged

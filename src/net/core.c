@@ -31,6 +31,7 @@
 #include <sis/irq.h>
 
 #include "lwip/init.h"
+#include "lwip/igmp.h"
 #include "lwip/timeouts.h"
 #include "lwip/netif.h"
 #include "lwip/tcp.h"
@@ -379,6 +380,10 @@ static int net_init(void)
 	ktimer_init(&tx_retry_timer, tx_retry_fired);
 	net_lock();
 	lwip_init();
+	/* lwip_init adds lo (the only netif yet) before igmp_init has set
+	 * 224.0.0.1, so lo's all-systems group is 0.0.0.0: start lo's IGMP again. */
+	igmp_stop(netif_list);
+	igmp_start(netif_list);
 	add_interfaces();
 	softirq_register(SOFTIRQ_NET, net_softirq);
 	lwip_up = true;

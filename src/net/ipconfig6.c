@@ -37,6 +37,8 @@
 #include <sis/log.h>
 #include <sis/timer.h>
 
+#include <uapi/sis/rtnetlink.h>
+
 #include "lwip/netif.h"
 #include "lwip/nd6.h"
 #include "lwip/dhcp6.h"
@@ -261,6 +263,75 @@ void net_ipconfig6_netif_added(struct netdev *dev)
 bool net_ipconfig6_enabled(const struct netdev *dev)
 {
 	return configs6[dev->index].mode != IPCONFIG6_OFF;
+}
+
+/* ---- routes (rtnetlink) ---- */
+
+#define ROUTE6_METRIC_PREFIX 256
+#define ROUTE6_METRIC_ROUTER 1024
+
+/* Add dst/len unless it is there already. */
+static void add_route6(struct net_route6 *r, int *n, int max, const u8 *dst, unsigned len,
+		       u8 protocol, u32 expires)
+{
+	struct net_route6 e = { .dst_len = (u8)len, .protocol = protocol,
+				.metric = ROUTE6_METRIC_PREFIX, .expires = expires };
+
+	for (unsigned i = 0; i < 16; i++) {
+		unsigned bits = len > i * 8 ? MIN(len - i * 8, 8u) : 0;
+
+		e.dst[i] = (u8)(dst[i] & (0xff00 >> bits));
+	}
+	for (int i = 0; i < *n; i++)
+		if (!r[i].has_gw && r[i].dst_len == e.dst_len && !memcmp(r[i].dst, e.dst, 16))
+			return;
+	if (*n < max)
+		r[(*n)++] = e;
+}
+
+static void add_router6(struct net_route6 *r, int *n, int max, const ip6_addr_t *gw,
+			u8 protocol, u32 expires)
+{
+	struct net_route6 e = { .has_gw = true, .protocol = protocol,
+				.metric = ROUTE6_METRIC_ROUTER, .expires = expires };
+
+	memcpy(e.gw, gw->addr, 16);
+	if (*n < max)
+		r[(*n)++] = e;
+}
+
+int net_ipconfig6_routes(struct netif *nif, struct net_route6 *r, int max)
+{
+	struct netdev *dev = primary_dev(nif);
+	int n = 0;
+
+	for (int i = 0; i < LWIP_ND6_NUM_PREFIXES; i++) {
+		u32 left;
+		const ip6_addr_t *p = lwip_shim_nd6_prefix(i, nif, &left);
+
+		if (p)
+			add_route6(r, &n, max, (const u8 *)p->addr, 64, RTPROT_KERNEL, left);
+	}
+	for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++) {
+		const ip6_addr_t *a = netif_ip6_addr(nif, i);
+
+		if (!ip6_addr_isvalid(netif_ip6_addr_state(nif, i)))
+			continue;
+		add_route6(r, &n, max, (const u8 *)a->addr, net_ip6_prefix_len(nif, i),
+			   RTPROT_KERNEL, 0);
+	}
+	if (dev && configs6[dev->index].mode == IPCONFIG6_STATIC && configs6[dev->index].has_gateway) {
+		add_router6(r, &n, max, &static_gw[dev->index], RTPROT_BOOT, 0);
+		return n;
+	}
+	for (int i = 0; i < LWIP_ND6_NUM_ROUTERS; i++) {
+		const ip6_addr_t *hop = lwip_shim_nd6_router(i, nif);
+		u32 left = lwip_shim_nd6_router_lifetime(i);
+
+		if (hop && left)
+			add_router6(r, &n, max, hop, RTPROT_RA, left);
+	}
+	return n;
 }
 
 /* LWIP_HOOK_ND6_GET_GW: the ip6= gateway of nif, or NULL (use RA routers). */

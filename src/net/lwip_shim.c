@@ -113,6 +113,24 @@ const ip6_addr_t *lwip_shim_nd6_router(int i, const struct netif *nif)
 	return n && n->netif == nif ? &n->next_hop_address : NULL;
 }
 
+u32_t lwip_shim_nd6_router_lifetime(int i)
+{
+	return i >= 0 && i < LWIP_ND6_NUM_ROUTERS ? default_router_list[i].invalidation_timer : 0;
+}
+
+const ip6_addr_t *lwip_shim_nd6_prefix(int i, const struct netif *nif, u32_t *lifetime)
+{
+	const struct nd6_prefix_list_entry *p;
+
+	if (i < 0 || i >= LWIP_ND6_NUM_PREFIXES)
+		return NULL;
+	p = &prefix_list[i];
+	if (p->netif != nif || !p->invalidation_timer)
+		return NULL;
+	*lifetime = p->invalidation_timer;
+	return &p->prefix;
+}
+
 /* timeouts.c; its header declares it only for LWIP_TESTMODE. */
 void lwip_cyclic_timer(void *arg);
 

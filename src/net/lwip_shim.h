@@ -64,6 +64,11 @@ u8 lwip_shim_tcp_accepts_pending(const struct tcp_pcb_listen *l);
 /* The next hop of nd6's default router slot i (0 .. LWIP_ND6_NUM_ROUTERS-1)
  * if that router was learned on nif, else NULL (nd6_priv.h's list). */
 const ip6_addr_t *lwip_shim_nd6_router(int i, const struct netif *nif);
+/* Seconds left of router slot i (0 if empty or expired). */
+u32_t lwip_shim_nd6_router_lifetime(int i);
+/* nd6's on-link prefix slot i (0 .. LWIP_ND6_NUM_PREFIXES-1), a /64, if it
+ * is nif's and alive: the prefix, and *lifetime its seconds left; else NULL. */
+const ip6_addr_t *lwip_shim_nd6_prefix(int i, const struct netif *nif, u32_t *lifetime);
 
 /* Restart lwIP's cyclic nd6 timer (timeouts.c's lwip_cyclic_timers), so
  * that its next tick comes a full ND6_TMR_INTERVAL from now. */

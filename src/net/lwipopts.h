@@ -75,7 +75,8 @@
 #define IP_DEFAULT_TTL 64
 #define LWIP_ICMP 1             /* answers echo requests */
 #define LWIP_RAW 1              /* ICMP sockets */
-#define LWIP_IGMP 0
+#define LWIP_IGMP 1             /* IPv4 multicast groups (sock_mcast.c) */
+#define LWIP_LOOPIF_MULTICAST 1 /* ... on lo too, as Linux allows */
 #define LWIP_BROADCAST_PING 0
 #define LWIP_MULTICAST_PING 0
 

@@ -77,6 +77,21 @@ bool net_ipconfig6_enabled(const struct netdev *dev);
 void net_ipconfig6_rdnss(struct netif *in, u8 index, const struct ip6_addr *server);
 unsigned net_ip6_prefix_len(struct netif *nif, int idx);
 char *net_fmt_ip6(const struct ip6_addr *a, char *buf);
+/* One IPv6 route (rtnetlink's RTM_GETROUTE): an on-link prefix, or a
+ * default router (gw set). */
+struct net_route6 {
+	u8 dst[16], dst_len;
+	u8 gw[16];
+	bool has_gw;
+	u8 protocol;  /* RTPROT_KERNEL, RTPROT_RA, RTPROT_BOOT */
+	u32 metric;   /* Linux's: 256 for prefixes, 1024 for routers */
+	u32 expires;  /* seconds left (0: does not expire) */
+};
+/* nif's IPv6 routes as Linux lists them: the on-link prefixes of
+ * advertisements (with their lifetimes), its addresses' prefixes (fe80::/64,
+ * ip6= ones, ::1 on lo), then its default routers (ip6='s gateway, or those
+ * of advertisements). Up to max; returns the count. lwIP locked. */
+int net_ipconfig6_routes(struct netif *nif, struct net_route6 *r, int max);
 /* The IPv6 DNS servers learned (RDNSS), up to max, 16 bytes each. Takes
  * net_lock. */
 int net_dns6_servers(u8 (*out)[16], int max);

@@ -292,7 +292,9 @@ static err_t sis_netif_init(struct netif *nif)
 	nif->hwaddr_len = ETH_ALEN;
 	memcpy(nif->hwaddr, dev->mac, ETH_ALEN);
 	nif->mtu = dev->mtu;
-	nif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
+	/* IGMP/MLD: the device receives every multicast frame (virtio_net.c). */
+	nif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET |
+		     NETIF_FLAG_IGMP | NETIF_FLAG_MLD6;
 	nif->output = etharp_output;
 	nif->output_ip6 = ethip6_output;
 	nif->linkoutput = sis_linkoutput;

@@ -10,7 +10,7 @@
  *                  stops there); otherwise an alias (netif_alias.c)
  *   RTM_DELADDR    the primary (address 0.0.0.0 then) or an alias
  *   RTM_GETROUTE   dump of the main table (one route per interface subnet,
- *                  the default route), or a lookup of RTA_DST
+ *                  the default route; IPv6 too), or a lookup of RTA_DST
  *   RTM_NEWROUTE   the default route, through ifioctl.c's
  *   RTM_DELROUTE   the default route
  *
@@ -19,9 +19,11 @@
  * addresses and routes with a snapshot and sends RTM_NEWLINK, RTM_NEW/DELADDR
  * and RTM_NEW/DELROUTE to RTNLGRP_LINK, _IPV4_IFADDR and _IPV4_ROUTE.
  *
- * IPv6 addresses are listed (RTM_GETADDR, RTNLGRP_IPV6_IFADDR) but not
- * changed here. Not done (answered EOPNOTSUPP): changing IPv6 addresses and
- * IPv6 routes, routes other than interface
+ * IPv6 addresses are listed (RTM_GETADDR, RTNLGRP_IPV6_IFADDR) and IPv6
+ * routes dumped (the addresses' and advertised on-link prefixes, the
+ * default routers; AF_INET6 or AF_UNSPEC) but not changed here, and no
+ * IPv6 route notifications are sent. Not done (answered EOPNOTSUPP):
+ * changing IPv6 addresses and IPv6 routes, routes other than interface
  * subnets and the default one (lwIP routes by those only), renaming or
  * changing an interface's MTU or MAC, neighbours, rules, qdiscs.
  */
@@ -561,6 +563,63 @@ static int del_addr(const struct nlmsghdr *h)
 
 /* ---- routes ---- */
 
+/* One IPv6 route of ifindex's (net_ipconfig6_routes), as Linux's
+ * rt6_fill_node: universe scope, a metric, RTA_PREF medium, the time left. */
+static void route6_msg(struct nl_msg *m, u32 seq, u32 pid, int ifindex,
+		       const struct net_route6 *r)
+{
+	struct rtmsg *rtm = nl_msg_start(m, RTM_NEWROUTE, NLM_F_MULTI, seq, pid, sizeof(*rtm));
+	struct rta_cacheinfo ci = { .rta_expires = (int)(r->expires * 100) };
+	u8 pref = 0; /* ICMPV6_ROUTER_PREF_MEDIUM */
+
+	rtm->rtm_family = AF_INET6;
+	rtm->rtm_dst_len = r->dst_len;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = r->protocol;
+	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+	rtm->rtm_type = RTN_UNICAST;
+	nl_attr_u32(m, RTA_TABLE, RT_TABLE_MAIN);
+	if (r->dst_len)
+		nl_attr(m, RTA_DST, r->dst, 16);
+	nl_attr_u32(m, RTA_PRIORITY, r->metric);
+	if (r->has_gw)
+		nl_attr(m, RTA_GATEWAY, r->gw, 16);
+	nl_attr_u32(m, RTA_OIF, (u32)ifindex);
+	nl_attr(m, RTA_CACHEINFO, &ci, sizeof(ci));
+	nl_attr(m, RTA_PREF, &pref, 1);
+	nl_msg_end(m);
+}
+
+/* The IPv6 main table: each interface's prefixes, then the default routes
+ * (Linux lists by prefix, ::/0 last). */
+static void dump_routes6(struct nl_reply *r, const struct nlmsghdr *h)
+{
+	static struct net_route6 e[MAX_ADDRS + LWIP_ND6_NUM_PREFIXES + LWIP_ND6_NUM_ROUTERS];
+	static int owner[ARRAY_SIZE(e)];
+	struct nl_msg m;
+	int n = 0;
+
+	for (int ifindex = 1; ifindex <= iface_count(); ifindex++) {
+		struct netif *nif = ifindex == 1 ? net_iface_netif(netdev_count())
+						 : net_netif_by_ifindex(ifindex);
+		int k;
+
+		if (!nif)
+			continue;
+		k = net_ipconfig6_routes(nif, e + n, (int)ARRAY_SIZE(e) - n);
+		for (int i = 0; i < k; i++)
+			owner[n + i] = ifindex;
+		n += k;
+	}
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < n; i++) {
+			if (e[i].has_gw != (pass == 1))
+				continue;
+			route6_msg(&m, h->nlmsg_seq, netlink_portid(r->ns), owner[i], &e[i]);
+			nl_reply_add(r, &m);
+		}
+}
+
 static int dump_routes(struct nl_reply *r, const struct nlmsghdr *h)
 {
 	static struct route_ent e[MAX_ROUTES];
@@ -568,6 +627,8 @@ static int dump_routes(struct nl_reply *r, const struct nlmsghdr *h)
 	u8 family = h->nlmsg_len >= NLMSG_LENGTH(1) ? *(const u8 *)NLMSG_DATA(h) : AF_UNSPEC;
 	int n;
 
+	if (family == AF_INET6 || family == AF_UNSPEC)
+		dump_routes6(r, h);
 	if (family != AF_UNSPEC && family != AF_INET)
 		return 0;
 	n = collect_routes(e);

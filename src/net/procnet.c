@@ -9,6 +9,7 @@
  *                    (an IPv4 connection a [::] listener accepted is in tcp)
  *   /proc/net/route  the routing table (subnet routes and the default route)
  *   /proc/net/snmp   IP/ICMP/TCP/UDP counters (lwIP's MIB2 statistics)
+ *   (procnet6.c: if_inet6, snmp6, ipv6_route, igmp, igmp6)
  *
  * Each file is generated at open (vfs_add_generated) with net_lock held
  * while lwIP's lists and counters are read. Addresses are printed as Linux
@@ -380,6 +381,9 @@ static long net_snmp_show(char *buf, size_t size)
 /* procnet6.c */
 long net_if_inet6_show(char *buf, size_t size);
 long net_snmp6_show(char *buf, size_t size);
+long net_igmp_show(char *buf, size_t size);
+long net_igmp6_show(char *buf, size_t size);
+long net_ipv6_route_show(char *buf, size_t size);
 
 static int procnet_init(void)
 {
@@ -391,7 +395,8 @@ static int procnet_init(void)
 		{ "/proc/net/udp", net_udp_show },     { "/proc/net/route", net_route_show },
 		{ "/proc/net/snmp", net_snmp_show },   { "/proc/net/tcp6", net_tcp6_show },
 		{ "/proc/net/udp6", net_udp6_show },   { "/proc/net/if_inet6", net_if_inet6_show },
-		{ "/proc/net/snmp6", net_snmp6_show },
+		{ "/proc/net/snmp6", net_snmp6_show }, { "/proc/net/igmp", net_igmp_show },
+		{ "/proc/net/igmp6", net_igmp6_show }, { "/proc/net/ipv6_route", net_ipv6_route_show },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {

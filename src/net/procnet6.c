@@ -7,6 +7,13 @@
  *   /proc/net/snmp6     "Name<tab>value" counters from lwIP's IPv6, ICMPv6,
  *                       fragment, ND and MLD statistics; counters lwIP does
  *                       not keep per family (UDP, TCP) are left out
+ *   /proc/net/ipv6_route  the IPv6 main table (net_ipconfig6_routes): dest,
+ *                       prefix length, source (none), next hop, metric,
+ *                       refcount, use, RTF_* flags, device
+ *   /proc/net/igmp      per interface, the IPv4 groups lwIP's IGMP is in
+ *                       (224.0.0.1 and those sockets joined) with their users
+ *   /proc/net/igmp6     the IPv6 groups MLD is in (solicited-node and joined
+ *                       ones; lwIP keeps ff02::1 implicitly, so it is not listed)
  *
  * Generated at open with net_lock held, as procnet.c's files.
  */
@@ -15,11 +22,15 @@
 #include <sis/net.h>
 #include <sis/log.h>
 #include <sis/netdev.h>
+#include <uapi/sis/rtnetlink.h>
 
 #include "net_private.h"
 #include "sock_inet.h"
 #include "lwip/netif.h"
 #include "lwip/stats.h"
+#include "lwip/igmp.h"
+#include "lwip/mld6.h"
+
 
 #if !IP6_STATS || !ICMP6_STATS || !IP6_FRAG_STATS || !MLD6_STATS
 #error "/proc/net/snmp6 needs lwIP's IPv6 statistics (src/net/lwipopts.h)"
@@ -146,5 +157,100 @@ long net_snmp6_show(char *buf, size_t size)
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(f); i++)
 		put(&t, "%-32s\t%u\n", f[i].name, f[i].value);
+	return (long)t.len;
+}
+
+/* Linux's igmp_mc_seq_show: the group as the network-order value printed as
+ * a CPU number, users, timer running, reporter. */
+long net_igmp_show(char *buf, size_t size)
+{
+	struct text6 t = { buf, size, 0 };
+
+	put(&t, "Idx\tDevice    :  Count Querier\tGroup    Users Timer\tReporter\n");
+	net_lock();
+	for (int i = 0; i <= netdev_count(); i++) {
+		struct netif *nif = net_iface_netif(i);
+		struct igmp_group *g;
+		int n = 0;
+
+		if (!nif || !(nif->flags & NETIF_FLAG_IGMP))
+			continue;
+		for (g = netif_igmp_data(nif); g; g = g->next)
+			n++;
+		put(&t, "%u\t%-10s: %5d %7s\n", sock_inet_ifindex_of(nif), net_netif_name(nif), n,
+		    "V2");
+		for (g = netif_igmp_data(nif); g; g = g->next)
+			put(&t, "\t\t\t\t%08X %5u %d:%08X\t\t%d\n", ip4_addr_get_u32(&g->group_address),
+			    g->use, g->timer != 0, 0u, g->last_reporter_flag);
+	}
+	net_unlock();
+	return (long)t.len;
+}
+
+/* Linux's igmp6_mc_seq_show; flags: MAF_LOADED (4), MAF_LAST_REPORTER (2),
+ * MAF_TIMER_RUNNING (1). */
+long net_igmp6_show(char *buf, size_t size)
+{
+	struct text6 t = { buf, size, 0 };
+
+	net_lock();
+	for (int i = 0; i <= netdev_count(); i++) {
+		struct netif *nif = net_iface_netif(i);
+		struct mld_group *g;
+
+		for (g = nif ? netif_mld6_data(nif) : NULL; g; g = g->next) {
+			const u8 *b = (const u8 *)g->group_address.addr;
+
+			put(&t, "%-4u %-15s ", sock_inet_ifindex_of(nif), net_netif_name(nif));
+			for (int k = 0; k < 16; k++)
+				put(&t, "%02x", b[k]);
+			put(&t, " %5u %08X %d\n", g->use,
+			    4u | (g->last_reporter_flag ? 2u : 0u) | (g->timer ? 1u : 0u), 0);
+		}
+	}
+	net_unlock();
+	return (long)t.len;
+}
+
+/* Linux's RTF_* bits as ipv6_route prints them. */
+#define RTF_UP 0x0001
+#define RTF_GATEWAY 0x0002
+#define RTF_DEFAULT 0x00010000
+#define RTF_ADDRCONF 0x00040000
+#define RTF_EXPIRES 0x00400000
+
+static void put_hex16(struct text6 *t, const u8 *b)
+{
+	for (int k = 0; k < 16; k++)
+		put(t, "%02x", b[k]);
+}
+
+long net_ipv6_route_show(char *buf, size_t size)
+{
+	static struct net_route6 r[3 * LWIP_IPV6_NUM_ADDRESSES + LWIP_ND6_NUM_PREFIXES +
+				   LWIP_ND6_NUM_ROUTERS];
+	static const u8 zero[16];
+	struct text6 t = { buf, size, 0 };
+
+	net_lock();
+	for (int i = 0; i <= netdev_count(); i++) {
+		struct netif *nif = net_iface_netif(i);
+		int n = nif ? net_ipconfig6_routes(nif, r, (int)ARRAY_SIZE(r)) : 0;
+
+		for (int k = 0; k < n; k++) {
+			u32 flags = RTF_UP | (r[k].has_gw ? RTF_GATEWAY | RTF_DEFAULT : 0) |
+				    (r[k].protocol == RTPROT_RA ? RTF_ADDRCONF : 0) |
+				    (r[k].expires ? RTF_EXPIRES | RTF_ADDRCONF : 0);
+
+			put_hex16(&t, r[k].dst);
+			put(&t, " %02x ", r[k].dst_len);
+			put_hex16(&t, zero);
+			put(&t, " 00 ");
+			put_hex16(&t, r[k].has_gw ? r[k].gw : zero);
+			put(&t, " %08x %08x %08x %08x %8s\n", r[k].metric, 1u, 0u, flags,
+			    net_netif_name(nif));
+		}
+	}
+	net_unlock();
 	return (long)t.len;
 }

@@ -59,10 +59,17 @@ void sock_init(struct sock *sk, const struct sock_ops *ops, int family, int type
 	sk->opt.sndbuf = SOCK_SNDBUF_DEFAULT;
 	sk->opt.ttl = SOCK_TTL_DEFAULT;
 	sk->opt.hops6 = -1;
+	sk->opt.mc_ttl = 1;
+	sk->opt.mc_loop = true;
+	sk->opt.mc_hops6 = 1;
+	sk->opt.mc_loop6 = true;
+	list_init(&sk->mc_groups);
 }
 
 void sock_free(struct sock *sk)
 {
+	if (!list_empty(&sk->mc_groups))
+		sock_mcast_release(sk); /* AF_INET/AF_INET6: net_lock is held */
 	sock_live_add(-1);
 	kfree(sk);
 }

@@ -313,8 +313,10 @@ static long icmp_sock_sendmsg(struct sock *sk, struct sock_msg *m)
 	if (!p)
 		return err;
 	err = is->ping ? ping_prepare(is, p) : 0;
-	if (!err)
+	if (!err) {
+		sock_mcast_raw_tx(sk, is->pcb, &ip);
 		err = net_err_to_errno(raw_sendto(is->pcb, p, &ip));
+	}
 	pbuf_free(p);
 	return err ? err : (long)len;
 }

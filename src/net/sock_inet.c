@@ -164,9 +164,20 @@ static int in6_to_ip(const struct sock *sk, const struct sockaddr_in6 *sin6, uns
 	ip6_addr_clear_zone(ip_2_ip6(ip));
 	if (!ip6_addr_has_scope(ip_2_ip6(ip), IP6_UNKNOWN))
 		return 0;
-	/* Link-local: the interface is sin6_scope_id (Linux: EINVAL without one). */
-	if (len < sizeof(struct sockaddr_in6) || !sin6->sin6_scope_id)
-		return -EINVAL;
+	/* Link-local: the interface is sin6_scope_id (Linux: EINVAL without one);
+	 * a scoped multicast group without one is sent (and connected) through
+	 * IPV6_MULTICAST_IF's interface, or sent by the route (the default netif). */
+	if (len < sizeof(struct sockaddr_in6) || !sin6->sin6_scope_id) {
+		if (!ip6_addr_ismulticast(ip_2_ip6(ip)) || use == SOCK_ADDR_BIND)
+			return -EINVAL;
+		nif = sock_inet_netif_by_ifindex(sk->opt.mc_if6);
+		if (!nif && use == SOCK_ADDR_SEND)
+			nif = netif_default;
+		if (!nif)
+			return use == SOCK_ADDR_SEND ? -ENETUNREACH : -EINVAL;
+		ip6_addr_set_zone(ip_2_ip6(ip), netif_get_index(nif));
+		return 0;
+	}
 	nif = sock_inet_netif_by_ifindex(sin6->sin6_scope_id);
 	if (!nif)
 		return -ENODEV;
@@ -254,8 +265,8 @@ bool sock_inet_addr_local(const ip_addr_t *ip, bool allow_broadcast)
 		return true;
 	if (IP_IS_V6(ip))
 		return addr6_local(ip_2_ip6(ip), allow_broadcast);
-	if (ip4_addr_cmp(ip_2_ip4(ip), IP4_ADDR_BROADCAST))
-		return allow_broadcast;
+	if (ip4_addr_cmp(ip_2_ip4(ip), IP4_ADDR_BROADCAST) || ip4_addr_ismulticast(ip_2_ip4(ip)))
+		return allow_broadcast; /* datagram sockets bind to groups, as on Linux */
 	NETIF_FOREACH(netif) {
 		if (ip4_addr_cmp(ip_2_ip4(ip), netif_ip4_addr(netif)))
 			return true;
@@ -319,6 +330,26 @@ void sock_dgram_init(struct dgram_sock *ds)
 	ds->rx_bytes = 0;
 }
 
+/* Where the datagram being input was going (for IP_PKTINFO and the rest):
+ * lwIP's current-packet globals are valid in a receive callback. */
+static void dgram_note_dest(struct sock_dgram *d)
+{
+	const ip_addr_t *dst = ip_current_dest_addr();
+	struct netif *in = ip_current_input_netif();
+
+	ip_addr_set_zero(&d->dst);
+	d->ttl = 0;
+	d->ifindex = sock_inet_ifindex_of(in);
+	if (!d->ifindex && in && net_alias_dev(in)) /* a secondary address's netif */
+		d->ifindex = (u32)net_alias_dev(in)->index + 2;
+	if (dst)
+		ip_addr_copy(d->dst, *dst);
+	if (ip_current_is_v6() && ip6_current_header())
+		d->ttl = IP6H_HOPLIM(ip6_current_header());
+	else if (!ip_current_is_v6() && ip4_current_header())
+		d->ttl = IPH_TTL(ip4_current_header());
+}
+
 bool sock_dgram_push(struct dgram_sock *ds, struct pbuf *p, const ip_addr_t *from, u16 port)
 {
 	struct sock_dgram *d;
@@ -333,6 +364,7 @@ bool sock_dgram_push(struct dgram_sock *ds, struct pbuf *p, const ip_addr_t *fro
 	d->p = p;
 	ip_addr_copy(d->from, *from);
 	d->port = port;
+	dgram_note_dest(d);
 	list_add_tail(&d->node, &ds->rxq);
 	ds->rx_bytes += p->tot_len;
 	sock_wake(&ds->sk);
@@ -360,6 +392,66 @@ static bool dgram_readable(struct sock *sk)
 	return !list_empty(&ds->rxq) || sk->err || (sk->shut & SOCK_SHUT_RD);
 }
 
+/* Append one control message to m (dropped if m has no room: cannot
+ * happen with the sizes below, see SOCK_CMSG_MAX). */
+static void put_cmsg(struct sock_msg *m, int level, int type, const void *data, unsigned len)
+{
+	struct cmsghdr h = { .cmsg_len = sizeof(h) + len, .cmsg_level = level, .cmsg_type = type };
+	unsigned space = (unsigned)((sizeof(h) + len + 7) & ~7UL);
+
+	if (m->cmsg_len + space > sizeof(m->cmsg))
+		return;
+	memset(m->cmsg + m->cmsg_len, 0, space);
+	memcpy(m->cmsg + m->cmsg_len, &h, sizeof(h));
+	memcpy(m->cmsg + m->cmsg_len + sizeof(h), data, len);
+	m->cmsg_len += space;
+}
+
+/*
+ * The control messages Linux gives a datagram (ip_cmsg_recv_offset,
+ * ip6_datagram_recv_common_ctl/_specific_ctl): IPV6_PKTINFO (an IPv4
+ * datagram's address v4-mapped) on AF_INET6 sockets; then for IPv4
+ * datagrams IP_PKTINFO and IP_TTL, for IPv6 ones IPV6_HOPLIMIT.
+ */
+static void dgram_cmsgs(const struct sock *sk, const struct sock_dgram *d, struct sock_msg *m)
+{
+	const struct sock_opts *o = &sk->opt;
+	bool v6 = IP_IS_V6(&d->dst);
+	int ttl = d->ttl;
+
+	m->cmsg_len = 0;
+	if (sk->family == AF_INET6 && o->recv_pktinfo6) {
+		struct in6_pktinfo pi = { .ipi6_ifindex = (int)d->ifindex };
+
+		if (v6) {
+			memcpy(pi.ipi6_addr.s6_addr, ip_2_ip6(&d->dst)->addr, 16);
+		} else {
+			pi.ipi6_addr.s6_addr[10] = pi.ipi6_addr.s6_addr[11] = 0xff;
+			memcpy(pi.ipi6_addr.s6_addr + 12, &ip_2_ip4(&d->dst)->addr, 4);
+		}
+		put_cmsg(m, SOL_IPV6, IPV6_PKTINFO, &pi, sizeof(pi));
+	}
+	if (v6) {
+		if (sk->family == AF_INET6 && o->recv_hoplimit6)
+			put_cmsg(m, SOL_IPV6, IPV6_HOPLIMIT, &ttl, sizeof(ttl));
+		return;
+	}
+	if (o->recv_pktinfo) {
+		struct netif *nif = sock_inet_netif_by_ifindex(d->ifindex);
+		struct in_pktinfo pi = { .ipi_ifindex = (int)d->ifindex };
+
+		pi.ipi_addr.s_addr = ip4_addr_get_u32(ip_2_ip4(&d->dst));
+		/* The local address a reply would come from: the destination,
+		 * unless that was a group or a broadcast (then the interface's). */
+		pi.ipi_spec_dst.s_addr = pi.ipi_addr.s_addr;
+		if (nif && (ip_addr_ismulticast(&d->dst) || sock_inet_addr_broadcast(&d->dst)))
+			pi.ipi_spec_dst.s_addr = ip4_addr_get_u32(netif_ip4_addr(nif));
+		put_cmsg(m, SOL_IP, IP_PKTINFO, &pi, sizeof(pi));
+	}
+	if (o->recv_ttl)
+		put_cmsg(m, SOL_IP, IP_TTL, &ttl, sizeof(ttl));
+}
+
 long sock_dgram_recv(struct dgram_sock *ds, struct sock_msg *m)
 {
 	struct sock_dgram *d;
@@ -383,6 +475,7 @@ long sock_dgram_recv(struct dgram_sock *ds, struct sock_msg *m)
 	if (n < len)
 		m->out_flags |= MSG_TRUNC;
 	m->addrlen = sock_inet_name(&ds->sk, &m->addr, &d->from, d->port);
+	dgram_cmsgs(&ds->sk, d, m);
 	if (!(m->flags & MSG_PEEK))
 		dgram_free(ds, d);
 	return (long)((m->flags & MSG_TRUNC) ? len : n);
@@ -475,6 +568,12 @@ int sock_ip6_setopt(struct sock *sk, int name, const void *val, unsigned len)
 			return -EINVAL;
 		sk->opt.tclass = v < 0 ? 0 : (u8)(v & 0xfc); /* ECN bits are the stack's */
 		return 0;
+	case IPV6_RECVPKTINFO:
+		sk->opt.recv_pktinfo6 = v != 0;
+		return 0;
+	case IPV6_RECVHOPLIMIT:
+		sk->opt.recv_hoplimit6 = v != 0;
+		return 0;
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -489,6 +588,10 @@ int sock_ip6_getopt(struct sock *sk, int name, void *val, unsigned *len)
 		return sock_opt_put_int(val, len, sk->opt.hops6 < 0 ? SOCK_TTL_DEFAULT : sk->opt.hops6);
 	case IPV6_TCLASS:
 		return sock_opt_put_int(val, len, sk->opt.tclass);
+	case IPV6_RECVPKTINFO:
+		return sock_opt_put_int(val, len, sk->opt.recv_pktinfo6);
+	case IPV6_RECVHOPLIMIT:
+		return sock_opt_put_int(val, len, sk->opt.recv_hoplimit6);
 	default:
 		return -ENOPROTOOPT;
 	}

@@ -46,7 +46,7 @@ void sock_inet_pcb_retype(const struct sock *sk, struct ip_pcb *pcb);
 struct netif *sock_inet_netif_by_ifindex(u32 ifindex);
 u32 sock_inet_ifindex_of(const struct netif *nif);
 /* May a socket bind to ip? INADDR_ANY, an interface's address, and (if
- * allow_broadcast) the limited broadcast address. */
+ * allow_broadcast: datagram sockets) the limited broadcast address and multicast groups. */
 bool sock_inet_addr_local(const ip_addr_t *ip, bool allow_broadcast);
 /* A TCP/UDP bind's address and port: EADDRNOTAVAIL (not local, see above),
  * EACCES (a port below 1024 and euid not 0: Linux's
@@ -66,6 +66,9 @@ struct sock_dgram {
 	struct pbuf *p;        /* the payload as the socket sees it (owned) */
 	ip_addr_t from;
 	u16 port;              /* source port, host order (0 for ICMP and raw) */
+	ip_addr_t dst;         /* where it was sent (IP_PKTINFO, IPV6_PKTINFO) */
+	u32 ifindex;           /* SIS's index of the interface it came in on */
+	u8 ttl;                /* its TTL or hop limit (IP_TTL, IPV6_HOPLIMIT cmsgs) */
 };
 
 /* The common part of UDP, ping and raw sockets: sk first, then the queue. */
@@ -99,6 +102,14 @@ void sock_dgram_purge(struct dgram_sock *ds);
 /* Copy the user's data into a new PBUF_RAM pbuf for layer `layer`
  * (PBUF_TRANSPORT, PBUF_IP): the pbuf, or NULL with *err set. */
 struct pbuf *sock_dgram_fill(struct sock_msg *m, size_t len, pbuf_layer layer, int *err);
+
+/* ---- multicast sending (sock_mcast.c) ---- */
+struct udp_pcb;
+struct raw_pcb;
+/* Before sending to dst: the PCB's multicast interface, TTL/hop limit and
+ * loop from sk's options for dst's family (nothing for a unicast dst). */
+void sock_mcast_udp_tx(const struct sock *sk, struct udp_pcb *pcb, const ip_addr_t *dst);
+void sock_mcast_raw_tx(const struct sock *sk, struct raw_pcb *pcb, const ip_addr_t *dst);
 
 /* ---- the protocols ---- */
 int tcp_sock_create(int family, struct sock **out);

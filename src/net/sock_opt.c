@@ -199,6 +199,12 @@ static int set_ip_opt(struct sock *sk, int name, const void *val, unsigned len)
 	case IP_TOS:
 		sk->opt.tos = (u8)(v & 0xfc); /* the ECN bits are the stack's */
 		return 0;
+	case IP_PKTINFO:
+		sk->opt.recv_pktinfo = v != 0;
+		return 0;
+	case IP_RECVTTL:
+		sk->opt.recv_ttl = v != 0;
+		return 0;
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -211,6 +217,10 @@ static int get_ip_opt(struct sock *sk, int name, void *val, unsigned *len)
 		return sock_opt_put_int(val, len, sk->opt.ttl);
 	case IP_TOS:
 		return sock_opt_put_int(val, len, sk->opt.tos);
+	case IP_PKTINFO:
+		return sock_opt_put_int(val, len, sk->opt.recv_pktinfo);
+	case IP_RECVTTL:
+		return sock_opt_put_int(val, len, sk->opt.recv_ttl);
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -222,6 +232,8 @@ int sock_setsockopt(struct sock *sk, int level, int name, const void *val, unsig
 
 	if (level == SOL_SOCKET)
 		err = set_socket_opt(sk, name, val, len);
+	else if (sock_mcast_opt(sk, level, name))
+		err = sock_mcast_setopt(sk, level, name, val, len);
 	else if (level == SOL_IP && (sk->family == AF_INET || sk->family == AF_INET6))
 		err = set_ip_opt(sk, name, val, len);
 	else if (level == SOL_IPV6 && sk->family == AF_INET6)
@@ -243,6 +255,8 @@ int sock_getsockopt(struct sock *sk, int level, int name, void *val, unsigned *l
 			return err;
 		return sk->ops->getopt(sk, level, name, val, len); /* e.g. SO_PEERCRED */
 	}
+	if (sock_mcast_opt(sk, level, name))
+		return sock_mcast_getopt(sk, level, name, val, len);
 	if (level == SOL_IP && (sk->family == AF_INET || sk->family == AF_INET6))
 		return get_ip_opt(sk, name, val, len);
 	if (level == SOL_IPV6 && sk->family == AF_INET6)

@@ -442,8 +442,44 @@ static int cmsg_take_fds(const u8 *data, size_t len, struct sock_fds **fds)
 }
 
 /*
- * sendmsg's control data: SOL_SOCKET/SCM_RIGHTS cmsgs become m->fds; any
- * other ancillary data is refused (EINVAL) rather than silently dropped.
+ * SOL_IP/IP_PKTINFO (exactly an in_pktinfo, as Linux's ip_cmsg_send) and
+ * SOL_IPV6/IPV6_PKTINFO (at least an in6_pktinfo) into m, for the
+ * protocol (UDP) to pick the source; other IP-level types are EINVAL, as
+ * on Linux. 0 or -errno.
+ */
+static int cmsg_take_ip(const struct cmsghdr *h, const u8 *data, struct sock_msg *m)
+{
+	size_t len = h->cmsg_len - CMSG_HDR_LEN;
+
+	if (h->cmsg_level == SOL_IP && h->cmsg_type == IP_PKTINFO) {
+		struct in_pktinfo pi;
+
+		if (h->cmsg_len != CMSG_HDR_LEN + sizeof(pi))
+			return -EINVAL;
+		memcpy(&pi, data, sizeof(pi));
+		m->pi4 = true;
+		m->pi4_addr = pi.ipi_spec_dst.s_addr;
+		m->pi4_ifindex = (u32)pi.ipi_ifindex;
+		return 0;
+	}
+	if (h->cmsg_level == SOL_IPV6 && h->cmsg_type == IPV6_PKTINFO) {
+		struct in6_pktinfo pi;
+
+		if (len < sizeof(pi))
+			return -EINVAL;
+		memcpy(&pi, data, sizeof(pi));
+		m->pi6 = true;
+		memcpy(m->pi6_addr, pi.ipi6_addr.s6_addr, 16);
+		m->pi6_ifindex = (u32)pi.ipi6_ifindex;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/*
+ * sendmsg's control data: SOL_SOCKET/SCM_RIGHTS cmsgs become m->fds,
+ * IP_PKTINFO/IPV6_PKTINFO m->pi4/pi6; any other ancillary data is refused
+ * (EINVAL) rather than silently dropped.
  */
 static int control_import(const void *ucontrol, size_t len, struct sock_msg *m)
 {
@@ -468,6 +504,8 @@ static int control_import(const void *ucontrol, size_t len, struct sock_msg *m)
 		memcpy(&h, p, sizeof(h));
 		if (h.cmsg_len < sizeof(h) || h.cmsg_len > left)
 			err = -EINVAL;
+		else if (h.cmsg_level == SOL_IP || h.cmsg_level == SOL_IPV6)
+			err = cmsg_take_ip(&h, p + CMSG_HDR_LEN, m);
 		else if (h.cmsg_level != SOL_SOCKET || h.cmsg_type != SCM_RIGHTS)
 			err = -EINVAL;
 		else
@@ -500,8 +538,8 @@ static void recv_fds_undo(struct recv_fds *got)
  * closed with MSG_CTRUNC, as on Linux (which writes each number before
  * installing it): the data read is still the call's result.
  */
-static size_t control_export(struct sock_msg *m, void *ucontrol, size_t clen,
-			     struct recv_fds *got)
+static size_t control_export_fds(struct sock_msg *m, void *ucontrol, size_t clen,
+				 struct recv_fds *got)
 {
 	struct sock_fds *fds = m->fds;
 	unsigned fit = clen < CMSG_HDR_LEN ? 0 : (unsigned)((clen - CMSG_HDR_LEN) / sizeof(int));
@@ -531,6 +569,44 @@ static size_t control_export(struct sock_msg *m, void *ucontrol, size_t clen,
 		return 0;
 	}
 	return MIN(CMSG_ALIGN8(h.cmsg_len), clen);
+}
+
+/*
+ * recvmsg: the protocol's control messages (m->cmsg) after the files, each
+ * as Linux's put_cmsg writes it: none without room for its header, cut
+ * short (its cmsg_len saying so) with MSG_CTRUNC. The bytes written.
+ */
+static size_t control_export(struct sock_msg *m, u8 *ucontrol, size_t clen,
+			     struct recv_fds *got)
+{
+	size_t done = control_export_fds(m, ucontrol, clen, got);
+
+	for (unsigned off = 0; off < m->cmsg_len;) {
+		struct cmsghdr h;
+		size_t space, n;
+
+		memcpy(&h, m->cmsg + off, sizeof(h));
+		space = CMSG_ALIGN8(h.cmsg_len);
+		off += (unsigned)space;
+		if (clen - done < sizeof(h)) {
+			m->out_flags |= MSG_CTRUNC;
+			break;
+		}
+		n = h.cmsg_len;
+		if (clen - done < n) {
+			m->out_flags |= MSG_CTRUNC;
+			n = clen - done;
+			h.cmsg_len = n;
+		}
+		if (copy_to_user(ucontrol + done, &h, sizeof(h)) ||
+		    copy_to_user(ucontrol + done + sizeof(h), m->cmsg + off - space + sizeof(h),
+				 n - sizeof(h))) {
+			m->out_flags |= MSG_CTRUNC;
+			break;
+		}
+		done += MIN(space, clen - done);
+	}
+	return done;
 }
 
 /* Before anything is taken from the socket: can the results be written to

@@ -23,6 +23,7 @@
 #include "net_private.h"
 #include "sock_reuseport.h"
 #include "lwip/ip.h"
+#include "lwip/ip6_addr.h"
 #include "lwip/netif.h"
 #include "lwip/udp.h"
 #include "lwip_shim.h"
@@ -207,6 +208,7 @@ static int udp_sock_push_pending(struct udp_sock *us)
 	if (!p)
 		return 0;
 	us->pending = NULL;
+	sock_mcast_udp_tx(&us->d.sk, us->pcb, &us->pending_ip);
 	err = net_err_to_errno(udp_sendto(us->pcb, p, &us->pending_ip, us->pending_port));
 	pbuf_free(p);
 	return err;
@@ -242,6 +244,106 @@ static long udp_sock_append(struct udp_sock *us, struct sock_msg *m, size_t len,
 			return err;
 	}
 	return (long)len;
+}
+
+/* Is a (zone-less) IPv6 address one of nif's, or (nif NULL) any interface's? */
+static bool addr6_ours(const ip6_addr_t *a, struct netif *only)
+{
+	struct netif *nif;
+
+	NETIF_FOREACH(nif) {
+		if (only && nif != only)
+			continue;
+		for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
+			if (ip6_addr_isvalid(netif_ip6_addr_state(nif, i)) &&
+			    ip6_addr_cmp_zoneless(a, netif_ip6_addr(nif, i)))
+				return true;
+	}
+	return false;
+}
+
+/*
+ * sendmsg's IP_PKTINFO/IPV6_PKTINFO (Linux's ip_cmsg_send and
+ * ip6_datagram_send_ctl): the interface and the source address for a
+ * datagram to dst. *nif stays NULL when the datagram goes as usual; a
+ * zero source is the interface's own. An IPv4 datagram from an AF_INET6
+ * socket takes IPV6_PKTINFO with a v4-mapped address. ENODEV for no such
+ * interface; a source that is not ours EINVAL for IPv6 (also a
+ * link-local one without an interface, or an interface the destination's
+ * scope contradicts), ENETUNREACH for IPv4 (Linux's route lookup).
+ */
+static int udp_sock_pktinfo(struct udp_sock *us, const struct sock_msg *m, const ip_addr_t *dst,
+			    struct netif **nif, ip_addr_t *src)
+{
+	bool v6 = IP_IS_V6(dst), mapped = !v6 && m->pi6 && us->d.sk.family == AF_INET6;
+	u32 ifindex = v6 || mapped ? m->pi6_ifindex : m->pi4_ifindex;
+	ip_addr_t route_src;
+
+	*nif = NULL;
+	if (v6 ? !m->pi6 : !m->pi4 && !mapped)
+		return 0;
+	if (v6) {
+		IP_SET_TYPE(src, IPADDR_TYPE_V6);
+		memcpy(ip_2_ip6(src)->addr, m->pi6_addr, 16);
+		ip6_addr_clear_zone(ip_2_ip6(src));
+	} else if (mapped) {
+		static const u8 prefix[12] = { [10] = 0xff, [11] = 0xff };
+		u32 a;
+
+		if (memcmp(m->pi6_addr, prefix, 12) != 0)
+			return -EINVAL;
+		memcpy(&a, m->pi6_addr + 12, 4);
+		ip_addr_set_ip4_u32(src, a);
+	} else {
+		ip_addr_set_ip4_u32(src, m->pi4_addr);
+	}
+	if (ifindex) {
+		*nif = sock_inet_netif_by_ifindex(ifindex);
+		if (!*nif)
+			return -ENODEV;
+		if (v6 && ip6_addr_has_zone(ip_2_ip6(dst)) &&
+		    netif_get_index(*nif) != ip6_addr_zone(ip_2_ip6(dst)))
+			return -EINVAL;
+	}
+	if (v6 && !ip_addr_isany(src)) {
+		bool strict = ip6_addr_islinklocal(ip_2_ip6(src));
+
+		if (strict && !*nif)
+			return -EINVAL;
+		if (!addr6_ours(ip_2_ip6(src), strict ? *nif : NULL))
+			return -EINVAL;
+	} else if (!v6 && !ip_addr_isany(src) && !sock_inet_addr_local(src, false)) {
+		return -ENETUNREACH; /* Linux: no route from an address not ours */
+	}
+	if (!*nif) {
+		ip_addr_copy(route_src, *src);
+		*nif = ip_route(&route_src, dst);
+		if (!*nif)
+			return -ENETUNREACH;
+	}
+	if (v6 && !ip_addr_isany(src))
+		ip6_addr_assign_zone(ip_2_ip6(src), IP6_UNICAST, *nif);
+	return 0;
+}
+
+/* Send p to ip:port: through the interface and from the source sendmsg's
+ * pktinfo asked for, else as udp_sendto routes it. */
+static int udp_sock_xmit(struct udp_sock *us, const struct sock_msg *m, struct pbuf *p,
+			 const ip_addr_t *ip, u16 port)
+{
+	struct netif *nif;
+	ip_addr_t src;
+	int err;
+
+	err = udp_sock_pktinfo(us, m, ip, &nif, &src);
+	if (err)
+		return err;
+	sock_mcast_udp_tx(&us->d.sk, us->pcb, ip);
+	if (!nif)
+		return net_err_to_errno(udp_sendto(us->pcb, p, ip, port));
+	if (ip_addr_isany(&src))
+		return net_err_to_errno(udp_sendto_if(us->pcb, p, ip, port, nif));
+	return net_err_to_errno(udp_sendto_if_src(us->pcb, p, ip, port, nif, &src));
 }
 
 static long udp_sock_sendmsg(struct sock *sk, struct sock_msg *m)
@@ -281,7 +383,7 @@ static long udp_sock_sendmsg(struct sock *sk, struct sock_msg *m)
 		us->pending_port = port;
 		return (long)len;
 	}
-	err = net_err_to_errno(udp_sendto(us->pcb, p, &ip, port));
+	err = udp_sock_xmit(us, m, p, &ip, port);
 	pbuf_free(p);
 	return err ? err : (long)len;
 }

@@ -34,7 +34,9 @@
 - wget_host6: Debian's busybox wget in the guest fetches a file from a host
   HTTP server bound on [::1] only, through slirp's fec0::2; busybox ping -6
   (a raw ICMPv6 socket) and SIS's ping -6 / ping6 (an ICMPv6 ping socket)
-  reach ::1, fec0::2 and fe80::2%eth0;
+  reach ::1, fec0::2 and fe80::2%eth0; busybox ip -6 route (an rtnetlink
+  dump) lists slirp's prefix, fe80::/64, ::1 and the default router, and
+  netstat -r -A inet6 the same from /proc/net/ipv6_route;
   /proc/net/if_inet6 lists the three addresses as Linux would.
 - malformed6: thousands of broken IPv6/ICMPv6 frames from an AF_PACKET
   socket (truncated and lying headers, extension header chains with bad
@@ -303,6 +305,21 @@ def wget_host6(ctx):
                       "2 packets transmitted, 2 received, 0% packet loss" in out, f"{cmd}: {out!r}")
         out = sh(qm, "ping6 -c 1 fe80::2%eth9", status=2)
         ctx.check("ping6: eth9: unknown interface" in out, f"ping6 %eth9: {out!r}")
+        # ip -6 route (rtnetlink): slirp's advertised prefix with its
+        # lifetime, the link-local one, ::1 on lo, the advertising router.
+        out = sh(qm, "busybox ip -6 route")
+        ctx.check(re.search(r"^::1 dev lo +metric 256 *$", out, re.M) and
+                  re.search(r"^fec0::/64 dev eth0 +metric 256 +expires \d+sec *$", out, re.M) and
+                  re.search(r"^fe80::/64 dev eth0 +metric 256 *$", out, re.M) and
+                  re.search(r"^default via fe80::2 dev eth0 +metric 1024 +expires \d+sec *$",
+                            out, re.M), f"ip -6 route: {out!r}")
+        # The same table in /proc/net/ipv6_route, as net-tools' netstat -r -A inet6 shows it.
+        out = sh(qm, "netstat -rn -A inet6; netstat -r")
+        ctx.check(re.search(r"^::/0 +fe80::2 +UGDAe +1024 +1 +0 eth0$", out, re.M) and
+                  re.search(r"^fec0::/64 +:: +UAe +256 +1 +0 eth0$", out, re.M) and
+                  re.search(r"^::1/128 +:: +U +256 +1 +0 lo$", out, re.M) and
+                  re.search(r"^0\.0\.0\.0 +10\.0\.2\.2 +0\.0\.0\.0 +UG ", out, re.M),
+                  f"netstat -r: {out!r}")
         out = sh(qm, "cat /proc/net/if_inet6")
         ctx.check(re.search(r"^fec0000000000000505400fffe123456 02 40 40 00 +eth0$", out, re.M) and
                   re.search(r"^fe80000000000000505400fffe123456 02 40 20 80 +eth0$", out, re.M) and

@@ -3,7 +3,9 @@
  * query encoding, replies with CNAME chains (in and out of order, looping),
  * compression (valid, self-referencing, forward, out of range), truncated
  * and mutated packets (every prefix of a reply, random byte flips: ASan and
- * UBSan watch every read), stray replies, PTR answers, resolv.conf and hosts.
+ * UBSan watch every read), stray replies, PTR answers, resolv.conf and hosts;
+ * RFC 6724's destination ordering (addrsort.c) on the RFC's own examples
+ * (section 10.2) and on SIS's cases (link-local-only IPv6, its ULA site).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include "unit.h"
 #include "dns.h"
 #include "dnsconf.h"
+#include "addrsort.h"
 
 /* A DNS message written by hand, as a server would. */
 struct msg {
@@ -630,8 +633,88 @@ static void test_ipv4(void)
 	CHECK(dnsconf_parse_ipv4("1.2.3.45", 7, &a) && a == ip("1.2.3.4"));  /* len bounds it */
 }
 
+/* A destination (text: IPv6 or IPv4) reached from src ("" = unreachable). */
+static struct addrsort_dest dest(const char *addr, const char *src, int index)
+{
+	struct addrsort_dest d;
+	uint8_t b4[4];
+
+	memset(&d, 0, sizeof(d));
+	d.index = index;
+	if (inet_pton(AF_INET, addr, b4) == 1) {
+		d.addr[10] = d.addr[11] = 0xff;
+		memcpy(d.addr + 12, b4, 4);
+	} else {
+		CHECK(inet_pton(AF_INET6, addr, d.addr) == 1);
+	}
+	if (!*src)
+		return d;
+	d.usable = true;
+	d.src_plen = 64;
+	if (inet_pton(AF_INET, src, b4) == 1) {
+		d.src[10] = d.src[11] = 0xff;
+		memcpy(d.src + 12, b4, 4);
+		d.src_plen = 32;
+	} else {
+		CHECK(inet_pton(AF_INET6, src, d.src) == 1);
+	}
+	return d;
+}
+
+/* Sort two destinations; 1 if the one given second comes first. */
+static int second_first(struct addrsort_dest a, struct addrsort_dest b, const char *ula)
+{
+	struct addrsort_dest d[2] = { a, b };
+	uint8_t u[1][16] = { { 0 } };
+
+	if (ula)
+		CHECK(inet_pton(AF_INET6, ula, u[0]) == 1);
+	d[0].index = 0;
+	d[1].index = 1;
+	addrsort(d, 2, (const uint8_t(*)[16])u, ula ? 1 : 0);
+	return d[0].index == 1;
+}
+
+static void test_addrsort(void)
+{
+	/* RFC 6724 10.2's cases and rules, each pair in the order preferred. */
+	CHECK(!second_first(dest("2001:db8:1::1", "2001:db8:1::2", 0), dest("2001:db8:3ffe::1", "", 1),
+			    NULL)); /* rule 1 */
+	CHECK(!second_first(dest("fe80::1", "fe80::2", 0), dest("2001:db8:1::1", "2001:db8:1::2", 1),
+			    NULL)); /* same everything, rule 8: smaller scope first */
+	CHECK(!second_first(dest("2001:db8:1::1", "2001:db8:1::2", 0),
+			    dest("10.1.2.3", "10.1.2.4", 1), NULL)); /* rule 6: ::/0 40 > IPv4 35 */
+	CHECK(second_first(dest("2001:db8:1::1", "fe80::2", 0), dest("10.1.2.3", "10.1.2.4", 1),
+			   NULL)); /* rule 2: only a link-local source: IPv4 first */
+	CHECK(!second_first(dest("2001:db8::1", "2001:db8::2", 0), dest("2002:c633:6401::1",
+			    "2002:c633:6401::2", 1), NULL)); /* rule 6: ::/0 40 > 2002::/16 30 */
+	CHECK(second_first(dest("2001::1", "2001::2", 0), dest("2002:c633:6401::1",
+			   "2002:c633:6401::2", 1), NULL)); /* rule 6: 2002::/16 30 > Teredo 5 */
+	CHECK(!second_first(dest("2001:db8:1::1", "2001:db8:1::2", 0),
+			    dest("2001:db8:2::1", "2001:db8:1::2", 1), NULL)); /* rule 9 */
+	/* ULAs: below IPv4 (precedence 3), above it in the host's own /48. */
+	CHECK(second_first(dest("fd00:77::1", "fd00:77::15", 0), dest("192.168.77.1",
+			   "192.168.77.20", 1), NULL));
+	CHECK(!second_first(dest("fd00:77::1", "fd00:77::15", 0), dest("192.168.77.1",
+			    "192.168.77.20", 1), "fd00:77::"));
+	/* Unreachable IPv6 (no route, no source) after IPv4. */
+	CHECK(second_first(dest("fd00:77::1", "", 0), dest("10.0.2.2", "10.0.2.15", 1), NULL));
+	/* Loopback first, then the order given. */
+	CHECK(!second_first(dest("::1", "::1", 0), dest("127.0.0.1", "127.0.0.1", 1), NULL));
+	CHECK(!second_first(dest("10.0.0.1", "10.0.0.9", 0), dest("10.0.0.2", "10.0.0.9", 1), NULL));
+	/* A deprecated source goes after (rule 3). */
+	{
+		struct addrsort_dest a = dest("2001:db8:1::1", "2001:db8:1::2", 0);
+		struct addrsort_dest b = dest("2001:db8:2::1", "2001:db8:2::2", 1);
+
+		a.src_deprecated = true;
+		CHECK(second_first(a, b, NULL));
+	}
+}
+
 int main(void)
 {
+	test_addrsort();
 	test_build_query();
 	test_simple_a();
 	test_aaaa();

@@ -99,6 +99,8 @@ int getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host, socklen_
 
 /* Results live in static storage, overwritten by the next call. */
 struct hostent *gethostbyname(const char *name);
+/* AF_INET (as gethostbyname) or AF_INET6 (AAAA, h_length 16). */
+struct hostent *gethostbyname2(const char *name, int af);
 struct hostent *gethostbyaddr(const void *addr, socklen_t len, int type);
 struct servent *getservbyname(const char *name, const char *proto);
 struct servent *getservbyport(int port, const char *proto);

@@ -2,6 +2,8 @@
  * netstat [-t] [-u] [-l | -a] [-n]    sockets
  * netstat -i                          interface table
  * netstat -s                          protocol statistics
+ * netstat -r [-A inet6]               routing table (/proc/net/route,
+ *                                     /proc/net/ipv6_route)
  *
  * Like Linux's net-tools netstat, from the kernel's /proc/net files:
  * TCP and UDP sockets with their queues (Recv-Q: bytes the program has not
@@ -190,20 +192,113 @@ static int show_stats(void)
 	return 0;
 }
 
+/* -r: net-tools' IPv4 table from /proc/net/route (always numeric). */
+static int show_routes4(void)
+{
+	char line[256], ifname[32];
+	unsigned dst, gw, flags, refcnt, use, metric, mask;
+	FILE *f = fopen("/proc/net/route", "r");
+
+	if (!f) {
+		fprintf(stderr, "%s: /proc/net/route: cannot open\n", util_prog);
+		return 1;
+	}
+	printf("Kernel IP routing table\n");
+	printf("Destination     Gateway         Genmask         Flags   MSS Window  irtt Iface\n");
+	while (fgets(line, sizeof(line), f)) {
+		char a[3][INET_ADDRSTRLEN], fl[8];
+		struct in_addr in;
+		int k = 0;
+
+		if (sscanf(line, "%31s %x %x %x %u %u %u %x", ifname, &dst, &gw, &flags, &refcnt,
+			   &use, &metric, &mask) != 8)
+			continue;
+		in.s_addr = dst;
+		inet_ntop(AF_INET, &in, a[0], sizeof(a[0]));
+		in.s_addr = gw;
+		inet_ntop(AF_INET, &in, a[1], sizeof(a[1]));
+		in.s_addr = mask;
+		inet_ntop(AF_INET, &in, a[2], sizeof(a[2]));
+		if (flags & 0x1)
+			fl[k++] = 'U';
+		if (flags & 0x2)
+			fl[k++] = 'G';
+		fl[k] = 0;
+		printf("%-15s %-15s %-15s %-5s %5d %-6d %5d %s\n", a[0], a[1], a[2], fl, 0, 0, 0,
+		       ifname);
+	}
+	fclose(f);
+	return 0;
+}
+
+static void hex16(const char *hex, unsigned char out[16])
+{
+	for (int k = 0; k < 16; k++) {
+		unsigned b = 0;
+
+		sscanf(hex + 2 * k, "%2x", &b);
+		out[k] = (unsigned char)b;
+	}
+}
+
+/* -r -A inet6: net-tools' IPv6 table from /proc/net/ipv6_route. */
+static int show_routes6(void)
+{
+	char line[256], dst[33], src[33], hop[33], ifname[32];
+	unsigned dlen, slen, metric, refcnt, use, flags;
+	FILE *f = fopen("/proc/net/ipv6_route", "r");
+
+	if (!f) {
+		fprintf(stderr, "%s: /proc/net/ipv6_route: cannot open\n", util_prog);
+		return 1;
+	}
+	printf("Kernel IPv6 routing table\n");
+	printf("Destination                    Next Hop                   Flag Met Ref Use If\n");
+	while (fgets(line, sizeof(line), f)) {
+		char d[INET6_ADDRSTRLEN + 4], h[INET6_ADDRSTRLEN], fl[8];
+		unsigned char b[16];
+		int k = 0;
+
+		if (sscanf(line, "%32s %x %32s %x %32s %x %x %x %x %31s", dst, &dlen, src, &slen, hop,
+			   &metric, &refcnt, &use, &flags, ifname) != 10)
+			continue;
+		hex16(dst, b);
+		inet_ntop(AF_INET6, b, d, INET6_ADDRSTRLEN);
+		snprintf(d + strlen(d), sizeof(d) - strlen(d), "/%u", dlen);
+		hex16(hop, b);
+		inet_ntop(AF_INET6, b, h, sizeof(h));
+		if (flags & 0x1)
+			fl[k++] = 'U';
+		if (flags & 0x2)
+			fl[k++] = 'G';
+		if (flags & 0x10000)
+			fl[k++] = 'D';
+		if (flags & 0x40000)
+			fl[k++] = 'A';
+		if (flags & 0x400000)
+			fl[k++] = 'e';
+		fl[k] = 0;
+		printf("%-30s %-26s %-4s %-3u %-1u %6u %s\n", d, h, fl, metric, refcnt, use, ifname);
+	}
+	fclose(f);
+	return 0;
+}
+
 static void usage(void)
 {
-	fprintf(stderr, "usage: netstat [-t] [-u] [-l | -a] [-n] | netstat -i | netstat -s\n");
+	fprintf(stderr, "usage: netstat [-t] [-u] [-l | -a] [-n] | netstat -i | netstat -s |\n"
+			"       netstat -r [-A inet|inet6]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };
-	bool interfaces = false, stats = false;
+	bool interfaces = false, stats = false, routes = false, inet6 = false;
 	int opt;
 
 	util_init(argv[0]);
-	while ((opt = getopt(argc, argv, "tulanis")) != -1) {
+	while ((opt = getopt(argc, argv, "tulanisrA:")) != -1) {
 		switch (opt) {
 		case 't': o.tcp = true; break;
 		case 'u': o.udp = true; break;
@@ -212,6 +307,12 @@ int main(int argc, char **argv)
 		case 'n': break;
 		case 'i': interfaces = true; break;
 		case 's': stats = true; break;
+		case 'r': routes = true; break;
+		case 'A':
+			if (strcmp(optarg, "inet") && strcmp(optarg, "inet6"))
+				usage();
+			inet6 = !strcmp(optarg, "inet6");
+			break;
 		default: usage();
 		}
 	}
@@ -221,6 +322,8 @@ int main(int argc, char **argv)
 		return show_interfaces();
 	if (stats)
 		return show_stats();
+	if (routes)
+		return inet6 ? show_routes6() : show_routes4();
 	if (!o.tcp && !o.udp)
 		o.tcp = o.udp = true;
 	return show_sockets(&o);

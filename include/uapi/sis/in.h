@@ -32,6 +32,21 @@
 #define IP_MULTICAST_LOOP 34
 #define IP_ADD_MEMBERSHIP 35
 #define IP_DROP_MEMBERSHIP 36
+#define IP_UNBLOCK_SOURCE 37
+#define IP_BLOCK_SOURCE 38
+#define IP_ADD_SOURCE_MEMBERSHIP 39
+#define IP_DROP_SOURCE_MEMBERSHIP 40
+#define IP_MSFILTER 41
+#define IP_MULTICAST_ALL 49
+
+/* Protocol-independent multicast (RFC 3678), at SOL_IP and SOL_IPV6. */
+#define MCAST_JOIN_GROUP 42
+#define MCAST_BLOCK_SOURCE 43
+#define MCAST_UNBLOCK_SOURCE 44
+#define MCAST_LEAVE_GROUP 45
+#define MCAST_JOIN_SOURCE_GROUP 46
+#define MCAST_LEAVE_SOURCE_GROUP 47
+#define MCAST_MSFILTER 48
 
 /* SOL_RAW level option for ICMP raw sockets. */
 #define ICMP_FILTER 1
@@ -56,5 +71,28 @@ struct ip_mreq {
 	struct in_addr imr_multiaddr;
 	struct in_addr imr_interface;
 };
+
+/* IP_ADD_MEMBERSHIP/IP_MULTICAST_IF with an interface index (0: by address). */
+struct ip_mreqn {
+	struct in_addr imr_multiaddr;
+	struct in_addr imr_address;
+	int imr_ifindex;
+};
+
+/* MCAST_JOIN_GROUP/MCAST_LEAVE_GROUP: gr_group is a sockaddr_in or _in6. */
+struct group_req {
+	unsigned int gr_interface;
+	struct sockaddr_storage gr_group;
+};
+
+/* IP_PKTINFO control message. */
+struct in_pktinfo {
+	int ipi_ifindex;
+	struct in_addr ipi_spec_dst;
+	struct in_addr ipi_addr;
+};
+
+_Static_assert(sizeof(struct ip_mreqn) == 12, "struct ip_mreqn is 12 bytes on Linux");
+_Static_assert(sizeof(struct group_req) == 136, "struct group_req is 136 bytes on Linux aarch64");
 
 #endif

@@ -76,6 +76,7 @@ enum {
 #define RTPROT_KERNEL 2 /* made by the kernel (an interface's subnet) */
 #define RTPROT_BOOT 3   /* at boot, or by ip route add without proto */
 #define RTPROT_STATIC 4
+#define RTPROT_RA 9     /* IPv6: from a router advertisement */
 #define RTPROT_DHCP 16
 
 enum rt_scope_t {
@@ -100,6 +101,18 @@ enum rtattr_type_t {
 	RTA_MP_ALGO, RTA_TABLE, RTA_MARK, RTA_MFC_STATS, RTA_VIA, RTA_NEWDST, RTA_PREF,
 	RTA_ENCAP_TYPE, RTA_ENCAP, RTA_EXPIRES, RTA_PAD, RTA_UID, RTA_TTL_PROPAGATE,
 	RTA_IP_PROTO, RTA_SPORT, RTA_DPORT, RTA_NH_ID,
+};
+
+/* RTA_CACHEINFO of a route: rta_expires in clock ticks (USER_HZ, 100). */
+struct rta_cacheinfo {
+	unsigned int rta_clntref;
+	unsigned int rta_lastuse;
+	int rta_expires;
+	unsigned int rta_error;
+	unsigned int rta_used;
+	unsigned int rta_id;
+	unsigned int rta_ts;
+	unsigned int rta_tsage;
 };
 
 /* Interfaces */

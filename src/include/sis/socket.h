@@ -63,6 +63,8 @@ void sock_fds_put(struct sock_fds *fds);
 /* Another set with the same files (new references), or NULL. */
 struct sock_fds *sock_fds_dup(const struct sock_fds *fds);
 
+#define SOCK_CMSG_MAX 128 /* IPV6_PKTINFO + IP_PKTINFO + IP_TTL take 96 */
+
 /* One send or receive request, as every protocol sees it. */
 struct sock_msg {
 	struct sock_iter it;
@@ -76,6 +78,18 @@ struct sock_msg {
 	 * caller being recvmsg; other receives close them, as Linux does). */
 	struct sock_fds *fds;
 	bool want_fds;
+	/* receive: IP-level control messages the protocol made (IP_PKTINFO,
+	 * IP_TTL, IPV6_PKTINFO, IPV6_HOPLIMIT), whole cmsghdrs each padded to
+	 * 8 bytes, for recvmsg to copy out after any SCM_RIGHTS. */
+	u8 cmsg[SOCK_CMSG_MAX];
+	unsigned cmsg_len;
+	/* send: the IP_PKTINFO (pi4) and IPV6_PKTINFO (pi6) cmsgs the caller
+	 * gave: source address (network order; zero: the usual one) and
+	 * interface (0: by route). */
+	bool pi4, pi6;
+	u32 pi4_addr, pi4_ifindex;
+	u8 pi6_addr[16];
+	u32 pi6_ifindex;
 };
 
 /* Directions closed by shutdown() (sk->shut). */
@@ -131,6 +145,19 @@ struct sock_opts {
 	bool v6only;
 	s16 hops6;
 	u8 tclass;
+	/* Multicast sending (sock_mcast.c), Linux's defaults: TTL/hops 1, loop
+	 * on, the route's interface. IPv4: IP_MULTICAST_TTL/LOOP/IF (interface
+	 * index, 0 = by route, and the address given); IPv6: IPV6_MULTICAST_*. */
+	u8 mc_ttl;
+	bool mc_loop;
+	u32 mc_ifindex;
+	u32 mc_addr; /* network order */
+	u8 mc_hops6;
+	bool mc_loop6;
+	u32 mc_if6;
+	/* Control messages recvmsg gives datagram sockets: IP_PKTINFO,
+	 * IP_RECVTTL, IPV6_RECVPKTINFO, IPV6_RECVHOPLIMIT. */
+	bool recv_pktinfo, recv_ttl, recv_pktinfo6, recv_hoplimit6;
 };
 
 struct sock {
@@ -142,6 +169,9 @@ struct sock {
 	u8 shut;               /* SOCK_SHUT_RD/WR: directions closed by shutdown() */
 	int err;               /* pending asynchronous error (positive errno), 0 if none */
 	struct sock_opts opt;
+	/* Multicast groups this socket joined (sock_mcast.c; AF_INET/AF_INET6
+	 * only, under net_lock): left when the socket is freed. */
+	struct list_head mc_groups;
 };
 
 /* Defaults reported by getsockopt before any setsockopt (Linux's). */
@@ -254,6 +284,15 @@ int sock_getsockopt(struct sock *sk, int level, int name, void *val, unsigned *l
 /* IPPROTO_IPV6 options of AF_INET6 sockets (src/net/sock_inet.c). */
 int sock_ip6_setopt(struct sock *sk, int name, const void *val, unsigned len);
 int sock_ip6_getopt(struct sock *sk, int name, void *val, unsigned *len);
+/*
+ * Multicast membership and sending options (src/net/sock_mcast.c) of
+ * AF_INET/AF_INET6 sockets: is (level, name) one of them; set/get it with
+ * Linux's rules and errnos; leave every group sk joined (sock_free does).
+ */
+bool sock_mcast_opt(const struct sock *sk, int level, int name);
+int sock_mcast_setopt(struct sock *sk, int level, int name, const void *val, unsigned len);
+int sock_mcast_getopt(struct sock *sk, int level, int name, void *val, unsigned *len);
+void sock_mcast_release(struct sock *sk);
 /* Helpers for protocol option handlers: an int option value, or -EINVAL. */
 int sock_opt_int(const void *val, unsigned len, int *out);
 int sock_opt_put_int(void *val, unsigned *len, int v);

@@ -1,16 +1,16 @@
 /*
  * <netdb.h> lookups on top of the stub resolver (resolver.h): getaddrinfo,
- * getnameinfo, gethostbyname/gethostbyaddr and their error strings;
- * behaviour and messages follow glibc's. gethostbyname/gethostbyaddr are
- * IPv4 only; getaddrinfo and getnameinfo do both families.
+ * getnameinfo, gethostbyname/gethostbyname2/gethostbyaddr and their error
+ * strings; behaviour and messages follow glibc's. gethostbyname and
+ * gethostbyaddr are IPv4 only (gethostbyname2 does AF_INET6 too);
+ * getaddrinfo and getnameinfo do both families.
  *
- * Order of getaddrinfo's AF_UNSPEC results: a simple subset of RFC 6724's
- * destination address selection. IPv6 addresses come first only when this
- * host has an IPv6 address of global (or site) scope that passed DAD (from
- * /proc/net/if_inet6): that is rule 2 (matching scope) and rule 1
- * (avoid unusable destinations) for the common cases, a host with only
- * link-local IPv6 reaching IPv4 first, a dual-stack host IPv6 first. Within
- * a family the order of the hosts file or of the DNS answer is kept.
+ * Order of getaddrinfo's results: RFC 6724's destination address
+ * selection (addrsort.c), with each destination's source address found
+ * as glibc does, by connecting a UDP socket to it (no packet is sent), and
+ * the sources' flags and prefixes from /proc/net/if_inet6. A destination
+ * no source reaches comes last (so a host with only link-local IPv6 tries
+ * IPv4 first, a dual-stack host IPv6 first, its own ULA site before IPv4).
  * AI_ADDRCONFIG is accepted and ignored.
  */
 #include <errno.h>
@@ -21,6 +21,10 @@
 #include <arpa/inet.h>
 #include <net/if.h>
 
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "addrsort.h"
 #include "resolver.h"
 
 int h_errno;
@@ -226,29 +230,114 @@ static int node_addrs(const char *node, int family, int flags, struct node *nd)
 	return 0;
 }
 
-/* Whether this host has an IPv6 address of global or site scope that
- * passed DAD (/proc/net/if_inet6: "ADDR IFINDEX PLEN SCOPE FLAGS NAME",
- * scope 0x00 global, 0x40 site; flags 0x40 tentative, 0x08 DAD failed). */
-static bool have_global_ipv6(void)
+/* This host's IPv6 addresses that passed DAD (/proc/net/if_inet6: "ADDR
+ * IFINDEX PLEN SCOPE FLAGS NAME"; flags 0x40 tentative, 0x08 DAD failed,
+ * 0x20 deprecated): up to max. */
+struct addr6_info {
+	uint8_t addr[16];
+	unsigned plen;
+	bool deprecated;
+};
+
+static int host_addrs6(struct addr6_info *out, int max)
 {
 	char text[4096], *line, *next;
-	long n = resolver_read_file("/proc/net/if_inet6", text, sizeof(text));
+	long len = resolver_read_file("/proc/net/if_inet6", text, sizeof(text));
+	int n = 0;
 
-	if (n <= 0)
-		return false;
-	for (line = text; line && *line; line = next) {
-		unsigned idx, plen, scope, flags;
-		char addr[33];
+	for (line = len > 0 ? text : NULL; line && *line && n < max; line = next) {
+		unsigned idx, plen, scope, flags, byte;
+		char hex[33];
 
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = 0;
-		if (sscanf(line, "%32s %x %x %x %x", addr, &idx, &plen, &scope, &flags) != 5)
+		if (sscanf(line, "%32s %x %x %x %x", hex, &idx, &plen, &scope, &flags) != 5 ||
+		    strlen(hex) != 32 || (flags & 0x48))
 			continue;
-		if ((scope == 0x00 || scope == 0x40) && !(flags & 0x48))
-			return true;
+		for (int k = 0; k < 16; k++) {
+			if (sscanf(hex + 2 * k, "%2x", &byte) != 1)
+				break;
+			out[n].addr[k] = (uint8_t)byte;
+		}
+		out[n].plen = plen;
+		out[n].deprecated = flags & 0x20;
+		n++;
 	}
-	return false;
+	return n;
+}
+
+/* The source this host would use for d (rule 1: none, unusable). */
+static void find_source(struct addrsort_dest *d, const struct addr6_info *mine, int nmine)
+{
+	struct sockaddr_in6 s6 = { .sin6_family = AF_INET6, .sin6_port = htons(9) };
+	struct sockaddr_in s4 = { .sin_family = AF_INET, .sin_port = htons(9) };
+	struct sockaddr_storage got;
+	socklen_t len = sizeof(got);
+	int fd = socket(d->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool ok;
+
+	d->usable = false;
+	if (fd < 0)
+		return;
+	if (d->family == AF_INET6) {
+		memcpy(&s6.sin6_addr, d->addr, 16);
+		s6.sin6_scope_id = d->scope_id;
+		ok = !connect(fd, (struct sockaddr *)&s6, sizeof(s6));
+	} else {
+		memcpy(&s4.sin_addr, d->addr + 12, 4);
+		ok = !connect(fd, (struct sockaddr *)&s4, sizeof(s4));
+	}
+	ok = ok && !getsockname(fd, (struct sockaddr *)&got, &len);
+	close(fd);
+	if (!ok)
+		return;
+	memset(d->src, 0, 16);
+	if (d->family == AF_INET6) {
+		memcpy(d->src, &((struct sockaddr_in6 *)&got)->sin6_addr, 16);
+	} else {
+		d->src[10] = d->src[11] = 0xff;
+		memcpy(d->src + 12, &((struct sockaddr_in *)&got)->sin_addr, 4);
+	}
+	d->usable = memcmp(d->src, (const uint8_t[16]){ 0 }, 16) != 0 &&
+		    !(d->family == AF_INET && !memcmp(d->src + 12, (const uint8_t[4]){ 0 }, 4));
+	d->src_plen = d->family == AF_INET6 ? 64 : 32;
+	for (int i = 0; i < nmine; i++)
+		if (!memcmp(mine[i].addr, d->src, 16)) {
+			d->src_plen = mine[i].plen;
+			d->src_deprecated = mine[i].deprecated;
+		}
+}
+
+/* The node's addresses in RFC 6724 order, into d (IPv6 and IPv4 in the
+ * answer's order first). Returns the count. */
+static int order_addresses(const struct node *nd, struct addrsort_dest *d)
+{
+	struct addr6_info mine[16];
+	uint8_t ula48[16][16];
+	int n = 0, nmine = 0, nula = 0;
+
+	for (int i = 0; i < nd->ans.naddrs6; i++, n++) {
+		d[n] = (struct addrsort_dest){ .family = AF_INET6, .scope_id = nd->scope, .index = n };
+		memcpy(d[n].addr, nd->ans.addrs6[i], 16);
+	}
+	for (int i = 0; i < nd->ans.naddrs; i++, n++) {
+		d[n] = (struct addrsort_dest){ .family = AF_INET, .index = n };
+		d[n].addr[10] = d[n].addr[11] = 0xff;
+		memcpy(d[n].addr + 12, &nd->ans.addrs[i], 4);
+	}
+	if (n < 2)
+		return n;
+	nmine = host_addrs6(mine, 16);
+	for (int i = 0; i < nmine; i++)
+		if ((mine[i].addr[0] & 0xfe) == 0xfc) {
+			memset(ula48[nula], 0, 16);
+			memcpy(ula48[nula++], mine[i].addr, 6);
+		}
+	for (int i = 0; i < n; i++)
+		find_source(&d[i], mine, nmine);
+	addrsort(d, n, (const uint8_t(*)[16])ula48, nula);
+	return n;
 }
 
 /* Check hints; fill *h with them or the defaults. 0 or an EAI_* code. */
@@ -310,7 +399,8 @@ int getaddrinfo(const char *node, const char *service, const struct addrinfo *hi
 	struct addrinfo h, *list = NULL, **tail = &list;
 	struct node nd;
 	int err, n = 0;
-	bool v6_first;
+	struct addrsort_dest d[2 * DNS_MAX_ADDRS];
+	int nd_count;
 
 	*res = NULL;
 	err = check_hints(node, service, hints, &h);
@@ -324,17 +414,10 @@ int getaddrinfo(const char *node, const char *service, const struct addrinfo *hi
 	if (err)
 		return err;
 	const char *canon = (h.ai_flags & AI_CANONNAME) ? nd.ans.canon : NULL;
-	v6_first = nd.ans.naddrs && nd.ans.naddrs6 && have_global_ipv6();
-	for (int pass = 0; pass < 2 && !err; pass++) {
-		if ((pass == 0) == v6_first)
-			for (int i = 0; i < nd.ans.naddrs6 && !err; i++)
-				err = add_address(AF_INET6, nd.ans.addrs6[i], nd.scope, service, &h,
-						  canon, &tail, &n);
-		else
-			for (int i = 0; i < nd.ans.naddrs && !err; i++)
-				err = add_address(AF_INET, &nd.ans.addrs[i], 0, service, &h, canon,
-						  &tail, &n);
-	}
+	nd_count = order_addresses(&nd, d);
+	for (int i = 0; i < nd_count && !err; i++)
+		err = add_address(d[i].family, d[i].family == AF_INET6 ? d[i].addr : d[i].addr + 12,
+				  d[i].scope_id, service, &h, canon, &tail, &n);
 	if (err) {
 		free_list(list);
 		return err;
@@ -425,6 +508,7 @@ static struct {
 	struct hostent he;
 	char name[DNS_NAME_MAX + 1];
 	uint32_t addrs[DNS_MAX_ADDRS];
+	uint8_t addrs6[DNS_MAX_ADDRS][16];
 	char *addr_ptrs[DNS_MAX_ADDRS + 1];
 	char *aliases[1];
 } host_result;
@@ -472,6 +556,45 @@ struct hostent *gethostbyname(const char *name)
 		return NULL;
 	}
 	return fill_hostent(nd.ans.canon[0] ? nd.ans.canon : name, nd.ans.addrs, nd.ans.naddrs);
+}
+
+/* gethostbyname2(name, AF_INET6): the AAAA addresses, 16 bytes each. */
+static struct hostent *fill_hostent6(const char *name, const uint8_t (*addrs)[16], int n)
+{
+	fill_hostent(name, NULL, 0);
+	for (int i = 0; i < n; i++) {
+		memcpy(host_result.addrs6[i], addrs[i], 16);
+		host_result.addr_ptrs[i] = (char *)host_result.addrs6[i];
+	}
+	host_result.addr_ptrs[n] = NULL;
+	host_result.he.h_addrtype = AF_INET6;
+	host_result.he.h_length = 16;
+	return &host_result.he;
+}
+
+struct hostent *gethostbyname2(const char *name, int af)
+{
+	struct node nd;
+	int err;
+
+	if (af == AF_INET)
+		return gethostbyname(name);
+	if (af != AF_INET6) {
+		h_errno = NO_RECOVERY;
+		errno = EAFNOSUPPORT;
+		return NULL;
+	}
+	if (!name) {
+		h_errno = HOST_NOT_FOUND;
+		return NULL;
+	}
+	err = node_addrs(name, AF_INET6, AI_CANONNAME, &nd);
+	if (err) {
+		h_errno = eai_to_h_errno(err);
+		return NULL;
+	}
+	return fill_hostent6(nd.ans.canon[0] ? nd.ans.canon : name,
+			     (const uint8_t(*)[16])nd.ans.addrs6, nd.ans.naddrs6);
 }
 
 struct hostent *gethostbyaddr(const void *addr, socklen_t len, int type)
