@@ -15,7 +15,8 @@ third_party/bench-linux/ (never committed), then a tiny initramfs:
                    DAD); starts SIS's own httpd (build/user/httpd,
                    Linux-ABI: the very binary SIS runs) as /bin/sis-httpd on
                    port 80, busybox httpd on port 8081 (an extra, labelled row),
-                   and bench/guest/benchd, prints "BENCH: READY" and leaves a
+                   bench/guest/benchd and Debian's iperf3 -s when bench/run
+                   added it (bench/debbin.py), prints "BENCH: READY" and leaves a
                    shell on the console;
   /bin/busybox     plus applet links made at boot (busybox --install -s);
   /lib/modules/*.ko, /etc/udhcpc.script, /www/index.html (the same page SIS
@@ -73,6 +74,7 @@ else
 	httpd -p 80 -h /www
 fi
 [ -x /bin/benchd ] && /bin/benchd &
+[ -x /usr/bin/iperf3 ] && /usr/bin/iperf3 -s -p 5201 -D
 sleep 0.2
 echo "BENCH: READY"
 exec sh
@@ -205,8 +207,9 @@ def module_paths():
     return [p for n in MODULES for p in glob.glob(os.path.join(mods, n + ".ko*"))]
 
 
-def make_initramfs(out, index_html=None, benchd=None, httpd=None):
-    """Write the initramfs (newc cpio, via tools/mkcpio.py) to OUT."""
+def make_initramfs(out, index_html=None, benchd=None, httpd=None, extra=()):
+    """Write the initramfs (newc cpio, via tools/mkcpio.py) to OUT. EXTRA:
+    (host path, guest path) files to add (bench/debbin.py's iperf3)."""
     stage = out + ".d"
     shutil.rmtree(stage, ignore_errors=True)
     for d in ("bin", "etc", "www", "lib/modules"):
@@ -230,6 +233,10 @@ def make_initramfs(out, index_html=None, benchd=None, httpd=None):
         shutil.copy(benchd, os.path.join(stage, "bin", "benchd"))
     if httpd:
         shutil.copy(httpd, os.path.join(stage, "bin", "sis-httpd"))
+    for host, guest in extra:
+        dst = os.path.join(stage, guest.lstrip("/"))
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        shutil.copy(host, dst)
     specs = [os.path.join(stage, e) + ":/" + e for e in sorted(os.listdir(stage))]
     r = subprocess.run([sys.executable, os.path.join(TOP, "tools", "mkcpio.py"), "-o", out,
                         *specs], capture_output=True, text=True)

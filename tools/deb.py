@@ -187,26 +187,43 @@ def newer(a, b):
                                   os.path.getmtime(a) >= os.path.getmtime(b))
 
 
+def _tree(names, st):
+    """The unpacked tree of NAMES' set and its key (lock held by the caller)."""
+    key = set_key(names)
+    manifest = os.path.join(st.dir, "sets", key + ".txt")
+    root = os.path.join(st.dir, "root", key)
+    debs = cached_debs(manifest)
+    if debs is None:
+        debs = st.fetch(names)
+        os.makedirs(os.path.dirname(manifest), exist_ok=True)
+        with open(manifest + ".tmp", "w") as fh:
+            fh.write("".join(d + "\n" for d in debs))
+        os.rename(manifest + ".tmp", manifest)
+    if not (os.path.isdir(root) and newer(root, manifest)):
+        unpack(debs, root)
+    return root, key
+
+
+def tree(specs, build_dir, log=sys.stderr):
+    """The directory holding the unpacked packages of SPECS (cached, as for
+    ramdisk): for tools that pick files out of it (bench/run's iperf3)."""
+    names = parse_names(specs)
+    st = State(build_dir, log)
+    os.makedirs(st.dir, exist_ok=True)
+    with open(os.path.join(st.dir, "lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _tree(names, st)[0]
+
+
 def ramdisk(specs, base, build_dir, log=sys.stderr):
     """The cpio of BASE plus the packages named in SPECS (see the module doc)."""
     names = parse_names(specs)
     st = State(build_dir, log)
     os.makedirs(st.dir, exist_ok=True)
-    key = set_key(names)
-    manifest = os.path.join(st.dir, "sets", key + ".txt")
-    root = os.path.join(st.dir, "root", key)
-    out = os.path.join(st.dir, key + ".cpio")
     with open(os.path.join(st.dir, "lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)   # one tools/run at a time touches the cache
-        debs = cached_debs(manifest)
-        if debs is None:
-            debs = st.fetch(names)
-            os.makedirs(os.path.dirname(manifest), exist_ok=True)
-            with open(manifest + ".tmp", "w") as fh:
-                fh.write("".join(d + "\n" for d in debs))
-            os.rename(manifest + ".tmp", manifest)
-        if not (os.path.isdir(root) and newer(root, manifest)):
-            unpack(debs, root)
+        root, key = _tree(names, st)
+        out = os.path.join(st.dir, key + ".cpio")
         if not (newer(out, root) and newer(out, base)):
             make_cpio(base, root, out)
     return out

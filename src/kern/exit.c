@@ -11,6 +11,7 @@
  * and makes it a zombie, which wait4 then sees.
  */
 #include <sis/kernel.h>
+#include <sis/tty.h>
 #include <sis/log.h>
 #include <sis/irq.h>
 #include <sis/init.h>
@@ -118,6 +119,8 @@ static __noreturn void proc_teardown(struct proc *p, struct thread *t, int wait_
 	/* May sleep (a socket's SO_LINGER): meanwhile the parent may exit,
 	 * hand p to init and be reaped, so p->parent is only read after. */
 	release_resources(p);
+	if (p->pid == p->sid)
+		tty_session_end(p->sid); /* after its files: a pty slave among them */
 	reparent_children(p);
 	irq_disable_local();
 	thread_free(t);

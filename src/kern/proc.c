@@ -269,11 +269,36 @@ bool proc_pgrp_exists(int pgid)
 	return false;
 }
 
+bool proc_pgrp_in_session(int pgid, int sid)
+{
+	struct proc *p;
+
+	list_for_each_entry(p, &proc_list, all_node) {
+		if (p->pgid == pgid && p->sid == sid && p->state == PROC_ALIVE)
+			return true;
+	}
+	return false;
+}
+
+int proc_init_pgrp(void)
+{
+	struct proc *init = proc_init_proc();
+
+	return init ? init->pgid : 0;
+}
+
 int proc_current_pgrp(void)
 {
 	struct proc *p = cur_proc();
 
 	return p ? p->pgid : 0;
+}
+
+int proc_current_pid(void)
+{
+	struct proc *p = cur_proc();
+
+	return p ? p->pid : 0;
 }
 
 int proc_current_sid(void)
@@ -352,17 +377,6 @@ SYSCALL_DEFINE1(set_tid_address, u64, tidptr)
 	return t->tid;
 }
 
-static bool group_in_session(int pgid, int sid)
-{
-	struct proc *p;
-
-	list_for_each_entry(p, &proc_list, all_node) {
-		if (p->pgid == pgid && p->sid == sid && p->state == PROC_ALIVE)
-			return true;
-	}
-	return false;
-}
-
 /*
  * setpgid(pid, pgid): pid 0 is the caller, pgid 0 is pid. The target is the
  * caller or one of its children in the same session, not a session leader;
@@ -383,7 +397,7 @@ SYSCALL_DEFINE2(setpgid, int, pid, int, pgid)
 		pgid = target->pid;
 	if (target->sid != self->sid || target->sid == target->pid)
 		return -EPERM;
-	if (pgid != target->pid && !group_in_session(pgid, self->sid))
+	if (pgid != target->pid && !proc_pgrp_in_session(pgid, self->sid))
 		return -EPERM;
 	target->pgid = pgid;
 	return 0;
@@ -396,6 +410,16 @@ SYSCALL_DEFINE1(getpgid, int, pid)
 	if (pid < 0)
 		return -EINVAL;
 	return p ? p->pgid : -ESRCH;
+}
+
+/* getsid(pid): pid 0 is the caller; init's session is 0, as on Linux. */
+SYSCALL_DEFINE1(getsid, int, pid)
+{
+	struct proc *p = pid ? proc_find(pid) : cur_proc();
+
+	if (pid < 0)
+		return -ESRCH; /* Linux: find_vpid of a negative number finds none */
+	return p ? p->sid : -ESRCH;
 }
 
 /* A new session and group led by the caller; -EPERM for a group leader. */

@@ -317,19 +317,12 @@ static int send_group(int pgid, int sig, const struct sig_origin *o)
 	return n;
 }
 
-void signal_foreground(int sig)
+void signal_tty_pgrp(int pgrp, int sig)
 {
 	struct sig_origin o = { .code = SI_KERNEL };
-	int pgrp = tty_foreground_pgrp();
-	struct proc *init;
 
-	if (!pgrp) {
-		init = proc_init_proc();
-		if (!init)
-			return;
-		pgrp = init->pgid;
-	}
-	send_group(pgrp, sig, &o);
+	if (pgrp > 0)
+		send_group(pgrp, sig, &o);
 }
 
 /* Linux's orphaned process group: no member has a parent in another group

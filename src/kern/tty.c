@@ -1,5 +1,6 @@
 /*
- * Console line discipline (see sis/tty.h).
+ * The line discipline (see sis/tty.h), the console terminal, /dev/tty and
+ * controlling terminals (tty_internal.h); pty.c has the pseudo-terminals.
  *
  * Input path (IRQ context): tty_input() applies c_iflag translations, the
  * signal characters, then either edits the canonical line buffer (moving a
@@ -14,6 +15,10 @@
  * entry), so the count of readable lines can never disagree with the
  * queue: when the queue is full, the line being edited takes no more bytes
  * but can still be ended, and a line never enters the queue cut.
+ *
+ * The same code serves a pty's slave side: its input comes from master
+ * writes (process context, IRQs masked around each byte as for the UART),
+ * its echo and output go to the master's queue through t->output.
  */
 #include <uapi/sis/signal.h> /* first: see .coord/NOTES.md (__unused) */
 #include <sis/kernel.h>
@@ -33,24 +38,39 @@
 #include <uapi/sis/poll.h>
 #include <uapi/sis/stat.h>
 #include <uapi/sis/fcntl.h>
+#include "tty_internal.h"
 
-#define TTY_LINE_MAX 1024  /* canonical line length (Linux: 4095) */
-#define TTY_QUEUE 4096     /* read queue entries, a power of two */
 #define TTY_EOF 0x100      /* queue marker: ^D ended a line (not data) */
 #define TTY_DELIM 0x200    /* flag on a queue entry that ends a canonical line */
 #define CTRL(c) ((c) & 0x1f)
 
-struct tty {
-	struct linux_termios tio;
-	struct linux_winsize ws;
-	char line[TTY_LINE_MAX]; /* canonical line being edited (IRQ side) */
-	size_t line_len;
-	u16 queue[TTY_QUEUE];    /* ready for read(): bytes or TTY_EOF, | TTY_DELIM */
-	size_t head, tail;       /* free-running indexes into queue */
-	unsigned delims;         /* entries with TTY_DELIM in queue (finished lines) */
-	struct wait_queue read_wq;
-	int fg_pgrp;             /* TIOCSPGRP; 0 = unset */
+
+static void console_output(struct tty *t, const char *s, size_t n)
+{
+	(void)t;
+	console_write(s, n);
+}
+
+static const unsigned char default_cc[SIS_NCCS] = {
+	[VINTR] = CTRL('C'), [VQUIT] = CTRL('\\'), [VERASE] = 0x7f,
+	[VKILL] = CTRL('U'), [VEOF] = CTRL('D'), [VTIME] = 0, [VMIN] = 1,
+	[VSTART] = CTRL('Q'), [VSTOP] = CTRL('S'), [VSUSP] = CTRL('Z'),
+	[VREPRINT] = CTRL('R'), [VWERASE] = CTRL('W'), [VLNEXT] = CTRL('V'),
+	[VDISCARD] = CTRL('O'),
 };
+
+void tty_init(struct tty *t, void (*output)(struct tty *t, const char *s, size_t n))
+{
+	memset(t, 0, sizeof(*t));
+	t->tio.c_iflag = ICRNL | IXON;
+	t->tio.c_oflag = OPOST | ONLCR;
+	t->tio.c_cflag = B38400 | CS8 | CREAD | HUPCL;
+	t->tio.c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN;
+	memcpy(t->tio.c_cc, default_cc, sizeof(default_cc));
+	waitq_init(&t->read_wq);
+	waitq_init(&t->room_wq);
+	t->output = output;
+}
 
 static struct tty console_tty = {
 	.tio = {
@@ -68,11 +88,29 @@ static struct tty console_tty = {
 	},
 	.ws = { .ws_row = 24, .ws_col = 80 },
 	.read_wq = WAIT_QUEUE_INIT(console_tty.read_wq),
+	.room_wq = WAIT_QUEUE_INIT(console_tty.room_wq),
+	.output = console_output,
 };
 
-int tty_foreground_pgrp(void)
+/* The terminal behind a file of tty_fops / tty_slave_fops. */
+static struct tty *tty_of(struct file *f)
 {
-	return console_tty.fg_pgrp;
+	return f->priv ? f->priv : &console_tty;
+}
+
+/* Is t the current process's controlling terminal? */
+static bool is_ctty(const struct tty *t)
+{
+	int sid = proc_current_sid();
+
+	return sid && t->session == sid;
+}
+
+/* The foreground group job control checks against for the caller: none
+ * (no check) unless t is its controlling terminal (Linux's tty_check_change). */
+static int jobctl_pgrp(const struct tty *t)
+{
+	return is_ctty(t) ? t->fg_pgrp : 0;
 }
 
 /* ---- input side (IRQ context) ------------------------------------------- */
@@ -82,9 +120,9 @@ static bool lflag(const struct tty *t, unsigned bit)
 	return t->tio.c_lflag & bit;
 }
 
-static void echo(const char *s, size_t n)
+static void echo(struct tty *t, const char *s, size_t n)
 {
-	console_write(s, n);
+	t->output(t, s, n);
 }
 
 /* Echo one input byte: control characters as ^X when ECHOCTL. */
@@ -95,10 +133,10 @@ static void echo_char(struct tty *t, char c)
 	if (lflag(t, ECHOCTL) && ((unsigned char)c < 0x20 || c == 0x7f) && c != '\n' &&
 	    c != '\t') {
 		char s[2] = { '^', (char)(c == 0x7f ? '?' : c + '@') };
-		echo(s, 2);
+		echo(t, s, 2);
 		return;
 	}
-	echo(&c, 1);
+	echo(t, &c, 1);
 }
 
 static size_t queued(const struct tty *t)
@@ -176,7 +214,7 @@ static void erase_one(struct tty *t)
 	c = t->line[--t->line_len];
 	if (lflag(t, ECHO) && lflag(t, ECHOE))
 		for (int i = echo_width(t, c); i > 0; i--)
-			echo("\b \b", 3);
+			echo(t, "\b \b", 3);
 }
 
 static bool is_word_char(char c)
@@ -208,7 +246,7 @@ static void canon_input(struct tty *t, char c)
 		line_commit(t, TTY_EOF);
 	} else if (c == '\n' || is_cc(t, VEOL, c)) {
 		if (lflag(t, ECHO) || (c == '\n' && lflag(t, ECHONL)))
-			echo("\n", 1);
+			echo(t, "\n", 1);
 		line_commit(t, (unsigned char)c);
 	} else if (t->line_len < TTY_LINE_MAX - 1 && queue_room(t, 2)) {
 		/* 2: this byte and the line end that will follow it */
@@ -234,15 +272,15 @@ static bool signal_char(struct tty *t, char c)
 		flush_input(t);
 	echo_char(t, c);
 	if (lflag(t, ECHO))
-		echo("\n", 1);
-	signal_foreground(sig);
+		echo(t, "\n", 1);
+	if (t->fg_pgrp > 0)
+		signal_tty_pgrp(t->fg_pgrp, sig);
 	wake_up(&t->read_wq);
 	return true;
 }
 
-void tty_input(char c)
+static void ldisc_input(struct tty *t, char c)
 {
-	struct tty *t = &console_tty;
 	unsigned iflag = t->tio.c_iflag;
 
 	if (iflag & ISTRIP)
@@ -266,11 +304,35 @@ void tty_input(char c)
 	wake_up(&t->read_wq);
 }
 
+void tty_input(char c)
+{
+	ldisc_input(&console_tty, c);
+}
+
+void tty_ldisc_input(struct tty *t, char c)
+{
+	unsigned long flags = irq_save();
+
+	ldisc_input(t, c);
+	irq_restore(flags);
+}
+
+bool tty_input_room(struct tty *t)
+{
+	unsigned long flags = irq_save();
+	bool room = queue_room(t, 2);
+
+	irq_restore(flags);
+	return room;
+}
+
 /* ---- read side (process context) ------------------------------------------ */
 
 /* Is there something a read would return now (IRQs masked by the caller)? */
 static bool readable(const struct tty *t)
 {
+	if (t->hung_up)
+		return true; /* end of file */
 	if (lflag(t, ICANON))
 		return t->delims > 0;
 	return queued(t) > 0;
@@ -336,13 +398,13 @@ static int wait_readable(struct tty *t, struct file *f)
 
 static long tty_read(struct file *f, void *ubuf, size_t len)
 {
-	struct tty *t = &console_tty;
+	struct tty *t = tty_of(f);
 	char buf[256];
 	unsigned long flags;
 	size_t n;
 	int err;
 
-	err = signal_tty_check(t->fg_pgrp, SIGTTIN); /* a background reader stops */
+	err = signal_tty_check(jobctl_pgrp(t), SIGTTIN); /* a background reader stops */
 	if (err)
 		return err;
 	if (!len)
@@ -355,6 +417,8 @@ static long tty_read(struct file *f, void *ubuf, size_t len)
 	flags = irq_save();
 	n = take(t, buf, MIN(len, sizeof(buf)));
 	irq_restore(flags);
+	if (n)
+		wake_up(&t->room_wq);
 	if (n && copy_to_user(ubuf, buf, n))
 		return -EFAULT;
 	return (long)n;
@@ -367,16 +431,18 @@ static long tty_read(struct file *f, void *ubuf, size_t len)
  */
 static long tty_write(struct file *f, const void *ubuf, size_t len)
 {
+	struct tty *t = tty_of(f);
 	char buf[256];
 	size_t done = 0;
 	int err;
 
-	(void)f;
-	if (lflag(&console_tty, TOSTOP)) {
-		err = signal_tty_check(console_tty.fg_pgrp, SIGTTOU);
+	if (lflag(t, TOSTOP)) {
+		err = signal_tty_check(jobctl_pgrp(t), SIGTTOU);
 		if (err)
 			return err;
 	}
+	if (t->pty)
+		return pty_slave_write(f, t, ubuf, len);
 	while (done < len) {
 		size_t n = MIN(len - done, sizeof(buf));
 
@@ -394,15 +460,18 @@ static long tty_write(struct file *f, const void *ubuf, size_t len)
 
 static unsigned tty_poll(struct file *f, struct poll_table *pt)
 {
-	struct tty *t = &console_tty;
+	struct tty *t = tty_of(f);
 	unsigned long flags;
-	unsigned mask = POLLOUT | POLLWRNORM;
+	unsigned mask = 0;
 
-	(void)f;
 	poll_wait(pt, &t->read_wq);
+	if (!t->pty || pty_slave_writable(t))
+		mask |= POLLOUT | POLLWRNORM;
 	flags = irq_save();
 	if (readable(t) || (!lflag(t, ICANON) && t->tio.c_cc[VMIN] == 0))
 		mask |= POLLIN | POLLRDNORM;
+	if (t->hung_up)
+		mask |= POLLHUP;
 	irq_restore(flags);
 	return mask;
 }
@@ -483,17 +552,128 @@ static long put_int(unsigned long uarg, int v)
 static bool changes_terminal(unsigned long cmd)
 {
 	return cmd == TCSETS || cmd == TCSETSW || cmd == TCSETSF || cmd == TIOCSPGRP ||
-	       cmd == TCFLSH;
+	       cmd == TCFLSH || cmd == TIOCSWINSZ;
 }
 
-static long tty_ioctl(struct file *f, unsigned long cmd, unsigned long arg)
+/* Does session sid have a controlling terminal already? */
+static bool session_has_tty(int sid)
 {
-	struct tty *t = &console_tty;
+	struct tty *t;
+
+	if (console_tty.session == sid)
+		return true;
+	t = pty_session_tty(sid);
+	if (t)
+		pty_slave_put(t);
+	return t != NULL;
+}
+
+static void set_ctty(struct tty *t)
+{
+	t->session = proc_current_sid();
+	t->fg_pgrp = proc_current_pgrp();
+}
+
+void tty_open_ctty(struct tty *t, unsigned open_flags)
+{
+	int sid = proc_current_sid();
+
+	if ((open_flags & O_NOCTTY) || !sid || sid != proc_current_pid() || t->session ||
+	    t->hung_up || session_has_tty(sid))
+		return;
+	set_ctty(t);
+}
+
+/* TIOCSCTTY (Linux's tiocsctty): a session leader without a controlling
+ * terminal takes t; one another session holds only with arg 1 as root. */
+static long tiocsctty(struct tty *t, unsigned long arg)
+{
+	int sid = proc_current_sid();
+
+	if (t->session && t->session == sid)
+		return 0;
+	if (!sid || sid != proc_current_pid() || session_has_tty(sid))
+		return -EPERM;
+	if (t->session && (arg != 1 || proc_euid() != 0))
+		return -EPERM;
+	set_ctty(t);
+	return 0;
+}
+
+/* The session's controlling terminal goes: its foreground group hears
+ * SIGHUP (and SIGCONT, so stopped members see it), as Linux's
+ * disassociate_ctty; t belongs to nobody then. */
+static void release_ctty(struct tty *t, bool cont)
+{
+	int pgrp = t->fg_pgrp;
+
+	t->session = 0;
+	t->fg_pgrp = 0;
+	if (pgrp > 0) {
+		signal_tty_pgrp(pgrp, SIGHUP);
+		if (cont)
+			signal_tty_pgrp(pgrp, SIGCONT);
+	}
+}
+
+void tty_session_end(int sid)
+{
+	if (!sid)
+		return;
+	if (console_tty.session == sid)
+		release_ctty(&console_tty, false);
+	pty_session_end(sid);
+}
+
+void tty_hangup(struct tty *t)
+{
+	int leader = t->session;
+
+	t->hung_up = true;
+	if (leader > 0)
+		signal_send(leader, SIGHUP);
+	if (t->session)
+		release_ctty(t, true);
+	wake_up(&t->read_wq);
+	wake_up(&t->room_wq);
+}
+
+static long tiocspgrp(struct tty *t, unsigned long arg)
+{
 	int v;
 
-	(void)f;
-	if (changes_terminal(cmd)) {
-		long err = signal_tty_check(t->fg_pgrp, SIGTTOU);
+	if (!is_ctty(t))
+		return -ENOTTY;
+	if (copy_from_user(&v, (void *)arg, sizeof(v)))
+		return -EFAULT;
+	if (v < 0)
+		return -EINVAL;
+	if (!v || !proc_pgrp_exists(v))
+		return -ESRCH;
+	if (!proc_pgrp_in_session(v, t->session))
+		return -EPERM;
+	t->fg_pgrp = v;
+	return 0;
+}
+
+static long set_winsize(struct tty *t, unsigned long arg)
+{
+	struct linux_winsize ws;
+
+	if (copy_from_user(&ws, (void *)arg, sizeof(ws)))
+		return -EFAULT;
+	if (memcmp(&ws, &t->ws, sizeof(ws))) {
+		t->ws = ws;
+		if (t->fg_pgrp > 0)
+			signal_tty_pgrp(t->fg_pgrp, SIGWINCH);
+	}
+	return 0;
+}
+
+long tty_ioctl_on(struct tty *t, unsigned long cmd, unsigned long arg, bool master)
+{
+	if (!master && changes_terminal(cmd)) {
+		long err = signal_tty_check(jobctl_pgrp(t), SIGTTOU);
 
 		if (err)
 			return err;
@@ -509,18 +689,18 @@ static long tty_ioctl(struct file *f, unsigned long cmd, unsigned long arg)
 	case TIOCGWINSZ:
 		return copy_to_user((void *)arg, &t->ws, sizeof(t->ws)) ? -EFAULT : 0;
 	case TIOCSWINSZ:
-		return copy_from_user(&t->ws, (void *)arg, sizeof(t->ws)) ? -EFAULT : 0;
+		return set_winsize(t, arg);
 	case TIOCGPGRP:
+		/* Linux: only for the caller's controlling tty, or from the master */
+		if (!master && !is_ctty(t))
+			return -ENOTTY;
 		return put_int(arg, t->fg_pgrp);
 	case TIOCSPGRP:
-		if (copy_from_user(&v, (void *)arg, sizeof(v)))
-			return -EFAULT;
-		if (v <= 0)
-			return -EINVAL;
-		if (!proc_pgrp_exists(v))
-			return -EPERM; /* Linux: no such group in the session */
-		t->fg_pgrp = v;
-		return 0;
+		return master ? -ENOTTY : tiocspgrp(t, arg);
+	case TIOCGSID:
+		if ((!master && !is_ctty(t)) || !t->session)
+			return -ENOTTY;
+		return put_int(arg, t->session);
 	case FIONREAD:
 		return put_int(arg, bytes_available(t));
 	case TCFLSH:
@@ -530,32 +710,90 @@ static long tty_ioctl(struct file *f, unsigned long cmd, unsigned long arg)
 			unsigned long flags = irq_save();
 			flush_input(t);
 			irq_restore(flags);
+			wake_up(&t->room_wq);
 		}
 		return 0;
 	case TIOCSCTTY:
+		return master ? -ENOTTY : tiocsctty(t, arg);
 	case TIOCNOTTY:
-		return 0; /* one terminal, always everyone's controlling tty */
+		if (master || !is_ctty(t))
+			return -ENOTTY;
+		if (proc_current_pid() == t->session)
+			release_ctty(t, true);
+		return 0; /* a non-leader: see tty_internal.h */
 	default:
 		return -ENOTTY;
 	}
 }
 
+static long tty_ioctl(struct file *f, unsigned long cmd, unsigned long arg)
+{
+	return tty_ioctl_on(tty_of(f), cmd, arg, false);
+}
+
+static int console_open(struct file *f, unsigned open_flags)
+{
+	tty_open_ctty(&console_tty, open_flags);
+	(void)f;
+	return 0;
+}
+
+/* /dev/tty: the caller's controlling terminal (Linux: ENXIO without one). */
+static int devtty_open(struct file *f, unsigned open_flags)
+{
+	int sid = proc_current_sid();
+	struct tty *t;
+
+	(void)open_flags;
+	if (sid && console_tty.session == sid)
+		return 0;
+	t = sid ? pty_session_tty(sid) : NULL;
+	if (!t)
+		return -ENXIO;
+	f->ops = &tty_slave_fops;
+	f->priv = t; /* the reference pty_session_tty took */
+	pty_slave_file_add(t);
+	return 0;
+}
+
 static const struct file_ops tty_fops = {
+	.open = console_open,
 	.read = tty_read,
 	.write = tty_write,
 	.ioctl = tty_ioctl,
 	.poll = tty_poll,
 };
 
-static int tty_init(void)
+static const struct file_ops devtty_fops = {
+	.open = devtty_open,
+	.read = tty_read,
+	.write = tty_write,
+	.ioctl = tty_ioctl,
+	.poll = tty_poll,
+};
+
+static void slave_release(struct file *f)
+{
+	pty_slave_file_release(f->priv);
+}
+
+const struct file_ops tty_slave_fops = {
+	.read = tty_read,
+	.write = tty_write,
+	.ioctl = tty_ioctl,
+	.poll = tty_poll,
+	.release = slave_release,
+};
+
+static int tty_dev_init(void)
 {
 	int err = vfs_add_chardev("/dev/console", &tty_fops, SIS_MKDEV(5, 1));
 
 	if (!err)
-		err = vfs_add_chardev("/dev/tty", &tty_fops, SIS_MKDEV(5, 0));
+		err = vfs_add_chardev("/dev/tty", &devtty_fops, SIS_MKDEV(5, 0));
 	if (err)
 		return err;
 	console_set_input(tty_input);
 	return 0;
 }
-INITCALL(INIT_DEV, tty_init);
+INITCALL(INIT_DEV, tty_dev_init);

@@ -540,6 +540,14 @@ struct file *vfs_open_inode(struct inode *ino, unsigned flags)
 	}
 	vfs_inode_get(ino);
 	f->inode = ino;
+	if (S_ISCHR(ino->mode) && ops->open) {
+		err = ops->open(f, flags);
+		if (err) {
+			f->ops = &path_fops; /* nothing to release */
+			file_put(f);
+			return ERR_PTR(err);
+		}
+	}
 	return f;
 }
 

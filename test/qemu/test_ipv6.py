@@ -320,6 +320,21 @@ def wget_host6(ctx):
                   re.search(r"^::1/128 +:: +U +256 +1 +0 lo$", out, re.M) and
                   re.search(r"^0\.0\.0\.0 +10\.0\.2\.2 +0\.0\.0\.0 +UG ", out, re.M),
                   f"netstat -r: {out!r}")
+        # nc -6 -l: an IPv6-only listener on [::] (IPv4 clients are refused);
+        # nc -6 / -4 pick the family of the peer's addresses.
+        sh(qm, "nc -6 -l -v 7100 > /tmp/nc6.out 2> /tmp/nc6.err & true")
+        deadline = time.monotonic() + 20
+        while ":::7100" not in sh(qm, "netstat -an") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        out = sh(qm, "echo no | nc 127.0.0.1 7100", status=1)
+        ctx.check("Connection refused" in out, f"nc 127.0.0.1 to a -6 listener: {out!r}")
+        out = sh(qm, "echo no | nc -4 ::1 7100", status=1)
+        ctx.check("Address family not supported" in out, f"nc -4 ::1: {out!r}")
+        sh(qm, "echo over-v6 | nc -6 localhost 7100; wait")
+        out = sh(qm, "cat /tmp/nc6.out /tmp/nc6.err")
+        ctx.check(re.search(r"^over-v6$", out, re.M) and
+                  re.search(r"^Listening on :: 7100$", out, re.M) and
+                  re.search(r"^Connection received on ::1 \d+$", out, re.M), f"nc -6 -l: {out!r}")
         out = sh(qm, "cat /proc/net/if_inet6")
         ctx.check(re.search(r"^fec0000000000000505400fffe123456 02 40 40 00 +eth0$", out, re.M) and
                   re.search(r"^fe80000000000000505400fffe123456 02 40 20 80 +eth0$", out, re.M) and

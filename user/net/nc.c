@@ -1,6 +1,6 @@
 /*
- * nc [-u] [-v] [-w SECS] HOST PORT       connect, then relay
- * nc -l [-u] [-v] [-w SECS] [-p] PORT    wait for one peer, then relay
+ * nc [-46] [-u] [-v] [-w SECS] HOST PORT       connect, then relay
+ * nc -l [-46] [-u] [-v] [-w SECS] [-p] PORT    wait for one peer, then relay
  *
  * netcat: copies standard input to the socket and the socket to standard
  * output until both directions are done. TCP: end of input shuts down our
@@ -9,6 +9,8 @@
  * sender of the first datagram it gets; a UDP client stops when its input
  * ends, or with -w when the peer has been silent for SECS seconds. -w ends
  * the connection attempt, and the relay, after SECS seconds without traffic.
+ * -4 / -6 (as in OpenBSD's netcat): only IPv4 or only IPv6 addresses; a
+ * listener is on 0.0.0.0 unless -6 puts it on [::] (IPv6 only).
  */
 #include <errno.h>
 #include <netdb.h>
@@ -25,6 +27,7 @@
 
 struct nc {
 	bool listen, udp, verbose;
+	int family;              /* AF_INET, AF_INET6, or AF_UNSPEC: either */
 	int timeout_ms;          /* -1: none */
 	const char *host;
 	long port;
@@ -50,6 +53,10 @@ static int connect_peer(struct nc *nc)
 		return 1;
 	nc->fd = -1;
 	for (ai = list; ai; ai = ai->ai_next) {
+		if (nc->family != AF_UNSPEC && ai->ai_family != nc->family) {
+			err = err ? err : EAFNOSUPPORT;
+			continue;
+		}
 		nc->fd = socket(ai->ai_family, type, 0);
 		if (nc->fd >= 0 && connect(nc->fd, ai->ai_addr, ai->ai_addrlen) == 0)
 			break;
@@ -90,11 +97,20 @@ static int wait_readable(struct nc *nc, int fd)
 	return 0;
 }
 
+static void print_peer(const struct sockaddr_storage *peer)
+{
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)peer;
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)peer;
+
+	fprintf(stderr, "Connection received on %s %u\n", util_sa_ntop((const struct sockaddr *)peer),
+		ntohs(peer->ss_family == AF_INET6 ? sin6->sin6_port : sin->sin_port));
+}
+
 /* UDP listener: the first datagram names the peer; connect to it and pass the data on. */
 static int accept_udp(struct nc *nc)
 {
 	char buf[65536];
-	struct sockaddr_in peer;
+	struct sockaddr_storage peer;
 	socklen_t len = sizeof(peer);
 	ssize_t n;
 
@@ -103,17 +119,16 @@ static int accept_udp(struct nc *nc)
 	n = recvfrom(nc->fd, buf, sizeof(buf), 0, (struct sockaddr *)&peer, &len);
 	if (n < 0)
 		return fail("recvfrom");
-	if (connect(nc->fd, (struct sockaddr *)&peer, sizeof(peer)) < 0)
+	if (connect(nc->fd, (struct sockaddr *)&peer, len) < 0)
 		return fail("connect");
 	if (nc->verbose)
-		fprintf(stderr, "Connection received on %s %u\n", util_ntoa(peer.sin_addr.s_addr),
-			ntohs(peer.sin_port));
+		print_peer(&peer);
 	return util_write_all(1, buf, (size_t)n) ? fail("write") : 0;
 }
 
 static int accept_tcp(struct nc *nc)
 {
-	struct sockaddr_in peer;
+	struct sockaddr_storage peer;
 	socklen_t len = sizeof(peer);
 	int fd;
 
@@ -127,8 +142,7 @@ static int accept_tcp(struct nc *nc)
 	close(nc->fd);
 	nc->fd = fd;
 	if (nc->verbose)
-		fprintf(stderr, "Connection received on %s %u\n", util_ntoa(peer.sin_addr.s_addr),
-			ntohs(peer.sin_port));
+		print_peer(&peer);
 	return 0;
 }
 
@@ -136,16 +150,22 @@ static int listen_peer(struct nc *nc)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)nc->port),
 				   .sin_addr.s_addr = htonl(INADDR_ANY) };
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6,
+				     .sin6_port = htons((uint16_t)nc->port) };
+	bool v6 = nc->family == AF_INET6;
 	int one = 1;
 
-	nc->fd = socket(AF_INET, nc->udp ? SOCK_DGRAM : SOCK_STREAM, 0);
+	nc->fd = socket(v6 ? AF_INET6 : AF_INET, nc->udp ? SOCK_DGRAM : SOCK_STREAM, 0);
 	if (nc->fd < 0)
 		return fail("socket");
 	setsockopt(nc->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(nc->fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
+	if (v6)
+		setsockopt(nc->fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (v6 ? bind(nc->fd, (struct sockaddr *)&sin6, sizeof(sin6)) :
+		 bind(nc->fd, (struct sockaddr *)&sin, sizeof(sin)))
 		return fail("bind");
 	if (nc->verbose)
-		fprintf(stderr, "Listening on 0.0.0.0 %ld\n", nc->port);
+		fprintf(stderr, "Listening on %s %ld\n", v6 ? "::" : "0.0.0.0", nc->port);
 	return nc->udp ? accept_udp(nc) : accept_tcp(nc);
 }
 
@@ -212,21 +232,23 @@ static int relay(struct nc *nc)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: nc [-u] [-v] [-w SECS] HOST PORT\n"
-			"       nc -l [-u] [-v] [-w SECS] [-p] PORT\n");
+	fprintf(stderr, "usage: nc [-46] [-u] [-v] [-w SECS] HOST PORT\n"
+			"       nc -l [-46] [-u] [-v] [-w SECS] [-p] PORT\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	struct nc nc = { .timeout_ms = -1, .fd = -1 };
+	struct nc nc = { .timeout_ms = -1, .fd = -1, .family = AF_UNSPEC };
 	const char *port = NULL;
 	long secs;
 	int opt, err;
 
 	util_init(argv[0]);
-	while ((opt = getopt(argc, argv, "luvw:p:")) != -1) {
+	while ((opt = getopt(argc, argv, "46luvw:p:")) != -1) {
 		switch (opt) {
+		case '4': nc.family = AF_INET; break;
+		case '6': nc.family = AF_INET6; break;
 		case 'l': nc.listen = true; break;
 		case 'u': nc.udp = true; break;
 		case 'v': nc.verbose = true; break;

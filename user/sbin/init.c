@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
+#include <sys/ioctl.h>
 
 #define SHELL "/bin/sh"
 #define RC "/etc/rc"
@@ -86,7 +87,11 @@ int main(int argc, char **argv)
 	pid_t pid;
 
 	open_console();
-	setsid(); /* the kernel starts init in session 0, group 0, like Linux */
+	/* The kernel starts init in session 0, group 0, without a controlling
+	 * terminal, like Linux; a new session then takes the console as its
+	 * controlling terminal (as getty does), so Ctrl-C and job control work. */
+	setsid();
+	ioctl(0, TIOCSCTTY, 0);
 	setenv("PATH", "/bin:/sbin", 0);
 	setenv("HOME", "/root", 0);
 	setenv("TERM", "vt100", 0);

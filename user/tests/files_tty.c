@@ -9,6 +9,7 @@
  *                 they come, without waiting for a newline, no echo;
  * plus the termios/window-size/FIONREAD ioctls. One result line.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
@@ -39,8 +40,14 @@ int main(void)
 	CHECK(tcgetattr(0, &t) == 0 && (t.c_lflag & ICANON) && (t.c_lflag & ECHO));
 	CHECK(ioctl(0, TIOCGWINSZ, &ws) == 0 && ws.ws_col == 80 && ws.ws_row == 24);
 	CHECK(ioctl(0, FIONREAD, &avail) == 0 && avail == 0);
-	if (getpgrp() == 0)
-		setsid(); /* init starts in group 0, like Linux's */
+	/* Init starts in session 0 without a controlling terminal, like
+	 * Linux's: job-control requests are refused until it has one. */
+	CHECK(tcgetpgrp(0) == -1 && errno == ENOTTY);
+	CHECK(tcsetpgrp(0, 1) == -1 && errno == ENOTTY);
+	CHECK(ioctl(0, TIOCSCTTY, 0) == -1 && errno == EPERM); /* not a session leader */
+	CHECK(setsid() == getpid() && ioctl(0, TIOCSCTTY, 0) == 0);
+	CHECK(tcgetpgrp(0) == getpgrp());
+	CHECK(tcsetpgrp(0, 0) == -1 && errno == ESRCH);
 	CHECK(tcsetpgrp(0, getpgrp()) == 0 && tcgetpgrp(0) == getpgrp());
 
 	/* poll on the console: nothing typed yet, then a line. */

@@ -20,6 +20,7 @@
 #include <termios.h>
 #include <unistd.h>
 #include <sys/wait.h>
+#include <sys/ioctl.h>
 
 enum { DO_READ, DO_READ_IGN, DO_WRITE, DO_WRITE_IGN, DO_TCSETATTR };
 
@@ -117,7 +118,8 @@ static int set_tostop(bool on)
 int main(void)
 {
 	signal(SIGTTOU, SIG_IGN); /* as a shell: giving the terminal back */
-	setpgid(0, 0);
+	setsid(); /* init has no controlling terminal (Linux): take the console */
+	ioctl(0, TIOCSCTTY, 0);
 	if (tcsetpgrp(0, getpgrp()))
 		return fail("tcsetpgrp");
 	if (expect_stop(DO_READ, SIGTTIN, true) ||

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/wait.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -35,6 +36,8 @@ int main(void)
 	sigprocmask(SIG_BLOCK, &block, &unblocked);
 	sigdelset(&unblocked, SIGINT);
 	signal(SIGINT, on_int);
+	setsid(); /* init has no controlling terminal (Linux): take the console */
+	ioctl(0, TIOCSCTTY, 0);
 	printf("proc_sigint: ready 1\n");
 	fflush(stdout);
 	while (!got_int)

@@ -96,6 +96,7 @@
 #define __NR_times 153
 #define __NR_setpgid 154
 #define __NR_getpgid 155
+#define __NR_getsid 156
 #define __NR_setsid 157
 #define __NR_getgroups 158
 #define __NR_setgroups 159

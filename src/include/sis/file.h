@@ -37,6 +37,10 @@ struct poll_table {
 void poll_wait(struct poll_table *pt, struct wait_queue *wq);
 
 struct file_ops {
+	/* Character devices: called by open(2) once the file exists (f->inode
+	 * set) with open's flags; may set f->ops and f->priv. 0 or -errno (the
+	 * file is then dropped without release). */
+	int (*open)(struct file *f, unsigned open_flags);
 	long (*read)(struct file *f, void *ubuf, size_t len);
 	long (*write)(struct file *f, const void *ubuf, size_t len);
 	/* Positional I/O (pread64/pwrite64); NULL means -ESPIPE. */

@@ -24,9 +24,9 @@ u32 proc_egid(void);
 /* Signals (Linux numbers, uapi/sis/signal.h). 0 or -ESRCH/-EINVAL.
  * Safe in any context, including interrupt handlers. */
 int signal_send(int pid, int sig);
-/* Send sig to the console's foreground process group (Ctrl-C): the group
- * set with TIOCSPGRP (tty_foreground_pgrp), else init's group. Any context. */
-void signal_foreground(int sig);
+/* Send sig from the kernel to every process of group pgrp (a terminal's
+ * Ctrl-C, hangup, SIGWINCH). Any context. */
+void signal_tty_pgrp(int pgrp, int sig);
 /*
  * Job control on the terminal (Linux's tty_check_change): a process outside
  * the foreground group fg_pgrp (0: none set, no check) that reads (sig =
@@ -49,9 +49,14 @@ void signal_set_temp_mask(u64 mask);
 
 /* True if some live process is in process group pgid (TIOCSPGRP checks). */
 bool proc_pgrp_exists(int pgid);
+/* True if some live process of session sid is in process group pgid. */
+bool proc_pgrp_in_session(int pgid, int sid);
+/* Process group of init (pid 1), 0 before it runs. */
+int proc_init_pgrp(void);
 /* Process group and session of the current process (0 outside a process). */
 int proc_current_pgrp(void);
 int proc_current_sid(void);
+int proc_current_pid(void);
 
 /* One line of `ps`. */
 struct proc_info {

@@ -1,6 +1,7 @@
 /*
- * The console terminal (/dev/console, /dev/tty): a line discipline on the
- * PL011 input. Canonical mode (ICANON) edits lines with echo, erase
+ * Terminals: the console (/dev/console), pseudo-terminals (/dev/ptmx,
+ * /dev/pts/N) and /dev/tty (the caller's controlling terminal): a line
+ * discipline on the PL011 input or a pty master's writes. Canonical mode (ICANON) edits lines with echo, erase
  * (DEL/^H), kill (^U), word erase (^W) and end-of-file (^D); raw mode hands
  * bytes over as they arrive. With ISIG, ^C sends SIGINT and ^\ SIGQUIT to
  * the foreground process group and discards pending input. Termios and
@@ -14,12 +15,9 @@
 
 #include <sis/types.h>
 
-/*
- * The console's foreground process group as set by TIOCSPGRP (tcsetpgrp),
- * or 0 if nobody set one. signal_foreground() (proc) sends Ctrl-C's SIGINT
- * to this group.
- */
-int tty_foreground_pgrp(void);
+/* A session leader (sid) exits: its controlling terminal's foreground
+ * group gets SIGHUP and the terminal belongs to no session any more. */
+void tty_session_end(int sid);
 
 /* Feed one input byte to the line discipline (the console input hook). */
 void tty_input(char c);

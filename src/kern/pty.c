@@ -1,0 +1,461 @@
+/*
+ * Pseudo-terminals, Linux's Unix 98 ptys (drivers/tty/pty.c, devpts):
+ * opening /dev/ptmx (5,2) makes a pair and gives its master side;
+ * /dev/pts/N (136,N) is the slave, a terminal with the line discipline of
+ * tty.c. glibc's posix_openpt/grantpt/unlockpt/ptsname and openpty work on
+ * it: TIOCGPTN gives N, TIOCSPTLCK locks/unlocks the slave (locked at
+ * first: opening it gives EIO), TIOCGPTPEER opens the slave from the
+ * master. Termios and window-size requests on the master act on the slave.
+ *
+ * Data: master writes are the slave's input (echo included), slave writes
+ * (OPOST/ONLCR applied) queue in the pair's output buffer for master
+ * reads. A full input side blocks master writers, a full output buffer
+ * blocks slave writers. Closing the master hangs the slave up (its session
+ * gets SIGHUP; reads see end of file, writes EIO) and removes /dev/pts/N;
+ * once every slave file is closed, master reads return EIO after the
+ * queued output, and poll says POLLHUP. Not done: packet mode (TIOCPKT),
+ * flow control (^S/^Q), a devpts mount (the nodes live in the ramfs's
+ * /dev/pts, mode 0620 not enforced: one user).
+ */
+#include <uapi/sis/signal.h> /* first: see .coord/NOTES.md (__unused) */
+#include <sis/kernel.h>
+#include <sis/log.h>
+#include <sis/irq.h>
+#include <sis/init.h>
+#include <sis/wait.h>
+#include <sis/file.h>
+#include <sis/vfs.h>
+#include <sis/mm.h>
+#include <sis/uaccess.h>
+#include <sis/proc.h>
+#include <sis/sched.h>
+#include <uapi/sis/ioctl.h>
+#include <uapi/sis/poll.h>
+#include <uapi/sis/stat.h>
+#include <uapi/sis/fcntl.h>
+#include "tty_internal.h"
+
+#define PTY_MAX 64          /* pairs at once (Linux: kernel.pty.max, 4096) */
+#define PTY_OBUF 4096       /* slave output queued for the master, a power of two */
+#define PTS_MAJOR 136
+
+struct pty {
+	struct tty slave;       /* the slave terminal; slave.pty points back here */
+	int index;              /* N of /dev/pts/N */
+	unsigned refs;          /* master file + slave files + session lookups */
+	bool master_open;       /* until the master file's release */
+	bool locked;            /* TIOCSPTLCK: the slave cannot be opened */
+	unsigned slave_files;   /* open slave files: 0 after the last close = EIO */
+	bool slave_opened;      /* a slave file existed at some point */
+	char obuf[PTY_OBUF];    /* slave output not yet read by the master */
+	size_t ohead, otail;    /* free-running indexes into obuf */
+	struct wait_queue master_wq; /* master readers/pollers: output, slave closed */
+	struct wait_queue out_wq;    /* slave writers: room in obuf */
+};
+
+static struct pty *ptys[PTY_MAX];
+
+static struct pty *pty_of_tty(struct tty *t)
+{
+	return container_of(t, struct pty, slave);
+}
+
+static size_t obuf_used(const struct pty *p)
+{
+	return p->ohead - p->otail;
+}
+
+
+static void pts_path(int index, char *buf, size_t size)
+{
+	ksnprintf(buf, size, "/dev/pts/%d", index);
+}
+
+static void pty_free(struct pty *p)
+{
+	ptys[p->index] = NULL;
+	kfree(p);
+}
+
+static void pty_put(struct pty *p)
+{
+	if (--p->refs == 0)
+		pty_free(p);
+}
+
+/* A session lookup is done with t. */
+void pty_slave_put(struct tty *t)
+{
+	pty_put(pty_of_tty(t));
+}
+
+/* A slave file was made on t (its reference already taken). */
+void pty_slave_file_add(struct tty *t)
+{
+	struct pty *p = pty_of_tty(t);
+
+	p->slave_files++;
+	p->slave_opened = true;
+}
+
+void pty_slave_file_release(struct tty *t)
+{
+	struct pty *p = pty_of_tty(t);
+
+	if (--p->slave_files == 0)
+		wake_up(&p->master_wq); /* master reads: EIO once drained */
+	pty_put(p);
+}
+
+struct tty *pty_session_tty(int sid)
+{
+	for (int i = 0; i < PTY_MAX; i++) {
+		struct pty *p = ptys[i];
+
+		if (p && sid && p->slave.session == sid) {
+			p->refs++;
+			return &p->slave;
+		}
+	}
+	return NULL;
+}
+
+void pty_session_end(int sid)
+{
+	struct tty *t = pty_session_tty(sid);
+
+	if (!t)
+		return;
+	t->session = 0;
+	if (t->fg_pgrp > 0)
+		signal_tty_pgrp(t->fg_pgrp, SIGHUP);
+	t->fg_pgrp = 0;
+	pty_slave_put(t);
+}
+
+/* ---- the slave side -------------------------------------------------------- */
+
+bool pty_slave_writable(struct tty *t)
+{
+	struct pty *p = pty_of_tty(t);
+
+	return t->hung_up || obuf_used(p) + 2 <= PTY_OBUF;
+}
+
+/* Put one output byte (with ONLCR's CR) into obuf if both fit. */
+static bool put_output(struct pty *p, char c)
+{
+	const struct linux_termios *tio = &p->slave.tio;
+	bool crlf = c == '\n' && (tio->c_oflag & OPOST) && (tio->c_oflag & ONLCR);
+
+	if (obuf_used(p) + 1 + crlf > PTY_OBUF)
+		return false;
+	if (crlf)
+		p->obuf[p->ohead++ & (PTY_OBUF - 1)] = '\r';
+	p->obuf[p->ohead++ & (PTY_OBUF - 1)] = c;
+	return true;
+}
+
+/* Echo from the line discipline, with output processing as Linux's echoes
+ * get it: what fits (IRQs masked by the caller). */
+static void pty_output(struct tty *t, const char *s, size_t n)
+{
+	struct pty *p = pty_of_tty(t);
+
+	for (size_t i = 0; i < n && put_output(p, s[i]); i++)
+		;
+	wake_up(&p->master_wq);
+}
+
+long pty_slave_write(struct file *f, struct tty *t, const void *ubuf, size_t len)
+{
+	struct pty *p = pty_of_tty(t);
+	size_t done = 0;
+	char buf[256];
+
+	while (done < len) {
+		size_t n = MIN(len - done, sizeof(buf)), put = 0;
+		struct waiter w;
+		int err = 0;
+
+		if (copy_from_user(buf, (const char *)ubuf + done, n))
+			return done ? (long)done : -EFAULT;
+		for (;;) {
+			unsigned long flags;
+
+			prepare_to_wait(&p->out_wq, &w);
+			if (t->hung_up) {
+				err = -EIO;
+				break;
+			}
+			flags = irq_save();
+			while (put < n && put_output(p, buf[put]))
+				put++;
+			irq_restore(flags);
+			if (put) {
+				wake_up(&p->master_wq);
+				if (put == n)
+					break;
+			}
+			if (f->flags & O_NONBLOCK) {
+				err = -EAGAIN;
+				break;
+			}
+			err = schedule_sleep_restartable(0);
+			if (err)
+				break;
+		}
+		finish_wait(&p->out_wq, &w);
+		done += put;
+		if (err)
+			return done ? (long)done : err;
+	}
+	return (long)done;
+}
+
+/* Open of /dev/pts/N: its pair by the minor number. */
+static int pts_open(struct file *f, unsigned open_flags)
+{
+	unsigned minor = SIS_MINOR(f->inode->rdev);
+	struct pty *p = minor < PTY_MAX ? ptys[minor] : NULL;
+
+	if (!p || !p->master_open || p->locked || p->slave.hung_up)
+		return -EIO;
+	p->refs++;
+	pty_slave_file_add(&p->slave);
+	f->ops = &tty_slave_fops;
+	f->priv = &p->slave;
+	tty_open_ctty(&p->slave, open_flags);
+	return 0;
+}
+
+static const struct file_ops pts_fops = {
+	.open = pts_open,
+};
+
+/* ---- the master side ---------------------------------------------------------- */
+
+static bool slave_gone(const struct pty *p)
+{
+	return p->slave_opened && p->slave_files == 0;
+}
+
+static long master_read(struct file *f, void *ubuf, size_t len)
+{
+	struct pty *p = f->priv;
+	char buf[256];
+	struct waiter w;
+	size_t n = 0;
+	int err = 0;
+
+	if (!len)
+		return 0;
+	for (;;) {
+		unsigned long flags;
+
+		prepare_to_wait(&p->master_wq, &w);
+		flags = irq_save();
+		while (n < MIN(len, sizeof(buf)) && obuf_used(p))
+			buf[n++] = p->obuf[p->otail++ & (PTY_OBUF - 1)];
+		irq_restore(flags);
+		if (n)
+			break;
+		if (slave_gone(p)) {
+			err = -EIO; /* Linux: the other side closed */
+			break;
+		}
+		if (f->flags & O_NONBLOCK) {
+			err = -EAGAIN;
+			break;
+		}
+		err = schedule_sleep_restartable(0);
+		if (err)
+			break;
+	}
+	finish_wait(&p->master_wq, &w);
+	if (err)
+		return err;
+	wake_up(&p->out_wq);
+	return copy_to_user(ubuf, buf, n) ? -EFAULT : (long)n;
+}
+
+/* Master writes are typed at the slave: byte by byte through its line
+ * discipline, waiting while its input side is full. */
+static long master_write(struct file *f, const void *ubuf, size_t len)
+{
+	struct pty *p = f->priv;
+	struct tty *t = &p->slave;
+	size_t done = 0;
+	char buf[256];
+
+	while (done < len) {
+		size_t n = MIN(len - done, sizeof(buf)), put = 0;
+		struct waiter w;
+		int err = 0;
+
+		if (copy_from_user(buf, (const char *)ubuf + done, n))
+			return done ? (long)done : -EFAULT;
+		for (;;) {
+			prepare_to_wait(&t->room_wq, &w);
+			while (put < n && tty_input_room(t))
+				tty_ldisc_input(t, buf[put++]);
+			if (put == n)
+				break;
+			if (put || (f->flags & O_NONBLOCK)) {
+				err = put ? 0 : -EAGAIN;
+				break;
+			}
+			err = schedule_sleep_restartable(0);
+			if (err)
+				break;
+		}
+		finish_wait(&t->room_wq, &w);
+		done += put;
+		if (err || put < n)
+			return done ? (long)done : err;
+	}
+	return (long)done;
+}
+
+static unsigned master_poll(struct file *f, struct poll_table *pt)
+{
+	struct pty *p = f->priv;
+	unsigned mask = 0;
+
+	poll_wait(pt, &p->master_wq);
+	poll_wait(pt, &p->slave.room_wq);
+	if (obuf_used(p))
+		mask |= POLLIN | POLLRDNORM;
+	if (tty_input_room(&p->slave))
+		mask |= POLLOUT | POLLWRNORM;
+	if (slave_gone(p))
+		mask |= POLLHUP;
+	return mask;
+}
+
+/* TIOCGPTPEER: the slave as a new descriptor, opened with FLAGS. */
+static long open_peer(struct pty *p, unsigned long flags)
+{
+	char path[32];
+	struct file *f;
+	long fd;
+
+	if (flags & ~(unsigned long)(O_ACCMODE | O_NOCTTY | O_NONBLOCK | O_CLOEXEC))
+		return -EINVAL;
+	pts_path(p->index, path, sizeof(path));
+	f = vfs_open_kernel(path, (unsigned)flags & ~(unsigned)O_CLOEXEC);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	if (f->priv != &p->slave) {
+		file_put(f); /* someone replaced the node */
+		return -EIO;
+	}
+	fd = fd_install(f, flags & O_CLOEXEC);
+	file_put(f);
+	return fd;
+}
+
+static long master_ioctl(struct file *f, unsigned long cmd, unsigned long arg)
+{
+	struct pty *p = f->priv;
+	int v;
+
+	switch (cmd) {
+	case TIOCGPTN:
+		v = p->index;
+		return copy_to_user((void *)arg, &v, sizeof(v)) ? -EFAULT : 0;
+	case TIOCSPTLCK:
+		if (copy_from_user(&v, (void *)arg, sizeof(v)))
+			return -EFAULT;
+		p->locked = v != 0;
+		return 0;
+	case TIOCGPTPEER:
+		return open_peer(p, arg);
+	case FIONREAD:
+		v = (int)obuf_used(p);
+		return copy_to_user((void *)arg, &v, sizeof(v)) ? -EFAULT : 0;
+	default:
+		return tty_ioctl_on(&p->slave, cmd, arg, true);
+	}
+}
+
+static void master_release(struct file *f)
+{
+	struct pty *p = f->priv;
+	char path[32];
+
+	p->master_open = false;
+	pts_path(p->index, path, sizeof(path));
+	vfs_unlink_at(vfs_root(), path, false);
+	tty_hangup(&p->slave);
+	wake_up(&p->out_wq);
+	pty_put(p);
+}
+
+static const struct file_ops ptmx_master_fops = {
+	.read = master_read,
+	.write = master_write,
+	.ioctl = master_ioctl,
+	.poll = master_poll,
+	.release = master_release,
+};
+
+/* Make /dev/pts/N for the first free N whose name can be had (a user may
+ * have put something there: a stale file is replaced, a directory skipped). */
+static int add_slave_node(void)
+{
+	char path[32];
+
+	for (int i = 0; i < PTY_MAX; i++) {
+		if (ptys[i])
+			continue;
+		pts_path(i, path, sizeof(path));
+		vfs_unlink_at(vfs_root(), path, false);
+		if (!vfs_add_chardev(path, &pts_fops, SIS_MKDEV(PTS_MAJOR, i)))
+			return i;
+	}
+	return -ENOSPC; /* Linux: kernel.pty.max reached */
+}
+
+/* Open of /dev/ptmx: a new pair, its slave node made and locked. */
+static int ptmx_open(struct file *f, unsigned open_flags)
+{
+	struct pty *p;
+	int i;
+
+	(void)open_flags;
+	p = kzalloc(sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	i = add_slave_node();
+	if (i < 0) {
+		kfree(p);
+		return i;
+	}
+	tty_init(&p->slave, pty_output);
+	p->slave.pty = p;
+	p->index = i;
+	p->refs = 1; /* the master file's */
+	p->master_open = true;
+	p->locked = true;
+	waitq_init(&p->master_wq);
+	waitq_init(&p->out_wq);
+	ptys[i] = p;
+	f->ops = &ptmx_master_fops;
+	f->priv = p;
+	return 0;
+}
+
+static const struct file_ops ptmx_fops = {
+	.open = ptmx_open,
+};
+
+static int pty_init(void)
+{
+	int err = vfs_add_chardev("/dev/ptmx", &ptmx_fops, SIS_MKDEV(5, 2));
+
+	if (!err)
+		err = vfs_mkdir_at(vfs_root(), "/dev/pts", 0755);
+	return err == -EEXIST ? 0 : err;
+}
+INITCALL(INIT_DEV, pty_init);
