@@ -37,6 +37,7 @@
 #include <sis/syscall.h>
 #include <sis/uaccess.h>
 #include <sis/procfs.h>
+#include <uapi/sis/stat.h>
 #include "proc_internal.h"
 
 #define EXEC_ARG_MAX (64UL << 10) /* bytes of argument + environment strings */
@@ -277,6 +278,23 @@ struct exec_image {
 	u64 entry;         /* where user space starts: the interpreter's entry */
 };
 
+/* May the caller execute the file at path? A regular file with execute
+ * permission for it (root: some execute bit): else -EACCES, as Linux;
+ * -ETXTBSY while a file is open to write it. */
+static int may_exec(const char *path)
+{
+	struct inode *ino = vfs_lookup(path);
+	int err;
+
+	if (IS_ERR(ino))
+		return (int)PTR_ERR(ino);
+	err = S_ISREG(ino->mode) ? vfs_permission(ino, MAY_EXEC) : -EACCES;
+	if (!err && ino->writers)
+		err = -ETXTBSY;
+	vfs_inode_put(ino);
+	return err;
+}
+
 /*
  * Load the interpreter named by path below the layout's mmap top. It must be
  * a static ELF itself (no PT_INTERP): -ELIBBAD otherwise, as Linux.
@@ -288,8 +306,10 @@ static int load_interp(struct vm_space *vm, const char *path, const struct exec_
 	void *file;
 	size_t len;
 	u64 bias = 0;
-	int err = vfs_read_whole(path, &file, &len);
+	int err = may_exec(path);
 
+	if (!err)
+		err = vfs_read_whole(path, &file, &len);
 	if (err)
 		return err == -EISDIR ? -EACCES : err;
 	err = elf_parse(file, len, VM_USER_MIN, VM_USER_MAX, &img);
@@ -544,7 +564,10 @@ int do_execve(const char *path, struct exec_args *a, struct trap_frame *tf)
 	size_t len;
 	u64 entry, sp;
 	struct proc_exe *exe;
-	int err = vfs_read_whole(path, &file, &len);
+	int err = may_exec(path);
+
+	if (!err)
+		err = vfs_read_whole(path, &file, &len);
 
 	if (err)
 		return err == -EISDIR ? -EACCES : err;
@@ -589,6 +612,8 @@ SYSCALL_DEFINE3(execve, const char *, upath, const char *const *, uargv,
 		return err;
 	}
 	err = args_add_user(&a, uargv, &a.argc);
+	if (!err && !a.argc)
+		err = args_add_kernel(&a, "", &a.argc); /* Linux 5.18: argv[0] is never missing */
 	if (!err)
 		err = args_add_user(&a, uenvp, &a.envc);
 	if (!err)

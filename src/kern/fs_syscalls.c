@@ -364,6 +364,35 @@ SYSCALL_DEFINE2(ftruncate, int, fd, long, len)
 	return r;
 }
 
+/* truncate(2): as Linux's vfs_truncate, write permission and a lease break. */
+SYSCALL_DEFINE2(truncate, const char *, upath, long, len)
+{
+	char *path = fs_get_path(upath);
+	struct inode *ino;
+	long err;
+
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	ino = vfs_lookup(path);
+	kfree(path);
+	if (IS_ERR(ino))
+		return PTR_ERR(ino);
+	if (len < 0)
+		err = -EINVAL;
+	else if (S_ISDIR(ino->mode))
+		err = -EISDIR;
+	else if (!S_ISREG(ino->mode) || vfs_inode_generated(ino))
+		err = -EINVAL;
+	else
+		err = vfs_permission(ino, MAY_WRITE);
+	if (!err)
+		err = lease_break(ino, true, false);
+	if (!err)
+		err = vfs_truncate(ino, (size_t)len);
+	vfs_inode_put(ino);
+	return err;
+}
+
 /* ---- stat ------------------------------------------------------------------ */
 
 static int stat_file(struct file *f, struct linux_stat *st)
@@ -502,15 +531,21 @@ SYSCALL_DEFINE3(dup3, int, oldfd, int, newfd, int, flags)
 }
 
 /* Flags F_SETFL may change (Linux SETFL_MASK, minus what SIS ignores anyway). */
-#define SETFL_MASK (O_APPEND | O_NONBLOCK | O_DIRECT | O_NOATIME)
+#define SETFL_MASK (O_APPEND | O_NONBLOCK | O_DIRECT | O_NOATIME | O_ASYNC)
 
-static long fcntl_setfl(struct file *f, unsigned arg)
+static long fcntl_setfl(struct file *f, int fd, unsigned arg)
 {
 	unsigned flags = (f->flags & ~(unsigned)SETFL_MASK) | (arg & SETFL_MASK);
 	int err = f->ops->setfl ? f->ops->setfl(f, flags) : 0;
 
-	if (!err)
+	if (!err && (flags & O_NOATIME) && !(f->flags & O_NOATIME) && f->inode &&
+	    proc_euid() != 0 && proc_euid() != f->inode->uid)
+		return -EPERM; /* as open's */
+
+	if (!err) {
 		f->flags = flags;
+		fown_setfl(f, fd);
+	}
 	return err;
 }
 
@@ -541,7 +576,7 @@ SYSCALL_DEFINE3(fcntl, int, fd, unsigned, cmd, unsigned long, arg)
 		r = f->flags;
 		break;
 	case F_SETFL:
-		r = fcntl_setfl(f, (unsigned)arg);
+		r = fcntl_setfl(f, fd, (unsigned)arg);
 		break;
 	case F_GETLK:
 	case F_SETLK:
@@ -550,6 +585,18 @@ SYSCALL_DEFINE3(fcntl, int, fd, unsigned, cmd, unsigned long, arg)
 	case F_OFD_SETLK:
 	case F_OFD_SETLKW:
 		r = flock_fcntl(f, fd_lock_owner(), cmd, (void *)arg);
+		break;
+	case F_SETOWN:
+	case F_GETOWN:
+	case F_SETOWN_EX:
+	case F_GETOWN_EX:
+	case F_SETSIG:
+	case F_GETSIG:
+		r = fown_fcntl(f, fd, cmd, arg);
+		break;
+	case F_SETLEASE:
+	case F_GETLEASE:
+		r = lease_fcntl(f, fd, cmd, arg);
 		break;
 	case F_GETPIPE_SZ:
 	case F_SETPIPE_SZ:
@@ -569,7 +616,7 @@ SYSCALL_DEFINE2(pipe2, int *, ufds, int, flags)
 	int fds[2];
 	long err;
 
-	if (flags & ~(unsigned)(O_CLOEXEC | O_NONBLOCK))
+	if (flags & ~(unsigned)(O_CLOEXEC | O_NONBLOCK | O_DIRECT))
 		return -EINVAL;
 	if (!user_range_ok(ufds, sizeof(fds), true))
 		return -EFAULT;
@@ -604,7 +651,10 @@ SYSCALL_DEFINE3(ioctl, int, fd, unsigned, cmd, unsigned long, arg)
 		return -EBADF;
 	if (cmd == FIONBIO) {
 		r = copy_from_user(&on, (void *)arg, sizeof(on)) ? -EFAULT
-			: fcntl_setfl(f, on ? f->flags | O_NONBLOCK : f->flags & ~(unsigned)O_NONBLOCK);
+			: fcntl_setfl(f, fd, on ? f->flags | O_NONBLOCK : f->flags & ~(unsigned)O_NONBLOCK);
+	} else if (cmd == FIOASYNC) {
+		r = copy_from_user(&on, (void *)arg, sizeof(on)) ? -EFAULT
+			: fcntl_setfl(f, fd, on ? f->flags | O_ASYNC : f->flags & ~(unsigned)O_ASYNC);
 	} else if (cmd == FIOCLEX || cmd == FIONCLEX) {
 		r = fd_set_cloexec(fd, cmd == FIOCLEX);
 	} else {
@@ -662,7 +712,9 @@ SYSCALL_DEFINE1(chdir, const char *, upath)
 	kfree(path);
 	if (IS_ERR(dir))
 		return PTR_ERR(dir);
-	err = set_cwd(dir);
+	err = S_ISDIR(dir->mode) ? vfs_permission(dir, MAY_EXEC) : -ENOTDIR;
+	if (!err)
+		err = set_cwd(dir);
 	vfs_inode_put(dir);
 	return err;
 }
@@ -674,7 +726,10 @@ SYSCALL_DEFINE1(fchdir, int, fd)
 
 	if (!f)
 		return -EBADF;
-	err = f->inode ? set_cwd(f->inode) : -ENOTDIR;
+	err = !f->inode || !S_ISDIR(f->inode->mode) ? -ENOTDIR
+	      : vfs_permission(f->inode, MAY_EXEC);
+	if (!err)
+		err = set_cwd(f->inode);
 	file_put(f);
 	return err;
 }
@@ -723,29 +778,45 @@ SYSCALL_DEFINE4(renameat, int, olddirfd, const char *, uold, int, newdirfd, cons
 	return err;
 }
 
-/* faccessat(dirfd, path, mode): no users, so only existence, execute bits
- * and the read-only generated files decide. */
-SYSCALL_DEFINE3(faccessat, int, dirfd, const char *, upath, int, mode)
+/*
+ * faccessat2(dirfd, path, mode, flags), as Linux's do_faccessat: the file's
+ * permission bits for the real ids (the effective ones with AT_EACCESS),
+ * the walk to it included; root passes but for X_OK on a file without any
+ * execute bit. The read-only generated files refuse W_OK to everybody.
+ */
+static long do_faccessat(int dirfd, const char *upath, int mode, unsigned flags)
 {
-	struct fs_at_call c;
+	bool real = !(flags & AT_EACCESS);
 	struct inode *ino;
 	long err;
 
 	if (mode & ~(F_OK | R_OK | W_OK | X_OK))
 		return -EINVAL;
-	err = fs_at_begin(&c, dirfd, upath);
-	if (err)
-		return err;
-	ino = vfs_lookup_at(c.base, c.path);
-	fs_at_done(&c);
-	if (IS_ERR(ino))
-		return PTR_ERR(ino);
-	if ((mode & X_OK) && !S_ISDIR(ino->mode) && !(ino->mode & 0111))
+	if (flags & ~(unsigned)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	vfs_perm_real(real);
+	ino = fs_at_inode(dirfd, upath, flags & AT_EMPTY_PATH, !(flags & AT_SYMLINK_NOFOLLOW));
+	err = IS_ERR(ino) ? PTR_ERR(ino) : 0;
+	if (!err && mode != F_OK)
+		err = vfs_permission(ino, ((mode & R_OK) ? MAY_READ : 0) |
+					  ((mode & W_OK) ? MAY_WRITE : 0) |
+					  ((mode & X_OK) ? MAY_EXEC : 0));
+	if (!err && (mode & W_OK) && vfs_inode_generated(ino) && !ino->gen_store)
 		err = -EACCES;
-	else if ((mode & W_OK) && ino->gen)
-		err = -EACCES;
-	vfs_inode_put(ino);
+	vfs_perm_real(false);
+	if (!IS_ERR(ino))
+		vfs_inode_put(ino);
 	return err;
+}
+
+SYSCALL_DEFINE3(faccessat, int, dirfd, const char *, path, int, mode)
+{
+	return do_faccessat(dirfd, path, mode, 0);
+}
+
+SYSCALL_DEFINE4(faccessat2, int, dirfd, const char *, path, int, mode, unsigned, flags)
+{
+	return do_faccessat(dirfd, path, mode, flags);
 }
 
 /* ---- ownership, mode, statfs ---------------------------------------------- */

@@ -19,8 +19,15 @@
  * always alive. A wake takes the waiter off its list (queued = false)
  * before waking the task: the sleeper knows it was woken and not timed out.
  *
- * Not done: priority inheritance (FUTEX_LOCK_PI and friends: -ENOSYS, as a
- * kernel without CONFIG_FUTEX_PI), FUTEX_FD (-ENOSYS, as Linux since 2.6.26).
+ * PI futexes (FUTEX_LOCK_PI, LOCK_PI2, TRYLOCK_PI, UNLOCK_PI, and the
+ * requeue from a condition word to a PI lock: WAIT_REQUEUE_PI,
+ * CMP_REQUEUE_PI) keep Linux's protocol on the word: the owner's TID,
+ * FUTEX_WAITERS while someone waits in the kernel, FUTEX_OWNER_DIED after a
+ * robust owner died. Unlock hands the lock to the first waiter (the word
+ * becomes its TID | FUTEX_WAITERS, as Linux's wake_futex_pi), so ownership
+ * is FIFO. The scheduler has no priorities, so there is nothing to inherit:
+ * what a PTHREAD_PRIO_INHERIT mutex relies on is the protocol and the
+ * handover. Not done: FUTEX_FD (-ENOSYS, as Linux since 2.6.26).
  */
 #include <sis/kernel.h>
 #include <sis/list.h>
@@ -46,6 +53,12 @@ struct futex_waiter {
 	u32 bitset;            /* FUTEX_WAIT_BITSET's mask; wakes must share a bit */
 	struct task *task;     /* the sleeper (current while queued) */
 	bool queued;           /* false once a wake took it off its bucket */
+	/* PI: pi waits for the lock at key (an unlock hands it over: owner
+	 * true); requeue_pi waits on a condition word to be moved to the PI
+	 * lock pi_key (WAIT_REQUEUE_PI); tid is the sleeper's. */
+	bool pi, requeue_pi, owner;
+	struct futex_key pi_key;
+	int tid;
 };
 
 static struct list_head buckets[FUTEX_BUCKETS];
@@ -111,7 +124,7 @@ static int wake_key(const struct futex_key *k, int nr, u32 bitset)
 	int woken = 0;
 
 	list_for_each_entry_safe(w, n, bucket_of(k), node) {
-		if (!key_eq(&w->key, k) || !(w->bitset & bitset))
+		if (!key_eq(&w->key, k) || !(w->bitset & bitset) || w->pi)
 			continue;
 		wake_waiter(w);
 		if (++woken >= nr)
@@ -128,10 +141,32 @@ int futex_wake_addr(u64 uaddr, bool private, int nr, u32 bitset)
 	return err ? err : wake_key(&k, nr, bitset);
 }
 
+/* Sleep while w is queued, until the deadline (0: none) or a signal; 0 if
+ * a wake took it off its list, else (dequeued) -ETIMEDOUT or -EINTR. */
+static int sleep_queued(struct futex_waiter *w, u64 deadline)
+{
+	int err = 0;
+
+	for (;;) {
+		sched_prepare_sleep();
+		if (!w->queued)
+			break;
+		err = schedule_sleep(deadline, true);
+		if (err)
+			break;
+	}
+	sched_cancel_sleep();
+	if (!w->queued)
+		return 0; /* woken, whatever else happened meanwhile */
+	list_del(&w->node);
+	return err;
+}
+
 /* Sleep while the word at uaddr is val, until a wake, the monotonic
- * deadline (0: none) or a signal. */
+ * deadline (0: none) or a signal. With pi_key (WAIT_REQUEUE_PI) the wait may
+ * be moved to that PI lock and end owning it. */
 static long futex_wait(u64 uaddr, bool private, u32 val, u32 bitset, u64 deadline,
-		       long interrupted)
+		       long interrupted, const struct futex_key *pi_key)
 {
 	struct futex_waiter w;
 	struct futex_key k;
@@ -140,28 +175,214 @@ static long futex_wait(u64 uaddr, bool private, u32 val, u32 bitset, u64 deadlin
 
 	if (err)
 		return err;
+	if (pi_key && key_eq(&k, pi_key))
+		return -EINVAL; /* Linux: the condition word cannot be the lock */
 	if (copy_from_user(&cur, (const void *)uaddr, sizeof(cur)))
 		return -EFAULT;
 	if (cur != val)
 		return -EAGAIN;
-	w.key = k;
-	w.bitset = bitset;
-	w.task = current_task;
-	w.queued = true;
+	w = (struct futex_waiter){ .key = k, .bitset = bitset, .task = current_task,
+				   .queued = true, .requeue_pi = pi_key != NULL,
+				   .tid = cur_thread()->tid };
+	if (pi_key)
+		w.pi_key = *pi_key;
 	list_add_tail(&w.node, bucket_of(&k));
-	for (;;) {
-		sched_prepare_sleep();
-		if (!w.queued)
-			break;
-		err = schedule_sleep(deadline, true);
-		if (err)
-			break;
+	err = sleep_queued(&w, deadline);
+	if (w.pi) { /* requeued onto the lock: it is ours only if handed over */
+		if (w.owner)
+			return 0;
+		return err == -EINTR ? -ERESTARTNOINTR : err;
 	}
-	sched_cancel_sleep();
-	if (!w.queued)
-		return 0; /* woken, whatever else happened meanwhile */
-	list_del(&w.node);
+	if (!err)
+		return pi_key ? -EAGAIN : 0; /* WAIT_REQUEUE_PI woken by a plain wake */
 	return err == -EINTR ? interrupted : err;
+}
+
+/* ---- PI futexes ---- */
+
+static int get_word(u64 uaddr, u32 *v)
+{
+	return copy_from_user(v, (const void *)uaddr, sizeof(*v)) ? -EFAULT : 0;
+}
+
+static int put_word(u64 uaddr, u32 v)
+{
+	return copy_to_user((void *)uaddr, &v, sizeof(v)) ? -EFAULT : 0;
+}
+
+/* The first thread waiting for PI lock k, or NULL. */
+static struct futex_waiter *pi_first(const struct futex_key *k)
+{
+	struct futex_waiter *w;
+
+	list_for_each_entry(w, bucket_of(k), node) {
+		if (key_eq(&w->key, k) && w->pi)
+			return w;
+	}
+	return NULL;
+}
+
+/* Hand lock k (word at uaddr) to its first waiter, with extra bits kept
+ * (FUTEX_OWNER_DIED); false if nobody waits. */
+static int pi_handoff(const struct futex_key *k, u64 uaddr, u32 extra, bool *done)
+{
+	struct futex_waiter *w = pi_first(k);
+	int err;
+
+	*done = false;
+	if (!w)
+		return 0;
+	err = put_word(uaddr, (u32)w->tid | FUTEX_WAITERS | extra);
+	if (err)
+		return err;
+	w->owner = true;
+	wake_waiter(w);
+	*done = true;
+	return 0;
+}
+
+/*
+ * Take the PI lock at uaddr for the caller (TID tid) if it is free (TID 0,
+ * FUTEX_OWNER_DIED kept); 1 if taken, 0 if another owns it (FUTEX_WAITERS
+ * then set when wait), or -EDEADLK (ours already), -ESRCH (no such
+ * owner), -EFAULT.
+ */
+static int pi_try(const struct futex_key *k, u64 uaddr, int tid, bool wait)
+{
+	u32 word, owner;
+	int err = get_word(uaddr, &word);
+
+	if (err)
+		return err;
+	owner = word & FUTEX_TID_MASK;
+	if (owner == (u32)tid)
+		return -EDEADLK;
+	if (!owner) {
+		word = (word & FUTEX_OWNER_DIED) | (u32)tid | (pi_first(k) ? FUTEX_WAITERS : 0);
+		err = put_word(uaddr, word);
+		return err ? err : 1;
+	}
+	if (!thread_find((int)owner))
+		return -ESRCH;
+	if (wait && !(word & FUTEX_WAITERS))
+		err = put_word(uaddr, word | FUTEX_WAITERS);
+	return err;
+}
+
+/* FUTEX_LOCK_PI(2) and FUTEX_TRYLOCK_PI. */
+static long futex_lock_pi(u64 uaddr, bool private, u64 deadline, bool trylock)
+{
+	struct futex_waiter w;
+	struct futex_key k;
+	int tid = cur_thread()->tid;
+	int err = key_of(uaddr, private, &k);
+
+	if (err)
+		return err;
+	for (;;) {
+		err = pi_try(&k, uaddr, tid, !trylock);
+		if (err)
+			return err < 0 ? err : 0;
+		if (trylock)
+			return -EWOULDBLOCK;
+		w = (struct futex_waiter){ .key = k, .bitset = FUTEX_BITSET_MATCH_ANY,
+					   .task = current_task, .queued = true, .pi = true,
+					   .tid = tid };
+		list_add_tail(&w.node, bucket_of(&k));
+		err = sleep_queued(&w, deadline);
+		if (w.owner)
+			return 0; /* handed over by the unlock */
+		if (err)
+			return err == -EINTR ? -ERESTARTNOINTR : err;
+		/* woken without the lock (its owner died): try again */
+	}
+}
+
+/* FUTEX_UNLOCK_PI: the caller must own it (-EPERM); the first waiter gets it. */
+static long futex_unlock_pi(u64 uaddr, bool private)
+{
+	struct futex_key k;
+	u32 word;
+	bool done;
+	int err = key_of(uaddr, private, &k);
+
+	if (!err)
+		err = get_word(uaddr, &word);
+	if (err)
+		return err;
+	if ((word & FUTEX_TID_MASK) != (u32)cur_thread()->tid)
+		return -EPERM;
+	err = pi_handoff(&k, uaddr, 0, &done);
+	if (!err && !done)
+		err = put_word(uaddr, 0);
+	return err;
+}
+
+/*
+ * FUTEX_CMP_REQUEUE_PI: while the word at uaddr is cmpval, the first
+ * WAIT_REQUEUE_PI sleeper of uaddr takes the PI lock at uaddr2 if it is
+ * free (woken owning it), and up to nr_requeue more move to wait for that
+ * lock; the number woken plus moved. nr_wake must be 1 (Linux); a sleeper
+ * waiting for another lock, -EINVAL.
+ */
+static long futex_cmp_requeue_pi(u64 uaddr, u64 uaddr2, bool private, int nr_wake,
+				 int nr_requeue, u32 cmpval)
+{
+	struct futex_key k1, k2;
+	struct futex_waiter *w, *n;
+	LIST_HEAD(moved);
+	int count = 0, err;
+	u32 cur;
+
+	if (nr_wake != 1 || nr_requeue < 0)
+		return -EINVAL;
+	err = key_of(uaddr, private, &k1);
+	if (!err)
+		err = key_of(uaddr2, private, &k2);
+	if (!err && key_eq(&k1, &k2))
+		err = -EINVAL;
+	if (!err)
+		err = get_word(uaddr, &cur);
+	if (err)
+		return err;
+	if (cur != cmpval)
+		return -EAGAIN;
+	list_for_each_entry_safe(w, n, bucket_of(&k1), node) {
+		if (!key_eq(&w->key, &k1) || w->pi)
+			continue;
+		if (!w->requeue_pi || !key_eq(&w->pi_key, &k2)) {
+			err = -EINVAL;
+			break;
+		}
+		if (count == 0) { /* the top waiter: the lock, if free */
+			err = pi_try(&k2, uaddr2, w->tid, true);
+			if (err < 0)
+				return err;
+			if (err == 1) {
+				w->pi = true;
+				w->owner = true;
+				wake_waiter(w);
+				count++;
+				continue;
+			}
+		}
+		if (count >= nr_requeue + 1)
+			break;
+		err = pi_try(&k2, uaddr2, w->tid, true); /* sets FUTEX_WAITERS */
+		if (err < 0)
+			break;
+		err = 0;
+		list_del(&w->node);
+		w->key = k2;
+		w->pi = true;
+		list_add_tail(&w->node, &moved); /* the buckets may be one list */
+		count++;
+	}
+	list_for_each_entry_safe(w, n, &moved, node) {
+		list_del(&w->node);
+		list_add_tail(&w->node, bucket_of(&k2));
+	}
+	return count ? count : err;
 }
 
 /*
@@ -194,7 +415,7 @@ static long futex_requeue(u64 uaddr, u64 uaddr2, bool private, int nr_wake, int 
 	list_for_each_entry_safe(w, n, bucket_of(&k1), node) {
 		if (count - nr_wake >= nr_requeue)
 			break;
-		if (!key_eq(&w->key, &k1))
+		if (!key_eq(&w->key, &k1) || w->pi)
 			continue;
 		if (++count <= nr_wake) {
 			wake_waiter(w);
@@ -314,7 +535,8 @@ SYSCALL_DEFINE6(futex, u64, uaddr, int, op, u32, val, u64, utime, u64, uaddr2, u
 	u64 deadline;
 	int err;
 
-	if (realtime && cmd != FUTEX_WAIT && cmd != FUTEX_WAIT_BITSET)
+	if (realtime && cmd != FUTEX_WAIT && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_LOCK_PI2 &&
+	    cmd != FUTEX_WAIT_REQUEUE_PI)
 		return -ENOSYS;
 	switch (cmd) {
 	case FUTEX_WAIT:
@@ -331,7 +553,7 @@ SYSCALL_DEFINE6(futex, u64, uaddr, int, op, u32, val, u64, utime, u64, uaddr2, u
 		 * would start over, so it reports EINTR (as glibc expects). */
 		return futex_wait(uaddr, private, val, val3, deadline,
 				  !utime ? -ERESTARTSYS :
-				  cmd == FUTEX_WAIT_BITSET ? -ERESTARTNOHAND : -EINTR);
+				  cmd == FUTEX_WAIT_BITSET ? -ERESTARTNOHAND : -EINTR, NULL);
 	case FUTEX_WAKE:
 		val3 = FUTEX_BITSET_MATCH_ANY;
 		/* fallthrough */
@@ -345,12 +567,50 @@ SYSCALL_DEFINE6(futex, u64, uaddr, int, op, u32, val, u64, utime, u64, uaddr2, u
 		return futex_requeue(uaddr, uaddr2, private, (int)val, (int)utime, &val3);
 	case FUTEX_WAKE_OP:
 		return futex_wake_op(uaddr, uaddr2, private, (int)val, (int)utime, val3);
+	case FUTEX_LOCK_PI:
+	case FUTEX_LOCK_PI2:
+		/* an absolute timeout: LOCK_PI's on CLOCK_REALTIME, LOCK_PI2's
+		 * on CLOCK_MONOTONIC unless FUTEX_CLOCK_REALTIME */
+		err = wait_deadline(utime, true, cmd == FUTEX_LOCK_PI || realtime, &deadline);
+		return err ? err : futex_lock_pi(uaddr, private, deadline, false);
+	case FUTEX_TRYLOCK_PI:
+		return futex_lock_pi(uaddr, private, 0, true);
+	case FUTEX_UNLOCK_PI:
+		return futex_unlock_pi(uaddr, private);
+	case FUTEX_WAIT_REQUEUE_PI: {
+		struct futex_key pk;
+
+		err = key_of(uaddr2, private, &pk);
+		if (!err)
+			err = wait_deadline(utime, true, realtime, &deadline);
+		return err ? err : futex_wait(uaddr, private, val, FUTEX_BITSET_MATCH_ANY, deadline,
+					      -ERESTARTNOINTR, &pk);
+	}
+	case FUTEX_CMP_REQUEUE_PI:
+		return futex_cmp_requeue_pi(uaddr, uaddr2, private, (int)val, (int)utime, val3);
 	default:
-		return -ENOSYS; /* FUTEX_FD, the PI operations */
+		return -ENOSYS; /* FUTEX_FD */
 	}
 }
 
 /* ---- robust futexes and clear_child_tid ---- */
+
+/* A robust PI lock whose owner died: its first waiter gets it with
+ * FUTEX_OWNER_DIED (glibc then says EOWNERDEAD). True if one waited. */
+static bool pi_owner_died(u64 uaddr)
+{
+	struct futex_key k;
+	bool done = false;
+
+	if (key_of(uaddr, false, &k))
+		return false;
+	if (!pi_first(&k)) {
+		k.space = (u64)cur_proc()->vm; /* a private lock */
+		k.addr = uaddr;
+	}
+	pi_handoff(&k, uaddr, FUTEX_OWNER_DIED, &done);
+	return done;
+}
 
 /* A lock at uaddr held by the exiting thread tid: mark its owner dead and
  * wake one waiter (Linux's handle_futex_death). pending: the entry was in
@@ -370,6 +630,8 @@ static void owner_died(u64 uaddr, int tid, bool pending)
 	nval = (val & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
 	if (copy_to_user((void *)uaddr, &nval, sizeof(nval)))
 		return;
+	if (pi_owner_died(uaddr))
+		return; /* a PI lock went to its next waiter */
 	if (val & FUTEX_WAITERS)
 		futex_wake_addr(uaddr, false, 1, FUTEX_BITSET_MATCH_ANY);
 }

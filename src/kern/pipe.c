@@ -12,6 +12,18 @@
  * opening for reading waits for a writer and for writing waits for a
  * reader; O_NONBLOCK makes a read end at once and a write end -ENXIO
  * without a reader; O_RDWR never waits.
+ *
+ * Packet mode (pipe2 O_DIRECT, pipe(7)): each write through an O_DIRECT
+ * file is one packet of at most PIPE_BUF bytes (a longer write makes
+ * several), and a read that meets a packet returns that packet alone; what
+ * does not fit the reader's buffer is discarded. As on Linux, a packet takes
+ * one of the ring's slots (a page each), so a ring holds at most
+ * size / PAGE_SIZE packets. The packets' bounds are kept in a small array
+ * made at the first packet.
+ *
+ * /proc/sys/fs/pipe-max-size (writable by root) caps what F_SETPIPE_SZ
+ * gives an unprivileged caller and the size of its new pipes, as on Linux;
+ * pipe-user-pages-soft and -hard read the two memory limits below in pages.
  */
 #include <uapi/sis/signal.h> /* first: see .coord/NOTES.md (__unused) */
 #include <sis/kernel.h>
@@ -21,12 +33,14 @@
 #include <sis/proc.h>
 #include <sis/wait.h>
 #include <sis/vfs.h>
+#include <sis/init.h>
+#include <sis/log.h>
 #include <uapi/sis/fcntl.h>
 #include <uapi/sis/stat.h>
 #include <uapi/sis/poll.h>
 #include <uapi/sis/ioctl.h>
 
-#define PIPE_SIZE_ORDER 2 /* ring of 4 pages */
+#define PIPE_SIZE_ORDER 4 /* ring of 16 pages: Linux's 64 KiB */
 #define PIPE_SIZE (PAGE_SIZE << PIPE_SIZE_ORDER)
 #define PIPE_BUF 4096   /* writes up to this size are atomic (POSIX) */
 _Static_assert(PIPE_BUF == PAGE_SIZE, "a small ring is one page");
@@ -42,6 +56,12 @@ _Static_assert(PIPE_BUF == PAGE_SIZE, "a small ring is one page");
 #define PIPE_HARD_DIV 8
 static size_t ring_bytes; /* sum of the live pipes' sizes */
 
+/* A packet (see the top): its first byte's stream position and length. */
+struct pipe_pkt {
+	size_t start;
+	size_t len;
+};
+
 struct pipe {
 	char *ring;                 /* size bytes */
 	size_t size;                /* PIPE_SIZE, or PIPE_BUF past the soft limit */
@@ -55,12 +75,17 @@ struct pipe {
 	 * side goes on once one came, even if it left again: Linux's counters). */
 	struct pipe **fifo_slot;
 	unsigned r_opens, w_opens;
+	/* Packets queued, oldest first: pkts[pk_tail % nslots] up to pk_head
+	 * (free-running); pkts is NULL until the first packet. */
+	struct pipe_pkt *pkts;
+	size_t pk_head, pk_tail;
 };
 
 static u64 next_pipe_ino = 1;
 
-/* F_SETPIPE_SZ's ceiling (Linux's /proc/sys/fs/pipe-max-size). */
-#define PIPE_MAX_SIZE (1UL << 20)
+/* /proc/sys/fs/pipe-max-size: F_SETPIPE_SZ's ceiling for unprivileged
+ * callers (Linux's default, 1 MiB); a power of two of pages. */
+static size_t pipe_max_size = 1UL << 20;
 
 /* Rings are whole pages, a power of two of them (a kmalloc of 16 KiB would
  * take 32 with its header). */
@@ -81,6 +106,22 @@ static size_t pipe_used(const struct pipe *p)
 static size_t pipe_room(const struct pipe *p)
 {
 	return p->size - pipe_used(p);
+}
+
+/* Packets the ring may hold: one per page (Linux's slots). */
+static size_t pipe_slots(const struct pipe *p)
+{
+	return p->size / PAGE_SIZE;
+}
+
+static size_t pkt_count(const struct pipe *p)
+{
+	return p->pk_head - p->pk_tail;
+}
+
+static struct pipe_pkt *pkt_front(struct pipe *p)
+{
+	return pkt_count(p) ? &p->pkts[p->pk_tail % pipe_slots(p)] : NULL;
 }
 
 /* Copy n queued bytes to user memory without consuming them. */
@@ -115,6 +156,32 @@ static int copy_in(struct pipe *p, const char *buf, size_t n, bool kernel)
 	return 0;
 }
 
+/* Consume up to len queued bytes into ubuf: plain bytes up to the next
+ * packet, and that packet alone (its tail past len is dropped). The bytes
+ * copied; 0 if the first copy faulted (nothing consumed then). */
+static size_t take_out(struct pipe *p, char *ubuf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len && pipe_used(p)) {
+		struct pipe_pkt *pk = pkt_front(p);
+		size_t plain = pk ? pk->start - p->tail : pipe_used(p);
+		size_t n = MIN(len - done, plain ? plain : pk->len);
+
+		if (copy_out(p, ubuf + done, n))
+			break;
+		done += n;
+		if (plain) {
+			p->tail += n;
+			continue;
+		}
+		p->tail += pk->len; /* a packet: the rest of it is discarded */
+		p->pk_tail++;
+		break;
+	}
+	return done;
+}
+
 static long pipe_read(struct file *f, void *ubuf, size_t len)
 {
 	struct pipe *p = f->priv;
@@ -139,16 +206,20 @@ static long pipe_read(struct file *f, void *ubuf, size_t len)
 	finish_wait(&p->rd_wq, &w);
 	if (!pipe_used(p))
 		return err; /* 0 = end of file: no writer left */
-	n = MIN(len, pipe_used(p));
-	if (copy_out(p, ubuf, n))
-		return -EFAULT;
-	p->tail += n;
-	wake_up(&p->wr_wq);
-	return (long)n;
+	n = take_out(p, ubuf, len);
+	if (n)
+		wake_up(&p->wr_wq);
+	return n ? (long)n : -EFAULT;
+}
+
+/* Is there room for need bytes (and, for a packet, a free slot)? */
+static bool has_room(const struct pipe *p, size_t need, bool packet)
+{
+	return pipe_room(p) >= need && (!packet || pkt_count(p) < pipe_slots(p));
 }
 
 /* Wait until need bytes fit or no reader is left. 0, -EPIPE, -EAGAIN, -ERESTARTSYS. */
-static int wait_for_room(struct file *f, struct pipe *p, size_t need)
+static int wait_for_room(struct file *f, struct pipe *p, size_t need, bool packet)
 {
 	struct waiter w;
 	int err = 0;
@@ -159,7 +230,7 @@ static int wait_for_room(struct file *f, struct pipe *p, size_t need)
 			err = -EPIPE;
 			break;
 		}
-		if (pipe_room(p) >= need)
+		if (has_room(p, need, packet))
 			break;
 		if (f->flags & O_NONBLOCK) {
 			err = -EAGAIN;
@@ -173,25 +244,39 @@ static int wait_for_room(struct file *f, struct pipe *p, size_t need)
 	return err;
 }
 
+/* The packet array, made at the first packet; false: no memory. */
+static bool pkts_ready(struct pipe *p)
+{
+	if (!p->pkts)
+		p->pkts = kmalloc(pipe_slots(p) * sizeof(*p->pkts));
+	return p->pkts != NULL;
+}
+
 static long do_pipe_write(struct file *f, const void *ubuf, size_t len, bool kernel)
 {
 	struct pipe *p = f->priv;
+	bool packet = f->flags & O_DIRECT;
 	size_t done = 0;
 
+	if (packet && !pkts_ready(p))
+		return -ENOMEM;
 	while (done < len) {
 		size_t left = len - done;
-		/* A small write goes in whole or not at all (PIPE_BUF atomicity). */
-		size_t need = (done == 0 && len <= PIPE_BUF) ? len : 1;
+		/* A small write goes in whole or not at all (PIPE_BUF atomicity);
+		 * a packet is whole too. */
+		size_t need = packet ? MIN(left, PIPE_BUF) : (done == 0 && len <= PIPE_BUF) ? len : 1;
 		size_t n;
-		int err = wait_for_room(f, p, need);
+		int err = wait_for_room(f, p, need, packet);
 
 		if (err == -EPIPE && !done)
 			signal_send(proc_pid(current_proc()), SIGPIPE);
 		if (err)
 			return done ? (long)done : err;
-		n = MIN(left, pipe_room(p));
+		n = packet ? need : MIN(left, pipe_room(p));
 		if (copy_in(p, (const char *)ubuf + done, n, kernel))
 			return done ? (long)done : -EFAULT;
+		if (packet)
+			p->pkts[p->pk_head++ % pipe_slots(p)] = (struct pipe_pkt){ p->head, n };
 		p->head += n;
 		done += n;
 		wake_up(&p->rd_wq);
@@ -223,7 +308,8 @@ static unsigned pipe_poll_wr(struct file *f, struct poll_table *pt)
 	unsigned mask = 0;
 
 	poll_wait(pt, &p->wr_wq);
-	if (pipe_room(p) >= PIPE_BUF) /* a whole atomic write fits (also in a PIPE_BUF ring) */
+	/* a whole atomic write fits (also in a PIPE_BUF ring), or a packet */
+	if (has_room(p, PIPE_BUF, f->flags & O_DIRECT))
 		mask |= POLLOUT | POLLWRNORM;
 	if (!p->readers)
 		mask |= POLLERR;
@@ -265,6 +351,7 @@ static void pipe_free_if_unused(struct pipe *p)
 		*p->fifo_slot = NULL;
 	ring_bytes -= p->size;
 	page_free(p->ring, ring_order(p->size));
+	kfree(p->pkts);
 	kfree(p);
 }
 
@@ -328,10 +415,33 @@ static const struct file_ops pipe_wr_fops = {
 	.release = pipe_release_wr,
 };
 
+/* Move the packets' bounds to a new ring of size bytes whose stream starts
+ * at the old tail; false: no memory (nothing changed). */
+static bool pkts_resize(struct pipe *p, size_t size)
+{
+	size_t n = pkt_count(p), slots = size / PAGE_SIZE;
+	struct pipe_pkt *pkts;
+
+	if (!p->pkts)
+		return true;
+	pkts = kmalloc(slots * sizeof(*pkts));
+	if (!pkts)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		pkts[i] = p->pkts[(p->pk_tail + i) % pipe_slots(p)];
+		pkts[i].start -= p->tail;
+	}
+	kfree(p->pkts);
+	p->pkts = pkts;
+	p->pk_tail = 0;
+	p->pk_head = n;
+	return true;
+}
+
 /* F_SETPIPE_SZ: a ring of the next power-of-two pages >= want, keeping
- * what is queued. The new size, -EINVAL, -EPERM (past PIPE_MAX_SIZE or
- * the rings' hard limit, as for an unprivileged Linux user), -EBUSY (more
- * is queued than fits), -ENOMEM. */
+ * what is queued. The new size, -EINVAL, -EPERM (an unprivileged caller
+ * past pipe-max-size, anybody past the rings' hard limit), -EBUSY (more is
+ * queued than fits, bytes or packets), -ENOMEM. */
 static long pipe_set_size(struct pipe *p, unsigned long want)
 {
 	size_t ram = page_total_count() * PAGE_SIZE, used = pipe_used(p), size;
@@ -340,18 +450,22 @@ static long pipe_set_size(struct pipe *p, unsigned long want)
 	want = (u32)want; /* Linux takes an unsigned int */
 	if (want > (1UL << 31))
 		return -EINVAL; /* Linux's round_pipe_size gives up */
-	if (want > PIPE_MAX_SIZE)
-		return -EPERM;
 	size = PAGE_SIZE << ring_order(want ? want : 1);
+	if (size > p->size && size > pipe_max_size && proc_euid() != 0)
+		return -EPERM;
 	if (size == p->size)
 		return (long)size;
 	if (size > p->size && ring_bytes + (size - p->size) > ram / PIPE_HARD_DIV)
 		return -EPERM;
-	if (used > size)
+	if (used > size || pkt_count(p) > size / PAGE_SIZE)
 		return -EBUSY;
 	ring = page_alloc(ring_order(size));
 	if (!ring)
 		return -ENOMEM;
+	if (!pkts_resize(p, size)) {
+		page_free(ring, ring_order(size));
+		return -ENOMEM;
+	}
 	for (size_t i = 0; i < used; i++) /* linearize: the old tail goes to 0 */
 		ring[i] = p->ring[(p->tail + i) & (p->size - 1)];
 	page_free(p->ring, ring_order(p->size));
@@ -362,6 +476,11 @@ static long pipe_set_size(struct pipe *p, unsigned long want)
 	p->head = used;
 	wake_up(&p->wr_wq);
 	return (long)size;
+}
+
+static bool is_pipe(const struct file *f)
+{
+	return f->ops == &pipe_rd_fops || f->ops == &pipe_wr_fops || f->ops == &pipe_rdwr_fops;
 }
 
 bool pipe_is_write_end(const struct file *f)
@@ -380,7 +499,7 @@ long pipe_fcntl(struct file *f, int cmd, unsigned long arg)
 {
 	struct pipe *p = f->priv;
 
-	if (f->ops != &pipe_rd_fops && f->ops != &pipe_wr_fops && f->ops != &pipe_rdwr_fops)
+	if (!is_pipe(f))
 		return -EBADF;
 	if (cmd == F_GETPIPE_SZ)
 		return (long)p->size;
@@ -391,9 +510,10 @@ long pipe_fcntl(struct file *f, int cmd, unsigned long arg)
 static size_t ring_size(void)
 {
 	size_t ram = page_total_count() * PAGE_SIZE;
+	size_t want = proc_euid() ? MIN(PIPE_SIZE, pipe_max_size) : PIPE_SIZE;
 
-	if (ring_bytes + PIPE_SIZE <= ram / PIPE_SOFT_DIV)
-		return PIPE_SIZE;
+	if (ring_bytes + want <= ram / PIPE_SOFT_DIV)
+		return want;
 	if (ring_bytes + PIPE_BUF <= ram / PIPE_HARD_DIV)
 		return PIPE_BUF;
 	return 0;
@@ -412,12 +532,16 @@ static struct pipe *pipe_alloc(int *err)
 	p = kzalloc(sizeof(*p));
 	if (!p)
 		return NULL;
-	p->size = size;
 	p->ring = page_alloc(ring_order(size));
+	if (!p->ring && size > PIPE_BUF) { /* no free run that long: a page will do */
+		size = PIPE_BUF;
+		p->ring = page_alloc(0);
+	}
 	if (!p->ring) {
 		kfree(p);
 		return NULL;
 	}
+	p->size = size;
 	waitq_init(&p->rd_wq);
 	waitq_init(&p->wr_wq);
 	p->ino = next_pipe_ino++;
@@ -437,7 +561,8 @@ int pipe_create(struct file **rd, struct file **wr, unsigned flags)
 	*rd = file_alloc(&pipe_rd_fops, p, O_RDONLY | nb);
 	if (!*rd)
 		goto out_free_pipe;
-	*wr = file_alloc(&pipe_wr_fops, p, O_WRONLY | nb);
+	/* O_DIRECT (packets) is the writer's, as on Linux */
+	*wr = file_alloc(&pipe_wr_fops, p, O_WRONLY | nb | (flags & O_DIRECT));
 	if (!*wr)
 		goto out_free_rd;
 	p->readers = 1;
@@ -449,6 +574,32 @@ out_free_rd:
 out_free_pipe:
 	pipe_free_if_unused(p);
 	return -ENOMEM;
+}
+
+struct file *pipe_reopen(struct file *old, unsigned flags)
+{
+	unsigned acc = flags & O_ACCMODE;
+	struct pipe *p = old->priv;
+	struct file *f;
+
+	if (!is_pipe(old))
+		return ERR_PTR(-ENXIO);
+	if (acc == 3)
+		return ERR_PTR(-EINVAL);
+	f = file_alloc(acc == O_RDONLY ? &pipe_rd_fops
+		       : acc == O_WRONLY ? &pipe_wr_fops : &pipe_rdwr_fops, p,
+		       flags & (O_ACCMODE | O_NONBLOCK | O_APPEND | O_DIRECT));
+	if (!f)
+		return ERR_PTR(-ENOMEM);
+	if (acc != O_WRONLY)
+		p->readers++;
+	if (acc != O_RDONLY)
+		p->writers++;
+	if (old->inode) { /* a FIFO's end keeps its inode */
+		vfs_inode_get(old->inode);
+		f->inode = old->inode;
+	}
+	return f;
 }
 
 /* FIFO open: wait until the other side has had an open since ours
@@ -515,3 +666,50 @@ struct file *pipe_open_fifo(struct pipe **slot, unsigned flags)
 	}
 	return f;
 }
+
+/* ---- /proc/sys/fs ---- */
+
+static long pipe_max_size_show(char *buf, size_t size)
+{
+	return ksnprintf(buf, size, "%lu\n", (unsigned long)pipe_max_size);
+}
+
+/* As Linux's proc_dopipe_max_size: rounded up to a power of two of pages,
+ * at least one page; past 2^31 (or not a number) -EINVAL. */
+static int pipe_max_size_store(const char *text)
+{
+	unsigned long v;
+	int err = vfs_sysctl_parse(text, 1UL << 31, &v);
+
+	if (err)
+		return err;
+	pipe_max_size = PAGE_SIZE << ring_order(v ? v : 1);
+	return 0;
+}
+
+static long pages_soft_show(char *buf, size_t size)
+{
+	return ksnprintf(buf, size, "%lu\n",
+			 (unsigned long)(page_total_count() / PIPE_SOFT_DIV));
+}
+
+static long pages_hard_show(char *buf, size_t size)
+{
+	return ksnprintf(buf, size, "%lu\n",
+			 (unsigned long)(page_total_count() / PIPE_HARD_DIV));
+}
+
+static int pipe_sysctl_init(void)
+{
+	int err = vfs_add_sysctl("/proc/sys/fs/pipe-max-size", pipe_max_size_show,
+				 pipe_max_size_store);
+
+	if (!err)
+		err = vfs_add_generated("/proc/sys/fs/pipe-user-pages-soft", pages_soft_show);
+	if (!err)
+		err = vfs_add_generated("/proc/sys/fs/pipe-user-pages-hard", pages_hard_show);
+	if (err)
+		log_warn("pipe: cannot add /proc/sys/fs files: %d", err);
+	return err;
+}
+INITCALL(INIT_LATE, pipe_sysctl_init);

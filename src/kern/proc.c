@@ -67,6 +67,9 @@ void proc_default_rlimits(struct proc *p)
 	p->rlimit[RLIMIT_NOFILE] = (struct linux_rlimit64){ FD_SOFT_DEFAULT, FD_MAX };
 	p->rlimit[RLIMIT_NPROC] = (struct linux_rlimit64){ PROC_MAX, PROC_MAX };
 	p->rlimit[RLIMIT_CORE] = (struct linux_rlimit64){ 0, 0 };
+	/* queued signals: Linux's max_threads / 2, about RAM / 128 KiB */
+	p->rlimit[RLIMIT_SIGPENDING].rlim_cur = MIN(MAX(page_total_count() / 32, 64), 65536);
+	p->rlimit[RLIMIT_SIGPENDING].rlim_max = p->rlimit[RLIMIT_SIGPENDING].rlim_cur;
 }
 
 struct proc *proc_alloc(void)
@@ -89,6 +92,7 @@ struct proc *proc_alloc(void)
 	list_init(&p->children);
 	list_init(&p->sibling);
 	list_init(&p->threads);
+	list_init(&p->sig_queue);
 	waitq_init(&p->child_wait);
 	waitq_init(&p->vfork_wait);
 	waitq_init(&p->thread_wait);
@@ -125,6 +129,7 @@ struct thread *thread_alloc(struct proc *p, struct task *task)
 	t->task = task;
 	t->proc = p;
 	t->tid = tid;
+	list_init(&t->sig_queue);
 	task->proc = p;
 	task->thread = t;
 	flags = irq_save();
@@ -147,6 +152,7 @@ void thread_free(struct thread *t)
 	thread_count--;
 	p->dead_ticks += t->task->ticks;
 	t->task->thread = NULL;
+	sigq_flush(&t->sig_queue);
 	irq_restore(flags);
 	kfree(t);
 }
@@ -195,6 +201,9 @@ void proc_put(struct proc *p)
 	if (!last)
 		return;
 	ktimer_cancel(&p->real_timer); /* never armed past exit; cheap to be sure */
+	flags = irq_save();
+	sigq_flush(&p->sig_queue);
+	irq_restore(flags);
 	proc_exe_put(p->exe);
 	kfree(p);
 }

@@ -52,8 +52,18 @@ enum proc_state {
 struct sig_origin {
 	int code;      /* SI_USER, SI_TKILL, SI_KERNEL, SEGV_MAPERR... */
 	int pid;       /* sender for kill/tgkill */
-	u64 addr;      /* fault address for SIGSEGV/SIGBUS/SIGILL/SIGTRAP */
+	/* fault address for SIGSEGV/SIGBUS/SIGILL/SIGTRAP; si_band of a POLL
+	 * origin; si_value of a VALUE one */
+	u64 addr;
+	union {
+		u32 uid;   /* the sender's real uid (kill, tgkill, sigqueue) */
+		int fd;    /* si_fd of a POLL origin (SIGIO with F_SETSIG) */
+	};
+	u8 kind;       /* SIGO_*: which fields the siginfo shows */
 };
+#define SIGO_PLAIN 0 /* by code: pid and uid (SI_USER, SI_TKILL), addr (faults) */
+#define SIGO_POLL 1  /* si_band, si_fd */
+#define SIGO_VALUE 2 /* si_pid, si_uid, si_value (sigqueue, rt_sigqueueinfo) */
 
 /* Credentials (credentials(7)): euid 0 is the only privilege. */
 #define CRED_NGROUPS 32
@@ -107,6 +117,7 @@ struct proc {
 	 * one takes it. Thread-directed ones are in struct thread. */
 	k_sigset_t sig_pending;
 	struct sig_origin sig_origin[SIS_NSIG];
+	struct list_head sig_queue;  /* queued real-time signals (sigqueue.c) */
 	struct k_sigaction sig_action[SIS_NSIG];
 	struct wait_queue signalfd_wait; /* woken whenever a signal is queued (signalfd.c) */
 	struct ktimer real_timer;    /* ITIMER_REAL (itimer.c) */
@@ -130,7 +141,9 @@ struct thread {
 	struct list_head group_node; /* in proc->threads */
 	k_sigset_t sig_pending;     /* sent to this thread: tgkill, faults, kills */
 	struct sig_origin sig_origin[SIS_NSIG];
+	struct list_head sig_queue; /* queued real-time signals (sigqueue.c) */
 	k_sigset_t sig_blocked;
+	k_sigset_t sig_real_blocked; /* rt_sigtimedwait: what it unblocked to wait for (Linux's real_blocked) */
 	k_sigset_t sig_saved_mask;  /* restored on the way out (signal_set_temp_mask) */
 	bool sig_restore_mask;
 	u64 alt_sp, alt_size;       /* sigaltstack, alt_size 0 = none */
@@ -166,6 +179,18 @@ void proc_default_rlimits(struct proc *p);
 
 /* mlock.c: may vm lock pages more pages (RLIMIT_MEMLOCK, or euid 0)? */
 bool mlock_may_grow(struct vm_space *vm, u64 pages);
+
+/* signal.c: SIGIO (or F_SETSIG's sig) to a file's owner (fown.c): a thread,
+ * process or process group (F_OWNER_*) that the credentials uid/euid of
+ * whoever set the owner may signal (Linux's sigio_perm). Any context. */
+int signal_send_owner(int type, int id, int sig, const struct sig_origin *o, u32 uid, u32 euid);
+
+/* sigqueue.c: a real-time signal queued on q for process to (0; -EAGAIN
+ * past its user's RLIMIT_SIGPENDING or memory); the first one of sig taken
+ * off q into *o (the number of sig left, -ENOENT if none); all dropped. */
+int sigq_add(struct list_head *q, const struct proc *to, int sig, const struct sig_origin *o);
+int sigq_take(struct list_head *q, int sig, struct sig_origin *o);
+void sigq_flush(struct list_head *q);
 
 /* exit.c */
 /* End the whole group (exit_group, a fatal signal) with wait_status. */

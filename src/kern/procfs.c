@@ -1,7 +1,7 @@
 /*
  * /proc/meminfo, /proc/uptime, /proc/interrupts (the GIC driver's
  * irq_show), /proc/stat, /proc/loadavg, /proc/mounts, /proc/cpuinfo and
- * /proc/self, in Linux's formats (proc(5)), as generated
+ * /proc/sys/kernel/tainted and /proc/self, in Linux's formats (proc(5)), as generated
  * read-only files and links of the VFS (vfs_add_generated, vfs_gen_link).
  * The per-process directories are in procfs_pid.c, the network files under
  * /proc/net in src/net/procnet.c.
@@ -152,6 +152,12 @@ static long cpuinfo_show(char *buf, size_t size)
 			 (unsigned long)(midr >> 4) & 0xfff, (unsigned long)midr & 0xf);
 }
 
+/* /proc/sys/kernel/tainted: nothing taints SIS (no modules, no oops goes on). */
+static long tainted_show(char *buf, size_t size)
+{
+	return ksnprintf(buf, size, "0\n");
+}
+
 /* /proc/self: the caller's own directory. */
 static long self_show(long arg, char *buf, size_t size)
 {
@@ -193,6 +199,8 @@ static int procfs_init(void)
 		err = vfs_add_generated("/proc/mounts", mounts_show);
 	if (!err)
 		err = vfs_add_generated("/proc/cpuinfo", cpuinfo_show);
+	if (!err)
+		err = vfs_add_generated("/proc/sys/kernel/tainted", tainted_show);
 	if (!err)
 		err = procfs_self_init();
 	if (err)

@@ -7,8 +7,10 @@
  * the page tables (SIS keeps no list of mappings): runs of pages with the
  * same rights, named only [heap], [stack] and [sigpage], with no file names
  * or offsets. The links' targets are
- * paths, followed as such: /proc/PID/fd/N of a pipe or socket names
- * "pipe:[ino]" and cannot be opened (Linux's magic links can).
+ * paths, followed as such, but for fd/N: magic links, as on Linux, whose walk
+ * goes to the open file's inode (so a deleted file reopens too) and whose
+ * open of a pipe makes a new end of it; readlink gives the path, or
+ * "pipe:[ino]", "socket:[ino]" for objects outside the tree.
  * Also what execve records for exe and cmdline (sis/procfs.h).
  */
 #include <sis/kernel.h>
@@ -271,6 +273,23 @@ static long show_fd(long arg, char *buf, size_t size)
 	return ksnprintf(buf, size, "anon_inode:[unknown]");
 }
 
+/*
+ * Where a walk through /proc/PID/fd/N goes: the open file itself (a magic
+ * link). Like Linux's proc_fd_access_allowed, only root or a caller whose
+ * effective uid is each of the process's uids may go through.
+ */
+static struct file *resolve_fd(long arg)
+{
+	struct proc *p = proc_find((int)(arg / FD_MAX));
+	u32 euid = proc_euid();
+
+	if (!p || !p->fds)
+		return NULL;
+	if (euid != 0 && (p->cred.uid[0] != euid || p->cred.uid[1] != euid || p->cred.uid[2] != euid))
+		return ERR_PTR(-EACCES);
+	return fd_table_peek(p->fds, (int)(arg % FD_MAX));
+}
+
 static u64 refresh_stamp; /* marks the entries one refresh saw */
 
 static bool seen_now(const char *name, struct inode *ino)
@@ -294,7 +313,7 @@ static void fd_dir_refresh(struct inode *dir)
 			continue;
 		ksnprintf(name, sizeof(name), "%d", fd);
 		link = vfs_gen_find(dir, name);
-		if (!link && vfs_gen_link(dir, name, show_fd, FD_ARG(p->pid, fd)) == 0)
+		if (!link && vfs_gen_magic_link(dir, name, show_fd, resolve_fd, FD_ARG(p->pid, fd)) == 0)
 			link = vfs_gen_find(dir, name);
 		if (link)
 			link->gen_seen = stamp;

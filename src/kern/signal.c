@@ -5,7 +5,8 @@
  * rt_sigaction, rt_sigprocmask, rt_sigreturn, sigaltstack).
  *
  * A signal is a bit in a pending set, plus the origin its siginfo reports
- * (one per signal: standard signals do not queue). A signal sent to a
+ * (one per signal: standard signals do not queue; real-time ones queue,
+ * each with its origin, in sigqueue.c). A signal sent to a
  * process (kill, Ctrl-C, SIGCHLD, SIGALRM) is pending in the process and
  * taken by whichever thread does not block it (one such thread is woken);
  * one sent to a thread (tgkill, tkill, a fault) is pending in that thread.
@@ -26,6 +27,7 @@
 #include <sis/syscall.h>
 #include <sis/uaccess.h>
 #include <sis/tty.h>
+#include <uapi/sis/fcntl.h>
 #include "proc_internal.h"
 
 #define UNBLOCKABLE (SIS_SIGBIT(SIGKILL) | SIS_SIGBIT(SIGSTOP))
@@ -194,7 +196,7 @@ static bool blocked_by_any(const struct proc *p, u64 bit)
 	const struct thread *t;
 
 	list_for_each_entry(t, &p->threads, group_node) {
-		if (t->sig_blocked & bit)
+		if ((t->sig_blocked | t->sig_real_blocked) & bit)
 			return true;
 	}
 	return false;
@@ -234,8 +236,10 @@ static bool send_prepare(struct proc *p, int sig)
 {
 	u64 bit = SIS_SIGBIT(sig);
 
-	if (p->state != PROC_ALIVE || init_protected(p, sig))
-		return false; /* a zombie takes no more signals; init, see above */
+	if (p->state != PROC_ALIVE)
+		return false; /* a zombie takes no more signals */
+	if (init_protected(p, sig) && (sig == SIGKILL || sig == SIGSTOP || !blocked_by_any(p, bit)))
+		return false; /* init, see above; a blocked one queues (sigtimedwait), as on Linux */
 	if (sig == SIGCONT)
 		continue_proc(p);
 	if (STOP_SIGNALS & bit)
@@ -243,10 +247,30 @@ static bool send_prepare(struct proc *p, int sig)
 	return !signal_is_ignored(p, sig) || blocked_by_any(p, bit);
 }
 
+/*
+ * Make sig pending in *pending with origin o: a real-time signal joins the
+ * queue q of process to; past the queue's limit a kill() still sets the bit
+ * (with o kept in origins, as the last word), anything else is -EAGAIN.
+ */
+static int mark_pending(k_sigset_t *pending, struct sig_origin *origins, struct list_head *q,
+			const struct proc *to, int sig, const struct sig_origin *o)
+{
+	if (sig >= SIGRTMIN && sigq_add(q, to, sig, o)) {
+		if (o->code != SI_USER)
+			return -EAGAIN;
+		origins[sig - 1] = *o;
+	} else if (sig < SIGRTMIN) {
+		origins[sig - 1] = *o;
+	}
+	*pending |= SIS_SIGBIT(sig);
+	return 0;
+}
+
 int signal_send_proc(struct proc *p, int sig, const struct sig_origin *o)
 {
 	unsigned long flags;
 	u64 bit = SIS_SIGBIT(sig);
+	int err = 0;
 
 	if (!sig_valid(sig))
 		return -EINVAL;
@@ -255,21 +279,21 @@ int signal_send_proc(struct proc *p, int sig, const struct sig_origin *o)
 		if (sig == SIGKILL) {
 			signal_kill_threads(p, NULL); /* every thread ends */
 		} else {
-			p->sig_pending |= bit;
-			p->sig_origin[sig - 1] = *o;
-			if (!blocked_by_all(p, bit))
+			err = mark_pending(&p->sig_pending, p->sig_origin, &p->sig_queue, p, sig, o);
+			if (!err && !blocked_by_all(p, bit))
 				wake_taker(p, bit);
 		}
 		wake_up(&p->signalfd_wait);
 	}
 	irq_restore(flags);
-	return 0;
+	return err;
 }
 
 int signal_send_thread(struct thread *t, int sig, const struct sig_origin *o)
 {
 	unsigned long flags;
 	u64 bit = SIS_SIGBIT(sig);
+	int err = 0;
 
 	if (!sig_valid(sig))
 		return -EINVAL;
@@ -277,14 +301,13 @@ int signal_send_thread(struct thread *t, int sig, const struct sig_origin *o)
 		return signal_send_proc(t->proc, sig, o); /* never just one thread */
 	flags = irq_save();
 	if (send_prepare(t->proc, sig)) {
-		t->sig_pending |= bit;
-		t->sig_origin[sig - 1] = *o;
-		if (!(t->sig_blocked & bit))
+		err = mark_pending(&t->sig_pending, t->sig_origin, &t->sig_queue, t->proc, sig, o);
+		if (!err && !(t->sig_blocked & bit))
 			wake_thread(t, false);
 		wake_up(&t->proc->signalfd_wait);
 	}
 	irq_restore(flags);
-	return 0;
+	return err;
 }
 
 int signal_send(int pid, int sig)
@@ -315,6 +338,39 @@ static int send_group(int pgid, int sig, const struct sig_origin *o)
 	}
 	irq_restore(flags);
 	return n;
+}
+
+/* Linux's sigio_perm: may a file owner set with credentials uid/euid
+ * signal p? */
+static bool sigio_perm(const struct proc *p, u32 uid, u32 euid)
+{
+	const u32 *t = p->cred.uid;
+
+	return euid == 0 || euid == t[0] || euid == t[2] || uid == t[0] || uid == t[2];
+}
+
+int signal_send_owner(int type, int id, int sig, const struct sig_origin *o, u32 uid, u32 euid)
+{
+	unsigned long flags = irq_save();
+	struct thread *t;
+	struct proc *p;
+
+	if (type == F_OWNER_TID) {
+		t = thread_find(id);
+		if (t && sigio_perm(t->proc, uid, euid))
+			signal_send_thread(t, sig, o);
+	} else if (type == F_OWNER_PID) {
+		p = proc_find(id);
+		if (p && sigio_perm(p, uid, euid))
+			signal_send_proc(p, sig, o);
+	} else {
+		list_for_each_entry(p, &proc_list, all_node) {
+			if (p->pgid == id && p->state == PROC_ALIVE && sigio_perm(p, uid, euid))
+				signal_send_proc(p, sig, o);
+		}
+	}
+	irq_restore(flags);
+	return 0;
 }
 
 void signal_tty_pgrp(int pgrp, int sig)
@@ -378,8 +434,17 @@ static void fill_siginfo(struct linux_siginfo *si, int sig, const struct sig_ori
 	memset(si, 0, sizeof(*si));
 	si->si_signo = sig;
 	si->si_code = o->code;
-	if (o->code == SI_USER || o->code == SI_TKILL)
+	if (o->kind == SIGO_POLL) {
+		si->u.poll.band = (s64)o->addr;
+		si->u.poll.fd = o->fd;
+	} else if (o->kind == SIGO_VALUE) {
+		si->u.rt.pid = o->pid;
+		si->u.rt.uid = o->uid;
+		si->u.rt.value = o->addr;
+	} else if (o->code == SI_USER || o->code == SI_TKILL) {
 		si->u.kill.pid = o->pid;
+		si->u.kill.uid = o->uid;
+	}
 	else if (o->code != SI_KERNEL)
 		si->u.fault.addr = o->addr;
 }
@@ -458,17 +523,22 @@ static int setup_frame(struct trap_frame *tf, int sig, const struct k_sigaction 
 	return 0;
 }
 
-/* Lowest pending signal of set taken off *pending; 0 if none. */
+/* Lowest pending signal of set taken off *pending (for a real-time one,
+ * the oldest in q; the bit stays while more are queued); 0 if none. */
 static int take_lowest(k_sigset_t *pending, k_sigset_t set, const struct sig_origin *origins,
-		       struct sig_origin *o)
+		       struct list_head *q, struct sig_origin *o)
 {
-	int sig;
+	int sig, left = -ENOENT;
 
 	if (!set)
 		return 0;
 	sig = __builtin_ctzll(set) + 1;
-	*pending &= ~SIS_SIGBIT(sig);
-	*o = origins[sig - 1];
+	if (sig >= SIGRTMIN)
+		left = sigq_take(q, sig, o);
+	if (left == -ENOENT)
+		*o = origins[sig - 1]; /* standard, or queued past the limit */
+	if (left <= 0)
+		*pending &= ~SIS_SIGBIT(sig);
 	return sig;
 }
 
@@ -477,10 +547,12 @@ static int dequeue_signal(struct thread *t, k_sigset_t allowed, struct sig_origi
 {
 	unsigned long flags = irq_save();
 	struct proc *p = t->proc;
-	int sig = take_lowest(&t->sig_pending, t->sig_pending & allowed, t->sig_origin, o);
+	int sig = take_lowest(&t->sig_pending, t->sig_pending & allowed, t->sig_origin,
+			      &t->sig_queue, o);
 
 	if (!sig)
-		sig = take_lowest(&p->sig_pending, p->sig_pending & allowed, p->sig_origin, o);
+		sig = take_lowest(&p->sig_pending, p->sig_pending & allowed, p->sig_origin,
+				  &p->sig_queue, o);
 	irq_restore(flags);
 	return sig;
 }
@@ -619,7 +691,8 @@ void signal_deliver(struct trap_frame *tf)
 		/* A handler runs: the interrupted call restarts after it only
 		 * with SA_RESTART, and only if it is a restartable one. Decided
 		 * before the frame saves where to resume. */
-		if (restart == -ERESTARTSYS && (ka->flags & SA_RESTART))
+		if ((restart == -ERESTARTSYS && (ka->flags & SA_RESTART)) ||
+		    restart == -ERESTARTNOINTR)
 			restart_syscall(tf, t);
 		restart = 0;
 		if (setup_frame(tf, sig, ka, &o, saved)) {
@@ -682,7 +755,7 @@ void signal_fault(struct trap_frame *tf, int sig, int code, u64 addr, const char
 SYSCALL_DEFINE2(kill, int, pid, int, sig)
 {
 	struct proc *self = cur_proc(), *p;
-	struct sig_origin o = { .code = SI_USER, .pid = self->pid };
+	struct sig_origin o = { .code = SI_USER, .pid = self->pid, .uid = self->cred.uid[0] };
 	int n = 0;
 
 	if (sig && !sig_valid(sig))
@@ -710,7 +783,8 @@ SYSCALL_DEFINE2(kill, int, pid, int, sig)
 /* To one thread: tgid -1 for tkill (any group). */
 static long kill_thread(int tgid, int tid, int sig)
 {
-	struct sig_origin o = { .code = SI_TKILL, .pid = cur_proc()->pid };
+	struct sig_origin o = { .code = SI_TKILL, .pid = cur_proc()->pid,
+				.uid = cur_proc()->cred.uid[0] };
 	struct thread *t;
 
 	if (tid <= 0 || (sig && !sig_valid(sig)))
@@ -731,6 +805,76 @@ SYSCALL_DEFINE3(tgkill, int, tgid, int, tid, int, sig)
 SYSCALL_DEFINE2(tkill, int, tid, int, sig)
 {
 	return kill_thread(-1, tid, sig);
+}
+
+/* Linux's kill_ok_by_cred: root, or a real or effective uid of the caller
+ * that is the target's real or saved one. */
+static bool may_signal(const struct proc *p)
+{
+	const u32 *me = cur_proc()->cred.uid, *them = p->cred.uid;
+
+	return me[1] == 0 || me[0] == them[0] || me[0] == them[2] || me[1] == them[0] ||
+	       me[1] == them[2];
+}
+
+/*
+ * The siginfo of rt_sigqueueinfo/rt_tgsigqueueinfo: its si_code, pid, uid
+ * and si_value as the caller wrote them (glibc's sigqueue: SI_QUEUE, its
+ * own pid and uid). Only to oneself may one claim a kernel-made or kill()
+ * code (si_code >= 0, or SI_TKILL): -EPERM, as Linux.
+ */
+static int queueinfo_origin(const void *uinfo, int self_id, struct sig_origin *o)
+{
+	struct linux_siginfo si;
+
+	if (copy_from_user(&si, uinfo, sizeof(si)))
+		return -EFAULT;
+	if ((si.si_code >= 0 || si.si_code == SI_TKILL) && self_id != cur_proc()->pid &&
+	    self_id != cur_thread()->tid)
+		return -EPERM;
+	*o = (struct sig_origin){ .code = si.si_code, .pid = si.u.rt.pid, .uid = si.u.rt.uid,
+				  .addr = si.u.rt.value, .kind = SIGO_VALUE };
+	return 0;
+}
+
+SYSCALL_DEFINE3(rt_sigqueueinfo, int, tgid, int, sig, const void *, uinfo)
+{
+	struct sig_origin o;
+	struct proc *p;
+	int err;
+
+	if (sig < 0 || sig > SIS_NSIG)
+		return -EINVAL;
+	err = queueinfo_origin(uinfo, tgid, &o);
+	if (err)
+		return err;
+	p = tgid > 0 ? proc_find(tgid) : NULL;
+	if (!p && tgid > 0 && thread_find(tgid))
+		p = thread_find(tgid)->proc; /* Linux: any thread's id names its group */
+	if (!p || p->state != PROC_ALIVE)
+		return -ESRCH;
+	if (!may_signal(p))
+		return -EPERM;
+	return sig ? signal_send_proc(p, sig, &o) : 0;
+}
+
+SYSCALL_DEFINE4(rt_tgsigqueueinfo, int, tgid, int, tid, int, sig, const void *, uinfo)
+{
+	struct sig_origin o;
+	struct thread *t;
+	int err;
+
+	if (tgid <= 0 || tid <= 0 || sig < 0 || sig > SIS_NSIG)
+		return -EINVAL;
+	err = queueinfo_origin(uinfo, tid, &o);
+	if (err)
+		return err;
+	t = thread_find(tid);
+	if (!t || t->proc->pid != tgid || t->proc->state != PROC_ALIVE)
+		return -ESRCH;
+	if (!may_signal(t->proc))
+		return -EPERM;
+	return sig ? signal_send_thread(t, sig, &o) : 0;
 }
 
 #define SA_KNOWN                                                                            \
@@ -936,10 +1080,12 @@ static int wait_for_set(struct thread *t, k_sigset_t set, u64 deadline)
 	k_sigset_t saved = t->sig_blocked;
 	int err = 0;
 
+	t->sig_real_blocked = saved & set;
 	t->sig_blocked &= ~set;
 	while (!err && !signal_pending())
 		err = schedule_sleep(deadline, true);
 	t->sig_blocked = saved;
+	t->sig_real_blocked = 0;
 	return err;
 }
 

@@ -68,9 +68,18 @@ static void fill(struct signalfd_siginfo *si, int sig, const struct sig_origin *
 	memset(si, 0, sizeof(*si));
 	si->ssi_signo = (u32)sig;
 	si->ssi_code = o->code;
-	if (o->code == SI_USER || o->code == SI_TKILL)
+	if (o->kind == SIGO_POLL) {
+		si->ssi_band = (u32)o->addr;
+		si->ssi_fd = o->fd;
+	} else if (o->kind == SIGO_VALUE) {
 		si->ssi_pid = (u32)o->pid;
-	else if (o->code != SI_KERNEL)
+		si->ssi_uid = o->uid;
+		si->ssi_int = (s32)o->addr;
+		si->ssi_ptr = o->addr;
+	} else if (o->code == SI_USER || o->code == SI_TKILL) {
+		si->ssi_pid = (u32)o->pid;
+		si->ssi_uid = o->uid;
+	} else if (o->code != SI_KERNEL)
 		si->ssi_addr = o->addr;
 	else
 		si->ssi_pid = (u32)o->pid; /* SIGCHLD: the child */

@@ -34,6 +34,28 @@ u32 proc_egid(void)
 	return p ? p->cred.gid[1] : 0;
 }
 
+u32 proc_access_uid(bool real)
+{
+	struct proc *p = current_proc();
+
+	return p ? p->cred.uid[real ? 0 : 1] : 0;
+}
+
+bool proc_access_in_group(bool real, u32 gid)
+{
+	struct proc *p = current_proc();
+
+	if (!p)
+		return false;
+	if (p->cred.gid[real ? 0 : 1] == gid)
+		return true;
+	for (u32 i = 0; i < p->cred.ngroups; i++) {
+		if (p->cred.groups[i] == gid)
+			return true;
+	}
+	return false;
+}
+
 static struct proc_cred *cur_cred(void)
 {
 	return &cur_proc()->cred;

@@ -71,7 +71,7 @@ void syscall_dispatch(struct trap_frame *tf)
 			 (unsigned long)a2, ret);
 	if (e && (e->flags & SYSCALL_F_SETS_FRAME))
 		return;
-	if (ret == -ERESTARTSYS || ret == -ERESTARTNOHAND)
+	if (ret == -ERESTARTSYS || ret == -ERESTARTNOHAND || ret == -ERESTARTNOINTR)
 		ret = signal_syscall_interrupted(ret, a0); /* EINTR, or restarted */
 	tf->x[0] = (u64)ret;
 }

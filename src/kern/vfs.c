@@ -424,6 +424,9 @@ struct walk {
 	bool slash;         /* the last component is followed by '/': a directory */
 	char *buf;          /* kmalloc'ed expansion of the links followed, or NULL */
 	unsigned links;     /* symbolic links followed so far (VFS_SYMLOOP_MAX) */
+	/* The path ended at a magic link to a file without an inode (a
+	 * pipe): that file (not referenced); the walk says -ENXIO. */
+	struct file *magic;
 };
 
 #define WALK_FOLLOW 1u /* follow a symbolic link in the last component */
@@ -478,6 +481,36 @@ static int walk_follow(struct walk *w, struct inode **cur, struct inode *link, c
 }
 
 /*
+ * Go through the magic link found in *cur (/proc/PID/fd/N): on from the
+ * open file's inode. At the end of the path (last) that inode is the
+ * result (w->len 0, as for "/"); a file without an inode ends the walk
+ * with -ENXIO and w->magic.
+ */
+static int walk_magic(struct walk *w, struct inode **cur, struct inode *link, bool last)
+{
+	struct file *f = link->link.resolve(link->gen_arg);
+
+	if (++w->links > VFS_SYMLOOP_MAX)
+		return -ELOOP;
+	if (IS_ERR_OR_NULL(f))
+		return f ? (int)PTR_ERR(f) : -ENOENT;
+	if (!f->inode) {
+		w->magic = f;
+		return -ENXIO;
+	}
+	*cur = f->inode;
+	if (last) {
+		if (w->slash && !S_ISDIR(f->inode->mode))
+			return -ENOTDIR;
+		w->dir = *cur;
+		w->name = NULL;
+		w->len = 0;
+		w->slash = false;
+	}
+	return 0;
+}
+
+/*
  * Walk path from base (NULL: the cwd; absolute paths start at the root) up
  * to its last component, following every symbolic link on the way, and the
  * last one too with WALK_FOLLOW or a trailing '/'. Fills *w (walk_done it,
@@ -508,6 +541,11 @@ static int walk_path(struct walk *w, struct inode *base, const char *path, unsig
 		len = component_len(p);
 		if (len < 0)
 			return (int)len;
+		if (S_ISDIR(cur->mode)) {
+			err = vfs_permission(cur, MAY_EXEC); /* search, on every directory */
+			if (err)
+				return err;
+		}
 		for (next = p + len; *next == '/'; next++)
 			;
 		if (!*next) {
@@ -525,6 +563,13 @@ static int walk_path(struct walk *w, struct inode *base, const char *path, unsig
 			return 0; /* the caller looks at the last component */
 		if (IS_ERR(child))
 			return (int)PTR_ERR(child);
+		if (S_ISLNK(child->mode) && child->link.resolve) {
+			err = walk_magic(w, &cur, child, !*next);
+			if (err || !*next)
+				return err;
+			p = next;
+			continue;
+		}
 		if (S_ISLNK(child->mode)) {
 			err = walk_follow(w, &cur, child, p + len);
 			if (err)
@@ -538,12 +583,19 @@ static int walk_path(struct walk *w, struct inode *base, const char *path, unsig
 }
 
 /* The inode path names, referenced, or ERR_PTR. */
-static struct inode *lookup(struct inode *base, const char *path, unsigned flags)
+static struct inode *lookup_magic(struct inode *base, const char *path, unsigned flags,
+				  struct file **magic)
 {
 	struct inode *ino;
 	struct walk w;
 	int err = walk_path(&w, base, path, flags);
 
+	if (err == -ENXIO && w.magic && magic) {
+		file_get(w.magic);
+		*magic = w.magic;
+	} else if (err == -ENXIO && w.magic) {
+		err = -ENOENT; /* "pipe:[ino]" names nothing in the tree */
+	}
 	if (err) {
 		ino = ERR_PTR(err);
 		goto out;
@@ -556,6 +608,18 @@ static struct inode *lookup(struct inode *base, const char *path, unsigned flags
 out:
 	walk_done(&w);
 	return ino;
+}
+
+static struct inode *lookup(struct inode *base, const char *path, unsigned flags)
+{
+	return lookup_magic(base, path, flags, NULL);
+}
+
+struct inode *vfs_lookup_open(struct inode *base, const char *path, bool follow,
+			      struct file **magic)
+{
+	*magic = NULL;
+	return lookup_magic(base, path, follow ? WALK_FOLLOW : 0, magic);
 }
 
 struct inode *vfs_lookup_at(struct inode *base, const char *path)
@@ -610,6 +674,23 @@ static bool is_dot_name(const char *name, size_t len)
 #define LC_FOLLOW 2u  /* follow a symbolic link in the last component (not with LC_EXCL) */
 #define LC_KERNEL 4u  /* the kernel's own names: also in generated directories */
 
+/*
+ * The mode of a new inode in dir, as Linux's inode_init_owner: in a setgid
+ * directory a new directory is setgid too (its group is the directory's);
+ * a new file keeps S_ISGID only if its creator is root or in that group.
+ */
+static u32 setgid_mode(const struct inode *dir, u32 mode)
+{
+	u32 gid = (dir->mode & S_ISGID) ? dir->gid : proc_egid();
+
+	if ((dir->mode & S_ISGID) && S_ISDIR(mode))
+		return mode | S_ISGID;
+	if ((mode & S_ISGID) && !S_ISDIR(mode) && proc_euid() != 0 &&
+	    !proc_access_in_group(false, gid))
+		return mode & ~(u32)S_ISGID;
+	return mode;
+}
+
 static struct inode *create_last(struct walk *w, u32 mode, unsigned how)
 {
 	struct inode *ino;
@@ -621,11 +702,16 @@ static struct inode *create_last(struct walk *w, u32 mode, unsigned how)
 		return ERR_PTR(-ENOENT); /* removed: see dir_dead */
 	if (!(how & LC_KERNEL) && (w->dir->dir.generated || w->dir->dir.refresh))
 		return ERR_PTR(-EACCES); /* procfs: the kernel's names only */
-	ino = inode_new(mode);
+	if (!(how & LC_KERNEL)) {
+		err = vfs_may_create(w->dir);
+		if (err)
+			return ERR_PTR(err);
+	}
+	ino = inode_new(setgid_mode(w->dir, mode));
 	if (IS_ERR(ino))
 		return ino;
 	ino->uid = proc_euid();
-	ino->gid = proc_egid();
+	ino->gid = (w->dir->mode & S_ISGID) ? w->dir->gid : proc_egid();
 	err = dir_link(w->dir, w->name, w->len, ino);
 	if (err) {
 		inode_free(ino); /* never linked: holds no parent */
@@ -653,9 +739,9 @@ static struct inode *lookup_create(struct inode *base, const char *path, u32 mod
 	*created = false;
 	err = walk_parent(&w, base, path, !excl && (how & LC_FOLLOW) ? WALK_FOLLOW : 0);
 	if (err) {
-		/* "/": exists, and is a directory */
+		/* "/" (exists, and is a directory), or a magic link's file */
 		if (err == -EEXIST && !excl)
-			return lookup(base, path, 0);
+			return lookup(base, path, (how & LC_FOLLOW) ? WALK_FOLLOW : 0);
 		return ERR_PTR(err);
 	}
 	if (is_dot_name(w.name, w.len)) {
@@ -735,6 +821,9 @@ int vfs_unlink_at(struct inode *base, const char *path, bool rmdir)
 		goto out_done;
 	}
 	ino = d->inode;
+	err = vfs_may_delete(w.dir, ino);
+	if (err)
+		goto out_done;
 	if (rmdir && !S_ISDIR(ino->mode))
 		err = -ENOTDIR;
 	else if (!rmdir && S_ISDIR(ino->mode))
@@ -838,6 +927,20 @@ static int exchange_entries(struct walk *ol, struct vfs_dirent *od, struct walk 
 	return 0;
 }
 
+/* Linux's may_delete on both names (may_create for a new one), and write
+ * permission on a directory that moves to another parent (its ".."). */
+static int rename_permission(struct walk *ol, struct vfs_dirent *od, struct walk *nl,
+			     struct vfs_dirent *nd)
+{
+	int err = vfs_may_delete(ol->dir, od->inode);
+
+	if (!err)
+		err = nd ? vfs_may_delete(nl->dir, nd->inode) : vfs_may_create(nl->dir);
+	if (!err && S_ISDIR(od->inode->mode) && ol->dir != nl->dir)
+		err = vfs_permission(od->inode, MAY_WRITE);
+	return err;
+}
+
 /* The checks and the move of vfs_rename_at, with both parents looked up. */
 static int rename_entries(struct walk *ol, struct walk *nl, unsigned flags)
 {
@@ -858,6 +961,9 @@ static int rename_entries(struct walk *ol, struct walk *nl, unsigned flags)
 	if (entry_generated(od))
 		return -EPERM;
 	nd = dir_find_fresh(ndir, nl->name, nl->len);
+	err = rename_permission(ol, od, nl, nd);
+	if (err)
+		return err;
 	if (flags & VFS_RENAME_EXCHANGE)
 		return nd ? exchange_entries(ol, od, nl, nd) : -ENOENT;
 	if (nd && (flags & VFS_RENAME_NOREPLACE))
@@ -957,7 +1063,7 @@ int vfs_link_at(struct inode *ino, struct inode *base, const char *path)
 		err = -ENOENT; /* Linux: an unlinked file gets no new name (without O_TMPFILE) */
 	else if (dir_dead(w.dir))
 		err = -ENOENT;
-	else
+	else if (!(err = vfs_may_create(w.dir)))
 		err = dir_link(w.dir, w.name, w.len, ino);
 	walk_parent_done(&w);
 	return err;
@@ -1126,6 +1232,19 @@ int vfs_add_generated(const char *path, long (*show)(char *buf, size_t size))
 	return 0;
 }
 
+int vfs_add_sysctl(const char *path, long (*show)(char *buf, size_t size),
+		   int (*store)(const char *text))
+{
+	struct inode *ino = add_special(path, S_IFREG | 0644);
+
+	if (IS_ERR(ino))
+		return (int)PTR_ERR(ino);
+	ino->gen = show;
+	ino->gen_store = store;
+	vfs_inode_put(ino);
+	return 0;
+}
+
 int vfs_add_chardev(const char *path, const struct file_ops *fops, u64 rdev)
 {
 	struct inode *ino = add_special(path, S_IFCHR | 0666);
@@ -1158,20 +1277,6 @@ void vfs_sock_unbind(struct inode *ino)
 	vfs_inode_put(ino);
 }
 
-/* Linux's unix_find_bsd checks MAY_WRITE on the socket's node (owner, group, other). */
-static bool sock_node_writable(const struct inode *ino)
-{
-	u32 euid = proc_euid(), mode = ino->mode;
-
-	if (euid == 0)
-		return true;
-	if (euid == ino->uid)
-		mode >>= 6;
-	else if (proc_egid() == ino->gid)
-		mode >>= 3;
-	return (mode & 2) != 0;
-}
-
 void *vfs_sock_lookup(const char *path, int *err)
 {
 	struct inode *ino = lookup(NULL, path, WALK_FOLLOW);
@@ -1181,9 +1286,9 @@ void *vfs_sock_lookup(const char *path, int *err)
 		*err = (int)PTR_ERR(ino);
 		return NULL;
 	}
-	if (!sock_node_writable(ino)) {
+	*err = vfs_permission(ino, MAY_WRITE); /* Linux's unix_find_bsd */
+	if (*err) {
 		vfs_inode_put(ino);
-		*err = -EACCES;
 		return NULL;
 	}
 	sk = S_ISSOCK(ino->mode) ? ino->sock.sk : NULL;
@@ -1250,6 +1355,16 @@ int vfs_gen_link(struct inode *dir, const char *name, long (*show)(long, char *,
 		 long arg)
 {
 	return gen_leaf(dir, name, S_IFLNK | 0777, show, arg);
+}
+
+int vfs_gen_magic_link(struct inode *dir, const char *name, long (*show)(long, char *, size_t),
+		       struct file *(*resolve)(long arg), long arg)
+{
+	int err = gen_leaf(dir, name, S_IFLNK | 0777, show, arg);
+
+	if (!err)
+		vfs_gen_find(dir, name)->link.resolve = resolve;
+	return err;
 }
 
 struct inode *vfs_gen_find(struct inode *dir, const char *name)

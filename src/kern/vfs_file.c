@@ -10,6 +10,7 @@
 #include <sis/uaccess.h>
 #include <sis/file.h>
 #include <sis/vfs.h>
+#include <sis/proc.h>
 #include <uapi/sis/fcntl.h>
 #include <uapi/sis/stat.h>
 #include <uapi/sis/dirent.h>
@@ -387,6 +388,45 @@ static long gen_lseek(struct file *f, long off, int whence)
 	return seek_pos(f, off, whence, (long)g->len);
 }
 
+int vfs_sysctl_parse(const char *text, unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+	const char *c = text;
+
+	while (*c == ' ' || *c == '\t')
+		c++;
+	if (*c < '0' || *c > '9')
+		return -EINVAL;
+	for (; *c >= '0' && *c <= '9'; c++) {
+		v = v * 10 + (unsigned long)(*c - '0');
+		if (v > max)
+			return -EINVAL;
+	}
+	while (*c == ' ' || *c == '\n' || *c == '\t')
+		c++;
+	if (*c)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* A sysctl's write: the whole text at once (Linux's strict mode). */
+static long gen_write(struct file *f, const void *ubuf, size_t len)
+{
+	char text[64];
+	int err;
+
+	if (!f->inode->gen_store)
+		return -EINVAL;
+	if (len >= sizeof(text))
+		return -EINVAL;
+	if (copy_from_user(text, ubuf, len))
+		return -EFAULT;
+	text[len] = 0;
+	err = f->inode->gen_store(text);
+	return err ? err : (long)len;
+}
+
 static void gen_release(struct file *f)
 {
 	kfree(f->priv);
@@ -394,6 +434,7 @@ static void gen_release(struct file *f)
 
 static const struct file_ops gen_fops = {
 	.read = gen_read,
+	.write = gen_write,
 	.pread = gen_pread,
 	.lseek = gen_lseek,
 	.fstat = inode_fstat,
@@ -473,7 +514,7 @@ static int open_check(const struct inode *ino, unsigned flags)
 		return -ENOTDIR;
 	if (S_ISDIR(ino->mode) && (acc != O_RDONLY || (flags & O_TRUNC)))
 		return -EISDIR; /* O_TRUNC asks for write access (Linux) */
-	if (vfs_inode_generated(ino) && acc != O_RDONLY)
+	if (vfs_inode_generated(ino) && acc != O_RDONLY && (!S_ISREG(ino->mode) || !ino->gen_store))
 		return -EACCES;
 	if (S_ISLNK(ino->mode))
 		return -ELOOP; /* only reached with O_NOFOLLOW */
@@ -505,7 +546,29 @@ static const struct file_ops path_fops = {
 	.fstat = inode_fstat,
 };
 
-struct file *vfs_open_inode(struct inode *ino, unsigned flags)
+/* An open regular file that may write its inode (inode->writers). */
+static bool counts_as_writer(const struct file *f)
+{
+	return S_ISREG(f->inode->mode) && !(f->flags & O_PATH) &&
+	       (f->flags & O_ACCMODE) != O_RDONLY;
+}
+
+/* Linux's may_open: read and/or write permission as the access mode asks
+ * (O_TRUNC asks for write). */
+static int open_permission(const struct inode *ino, unsigned flags)
+{
+	unsigned acc = flags & O_ACCMODE;
+	int mask = (acc != O_WRONLY ? MAY_READ : 0) | (acc != O_RDONLY ? MAY_WRITE : 0);
+
+	if (flags & O_TRUNC)
+		mask |= MAY_WRITE;
+	if ((flags & O_NOATIME) && proc_euid() != 0 && proc_euid() != ino->uid)
+		return -EPERM; /* Linux: the owner's (or CAP_FOWNER's) */
+	return vfs_permission(ino, mask);
+}
+
+/* vfs_open_inode, with open(2)'s permission check if check_perm. */
+static struct file *open_inode(struct inode *ino, unsigned flags, bool check_perm)
 {
 	const struct file_ops *ops;
 	void *priv = NULL;
@@ -513,6 +576,11 @@ struct file *vfs_open_inode(struct inode *ino, unsigned flags)
 	int err = (flags & O_PATH) ? ((flags & O_DIRECTORY) && !S_ISDIR(ino->mode) ? -ENOTDIR : 0)
 				   : open_check(ino, flags);
 
+	if (!err && check_perm && !(flags & O_PATH))
+		err = open_permission(ino, flags);
+	if (!err && check_perm && !(flags & O_PATH) && S_ISREG(ino->mode))
+		err = lease_break(ino, (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC),
+				  flags & O_NONBLOCK);
 	if (err)
 		return ERR_PTR(err);
 	if (flags & O_PATH) {
@@ -548,29 +616,46 @@ struct file *vfs_open_inode(struct inode *ino, unsigned flags)
 			return ERR_PTR(err);
 		}
 	}
+	if (counts_as_writer(f))
+		ino->writers++;
 	return f;
+}
+
+void vfs_file_release(struct file *f)
+{
+	if (f->inode && counts_as_writer(f))
+		f->inode->writers--;
+}
+
+struct file *vfs_open_inode(struct inode *ino, unsigned flags)
+{
+	return open_inode(ino, flags, false);
 }
 
 struct file *vfs_open_at(struct inode *base, const char *path, unsigned flags, u32 mode)
 {
+	struct file *f, *magic = NULL;
 	struct inode *ino;
-	struct file *f;
 	bool created = false;
 
 	if (flags & O_CREAT)
 		ino = ((flags & O_NOFOLLOW) ? vfs_create_nofollow : vfs_create_at)(
 			base, path, S_IFREG | (mode & 07777), flags & O_EXCL, &created);
-	else if (flags & O_NOFOLLOW)
-		ino = vfs_lookup_nofollow(base, path);
 	else
-		ino = vfs_lookup_at(base, path);
+		ino = vfs_lookup_open(base, path, !(flags & O_NOFOLLOW), &magic);
+	if (magic) { /* /proc/PID/fd/N of a pipe: a new file on it */
+		f = (flags & O_PATH) ? ERR_PTR(-ENXIO)
+				     : pipe_reopen(magic, flags & ~(unsigned)OPEN_ONLY_FLAGS);
+		file_put(magic);
+		return f;
+	}
 	if (IS_ERR(ino))
 		return (struct file *)ino;
 	if ((flags & O_CREAT) && S_ISDIR(ino->mode)) {
 		vfs_inode_put(ino); /* Linux: O_CREAT never opens a directory */
 		return ERR_PTR(-EISDIR);
 	}
-	f = vfs_open_inode(ino, flags);
+	f = open_inode(ino, flags, !created); /* who creates a file may open it */
 	if (!IS_ERR(f) && (flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY &&
 	    S_ISREG(ino->mode) && !vfs_inode_generated(ino)) {
 		int err = vfs_truncate(ino, 0);

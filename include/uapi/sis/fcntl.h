@@ -19,6 +19,7 @@
 #define O_APPEND 00002000
 #define O_NONBLOCK 00004000
 #define O_DSYNC 00010000
+#define O_ASYNC 00020000 /* FASYNC: SIGIO to the owner on I/O */
 #define O_DIRECTORY 00040000
 #define O_NOFOLLOW 00100000
 #define O_DIRECT 00200000
@@ -38,12 +39,29 @@
 #define F_GETLK 5
 #define F_SETLK 6
 #define F_SETLKW 7
+#define F_SETOWN 8
+#define F_GETOWN 9
+#define F_SETSIG 10
+#define F_GETSIG 11
+#define F_SETOWN_EX 15
+#define F_GETOWN_EX 16
 #define F_OFD_GETLK 36
 #define F_OFD_SETLK 37
 #define F_OFD_SETLKW 38
 #define F_DUPFD_CLOEXEC 1030
 #define F_SETPIPE_SZ 1031
 #define F_GETPIPE_SZ 1032
+#define F_SETLEASE 1024
+#define F_GETLEASE 1025
+
+/* F_SETOWN_EX/F_GETOWN_EX */
+#define F_OWNER_TID 0
+#define F_OWNER_PID 1
+#define F_OWNER_PGRP 2
+struct f_owner_ex {
+	int type;
+	int pid;
+};
 #define FD_CLOEXEC 1
 
 /* Record locks (struct flock as Linux arm64 lays it out: 32 bytes). */

@@ -21,6 +21,7 @@
 #define TIOCINQ FIONREAD
 #define TIOCNOTTY 0x5422
 #define FIONBIO 0x5421
+#define FIOASYNC 0x5452
 #define TIOCGSID 0x5429       /* session of the terminal (its controlling session) */
 #define TIOCGPTN 0x80045430   /* pty master: the slave's number N (/dev/pts/N) */
 #define TIOCSPTLCK 0x40045431 /* pty master: lock (nonzero) or unlock the slave */

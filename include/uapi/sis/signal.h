@@ -84,11 +84,18 @@ struct k_sigaction {
 #define SI_USER 0      /* kill() */
 #define SI_KERNEL 0x80
 #define SI_TKILL (-6)  /* tgkill() */
+#define SI_QUEUE (-1)  /* sigqueue() */
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
 #define BUS_ADRALN 1
 #define ILL_ILLOPC 1
 #define TRAP_BRKPT 1
+#define POLL_IN 1      /* SIGIO with F_SETSIG: si_band and si_fd are set */
+#define POLL_OUT 2
+#define POLL_MSG 3
+#define POLL_ERR 4
+#define POLL_PRI 5
+#define POLL_HUP 6
 #define CLD_EXITED 1
 #define CLD_KILLED 2
 #define CLD_DUMPED 3
@@ -103,6 +110,8 @@ struct linux_siginfo {
 		struct { int32_t pid; uint32_t uid; } kill;          /* SI_USER, SI_TKILL */
 		struct { int32_t pid; uint32_t uid; int32_t status; } chld; /* SIGCHLD */
 		struct { uint64_t addr; } fault;                     /* SIGSEGV/SIGBUS/SIGILL/SIGTRAP */
+		struct { int64_t band; int32_t fd; } poll;           /* SIGIO with F_SETSIG */
+		struct { int32_t pid; uint32_t uid; uint64_t value; } rt; /* SI_QUEUE: sigqueue */
 		uint8_t __pad[128 - 16];
 	} u;
 };

@@ -6,6 +6,18 @@
 #ifndef UAPI_SIS_SYSCALL_H
 #define UAPI_SIS_SYSCALL_H
 
+#define __NR_setxattr 5
+#define __NR_lsetxattr 6
+#define __NR_fsetxattr 7
+#define __NR_getxattr 8
+#define __NR_lgetxattr 9
+#define __NR_fgetxattr 10
+#define __NR_listxattr 11
+#define __NR_llistxattr 12
+#define __NR_flistxattr 13
+#define __NR_removexattr 14
+#define __NR_lremovexattr 15
+#define __NR_fremovexattr 16
 #define __NR_getcwd 17
 #define __NR_eventfd2 19
 #define __NR_epoll_create1 20
@@ -23,6 +35,7 @@
 #define __NR_renameat 38
 #define __NR_statfs 43
 #define __NR_fstatfs 44
+#define __NR_truncate 45
 #define __NR_ftruncate 46
 #define __NR_faccessat 48
 #define __NR_chdir 49
@@ -83,6 +96,7 @@
 #define __NR_rt_sigprocmask 135
 #define __NR_rt_sigpending 136
 #define __NR_rt_sigtimedwait 137
+#define __NR_rt_sigqueueinfo 138
 #define __NR_rt_sigreturn 139
 #define __NR_reboot 142
 #define __NR_setregid 143
@@ -147,6 +161,7 @@
 #define __NR_mlockall 230
 #define __NR_munlockall 231
 #define __NR_madvise 233
+#define __NR_rt_tgsigqueueinfo 240
 #define __NR_accept4 242
 #define __NR_wait4 260
 #define __NR_renameat2 276
@@ -157,6 +172,7 @@
 #define __NR_pwritev2 287
 #define __NR_statx 291
 #define __NR_clone3 435
+#define __NR_faccessat2 439
 #define __NR_epoll_pwait2 441
 
 #define SIS_NR_SYSCALLS 512

@@ -10,7 +10,9 @@
  *   ERESTARTSYS     restart after a handler with SA_RESTART, or when no
  *                   handler runs; else EINTR (read, write, recv, accept...)
  *   ERESTARTNOHAND  restart only when no handler runs (poll, ppoll, select)
+ *   ERESTARTNOINTR  always restart, a handler or not (FUTEX_LOCK_PI)
  */
 #define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
 #define ERESTARTNOHAND 514
 #endif

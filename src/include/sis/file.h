@@ -73,6 +73,26 @@ struct file {
 /* The file's last reference is going: drop it from every epoll set. */
 void eventpoll_release(struct file *f);
 
+/* File owners and O_ASYNC (fown.c): fcntl's F_SETOWN, F_GETOWN,
+ * F_SETOWN_EX, F_GETOWN_EX, F_SETSIG and F_GETSIG on f (reached through
+ * descriptor fd); fown_setfl after F_SETFL changed f->flags; fown_release
+ * when f goes (file_destroy). */
+long fown_fcntl(struct file *f, int fd, int cmd, unsigned long arg);
+void fown_setfl(struct file *f, int fd);
+void fown_release(struct file *f);
+/* Leases (lease.c): fown_lease_owner makes the caller f's owner if it has
+ * none (F_SETLEASE); fown_signal sends the owner SIGIO (F_SETSIG's signal
+ * with si_code code, POLL_*) whether or not f has O_ASYNC. */
+int fown_lease_owner(struct file *f, int fd);
+void fown_signal(struct file *f, int code);
+/* fcntl F_SETLEASE/F_GETLEASE on f; lease_break before an open of ino for
+ * writing (write) or reading, or a truncate (write): breaks the leases it
+ * conflicts with and waits for them (0, -EWOULDBLOCK with nonblock,
+ * -ERESTARTSYS); lease_file_release when f goes. */
+long lease_fcntl(struct file *f, int fd, int cmd, unsigned long arg);
+int lease_break(struct inode *ino, bool write, bool nonblock);
+void lease_file_release(struct file *f);
+
 /* A new file with one reference (the caller's), or NULL (no memory). */
 struct file *file_alloc(const struct file_ops *ops, void *priv, unsigned flags);
 void file_get(struct file *f);
@@ -159,6 +179,10 @@ int pipe_create(struct file **rd, struct file **wr, unsigned flags);
  * -ENXIO, -ERESTARTSYS, -ENFILE, -ENOMEM. */
 struct pipe;
 struct file *pipe_open_fifo(struct pipe **slot, unsigned flags);
+/* open(2) of /proc/PID/fd/N for pipe end f: a new end of the same pipe for
+ * flags' access mode (without waiting for the other side); -ENXIO if f is
+ * no pipe (a socket, an eventfd...), as Linux for those. */
+struct file *pipe_reopen(struct file *f, unsigned flags);
 /* fcntl F_GETPIPE_SZ/F_SETPIPE_SZ on f: the ring's size, or -errno
  * (-EBADF if f is not a pipe end). */
 long pipe_fcntl(struct file *f, int cmd, unsigned long arg);

@@ -20,6 +20,10 @@ u64 proc_rlimit_cur(const struct proc *p, unsigned resource);
 u32 proc_umask(void);
 u32 proc_euid(void);
 u32 proc_egid(void);
+/* The ids file permissions use (vfs_perm.c): the effective ones, or the
+ * real ones for access(2) (real); 0 outside any process. */
+u32 proc_access_uid(bool real);
+bool proc_access_in_group(bool real, u32 gid); /* that gid or a supplementary one */
 
 /* Signals (Linux numbers, uapi/sis/signal.h). 0 or -ESRCH/-EINVAL.
  * Safe in any context, including interrupt handlers. */

@@ -3,8 +3,8 @@
  * the initial ramdisk (cpio newc at boot_dt.initrd), plus character devices
  * (/dev/console, /dev/null, /dev/zero, /dev/tty), generated read-only
  * files and links (/proc/...), symbolic and hard links, FIFOs and the names
- * of bound AF_UNIX sockets. Owners and modes are kept (fs_syscalls.c) but
- * do not restrict access: there is one user, root. No mount points.
+ * of bound AF_UNIX sockets. Owners and modes are kept (fs_syscalls.c) and
+ * checked as Linux does (vfs_perm.c). No mount points.
  *
  * Paths: absolute, or relative to the current process's working directory
  * (kept in its fd_table; "/" in kernel-only context). "." and ".." work, ".."
@@ -49,6 +49,7 @@ struct inode {
 	u32 nlink;     /* directory entries naming it (0 once unlinked) */
 	u32 refs;      /* vfs_inode_get/put */
 	u32 uid, gid;  /* owner: the creator's effective ids, then fchownat's */
+	u32 writers;   /* regular file: open files that may write it (leases) */
 	u64 rdev;      /* character devices: SIS_MKDEV(major, minor) */
 	/* Access, modification and status change, CLOCK_REALTIME in ns. */
 	s64 atime_ns, mtime_ns, ctime_ns;
@@ -77,6 +78,9 @@ struct inode {
 		struct {              /* S_IFLNK, unless generated (gen_arg_show) */
 			char *target;      /* kmalloc'ed, NUL-terminated */
 			size_t len;
+			/* A generated magic link (vfs_gen_magic_link): the
+			 * open file it stands for, or NULL. */
+			struct file *(*resolve)(long arg);
 		} link;
 		struct {              /* S_IFIFO */
 			struct pipe *pipe; /* while some end is open (pipe.c clears it) */
@@ -92,7 +96,12 @@ struct inode {
 	 * Returns the length needed, like gen. */
 	long (*gen_arg_show)(long arg, char *buf, size_t size);
 	long gen_arg;
-	u64 gen_seen; /* a generated directory's refresh marks what it still saw */
+	union {
+		u64 gen_seen; /* a generated directory's refresh marks what it still saw */
+		/* A writable generated file (vfs_add_sysctl): takes what a
+		 * write(2) brought, NUL-terminated. 0 or -errno. */
+		int (*gen_store)(const char *text);
+	};
 };
 
 /* Generated contents (fixed by the kernel, read-only). */
@@ -100,6 +109,19 @@ static inline bool vfs_inode_generated(const struct inode *ino)
 {
 	return ino->gen || ino->gen_arg_show;
 }
+
+/*
+ * Permission checks (vfs_perm.c, Linux's rules: see there). mask is MAY_*;
+ * 0 or -EACCES (-EPERM for the sticky-directory rule). vfs_perm_real(true)
+ * makes them use the real ids until vfs_perm_real(false) (access(2)).
+ */
+#define MAY_EXEC 1
+#define MAY_WRITE 2
+#define MAY_READ 4
+int vfs_permission(const struct inode *ino, int mask);
+int vfs_may_create(const struct inode *dir);
+int vfs_may_delete(const struct inode *dir, const struct inode *victim);
+void vfs_perm_real(bool on);
 
 /* Look up path (relative to the cwd), following symbolic links; returns a
  * referenced inode or ERR_PTR. */
@@ -139,6 +161,14 @@ bool vfs_file_is_regular(const struct file *f);
  */
 int vfs_add_generated(const char *path, long (*show)(char *buf, size_t size));
 
+/* The same, writable by root (mode 0644), as a sysctl under /proc/sys:
+ * each write(2) of up to 63 bytes hands store() the text. */
+int vfs_add_sysctl(const char *path, long (*show)(char *buf, size_t size),
+		   int (*store)(const char *text));
+
+/* A sysctl's number: decimal digits, blanks around; -EINVAL past max. */
+int vfs_sysctl_parse(const char *text, unsigned long max, unsigned long *out);
+
 /* A character device node at path (parents created) using fops. */
 int vfs_add_chardev(const char *path, const struct file_ops *fops, u64 rdev);
 
@@ -158,6 +188,12 @@ int vfs_gen_file(struct inode *dir, const char *name, long (*show)(long, char *,
 		 long arg);
 int vfs_gen_link(struct inode *dir, const char *name, long (*show)(long, char *, size_t),
 		 long arg);
+/* A magic link (/proc/PID/fd/N): readlink says show's text, but a walk
+ * through it goes to the inode of the open file resolve(arg) returns (not
+ * referenced; NULL: gone, -ENOENT; or ERR_PTR), and opening it opens that inode anew,
+ * or for a file without one (a pipe) vfs_open_at reopens the file itself. */
+int vfs_gen_magic_link(struct inode *dir, const char *name, long (*show)(long, char *, size_t),
+		       struct file *(*resolve)(long arg), long arg);
 struct inode *vfs_gen_find(struct inode *dir, const char *name);
 int vfs_gen_remove(struct inode *dir, const char *name);
 void vfs_gen_prune(struct inode *dir, bool (*keep)(const char *name, struct inode *ino));
@@ -180,6 +216,10 @@ int vfs_unlink_at(struct inode *base, const char *path, bool rmdir);
 int vfs_rename_at(struct inode *obase, const char *opath, struct inode *nbase, const char *npath,
 		  unsigned flags);
 struct inode *vfs_lookup_at(struct inode *base, const char *path);
+/* The same for open(2): a path ending at a magic link to a file without an
+ * inode gives ERR_PTR(-ENXIO) with that file in *magic (referenced). */
+struct inode *vfs_lookup_open(struct inode *base, const char *path, bool follow,
+			      struct file **magic);
 /* Same, not following a symbolic link in the last component (lstat). */
 struct inode *vfs_lookup_nofollow(struct inode *base, const char *path);
 /* symlink(2): a link at path whose target is the string target. */
@@ -195,6 +235,8 @@ int vfs_mknod_at(struct inode *base, const char *path, u32 mode);
 /* The absolute path of what path names, links followed ("/a/b"), in buf:
  * its length, or -errno (-ERANGE if it does not fit). */
 long vfs_realpath(struct inode *base, const char *path, char *buf, size_t size);
+/* The file is going (file_destroy): its inode's count of writers. */
+void vfs_file_release(struct file *f);
 /* Open an inode already looked up (used by open and by the kernel API). */
 struct file *vfs_open_inode(struct inode *ino, unsigned flags);
 void vfs_stat_inode(const struct inode *ino, struct linux_stat *st);
