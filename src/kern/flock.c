@@ -286,7 +286,26 @@ static bool is_ofd(int cmd)
 	return cmd == F_OFD_GETLK || cmd == F_OFD_SETLK || cmd == F_OFD_SETLKW;
 }
 
-long flock_fcntl(struct file *f, const void *owner, int cmd, void *ufl)
+/*
+ * A POSIX lock got after a wait: if another thread of the owner closed fd
+ * meanwhile, the close already dropped the owner's locks on the file and
+ * this one would outlive every descriptor (nothing would ever drop it, and
+ * it holds no reference on the inode). Drop it as that close would have
+ * and say EBADF (Linux's fcntl_setlk does the same).
+ */
+static int lock_recheck_fd(struct file *f, int fd, const void *owner)
+{
+	struct file *now = fd_get_raw(fd);
+
+	if (now)
+		file_put(now);
+	if (now == f)
+		return 0;
+	flock_close(owner, f);
+	return -EBADF;
+}
+
+long flock_fcntl(struct file *f, int fd, const void *owner, int cmd, void *ufl)
 {
 	struct sis_flock fl;
 	struct lock_req r;
@@ -316,7 +335,10 @@ long flock_fcntl(struct file *f, const void *owner, int cmd, void *ufl)
 	if ((fl.l_type == F_RDLCK && (f->flags & O_ACCMODE) == O_WRONLY) ||
 	    (fl.l_type == F_WRLCK && (f->flags & O_ACCMODE) == O_RDONLY))
 		return -EBADF;
-	return lock_set(&r, cmd == F_SETLKW || cmd == F_OFD_SETLKW);
+	err = lock_set(&r, cmd == F_SETLKW || cmd == F_OFD_SETLKW);
+	if (!err && cmd == F_SETLKW && r.type != F_UNLCK)
+		err = lock_recheck_fd(f, fd, owner);
+	return err;
 }
 
 /* Drop every lock matching (inode, owner) (NULL inode: any). */

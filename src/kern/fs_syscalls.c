@@ -584,7 +584,7 @@ SYSCALL_DEFINE3(fcntl, int, fd, unsigned, cmd, unsigned long, arg)
 	case F_OFD_GETLK:
 	case F_OFD_SETLK:
 	case F_OFD_SETLKW:
-		r = flock_fcntl(f, fd_lock_owner(), cmd, (void *)arg);
+		r = flock_fcntl(f, fd, fd_lock_owner(), cmd, (void *)arg);
 		break;
 	case F_SETOWN:
 	case F_GETOWN:

@@ -9,7 +9,9 @@
  * IPC_INFO/SEM_INFO (EINVAL), /proc/sysvipc, message queues and shared memory.
  *
  * The kernel is uniprocessor and not preempted: no lock is needed around
- * the table; a sleeper re-validates its set by id after every wake.
+ * the table. A sleeper holds its set by a count (sleepers): IPC_RMID takes
+ * the set out of the table and wakes them, and the last one to leave frees
+ * it (their waiters are on its queue until then).
  */
 #include <sis/kernel.h>
 #include <sis/mm.h>
@@ -33,6 +35,8 @@ struct sem_set {
 	u32 uid, gid, mode;     /* owner and permission bits (creator = owner) */
 	int nsems;
 	struct wait_queue wq;   /* semop sleepers; woken on every change and on removal */
+	unsigned sleepers;      /* semop calls asleep on wq: each holds the set */
+	bool removed;           /* IPC_RMID: out of the table, freed by the last sleeper */
 	struct sem sems[];
 };
 
@@ -116,8 +120,10 @@ SYSCALL_DEFINE3(semget, int, key, int, nsems, int, flags)
 static void set_remove(struct sem_set *s)
 {
 	sets[(unsigned)s->id & ((1u << ID_SHIFT) - 1)] = NULL;
-	wake_up(&s->wq); /* sleepers find their id gone: EIDRM */
-	kfree(s);
+	s->removed = true;
+	wake_up(&s->wq); /* sleepers see it removed: EIDRM */
+	if (!s->sleepers)
+		kfree(s);
 }
 
 static long sem_setall(struct sem_set *s, const unsigned short *uvals)
@@ -235,38 +241,49 @@ static int sem_try(struct sem_set *s, const struct sis_sembuf *ops, unsigned nop
 	return 0;
 }
 
-/* Sleep until ops can be applied; counts the sleeper in ncnt/zcnt meanwhile. */
-static long sem_wait_apply(int semid, const struct sis_sembuf *ops, unsigned nops, u64 deadline)
+/* Sleep on s until woken, the deadline or a signal, holding s meanwhile
+ * (counted in ncnt or zcnt of m). 0 or the sleep's error; -EIDRM if the set
+ * was removed meanwhile (then s is gone once this returns). */
+static long sem_sleep(struct sem_set *s, struct sem *m, bool zero, u64 deadline)
 {
-	struct sem_set *s = set_of(semid);
 	struct waiter w;
+	long err;
+
+	zero ? m->zcnt++ : m->ncnt++;
+	s->sleepers++;
+	prepare_to_wait(&s->wq, &w);
+	err = schedule_sleep(deadline, true);
+	finish_wait(&s->wq, &w);
+	s->sleepers--;
+	zero ? m->zcnt-- : m->ncnt--;
+	if (s->removed) {
+		if (!s->sleepers)
+			kfree(s);
+		return -EIDRM;
+	}
+	return err;
+}
+
+/* Sleep until ops can be applied to s (in the table: the caller checked). */
+static long sem_wait_apply(struct sem_set *s, const struct sis_sembuf *ops, unsigned nops,
+			   u64 deadline)
+{
 	long err;
 
 	for (;;) {
 		int blocked = 0;
-		struct sem *m;
-		bool zero;
 
-		if (!s)
-			return -EIDRM;
 		err = sem_try(s, ops, nops, &blocked);
 		if (err != -EAGAIN)
 			break;
 		if (ops[blocked].sem_flg & IPC_NOWAIT)
 			return -EAGAIN;
-		m = &s->sems[ops[blocked].sem_num];
-		zero = ops[blocked].sem_op == 0;
-		zero ? m->zcnt++ : m->ncnt++;
-		prepare_to_wait(&s->wq, &w);
-		err = schedule_sleep(deadline, true);
-		finish_wait(&s->wq, &w);
-		s = set_of(semid);
-		if (s) /* still the same set: its semaphore is where it was */
-			zero ? m->zcnt-- : m->ncnt--;
+		err = sem_sleep(s, &s->sems[ops[blocked].sem_num], ops[blocked].sem_op == 0,
+				deadline);
 		if (err)
 			return err == -ETIMEDOUT ? -EAGAIN : err;
 	}
-	if (!err && s)
+	if (!err)
 		wake_up(&s->wq); /* values changed: others may proceed now */
 	return err;
 }
@@ -305,7 +322,7 @@ static long do_semop(int semid, const void *usops, unsigned nsops, const void *u
 	}
 	if (!allowed(s, alter ? 2 : 4))
 		return -EACCES;
-	return sem_wait_apply(semid, ops, nsops, deadline);
+	return sem_wait_apply(s, ops, nsops, deadline);
 }
 
 SYSCALL_DEFINE3(semop, int, semid, const void *, usops, unsigned, nsops)

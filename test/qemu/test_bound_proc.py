@@ -53,3 +53,11 @@ def itimer_storm(ctx):
     """A 1 us periodic ITIMER_REAL: rounded up to a tick, no interrupt storm,
     a sibling's sleeps keep their pace, CPU time charged is sane."""
     bound(ctx, "itimer_storm", timeout=60)
+
+
+@test(timeout=60)
+def sem_rmid_sleepers(ctx):
+    """IPC_RMID on a set with three semop sleepers, its memory reused at once:
+    each sleeper gets EIDRM, and the set is freed only after the last one
+    left its wait queue (it once walked the freed queue: a hang)."""
+    bound(ctx, "sem_rmid_sleepers", timeout=40)

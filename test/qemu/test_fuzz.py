@@ -3,7 +3,7 @@
 sys_fuzz (user/tests/sys_fuzz*.c) booted as init: typed system calls on the
 worker's own live descriptors, addresses, msghdrs with SCM_RIGHTS and
 hostile pointers, plus fork/signal/blocked-close/kill sequences; the seed
-is printed with the command line that replays it (fixed for now, see SEED). The test
+is fresh each run and printed with the command line that replays it. The test
 fails on a panic or [ERROR] line, on any check a sequence reports, and on
 any heap byte, free page, socket or lwIP pool not back after the run.
 bench/fuzz runs the same program at 1,000,000+ calls.
@@ -22,31 +22,50 @@ from sistest import HERE, TestFailure, test, wait_for_port
 
 
 def run_sys_fuzz(ctx, args, mem="128M", timeout=None):
-    q = ctx.qemu(append=f"init=/bin/sys_fuzz -- {args}", mem=mem)
-    q.expect(r"sys_fuzz: \d+ rounds of \d+ calls, seed [0-9a-f]+", timeout=30)
-    q.expect_exit(0, timeout=timeout)
-    ctx.check(re.search(r"^sys_fuzz: PASS$", q.output, re.M), "no PASS line")
+    """Boot sys_fuzz with ARGS (ROUNDS CALLS SEED ...); a failure names the
+    seed and the command line that replays it."""
+    rounds, calls, seed, *rest = args.split()
+    first = f" --first {rest[0]}" if rest else ""
+    replay = (f"bench/fuzz --seed {seed} --calls {int(rounds) * int(calls)} --per-round {calls}"
+              f"{first} --mem {mem} (--mode each: which round leaks)")
+    ctx.log_write(f"--- replay: {replay}\n")
+    try:
+        q = ctx.qemu(append=f"init=/bin/sys_fuzz -- {args}", mem=mem)
+        q.expect(r"sys_fuzz: \d+ rounds of \d+ calls, seed [0-9a-f]+", timeout=30)
+        q.expect_exit(0, timeout=timeout)
+        ctx.check(re.search(r"^sys_fuzz: PASS$", q.output, re.M), "no PASS line")
+    except TestFailure as e:
+        raise TestFailure(f"replay: {replay}: {e}") from None
     return q
 
 
-# A fixed seed for now: fresh seeds find a heap leak (+384 bytes, AF_UNIX:
-# an abstract bind() on a socket received with SCM_RIGHTS, not yet fixed)
-# in about one round in a thousand, e.g. `sys_fuzz 1 471 129f81363f64facb 45
-# each`. bench/fuzz runs fresh seeds. Go back to a fresh seed per run (drop
-# SEED) once that leak is fixed.
-SEED = "a1cb2f31aef395de"
+def fresh_seed():
+    """A new seed per run: CI explores, and a failure prints it to replay."""
+    return f"{random.getrandbits(64):016x}"
 
 
 @test(timeout=150)  # about 60 s
 def sys_fuzz_100k(ctx):
-    """200 workers x 500 typed calls on 128 MiB."""
-    run_sys_fuzz(ctx, f"200 500 {SEED}")
+    """200 workers x 500 typed calls on 128 MiB, a fresh seed."""
+    run_sys_fuzz(ctx, f"200 500 {fresh_seed()}")
 
 
 @test(timeout=90)
 def sys_fuzz_16m(ctx):
-    """The smallest machine: 40 workers x 500 calls on 16 MiB."""
-    run_sys_fuzz(ctx, f"40 500 {SEED}", mem="16M")
+    """The smallest machine: 40 workers x 500 calls on 16 MiB, a fresh seed."""
+    run_sys_fuzz(ctx, f"40 500 {fresh_seed()}", mem="16M")
+
+
+@test(timeout=90)
+def sys_fuzz_names_stay_in_tree(ctx):
+    """Rounds whose workers left a file outside /tmp/fz, the tree the driver
+    empties, which read as a kernel leak of 384 heap bytes (an inode and its
+    entry): one bound "/no" (sockaddr_un "/nonexistent/s" cut to 5 bytes by
+    a fuzzed length), one made /tmp/d1 through a directory fd opened as ".."
+    of /tmp/fz. Every name the fuzzer creates now stays in /tmp/fz, and the
+    driver fails on any file created outside it."""
+    run_sys_fuzz(ctx, "1 471 129f81363f64facb 45")
+    run_sys_fuzz(ctx, "1 500 47f7abeedfc78f4a 106")
 
 
 # --------------------------------------------------------------------------

@@ -27,6 +27,12 @@
  *                    interrupts stay near HZ (the timers share the tick),
  *                    another process's 10 ms sleeps keep their pace, and
  *                    the CPU time charged adds up to at most the wall time.
+ *   sem_rmid_sleepers  three processes sleep in semop on a set; IPC_RMID
+ *                    wakes them, and the first to run sends 300 small
+ *                    datagrams (heap of the set's size class) before the
+ *                    others leave the set's queue: each sleeper gets EIDRM
+ *                    (the set stays until the last one has gone; the others
+ *                    once walked the freed, reused queue: a hang). 20 rounds.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -44,6 +50,8 @@
 #include <arpa/inet.h>
 #include <time.h>
 #include <unistd.h>
+#include <uapi/sis/sem.h>
+#include <uapi/sis/syscall.h>
 #include <uapi/sis/sysinfo.h>
 #include "proc_raw.h"
 
@@ -454,6 +462,58 @@ static void itimer_storm(void)
 	      "the sleeper was starved (status %#x)", st);
 }
 
+#define SEM_SLEEPERS 3
+#define LINUX_EIDRM 43 /* <uapi/sis/errno.h>'s value (picolibc's errno.h has its own) */
+
+/* One round: SEM_SLEEPERS children block on semaphore 0 of a 5-semaphore
+ * set (its size class is a 120-byte datagram's); the set is removed and
+ * its memory reused at once. Each child exits 0 on EIDRM. */
+static void sem_rmid_round(int round)
+{
+	struct sis_sembuf down = { 0, -1, 0 };
+	pid_t kids[SEM_SLEEPERS];
+	long id = raw(__NR_semget, IPC_PRIVATE, 5, IPC_CREAT | 0600), n = 0;
+	char msg[40] = { 0 };
+	int sv[2], status;
+
+	CHECK(id >= 0, "round %d: semget: %ld", round, id);
+	CHECK(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == 0, "socketpair");
+	if (id < 0)
+		return;
+	for (int i = 0; i < SEM_SLEEPERS; i++) {
+		kids[i] = fork();
+		if (kids[i] == 0) {
+			long r = raw(__NR_semop, id, &down, 1);
+
+			/* Take heap of the set's size class before the other
+			 * sleepers (woken with us, queued after us) run. */
+			for (int j = 0; j < 300; j++)
+				send(sv[0], msg, sizeof(msg), MSG_DONTWAIT);
+			_exit(r == -LINUX_EIDRM ? 0 : r < 0 ? (int)-r : 255);
+		}
+	}
+	for (int i = 0; i < 500 && n < SEM_SLEEPERS; i++) {
+		n = raw(__NR_semctl, id, 0, GETNCNT, 0);
+		usleep(2000);
+	}
+	CHECK(n == SEM_SLEEPERS, "round %d: %ld sleepers, want %d", round, n, SEM_SLEEPERS);
+	CHECK(raw(__NR_semctl, id, 0, IPC_RMID, 0) == 0, "round %d: IPC_RMID", round);
+	for (int i = 0; i < SEM_SLEEPERS; i++) {
+		CHECK(waitpid(kids[i], &status, 0) == kids[i], "waitpid");
+		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "round %d: sleeper %d: semop gave errno %d, want EIDRM (status %#x)", round, i,
+		      WEXITSTATUS(status), status);
+	}
+	close(sv[0]);
+	close(sv[1]);
+}
+
+static void sem_rmid_sleepers(void)
+{
+	for (int round = 0; round < 20 && !failures; round++)
+		sem_rmid_round(round);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -464,6 +524,7 @@ static const struct {
 	{ "init_unkillable", init_unkillable },
 	{ "sigreturn_x0", sigreturn_x0 },
 	{ "itimer_storm", itimer_storm },
+	{ "sem_rmid_sleepers", sem_rmid_sleepers },
 };
 
 int main(int argc, char **argv)

@@ -194,6 +194,66 @@ static void list_dir(const char *dir, int depth)
 	walk_dir(dir, depth, false);
 }
 
+/*
+ * The names directly in / and /tmp, the fuzzer's only writable places
+ * outside /tmp/fz: every name the workers create must stay inside /tmp/fz,
+ * which reset_tree empties. One that escapes (a sockaddr_un whose fuzzed
+ * length cuts an absolute path short binds its prefix, "/no" of
+ * "/nonexistent/s", as on Linux) is a file the run leaves behind: its
+ * inode and entry would read as a kernel heap leak.
+ */
+#define OUTSIDE_MAX 96
+struct outside {
+	int n;
+	char name[OUTSIDE_MAX][48];
+};
+
+static void list_outside(struct outside *o)
+{
+	static const char *const dirs[] = { "/", "/tmp/" };
+	char buf[1024];
+
+	o->n = 0;
+	for (unsigned d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
+		long fd = raw(__NR_openat, -100, dirs[d], 0200000 | 040000), n;
+
+		while (fd >= 0 && (n = raw(__NR_getdents64, fd, buf, sizeof(buf))) > 0) {
+			for (long off = 0; off < n && o->n < OUTSIDE_MAX;) {
+				struct linux_dirent64 *e = (struct linux_dirent64 *)(buf + off);
+
+				off += e->d_reclen;
+				if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+					snprintf(o->name[o->n++], sizeof(o->name[0]), "%s%s", dirs[d],
+						 e->d_name);
+			}
+		}
+		if (fd >= 0)
+			raw(__NR_close, fd);
+	}
+}
+
+static struct outside outside_base; /* before the first round */
+
+/* Print the names outside /tmp/fz that were not there before; how many. */
+static int new_outside(const struct outside *before)
+{
+	static struct outside now; /* static: our stack stays at its size */
+	int found = 0;
+
+	list_outside(&now);
+	for (int i = 0; i < now.n; i++) {
+		bool known = false;
+
+		for (int j = 0; j < before->n && !known; j++)
+			known = !strcmp(now.name[i], before->name[j]);
+		if (!known) {
+			printf("%s:   created outside /tmp/fz: %s\n", prog, now.name[i]);
+			found++;
+		}
+	}
+	return found;
+}
+
 static void reset_tree(void)
 {
 	empty_dir("/tmp/fz", 0);
@@ -306,6 +366,11 @@ static void check_round(long r, uint64_t seed, struct counters *base)
 
 	reap_all();
 	reset_tree();
+	if (new_outside(&outside_base)) {
+		printf("%s: round %ld (seed %016llx) created files outside /tmp/fz\n", prog, r,
+		       (unsigned long long)round_seed(seed, r));
+		list_outside(&outside_base); /* the next rounds are judged on their own */
+	}
 	for (int i = 0; i < 80; i++) {
 		if (read_counters(&now) && back_to(base, &now))
 			return;
@@ -369,6 +434,7 @@ int main(int argc, char **argv)
 	       rounds, calls, (unsigned long long)seed, prog, rounds, calls,
 	       (unsigned long long)seed, first);
 	reset_tree();
+	list_outside(&outside_base);
 	for (long r = -WARMUP; r < 0; r++) /* tables and caches reach their size */
 		if (one_round(r, seed, calls, &t))
 			return 1;
@@ -405,6 +471,10 @@ int main(int argc, char **argv)
 	for (int sig = 1; sig < 65; sig++)
 		if (t.by_signal[sig])
 			printf("%s: %ld workers killed by signal %d\n", prog, t.by_signal[sig], sig);
+	if (new_outside(&outside_base)) {
+		printf("%s: FAIL the workers created files outside /tmp/fz\n", prog);
+		return 1;
+	}
 	if (!settle(&base, &now)) {
 		print_leak(&base, &now, &base_slabs);
 		return 1;

@@ -84,7 +84,7 @@ static void c_openat(void)
 	int dirfd = fz_chance(80) ? AT_FDCWD : fz_fd_of(K_DIR);
 	bool rw = dirfd == AT_FDCWD || kind_of(dirfd) == K_DIR;
 	long path = fz_path(rw), flags = fz_flags(open_flags, N(open_flags));
-	bool dots = false;
+	bool dots = false, up = false;
 	long fd;
 
 	if (dirfd != AT_FDCWD && fz_chance(70)) {
@@ -92,12 +92,13 @@ static void c_openat(void)
 
 		path = (long)((const char *const[]){ "f0", "d1", "s0", ".", ".." })[i];
 		dots = i >= 3;
+		up = i == 4; /* the parent of a directory fd on /tmp/fz is /tmp */
 	}
 	if (!rw || dots)
 		flags &= ~(long)(O_CREAT | O_TRUNC | O_WRONLY | O_RDWR);
 	fd = raw(__NR_openat, dirfd, path, flags, ONE_OF(0644, 0, 0777, 07777));
-	if (fd >= 0 && !rw)
-		raw(__NR_close, fd); /* outside /tmp/fz: never a base for creating files */
+	if (fd >= 0 && (!rw || up))
+		raw(__NR_close, fd); /* maybe outside /tmp/fz: never a base for creating files */
 	else
 		fz_note(fd, flags & O_DIRECTORY ? K_DIR : K_FILE);
 }

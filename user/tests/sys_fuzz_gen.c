@@ -426,10 +426,15 @@ long fz_sockaddr(int family_hint, long *len)
 		return (long)sin;
 	}
 	if (family == AF_UNIX) {
+		/* Every name a bind() can make is inside /tmp/fz, whatever the
+		 * length: a length shorter than the name binds its prefix (as
+		 * on Linux), so a cut-short absolute name ("/tmp/f", "/no")
+		 * would land outside the tree the driver empties; such a name
+		 * is given relative to the worker's directory, /tmp/fz. */
 		struct sockaddr_un *sun = fz_arg(sizeof(*sun));
 		static const char *const paths[] = { "/tmp/fz/s0", "/tmp/fz/s1", "/tmp/fz/s2",
 						     "/tmp/fz/s3", "/tmp/fz/d0/s", "/tmp/fz/f0",
-						     "/nonexistent/s", "" };
+						     "/tmp/fz/nonexistent/s", "" };
 		const char *p = FZ_PICK(paths);
 		size_t n = strlen(p);
 
@@ -444,6 +449,10 @@ long fz_sockaddr(int family_hint, long *len)
 		if (fz_chance(5))
 			memset(sun->sun_path, 'x', sizeof(sun->sun_path)); /* unterminated */
 		*len = fz_chance(80) ? (long)(2 + n + (fz_chance(50) ? 1 : 0)) : fz_len(sizeof(*sun));
+		if (sun->sun_path[0] == '/' && *len < (long)(2 + n)) {
+			memset(sun->sun_path, 0, sizeof(sun->sun_path));
+			memcpy(sun->sun_path, p + 8, n - 8); /* past "/tmp/fz/" */
+		}
 		return (long)sun;
 	}
 	{

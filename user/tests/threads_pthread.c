@@ -6,7 +6,9 @@
  * exits, kill to the group and pthread_kill (tgkill) to one thread,
  * execve from a thread, exit_group and SIGKILL while threads block, the
  * leader exiting first, fork and wait from a thread, a group stop, vfork's
- * shared memory, clone3, getaddrinfo from many threads; then the same again, and MemFree must come back (no leak).
+ * shared memory, clone3, getaddrinfo from many threads, F_SETLKW in one
+ * thread while another closes the descriptor (EBADF, no lock left); then
+ * the same again, and MemFree must come back (no leak).
  *
  *   threads_pthread [ROUNDS]        the suite (as init): 2 warm-up rounds, then
  *                                   ROUNDS (2) measured for leaks
@@ -713,6 +715,97 @@ static long mem_free_kb(void)
 	return kb;
 }
 
+/* ---- a record lock and a close racing in two threads ---- */
+
+#define LOCK_RACE_FILE "/tmp/lock_race"
+
+struct setlkw {
+	int fd;
+	long ret;
+	int err;
+};
+
+static void *setlkw_thread(void *arg)
+{
+	struct setlkw *a = arg;
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+
+	a->ret = fcntl(a->fd, F_SETLKW, &fl);
+	a->err = errno;
+	return NULL;
+}
+
+/* A child process holding a write lock on the file, until go is written. */
+static pid_t lock_holder(int locked_wr, int go_rd)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+		int fd = open(LOCK_RACE_FILE, O_RDWR);
+		char c = 0;
+
+		if (fd < 0 || fcntl(fd, F_SETLK, &fl))
+			_exit(1);
+		if (write(locked_wr, "l", 1) != 1 || read(go_rd, &c, 1) != 1)
+			_exit(2);
+		_exit(0); /* the lock goes with it */
+	}
+	return pid;
+}
+
+/* Can a process take a write lock on the whole file at once? */
+static bool lockable(void)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+		int fd = open(LOCK_RACE_FILE, O_RDWR);
+
+		_exit(fd >= 0 && fcntl(fd, F_SETLK, &fl) == 0 ? 0 : 1);
+	}
+	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	       WEXITSTATUS(status) == 0;
+}
+
+/*
+ * A thread waits in F_SETLKW for a lock another process holds; meanwhile a
+ * second thread closes the descriptor. When the lock comes free, the wait
+ * ends with EBADF and no lock is left behind (Linux): one granted after the
+ * close would have no descriptor left to drop it, held forever by nothing.
+ */
+static void test_lock_close_race(void)
+{
+	struct setlkw a;
+	int locked[2], go[2], status;
+	pthread_t th;
+	char c;
+	pid_t holder;
+
+	a.fd = open(LOCK_RACE_FILE, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	CHECK(a.fd >= 0, "open %s", LOCK_RACE_FILE);
+	CHECK(pipe(locked) == 0 && pipe(go) == 0, "pipe");
+	holder = lock_holder(locked[1], go[0]);
+	CHECK(holder > 0 && read(locked[0], &c, 1) == 1, "the holder did not lock");
+	CHECK(pthread_create(&th, NULL, setlkw_thread, &a) == 0, "pthread_create");
+	usleep(100000); /* the thread is asleep in F_SETLKW */
+	CHECK(close(a.fd) == 0, "close while F_SETLKW waits");
+	CHECK(write(go[1], "g", 1) == 1, "write go");
+	CHECK(waitpid(holder, &status, 0) == holder && WIFEXITED(status) &&
+	      WEXITSTATUS(status) == 0, "holder status %#x", status);
+	pthread_join(th, NULL);
+	CHECK(a.ret == -1 && a.err == EBADF, "F_SETLKW on a closed fd: %ld errno %d, want EBADF",
+	      a.ret, a.err);
+	CHECK(lockable(), "a lock got after the close is still held");
+	close(locked[0]);
+	close(locked[1]);
+	close(go[0]);
+	close(go[1]);
+	unlink(LOCK_RACE_FILE);
+}
+
 static void suite(void)
 {
 	test_mutex();
@@ -725,6 +818,7 @@ static void suite(void)
 	test_group_stop();
 	test_vfork_clone3();
 	test_getaddrinfo();
+	test_lock_close_race();
 }
 
 static int exec_target(const char *want_pid)

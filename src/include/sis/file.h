@@ -163,12 +163,14 @@ long file_write(struct file *f, const void *ubuf, size_t len);
 
 /*
  * Record locks (flock.c): fcntl's F_GETLK/F_SETLK/F_SETLKW and the F_OFD_*
- * forms on f, ufl the user's struct flock; owner is the caller's descriptor
- * table (POSIX locks' owner). 0 or -errno (EAGAIN: held by another owner).
+ * forms on f, the file at descriptor fd, ufl the user's struct flock; owner
+ * is the caller's descriptor table (POSIX locks' owner). 0 or -errno
+ * (EAGAIN: held by another owner; EBADF: fd was closed while F_SETLKW
+ * waited, and the lock it got is dropped again, as Linux).
  * flock_close: the owner closed a descriptor of f (its POSIX locks on the
  * file go); flock_file_release: f's last reference went (its OFD locks go).
  */
-long flock_fcntl(struct file *f, const void *owner, int cmd, void *ufl);
+long flock_fcntl(struct file *f, int fd, const void *owner, int cmd, void *ufl);
 void flock_close(const void *owner, struct file *f);
 void flock_file_release(struct file *f);
 
