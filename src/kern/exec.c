@@ -199,10 +199,44 @@ static int args_add_user(struct exec_args *a, const char *const *uvec, int *coun
 	}
 }
 
+/* Would bytes more address space fit the caller's RLIMIT_AS (execve fails
+ * with ENOMEM before the old image is gone; Linux, mapping after its point
+ * of no return, kills the process instead)? */
+static bool exec_as_fits(struct vm_space *vm, u64 bytes)
+{
+	u64 limit = proc_rlimit_cur(cur_proc(), RLIMIT_AS), used = (u64)vm->leaves * PAGE_SIZE;
+
+	return used <= limit && bytes <= limit - used;
+}
+
+/* Pages img's segments take (a page two segments share counted once). */
+static u64 image_pages(const struct elf_image *img)
+{
+	u64 n = 0;
+
+	for (int i = 0; i < img->nsegs; i++) {
+		const struct elf_segment *s = &img->seg[i];
+		u64 start = ALIGN_DOWN(s->vaddr, PAGE_SIZE);
+		u64 end = ALIGN_UP(s->vaddr + s->memsz, PAGE_SIZE);
+
+		n += (end - start) / PAGE_SIZE;
+		for (int j = 0; j < i; j++) {
+			const struct elf_segment *t = &img->seg[j];
+			u64 ts = ALIGN_DOWN(t->vaddr, PAGE_SIZE), te = ALIGN_UP(t->vaddr + t->memsz, PAGE_SIZE);
+
+			if (ts < end && start < te) /* at most one page: segments do not overlap */
+				n--;
+		}
+	}
+	return n;
+}
+
 /* Map every page of each segment (pages shared by segments once) and copy
  * its file bytes; the rest stays zero. */
 static int load_segments(struct vm_space *vm, const struct elf_image *img, const u8 *file)
 {
+	if (!exec_as_fits(vm, image_pages(img) * PAGE_SIZE))
+		return -ENOMEM;
 	for (int i = 0; i < img->nsegs; i++) {
 		const struct elf_segment *s = &img->seg[i];
 		u64 start = ALIGN_DOWN(s->vaddr, PAGE_SIZE);
@@ -379,18 +413,39 @@ static int push_vectors(struct stack_builder *b, const struct exec_args *a,
 	return err;
 }
 
+/*
+ * The initial stack's size: RLIMIT_STACK (Linux lets the stack grow to it;
+ * here it is mapped whole, so RLIM_INFINITY means Linux's default _STK_LIM
+ * and nothing is larger than VM_STACK_MAX), at least what the arguments
+ * need plus a page, as Linux's stack always holds them.
+ */
+static size_t stack_size(const struct exec_args *a, const char *path)
+{
+	u64 lim = proc_rlimit_cur(cur_proc(), RLIMIT_STACK);
+	u64 need = a->used + strlen(path) + 1 + 64 +
+		   (3 + (u64)a->argc + (u64)a->envc + 2 * AUXV_PAIRS) * sizeof(u64);
+
+	lim = lim == RLIM64_INFINITY ? VM_STACK_DEFAULT_MAX : MIN(lim, VM_STACK_MAX);
+	return MAX(ALIGN_UP(lim, PAGE_SIZE), ALIGN_UP(need, PAGE_SIZE) + PAGE_SIZE);
+}
+
 static int build_stack(struct vm_space *vm, const struct exec_args *a, const char *path,
 		       const struct exec_image *x, u64 stack_top, u64 *sp)
 {
 	static const char platform[] = "aarch64";
 	struct stack_builder b = { vm, stack_top };
 	struct stack_strings ss;
+	size_t size = stack_size(a, path);
 	u8 seed[16];
 	int err;
 
-	err = vm_map_zero(vm, stack_top - VM_STACK_SIZE, VM_STACK_SIZE, VM_READ | VM_WRITE);
+	if (!exec_as_fits(vm, size))
+		return -ENOMEM;
+	err = vm_map_zero(vm, stack_top - size, size, VM_READ | VM_WRITE);
 	if (err)
 		return err;
+	vm->stack_pages = size / PAGE_SIZE;
+	vm->stack_bottom = stack_top - size; /* it may grow below (vm_grow_stack) */
 	random_get_bytes(seed, sizeof(seed));
 	err = push_bytes(&b, seed, sizeof(seed), &ss.random);
 	if (!err)
@@ -425,6 +480,19 @@ static int load_program(struct vm_space *vm, const u8 *file, const struct exec_l
 	return load_interp(vm, interp, l, x);
 }
 
+/* Linux's end_data - start_data (binfmt_elf): from the highest segment
+ * start to the highest end of file bytes; what brk's RLIMIT_DATA check adds. */
+static u64 data_size(const struct elf_image *img)
+{
+	u64 start = 0, end = 0;
+
+	for (int i = 0; i < img->nsegs; i++) {
+		start = MAX(start, img->seg[i].vaddr);
+		end = MAX(end, img->seg[i].vaddr + img->seg[i].filesz);
+	}
+	return end > start ? end - start : 0;
+}
+
 /* A complete new address space for the program in file[0, len). */
 static struct vm_space *build_image(const u8 *file, size_t len, const char *path,
 				    const struct exec_args *a, u64 *entry, u64 *sp)
@@ -442,7 +510,6 @@ static struct vm_space *build_image(const u8 *file, size_t len, const char *path
 	choose_layout(&l, cur_proc());
 	vm->mmap_top = l.mmap_top;
 	vm->stack_top = l.stack_top;
-	vm->stack_bottom = l.stack_top - VM_STACK_SIZE;
 	vm_set_stack_limit(vm, cur_proc()->rlimit[RLIMIT_STACK].rlim_cur);
 	err = load_program(vm, file, &l, &x);
 	if (!err)
@@ -454,6 +521,7 @@ static struct vm_space *build_image(const u8 *file, size_t len, const char *path
 		return ERR_PTR(err);
 	}
 	vm->brk_start = vm->brk = x.prog.hi + l.brk_shift;
+	vm->data_size = data_size(&x.prog);
 	*entry = x.entry;
 	return vm;
 }

@@ -34,21 +34,56 @@ static bool as_fits(struct vm_space *vm, u64 grow, u64 replaced)
 	return used <= limit && grow <= limit - used;
 }
 
+/* Would grow more bytes of private writable memory fit RLIMIT_DATA (Linux's
+ * may_expand_vm on data_vm; the initial stack does not count)? */
+static bool data_fits(struct vm_space *vm, u64 grow)
+{
+	const struct linux_rlimit64 *lim = &cur_proc()->rlimit[RLIMIT_DATA];
+	u64 used = (u64)(vm->data_pages - MIN(vm->stack_pages, vm->data_pages)) * PAGE_SIZE;
+
+	if (lim->rlim_cur == RLIM64_INFINITY || (used <= lim->rlim_cur && grow <= lim->rlim_cur - used))
+		return true;
+	/* Linux's allowance for Valgrind: a soft limit of 0 checks the hard one */
+	return lim->rlim_cur == 0 && used <= lim->rlim_max && grow <= lim->rlim_max - used;
+}
+
+/* Linux's check_data_rlimit: the heap from its start to brk plus the
+ * program's data segment stay within RLIMIT_DATA. */
+static bool brk_fits(struct vm_space *vm, u64 brk)
+{
+	u64 limit = proc_rlimit_cur(cur_proc(), RLIMIT_DATA);
+
+	return limit == RLIM64_INFINITY || brk - vm->brk_start + vm->data_size <= limit;
+}
+
+/* What mlockall(MCL_FUTURE) asks of a new mapping of len bytes: lock it.
+ * -EAGAIN past RLIMIT_MEMLOCK. */
+static int lock_future_ok(struct vm_space *vm, u64 len, bool lock)
+{
+	return !lock || mlock_may_grow(vm, len / PAGE_SIZE) ? 0 : -EAGAIN;
+}
+
 /*
  * brk(addr): move the end of the heap; returns the new break, or the old one
- * when addr is 0, out of range or memory runs out (Linux's convention).
+ * when addr is 0, out of range, past RLIMIT_DATA (also when shrinking, as
+ * Linux) or RLIMIT_AS, or memory runs out (Linux's convention).
  */
 SYSCALL_DEFINE1(brk, u64, want)
 {
 	struct vm_space *vm = cur_proc()->vm;
 	u64 old_end = ALIGN_UP(vm->brk, PAGE_SIZE), new_end = ALIGN_UP(want, PAGE_SIZE);
 
-	if (want < vm->brk_start || want > vm->brk_start + VM_BRK_MAX)
+	if (want < vm->brk_start || want > vm->brk_start + VM_BRK_MAX || !brk_fits(vm, want))
 		return (long)vm->brk;
 	if (new_end > old_end) {
-		if (!as_fits(vm, new_end - old_end, 0) ||
-		    vm_map_zero(vm, old_end, new_end - old_end, VM_READ | VM_WRITE))
+		u64 grow = new_end - old_end;
+
+		if (!as_fits(vm, grow, 0) || !data_fits(vm, grow) ||
+		    lock_future_ok(vm, grow, vm->lock_future) ||
+		    vm_map_zero(vm, old_end, grow, VM_READ | VM_WRITE))
 			return (long)vm->brk;
+		if (vm->lock_future)
+			vm_lock(vm, old_end, grow, true, false);
 	} else if (new_end < old_end) {
 		vm_unmap(vm, new_end, old_end - new_end);
 	}
@@ -126,10 +161,13 @@ static long check_mmap(u64 addr, u64 len, unsigned prot, unsigned flags, u64 off
 	return 0;
 }
 
-/* Where the mapping goes; unmaps what MAP_FIXED replaces. 0 or -errno. */
-static long choose_address(struct vm_space *vm, u64 *addr, u64 len, unsigned flags)
+/* Where the mapping goes; unmaps what MAP_FIXED replaces. 0 or -errno.
+ * data: the mapping is private and writable (RLIMIT_DATA counts it). */
+static long choose_address(struct vm_space *vm, u64 *addr, u64 len, unsigned flags, bool data)
 {
-	if (!as_fits(vm, len, (flags & MAP_FIXED) ? vm_range_used(vm, *addr, len) * PAGE_SIZE : 0))
+	u64 replaced = (flags & MAP_FIXED) ? vm_range_used(vm, *addr, len) * PAGE_SIZE : 0;
+
+	if (!as_fits(vm, len, replaced) || (data && !data_fits(vm, len - replaced)))
 		return -ENOMEM;
 	if (flags & MAP_FIXED_NOREPLACE)
 		return vm_range_free(vm, *addr, len) ? 0 : -EEXIST;
@@ -151,7 +189,11 @@ SYSCALL_DEFINE6(mmap, u64, addr, u64, len, unsigned, prot, unsigned, flags, int,
 	struct vm_space *vm = cur_proc()->vm;
 	struct map_source src = { NULL, NULL, false };
 	long err = check_mmap(addr, len, prot, flags, off);
+	bool lock = (flags & MAP_LOCKED) || vm->lock_future;
 
+	if (!err && (flags & MAP_LOCKED) && proc_rlimit_cur(cur_proc(), RLIMIT_MEMLOCK) == 0 &&
+	    proc_euid() != 0)
+		err = -EPERM; /* (Linux's can_do_mlock) */
 	if (!err && !(flags & MAP_ANONYMOUS))
 		err = map_source_get(fd, prot, flags, &src);
 	if (err)
@@ -160,7 +202,11 @@ SYSCALL_DEFINE6(mmap, u64, addr, u64, len, unsigned, prot, unsigned, flags, int,
 	if (len > VM_USER_MAX)
 		goto out_put;
 	len = ALIGN_UP(len, PAGE_SIZE);
-	err = choose_address(vm, &addr, len, flags);
+	err = lock_future_ok(vm, len, lock);
+	if (!err)
+		err = choose_address(vm, &addr, len, flags,
+				     (prot & PROT_WRITE) && (flags & MAP_TYPE) == MAP_PRIVATE &&
+				     !(flags & MAP_GROWSDOWN));
 	if (err)
 		goto out_put;
 	if ((flags & MAP_TYPE) != MAP_PRIVATE)
@@ -170,6 +216,8 @@ SYSCALL_DEFINE6(mmap, u64, addr, u64, len, unsigned, prot, unsigned, flags, int,
 				  (prot & VM_SHARED) && src.writable);
 	else
 		err = vm_map_zero(vm, addr, len, prot);
+	if (!err && lock)
+		vm_lock(vm, addr, len, true, false); /* a copy that fails leaves it unlocked */
 out_put:
 	if (src.file)
 		file_put(src.file);
@@ -199,6 +247,11 @@ SYSCALL_DEFINE3(mprotect, u64, addr, size_t, len, unsigned long, prot)
 		return -EACCES;
 	if (!user_addr_ok(addr, len))
 		return -ENOMEM;
+	/* private pages turning writable count against RLIMIT_DATA (Linux's
+	 * mprotect_fixup) */
+	if ((prot & PROT_WRITE) &&
+	    !data_fits(cur_proc()->vm, vm_range_new_data(cur_proc()->vm, addr, len) * PAGE_SIZE))
+		return -ENOMEM;
 	return vm_protect(cur_proc()->vm, addr, len, prot);
 }
 
@@ -209,16 +262,26 @@ static bool range_mapped(struct vm_space *vm, u64 addr, u64 len)
 }
 
 /* Map zeroed pages over the free [addr, addr+len) with the rights of the
- * page at like (a grown mremap's new part). */
+ * page at like (a grown mremap's new part), locked if it is (-EAGAIN past
+ * RLIMIT_MEMLOCK, as Linux's vma_to_resize). */
 static long map_like(struct vm_space *vm, u64 addr, u64 len, u64 like)
 {
 	int prot = vm_page_prot(vm, like);
+	bool lock = vm_range_locked(vm, like, PAGE_SIZE);
+	long err;
 
 	if (prot < 0)
 		return prot;
-	if (!as_fits(vm, len, 0))
+	err = lock_future_ok(vm, len, lock);
+	if (err)
+		return err;
+	if (!as_fits(vm, len, 0) ||
+	    ((prot & VM_WRITE) && !(prot & VM_SHARED) && !data_fits(vm, len)))
 		return -ENOMEM;
-	return vm_map_zero(vm, addr, len, (unsigned)prot);
+	err = vm_map_zero(vm, addr, len, (unsigned)prot);
+	if (!err && lock)
+		vm_lock(vm, addr, len, true, false);
+	return err;
 }
 
 /* Move [old, old+old_len) to new (free, new_len >= old_len) and extend it:

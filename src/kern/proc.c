@@ -18,6 +18,8 @@
 #include <sis/procfs.h>
 #include "proc_internal.h"
 
+#define MLOCK_LIMIT (8UL << 20) /* Linux's default RLIMIT_MEMLOCK (since 5.16) */
+
 LIST_HEAD(proc_list);
 static int proc_count;
 static int thread_count;
@@ -60,9 +62,8 @@ void proc_default_rlimits(struct proc *p)
 {
 	for (int i = 0; i < RLIM_NLIMITS; i++)
 		p->rlimit[i] = (struct linux_rlimit64){ RLIM64_INFINITY, RLIM64_INFINITY };
-	/* Linux's soft default is 8 MiB; SIS maps memory eagerly and glibc gives
-	 * every pthread a stack of the soft limit, so SIS starts at 256 KiB. */
 	p->rlimit[RLIMIT_STACK] = (struct linux_rlimit64){ VM_STACK_SIZE, RLIM64_INFINITY };
+	p->rlimit[RLIMIT_MEMLOCK] = (struct linux_rlimit64){ MLOCK_LIMIT, MLOCK_LIMIT };
 	p->rlimit[RLIMIT_NOFILE] = (struct linux_rlimit64){ FD_SOFT_DEFAULT, FD_MAX };
 	p->rlimit[RLIMIT_NPROC] = (struct linux_rlimit64){ PROC_MAX, PROC_MAX };
 	p->rlimit[RLIMIT_CORE] = (struct linux_rlimit64){ 0, 0 };

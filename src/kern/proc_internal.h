@@ -179,6 +179,9 @@ struct proc *proc_init_proc(void);           /* pid 1, or NULL before start_init
 void proc_set_name(struct proc *p, const char *path);
 void proc_default_rlimits(struct proc *p);
 
+/* mlock.c: may vm lock pages more pages (RLIMIT_MEMLOCK, or euid 0)? */
+bool mlock_may_grow(struct vm_space *vm, u64 pages);
+
 /* signal.c: SIGIO (or F_SETSIG's sig) to a file's owner (fown.c): a thread,
  * process or process group (F_OWNER_*) that the credentials uid/euid of
  * whoever set the owner may signal (Linux's sigio_perm). Any context. */

@@ -19,23 +19,28 @@
 #include <sis/timer.h>
 
 /*
- * MemTotal: pages the allocator manages; MemFree and MemAvailable: free
- * pages (nothing is reclaimable: there is no page cache to drop); Slab: the
+ * MemTotal: pages the allocator manages; MemFree: free pages; MemAvailable:
+ * those and the file mappings' cached pages nothing maps (dropped when
+ * memory runs out, vfs_filemap.c); Cached: the whole cache; Slab: the
  * kernel heap in use (kmalloc), where Linux reports its slab allocator.
  */
 static long meminfo_show(char *buf, size_t size)
 {
 	struct mm_stats st;
+	size_t cached, unmapped;
 
 	mm_get_stats(&st);
+	filemap_stats(&cached, &unmapped);
 	return ksnprintf(buf, size,
 			 "MemTotal:       %8lu kB\n"
 			 "MemFree:        %8lu kB\n"
 			 "MemAvailable:   %8lu kB\n"
+			 "Cached:         %8lu kB\n"
 			 "Slab:           %8lu kB\n",
 			 (unsigned long)(st.total_pages * (PAGE_SIZE / 1024)),
 			 (unsigned long)(st.free_pages * (PAGE_SIZE / 1024)),
-			 (unsigned long)(st.free_pages * (PAGE_SIZE / 1024)),
+			 (unsigned long)((st.free_pages + unmapped) * (PAGE_SIZE / 1024)),
+			 (unsigned long)(cached * (PAGE_SIZE / 1024)),
 			 (unsigned long)(st.heap_bytes_in_use / 1024));
 }
 

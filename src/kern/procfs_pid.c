@@ -137,13 +137,19 @@ static long show_status(long pid, char *buf, size_t size)
 	return ksnprintf(buf, size,
 			 "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n"
 			 "PPid:\t%d\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n"
-			 "FDSize:\t%d\nVmSize:\t%8lu kB\nVmRSS:\t%8lu kB\nThreads:\t%d\n",
+			 "FDSize:\t%d\nVmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmRSS:\t%8lu kB\n"
+			 "VmData:\t%8lu kB\nVmStk:\t%8lu kB\nThreads:\t%d\n",
 			 p->name, p->umask, state_name(proc_state_char(p)), p->pid, p->pid,
 			 p->parent ? p->parent->pid : 0, c->uid[0], c->uid[1], c->uid[2], c->uid[1],
 			 c->gid[0], c->gid[1], c->gid[2], c->gid[1],
 			 p->fds ? fd_table_slots(p->fds) : 0,
 			 vm ? (unsigned long)(vm->leaves * (PAGE_SIZE / 1024)) : 0UL,
-			 vm ? (unsigned long)(vm->pages * (PAGE_SIZE / 1024)) : 0UL, p->nr_threads);
+			 vm ? (unsigned long)(vm->locked * (PAGE_SIZE / 1024)) : 0UL,
+			 vm ? (unsigned long)(vm->pages * (PAGE_SIZE / 1024)) : 0UL,
+			 vm ? (unsigned long)((vm->data_pages - MIN(vm->stack_pages, vm->data_pages)) *
+					      (PAGE_SIZE / 1024)) : 0UL,
+			 vm ? (unsigned long)(vm->stack_pages * (PAGE_SIZE / 1024)) : 0UL,
+			 p->nr_threads);
 }
 
 /* The argument strings, NULs included (a zombie's are empty, as on Linux). */

@@ -79,11 +79,13 @@ SYSCALL_DEFINE3(reboot, u64, magic1, u64, magic2, u32, cmd)
 
 /*
  * prlimit64(pid, resource, new, old): limits are per process and inherited
- * by children. RLIMIT_NOFILE (fd.c: new descriptors stay below it) and
- * RLIMIT_AS (mman.c: mmap/brk past it fail with ENOMEM) are enforced, and
- * RLIMIT_STACK's soft limit bounds the stack's growth (at most VM_STACK_MAX);
- * the others are stored and reported back: the real bounds are fixed
- * (FD_MAX, PROC_MAX) and the defaults say so. A limit below what is in
+ * by children. Enforced: RLIMIT_NOFILE (fd.c: new descriptors stay below
+ * it), RLIMIT_AS (mman.c, exec.c: mmap/brk/execve past it fail with ENOMEM),
+ * RLIMIT_DATA (mman.c: brk and private writable memory), RLIMIT_MEMLOCK
+ * (mlock.c), RLIMIT_STACK (exec.c: the initial stack's size; raised later, the
+ * stack grows to it on faults, vm_grow_stack). The others are
+ * stored and reported back: the real bounds are fixed (FD_MAX, PROC_MAX) and
+ * the defaults say so. A limit below what is in
  * use is accepted (Linux too): only growth fails.
  */
 static long do_prlimit(int pid, unsigned res, const void *unew, void *uold)

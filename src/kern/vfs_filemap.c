@@ -12,7 +12,8 @@
  *     are copied back (filemap_sync), for files mapped writable only, and
  *     only where they differ (so mtime moves only for real changes).
  * Stores past the end of the file stay in the pages and never reach it (as
- * on Linux, where they are dropped). The pages outlive the inode while
+ * on Linux, where they are dropped). The pages are a cache: when user
+ * memory runs out, those no mapping uses are dropped (filemap_reclaim). The pages outlive the inode while
  * mapped: each mapping holds a reference (vm_map_pages), the filemap one.
  *
  * Private mappings (MAP_PRIVATE) map the same pages copy-on-write (vm.c):
@@ -26,6 +27,7 @@
 #include <sis/vm.h>
 #include <sis/vfs.h>
 #include <sis/list.h>
+#include <sis/init.h>
 #include <uapi/sis/stat.h>
 #include "vfs_internal.h"
 
@@ -34,6 +36,7 @@ struct filemap {
 	size_t npages;         /* length of pages[] */
 	void **pages;          /* kernel VA of file page i, NULL until first mapped */
 	bool writable;         /* mapped PROT_WRITE-able (O_RDWR): pages may be newer */
+	bool busy;             /* being mapped: filemap_reclaim leaves it alone */
 	struct list_head node; /* in filemaps: msync writes them all back */
 };
 
@@ -93,12 +96,18 @@ static void *page_at(struct filemap *fm, size_t i)
 static int map_file_pages(struct vm_space *vm, u64 va, struct filemap *fm, size_t first,
 			  size_t n, unsigned prot)
 {
+	int err = 0;
+
 	if (grow_array(fm, first + n - 1))
 		return -ENOMEM;
-	for (size_t i = first; i < first + n; i++)
+	fm->busy = true; /* allocations below may reclaim: not these pages */
+	for (size_t i = first; i < first + n && !err; i++)
 		if (!page_at(fm, i))
-			return -ENOMEM; /* pages made so far stay for the next try */
-	return vm_map_pages(vm, va, fm->pages + first, n, prot);
+			err = -ENOMEM; /* pages made so far stay for the next try */
+	if (!err)
+		err = vm_map_pages(vm, va, fm->pages + first, n, prot);
+	fm->busy = false;
+	return err;
 }
 
 /*
@@ -211,6 +220,63 @@ void filemap_truncated(struct inode *ino, size_t size)
 			memset((char *)fm->pages[i] + from, 0, PAGE_SIZE - from);
 	}
 }
+
+/* Does page i hold what the file does (for the part the file covers)? */
+static bool page_clean(struct filemap *fm, size_t i)
+{
+	size_t size = fm->inode->reg.size, off = i * PAGE_SIZE;
+
+	return off >= size ||
+	       !memcmp(fm->pages[i], vfs_reg_contents(fm->inode) + off, MIN(PAGE_SIZE, size - off));
+}
+
+/*
+ * Memory is short (vm.c): drop the pages no mapping uses, which the next
+ * mapping makes again from the contents. Of a file mapped writable only the
+ * pages equal to its contents go: reclaim writes nothing back (it runs in
+ * the middle of an allocation, whoever asked). Returns the pages freed.
+ */
+static size_t filemap_reclaim(void)
+{
+	struct filemap *fm;
+	size_t freed = 0;
+
+	list_for_each_entry(fm, &filemaps, node) {
+		if (fm->busy || !fm->inode)
+			continue;
+		for (size_t i = 0; i < fm->npages; i++) {
+			if (!fm->pages[i] || vm_page_mapped(fm->pages[i]) ||
+			    (fm->writable && !page_clean(fm, i)))
+				continue;
+			vm_page_put(fm->pages[i]);
+			fm->pages[i] = NULL;
+			freed++;
+		}
+	}
+	return freed;
+}
+
+void filemap_stats(size_t *cached, size_t *unmapped)
+{
+	struct filemap *fm;
+
+	*cached = *unmapped = 0;
+	list_for_each_entry(fm, &filemaps, node) {
+		for (size_t i = 0; i < fm->npages; i++) {
+			if (!fm->pages[i])
+				continue;
+			(*cached)++;
+			*unmapped += !vm_page_mapped(fm->pages[i]);
+		}
+	}
+}
+
+static int filemap_init(void)
+{
+	vm_set_reclaim(filemap_reclaim);
+	return 0;
+}
+INITCALL(INIT_CORE, filemap_init);
 
 /* The inode is freed: drop the filemap's references (mappings keep theirs). */
 void filemap_release(struct inode *ino)

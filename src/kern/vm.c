@@ -39,6 +39,8 @@
  * contents). Bit 59 is PBHA[0], IGNORED while TCR_EL1.HWU59 is clear
  * (Arm ARM D8.3.1; boot.S leaves the HWU bits clear). */
 #define PTE_SW_FILE (1UL << 59)
+/* mlock'ed (a page or a reservation): PBHA[1], ignored as bit 59. */
+#define PTE_SW_LOCKED (1UL << 60)
 #define PROT_USER_NONE                                                               \
 	(PTE_AF | PTE_SH_INNER | PTE_ATTR(MT_NORMAL) | PTE_AP_EL1_RW | PTE_NG | PTE_PXN | \
 	 PTE_UXN)
@@ -81,11 +83,21 @@ static void asid_free(u16 asid)
 	asid_map[asid / 64] &= ~(1UL << (asid % 64));
 }
 
+static size_t (*reclaim_fn)(void); /* vm_set_reclaim: the page cache's shrinker */
+
+void vm_set_reclaim(size_t (*reclaim)(void))
+{
+	reclaim_fn = reclaim;
+}
+
 /* Can user space take n more pages without touching the kernel's reserve
- * (sis/mm.h)? The kernel keeps working when a program allocates all it can. */
+ * (sis/mm.h)? The kernel keeps working when a program allocates all it can.
+ * Short of pages, the page cache gives back what nothing maps first. */
 static bool user_pages_available(size_t n)
 {
-	return page_user_may_alloc(n);
+	if (page_user_may_alloc(n))
+		return true;
+	return reclaim_fn && reclaim_fn() && page_user_may_alloc(n);
 }
 
 static void *user_page_alloc(bool zero)
@@ -154,6 +166,21 @@ static void put_page(pte_t e)
 static bool pte_writable(pte_t e)
 {
 	return (e & PTE_AP_EL0) && !(e & PTE_AP_RDONLY);
+}
+
+/* Does the entry count as data (Linux's data_vm): a private page that is
+ * writable, or will be once copied? */
+static bool entry_is_data(pte_t e)
+{
+	return (e & PTE_VALID) && !(e & (PTE_SW_SHMEM | PTE_SW_SHARED)) &&
+	       (pte_writable(e) || ((e & PTE_AP_EL0) && (e & PTE_SW_COW)));
+}
+
+/* Account an entry changing from old to new (pages locked, data pages). */
+static void account(struct vm_space *vm, pte_t old, pte_t new)
+{
+	vm->data_pages += (size_t)entry_is_data(new) - (size_t)entry_is_data(old);
+	vm->locked += (size_t)!!(new & PTE_SW_LOCKED) - (size_t)!!(old & PTE_SW_LOCKED);
 }
 
 static u64 prot_attrs(unsigned prot)
@@ -374,7 +401,8 @@ static int clone_level(pte_t *src, pte_t *dst, int level, struct vm_space *vm)
 				vm->pages++;
 			}
 		}
-		dst[i] = e; /* a page, or a reservation */
+		dst[i] = e & ~PTE_SW_LOCKED; /* a page, or a reservation; locks stay behind */
+		account(vm, 0, dst[i]);
 		vm->leaves++;
 	}
 	return 0;
@@ -394,6 +422,8 @@ struct vm_space *vm_clone(struct vm_space *src)
 	vm->stack_top = src->stack_top;
 	vm->stack_bottom = src->stack_bottom;
 	vm->stack_limit = src->stack_limit;
+	vm->stack_pages = src->stack_pages;
+	vm->data_size = src->data_size;
 	err = clone_level(src->root, vm->root, 0, vm);
 	/* src's writable pages are read-only now (also if we stop half-way). */
 	tlb_flush_asid(src->asid);
@@ -533,6 +563,7 @@ static void set_leaf(struct vm_space *vm, pte_t *e, void *page, unsigned prot)
 	}
 	*e = kva_to_pa(page) | prot_attrs(prot) | PTE_VALID | PTE_PAGE |
 	     ((prot & VM_SHARED) ? PTE_SW_SHMEM : 0);
+	account(vm, 0, *e);
 	vm->pages++;
 }
 
@@ -687,6 +718,7 @@ void vm_unmap(struct vm_space *vm, u64 va, size_t len)
 		}
 		old = *e;
 		*e = 0;
+		account(vm, old, 0);
 		if (old)
 			vm->leaves--;
 		if (old & PTE_VALID) {
@@ -721,24 +753,28 @@ static void *pool_take(struct page_pool *pool)
 static void protect_one(struct vm_space *vm, pte_t *e, u64 va, unsigned prot,
 			struct page_pool *pool)
 {
-	pte_t old = *e;
+	pte_t old = *e, new;
 
 	if (!(old & PTE_VALID)) { /* a reservation */
 		if (!prot)
 			return;
 		vm->leaves--; /* set_leaf counts it again */
 		set_leaf(vm, e, pool_take(pool), prot);
+		*e |= old & PTE_SW_LOCKED; /* counted when the reservation was locked */
 		return;
 	}
 	if ((prot & VM_WRITE) && page_shared(old) && !(old & PTE_SW_SHMEM)) /* writable once private */
-		*e = (old & PTE_ADDR_MASK) | (old & (PTE_SW_SHARED | PTE_SW_FILE)) |
-		     prot_attrs(prot) | PTE_AP_RDONLY | PTE_SW_COW | PTE_VALID | PTE_PAGE;
+		new = (old & PTE_ADDR_MASK) | (old & (PTE_SW_SHARED | PTE_SW_FILE)) |
+		      prot_attrs(prot) | PTE_AP_RDONLY | PTE_SW_COW | PTE_VALID | PTE_PAGE;
 	else if (prot & VM_WRITE) /* written in place: no longer the file's view */
-		*e = (old & PTE_ADDR_MASK) | (old & (PTE_SW_SHARED | PTE_SW_SHMEM)) |
-		     prot_attrs(prot) | PTE_VALID | PTE_PAGE;
+		new = (old & PTE_ADDR_MASK) | (old & (PTE_SW_SHARED | PTE_SW_SHMEM)) |
+		      prot_attrs(prot) | PTE_VALID | PTE_PAGE;
 	else
-		*e = (old & PTE_ADDR_MASK) | (old & (PTE_SW_SHARED | PTE_SW_SHMEM | PTE_SW_FILE)) |
-		     prot_attrs(prot) | PTE_VALID | PTE_PAGE;
+		new = (old & PTE_ADDR_MASK) | (old & (PTE_SW_SHARED | PTE_SW_SHMEM | PTE_SW_FILE)) |
+		      prot_attrs(prot) | PTE_VALID | PTE_PAGE;
+	new |= old & PTE_SW_LOCKED;
+	account(vm, old, new);
+	*e = new;
 	tlb_flush_page(va, vm->asid);
 	if (prot & VM_EXEC)
 		dcache_clean_pou(page_of(old), PAGE_SIZE);
@@ -833,6 +869,7 @@ int vm_grow_stack(struct vm_space *vm, u64 va)
 	err = vm_map_zero(vm, page, bottom - page, VM_READ | VM_WRITE);
 	if (err)
 		return err == -ENOMEM ? -ENOMEM : -EFAULT;
+	vm->stack_pages += (bottom - page) / PAGE_SIZE;
 	vm->stack_bottom = page;
 	return 0;
 }
@@ -921,6 +958,11 @@ void *vm_page_alloc(void)
 void vm_page_put(void *page)
 {
 	put_page(kva_to_pa(page));
+}
+
+bool vm_page_mapped(const void *page)
+{
+	return *share_of(kva_to_pa(page)) != 0;
 }
 
 /* Point the empty entry e at another owner's page (taking a reference):
@@ -1030,8 +1072,8 @@ int vm_move(struct vm_space *vm, u64 from, u64 to, size_t len)
  */
 int vm_discard(struct vm_space *vm, u64 va, size_t len)
 {
-	if (!range_ok(va, len))
-		return -EINVAL;
+	if (!range_ok(va, len) || vm_range_locked(vm, va, len))
+		return -EINVAL; /* (Linux: MADV_DONTNEED refuses VM_LOCKED areas) */
 	for (u64 a = va; a < va + len; a += PAGE_SIZE) {
 		pte_t *e = lookup(vm->root, a, NULL);
 		pte_t old;
@@ -1054,6 +1096,76 @@ int vm_discard(struct vm_space *vm, u64 va, size_t len)
 	}
 	tables_sync();
 	return 0;
+}
+
+/* ---- mlock ------------------------------------------------------------------ */
+
+/* The first used (mapped or reserved) entry at or after *va below end, or
+ * NULL; *va is its address. Empty tables are skipped whole. */
+static pte_t *next_used(struct vm_space *vm, u64 *va, u64 end)
+{
+	while (*va < end) {
+		u64 span;
+		pte_t *e = lookup(vm->root, *va, &span);
+
+		if (!e) {
+			*va = ALIGN_DOWN(*va, span) + span;
+			continue;
+		}
+		if (*e)
+			return e;
+		*va += PAGE_SIZE;
+	}
+	return NULL;
+}
+
+size_t vm_range_locked(struct vm_space *vm, u64 va, size_t len)
+{
+	size_t n = 0;
+	pte_t *e;
+
+	if (!len || !user_addr_ok(va, len))
+		return 0;
+	for (u64 a = va; (e = next_used(vm, &a, va + len)); a += PAGE_SIZE)
+		n += !!(*e & PTE_SW_LOCKED);
+	return n;
+}
+
+size_t vm_range_new_data(struct vm_space *vm, u64 va, size_t len)
+{
+	size_t n = 0;
+	pte_t *e;
+
+	if (!len || !user_addr_ok(va, len))
+		return 0;
+	for (u64 a = va; (e = next_used(vm, &a, va + len)); a += PAGE_SIZE)
+		n += !(*e & (PTE_SW_SHMEM | PTE_SW_SHARED)) && !entry_is_data(*e);
+	return n;
+}
+
+int vm_lock(struct vm_space *vm, u64 va, size_t len, bool lock, bool holes)
+{
+	u64 end = va + len, a = va, next = va; /* next: where a page must be unless holes */
+	pte_t *e;
+
+	if (!range_ok(va, len))
+		return -EINVAL;
+	while ((e = next_used(vm, &a, end))) {
+		pte_t new;
+
+		if (!holes && a != next)
+			return -ENOMEM;
+		next = a + PAGE_SIZE;
+		if (lock && (*e & PTE_SW_COW) && vm_break_cow(vm, a))
+			return -EAGAIN; /* (Linux: mlock's populate ran out of memory) */
+		new = lock ? *e | PTE_SW_LOCKED : *e & ~PTE_SW_LOCKED;
+		if (!(*e & PTE_SW_SHARED)) { /* not the trampoline (Linux: nor the vDSO) */
+			account(vm, *e, new);
+			*e = new; /* software bits only: no TLB flush */
+		}
+		a = next;
+	}
+	return !holes && next != end ? -ENOMEM : 0;
 }
 
 /* The shared sigreturn trampoline: `mov x8, #__NR_rt_sigreturn; svc #0`. */

@@ -5,17 +5,26 @@
  *   a page not yet written sees write(2) and a MAP_SHARED mapping's stores;
  *   after the mapping's own write it does not, and a private store never
  *   reaches the file; fork, mprotect (RW, PROT_NONE and back), madvise;
+ * - mlock, mlock2, munlock, mlockall, munlockall: RLIMIT_MEMLOCK for the
+ *   unprivileged (ENOMEM, EPERM at 0, EAGAIN for MAP_LOCKED and MCL_FUTURE
+ *   mappings), root past it, VmLck, holes, fork, munmap, MADV_DONTNEED;
+ * - RLIMIT_DATA (brk, private writable mmap and mprotect, malloc), execve
+ *   within and past RLIMIT_AS, the initial stack's size from RLIMIT_STACK;
  * - (SIS) many map/write/fork/unmap cycles leave the kernel's page and heap
- *   counters (/proc/net/sis_pools) where they were.
+ *   counters (/proc/net/sis_pools) where they were; the cache of a file
+ *   mapped and unmapped shows in Cached and MemAvailable and is given back
+ *   when memory fills up.
  * Prints "mm_calls: N checks, M failed".
  */
 #define _GNU_SOURCE
+#include <alloca.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -173,6 +182,272 @@ static void check_private_eof(void)
 	unlink(path_in_dir("eof"));
 }
 
+/* ---- mlock ------------------------------------------------------------------ */
+
+/* VmLck of /proc/self/status in kB, or -1. */
+static long vm_lck_kb(void)
+{
+	char buf[4096], *s;
+	int fd = open("/proc/self/status", O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	s = strstr(buf, "VmLck:");
+	return s ? strtol(s + 6, NULL, 10) : -1;
+}
+
+/* Has this process CAP_IPC_LOCK (bit 14 of CapEff; SIS: euid 0)? */
+static int may_lock_all(void)
+{
+#ifdef ON_SIS
+	return geteuid() == 0;
+#else
+	char buf[4096], *s;
+	int fd = open("/proc/self/status", O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	s = strstr(buf, "CapEff:");
+	return s && (strtoull(s + 7, NULL, 16) >> 14 & 1);
+#endif
+}
+
+/* Drop root (CAP_IPC_LOCK on Linux, euid 0 on SIS) in a child. */
+static void unprivileged(void)
+{
+	if (geteuid() == 0 && setresuid(65534, 65534, 65534) != 0)
+		_exit(90);
+}
+
+static void set_limit(int res, rlim_t cur)
+{
+	struct rlimit r;
+
+	getrlimit(res, &r);
+	r.rlim_cur = cur;
+	if (r.rlim_max != RLIM_INFINITY && r.rlim_max < cur)
+		r.rlim_max = cur;
+	if (setrlimit(res, &r) != 0)
+		_exit(91);
+}
+
+static char *map_anon(long pages, int prot)
+{
+	char *p = mmap(NULL, pages * pg, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+#define KB(pages) ((pages) * pg / 1024)
+
+/* The child's checks (unprivileged, RLIMIT_MEMLOCK 16 pages). */
+static void mlock_limits_child(void)
+{
+	char *p = map_anon(8, PROT_READ | PROT_WRITE), *h = map_anon(3, PROT_READ | PROT_WRITE);
+	long base = vm_lck_kb();
+	int st;
+
+	unprivileged();
+	set_limit(RLIMIT_MEMLOCK, 16 * pg);
+	CHECK(p && h && base == 0, "maps, VmLck %ld", base);
+	if (!p || !h)
+		return;
+	CHECK(mlock(p, 4 * pg) == 0 && vm_lck_kb() == KB(4), "mlock 4 pages: VmLck %ld",
+	      vm_lck_kb());
+	CHECK(mlock(p, 4 * pg) == 0 && vm_lck_kb() == KB(4), "again: counted once: %ld",
+	      vm_lck_kb());
+	CHECK(mlock(p + 4 * pg + 100, 10) == 0 && vm_lck_kb() == KB(5),
+	      "unaligned start: its page: %ld", vm_lck_kb());
+	CHECK_ERR(mlock(p, 17 * pg), ENOMEM, "mlock past RLIMIT_MEMLOCK");
+	CHECK(vm_lck_kb() == KB(5), "a refused mlock locked something: %ld", vm_lck_kb());
+	munmap(h + pg, pg);
+	/* a hole: ENOMEM, what comes before it is locked (Linux) */
+	CHECK_ERR(mlock(h, 3 * pg), ENOMEM, "mlock over a hole");
+	CHECK(vm_lck_kb() == KB(6), "mlock up to the hole: %ld", vm_lck_kb());
+	CHECK(mlock(p, 0) == 0, "mlock of nothing");
+	CHECK_ERR(madvise(p, pg, MADV_DONTNEED), EINVAL, "MADV_DONTNEED of locked pages");
+	CHECK_ERR(syscall(SYS_mlock2, p, pg, 2), EINVAL, "mlock2 bad flags");
+	CHECK(syscall(SYS_mlock2, p + 5 * pg, pg, MLOCK_ONFAULT) == 0 && vm_lck_kb() == KB(7),
+	      "mlock2 MLOCK_ONFAULT: %ld", vm_lck_kb());
+	CHECK(munlock(p + pg, pg) == 0 && vm_lck_kb() == KB(6), "munlock one: %ld",
+	      vm_lck_kb());
+	CHECK_ERR(munlock(h, 3 * pg), ENOMEM, "munlock over a hole");
+	CHECK(vm_lck_kb() == KB(5), "munlock up to the hole: %ld", vm_lck_kb());
+	CHECK(munmap(p, 2 * pg) == 0 && vm_lck_kb() == KB(4), "munmap drops locks: %ld",
+	      vm_lck_kb());
+	CHECK(mprotect(p + 2 * pg, pg, PROT_READ) == 0 && vm_lck_kb() == KB(4),
+	      "mprotect keeps locks: %ld", vm_lck_kb());
+	if (fork() == 0)
+		_exit(vm_lck_kb() == 0 ? 0 : 1);
+	CHECK(wait(&st) > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 && vm_lck_kb() == KB(4),
+	      "a fork child has no locks");
+	CHECK_ERR(mlockall(0), EINVAL, "mlockall(0)");
+	CHECK_ERR(mlockall(MCL_ONFAULT), EINVAL, "mlockall(MCL_ONFAULT)");
+	CHECK_ERR(mlockall(8), EINVAL, "mlockall(8)");
+	CHECK_ERR(mlockall(MCL_CURRENT), ENOMEM, "mlockall(MCL_CURRENT) past the limit");
+	CHECK(munlockall() == 0 && vm_lck_kb() == 0, "munlockall: %ld", vm_lck_kb());
+	/* MCL_FUTURE: new mappings are locked, within the limit */
+	CHECK(mlockall(MCL_FUTURE) == 0, "mlockall(MCL_FUTURE)");
+	h = map_anon(4, PROT_READ | PROT_WRITE);
+	CHECK(h && vm_lck_kb() == KB(4), "a new mapping is locked: %ld", vm_lck_kb());
+	CHECK(mmap(NULL, 40 * pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED &&
+	      errno == EAGAIN, "a new mapping past the limit");
+	CHECK(munlockall() == 0 && vm_lck_kb() == 0, "munlockall");
+	h = map_anon(4, PROT_READ | PROT_WRITE);
+	CHECK(h && vm_lck_kb() == 0, "MCL_FUTURE is gone: %ld", vm_lck_kb());
+	CHECK(mmap(NULL, 2 * pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, -1, 0) !=
+	      MAP_FAILED && vm_lck_kb() == KB(2), "MAP_LOCKED: %ld", vm_lck_kb());
+	CHECK(mmap(NULL, 40 * pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, -1, 0) ==
+	      MAP_FAILED && errno == EAGAIN, "MAP_LOCKED past the limit");
+	/* a limit of 0 without the privilege: EPERM */
+	set_limit(RLIMIT_MEMLOCK, 0);
+	CHECK_ERR(mlock(p + 2 * pg, pg), EPERM, "mlock with RLIMIT_MEMLOCK 0");
+	CHECK_ERR(mlockall(MCL_FUTURE), EPERM, "mlockall with RLIMIT_MEMLOCK 0");
+	CHECK(mmap(NULL, pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, -1, 0) ==
+	      MAP_FAILED && errno == EPERM, "MAP_LOCKED with RLIMIT_MEMLOCK 0");
+	CHECK(munlock(p + 2 * pg, pg) == 0, "munlock needs no limit");
+}
+
+static void check_mlock(void)
+{
+	int fd = make_file(path_in_dir("lockf"), 2 * pg, 'f');
+	char *p = map_anon(4, PROT_READ | PROT_WRITE), *f;
+	pid_t pid;
+	int st;
+
+	CHECK(p != NULL && fd >= 0, "map");
+	if (!p || fd < 0)
+		return;
+	CHECK(munmap(p + 3 * pg, pg) == 0, "munmap");
+	CHECK_ERR(mlock(p + 3 * pg, pg), ENOMEM, "mlock of an unmapped page");
+	/* the privileged (CAP_IPC_LOCK) may pass the limit */
+	if (may_lock_all()) {
+		pid = fork();
+		if (pid == 0) {
+			set_limit(RLIMIT_MEMLOCK, pg);
+			_exit(mlock(p, 3 * pg) == 0 && vm_lck_kb() == KB(3) ? 0 : 1);
+		}
+		CHECK(reap(pid) == 0, "root's mlock past RLIMIT_MEMLOCK");
+	}
+	/* a locked private file page is private: writes never reach the file */
+	f = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	CHECK(f != MAP_FAILED && mlock(f, 2 * pg) == 0, "mlock a private file mapping");
+	if (f != MAP_FAILED) {
+		f[1] = 'L';
+		CHECK(file_byte(fd, 1) == 'f' && f[0] == 'f', "locked private store");
+		CHECK(munlock(f, 2 * pg) == 0 && munmap(f, 2 * pg) == 0, "munlock, munmap");
+	}
+	close(fd);
+	unlink(path_in_dir("lockf"));
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		checks = failed = 0;
+		mlock_limits_child();
+		fflush(stdout);
+		_exit(failed ? 10 + (failed > 100 ? 100 : failed) : 0);
+	}
+	st = reap(pid);
+	CHECK(st == 0, "unprivileged mlock checks: exit %d", st);
+	munmap(p, 4 * pg);
+}
+
+/* ---- RLIMIT_DATA, RLIMIT_AS, RLIMIT_STACK ------------------------------------ */
+
+static void data_limit_child(void)
+{
+	void *cur = sbrk(0), *m;
+
+	set_limit(RLIMIT_DATA, 2 << 20);
+	CHECK(sbrk(4 << 20) == (void *)-1 && errno == ENOMEM, "sbrk past RLIMIT_DATA");
+	CHECK(sbrk(0) == cur, "the break moved");
+	CHECK(sbrk(16 * pg) != (void *)-1, "a small sbrk");
+	m = mmap(NULL, 4 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(m == MAP_FAILED && errno == ENOMEM, "private writable mmap past RLIMIT_DATA");
+	CHECK(malloc(4 << 20) == NULL, "malloc past RLIMIT_DATA");
+	m = mmap(NULL, 4 << 20, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(m != MAP_FAILED, "MAP_SHARED is no data");
+	if (m != MAP_FAILED)
+		munmap(m, 4 << 20);
+	m = mmap(NULL, 4 << 20, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(m != MAP_FAILED, "read-only private memory is no data");
+	if (m != MAP_FAILED) {
+		CHECK_ERR(mprotect(m, 4 << 20, PROT_READ | PROT_WRITE), ENOMEM,
+			  "mprotect into data past RLIMIT_DATA");
+		CHECK(mprotect(m, pg, PROT_READ | PROT_WRITE) == 0, "one page more is fine");
+		munmap(m, 4 << 20);
+	}
+}
+
+/* Run this program again with argument mode under limit res = cur: its exit
+ * status (128 + signal if killed), or 200 + errno when execve failed. */
+static int exec_with_limit(const char *self, int res, rlim_t cur, const char *mode)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		char *argv[] = { (char *)self, (char *)mode, NULL };
+
+		set_limit(res, cur);
+		execv(self, argv);
+		_exit(200 + errno);
+	}
+	return reap(pid);
+}
+
+/* --stack: use 1.5 MiB of stack, exit 43. */
+static int use_stack(void)
+{
+	size_t n = 1536 * 1024;
+	volatile char *p = alloca(n);
+
+	for (long i = (long)n - 1; i >= 0; i -= 1024) /* downwards, as a stack grows */
+		p[i] = 1;
+	p[0] = 2;
+	return p[0] == 2 && p[n - 1] == 1 ? 43 : 1;
+}
+
+static void check_rlimits(const char *self)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		checks = failed = 0;
+		data_limit_child();
+		fflush(stdout);
+		_exit(failed ? 10 : 0);
+	}
+	CHECK(reap(pid) == 0, "RLIMIT_DATA checks");
+	/* execve within and past RLIMIT_AS */
+	st = exec_with_limit(self, RLIMIT_AS, 256 << 20, "--noop");
+	CHECK(st == 42, "execve within RLIMIT_AS: %d", st);
+	st = exec_with_limit(self, RLIMIT_AS, 512 << 10, "--noop");
+#ifdef ON_SIS
+	CHECK(st == 200 + ENOMEM, "execve past RLIMIT_AS: %d", st);
+#else
+	/* Linux maps after its point of no return: the process dies instead (or
+	 * a dynamic program's loader fails, 127) */
+	CHECK(st == 200 + ENOMEM || st == 128 + SIGSEGV || st == 128 + SIGKILL || st == 127,
+	      "execve past RLIMIT_AS: %d", st);
+#endif
+	/* the initial stack follows RLIMIT_STACK */
+	st = exec_with_limit(self, RLIMIT_STACK, 4 << 20, "--stack");
+	CHECK(st == 43, "1.5 MiB of stack with RLIMIT_STACK 4 MiB: %d", st);
+	st = exec_with_limit(self, RLIMIT_STACK, 512 << 10, "--stack");
+	CHECK(st == 128 + SIGSEGV, "1.5 MiB of stack with RLIMIT_STACK 512 KiB: %d", st);
+}
+
 /* ---- leak check (SIS's counters) ------------------------------------------ */
 
 #ifdef ON_SIS
@@ -271,12 +546,75 @@ static void check_no_leak(void)
 	close(fd);
 	unlink(path_in_dir("leak"));
 }
+/* /proc/meminfo's field in kB, or -1. */
+static long meminfo_kb(const char *field)
+{
+	char buf[2048], *s;
+	int fd = open("/proc/meminfo", O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	s = strstr(buf, field);
+	return s ? strtol(s + strlen(field), NULL, 10) : -1;
+}
+
+/* The cache of a file mapped once and unmapped is counted as available and
+ * given back when memory runs out; mapping the file again rebuilds it. */
+static void check_cache_reclaim(void)
+{
+	long len = 2 << 20, cached, got = 0;
+	int fd = make_file(path_in_dir("cache"), len, 'c');
+	char *m, *chunks[4096];
+	int n = 0;
+
+	CHECK(fd >= 0, "create cache");
+	if (fd < 0)
+		return;
+	m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+	CHECK(m != MAP_FAILED && m[len - 1] == 'c', "map the file");
+	if (m != MAP_FAILED)
+		munmap(m, len);
+	cached = meminfo_kb("Cached:");
+	CHECK(cached >= len / 1024 &&
+	      meminfo_kb("MemAvailable:") - meminfo_kb("MemFree:") >= len / 1024,
+	      "Cached %ld kB, MemAvailable %ld kB, MemFree %ld kB", cached,
+	      meminfo_kb("MemAvailable:"), meminfo_kb("MemFree:"));
+	/* fill memory: the cache goes first */
+	while (n < 4096) {
+		char *c = mmap(NULL, 256 << 10, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			       -1, 0);
+
+		if (c == MAP_FAILED)
+			break;
+		chunks[n++] = c;
+		got += 256;
+	}
+	CHECK(meminfo_kb("Cached:") < cached - len / 1024 + 64, "the cache was kept: %ld kB",
+	      meminfo_kb("Cached:"));
+	while (n)
+		munmap(chunks[--n], 256 << 10);
+	m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+	CHECK(m != MAP_FAILED && m[0] == 'c' && m[len / 2] == 'c' && m[len - 1] == 'c',
+	      "the file mapped again after %ld kB filled memory", got);
+	if (m != MAP_FAILED)
+		munmap(m, len);
+	close(fd);
+	unlink(path_in_dir("cache"));
+}
 #endif
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const char *t = getenv("TMPDIR");
 
+	if (argc > 1 && !strcmp(argv[1], "--noop"))
+		return 42;
+	if (argc > 1 && !strcmp(argv[1], "--stack"))
+		return use_stack();
 	pg = sysconf(_SC_PAGESIZE);
 	snprintf(dir, sizeof(dir), "%s/mm_calls.%d", t && *t ? t : "/tmp", (int)getpid());
 	mkdir(t && *t ? t : "/tmp", 01777);
@@ -286,8 +624,11 @@ int main(void)
 	check_private_sees_file();
 	check_private_mprotect();
 	check_private_eof();
+	check_mlock();
+	check_rlimits(argv[0]);
 #ifdef ON_SIS
 	check_no_leak();
+	check_cache_reclaim();
 #endif
 	rmdir(dir);
 	return check_summary("mm_calls");

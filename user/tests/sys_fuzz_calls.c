@@ -552,6 +552,31 @@ static void c_munmap(void)
 		    ONE_OF((long)0xffff000040200000UL, 1, (long)0x0001000000000000UL, -4096), len, 0);
 }
 
+/* Memory locks over the arena (or anywhere); mlockall's flags, good and bad. */
+static void c_mlock(void)
+{
+	long addr = fz_chance(80) ? arena_addr() : fz_int();
+	long len = fz_chance(85) ? 4096L * (1 + fz_below(16)) : fz_len(4096);
+
+	switch (fz_below(5)) {
+	case 0:
+		raw(__NR_mlock, addr, len);
+		break;
+	case 1:
+		raw(__NR_munlock, addr, len);
+		break;
+	case 2:
+		raw(__NR_mlock2, addr, len, ONE_OF(0, MLOCK_ONFAULT, 2));
+		break;
+	case 3:
+		raw(__NR_mlockall, ONE_OF(MCL_CURRENT, MCL_FUTURE, MCL_CURRENT | MCL_FUTURE,
+					  MCL_ONFAULT, 0, 8));
+		break;
+	default:
+		raw(__NR_munlockall);
+	}
+}
+
 static void c_brk(void)
 {
 	long cur = raw(__NR_brk, 0);
@@ -785,7 +810,7 @@ static void c_info(void)
 	default: {
 		struct linux_rlimit64 *rl = fz_arg(sizeof(*rl));
 		long res = ONE_OF(RLIMIT_NOFILE, RLIMIT_AS, RLIMIT_STACK, RLIMIT_NPROC,
-				  RLIMIT_FSIZE, 99, -1);
+				  RLIMIT_FSIZE, RLIMIT_DATA, RLIMIT_MEMLOCK, 99, -1);
 
 		rl->rlim_cur = (uint64_t)ONE_OF(0, 64, 1L << 30, -1);
 		rl->rlim_max = (uint64_t)-1;
@@ -842,6 +867,7 @@ static const struct fz_call_entry calls[] = {
 	{ c_mmap, 3, 0 },
 	{ c_munmap, 3, 0 },
 	{ c_brk, 1, 0 },
+	{ c_mlock, 1, 0 },
 	{ c_clone, 1, 0 },
 	{ c_wait, 2, 1 },
 	{ c_kill, 3, 1 },

@@ -39,6 +39,12 @@
 #define MS_INVALIDATE 2
 #define MS_SYNC 4
 
+/* mlockall(), mlock2() */
+#define MCL_CURRENT 1
+#define MCL_FUTURE 2
+#define MCL_ONFAULT 4
+#define MLOCK_ONFAULT 1
+
 /* madvise() */
 #define MADV_NORMAL 0
 #define MADV_RANDOM 1

@@ -11,14 +11,14 @@
 
 #define RLIMIT_CPU 0
 #define RLIMIT_FSIZE 1
-#define RLIMIT_DATA 2
-#define RLIMIT_STACK 3     /* how far the stack may grow (soft: 256 KiB by default) */
+#define RLIMIT_DATA 2      /* enforced: brk, private writable mmap/mprotect (ENOMEM) */
+#define RLIMIT_STACK 3     /* the initial stack's size (execve); the stack grows to a raised one */
 #define RLIMIT_CORE 4
 #define RLIMIT_RSS 5
 #define RLIMIT_NPROC 6     /* reports the kernel's process table size */
 #define RLIMIT_NOFILE 7    /* FD_MAX by default; enforced */
-#define RLIMIT_MEMLOCK 8
-#define RLIMIT_AS 9        /* enforced: mmap, brk beyond it fail with ENOMEM */
+#define RLIMIT_MEMLOCK 8   /* enforced: mlock (ENOMEM), MAP_LOCKED (EAGAIN), euid 0 exempt */
+#define RLIMIT_AS 9        /* enforced: mmap, brk, execve beyond it fail with ENOMEM */
 #define RLIMIT_LOCKS 10
 #define RLIMIT_SIGPENDING 11
 #define RLIMIT_MSGQUEUE 12

@@ -156,6 +156,10 @@
 #define __NR_mmap 222
 #define __NR_mprotect 226
 #define __NR_msync 227
+#define __NR_mlock 228
+#define __NR_munlock 229
+#define __NR_mlockall 230
+#define __NR_munlockall 231
 #define __NR_madvise 233
 #define __NR_rt_tgsigqueueinfo 240
 #define __NR_accept4 242
@@ -163,6 +167,7 @@
 #define __NR_renameat2 276
 #define __NR_prlimit64 261
 #define __NR_getrandom 278
+#define __NR_mlock2 284
 #define __NR_preadv2 286
 #define __NR_pwritev2 287
 #define __NR_statx 291

@@ -292,6 +292,9 @@ int filemap_map(struct vm_space *vm, u64 va, size_t len, unsigned prot, struct i
 		u64 off, bool writable);
 int filemap_sync(struct inode *ino);
 int filemap_sync_all(void);
+/* Pages the file mappings' cache holds, and of those the ones nothing maps
+ * (given back when memory runs out): /proc/meminfo's Cached, MemAvailable. */
+void filemap_stats(size_t *cached, size_t *unmapped);
 
 /* Unpack a cpio newc archive into the tree (boot); 0 or -EINVAL/-ENOMEM.
  * Exposed for the in-kernel self-test. */

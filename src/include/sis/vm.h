@@ -40,8 +40,9 @@
 #define VM_USER_MAX 0x0000ff0000000000UL      /* ELF and mmap addresses stay below */
 #define VM_TRAMPOLINE 0x0000fffffffff000UL    /* sigreturn trampoline page */
 #define VM_STACK_TOP 0x0000ffffffff0000UL
-#define VM_STACK_SIZE (256UL << 10)          /* mapped at exec */
-#define VM_STACK_MAX (256UL << 20)           /* growth bound whatever RLIMIT_STACK says */
+#define VM_STACK_SIZE (256UL << 10)          /* RLIMIT_STACK's default */
+#define VM_STACK_DEFAULT_MAX (8UL << 20)      /* the stack for RLIM_INFINITY (Linux's _STK_LIM) */
+#define VM_STACK_MAX (64UL << 20)             /* largest initial stack (mapped whole) */
 #define VM_MMAP_TOP VM_USER_MAX                /* hint-less mmap searches below */
 #define VM_BRK_MAX (1UL << 30)                /* heap may grow this far past its start */
 
@@ -65,6 +66,11 @@ struct vm_space {
 	u64 stack_top;    /* top of the initial stack (exec's, ASLR; 0: VM_STACK_TOP) */
 	u64 stack_bottom; /* lowest page the stack has grown to (0: no stack) */
 	u64 stack_limit;  /* how far below stack_top it may grow (RLIMIT_STACK, soft) */
+	size_t stack_pages; /* pages of the initial stack (exec's, from RLIMIT_STACK) */
+	size_t data_pages;  /* private writable pages (Linux's data_vm, RLIMIT_DATA) */
+	u64 data_size;    /* the program's data segment (Linux's end_data - start_data) */
+	size_t locked;    /* pages mlock'ed (VmLck, RLIMIT_MEMLOCK) */
+	bool lock_future; /* mlockall(MCL_FUTURE): new mappings are locked */
 };
 
 /* Most page-table pages one space may hold (a share of RAM). */
@@ -151,6 +157,12 @@ int vm_map_pages(struct vm_space *vm, u64 va, void *const *pages, size_t n, unsi
 void *vm_page_alloc(void);
 /* Drop the owner's reference to a user page (freed once nothing maps it). */
 void vm_page_put(void *page);
+/* Does any mapping besides its owner use the page? */
+bool vm_page_mapped(const void *page);
+/* The function that frees pages when user memory runs out (the page cache's
+ * unmapped pages; it returns how many), called in process context before
+ * an allocation for user space fails. It must not allocate user pages. */
+void vm_set_reclaim(size_t (*reclaim)(void));
 /* /proc/PID/maps: fn for each run of adjacent pages with the same rights
  * (VM_READ/WRITE/EXEC, VM_SHARED; 0 for a PROT_NONE reservation), in
  * address order, until it returns nonzero. Copy-on-write pages count as
@@ -166,6 +178,22 @@ struct vm_usage {
 	u64 rss, pss, shared_clean, shared_dirty, private_clean, private_dirty, anonymous;
 };
 void vm_range_usage(struct vm_space *vm, u64 start, u64 end, struct vm_usage *u);
+/*
+ * mlock/munlock: lock (lock true) or unlock every page of [va, va+len)
+ * (page aligned), in address order. Unless holes, a page neither mapped nor
+ * reserved stops it with -ENOMEM, the pages before it done (as Linux's
+ * apply_vma_lock_flags); with holes (mlockall) unused ranges are skipped.
+ * Locking gives a writable copy-on-write page its own copy, so a locked
+ * page is resident and private: -EAGAIN if memory runs out. The shared
+ * trampoline is never locked. Locks are not inherited by vm_clone.
+ * 0, -EINVAL (range), -ENOMEM, -EAGAIN.
+ */
+int vm_lock(struct vm_space *vm, u64 va, size_t len, bool lock, bool holes);
+/* Pages of [va, va+len) that are locked. */
+size_t vm_range_locked(struct vm_space *vm, u64 va, size_t len);
+/* Pages of [va, va+len) that would become data (private and writable,
+ * vm->data_pages) if the range were made writable. */
+size_t vm_range_new_data(struct vm_space *vm, u64 va, size_t len);
 /* Map the shared sigreturn trampoline page (read-execute). */
 int vm_map_trampoline(struct vm_space *vm);
 
