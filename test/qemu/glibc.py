@@ -38,15 +38,18 @@ def run_on_linux(ctx, exe, timeout=60):
     return ctx.run_tool(argv, timeout=timeout, env=env)
 
 
-def calls_on_sis(ctx, src, result, min_checks, timeout=90):
-    """Build SRC (a user/tests checks program) glibc-static with -DON_SIS,
+def calls_on_sis(ctx, src, result, min_checks, timeout=90, defines=("-DON_SIS",)):
+    """Build SRC (a user/tests checks program) glibc-static with DEFINES,
     run it as init on a NIC-less SIS and require RESULT, a regex whose groups
-    are (checks, failed), to show more than MIN_CHECKS checks and 0 failed."""
+    are (checks, failed), to show more than MIN_CHECKS checks and 0 failed;
+    a failure quotes the program's FAIL lines."""
     name = os.path.splitext(src)[0]
-    exe = glibc_static(ctx, src, os.path.join(ctx.tmpdir(), name), "-DON_SIS")
+    exe = glibc_static(ctx, src, os.path.join(ctx.tmpdir(), name), *defines)
     qm = ctx.qemu(nets=["none"], add=[f"{exe}:/bin/{name}"], append=f"init=/bin/{name}")
     m = qm.expect(result, timeout=timeout)
-    ctx.check(int(m.group(1)) > min_checks and m.group(2) == "0", f"on SIS: {m.group(0)}")
+    fails = [ln for ln in qm.lines if ln.startswith("FAIL")]
+    ctx.check(int(m.group(1)) > min_checks and m.group(2) == "0",
+              f"on SIS: {m.group(0)}\n" + "\n".join(fails[:30]))
     qm.expect_exit(0)
 
 
@@ -58,4 +61,4 @@ def calls_on_linux(ctx, src, result):
     r = run_on_linux(ctx, native(ctx, src, os.path.join(ctx.tmpdir(), name)))
     m = re.search(result, r.stdout, re.M)
     ctx.check(r.returncode == 0 and m and m.group(2) == "0",
-              f"on Linux: exit {r.returncode}: {r.stdout[-600:]}")
+              f"on Linux: exit {r.returncode}: {r.stdout[-2500:]}")

@@ -12,10 +12,9 @@
 - calls_linux: the same source built natively and run on this Linux host:
   the expectations are Linux's.
 """
-import os
 import re
 
-from glibc import glibc_static, native, run_on_linux
+from glibc import calls_on_linux, calls_on_sis
 from sistest import test
 
 RESULT = r"^mm_calls: (\d+) checks, (\d+) failed$"
@@ -32,19 +31,9 @@ def tagged_addr(ctx):
 
 @test(timeout=120)
 def calls(ctx):
-    exe = glibc_static(ctx, "mm_calls.c", os.path.join(ctx.tmpdir(), "mm_calls"), "-DON_SIS")
-    q = ctx.qemu(nets=["none"], add=[f"{exe}:/bin/mm_calls"], append="init=/bin/mm_calls")
-    m = q.expect(RESULT, timeout=90)
-    fails = [ln for ln in q.lines if ln.startswith("FAIL")]
-    ctx.check(int(m.group(1)) >= 30 and m.group(2) == "0",
-              f"on SIS: {m.group(0)}\n" + "\n".join(fails[:20]))
-    q.expect_exit(0)
+    calls_on_sis(ctx, "mm_calls.c", RESULT, 29)
 
 
 @test(timeout=120)
 def calls_linux(ctx):
-    exe = native(ctx, "mm_calls.c", os.path.join(ctx.tmpdir(), "mm_calls"))
-    r = run_on_linux(ctx, exe)
-    m = re.search(RESULT, r.stdout, re.M)
-    ctx.check(r.returncode == 0 and m and m.group(2) == "0",
-              f"on Linux: exit {r.returncode}: {r.stdout[-1500:]}")
+    calls_on_linux(ctx, "mm_calls.c", RESULT)
