@@ -19,7 +19,9 @@
  * Usage: sys_fuzz [ROUNDS [CALLS [SEED [FIRST [MODE [LAST_CALLS]]]]]]  (SEED in hex;
  * MODE "trace" prints every system call of the workers with its result;
  * "each" checks for leaks after every round, to find the round that leaks;
- * "-" neither; LAST_CALLS: fewer calls in the last round, to find the call)
+ * "crowd" starts each worker with descriptors 0..FZ_MAXFD-1 all open, so
+ * the objects it makes land past the table it tracks; "-" none of them
+ * (they combine: "trace,crowd"); LAST_CALLS: fewer calls in the last round, to find the call)
  */
 #include <signal.h>
 #include <stdio.h>
@@ -452,6 +454,7 @@ int main(int argc, char **argv)
 	read_slabs(&base_slabs);
 	read_counters(&base);
 	trace = argc > 5 && strstr(argv[5], "trace");
+	fz.crowd = argc > 5 && strstr(argv[5], "crowd");
 	memset(&t, 0, sizeof(t));
 	each = argc > 5 && strstr(argv[5], "each");
 	last_calls = argc > 6 ? atol(argv[6]) : -1;
