@@ -12,13 +12,16 @@
  *   accept4 on that pipe is ENOTSOCK (what the fuzzer saw);
  * - a call blocked on a descriptor keeps its file when another thread
  *   closes the number, dup2s over it, reuses it, or grows the table: the
- *   blocked read, write, accept4 and epoll_wait finish on the old file.
+ *   blocked read, write, accept4 and epoll_wait finish on the old file;
+ *   a poll across a close wakes on the old file and reports POLLNVAL, and
+ *   an epoll item goes with its file's last descriptor.
  * Prints "fdtable_calls: N checks, M failed".
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -170,7 +173,7 @@ struct blocked {
 	volatile int started;
 };
 
-enum { B_READ, B_WRITE, B_ACCEPT, B_EPOLL };
+enum { B_READ, B_WRITE, B_ACCEPT, B_EPOLL, B_POLL };
 
 static void *blocked_call(void *arg)
 {
@@ -190,8 +193,16 @@ static void *blocked_call(void *arg)
 	case B_ACCEPT:
 		b->result = accept4(b->fd, NULL, NULL, 0);
 		break;
+	case B_POLL: {
+		struct pollfd p = { .fd = b->fd, .events = POLLIN };
+
+		b->result = poll(&p, 1, 5000);
+		if (b->result == 1)
+			b->result = p.revents;
+		break;
+	}
 	default:
-		b->result = epoll_wait(b->fd, &ev, 1, 5000);
+		b->result = epoll_wait(b->fd, &ev, 1, b->how == B_EPOLL ? 5000 : 300);
 		if (b->result == 1)
 			b->result = (long)ev.data.u32;
 	}
@@ -347,6 +358,37 @@ static void check_blocked_epoll(int change)
 	close_spares(spare);
 }
 
+/* poll sleeping on a descriptor another thread closes: it keeps sleeping
+ * (the file is held), the old pipe's write wakes it, and the number, gone
+ * now, is POLLNVAL. epoll_wait on an item whose file's last descriptor goes:
+ * the item goes with it, nothing is reported. */
+static void check_poll_and_epoll_items(void)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = 5 };
+	int p[2], ep = epoll_create1(0);
+	struct blocked b;
+	pthread_t t;
+
+	CHECK(pipe(p) == 0, "pipe");
+	start_blocked(&t, &b, B_POLL, p[0]);
+	close(p[0]);
+	pause_ms(50);
+	CHECK(b.result == -1000, "poll woke on the close: %ld", b.result);
+	CHECK(write(p[1], "x", 1) == 1, "write the old pipe");
+	pthread_join(t, NULL);
+	CHECK(b.result == POLLNVAL, "poll across close: revents %#lx", b.result);
+	close(p[1]);
+
+	CHECK(ep >= 0 && pipe(p) == 0 && epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev) == 0, "epoll");
+	start_blocked(&t, &b, B_EPOLL + 10, ep);
+	close(p[0]); /* the last reference: the item goes */
+	CHECK(write(p[1], "x", 1) == -1 && errno == EPIPE, "the reader is gone");
+	pthread_join(t, NULL);
+	CHECK(b.result == 0, "epoll_wait after its item's file went: %ld", b.result);
+	close(p[1]);
+	close(ep);
+}
+
 int main(void)
 {
 	struct rlimit rl;
@@ -367,5 +409,6 @@ int main(void)
 		check_blocked_accept(change);
 		check_blocked_epoll(change);
 	}
+	check_poll_and_epoll_items();
 	return check_summary("fdtable_calls");
 }
