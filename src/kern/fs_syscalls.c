@@ -19,6 +19,7 @@
 #include <uapi/sis/uio.h>
 #include <uapi/sis/ioctl.h>
 #include <uapi/sis/statfs.h>
+#include <uapi/sis/capability.h>
 #include "fs_internal.h"
 #include "proc_internal.h"
 
@@ -540,7 +541,7 @@ static long fcntl_setfl(struct file *f, int fd, unsigned arg)
 	int err = f->ops->setfl ? f->ops->setfl(f, flags) : 0;
 
 	if (!err && (flags & O_NOATIME) && !(f->flags & O_NOATIME) && f->inode &&
-	    proc_euid() != 0 && proc_euid() != f->inode->uid)
+	    !proc_capable(CAP_FOWNER) && proc_euid() != f->inode->uid)
 		return -EPERM; /* as open's */
 
 	if (!err) {
@@ -824,24 +825,40 @@ SYSCALL_DEFINE4(faccessat2, int, dirfd, const char *, path, int, mode, unsigned,
 
 #define ID_KEEP 0xffffffffu
 
-/* chmod(2): the owner or root may change the permission bits. */
+/* chmod(2): the owner or CAP_FOWNER may change the permission bits. */
 static int inode_chmod(struct inode *ino, u32 mode)
 {
-	u32 euid = proc_euid();
-
-	if (euid != 0 && euid != ino->uid)
+	if (!proc_capable(CAP_FOWNER) && proc_euid() != ino->uid)
 		return -EPERM;
 	ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
 	vfs_touch_ctime(ino);
 	return 0;
 }
 
-/* chown(2): only root changes owners here (Linux lets an owner change the
- * group to one of its own: not modelled). -1 keeps an id. */
+/* chown(2) as Linux's chown_ok/chgrp_ok: CAP_CHOWN changes anything; the
+ * owner may "change" the owner to itself and the group to one of its own
+ * (effective or supplementary). -1 keeps an id. A file that is not a
+ * directory loses S_ISUID, and S_ISGID when group-executable (else it
+ * marks mandatory locking and stays unless the caller is outside the
+ * group without CAP_FSETID), whoever calls, as Linux's notify_change. */
 static int inode_chown(struct inode *ino, u32 uid, u32 gid)
 {
-	if (proc_euid() != 0)
+	bool cap = proc_capable(CAP_CHOWN), owner = proc_euid() == ino->uid;
+
+	if (uid != ID_KEEP && uid != ino->uid && !cap)
 		return -EPERM;
+	if (uid != ID_KEEP && !owner && !cap)
+		return -EPERM;
+	if (gid != ID_KEEP && !cap &&
+	    (!owner || (gid != ino->gid && !proc_access_in_group(false, gid))))
+		return -EPERM;
+	if (!S_ISDIR(ino->mode)) {
+		ino->mode &= ~(u32)S_ISUID;
+		if ((ino->mode & S_ISGID) &&
+		    ((ino->mode & 0010) ||
+		     (!proc_capable(CAP_FSETID) && !proc_access_in_group(false, ino->gid))))
+			ino->mode &= ~(u32)S_ISGID;
+	}
 	if (uid != ID_KEEP)
 		ino->uid = uid;
 	if (gid != ID_KEEP)

@@ -14,6 +14,7 @@
 #include <uapi/sis/fcntl.h>
 #include <uapi/sis/stat.h>
 #include <uapi/sis/time.h>
+#include <uapi/sis/capability.h>
 #include "fs_internal.h"
 
 /* symlinkat(target, newdirfd, linkpath) */
@@ -164,7 +165,7 @@ static s64 utime_ns(const struct linux_timespec *t, s64 now)
 
 /*
  * Set the times of ino: both now without t; UTIME_OMIT leaves one. Linux's
- * rules: root or the owner may set any time; setting both to now would also
+ * rules: CAP_FOWNER or the owner may set any time; setting both to now would also
  * do for a writer, which here is the owner again (one user).
  */
 static int inode_utimes(struct inode *ino, const struct linux_timespec *t)
@@ -174,7 +175,7 @@ static int inode_utimes(struct inode *ino, const struct linux_timespec *t)
 
 	if (vfs_inode_generated(ino))
 		return -EPERM;
-	if (euid != 0 && euid != ino->uid)
+	if (!proc_capable(CAP_FOWNER) && euid != ino->uid)
 		return (!t || (t[0].tv_nsec == SIS_UTIME_NOW && t[1].tv_nsec == SIS_UTIME_NOW))
 			? -EACCES : -EPERM;
 	if (!t || t[0].tv_nsec != SIS_UTIME_OMIT)

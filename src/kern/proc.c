@@ -101,6 +101,7 @@ struct proc *proc_alloc(void)
 	p->start_ns = time_ns();
 	proc_default_rlimits(p);
 	p->umask = 022;
+	cap_init_root(&p->cred);
 	signal_init_proc(p);
 	itimer_init_proc(p);
 	flags = irq_save();

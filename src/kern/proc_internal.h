@@ -65,14 +65,22 @@ struct sig_origin {
 #define SIGO_POLL 1  /* si_band, si_fd */
 #define SIGO_VALUE 2 /* si_pid, si_uid, si_value (sigqueue, rt_sigqueueinfo) */
 
-/* Credentials (credentials(7)): euid 0 is the only privilege. */
+/* Credentials (credentials(7)); privilege is the effective capability
+ * set (capability.c). */
 #define CRED_NGROUPS 32
 struct proc_cred {
 	u32 uid[3];                 /* real, effective, saved */
 	u32 gid[3];
 	u32 ngroups;
 	u32 groups[CRED_NGROUPS];
+	u64 cap_eff, cap_perm, cap_inh; /* capability sets, bit CAP_x */
 };
+
+/* capability.c */
+void cap_init_root(struct proc_cred *c);  /* the full set */
+/* After a set*uid call changed c->uid from old_uid (Linux's rules). */
+void cap_setuid_fixup(struct proc_cred *c, const u32 old_uid[3]);
+void cap_exec(struct proc_cred *c);        /* execve: full for root, else none */
 
 struct proc {
 	unsigned refs;              /* proc_get/proc_put; the table's is one */

@@ -22,6 +22,7 @@
 #include <sis/proc.h>
 #include <uapi/sis/fcntl.h>
 #include <uapi/sis/stat.h>
+#include <uapi/sis/capability.h>
 
 /* A name in a directory. */
 struct vfs_dirent {
@@ -685,7 +686,7 @@ static u32 setgid_mode(const struct inode *dir, u32 mode)
 
 	if ((dir->mode & S_ISGID) && S_ISDIR(mode))
 		return mode | S_ISGID;
-	if ((mode & S_ISGID) && !S_ISDIR(mode) && proc_euid() != 0 &&
+	if ((mode & S_ISGID) && !S_ISDIR(mode) && !proc_capable(CAP_FSETID) &&
 	    !proc_access_in_group(false, gid))
 		return mode & ~(u32)S_ISGID;
 	return mode;

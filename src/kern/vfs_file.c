@@ -14,6 +14,7 @@
 #include <uapi/sis/fcntl.h>
 #include <uapi/sis/stat.h>
 #include <uapi/sis/dirent.h>
+#include <uapi/sis/capability.h>
 #include "vfs_internal.h"
 
 /* ramfs device number in st_dev (an anonymous-device major 0 like tmpfs). */
@@ -562,7 +563,7 @@ static int open_permission(const struct inode *ino, unsigned flags)
 
 	if (flags & O_TRUNC)
 		mask |= MAY_WRITE;
-	if ((flags & O_NOATIME) && proc_euid() != 0 && proc_euid() != ino->uid)
+	if ((flags & O_NOATIME) && !proc_capable(CAP_FOWNER) && proc_euid() != ino->uid)
 		return -EPERM; /* Linux: the owner's (or CAP_FOWNER's) */
 	return vfs_permission(ino, mask);
 }

@@ -18,6 +18,7 @@
 #include "lwip/ip4_addr.h"
 #include "lwip/ip6_addr.h"
 #include <sis/netdev.h>
+#include <uapi/sis/capability.h>
 #include "net_private.h"
 
 /*
@@ -280,7 +281,7 @@ int sock_inet_bind_check(const ip_addr_t *ip, u16 port, bool allow_broadcast)
 {
 	if (!sock_inet_addr_local(ip, allow_broadcast))
 		return -EADDRNOTAVAIL;
-	if (port && port < SOCK_PORT_UNPRIVILEGED && proc_euid() != 0)
+	if (port && port < SOCK_PORT_UNPRIVILEGED && !proc_capable(CAP_NET_BIND_SERVICE))
 		return -EACCES;
 	return 0;
 }

@@ -49,3 +49,19 @@ def rt(ctx):
 @test(timeout=120)
 def rt_linux(ctx):
     calls_on_linux(ctx, "rt_calls.c", RT)
+
+
+MORE = r"^abi_more: (\d+) checks, (\d+) failed$"
+
+
+@test(timeout=120)
+def more(ctx):
+    """capget/capset and what set*uid and execve do to the sets, chown by
+    a file's owner and the set-id bits it clears, /proc/PID/task/TID
+    (user/tests/abi_more.c)."""
+    calls_on_sis(ctx, "abi_more.c", MORE, 30)
+
+
+@test(timeout=120)
+def more_linux(ctx):
+    calls_on_linux(ctx, "abi_more.c", MORE)
