@@ -304,7 +304,7 @@ SYSCALL_DEFINE4(pwrite64, int, fd, const void *, ubuf, size_t, count, long, pos)
 
 #define OPEN_FLAGS_KNOWN (O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | \
 			  O_NONBLOCK | O_DSYNC | O_DIRECTORY | O_NOFOLLOW | O_DIRECT | \
-			  O_LARGEFILE | O_NOATIME | O_CLOEXEC | O_SYNC | O_PATH)
+			  O_LARGEFILE | O_NOATIME | O_CLOEXEC | O_SYNC | O_PATH | __O_TMPFILE)
 /* What O_PATH keeps (Linux's O_PATH_FLAGS): the rest is ignored. */
 #define OPEN_PATH_FLAGS (O_DIRECTORY | O_NOFOLLOW | O_PATH | O_CLOEXEC)
 
@@ -318,6 +318,11 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 	if (flags & O_PATH)
 		flags &= OPEN_PATH_FLAGS;
 	if ((flags & O_ACCMODE) == 3)
+		return -EINVAL;
+	/* Linux's build_open_flags: O_TMPFILE is with O_DIRECTORY, without
+	 * O_CREAT, and writable. */
+	if ((flags & __O_TMPFILE) &&
+	    ((flags & (O_TMPFILE | O_CREAT)) != O_TMPFILE || (flags & O_ACCMODE) == O_RDONLY))
 		return -EINVAL;
 	fd = fs_at_begin(&c, dirfd, upath);
 	if (fd)

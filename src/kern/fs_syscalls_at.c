@@ -1,7 +1,7 @@
 /*
  * File-system system calls about names and inode attributes, Linux
  * semantics and -errno: symlinkat, linkat, readlinkat, mknodat (FIFOs,
- * sockets, regular files), renameat2, utimensat and statx. The descriptor
+ * sockets, regular files, device nodes), renameat2, utimensat and statx. The descriptor
  * and I/O calls are in fs_syscalls.c.
  */
 #include <sis/kernel.h>
@@ -83,10 +83,12 @@ SYSCALL_DEFINE4(readlinkat, int, dirfd, const char *, upath, void *, ubuf, int, 
 	return n;
 }
 
-/* mknodat(dirfd, path, mode, dev): FIFOs, sockets and regular files. No
- * device nodes: their numbers name no driver here (-EPERM, as in a
- * container without CAP_MKNOD). */
-SYSCALL_DEFINE3(mknodat, int, dirfd, const char *, upath, u32, mode)
+/* mknodat(dirfd, path, mode, dev): FIFOs, sockets, regular files and,
+ * with CAP_MKNOD, device nodes (dev in Linux's new_encode_dev form, which
+ * is SIS_MKDEV's): a character device with the number of one of the
+ * kernel's own (null, zero, random, urandom, tty, console, ptmx) opens its
+ * driver, any other (and every block device) gives ENXIO at open. */
+SYSCALL_DEFINE4(mknodat, int, dirfd, const char *, upath, u32, mode, u32, dev)
 {
 	struct fs_at_call c;
 	long err;
@@ -98,9 +100,9 @@ SYSCALL_DEFINE3(mknodat, int, dirfd, const char *, upath, u32, mode)
 	case S_IFREG:
 	case S_IFIFO:
 	case S_IFSOCK:
-		break;
 	case S_IFCHR:
 	case S_IFBLK:
+		break;
 	case S_IFDIR:
 		return -EPERM;
 	default:
@@ -109,7 +111,7 @@ SYSCALL_DEFINE3(mknodat, int, dirfd, const char *, upath, u32, mode)
 	err = fs_at_begin(&c, dirfd, upath);
 	if (err)
 		return err;
-	err = vfs_mknod_at(c.base, c.path, (mode & S_IFMT) | (mode & 07777 & ~proc_umask()));
+	err = vfs_mknod_at(c.base, c.path, (mode & S_IFMT) | (mode & 07777 & ~proc_umask()), dev);
 	fs_at_done(&c);
 	return err;
 }

@@ -707,6 +707,8 @@ static struct inode *create_last(struct walk *w, u32 mode, unsigned how)
 		err = vfs_may_create(w->dir);
 		if (err)
 			return ERR_PTR(err);
+		if ((S_ISCHR(mode) || S_ISBLK(mode)) && !proc_capable(CAP_MKNOD))
+			return ERR_PTR(-EPERM); /* Linux's vfs_mknod, after may_create */
 	}
 	ino = inode_new(setgid_mode(w->dir, mode));
 	if (IS_ERR(ino))
@@ -1060,14 +1062,39 @@ int vfs_link_at(struct inode *ino, struct inode *base, const char *path)
 		err = -EEXIST;
 	else if (w.slash)
 		err = -ENOENT;
-	else if (ino->nlink == 0)
+	else if (ino->nlink == 0 && !ino->linkable)
 		err = -ENOENT; /* Linux: an unlinked file gets no new name (without O_TMPFILE) */
 	else if (dir_dead(w.dir))
 		err = -ENOENT;
 	else if (!(err = vfs_may_create(w.dir)))
 		err = dir_link(w.dir, w.name, w.len, ino);
+	if (!err)
+		ino->linkable = false; /* Linux clears I_LINKABLE once named */
 	walk_parent_done(&w);
 	return err;
+}
+
+struct inode *vfs_tmpfile(struct inode *dir, u32 mode, bool excl)
+{
+	struct inode *ino;
+	int err;
+
+	if (!S_ISDIR(dir->mode))
+		return ERR_PTR(-ENOTDIR);
+	err = vfs_may_create(dir); /* Linux's vfs_tmpfile asks this first */
+	if (err)
+		return ERR_PTR(err);
+	if (dir->dir.generated || dir->dir.refresh)
+		return ERR_PTR(-EOPNOTSUPP); /* procfs has no ->tmpfile */
+	if (dir_dead(dir))
+		return ERR_PTR(-ENOENT);
+	ino = inode_new(setgid_mode(dir, S_IFREG | (mode & 07777)));
+	if (IS_ERR(ino))
+		return ino;
+	ino->uid = proc_euid();
+	ino->gid = (dir->mode & S_ISGID) ? dir->gid : proc_egid();
+	ino->linkable = !excl;
+	return ino;
 }
 
 long vfs_readlink(struct inode *ino, char *buf, size_t size)
@@ -1093,7 +1120,7 @@ long vfs_readlink(struct inode *ino, char *buf, size_t size)
 	return n;
 }
 
-int vfs_mknod_at(struct inode *base, const char *path, u32 mode)
+int vfs_mknod_at(struct inode *base, const char *path, u32 mode, u64 rdev)
 {
 	struct inode *ino;
 	bool created;
@@ -1101,6 +1128,8 @@ int vfs_mknod_at(struct inode *base, const char *path, u32 mode)
 	ino = lookup_create(base, path, mode, LC_EXCL, &created);
 	if (IS_ERR(ino))
 		return (int)PTR_ERR(ino);
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		ino->rdev = rdev;
 	vfs_inode_put(ino);
 	return 0;
 }
@@ -1246,7 +1275,37 @@ int vfs_add_sysctl(const char *path, long (*show)(char *buf, size_t size),
 	return 0;
 }
 
-int vfs_add_chardev(const char *path, const struct file_ops *fops, u64 rdev)
+/* The drivers behind the kernel's own device nodes, by number: what a
+ * node mknod made opens (Linux's chrdev_open). */
+#define CHRDEV_MAX 16
+static struct {
+	u64 rdev;
+	const struct file_ops *fops;
+} chrdevs[CHRDEV_MAX];
+static int nchrdevs;
+
+struct inode *vfs_sibling(const struct inode *ino, const char *name)
+{
+	struct vfs_dirent *d;
+
+	list_for_each_entry(d, &ino->aliases, alias_node) {
+		struct vfs_dirent *s = dir_find(d->dir, name, strlen(name));
+
+		if (s)
+			return s->inode;
+	}
+	return NULL;
+}
+
+const struct file_ops *vfs_chrdev_fops(u64 rdev)
+{
+	for (int i = 0; i < nchrdevs; i++)
+		if (chrdevs[i].rdev == rdev)
+			return chrdevs[i].fops;
+	return NULL;
+}
+
+int vfs_add_chardev_node(const char *path, const struct file_ops *fops, u64 rdev)
 {
 	struct inode *ino = add_special(path, S_IFCHR | 0666);
 
@@ -1255,6 +1314,21 @@ int vfs_add_chardev(const char *path, const struct file_ops *fops, u64 rdev)
 	ino->chr.fops = fops;
 	ino->rdev = rdev;
 	vfs_inode_put(ino);
+	return 0;
+}
+
+int vfs_add_chardev(const char *path, const struct file_ops *fops, u64 rdev)
+{
+	int err = vfs_add_chardev_node(path, fops, rdev);
+
+	if (err || vfs_chrdev_fops(rdev))
+		return err;
+	if (nchrdevs == CHRDEV_MAX) {
+		log_warn("vfs: no room to register device %u:%u", SIS_MAJOR(rdev), SIS_MINOR(rdev));
+		return 0;
+	}
+	chrdevs[nchrdevs].rdev = rdev;
+	chrdevs[nchrdevs++].fops = fops;
 	return 0;
 }
 

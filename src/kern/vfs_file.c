@@ -592,7 +592,9 @@ static struct file *open_inode(struct inode *ino, unsigned flags, bool check_per
 	} else if (S_ISDIR(ino->mode)) {
 		ops = &dir_fops;
 	} else if (S_ISCHR(ino->mode)) {
-		ops = ino->chr.fops;
+		ops = ino->chr.fops ? ino->chr.fops : vfs_chrdev_fops(ino->rdev);
+		if (!ops)
+			return ERR_PTR(-ENXIO); /* a number no driver has (mknod) */
 	} else if (vfs_inode_generated(ino)) {
 		ops = &gen_fops;
 		priv = gen_snapshot(ino);
@@ -633,12 +635,36 @@ struct file *vfs_open_inode(struct inode *ino, unsigned flags)
 	return open_inode(ino, flags, false);
 }
 
+/* open(O_TMPFILE): the directory at path gets an unnamed file. */
+static struct file *open_tmpfile(struct inode *base, const char *path, unsigned flags, u32 mode)
+{
+	struct file *magic = NULL, *f;
+	struct inode *dir = vfs_lookup_open(base, path, !(flags & O_NOFOLLOW), &magic);
+	struct inode *ino;
+
+	if (magic) {
+		file_put(magic);
+		return ERR_PTR(-ENOTDIR); /* a pipe's /proc/PID/fd/N */
+	}
+	if (IS_ERR(dir))
+		return (struct file *)dir;
+	ino = vfs_tmpfile(dir, mode, flags & O_EXCL);
+	vfs_inode_put(dir);
+	if (IS_ERR(ino))
+		return (struct file *)ino;
+	f = open_inode(ino, flags & ~(unsigned)(O_TMPFILE | O_EXCL), false);
+	vfs_inode_put(ino); /* the file holds it now, or it goes */
+	return f;
+}
+
 struct file *vfs_open_at(struct inode *base, const char *path, unsigned flags, u32 mode)
 {
 	struct file *f, *magic = NULL;
 	struct inode *ino;
 	bool created = false;
 
+	if (flags & __O_TMPFILE)
+		return open_tmpfile(base, path, flags, mode);
 	if (flags & O_CREAT)
 		ino = ((flags & O_NOFOLLOW) ? vfs_create_nofollow : vfs_create_at)(
 			base, path, S_IFREG | (mode & 07777), flags & O_EXCL, &created);

@@ -9,7 +9,14 @@
  *     one of its own, never the owner), -1, and the set-id bits chown
  *     clears;
  *   - /proc/PID/task/TID/{stat,status,comm}: a thread asleep in a futex
- *     shows state S with its own tid and name; gone once it exits.
+ *     shows state S with its own tid and name; gone once it exits;
+ *   - O_TMPFILE: an unnamed file, named by linkat(AT_EMPTY_PATH) or
+ *     through /proc/self/fd/N, never with O_EXCL; the EINVAL, ENOTDIR,
+ *     EISDIR, EOPNOTSUPP and EACCES cases;
+ *   - mknod of device nodes by root: the numbers of null, zero, urandom,
+ *     random, tty, console and ptmx open what those open (ptmx only
+ *     beside a pts directory), others and block devices give ENXIO; not
+ *     without CAP_MKNOD.
  * Prints "abi_more: N checks, M failed"; exit status 1 on any failure.
  */
 #define _GNU_SOURCE
@@ -24,8 +31,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "glibc_check.h"
@@ -379,6 +388,170 @@ static void check_task(void)
 	CHECK(!task_listed(tid), "and not listed");
 }
 
+/* ---- O_TMPFILE ----------------------------------------------------------- */
+
+#define RAW_O_TMPFILE 020000000 /* the kernel's __O_TMPFILE (glibc's adds O_DIRECTORY) */
+
+static void tmpfile_as_nobody(void)
+{
+	if (setgid(NOBODY) || setuid(NOBODY))
+		_exit(100);
+	CHECK_ERR(open("/", O_TMPFILE | O_RDWR, 0600), EACCES, "O_TMPFILE in an unwritable directory");
+}
+
+static void check_tmpfile(void)
+{
+	char named[96], named2[96], viaproc[96], fdpath[64], buf[16] = { 0 };
+	struct stat st;
+	int fd, fd2, r;
+
+	snprintf(named, sizeof(named), "%s/named", tmp);
+	snprintf(named2, sizeof(named2), "%s/named2", tmp);
+	snprintf(viaproc, sizeof(viaproc), "%s/viaproc", tmp);
+	fd = open(tmp, O_TMPFILE | O_RDWR, 0666);
+	CHECK(fd >= 0, "open(O_TMPFILE)");
+	CHECK(fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 0 &&
+	      (st.st_mode & 0777) == 0644 && st.st_uid == 0,
+	      "an unnamed regular file: mode %o nlink %lu", st.st_mode, (unsigned long)st.st_nlink);
+	CHECK(write(fd, "hello", 5) == 5, "write it");
+	CHECK(linkat(fd, "", AT_FDCWD, named, AT_EMPTY_PATH) == 0, "linkat(AT_EMPTY_PATH)");
+	CHECK(stat(named, &st) == 0 && st.st_nlink == 1 && st.st_size == 5, "named: nlink %lu size %ld",
+	      (unsigned long)st.st_nlink, (long)st.st_size);
+	fd2 = open(named, O_RDONLY);
+	CHECK(fd2 >= 0 && read(fd2, buf, sizeof(buf)) == 5 && !strcmp(buf, "hello"), "read by name");
+	close(fd2);
+	CHECK(linkat(fd, "", AT_FDCWD, named2, AT_EMPTY_PATH) == 0, "and a second name");
+	CHECK(fstat(fd, &st) == 0 && st.st_nlink == 2, "nlink 2: %lu", (unsigned long)st.st_nlink);
+	close(fd);
+
+	fd = open(tmp, O_TMPFILE | O_WRONLY, 0600);
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+	CHECK(fd >= 0 && linkat(AT_FDCWD, fdpath, AT_FDCWD, viaproc, AT_SYMLINK_FOLLOW) == 0,
+	      "linkat of /proc/self/fd/N");
+	CHECK(stat(viaproc, &st) == 0 && (st.st_mode & 0777) == 0600, "named through /proc");
+	close(fd);
+
+	fd = open(tmp, O_TMPFILE | O_RDWR | O_EXCL, 0600);
+	CHECK(fd >= 0, "O_TMPFILE | O_EXCL");
+	r = linkat(fd, "", AT_FDCWD, viaproc, AT_EMPTY_PATH);
+	CHECK_ERR(r, EEXIST, "linkat onto an existing name");
+	unlink(viaproc);
+	CHECK_ERR(linkat(fd, "", AT_FDCWD, viaproc, AT_EMPTY_PATH), ENOENT, "O_EXCL: never linkable");
+	close(fd);
+	fd = open(named, O_RDWR);
+	CHECK(fd >= 0 && unlink(named) == 0 && unlink(named2) == 0, "unlink both names");
+	CHECK_ERR(linkat(fd, "", AT_FDCWD, named, AT_EMPTY_PATH), ENOENT,
+		  "linked once, unlinked: no new name");
+	close(fd);
+
+	CHECK_ERR(open(tmp, O_TMPFILE | O_RDONLY, 0600), EINVAL, "O_TMPFILE read-only");
+	CHECK_ERR(open(tmp, O_TMPFILE | O_RDWR | O_CREAT, 0600), EINVAL, "O_TMPFILE | O_CREAT");
+	CHECK_ERR(open(tmp, RAW_O_TMPFILE | O_RDWR, 0600), EINVAL, "__O_TMPFILE without O_DIRECTORY");
+	CHECK_ERR(open("/proc/self/status", O_TMPFILE | O_RDWR, 0600), ENOTDIR, "on a file: ENOTDIR");
+	snprintf(named, sizeof(named), "%s/nonesuch", tmp);
+	CHECK_ERR(open(named, O_TMPFILE | O_RDWR, 0600), ENOENT, "in no directory");
+	CHECK_ERR(open("/proc", O_TMPFILE | O_RDWR, 0600), EOPNOTSUPP, "in /proc: EOPNOTSUPP");
+	CHECK_ERR(open(tmp, O_RDWR | O_DIRECTORY), EISDIR, "a directory O_RDWR: EISDIR");
+	in_child(tmpfile_as_nobody, "O_TMPFILE and permissions");
+}
+
+/* ---- mknod ---------------------------------------------------------------- */
+
+/* Does opening the node at path end as opening ref does (both succeed, or
+ * the same errno)? */
+static bool opens_like(const char *path, const char *ref, int flags)
+{
+	int a = open(path, flags), ea = errno, b = open(ref, flags), eb = errno;
+
+	if (a >= 0)
+		close(a);
+	if (b >= 0)
+		close(b);
+	return (a >= 0 && b >= 0) || (a < 0 && b < 0 && ea == eb);
+}
+
+static void mknod_as_nobody(void)
+{
+	char p[96];
+
+	snprintf(p, sizeof(p), "%s/nullx", tmp);
+	if (setgid(NOBODY) || setuid(NOBODY))
+		_exit(100);
+	CHECK_ERR(mknod(p, S_IFCHR | 0666, makedev(1, 3)), EPERM, "mknod without CAP_MKNOD");
+	CHECK(mknod(p, S_IFIFO | 0666, 0) == 0 && unlink(p) == 0, "a FIFO needs no capability");
+}
+
+static void check_mknod(void)
+{
+	static const struct {
+		const char *name;
+		int major, minor;
+	} devs[] = { { "null", 1, 3 }, { "zero", 1, 5 }, { "random", 1, 8 }, { "urandom", 1, 9 },
+		     { "tty", 5, 0 }, { "console", 5, 1 } };
+	char p[96], ref[32], buf[16];
+	struct stat st;
+	int fd;
+
+	for (size_t i = 0; i < sizeof(devs) / sizeof(devs[0]); i++) {
+		snprintf(p, sizeof(p), "%s/%s", tmp, devs[i].name);
+		snprintf(ref, sizeof(ref), "/dev/%s", devs[i].name);
+		CHECK(mknod(p, S_IFCHR | 0666, makedev(devs[i].major, devs[i].minor)) == 0, "mknod %s",
+		      p);
+		CHECK(stat(p, &st) == 0 && S_ISCHR(st.st_mode) &&
+		      st.st_rdev == makedev(devs[i].major, devs[i].minor), "stat %s: %o %lx", p,
+		      st.st_mode, (unsigned long)st.st_rdev);
+		CHECK(opens_like(p, ref, O_RDWR | O_NOCTTY), "%s opens as %s does", p, ref);
+	}
+	snprintf(p, sizeof(p), "%s/null", tmp);
+	fd = open(p, O_RDWR);
+	CHECK(fd >= 0 && write(fd, "abc", 3) == 3 && read(fd, buf, sizeof(buf)) == 0, "it is null");
+	close(fd);
+	snprintf(p, sizeof(p), "%s/zero", tmp);
+	memset(buf, 1, sizeof(buf));
+	fd = open(p, O_RDONLY);
+	CHECK(fd >= 0 && read(fd, buf, sizeof(buf)) == sizeof(buf) && buf[0] == 0 && buf[15] == 0,
+	      "it is zero");
+	close(fd);
+	snprintf(p, sizeof(p), "%s/urandom", tmp);
+	fd = open(p, O_RDONLY);
+	CHECK(fd >= 0 && read(fd, buf, sizeof(buf)) == sizeof(buf), "it is urandom");
+	close(fd);
+	for (size_t i = 0; i < sizeof(devs) / sizeof(devs[0]); i++) {
+		snprintf(p, sizeof(p), "%s/%s", tmp, devs[i].name);
+		unlink(p);
+	}
+
+	snprintf(p, sizeof(p), "%s/ptmx", tmp);
+	CHECK(mknod(p, S_IFCHR | 0666, makedev(5, 2)) == 0, "mknod ptmx");
+	CHECK_ERR(open(p, O_RDWR | O_NOCTTY), ENOENT, "a ptmx node without pts beside it");
+	unlink(p);
+	CHECK(mknod("/dev/ptmx.abi", S_IFCHR | 0666, makedev(5, 2)) == 0, "mknod /dev/ptmx.abi");
+	fd = open("/dev/ptmx.abi", O_RDWR | O_NOCTTY);
+	{
+		unsigned n = 1u << 30;
+
+		CHECK(fd >= 0 && ioctl(fd, TIOCGPTN, &n) == 0 && n < (1u << 30),
+		      "beside /dev/pts it opens a new master: pts %u", n);
+	}
+	close(fd);
+	unlink("/dev/ptmx.abi");
+
+	snprintf(p, sizeof(p), "%s/nodev", tmp);
+	CHECK(mknod(p, S_IFCHR | 0600, makedev(7, 77)) == 0, "mknod of an unknown number");
+	CHECK_ERR(open(p, O_RDONLY), ENXIO, "opens with ENXIO");
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/blk", tmp);
+	CHECK(mknod(p, S_IFBLK | 0600, makedev(250, 3)) == 0, "mknod of a block device");
+	CHECK(stat(p, &st) == 0 && S_ISBLK(st.st_mode) && st.st_rdev == makedev(250, 3), "stat blk");
+	CHECK_ERR(open(p, O_RDONLY), ENXIO, "a block device: ENXIO");
+	unlink(p);
+	CHECK_ERR(mknod(p, S_IFDIR | 0700, 0), EPERM, "mknod S_IFDIR");
+	CHECK(mknod(p, S_IFCHR | 0600, makedev(1, 3)) == 0, "mknod");
+	CHECK_ERR(mknod(p, S_IFCHR | 0600, makedev(1, 3)), EEXIST, "over an existing name");
+	unlink(p);
+	in_child(mknod_as_nobody, "mknod without CAP_MKNOD");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--caps")) {
@@ -391,6 +564,8 @@ int main(int argc, char **argv)
 	check_caps();
 	check_chown();
 	check_task();
+	check_tmpfile();
+	check_mknod();
 	rmdir(tmp);
 	return check_summary("abi_more");
 }
