@@ -48,7 +48,7 @@ _Static_assert(PIPE_BUF == PAGE_SIZE, "a small ring is one page");
 
 /*
  * Rings are kernel memory a user can pile up (FD_MAX descriptors in each of
- * PROC_MAX processes), so their total is bounded like Linux's pipe limits:
+ * proc_max() processes), so their total is bounded like Linux's pipe limits:
  * past 1/PIPE_SOFT_DIV of RAM in rings, new pipes get a PIPE_BUF ring
  * (pipe-user-pages-soft); past 1/PIPE_HARD_DIV, pipe2 fails with ENFILE
  * (pipe-user-pages-hard).

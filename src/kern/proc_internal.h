@@ -39,7 +39,13 @@
 #include <uapi/sis/signal.h>
 #include <uapi/sis/resource.h>
 
-#define PROC_MAX 512     /* processes alive or zombie at once */
+/* Processes (alive or zombie) and threads at once: Linux's max_threads,
+ * RAM / (8 * kernel stack), here at least 512 processes and 1024
+ * threads and at most what the kernel-stack area holds (proc.c). */
+#define PROC_MIN_MAX 512
+#define THREAD_MIN_MAX 1024
+int proc_max(void);
+int thread_max(void);
 #define PID_MAX 32768    /* pids wrap below this */
 #define PROC_NAME_LEN 16
 
@@ -167,7 +173,6 @@ struct thread {
 	bool wake_on_kill;
 };
 
-#define THREAD_MAX 1024 /* threads alive at once, all processes together */
 
 /* proc.c */
 extern struct list_head proc_list;

@@ -84,7 +84,7 @@ SYSCALL_DEFINE3(reboot, u64, magic1, u64, magic2, u32, cmd)
  * RLIMIT_DATA (mman.c: brk and private writable memory), RLIMIT_MEMLOCK
  * (mlock.c), RLIMIT_STACK (exec.c: the initial stack's size; raised later, the
  * stack grows to it on faults, vm_grow_stack). The others are
- * stored and reported back: the real bounds are fixed (FD_MAX, PROC_MAX) and
+ * stored and reported back: the real bounds are fixed (FD_MAX, proc_max()) and
  * the defaults say so. A limit below what is in
  * use is accepted (Linux too): only growth fails.
  */

@@ -16,7 +16,11 @@
  *   - mknod of device nodes by root: the numbers of null, zero, urandom,
  *     random, tty, console and ptmx open what those open (ptmx only
  *     beside a pts directory), others and block devices give ENXIO; not
- *     without CAP_MKNOD.
+ *     without CAP_MKNOD;
+ *   - futex_waitv: Linux's EINVAL/EFAULT/EAGAIN/ETIMEDOUT cases, the index
+ *     of the word woken; "abi_more --waiters N" (its own test, with the
+ *     memory for it) has N forked processes wait on one shared futex and
+ *     moves them with FUTEX_CMP_REQUEUE as LTP's futex_cmp_requeue01.
  * Prints "abi_more: N checks, M failed"; exit status 1 on any failure.
  */
 #define _GNU_SOURCE
@@ -32,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -552,8 +557,164 @@ static void check_mknod(void)
 	in_child(mknod_as_nobody, "mknod without CAP_MKNOD");
 }
 
+/* ---- futex_waitv ------------------------------------------------------------ */
+
+#define FUTEX2_PRIV 128 /* FUTEX2_PRIVATE, = FUTEX_PRIVATE_FLAG */
+
+static long waitv(struct futex_waitv *w, unsigned n, unsigned flags, struct timespec *ts,
+		  int clock)
+{
+	return syscall(449, w, n, flags, ts, clock);
+}
+
+static struct timespec abs_after(int clock, long ms)
+{
+	struct timespec t;
+
+	clock_gettime(clock, &t);
+	t.tv_nsec += (ms % 1000) * 1000000;
+	t.tv_sec += ms / 1000 + t.tv_nsec / 1000000000;
+	t.tv_nsec %= 1000000000;
+	return t;
+}
+
+static int words[3];
+static long waitv_result = -100;
+
+static void *waitv_thread(void *arg)
+{
+	struct futex_waitv w[3];
+
+	(void)arg;
+	for (int i = 0; i < 3; i++)
+		w[i] = (struct futex_waitv){ .val = 0, .uaddr = (uintptr_t)&words[i],
+					     .flags = FUTEX_32 | FUTEX2_PRIV };
+	__atomic_store_n(&sleeper_tid, (int)gettid(), __ATOMIC_SEQ_CST);
+	waitv_result = waitv(w, 3, 0, NULL, 0);
+	return NULL;
+}
+
+static void check_waitv_errors(void)
+{
+	struct futex_waitv w[2], big[129];
+	struct timespec ts = abs_after(CLOCK_MONOTONIC, 0);
+	int word = 5, *odd = (int *)((char *)&word + 1);
+	long long t0;
+
+	w[0] = (struct futex_waitv){ .val = 5, .uaddr = (uintptr_t)&word, .flags = FUTEX_32 };
+	CHECK_ERR(waitv(w, 0, 0, NULL, 0), EINVAL, "nr 0");
+	memset(big, 0, sizeof(big));
+	CHECK_ERR(waitv(big, 129, 0, NULL, 0), EINVAL, "nr past FUTEX_WAITV_MAX");
+	CHECK_ERR(waitv(w, 1, 1, NULL, 0), EINVAL, "flags");
+	CHECK_ERR(waitv(NULL, 1, 0, NULL, 0), EINVAL, "no waiters");
+	CHECK_ERR(waitv(w, 1, 0, &ts, 7 /* CLOCK_BOOTTIME */), EINVAL, "a clock other than the two");
+	ts.tv_nsec = 1000000000;
+	CHECK_ERR(waitv(w, 1, 0, &ts, CLOCK_MONOTONIC), EINVAL, "tv_nsec past a second");
+	CHECK_ERR(waitv(w, 1, 0, (struct timespec *)8, CLOCK_MONOTONIC), EFAULT, "bad timeout");
+	CHECK_ERR(waitv((struct futex_waitv *)8, 1, 0, NULL, 0), EFAULT, "bad waiters");
+	w[0].flags = 0;
+	CHECK_ERR(waitv(w, 1, 0, NULL, 0), EINVAL, "a word that is not 32-bit");
+	w[0].flags = FUTEX_32 | 0x100;
+	CHECK_ERR(waitv(w, 1, 0, NULL, 0), EINVAL, "an unknown flag");
+	w[0].flags = FUTEX_32;
+	w[0].__reserved = 1;
+	CHECK_ERR(waitv(w, 1, 0, NULL, 0), EINVAL, "__reserved");
+	w[0].__reserved = 0;
+	w[0].val = 1ULL << 32;
+	CHECK_ERR(waitv(w, 1, 0, NULL, 0), EINVAL, "a value past 32 bits");
+	w[0].val = 5;
+	w[1] = (struct futex_waitv){ .val = 0, .uaddr = (uintptr_t)odd, .flags = FUTEX_32 };
+	CHECK_ERR(waitv(w, 2, 0, NULL, 0), EINVAL, "a misaligned word");
+	w[1].uaddr = 0;
+	CHECK_ERR(waitv(w, 2, 0, NULL, 0), EFAULT, "a word at NULL");
+	w[1] = (struct futex_waitv){ .val = 6, .uaddr = (uintptr_t)&word, .flags = FUTEX_32 };
+	CHECK_ERR(waitv(w, 2, 0, NULL, 0), EAGAIN, "a word not holding its value");
+	ts = abs_after(CLOCK_MONOTONIC, 0);
+	CHECK_ERR(waitv(w, 1, 0, &ts, CLOCK_MONOTONIC), ETIMEDOUT, "a deadline passed");
+	t0 = now_ms();
+	ts = abs_after(CLOCK_MONOTONIC, 60);
+	w[0].flags = FUTEX_32 | FUTEX2_PRIV;
+	CHECK_ERR(waitv(w, 1, 0, &ts, CLOCK_MONOTONIC), ETIMEDOUT, "a monotonic deadline");
+	CHECK(now_ms() - t0 >= 55, "slept %lld ms", now_ms() - t0);
+	ts = abs_after(CLOCK_REALTIME, 30);
+	CHECK_ERR(waitv(w, 1, 0, &ts, CLOCK_REALTIME), ETIMEDOUT, "a realtime deadline");
+}
+
+static void check_waitv(void)
+{
+	pthread_t th;
+	char st = 0, comm[32];
+	int tid, first, woke;
+
+	check_waitv_errors();
+	sleeper_tid = 0;
+	CHECK(pthread_create(&th, NULL, waitv_thread, NULL) == 0, "pthread_create");
+	while (!(tid = __atomic_load_n(&sleeper_tid, __ATOMIC_SEQ_CST)))
+		usleep(1000);
+	for (int i = 0; i < 200 && st != 'S'; i++) {
+		usleep(5000);
+		st = task_state(tid, &first, comm, sizeof(comm));
+	}
+	CHECK(st == 'S', "the waitv thread sleeps: %c", st ? st : '?');
+	CHECK(syscall(SYS_futex, &words[0], FUTEX_WAKE, 1, NULL, NULL, 0) == 0,
+	      "a shared wake does not find a private waiter");
+	woke = (int)syscall(SYS_futex, &words[2], FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+	CHECK(woke == 1, "FUTEX_WAKE of the third word wakes it: %d", woke);
+	CHECK(pthread_join(th, NULL) == 0 && waitv_result == 2, "futex_waitv returns 2: %ld",
+	      waitv_result);
+	CHECK(syscall(SYS_futex, &words[0], FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0) == 0,
+	      "the other words are no longer waited on");
+}
+
+/* LTP's futex_cmp_requeue01 at its size: n processes wait on one shared
+ * word; CMP_REQUEUE wakes some and moves the rest to a second word. */
+static int many_waiters(int n)
+{
+	int *fx = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	pid_t *pids = calloc((size_t)n, sizeof(pid_t));
+	int started = 0, sleeping = 0, ok = 0, r, woke1, woke0;
+	char path[64], buf[512], *rp;
+
+	for (; started < n; started++) {
+		pids[started] = fork();
+		if (pids[started] == 0) {
+			syscall(SYS_futex, &fx[0], FUTEX_WAIT, 0, NULL, NULL, 0);
+			_exit(0);
+		}
+		if (pids[started] < 0)
+			break;
+	}
+	CHECK(started == n, "forked %d of %d waiters", started, n);
+	for (int i = 0; i < started; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/stat", pids[i]);
+		for (int tries = 0; tries < 2000; tries++) {
+			if (!read_text(path, buf, sizeof(buf)) && (rp = strrchr(buf, ')')) && rp[2] == 'S')
+				break;
+			usleep(1000);
+		}
+		sleeping++;
+	}
+	r = (int)syscall(SYS_futex, &fx[0], FUTEX_CMP_REQUEUE, n / 10, (void *)(long)(n - n / 10),
+			 &fx[1], 0);
+	CHECK(r == n, "CMP_REQUEUE woke and moved %d of %d", r, n);
+	woke1 = (int)syscall(SYS_futex, &fx[1], FUTEX_WAKE, n, NULL, NULL, 0);
+	woke0 = (int)syscall(SYS_futex, &fx[0], FUTEX_WAKE, n, NULL, NULL, 0);
+	CHECK(woke1 == n - n / 10 && woke0 == 0, "then the second word wakes %d, the first %d",
+	      woke1, woke0);
+	for (int i = 0; i < started; i++) {
+		int st;
+
+		ok += waitpid(pids[i], &st, 0) == pids[i] && WIFEXITED(st) && !WEXITSTATUS(st);
+	}
+	CHECK(ok == started && sleeping == started, "%d of %d reaped", ok, started);
+	free(pids);
+	return check_summary("abi_more");
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 2 && !strcmp(argv[1], "--waiters"))
+		return many_waiters(atoi(argv[2]));
 	if (argc > 1 && !strcmp(argv[1], "--caps")) {
 		bounding = (uint64_t)status_hex("/proc/self/status", "CapBnd:");
 		return caps_after_exec();
@@ -566,6 +727,7 @@ int main(int argc, char **argv)
 	check_task();
 	check_tmpfile();
 	check_mknod();
+	check_waitv();
 	rmdir(tmp);
 	return check_summary("abi_more");
 }
