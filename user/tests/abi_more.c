@@ -17,6 +17,9 @@
  *     random, tty, console and ptmx open what those open (ptmx only
  *     beside a pts directory), others and block devices give ENXIO; not
  *     without CAP_MKNOD;
+ *   - IPV6_ADDRFORM (a dual-stack socket with an IPv4 peer becomes AF_INET,
+ *     then is disconnected, bound and listens as LTP's connect02) and
+ *     IPV6_RTHDR (type 2 and segment-routing headers kept and given back);
  *   - futex_waitv: Linux's EINVAL/EFAULT/EAGAIN/ETIMEDOUT cases, the index
  *     of the word woken; "abi_more --waiters N" (its own test, with the
  *     memory for it) has N forked processes wait on one shared futex and
@@ -37,6 +40,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -557,6 +563,201 @@ static void check_mknod(void)
 	in_child(mknod_as_nobody, "mknod without CAP_MKNOD");
 }
 
+/* ---- IPV6_ADDRFORM, IPV6_RTHDR ------------------------------------------------ */
+
+static int v4_connect(int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int sock_port(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len))
+		return -1;
+	return ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+					      : ((struct sockaddr_in *)&ss)->sin_port);
+}
+
+/* Does this kernel have setsockopt(IPV6_ADDRFORM)? (Debian's 6.1 does; some
+ * later kernels answer ENOPROTOOPT for every value.) SIS must. */
+static bool have_addrform(void)
+{
+	int fd = socket(AF_INET6, SOCK_STREAM, 0), v = AF_INET6;
+	bool yes = setsockopt(fd, IPPROTO_IPV6, IPV6_ADDRFORM, &v, sizeof(v)) == -1 &&
+		   errno == EINVAL;
+
+	close(fd);
+#ifdef ON_SIS
+	CHECK(yes, "setsockopt(IPV6_ADDRFORM) is there");
+	return true;
+#else
+	if (!yes)
+		printf("SKIP: this kernel has no setsockopt(IPV6_ADDRFORM)\n");
+	return yes;
+#endif
+}
+
+static void check_addrform_tcp(void)
+{
+	struct sockaddr_in6 any6 = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_ANY_INIT };
+	struct sockaddr_in any4 = { .sin_family = AF_INET };
+	struct sockaddr_in name;
+	struct sockaddr reset = { .sa_family = AF_UNSPEC };
+	socklen_t len = sizeof(name);
+	int l = socket(AF_INET6, SOCK_STREAM, 0), c, fd, c2, fd2, v = -1, af = AF_INET;
+	char buf[8];
+
+	CHECK(l >= 0 && bind(l, (struct sockaddr *)&any6, sizeof(any6)) == 0 && listen(l, 4) == 0,
+	      "a [::] listener");
+	c = v4_connect(sock_port(l));
+	fd = accept(l, NULL, NULL);
+	CHECK(c >= 0 && fd >= 0, "an IPv4 client of it");
+	len = sizeof(v);
+	CHECK(getsockopt(fd, IPPROTO_IPV6, IPV6_ADDRFORM, &v, &len) == 0 && v == AF_INET6,
+	      "getsockopt(IPV6_ADDRFORM) of a connected socket: %d", v);
+	len = sizeof(v);
+	CHECK_ERR(getsockopt(l, IPPROTO_IPV6, IPV6_ADDRFORM, &v, &len), ENOTCONN,
+		  "getsockopt(IPV6_ADDRFORM) of a listener");
+	v = AF_INET6;
+	CHECK_ERR(setsockopt(fd, IPPROTO_IPV6, IPV6_ADDRFORM, &v, sizeof(v)), EINVAL,
+		  "IPV6_ADDRFORM to AF_INET6");
+	CHECK_ERR(setsockopt(l, IPPROTO_IPV6, IPV6_ADDRFORM, &af, sizeof(af)), ENOTCONN,
+		  "IPV6_ADDRFORM of a listener");
+	CHECK(setsockopt(fd, IPPROTO_IPV6, IPV6_ADDRFORM, &af, sizeof(af)) == 0, "IPV6_ADDRFORM");
+	len = sizeof(name);
+	CHECK(getsockname(fd, (struct sockaddr *)&name, &len) == 0 && name.sin_family == AF_INET &&
+	      len == sizeof(name) && name.sin_addr.s_addr == htonl(INADDR_LOOPBACK),
+	      "getsockname gives a sockaddr_in: family %d len %u", name.sin_family, len);
+	len = sizeof(name);
+	CHECK(getpeername(fd, (struct sockaddr *)&name, &len) == 0 && name.sin_family == AF_INET,
+	      "and getpeername");
+	len = sizeof(v);
+	CHECK_ERR(getsockopt(fd, IPPROTO_IPV6, IPV6_ADDRFORM, &v, &len), EOPNOTSUPP,
+		  "no IPPROTO_IPV6 getsockopt on an AF_INET socket");
+	CHECK_ERR(setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &af, sizeof(af)), ENOPROTOOPT,
+		  "nor setsockopt");
+	CHECK(write(fd, "hi", 2) == 2 && read(c, buf, sizeof(buf)) == 2, "data still flows");
+	/* LTP's connect02 */
+	CHECK(connect(fd, &reset, sizeof(reset)) == 0, "connect(AF_UNSPEC)");
+	CHECK(bind(fd, (struct sockaddr *)&any4, sizeof(any4)) == 0, "bind to 0.0.0.0");
+	CHECK(listen(fd, 4) == 0, "listen");
+	c2 = v4_connect(sock_port(fd));
+	fd2 = accept(fd, NULL, NULL);
+	CHECK(c2 >= 0 && fd2 >= 0, "it takes a connection: %d %d", c2, fd2);
+	close(fd2);
+	close(c2);
+	close(fd);
+	close(c);
+	close(l);
+}
+
+static void check_addrform_other(void)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	int l = socket(AF_INET6, SOCK_STREAM, 0), c = socket(AF_INET6, SOCK_STREAM, 0), fd;
+	int u = socket(AF_INET6, SOCK_DGRAM, 0), r = socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
+	int af = AF_INET;
+	socklen_t len = sizeof(a);
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6, .sin6_port = htons(9) };
+
+	CHECK(bind(l, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(l, 1) == 0 &&
+	      getsockname(l, (struct sockaddr *)&a, &len) == 0, "a [::1] listener");
+	CHECK(connect(c, (struct sockaddr *)&a, sizeof(a)) == 0, "connect to [::1]");
+	fd = accept(l, NULL, NULL);
+	CHECK_ERR(setsockopt(fd, IPPROTO_IPV6, IPV6_ADDRFORM, &af, sizeof(af)), EADDRNOTAVAIL,
+		  "IPV6_ADDRFORM with an IPv6 peer");
+	CHECK_ERR(setsockopt(u, IPPROTO_IPV6, IPV6_ADDRFORM, &af, sizeof(af)), ENOTCONN,
+		  "IPV6_ADDRFORM of an unconnected UDP socket");
+	inet_pton(AF_INET6, "::ffff:127.0.0.1", &to.sin6_addr);
+	CHECK(connect(u, (struct sockaddr *)&to, sizeof(to)) == 0 &&
+	      setsockopt(u, IPPROTO_IPV6, IPV6_ADDRFORM, &af, sizeof(af)) == 0,
+	      "IPV6_ADDRFORM of a UDP socket connected to a v4-mapped address");
+	len = sizeof(to);
+	CHECK(getsockname(u, (struct sockaddr *)&to, &len) == 0 && to.sin6_family == AF_INET,
+	      "the UDP socket is AF_INET now: %d", to.sin6_family);
+	CHECK(r >= 0, "a raw ICMPv6 socket");
+	CHECK_ERR(setsockopt(r, IPPROTO_IPV6, IPV6_ADDRFORM, &af, sizeof(af)), ENOPROTOOPT,
+		  "IPV6_ADDRFORM of a raw socket");
+	close(r);
+	close(u);
+	close(fd);
+	close(c);
+	close(l);
+}
+
+/* LTP setsockopt11's segment-routing header: 39 segments of ::1 and an
+ * 8-byte pad TLV, 640 bytes. */
+static int srh(unsigned char *buf)
+{
+	int size = 640, segs = (size - 8) / 16, pad = size - 8 - 16 * segs;
+
+	memset(buf, 0, size);
+	buf[1] = (size - 8) / 8;
+	buf[2] = 4;
+	buf[3] = buf[4] = (unsigned char)(segs - 1);
+	for (int i = 0; i < segs; i++)
+		memcpy(buf + 8 + 16 * i, &in6addr_loopback, 16);
+	buf[9 + 16 * segs] = (unsigned char)(pad - 2);
+	return size;
+}
+
+static void check_rthdr(void)
+{
+	unsigned char h[640], got[700], t2[24] = { 0, 2, 2, 1 };
+	int u = socket(AF_INET6, SOCK_DGRAM, 0), t = socket(AF_INET6, SOCK_STREAM, 0);
+	int n = srh(h);
+	socklen_t len = sizeof(got);
+
+	CHECK(getsockopt(u, IPPROTO_IPV6, IPV6_RTHDR, got, &len) == 0 && len == 0,
+	      "no routing header yet: %u bytes", len);
+	CHECK(setsockopt(u, IPPROTO_IPV6, IPV6_RTHDR, h, n) == 0, "a segment-routing header");
+	len = sizeof(got);
+	CHECK(getsockopt(u, IPPROTO_IPV6, IPV6_RTHDR, got, &len) == 0 && len == 640 &&
+	      !memcmp(got, h, 640), "given back: %u bytes", len);
+	len = 10;
+	CHECK(getsockopt(u, IPPROTO_IPV6, IPV6_RTHDR, got, &len) == 0 && len == 10,
+	      "a short buffer gets its part: %u", len);
+	/* type 2 is Mobile IPv6's (Linux: only with CONFIG_IPV6_MIP6) */
+	if (setsockopt(t, IPPROTO_IPV6, IPV6_RTHDR, t2, sizeof(t2)) == -1 && errno == EINVAL) {
+#ifdef ON_SIS
+		CHECK(0, "type 2 on TCP");
+#else
+		printf("SKIP: this kernel has no type 2 routing headers (CONFIG_IPV6_MIP6)\n");
+#endif
+	}
+	t2[3] = 2;
+	CHECK_ERR(setsockopt(t, IPPROTO_IPV6, IPV6_RTHDR, t2, sizeof(t2)), EINVAL,
+		  "type 2 with two segments left");
+	t2[3] = 1;
+	t2[2] = 0;
+	CHECK_ERR(setsockopt(t, IPPROTO_IPV6, IPV6_RTHDR, t2, sizeof(t2)), EINVAL, "type 0");
+	t2[2] = 2;
+	CHECK_ERR(setsockopt(t, IPPROTO_IPV6, IPV6_RTHDR, t2, 7), EINVAL, "not 8-byte units");
+	CHECK_ERR(setsockopt(t, IPPROTO_IPV6, IPV6_RTHDR, t2, 16), EINVAL, "shorter than its length");
+	h[3] = h[4] + 1;
+	CHECK_ERR(setsockopt(u, IPPROTO_IPV6, IPV6_RTHDR, h, n), EINVAL,
+		  "segments left past the first segment");
+	h[3] = h[4];
+	h[633] = 8;
+	CHECK_ERR(setsockopt(u, IPPROTO_IPV6, IPV6_RTHDR, h, n), EINVAL, "a TLV past the end");
+	CHECK(setsockopt(u, IPPROTO_IPV6, IPV6_RTHDR, NULL, 0) == 0, "length 0 removes it");
+	len = sizeof(got);
+	CHECK(getsockopt(u, IPPROTO_IPV6, IPV6_RTHDR, got, &len) == 0 && len == 0, "gone: %u", len);
+	close(t);
+	close(u);
+}
+
 /* ---- futex_waitv ------------------------------------------------------------ */
 
 #define FUTEX2_PRIV 128 /* FUTEX2_PRIVATE, = FUTEX_PRIVATE_FLAG */
@@ -728,6 +929,11 @@ int main(int argc, char **argv)
 	check_tmpfile();
 	check_mknod();
 	check_waitv();
+	if (have_addrform()) {
+		check_addrform_tcp();
+		check_addrform_other();
+	}
+	check_rthdr();
 	rmdir(tmp);
 	return check_summary("abi_more");
 }
