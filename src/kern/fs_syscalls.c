@@ -601,6 +601,9 @@ SYSCALL_DEFINE3(fcntl, int, fd, unsigned, cmd, unsigned long, arg)
 	case F_GETSIG:
 		r = fown_fcntl(f, fd, cmd, arg);
 		break;
+	case F_NOTIFY:
+		r = dnotify_fcntl(f, fd, arg);
+		break;
 	case F_SETLEASE:
 	case F_GETLEASE:
 		r = lease_fcntl(f, fd, cmd, arg);
@@ -837,6 +840,7 @@ static int inode_chmod(struct inode *ino, u32 mode)
 		return -EPERM;
 	ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
 	vfs_touch_ctime(ino);
+	dnotify_inode_event(ino, DN_ATTRIB);
 	return 0;
 }
 
@@ -869,6 +873,7 @@ static int inode_chown(struct inode *ino, u32 uid, u32 gid)
 	if (gid != ID_KEEP)
 		ino->gid = gid;
 	vfs_touch_ctime(ino);
+	dnotify_inode_event(ino, DN_ATTRIB);
 	return 0;
 }
 

@@ -185,6 +185,7 @@ static int inode_utimes(struct inode *ino, const struct linux_timespec *t)
 	if (!t || t[1].tv_nsec != SIS_UTIME_OMIT)
 		ino->mtime_ns = t ? utime_ns(&t[1], now) : now;
 	ino->ctime_ns = now;
+	dnotify_inode_event(ino, DN_ATTRIB);
 	return 0;
 }
 

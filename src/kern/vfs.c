@@ -298,6 +298,7 @@ static int dir_link(struct inode *dir, const char *name, size_t len, struct inod
 	}
 	touch_modified(dir);
 	vfs_touch_ctime(child);
+	dnotify_dir_event(dir, DN_CREATE);
 	return 0;
 }
 
@@ -311,6 +312,7 @@ static void dir_drop_entry(struct inode *dir, struct vfs_dirent *d)
 	dirent_free(d);
 	touch_modified(dir);
 	vfs_touch_ctime(child);
+	dnotify_dir_event(dir, DN_DELETE);
 }
 
 /* Remove entry d from dir; frees the inode if nothing else holds it. */
@@ -927,6 +929,12 @@ static int exchange_entries(struct walk *ol, struct vfs_dirent *od, struct walk 
 		return -EINVAL;
 	entry_set_inode(ol->dir, od, b);
 	entry_set_inode(nl->dir, nd, a);
+	if (ol->dir == nl->dir) {
+		dnotify_dir_event(ol->dir, DN_RENAME);
+	} else {
+		dnotify_dir_event(ol->dir, DN_DELETE | DN_CREATE);
+		dnotify_dir_event(nl->dir, DN_DELETE | DN_CREATE);
+	}
 	return 0;
 }
 
@@ -980,7 +988,10 @@ static int rename_entries(struct walk *ol, struct walk *nl, unsigned flags)
 		if (err)
 			return err;
 	}
-	return move_entry(odir, od, nl, nd);
+	err = move_entry(odir, od, nl, nd);
+	if (!err && odir == ndir)
+		dnotify_dir_event(odir, DN_RENAME); /* Linux's FS_RENAME, same parent only */
+	return err;
 }
 
 int vfs_rename_at(struct inode *obase, const char *opath, struct inode *nbase, const char *npath,
@@ -1283,6 +1294,15 @@ static struct {
 	const struct file_ops *fops;
 } chrdevs[CHRDEV_MAX];
 static int nchrdevs;
+
+void vfs_for_each_parent(const struct inode *ino, void (*fn)(const struct inode *dir, u32 arg),
+			 u32 arg)
+{
+	struct vfs_dirent *d;
+
+	list_for_each_entry(d, &ino->aliases, alias_node)
+		fn(d->dir, arg);
+}
 
 struct inode *vfs_sibling(const struct inode *ino, const char *name)
 {
@@ -1621,6 +1641,7 @@ int vfs_truncate(struct inode *ino, size_t size)
 	ino->reg.size = size;
 	filemap_truncated(ino, size);
 	touch_modified(ino);
+	dnotify_inode_event(ino, DN_MODIFY);
 	return 0;
 }
 

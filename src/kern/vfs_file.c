@@ -129,6 +129,7 @@ static long reg_write_at(struct inode *ino, const void *buf, size_t len, long of
 		return -EFAULT;
 	}
 	filemap_written(ino, (size_t)off, len);
+	dnotify_inode_event(ino, DN_MODIFY);
 	return (long)len;
 }
 
@@ -150,6 +151,8 @@ static long reg_pread(struct file *f, void *ubuf, size_t len, long off)
 
 	if (n >= 0 && !(f->flags & O_NOATIME))
 		touch_accessed(f->inode);
+	if (n > 0)
+		dnotify_inode_event(f->inode, DN_ACCESS);
 	return n;
 }
 

@@ -58,7 +58,8 @@ MORE = r"^abi_more: (\d+) checks, (\d+) failed$"
 def more(ctx):
     """capget/capset and what set*uid and execve do to the sets, chown by
     a file's owner and the set-id bits it clears, /proc/PID/task/TID,
-    O_TMPFILE, device nodes by mknod, futex_waitv (user/tests/abi_more.c)."""
+    O_TMPFILE, device nodes by mknod, futex_waitv, IPV6_ADDRFORM and
+    IPV6_RTHDR, F_NOTIFY (user/tests/abi_more.c)."""
     calls_on_sis(ctx, "abi_more.c", MORE, 80)
 
 

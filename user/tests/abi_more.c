@@ -20,6 +20,10 @@
  *   - IPV6_ADDRFORM (a dual-stack socket with an IPv4 peer becomes AF_INET,
  *     then is disconnected, bound and listens as LTP's connect02) and
  *     IPV6_RTHDR (type 2 and segment-routing headers kept and given back);
+ *   - F_NOTIFY (dnotify): DN_CREATE, DN_DELETE, DN_RENAME (same directory
+ *     only), DN_MODIFY, DN_ACCESS, DN_ATTRIB on the directory and its
+ *     files (LTP's fcntl38: a subdirectory's chmod reaches it and its
+ *     parent), one-shot and DN_MULTISHOT, F_SETSIG's si_fd, ENOTDIR;
  *   - futex_waitv: Linux's EINVAL/EFAULT/EAGAIN/ETIMEDOUT cases, the index
  *     of the word woken; "abi_more --waiters N" (its own test, with the
  *     memory for it) has N forked processes wait on one shared futex and
@@ -758,6 +762,102 @@ static void check_rthdr(void)
 	close(u);
 }
 
+/* ---- F_NOTIFY ----------------------------------------------------------------- */
+
+#define DN_SIG (SIGRTMIN + 1)
+static volatile int dn_count, dn_last_fd, dn_code;
+
+static void on_dn(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig, (void)uc;
+	dn_count++;
+	dn_last_fd = si->si_fd;
+	dn_code = si->si_code;
+}
+
+/* Arm fd for mask with DN_SIG; the signals since the last call. */
+static int dn_arm(int fd, unsigned long mask)
+{
+	if (fcntl(fd, F_SETSIG, DN_SIG) || fcntl(fd, F_NOTIFY, mask))
+		return -1;
+	return 0;
+}
+
+static int dn_take(void)
+{
+	int n = dn_count;
+
+	dn_count = 0;
+	return n;
+}
+
+static void check_dnotify(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_dn, .sa_flags = SA_SIGINFO };
+	char d[96], sub[112], f[112], g[112], other[112];
+	int dfd, sfd, fd, n;
+	char c;
+
+	sigaction(DN_SIG, &sa, NULL);
+	snprintf(d, sizeof(d), "%s/dn", tmp);
+	snprintf(sub, sizeof(sub), "%s/sub", d);
+	snprintf(f, sizeof(f), "%s/f", d);
+	snprintf(g, sizeof(g), "%s/g", d);
+	snprintf(other, sizeof(other), "%s/other", tmp);
+	CHECK(mkdir(d, 0755) == 0 && mkdir(sub, 0700) == 0, "mkdir");
+	dfd = open(d, O_RDONLY);
+	sfd = open(sub, O_RDONLY);
+	fd = open(f, O_CREAT | O_WRONLY, 0644);
+	close(fd);
+	CHECK_ERR(fcntl(fd = open(f, O_RDONLY), F_NOTIFY, DN_MODIFY), ENOTDIR, "F_NOTIFY on a file");
+	close(fd);
+	dn_take();
+
+	CHECK(dn_arm(dfd, DN_ATTRIB | DN_MULTISHOT) == 0 && dn_arm(sfd, DN_ATTRIB | DN_MULTISHOT) == 0,
+	      "F_NOTIFY(DN_ATTRIB | DN_MULTISHOT)");
+	CHECK(chmod(sub, 0755) == 0, "chmod");
+	n = dn_take();
+	CHECK(n == 2, "a subdirectory's chmod reaches it and its parent: %d signals", n);
+	CHECK(chmod(f, 0600) == 0 && dn_take() == 1 && dn_last_fd == dfd && dn_code == POLL_MSG,
+	      "a file's chmod reaches its directory: fd %d code %d", dn_last_fd, dn_code);
+	CHECK(fcntl(sfd, F_NOTIFY, 0) == 0 && chmod(sub, 0700) == 0 && dn_take() == 1,
+	      "F_NOTIFY 0 removes a watch");
+	CHECK(fcntl(dfd, F_NOTIFY, DN_MULTISHOT) == 0 && chmod(f, 0644) == 0 && dn_take() == 0,
+	      "and DN_MULTISHOT alone");
+
+	CHECK(dn_arm(dfd, DN_CREATE) == 0, "one-shot DN_CREATE");
+	fd = open(g, O_CREAT | O_WRONLY, 0644);
+	CHECK(fd >= 0 && dn_take() == 1, "creating a file signals once");
+	close(fd);
+	CHECK(unlink(g) == 0 && close(open(g, O_CREAT | O_WRONLY, 0644)) == 0 && dn_take() == 0,
+	      "then the watch is gone");
+	CHECK(dn_arm(dfd, DN_DELETE | DN_MULTISHOT) == 0 && unlink(g) == 0 && dn_take() == 1,
+	      "DN_DELETE");
+	CHECK(dn_arm(dfd, DN_CREATE) == 0 && dn_take() == 0 && mkdir(g, 0700) == 0 && dn_take() == 1,
+	      "a second F_NOTIFY adds DN_CREATE (still multishot)");
+	CHECK(rmdir(g) == 0 && dn_take() == 1, "rmdir is DN_DELETE");
+	CHECK(fcntl(dfd, F_NOTIFY, 0) == 0 && dn_arm(dfd, DN_RENAME | DN_MULTISHOT) == 0,
+	      "DN_RENAME only");
+	CHECK(rename(f, g) == 0 && dn_take() == 1, "a rename within the directory");
+	CHECK(rename(g, other) == 0 && dn_take() == 0, "a move out is no DN_RENAME");
+	CHECK(fcntl(dfd, F_NOTIFY, DN_DELETE | DN_CREATE | DN_MULTISHOT) == 0 &&
+	      rename(other, f) == 0 && dn_take() == 1, "a move in is DN_CREATE");
+	CHECK(fcntl(dfd, F_NOTIFY, 0) == 0 && dn_arm(dfd, DN_MODIFY | DN_ACCESS | DN_MULTISHOT) == 0,
+	      "DN_MODIFY | DN_ACCESS");
+	fd = open(f, O_RDWR);
+	CHECK(write(fd, "x", 1) == 1 && dn_take() == 1, "a write to a file in it");
+	CHECK(pread(fd, &c, 1, 0) == 1 && dn_take() == 1, "a read");
+	CHECK(ftruncate(fd, 0) == 0 && dn_take() == 1, "a truncate");
+	close(fd);
+	close(dfd);
+	CHECK(close(open(f, O_RDWR | O_TRUNC)) == 0 && dn_take() == 0,
+	      "closing the directory ends its watches");
+	close(sfd);
+	unlink(f);
+	rmdir(sub);
+	rmdir(d);
+}
+
 /* ---- futex_waitv ------------------------------------------------------------ */
 
 #define FUTEX2_PRIV 128 /* FUTEX2_PRIVATE, = FUTEX_PRIVATE_FLAG */
@@ -934,6 +1034,7 @@ int main(int argc, char **argv)
 		check_addrform_other();
 	}
 	check_rthdr();
+	check_dnotify();
 	rmdir(tmp);
 	return check_summary("abi_more");
 }

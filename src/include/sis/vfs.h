@@ -240,6 +240,14 @@ int vfs_link_at(struct inode *ino, struct inode *base, const char *path);
  * ERR_PTR -ENOTDIR, -EOPNOTSUPP (/proc), -ENOENT (a removed directory),
  * the permission's -EACCES, -ENOSPC. */
 struct inode *vfs_tmpfile(struct inode *dir, u32 mode, bool excl);
+/* fn(dir, arg) for each directory with a name of ino. */
+void vfs_for_each_parent(const struct inode *ino, void (*fn)(const struct inode *dir, u32 arg),
+			 u32 arg);
+/* dnotify (dnotify.c): DN_* events of directory dir's names (create,
+ * delete, rename), and of ino's contents or attributes (to ino if it is a
+ * watched directory, and to the directories naming it). */
+void dnotify_dir_event(const struct inode *dir, u32 mask);
+void dnotify_inode_event(const struct inode *ino, u32 mask);
 /* readlink(2) of ino: the target (not NUL-terminated) in buf, truncated to
  * size; its length, or -EINVAL if ino is not a symbolic link. */
 long vfs_readlink(struct inode *ino, char *buf, size_t size);
