@@ -1,11 +1,12 @@
 /*
  * Capabilities (capabilities(7)): each process has effective, permitted
- * and inheritable sets; the bounding set is every capability and there
- * are no file capabilities, ambient set or securebits. Root starts with
- * the full set; setuid/setresuid & co change the sets as Linux's
- * cap_emulate_setxuid does, execve as a program without file capabilities
- * gets them (full for root, empty for anyone else). Privilege checks ask
- * proc_capable(CAP_x), which reads the effective set.
+ * and inheritable sets and a bounding set (every capability until
+ * prctl(PR_CAPBSET_DROP)); there are no file capabilities, ambient set or
+ * securebits. Root starts with the full set; setuid/setresuid & co change
+ * the sets as Linux's cap_emulate_setxuid does, execve as a program
+ * without file capabilities gets them (the bounding set for root, empty
+ * for anyone else). Privilege checks ask proc_capable(CAP_x), which reads
+ * the effective set.
  *
  * capget/capset take the v1 (one 32-bit word) or v2/v3 (two) layout; an
  * unknown version is EINVAL with version 3 written back into the header
@@ -23,7 +24,7 @@
 
 void cap_init_root(struct proc_cred *c)
 {
-	c->cap_eff = c->cap_perm = CAP_FULL;
+	c->cap_eff = c->cap_perm = c->cap_bset = CAP_FULL;
 	c->cap_inh = 0;
 }
 
@@ -34,9 +35,23 @@ bool proc_capable(int cap)
 	return !p || (p->cred.cap_eff & CAPB(cap));
 }
 
-u64 cap_full_set(void)
+/* prctl(PR_CAPBSET_READ): 1 if cap is in the bounding set; EINVAL past the last. */
+long cap_bset_read(u64 cap)
 {
-	return CAP_FULL;
+	if (cap > CAP_LAST_CAP)
+		return -EINVAL;
+	return (cur_proc()->cred.cap_bset >> cap) & 1;
+}
+
+/* prctl(PR_CAPBSET_DROP): needs CAP_SETPCAP; never comes back. */
+long cap_bset_drop(u64 cap)
+{
+	if (cap > CAP_LAST_CAP)
+		return -EINVAL;
+	if (!proc_capable(CAP_SETPCAP))
+		return -EPERM;
+	cur_proc()->cred.cap_bset &= ~CAPB(cap);
+	return 0;
 }
 
 /* Linux's cap_emulate_setxuid: old_uid[3] were the ids before a set*uid.
@@ -58,8 +73,8 @@ void cap_setuid_fixup(struct proc_cred *c, const u32 old_uid[3])
 void cap_exec(struct proc_cred *c)
 {
 	if (!c->uid[0] || !c->uid[1]) {
-		c->cap_perm = CAP_FULL;
-		c->cap_eff = c->uid[1] ? 0 : CAP_FULL;
+		c->cap_perm = c->cap_bset | c->cap_inh; /* Linux: (inh | bset) for root */
+		c->cap_eff = c->uid[1] ? 0 : c->cap_perm;
 	} else {
 		c->cap_perm = c->cap_eff = 0;
 	}
@@ -148,6 +163,8 @@ SYSCALL_DEFINE2(capset, struct cap_user_header *, uhdr, const struct cap_user_da
 	/* Linux's cap_capset: raising an inheritable bit needs CAP_SETPCAP
 	 * unless it is permitted; the others only drop. */
 	if (!(c->cap_eff & CAPB(CAP_SETPCAP)) && !cap_subset(inh, c->cap_inh | c->cap_perm))
+		return -EPERM;
+	if (!cap_subset(inh, c->cap_inh | c->cap_bset))
 		return -EPERM;
 	if (!cap_subset(perm, c->cap_perm) || !cap_subset(eff, perm))
 		return -EPERM;

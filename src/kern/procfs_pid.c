@@ -100,6 +100,21 @@ static char thread_state_char(const struct thread *th)
 	return th->task->state == TASK_SLEEPING ? 'S' : 'R';
 }
 
+/* The state /proc/PID shows: its leader thread's (the one whose tid is the
+ * pid, as Linux's proc_tgid_stat), or the group's once that one is gone. */
+static char leader_state_char(const struct proc *p)
+{
+	const struct thread *th;
+
+	if (p->state == PROC_ZOMBIE)
+		return 'Z';
+	list_for_each_entry(th, &p->threads, group_node) {
+		if (th->tid == p->pid)
+			return thread_state_char(th);
+	}
+	return proc_state_char(p);
+}
+
 /* /proc/PID/stat, or with th /proc/PID/task/TID/stat: the thread's id,
  * name and state, the process's for the rest. */
 static long stat_text(struct proc *p, const struct thread *th, char *buf, size_t size)
@@ -115,7 +130,7 @@ static long stat_text(struct proc *p, const struct thread *th, char *buf, size_t
 			 "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 %d 0 0 0 0 0 0 0 0 0 0 0 "
 			 "0 0 %d\n",
 			 th ? th->tid : p->pid, th && th->name[0] ? th->name : p->name,
-			 th ? thread_state_char(th) : proc_state_char(p), ppid, p->pgid, p->sid,
+			 th ? thread_state_char(th) : leader_state_char(p), ppid, p->pgid, p->sid,
 			 (unsigned long)proc_cpu_ticks(p), (unsigned long)p->child_ticks,
 			 p->nr_threads ? p->nr_threads : 1, (unsigned long)boot_ticks(p->start_ns),
 			 vm ? (unsigned long)(vm->leaves * PAGE_SIZE) : 0UL,
@@ -152,7 +167,7 @@ static long status_text(struct proc *p, const struct thread *th, char *buf, size
 		      "FDSize:\t%d\nVmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmRSS:\t%8lu kB\n"
 		      "VmData:\t%8lu kB\nVmStk:\t%8lu kB\nThreads:\t%d\n",
 		      th && th->name[0] ? th->name : p->name, p->umask,
-		      state_name(th ? thread_state_char(th) : proc_state_char(p)), p->pid,
+		      state_name(th ? thread_state_char(th) : leader_state_char(p)), p->pid,
 		      th ? th->tid : p->pid,
 		      p->parent ? p->parent->pid : 0, c->uid[0], c->uid[1], c->uid[2], c->uid[1],
 		      c->gid[0], c->gid[1], c->gid[2], c->gid[1],
@@ -168,7 +183,7 @@ static long status_text(struct proc *p, const struct thread *th, char *buf, size
 			     "CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\nCapBnd:\t%016lx\n"
 			     "CapAmb:\t%016lx\n",
 			     (unsigned long)c->cap_inh, (unsigned long)c->cap_perm,
-			     (unsigned long)c->cap_eff, (unsigned long)cap_full_set(), 0UL);
+			     (unsigned long)c->cap_eff, (unsigned long)c->cap_bset, 0UL);
 }
 
 static long show_status(long pid, char *buf, size_t size)

@@ -38,6 +38,7 @@
 #include <linux/futex.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -219,6 +220,23 @@ static void caps_setuid(void)
 	CHECK_ERR(caps_set(1, 1, 0), EPERM, "no raising them back");
 }
 
+static void caps_bset(void)
+{
+	uint64_t eff, perm, inh;
+
+	CHECK(prctl(PR_CAPBSET_READ, CAP_KILL) == 1, "CAP_KILL is in the bounding set");
+	CHECK_ERR(prctl(PR_CAPBSET_READ, CAP_LAST_CAP + 1), EINVAL, "PR_CAPBSET_READ past the last");
+	CHECK(prctl(PR_CAPBSET_DROP, CAP_KILL) == 0 && prctl(PR_CAPBSET_READ, CAP_KILL) == 0,
+	      "PR_CAPBSET_DROP");
+	CHECK(status_hex("/proc/self/status", "CapBnd:") == (long long)(bounding & ~(1ULL << CAP_KILL)),
+	      "CapBnd without it");
+	CHECK(caps_now(&eff, &perm, &inh) && eff == bounding, "the other sets keep it");
+	CHECK_ERR(caps_set(eff, perm, 1ULL << CAP_KILL), EPERM,
+		  "no inheritable capability outside the bounding set");
+	CHECK(caps_set(bounding & ~(1ULL << CAP_SETPCAP), bounding, 0) == 0, "drop CAP_SETPCAP");
+	CHECK_ERR(prctl(PR_CAPBSET_DROP, CAP_CHOWN), EPERM, "PR_CAPBSET_DROP needs CAP_SETPCAP");
+}
+
 /* Re-run as "abi_more --caps": exit 0 if the sets are root's full ones. */
 static int caps_after_exec(void)
 {
@@ -250,6 +268,7 @@ static void check_caps(void)
 	caps_header();
 	in_child(caps_drop_raise, "capset drop/raise");
 	in_child(caps_setuid, "setuid and capabilities");
+	in_child(caps_bset, "the bounding set");
 	in_child(caps_exec, "execve gives root its capabilities back");
 }
 
@@ -364,6 +383,26 @@ static bool task_listed(int tid)
 	return found;
 }
 
+static int leader_word;
+static char leader_seen;
+
+/* LTP's futex_wait03: another thread watches /proc/PID/stat until the
+ * leader sleeps in the futex, then wakes it. */
+static void *leader_watcher(void *arg)
+{
+	char path[64], buf[512], *rp;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)(long)arg);
+	for (int i = 0; i < 400 && leader_seen != 'S'; i++) {
+		usleep(5000);
+		if (!read_text(path, buf, sizeof(buf)) && (rp = strrchr(buf, ')')))
+			leader_seen = rp[2];
+	}
+	__atomic_store_n(&leader_word, 1, __ATOMIC_SEQ_CST);
+	syscall(SYS_futex, &leader_word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+	return NULL;
+}
+
 static void check_task(void)
 {
 	char path[64], buf[2048], comm[32];
@@ -401,6 +440,13 @@ static void check_task(void)
 	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
 	CHECK(access(path, F_OK) == -1 && errno == ENOENT, "an exited thread's directory is gone");
 	CHECK(!task_listed(tid), "and not listed");
+
+	CHECK(pthread_create(&th, NULL, leader_watcher, (void *)(long)getpid()) == 0, "watcher");
+	while (!__atomic_load_n(&leader_word, __ATOMIC_SEQ_CST))
+		syscall(SYS_futex, &leader_word, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
+	pthread_join(th, NULL);
+	CHECK(leader_seen == 'S', "/proc/PID/stat shows the leader's state while another thread "
+	      "runs: %c", leader_seen ? leader_seen : '?');
 }
 
 /* ---- O_TMPFILE ----------------------------------------------------------- */
