@@ -146,10 +146,10 @@ int sock_create(int family, int type, int protocol, struct sock **out)
 		net_unlock();
 		return err;
 	case AF_UNIX:
-		return sock_unix_create(type, protocol, out);
+		return unix_sock_create(type, protocol, out);
 	case AF_NETLINK:
 		net_lock();
-		err = sock_netlink_create(type, protocol, out);
+		err = netlink_sock_create(type, protocol, out);
 		net_unlock();
 		return err;
 	default:
