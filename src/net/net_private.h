@@ -129,6 +129,6 @@ int net_route_default_del(void);
  * compare with what NETLINK_ROUTE listeners were last told and send them
  * RTM_NEWLINK, RTM_NEWADDR/DELADDR, RTM_NEWROUTE/DELROUTE. lwIP locked.
  */
-void netlink_route_sync(void);
+void rtnl_sync(void);
 
 #endif

@@ -579,7 +579,7 @@ static const struct sock_ops nl_ops = {
 	.release = nl_release,
 };
 
-int sock_netlink_create(int type, int protocol, struct sock **out)
+int netlink_sock_create(int type, int protocol, struct sock **out)
 {
 	struct nl_sock *ns;
 

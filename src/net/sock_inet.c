@@ -38,13 +38,13 @@ int sock_inet_create(int type, int protocol, struct sock **out)
 		if (protocol == 0 || protocol == IPPROTO_UDP)
 			return udp_sock_create(AF_INET, out);
 		if (protocol == IPPROTO_ICMP)
-			return sock_icmp_create(AF_INET, type, protocol, out);
+			return icmp_sock_create(AF_INET, type, protocol, out);
 		return -EPROTONOSUPPORT;
 	case SOCK_RAW:
 		/* Raw IP for one protocol; IPPROTO_RAW (send-only, header included) is not done. */
 		if (protocol <= 0 || protocol >= IPPROTO_RAW)
 			return -EPROTONOSUPPORT;
-		return sock_icmp_create(AF_INET, type, protocol, out);
+		return icmp_sock_create(AF_INET, type, protocol, out);
 	default:
 		return -ESOCKTNOSUPPORT;
 	}
@@ -65,12 +65,12 @@ int sock_inet6_create(int type, int protocol, struct sock **out)
 		if (protocol == 0 || protocol == IPPROTO_UDP)
 			return udp_sock_create(AF_INET6, out);
 		if (protocol == IPPROTO_ICMPV6)
-			return sock_icmp_create(AF_INET6, type, protocol, out);
+			return icmp_sock_create(AF_INET6, type, protocol, out);
 		return -EPROTONOSUPPORT;
 	case SOCK_RAW:
 		if (protocol <= 0 || protocol >= IPPROTO_RAW)
 			return -EPROTONOSUPPORT;
-		return sock_icmp_create(AF_INET6, type, protocol, out);
+		return icmp_sock_create(AF_INET6, type, protocol, out);
 	default:
 		return -ESOCKTNOSUPPORT;
 	}

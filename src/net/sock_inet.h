@@ -124,6 +124,6 @@ size_t udp_sock_pcb_rx_bytes(const struct udp_pcb *pcb);
 struct tcp_pcb;
 /* The same for a TCP connection PCB (not a listening one). */
 size_t tcp_sock_pcb_rx_bytes(const struct tcp_pcb *pcb);
-int sock_icmp_create(int family, int type, int protocol, struct sock **out);
+int icmp_sock_create(int family, int type, int protocol, struct sock **out);
 
 #endif

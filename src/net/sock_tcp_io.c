@@ -578,7 +578,7 @@ int tcp_sock_setopt(struct sock *sk, int level, int name, const void *val, unsig
 }
 
 /* TCP_INFO: a socket without a connection (new, listening) reports only its state. */
-static int tcp_info_get(struct tcp_sock *ts, void *val, unsigned *len)
+static int tcp_sock_info_get(struct tcp_sock *ts, void *val, unsigned *len)
 {
 	struct tcp_info ti;
 
@@ -616,7 +616,7 @@ int tcp_sock_getopt(struct sock *sk, int level, int name, void *val, unsigned *l
 		return sock_opt_put_int(val, len, ts->pcb && ts->state == TSS_CONNECTED
 							  ? (int)tcp_mss(ts->pcb) : TCP_MSS);
 	case TCP_INFO:
-		return tcp_info_get(ts, val, len);
+		return tcp_sock_info_get(ts, val, len);
 	default:
 		return -ENOPROTOOPT;
 	}

@@ -278,9 +278,9 @@ unsigned sock_addr_make_un(struct sockaddr_storage *addr, const char *name, unsi
 /* ---- family back ends ---- */
 int sock_inet_create(int type, int protocol, struct sock **out);
 int sock_inet6_create(int type, int protocol, struct sock **out);
-int sock_unix_create(int type, int protocol, struct sock **out);
-int sock_unix_pair(int type, int protocol, struct sock **a, struct sock **b);
-int sock_netlink_create(int type, int protocol, struct sock **out);
+int unix_sock_create(int type, int protocol, struct sock **out);
+int unix_sock_pair(int type, int protocol, struct sock **a, struct sock **b);
+int netlink_sock_create(int type, int protocol, struct sock **out);
 
 /* ---- sock_opt.c ---- */
 int sock_setsockopt(struct sock *sk, int level, int name, const void *val, unsigned len);
