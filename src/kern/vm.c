@@ -68,8 +68,10 @@
 
 static u16 *share_count;    /* per RAM page: mappings beyond the first */
 /* Per RAM page: a private copy's file page (1 + its page number; 0: none),
- * referenced (counted in share_count) until the copy is freed. */
-static u32 *origin;
+ * referenced (counted in share_count) until the copy is freed. In pages of
+ * ORIGIN_PER_PAGE entries (4 MiB at 4 GiB of RAM, more than one heap block). */
+#define ORIGIN_PER_PAGE (PAGE_SIZE / sizeof(u32))
+static u32 **origin_pages;
 static LIST_HEAD(spaces);   /* every vm_space: a truncate revokes pages in each */
 static paddr_t ram_base;
 static size_t ram_pages;
@@ -179,10 +181,17 @@ static u16 *share_of(pte_t e)
 	return &share_count[ram_index(e)];
 }
 
+static u32 *origin_slot(pte_t e)
+{
+	size_t i = ram_index(e);
+
+	return &origin_pages[i / ORIGIN_PER_PAGE][i % ORIGIN_PER_PAGE];
+}
+
 /* The file page the private page e was copied from, or NULL. */
 static void *origin_of(pte_t e)
 {
-	u32 o = origin[ram_index(e)];
+	u32 o = *origin_slot(e);
 
 	return o ? pa_to_kva(ram_base + ((paddr_t)(o - 1) << PAGE_SHIFT)) : NULL;
 }
@@ -205,10 +214,10 @@ static void put_page(pte_t e)
 		(*n)--;
 		return;
 	}
-	if (origin[ram_index(e)]) { /* a private copy: let its file page go */
+	if (*origin_slot(e)) { /* a private copy: let its file page go */
 		pte_t from = kva_to_pa(origin_of(e));
 
-		origin[ram_index(e)] = 0;
+		*origin_slot(e) = 0;
 		put_page(from); /* a file page has no origin: one level deep */
 	}
 	page_free(page_of(e), 0);
@@ -223,7 +232,7 @@ static void origin_inherit(void *copy, pte_t e)
 	if (!from)
 		return;
 	(*share_of(kva_to_pa(from)))++;
-	origin[ram_index(kva_to_pa(copy))] = (u32)(ram_index(kva_to_pa(from)) + 1);
+	*origin_slot(kva_to_pa(copy)) = (u32)(ram_index(kva_to_pa(from)) + 1);
 }
 
 static bool pte_writable(pte_t e)
@@ -1374,12 +1383,20 @@ int vm_map_trampoline(struct vm_space *vm)
 /* Share counts for every RAM page the allocator may hand out. */
 static int vm_init(void)
 {
+	size_t chunks;
+
 	ram_base = boot_dt.memory.base;
 	ram_pages = boot_dt.memory.size >> PAGE_SHIFT;
 	share_count = kcalloc(ram_pages, sizeof(*share_count));
-	origin = kcalloc(ram_pages, sizeof(*origin));
-	if (!share_count || !origin)
+	chunks = ALIGN_UP(ram_pages, ORIGIN_PER_PAGE) / ORIGIN_PER_PAGE;
+	origin_pages = kcalloc(chunks, sizeof(*origin_pages));
+	if (!share_count || !origin_pages)
 		panic("vm: no memory for %lu page share counts", (unsigned long)ram_pages);
+	for (size_t i = 0; i < chunks; i++) {
+		origin_pages[i] = page_alloc_zeroed(0);
+		if (!origin_pages[i])
+			panic("vm: no memory for the origins of %lu pages", (unsigned long)ram_pages);
+	}
 	table_limit = MAX(TABLE_MIN, page_total_count() / TABLE_SHARE);
 	log_info("vm: at most %lu page-table pages per process", (unsigned long)table_limit);
 	return 0;
