@@ -149,14 +149,17 @@ static void sock_line(struct text *t, bool six, int sl, const ip_addr_t *lip, u1
 
 /* One connection PCB (bound, active or TIME-WAIT): tx_queue is what the
  * peer has not acknowledged yet, rx_queue what the program has not read. */
-static void procnet_tcp_line(struct text *t, bool six, int *sl, const struct tcp_pcb *pcb)
+static void procnet_tcp_line(struct text *t, bool six, int *sl, struct tcp_pcb *pcb)
 {
-	u8 state = pcb->state < ARRAY_SIZE(linux_tcp_state) ? linux_tcp_state[pcb->state] : 0x07;
+	ip_addr_t lip, rip;
+	u16 lport, rport;
 
-	if (!pcb_in_file(&pcb->local_ip, six))
+	tcp_tcp_get_tcp_addrinfo(pcb, 1, &lip, &lport);
+	tcp_tcp_get_tcp_addrinfo(pcb, 0, &rip, &rport);
+	if (!pcb_in_file(&lip, six))
 		return;
-	sock_line(t, six, (*sl)++, &pcb->local_ip, pcb->local_port, &pcb->remote_ip, pcb->remote_port,
-		  state, lwip_shim_tcp_unacked_bytes(pcb), (u32)tcp_sock_pcb_rx_bytes(pcb),
+	sock_line(t, six, (*sl)++, &lip, lport, &rip, rport,
+		  net_linux_tcp_state(tcp_dbg_get_tcp_state(pcb)), lwip_shim_tcp_unacked_bytes(pcb), (u32)tcp_sock_pcb_rx_bytes(pcb),
 		  lwip_shim_tcp_retransmits(pcb));
 }
 
@@ -180,19 +183,22 @@ static long procnet_tcp_show(char *buf, size_t size, bool six)
 	 * backlog as listen() gave it (Linux admits one connection more than
 	 * that, and so does sock_tcp.c: lwIP's own limit is backlog + 1).
 	 */
-	for (lpcb = lwip_shim_tcp_listeners(); lpcb; lpcb = lpcb->next) {
+	for (lpcb = lwip_shim_tcp_listeners(); lpcb; lpcb = lwip_shim_tcp_listen_next(lpcb)) {
 		u8 backlog = lwip_shim_tcp_backlog(lpcb);
+		ip_addr_t lip;
+		u16 lport;
 
-		if (pcb_in_file(&lpcb->local_ip, six))
-			sock_line(&t, six, sl++, &lpcb->local_ip, lpcb->local_port, IP4_ADDR_ANY, 0,
+		lwip_shim_tcp_listen_addr(lpcb, &lip, &lport);
+		if (pcb_in_file(&lip, six))
+			sock_line(&t, six, sl++, &lip, lport, IP4_ADDR_ANY, 0,
 				  0x0A, backlog ? backlog - 1u : 0, lwip_shim_tcp_accepts_pending(lpcb),
 				  0);
 	}
-	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_ACTIVE); pcb; pcb = pcb->next)
+	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_ACTIVE); pcb; pcb = lwip_shim_tcp_next(pcb))
 		procnet_tcp_line(&t, six, &sl, pcb);
-	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_TIME_WAIT); pcb; pcb = pcb->next)
+	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_TIME_WAIT); pcb; pcb = lwip_shim_tcp_next(pcb))
 		procnet_tcp_line(&t, six, &sl, pcb);
-	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_BOUND); pcb; pcb = pcb->next)
+	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_BOUND); pcb; pcb = lwip_shim_tcp_next(pcb))
 		procnet_tcp_line(&t, six, &sl, pcb);
 	net_unlock();
 	return (long)t.len;
@@ -305,9 +311,11 @@ static long procnet_tcp_estab(void)
 	long n = 0;
 
 	for (struct tcp_pcb *pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_ACTIVE); pcb;
-	     pcb = pcb->next)
-		if (pcb->state == ESTABLISHED || pcb->state == CLOSE_WAIT)
-			n++;
+	     pcb = lwip_shim_tcp_next(pcb)) {
+		enum tcp_state state = tcp_dbg_get_tcp_state(pcb);
+
+		n += state == ESTABLISHED || state == CLOSE_WAIT;
+	}
 	return n;
 }
 
