@@ -48,7 +48,7 @@ static void err_cb(void *arg, err_t err);
 
 /* ---- PCB ownership ---- */
 
-void tcp_sock_attach(struct tcp_sock *ts, struct tcp_pcb *pcb)
+static void tcp_sock_attach(struct tcp_sock *ts, struct tcp_pcb *pcb)
 {
 	ts->pcb = pcb;
 	ts->quickacks = TCP_QUICKACKS;
@@ -60,7 +60,7 @@ void tcp_sock_attach(struct tcp_sock *ts, struct tcp_pcb *pcb)
 }
 
 /* Stop lwIP calling back into ts (the PCB itself lives on, or is freed next). */
-void tcp_sock_detach(struct tcp_sock *ts)
+static void tcp_sock_detach(struct tcp_sock *ts)
 {
 	struct tcp_pcb *pcb = ts->pcb;
 

@@ -113,7 +113,8 @@ void tcp_sock_rcv_uncut(struct tcp_sock *ts)
 	window_return(ts->pcb, held);
 }
 
-void tcp_sock_rx_ack(struct tcp_sock *ts, size_t n)
+/* Give the user's consumption back to lwIP as window (after a read). */
+static void tcp_sock_rx_ack(struct tcp_sock *ts, size_t n)
 {
 	u32 pay;
 
