@@ -173,7 +173,7 @@ static void check_private_eof(void)
 /* MADV_DONTNEED of a written private page of a file: the file's page again. */
 static void check_dontneed_private(void)
 {
-	int fd = make_file(path_in_dir("dn"), 3 * pg, 'f');
+	int fd = make_filled_file(path_in_dir("dn"), 3 * pg, 'f');
 	volatile char *p;
 	pid_t pid;
 
@@ -261,7 +261,8 @@ static int probe(volatile char *a, int write, int *code)
 
 static void check_past_eof_of(int shared)
 {
-	int fd = make_file(path_in_dir("eofb"), pg + 100, 'e'), in = open("/proc/self/stat", O_RDONLY);
+	int fd = make_filled_file(path_in_dir("eofb"), pg + 100, 'e');
+	int in = open("/proc/self/stat", O_RDONLY);
 	volatile char *p;
 	int code = 0;
 	const char *kind = shared ? "shared" : "private";
