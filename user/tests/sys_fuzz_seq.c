@@ -567,7 +567,10 @@ static int setup_memory(void)
 		return -1;
 	fz.args = (unsigned char *)p;
 	fz.scratch = (unsigned char *)p + 8192;
-	raw(__NR_munmap, (long)(fz.scratch + FZ_SCRATCH), 4096); /* the guard page */
+	/* The guard page: PROT_NONE, not a hole, which a hint-less mmap would
+	 * fill (seed 4541512be202f371 round 943, crowd: then the "bad" sigmask
+	 * at its edge was readable, blocked SIGALRM, and a ppoll slept 30 s). */
+	raw(__NR_mprotect, (long)(fz.scratch + FZ_SCRATCH), 4096, PROT_NONE);
 	fz.arena = (uintptr_t)a;
 	raw(__NR_munmap, a, FZ_ARENA); /* a hole only MAP_FIXED fuzzing uses */
 	for (size_t i = 0; i < FZ_SCRATCH; i += 8)
