@@ -22,7 +22,8 @@
  * (netif.c drops frames from a source the interface no longer has) and ends
  * with ETIMEDOUT when its retransmissions run out, or resumes if the address
  * comes back; a listener or UDP socket bound to it stays bound and receives
- * nothing, its sends fail with EHOSTUNREACH (Linux: ENETUNREACH).
+ * nothing; sends and connects from it fail with ENETUNREACH and a new bind
+ * to it with EADDRNOTAVAIL, as on Linux (sock_inet_src_check).
  *
  * Log lines for eth0 are exactly the reference design's; lines about other
  * interfaces carry the interface name in parentheses at the end.

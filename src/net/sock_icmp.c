@@ -309,6 +309,9 @@ static long icmp_sock_sendmsg(struct sock *sk, struct sock_msg *m)
 		return err;
 	if (sock_inet_addr_broadcast(&ip) && !sk->opt.broadcast)
 		return -EACCES;
+	err = sock_inet_src_check(&is->pcb->local_ip);
+	if (err)
+		return err;
 	p = sock_dgram_fill(m, len, PBUF_IP, &err);
 	if (!p)
 		return err;

@@ -554,6 +554,9 @@ static int tcp_sock_connect(struct sock *sk, const struct sockaddr_storage *addr
 	err = tcp_sock_get_pcb(ts);
 	if (err)
 		return err;
+	err = sock_inet_src_check(&ts->pcb->local_ip);
+	if (err)
+		return err;
 	err = net_err_to_errno(tcp_connect(ts->pcb, &ip, port, connected_cb));
 	if (err)
 		return err;

@@ -120,11 +120,48 @@ except OSError as e:
 """
 
 
+# What Linux answers on sockets bound to an address that is replaced (the
+# calls user/tests/lan_gone.c makes on SIS, in the same order and format),
+# run on the host in a namespace of the test's own.
+GONE_LINUX = r"""
+import errno, socket, subprocess
+def sh(c): subprocess.run(c, shell=True, check=True)
+sh("ip link set lo up; ip tuntap add tapg mode tap; ip link set tapg up; "
+   "ip addr add 10.0.2.15/24 dev tapg; ip route add default via 10.0.2.2")
+def name(f):
+    try:
+        f(); return "ok"
+    except OSError as x:
+        return errno.errorcode[x.errno]
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("10.0.2.15", 5000))
+c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); c.bind(("10.0.2.15", 5001))
+c.connect(("10.0.2.2", 9))
+t = socket.socket(); t.bind(("10.0.2.15", 0)); t.setblocking(False)
+sh("ip addr del 10.0.2.15/24 dev tapg; ip addr add 192.168.77.58/24 dev tapg; "
+   "ip route add default via 192.168.77.1")
+print("udp_sendto", name(lambda: u.sendto(b"x", ("192.168.77.1", 9))))
+print("udp_send_connected", name(lambda: c.send(b"x")))
+print("udp_connect", name(lambda: u.connect(("192.168.77.1", 9))))
+print("tcp_connect", name(lambda: t.connect(("192.168.77.1", 9))))
+print("bind", name(lambda: socket.socket().bind(("10.0.2.15", 0))))
+"""
+
+
+def gone_on_linux(ctx):
+    r = ctx.netns().run(["python3", "-c", GONE_LINUX], timeout=30)
+    ctx.log_write(f"--- Linux, sockets on a replaced address:\n{r.stdout}{r.stderr}")
+    if r.returncode != 0:
+        raise TestFailure(f"the Linux reference failed: {r.stderr.strip()[-300:]}")
+    return r.stdout.split("\n")
+
+
 @test(timeout=150, needs_root=True)
 def dhcp_late_server(ctx):
     """Also: a TCP connection made from the fallback address is not reset
     when the lease replaces the address (Linux keeps it; its segments can no
-    longer be sent, so it ends by timeout), and netstat still lists it."""
+    longer be sent, so it ends by timeout), and netstat still lists it;
+    sockets bound to the fallback address get Linux's errors afterwards
+    (lan_gone, compared with the host's Linux)."""
     ns = ctx.netns()
     ns.add_tap("tap0", "192.168.77.1/24")
     ns.ip("addr", "add", "10.0.2.2/24", "dev", "tap0")
@@ -138,6 +175,8 @@ def dhcp_late_server(ctx):
     ctx.check(guest_addr(qm) == "10.0.2.15", "not on the fallback address")
     ctx.check("nameserver 10.0.2.3" in sh(qm, "cat /etc/resolv.conf"), "fallback resolv.conf")
     qm.sendline("sleep 1000 | nc 10.0.2.2 7000 &")
+    qm.expect(PROMPT, timeout=10, prompt=True)
+    qm.sendline("lan_gone 10.0.2.15 10.0.2.2 192.168.77.1 > /tmp/gone &")
     qm.expect(PROMPT, timeout=10, prompt=True)
     end = time.monotonic() + 10
     while "accepted" not in open(hold_log).read():
@@ -164,6 +203,14 @@ def dhcp_late_server(ctx):
     net = sh(qm, "netstat -t")
     ctx.check(re.search(r"10\.0\.2\.15:\d+\s+10\.0\.2\.2:7000\s+ESTABLISHED", net),
               f"connection gone from netstat: {net}")
+    end = time.monotonic() + 20
+    while "lan_gone: done" not in (gone := sh(qm, "cat /tmp/gone")):
+        if time.monotonic() > end or "FAIL" in gone:
+            raise TestFailure(f"lan_gone: {gone!r}")
+        time.sleep(0.5)
+    got = [ln for ln in gone.splitlines() if not ln.startswith("lan_gone:")]
+    want = [ln for ln in gone_on_linux(ctx) if ln]
+    ctx.check(got == want, f"sockets on the replaced address: SIS {got}, Linux {want}")
 
 
 def run_env(ctx):
