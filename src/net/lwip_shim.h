@@ -56,6 +56,18 @@ bool lwip_shim_tcp_has_unsent(const struct tcp_pcb *pcb);
 u8 lwip_shim_tcp_retransmits(const struct tcp_pcb *pcb);
 u32 lwip_shim_tcp_snd_buf(const struct tcp_pcb *pcb);
 
+/*
+ * Free the TIME-WAIT PCBs past the newest keep (keep >= 1), as tcp_abandon
+ * frees one (nothing is sent; nothing is queued on one). Walks at most keep
+ * PCBs. Returns how many it freed.
+ */
+unsigned lwip_shim_tcp_tw_trim(unsigned keep);
+/* TCP PCBs lwIP has now (any state but LISTEN), and the connections opened
+ * so far, actively or passively (MIB2's tcpActiveOpens + tcpPassiveOpens:
+ * every PCB that can reach TIME-WAIT was opened one of these ways). */
+u32 lwip_shim_tcp_pcbs(void);
+u32 lwip_shim_tcp_opens(void);
+
 /* A listener's backlog (tcp_backlog_set's value) and the connections
  * waiting for accept (TCP_LISTEN_BACKLOG's count). */
 u8 lwip_shim_tcp_backlog(const struct tcp_pcb_listen *l);

@@ -91,6 +91,49 @@ static void tcp_sock_note_addrs(struct tcp_sock *ts)
 	}
 }
 
+/*
+ * At most TCP_MAX_TW connections wait in TIME-WAIT (2 MSL, 4 s here); past
+ * that the oldest are freed, as Linux's tcp_max_tw_buckets bounds them
+ * (there a closing connection then skips TIME-WAIT; its default is about
+ * this on a machine of 128 MiB). Without it, churn at a few thousand
+ * connections a second keeps thousands of PCBs in the heap (lwIP kills
+ * TIME-WAIT PCBs only when its fixed pools run out, and SIS's come from
+ * kmalloc). A connection enters TIME-WAIT only in tcp_input, i.e. in the
+ * network softirq, which calls this at the end of every run. The list is
+ * looked at only when it could have passed the cap: every PCB that reaches
+ * TIME-WAIT existed at the last look or was opened since, so those two
+ * bound it (tw_bound). A look frees the oldest down to TCP_TW_KEEP, which
+ * leaves room for TCP_MAX_TW - TCP_TW_KEEP more PCBs (TIME-WAIT or on their
+ * way there) before the next: one walk per hundred or so connections at
+ * ab -c 128, instead of one per softirq run.
+ */
+#define TCP_MAX_TW 1024
+#define TCP_TW_KEEP 768
+
+static unsigned long tw_overflow;
+static u32 tw_bound;       /* TCP PCBs at the last look ... */
+static u32 tw_bound_opens; /* ... and lwip_shim_tcp_opens() then */
+
+void tcp_sock_tw_limit(void)
+{
+	u32 opens = lwip_shim_tcp_opens();
+
+	if (tw_bound + (opens - tw_bound_opens) <= TCP_MAX_TW)
+		return;
+	tw_overflow += lwip_shim_tcp_tw_trim(TCP_TW_KEEP);
+	tw_bound = lwip_shim_tcp_pcbs();
+	tw_bound_opens = opens;
+}
+
+void tcp_sock_tw_stats(unsigned long *now, unsigned long *overflow)
+{
+	*now = 0;
+	for (struct tcp_pcb *pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_TIME_WAIT); pcb;
+	     pcb = pcb->next)
+		(*now)++;
+	*overflow = tw_overflow;
+}
+
 /* The PCB for a TSS_NEW socket, made on first need (bind, connect, listen). */
 static int tcp_sock_get_pcb(struct tcp_sock *ts)
 {

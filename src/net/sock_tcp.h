@@ -82,6 +82,9 @@ void tcp_sock_apply_opts(struct sock *sk);
 bool tcp_sock_connect_done(struct sock *sk);
 /* After SHUT_WR and the peer's FIN: let lwIP finish the close on its own. */
 void tcp_sock_both_closed(struct tcp_sock *ts);
+/* Connections in TIME-WAIT now, and those freed early to keep them at
+ * TCP_MAX_TW (sock_tcp.c), for /proc/net/sis_pools. Network locked. */
+void tcp_sock_tw_stats(unsigned long *now, unsigned long *overflow);
 
 /* sock_tcp_io.c */
 long tcp_sock_sendmsg(struct sock *sk, struct sock_msg *m);
