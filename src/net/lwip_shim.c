@@ -131,12 +131,38 @@ u32 lwip_shim_tcp_opens(void)
 	return lwip_stats.mib2.tcpactiveopens + lwip_stats.mib2.tcppassiveopens;
 }
 
-u8 lwip_shim_tcp_backlog(const struct tcp_pcb_listen *l)
+u16 lwip_shim_tcp_backlog(const struct tcp_pcb_listen *l)
 {
 	return l->backlog;
 }
 
-u8 lwip_shim_tcp_accepts_pending(const struct tcp_pcb_listen *l)
+void lwip_shim_tcp_set_syn_limit(struct tcp_pcb_listen *l, u16 n)
+{
+	l->backlog = n;
+}
+
+void lwip_shim_tcp_drop_handshakes(struct tcp_pcb_listen *l)
+{
+	struct tcp_pcb *pcb = tcp_active_pcbs, *next;
+
+	for (; pcb; pcb = next) {
+		next = pcb->next;
+		if (pcb->state == SYN_RCVD && pcb->listener == l)
+			tcp_abandon(pcb, 0);
+	}
+}
+
+bool lwip_shim_tcp_accept_is(const struct tcp_pcb_listen *l, tcp_accept_fn fn)
+{
+	return l->accept == fn;
+}
+
+void *lwip_shim_tcp_listen_arg(const struct tcp_pcb_listen *l)
+{
+	return l->callback_arg;
+}
+
+u16 lwip_shim_tcp_accepts_pending(const struct tcp_pcb_listen *l)
 {
 	return l->accepts_pending;
 }

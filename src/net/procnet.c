@@ -26,6 +26,7 @@
 
 #include "net_private.h"
 #include "sock_inet.h"
+#include "sock_tcp.h"
 #include "lwip/netif.h"
 #include "lwip/stats.h"
 #include "lwip/tcp.h"
@@ -181,12 +182,12 @@ static long procnet_tcp_show(char *buf, size_t size, bool six)
 	 * that, and so does sock_tcp.c: lwIP's own limit is backlog + 1).
 	 */
 	for (lpcb = lwip_shim_tcp_listeners(); lpcb; lpcb = lpcb->next) {
-		u8 backlog = lwip_shim_tcp_backlog(lpcb);
+		u32 queued, backlog;
 
+		tcp_sock_listen_queue(lpcb, &queued, &backlog);
 		if (pcb_in_file(&lpcb->local_ip, six))
 			sock_line(&t, six, sl++, &lpcb->local_ip, lpcb->local_port, IP4_ADDR_ANY, 0,
-				  0x0A, backlog ? backlog - 1u : 0, lwip_shim_tcp_accepts_pending(lpcb),
-				  0);
+				  0x0A, backlog, queued, 0);
 	}
 	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_ACTIVE); pcb; pcb = pcb->next)
 		procnet_tcp_line(&t, six, &sl, pcb);

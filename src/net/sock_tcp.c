@@ -31,6 +31,7 @@
 
 static const struct sock_ops tcp_sock_ops;
 static void err_cb(void *arg, err_t err);
+static err_t accept_cb(void *arg, struct tcp_pcb *newpcb, err_t err);
 
 /* Linux's keepalive defaults (also lwIP's): 2 h idle, 75 s apart, 9 probes. */
 #define TCP_KEEPIDLE_DEFAULT_S 7200
@@ -232,9 +233,50 @@ static struct tcp_sock *tcp_sock_alloc(int family)
 }
 
 /*
+ * Linux's accept queue (tcp_conn_request, sk_acceptq_is_full): a SYN is
+ * dropped (the client sends it again) while backlog + 1 established
+ * connections wait for accept(); handshakes in progress do not count, and
+ * one that completes while the queue is full still joins it here (Linux
+ * ignores its ACK and keeps it as an acknowledged request until the
+ * client's next segment or SYN-ACK retransmission finds room: to the
+ * client, connected either way; SIS's queue may so hold more than backlog
+ * + 1, by the handshakes that were in progress when it filled). lwIP
+ * counts a connection against its backlog from the SYN on, so SIS sets
+ * lwIP's limit itself: no SYN while the queue is full, else up to
+ * TCP_BACKLOG_MAX handshakes at once (Linux: its SYN queue, then cookies).
+ * A closing listener's handshakes are dropped without a RST, as Linux
+ * drops them.
+ * Before this, with busybox httpd's listen(fd, 9), ab -c 16 found 10
+ * handshakes in progress enough to drop SYNs, each costing slirp's 3 s
+ * retransmission. An SO_REUSEPORT group's PCB keeps lwIP's count
+ * (tcp_backlog_delayed until accept), against its members' backlogs summed.
+ */
+static void tcp_sock_syn_gate(struct tcp_sock *ls)
+{
+	bool full = ls->accept_len >= (unsigned)ls->backlog;
+
+	if (!ls->rp && ls->pcb && ls->state == TSS_LISTENING)
+		lwip_shim_tcp_set_syn_limit((struct tcp_pcb_listen *)ls->pcb,
+					    full ? 0 : TCP_BACKLOG_MAX);
+}
+
+void tcp_sock_listen_queue(struct tcp_pcb_listen *lpcb, u32 *queued, u32 *backlog)
+{
+	struct tcp_sock *ls = lwip_shim_tcp_listen_arg(lpcb);
+
+	if (lwip_shim_tcp_accept_is(lpcb, accept_cb) && ls) {
+		*queued = ls->accept_len;
+		*backlog = ls->backlog ? (u32)ls->backlog - 1 : 0;
+		return;
+	}
+	*queued = lwip_shim_tcp_accepts_pending(lpcb);
+	*backlog = lwip_shim_tcp_backlog(lpcb) ? lwip_shim_tcp_backlog(lpcb) - 1u : 0;
+}
+
+/*
  * A connection completed the handshake on a listener: wrap it in a socket
- * and queue it for accept(). tcp_backlog_delayed keeps it counted against
- * the backlog until accept() takes it. Returning an error makes lwIP abort it.
+ * and queue it for accept() (see tcp_sock_syn_gate for the backlog).
+ * Returning an error makes lwIP abort it.
  */
 static err_t accept_into(struct tcp_sock *ls, struct tcp_pcb *newpcb)
 {
@@ -256,8 +298,11 @@ static err_t accept_into(struct tcp_sock *ls, struct tcp_pcb *newpcb)
 	tcp_sock_attach(cs, newpcb);
 	tcp_sock_apply_opts(&cs->sk);
 	tcp_sock_note_addrs(cs);
-	tcp_backlog_delayed(newpcb);
+	if (ls->rp)
+		tcp_backlog_delayed(newpcb);
 	list_add_tail(&cs->accept_node, &ls->accept_q);
+	ls->accept_len++;
+	tcp_sock_syn_gate(ls);
 	sock_wake(&ls->sk);
 	return ERR_OK;
 }
@@ -630,7 +675,7 @@ static int tcp_sock_listen(struct sock *sk, int backlog)
 		if (ts->rp)
 			rp_set_backlog(ts->rp);
 		else
-			tcp_backlog_set(ts->pcb, ts->backlog);
+			tcp_sock_syn_gate(ts);
 		return 0;
 	}
 	if (ts->state != TSS_NEW)
@@ -656,6 +701,7 @@ static int tcp_sock_listen(struct sock *sk, int backlog)
 	tcp_accept(lpcb, accept_cb);
 	ts->state = TSS_LISTENING;
 	sk->listening = true;
+	tcp_sock_syn_gate(ts);
 	tcp_sock_note_addrs(ts);
 	return 0;
 }
@@ -679,7 +725,10 @@ static void tcp_sock_listen_stop(struct tcp_sock *ts)
 
 	while (!list_empty(&ts->accept_q))
 		tcp_sock_drop_child(list_first_entry(&ts->accept_q, struct tcp_sock, accept_node));
+	ts->accept_len = 0;
 	tcp_sock_detach(ts);
+	if (lpcb && !ts->rp)
+		lwip_shim_tcp_drop_handshakes((struct tcp_pcb_listen *)lpcb);
 	if (lpcb)
 		tcp_close(lpcb); /* never fails for a listening PCB */
 	ts->state = TSS_NEW;
@@ -710,8 +759,10 @@ static struct sock *tcp_sock_accept(struct sock *sk, bool nonblock)
 		return ERR_PTR(-EINVAL); /* shut down while we waited */
 	cs = list_first_entry(&ts->accept_q, struct tcp_sock, accept_node);
 	list_del(&cs->accept_node);
+	ts->accept_len--;
+	tcp_sock_syn_gate(ts);
 	if (cs->pcb)
-		tcp_backlog_accepted(cs->pcb); /* frees its backlog slot */
+		tcp_backlog_accepted(cs->pcb); /* a group's PCB: frees its backlog slot */
 	return &cs->sk;
 }
 
