@@ -4,6 +4,11 @@
  *   benchd [-p BASEPORT]        serve until killed (default BASEPORT 5001)
  *   benchd spin                 burn CPU until killed (bench/run's busy case:
  *                               latency with a CPU-bound process running)
+ *   benchd pollcost [N [CALLS]] what a poll() over N idle sockets costs
+ *                               (default 64 and 2000 calls): N UDP sockets
+ *                               bound to 127.0.0.1, CALLS polls with timeout
+ *                               0; prints "pollcost: N sockets: X us per
+ *                               poll" (the kernel's per-socket poll path)
  *
  * BASEPORT+0 TCP "sink": reads everything a client sends until EOF, then
  *            answers "OK <bytes>\n" and closes (the host times until it
@@ -192,6 +197,41 @@ static void blast(int fd)
 	}
 }
 
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int pollcost(int n, int calls)
+{
+	struct pollfd *pfd = calloc((size_t)n, sizeof(*pfd));
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000001) };
+	long long t0;
+
+	if (!pfd)
+		return 1;
+	for (int i = 0; i < n; i++) {
+		pfd[i].fd = socket(AF_INET, SOCK_DGRAM, 0);
+		pfd[i].events = POLLIN;
+		if (pfd[i].fd < 0 || bind(pfd[i].fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+			perror("benchd: pollcost: socket");
+			return 1;
+		}
+	}
+	t0 = now_ns();
+	for (int i = 0; i < calls; i++)
+		if (poll(pfd, (nfds_t)n, 0) != 0) {
+			fprintf(stderr, "benchd: pollcost: an idle socket is ready\n");
+			return 1;
+		}
+	printf("pollcost: %d sockets: %.2f us per poll\n", n,
+	       (double)(now_ns() - t0) / calls / 1000.0);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int base = 5001;
@@ -200,10 +240,13 @@ int main(int argc, char **argv)
 	if (argc == 2 && strcmp(argv[1], "spin") == 0)
 		for (volatile unsigned long n = 0;; n++)
 			;
+	if (argc >= 2 && argc <= 4 && strcmp(argv[1], "pollcost") == 0)
+		return pollcost(argc > 2 ? atoi(argv[2]) : 64, argc > 3 ? atoi(argv[3]) : 2000);
 	if (argc == 3 && strcmp(argv[1], "-p") == 0)
 		base = atoi(argv[2]);
 	else if (argc != 1) {
-		fprintf(stderr, "usage: benchd [-p BASEPORT] | benchd spin\n");
+		fprintf(stderr, "usage: benchd [-p BASEPORT] | benchd spin | "
+				"benchd pollcost [N [CALLS]]\n");
 		return 2;
 	}
 	pfd[0].fd = listen_on(SOCK_STREAM, base);

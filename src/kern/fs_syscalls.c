@@ -19,6 +19,7 @@
 #include <uapi/sis/uio.h>
 #include <uapi/sis/ioctl.h>
 #include <uapi/sis/statfs.h>
+#include <uapi/sis/capability.h>
 #include "fs_internal.h"
 #include "proc_internal.h"
 
@@ -90,6 +91,21 @@ void fs_at_done(struct fs_at_call *c)
 	if (c->held)
 		file_put(c->held);
 	kfree(c->path);
+}
+
+/* The inode a non-empty kernel path names from dirfd, referenced, or ERR_PTR. */
+static struct inode *lookup_at(int dirfd, const char *path, bool follow)
+{
+	struct inode *base, *ino;
+	struct file *held;
+	int err = fs_at_base(dirfd, path, &base, &held);
+
+	if (err)
+		return ERR_PTR(err);
+	ino = follow ? vfs_lookup_at(base, path) : vfs_lookup_nofollow(base, path);
+	if (held)
+		file_put(held);
+	return ino;
 }
 
 /* ---- read/write --------------------------------------------------------- */
@@ -303,7 +319,7 @@ SYSCALL_DEFINE4(pwrite64, int, fd, const void *, ubuf, size_t, count, long, pos)
 
 #define OPEN_FLAGS_KNOWN (O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | \
 			  O_NONBLOCK | O_DSYNC | O_DIRECTORY | O_NOFOLLOW | O_DIRECT | \
-			  O_LARGEFILE | O_NOATIME | O_CLOEXEC | O_SYNC | O_PATH)
+			  O_LARGEFILE | O_NOATIME | O_CLOEXEC | O_SYNC | O_PATH | __O_TMPFILE)
 /* What O_PATH keeps (Linux's O_PATH_FLAGS): the rest is ignored. */
 #define OPEN_PATH_FLAGS (O_DIRECTORY | O_NOFOLLOW | O_PATH | O_CLOEXEC)
 
@@ -317,6 +333,11 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 	if (flags & O_PATH)
 		flags &= OPEN_PATH_FLAGS;
 	if ((flags & O_ACCMODE) == 3)
+		return -EINVAL;
+	/* Linux's build_open_flags: O_TMPFILE is with O_DIRECTORY, without
+	 * O_CREAT, and writable. */
+	if ((flags & __O_TMPFILE) &&
+	    ((flags & (O_TMPFILE | O_CREAT)) != O_TMPFILE || (flags & O_ACCMODE) == O_RDONLY))
 		return -EINVAL;
 	fd = fs_at_begin(&c, dirfd, upath);
 	if (fd)
@@ -443,15 +464,8 @@ static int stat_dirfd(int dirfd, struct linux_stat *st)
 /* stat of path relative to dirfd (lstat without follow). */
 static int stat_path(int dirfd, const char *path, struct linux_stat *st, bool follow)
 {
-	struct inode *base, *ino;
-	struct file *held;
-	int err = fs_at_base(dirfd, path, &base, &held);
+	struct inode *ino = lookup_at(dirfd, path, follow);
 
-	if (err)
-		return err;
-	ino = follow ? vfs_lookup_at(base, path) : vfs_lookup_nofollow(base, path);
-	if (held)
-		file_put(held);
 	if (IS_ERR(ino))
 		return (int)PTR_ERR(ino);
 	vfs_stat_inode(ino, st);
@@ -459,11 +473,19 @@ static int stat_path(int dirfd, const char *path, struct linux_stat *st, bool fo
 	return 0;
 }
 
-int fs_stat_at(int dirfd, const char *path, unsigned flags, struct linux_stat *st)
+int fs_stat_user(int dirfd, const char *upath, unsigned flags, struct linux_stat *st)
 {
+	char *path = fs_get_path(upath);
+	int err;
+
+	if (IS_ERR(path))
+		return (int)PTR_ERR(path);
 	if (!path[0])
-		return (flags & AT_EMPTY_PATH) ? stat_dirfd(dirfd, st) : -ENOENT;
-	return stat_path(dirfd, path, st, !(flags & AT_SYMLINK_NOFOLLOW));
+		err = (flags & AT_EMPTY_PATH) ? stat_dirfd(dirfd, st) : -ENOENT;
+	else
+		err = stat_path(dirfd, path, st, !(flags & AT_SYMLINK_NOFOLLOW));
+	kfree(path);
+	return err;
 }
 
 /* newfstatat(dirfd, path, statbuf, flags): AT_SYMLINK_NOFOLLOW is lstat,
@@ -471,16 +493,11 @@ int fs_stat_at(int dirfd, const char *path, unsigned flags, struct linux_stat *s
 SYSCALL_DEFINE4(newfstatat, int, dirfd, const char *, upath, void *, ustat, int, flags)
 {
 	struct linux_stat st;
-	char *path;
 	long err;
 
 	if (flags & ~(unsigned)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
 		return -EINVAL;
-	path = fs_get_path(upath);
-	if (IS_ERR(path))
-		return PTR_ERR(path);
-	err = fs_stat_at(dirfd, path, flags, &st);
-	kfree(path);
+	err = fs_stat_user(dirfd, upath, flags, &st);
 	if (!err && copy_to_user(ustat, &st, sizeof(st)))
 		err = -EFAULT;
 	return err;
@@ -540,7 +557,7 @@ static long fcntl_setfl(struct file *f, int fd, unsigned arg)
 	int err = f->ops->setfl ? f->ops->setfl(f, flags) : 0;
 
 	if (!err && (flags & O_NOATIME) && !(f->flags & O_NOATIME) && f->inode &&
-	    proc_euid() != 0 && proc_euid() != f->inode->uid)
+	    !proc_capable(CAP_FOWNER) && proc_euid() != f->inode->uid)
 		return -EPERM; /* as open's */
 
 	if (!err) {
@@ -594,6 +611,9 @@ SYSCALL_DEFINE3(fcntl, int, fd, unsigned, cmd, unsigned long, arg)
 	case F_SETSIG:
 	case F_GETSIG:
 		r = fown_fcntl(f, fd, cmd, arg);
+		break;
+	case F_NOTIFY:
+		r = dnotify_fcntl(f, fd, arg);
 		break;
 	case F_SETLEASE:
 	case F_GETLEASE:
@@ -824,29 +844,47 @@ SYSCALL_DEFINE4(faccessat2, int, dirfd, const char *, path, int, mode, unsigned,
 
 #define ID_KEEP 0xffffffffu
 
-/* chmod(2): the owner or root may change the permission bits. */
+/* chmod(2): the owner or CAP_FOWNER may change the permission bits. */
 static int inode_chmod(struct inode *ino, u32 mode)
 {
-	u32 euid = proc_euid();
-
-	if (euid != 0 && euid != ino->uid)
+	if (!proc_capable(CAP_FOWNER) && proc_euid() != ino->uid)
 		return -EPERM;
 	ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
 	vfs_touch_ctime(ino);
+	dnotify_inode_event(ino, DN_ATTRIB);
 	return 0;
 }
 
-/* chown(2): only root changes owners here (Linux lets an owner change the
- * group to one of its own: not modelled). -1 keeps an id. */
+/* chown(2) as Linux's chown_ok/chgrp_ok: CAP_CHOWN changes anything; the
+ * owner may "change" the owner to itself and the group to one of its own
+ * (effective or supplementary). -1 keeps an id. A file that is not a
+ * directory loses S_ISUID, and S_ISGID when group-executable (else it
+ * marks mandatory locking and stays unless the caller is outside the
+ * group without CAP_FSETID), whoever calls, as Linux's notify_change. */
 static int inode_chown(struct inode *ino, u32 uid, u32 gid)
 {
-	if (proc_euid() != 0)
+	bool cap = proc_capable(CAP_CHOWN), owner = proc_euid() == ino->uid;
+
+	if (uid != ID_KEEP && uid != ino->uid && !cap)
 		return -EPERM;
+	if (uid != ID_KEEP && !owner && !cap)
+		return -EPERM;
+	if (gid != ID_KEEP && !cap &&
+	    (!owner || (gid != ino->gid && !proc_access_in_group(false, gid))))
+		return -EPERM;
+	if (!S_ISDIR(ino->mode)) {
+		ino->mode &= ~(u32)S_ISUID;
+		if ((ino->mode & S_ISGID) &&
+		    ((ino->mode & 0010) ||
+		     (!proc_capable(CAP_FSETID) && !proc_access_in_group(false, ino->gid))))
+			ino->mode &= ~(u32)S_ISGID;
+	}
 	if (uid != ID_KEEP)
 		ino->uid = uid;
 	if (gid != ID_KEEP)
 		ino->gid = gid;
 	vfs_touch_ctime(ino);
+	dnotify_inode_event(ino, DN_ATTRIB);
 	return 0;
 }
 
@@ -887,23 +925,14 @@ static struct inode *dirfd_inode(int dirfd)
 struct inode *fs_at_inode(int dirfd, const char *upath, bool empty_ok, bool follow)
 {
 	char *path = fs_get_path(upath);
-	struct inode *base, *ino;
-	struct file *held;
-	int err;
+	struct inode *ino;
 
 	if (IS_ERR(path))
 		return (struct inode *)path;
-	if (!path[0]) {
-		kfree(path);
-		return empty_ok ? dirfd_inode(dirfd) : ERR_PTR(-ENOENT);
-	}
-	err = fs_at_base(dirfd, path, &base, &held);
-	if (err)
-		ino = ERR_PTR(err);
+	if (!path[0])
+		ino = empty_ok ? dirfd_inode(dirfd) : ERR_PTR(-ENOENT);
 	else
-		ino = follow ? vfs_lookup_at(base, path) : vfs_lookup_nofollow(base, path);
-	if (held)
-		file_put(held);
+		ino = lookup_at(dirfd, path, follow);
 	kfree(path);
 	return ino;
 }

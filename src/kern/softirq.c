@@ -1,7 +1,8 @@
 /*
  * Softirqs (see sis/softirq.h). State is a pending bitmask set from any
- * context, a bottom-half disable count, and an "in softirq" flag preventing
- * re-entry when an interrupt arrives while softirqs run with IRQs enabled.
+ * context, a bottom-half disable count (changed with interrupts on: see
+ * bh_disable), and an "in softirq" flag preventing re-entry when an
+ * interrupt arrives while softirqs run with IRQs enabled.
  */
 #include <sis/kernel.h>
 #include <sis/softirq.h>
@@ -11,7 +12,7 @@
 static void (*handlers[SOFTIRQ_NR])(void);
 static volatile u32 pending;
 static u64 stats[SOFTIRQ_STAT_NR];
-static unsigned bh_count;   /* nesting of bh_disable() */
+static volatile unsigned bh_count; /* nesting of bh_disable(); see bh_disable */
 static bool running;        /* a softirq handler is on the stack */
 static unsigned irq_depth;  /* maintained by gic_handle_irq() */
 
@@ -103,21 +104,43 @@ void softirq_run_pending(void)
 	irq_restore(flags);
 }
 
+/*
+ * Bottom halves off and on without masking interrupts: interrupts stay
+ * enabled in a bh-disabled section, only the softirq is held off.
+ *
+ * Why a plain (non-atomic) bh_count++ / -- is enough: SIS is uniprocessor
+ * and nothing but this CPU's own code touches bh_count. An interrupt taken
+ * in the middle of the read-modify-write may run softirqs on its way out
+ * (softirq_run_pending, if it read bh_count as 0), and those handlers may
+ * bh_disable/bh_enable in turn, but every such use is balanced: when the
+ * interrupted increment resumes, bh_count holds the value it loaded, so its
+ * store is right. Interrupt handlers themselves only read bh_count.
+ *
+ * Ordering: exceptions are precise on one PE, so an interrupt sees this
+ * CPU's stores in program order and no CPU barrier is needed; only the
+ * compiler must keep the section's accesses (lwIP's state) between the
+ * count changes, hence the compiler barriers: after the increment (nothing
+ * of the section is hoisted above it) and before the decrement (nothing
+ * sinks below it). bh_count and pending are volatile, so each access is
+ * one real load or store.
+ *
+ * The race at the end: an interrupt that raises a softirq before the
+ * decrement cannot run it (bh_count != 0), and bh_enable's check after the
+ * decrement sees `pending` and runs it; one that comes after the decrement
+ * runs it itself on its way out, and the check then finds nothing. Either
+ * way no raised softirq is left waiting for the next interrupt.
+ */
 void bh_disable(void)
 {
-	unsigned long flags = irq_save();
-
-	bh_count++;
-	irq_restore(flags);
+	bh_count = bh_count + 1;
+	compiler_barrier();
 }
 
 void bh_enable(void)
 {
-	unsigned long flags = irq_save();
-
+	compiler_barrier();
 	BUG_ON(bh_count == 0);
-	bh_count--;
-	irq_restore(flags);
+	bh_count = bh_count - 1;
 	if (!bh_count && pending)
 		softirq_run_pending();
 }

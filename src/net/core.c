@@ -43,6 +43,7 @@
 static bool lwip_up;         /* lwip_init done, softirq registered */
 static bool softirq_running; /* inside net_softirq */
 static unsigned lock_depth;  /* net_lock nesting */
+static unsigned read_depth;  /* net_lock_read nesting */
 static bool work_queued;     /* a locked section left work for the softirq */
 static struct ktimer lwip_timer; /* fires when lwIP's next timeout is due */
 static struct ktimer tx_retry_timer; /* a NIC's TX backlog waits for ring room */
@@ -65,9 +66,11 @@ static bool loopback_pending(void);
 static void arm_lwip_timer(void);
 
 /* A locked section handed a frame to a driver (it needs a flush) or other
- * work only the softirq does: the closing net_unlock runs it. */
+ * work only the softirq does: the closing net_unlock runs it. A read-side
+ * section (net_lock_read) never gets here: it changes nothing. */
 void net_mark_work(void)
 {
+	BUG_ON(read_depth && !lock_depth && !softirq_running);
 	work_queued = true;
 }
 
@@ -83,6 +86,32 @@ void net_unlock(void)
 		if (waitq_active(&net_waiters))
 			wake_up(&net_waiters); /* net_wait_until flags set in the section */
 	}
+	bh_enable();
+}
+
+/*
+ * The read side: for sections that only look at socket and lwIP state (a
+ * socket's poll op, FIONREAD) and call nothing in lwIP that sends, queues or
+ * starts a timer. It holds the softirq off like net_lock, so what it reads
+ * is consistent, but its end hands nothing over: no stack run is raised,
+ * lwIP's timer is not re-armed and net_waiters are not woken, since a
+ * section that changed nothing has nothing for any of them. A poll() or
+ * epoll_wait() over many idle sockets so costs a counter up and down per
+ * socket (issue 12). bh_enable at the end still runs a softirq that an
+ * interrupt raised during the section: that run was due at the
+ * interrupt's exit and only waited for the section (it runs at most once,
+ * however many sockets are looked at).
+ */
+void net_lock_read(void)
+{
+	bh_disable();
+	read_depth++;
+}
+
+void net_unlock_read(void)
+{
+	BUG_ON(read_depth == 0);
+	read_depth--;
 	bh_enable();
 }
 
@@ -323,7 +352,7 @@ static bool net_idle(void)
 {
 	struct tcp_pcb *pcb;
 
-	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_ACTIVE); pcb; pcb = pcb->next)
+	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_ACTIVE); pcb; pcb = lwip_shim_tcp_next(pcb))
 		if (lwip_shim_tcp_has_unsent(pcb) || lwip_shim_tcp_has_unacked(pcb))
 			return false;
 	for (int i = 0; i < netdev_count(); i++) {

@@ -448,7 +448,7 @@ int net_route_default_del(void)
 		return -ESRCH;
 	netif_set_gw(netif_default, IP4_ADDR_ANY4);
 	log_info("NET: default route removed");
-	netlink_route_sync();
+	rtnl_sync();
 	return 0;
 }
 
@@ -461,7 +461,7 @@ int net_route_default_set(struct netif *nif, u32 gw)
 	netif_set_default(nif);
 	log_info("NET: default route via %u.%u.%u.%u dev %s", gw & 0xff, (gw >> 8) & 0xff,
 		 (gw >> 16) & 0xff, gw >> 24, net_netif_name(nif));
-	netlink_route_sync();
+	rtnl_sync();
 	return 0;
 }
 

@@ -280,7 +280,7 @@ static err_t sis_linkoutput(struct netif *nif, struct pbuf *p)
 static void status_changed(struct netif *nif)
 {
 	net_ipconfig_status_changed(nif);
-	netlink_route_sync(); /* after ipconfig: it may have moved the default route */
+	rtnl_sync(); /* after ipconfig: it may have moved the default route */
 }
 
 static err_t sis_netif_init(struct netif *nif)

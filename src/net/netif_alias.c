@@ -203,7 +203,7 @@ int net_alias_set(struct netdev *dev, int label, u32 addr, u32 mask)
 	}
 	log_info("net: %s: secondary address %s/%u", a->name,
 		 ipconfig_format_addr(lwip_ntohl(addr), s), (unsigned)__builtin_popcount(mask));
-	netlink_route_sync();
+	rtnl_sync();
 	return 0;
 }
 
@@ -220,7 +220,7 @@ int net_alias_remove(struct netdev *dev, int label)
 	netif_remove(&a->nif);
 	log_info("net: %s: secondary address removed", a->name);
 	a->dev = NULL;
-	netlink_route_sync();
+	rtnl_sync();
 	return 0;
 }
 

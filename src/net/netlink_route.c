@@ -15,7 +15,7 @@
  *   RTM_DELROUTE   the default route
  *
  * Changes go through ipconfig.c, netif_alias.c and ifioctl.c (never lwIP's
- * fields directly). Notifications: netlink_route_sync() compares links,
+ * fields directly). Notifications: rtnl_sync() compares links,
  * addresses and routes with a snapshot and sends RTM_NEWLINK, RTM_NEW/DELADDR
  * and RTM_NEW/DELROUTE to RTNLGRP_LINK, _IPV4_IFADDR and _IPV4_ROUTE.
  *
@@ -893,7 +893,7 @@ static void notify_routes(void)
 	told.n_routes = n;
 }
 
-void netlink_route_sync(void)
+void rtnl_sync(void)
 {
 	if (!told.valid)
 		return; /* nobody has listened yet: nothing to compare with */

@@ -70,6 +70,7 @@ void sock_free(struct sock *sk)
 {
 	if (!list_empty(&sk->mc_groups))
 		sock_mcast_release(sk); /* AF_INET/AF_INET6: net_lock is held */
+	kfree(sk->rthdr6);
 	sock_live_add(-1);
 	kfree(sk);
 }
@@ -100,6 +101,25 @@ void sock_unlock(struct sock *sk)
 	ops_unlock(sk->ops);
 }
 
+/* A section that only looks at the socket (poll, FIONREAD): the family's
+ * own lock, or the network lock's read side (sis/net.h), whose end costs
+ * no stack run and wakes nothing. */
+static void sock_lock_read(struct sock *sk)
+{
+	if (sk->ops->lock)
+		sk->ops->lock();
+	else
+		net_lock_read();
+}
+
+static void sock_unlock_read(struct sock *sk)
+{
+	if (sk->ops->unlock)
+		sk->ops->unlock();
+	else
+		net_unlock_read();
+}
+
 void sock_release(struct sock *sk)
 {
 	const struct sock_ops *ops = sk->ops; /* sk is gone after release */
@@ -127,10 +147,10 @@ int sock_create(int family, int type, int protocol, struct sock **out)
 		net_unlock();
 		return err;
 	case AF_UNIX:
-		return sock_unix_create(type, protocol, out);
+		return unix_sock_create(type, protocol, out);
 	case AF_NETLINK:
 		net_lock();
-		err = sock_netlink_create(type, protocol, out);
+		err = netlink_sock_create(type, protocol, out);
 		net_unlock();
 		return err;
 	default:
@@ -224,9 +244,9 @@ static unsigned sock_file_poll(struct file *f, struct poll_table *pt)
 
 	if (pt)
 		poll_wait(pt, &sk->wq);
-	sock_lock(sk);
+	sock_lock_read(sk);
 	mask = sk->ops->poll(sk);
-	sock_unlock(sk);
+	sock_unlock_read(sk);
 	return mask;
 }
 
@@ -255,10 +275,10 @@ static long sock_file_ioctl(struct file *f, unsigned long cmd, unsigned long arg
 	int v;
 
 	if (cmd == FIONREAD) {
-		sock_lock(sk);
+		sock_lock_read(sk);
 		if (sk->ops->inq)
 			inq = sk->ops->inq(sk);
-		sock_unlock(sk);
+		sock_unlock_read(sk);
 		v = (int)MIN(inq, 0x7fffffffUL);
 		return copy_to_user((void *)arg, &v, sizeof(v)) ? -EFAULT : 0;
 	}

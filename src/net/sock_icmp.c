@@ -108,7 +108,7 @@ static bool ping_matches(struct icmp_sock *is, struct pbuf *p, u16 hlen)
 }
 
 /* Is p an ICMP type the raw socket's ICMP_FILTER / ICMP6_FILTER drops? */
-static bool icmp_filtered(struct icmp_sock *is, struct pbuf *p, u16 hlen)
+static bool icmp_sock_filtered(struct icmp_sock *is, struct pbuf *p, u16 hlen)
 {
 	u8 type;
 
@@ -137,7 +137,7 @@ static u8_t icmp_sock_recv_cb(void *arg, struct raw_pcb *pcb, struct pbuf *p,
 			return 0;
 		q = copy_tail(p, hlen);
 	} else {
-		if (icmp_filtered(is, p, hlen))
+		if (icmp_sock_filtered(is, p, hlen))
 			return 0;
 		q = copy_tail(p, is_v6(is) ? hlen : 0); /* raw6: no IPv6 header */
 	}
@@ -426,7 +426,7 @@ static const struct sock_ops icmp_sock_ops = {
 	.release = icmp_sock_release,
 };
 
-int sock_icmp_create(int family, int type, int protocol, struct sock **out)
+int icmp_sock_create(int family, int type, int protocol, struct sock **out)
 {
 	struct icmp_sock *is = kzalloc(sizeof(*is));
 

@@ -15,10 +15,6 @@ struct ip_pcb;
 struct netif;
 
 /* ---- addresses ---- */
-/* ip/port (host order) of a checked sockaddr_in. */
-void sock_inet_addr_get(const struct sockaddr_storage *addr, ip_addr_t *ip, u16 *port);
-/* Fill a sockaddr_in from ip/port (host order); returns its size. */
-unsigned sock_inet_addr_put(struct sockaddr_storage *addr, const ip_addr_t *ip, u16 port);
 /*
  * The address a user passed to sk (AF_INET or AF_INET6) for `use`, as lwIP
  * sees it, port in host order: 0, SOCK_ADDR_UNSPEC (connect: dissolve),
@@ -117,6 +113,9 @@ void sock_mcast_udp_tx(const struct sock *sk, struct udp_pcb *pcb, const ip_addr
 void sock_mcast_raw_tx(const struct sock *sk, struct raw_pcb *pcb, const ip_addr_t *dst);
 
 /* ---- the protocols ---- */
+/* An accepted socket gets its listener's IPV6_RTHDR (Linux's
+ * ipv6_dup_options; none if memory ran out). */
+void sock_ip6_copy_rthdr(struct sock *to, const struct sock *from);
 int tcp_sock_create(int family, struct sock **out);
 int udp_sock_create(int family, struct sock **out);
 struct udp_pcb;
@@ -126,6 +125,6 @@ size_t udp_sock_pcb_rx_bytes(const struct udp_pcb *pcb);
 struct tcp_pcb;
 /* The same for a TCP connection PCB (not a listening one). */
 size_t tcp_sock_pcb_rx_bytes(const struct tcp_pcb *pcb);
-int sock_icmp_create(int family, int type, int protocol, struct sock **out);
+int icmp_sock_create(int family, int type, int protocol, struct sock **out);
 
 #endif

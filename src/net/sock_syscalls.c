@@ -20,7 +20,7 @@
 /* iovec arrays up to this many entries live on the stack. */
 #define SOCK_FAST_IOV 8
 /* Option values longer than this are cut (no option we know is longer). */
-#define SOCK_OPT_MAX 256
+#define SOCK_OPT_MAX 2048 /* IPV6_RTHDR's largest header: 8 * 255 bytes */
 
 /* ---- argument helpers ---- */
 
@@ -111,7 +111,7 @@ SYSCALL_DEFINE4(socketpair, int, family, int, type, int, protocol, int *, usv)
 	/* Checked first: once both fds exist there is no undoing them cleanly. */
 	if (!user_range_ok(usv, sizeof(fds), true))
 		return -EFAULT;
-	err = sock_unix_pair(type & SOCK_TYPE_MASK, protocol, &a, &b);
+	err = unix_sock_pair(type & SOCK_TYPE_MASK, protocol, &a, &b);
 	if (err)
 		return err;
 	fds[0] = sock_install(a, flags);

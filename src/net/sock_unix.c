@@ -112,7 +112,7 @@ static int unix_check_type(int type, int protocol)
 	return 0;
 }
 
-int sock_unix_create(int type, int protocol, struct sock **out)
+int unix_sock_create(int type, int protocol, struct sock **out)
 {
 	struct unix_sock *us;
 	int err = unix_check_type(type, protocol);
@@ -126,7 +126,7 @@ int sock_unix_create(int type, int protocol, struct sock **out)
 	return 0;
 }
 
-int sock_unix_pair(int type, int protocol, struct sock **a, struct sock **b)
+int unix_sock_pair(int type, int protocol, struct sock **a, struct sock **b)
 {
 	struct unix_sock *ua, *ub;
 	int err = unix_check_type(type, protocol);
@@ -152,7 +152,8 @@ int sock_unix_pair(int type, int protocol, struct sock **a, struct sock **b)
 
 /* ---- names ---- */
 
-struct unix_sock *unix_find_name(const char *name, unsigned len)
+/* The live bound socket called name, or NULL. */
+static struct unix_sock *unix_find_name(const char *name, unsigned len)
 {
 	struct unix_sock *us;
 

@@ -16,6 +16,9 @@
 #define container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))
 
+/* Keeps the compiler from moving memory accesses across it (no CPU barrier). */
+#define compiler_barrier() __asm__ volatile("" ::: "memory")
+
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #ifndef __unused

@@ -22,6 +22,14 @@
 
 void net_lock(void);
 void net_unlock(void);
+/*
+ * The read side, for sections that only look (a socket's poll op): the
+ * softirq is held off as by net_lock, but the end raises no stack run,
+ * re-arms no timer and wakes nothing. Nothing in it may send, queue or
+ * start a lwIP timer. Nests inside net_lock and itself.
+ */
+void net_lock_read(void);
+void net_unlock_read(void);
 
 /*
  * Before powering off: give queued traffic up to max_ms to leave the

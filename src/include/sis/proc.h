@@ -20,6 +20,12 @@ u64 proc_rlimit_cur(const struct proc *p, unsigned resource);
 u32 proc_umask(void);
 u32 proc_euid(void);
 u32 proc_egid(void);
+/* capability.c: does the current process have CAP_x (<uapi/sis/capability.h>)
+ * in its effective set? True without a process. */
+bool proc_capable(int cap);
+/* prctl(PR_CAPBSET_READ/DROP) of the current process (Linux's errnos). */
+long cap_bset_read(u64 cap);
+long cap_bset_drop(u64 cap);
 /* The ids file permissions use (vfs_perm.c): the effective ones, or the
  * real ones for access(2) (real); 0 outside any process. */
 u32 proc_access_uid(bool real);
@@ -55,8 +61,6 @@ void signal_set_temp_mask(u64 mask);
 bool proc_pgrp_exists(int pgid);
 /* True if some live process of session sid is in process group pgid. */
 bool proc_pgrp_in_session(int pgid, int sid);
-/* Process group of init (pid 1), 0 before it runs. */
-int proc_init_pgrp(void);
 /* Process group and session of the current process (0 outside a process). */
 int proc_current_pgrp(void);
 int proc_current_sid(void);

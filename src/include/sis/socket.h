@@ -172,6 +172,10 @@ struct sock {
 	/* Multicast groups this socket joined (sock_mcast.c; AF_INET/AF_INET6
 	 * only, under net_lock): left when the socket is freed. */
 	struct list_head mc_groups;
+	/* AF_INET6 IPV6_RTHDR (sock_inet.c): the routing header set, kmalloc'ed,
+	 * rthdr6_len bytes, or NULL; copied to accepted sockets, freed with sk. */
+	u8 *rthdr6;
+	u16 rthdr6_len;
 };
 
 /* Defaults reported by getsockopt before any setsockopt (Linux's). */
@@ -274,9 +278,9 @@ unsigned sock_addr_make_un(struct sockaddr_storage *addr, const char *name, unsi
 /* ---- family back ends ---- */
 int sock_inet_create(int type, int protocol, struct sock **out);
 int sock_inet6_create(int type, int protocol, struct sock **out);
-int sock_unix_create(int type, int protocol, struct sock **out);
-int sock_unix_pair(int type, int protocol, struct sock **a, struct sock **b);
-int sock_netlink_create(int type, int protocol, struct sock **out);
+int unix_sock_create(int type, int protocol, struct sock **out);
+int unix_sock_pair(int type, int protocol, struct sock **a, struct sock **b);
+int netlink_sock_create(int type, int protocol, struct sock **out);
 
 /* ---- sock_opt.c ---- */
 int sock_setsockopt(struct sock *sk, int level, int name, const void *val, unsigned len);

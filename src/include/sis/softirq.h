@@ -5,7 +5,9 @@
  * of the outermost interrupt, or in the idle loop, or when bh_enable() drops
  * the last bottom-half lock. SIS is uniprocessor and kernel code is not
  * preempted, so bh_disable() is enough to exclude softirqs from a section:
- * the network stack's single lock (net_lock) is built on it.
+ * the network stack's single lock (net_lock) is built on it. bh_disable()
+ * and bh_enable() leave interrupts enabled: only the softirq is held off
+ * (the ordering argument is in softirq.c).
  */
 #ifndef SIS_SOFTIRQ_H
 #define SIS_SOFTIRQ_H
