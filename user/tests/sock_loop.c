@@ -300,11 +300,12 @@ static void t_backlog(void)
 	for (long end = now_ms() + 15000; now_ms() < end && n < 4; usleep(200 * 1000))
 		n = count_connected(fds, 6, 0);
 	CHECK(n >= 4, "%d connections after one accept, want 4 or more", n);
-	/* Closing the listener resets the queued, unaccepted ones: all but the
-	 * accepted one. (Linux: 3. The retried SYNs that found room came at
-	 * once; handshakes in progress do not count against the backlog, and
-	 * Linux holds those that complete on a full queue as acknowledged
-	 * requests, dropped without a RST here, where SIS queues them.) */
+	/* Closing the listener resets the queued, unaccepted ones: at least the
+	 * backlog + 1 it held, at most every connected client but the accepted
+	 * one. (The retried SYNs that found room came at once; handshakes in
+	 * progress do not count against the backlog. Linux holds those that
+	 * complete on a full queue as acknowledged requests and drops them
+	 * without a RST here, resetting 3; SIS queues them and resets all.) */
 	n = count_connected(fds, 6, 0);
 	queued = n - 1;
 	close(lfd);
@@ -316,7 +317,7 @@ static void t_backlog(void)
 				n++;
 		}
 	}
-	CHECK(n == queued && n >= 3, "%d queued connections were reset, want %d", n, queued);
+	CHECK(n >= 3 && n <= queued, "%d queued connections were reset, want 3 to %d", n, queued);
 	close(afd);
 	for (int i = 0; i < 6; i++)
 		close(fds[i]);
