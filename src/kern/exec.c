@@ -550,6 +550,7 @@ static void commit_exec(struct proc *p, struct vm_space *vm, const char *path,
 	if (p->fds)
 		fd_table_close_on_exec(p->fds);
 	signal_exec(p);
+	cap_exec(&p->cred);
 	proc_set_name(p, path);
 	current_task->tpidr_el0 = 0;
 	write_sysreg(tpidr_el0, 0);

@@ -55,6 +55,7 @@ static void file_destroy(struct file *f)
 {
 	eventpoll_release(f);
 	fown_release(f);
+	dnotify_release(f);
 	lease_file_release(f);
 	vfs_file_release(f);
 	flock_file_release(f);

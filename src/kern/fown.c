@@ -215,6 +215,22 @@ void fown_signal(struct file *f, int code)
 	signal_send_owner(fo->type, fo->id, fo->sig ? fo->sig : SIGIO, &o, fo->uid, fo->euid);
 }
 
+int fown_notify_owner(struct file *f, int fd)
+{
+	struct proc *p = cur_proc();
+	struct fown *fo = fown_get(f);
+
+	if (!fo)
+		return -ENOMEM;
+	fo->fd = fd;
+	fo->type = F_OWNER_PID;
+	fo->id = p->pid;
+	fo->uid = p->cred.uid[0];
+	fo->euid = p->cred.uid[1];
+	fown_update(fo);
+	return 0;
+}
+
 int fown_lease_owner(struct file *f, int fd)
 {
 	struct proc *p = cur_proc();

@@ -19,6 +19,7 @@
 #include <uapi/sis/uio.h>
 #include <uapi/sis/ioctl.h>
 #include <uapi/sis/statfs.h>
+#include <uapi/sis/capability.h>
 #include "fs_internal.h"
 #include "proc_internal.h"
 
@@ -303,7 +304,7 @@ SYSCALL_DEFINE4(pwrite64, int, fd, const void *, ubuf, size_t, count, long, pos)
 
 #define OPEN_FLAGS_KNOWN (O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | \
 			  O_NONBLOCK | O_DSYNC | O_DIRECTORY | O_NOFOLLOW | O_DIRECT | \
-			  O_LARGEFILE | O_NOATIME | O_CLOEXEC | O_SYNC | O_PATH)
+			  O_LARGEFILE | O_NOATIME | O_CLOEXEC | O_SYNC | O_PATH | __O_TMPFILE)
 /* What O_PATH keeps (Linux's O_PATH_FLAGS): the rest is ignored. */
 #define OPEN_PATH_FLAGS (O_DIRECTORY | O_NOFOLLOW | O_PATH | O_CLOEXEC)
 
@@ -317,6 +318,11 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 	if (flags & O_PATH)
 		flags &= OPEN_PATH_FLAGS;
 	if ((flags & O_ACCMODE) == 3)
+		return -EINVAL;
+	/* Linux's build_open_flags: O_TMPFILE is with O_DIRECTORY, without
+	 * O_CREAT, and writable. */
+	if ((flags & __O_TMPFILE) &&
+	    ((flags & (O_TMPFILE | O_CREAT)) != O_TMPFILE || (flags & O_ACCMODE) == O_RDONLY))
 		return -EINVAL;
 	fd = fs_at_begin(&c, dirfd, upath);
 	if (fd)
@@ -540,7 +546,7 @@ static long fcntl_setfl(struct file *f, int fd, unsigned arg)
 	int err = f->ops->setfl ? f->ops->setfl(f, flags) : 0;
 
 	if (!err && (flags & O_NOATIME) && !(f->flags & O_NOATIME) && f->inode &&
-	    proc_euid() != 0 && proc_euid() != f->inode->uid)
+	    !proc_capable(CAP_FOWNER) && proc_euid() != f->inode->uid)
 		return -EPERM; /* as open's */
 
 	if (!err) {
@@ -594,6 +600,9 @@ SYSCALL_DEFINE3(fcntl, int, fd, unsigned, cmd, unsigned long, arg)
 	case F_SETSIG:
 	case F_GETSIG:
 		r = fown_fcntl(f, fd, cmd, arg);
+		break;
+	case F_NOTIFY:
+		r = dnotify_fcntl(f, fd, arg);
 		break;
 	case F_SETLEASE:
 	case F_GETLEASE:
@@ -824,29 +833,47 @@ SYSCALL_DEFINE4(faccessat2, int, dirfd, const char *, path, int, mode, unsigned,
 
 #define ID_KEEP 0xffffffffu
 
-/* chmod(2): the owner or root may change the permission bits. */
+/* chmod(2): the owner or CAP_FOWNER may change the permission bits. */
 static int inode_chmod(struct inode *ino, u32 mode)
 {
-	u32 euid = proc_euid();
-
-	if (euid != 0 && euid != ino->uid)
+	if (!proc_capable(CAP_FOWNER) && proc_euid() != ino->uid)
 		return -EPERM;
 	ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
 	vfs_touch_ctime(ino);
+	dnotify_inode_event(ino, DN_ATTRIB);
 	return 0;
 }
 
-/* chown(2): only root changes owners here (Linux lets an owner change the
- * group to one of its own: not modelled). -1 keeps an id. */
+/* chown(2) as Linux's chown_ok/chgrp_ok: CAP_CHOWN changes anything; the
+ * owner may "change" the owner to itself and the group to one of its own
+ * (effective or supplementary). -1 keeps an id. A file that is not a
+ * directory loses S_ISUID, and S_ISGID when group-executable (else it
+ * marks mandatory locking and stays unless the caller is outside the
+ * group without CAP_FSETID), whoever calls, as Linux's notify_change. */
 static int inode_chown(struct inode *ino, u32 uid, u32 gid)
 {
-	if (proc_euid() != 0)
+	bool cap = proc_capable(CAP_CHOWN), owner = proc_euid() == ino->uid;
+
+	if (uid != ID_KEEP && uid != ino->uid && !cap)
 		return -EPERM;
+	if (uid != ID_KEEP && !owner && !cap)
+		return -EPERM;
+	if (gid != ID_KEEP && !cap &&
+	    (!owner || (gid != ino->gid && !proc_access_in_group(false, gid))))
+		return -EPERM;
+	if (!S_ISDIR(ino->mode)) {
+		ino->mode &= ~(u32)S_ISUID;
+		if ((ino->mode & S_ISGID) &&
+		    ((ino->mode & 0010) ||
+		     (!proc_capable(CAP_FSETID) && !proc_access_in_group(false, ino->gid))))
+			ino->mode &= ~(u32)S_ISGID;
+	}
 	if (uid != ID_KEEP)
 		ino->uid = uid;
 	if (gid != ID_KEEP)
 		ino->gid = gid;
 	vfs_touch_ctime(ino);
+	dnotify_inode_event(ino, DN_ATTRIB);
 	return 0;
 }
 

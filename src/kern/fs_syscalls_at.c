@@ -1,7 +1,7 @@
 /*
  * File-system system calls about names and inode attributes, Linux
  * semantics and -errno: symlinkat, linkat, readlinkat, mknodat (FIFOs,
- * sockets, regular files), renameat2, utimensat and statx. The descriptor
+ * sockets, regular files, device nodes), renameat2, utimensat and statx. The descriptor
  * and I/O calls are in fs_syscalls.c.
  */
 #include <sis/kernel.h>
@@ -14,6 +14,7 @@
 #include <uapi/sis/fcntl.h>
 #include <uapi/sis/stat.h>
 #include <uapi/sis/time.h>
+#include <uapi/sis/capability.h>
 #include "fs_internal.h"
 
 /* symlinkat(target, newdirfd, linkpath) */
@@ -82,10 +83,12 @@ SYSCALL_DEFINE4(readlinkat, int, dirfd, const char *, upath, void *, ubuf, int, 
 	return n;
 }
 
-/* mknodat(dirfd, path, mode, dev): FIFOs, sockets and regular files. No
- * device nodes: their numbers name no driver here (-EPERM, as in a
- * container without CAP_MKNOD). */
-SYSCALL_DEFINE3(mknodat, int, dirfd, const char *, upath, u32, mode)
+/* mknodat(dirfd, path, mode, dev): FIFOs, sockets, regular files and,
+ * with CAP_MKNOD, device nodes (dev in Linux's new_encode_dev form, which
+ * is SIS_MKDEV's): a character device with the number of one of the
+ * kernel's own (null, zero, random, urandom, tty, console, ptmx) opens its
+ * driver, any other (and every block device) gives ENXIO at open. */
+SYSCALL_DEFINE4(mknodat, int, dirfd, const char *, upath, u32, mode, u32, dev)
 {
 	struct fs_at_call c;
 	long err;
@@ -97,9 +100,9 @@ SYSCALL_DEFINE3(mknodat, int, dirfd, const char *, upath, u32, mode)
 	case S_IFREG:
 	case S_IFIFO:
 	case S_IFSOCK:
-		break;
 	case S_IFCHR:
 	case S_IFBLK:
+		break;
 	case S_IFDIR:
 		return -EPERM;
 	default:
@@ -108,7 +111,7 @@ SYSCALL_DEFINE3(mknodat, int, dirfd, const char *, upath, u32, mode)
 	err = fs_at_begin(&c, dirfd, upath);
 	if (err)
 		return err;
-	err = vfs_mknod_at(c.base, c.path, (mode & S_IFMT) | (mode & 07777 & ~proc_umask()));
+	err = vfs_mknod_at(c.base, c.path, (mode & S_IFMT) | (mode & 07777 & ~proc_umask()), dev);
 	fs_at_done(&c);
 	return err;
 }
@@ -164,7 +167,7 @@ static s64 utime_ns(const struct linux_timespec *t, s64 now)
 
 /*
  * Set the times of ino: both now without t; UTIME_OMIT leaves one. Linux's
- * rules: root or the owner may set any time; setting both to now would also
+ * rules: CAP_FOWNER or the owner may set any time; setting both to now would also
  * do for a writer, which here is the owner again (one user).
  */
 static int inode_utimes(struct inode *ino, const struct linux_timespec *t)
@@ -174,7 +177,7 @@ static int inode_utimes(struct inode *ino, const struct linux_timespec *t)
 
 	if (vfs_inode_generated(ino))
 		return -EPERM;
-	if (euid != 0 && euid != ino->uid)
+	if (!proc_capable(CAP_FOWNER) && euid != ino->uid)
 		return (!t || (t[0].tv_nsec == SIS_UTIME_NOW && t[1].tv_nsec == SIS_UTIME_NOW))
 			? -EACCES : -EPERM;
 	if (!t || t[0].tv_nsec != SIS_UTIME_OMIT)
@@ -182,6 +185,7 @@ static int inode_utimes(struct inode *ino, const struct linux_timespec *t)
 	if (!t || t[1].tv_nsec != SIS_UTIME_OMIT)
 		ino->mtime_ns = t ? utime_ns(&t[1], now) : now;
 	ino->ctime_ns = now;
+	dnotify_inode_event(ino, DN_ATTRIB);
 	return 0;
 }
 

@@ -8,8 +8,10 @@
  * Keys: a private futex (FUTEX_PRIVATE_FLAG, or a word in private memory)
  * is (address space, user address); a shared one in a MAP_SHARED page is
  * its physical address, which every process sharing the page sees alike
- * (fork keeps such pages shared). Linux keys shared futexes in private
- * anonymous memory by (mm, address) as well, so the two kinds agree there.
+ * (fork keeps such pages shared). A shared futex in private memory is
+ * (address space | 1, user address): Linux keys it by (mm, address) with
+ * FUT_OFF_MMSHARED set, so a shared wake never finds a private waiter of
+ * the same word, nor the other way round.
  *
  * Sleepers are futex_waiters on the sleeping thread's kernel stack, in one
  * of FUTEX_BUCKETS lists by key. Only process context touches the lists and
@@ -27,7 +29,9 @@
  * becomes its TID | FUTEX_WAITERS, as Linux's wake_futex_pi), so ownership
  * is FIFO. The scheduler has no priorities, so there is nothing to inherit:
  * what a PTHREAD_PRIO_INHERIT mutex relies on is the protocol and the
- * handover. Not done: FUTEX_FD (-ENOSYS, as Linux since 2.6.26).
+ * handover. futex_waitv waits on up to 128 words at once (one waiter each,
+ * all for the same task; the first woken is the answer). Not done:
+ * FUTEX_FD (-ENOSYS, as Linux since 2.6.26), futex2's NUMA words.
  */
 #include <sis/kernel.h>
 #include <sis/list.h>
@@ -43,7 +47,7 @@
 #define FUTEX_BUCKETS 64
 
 struct futex_key {
-	u64 space; /* the vm_space of a private futex; 0 for a MAP_SHARED page */
+	u64 space; /* the vm_space of a private futex (| 1 if shared); 0 for a MAP_SHARED page */
 	u64 addr;  /* user address, or physical address in a shared page */
 };
 
@@ -105,7 +109,7 @@ static int key_of(u64 uaddr, bool private, struct futex_key *k)
 			return 0;
 		}
 	}
-	*k = (struct futex_key){ (u64)vm, uaddr };
+	*k = (struct futex_key){ (u64)vm | (private ? 0 : 1), uaddr };
 	return 0;
 }
 
@@ -591,6 +595,124 @@ SYSCALL_DEFINE6(futex, u64, uaddr, int, op, u32, val, u64, utime, u64, uaddr2, u
 	default:
 		return -ENOSYS; /* FUTEX_FD */
 	}
+}
+
+/* ---- futex_waitv ---- */
+
+struct waitv_entry {
+	struct futex_waiter w;
+	u64 uaddr;
+	u32 val;
+	bool private;
+};
+
+/* The first of n entries a wake took off its list, or -1. */
+static int waitv_woken(const struct waitv_entry *e, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (!e[i].w.queued)
+			return (int)i;
+	return -1;
+}
+
+/* Sleep on all n queued entries until one is woken (its index), the
+ * deadline (-ETIMEDOUT) or a signal (-ERESTARTSYS); all leave their lists. */
+static long waitv_sleep(struct waitv_entry *e, unsigned n, u64 deadline)
+{
+	int err = 0, woken;
+
+	for (;;) {
+		sched_prepare_sleep();
+		if (waitv_woken(e, n) >= 0)
+			break;
+		err = schedule_sleep(deadline, true);
+		if (err)
+			break;
+	}
+	sched_cancel_sleep();
+	woken = waitv_woken(e, n);
+	for (unsigned i = 0; i < n; i++)
+		if (e[i].w.queued)
+			list_del(&e[i].w.node);
+	if (woken >= 0)
+		return woken;
+	return err == -EINTR ? -ERESTARTSYS : err;
+}
+
+/* Read and check the user's entries (Linux's futex_parse_waitv). */
+static int waitv_parse(const struct linux_futex_waitv *uw, unsigned n, struct waitv_entry *e)
+{
+	for (unsigned i = 0; i < n; i++) {
+		struct linux_futex_waitv v;
+
+		if (copy_from_user(&v, &uw[i], sizeof(v)))
+			return -EFAULT;
+		if ((v.flags & ~(u32)(FUTEX2_SIZE_MASK | FUTEX2_PRIVATE)) || v.__reserved)
+			return -EINVAL; /* NUMA and MPOL words are not kept here */
+		if ((v.flags & FUTEX2_SIZE_MASK) != FUTEX2_SIZE_U32 || v.val > UINT32_MAX)
+			return -EINVAL;
+		e[i] = (struct waitv_entry){
+			.w = { .bitset = FUTEX_BITSET_MATCH_ANY, .task = current_task,
+			       .tid = cur_thread()->tid },
+			.uaddr = v.uaddr, .val = (u32)v.val, .private = v.flags & FUTEX2_PRIVATE,
+		};
+	}
+	return 0;
+}
+
+/* Queue all n, or none if a word differs (-EAGAIN) or faults (Linux's
+ * futex_wait_multiple_setup). Nothing runs between the reads and the
+ * queueing (see the top of the file). */
+static int waitv_queue(struct waitv_entry *e, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		int err = key_of(e[i].uaddr, e[i].private, &e[i].w.key);
+		u32 cur;
+
+		if (!err && copy_from_user(&cur, (const void *)e[i].uaddr, sizeof(cur)))
+			err = -EFAULT;
+		if (!err && cur != e[i].val)
+			err = -EAGAIN;
+		if (err)
+			return err;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		e[i].w.queued = true;
+		list_add_tail(&e[i].w.node, bucket_of(&e[i].w.key));
+	}
+	return 0;
+}
+
+/*
+ * futex_waitv(waiters, nr, flags, timeout, clockid): sleep until any of nr
+ * words is woken; returns its index. The timeout is absolute on clockid
+ * (CLOCK_MONOTONIC or CLOCK_REALTIME). Linux's order of checks: flags, nr,
+ * the timeout, then each entry.
+ */
+SYSCALL_DEFINE5(futex_waitv, const struct linux_futex_waitv *, uwaiters, unsigned, nr,
+		unsigned, flags, u64, utimeout, int, clockid)
+{
+	struct waitv_entry *e;
+	u64 deadline = 0;
+	long r;
+
+	if (flags || !nr || nr > FUTEX_WAITV_MAX || !uwaiters)
+		return -EINVAL;
+	if (utimeout && clockid != CLOCK_REALTIME && clockid != CLOCK_MONOTONIC)
+		return -EINVAL;
+	r = wait_deadline(utimeout, true, clockid == CLOCK_REALTIME, &deadline);
+	if (r)
+		return r;
+	e = kmalloc(nr * sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	r = waitv_parse(uwaiters, nr, e);
+	if (!r)
+		r = waitv_queue(e, nr);
+	if (!r)
+		r = waitv_sleep(e, nr, deadline);
+	kfree(e);
+	return r;
 }
 
 /* ---- robust futexes and clear_child_tid ---- */

@@ -32,6 +32,7 @@
 #include <uapi/sis/fcntl.h>
 #include <uapi/sis/stat.h>
 #include <uapi/sis/signal.h>
+#include <uapi/sis/capability.h>
 
 #define NO_BREAK (-1)
 
@@ -140,7 +141,7 @@ long lease_fcntl(struct file *f, int fd, int cmd, unsigned long arg)
 	}
 	if (arg != F_RDLCK && arg != F_WRLCK && arg != F_UNLCK)
 		return -EINVAL;
-	if (proc_euid() != 0 && proc_euid() != f->inode->uid)
+	if (!proc_capable(CAP_LEASE) && proc_euid() != f->inode->uid)
 		return -EACCES;
 	return set_lease(f, fd, (int)arg);
 }

@@ -15,19 +15,20 @@
 #include <sis/kernel.h>
 #include <sis/syscall.h>
 #include <uapi/sis/mman.h>
+#include <uapi/sis/capability.h>
 #include "proc_internal.h"
 
 /* Linux's can_do_mlock: a nonzero RLIMIT_MEMLOCK or CAP_IPC_LOCK. */
 static bool may_lock(void)
 {
-	return proc_rlimit_cur(cur_proc(), RLIMIT_MEMLOCK) != 0 || proc_euid() == 0;
+	return proc_rlimit_cur(cur_proc(), RLIMIT_MEMLOCK) != 0 || proc_capable(CAP_IPC_LOCK);
 }
 
 bool mlock_may_grow(struct vm_space *vm, u64 pages)
 {
 	u64 limit = proc_rlimit_cur(cur_proc(), RLIMIT_MEMLOCK) >> PAGE_SHIFT;
 
-	return proc_euid() == 0 || (vm->locked <= limit && pages <= limit - vm->locked);
+	return proc_capable(CAP_IPC_LOCK) || (vm->locked <= limit && pages <= limit - vm->locked);
 }
 
 /* Linux's rounding: the pages [start, start+len) touches. */
@@ -99,7 +100,7 @@ SYSCALL_DEFINE1(mlockall, int, flags)
 	if (!may_lock())
 		return -EPERM;
 	/* Linux compares the whole address space (total_vm) with the limit */
-	if ((flags & MCL_CURRENT) && vm->leaves > limit && proc_euid() != 0)
+	if ((flags & MCL_CURRENT) && vm->leaves > limit && !proc_capable(CAP_IPC_LOCK))
 		return -ENOMEM;
 	vm->lock_future = flags & MCL_FUTURE;
 	if (flags & MCL_CURRENT)

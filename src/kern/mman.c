@@ -16,6 +16,7 @@
 #include <uapi/sis/mman.h>
 #include <uapi/sis/fcntl.h>
 #include <uapi/sis/stat.h>
+#include <uapi/sis/capability.h>
 #include "proc_internal.h"
 
 #define PROT_ALL (PROT_READ | PROT_WRITE | PROT_EXEC)
@@ -192,7 +193,7 @@ SYSCALL_DEFINE6(mmap, u64, addr, u64, len, unsigned, prot, unsigned, flags, int,
 	bool lock = (flags & MAP_LOCKED) || vm->lock_future;
 
 	if (!err && (flags & MAP_LOCKED) && proc_rlimit_cur(cur_proc(), RLIMIT_MEMLOCK) == 0 &&
-	    proc_euid() != 0)
+	    !proc_capable(CAP_IPC_LOCK))
 		err = -EPERM; /* (Linux's can_do_mlock) */
 	if (!err && !(flags & MAP_ANONYMOUS))
 		err = map_source_get(fd, prot, flags, &src);

@@ -39,6 +39,7 @@
 #include <uapi/sis/stat.h>
 #include <uapi/sis/poll.h>
 #include <uapi/sis/ioctl.h>
+#include <uapi/sis/capability.h>
 
 #define PIPE_SIZE_ORDER 4 /* ring of 16 pages: Linux's 64 KiB */
 #define PIPE_SIZE (PAGE_SIZE << PIPE_SIZE_ORDER)
@@ -47,7 +48,7 @@ _Static_assert(PIPE_BUF == PAGE_SIZE, "a small ring is one page");
 
 /*
  * Rings are kernel memory a user can pile up (FD_MAX descriptors in each of
- * PROC_MAX processes), so their total is bounded like Linux's pipe limits:
+ * proc_max() processes), so their total is bounded like Linux's pipe limits:
  * past 1/PIPE_SOFT_DIV of RAM in rings, new pipes get a PIPE_BUF ring
  * (pipe-user-pages-soft); past 1/PIPE_HARD_DIV, pipe2 fails with ENFILE
  * (pipe-user-pages-hard).
@@ -451,7 +452,7 @@ static long pipe_set_size(struct pipe *p, unsigned long want)
 	if (want > (1UL << 31))
 		return -EINVAL; /* Linux's round_pipe_size gives up */
 	size = PAGE_SIZE << ring_order(want ? want : 1);
-	if (size > p->size && size > pipe_max_size && proc_euid() != 0)
+	if (size > p->size && size > pipe_max_size && !proc_capable(CAP_SYS_RESOURCE))
 		return -EPERM;
 	if (size == p->size)
 		return (long)size;
@@ -510,7 +511,7 @@ long pipe_fcntl(struct file *f, int cmd, unsigned long arg)
 static size_t ring_size(void)
 {
 	size_t ram = page_total_count() * PAGE_SIZE;
-	size_t want = proc_euid() ? MIN(PIPE_SIZE, pipe_max_size) : PIPE_SIZE;
+	size_t want = proc_capable(CAP_SYS_RESOURCE) ? PIPE_SIZE : MIN(PIPE_SIZE, pipe_max_size);
 
 	if (ring_bytes + want <= ram / PIPE_SOFT_DIV)
 		return want;

@@ -16,6 +16,8 @@
 #include <sis/uaccess.h>
 #include <sis/file.h>
 #include <sis/procfs.h>
+#include <sis/kstack.h>
+#include <sis/mm.h>
 #include "proc_internal.h"
 
 #define MLOCK_LIMIT (8UL << 20) /* Linux's default RLIMIT_MEMLOCK (since 5.16) */
@@ -58,6 +60,25 @@ static int pid_alloc(void)
 	return -EAGAIN;
 }
 
+/* Linux's set_max_threads: RAM over 8 kernel stacks; below the number of
+ * stack slots, with room for the kernel's own tasks. */
+static int tasks_by_memory(int at_least)
+{
+	u64 n = page_total_count() / (8 * (KSTACK_SIZE / PAGE_SIZE));
+
+	return (int)MIN(MAX(n, (u64)at_least), (u64)(KSTACK_SLOTS - 64));
+}
+
+int proc_max(void)
+{
+	return tasks_by_memory(PROC_MIN_MAX);
+}
+
+int thread_max(void)
+{
+	return tasks_by_memory(THREAD_MIN_MAX);
+}
+
 void proc_default_rlimits(struct proc *p)
 {
 	for (int i = 0; i < RLIM_NLIMITS; i++)
@@ -65,7 +86,7 @@ void proc_default_rlimits(struct proc *p)
 	p->rlimit[RLIMIT_STACK] = (struct linux_rlimit64){ VM_STACK_SIZE, RLIM64_INFINITY };
 	p->rlimit[RLIMIT_MEMLOCK] = (struct linux_rlimit64){ MLOCK_LIMIT, MLOCK_LIMIT };
 	p->rlimit[RLIMIT_NOFILE] = (struct linux_rlimit64){ FD_SOFT_DEFAULT, FD_MAX };
-	p->rlimit[RLIMIT_NPROC] = (struct linux_rlimit64){ PROC_MAX, PROC_MAX };
+	p->rlimit[RLIMIT_NPROC] = (struct linux_rlimit64){ (u64)proc_max(), (u64)proc_max() };
 	p->rlimit[RLIMIT_CORE] = (struct linux_rlimit64){ 0, 0 };
 	/* queued signals: Linux's max_threads / 2, about RAM / 128 KiB */
 	p->rlimit[RLIMIT_SIGPENDING].rlim_cur = MIN(MAX(page_total_count() / 32, 64), 65536);
@@ -78,7 +99,7 @@ struct proc *proc_alloc(void)
 	unsigned long flags;
 	int pid;
 
-	if (proc_count >= PROC_MAX)
+	if (proc_count >= proc_max())
 		return NULL;
 	pid = pid_alloc();
 	if (pid < 0)
@@ -101,6 +122,7 @@ struct proc *proc_alloc(void)
 	p->start_ns = time_ns();
 	proc_default_rlimits(p);
 	p->umask = 022;
+	cap_init_root(&p->cred);
 	signal_init_proc(p);
 	itimer_init_proc(p);
 	flags = irq_save();
@@ -116,7 +138,7 @@ struct thread *thread_alloc(struct proc *p, struct task *task)
 	unsigned long flags;
 	int tid = p->pid;
 
-	if (thread_count >= THREAD_MAX)
+	if (thread_count >= thread_max())
 		return NULL;
 	if (p->nr_threads) {
 		tid = pid_alloc();

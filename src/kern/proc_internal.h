@@ -39,7 +39,13 @@
 #include <uapi/sis/signal.h>
 #include <uapi/sis/resource.h>
 
-#define PROC_MAX 512     /* processes alive or zombie at once */
+/* Processes (alive or zombie) and threads at once: Linux's max_threads,
+ * RAM / (8 * kernel stack), here at least 512 processes and 1024
+ * threads and at most what the kernel-stack area holds (proc.c). */
+#define PROC_MIN_MAX 512
+#define THREAD_MIN_MAX 1024
+int proc_max(void);
+int thread_max(void);
 #define PID_MAX 32768    /* pids wrap below this */
 #define PROC_NAME_LEN 16
 
@@ -65,14 +71,23 @@ struct sig_origin {
 #define SIGO_POLL 1  /* si_band, si_fd */
 #define SIGO_VALUE 2 /* si_pid, si_uid, si_value (sigqueue, rt_sigqueueinfo) */
 
-/* Credentials (credentials(7)): euid 0 is the only privilege. */
+/* Credentials (credentials(7)); privilege is the effective capability
+ * set (capability.c). */
 #define CRED_NGROUPS 32
 struct proc_cred {
 	u32 uid[3];                 /* real, effective, saved */
 	u32 gid[3];
 	u32 ngroups;
 	u32 groups[CRED_NGROUPS];
+	u64 cap_eff, cap_perm, cap_inh; /* capability sets, bit CAP_x */
+	u64 cap_bset;               /* bounding set (PR_CAPBSET_DROP): what execve may give */
 };
+
+/* capability.c */
+void cap_init_root(struct proc_cred *c);  /* the full set */
+/* After a set*uid call changed c->uid from old_uid (Linux's rules). */
+void cap_setuid_fixup(struct proc_cred *c, const u32 old_uid[3]);
+void cap_exec(struct proc_cred *c);        /* execve: the bounding set for root, else none */
 
 struct proc {
 	unsigned refs;              /* proc_get/proc_put; the table's is one */
@@ -159,7 +174,6 @@ struct thread {
 	bool wake_on_kill;
 };
 
-#define THREAD_MAX 1024 /* threads alive at once, all processes together */
 
 /* proc.c */
 extern struct list_head proc_list;

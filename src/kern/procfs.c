@@ -15,6 +15,7 @@
 #include <sis/timer.h>
 #include <sis/vfs.h>
 #include <sis/proc.h>
+#include "proc_internal.h"
 #include <sis/arch.h>
 #include <sis/timer.h>
 
@@ -158,6 +159,18 @@ static long tainted_show(char *buf, size_t size)
 	return ksnprintf(buf, size, "0\n");
 }
 
+/* /proc/sys/kernel/pid_max and threads-max (read-only here): pids wrap
+ * below PID_MAX; threads-max is the task limit by memory (proc.c). */
+static long pid_max_show(char *buf, size_t size)
+{
+	return ksnprintf(buf, size, "%d\n", PID_MAX);
+}
+
+static long threads_max_show(char *buf, size_t size)
+{
+	return ksnprintf(buf, size, "%d\n", thread_max());
+}
+
 /* /proc/self: the caller's own directory. */
 static long self_show(long arg, char *buf, size_t size)
 {
@@ -201,6 +214,10 @@ static int procfs_init(void)
 		err = vfs_add_generated("/proc/cpuinfo", cpuinfo_show);
 	if (!err)
 		err = vfs_add_generated("/proc/sys/kernel/tainted", tainted_show);
+	if (!err)
+		err = vfs_add_generated("/proc/sys/kernel/pid_max", pid_max_show);
+	if (!err)
+		err = vfs_add_generated("/proc/sys/kernel/threads-max", threads_max_show);
 	if (!err)
 		err = procfs_self_init();
 	if (err)

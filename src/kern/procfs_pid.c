@@ -3,7 +3,9 @@
  * dropped by the refresh of /proc before each lookup and listing in it,
  * with Linux's files (proc(5)) for ps, top and friends: stat, status,
  * cmdline, comm, maps, smaps, and the links exe, cwd, root and fd/N (whose
- * directory refreshes itself from the descriptor table). maps comes from
+ * directory refreshes itself from the descriptor table); task/TID/{stat,
+ * status,comm} for each thread (its own id, name and state: LTP's futex
+ * tests watch a waiter sleep there). maps comes from
  * the page tables (SIS keeps no list of mappings): runs of pages with the
  * same rights, named only [heap], [stack] and [sigpage], with no file names
  * or offsets; smaps adds each run's page counts (vm_range_usage: resident,
@@ -89,16 +91,37 @@ static u32 proc_euid_of(const struct proc *p)
 	return p->cred.uid[1];
 }
 
-static long show_stat(long pid, char *buf, size_t size)
+/* A thread's state letter: its task's (sleeping or runnable), or its
+ * process's when that is stopped. */
+static char thread_state_char(const struct thread *th)
 {
-	struct proc *p = proc_find((int)pid);
-	const struct vm_space *vm;
-	int ppid;
+	if (th->proc->stopped)
+		return 'T';
+	return th->task->state == TASK_SLEEPING ? 'S' : 'R';
+}
 
-	if (!p)
-		return -ESRCH;
-	vm = p->vm;
-	ppid = p->parent ? p->parent->pid : 0;
+/* The state /proc/PID shows: its leader thread's (the one whose tid is the
+ * pid, as Linux's proc_tgid_stat), or the group's once that one is gone. */
+static char leader_state_char(const struct proc *p)
+{
+	const struct thread *th;
+
+	if (p->state == PROC_ZOMBIE)
+		return 'Z';
+	list_for_each_entry(th, &p->threads, group_node) {
+		if (th->tid == p->pid)
+			return thread_state_char(th);
+	}
+	return proc_state_char(p);
+}
+
+/* /proc/PID/stat, or with th /proc/PID/task/TID/stat: the thread's id,
+ * name and state, the process's for the rest. */
+static long stat_text(struct proc *p, const struct thread *th, char *buf, size_t size)
+{
+	const struct vm_space *vm = p->vm;
+	int ppid = p->parent ? p->parent->pid : 0;
+
 	/* pid (comm) state ppid pgrp session tty_nr tpgid flags minflt cminflt
 	 * majflt cmajflt utime stime cutime cstime priority nice num_threads
 	 * itrealvalue starttime vsize rss rsslim, then zeros (proc(5)). */
@@ -106,12 +129,20 @@ static long show_stat(long pid, char *buf, size_t size)
 			 "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %lu 0 %lu 0 20 0 %d 0 %lu %lu %lu "
 			 "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 %d 0 0 0 0 0 0 0 0 0 0 0 "
 			 "0 0 %d\n",
-			 p->pid, p->name, proc_state_char(p), ppid, p->pgid, p->sid,
+			 th ? th->tid : p->pid, th && th->name[0] ? th->name : p->name,
+			 th ? thread_state_char(th) : leader_state_char(p), ppid, p->pgid, p->sid,
 			 (unsigned long)proc_cpu_ticks(p), (unsigned long)p->child_ticks,
 			 p->nr_threads ? p->nr_threads : 1, (unsigned long)boot_ticks(p->start_ns),
 			 vm ? (unsigned long)(vm->leaves * PAGE_SIZE) : 0UL,
 			 vm ? (unsigned long)vm->pages : 0UL, p->exit_signal,
 			 p->state == PROC_ZOMBIE ? p->wait_status : 0);
+}
+
+static long show_stat(long pid, char *buf, size_t size)
+{
+	struct proc *p = proc_find((int)pid);
+
+	return p ? stat_text(p, NULL, buf, size) : -ESRCH;
 }
 
 static const char *state_name(char c)
@@ -124,32 +155,42 @@ static const char *state_name(char c)
 	}
 }
 
+static long status_text(struct proc *p, const struct thread *th, char *buf, size_t size)
+{
+	const struct vm_space *vm = p->vm;
+	const struct proc_cred *c = &p->cred;
+	long n;
+
+	n = ksnprintf(buf, size,
+		      "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n"
+		      "PPid:\t%d\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n"
+		      "FDSize:\t%d\nVmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmRSS:\t%8lu kB\n"
+		      "VmData:\t%8lu kB\nVmStk:\t%8lu kB\nThreads:\t%d\n",
+		      th && th->name[0] ? th->name : p->name, p->umask,
+		      state_name(th ? thread_state_char(th) : leader_state_char(p)), p->pid,
+		      th ? th->tid : p->pid,
+		      p->parent ? p->parent->pid : 0, c->uid[0], c->uid[1], c->uid[2], c->uid[1],
+		      c->gid[0], c->gid[1], c->gid[2], c->gid[1],
+		      p->fds ? fd_table_slots(p->fds) : 0,
+		      vm ? (unsigned long)(vm->leaves * (PAGE_SIZE / 1024)) : 0UL,
+		      vm ? (unsigned long)(vm->locked * (PAGE_SIZE / 1024)) : 0UL,
+		      vm ? (unsigned long)(vm->pages * (PAGE_SIZE / 1024)) : 0UL,
+		      vm ? (unsigned long)((vm->data_pages - MIN(vm->stack_pages, vm->data_pages)) *
+					   (PAGE_SIZE / 1024)) : 0UL,
+		      vm ? (unsigned long)(vm->stack_pages * (PAGE_SIZE / 1024)) : 0UL,
+		      p->nr_threads);
+	return n + ksnprintf((size_t)n < size ? buf + n : NULL, (size_t)n < size ? size - (size_t)n : 0,
+			     "CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\nCapBnd:\t%016lx\n"
+			     "CapAmb:\t%016lx\n",
+			     (unsigned long)c->cap_inh, (unsigned long)c->cap_perm,
+			     (unsigned long)c->cap_eff, (unsigned long)c->cap_bset, 0UL);
+}
+
 static long show_status(long pid, char *buf, size_t size)
 {
 	struct proc *p = proc_find((int)pid);
-	const struct vm_space *vm;
-	const struct proc_cred *c;
 
-	if (!p)
-		return -ESRCH;
-	vm = p->vm;
-	c = &p->cred;
-	return ksnprintf(buf, size,
-			 "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n"
-			 "PPid:\t%d\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n"
-			 "FDSize:\t%d\nVmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmRSS:\t%8lu kB\n"
-			 "VmData:\t%8lu kB\nVmStk:\t%8lu kB\nThreads:\t%d\n",
-			 p->name, p->umask, state_name(proc_state_char(p)), p->pid, p->pid,
-			 p->parent ? p->parent->pid : 0, c->uid[0], c->uid[1], c->uid[2], c->uid[1],
-			 c->gid[0], c->gid[1], c->gid[2], c->gid[1],
-			 p->fds ? fd_table_slots(p->fds) : 0,
-			 vm ? (unsigned long)(vm->leaves * (PAGE_SIZE / 1024)) : 0UL,
-			 vm ? (unsigned long)(vm->locked * (PAGE_SIZE / 1024)) : 0UL,
-			 vm ? (unsigned long)(vm->pages * (PAGE_SIZE / 1024)) : 0UL,
-			 vm ? (unsigned long)((vm->data_pages - MIN(vm->stack_pages, vm->data_pages)) *
-					      (PAGE_SIZE / 1024)) : 0UL,
-			 vm ? (unsigned long)(vm->stack_pages * (PAGE_SIZE / 1024)) : 0UL,
-			 p->nr_threads);
+	return p ? status_text(p, NULL, buf, size) : -ESRCH;
 }
 
 /* The argument strings, NULs included (a zombie's are empty, as on Linux). */
@@ -370,6 +411,82 @@ static void fd_dir_refresh(struct inode *dir)
 	vfs_gen_prune(dir, seen_now);
 }
 
+/* ---- /proc/PID/task ------------------------------------------------------------ */
+
+static long show_task_stat(long tid, char *buf, size_t size)
+{
+	struct thread *th = thread_find((int)tid);
+
+	return th ? stat_text(th->proc, th, buf, size) : -ESRCH;
+}
+
+static long show_task_status(long tid, char *buf, size_t size)
+{
+	struct thread *th = thread_find((int)tid);
+
+	return th ? status_text(th->proc, th, buf, size) : -ESRCH;
+}
+
+static long show_task_comm(long tid, char *buf, size_t size)
+{
+	struct thread *th = thread_find((int)tid);
+
+	if (!th)
+		return -ESRCH;
+	return ksnprintf(buf, size, "%s\n", th->name[0] ? th->name : th->proc->name);
+}
+
+static const struct {
+	const char *name;
+	long (*show)(long tid, char *buf, size_t size);
+} task_entries[] = {
+	{ "stat", show_task_stat },
+	{ "status", show_task_status },
+	{ "comm", show_task_comm },
+};
+
+/* /proc/PID/task/TID for thread th of p, with its files. */
+static void task_dir_make(struct inode *task_dir, const struct proc *p, const struct thread *th,
+			  const char *name)
+{
+	struct inode *dir = vfs_gen_dir(task_dir, name, NULL, th->tid);
+	int err = 0;
+
+	if (IS_ERR(dir))
+		return; /* out of memory: missing until the next refresh */
+	dir->uid = proc_euid_of(p);
+	dir->gid = p->cred.gid[1];
+	for (size_t i = 0; !err && i < ARRAY_SIZE(task_entries); i++)
+		err = vfs_gen_file(dir, task_entries[i].name, task_entries[i].show, th->tid);
+	if (err)
+		vfs_gen_remove(task_dir, name);
+	else
+		dir->gen_seen = refresh_stamp;
+}
+
+/* The directories of /proc/PID/task: one per live thread of the process. */
+static void task_dir_refresh(struct inode *task_dir)
+{
+	struct proc *p = proc_find((int)task_dir->gen_arg);
+	const struct thread *th;
+
+	++refresh_stamp;
+	if (p && p->state == PROC_ALIVE) {
+		list_for_each_entry(th, &p->threads, group_node) {
+			struct inode *dir;
+			char name[12];
+
+			ksnprintf(name, sizeof(name), "%d", th->tid);
+			dir = vfs_gen_find(task_dir, name);
+			if (dir)
+				dir->gen_seen = refresh_stamp;
+			else
+				task_dir_make(task_dir, p, th, name);
+		}
+	}
+	vfs_gen_prune(task_dir, seen_now);
+}
+
 /* ---- /proc ------------------------------------------------------------------------ */
 
 static const struct {
@@ -393,7 +510,7 @@ static const struct {
 static struct inode *pid_dir_make(struct inode *proc_dir, struct proc *p, const char *name)
 {
 	struct inode *dir = vfs_gen_dir(proc_dir, name, NULL, (long)p->start_ns);
-	struct inode *fd_dir;
+	struct inode *fd_dir, *task_dir;
 	int err = 0;
 
 	if (IS_ERR(dir))
@@ -406,6 +523,9 @@ static struct inode *pid_dir_make(struct inode *proc_dir, struct proc *p, const 
 	fd_dir = err ? NULL : vfs_gen_dir(dir, "fd", fd_dir_refresh, p->pid);
 	if (!err && IS_ERR(fd_dir))
 		err = (int)PTR_ERR(fd_dir);
+	task_dir = err ? NULL : vfs_gen_dir(dir, "task", task_dir_refresh, p->pid);
+	if (!err && IS_ERR(task_dir))
+		err = (int)PTR_ERR(task_dir);
 	if (err) {
 		vfs_gen_remove(proc_dir, name);
 		return ERR_PTR(err);

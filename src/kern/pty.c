@@ -411,19 +411,33 @@ static int add_slave_node(void)
 			continue;
 		pts_path(i, path, sizeof(path));
 		vfs_unlink_at(vfs_root(), path, false);
-		if (!vfs_add_chardev(path, &pts_fops, SIS_MKDEV(PTS_MAJOR, i)))
+		if (!vfs_add_chardev_node(path, &pts_fops, SIS_MKDEV(PTS_MAJOR, i)))
 			return i;
 	}
 	return -ENOSPC; /* Linux: kernel.pty.max reached */
 }
 
-/* Open of /dev/ptmx: a new pair, its slave node made and locked. */
+static bool beside_pts(const struct inode *ino)
+{
+	struct inode *pts = vfs_lookup("/dev/pts");
+	bool yes = !IS_ERR(pts) && vfs_sibling(ino, "pts") == pts;
+
+	if (!IS_ERR(pts))
+		vfs_inode_put(pts);
+	return yes;
+}
+
+/* Open of /dev/ptmx: a new pair, its slave node made and locked. A ptmx
+ * node made elsewhere by mknod opens only beside /dev/pts (Linux's
+ * devpts_ptmx_path looks for "pts" in the node's directory: ENOENT). */
 static int ptmx_open(struct file *f, unsigned open_flags)
 {
 	struct pty *p;
 	int i;
 
 	(void)open_flags;
+	if (!f->inode->chr.fops && !beside_pts(f->inode))
+		return -ENOENT;
 	p = kzalloc(sizeof(*p));
 	if (!p)
 		return -ENOMEM;

@@ -2,13 +2,15 @@
  * Per-process credentials and small process attributes: getuid..getegid,
  * setuid/setgid, setreuid/setregid, setresuid/setresgid, getresuid/getresgid,
  * getgroups/setgroups (credentials(7)), umask, sched_getaffinity
- * (prctl is in sys_misc.c). Everybody starts as root (uid/gid 0); euid 0 stands
- * for CAP_SETUID/CAP_SETGID, so once a process drops it, it can only move
- * between its real, effective and saved ids (setresuid(2): EPERM otherwise).
+ * (prctl is in sys_misc.c). Everybody starts as root (uid/gid 0) with every
+ * capability; without CAP_SETUID (CAP_SETGID) a process can only move
+ * between its real, effective and saved ids (setresuid(2): EPERM
+ * otherwise). Uid changes adjust the capability sets (capability.c).
  */
 #include <sis/kernel.h>
 #include <sis/syscall.h>
 #include <sis/uaccess.h>
+#include <uapi/sis/capability.h>
 #include "proc_internal.h"
 
 #define ID_KEEP 0xffffffffu /* -1: leave this id unchanged; never a valid id */
@@ -77,10 +79,16 @@ static bool id_allowed(u32 id, const u32 ids[3], bool priv)
 	return id == ID_KEEP || priv || id == ids[0] || id == ids[1] || id == ids[2];
 }
 
+/* Privileged for changing ids: CAP_SETUID for the uids, CAP_SETGID for the gids. */
+static bool ids_priv(const u32 ids[3])
+{
+	return proc_capable(ids == cur_cred()->uid ? CAP_SETUID : CAP_SETGID);
+}
+
 /* setresuid/setresgid on ids[3] (real, effective, saved). */
 static long set_res(u32 ids[3], u32 r, u32 e, u32 s)
 {
-	bool priv = cur_cred()->uid[1] == 0;
+	bool priv = ids_priv(ids);
 
 	if (!id_allowed(r, ids, priv) || !id_allowed(e, ids, priv) || !id_allowed(s, ids, priv))
 		return -EPERM;
@@ -99,7 +107,7 @@ static long set_one(u32 ids[3], u32 id)
 {
 	if (id == ID_KEEP)
 		return -EINVAL;
-	if (cur_cred()->uid[1] == 0)
+	if (ids_priv(ids))
 		return set_res(ids, id, id, id);
 	if (id != ids[0] && id != ids[2])
 		return -EPERM;
@@ -107,9 +115,22 @@ static long set_one(u32 ids[3], u32 id)
 	return 0;
 }
 
+/* A uid call's result r; on success the capability sets follow. */
+static long uid_done(long r, const u32 old[3])
+{
+	if (!r)
+		cap_setuid_fixup(cur_cred(), old);
+	return r;
+}
+
+#define OLD_UIDS(c) { (c)->uid[0], (c)->uid[1], (c)->uid[2] }
+
 SYSCALL_DEFINE1(setuid, u32, uid)
 {
-	return set_one(cur_cred()->uid, uid);
+	struct proc_cred *c = cur_cred();
+	const u32 old[3] = OLD_UIDS(c);
+
+	return uid_done(set_one(c->uid, uid), old);
 }
 
 SYSCALL_DEFINE1(setgid, u32, gid)
@@ -119,7 +140,10 @@ SYSCALL_DEFINE1(setgid, u32, gid)
 
 SYSCALL_DEFINE3(setresuid, u32, ruid, u32, euid, u32, suid)
 {
-	return set_res(cur_cred()->uid, ruid, euid, suid);
+	struct proc_cred *c = cur_cred();
+	const u32 old[3] = OLD_UIDS(c);
+
+	return uid_done(set_res(c->uid, ruid, euid, suid), old);
 }
 
 SYSCALL_DEFINE3(setresgid, u32, rgid, u32, egid, u32, sgid)
@@ -133,7 +157,7 @@ SYSCALL_DEFINE3(setresgid, u32, rgid, u32, egid, u32, sgid)
  * effective one becomes other than the (old) real id. */
 static long set_re(u32 ids[3], u32 r, u32 e)
 {
-	bool priv = cur_cred()->uid[1] == 0;
+	bool priv = ids_priv(ids);
 	u32 old_real = ids[0];
 
 	if (r != ID_KEEP && !priv && r != ids[0] && r != ids[1])
@@ -151,7 +175,10 @@ static long set_re(u32 ids[3], u32 r, u32 e)
 
 SYSCALL_DEFINE2(setreuid, u32, ruid, u32, euid)
 {
-	return set_re(cur_cred()->uid, ruid, euid);
+	struct proc_cred *c = cur_cred();
+	const u32 old[3] = OLD_UIDS(c);
+
+	return uid_done(set_re(c->uid, ruid, euid), old);
 }
 
 SYSCALL_DEFINE2(setregid, u32, rgid, u32, egid)
@@ -200,7 +227,7 @@ SYSCALL_DEFINE2(setgroups, int, size, const u32 *, ulist)
 	struct proc_cred *c = cur_cred();
 	u32 groups[CRED_NGROUPS];
 
-	if (c->uid[1] != 0)
+	if (!proc_capable(CAP_SETGID))
 		return -EPERM;
 	if (size < 0 || size > CRED_NGROUPS)
 		return -EINVAL;

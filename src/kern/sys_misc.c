@@ -84,7 +84,7 @@ SYSCALL_DEFINE3(reboot, u64, magic1, u64, magic2, u32, cmd)
  * RLIMIT_DATA (mman.c: brk and private writable memory), RLIMIT_MEMLOCK
  * (mlock.c), RLIMIT_STACK (exec.c: the initial stack's size; raised later, the
  * stack grows to it on faults, vm_grow_stack). The others are
- * stored and reported back: the real bounds are fixed (FD_MAX, PROC_MAX) and
+ * stored and reported back: the real bounds are fixed (FD_MAX, proc_max()) and
  * the defaults say so. A limit below what is in
  * use is accepted (Linux too): only growth fails.
  */
@@ -187,6 +187,10 @@ SYSCALL_DEFINE5(prctl, int, option, u64, arg2, u64, arg3, u64, arg4, u64, arg5)
 			return -EINVAL; /* SUID_DUMP_ROOT (2) is refused, as Linux */
 		cur_proc()->undumpable = !arg2;
 		return 0;
+	case PR_CAPBSET_READ:
+		return cap_bset_read(arg2);
+	case PR_CAPBSET_DROP:
+		return cap_bset_drop(arg2);
 	case PR_SET_TAGGED_ADDR_CTRL:
 		return prctl_tagged(true, arg2, arg3, arg4, arg5);
 	case PR_GET_TAGGED_ADDR_CTRL:

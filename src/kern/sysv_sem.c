@@ -22,6 +22,7 @@
 #include <sis/wait.h>
 #include <uapi/sis/sem.h>
 #include <uapi/sis/time.h>
+#include <uapi/sis/capability.h>
 
 struct sem {
 	unsigned short val;
@@ -187,7 +188,7 @@ SYSCALL_DEFINE4(semctl, int, semid, int, semnum, int, cmd, unsigned long, arg)
 		return -EINVAL;
 	switch (cmd) {
 	case IPC_RMID:
-		if (proc_euid() != 0 && proc_euid() != s->uid)
+		if (!proc_capable(CAP_SYS_ADMIN) && proc_euid() != s->uid)
 			return -EPERM;
 		set_remove(s);
 		return 0;

@@ -38,6 +38,7 @@
 #include <uapi/sis/poll.h>
 #include <uapi/sis/stat.h>
 #include <uapi/sis/fcntl.h>
+#include <uapi/sis/capability.h>
 #include "tty_internal.h"
 
 #define TTY_EOF 0x100      /* queue marker: ^D ended a line (not data) */
@@ -594,7 +595,7 @@ static long tiocsctty(struct tty *t, unsigned long arg)
 		return 0;
 	if (!sid || sid != proc_current_pid() || session_has_tty(sid))
 		return -EPERM;
-	if (t->session && (arg != 1 || proc_euid() != 0))
+	if (t->session && (arg != 1 || !proc_capable(CAP_SYS_ADMIN)))
 		return -EPERM;
 	set_ctty(t);
 	return 0;

@@ -22,6 +22,7 @@
 #include <sis/proc.h>
 #include <uapi/sis/fcntl.h>
 #include <uapi/sis/stat.h>
+#include <uapi/sis/capability.h>
 
 /*
  * Every entry of the tree is also in one hash table keyed by its directory
@@ -285,6 +286,7 @@ int vfs_dir_link(struct inode *dir, const char *name, size_t len, struct inode *
 	}
 	vfs_touch_modified(dir);
 	vfs_touch_ctime(child);
+	dnotify_dir_event(dir, DN_CREATE);
 	return 0;
 }
 
@@ -298,6 +300,7 @@ void vfs_dir_drop_entry(struct inode *dir, struct vfs_dirent *d)
 	dirent_free(d);
 	vfs_touch_modified(dir);
 	vfs_touch_ctime(child);
+	dnotify_dir_event(dir, DN_DELETE);
 }
 
 /* Remove entry d from dir; frees the inode if nothing else holds it. */
@@ -409,7 +412,24 @@ int vfs_add_sysctl(const char *path, long (*show)(char *buf, size_t size),
 	return 0;
 }
 
-int vfs_add_chardev(const char *path, const struct file_ops *fops, u64 rdev)
+/* The drivers behind the kernel's own device nodes, by number: what a
+ * node mknod made opens (Linux's chrdev_open). */
+#define CHRDEV_MAX 16
+static struct {
+	u64 rdev;
+	const struct file_ops *fops;
+} chrdevs[CHRDEV_MAX];
+static int nchrdevs;
+
+const struct file_ops *vfs_chrdev_fops(u64 rdev)
+{
+	for (int i = 0; i < nchrdevs; i++)
+		if (chrdevs[i].rdev == rdev)
+			return chrdevs[i].fops;
+	return NULL;
+}
+
+int vfs_add_chardev_node(const char *path, const struct file_ops *fops, u64 rdev)
 {
 	struct inode *ino = add_special(path, S_IFCHR | 0666);
 
@@ -419,6 +439,43 @@ int vfs_add_chardev(const char *path, const struct file_ops *fops, u64 rdev)
 	ino->rdev = rdev;
 	vfs_inode_put(ino);
 	return 0;
+}
+
+int vfs_add_chardev(const char *path, const struct file_ops *fops, u64 rdev)
+{
+	int err = vfs_add_chardev_node(path, fops, rdev);
+
+	if (err || vfs_chrdev_fops(rdev))
+		return err;
+	if (nchrdevs == CHRDEV_MAX) {
+		log_warn("vfs: no room to register device %u:%u", SIS_MAJOR(rdev), SIS_MINOR(rdev));
+		return 0;
+	}
+	chrdevs[nchrdevs].rdev = rdev;
+	chrdevs[nchrdevs++].fops = fops;
+	return 0;
+}
+
+void vfs_for_each_parent(const struct inode *ino, void (*fn)(const struct inode *dir, u32 arg),
+			 u32 arg)
+{
+	struct vfs_dirent *d;
+
+	list_for_each_entry(d, &ino->aliases, alias_node)
+		fn(d->dir, arg);
+}
+
+struct inode *vfs_sibling(const struct inode *ino, const char *name)
+{
+	struct vfs_dirent *d;
+
+	list_for_each_entry(d, &ino->aliases, alias_node) {
+		struct vfs_dirent *s = vfs_dir_find(d->dir, name, strlen(name));
+
+		if (s)
+			return s->inode;
+	}
+	return NULL;
 }
 
 /* ---- AF_UNIX socket names -------------------------------------------------- */
@@ -710,6 +767,7 @@ int vfs_truncate(struct inode *ino, size_t size)
 	ino->reg.size = size;
 	filemap_truncated(ino, size);
 	vfs_touch_modified(ino);
+	dnotify_inode_event(ino, DN_MODIFY);
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include <uapi/sis/fcntl.h>
 #include <uapi/sis/stat.h>
 #include <uapi/sis/dirent.h>
+#include <uapi/sis/capability.h>
 #include "vfs_internal.h"
 
 /* ramfs device number in st_dev (an anonymous-device major 0 like tmpfs). */
@@ -128,6 +129,7 @@ static long reg_write_at(struct inode *ino, const void *buf, size_t len, long of
 		return -EFAULT;
 	}
 	filemap_written(ino, (size_t)off, len);
+	dnotify_inode_event(ino, DN_MODIFY);
 	return (long)len;
 }
 
@@ -149,6 +151,8 @@ static long reg_pread(struct file *f, void *ubuf, size_t len, long off)
 
 	if (n >= 0 && !(f->flags & O_NOATIME))
 		touch_accessed(f->inode);
+	if (n > 0)
+		dnotify_inode_event(f->inode, DN_ACCESS);
 	return n;
 }
 
@@ -562,7 +566,7 @@ static int open_permission(const struct inode *ino, unsigned flags)
 
 	if (flags & O_TRUNC)
 		mask |= MAY_WRITE;
-	if ((flags & O_NOATIME) && proc_euid() != 0 && proc_euid() != ino->uid)
+	if ((flags & O_NOATIME) && !proc_capable(CAP_FOWNER) && proc_euid() != ino->uid)
 		return -EPERM; /* Linux: the owner's (or CAP_FOWNER's) */
 	return vfs_permission(ino, mask);
 }
@@ -591,7 +595,9 @@ static struct file *open_inode(struct inode *ino, unsigned flags, bool check_per
 	} else if (S_ISDIR(ino->mode)) {
 		ops = &dir_fops;
 	} else if (S_ISCHR(ino->mode)) {
-		ops = ino->chr.fops;
+		ops = ino->chr.fops ? ino->chr.fops : vfs_chrdev_fops(ino->rdev);
+		if (!ops)
+			return ERR_PTR(-ENXIO); /* a number no driver has (mknod) */
 	} else if (vfs_inode_generated(ino)) {
 		ops = &gen_fops;
 		priv = gen_snapshot(ino);
@@ -632,12 +638,36 @@ struct file *vfs_open_inode(struct inode *ino, unsigned flags)
 	return open_inode(ino, flags, false);
 }
 
+/* open(O_TMPFILE): the directory at path gets an unnamed file. */
+static struct file *open_tmpfile(struct inode *base, const char *path, unsigned flags, u32 mode)
+{
+	struct file *magic = NULL, *f;
+	struct inode *dir = vfs_lookup_open(base, path, !(flags & O_NOFOLLOW), &magic);
+	struct inode *ino;
+
+	if (magic) {
+		file_put(magic);
+		return ERR_PTR(-ENOTDIR); /* a pipe's /proc/PID/fd/N */
+	}
+	if (IS_ERR(dir))
+		return (struct file *)dir;
+	ino = vfs_tmpfile(dir, mode, flags & O_EXCL);
+	vfs_inode_put(dir);
+	if (IS_ERR(ino))
+		return (struct file *)ino;
+	f = open_inode(ino, flags & ~(unsigned)(O_TMPFILE | O_EXCL), false);
+	vfs_inode_put(ino); /* the file holds it now, or it goes */
+	return f;
+}
+
 struct file *vfs_open_at(struct inode *base, const char *path, unsigned flags, u32 mode)
 {
 	struct file *f, *magic = NULL;
 	struct inode *ino;
 	bool created = false;
 
+	if (flags & __O_TMPFILE)
+		return open_tmpfile(base, path, flags, mode);
 	if (flags & O_CREAT)
 		ino = ((flags & O_NOFOLLOW) ? vfs_create_nofollow : vfs_create_at)(
 			base, path, S_IFREG | (mode & 07777), flags & O_EXCL, &created);

@@ -12,6 +12,7 @@
 #include <sis/proc.h>
 #include <uapi/sis/fcntl.h>
 #include <uapi/sis/stat.h>
+#include <uapi/sis/capability.h>
 
 /* ---- path lookup ------------------------------------------------------------ */
 
@@ -330,7 +331,7 @@ static u32 setgid_mode(const struct inode *dir, u32 mode)
 
 	if ((dir->mode & S_ISGID) && S_ISDIR(mode))
 		return mode | S_ISGID;
-	if ((mode & S_ISGID) && !S_ISDIR(mode) && proc_euid() != 0 &&
+	if ((mode & S_ISGID) && !S_ISDIR(mode) && !proc_capable(CAP_FSETID) &&
 	    !proc_access_in_group(false, gid))
 		return mode & ~(u32)S_ISGID;
 	return mode;
@@ -352,6 +353,8 @@ static struct inode *create_last(struct walk *w, u32 mode, unsigned how)
 		err = vfs_may_create(w->dir);
 		if (err)
 			return ERR_PTR(err);
+		if ((S_ISCHR(mode) || S_ISBLK(mode)) && !proc_capable(CAP_MKNOD))
+			return ERR_PTR(-EPERM); /* Linux's vfs_mknod, after may_create */
 	}
 	ino = vfs_inode_new(setgid_mode(w->dir, mode));
 	if (IS_ERR(ino))
@@ -570,6 +573,12 @@ static int exchange_entries(struct walk *ol, struct vfs_dirent *od, struct walk 
 		return -EINVAL;
 	entry_set_inode(ol->dir, od, b);
 	entry_set_inode(nl->dir, nd, a);
+	if (ol->dir == nl->dir) {
+		dnotify_dir_event(ol->dir, DN_RENAME);
+	} else {
+		dnotify_dir_event(ol->dir, DN_DELETE | DN_CREATE);
+		dnotify_dir_event(nl->dir, DN_DELETE | DN_CREATE);
+	}
 	return 0;
 }
 
@@ -623,7 +632,10 @@ static int rename_entries(struct walk *ol, struct walk *nl, unsigned flags)
 		if (err)
 			return err;
 	}
-	return move_entry(odir, od, nl, nd);
+	err = move_entry(odir, od, nl, nd);
+	if (!err && odir == ndir)
+		dnotify_dir_event(odir, DN_RENAME); /* Linux's FS_RENAME, same parent only */
+	return err;
 }
 
 int vfs_rename_at(struct inode *obase, const char *opath, struct inode *nbase, const char *npath,
@@ -705,14 +717,39 @@ int vfs_link_at(struct inode *ino, struct inode *base, const char *path)
 		err = -EEXIST;
 	else if (w.slash)
 		err = -ENOENT;
-	else if (ino->nlink == 0)
+	else if (ino->nlink == 0 && !ino->linkable)
 		err = -ENOENT; /* Linux: an unlinked file gets no new name (without O_TMPFILE) */
 	else if (vfs_dir_dead(w.dir))
 		err = -ENOENT;
 	else if (!(err = vfs_may_create(w.dir)))
 		err = vfs_dir_link(w.dir, w.name, w.len, ino);
+	if (!err)
+		ino->linkable = false; /* Linux clears I_LINKABLE once named */
 	walk_parent_done(&w);
 	return err;
+}
+
+struct inode *vfs_tmpfile(struct inode *dir, u32 mode, bool excl)
+{
+	struct inode *ino;
+	int err;
+
+	if (!S_ISDIR(dir->mode))
+		return ERR_PTR(-ENOTDIR);
+	err = vfs_may_create(dir); /* Linux's vfs_tmpfile asks this first */
+	if (err)
+		return ERR_PTR(err);
+	if (dir->dir.generated || dir->dir.refresh)
+		return ERR_PTR(-EOPNOTSUPP); /* procfs has no ->tmpfile */
+	if (vfs_dir_dead(dir))
+		return ERR_PTR(-ENOENT);
+	ino = vfs_inode_new(setgid_mode(dir, S_IFREG | (mode & 07777)));
+	if (IS_ERR(ino))
+		return ino;
+	ino->uid = proc_euid();
+	ino->gid = (dir->mode & S_ISGID) ? dir->gid : proc_egid();
+	ino->linkable = !excl;
+	return ino;
 }
 
 long vfs_readlink(struct inode *ino, char *buf, size_t size)
@@ -738,7 +775,7 @@ long vfs_readlink(struct inode *ino, char *buf, size_t size)
 	return n;
 }
 
-int vfs_mknod_at(struct inode *base, const char *path, u32 mode)
+int vfs_mknod_at(struct inode *base, const char *path, u32 mode, u64 rdev)
 {
 	struct inode *ino;
 	bool created;
@@ -746,6 +783,8 @@ int vfs_mknod_at(struct inode *base, const char *path, u32 mode)
 	ino = vfs_lookup_create(base, path, mode, VFS_LC_EXCL, &created);
 	if (IS_ERR(ino))
 		return (int)PTR_ERR(ino);
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		ino->rdev = rdev;
 	vfs_inode_put(ino);
 	return 0;
 }

@@ -70,6 +70,7 @@ void sock_free(struct sock *sk)
 {
 	if (!list_empty(&sk->mc_groups))
 		sock_mcast_release(sk); /* AF_INET/AF_INET6: net_lock is held */
+	kfree(sk->rthdr6);
 	sock_live_add(-1);
 	kfree(sk);
 }

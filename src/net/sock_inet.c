@@ -2,7 +2,8 @@
  * AF_INET and AF_INET6 sockets: creation by type and protocol (Linux's
  * inet_create/inet6_create rules and errnos), address conversion between
  * sockaddr_in/sockaddr_in6 and lwIP, IPPROTO_IPV6 options, and the datagram
- * receive queue shared by UDP, ping and raw sockets.
+ * receive queue shared by UDP, ping and raw sockets. IPV6_ADDRFORM turns a
+ * connected dual-stack socket with an IPv4 peer into an AF_INET one.
  *
  * An AF_INET6 socket is dual stack unless IPV6_V6ONLY: its lwIP PCB is of
  * IPADDR_TYPE_ANY, so "[::]" takes IPv4 peers too, which it reports as
@@ -18,6 +19,7 @@
 #include "lwip/ip4_addr.h"
 #include "lwip/ip6_addr.h"
 #include <sis/netdev.h>
+#include <uapi/sis/capability.h>
 #include "net_private.h"
 
 /*
@@ -280,7 +282,7 @@ int sock_inet_bind_check(const ip_addr_t *ip, u16 port, bool allow_broadcast)
 {
 	if (!sock_inet_addr_local(ip, allow_broadcast))
 		return -EADDRNOTAVAIL;
-	if (port && port < SOCK_PORT_UNPRIVILEGED && proc_euid() != 0)
+	if (port && port < SOCK_PORT_UNPRIVILEGED && !proc_capable(CAP_NET_BIND_SERVICE))
 		return -EACCES;
 	return 0;
 }
@@ -545,10 +547,113 @@ static bool sock_bound(struct sock *sk)
 	return ((struct sockaddr_in6 *)&ss)->sin6_port != 0;
 }
 
+/* Routing header types (RFC 8200 4.4): 2 for Mobile IPv6, 4 segment routing. */
+#define RTHDR_TYPE_2 2
+#define RTHDR_TYPE_4 4
+
+/* Linux's seg6_validate_srh (not reduced): type 4, its length len, no
+ * segment left past the first, and whole TLVs after the segments. */
+static bool srh_valid(const u8 *h, unsigned len)
+{
+	unsigned hdrlen = h[1], segments_left = h[3], first_segment = h[4];
+	unsigned off = 8 + ((first_segment + 1) << 4);
+
+	if ((hdrlen + 1) * 8 != len || segments_left > first_segment || off > len)
+		return false;
+	while (off < len) {
+		if (len - off < 2 || len - off < 2u + h[off + 1])
+			return false;
+		off += 2u + h[off + 1];
+	}
+	return true;
+}
+
+/* IPV6_RTHDR (Linux's do_ipv6_setsockopt and ipv6_renew_options): length
+ * 0 removes it; else a whole header of 8-byte units no longer than len, of
+ * type 2 (one address) or a valid segment-routing header. Kept and given
+ * back by getsockopt; lwIP puts no extension header on what is sent. */
+static int ip6_set_rthdr(struct sock *sk, const u8 *val, unsigned len)
+{
+	u8 *copy = NULL;
+
+	if (len) {
+		if (len < 2 || (len & 7) || len > 8 * 255 || (val[1] + 1u) * 8 > len)
+			return -EINVAL;
+		len = (val[1] + 1u) * 8;
+		if (val[2] == RTHDR_TYPE_2 ? val[1] != 2 || val[3] != 1
+					    : val[2] != RTHDR_TYPE_4 || !srh_valid(val, len))
+			return -EINVAL;
+		copy = kmalloc(len);
+		if (!copy)
+			return -ENOMEM;
+		memcpy(copy, val, len);
+	}
+	kfree(sk->rthdr6);
+	sk->rthdr6 = copy;
+	sk->rthdr6_len = (u16)len;
+	return 0;
+}
+
+void sock_ip6_copy_rthdr(struct sock *to, const struct sock *from)
+{
+	to->rthdr6 = NULL;
+	to->rthdr6_len = 0;
+	if (from->rthdr6 && (to->rthdr6 = kmalloc(from->rthdr6_len))) {
+		memcpy(to->rthdr6, from->rthdr6, from->rthdr6_len);
+		to->rthdr6_len = from->rthdr6_len;
+	}
+}
+
+/* The peer's address (sockaddr_in6) if sk is connected: 0, else -ENOTCONN. */
+static int ip6_peer(struct sock *sk, struct sockaddr_in6 *a)
+{
+	struct sockaddr_storage ss;
+	unsigned len = sizeof(ss);
+
+	if (sk->ops->getname(sk, &ss, &len, true))
+		return -ENOTCONN;
+	memcpy(a, &ss, sizeof(*a));
+	return 0;
+}
+
+static bool ip6_addrform_proto(const struct sock *sk)
+{
+	return sk->type != SOCK_RAW &&
+	       (sk->protocol == IPPROTO_TCP || sk->protocol == IPPROTO_UDP);
+}
+
+/* IPV6_ADDRFORM to AF_INET (Linux's do_ipv6_setsockopt): a connected TCP
+ * or UDP socket whose peer is a v4-mapped address becomes an AF_INET
+ * socket: sockaddr_in from then on, IPPROTO_IPV6 options gone, its
+ * multicast memberships left (Linux leaves the IPv6 ones only). Others: ENOPROTOOPT, ENOTCONN, EADDRNOTAVAIL. */
+static int ip6_addrform(struct sock *sk, int v)
+{
+	struct sockaddr_in6 peer;
+	static const u8 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+	if (v != AF_INET)
+		return -EINVAL;
+	if (!ip6_addrform_proto(sk))
+		return -ENOPROTOOPT;
+	if (ip6_peer(sk, &peer))
+		return -ENOTCONN;
+	if (sk->opt.v6only || memcmp(&peer.sin6_addr, mapped, sizeof(mapped)))
+		return -EADDRNOTAVAIL;
+	if (!list_empty(&sk->mc_groups))
+		sock_mcast_release(sk);
+	kfree(sk->rthdr6);
+	sk->rthdr6 = NULL;
+	sk->rthdr6_len = 0;
+	sk->family = AF_INET;
+	return 0;
+}
+
 int sock_ip6_setopt(struct sock *sk, int name, const void *val, unsigned len)
 {
 	int v, err;
 
+	if (name == IPV6_RTHDR)
+		return ip6_set_rthdr(sk, val, len);
 	err = sock_opt_int(val, len, &v);
 	if (err)
 		return err;
@@ -574,6 +679,8 @@ int sock_ip6_setopt(struct sock *sk, int name, const void *val, unsigned len)
 	case IPV6_RECVHOPLIMIT:
 		sk->opt.recv_hoplimit6 = v != 0;
 		return 0;
+	case IPV6_ADDRFORM:
+		return ip6_addrform(sk, v);
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -592,6 +699,17 @@ int sock_ip6_getopt(struct sock *sk, int name, void *val, unsigned *len)
 		return sock_opt_put_int(val, len, sk->opt.recv_pktinfo6);
 	case IPV6_RECVHOPLIMIT:
 		return sock_opt_put_int(val, len, sk->opt.recv_hoplimit6);
+	case IPV6_ADDRFORM: {
+		struct sockaddr_in6 peer;
+
+		if (!ip6_addrform_proto(sk))
+			return -ENOPROTOOPT;
+		return ip6_peer(sk, &peer) ? -ENOTCONN : sock_opt_put_int(val, len, sk->family);
+	}
+	case IPV6_RTHDR: /* Linux's ipv6_getsockopt_sticky: what fits, 0 bytes if none */
+		*len = MIN(*len, (unsigned)sk->rthdr6_len);
+		memcpy(val, sk->rthdr6, *len);
+		return 0;
 	default:
 		return -ENOPROTOOPT;
 	}

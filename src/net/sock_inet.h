@@ -112,6 +112,9 @@ void sock_mcast_udp_tx(const struct sock *sk, struct udp_pcb *pcb, const ip_addr
 void sock_mcast_raw_tx(const struct sock *sk, struct raw_pcb *pcb, const ip_addr_t *dst);
 
 /* ---- the protocols ---- */
+/* An accepted socket gets its listener's IPV6_RTHDR (Linux's
+ * ipv6_dup_options; none if memory ran out). */
+void sock_ip6_copy_rthdr(struct sock *to, const struct sock *from);
 int tcp_sock_create(int family, struct sock **out);
 int udp_sock_create(int family, struct sock **out);
 struct udp_pcb;

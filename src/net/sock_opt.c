@@ -9,6 +9,7 @@
 #include <sis/kernel.h>
 #include <sis/timer.h>
 #include <sis/proc.h>
+#include <uapi/sis/capability.h>
 
 /* Linux's struct timeval on aarch64 (SO_RCVTIMEO_OLD/SO_SNDTIMEO_OLD). */
 struct sock_timeval {
@@ -116,8 +117,8 @@ static int set_socket_opt(struct sock *sk, int name, const void *val, unsigned l
 		sk->opt.oobinline = v != 0;
 		return 0;
 	case SO_RCVBUFFORCE:
-		if (proc_euid() != 0)
-			return -EPERM; /* Linux: CAP_NET_ADMIN */
+		if (!proc_capable(CAP_NET_ADMIN))
+			return -EPERM;
 		/* fallthrough */
 	case SO_RCVBUF:
 		sk->opt.rcvbuf = buf_size(v);

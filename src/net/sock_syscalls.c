@@ -20,7 +20,7 @@
 /* iovec arrays up to this many entries live on the stack. */
 #define SOCK_FAST_IOV 8
 /* Option values longer than this are cut (no option we know is longer). */
-#define SOCK_OPT_MAX 256
+#define SOCK_OPT_MAX 2048 /* IPV6_RTHDR's largest header: 8 * 255 bytes */
 
 /* ---- argument helpers ---- */
 

@@ -201,6 +201,7 @@ static err_t accept_into(struct tcp_sock *ls, struct tcp_pcb *newpcb)
 	if (!cs)
 		return ERR_MEM;
 	cs->sk.opt = ls->sk.opt; /* options are inherited, as on Linux */
+	sock_ip6_copy_rthdr(&cs->sk, &ls->sk);
 	cs->nodelay = ls->nodelay;
 	cs->cork = ls->cork;
 	cs->keepidle = ls->keepidle;

@@ -38,14 +38,17 @@ def run_on_linux(ctx, exe, timeout=60):
     return ctx.run_tool(argv, timeout=timeout, env=env)
 
 
-def calls_on_sis(ctx, src, result, min_checks, timeout=90, defines=("-DON_SIS",)):
+def calls_on_sis(ctx, src, result, min_checks, timeout=90, defines=("-DON_SIS",), args=(),
+                 **qemu_opts):
     """Build SRC (a user/tests checks program) glibc-static with DEFINES,
-    run it as init on a NIC-less SIS and require RESULT, a regex whose groups
-    are (checks, failed), to show more than MIN_CHECKS checks and 0 failed;
-    a failure quotes the program's FAIL lines."""
+    run it as init on a NIC-less SIS (with ARGS, and QEMU_OPTS such as mem)
+    and require RESULT, a regex whose groups are (checks, failed), to show
+    more than MIN_CHECKS checks and 0 failed; a failure quotes the
+    program's FAIL lines."""
     name = os.path.splitext(src)[0]
     exe = glibc_static(ctx, src, os.path.join(ctx.tmpdir(), name), *defines)
-    qm = ctx.qemu(nets=["none"], add=[f"{exe}:/bin/{name}"], append=f"init=/bin/{name}")
+    append = f"init=/bin/{name}" + (" -- " + " ".join(args) if args else "")
+    qm = ctx.qemu(nets=["none"], add=[f"{exe}:/bin/{name}"], append=append, **qemu_opts)
     m = qm.expect(result, timeout=timeout)
     fails = [ln for ln in qm.lines if ln.startswith("FAIL")]
     ctx.check(int(m.group(1)) > min_checks and m.group(2) == "0",
@@ -53,12 +56,12 @@ def calls_on_sis(ctx, src, result, min_checks, timeout=90, defines=("-DON_SIS",)
     qm.expect_exit(0)
 
 
-def calls_on_linux(ctx, src, result):
+def calls_on_linux(ctx, src, result, args=()):
     """The same program built natively and run on this host's Linux, the
     reference: RESULT must show 0 failed."""
     import re
     name = os.path.splitext(src)[0]
-    r = run_on_linux(ctx, native(ctx, src, os.path.join(ctx.tmpdir(), name)))
+    r = run_on_linux(ctx, [native(ctx, src, os.path.join(ctx.tmpdir(), name)), *args])
     m = re.search(result, r.stdout, re.M)
     ctx.check(r.returncode == 0 and m and m.group(2) == "0",
               f"on Linux: exit {r.returncode}: {r.stdout[-2500:]}")

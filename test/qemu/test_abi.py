@@ -49,3 +49,33 @@ def rt(ctx):
 @test(timeout=120)
 def rt_linux(ctx):
     calls_on_linux(ctx, "rt_calls.c", RT)
+
+
+MORE = r"^abi_more: (\d+) checks, (\d+) failed$"
+
+
+@test(timeout=120)
+def more(ctx):
+    """capget/capset and what set*uid and execve do to the sets, chown by
+    a file's owner and the set-id bits it clears, /proc/PID/task/TID,
+    O_TMPFILE, device nodes by mknod, futex_waitv, IPV6_ADDRFORM and
+    IPV6_RTHDR, F_NOTIFY (user/tests/abi_more.c)."""
+    calls_on_sis(ctx, "abi_more.c", MORE, 80)
+
+
+@test(timeout=120)
+def more_linux(ctx):
+    calls_on_linux(ctx, "abi_more.c", MORE)
+
+
+@test(timeout=240)
+def waiters_1000(ctx):
+    """1000 forked processes wait on one shared futex and FUTEX_CMP_REQUEUE
+    moves 900 of them (LTP's futex_cmp_requeue01): the process limit follows
+    memory (Linux's max_threads), past the 512 of a 128 MiB machine."""
+    calls_on_sis(ctx, "abi_more.c", MORE, 2, timeout=200, args=("--waiters", "1000"), mem="512M")
+
+
+@test(timeout=120)
+def waiters_1000_linux(ctx):
+    calls_on_linux(ctx, "abi_more.c", MORE, args=("--waiters", "1000"))

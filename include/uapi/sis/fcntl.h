@@ -28,6 +28,8 @@
 #define O_CLOEXEC 02000000
 #define O_SYNC 04010000
 #define O_PATH 010000000
+#define __O_TMPFILE 020000000
+#define O_TMPFILE (__O_TMPFILE | O_DIRECTORY) /* an unnamed file in that directory */
 #define O_NDELAY O_NONBLOCK
 
 /* fcntl() commands */
@@ -53,6 +55,16 @@
 #define F_GETPIPE_SZ 1032
 #define F_SETLEASE 1024
 #define F_GETLEASE 1025
+#define F_NOTIFY 1026 /* dnotify: signal on changes in a directory */
+
+/* F_NOTIFY's events (Linux's DN_*) */
+#define DN_ACCESS 0x00000001    /* a file in it was read */
+#define DN_MODIFY 0x00000002    /* written or truncated */
+#define DN_CREATE 0x00000004    /* a name created (or moved in) */
+#define DN_DELETE 0x00000008    /* a name removed (or moved out) */
+#define DN_RENAME 0x00000010    /* renamed within the directory */
+#define DN_ATTRIB 0x00000020    /* mode, owner or times changed */
+#define DN_MULTISHOT 0x80000000 /* stay armed after the first event */
 
 /* F_SETOWN_EX/F_GETOWN_EX */
 #define F_OWNER_TID 0

@@ -42,6 +42,25 @@
 #define FUTEX_OP_CMP_GT 4
 #define FUTEX_OP_CMP_GE 5
 
+/* futex_waitv(2) (Linux 5.16): up to FUTEX_WAITV_MAX words, each with
+ * FUTEX2_* flags; only 32-bit words. */
+#define FUTEX_WAITV_MAX 128
+#define FUTEX2_SIZE_U8 0x00
+#define FUTEX2_SIZE_U16 0x01
+#define FUTEX2_SIZE_U32 0x02
+#define FUTEX2_SIZE_U64 0x03
+#define FUTEX2_NUMA 0x04
+#define FUTEX2_MPOL 0x08
+#define FUTEX2_PRIVATE FUTEX_PRIVATE_FLAG
+#define FUTEX2_SIZE_MASK 0x03
+
+struct linux_futex_waitv {
+	uint64_t val;      /* sleep while the word holds it */
+	uint64_t uaddr;
+	uint32_t flags;    /* FUTEX2_SIZE_U32, FUTEX2_PRIVATE */
+	uint32_t __reserved;
+};
+
 /* Robust futexes: the futex word of a lock held by a thread that dies. */
 #define FUTEX_WAITERS 0x80000000u
 #define FUTEX_OWNER_DIED 0x40000000u

@@ -61,6 +61,7 @@ struct in6_pktinfo {
 #define IPV6_PKTINFO 50
 #define IPV6_RECVHOPLIMIT 51
 #define IPV6_HOPLIMIT 52
+#define IPV6_RTHDR 57 /* a routing header for what this socket sends */
 #define IPV6_TCLASS 67
 
 /* IPPROTO_ICMPV6 level: which ICMPv6 types a raw socket receives. */

@@ -8,6 +8,8 @@
 #define PR_SET_DUMPABLE 4 /* arg2 SUID_DUMP_DISABLE (0) or SUID_DUMP_USER (1) */
 #define PR_SET_NAME 15 /* the thread's name (comm), at most 15 bytes + NUL */
 #define PR_GET_NAME 16
+#define PR_CAPBSET_READ 23 /* 1 if arg2 is in the bounding set */
+#define PR_CAPBSET_DROP 24 /* take arg2 out of it (CAP_SETPCAP) */
 
 /* The arm64 tagged-address ABI (Documentation/arch/arm64/tagged-address-abi.rst):
  * with PR_TAGGED_ADDR_ENABLE, system calls accept user pointers whose top

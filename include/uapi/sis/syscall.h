@@ -71,6 +71,8 @@
 #define __NR_timerfd_settime 86
 #define __NR_timerfd_gettime 87
 #define __NR_utimensat 88
+#define __NR_capget 90
+#define __NR_capset 91
 #define __NR_personality 92
 #define __NR_exit 93
 #define __NR_exit_group 94
@@ -174,6 +176,7 @@
 #define __NR_clone3 435
 #define __NR_faccessat2 439
 #define __NR_epoll_pwait2 441
+#define __NR_futex_waitv 449
 
 #define SIS_NR_SYSCALLS 512
 

@@ -84,6 +84,11 @@ void fown_release(struct file *f);
  * none (F_SETLEASE); fown_signal sends the owner SIGIO (F_SETSIG's signal
  * with si_code code, POLL_*) whether or not f has O_ASYNC. */
 int fown_lease_owner(struct file *f, int fd);
+/* dnotify (dnotify.c): F_NOTIFY makes the caller f's owner, always (Linux's
+ * __f_setown in fcntl_dirnotify), with si_fd fd. */
+int fown_notify_owner(struct file *f, int fd);
+long dnotify_fcntl(struct file *f, int fd, unsigned long arg);
+void dnotify_release(struct file *f);
 void fown_signal(struct file *f, int code);
 /* fcntl F_SETLEASE/F_GETLEASE on f; lease_break before an open of ino for
  * writing (write) or reading, or a truncate (write): breaks the leases it

@@ -20,6 +20,12 @@ u64 proc_rlimit_cur(const struct proc *p, unsigned resource);
 u32 proc_umask(void);
 u32 proc_euid(void);
 u32 proc_egid(void);
+/* capability.c: does the current process have CAP_x (<uapi/sis/capability.h>)
+ * in its effective set? True without a process. */
+bool proc_capable(int cap);
+/* prctl(PR_CAPBSET_READ/DROP) of the current process (Linux's errnos). */
+long cap_bset_read(u64 cap);
+long cap_bset_drop(u64 cap);
 /* The ids file permissions use (vfs_perm.c): the effective ones, or the
  * real ones for access(2) (real); 0 outside any process. */
 u32 proc_access_uid(bool real);

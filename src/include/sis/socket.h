@@ -172,6 +172,10 @@ struct sock {
 	/* Multicast groups this socket joined (sock_mcast.c; AF_INET/AF_INET6
 	 * only, under net_lock): left when the socket is freed. */
 	struct list_head mc_groups;
+	/* AF_INET6 IPV6_RTHDR (sock_inet.c): the routing header set, kmalloc'ed,
+	 * rthdr6_len bytes, or NULL; copied to accepted sockets, freed with sk. */
+	u8 *rthdr6;
+	u16 rthdr6_len;
 };
 
 /* Defaults reported by getsockopt before any setsockopt (Linux's). */

@@ -50,6 +50,7 @@ struct inode {
 	u32 refs;      /* vfs_inode_get/put */
 	u32 uid, gid;  /* owner: the creator's effective ids, then fchownat's */
 	u32 writers;   /* regular file: open files that may write it (leases) */
+	bool linkable; /* O_TMPFILE without O_EXCL, never linked yet: linkat may name it */
 	u64 rdev;      /* character devices: SIS_MKDEV(major, minor) */
 	/* Access, modification and status change, CLOCK_REALTIME in ns. */
 	s64 atime_ns, mtime_ns, ctime_ns;
@@ -169,8 +170,15 @@ int vfs_add_sysctl(const char *path, long (*show)(char *buf, size_t size),
 /* A sysctl's number: decimal digits, blanks around; -EINVAL past max. */
 int vfs_sysctl_parse(const char *text, unsigned long max, unsigned long *out);
 
-/* A character device node at path (parents created) using fops. */
+/* A character device node at path (parents created) using fops; its
+ * number is registered, so that a node mknod makes with it opens fops too.
+ * vfs_add_chardev_node makes one without registering (a pty's slave, one
+ * of many). vfs_chrdev_fops: the registered driver of rdev, or NULL. */
 int vfs_add_chardev(const char *path, const struct file_ops *fops, u64 rdev);
+int vfs_add_chardev_node(const char *path, const struct file_ops *fops, u64 rdev);
+const struct file_ops *vfs_chrdev_fops(u64 rdev);
+/* The inode named name in a directory that names ino, or NULL (not referenced). */
+struct inode *vfs_sibling(const struct inode *ino, const char *name);
 
 /*
  * Generated trees (procfs): names made and dropped by the kernel under a
@@ -227,11 +235,24 @@ int vfs_symlink_at(struct inode *base, const char *path, const char *target);
 /* link(2): a new name at path for the non-directory ino (-EPERM for a
  * directory, -EEXIST if path exists, -EXDEV for a generated file). */
 int vfs_link_at(struct inode *ino, struct inode *base, const char *path);
+/* O_TMPFILE: a new regular file of mode in directory dir, named nowhere
+ * (nlink 0), referenced; linkat may give it a name once unless excl.
+ * ERR_PTR -ENOTDIR, -EOPNOTSUPP (/proc), -ENOENT (a removed directory),
+ * the permission's -EACCES, -ENOSPC. */
+struct inode *vfs_tmpfile(struct inode *dir, u32 mode, bool excl);
+/* fn(dir, arg) for each directory with a name of ino. */
+void vfs_for_each_parent(const struct inode *ino, void (*fn)(const struct inode *dir, u32 arg),
+			 u32 arg);
+/* dnotify (dnotify.c): DN_* events of directory dir's names (create,
+ * delete, rename), and of ino's contents or attributes (to ino if it is a
+ * watched directory, and to the directories naming it). */
+void dnotify_dir_event(const struct inode *dir, u32 mask);
+void dnotify_inode_event(const struct inode *ino, u32 mask);
 /* readlink(2) of ino: the target (not NUL-terminated) in buf, truncated to
  * size; its length, or -EINVAL if ino is not a symbolic link. */
 long vfs_readlink(struct inode *ino, char *buf, size_t size);
 /* mknod(2): a FIFO, socket or regular file at path (mode has the type). */
-int vfs_mknod_at(struct inode *base, const char *path, u32 mode);
+int vfs_mknod_at(struct inode *base, const char *path, u32 mode, u64 rdev);
 /* The absolute path of what path names, links followed ("/a/b"), in buf:
  * its length, or -errno (-ERANGE if it does not fit). */
 long vfs_realpath(struct inode *base, const char *path, char *buf, size_t size);
