@@ -38,8 +38,8 @@ struct inode *fs_at_inode(int dirfd, const char *upath, bool empty_ok, bool foll
  * descriptors count too. */
 struct inode *fs_fd_inode(int fd, bool raw, int *err);
 
-/* newfstatat on a kernel path: AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH. */
+/* newfstatat's stat of (dirfd, upath): AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH. */
 struct linux_stat;
-int fs_stat_at(int dirfd, const char *path, unsigned flags, struct linux_stat *st);
+int fs_stat_user(int dirfd, const char *upath, unsigned flags, struct linux_stat *st);
 
 #endif

@@ -93,6 +93,21 @@ void fs_at_done(struct fs_at_call *c)
 	kfree(c->path);
 }
 
+/* The inode a non-empty kernel path names from dirfd, referenced, or ERR_PTR. */
+static struct inode *lookup_at(int dirfd, const char *path, bool follow)
+{
+	struct inode *base, *ino;
+	struct file *held;
+	int err = fs_at_base(dirfd, path, &base, &held);
+
+	if (err)
+		return ERR_PTR(err);
+	ino = follow ? vfs_lookup_at(base, path) : vfs_lookup_nofollow(base, path);
+	if (held)
+		file_put(held);
+	return ino;
+}
+
 /* ---- read/write --------------------------------------------------------- */
 
 SYSCALL_DEFINE3(read, int, fd, void *, ubuf, size_t, count)
@@ -449,15 +464,8 @@ static int stat_dirfd(int dirfd, struct linux_stat *st)
 /* stat of path relative to dirfd (lstat without follow). */
 static int stat_path(int dirfd, const char *path, struct linux_stat *st, bool follow)
 {
-	struct inode *base, *ino;
-	struct file *held;
-	int err = fs_at_base(dirfd, path, &base, &held);
+	struct inode *ino = lookup_at(dirfd, path, follow);
 
-	if (err)
-		return err;
-	ino = follow ? vfs_lookup_at(base, path) : vfs_lookup_nofollow(base, path);
-	if (held)
-		file_put(held);
 	if (IS_ERR(ino))
 		return (int)PTR_ERR(ino);
 	vfs_stat_inode(ino, st);
@@ -465,11 +473,19 @@ static int stat_path(int dirfd, const char *path, struct linux_stat *st, bool fo
 	return 0;
 }
 
-int fs_stat_at(int dirfd, const char *path, unsigned flags, struct linux_stat *st)
+int fs_stat_user(int dirfd, const char *upath, unsigned flags, struct linux_stat *st)
 {
+	char *path = fs_get_path(upath);
+	int err;
+
+	if (IS_ERR(path))
+		return (int)PTR_ERR(path);
 	if (!path[0])
-		return (flags & AT_EMPTY_PATH) ? stat_dirfd(dirfd, st) : -ENOENT;
-	return stat_path(dirfd, path, st, !(flags & AT_SYMLINK_NOFOLLOW));
+		err = (flags & AT_EMPTY_PATH) ? stat_dirfd(dirfd, st) : -ENOENT;
+	else
+		err = stat_path(dirfd, path, st, !(flags & AT_SYMLINK_NOFOLLOW));
+	kfree(path);
+	return err;
 }
 
 /* newfstatat(dirfd, path, statbuf, flags): AT_SYMLINK_NOFOLLOW is lstat,
@@ -477,16 +493,11 @@ int fs_stat_at(int dirfd, const char *path, unsigned flags, struct linux_stat *s
 SYSCALL_DEFINE4(newfstatat, int, dirfd, const char *, upath, void *, ustat, int, flags)
 {
 	struct linux_stat st;
-	char *path;
 	long err;
 
 	if (flags & ~(unsigned)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
 		return -EINVAL;
-	path = fs_get_path(upath);
-	if (IS_ERR(path))
-		return PTR_ERR(path);
-	err = fs_stat_at(dirfd, path, flags, &st);
-	kfree(path);
+	err = fs_stat_user(dirfd, upath, flags, &st);
 	if (!err && copy_to_user(ustat, &st, sizeof(st)))
 		err = -EFAULT;
 	return err;
@@ -914,23 +925,14 @@ static struct inode *dirfd_inode(int dirfd)
 struct inode *fs_at_inode(int dirfd, const char *upath, bool empty_ok, bool follow)
 {
 	char *path = fs_get_path(upath);
-	struct inode *base, *ino;
-	struct file *held;
-	int err;
+	struct inode *ino;
 
 	if (IS_ERR(path))
 		return (struct inode *)path;
-	if (!path[0]) {
-		kfree(path);
-		return empty_ok ? dirfd_inode(dirfd) : ERR_PTR(-ENOENT);
-	}
-	err = fs_at_base(dirfd, path, &base, &held);
-	if (err)
-		ino = ERR_PTR(err);
+	if (!path[0])
+		ino = empty_ok ? dirfd_inode(dirfd) : ERR_PTR(-ENOENT);
 	else
-		ino = follow ? vfs_lookup_at(base, path) : vfs_lookup_nofollow(base, path);
-	if (held)
-		file_put(held);
+		ino = lookup_at(dirfd, path, follow);
 	kfree(path);
 	return ino;
 }

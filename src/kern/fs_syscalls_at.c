@@ -260,7 +260,6 @@ SYSCALL_DEFINE5(statx, int, dirfd, const char *, upath, unsigned, flags, unsigne
 {
 	struct linux_statx x;
 	struct linux_stat st;
-	char *path;
 	long err;
 
 	if (flags & ~(unsigned)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT |
@@ -270,11 +269,7 @@ SYSCALL_DEFINE5(statx, int, dirfd, const char *, upath, unsigned, flags, unsigne
 		return -EINVAL;
 	if (mask & SIS_STATX__RESERVED)
 		return -EINVAL;
-	path = fs_get_path(upath);
-	if (IS_ERR(path))
-		return PTR_ERR(path);
-	err = fs_stat_at(dirfd, path, flags, &st);
-	kfree(path);
+	err = fs_stat_user(dirfd, upath, flags, &st);
 	if (err)
 		return err;
 	statx_fill(&x, &st);

@@ -28,6 +28,7 @@
 #include <uapi/sis/signal.h> /* first: see .coord/NOTES.md (__unused) */
 #include <sis/kernel.h>
 #include <sis/mm.h>
+#include <sis/byte_ring.h>
 #include <sis/file.h>
 #include <sis/uaccess.h>
 #include <sis/proc.h>
@@ -64,9 +65,9 @@ struct pipe_pkt {
 };
 
 struct pipe {
-	char *ring;                 /* size bytes */
-	size_t size;                /* PIPE_SIZE, or PIPE_BUF past the soft limit */
-	size_t head, tail;          /* free-running: bytes queued = head - tail */
+	/* ring.buf is ring.size bytes of pages: PIPE_SIZE, or PIPE_BUF past the
+	 * soft limit; head and tail count the stream's bytes (packets' starts). */
+	struct byte_ring ring;
 	unsigned readers, writers;  /* open read/write-end files */
 	struct wait_queue rd_wq;    /* readers: data arrived or last writer left */
 	struct wait_queue wr_wq;    /* writers: room appeared or last reader left */
@@ -101,18 +102,18 @@ static unsigned ring_order(size_t size)
 
 static size_t pipe_used(const struct pipe *p)
 {
-	return p->head - p->tail;
+	return byte_ring_used(&p->ring);
 }
 
 static size_t pipe_room(const struct pipe *p)
 {
-	return p->size - pipe_used(p);
+	return byte_ring_room(&p->ring);
 }
 
 /* Packets the ring may hold: one per page (Linux's slots). */
 static size_t pipe_slots(const struct pipe *p)
 {
-	return p->size / PAGE_SIZE;
+	return p->ring.size / PAGE_SIZE;
 }
 
 static size_t pkt_count(const struct pipe *p)
@@ -125,38 +126,6 @@ static struct pipe_pkt *pkt_front(struct pipe *p)
 	return pkt_count(p) ? &p->pkts[p->pk_tail % pipe_slots(p)] : NULL;
 }
 
-/* Copy n queued bytes to user memory without consuming them. */
-static int copy_out(struct pipe *p, char *ubuf, size_t n)
-{
-	size_t at = p->tail & (p->size - 1);
-	size_t first = MIN(n, p->size - at);
-
-	if (copy_to_user(ubuf, p->ring + at, first))
-		return -EFAULT;
-	if (n > first && copy_to_user(ubuf + first, p->ring, n - first))
-		return -EFAULT;
-	return 0;
-}
-
-/* Copy n bytes from user (or, for sendfile, kernel) memory into the ring's
- * free space (not yet queued). */
-static int copy_in(struct pipe *p, const char *buf, size_t n, bool kernel)
-{
-	size_t at = p->head & (p->size - 1);
-	size_t first = MIN(n, p->size - at);
-
-	if (kernel) {
-		memcpy(p->ring + at, buf, first);
-		memcpy(p->ring, buf + first, n - first);
-		return 0;
-	}
-	if (copy_from_user(p->ring + at, buf, first))
-		return -EFAULT;
-	if (n > first && copy_from_user(p->ring, buf + first, n - first))
-		return -EFAULT;
-	return 0;
-}
-
 /* Consume up to len queued bytes into ubuf: plain bytes up to the next
  * packet, and that packet alone (its tail past len is dropped). The bytes
  * copied; 0 if the first copy faulted (nothing consumed then). */
@@ -166,45 +135,40 @@ static size_t take_out(struct pipe *p, char *ubuf, size_t len)
 
 	while (done < len && pipe_used(p)) {
 		struct pipe_pkt *pk = pkt_front(p);
-		size_t plain = pk ? pk->start - p->tail : pipe_used(p);
+		size_t plain = pk ? pk->start - p->ring.tail : pipe_used(p);
 		size_t n = MIN(len - done, plain ? plain : pk->len);
 
-		if (copy_out(p, ubuf + done, n))
+		if (byte_ring_copy_out(&p->ring, ubuf + done, n))
 			break;
 		done += n;
 		if (plain) {
-			p->tail += n;
+			p->ring.tail += n;
 			continue;
 		}
-		p->tail += pk->len; /* a packet: the rest of it is discarded */
+		p->ring.tail += pk->len; /* a packet: the rest of it is discarded */
 		p->pk_tail++;
 		break;
 	}
 	return done;
 }
 
+/* A reader goes on: data, or no writer left (end of file). */
+static int readable(void *arg)
+{
+	const struct pipe *p = arg;
+
+	return pipe_used(p) || !p->writers;
+}
+
 static long pipe_read(struct file *f, void *ubuf, size_t len)
 {
 	struct pipe *p = f->priv;
-	struct waiter w;
 	size_t n;
-	int err = 0;
+	int err;
 
 	if (!len)
 		return 0;
-	for (;;) {
-		prepare_to_wait(&p->rd_wq, &w);
-		if (pipe_used(p) || !p->writers)
-			break;
-		if (f->flags & O_NONBLOCK) {
-			err = -EAGAIN;
-			break;
-		}
-		err = schedule_sleep_restartable(0);
-		if (err)
-			break;
-	}
-	finish_wait(&p->rd_wq, &w);
+	err = waitq_wait_ready(&p->rd_wq, f->flags & O_NONBLOCK, readable, p);
 	if (!pipe_used(p))
 		return err; /* 0 = end of file: no writer left */
 	n = take_out(p, ubuf, len);
@@ -219,30 +183,28 @@ static bool has_room(const struct pipe *p, size_t need, bool packet)
 	return pipe_room(p) >= need && (!packet || pkt_count(p) < pipe_slots(p));
 }
 
+/* What a writer waits for: need bytes of room (and a slot for a packet). */
+struct room_wait {
+	const struct pipe *p;
+	size_t need;
+	bool packet;
+};
+
+static int writable(void *arg)
+{
+	const struct room_wait *rw = arg;
+
+	if (!rw->p->readers)
+		return -EPIPE;
+	return has_room(rw->p, rw->need, rw->packet);
+}
+
 /* Wait until need bytes fit or no reader is left. 0, -EPIPE, -EAGAIN, -ERESTARTSYS. */
 static int wait_for_room(struct file *f, struct pipe *p, size_t need, bool packet)
 {
-	struct waiter w;
-	int err = 0;
+	struct room_wait rw = { p, need, packet };
 
-	for (;;) {
-		prepare_to_wait(&p->wr_wq, &w);
-		if (!p->readers) {
-			err = -EPIPE;
-			break;
-		}
-		if (has_room(p, need, packet))
-			break;
-		if (f->flags & O_NONBLOCK) {
-			err = -EAGAIN;
-			break;
-		}
-		err = schedule_sleep_restartable(0);
-		if (err)
-			break;
-	}
-	finish_wait(&p->wr_wq, &w);
-	return err;
+	return waitq_wait_ready(&p->wr_wq, f->flags & O_NONBLOCK, writable, &rw);
 }
 
 /* The packet array, made at the first packet; false: no memory. */
@@ -274,11 +236,11 @@ static long do_pipe_write(struct file *f, const void *ubuf, size_t len, bool ker
 		if (err)
 			return done ? (long)done : err;
 		n = packet ? need : MIN(left, pipe_room(p));
-		if (copy_in(p, (const char *)ubuf + done, n, kernel))
+		if (byte_ring_copy_in(&p->ring, (const char *)ubuf + done, n, kernel))
 			return done ? (long)done : -EFAULT;
 		if (packet)
-			p->pkts[p->pk_head++ % pipe_slots(p)] = (struct pipe_pkt){ p->head, n };
-		p->head += n;
+			p->pkts[p->pk_head++ % pipe_slots(p)] = (struct pipe_pkt){ p->ring.head, n };
+		p->ring.head += n;
 		done += n;
 		wake_up(&p->rd_wq);
 	}
@@ -350,8 +312,8 @@ static void pipe_free_if_unused(struct pipe *p)
 		return;
 	if (p->fifo_slot)
 		*p->fifo_slot = NULL;
-	ring_bytes -= p->size;
-	page_free(p->ring, ring_order(p->size));
+	ring_bytes -= p->ring.size;
+	page_free(p->ring.buf, ring_order(p->ring.size));
 	kfree(p->pkts);
 	kfree(p);
 }
@@ -430,7 +392,7 @@ static bool pkts_resize(struct pipe *p, size_t size)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		pkts[i] = p->pkts[(p->pk_tail + i) % pipe_slots(p)];
-		pkts[i].start -= p->tail;
+		pkts[i].start -= p->ring.tail;
 	}
 	kfree(p->pkts);
 	p->pkts = pkts;
@@ -452,11 +414,11 @@ static long pipe_set_size(struct pipe *p, unsigned long want)
 	if (want > (1UL << 31))
 		return -EINVAL; /* Linux's round_pipe_size gives up */
 	size = PAGE_SIZE << ring_order(want ? want : 1);
-	if (size > p->size && size > pipe_max_size && !proc_capable(CAP_SYS_RESOURCE))
+	if (size > p->ring.size && size > pipe_max_size && !proc_capable(CAP_SYS_RESOURCE))
 		return -EPERM;
-	if (size == p->size)
+	if (size == p->ring.size)
 		return (long)size;
-	if (size > p->size && ring_bytes + (size - p->size) > ram / PIPE_HARD_DIV)
+	if (size > p->ring.size && ring_bytes + (size - p->ring.size) > ram / PIPE_HARD_DIV)
 		return -EPERM;
 	if (used > size || pkt_count(p) > size / PAGE_SIZE)
 		return -EBUSY;
@@ -468,13 +430,10 @@ static long pipe_set_size(struct pipe *p, unsigned long want)
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < used; i++) /* linearize: the old tail goes to 0 */
-		ring[i] = p->ring[(p->tail + i) & (p->size - 1)];
-	page_free(p->ring, ring_order(p->size));
-	ring_bytes = ring_bytes - p->size + size;
-	p->ring = ring;
-	p->size = size;
-	p->tail = 0;
-	p->head = used;
+		ring[i] = byte_ring_get(&p->ring);
+	page_free(p->ring.buf, ring_order(p->ring.size));
+	ring_bytes = ring_bytes - p->ring.size + size;
+	p->ring = (struct byte_ring){ .buf = ring, .size = size, .head = used, .tail = 0 };
 	wake_up(&p->wr_wq);
 	return (long)size;
 }
@@ -503,7 +462,7 @@ long pipe_fcntl(struct file *f, int cmd, unsigned long arg)
 	if (!is_pipe(f))
 		return -EBADF;
 	if (cmd == F_GETPIPE_SZ)
-		return (long)p->size;
+		return (long)p->ring.size;
 	return pipe_set_size(p, arg);
 }
 
@@ -533,16 +492,16 @@ static struct pipe *pipe_alloc(int *err)
 	p = kzalloc(sizeof(*p));
 	if (!p)
 		return NULL;
-	p->ring = page_alloc(ring_order(size));
-	if (!p->ring && size > PIPE_BUF) { /* no free run that long: a page will do */
+	p->ring.buf = page_alloc(ring_order(size));
+	if (!p->ring.buf && size > PIPE_BUF) { /* no free run that long: a page will do */
 		size = PIPE_BUF;
-		p->ring = page_alloc(0);
+		p->ring.buf = page_alloc(0);
 	}
-	if (!p->ring) {
+	if (!p->ring.buf) {
 		kfree(p);
 		return NULL;
 	}
-	p->size = size;
+	p->ring.size = size;
 	waitq_init(&p->rd_wq);
 	waitq_init(&p->wr_wq);
 	p->ino = next_pipe_ino++;

@@ -192,6 +192,16 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...)
 	return n;
 }
 
+void ktext_printf(struct ktext *t, const char *fmt, ...)
+{
+	size_t room = t->len < t->size ? t->size - t->len : 0;
+	va_list ap;
+
+	va_start(ap, fmt);
+	t->len += (size_t)kvsnprintf(room ? t->buf + t->len : t->buf, room, fmt, ap);
+	va_end(ap);
+}
+
 void console_set_output(void (*putc)(char c))
 {
 	console_putc = putc;

@@ -311,13 +311,6 @@ bool proc_pgrp_in_session(int pgid, int sid)
 	return false;
 }
 
-int proc_init_pgrp(void)
-{
-	struct proc *init = proc_init_proc();
-
-	return init ? init->pgid : 0;
-}
-
 int proc_current_pgrp(void)
 {
 	struct proc *p = cur_proc();

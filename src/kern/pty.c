@@ -26,6 +26,7 @@
 #include <sis/file.h>
 #include <sis/vfs.h>
 #include <sis/mm.h>
+#include <sis/byte_ring.h>
 #include <sis/uaccess.h>
 #include <sis/proc.h>
 #include <sis/sched.h>
@@ -47,8 +48,8 @@ struct pty {
 	bool locked;            /* TIOCSPTLCK: the slave cannot be opened */
 	unsigned slave_files;   /* open slave files: 0 after the last close = EIO */
 	bool slave_opened;      /* a slave file existed at some point */
-	char obuf[PTY_OBUF];    /* slave output not yet read by the master */
-	size_t ohead, otail;    /* free-running indexes into obuf */
+	struct byte_ring obuf;  /* slave output not yet read by the master */
+	char obuf_bytes[PTY_OBUF]; /* obuf's buffer */
 	struct wait_queue master_wq; /* master readers/pollers: output, slave closed */
 	struct wait_queue out_wq;    /* slave writers: room in obuf */
 };
@@ -62,7 +63,7 @@ static struct pty *pty_of_tty(struct tty *t)
 
 static size_t obuf_used(const struct pty *p)
 {
-	return p->ohead - p->otail;
+	return byte_ring_used(&p->obuf);
 }
 
 
@@ -148,11 +149,11 @@ static bool put_output(struct pty *p, char c)
 	const struct linux_termios *tio = &p->slave.tio;
 	bool crlf = c == '\n' && (tio->c_oflag & OPOST) && (tio->c_oflag & ONLCR);
 
-	if (obuf_used(p) + 1 + crlf > PTY_OBUF)
+	if (byte_ring_room(&p->obuf) < 1u + crlf)
 		return false;
 	if (crlf)
-		p->obuf[p->ohead++ & (PTY_OBUF - 1)] = '\r';
-	p->obuf[p->ohead++ & (PTY_OBUF - 1)] = c;
+		byte_ring_put(&p->obuf, '\r');
+	byte_ring_put(&p->obuf, c);
 	return true;
 }
 
@@ -167,50 +168,66 @@ static void pty_output(struct tty *t, const char *s, size_t n)
 	wake_up(&p->master_wq);
 }
 
-long pty_slave_write(struct file *f, struct tty *t, const void *ubuf, size_t len)
+/*
+ * One chunk of a write into the pair, copied in from the user: slave
+ * output (into obuf) or master input (into the slave's line discipline).
+ * put: how much of it went in so far.
+ */
+struct pty_chunk {
+	struct pty *p;
+	const char *buf;
+	size_t n, put;
+};
+
+/*
+ * A write of len bytes at ubuf in chunks of 256: each goes in as
+ * put_some(chunk) moves it (waiting on wq, see waitq_wait_ready). The
+ * bytes written, or an error if none were.
+ */
+static long pty_write(struct file *f, struct pty *p, const void *ubuf, size_t len,
+		      struct wait_queue *wq, int (*put_some)(void *chunk))
 {
-	struct pty *p = pty_of_tty(t);
 	size_t done = 0;
 	char buf[256];
 
 	while (done < len) {
-		size_t n = MIN(len - done, sizeof(buf)), put = 0;
-		struct waiter w;
-		int err = 0;
+		struct pty_chunk c = { p, buf, MIN(len - done, sizeof(buf)), 0 };
+		int err;
 
-		if (copy_from_user(buf, (const char *)ubuf + done, n))
+		if (copy_from_user(buf, (const char *)ubuf + done, c.n))
 			return done ? (long)done : -EFAULT;
-		for (;;) {
-			unsigned long flags;
-
-			prepare_to_wait(&p->out_wq, &w);
-			if (t->hung_up) {
-				err = -EIO;
-				break;
-			}
-			flags = irq_save();
-			while (put < n && put_output(p, buf[put]))
-				put++;
-			irq_restore(flags);
-			if (put) {
-				wake_up(&p->master_wq);
-				if (put == n)
-					break;
-			}
-			if (f->flags & O_NONBLOCK) {
-				err = -EAGAIN;
-				break;
-			}
-			err = schedule_sleep_restartable(0);
-			if (err)
-				break;
-		}
-		finish_wait(&p->out_wq, &w);
-		done += put;
-		if (err)
+		err = waitq_wait_ready(wq, f->flags & O_NONBLOCK, put_some, &c);
+		done += c.put;
+		if (err || c.put < c.n)
 			return done ? (long)done : err;
 	}
 	return (long)done;
+}
+
+/* Slave output: what fits into obuf; done when all of it went in. */
+static int put_slave_output(void *arg)
+{
+	struct pty_chunk *c = arg;
+	struct pty *p = c->p;
+	unsigned long flags;
+	size_t before = c->put;
+
+	if (p->slave.hung_up)
+		return -EIO;
+	flags = irq_save();
+	while (c->put < c->n && put_output(p, c->buf[c->put]))
+		c->put++;
+	irq_restore(flags);
+	if (c->put > before)
+		wake_up(&p->master_wq);
+	return c->put == c->n;
+}
+
+long pty_slave_write(struct file *f, struct tty *t, const void *ubuf, size_t len)
+{
+	struct pty *p = pty_of_tty(t);
+
+	return pty_write(f, p, ubuf, len, &p->out_wq, put_slave_output);
 }
 
 /* Open of /dev/pts/N: its pair by the minor number. */
@@ -240,81 +257,62 @@ static bool slave_gone(const struct pty *p)
 	return p->slave_opened && p->slave_files == 0;
 }
 
+/* What a master read takes out of obuf, at most len bytes into buf. */
+struct pty_take {
+	struct pty *p;
+	char *buf;
+	size_t len, n;
+};
+
+/* Output to take (done), or the slave gone (-EIO, Linux's other side closed). */
+static int take_output(void *arg)
+{
+	struct pty_take *tk = arg;
+	unsigned long flags = irq_save();
+
+	while (tk->n < tk->len && obuf_used(tk->p))
+		tk->buf[tk->n++] = byte_ring_get(&tk->p->obuf);
+	irq_restore(flags);
+	if (tk->n)
+		return 1;
+	return slave_gone(tk->p) ? -EIO : 0;
+}
+
 static long master_read(struct file *f, void *ubuf, size_t len)
 {
 	struct pty *p = f->priv;
 	char buf[256];
-	struct waiter w;
-	size_t n = 0;
-	int err = 0;
+	struct pty_take tk = { p, buf, MIN(len, sizeof(buf)), 0 };
+	int err;
 
 	if (!len)
 		return 0;
-	for (;;) {
-		unsigned long flags;
-
-		prepare_to_wait(&p->master_wq, &w);
-		flags = irq_save();
-		while (n < MIN(len, sizeof(buf)) && obuf_used(p))
-			buf[n++] = p->obuf[p->otail++ & (PTY_OBUF - 1)];
-		irq_restore(flags);
-		if (n)
-			break;
-		if (slave_gone(p)) {
-			err = -EIO; /* Linux: the other side closed */
-			break;
-		}
-		if (f->flags & O_NONBLOCK) {
-			err = -EAGAIN;
-			break;
-		}
-		err = schedule_sleep_restartable(0);
-		if (err)
-			break;
-	}
-	finish_wait(&p->master_wq, &w);
+	err = waitq_wait_ready(&p->master_wq, f->flags & O_NONBLOCK, take_output, &tk);
 	if (err)
 		return err;
 	wake_up(&p->out_wq);
-	return copy_to_user(ubuf, buf, n) ? -EFAULT : (long)n;
+	return copy_to_user(ubuf, buf, tk.n) ? -EFAULT : (long)tk.n;
 }
 
 /* Master writes are typed at the slave: byte by byte through its line
  * discipline, waiting while its input side is full. */
+/* Master input: what the slave's input side takes; done once any of it
+ * went in (the write then returns that much instead of waiting for room). */
+static int put_master_input(void *arg)
+{
+	struct pty_chunk *c = arg;
+	struct tty *t = &c->p->slave;
+
+	while (c->put < c->n && tty_input_room(t))
+		tty_ldisc_input(t, c->buf[c->put++]);
+	return c->put > 0;
+}
+
 static long master_write(struct file *f, const void *ubuf, size_t len)
 {
 	struct pty *p = f->priv;
-	struct tty *t = &p->slave;
-	size_t done = 0;
-	char buf[256];
 
-	while (done < len) {
-		size_t n = MIN(len - done, sizeof(buf)), put = 0;
-		struct waiter w;
-		int err = 0;
-
-		if (copy_from_user(buf, (const char *)ubuf + done, n))
-			return done ? (long)done : -EFAULT;
-		for (;;) {
-			prepare_to_wait(&t->room_wq, &w);
-			while (put < n && tty_input_room(t))
-				tty_ldisc_input(t, buf[put++]);
-			if (put == n)
-				break;
-			if (put || (f->flags & O_NONBLOCK)) {
-				err = put ? 0 : -EAGAIN;
-				break;
-			}
-			err = schedule_sleep_restartable(0);
-			if (err)
-				break;
-		}
-		finish_wait(&t->room_wq, &w);
-		done += put;
-		if (err || put < n)
-			return done ? (long)done : err;
-	}
-	return (long)done;
+	return pty_write(f, p, ubuf, len, &p->slave.room_wq, put_master_input);
 }
 
 static unsigned master_poll(struct file *f, struct poll_table *pt)
@@ -446,6 +444,7 @@ static int ptmx_open(struct file *f, unsigned open_flags)
 		kfree(p);
 		return i;
 	}
+	p->obuf = (struct byte_ring){ .buf = p->obuf_bytes, .size = PTY_OBUF };
 	tty_init(&p->slave, pty_output);
 	p->slave.pty = p;
 	p->index = i;

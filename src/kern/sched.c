@@ -26,7 +26,6 @@ static struct task boot_task;
 static struct task *idle_task;
 static volatile bool need_resched;
 static struct task *dead_task;  /* exited; freed by whoever runs after it */
-static unsigned task_count;
 
 static void sleep_timeout(struct ktimer *kt);
 
@@ -63,7 +62,6 @@ struct task *task_create(const char *name, void (*fn)(void *), void *arg, bool u
 	t->ctx.lr = (u64)ret_from_fork;
 	t->ctx.x19 = (u64)fn;
 	t->ctx.x20 = (u64)arg;
-	task_count++;
 	return t;
 }
 
@@ -74,7 +72,6 @@ static void task_free(struct task *t)
 	ktimer_cancel(&t->sleep_timer);
 	kstack_free(t->kstack);
 	kfree(t);
-	task_count--;
 }
 
 void task_discard(struct task *t)
@@ -85,11 +82,6 @@ void task_discard(struct task *t)
 u64 sched_idle_ticks(void)
 {
 	return idle_task ? idle_task->ticks : 0;
-}
-
-unsigned sched_task_count(void)
-{
-	return task_count;
 }
 
 static void check_stack(struct task *t)

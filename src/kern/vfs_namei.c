@@ -840,7 +840,8 @@ struct inode *vfs_mkdir_parents(char *path)
 		if (saved != '/' && saved != '\0')
 			continue;
 		path[i] = '\0';
-		ino = vfs_lookup_create(vfs_root(), path, S_IFDIR | 0755, VFS_LC_FOLLOW | VFS_LC_KERNEL, &created);
+		ino = vfs_lookup_create(vfs_root(), path, S_IFDIR | 0755,
+					VFS_LC_FOLLOW | VFS_LC_KERNEL, &created);
 		path[i] = saved;
 		if (IS_ERR(ino))
 			return ino;

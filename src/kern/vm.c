@@ -930,11 +930,6 @@ int vm_write(struct vm_space *vm, u64 va, const void *src, size_t n)
 	return vm_copy(vm, va, (void *)src, n, true);
 }
 
-int vm_read(struct vm_space *vm, u64 va, void *dst, size_t n)
-{
-	return vm_copy(vm, va, dst, n, false);
-}
-
 void vm_sync_icache(struct vm_space *vm, u64 va, size_t n)
 {
 	u64 end = va + n;

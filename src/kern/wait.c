@@ -71,6 +71,28 @@ void finish_wait(struct wait_queue *wq, struct waiter *w)
 	irq_restore(flags);
 }
 
+int waitq_wait_ready(struct wait_queue *wq, bool nonblock, int (*ready)(void *arg), void *arg)
+{
+	struct waiter w;
+	int err;
+
+	for (;;) {
+		prepare_to_wait(wq, &w);
+		err = ready(arg);
+		if (err)
+			break;
+		if (nonblock) {
+			err = -EAGAIN;
+			break;
+		}
+		err = schedule_sleep_restartable(0);
+		if (err)
+			break;
+	}
+	finish_wait(wq, &w);
+	return err > 0 ? 0 : err;
+}
+
 void wake_up(struct wait_queue *wq)
 {
 	unsigned long flags = irq_save();

@@ -351,7 +351,7 @@ static bool net_idle(void)
 {
 	struct tcp_pcb *pcb;
 
-	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_ACTIVE); pcb; pcb = pcb->next)
+	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_ACTIVE); pcb; pcb = lwip_shim_tcp_next(pcb))
 		if (lwip_shim_tcp_has_unsent(pcb) || lwip_shim_tcp_has_unacked(pcb))
 			return false;
 	for (int i = 0; i < netdev_count(); i++) {

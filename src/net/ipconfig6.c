@@ -88,7 +88,8 @@ static struct netdev *primary_dev(const struct netif *nif)
 	return NULL;
 }
 
-char *net_fmt_ip6(const ip6_addr_t *a, char *buf)
+/* RFC 5952 text of a (buf >= IPCONFIG_ADDR6_STRLEN). */
+static char *net_fmt_ip6(const ip6_addr_t *a, char *buf)
 {
 	u8 bytes[16];
 
@@ -168,6 +169,12 @@ static void start_event(void *arg)
 	start_queued[dev->index] = false;
 	if (dev->stack && nd6_sis_start_now(dev->stack))
 		restart_nd6_timer();
+}
+
+/* IPv6 is not off (ip6=off) for dev. */
+static bool net_ipconfig6_enabled(const struct netdev *dev)
+{
+	return configs6[dev->index].mode != IPCONFIG6_OFF;
 }
 
 /* Run start_event for dev once lwIP is done with the current event. */
@@ -258,11 +265,6 @@ void net_ipconfig6_netif_added(struct netdev *dev)
 		log_warn("net: %s: no stateless DHCPv6 (no memory)", dev->name);
 	if (cfg->mode == IPCONFIG6_STATIC)
 		add_static(dev, cfg);
-}
-
-bool net_ipconfig6_enabled(const struct netdev *dev)
-{
-	return configs6[dev->index].mode != IPCONFIG6_OFF;
 }
 
 /* ---- routes (rtnetlink) ---- */

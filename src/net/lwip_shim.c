@@ -47,14 +47,37 @@ void lwip_shim_tcp_rcv_cut(struct tcp_pcb *pcb, u32 n, bool fresh)
 		pcb->rcv_ann_wnd = pcb->rcv_wnd;
 }
 
-bool lwip_shim_tcp_recv_is(const struct tcp_pcb *pcb, tcp_recv_fn fn)
+struct tcp_pcb *lwip_shim_tcp_next(const struct tcp_pcb *pcb)
 {
-	return pcb->recv == fn;
+	return pcb->next;
 }
 
-bool lwip_shim_udp_recv_is(const struct udp_pcb *pcb, udp_recv_fn fn)
+struct tcp_pcb_listen *lwip_shim_tcp_listen_next(const struct tcp_pcb_listen *l)
 {
-	return pcb->recv == fn;
+	return l->next;
+}
+
+void lwip_shim_tcp_listen_addr(const struct tcp_pcb_listen *l, ip_addr_t *ip, u16 *port)
+{
+	ip_addr_copy(*ip, l->local_ip);
+	*port = l->local_port;
+}
+
+void *lwip_shim_tcp_recv_arg(const struct tcp_pcb *pcb, tcp_recv_fn fn)
+{
+	return pcb->recv == fn ? pcb->callback_arg : NULL;
+}
+
+void *lwip_shim_udp_recv_arg(const struct udp_pcb *pcb, udp_recv_fn fn)
+{
+	return pcb->recv == fn ? pcb->recv_arg : NULL;
+}
+
+void lwip_shim_tcp_keepalive(struct tcp_pcb *pcb, u32 idle_ms, u32 intvl_ms, u32 cnt)
+{
+	pcb->keep_idle = idle_ms;
+	pcb->keep_intvl = intvl_ms;
+	pcb->keep_cnt = cnt;
 }
 
 void lwip_shim_tcp_ack_now(struct tcp_pcb *pcb)

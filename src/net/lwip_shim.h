@@ -1,7 +1,13 @@
 /*
  * lwip_shim: what SIS needs from lwIP that its raw API does not offer. This
- * is the only code that includes lwIP's private headers or writes PCB fields
- * behind lwIP's back; everything else in src/net uses lwIP's public API.
+ * is the only code that includes lwIP's private headers or touches the
+ * fields of struct tcp_pcb: everything else in src/net uses lwIP's public
+ * API (a TCP PCB's state and addresses through tcp_dbg_get_tcp_state and
+ * tcp_tcp_get_tcp_addrinfo; multicast through udp_/raw_set_multicast_*).
+ * lwIP 2.1 has no getters or setters for the rest: the common struct
+ * ip_pcb part (addresses, ttl, tos) of every PCB and a UDP or raw PCB's
+ * ports and checksum settings are read and set directly in sock_inet.c,
+ * sock_udp.c, sock_icmp.c and procnet.c, as lwIP's own netconn layer does.
  * Written against lwIP 2.1.3 (lwip_shim.c refuses to build with another).
  * All calls: lwIP locked (net_lock or the network softirq).
  */
@@ -14,7 +20,8 @@
 #include "lwip/ip6_addr.h"
 #include "lwip/netif.h"
 
-/* lwIP's TCP PCB lists (tcp_priv.h), first PCB or NULL; follow pcb->next. */
+/* lwIP's TCP PCB lists (tcp_priv.h): the first PCB or NULL, and the one
+ * after pcb (lwip_shim_tcp_next / _listen_next) or NULL. */
 enum lwip_shim_tcp_list {
 	LWIP_SHIM_TCP_ACTIVE,    /* SYN_SENT .. TIME_WAIT exclusive */
 	LWIP_SHIM_TCP_TIME_WAIT,
@@ -22,6 +29,11 @@ enum lwip_shim_tcp_list {
 };
 struct tcp_pcb *lwip_shim_tcp_first(enum lwip_shim_tcp_list list);
 struct tcp_pcb_listen *lwip_shim_tcp_listeners(void);
+struct tcp_pcb *lwip_shim_tcp_next(const struct tcp_pcb *pcb);
+struct tcp_pcb_listen *lwip_shim_tcp_listen_next(const struct tcp_pcb_listen *l);
+/* A listener's local address and port (what tcp_tcp_get_tcp_addrinfo tells
+ * of a connection PCB). */
+void lwip_shim_tcp_listen_addr(const struct tcp_pcb_listen *l, ip_addr_t *ip, u16 *port);
 
 /*
  * Receive window that may still be taken away: the whole window on a
@@ -38,10 +50,15 @@ void lwip_shim_tcp_rcv_cut(struct tcp_pcb *pcb, u32 n, bool fresh);
 void lwip_shim_tcp_ack_now(struct tcp_pcb *pcb);
 void lwip_shim_tcp_retry_refused(struct tcp_pcb *pcb);
 
-/* True if pcb's receive callback is fn (whose callback_arg/recv_arg is then
- * ours): told apart from PCBs lwIP itself or another module owns. */
-bool lwip_shim_tcp_recv_is(const struct tcp_pcb *pcb, tcp_recv_fn fn);
-bool lwip_shim_udp_recv_is(const struct udp_pcb *pcb, udp_recv_fn fn);
+/* pcb's callback argument (tcp_arg's / udp_recv's) if its receive callback
+ * is fn, else NULL: ours told apart from PCBs lwIP itself or another module
+ * owns. Not for a listening PCB. */
+void *lwip_shim_tcp_recv_arg(const struct tcp_pcb *pcb, tcp_recv_fn fn);
+void *lwip_shim_udp_recv_arg(const struct udp_pcb *pcb, udp_recv_fn fn);
+
+/* Keepalive timing of a connection (TCP_KEEPIDLE/INTVL/CNT; lwIP has
+ * LWIP_TCP_KEEPALIVE fields and no call to set them). */
+void lwip_shim_tcp_keepalive(struct tcp_pcb *pcb, u32 idle_ms, u32 intvl_ms, u32 cnt);
 
 /*
  * What lwIP still holds of a connection's output: bytes written and not yet

@@ -68,15 +68,13 @@ void net_ipconfig_status_changed(struct netif *nif);
  * address, SLAAC or the ip6= address, before the netif goes up.
  * net_ipconfig6_rdnss: a DNS server from a router advertisement.
  * net_ip6_prefix_len: the prefix length shown for address idx of nif.
- * net_fmt_ip6: RFC 5952 text (buf >= IPCONFIG_ADDR6_STRLEN). lwIP locked.
+ * lwIP locked.
  */
 struct ip6_addr;
 void net_ipconfig6_netif_added(struct netdev *dev);
-bool net_ipconfig6_enabled(const struct netdev *dev);
 /* Boot thread: until no address is in DAD (bounded). Takes net_lock. */
 void net_ipconfig6_rdnss(struct netif *in, u8 index, const struct ip6_addr *server);
 unsigned net_ip6_prefix_len(struct netif *nif, int idx);
-char *net_fmt_ip6(const struct ip6_addr *a, char *buf);
 /* One IPv6 route (rtnetlink's RTM_GETROUTE): an on-link prefix, or a
  * default router (gw set). */
 struct net_route6 {

@@ -89,7 +89,7 @@ static void dgram_free(struct nl_sock *ns, struct nl_dgram *d)
 
 /* ---- replies ---- */
 
-void nl_reply_init(struct nl_reply *r, struct nl_sock *ns)
+static void nl_reply_init(struct nl_reply *r, struct nl_sock *ns)
 {
 	r->ns = ns;
 	r->dgram = NULL;
@@ -138,7 +138,8 @@ void nl_reply_add(struct nl_reply *r, const struct nl_msg *m)
 	r->used += m->len;
 }
 
-int nl_reply_finish(struct nl_reply *r)
+/* Queue what is left; 0 or -ENOMEM (the reply is incomplete). */
+static int nl_reply_finish(struct nl_reply *r)
 {
 	reply_flush(r);
 	return r->err;

@@ -41,10 +41,7 @@ struct nl_reply {
 	size_t used;
 	int err;     /* -ENOMEM once a datagram could not be made */
 };
-void nl_reply_init(struct nl_reply *r, struct nl_sock *ns);
 void nl_reply_add(struct nl_reply *r, const struct nl_msg *m);
-/* Queue what is left; 0 or -ENOMEM (the reply is incomplete). */
-int nl_reply_finish(struct nl_reply *r);
 
 /* The requester's port id (for nlmsg_pid of replies). */
 u32 netlink_portid(const struct nl_sock *ns);

@@ -16,7 +16,6 @@
  * does: the network-order 32-bit value as a hex number of the (little-endian)
  * CPU, ports in host order.
  */
-#include <stdarg.h>
 #include <sis/init.h>
 #include <sis/kernel.h>
 #include <sis/log.h>
@@ -36,28 +35,12 @@
 #error "/proc/net/snmp needs lwIP's MIB2_STATS (src/net/lwipopts.h)"
 #endif
 
-/* Text being generated: like snprintf, len counts what did not fit too. */
-struct text {
-	char *buf;
-	size_t size, len;
-};
-
-static void __printf(2, 3) text_printf(struct text *t, const char *fmt, ...)
-{
-	size_t room = t->len < t->size ? t->size - t->len : 0;
-	va_list ap;
-
-	va_start(ap, fmt);
-	t->len += kvsnprintf(room ? t->buf + t->len : t->buf, room, fmt, ap);
-	va_end(ap);
-}
-
 /* ---- /proc/net/dev ---- */
 
 /* Linux's columns; tx "drop" is tx_dropped: frames neither the ring nor the stack's TX backlog had room for. */
-static void dev_line(struct text *t, const char *name, const struct netdev_stats *s)
+static void dev_line(struct ktext *t, const char *name, const struct netdev_stats *s)
 {
-	text_printf(t, "%6s:%8llu %7llu %4llu %4llu    0     0          0         0 "
+	ktext_printf(t, "%6s:%8llu %7llu %4llu %4llu    0     0          0         0 "
 		    "%8llu %7llu %4llu %4llu    0     0       0          0\n",
 		    name, (unsigned long long)s->rx_bytes, (unsigned long long)s->rx_packets,
 		    (unsigned long long)s->rx_errors, (unsigned long long)s->rx_dropped,
@@ -81,10 +64,10 @@ static void loopback_stats(struct netdev_stats *s)
 
 static long net_dev_show(char *buf, size_t size)
 {
-	struct text t = { buf, size, 0 };
+	struct ktext t = { buf, size, 0 };
 	struct netdev_stats lo;
 
-	text_printf(&t, "Inter-|   Receive                                                "
+	ktext_printf(&t, "Inter-|   Receive                                                "
 			"|  Transmit\n"
 			" face |bytes    packets errs drop fifo frame compressed multicast|"
 			"bytes    packets errs drop fifo colls carrier compressed\n");
@@ -119,12 +102,12 @@ static bool pcb_in_file(const ip_addr_t *lip, bool six)
 
 /* An address as Linux prints it: the 32-bit words in memory order as CPU
  * hex numbers; IPv4 in a v6 file is v4-mapped. */
-static void addr_hex(struct text *t, const ip_addr_t *ip, bool six)
+static void addr_hex(struct ktext *t, const ip_addr_t *ip, bool six)
 {
 	u32 w[4] = { 0, 0, 0, 0 };
 
 	if (!six) {
-		text_printf(t, "%08X", ip4_addr_get_u32(ip_2_ip4(ip)));
+		ktext_printf(t, "%08X", ip4_addr_get_u32(ip_2_ip4(ip)));
 		return;
 	}
 	if (IP_IS_V6(ip)) {
@@ -133,46 +116,49 @@ static void addr_hex(struct text *t, const ip_addr_t *ip, bool six)
 		w[2] = lwip_htonl(0xffff);
 		w[3] = ip4_addr_get_u32(ip_2_ip4(ip));
 	}
-	text_printf(t, "%08X%08X%08X%08X", w[0], w[1], w[2], w[3]);
+	ktext_printf(t, "%08X%08X%08X%08X", w[0], w[1], w[2], w[3]);
 }
 
-static void sock_line(struct text *t, bool six, int sl, const ip_addr_t *lip, u16 lport,
+static void sock_line(struct ktext *t, bool six, int sl, const ip_addr_t *lip, u16 lport,
 		      const ip_addr_t *rip, u16 rport, u8 state, u32 txq, u32 rxq, u32 retrans)
 {
-	text_printf(t, "%4d: ", sl);
+	ktext_printf(t, "%4d: ", sl);
 	addr_hex(t, lip, six);
-	text_printf(t, ":%04X ", lport);
+	ktext_printf(t, ":%04X ", lport);
 	addr_hex(t, rip, six);
-	text_printf(t, ":%04X %02X %08X:%08X 00:00000000 %08X %5u %8d %lu\n", rport, state, txq,
+	ktext_printf(t, ":%04X %02X %08X:%08X 00:00000000 %08X %5u %8d %lu\n", rport, state, txq,
 		    rxq, retrans, 0u, 0, 0ul);
 }
 
 /* One connection PCB (bound, active or TIME-WAIT): tx_queue is what the
  * peer has not acknowledged yet, rx_queue what the program has not read. */
-static void procnet_tcp_line(struct text *t, bool six, int *sl, const struct tcp_pcb *pcb)
+static void procnet_tcp_line(struct ktext *t, bool six, int *sl, struct tcp_pcb *pcb)
 {
-	u8 state = pcb->state < ARRAY_SIZE(linux_tcp_state) ? linux_tcp_state[pcb->state] : 0x07;
+	ip_addr_t lip, rip;
+	u16 lport, rport;
 
-	if (!pcb_in_file(&pcb->local_ip, six))
+	tcp_tcp_get_tcp_addrinfo(pcb, 1, &lip, &lport);
+	tcp_tcp_get_tcp_addrinfo(pcb, 0, &rip, &rport);
+	if (!pcb_in_file(&lip, six))
 		return;
-	sock_line(t, six, (*sl)++, &pcb->local_ip, pcb->local_port, &pcb->remote_ip, pcb->remote_port,
-		  state, lwip_shim_tcp_unacked_bytes(pcb), (u32)tcp_sock_pcb_rx_bytes(pcb),
-		  lwip_shim_tcp_retransmits(pcb));
+	sock_line(t, six, (*sl)++, &lip, lport, &rip, rport,
+		  net_linux_tcp_state(tcp_dbg_get_tcp_state(pcb)), lwip_shim_tcp_unacked_bytes(pcb),
+		  (u32)tcp_sock_pcb_rx_bytes(pcb), lwip_shim_tcp_retransmits(pcb));
 }
 
 static long procnet_tcp_show(char *buf, size_t size, bool six)
 {
-	struct text t = { buf, size, 0 };
+	struct ktext t = { buf, size, 0 };
 	struct tcp_pcb_listen *lpcb;
 	struct tcp_pcb *pcb;
 	int sl = 0;
 
 	if (six)
-		text_printf(&t, "  sl  local_address                         remote_address        "
+		ktext_printf(&t, "  sl  local_address                         remote_address        "
 				"                st tx_queue rx_queue tr tm->when retrnsmt   uid  "
 				"timeout inode\n");
 	else
-		text_printf(&t, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when "
+		ktext_printf(&t, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when "
 				"retrnsmt   uid  timeout inode\n");
 	net_lock();
 	/*
@@ -180,19 +166,22 @@ static long procnet_tcp_show(char *buf, size_t size, bool six)
 	 * backlog as listen() gave it (Linux admits one connection more than
 	 * that, and so does sock_tcp.c: lwIP's own limit is backlog + 1).
 	 */
-	for (lpcb = lwip_shim_tcp_listeners(); lpcb; lpcb = lpcb->next) {
+	for (lpcb = lwip_shim_tcp_listeners(); lpcb; lpcb = lwip_shim_tcp_listen_next(lpcb)) {
 		u8 backlog = lwip_shim_tcp_backlog(lpcb);
+		ip_addr_t lip;
+		u16 lport;
 
-		if (pcb_in_file(&lpcb->local_ip, six))
-			sock_line(&t, six, sl++, &lpcb->local_ip, lpcb->local_port, IP4_ADDR_ANY, 0,
+		lwip_shim_tcp_listen_addr(lpcb, &lip, &lport);
+		if (pcb_in_file(&lip, six))
+			sock_line(&t, six, sl++, &lip, lport, IP4_ADDR_ANY, 0,
 				  0x0A, backlog ? backlog - 1u : 0, lwip_shim_tcp_accepts_pending(lpcb),
 				  0);
 	}
-	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_ACTIVE); pcb; pcb = pcb->next)
+	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_ACTIVE); pcb; pcb = lwip_shim_tcp_next(pcb))
 		procnet_tcp_line(&t, six, &sl, pcb);
-	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_TIME_WAIT); pcb; pcb = pcb->next)
+	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_TIME_WAIT); pcb; pcb = lwip_shim_tcp_next(pcb))
 		procnet_tcp_line(&t, six, &sl, pcb);
-	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_BOUND); pcb; pcb = pcb->next)
+	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_BOUND); pcb; pcb = lwip_shim_tcp_next(pcb))
 		procnet_tcp_line(&t, six, &sl, pcb);
 	net_unlock();
 	return (long)t.len;
@@ -210,16 +199,16 @@ static long net_tcp6_show(char *buf, size_t size)
 
 static long procnet_udp_show(char *buf, size_t size, bool six)
 {
-	struct text t = { buf, size, 0 };
+	struct ktext t = { buf, size, 0 };
 	struct udp_pcb *pcb;
 	int sl = 0;
 
 	if (six)
-		text_printf(&t, "  sl  local_address                         remote_address        "
+		ktext_printf(&t, "  sl  local_address                         remote_address        "
 				"                st tx_queue rx_queue tr tm->when retrnsmt   uid  "
 				"timeout inode ref pointer drops\n");
 	else
-		text_printf(&t, "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when "
+		ktext_printf(&t, "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when "
 				"retrnsmt   uid  timeout inode\n");
 	net_lock();
 	for (pcb = udp_pcbs; pcb; pcb = pcb->next) {
@@ -250,18 +239,18 @@ static long net_udp6_show(char *buf, size_t size)
 #define RTF_UP 0x0001
 #define RTF_GATEWAY 0x0002
 
-static void route_line(struct text *t, const char *ifname, u32 dst, u32 gw, unsigned flags,
+static void route_line(struct ktext *t, const char *ifname, u32 dst, u32 gw, unsigned flags,
 		       u32 mask)
 {
-	text_printf(t, "%s\t%08X\t%08X\t%04X\t0\t0\t0\t%08X\t0\t0\t0\n", ifname, dst, gw, flags,
+	ktext_printf(t, "%s\t%08X\t%08X\t%04X\t0\t0\t0\t%08X\t0\t0\t0\n", ifname, dst, gw, flags,
 		    mask);
 }
 
 static long net_route_show(char *buf, size_t size)
 {
-	struct text t = { buf, size, 0 };
+	struct ktext t = { buf, size, 0 };
 
-	text_printf(&t, "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\t"
+	ktext_printf(&t, "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\t"
 			"Window\tIRTT\n");
 	net_lock();
 	for (int i = 0; i < netdev_count(); i++) {
@@ -288,15 +277,15 @@ struct snmp_field {
 };
 
 /* One group: a line of names, then a line of values, as Linux prints it. */
-static void snmp_group(struct text *t, const char *group, const struct snmp_field *f, size_t n)
+static void snmp_group(struct ktext *t, const char *group, const struct snmp_field *f, size_t n)
 {
-	text_printf(t, "%s:", group);
+	ktext_printf(t, "%s:", group);
 	for (size_t i = 0; i < n; i++)
-		text_printf(t, " %s", f[i].name);
-	text_printf(t, "\n%s:", group);
+		ktext_printf(t, " %s", f[i].name);
+	ktext_printf(t, "\n%s:", group);
 	for (size_t i = 0; i < n; i++)
-		text_printf(t, " %ld", f[i].value);
-	text_printf(t, "\n");
+		ktext_printf(t, " %ld", f[i].value);
+	ktext_printf(t, "\n");
 }
 
 /* Connections in ESTABLISHED or CLOSE_WAIT (MIB-II tcpCurrEstab). */
@@ -305,13 +294,15 @@ static long procnet_tcp_estab(void)
 	long n = 0;
 
 	for (struct tcp_pcb *pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_ACTIVE); pcb;
-	     pcb = pcb->next)
-		if (pcb->state == ESTABLISHED || pcb->state == CLOSE_WAIT)
-			n++;
+	     pcb = lwip_shim_tcp_next(pcb)) {
+		enum tcp_state state = tcp_dbg_get_tcp_state(pcb);
+
+		n += state == ESTABLISHED || state == CLOSE_WAIT;
+	}
 	return n;
 }
 
-static void snmp_ip_icmp(struct text *t, const struct stats_mib2 *m)
+static void snmp_ip_icmp(struct ktext *t, const struct stats_mib2 *m)
 {
 	const struct snmp_field ip[] = {
 		{ "Forwarding", 2 }, { "DefaultTTL", IP_DEFAULT_TTL },
@@ -343,7 +334,7 @@ static void snmp_ip_icmp(struct text *t, const struct stats_mib2 *m)
 	snmp_group(t, "Icmp", icmp, ARRAY_SIZE(icmp));
 }
 
-static void snmp_tcp_udp(struct text *t, const struct stats_mib2 *m)
+static void snmp_tcp_udp(struct ktext *t, const struct stats_mib2 *m)
 {
 	/* RtoAlgorithm 1 = "other"; MaxConn -1 = no fixed limit (pools are kmalloc'd). */
 	const struct snmp_field tcp[] = {
@@ -367,7 +358,7 @@ static void snmp_tcp_udp(struct text *t, const struct stats_mib2 *m)
 
 static long net_snmp_show(char *buf, size_t size)
 {
-	struct text t = { buf, size, 0 };
+	struct ktext t = { buf, size, 0 };
 	struct stats_mib2 m;
 
 	net_lock();

@@ -17,7 +17,6 @@
  *
  * Generated at open with net_lock held, as procnet.c's files.
  */
-#include <stdarg.h>
 #include <sis/kernel.h>
 #include <sis/net.h>
 #include <sis/log.h>
@@ -46,19 +45,11 @@
 #define SCOPE_LINK 0x20
 #define SCOPE_SITE 0x40
 
-struct text6 {
-	char *buf;
-	size_t size, len;
-};
-
-static void __printf(2, 3) put(struct text6 *t, const char *fmt, ...)
+/* An IPv6 address (or prefix) as 32 lowercase hex digits, Linux's %pi6 form. */
+static void put_hex16(struct ktext *t, const u8 *b)
 {
-	size_t room = t->len < t->size ? t->size - t->len : 0;
-	va_list ap;
-
-	va_start(ap, fmt);
-	t->len += kvsnprintf(room ? t->buf + t->len : t->buf, room, fmt, ap);
-	va_end(ap);
+	for (int k = 0; k < 16; k++)
+		ktext_printf(t, "%02x", b[k]);
 }
 
 static unsigned addr_scope(const ip6_addr_t *a)
@@ -90,17 +81,15 @@ static unsigned addr_flags(struct netif *nif, int i)
 	return f;
 }
 
-static void if_inet6_netif(struct text6 *t, struct netif *nif)
+static void if_inet6_netif(struct ktext *t, struct netif *nif)
 {
 	for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++) {
 		const ip6_addr_t *a = netif_ip6_addr(nif, i);
-		const u8 *b = (const u8 *)a->addr;
 
 		if (ip6_addr_isinvalid(netif_ip6_addr_state(nif, i)))
 			continue;
-		for (int k = 0; k < 16; k++)
-			put(t, "%02x", b[k]);
-		put(t, " %02x %02x %02x %02x %8s\n", sock_inet_ifindex_of(nif),
+		put_hex16(t, (const u8 *)a->addr);
+		ktext_printf(t, " %02x %02x %02x %02x %8s\n", sock_inet_ifindex_of(nif),
 		    net_ip6_prefix_len(nif, i), addr_scope(a), addr_flags(nif, i),
 		    net_netif_name(nif));
 	}
@@ -108,7 +97,7 @@ static void if_inet6_netif(struct text6 *t, struct netif *nif)
 
 long net_if_inet6_show(char *buf, size_t size)
 {
-	struct text6 t = { buf, size, 0 };
+	struct ktext t = { buf, size, 0 };
 
 	net_lock();
 	for (int i = 0; i <= netdev_count(); i++) {
@@ -128,7 +117,7 @@ struct snmp6_field {
 
 long net_snmp6_show(char *buf, size_t size)
 {
-	struct text6 t = { buf, size, 0 };
+	struct ktext t = { buf, size, 0 };
 	struct stats_ s;
 
 	net_lock();
@@ -156,7 +145,7 @@ long net_snmp6_show(char *buf, size_t size)
 		{ "Icmp6OutGroupMembReductions", s.mld6.tx_leave },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(f); i++)
-		put(&t, "%-32s\t%u\n", f[i].name, f[i].value);
+		ktext_printf(&t, "%-32s\t%u\n", f[i].name, f[i].value);
 	return (long)t.len;
 }
 
@@ -164,9 +153,9 @@ long net_snmp6_show(char *buf, size_t size)
  * a CPU number, users, timer running, reporter. */
 long net_igmp_show(char *buf, size_t size)
 {
-	struct text6 t = { buf, size, 0 };
+	struct ktext t = { buf, size, 0 };
 
-	put(&t, "Idx\tDevice    :  Count Querier\tGroup    Users Timer\tReporter\n");
+	ktext_printf(&t, "Idx\tDevice    :  Count Querier\tGroup    Users Timer\tReporter\n");
 	net_lock();
 	for (int i = 0; i <= netdev_count(); i++) {
 		struct netif *nif = net_iface_netif(i);
@@ -177,10 +166,10 @@ long net_igmp_show(char *buf, size_t size)
 			continue;
 		for (g = netif_igmp_data(nif); g; g = g->next)
 			n++;
-		put(&t, "%u\t%-10s: %5d %7s\n", sock_inet_ifindex_of(nif), net_netif_name(nif), n,
+		ktext_printf(&t, "%u\t%-10s: %5d %7s\n", sock_inet_ifindex_of(nif), net_netif_name(nif), n,
 		    "V2");
 		for (g = netif_igmp_data(nif); g; g = g->next)
-			put(&t, "\t\t\t\t%08X %5u %d:%08X\t\t%d\n", ip4_addr_get_u32(&g->group_address),
+			ktext_printf(&t, "\t\t\t\t%08X %5u %d:%08X\t\t%d\n", ip4_addr_get_u32(&g->group_address),
 			    g->use, g->timer != 0, 0u, g->last_reporter_flag);
 	}
 	net_unlock();
@@ -191,7 +180,7 @@ long net_igmp_show(char *buf, size_t size)
  * MAF_TIMER_RUNNING (1). */
 long net_igmp6_show(char *buf, size_t size)
 {
-	struct text6 t = { buf, size, 0 };
+	struct ktext t = { buf, size, 0 };
 
 	net_lock();
 	for (int i = 0; i <= netdev_count(); i++) {
@@ -199,12 +188,9 @@ long net_igmp6_show(char *buf, size_t size)
 		struct mld_group *g;
 
 		for (g = nif ? netif_mld6_data(nif) : NULL; g; g = g->next) {
-			const u8 *b = (const u8 *)g->group_address.addr;
-
-			put(&t, "%-4u %-15s ", sock_inet_ifindex_of(nif), net_netif_name(nif));
-			for (int k = 0; k < 16; k++)
-				put(&t, "%02x", b[k]);
-			put(&t, " %5u %08X %d\n", g->use,
+			ktext_printf(&t, "%-4u %-15s ", sock_inet_ifindex_of(nif), net_netif_name(nif));
+			put_hex16(&t, (const u8 *)g->group_address.addr);
+			ktext_printf(&t, " %5u %08X %d\n", g->use,
 			    4u | (g->last_reporter_flag ? 2u : 0u) | (g->timer ? 1u : 0u), 0);
 		}
 	}
@@ -219,18 +205,12 @@ long net_igmp6_show(char *buf, size_t size)
 #define RTF_ADDRCONF 0x00040000
 #define RTF_EXPIRES 0x00400000
 
-static void put_hex16(struct text6 *t, const u8 *b)
-{
-	for (int k = 0; k < 16; k++)
-		put(t, "%02x", b[k]);
-}
-
 long net_ipv6_route_show(char *buf, size_t size)
 {
 	static struct net_route6 r[3 * LWIP_IPV6_NUM_ADDRESSES + LWIP_ND6_NUM_PREFIXES +
 				   LWIP_ND6_NUM_ROUTERS];
 	static const u8 zero[16];
-	struct text6 t = { buf, size, 0 };
+	struct ktext t = { buf, size, 0 };
 
 	net_lock();
 	for (int i = 0; i <= netdev_count(); i++) {
@@ -243,11 +223,11 @@ long net_ipv6_route_show(char *buf, size_t size)
 				    (r[k].expires ? RTF_EXPIRES | RTF_ADDRCONF : 0);
 
 			put_hex16(&t, r[k].dst);
-			put(&t, " %02x ", r[k].dst_len);
+			ktext_printf(&t, " %02x ", r[k].dst_len);
 			put_hex16(&t, zero);
-			put(&t, " 00 ");
+			ktext_printf(&t, " 00 ");
 			put_hex16(&t, r[k].has_gw ? r[k].gw : zero);
-			put(&t, " %08x %08x %08x %08x %8s\n", r[k].metric, 1u, 0u, flags,
+			ktext_printf(&t, " %08x %08x %08x %08x %8s\n", r[k].metric, 1u, 0u, flags,
 			    net_netif_name(nif));
 		}
 	}

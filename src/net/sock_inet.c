@@ -187,6 +187,21 @@ static int in6_to_ip(const struct sock *sk, const struct sockaddr_in6 *sin6, uns
 	return 0;
 }
 
+/* ip/port (host order) of a checked sockaddr_in. */
+static void sock_inet_addr_get(const struct sockaddr_storage *addr, ip_addr_t *ip, u16 *port)
+{
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)addr;
+
+	ip_addr_set_ip4_u32(ip, sin->sin_addr.s_addr);
+	*port = lwip_ntohs(sin->sin_port);
+}
+
+/* Fill a sockaddr_in from ip/port (host order); returns its size. */
+static unsigned sock_inet_addr_put(struct sockaddr_storage *addr, const ip_addr_t *ip, u16 port)
+{
+	return sock_addr_make_in(addr, ip4_addr_get_u32(ip_2_ip4(ip)), lwip_htons(port));
+}
+
 int sock_inet_addr_from(const struct sock *sk, const struct sockaddr_storage *addr,
 			unsigned len, enum sock_addr_use use, ip_addr_t *ip, u16 *port)
 {
@@ -229,19 +244,6 @@ unsigned sock_inet_name(const struct sock *sk, struct sockaddr_storage *addr,
 		memcpy(a + 12, &v4, 4);
 	}
 	return sock_addr_make_in6(addr, a, lwip_htons(port), scope);
-}
-
-void sock_inet_addr_get(const struct sockaddr_storage *addr, ip_addr_t *ip, u16 *port)
-{
-	const struct sockaddr_in *sin = (const struct sockaddr_in *)addr;
-
-	ip_addr_set_ip4_u32(ip, sin->sin_addr.s_addr);
-	*port = lwip_ntohs(sin->sin_port);
-}
-
-unsigned sock_inet_addr_put(struct sockaddr_storage *addr, const ip_addr_t *ip, u16 port)
-{
-	return sock_addr_make_in(addr, ip4_addr_get_u32(ip_2_ip4(ip)), lwip_htons(port));
 }
 
 static bool addr6_local(const ip6_addr_t *ip, bool allow_multicast)

@@ -15,10 +15,6 @@ struct ip_pcb;
 struct netif;
 
 /* ---- addresses ---- */
-/* ip/port (host order) of a checked sockaddr_in. */
-void sock_inet_addr_get(const struct sockaddr_storage *addr, ip_addr_t *ip, u16 *port);
-/* Fill a sockaddr_in from ip/port (host order); returns its size. */
-unsigned sock_inet_addr_put(struct sockaddr_storage *addr, const ip_addr_t *ip, u16 port);
 /*
  * The address a user passed to sk (AF_INET or AF_INET6) for `use`, as lwIP
  * sees it, port in host order: 0, SOCK_ADDR_UNSPEC (connect: dissolve),

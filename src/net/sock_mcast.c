@@ -494,12 +494,17 @@ static void mc_tx(const struct sock *sk, const ip_addr_t *dst, u8 *lwip_index, u
 
 void sock_mcast_udp_tx(const struct sock *sk, struct udp_pcb *pcb, const ip_addr_t *dst)
 {
+	ip4_addr_t src;
+	u8 index, ttl;
 	bool loop;
 
 	if (!ip_addr_ismulticast(dst))
 		return;
-	mc_tx(sk, dst, &pcb->mcast_ifindex, &pcb->mcast_ttl, &loop);
-	ip4_addr_set_u32(&pcb->mcast_ip4, IP_IS_V4(dst) ? sk->opt.mc_addr : 0);
+	mc_tx(sk, dst, &index, &ttl, &loop);
+	udp_set_multicast_netif_index(pcb, index);
+	udp_set_multicast_ttl(pcb, ttl);
+	ip4_addr_set_u32(&src, IP_IS_V4(dst) ? sk->opt.mc_addr : 0);
+	udp_set_multicast_netif_addr(pcb, &src);
 	if (loop)
 		udp_set_flags(pcb, UDP_FLAGS_MULTICAST_LOOP);
 	else
@@ -508,11 +513,14 @@ void sock_mcast_udp_tx(const struct sock *sk, struct udp_pcb *pcb, const ip_addr
 
 void sock_mcast_raw_tx(const struct sock *sk, struct raw_pcb *pcb, const ip_addr_t *dst)
 {
+	u8 index, ttl;
 	bool loop;
 
 	if (!ip_addr_ismulticast(dst))
 		return;
-	mc_tx(sk, dst, &pcb->mcast_ifindex, &pcb->mcast_ttl, &loop);
+	mc_tx(sk, dst, &index, &ttl, &loop);
+	raw_set_multicast_netif_index(pcb, index);
+	raw_set_multicast_ttl(pcb, ttl);
 	if (loop)
 		raw_set_flags(pcb, RAW_FLAGS_MULTICAST_LOOP);
 	else

@@ -48,7 +48,7 @@ static void err_cb(void *arg, err_t err);
 
 /* ---- PCB ownership ---- */
 
-void tcp_sock_attach(struct tcp_sock *ts, struct tcp_pcb *pcb)
+static void tcp_sock_attach(struct tcp_sock *ts, struct tcp_pcb *pcb)
 {
 	ts->pcb = pcb;
 	ts->quickacks = TCP_QUICKACKS;
@@ -60,14 +60,14 @@ void tcp_sock_attach(struct tcp_sock *ts, struct tcp_pcb *pcb)
 }
 
 /* Stop lwIP calling back into ts (the PCB itself lives on, or is freed next). */
-void tcp_sock_detach(struct tcp_sock *ts)
+static void tcp_sock_detach(struct tcp_sock *ts)
 {
 	struct tcp_pcb *pcb = ts->pcb;
 
 	if (!pcb)
 		return;
 	tcp_arg(pcb, NULL);
-	if (pcb->state == LISTEN) {
+	if (tcp_dbg_get_tcp_state(pcb) == LISTEN) {
 		tcp_accept(pcb, NULL);
 	} else {
 		tcp_recv(pcb, NULL); /* lwIP's tcp_recv_null then frees data and ends on FIN */
@@ -82,13 +82,11 @@ void tcp_sock_detach(struct tcp_sock *ts)
 static void tcp_sock_note_addrs(struct tcp_sock *ts)
 {
 	struct tcp_pcb *pcb = ts->pcb;
+	enum tcp_state state = tcp_dbg_get_tcp_state(pcb);
 
-	ip_addr_copy(ts->local_ip, pcb->local_ip);
-	ts->local_port = pcb->local_port;
-	if (pcb->state != LISTEN && pcb->state != CLOSED) {
-		ip_addr_copy(ts->peer_ip, pcb->remote_ip);
-		ts->peer_port = pcb->remote_port;
-	}
+	tcp_tcp_get_tcp_addrinfo(pcb, 1, &ts->local_ip, &ts->local_port);
+	if (state != LISTEN && state != CLOSED)
+		tcp_tcp_get_tcp_addrinfo(pcb, 0, &ts->peer_ip, &ts->peer_port);
 }
 
 /* The PCB for a TSS_NEW socket, made on first need (bind, connect, listen). */
@@ -274,6 +272,8 @@ static int rp_listeners(const struct tcp_rp_group *g)
 static err_t rp_accept_cb(void *arg, struct tcp_pcb *newpcb, err_t err)
 {
 	struct tcp_rp_group *g = arg;
+	ip_addr_t lip, rip;
+	u16 lport, rport;
 	struct tcp_sock *m;
 	int n, pick;
 
@@ -282,8 +282,9 @@ static err_t rp_accept_cb(void *arg, struct tcp_pcb *newpcb, err_t err)
 	n = rp_listeners(g);
 	if (!n)
 		return ERR_VAL; /* nobody listens any more: lwIP resets it */
-	pick = (int)(sock_rp_hash(&newpcb->remote_ip, newpcb->remote_port, &newpcb->local_ip,
-				  newpcb->local_port) % (u32)n);
+	tcp_tcp_get_tcp_addrinfo(newpcb, 1, &lip, &lport);
+	tcp_tcp_get_tcp_addrinfo(newpcb, 0, &rip, &rport);
+	pick = (int)(sock_rp_hash(&rip, rport, &lip, lport) % (u32)n);
 	list_for_each_entry(m, &g->members, rp_node)
 		if (m->state == TSS_LISTENING && pick-- == 0)
 			return accept_into(m, newpcb);
@@ -418,11 +419,15 @@ static bool same_family(const ip_addr_t *a, const ip_addr_t *b)
  */
 static bool port_has_listener(const ip_addr_t *ip, u16 port)
 {
-	for (struct tcp_pcb_listen *l = lwip_shim_tcp_listeners(); l; l = l->next) {
-		if (l->local_port != port || !same_family(&l->local_ip, ip))
+	for (struct tcp_pcb_listen *l = lwip_shim_tcp_listeners(); l;
+	     l = lwip_shim_tcp_listen_next(l)) {
+		ip_addr_t lip;
+		u16 lport;
+
+		lwip_shim_tcp_listen_addr(l, &lip, &lport);
+		if (lport != port || !same_family(&lip, ip))
 			continue;
-		if (ip_addr_isany(&l->local_ip) || ip_addr_isany(ip) ||
-		    ip_addr_cmp(&l->local_ip, ip))
+		if (ip_addr_isany(&lip) || ip_addr_isany(ip) || ip_addr_cmp(&lip, ip))
 			return true;
 	}
 	return false;
@@ -781,21 +786,21 @@ void tcp_sock_apply_opts(struct sock *sk)
 {
 	struct tcp_sock *ts = tcp_sk(sk);
 	struct tcp_pcb *pcb = ts->pcb;
+	enum tcp_state state;
 
 	if (!pcb)
 		return;
 	sock_inet_apply_ip_opts(sk, (struct ip_pcb *)pcb);
-	if (pcb->state == LISTEN)
+	state = tcp_dbg_get_tcp_state(pcb);
+	if (state == LISTEN)
 		return; /* the rest lives only in connection PCBs */
-	if (pcb->state != CLOSED && pcb->state != SYN_SENT)
+	if (state != CLOSED && state != SYN_SENT)
 		tcp_sock_rcv_window(ts, false); /* connect applies it on completion */
 	if (ts->nodelay)
 		tcp_nagle_disable(pcb);
 	else
 		tcp_nagle_enable(pcb);
-	pcb->keep_idle = ts->keepidle * 1000;
-	pcb->keep_intvl = ts->keepintvl * 1000;
-	pcb->keep_cnt = ts->keepcnt;
+	lwip_shim_tcp_keepalive(pcb, ts->keepidle * 1000, ts->keepintvl * 1000, ts->keepcnt);
 }
 
 static const struct sock_ops tcp_sock_ops = {

@@ -76,8 +76,6 @@ static inline struct tcp_sock *tcp_sk(struct sock *sk)
 }
 
 /* sock_tcp.c */
-void tcp_sock_attach(struct tcp_sock *ts, struct tcp_pcb *pcb);
-void tcp_sock_detach(struct tcp_sock *ts);
 void tcp_sock_apply_opts(struct sock *sk);
 bool tcp_sock_connect_done(struct sock *sk);
 /* After SHUT_WR and the peer's FIN: let lwIP finish the close on its own. */
@@ -94,8 +92,6 @@ int tcp_sock_getopt(struct sock *sk, int level, int name, void *val, unsigned *l
 err_t tcp_sock_recv_cb(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err);
 err_t tcp_sock_sent_cb(void *arg, struct tcp_pcb *pcb, u16_t len);
 err_t tcp_sock_poll_cb(void *arg, struct tcp_pcb *pcb);
-/* Give the user's consumption back to lwIP as window (after a read). */
-void tcp_sock_rx_ack(struct tcp_sock *ts, size_t n);
 /* Fit lwIP's receive window to SO_RCVBUF (ts->pcb set, connected). fresh:
  * the handshake just completed, nothing announced is in use yet. */
 void tcp_sock_rcv_window(struct tcp_sock *ts, bool fresh);

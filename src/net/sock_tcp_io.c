@@ -113,7 +113,8 @@ void tcp_sock_rcv_uncut(struct tcp_sock *ts)
 	window_return(ts->pcb, held);
 }
 
-void tcp_sock_rx_ack(struct tcp_sock *ts, size_t n)
+/* Give the user's consumption back to lwIP as window (after a read). */
+static void tcp_sock_rx_ack(struct tcp_sock *ts, size_t n)
 {
 	u32 pay;
 
@@ -254,10 +255,12 @@ long tcp_sock_recvmsg(struct sock *sk, struct sock_msg *m)
 
 size_t tcp_sock_pcb_rx_bytes(const struct tcp_pcb *pcb)
 {
-	if (pcb->state == LISTEN || !lwip_shim_tcp_recv_is(pcb, tcp_sock_recv_cb) ||
-	    !pcb->callback_arg)
+	const struct tcp_sock *ts;
+
+	if (tcp_dbg_get_tcp_state(pcb) == LISTEN)
 		return 0;
-	return ((const struct tcp_sock *)pcb->callback_arg)->rx_bytes;
+	ts = lwip_shim_tcp_recv_arg(pcb, tcp_sock_recv_cb);
+	return ts ? ts->rx_bytes : 0;
 }
 
 unsigned long tcp_sock_inq(struct sock *sk)
@@ -586,7 +589,7 @@ static int tcp_sock_info_get(struct tcp_sock *ts, void *val, unsigned *len)
 	ti.tcpi_state = ts->state == TSS_LISTENING ? 0x0A : 0x07; /* TCP_LISTEN, TCP_CLOSE */
 	if (ts->pcb && ts->state != TSS_LISTENING) {
 		lwip_shim_tcp_info(ts->pcb, &ti);
-		ti.tcpi_state = net_linux_tcp_state(ts->pcb->state);
+		ti.tcpi_state = net_linux_tcp_state(tcp_dbg_get_tcp_state(ts->pcb));
 	}
 	*len = MIN(*len, (unsigned)sizeof(ti));
 	memcpy(val, &ti, *len);

@@ -495,9 +495,9 @@ static void udp_sock_release(struct sock *sk)
 
 size_t udp_sock_pcb_rx_bytes(const struct udp_pcb *pcb)
 {
-	if (!lwip_shim_udp_recv_is(pcb, udp_sock_recv_cb) || !pcb->recv_arg)
-		return 0;
-	return ((const struct udp_sock *)pcb->recv_arg)->d.rx_bytes;
+	const struct udp_sock *us = lwip_shim_udp_recv_arg(pcb, udp_sock_recv_cb);
+
+	return us ? us->d.rx_bytes : 0;
 }
 
 static const struct sock_ops udp_sock_ops = {

@@ -152,7 +152,8 @@ int unix_sock_pair(int type, int protocol, struct sock **a, struct sock **b)
 
 /* ---- names ---- */
 
-struct unix_sock *unix_find_name(const char *name, unsigned len)
+/* The live bound socket called name, or NULL. */
+static struct unix_sock *unix_find_name(const char *name, unsigned len)
 {
 	struct unix_sock *us;
 

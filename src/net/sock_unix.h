@@ -83,8 +83,6 @@ bool unix_locked(void);
 
 /* sock_unix.c */
 void unix_put(struct unix_sock *us);
-/* The live bound socket called name, or NULL. */
-struct unix_sock *unix_find_name(const char *name, unsigned len);
 /* The socket a sockaddr_un names, of the given type, or ERR_PTR (EINVAL,
  * ENOENT for a path, ECONNREFUSED for an abstract name, EPROTOTYPE). */
 struct unix_sock *unix_lookup(const struct sockaddr_storage *addr, unsigned len, int type);

@@ -1,6 +1,7 @@
 /* Request heads, paths and content types for httpd: see http_request.h. */
 #include "http_request.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,15 +20,15 @@ size_t http_head_length(const char *buf, size_t len)
 	return 0;
 }
 
-static int hex_value(char c)
+/* The byte the two hex digits at s stand for ("%2F"'s "2F"), or -1. */
+static int hex_byte(const char *s)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	char digits[3] = { s[0], 0, 0 };
+
+	if (!isxdigit((unsigned char)s[0]) || !isxdigit((unsigned char)s[1]))
+		return -1;
+	digits[1] = s[1];
+	return (int)strtoul(digits, NULL, 16);
 }
 
 /* Percent-decode target's path part (up to '?' or '#') into out. -1 if malformed. */
@@ -38,10 +39,10 @@ static int decode_path(const char *target, char *out, size_t size)
 	for (const char *p = target; *p && *p != '?' && *p != '#'; p++) {
 		char c = *p;
 		if (c == '%') {
-			int hi = hex_value(p[1]), lo = hi < 0 ? -1 : hex_value(p[2]);
-			if (lo < 0)
+			int byte = hex_byte(p + 1);
+			if (byte < 0)
 				return -1;
-			c = (char)(hi << 4 | lo);
+			c = (char)byte;
 			p += 2;
 		}
 		if (n + 1 >= size)

@@ -107,28 +107,9 @@ static void check_dlopen(void)
 
 /* ---- file mappings ------------------------------------------------------- */
 
-static int make_file(const char *path, size_t len, char fill)
-{
-	char buf[4096];
-	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
-
-	memset(buf, fill, sizeof(buf));
-	for (size_t done = 0; fd >= 0 && done < len; done += sizeof(buf))
-		if (write(fd, buf, len - done < sizeof(buf) ? len - done : sizeof(buf)) < 0)
-			return -1;
-	return fd;
-}
-
-static char file_byte(int fd, off_t off)
-{
-	char c = 0;
-
-	return pread(fd, &c, 1, off) == 1 ? c : 0;
-}
-
 static void check_private_file(void)
 {
-	int fd = make_file("/tmp/priv", 3 * pg + 100, 'a');
+	int fd = make_filled_file("/tmp/priv", 3 * pg + 100, 'a');
 	char *p, *q;
 	int st;
 
@@ -168,7 +149,7 @@ static void check_private_file(void)
 
 static void check_shared_file(void)
 {
-	int fd = make_file("/tmp/shared", 2 * pg, 's');
+	int fd = make_filled_file("/tmp/shared", 2 * pg, 's');
 	char *p, *p2, buf[4] = { 0 };
 	int st;
 

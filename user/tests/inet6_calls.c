@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "eq_err.h"
+#include "sockopt_int.h"
 
 #define TRUE(cond) EQ(!!(cond), 1)
 
@@ -71,21 +72,6 @@ static int port_of(int fd)
 	return ntohs(a.sin6_port);
 }
 
-static int getint(int fd, int level, int name)
-{
-	int v = -12345;
-	socklen_t len = sizeof(v);
-
-	if (getsockopt(fd, level, name, &v, &len))
-		return -12345;
-	return v;
-}
-
-static int setint(int fd, int level, int name, int v)
-{
-	return setsockopt(fd, level, name, &v, sizeof(v));
-}
-
 static void test_create(void)
 {
 	int fd;
@@ -106,12 +92,7 @@ static void test_options(void)
 
 	EQ(getint(fd, IPPROTO_IPV6, IPV6_V6ONLY), 0);
 	EQ(getint(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS), 64);
-	EQ(setint(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, 255), 0);
-	EQ(getint(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS), 255);
-	EQ(setint(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, -1), 0);
-	EQ(getint(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS), 64);
-	ERR(setint(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, 256), EINVAL);
-	ERR(setint(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, -2), EINVAL);
+	CHECK_HOPS(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, 64, 255);
 	ERR(setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &small, sizeof(small)), EINVAL);
 	EQ(setint(fd, IPPROTO_IPV6, IPV6_TCLASS, 0x20), 0);
 	EQ(getint(fd, IPPROTO_IPV6, IPV6_TCLASS), 0x20);

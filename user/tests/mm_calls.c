@@ -43,26 +43,6 @@ static char *path_in_dir(const char *name)
 	return p;
 }
 
-/* A file of len bytes of fill, open O_RDWR. */
-static int make_file(const char *path, size_t len, char fill)
-{
-	char buf[4096];
-	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
-
-	memset(buf, fill, sizeof(buf));
-	for (size_t done = 0; fd >= 0 && done < len; done += sizeof(buf))
-		if (write(fd, buf, len - done < sizeof(buf) ? len - done : sizeof(buf)) < 0)
-			return -1;
-	return fd;
-}
-
-static char file_byte(int fd, off_t off)
-{
-	char c = 0;
-
-	return pread(fd, &c, 1, off) == 1 ? c : 0;
-}
-
 static int reap(pid_t pid)
 {
 	int st;
@@ -76,7 +56,7 @@ static int reap(pid_t pid)
 
 static void check_private_sees_file(void)
 {
-	int fd = make_file(path_in_dir("cow"), 3 * pg + 100, 'a');
+	int fd = make_filled_file(path_in_dir("cow"), 3 * pg + 100, 'a');
 	volatile char *p, *sh;
 	pid_t pid;
 
@@ -127,7 +107,7 @@ static void check_private_sees_file(void)
 
 static void check_private_mprotect(void)
 {
-	int fd = make_file(path_in_dir("prot"), 4 * pg, 'r');
+	int fd = make_filled_file(path_in_dir("prot"), 4 * pg, 'r');
 	volatile char *q, *n;
 
 	CHECK(fd >= 0, "create prot");
@@ -167,7 +147,7 @@ static void check_private_mprotect(void)
  * last page) and its stores stay its own. */
 static void check_private_eof(void)
 {
-	int fd = make_file(path_in_dir("eof"), 100, 'e');
+	int fd = make_filled_file(path_in_dir("eof"), 100, 'e');
 	volatile char *p;
 
 	CHECK(fd >= 0, "create eof");
@@ -187,17 +167,7 @@ static void check_private_eof(void)
 /* VmLck of /proc/self/status in kB, or -1. */
 static long vm_lck_kb(void)
 {
-	char buf[4096], *s;
-	int fd = open("/proc/self/status", O_RDONLY);
-	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	s = strstr(buf, "VmLck:");
-	return s ? strtol(s + 6, NULL, 10) : -1;
+	return proc_field("/proc/self/status", "VmLck:");
 }
 
 /* Has this process CAP_IPC_LOCK (bit 14 of CapEff; SIS: euid 0)? */
@@ -318,7 +288,7 @@ static void mlock_limits_child(void)
 
 static void check_mlock(void)
 {
-	int fd = make_file(path_in_dir("lockf"), 2 * pg, 'f');
+	int fd = make_filled_file(path_in_dir("lockf"), 2 * pg, 'f');
 	char *p = map_anon(4, PROT_READ | PROT_WRITE), *f;
 	pid_t pid;
 	int st;
@@ -508,7 +478,7 @@ static int map_cycle(int fd, int i)
 static void check_no_leak(void)
 {
 	struct counters before, after;
-	int fd = make_file(path_in_dir("leak"), 6 * pg + 5, 'l'), bad = 0;
+	int fd = make_filled_file(path_in_dir("leak"), 6 * pg + 5, 'l'), bad = 0;
 	int tmp;
 
 	CHECK(fd >= 0 && read_counters(&before) == 0, "counters");
@@ -517,7 +487,7 @@ static void check_no_leak(void)
 	map_cycle(fd, 1); /* the file's page cache, made once */
 	close(fd);
 	/* a file unlinked while mapped: its pages go with the last mapping */
-	tmp = make_file(path_in_dir("gone"), 3 * pg, 'g');
+	tmp = make_filled_file(path_in_dir("gone"), 3 * pg, 'g');
 	if (tmp >= 0) {
 		char *m = mmap(NULL, 3 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE, tmp, 0);
 
@@ -549,17 +519,7 @@ static void check_no_leak(void)
 /* /proc/meminfo's field in kB, or -1. */
 static long meminfo_kb(const char *field)
 {
-	char buf[2048], *s;
-	int fd = open("/proc/meminfo", O_RDONLY);
-	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	s = strstr(buf, field);
-	return s ? strtol(s + strlen(field), NULL, 10) : -1;
+	return proc_field("/proc/meminfo", field);
 }
 
 /* The cache of a file mapped once and unmapped is counted as available and
@@ -567,7 +527,7 @@ static long meminfo_kb(const char *field)
 static void check_cache_reclaim(void)
 {
 	long len = 2 << 20, cached, got = 0;
-	int fd = make_file(path_in_dir("cache"), len, 'c');
+	int fd = make_filled_file(path_in_dir("cache"), len, 'c');
 	char *m, *chunks[4096];
 	int n = 0;
 

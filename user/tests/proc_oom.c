@@ -48,6 +48,11 @@ static int exhaust(void)
 	int n = 0, fails = 0, status;
 	pid_t pid;
 
+	/* stdout's buffer is a page shared with the parent since the fork: the
+	 * first printf copies it, and must do that before memory runs out, or
+	 * the report below is what kills us (no stage reached yet). */
+	printf("proc_oom: child exhausting memory\n");
+	fflush(stdout);
 	while (n < MAX_BLOCKS) {
 		void *p = mmap(NULL, BLOCK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 

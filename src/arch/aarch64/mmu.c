@@ -59,11 +59,6 @@ static pte_t *walk_to(pte_t *root, u64 va, int level, bool alloc)
 	return &table[PT_INDEX(va, shifts[level])];
 }
 
-pte_t *pgtable_walk(pte_t *root, u64 va, bool alloc)
-{
-	return walk_to(root, va, 3, alloc);
-}
-
 int mmu_map_kernel(u64 va, paddr_t pa, size_t size, u64 prot)
 {
 	u64 end = va + size;

@@ -21,6 +21,17 @@ int vkprintf(const char *fmt, va_list ap);
 int ksnprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
+/*
+ * Text generated into a buffer (a generated file's show()): each
+ * ktext_printf appends what fits, and len counts what did not fit too, as
+ * snprintf's result does, so a caller sees that a larger buffer is needed.
+ */
+struct ktext {
+	char *buf;
+	size_t size, len;
+};
+void ktext_printf(struct ktext *t, const char *fmt, ...) __printf(2, 3);
+
 void log_msg(enum log_level lvl, const char *fmt, ...) __printf(2, 3);
 #define log_err(...) log_msg(LOG_ERR, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)

@@ -62,13 +62,6 @@ typedef u64 pte_t;
 void mmu_init(void);
 int mmu_map_kernel(u64 va, paddr_t pa, size_t size, u64 prot);
 
-/*
- * Generic table walker used for user page tables too: returns a pointer to
- * the L3 entry for va in the table rooted at root (kernel VA), allocating
- * intermediate tables if alloc, or NULL (no table / -ENOMEM).
- */
-pte_t *pgtable_walk(pte_t *root, u64 va, bool alloc);
-
 /* An empty TTBR0 table, for tasks without user space. */
 paddr_t mmu_empty_user_root(void);
 

@@ -61,8 +61,6 @@ void signal_set_temp_mask(u64 mask);
 bool proc_pgrp_exists(int pgid);
 /* True if some live process of session sid is in process group pgid. */
 bool proc_pgrp_in_session(int pgid, int sid);
-/* Process group of init (pid 1), 0 before it runs. */
-int proc_init_pgrp(void);
 /* Process group and session of the current process (0 outside a process). */
 int proc_current_pgrp(void);
 int proc_current_sid(void);

@@ -103,7 +103,5 @@ void task_exit(void) __attribute__((noreturn));
 void sched_switch_mm(void);
 /* Timer ticks (HZ) the CPU spent in the idle task (/proc/uptime). */
 u64 sched_idle_ticks(void);
-/* Number of tasks created and not yet freed (leak checks). */
-unsigned sched_task_count(void);
 
 #endif

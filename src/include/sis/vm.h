@@ -126,12 +126,11 @@ void vm_set_stack_limit(struct vm_space *vm, u64 limit);
 /* Resolve a write to the copy-on-write page at va: 0, -EFAULT (not a
  * copy-on-write page: a real fault) or -ENOMEM. */
 int vm_break_cow(struct vm_space *vm, u64 va);
-/* Copy into / out of vm (not necessarily active) through the kernel's linear
+/* Copy into vm (not necessarily active) through the kernel's linear
  * map, ignoring user rights (the loader writes read-only text this way);
  * writes copy copy-on-write pages first. 0 or -EFAULT if a page is not
  * mapped (or a shared page cannot be copied). */
 int vm_write(struct vm_space *vm, u64 va, const void *src, size_t n);
-int vm_read(struct vm_space *vm, u64 va, void *dst, size_t n);
 /* Make instructions written to [va, va+n) visible to instruction fetch. */
 void vm_sync_icache(struct vm_space *vm, u64 va, size_t n);
 /* VM_* rights (| VM_SHARED) of the page at va (page aligned), 0 for a

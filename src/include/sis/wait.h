@@ -72,4 +72,14 @@ static inline int schedule_sleep_restartable(u64 deadline_ns)
 	return err == -EINTR ? -ERESTARTSYS : err;
 }
 
+/*
+ * The pattern above for a blocking file call (read, write): wait on wq
+ * until ready(arg) says so. ready runs before each sleep, after
+ * prepare_to_wait, and may do the work itself (move bytes): it returns > 0
+ * when done, 0 to go on waiting, or -errno to stop with that error.
+ * Returns 0 once ready, ready's error, -EAGAIN instead of sleeping when
+ * nonblock, or -ERESTARTSYS on a signal.
+ */
+int waitq_wait_ready(struct wait_queue *wq, bool nonblock, int (*ready)(void *arg), void *arg);
+
 #endif
