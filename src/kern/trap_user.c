@@ -60,6 +60,27 @@ static bool cow_write(struct trap_frame *tf)
 	return err == 0;
 }
 
+/*
+ * An access flag fault: a file page past the end of its file (vm.c maps
+ * those with the flag clear). The file grew over it since: retry (true).
+ * Still past the end: SIGBUS (BUS_ADRERR), as on Linux (true, signalled).
+ * Anything else: false, the caller's SIGSEGV.
+ */
+static bool file_fault(struct trap_frame *tf, bool exec)
+{
+	struct proc *p = cur_proc();
+	int err;
+
+	if (((tf->esr & 0x3f) >> 2) != 2 || !p->vm)
+		return false;
+	err = vm_file_fault(p->vm, tf->far, !exec && (tf->esr & ESR_WNR), exec);
+	if (err == -EIO)
+		signal_fault(tf, SIGBUS, BUS_ADRERR, tf->far,
+			     exec ? "instruction abort (past the end of a mapped file)"
+				  : "data abort (past the end of a mapped file)");
+	return err == 0 || err == -EIO;
+}
+
 /* A read or write below the stack, within its limit: grow it and retry. */
 static bool stack_fault(struct trap_frame *tf)
 {
@@ -91,7 +112,7 @@ void user_fault(struct trap_frame *tf)
 
 	switch (ec) {
 	case EC_DABT_LOW:
-		if (cow_write(tf) || stack_fault(tf))
+		if (cow_write(tf) || stack_fault(tf) || file_fault(tf, false))
 			return; /* the page is the writer's own now, or the stack grew: retry */
 		sig = abort_signal(esr, &code, &kind);
 		ksnprintf(what, sizeof(what), "data abort (%s, %s)", kind,
@@ -99,6 +120,8 @@ void user_fault(struct trap_frame *tf)
 		signal_fault(tf, sig, code, tf->far, what);
 		return;
 	case EC_IABT_LOW:
+		if (file_fault(tf, true))
+			return;
 		sig = abort_signal(esr, &code, &kind);
 		ksnprintf(what, sizeof(what), "instruction abort (%s)", kind);
 		signal_fault(tf, sig, code, tf->far, what);

@@ -21,6 +21,11 @@
  * other mappings' stores as on Linux; a write copies it, so the file never
  * sees a private store. Every process running a library maps the same
  * pages.
+ *
+ * Pages wholly past the end of the file are mapped too (shared and
+ * private alike), but faulting: an access is SIGBUS, as on Linux, until
+ * the file grows over the page (filemap_in_file, asked by vm.c's fault);
+ * a truncate makes the mapped pages past the new end fault again.
  */
 #include <sis/kernel.h>
 #include <sis/log.h>
@@ -92,10 +97,18 @@ static void *page_at(struct filemap *fm, size_t i)
 	return pg;
 }
 
-/* Make pages [first, first+n) and map them at va (prot as vm_map_pages). */
+/* Pages of the file, the last one partly (a page past them is past the end). */
+static size_t pages_in_file(const struct inode *ino)
+{
+	return ALIGN_UP(ino->reg.size, PAGE_SIZE) / PAGE_SIZE;
+}
+
+/* Make pages [first, first+n) and map them at va (prot as vm_map_pages);
+ * those wholly past the end of the file fault. */
 static int map_file_pages(struct vm_space *vm, u64 va, struct filemap *fm, size_t first,
 			  size_t n, unsigned prot)
 {
+	size_t in_file = pages_in_file(fm->inode);
 	int err = 0;
 
 	if (grow_array(fm, first + n - 1))
@@ -105,31 +118,9 @@ static int map_file_pages(struct vm_space *vm, u64 va, struct filemap *fm, size_
 		if (!page_at(fm, i))
 			err = -ENOMEM; /* pages made so far stay for the next try */
 	if (!err)
-		err = vm_map_pages(vm, va, fm->pages + first, n, prot);
+		err = vm_map_pages(vm, va, fm->pages + first, n, prot,
+				   in_file > first ? in_file - first : 0);
 	fm->busy = false;
-	return err;
-}
-
-/*
- * A private mapping maps the file's pages for the part the file covers and
- * its own zeroed pages past the end (Linux raises SIGBUS there; zero is what
- * a private copy read): the page cache holds no page for bytes the file
- * does not have.
- */
-static int map_private(struct vm_space *vm, u64 va, size_t len, unsigned prot,
-		       struct filemap *fm, size_t first)
-{
-	size_t in_file = ALIGN_UP(fm->inode->reg.size, PAGE_SIZE) / PAGE_SIZE;
-	size_t n = len / PAGE_SIZE, mapped = first < in_file ? MIN(n, in_file - first) : 0;
-	int err = 0;
-
-	if (mapped)
-		err = map_file_pages(vm, va, fm, first, mapped, prot);
-	if (!err && mapped < n) {
-		err = vm_map_zero(vm, va + mapped * PAGE_SIZE, (n - mapped) * PAGE_SIZE, prot);
-		if (err && mapped)
-			vm_unmap(vm, va, mapped * PAGE_SIZE);
-	}
 	return err;
 }
 
@@ -146,8 +137,6 @@ int filemap_map(struct vm_space *vm, u64 va, size_t len, unsigned prot, struct i
 	fm = filemap_get(ino);
 	if (!fm)
 		return -ENOMEM;
-	if (!(prot & VM_SHARED))
-		return map_private(vm, va, len, prot, fm, first);
 	err = map_file_pages(vm, va, fm, first, len / PAGE_SIZE, prot);
 	if (!err && writable)
 		fm->writable = true;
@@ -206,7 +195,8 @@ void filemap_written(struct inode *ino, size_t off, size_t len)
 	}
 }
 
-/* The file is size bytes now: pages past it read as zero. */
+/* The file is size bytes now: pages past it read as zero, and those wholly
+ * past it fault wherever they are mapped (SIGBUS). */
 void filemap_truncated(struct inode *ino, size_t size)
 {
 	struct filemap *fm = ino->reg.filemap;
@@ -216,9 +206,28 @@ void filemap_truncated(struct inode *ino, size_t size)
 	for (size_t i = size / PAGE_SIZE; i < fm->npages; i++) {
 		size_t from = i == size / PAGE_SIZE ? size % PAGE_SIZE : 0;
 
-		if (fm->pages[i])
-			memset((char *)fm->pages[i] + from, 0, PAGE_SIZE - from);
+		if (!fm->pages[i])
+			continue;
+		memset((char *)fm->pages[i] + from, 0, PAGE_SIZE - from);
+		if (i * PAGE_SIZE >= size)
+			vm_revoke_page(fm->pages[i]);
 	}
+}
+
+/* vm.c's fault on a page mapped past the end of its file: does the file
+ * cover the page now (1, 0; -1: no file holds the page any more)? */
+static int filemap_in_file(const void *page)
+{
+	struct filemap *fm;
+
+	list_for_each_entry(fm, &filemaps, node) {
+		if (!fm->inode)
+			continue;
+		for (size_t i = 0; i < fm->npages; i++)
+			if (fm->pages[i] == page)
+				return i < pages_in_file(fm->inode);
+	}
+	return -1;
 }
 
 /* Does page i hold what the file does (for the part the file covers)? */
@@ -274,6 +283,7 @@ void filemap_stats(size_t *cached, size_t *unmapped)
 static int filemap_init(void)
 {
 	vm_set_reclaim(filemap_reclaim);
+	vm_set_in_file(filemap_in_file);
 	return 0;
 }
 INITCALL(INIT_CORE, filemap_init);

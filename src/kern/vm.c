@@ -19,7 +19,17 @@
  * own pages (vfs_filemap.c holds a reference to each) read-only, marked
  * PTE_SW_FILE, and PTE_SW_COW where the mapping may be written: until the
  * first write they see every change to the file; the write copies the page
- * like a fork's, so a private store never reaches the file.
+ * like a fork's, so a private store never reaches the file. The copy keeps
+ * a reference to the file page it came from (origin[], also across fork's
+ * sharing of the copy), so MADV_DONTNEED maps the file's page again, as
+ * Linux drops a private copy.
+ *
+ * Pages of a file mapping wholly past the end of the file are the file's
+ * (page cache) pages mapped with the access flag clear: any access faults
+ * (there is no hardware AF update, TCR_EL1.HA is 0), and the fault gives
+ * SIGBUS, as Linux, unless the file has grown over the page since, which
+ * then gets its access flag and the access runs again (vm_file_fault). A
+ * truncate clears the flag again in every space (vm_revoke_page).
  *
  * TLB: entries are tagged with the space's ASID (PTE_NG); changing or
  * removing a valid entry flushes that page, and a freed ASID is flushed
@@ -31,6 +41,7 @@
 #include <sis/arch.h>
 #include <sis/init.h>
 #include <sis/devtree.h>
+#include <sis/list.h>
 
 #define PTE_SW_SHARED (1UL << 56)   /* page not owned by this space */
 #define PTE_SW_RESERVED (1UL << 57) /* invalid entry reserving the page (PROT_NONE) */
@@ -56,6 +67,12 @@
 #define FLUSH_ASID_THRESHOLD 64     /* unmapping more pages flushes the ASID once */
 
 static u16 *share_count;    /* per RAM page: mappings beyond the first */
+/* Per RAM page: a private copy's file page (1 + its page number; 0: none),
+ * referenced (counted in share_count) until the copy is freed. In pages of
+ * ORIGIN_PER_PAGE entries (4 MiB at 4 GiB of RAM, more than one heap block). */
+#define ORIGIN_PER_PAGE (PAGE_SIZE / sizeof(u32))
+static u32 **origin_pages;
+static LIST_HEAD(spaces);   /* every vm_space: a truncate revokes pages in each */
 static paddr_t ram_base;
 static size_t ram_pages;
 static size_t table_limit = TABLE_MIN;
@@ -84,10 +101,26 @@ static void asid_free(u16 asid)
 }
 
 static size_t (*reclaim_fn)(void); /* vm_set_reclaim: the page cache's shrinker */
+static int (*in_file_fn)(const void *page); /* vm_set_in_file: the page cache's sizes */
 
 void vm_set_reclaim(size_t (*reclaim)(void))
 {
 	reclaim_fn = reclaim;
+}
+
+void vm_set_in_file(int (*in_file)(const void *page))
+{
+	in_file_fn = in_file;
+}
+
+/* Does the file a mapped file page belongs to cover it (now)? orphan: the
+ * answer for a page no file holds any more (its file was freed: it cannot
+ * grow or shrink again). */
+static bool page_in_file(const void *page, bool orphan)
+{
+	int r = in_file_fn ? in_file_fn(page) : 1;
+
+	return r < 0 ? orphan : r > 0;
 }
 
 /* Can user space take n more pages without touching the kernel's reserve
@@ -135,12 +168,32 @@ static void *page_of(pte_t e)
 	return pa_to_kva(e & PTE_ADDR_MASK);
 }
 
-static u16 *share_of(pte_t e)
+static size_t ram_index(pte_t e)
 {
 	size_t i = ((e & PTE_ADDR_MASK) - ram_base) >> PAGE_SHIFT;
 
 	BUG_ON(i >= ram_pages);
-	return &share_count[i];
+	return i;
+}
+
+static u16 *share_of(pte_t e)
+{
+	return &share_count[ram_index(e)];
+}
+
+static u32 *origin_slot(pte_t e)
+{
+	size_t i = ram_index(e);
+
+	return &origin_pages[i / ORIGIN_PER_PAGE][i % ORIGIN_PER_PAGE];
+}
+
+/* The file page the private page e was copied from, or NULL. */
+static void *origin_of(pte_t e)
+{
+	u32 o = *origin_slot(e);
+
+	return o ? pa_to_kva(ram_base + ((paddr_t)(o - 1) << PAGE_SHIFT)) : NULL;
 }
 
 /* Does another mapping use this page (so a write needs a copy first)? */
@@ -157,10 +210,29 @@ static void put_page(pte_t e)
 	if (e & PTE_SW_SHARED)
 		return;
 	n = share_of(e);
-	if (*n)
+	if (*n) {
 		(*n)--;
-	else
-		page_free(page_of(e), 0);
+		return;
+	}
+	if (*origin_slot(e)) { /* a private copy: let its file page go */
+		pte_t from = kva_to_pa(origin_of(e));
+
+		*origin_slot(e) = 0;
+		put_page(from); /* a file page has no origin: one level deep */
+	}
+	page_free(page_of(e), 0);
+}
+
+/* copy (a new private page) was copied from the page of e: remember the
+ * file page behind it (e's own if e is a file view, else e's origin). */
+static void origin_inherit(void *copy, pte_t e)
+{
+	void *from = (e & PTE_SW_FILE) ? page_of(e) : origin_of(e);
+
+	if (!from)
+		return;
+	(*share_of(kva_to_pa(from)))++;
+	*origin_slot(kva_to_pa(copy)) = (u32)(ram_index(kva_to_pa(from)) + 1);
 }
 
 static bool pte_writable(pte_t e)
@@ -327,6 +399,7 @@ struct vm_space *vm_create(void)
 	}
 	vm->asid = (u16)asid;
 	vm->refs = 1;
+	list_add_tail(&vm->node, &spaces);
 	return vm;
 }
 
@@ -348,6 +421,7 @@ static void free_level(pte_t *table, int level)
 
 void vm_destroy(struct vm_space *vm)
 {
+	list_del(&vm->node);
 	free_level(vm->root, 0);
 	page_free(vm->root, 0);
 	asid_free(vm->asid);
@@ -763,7 +837,8 @@ static void protect_one(struct vm_space *vm, pte_t *e, u64 va, unsigned prot,
 		*e |= old & PTE_SW_LOCKED; /* counted when the reservation was locked */
 		return;
 	}
-	if ((prot & VM_WRITE) && page_shared(old) && !(old & PTE_SW_SHMEM)) /* writable once private */
+	if ((prot & VM_WRITE) && (page_shared(old) || (old & PTE_SW_FILE)) &&
+	    !(old & PTE_SW_SHMEM)) /* writable once private (a file view: always copied) */
 		new = (old & PTE_ADDR_MASK) | (old & (PTE_SW_SHARED | PTE_SW_FILE)) |
 		      prot_attrs(prot) | PTE_AP_RDONLY | PTE_SW_COW | PTE_VALID | PTE_PAGE;
 	else if (prot & VM_WRITE) /* written in place: no longer the file's view */
@@ -773,6 +848,8 @@ static void protect_one(struct vm_space *vm, pte_t *e, u64 va, unsigned prot,
 		new = (old & PTE_ADDR_MASK) | (old & (PTE_SW_SHARED | PTE_SW_SHMEM | PTE_SW_FILE)) |
 		      prot_attrs(prot) | PTE_VALID | PTE_PAGE;
 	new |= old & PTE_SW_LOCKED;
+	if (!(old & PTE_AF))
+		new &= ~PTE_AF; /* past the end of its file: still faults */
 	account(vm, old, new);
 	*e = new;
 	tlb_flush_page(va, vm->asid);
@@ -834,15 +911,18 @@ int vm_break_cow(struct vm_space *vm, u64 va)
 	if (!user_addr_ok(va, PAGE_SIZE))
 		return -EFAULT;
 	e = lookup(vm->root, va, NULL);
-	if (!e || !(*e & PTE_VALID) || !(*e & PTE_SW_COW))
+	if (!e || !(*e & PTE_VALID) || !(*e & PTE_SW_COW) || !(*e & PTE_AF))
 		return -EFAULT;
 	old = *e;
-	if (page_shared(old)) {
+	/* a file view is copied even when nothing else maps its page: the
+	 * page stays the copy's origin */
+	if (page_shared(old) || (old & PTE_SW_FILE)) {
 		void *copy = user_page_alloc(false);
 
 		if (!copy)
 			return -ENOMEM;
 		memcpy(copy, page_of(old), PAGE_SIZE);
+		origin_inherit(copy, old);
 		put_page(old);
 		old = (old & ~(PTE_ADDR_MASK | PTE_SW_SHARED)) | kva_to_pa(copy);
 	}
@@ -874,6 +954,35 @@ int vm_grow_stack(struct vm_space *vm, u64 va)
 	return 0;
 }
 
+/* A file page past the end of its file at e (va): if the file has grown
+ * over it since, it is accessible from now on (true). */
+static bool past_eof_fixup(struct vm_space *vm, pte_t *e, u64 va)
+{
+	if (!page_in_file(page_of(*e), false))
+		return false; /* (past the end when its file went: still) */
+	*e |= PTE_AF;
+	tlb_flush_page(va, vm->asid);
+	return true;
+}
+
+int vm_file_fault(struct vm_space *vm, u64 va, bool write, bool exec)
+{
+	pte_t *e;
+
+	if (!user_addr_ok(va, 1))
+		return -EFAULT;
+	e = lookup(vm->root, ALIGN_DOWN(va, PAGE_SIZE), NULL);
+	if (!e || !(*e & PTE_VALID) || (*e & PTE_AF))
+		return -EFAULT;
+	if (past_eof_fixup(vm, e, ALIGN_DOWN(va, PAGE_SIZE)))
+		return 0;
+	/* the rights come first, as on Linux: no access is SIGSEGV */
+	if (!(*e & PTE_AP_EL0) || (exec && (*e & PTE_UXN)) ||
+	    (write && (*e & PTE_AP_RDONLY) && !(*e & PTE_SW_COW)))
+		return -EFAULT;
+	return -EIO;
+}
+
 bool vm_access_ok(struct vm_space *vm, u64 va, size_t n, bool write)
 {
 	u64 end = va + n;
@@ -887,6 +996,8 @@ bool vm_access_ok(struct vm_space *vm, u64 va, size_t n, bool write)
 			e = lookup(vm->root, a, NULL); /* a buffer in the stack's growth room */
 		if (!e || !(*e & PTE_VALID) || !(*e & PTE_AP_EL0))
 			return false;
+		if (!(*e & PTE_AF) && !past_eof_fixup(vm, e, a))
+			return false; /* past the end of its file (Linux: EFAULT) */
 		if (write && (*e & PTE_SW_COW) && vm_break_cow(vm, a))
 			return false;
 		if (write && (*e & PTE_AP_RDONLY))
@@ -907,7 +1018,8 @@ static int vm_copy(struct vm_space *vm, u64 va, void *kbuf, size_t n, bool to_vm
 		size_t off = va & (PAGE_SIZE - 1), chunk = MIN(n, PAGE_SIZE - off);
 		char *p;
 
-		if (!e || !(*e & PTE_VALID))
+		if (!e || !(*e & PTE_VALID) ||
+		    (!(*e & PTE_AF) && !past_eof_fixup(vm, e, va & ~(PAGE_SIZE - 1))))
 			return -EFAULT;
 		/* Never write into a page another space still maps. */
 		if (to_vm && page_shared(*e) && !(*e & PTE_SW_SHMEM) &&
@@ -970,7 +1082,8 @@ static void set_owned_leaf(struct vm_space *vm, pte_t *e, void *page, unsigned p
 		*e |= PTE_SW_FILE | ((prot & VM_WRITE) ? PTE_AP_RDONLY | PTE_SW_COW : 0);
 }
 
-int vm_map_pages(struct vm_space *vm, u64 va, void *const *pages, size_t n, unsigned prot)
+int vm_map_pages(struct vm_space *vm, u64 va, void *const *pages, size_t n, unsigned prot,
+		 size_t in_file)
 {
 	size_t len = n * PAGE_SIZE;
 
@@ -991,6 +1104,8 @@ int vm_map_pages(struct vm_space *vm, u64 va, void *const *pages, size_t n, unsi
 			return -ENOMEM;
 		}
 		set_owned_leaf(vm, e, pages[i], prot);
+		if (i >= in_file)
+			*e &= ~PTE_AF; /* past the end of the file: SIGBUS */
 		if (prot & VM_EXEC)
 			dcache_clean_pou(pages[i], PAGE_SIZE);
 	}
@@ -1059,11 +1174,35 @@ int vm_move(struct vm_space *vm, u64 from, u64 to, size_t len)
 	return 0;
 }
 
+/* The private copy at e (va) goes; the file page it was copied from is
+ * mapped again as the file's view, with the copy's rights. */
+static void discard_to_origin(struct vm_space *vm, pte_t *e, u64 va)
+{
+	pte_t old = *e;
+	void *file = origin_of(old);
+	unsigned prot = leaf_prot(old) & ~VM_SHARED;
+
+	(*share_of(kva_to_pa(file)))++; /* before the copy (and its reference) goes */
+	put_page(old);
+	*e = kva_to_pa(file) | prot_attrs(prot) | PTE_VALID | PTE_PAGE | PTE_SW_FILE |
+	     ((prot & VM_WRITE) ? PTE_AP_RDONLY | PTE_SW_COW : 0);
+	if (!page_in_file(file, true))
+		*e &= ~PTE_AF; /* truncated since: past the end now */
+	account(vm, old, *e);
+	tlb_flush_page(va, vm->asid);
+	if (prot & VM_EXEC) {
+		dcache_clean_pou(file, PAGE_SIZE);
+		icache_invalidate_all();
+	}
+}
+
 /*
  * madvise(MADV_DONTNEED): private pages of the range read as zero again (a
  * page only this space maps is cleared in place; a shared copy-on-write one
- * is replaced by a zeroed page). MAP_SHARED pages keep their contents, as
- * Linux's shmem does; the trampoline stays. Reservations and holes are skipped.
+ * is replaced by a zeroed page), and a private copy of a file page is the
+ * file's page again (Linux drops the copy). MAP_SHARED pages keep their
+ * contents, as Linux's shmem does; the trampoline stays. Reservations and
+ * holes are skipped.
  */
 int vm_discard(struct vm_space *vm, u64 va, size_t len)
 {
@@ -1078,6 +1217,10 @@ int vm_discard(struct vm_space *vm, u64 va, size_t len)
 		if (!e || !(*e & PTE_VALID) || (*e & (PTE_SW_SHMEM | PTE_SW_SHARED | PTE_SW_FILE)))
 			continue;
 		old = *e;
+		if (origin_of(old)) {
+			discard_to_origin(vm, e, a);
+			continue;
+		}
 		if (!page_shared(old)) {
 			memset(page_of(old), 0, PAGE_SIZE);
 			continue;
@@ -1091,6 +1234,35 @@ int vm_discard(struct vm_space *vm, u64 va, size_t len)
 	}
 	tables_sync();
 	return 0;
+}
+
+/* Clear the access flag of every entry of table (level, mapping from base)
+ * that maps pa. */
+static void revoke_level(struct vm_space *vm, pte_t *table, int level, u64 base, paddr_t pa)
+{
+	for (int i = 0; i < PT_ENTRIES; i++) {
+		pte_t e = table[i];
+		u64 va = base + ((u64)i << (level < 3 ? table_shifts[level] : L3_SHIFT));
+
+		if (!(e & PTE_VALID))
+			continue;
+		if (level < 3) {
+			revoke_level(vm, table_of(e), level + 1, va, pa);
+		} else if ((e & PTE_ADDR_MASK) == pa && (e & PTE_AF)) {
+			table[i] = e & ~PTE_AF;
+			tlb_flush_page(va, vm->asid);
+		}
+	}
+}
+
+void vm_revoke_page(void *page)
+{
+	struct vm_space *vm;
+
+	if (!vm_page_mapped(page))
+		return;
+	list_for_each_entry(vm, &spaces, node)
+		revoke_level(vm, vm->root, 0, 0, kva_to_pa(page));
 }
 
 /* ---- mlock ------------------------------------------------------------------ */
@@ -1151,7 +1323,8 @@ int vm_lock(struct vm_space *vm, u64 va, size_t len, bool lock, bool holes)
 		if (!holes && a != next)
 			return -ENOMEM;
 		next = a + PAGE_SIZE;
-		if (lock && (*e & PTE_SW_COW) && vm_break_cow(vm, a))
+		/* (a page past the end of its file stays as it is) */
+		if (lock && (*e & PTE_SW_COW) && (*e & PTE_AF) && vm_break_cow(vm, a))
 			return -EAGAIN; /* (Linux: mlock's populate ran out of memory) */
 		new = lock ? *e | PTE_SW_LOCKED : *e & ~PTE_SW_LOCKED;
 		if (!(*e & PTE_SW_SHARED)) { /* not the trampoline (Linux: nor the vDSO) */
@@ -1205,11 +1378,20 @@ int vm_map_trampoline(struct vm_space *vm)
 /* Share counts for every RAM page the allocator may hand out. */
 static int vm_init(void)
 {
+	size_t chunks;
+
 	ram_base = boot_dt.memory.base;
 	ram_pages = boot_dt.memory.size >> PAGE_SHIFT;
 	share_count = kcalloc(ram_pages, sizeof(*share_count));
-	if (!share_count)
+	chunks = ALIGN_UP(ram_pages, ORIGIN_PER_PAGE) / ORIGIN_PER_PAGE;
+	origin_pages = kcalloc(chunks, sizeof(*origin_pages));
+	if (!share_count || !origin_pages)
 		panic("vm: no memory for %lu page share counts", (unsigned long)ram_pages);
+	for (size_t i = 0; i < chunks; i++) {
+		origin_pages[i] = page_alloc_zeroed(0);
+		if (!origin_pages[i])
+			panic("vm: no memory for the origins of %lu pages", (unsigned long)ram_pages);
+	}
 	table_limit = MAX(TABLE_MIN, page_total_count() / TABLE_SHARE);
 	log_info("vm: at most %lu page-table pages per process", (unsigned long)table_limit);
 	return 0;

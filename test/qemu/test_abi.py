@@ -51,6 +51,26 @@ def rt_linux(ctx):
     calls_on_linux(ctx, "rt_calls.c", RT)
 
 
+FDTABLE = r"^fdtable_calls: (\d+) checks, (\d+) failed$"
+
+
+@test(timeout=120)
+def fdtable(ctx):
+    """Descriptor tables across fork and threads (user/tests/fdtable_calls.c):
+    an inherited listener accepts in the child, a closed number is the next
+    pipe2's (accept4 on it: ENOTSOCK, what issue 11's fuzzer report was),
+    high numbers and close-on-exec bits survive fork, and a read, write,
+    accept4 or epoll_wait blocked on a descriptor that another thread
+    closes, dup2s over, reuses or grows the table past finishes on its old
+    file."""
+    calls_on_sis(ctx, "fdtable_calls.c", FDTABLE, 60)
+
+
+@test(timeout=120)
+def fdtable_linux(ctx):
+    calls_on_linux(ctx, "fdtable_calls.c", FDTABLE)
+
+
 MORE = r"^abi_more: (\d+) checks, (\d+) failed$"
 
 

@@ -5,6 +5,13 @@
  *   a page not yet written sees write(2) and a MAP_SHARED mapping's stores;
  *   after the mapping's own write it does not, and a private store never
  *   reaches the file; fork, mprotect (RW, PROT_NONE and back), madvise;
+ * - MADV_DONTNEED of a written private file page drops the private copy:
+ *   the page is the file's again (and sees write(2)), also for a copy that
+ *   fork shares, after mprotect, and for an unlinked file;
+ * - a page of a file mapping wholly past the end of the file (shared or
+ *   private) is SIGBUS (BUS_ADRERR, si_addr) to read or write, EFAULT for
+ *   read(2) into it, SIGSEGV if PROT_NONE; it is readable once the file
+ *   grows over it, and SIGBUS again after a truncate below it;
  * - mlock, mlock2, munlock, mlockall, munlockall: RLIMIT_MEMLOCK for the
  *   unprivileged (ENOMEM, EPERM at 0, EAGAIN for MAP_LOCKED and MCL_FUTURE
  *   mappings), root past it, VmLck, holes, fork, munmap, MADV_DONTNEED;
@@ -19,6 +26,7 @@
 #define _GNU_SOURCE
 #include <alloca.h>
 #include <fcntl.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -160,6 +168,156 @@ static void check_private_eof(void)
 	munmap((void *)p, pg);
 	close(fd);
 	unlink(path_in_dir("eof"));
+}
+
+/* MADV_DONTNEED of a written private page of a file: the file's page again. */
+static void check_dontneed_private(void)
+{
+	int fd = make_filled_file(path_in_dir("dn"), 3 * pg, 'f');
+	volatile char *p;
+	pid_t pid;
+
+	CHECK(fd >= 0, "create dn");
+	p = mmap(NULL, 3 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	CHECK(p != MAP_FAILED, "mmap private");
+	if (p == MAP_FAILED)
+		return;
+	p[5] = 'P';
+	p[pg + 5] = 'Q';
+	CHECK(madvise((void *)p, pg, MADV_DONTNEED) == 0, "madvise");
+	CHECK(p[5] == 'f', "MADV_DONTNEED of a written private file page: %d (want 'f')", p[5]);
+	CHECK(pwrite(fd, "W", 1, 6) == 1 && p[6] == 'W', "the file's page again sees write(2): %d",
+	      p[6]);
+	CHECK(p[pg + 5] == 'Q', "the next page kept its copy");
+	p[7] = 'X';
+	CHECK(p[7] == 'X' && file_byte(fd, 7) == 'f', "written again: a private copy again");
+	/* a copy fork shares: the child's discard is its own */
+	pid = fork();
+	if (pid == 0) {
+		int ok = madvise((void *)(p + pg), pg, MADV_DONTNEED) == 0 && p[pg + 5] == 'f';
+
+		_exit(ok ? 0 : 1);
+	}
+	CHECK(reap(pid) == 0, "the child's MADV_DONTNEED of a shared copy gave the file's page");
+	CHECK(p[pg + 5] == 'Q', "the parent kept its copy: %d", p[pg + 5]);
+	CHECK(mprotect((void *)(p + pg), pg, PROT_READ) == 0 &&
+	      madvise((void *)(p + pg), pg, MADV_DONTNEED) == 0 && p[pg + 5] == 'f',
+	      "read-only copy discarded: %d", p[pg + 5]);
+	/* the file unlinked and closed: its bytes are still what comes back */
+	p[2 * pg + 3] = 'U';
+	close(fd);
+	unlink(path_in_dir("dn"));
+	CHECK(madvise((void *)(p + 2 * pg), pg, MADV_DONTNEED) == 0 && p[2 * pg + 3] == 'f',
+	      "unlinked file's page: %d", p[2 * pg + 3]);
+	munmap((void *)p, 3 * pg);
+}
+
+/* ---- past the end of a mapped file --------------------------------------------- */
+
+static sigjmp_buf probe_jmp;
+static volatile int probe_code;
+static void *volatile probe_addr;
+
+static void probe_handler(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	probe_code = si->si_code;
+	probe_addr = si->si_addr;
+	siglongjmp(probe_jmp, sig);
+}
+
+/* The signal an access to a raises (0: none); *code its si_code. */
+static int probe(volatile char *a, int write, int *code)
+{
+	struct sigaction sa = { .sa_sigaction = probe_handler, .sa_flags = SA_SIGINFO };
+	struct sigaction old_bus, old_segv;
+	int sig;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, &old_bus);
+	sigaction(SIGSEGV, &sa, &old_segv);
+	probe_addr = NULL;
+	sig = sigsetjmp(probe_jmp, 1);
+	if (!sig) {
+		if (write)
+			*a = 'w';
+		else
+			(void)*a;
+	}
+	sigaction(SIGBUS, &old_bus, NULL);
+	sigaction(SIGSEGV, &old_segv, NULL);
+	*code = probe_code;
+	if (sig && probe_addr != (void *)a)
+		return -1; /* the wrong si_addr */
+	return sig;
+}
+
+#define CHECK_BUS(a, write, what)                                                      \
+	do {                                                                           \
+		int code_ = 0, sig_ = probe((a), (write), &code_);                     \
+		CHECK(sig_ == SIGBUS && code_ == BUS_ADRERR, "%s: signal %d code %d", what, \
+		      sig_, code_);                                                    \
+	} while (0)
+
+static void check_past_eof_of(int shared)
+{
+	int fd = make_filled_file(path_in_dir("eofb"), pg + 100, 'e');
+	int in = open("/proc/self/stat", O_RDONLY);
+	volatile char *p;
+	int code = 0;
+	const char *kind = shared ? "shared" : "private";
+
+	CHECK(fd >= 0 && in >= 0, "create eofb");
+	p = mmap(NULL, 4 * pg, PROT_READ | PROT_WRITE, shared ? MAP_SHARED : MAP_PRIVATE, fd, 0);
+	CHECK(p != MAP_FAILED, "mmap %s", kind);
+	if (p == MAP_FAILED)
+		return;
+	CHECK(p[pg + 99] == 'e' && p[pg + 100] == 0 && p[2 * pg - 1] == 0,
+	      "%s: the last page, zero past EOF", kind);
+	CHECK_BUS(p + 2 * pg, 0, shared ? "shared read past EOF" : "private read past EOF");
+	CHECK_BUS(p + 3 * pg + 8, 1, shared ? "shared write past EOF" : "private write past EOF");
+	errno = 0;
+	CHECK(read(in, (void *)(p + 2 * pg), 16) == -1 && errno == EFAULT,
+	      "%s: read(2) into a page past EOF", kind);
+	/* the file grows over page 2: readable, the file's */
+	CHECK(ftruncate(fd, 3 * pg) == 0 && pwrite(fd, "G", 1, 2 * pg + 1) == 1, "grow");
+	CHECK(probe(p + 2 * pg, 0, &code) == 0 && p[2 * pg] == 0 && p[2 * pg + 1] == 'G',
+	      "%s: page 2 after the file grew: %d", kind, p[2 * pg + 1]);
+	CHECK_BUS(p + 3 * pg, 0, shared ? "shared page 3 still past EOF" :
+	      "private page 3 still past EOF");
+	/* truncated below page 1: SIGBUS there again, the first page stays */
+	CHECK(ftruncate(fd, 50) == 0, "shrink");
+	CHECK_BUS(p + pg, 0, shared ? "shared page 1 after truncate" : "private page 1 after truncate");
+	CHECK_BUS(p + 2 * pg + 1, 0, shared ? "shared page 2 after truncate" :
+	      "private page 2 after truncate");
+	CHECK(p[49] == 'e' && p[50] == 0, "%s: page 0 after truncate", kind);
+	munmap((void *)p, 4 * pg);
+	/* PROT_NONE past EOF: no access at all, SIGSEGV; readable: SIGBUS */
+	p = mmap(NULL, 2 * pg, PROT_NONE, shared ? MAP_SHARED : MAP_PRIVATE, fd, 0);
+	CHECK(p != MAP_FAILED, "mmap PROT_NONE");
+	if (p != MAP_FAILED) {
+		CHECK(probe(p + pg, 0, &code) == SIGSEGV, "%s: PROT_NONE past EOF", kind);
+		CHECK(mprotect((void *)p, 2 * pg, PROT_READ) == 0, "mprotect");
+		CHECK_BUS(p + pg, 0, shared ? "shared PROT_READ past EOF" :
+		      "private PROT_READ past EOF");
+		munmap((void *)p, 2 * pg);
+	}
+	/* a mapping wholly past the end */
+	p = mmap(NULL, pg, PROT_READ, shared ? MAP_SHARED : MAP_PRIVATE, fd, 8 * pg);
+	CHECK(p != MAP_FAILED, "mmap past EOF");
+	if (p != MAP_FAILED) {
+		CHECK_BUS(p, 0, shared ? "shared mapping past EOF" : "private mapping past EOF");
+		munmap((void *)p, pg);
+	}
+	close(in);
+	close(fd);
+	unlink(path_in_dir("eofb"));
+}
+
+static void check_past_eof(void)
+{
+	check_past_eof_of(1);
+	check_past_eof_of(0);
 }
 
 /* ---- mlock ------------------------------------------------------------------ */
@@ -429,14 +587,9 @@ static int read_counters(struct counters *c)
 {
 	char buf[4096], *s;
 	long free_pages = -1, heap_pages = -1;
-	int fd = open("/proc/net/sis_pools", O_RDONLY);
-	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
 
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
+	if (read_file_text("/proc/net/sis_pools", buf, sizeof(buf)) < 0)
 		return -1;
-	buf[n] = '\0';
 	c->heap_bytes = -1;
 	for (s = buf; s && *s; s = strchr(s, '\n'), s = s ? s + 1 : NULL) {
 		sscanf(s, "heap_bytes %ld", &c->heap_bytes);
@@ -584,6 +737,8 @@ int main(int argc, char **argv)
 	check_private_sees_file();
 	check_private_mprotect();
 	check_private_eof();
+	check_dontneed_private();
+	check_past_eof();
 	check_mlock();
 	check_rlimits(argv[0]);
 #ifdef ON_SIS

@@ -69,6 +69,7 @@ struct fz_state {
 	volatile unsigned long signals; /* handler runs */
 	bool trace;		    /* log every call to FZ_TRACE_FD */
 	bool sockets_only;	    /* sock_fuzz: socket objects and calls only */
+	bool crowd;		    /* start with every tracked descriptor number taken */
 };
 
 extern struct fz_state fz;
@@ -88,7 +89,7 @@ static inline bool fz_chance(unsigned percent)
 #define FZ_PICK(arr) ((arr)[fz_below(sizeof(arr) / sizeof((arr)[0]))])
 
 /* Descriptor table. */
-void fz_note(long fd, int kind);	/* a call returned descriptor fd */
+long fz_note(long fd, int kind);	/* a call returned fd: fd, or -EMFILE (closed) */
 void fz_forget(long fd);
 int fz_fd(void);			/* any descriptor, sometimes a bad one */
 int fz_fd_of(int kind);			/* one of KIND if there is one, else fz_fd() */

@@ -29,12 +29,19 @@ uint64_t fz_rand(void)
 
 /* ---- descriptor table ------------------------------------------------ */
 
-void fz_note(long fd, int kind)
+/* fd, or -EMFILE when fd is past the table and got closed: a maker must
+ * never hand out a number it closed (the next object gets it: a listener
+ * at fd 128 closed here, then the sync pipe of seq_block took 128, and the
+ * blocked child's accept4 on "its listener" got ENOTSOCK). */
+long fz_note(long fd, int kind)
 {
-	if (fd >= 0 && fd < FZ_MAXFD)
+	if (fd >= 0 && fd < FZ_MAXFD) {
 		fz.kind[fd] = (signed char)kind;
-	else if (fd >= 0 && fd != FZ_REPORT_FD)
+	} else if (fd >= 0 && fd != FZ_REPORT_FD) {
 		raw(__NR_close, fd); /* out of the table's range: do not keep it */
+		return -24; /* EMFILE, as far as the model goes */
+	}
+	return fd;
 }
 
 void fz_forget(long fd)
@@ -128,8 +135,7 @@ static long make_listener(void)
 		if (raw(__NR_bind, fd, &sin, sizeof(sin)) == 0 &&
 		    raw(__NR_listen, fd, (long)fz_below(8)) == 0) {
 			fz.tcp_port = port;
-			fz_note(fd, K_TCP_LISTEN);
-			return fd;
+			return fz_note(fd, K_TCP_LISTEN);
 		}
 	}
 	raw(__NR_close, fd);
@@ -156,7 +162,7 @@ static long make_tcp_pair(void)
 		raw(__NR_close, c);
 		return -111;
 	}
-	fz_note(c, K_TCP);
+	c = fz_note(c, K_TCP);
 	/* Accept in non-blocking mode so a listener whose queue someone else
 	 * drained never stalls set-up; the final ACK may still be on its way. */
 	for (int i = 0; i < 20; i++) {
@@ -196,8 +202,7 @@ static long make_udp(void)
 			break;
 		}
 	}
-	fz_note(fd, K_UDP);
-	return fd;
+	return fz_note(fd, K_UDP);
 }
 
 static long make_pair(int domain, int type, int kind0, int kind1)
@@ -208,9 +213,11 @@ static long make_pair(int domain, int type, int kind0, int kind1)
 
 	if (err < 0)
 		return err;
-	fz_note(sv[0], kind0);
-	fz_note(sv[1], kind1);
-	return sv[0];
+	if (fz_note(sv[1], kind1) < 0) {
+		raw(__NR_close, sv[0]); /* half a pair is no pair */
+		return -24;
+	}
+	return fz_note(sv[0], kind0);
 }
 
 static long make_unix_listener(void)
@@ -226,8 +233,7 @@ static long make_unix_listener(void)
 	sun.sun_path[9] = (char)('0' + fz_below(4));
 	if (raw(__NR_bind, fd, &sun, sizeof(sun)) == 0)
 		raw(__NR_listen, fd, 4);
-	fz_note(fd, K_UNIX_LISTEN);
-	return fd;
+	return fz_note(fd, K_UNIX_LISTEN);
 }
 
 static long make_timerfd(void)
@@ -243,8 +249,7 @@ static long make_timerfd(void)
 		its.it_interval_nsec = fz_chance(50) ? 1000000 * (1 + fz_below(20)) : 0;
 		raw(__NR_timerfd_settime, fd, 0, &its, 0);
 	}
-	fz_note(fd, K_TIMERFD);
-	return fd;
+	return fz_note(fd, K_TIMERFD);
 }
 
 static long make_epoll(void)
@@ -259,8 +264,7 @@ static long make_epoll(void)
 
 		raw(__NR_epoll_ctl, ep, EPOLL_CTL_ADD, fz_fd(), &ev);
 	}
-	fz_note(ep, K_EPOLL);
-	return ep;
+	return fz_note(ep, K_EPOLL);
 }
 
 static long make_file(bool dir)
@@ -276,8 +280,7 @@ static long make_file(bool dir)
 		fd = raw(__NR_openat, AT_FDCWD, path, O_RDWR | O_CREAT | (fz_chance(20) ? O_APPEND : 0),
 			 0644);
 	}
-	fz_note(fd, dir ? K_DIR : K_FILE);
-	return fd;
+	return fz_note(fd, dir ? K_DIR : K_FILE);
 }
 
 long fz_make(int kind)
@@ -291,8 +294,7 @@ long fz_make(int kind)
 		long fd = raw(__NR_eventfd2, fz_below(3),
 			      (fz_chance(50) ? EFD_NONBLOCK : 0) | (fz_chance(30) ? EFD_SEMAPHORE : 0));
 
-		fz_note(fd, K_EVENTFD);
-		return fd;
+		return fz_note(fd, K_EVENTFD);
 	}
 	case K_TIMERFD: return make_timerfd();
 	case K_EPOLL: return make_epoll();

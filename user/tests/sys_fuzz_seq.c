@@ -575,6 +575,20 @@ static int setup_memory(void)
 	return 0;
 }
 
+/* "crowd": every number the table tracks is taken (by /dev/null, known to
+ * the model as K_OTHER), so what the worker makes next lands past it and
+ * must be given up, never handed out as if it were kept. */
+static void crowd_table(void)
+{
+	long null = raw(__NR_openat, AT_FDCWD, "/dev/null", O_RDWR);
+
+	for (int fd = 0; null >= 0 && fd < FZ_MAXFD; fd++) {
+		if (fd != null && raw(__NR_dup3, null, fd, 0) != fd)
+			continue;
+		fz.kind[fd] = K_OTHER;
+	}
+}
+
 void fz_worker(uint64_t seed, unsigned long calls, bool trace)
 {
 	fz.rng = seed ? seed : 1;
@@ -590,6 +604,8 @@ void fz_worker(uint64_t seed, unsigned long calls, bool trace)
 	while (setup_memory())
 		raw(__NR_exit_group, 3);
 	setup_signals();
+	if (fz.crowd)
+		crowd_table();
 	fz_replenish();
 	for (fz.calls = 0; fz.calls < calls; fz.calls++) {
 		if (fz_chance(2))

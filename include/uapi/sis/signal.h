@@ -88,6 +88,7 @@ struct k_sigaction {
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
 #define BUS_ADRALN 1
+#define BUS_ADRERR 2 /* nonexistent physical address: past the end of a mapped file */
 #define ILL_ILLOPC 1
 #define TRAP_BRKPT 1
 #define POLL_IN 1      /* SIGIO with F_SETSIG: si_band and si_fd are set */

@@ -35,6 +35,7 @@
 #include <sis/types.h>
 #include <sis/pgtable.h>
 #include <sis/mm.h>
+#include <sis/list.h>
 
 #define VM_USER_MIN 0x10000UL                 /* nothing is mapped below */
 #define VM_USER_MAX 0x0000ff0000000000UL      /* ELF and mmap addresses stay below */
@@ -71,6 +72,7 @@ struct vm_space {
 	u64 data_size;    /* the program's data segment (Linux's end_data - start_data) */
 	size_t locked;    /* pages mlock'ed (VmLck, RLIMIT_MEMLOCK) */
 	bool lock_future; /* mlockall(MCL_FUTURE): new mappings are locked */
+	struct list_head node; /* in vm.c's list of every space */
 };
 
 /* Most page-table pages one space may hold (a share of RAM). */
@@ -150,7 +152,20 @@ int vm_discard(struct vm_space *vm, u64 va, size_t len);
  * a reference, so a page lives until its owner (vm_page_put) and every
  * mapping let it go. Errors as vm_map_zero; nothing is mapped on failure.
  */
-int vm_map_pages(struct vm_space *vm, u64 va, void *const *pages, size_t n, unsigned prot);
+int vm_map_pages(struct vm_space *vm, u64 va, void *const *pages, size_t n, unsigned prot,
+		 size_t in_file);
+/* in_file: pages from this index on are wholly past the end of their file;
+ * any access to one faults: vm_file_fault. */
+/* An access flag fault at va (write, exec: the access): 0 if the page is a
+ * file page whose file has grown over it (accessible now: retry), -EIO if
+ * it is past the end of its file (SIGBUS), -EFAULT otherwise (SIGSEGV). */
+int vm_file_fault(struct vm_space *vm, u64 va, bool write, bool exec);
+/* The file shrank below a mapped page: every mapping of it faults again
+ * (a private copy made earlier stays its owner's). */
+void vm_revoke_page(void *page);
+/* The page cache's answer to "does the file still cover this page?": 1,
+ * 0, or -1 when no file holds the page any more. */
+void vm_set_in_file(int (*in_file)(const void *page));
 /* A zeroed page for vm_map_pages, from user memory (NULL past the kernel's
  * reserve); vm_page_put drops it. */
 void *vm_page_alloc(void);
