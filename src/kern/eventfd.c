@@ -23,27 +23,27 @@ struct eventfd {
 	struct wait_queue wq; /* readers, writers, pollers */
 };
 
+/* What efd_wait waits for: ready(efd, v). */
+struct efd_cond {
+	struct eventfd *efd;
+	bool (*ready)(struct eventfd *efd, u64 v);
+	u64 v;
+};
+
+static int efd_cond_holds(void *arg)
+{
+	const struct efd_cond *c = arg;
+
+	return c->ready(c->efd, c->v);
+}
+
 /* Sleep on efd's queue until ready() holds: 0, -EAGAIN or -ERESTARTSYS. */
 static int efd_wait(struct file *f, bool (*ready)(struct eventfd *, u64), u64 v)
 {
 	struct eventfd *efd = f->priv;
-	struct waiter w;
-	int err = 0;
+	struct efd_cond c = { efd, ready, v };
 
-	if (ready(efd, v))
-		return 0;
-	if (f->flags & O_NONBLOCK)
-		return -EAGAIN;
-	for (;;) {
-		prepare_to_wait(&efd->wq, &w);
-		if (ready(efd, v))
-			break;
-		err = schedule_sleep_restartable(0);
-		if (err)
-			break;
-	}
-	finish_wait(&efd->wq, &w);
-	return err;
+	return waitq_wait_ready(&efd->wq, f->flags & O_NONBLOCK, efd_cond_holds, &c);
 }
 
 static bool efd_readable(struct eventfd *efd, u64 v)

@@ -562,24 +562,27 @@ struct file *pipe_reopen(struct file *old, unsigned flags)
 	return f;
 }
 
+/* The other side of a FIFO: its open ends, its opens so far, and how many
+ * there had been when we began to wait. */
+struct fifo_partner {
+	const unsigned *count, *opens;
+	unsigned seen;
+};
+
+static int partner_came(void *arg)
+{
+	const struct fifo_partner *fp = arg;
+
+	return *fp->count || *fp->opens != fp->seen;
+}
+
 /* FIFO open: wait until the other side has had an open since ours
  * (*opens moved) or is open now. 0 or -ERESTARTSYS. */
 static int fifo_wait_partner(struct wait_queue *wq, const unsigned *count, const unsigned *opens)
 {
-	unsigned seen = *opens;
-	struct waiter w;
-	int err = 0;
+	struct fifo_partner fp = { count, opens, *opens };
 
-	for (;;) {
-		prepare_to_wait(wq, &w);
-		if (*count || *opens != seen)
-			break;
-		err = schedule_sleep_restartable(0);
-		if (err)
-			break;
-	}
-	finish_wait(wq, &w);
-	return err;
+	return waitq_wait_ready(wq, false, partner_came, &fp);
 }
 
 struct file *pipe_open_fifo(struct pipe **slot, unsigned flags)

@@ -240,26 +240,13 @@ static long show_root(long pid, char *buf, size_t size)
 	return proc_find((int)pid) ? ksnprintf(buf, size, "/") : -ENOENT;
 }
 
-/* Where maps_show writes. */
+/* Where maps_show writes: t counts what does not fit too, so show() is run
+ * again with a buffer that does. */
 struct maps_out {
-	char *buf;
-	size_t size, len;
+	struct ktext t;
 	struct vm_space *vm;
 	bool smaps; /* each range followed by its page counts (/proc/PID/smaps) */
 };
-
-/* Append to o's text (counting what does not fit, so show() is run again
- * with a buffer that does). */
-static void maps_put(struct maps_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void maps_put(struct maps_out *o, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	o->len += (size_t)kvsnprintf(o->len < o->size ? o->buf + o->len : NULL,
-				     o->len < o->size ? o->size - o->len : 0, fmt, ap);
-	va_end(ap);
-}
 
 /* /proc/PID/smaps's fields for one range, as Linux prints them (kB). */
 static void smaps_fields(struct maps_out *o, u64 start, u64 end, unsigned rights)
@@ -267,23 +254,23 @@ static void smaps_fields(struct maps_out *o, u64 start, u64 end, unsigned rights
 	struct vm_usage u;
 
 	vm_range_usage(o->vm, start, end, &u);
-	maps_put(o, "Size:           %8lu kB\nKernelPageSize: %8lu kB\n"
-		 "MMUPageSize:    %8lu kB\nRss:            %8lu kB\nPss:            %8lu kB\n",
-		 (unsigned long)(end - start) >> 10, PAGE_SIZE >> 10, PAGE_SIZE >> 10,
-		 (unsigned long)u.rss >> 10, (unsigned long)u.pss >> 10);
-	maps_put(o, "Shared_Clean:   %8lu kB\nShared_Dirty:   %8lu kB\n"
-		 "Private_Clean:  %8lu kB\nPrivate_Dirty:  %8lu kB\nReferenced:     %8lu kB\n"
-		 "Anonymous:      %8lu kB\n",
-		 (unsigned long)u.shared_clean >> 10, (unsigned long)u.shared_dirty >> 10,
-		 (unsigned long)u.private_clean >> 10, (unsigned long)u.private_dirty >> 10,
-		 (unsigned long)u.rss >> 10, (unsigned long)u.anonymous >> 10);
-	maps_put(o, "LazyFree:              0 kB\nAnonHugePages:         0 kB\n"
-		 "ShmemPmdMapped:        0 kB\nFilePmdMapped:         0 kB\n"
-		 "Shared_Hugetlb:        0 kB\nPrivate_Hugetlb:       0 kB\n"
-		 "Swap:                  0 kB\nSwapPss:               0 kB\n"
-		 "Locked:                0 kB\nTHPeligible:    0\nVmFlags:%s%s%s%s\n",
-		 rights & VM_READ ? " rd" : "", rights & VM_WRITE ? " wr" : "",
-		 rights & VM_EXEC ? " ex" : "", rights & VM_SHARED ? " sh" : "");
+	ktext_printf(&o->t, "Size:           %8lu kB\nKernelPageSize: %8lu kB\n"
+		     "MMUPageSize:    %8lu kB\nRss:            %8lu kB\nPss:            %8lu kB\n",
+		     (unsigned long)(end - start) >> 10, PAGE_SIZE >> 10, PAGE_SIZE >> 10,
+		     (unsigned long)u.rss >> 10, (unsigned long)u.pss >> 10);
+	ktext_printf(&o->t, "Shared_Clean:   %8lu kB\nShared_Dirty:   %8lu kB\n"
+		     "Private_Clean:  %8lu kB\nPrivate_Dirty:  %8lu kB\nReferenced:     %8lu kB\n"
+		     "Anonymous:      %8lu kB\n",
+		     (unsigned long)u.shared_clean >> 10, (unsigned long)u.shared_dirty >> 10,
+		     (unsigned long)u.private_clean >> 10, (unsigned long)u.private_dirty >> 10,
+		     (unsigned long)u.rss >> 10, (unsigned long)u.anonymous >> 10);
+	ktext_printf(&o->t, "LazyFree:              0 kB\nAnonHugePages:         0 kB\n"
+		     "ShmemPmdMapped:        0 kB\nFilePmdMapped:         0 kB\n"
+		     "Shared_Hugetlb:        0 kB\nPrivate_Hugetlb:       0 kB\n"
+		     "Swap:                  0 kB\nSwapPss:               0 kB\n"
+		     "Locked:                0 kB\nTHPeligible:    0\nVmFlags:%s%s%s%s\n",
+		     rights & VM_READ ? " rd" : "", rights & VM_WRITE ? " wr" : "",
+		     rights & VM_EXEC ? " ex" : "", rights & VM_SHARED ? " sh" : "");
 }
 
 static int maps_line(void *arg, u64 start, u64 end, unsigned rights)
@@ -299,10 +286,10 @@ static int maps_line(void *arg, u64 start, u64 end, unsigned rights)
 		name = "[sigpage]";
 	else if (vm->brk > vm->brk_start && start < vm->brk && vm->brk_start < end)
 		name = "[heap]";
-	maps_put(o, "%08lx-%08lx %c%c%c%c 00000000 00:00 0%s%s\n", (unsigned long)start,
-		 (unsigned long)end, rights & VM_READ ? 'r' : '-', rights & VM_WRITE ? 'w' : '-',
-		 rights & VM_EXEC ? 'x' : '-', rights & VM_SHARED ? 's' : 'p',
-		 *name ? "                          " : "", name);
+	ktext_printf(&o->t, "%08lx-%08lx %c%c%c%c 00000000 00:00 0%s%s\n", (unsigned long)start,
+		     (unsigned long)end, rights & VM_READ ? 'r' : '-', rights & VM_WRITE ? 'w' : '-',
+		     rights & VM_EXEC ? 'x' : '-', rights & VM_SHARED ? 's' : 'p',
+		     *name ? "                          " : "", name);
 	if (o->smaps)
 		smaps_fields(o, start, end, rights);
 	return 0;
@@ -311,7 +298,7 @@ static int maps_line(void *arg, u64 start, u64 end, unsigned rights)
 static long show_ranges(long pid, char *buf, size_t size, bool smaps)
 {
 	struct proc *p = proc_find((int)pid);
-	struct maps_out o = { .buf = buf, .size = size, .smaps = smaps };
+	struct maps_out o = { .t = { buf, size, 0 }, .smaps = smaps };
 
 	if (!p)
 		return -ESRCH;
@@ -319,7 +306,7 @@ static long show_ranges(long pid, char *buf, size_t size, bool smaps)
 		return 0;
 	o.vm = p->vm;
 	vm_for_each_range(p->vm, maps_line, &o);
-	return (long)o.len;
+	return (long)o.t.len;
 }
 
 static long show_maps(long pid, char *buf, size_t size)

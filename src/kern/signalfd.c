@@ -39,28 +39,16 @@ static bool sfd_ready(const struct signalfd *sfd)
 	return t && (signal_thread_pending(t) & sfd->mask);
 }
 
+static int sfd_pending(void *arg)
+{
+	return sfd_ready(arg);
+}
+
 /* Until a signal of the mask is pending: 0, -EAGAIN or -ERESTARTSYS. */
 static int sfd_wait(struct file *f)
 {
-	struct signalfd *sfd = f->priv;
-	struct proc *p = cur_proc();
-	struct waiter w;
-	int err = 0;
-
-	if (sfd_ready(sfd))
-		return 0;
-	if (f->flags & O_NONBLOCK)
-		return -EAGAIN;
-	for (;;) {
-		prepare_to_wait(&p->signalfd_wait, &w);
-		if (sfd_ready(sfd))
-			break;
-		err = schedule_sleep_restartable(0);
-		if (err)
-			break;
-	}
-	finish_wait(&p->signalfd_wait, &w);
-	return err;
+	return waitq_wait_ready(&cur_proc()->signalfd_wait, f->flags & O_NONBLOCK, sfd_pending,
+				f->priv);
 }
 
 static void fill(struct signalfd_siginfo *si, int sig, const struct sig_origin *o)

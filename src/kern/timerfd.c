@@ -70,30 +70,32 @@ static bool tfd_take(struct timerfd *t, u64 *ticks)
 	return *ticks != 0;
 }
 
+/* A read's wait: expirations taken into ticks. */
+struct tfd_take_arg {
+	struct timerfd *t;
+	u64 ticks;
+};
+
+static int tfd_took(void *arg)
+{
+	struct tfd_take_arg *a = arg;
+
+	return tfd_take(a->t, &a->ticks);
+}
+
 static long tfd_read(struct file *f, void *ubuf, size_t len)
 {
 	struct timerfd *t = f->priv;
-	struct waiter w;
+	struct tfd_take_arg a = { t, 0 };
 	u64 ticks;
-	int err = 0;
+	int err;
 
 	if (len < sizeof(ticks))
 		return -EINVAL;
-	if (!tfd_take(t, &ticks)) {
-		if (f->flags & O_NONBLOCK)
-			return -EAGAIN;
-		for (;;) {
-			prepare_to_wait(&t->wq, &w);
-			if (tfd_take(t, &ticks))
-				break;
-			err = schedule_sleep_restartable(0);
-			if (err)
-				break;
-		}
-		finish_wait(&t->wq, &w);
-		if (err)
-			return err;
-	}
+	err = waitq_wait_ready(&t->wq, f->flags & O_NONBLOCK, tfd_took, &a);
+	if (err)
+		return err;
+	ticks = a.ticks;
 	if (copy_to_user(ubuf, &ticks, sizeof(ticks))) {
 		unsigned long flags = irq_save();
 

@@ -312,6 +312,7 @@ static void net_softirq(void)
 	drain_devices();
 	netif_poll_all();
 	sys_check_timeouts();
+	tcp_sock_tw_limit();
 	flush_devices();
 	more |= loopback_pending();
 	arm_lwip_timer();

@@ -22,7 +22,8 @@
  * (netif.c drops frames from a source the interface no longer has) and ends
  * with ETIMEDOUT when its retransmissions run out, or resumes if the address
  * comes back; a listener or UDP socket bound to it stays bound and receives
- * nothing, its sends fail with EHOSTUNREACH (Linux: ENETUNREACH).
+ * nothing; sends and connects from it fail with ENETUNREACH and a new bind
+ * to it with EADDRNOTAVAIL, as on Linux (sock_inet_src_check).
  *
  * Log lines for eth0 are exactly the reference design's; lines about other
  * interfaces carry the interface name in parentheses at the end.
@@ -66,13 +67,13 @@ static u32 iface_dns[NETDEV_MAX][DNS_MAX_SERVERS];
 
 /* ---- command line ---- */
 
-static int ip_option(const char *value)
+static int opt_ip(const char *value)
 {
 	return ipconfig_parse(value, &configs[0]);
 }
-CMDLINE_OPTION("ip", ip_option);
+CMDLINE_OPTION("ip", opt_ip);
 
-static int ip_dev_option(const char *value)
+static int opt_ip_dev(const char *value)
 {
 	int idx = ipconfig_parse_ifname(cmdline_current_key() + 3); /* past "ip." */
 
@@ -80,13 +81,13 @@ static int ip_dev_option(const char *value)
 		return -EINVAL;
 	return ipconfig_parse(value, &configs[idx]);
 }
-CMDLINE_OPTION("ip.", ip_dev_option);
+CMDLINE_OPTION("ip.", opt_ip_dev);
 
-static int dhcp_timeout_option(const char *value)
+static int opt_dhcp_timeout(const char *value)
 {
 	return ipconfig_parse_timeout(value, &dhcp_timeout_ms);
 }
-CMDLINE_OPTION("dhcp.timeout", dhcp_timeout_option);
+CMDLINE_OPTION("dhcp.timeout", opt_dhcp_timeout);
 
 /* ---- formatting ---- */
 
@@ -138,18 +139,18 @@ static void snapshot_dns(const struct netdev *dev)
 		iface_dns[dev->index][i] = ip4_addr_get_u32(ip_2_ip4(dns_getserver(i)));
 }
 
-/* lwIP's DNS list as we last set or saw it (see dns_event). */
+/* lwIP's DNS list as we last set or saw it (see lease_dns_event). */
 static u32 lwip_dns_seen[DNS_MAX_SERVERS];
-static bool dns_syncing;      /* sync_lwip_dns is writing lwIP's list */
-static bool dns_event_queued; /* dns_event is a pending lwIP timeout */
-static u32 dns_event_devs;    /* bit per netdev index: an ACK came in on it */
+static bool writing_lwip_dns; /* sync_lwip_dns is writing lwIP's list */
+static bool lease_dns_queued; /* lease_dns_event is a pending lwIP timeout */
+static u32 lease_dns_devs;    /* bit per netdev index: an ACK came in on it */
 
 /* lwIP's own DNS list follows the interface carrying the default route.
  * On the fallback it stays empty: an ACK without a DNS option leaves lwIP's
  * list alone, and the lease must not inherit the fallback's 10.0.2.3. */
 static void sync_lwip_dns(const struct netdev *dev)
 {
-	dns_syncing = true;
+	writing_lwip_dns = true;
 	for (u8 i = 0; i < DNS_MAX_SERVERS; i++) {
 		ip_addr_t a;
 		ip4_addr_set_u32(ip_2_ip4(&a),
@@ -157,7 +158,7 @@ static void sync_lwip_dns(const struct netdev *dev)
 		dns_setserver(i, &a);
 		lwip_dns_seen[i] = ip4_addr_get_u32(ip_2_ip4(&a));
 	}
-	dns_syncing = false;
+	writing_lwip_dns = false;
 }
 
 static void update_default_route(void);
@@ -168,7 +169,7 @@ static void update_default_route(void);
  * back to the default route's, and /etc/resolv.conf is rewritten if what it
  * would say changed (resolv.c). lwIP locked.
  */
-static void dns_changed(struct netdev *dev)
+static void lease_dns_changed(struct netdev *dev)
 {
 	struct netif *nif = dev->stack;
 	bool changed = false;
@@ -187,16 +188,16 @@ static void dns_changed(struct netdev *dev)
 
 /* The queued event: runs as a zero-delay lwIP timeout, once lwIP has
  * finished handling the ACK (its state is BOUND/RENEWING by then). */
-static void dns_event(void *arg)
+static void lease_dns_event(void *arg)
 {
-	u32 devs = dns_event_devs;
+	u32 devs = lease_dns_devs;
 
 	(void)arg;
-	dns_event_queued = false;
-	dns_event_devs = 0;
+	lease_dns_queued = false;
+	lease_dns_devs = 0;
 	for (int i = 0; i < netdev_count(); i++)
 		if (devs & (1u << i))
-			dns_changed(netdev_get(i));
+			lease_dns_changed(netdev_get(i));
 }
 
 void __real_dns_setserver(u8_t numdns, const ip_addr_t *dnsserver);
@@ -205,8 +206,8 @@ void __real_dns_setserver(u8_t numdns, const ip_addr_t *dnsserver);
  * The DHCP step's event. lwIP's DHCP client hands every ACK's servers to
  * dns_setserver(), which the link wraps (-Wl,--wrap=dns_setserver, see
  * src/meson.build): a server that changes during an input packet's
- * handling queues dns_event for the interface it came in on, instead of the
- * core looking at the list after every poll.
+ * handling queues lease_dns_event for the interface it came in on,
+ * instead of the core looking at the list after every poll.
  */
 void __wrap_dns_setserver(u8_t numdns, const ip_addr_t *dnsserver);
 void __wrap_dns_setserver(u8_t numdns, const ip_addr_t *dnsserver)
@@ -221,12 +222,12 @@ void __wrap_dns_setserver(u8_t numdns, const ip_addr_t *dnsserver)
 	same = dnsserver && ip_addr_cmp(dns_getserver(numdns), dnsserver);
 
 	__real_dns_setserver(numdns, dnsserver);
-	if (dns_syncing || same || !in || !in->state)
+	if (writing_lwip_dns || same || !in || !in->state)
 		return;
-	dns_event_devs |= 1u << ((struct netdev *)in->state)->index;
-	if (!dns_event_queued) {
-		dns_event_queued = true;
-		sys_timeout(0, dns_event, NULL);
+	lease_dns_devs |= 1u << ((struct netdev *)in->state)->index;
+	if (!lease_dns_queued) {
+		lease_dns_queued = true;
+		sys_timeout(0, lease_dns_event, NULL);
 	}
 }
 

@@ -61,13 +61,13 @@ static u64 link_up_ns[NETDEV_MAX]; /* for the "N ms after link-up" of SLAAC line
 
 /* ---- command line ---- */
 
-static int ip6_option(const char *value)
+static int opt_ip6(const char *value)
 {
 	return ipconfig_parse6(value, &configs6[0]);
 }
-CMDLINE_OPTION("ip6", ip6_option);
+CMDLINE_OPTION("ip6", opt_ip6);
 
-static int ip6_dev_option(const char *value)
+static int opt_ip6_dev(const char *value)
 {
 	int idx = ipconfig_parse_ifname(cmdline_current_key() + 4); /* past "ip6." */
 
@@ -75,7 +75,7 @@ static int ip6_dev_option(const char *value)
 		return -EINVAL;
 	return ipconfig_parse6(value, &configs6[idx]);
 }
-CMDLINE_OPTION("ip6.", ip6_dev_option);
+CMDLINE_OPTION("ip6.", opt_ip6_dev);
 
 /* ---- helpers ---- */
 

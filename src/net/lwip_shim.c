@@ -9,9 +9,15 @@
 #include "lwip/nd6.h"
 #include "lwip/priv/nd6_priv.h"
 #include "lwip/priv/tcp_priv.h"
+#include "lwip/memp.h"
+#include "lwip/stats.h"
 #include "lwip/timeouts.h"
 #include "lwip_shim.h"
 #include <uapi/sis/tcp.h>
+
+#if !MEMP_STATS || !MIB2_STATS
+#error "lwip_shim_tcp_pcbs/_opens need lwIP's MEMP_STATS and MIB2_STATS (src/net/lwipopts.h)"
+#endif
 
 #if LWIP_VERSION_MAJOR != 2 || LWIP_VERSION_MINOR != 1 || LWIP_VERSION_REVISION != 3
 #error "src/net/lwip_shim.c was written for lwIP 2.1.3: check every function against this lwIP"
@@ -116,12 +122,70 @@ u32 lwip_shim_tcp_snd_buf(const struct tcp_pcb *pcb)
 	return pcb->snd_buf;
 }
 
-u8 lwip_shim_tcp_backlog(const struct tcp_pcb_listen *l)
+/* TCP_REG puts a PCB entering TIME-WAIT at the head of tcp_tw_pcbs: the
+ * list runs from the newest to the oldest. */
+unsigned lwip_shim_tcp_tw_trim(unsigned keep)
+{
+	struct tcp_pcb *pcb = tcp_tw_pcbs, *rest;
+	unsigned freed = 0;
+
+	for (unsigned n = 1; pcb && n < keep; n++)
+		pcb = pcb->next;
+	if (!pcb)
+		return 0;
+	rest = pcb->next;
+	pcb->next = NULL;
+	while (rest) {
+		pcb = rest;
+		rest = rest->next;
+		tcp_free(pcb);
+		freed++;
+	}
+	return freed;
+}
+
+u32 lwip_shim_tcp_pcbs(void)
+{
+	return lwip_stats.memp[MEMP_TCP_PCB]->used;
+}
+
+u32 lwip_shim_tcp_opens(void)
+{
+	return lwip_stats.mib2.tcpactiveopens + lwip_stats.mib2.tcppassiveopens;
+}
+
+u16 lwip_shim_tcp_backlog(const struct tcp_pcb_listen *l)
 {
 	return l->backlog;
 }
 
-u8 lwip_shim_tcp_accepts_pending(const struct tcp_pcb_listen *l)
+void lwip_shim_tcp_set_syn_limit(struct tcp_pcb_listen *l, u16 n)
+{
+	l->backlog = n;
+}
+
+void lwip_shim_tcp_drop_handshakes(struct tcp_pcb_listen *l)
+{
+	struct tcp_pcb *pcb = tcp_active_pcbs, *next;
+
+	for (; pcb; pcb = next) {
+		next = pcb->next;
+		if (pcb->state == SYN_RCVD && pcb->listener == l)
+			tcp_abandon(pcb, 0);
+	}
+}
+
+bool lwip_shim_tcp_accept_is(const struct tcp_pcb_listen *l, tcp_accept_fn fn)
+{
+	return l->accept == fn;
+}
+
+void *lwip_shim_tcp_listen_arg(const struct tcp_pcb_listen *l)
+{
+	return l->callback_arg;
+}
+
+u16 lwip_shim_tcp_accepts_pending(const struct tcp_pcb_listen *l)
 {
 	return l->accepts_pending;
 }

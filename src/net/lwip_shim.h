@@ -73,10 +73,32 @@ bool lwip_shim_tcp_has_unsent(const struct tcp_pcb *pcb);
 u8 lwip_shim_tcp_retransmits(const struct tcp_pcb *pcb);
 u32 lwip_shim_tcp_snd_buf(const struct tcp_pcb *pcb);
 
+/*
+ * Free the TIME-WAIT PCBs past the newest keep (keep >= 1), as tcp_abandon
+ * frees one (nothing is sent; nothing is queued on one). Walks at most keep
+ * PCBs. Returns how many it freed.
+ */
+unsigned lwip_shim_tcp_tw_trim(unsigned keep);
+/* TCP PCBs lwIP has now (any state but LISTEN), and the connections opened
+ * so far, actively or passively (MIB2's tcpActiveOpens + tcpPassiveOpens:
+ * every PCB that can reach TIME-WAIT was opened one of these ways). */
+u32 lwip_shim_tcp_pcbs(void);
+u32 lwip_shim_tcp_opens(void);
+
 /* A listener's backlog (tcp_backlog_set's value) and the connections
  * waiting for accept (TCP_LISTEN_BACKLOG's count). */
-u8 lwip_shim_tcp_backlog(const struct tcp_pcb_listen *l);
-u8 lwip_shim_tcp_accepts_pending(const struct tcp_pcb_listen *l);
+u16 lwip_shim_tcp_backlog(const struct tcp_pcb_listen *l);
+/* The most handshakes (SYN_RCVD) lwIP lets wait on l before it drops a SYN,
+ * 0 included (tcp_backlog_set makes 0 a 1): with TCP_LISTEN_BACKLOG, lwIP
+ * counts a connection from its SYN until tcp_backlog_accepted. */
+void lwip_shim_tcp_set_syn_limit(struct tcp_pcb_listen *l, u16 n);
+/* Forget l's handshakes in progress (SYN_RCVD) without a word, as Linux
+ * drops a closing listener's requests: no RST. */
+void lwip_shim_tcp_drop_handshakes(struct tcp_pcb_listen *l);
+/* l's accept callback and its argument. */
+bool lwip_shim_tcp_accept_is(const struct tcp_pcb_listen *l, tcp_accept_fn fn);
+void *lwip_shim_tcp_listen_arg(const struct tcp_pcb_listen *l);
+u16 lwip_shim_tcp_accepts_pending(const struct tcp_pcb_listen *l);
 
 /* The next hop of nd6's default router slot i (0 .. LWIP_ND6_NUM_ROUTERS-1)
  * if that router was learned on nif, else NULL (nd6_priv.h's list). */

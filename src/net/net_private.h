@@ -24,6 +24,9 @@ u8 net_linux_tcp_state(enum tcp_state state);
 
 /* core.c */
 void net_mark_work(void);         /* locked section queued TX: flush at unlock */
+/* sock_tcp.c, called at the end of each network softirq run: TIME-WAIT
+ * connections past the cap freed, the oldest first. */
+void tcp_sock_tw_limit(void);
 /* Kernel context (boot thread, ktests): sleep until *flag or the deadline
  * (time_ns scale). *flag must be set from lwIP callbacks. */
 void net_wait_until(volatile bool *flag, u64 deadline_ns);

@@ -25,6 +25,7 @@
 
 #include "net_private.h"
 #include "sock_inet.h"
+#include "sock_tcp.h"
 #include "lwip/netif.h"
 #include "lwip/stats.h"
 #include "lwip/tcp.h"
@@ -164,18 +165,18 @@ static long procnet_tcp_show(char *buf, size_t size, bool six)
 	/*
 	 * Listeners: rx_queue is connections waiting for accept(), tx_queue the
 	 * backlog as listen() gave it (Linux admits one connection more than
-	 * that, and so does sock_tcp.c: lwIP's own limit is backlog + 1).
+	 * that, and so does sock_tcp.c: tcp_sock_listen_queue).
 	 */
 	for (lpcb = lwip_shim_tcp_listeners(); lpcb; lpcb = lwip_shim_tcp_listen_next(lpcb)) {
-		u8 backlog = lwip_shim_tcp_backlog(lpcb);
+		u32 queued, backlog;
 		ip_addr_t lip;
 		u16 lport;
 
+		tcp_sock_listen_queue(lpcb, &queued, &backlog);
 		lwip_shim_tcp_listen_addr(lpcb, &lip, &lport);
 		if (pcb_in_file(&lip, six))
 			sock_line(&t, six, sl++, &lip, lport, IP4_ADDR_ANY, 0,
-				  0x0A, backlog ? backlog - 1u : 0, lwip_shim_tcp_accepts_pending(lpcb),
-				  0);
+				  0x0A, backlog, queued, 0);
 	}
 	for (pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_ACTIVE); pcb; pcb = lwip_shim_tcp_next(pcb))
 		procnet_tcp_line(&t, six, &sl, pcb);

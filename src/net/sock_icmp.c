@@ -309,6 +309,9 @@ static long icmp_sock_sendmsg(struct sock *sk, struct sock_msg *m)
 		return err;
 	if (sock_inet_addr_broadcast(&ip) && !sk->opt.broadcast)
 		return -EACCES;
+	err = sock_inet_src_check(&is->pcb->local_ip);
+	if (err)
+		return err;
 	p = sock_dgram_fill(m, len, PBUF_IP, &err);
 	if (!p)
 		return err;
@@ -348,7 +351,7 @@ static int icmp_sock_getname(struct sock *sk, struct sockaddr_storage *addr, uns
 
 /* ICMP6_FILTER (IPPROTO_ICMPV6 level) of a raw ICMPv6 socket; Linux takes a
  * short value (zero-filled) and reports at most what fits. */
-static bool icmp6_filter_opt(struct icmp_sock *is, int level, int name)
+static bool icmp_sock_filter_opt(struct icmp_sock *is, int level, int name)
 {
 	return level == IPPROTO_ICMPV6 && name == ICMPV6_FILTER && !is->ping &&
 	       is->d.sk.protocol == IPPROTO_ICMPV6;
@@ -358,7 +361,7 @@ static int icmp_sock_setopt(struct sock *sk, int level, int name, const void *va
 {
 	struct icmp_sock *is = icmp_sk(sk);
 
-	if (icmp6_filter_opt(is, level, name)) {
+	if (icmp_sock_filter_opt(is, level, name)) {
 		memset(is->icmp6_filter, 0, sizeof(is->icmp6_filter));
 		memcpy(is->icmp6_filter, val, MIN(len, (unsigned)sizeof(is->icmp6_filter)));
 		return 0;
@@ -375,7 +378,7 @@ static int icmp_sock_getopt(struct sock *sk, int level, int name, void *val, uns
 {
 	struct icmp_sock *is = icmp_sk(sk);
 
-	if (icmp6_filter_opt(is, level, name)) {
+	if (icmp_sock_filter_opt(is, level, name)) {
 		*len = MIN(*len, (unsigned)sizeof(is->icmp6_filter));
 		memcpy(val, is->icmp6_filter, *len);
 		return 0;

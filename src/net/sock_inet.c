@@ -278,6 +278,13 @@ bool sock_inet_addr_local(const ip_addr_t *ip, bool allow_broadcast)
 	return false;
 }
 
+int sock_inet_src_check(const ip_addr_t *local)
+{
+	if (IP_IS_V4(local) && !sock_inet_addr_local(local, true))
+		return -ENETUNREACH;
+	return 0;
+}
+
 #define SOCK_PORT_UNPRIVILEGED 1024
 
 int sock_inet_bind_check(const ip_addr_t *ip, u16 port, bool allow_broadcast)

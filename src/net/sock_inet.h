@@ -48,6 +48,11 @@ bool sock_inet_addr_local(const ip_addr_t *ip, bool allow_broadcast);
  * EACCES (a port below 1024 and euid not 0: Linux's
  * net.ipv4.ip_unprivileged_port_start without CAP_NET_BIND_SERVICE), or 0. */
 int sock_inet_bind_check(const ip_addr_t *ip, u16 port, bool allow_broadcast);
+/* May a socket bound to local send (or connect) from it? -ENETUNREACH once
+ * its IPv4 address has gone from every interface (a DHCP lease replaced
+ * the static fallback), as Linux's route lookup answers
+ * (ip_route_output_key_hash_rcu: the source is no local address), else 0. */
+int sock_inet_src_check(const ip_addr_t *local);
 /* Is ip a broadcast destination (limited, or an interface's subnet broadcast)? */
 bool sock_inet_addr_broadcast(const ip_addr_t *ip);
 

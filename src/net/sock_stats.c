@@ -4,7 +4,9 @@
  * "sockets N" (live struct socks), "pages_free N" (buddy allocator),
  * "heap_bytes N" (kmalloc, exact) and "heap_pages N" (the pages the heap
  * holds, partly free slabs included: pages_free + heap_pages is what a leak
- * outside the heap lowers, whatever the slabs' fragmentation). Read by
+ * outside the heap lowers, whatever the slabs' fragmentation),
+ * "tcp_time_wait N" and "tcp_tw_overflow N" (TIME-WAIT connections, and those
+ * freed early at the cap, sock_tcp.c's TCP_MAX_TW). Read by
  * test/qemu/test_sock.py's leak test and the fuzzers (user/tests/sys_fuzz.c).
  */
 #include <sis/socket.h>
@@ -14,6 +16,7 @@
 #include <sis/mm.h>
 #include <sis/net.h>
 #include <sis/vfs.h>
+#include "sock_tcp.h"
 
 #define SOCK_STATS_POOLS 48
 
@@ -26,6 +29,7 @@ static long sock_stats_show(char *buf, size_t size)
 {
 	struct net_pool_use pools[SOCK_STATS_POOLS];
 	struct mm_stats mm;
+	unsigned long tw, tw_overflow;
 	size_t len = 0;
 	int n, i;
 
@@ -35,7 +39,10 @@ static long sock_stats_show(char *buf, size_t size)
 			  pools[i].max, pools[i].err);
 	net_lock();
 	STATS_PUT(buf, size, &len, "sockets %lu\n", sock_count());
+	tcp_sock_tw_stats(&tw, &tw_overflow);
 	net_unlock();
+	STATS_PUT(buf, size, &len, "tcp_time_wait %lu\n", tw);
+	STATS_PUT(buf, size, &len, "tcp_tw_overflow %lu\n", tw_overflow);
 	mm_get_stats(&mm);
 	STATS_PUT(buf, size, &len, "pages_free %zu\n", mm.free_pages);
 	STATS_PUT(buf, size, &len, "heap_bytes %zu\n", mm.heap_bytes_in_use);

@@ -129,7 +129,9 @@ SYSCALL_DEFINE4(socketpair, int, family, int, type, int, protocol, int *, usv)
 
 /* ---- bind, listen, connect ---- */
 
-SYSCALL_DEFINE3(bind, int, fd, const void *, uaddr, int, addrlen)
+/* bind and connect: the address copied in, then the family's op under the
+ * socket's lock. */
+static long addr_op(int fd, const void *uaddr, int addrlen, bool connect)
 {
 	struct sockaddr_storage addr;
 	struct file *f;
@@ -143,10 +145,20 @@ SYSCALL_DEFINE3(bind, int, fd, const void *, uaddr, int, addrlen)
 	if (IS_ERR(sk))
 		return PTR_ERR(sk);
 	sock_lock(sk);
-	err = sk->ops->bind ? sk->ops->bind(sk, &addr, (unsigned)addrlen) : -EOPNOTSUPP;
+	if (connect && sk->ops->connect)
+		err = sk->ops->connect(sk, &addr, (unsigned)addrlen, sock_file_nonblock(sk));
+	else if (!connect && sk->ops->bind)
+		err = sk->ops->bind(sk, &addr, (unsigned)addrlen);
+	else
+		err = -EOPNOTSUPP;
 	sock_unlock(sk);
 	file_put(f);
 	return err;
+}
+
+SYSCALL_DEFINE3(bind, int, fd, const void *, uaddr, int, addrlen)
+{
+	return addr_op(fd, uaddr, addrlen, false);
 }
 
 SYSCALL_DEFINE2(listen, int, fd, int, backlog)
@@ -169,25 +181,7 @@ SYSCALL_DEFINE2(listen, int, fd, int, backlog)
 
 SYSCALL_DEFINE3(connect, int, fd, const void *, uaddr, int, addrlen)
 {
-	struct sockaddr_storage addr;
-	struct file *f;
-	struct sock *sk;
-	long err;
-
-	err = addr_from_user(&addr, uaddr, addrlen);
-	if (err)
-		return err;
-	sk = sock_lookup(fd, &f);
-	if (IS_ERR(sk))
-		return PTR_ERR(sk);
-	sock_lock(sk);
-	if (sk->ops->connect)
-		err = sk->ops->connect(sk, &addr, (unsigned)addrlen, sock_file_nonblock(sk));
-	else
-		err = -EOPNOTSUPP;
-	sock_unlock(sk);
-	file_put(f);
-	return err;
+	return addr_op(fd, uaddr, addrlen, true);
 }
 
 /* ---- accept ---- */

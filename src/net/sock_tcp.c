@@ -31,6 +31,7 @@
 
 static const struct sock_ops tcp_sock_ops;
 static void err_cb(void *arg, err_t err);
+static err_t accept_cb(void *arg, struct tcp_pcb *newpcb, err_t err);
 
 /* Linux's keepalive defaults (also lwIP's): 2 h idle, 75 s apart, 9 probes. */
 #define TCP_KEEPIDLE_DEFAULT_S 7200
@@ -87,6 +88,49 @@ static void tcp_sock_note_addrs(struct tcp_sock *ts)
 	tcp_tcp_get_tcp_addrinfo(pcb, 1, &ts->local_ip, &ts->local_port);
 	if (state != LISTEN && state != CLOSED)
 		tcp_tcp_get_tcp_addrinfo(pcb, 0, &ts->peer_ip, &ts->peer_port);
+}
+
+/*
+ * At most TCP_MAX_TW connections wait in TIME-WAIT (2 MSL, 4 s here); past
+ * that the oldest are freed, as Linux's tcp_max_tw_buckets bounds them
+ * (there a closing connection then skips TIME-WAIT; its default is about
+ * this on a machine of 128 MiB). Without it, churn at a few thousand
+ * connections a second keeps thousands of PCBs in the heap (lwIP kills
+ * TIME-WAIT PCBs only when its fixed pools run out, and SIS's come from
+ * kmalloc). A connection enters TIME-WAIT only in tcp_input, i.e. in the
+ * network softirq, which calls this at the end of every run. The list is
+ * looked at only when it could have passed the cap: every PCB that reaches
+ * TIME-WAIT existed at the last look or was opened since, so those two
+ * bound it (tw_bound). A look frees the oldest down to TCP_TW_KEEP, which
+ * leaves room for TCP_MAX_TW - TCP_TW_KEEP more PCBs (TIME-WAIT or on their
+ * way there) before the next: one walk per hundred or so connections at
+ * ab -c 128, instead of one per softirq run.
+ */
+#define TCP_MAX_TW 1024
+#define TCP_TW_KEEP 768
+
+static unsigned long tw_overflow;
+static u32 tw_bound;       /* TCP PCBs at the last look ... */
+static u32 tw_bound_opens; /* ... and lwip_shim_tcp_opens() then */
+
+void tcp_sock_tw_limit(void)
+{
+	u32 opens = lwip_shim_tcp_opens();
+
+	if (tw_bound + (opens - tw_bound_opens) <= TCP_MAX_TW)
+		return;
+	tw_overflow += lwip_shim_tcp_tw_trim(TCP_TW_KEEP);
+	tw_bound = lwip_shim_tcp_pcbs();
+	tw_bound_opens = opens;
+}
+
+void tcp_sock_tw_stats(unsigned long *now, unsigned long *overflow)
+{
+	*now = 0;
+	for (struct tcp_pcb *pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_TIME_WAIT); pcb;
+	     pcb = lwip_shim_tcp_next(pcb))
+		(*now)++;
+	*overflow = tw_overflow;
 }
 
 /* The PCB for a TSS_NEW socket, made on first need (bind, connect, listen). */
@@ -187,9 +231,50 @@ static struct tcp_sock *tcp_sock_alloc(int family)
 }
 
 /*
+ * Linux's accept queue (tcp_conn_request, sk_acceptq_is_full): a SYN is
+ * dropped (the client sends it again) while backlog + 1 established
+ * connections wait for accept(); handshakes in progress do not count, and
+ * one that completes while the queue is full still joins it here (Linux
+ * ignores its ACK and keeps it as an acknowledged request until the
+ * client's next segment or SYN-ACK retransmission finds room: to the
+ * client, connected either way; SIS's queue may so hold more than backlog
+ * + 1, by the handshakes that were in progress when it filled). lwIP
+ * counts a connection against its backlog from the SYN on, so SIS sets
+ * lwIP's limit itself: no SYN while the queue is full, else up to
+ * TCP_BACKLOG_MAX handshakes at once (Linux: its SYN queue, then cookies).
+ * A closing listener's handshakes are dropped without a RST, as Linux
+ * drops them.
+ * Before this, with busybox httpd's listen(fd, 9), ab -c 16 found 10
+ * handshakes in progress enough to drop SYNs, each costing slirp's 3 s
+ * retransmission. An SO_REUSEPORT group's PCB keeps lwIP's count
+ * (tcp_backlog_delayed until accept), against its members' backlogs summed.
+ */
+static void tcp_sock_syn_gate(struct tcp_sock *ls)
+{
+	bool full = ls->accept_len >= (unsigned)ls->backlog;
+
+	if (!ls->rp && ls->pcb && ls->state == TSS_LISTENING)
+		lwip_shim_tcp_set_syn_limit((struct tcp_pcb_listen *)ls->pcb,
+					    full ? 0 : TCP_BACKLOG_MAX);
+}
+
+void tcp_sock_listen_queue(struct tcp_pcb_listen *lpcb, u32 *queued, u32 *backlog)
+{
+	struct tcp_sock *ls = lwip_shim_tcp_listen_arg(lpcb);
+
+	if (lwip_shim_tcp_accept_is(lpcb, accept_cb) && ls) {
+		*queued = ls->accept_len;
+		*backlog = ls->backlog ? (u32)ls->backlog - 1 : 0;
+		return;
+	}
+	*queued = lwip_shim_tcp_accepts_pending(lpcb);
+	*backlog = lwip_shim_tcp_backlog(lpcb) ? lwip_shim_tcp_backlog(lpcb) - 1u : 0;
+}
+
+/*
  * A connection completed the handshake on a listener: wrap it in a socket
- * and queue it for accept(). tcp_backlog_delayed keeps it counted against
- * the backlog until accept() takes it. Returning an error makes lwIP abort it.
+ * and queue it for accept() (see tcp_sock_syn_gate for the backlog).
+ * Returning an error makes lwIP abort it.
  */
 static err_t accept_into(struct tcp_sock *ls, struct tcp_pcb *newpcb)
 {
@@ -212,8 +297,11 @@ static err_t accept_into(struct tcp_sock *ls, struct tcp_pcb *newpcb)
 	tcp_sock_attach(cs, newpcb);
 	tcp_sock_apply_opts(&cs->sk);
 	tcp_sock_note_addrs(cs);
-	tcp_backlog_delayed(newpcb);
+	if (ls->rp)
+		tcp_backlog_delayed(newpcb);
 	list_add_tail(&cs->accept_node, &ls->accept_q);
+	ls->accept_len++;
+	tcp_sock_syn_gate(ls);
 	sock_wake(&ls->sk);
 	return ERR_OK;
 }
@@ -560,6 +648,9 @@ static int tcp_sock_connect(struct sock *sk, const struct sockaddr_storage *addr
 	err = tcp_sock_get_pcb(ts);
 	if (err)
 		return err;
+	err = sock_inet_src_check(&ts->pcb->local_ip);
+	if (err)
+		return err;
 	err = net_err_to_errno(tcp_connect(ts->pcb, &ip, port, connected_cb));
 	if (err)
 		return err;
@@ -590,7 +681,7 @@ static int tcp_sock_listen(struct sock *sk, int backlog)
 		if (ts->rp)
 			rp_set_backlog(ts->rp);
 		else
-			tcp_backlog_set(ts->pcb, ts->backlog);
+			tcp_sock_syn_gate(ts);
 		return 0;
 	}
 	if (ts->state != TSS_NEW)
@@ -616,6 +707,7 @@ static int tcp_sock_listen(struct sock *sk, int backlog)
 	tcp_accept(lpcb, accept_cb);
 	ts->state = TSS_LISTENING;
 	sk->listening = true;
+	tcp_sock_syn_gate(ts);
 	tcp_sock_note_addrs(ts);
 	return 0;
 }
@@ -639,7 +731,10 @@ static void tcp_sock_listen_stop(struct tcp_sock *ts)
 
 	while (!list_empty(&ts->accept_q))
 		tcp_sock_drop_child(list_first_entry(&ts->accept_q, struct tcp_sock, accept_node));
+	ts->accept_len = 0;
 	tcp_sock_detach(ts);
+	if (lpcb && !ts->rp)
+		lwip_shim_tcp_drop_handshakes((struct tcp_pcb_listen *)lpcb);
 	if (lpcb)
 		tcp_close(lpcb); /* never fails for a listening PCB */
 	ts->state = TSS_NEW;
@@ -670,8 +765,10 @@ static struct sock *tcp_sock_accept(struct sock *sk, bool nonblock)
 		return ERR_PTR(-EINVAL); /* shut down while we waited */
 	cs = list_first_entry(&ts->accept_q, struct tcp_sock, accept_node);
 	list_del(&cs->accept_node);
+	ts->accept_len--;
+	tcp_sock_syn_gate(ts);
 	if (cs->pcb)
-		tcp_backlog_accepted(cs->pcb); /* frees its backlog slot */
+		tcp_backlog_accepted(cs->pcb); /* a group's PCB: frees its backlog slot */
 	return &cs->sk;
 }
 

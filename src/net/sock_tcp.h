@@ -53,6 +53,7 @@ struct tcp_sock {
 
 	/* Listening socket: established connections not yet accepted. */
 	struct list_head accept_q; /* struct tcp_sock.accept_node */
+	unsigned accept_len;       /* entries in accept_q */
 	int backlog;               /* as lwIP counts it (listen()'s + 1, like Linux) */
 	/* Queued child: its place in the listener's accept_q. */
 	struct list_head accept_node;
@@ -80,6 +81,12 @@ void tcp_sock_apply_opts(struct sock *sk);
 bool tcp_sock_connect_done(struct sock *sk);
 /* After SHUT_WR and the peer's FIN: let lwIP finish the close on its own. */
 void tcp_sock_both_closed(struct tcp_sock *ts);
+/* Connections in TIME-WAIT now, and those freed early to keep them at
+ * TCP_MAX_TW (sock_tcp.c), for /proc/net/sis_pools. Network locked. */
+void tcp_sock_tw_stats(unsigned long *now, unsigned long *overflow);
+/* A listener's accept queue for /proc/net/tcp: connections waiting for
+ * accept() and listen()'s backlog. Network locked. */
+void tcp_sock_listen_queue(struct tcp_pcb_listen *lpcb, u32 *queued, u32 *backlog);
 
 /* sock_tcp_io.c */
 long tcp_sock_sendmsg(struct sock *sk, struct sock_msg *m);

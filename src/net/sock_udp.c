@@ -168,6 +168,9 @@ static int udp_sock_connect(struct sock *sk, const struct sockaddr_storage *addr
 		sock_inet_any_to_loopback(&ip);
 	if (sock_inet_addr_broadcast(&ip) && !sk->opt.broadcast)
 		return -EACCES;
+	err = sock_inet_src_check(&us->pcb->local_ip);
+	if (err)
+		return err;
 	err = net_err_to_errno(udp_connect(us->pcb, &ip, port));
 	if (err)
 		return err;
@@ -374,6 +377,9 @@ static long udp_sock_sendmsg(struct sock *sk, struct sock_msg *m)
 		return -EMSGSIZE;
 	if (sk->err)
 		return sock_take_err(sk);
+	err = sock_inet_src_check(&us->pcb->local_ip);
+	if (err)
+		return err;
 	p = sock_dgram_fill(m, len, PBUF_TRANSPORT, &err);
 	if (!p)
 		return err;

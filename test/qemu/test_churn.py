@@ -3,8 +3,9 @@ through slirp's hostfwd, at a size CI affords (full sizes: bench/churn).
 One boot: ab -c 32 and -c 128 (a new connection per request) with 0 failed
 requests and none slower than 1 s; wrk -c 64 and -c 256 with 0 errors and 0
 timeouts; a few hundred idle connections held open, then every one served;
-/proc/meminfo's in-use memory back to its pre-load level once TIME-WAIT
-has expired."""
+at most 1,024 connections in TIME-WAIT (the oldest freed first, as Linux's
+tcp_max_tw_buckets) and the TCP PCBs' peak near that; /proc/meminfo's in-use
+memory back to its pre-load level once TIME-WAIT has expired."""
 import re
 import shutil
 import socket
@@ -92,6 +93,27 @@ def tcp_pcbs(ctx, qm):
     return len(re.findall(r"^tcp\s", sh(qm, "netstat -tan", prompt=CHURN_PROMPT), re.M))
 
 
+# sock_tcp.c's TCP_MAX_TW: TIME-WAIT connections past it are freed, the oldest first.
+TCP_MAX_TW = 1024
+
+
+def pools(ctx, qm):
+    """/proc/net/sis_pools: {'TCP_PCB': (used, max), ..., 'tcp_time_wait': n, ...}."""
+    text = sh(qm, "cat /proc/net/sis_pools", prompt=CHURN_PROMPT)
+    got = {m[0]: (int(m[1]), int(m[2])) for m in re.findall(r"^pool (\S+) (\d+) (\d+)", text, re.M)}
+    got.update({m[0]: int(m[1]) for m in re.findall(r"^(\w+) (\d+)$", text, re.M)})
+    return got
+
+
+def check_time_wait(ctx, qm, what):
+    p = pools(ctx, qm)
+    ctx.log_write(f"--- after {what}: TIME-WAIT {p['tcp_time_wait']}, freed early "
+                  f"{p['tcp_tw_overflow']}, TCP PCBs (used, max) {p['TCP_PCB']}\n")
+    ctx.check(p["tcp_time_wait"] <= TCP_MAX_TW,
+              f"after {what}: {p['tcp_time_wait']} connections in TIME-WAIT")
+    return p
+
+
 def kill_httpd(ctx, qm):
     pid = re.search(r"^\s*(\d+)\s.*\shttpd$", sh(qm, "ps", prompt=CHURN_PROMPT), re.M)
     ctx.check(pid, "no httpd in ps")
@@ -115,6 +137,9 @@ def churn_httpd(ctx):
     wait_listening(ctx, qm, 80)
     ab(ctx, port, 2000, 32)
     ab(ctx, port, 2000, 128)
+    # 4,000 connections closed within a few seconds (TIME-WAIT: 4 s): at most
+    # TCP_MAX_TW of them wait, and the PCBs in the heap stay near that.
+    check_time_wait(ctx, qm, "ab")
     wrk(ctx, port, 64, 8)
     wrk(ctx, port, 256, 8)
     idle_then_served(ctx, port, 300)
@@ -129,6 +154,9 @@ def churn_httpd(ctx):
     while tcp_pcbs(ctx, qm) > 1 and time.monotonic() < end:
         time.sleep(1)
     ctx.check(tcp_pcbs(ctx, qm) <= 1, "TCP connections left 30 s after the load")
+    peak = check_time_wait(ctx, qm, "the load")["TCP_PCB"][1]
+    ctx.check(peak <= TCP_MAX_TW + 512, f"{peak} TCP PCBs at the peak (TIME-WAIT capped at "
+              f"{TCP_MAX_TW}, at most 300 connections open at once)")
     kill_httpd(ctx, qm)
     after = in_use_kb(ctx, qm)
     logs_kb = 2 * sum(sizes.values()) // 1024  # ramfs may hold twice a file's size

@@ -62,6 +62,7 @@ struct obuf {
 
 struct client {
 	int fd;                  /* -1: free slot */
+	int used_at;             /* its index in server.used (a used slot) */
 	struct sockaddr_in6 peer; /* IPv4 clients as v4-mapped (the listener is dual stack) */
 	bool writing;            /* sending a response (else reading a request) */
 	bool close_after;        /* close once this response is out */
@@ -96,6 +97,12 @@ struct server {
 	long log_bytes;          /* written to log_path since it was opened */
 	struct client *clients;  /* [max_clients] */
 	int max_clients, nclients;
+	/* The slots in use, in no order (used[0..nclients)), and the free ones
+	 * as a stack (free_slots[0..max_clients - nclients)): accepting and
+	 * closing cost O(1), and the loop touches only the clients it has,
+	 * never the whole table (sized for tens of thousands). */
+	int *used;               /* [max_clients] */
+	int *free_slots;         /* [max_clients] */
 	struct pollfd *pfds;     /* [max_clients + 2], the poll set */
 	int *owner;              /* [max_clients + 2], client index of pfds[i], -1 a listener */
 	uint64_t now_ms;         /* util_now_ms() when poll() last returned: one clock
@@ -384,6 +391,8 @@ static void handle_request(struct server *s, struct client *c, size_t head_len)
 
 static void client_close(struct server *s, struct client *c)
 {
+	int slot = (int)(c - s->clients), at = c->used_at, last = s->used[--s->nclients];
+
 	close(c->fd);
 	if (c->file_fd >= 0)
 		close(c->file_fd);
@@ -392,13 +401,28 @@ static void client_close(struct server *s, struct client *c)
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
 	c->file_fd = -1;
-	s->nclients--;
+	/* The last used slot takes this one's place in used[]. */
+	s->used[at] = last;
+	s->clients[last].used_at = at;
+	s->free_slots[s->max_clients - s->nclients - 1] = slot;
+}
+
+/* A free slot for fd (the caller checked that there is one). */
+static void client_add(struct server *s, int fd, const struct sockaddr_in6 *peer)
+{
+	int slot = s->free_slots[s->max_clients - s->nclients - 1];
+	struct client *c = &s->clients[slot];
+
+	c->fd = fd;
+	c->peer = *peer;
+	c->file_fd = -1;
+	c->last_active_ms = s->now_ms;
+	c->used_at = s->nclients;
+	s->used[s->nclients++] = slot;
 }
 
 static void accept_clients(struct server *s, int listen_fd)
 {
-	static int hint; /* where the last free slot was found */
-
 	while (s->nclients < s->max_clients) {
 		struct sockaddr_in6 peer;
 		socklen_t len = sizeof(peer);
@@ -410,19 +434,7 @@ static void accept_clients(struct server *s, int listen_fd)
 				fprintf(stderr, "%s: accept: %s\n", util_prog, strerror(errno));
 			return;
 		}
-		for (int n = 0; n < s->max_clients; n++) {
-			int i = (hint + n) % s->max_clients;
-			struct client *c = &s->clients[i];
-			if (c->fd >= 0)
-				continue;
-			hint = i;
-			c->fd = fd;
-			c->peer = peer;
-			c->file_fd = -1;
-			c->last_active_ms = s->now_ms;
-			s->nclients++;
-			break;
-		}
+		client_add(s, fd, &peer);
 	}
 }
 
@@ -563,10 +575,9 @@ static int expire_idle(struct server *s)
 {
 	uint64_t now = util_now_ms(), next = IDLE_TIMEOUT_MS;
 
-	for (int i = 0; i < s->max_clients; i++) {
-		struct client *c = &s->clients[i];
-		if (c->fd < 0)
-			continue;
+	/* Backwards: a close moves the last used slot into this place. */
+	for (int u = s->nclients - 1; u >= 0; u--) {
+		struct client *c = &s->clients[s->used[u]];
 		uint64_t idle = now - c->last_active_ms;
 		if (idle >= IDLE_TIMEOUT_MS)
 			client_close(s, c);
@@ -591,10 +602,9 @@ static void serve(struct server *s)
 				owner[n++] = -1;
 			}
 		}
-		for (int i = 0; i < s->max_clients; i++) {
+		for (int u = 0; u < s->nclients; u++) {
+			int i = s->used[u];
 			struct client *c = &s->clients[i];
-			if (c->fd < 0)
-				continue;
 			pfds[n] = (struct pollfd){ .fd = c->fd,
 						   .events = c->writing ? POLLOUT : POLLIN };
 			owner[n++] = i;
@@ -670,10 +680,15 @@ static int alloc_clients(struct server *s)
 	s->clients = calloc((size_t)s->max_clients, sizeof(*s->clients));
 	s->pfds = calloc((size_t)s->max_clients + 2, sizeof(*s->pfds));
 	s->owner = calloc((size_t)s->max_clients + 2, sizeof(*s->owner));
-	if (!s->clients || !s->pfds || !s->owner)
+	s->used = calloc((size_t)s->max_clients, sizeof(*s->used));
+	s->free_slots = calloc((size_t)s->max_clients, sizeof(*s->free_slots));
+	if (!s->clients || !s->pfds || !s->owner || !s->used || !s->free_slots)
 		return -1;
-	for (int i = 0; i < s->max_clients; i++)
+	for (int i = 0; i < s->max_clients; i++) {
 		s->clients[i].fd = s->clients[i].file_fd = -1;
+		/* Slot 0 on top: the first clients get the lowest slots. */
+		s->free_slots[i] = s->max_clients - 1 - i;
+	}
 	return 0;
 }
 

@@ -62,19 +62,29 @@ static inline char file_byte(int fd, off_t off)
 	return pread(fd, &c, 1, off) == 1 ? c : 0;
 }
 
-/* The number after field (as "VmLck:") in a /proc file such as
- * /proc/self/status or /proc/meminfo, or -1. */
-static inline long proc_field(const char *path, const char *field)
+/* The start of a (/proc) file as a string in buf: its length, or -1 if
+ * it could not be read or is empty. */
+static inline ssize_t read_file_text(const char *path, char *buf, size_t size)
 {
-	char buf[4096], *s;
 	int fd = open(path, O_RDONLY);
-	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	ssize_t n = fd >= 0 ? read(fd, buf, size - 1) : -1;
 
 	if (fd >= 0)
 		close(fd);
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
+	return n;
+}
+
+/* The number after field (as "VmLck:") in a /proc file such as
+ * /proc/self/status or /proc/meminfo, or -1. */
+static inline long proc_field(const char *path, const char *field)
+{
+	char buf[4096], *s;
+
+	if (read_file_text(path, buf, sizeof(buf)) < 0)
+		return -1;
 	s = strstr(buf, field);
 	return s ? strtol(s + strlen(field), NULL, 10) : -1;
 }

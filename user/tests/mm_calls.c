@@ -587,14 +587,9 @@ static int read_counters(struct counters *c)
 {
 	char buf[4096], *s;
 	long free_pages = -1, heap_pages = -1;
-	int fd = open("/proc/net/sis_pools", O_RDONLY);
-	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
 
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
+	if (read_file_text("/proc/net/sis_pools", buf, sizeof(buf)) < 0)
 		return -1;
-	buf[n] = '\0';
 	c->heap_bytes = -1;
 	for (s = buf; s && *s; s = strchr(s, '\n'), s = s ? s + 1 : NULL) {
 		sscanf(s, "heap_bytes %ld", &c->heap_bytes);

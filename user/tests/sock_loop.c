@@ -281,7 +281,7 @@ static int count_connected(int *fds, int n, int ms)
 
 static void t_backlog(void)
 {
-	int port, lfd = listen_on("127.0.0.1", 2, &port), fds[6], n, afd;
+	int port, lfd = listen_on("127.0.0.1", 2, &port), fds[6], n, afd, queued;
 	char c;
 
 	for (int i = 0; i < 6; i++)
@@ -300,7 +300,14 @@ static void t_backlog(void)
 	for (long end = now_ms() + 15000; now_ms() < end && n < 4; usleep(200 * 1000))
 		n = count_connected(fds, 6, 0);
 	CHECK(n >= 4, "%d connections after one accept, want 4 or more", n);
-	/* Closing the listener resets the queued, unaccepted ones. */
+	/* Closing the listener resets the queued, unaccepted ones: at least the
+	 * backlog + 1 it held, at most every connected client but the accepted
+	 * one. (The retried SYNs that found room came at once; handshakes in
+	 * progress do not count against the backlog. Linux holds those that
+	 * complete on a full queue as acknowledged requests and drops them
+	 * without a RST here, resetting 3; SIS queues them and resets all.) */
+	n = count_connected(fds, 6, 0);
+	queued = n - 1;
 	close(lfd);
 	n = 0;
 	for (int i = 0; i < 6; i++) {
@@ -310,7 +317,7 @@ static void t_backlog(void)
 				n++;
 		}
 	}
-	CHECK(n == 3, "%d queued connections were reset, want 3", n);
+	CHECK(n >= 3 && n <= queued, "%d queued connections were reset, want 3 to %d", n, queued);
 	close(afd);
 	for (int i = 0; i < 6; i++)
 		close(fds[i]);
