@@ -9,6 +9,7 @@
 #include <sis/timer.h>
 #include <sis/syscall.h>
 #include <sis/uaccess.h>
+#include <sis/version.h>
 #include <uapi/sis/utsname.h>
 #include <uapi/sis/sysinfo.h>
 #include <uapi/sis/reboot.h>
@@ -27,10 +28,10 @@ SYSCALL_DEFINE1(uname, void *, ubuf)
 	struct linux_utsname u;
 
 	memset(&u, 0, sizeof(u));
-	strcpy(u.sysname, "SIS");
+	strcpy(u.sysname, UTS_SYSNAME);
 	strcpy(u.nodename, "sis");
-	strcpy(u.release, SIS_RELEASE);
-	strcpy(u.version, "#1 SIS " __DATE__);
+	strcpy(u.release, UTS_RELEASE);
+	strcpy(u.version, UTS_VERSION);
 	strcpy(u.machine, "aarch64");
 	strcpy(u.domainname, "(none)");
 	return copy_to_user(ubuf, &u, sizeof(u));
