@@ -188,10 +188,14 @@ SYSCALL_DEFINE5(prctl, int, option, u64, arg2, u64, arg3, u64, arg4, u64, arg5)
 			return -EINVAL; /* SUID_DUMP_ROOT (2) is refused, as Linux */
 		cur_proc()->undumpable = !arg2;
 		return 0;
+	case PR_GET_KEEPCAPS:
+	case PR_SET_KEEPCAPS:
 	case PR_CAPBSET_READ:
-		return cap_bset_read(arg2);
 	case PR_CAPBSET_DROP:
-		return cap_bset_drop(arg2);
+	case PR_GET_SECUREBITS:
+	case PR_SET_SECUREBITS:
+	case PR_CAP_AMBIENT:
+		return cap_prctl(option, arg2, arg3, arg4, arg5);
 	case PR_SET_TAGGED_ADDR_CTRL:
 		return prctl_tagged(true, arg2, arg3, arg4, arg5);
 	case PR_GET_TAGGED_ADDR_CTRL:
