@@ -237,6 +237,23 @@ long sock_file_write_kernel(struct file *f, const void *kbuf, size_t len)
 	return ret;
 }
 
+long sock_file_read_kernel(struct file *f, void *kbuf, size_t len, bool nonblock)
+{
+	struct sock *sk = sock_from_file(f);
+	struct sock_msg m;
+	struct iovec iov;
+	long ret;
+
+	if (!sk || !sk->ops->recvmsg)
+		return -EINVAL;
+	msg_single(&m, &iov, kbuf, len, nonblock || (f->flags & O_NONBLOCK));
+	m.it.kernel = true;
+	sock_lock(sk);
+	ret = sk->ops->recvmsg(sk, &m);
+	sock_unlock(sk);
+	return ret;
+}
+
 static unsigned sock_file_poll(struct file *f, struct poll_table *pt)
 {
 	struct sock *sk = file_sock(f);

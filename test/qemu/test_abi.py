@@ -99,3 +99,20 @@ def waiters_1000(ctx):
 @test(timeout=120)
 def waiters_1000_linux(ctx):
     calls_on_linux(ctx, "abi_more.c", MORE, args=("--waiters", "1000"))
+
+
+SPLICE = r"^splice_calls: (\d+) checks, (\d+) failed$"
+
+
+@test(timeout=120)
+def splice(ctx):
+    """splice, tee and vmsplice (user/tests/splice_calls.c): pipe <-> file
+    (offsets, /proc, a sysctl), pipe -> pipe, tee, vmsplice both ways,
+    pipe <-> AF_UNIX and TCP sockets, SPLICE_F_NONBLOCK/O_NONBLOCK, waits a
+    signal ends or SA_RESTART restarts, EPIPE/SIGPIPE and Linux's errnos."""
+    calls_on_sis(ctx, "splice_calls.c", SPLICE, 200)
+
+
+@test(timeout=120)
+def splice_linux(ctx):
+    calls_on_linux(ctx, "splice_calls.c", SPLICE)

@@ -204,6 +204,9 @@ struct sock *sock_lookup(int fd, struct file **filep);
 /* write() of n bytes from kernel memory to the socket file f (sendfile):
  * the count, or -errno as write() would give it (-EPIPE raises SIGPIPE). */
 long sock_file_write_kernel(struct file *f, const void *kbuf, size_t n);
+/* read() of up to n bytes from the socket file f into kernel memory
+ * (splice): as read() would, not waiting when nonblock. */
+long sock_file_read_kernel(struct file *f, void *kbuf, size_t n, bool nonblock);
 /* True if the file's O_NONBLOCK is set. */
 bool sock_file_nonblock(const struct sock *sk);
 /* The socket a file is, or NULL for any other file. */
