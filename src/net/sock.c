@@ -59,6 +59,8 @@ void sock_init(struct sock *sk, const struct sock_ops *ops, int family, int type
 	sk->opt.sndbuf = SOCK_SNDBUF_DEFAULT;
 	sk->opt.ttl = SOCK_TTL_DEFAULT;
 	sk->opt.hops6 = -1;
+	sk->opt.pmtudisc = IP_PMTUDISC_WANT;
+	sk->opt.pmtudisc6 = IP_PMTUDISC_WANT;
 	sk->opt.mc_ttl = 1;
 	sk->opt.mc_loop = true;
 	sk->opt.mc_hops6 = 1;

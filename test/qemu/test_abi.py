@@ -116,3 +116,19 @@ def splice(ctx):
 @test(timeout=120)
 def splice_linux(ctx):
     calls_on_linux(ctx, "splice_calls.c", SPLICE)
+
+
+MTU = r"^mtu_calls: (\d+) checks, (\d+) failed$"
+
+
+@test(timeout=120)
+def mtu(ctx):
+    """IP_MTU_DISCOVER, IPV6_MTU_DISCOVER, IP_MTU and IPV6_MTU
+    (user/tests/mtu_calls.c): defaults, ranges, ENOTCONN, the loopback
+    route's MTU over UDP and TCP in both families, IPV6_MTU's 1280 floor."""
+    calls_on_sis(ctx, "mtu_calls.c", MTU, 60)
+
+
+@test(timeout=120)
+def mtu_linux(ctx):
+    calls_on_linux(ctx, "mtu_calls.c", MTU)
