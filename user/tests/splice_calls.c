@@ -4,7 +4,8 @@
  * reference:
  *   - splice between a pipe and a file both ways, with and without
  *     offsets (which move, and the file position does not), at the end of
- *     a file, from /proc and into a sysctl, a length past what fits;
+ *     a file, from /proc (also vm/min_free_kbytes, which LTP's memory
+ *     polluter reads) and into a sysctl, a length past what fits;
  *   - pipe to pipe (moves), tee (copies, the input keeps its bytes),
  *     vmsplice of user memory into a pipe (what fits, several vectors) and
  *     out of one into user memory (consumes);
@@ -314,6 +315,11 @@ static void check_proc(void)
 	n = splice(fd, NULL, p[1], NULL, sizeof(b) - 1, 0);
 	CHECK(n == (ssize_t)strlen(a) && read(p[0], b, sizeof(b) - 1) == n && !strcmp(a, b),
 	      "/proc text through splice: %zd '%s' '%s'", n, a, b);
+	close(fd);
+	fd = open("/proc/sys/vm/min_free_kbytes", O_RDONLY);
+	memset(b, 0, sizeof(b));
+	CHECK(fd >= 0 && splice(fd, NULL, p[1], NULL, sizeof(b) - 1, 0) > 0 &&
+	      read(p[0], b, sizeof(b) - 1) > 0 && atol(b) > 0, "/proc/sys/vm/min_free_kbytes: '%s'", b);
 	close(fd);
 	if (geteuid() == 0) {
 		fd = open(max, O_WRONLY);

@@ -182,6 +182,9 @@ int vfs_sysctl_parse(const char *text, unsigned long max, unsigned long *out);
 int vfs_add_chardev(const char *path, const struct file_ops *fops, u64 rdev);
 int vfs_add_chardev_node(const char *path, const struct file_ops *fops, u64 rdev);
 const struct file_ops *vfs_chrdev_fops(u64 rdev);
+/* Register fops for every number of major that has no driver of its own
+ * (a node mknod makes opens fops). 0 or -ENOSPC. */
+int vfs_add_chrdev_major(unsigned major, const struct file_ops *fops);
 /* The inode named name in a directory that names ino, or NULL (not referenced). */
 struct inode *vfs_sibling(const struct inode *ino, const char *name);
 
