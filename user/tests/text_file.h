@@ -1,7 +1,7 @@
 /*
  * Small (/proc, /sys-like) files read whole, for the test programs of
  * either C library: glibc_check.h's (abi_*.c, mm_calls.c, ...),
- * sock_util.h's (sock_napi.c) and vfs_calls.c. Plain POSIX.
+ * sock_napi.c, bound_proc.c and vfs_calls.c. Plain POSIX.
  */
 #ifndef TEXT_FILE_H
 #define TEXT_FILE_H
