@@ -25,6 +25,8 @@ from glibc import glibc_static, sis_and_linux
 from guest import boot_to_shell, sh, wait_ipv6
 from sistest import test
 
+LL0 = "fe80::5054:ff:fe12:3456"
+
 sis_and_linux(__name__, "mcast_calls", "mcast_calls.c", 100)
 
 
