@@ -19,10 +19,14 @@ NAME_linux, glibc.sis_and_linux):
   fork, and a read, write, accept4 or epoll_wait blocked on a descriptor
   that another thread closes, dup2s over, reuses or grows the table past
   finishes on its old file.
-- more: capget/capset and what set*uid and execve do to the sets, chown by
-  a file's owner and the set-id bits it clears, /proc/PID/task/TID,
-  O_TMPFILE, device nodes by mknod, futex_waitv, IPV6_ADDRFORM and
-  IPV6_RTHDR, F_NOTIFY (user/tests/abi_more.c).
+- more: capget/capset and what set*uid and execve do to the sets (ambient
+  capabilities and securebits too), chown by a file's owner and the set-id
+  bits it clears, /proc/PID/task/TID, O_TMPFILE, device nodes by mknod,
+  futex_waitv, IPV6_ADDRFORM and IPV6_RTHDR, F_NOTIFY (user/tests/abi_more.c).
+- prctl: PR_SET/GET_PDEATHSIG (the signal at the parent's end),
+  CHILD_SUBREAPER (orphaned grandchildren adopted), TIMERSLACK with
+  /proc/self/timerslack_ns, NO_NEW_PRIVS across execve, THP_DISABLE, TIMING
+  (user/tests/abi_prctl.c).
 - waiters_1000: 1000 forked processes wait on one shared futex and
   FUTEX_CMP_REQUEUE moves 900 of them (LTP's futex_cmp_requeue01): the
   process limit follows memory (Linux's max_threads), past the 512 of a
@@ -35,5 +39,6 @@ sis_and_linux(__name__, "perm", "perm_calls.c", 60, defines=())
 sis_and_linux(__name__, "rt", "rt_calls.c", 40)
 sis_and_linux(__name__, "fdtable", "fdtable_calls.c", 60)
 sis_and_linux(__name__, "more", "abi_more.c", 80)
+sis_and_linux(__name__, "prctl", "abi_prctl.c", 20)
 sis_and_linux(__name__, "waiters_1000", "abi_more.c", 2, test_timeout=240, timeout=200,
               args=("--waiters", "1000"), mem="512M")
