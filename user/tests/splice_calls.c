@@ -10,7 +10,7 @@
  *     vmsplice of user memory into a pipe (what fits, several vectors) and
  *     out of one into user memory (consumes);
  *   - pipe <-> socket over an AF_UNIX pair and a loopback TCP connection,
- *     more than a pipe holds;
+ *     more than a pipe holds; SPLICE_F_MORE corks a UDP datagram;
  *   - SPLICE_F_NONBLOCK and O_NONBLOCK (EAGAIN on the pipe side; a blocking
  *     TCP socket still waits, an AF_UNIX stream does not), waits that a
  *     signal ends (EINTR) or that SA_RESTART restarts, EPIPE and SIGPIPE;
@@ -635,6 +635,32 @@ static void remove_files(void)
 	rmdir(tmp);
 }
 
+/* UDP: SPLICE_F_MORE is MSG_MORE (the datagram waits for the next send),
+ * without it each splice is a datagram. */
+static void check_udp_more(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	int r = socket(AF_INET, SOCK_DGRAM, 0), s = socket(AF_INET, SOCK_DGRAM, 0), p[2];
+	char buf[64];
+
+	CHECK(r >= 0 && s >= 0 && pipe(p) == 0 && bind(r, (struct sockaddr *)&a, len) == 0 &&
+	      getsockname(r, (struct sockaddr *)&a, &len) == 0 &&
+	      connect(s, (struct sockaddr *)&a, len) == 0, "set-up");
+	CHECK(write(p[1], "abc", 3) == 3 && splice(p[0], NULL, s, NULL, 3, SPLICE_F_MORE) == 3,
+	      "pipe -> UDP, SPLICE_F_MORE");
+	CHECK_ERR(recv(r, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN, "corked: nothing sent yet");
+	CHECK(send(s, "def", 3, 0) == 3, "send");
+	CHECK(recv(r, buf, sizeof(buf), MSG_DONTWAIT) == 6 && !memcmp(buf, "abcdef", 6),
+	      "one datagram of both");
+	CHECK(write(p[1], "ghi", 3) == 3 && splice(p[0], NULL, s, NULL, 3, 0) == 3, "without");
+	CHECK(recv(r, buf, sizeof(buf), 0) == 3 && !memcmp(buf, "ghi", 3), "a datagram of its own");
+	close(r);
+	close(s);
+	close(p[0]);
+	close(p[1]);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -652,6 +678,7 @@ int main(void)
 	check_vmsplice();
 	check_unix();
 	check_tcp();
+	check_udp_more();
 	remove_files();
 	return check_summary("splice_calls");
 }
