@@ -1,8 +1,8 @@
 /*
  * lwip_shim: the one place that knows lwIP's internals (see lwip_shim.h).
  * Each function is a field access or a list head from lwIP 2.1.3's
- * tcp_priv.h, tcp.h, nd6_priv.h and timeouts.c; a newer lwIP must be
- * checked against them first.
+ * tcp_priv.h, tcp.h, ip.h, udp.h, raw.h, nd6_priv.h and timeouts.c; a
+ * newer lwIP must be checked against them first.
  */
 #include <sis/kernel.h>
 #include "lwip/init.h"
@@ -188,6 +188,81 @@ void *lwip_shim_tcp_listen_arg(const struct tcp_pcb_listen *l)
 u16 lwip_shim_tcp_accepts_pending(const struct tcp_pcb_listen *l)
 {
 	return l->accepts_pending;
+}
+
+const ip_addr_t *lwip_shim_ip_local_ip(const struct ip_pcb *pcb)
+{
+	return &pcb->local_ip;
+}
+
+const ip_addr_t *lwip_shim_ip_remote_ip(const struct ip_pcb *pcb)
+{
+	return &pcb->remote_ip;
+}
+
+void lwip_shim_ip_set_any_type(struct ip_pcb *pcb, u8 type)
+{
+	if (ip_addr_isany(&pcb->local_ip))
+		IP_SET_TYPE_VAL(pcb->local_ip, type);
+	if (ip_addr_isany(&pcb->remote_ip))
+		IP_SET_TYPE_VAL(pcb->remote_ip, type);
+}
+
+void lwip_shim_ip_set_hops(struct ip_pcb *pcb, u8 ttl, u8 tos)
+{
+	pcb->ttl = ttl;
+	pcb->tos = tos;
+}
+
+const ip_addr_t *lwip_shim_udp_local_ip(const struct udp_pcb *pcb)
+{
+	return &pcb->local_ip;
+}
+
+const ip_addr_t *lwip_shim_udp_remote_ip(const struct udp_pcb *pcb)
+{
+	return &pcb->remote_ip;
+}
+
+u16 lwip_shim_udp_local_port(const struct udp_pcb *pcb)
+{
+	return pcb->local_port;
+}
+
+u16 lwip_shim_udp_remote_port(const struct udp_pcb *pcb)
+{
+	return pcb->remote_port;
+}
+
+struct udp_pcb *lwip_shim_udp_first(void)
+{
+	return udp_pcbs;
+}
+
+struct udp_pcb *lwip_shim_udp_next(const struct udp_pcb *pcb)
+{
+	return pcb->next;
+}
+
+const ip_addr_t *lwip_shim_raw_local_ip(const struct raw_pcb *pcb)
+{
+	return &pcb->local_ip;
+}
+
+const ip_addr_t *lwip_shim_raw_remote_ip(const struct raw_pcb *pcb)
+{
+	return &pcb->remote_ip;
+}
+
+int lwip_shim_raw_chksum_offset(const struct raw_pcb *pcb)
+{
+	return pcb->chksum_reqd ? pcb->chksum_offset : -1;
+}
+
+void lwip_shim_raw_set_chksum_offset(struct raw_pcb *pcb, int offset)
+{
+	pcb->chksum_reqd = offset >= 0;
+	pcb->chksum_offset = offset >= 0 ? (u16)offset : 0;
 }
 
 const ip6_addr_t *lwip_shim_nd6_router(int i, const struct netif *nif)

@@ -3,11 +3,12 @@
  * is the only code that includes lwIP's private headers or touches the
  * fields of struct tcp_pcb: everything else in src/net uses lwIP's public
  * API (a TCP PCB's state and addresses through tcp_dbg_get_tcp_state and
- * tcp_tcp_get_tcp_addrinfo; multicast through udp_/raw_set_multicast_*).
- * lwIP 2.1 has no getters or setters for the rest: the common struct
- * ip_pcb part (addresses, ttl, tos) of every PCB and a UDP or raw PCB's
- * ports and checksum settings are read and set directly in sock_inet.c,
- * sock_udp.c, sock_icmp.c and procnet.c, as lwIP's own netconn layer does.
+ * tcp_tcp_get_tcp_addrinfo; socket options through ip_set_option, flags
+ * through udp_/raw_set_flags, multicast through udp_/raw_set_multicast_*).
+ * What lwIP 2.1 has no getter or setter for (its netconn layer reads the
+ * fields) is here: the common struct ip_pcb part of every PCB (addresses,
+ * ttl, tos), a UDP PCB's ports and lwIP's UDP list, a raw PCB's addresses
+ * and checksum offset. No other file reads or writes a PCB's fields.
  * Written against lwIP 2.1.3 (lwip_shim.c refuses to build with another).
  * All calls: lwIP locked (net_lock or the network softirq).
  */
@@ -15,6 +16,8 @@
 #define SIS_NET_LWIP_SHIM_H
 
 #include <sis/types.h>
+#include "lwip/ip.h"
+#include "lwip/raw.h"
 #include "lwip/tcp.h"
 #include "lwip/udp.h"
 #include "lwip/ip6_addr.h"
@@ -99,6 +102,38 @@ void lwip_shim_tcp_drop_handshakes(struct tcp_pcb_listen *l);
 bool lwip_shim_tcp_accept_is(const struct tcp_pcb_listen *l, tcp_accept_fn fn);
 void *lwip_shim_tcp_listen_arg(const struct tcp_pcb_listen *l);
 u16 lwip_shim_tcp_accepts_pending(const struct tcp_pcb_listen *l);
+
+/*
+ * The common part of every PCB (lwIP's IP_PCB, the first members of struct
+ * tcp_pcb, udp_pcb and raw_pcb, which is what makes the cast to struct
+ * ip_pcb lwIP's own ip_set_option relies on). The addresses are the PCB's
+ * own: valid while the PCB is. lwip_shim_ip_set_any_type gives those of
+ * them that are unspecified the type (IPADDR_TYPE_*) a new PCB of that type
+ * has (udp_new_ip_type's): which family a wildcard bind or peer accepts.
+ */
+const ip_addr_t *lwip_shim_ip_local_ip(const struct ip_pcb *pcb);
+const ip_addr_t *lwip_shim_ip_remote_ip(const struct ip_pcb *pcb);
+void lwip_shim_ip_set_any_type(struct ip_pcb *pcb, u8 type);
+/* The TTL (hop limit) and TOS (traffic class) of what pcb sends. */
+void lwip_shim_ip_set_hops(struct ip_pcb *pcb, u8 ttl, u8 tos);
+
+/* A UDP PCB's addresses and ports (0 local: not bound; the remote ones
+ * mean something only with UDP_FLAGS_CONNECTED in udp_flags()); lwIP's
+ * UDP PCBs (udp_pcbs, the first or NULL) one after another. */
+const ip_addr_t *lwip_shim_udp_local_ip(const struct udp_pcb *pcb);
+const ip_addr_t *lwip_shim_udp_remote_ip(const struct udp_pcb *pcb);
+u16 lwip_shim_udp_local_port(const struct udp_pcb *pcb);
+u16 lwip_shim_udp_remote_port(const struct udp_pcb *pcb);
+struct udp_pcb *lwip_shim_udp_first(void);
+struct udp_pcb *lwip_shim_udp_next(const struct udp_pcb *pcb);
+
+/* A raw PCB's addresses; the offset of the checksum lwIP fills in on send
+ * (IPV6_CHECKSUM's value, IPv6 only), or -1 when it fills none. Set: an
+ * even offset >= 0, or -1. */
+const ip_addr_t *lwip_shim_raw_local_ip(const struct raw_pcb *pcb);
+const ip_addr_t *lwip_shim_raw_remote_ip(const struct raw_pcb *pcb);
+int lwip_shim_raw_chksum_offset(const struct raw_pcb *pcb);
+void lwip_shim_raw_set_chksum_offset(struct raw_pcb *pcb, int offset);
 
 /* The next hop of nd6's default router slot i (0 .. LWIP_ND6_NUM_ROUTERS-1)
  * if that router was learned on nif, else NULL (nd6_priv.h's list). */

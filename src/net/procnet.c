@@ -212,14 +212,16 @@ static long procnet_udp_show(char *buf, size_t size, bool six)
 		ktext_printf(&t, "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when "
 				"retrnsmt   uid  timeout inode\n");
 	net_lock();
-	for (pcb = udp_pcbs; pcb; pcb = pcb->next) {
-		bool connected = pcb->flags & UDP_FLAGS_CONNECTED;
+	for (pcb = lwip_shim_udp_first(); pcb; pcb = lwip_shim_udp_next(pcb)) {
+		const ip_addr_t *local = lwip_shim_udp_local_ip(pcb);
+		bool connected = udp_is_flag_set(pcb, UDP_FLAGS_CONNECTED);
 
-		if (!pcb_in_file(&pcb->local_ip, six))
+		if (!pcb_in_file(local, six))
 			continue;
-		sock_line(&t, six, sl++, &pcb->local_ip, pcb->local_port, &pcb->remote_ip,
-			  connected ? pcb->remote_port : 0, connected ? 0x01 : 0x07, 0,
-			  (u32)udp_sock_pcb_rx_bytes(pcb), 0);
+		sock_line(&t, six, sl++, local, lwip_shim_udp_local_port(pcb),
+			  lwip_shim_udp_remote_ip(pcb),
+			  connected ? lwip_shim_udp_remote_port(pcb) : 0, connected ? 0x01 : 0x07,
+			  0, (u32)udp_sock_pcb_rx_bytes(pcb), 0);
 	}
 	net_unlock();
 	return (long)t.len;

@@ -29,6 +29,7 @@
 #include "lwip/prot/icmp.h"
 #include "lwip/prot/icmp6.h"
 #include "lwip/ip.h"
+#include "lwip_shim.h"
 #include <sis/kernel.h>
 #include <sis/mm.h>
 #include <uapi/sis/poll.h>
@@ -255,7 +256,7 @@ static int icmp_sock_dest(struct icmp_sock *is, struct sock_msg *m, ip_addr_t *i
 	if (err == SOCK_ADDR_NONE) {
 		if (!is->connected)
 			return -EDESTADDRREQ;
-		ip_addr_copy(*ip, is->pcb->remote_ip);
+		ip_addr_copy(*ip, *lwip_shim_raw_remote_ip(is->pcb));
 		return 0;
 	}
 	if (!IP_ADDR_PCB_VERSION_MATCH(is->pcb, ip))
@@ -290,6 +291,7 @@ static long icmp_sock_sendmsg(struct sock *sk, struct sock_msg *m)
 {
 	struct icmp_sock *is = icmp_sk(sk);
 	size_t len = m->it.left;
+	int sum_at = lwip_shim_raw_chksum_offset(is->pcb);
 	struct pbuf *p;
 	ip_addr_t ip;
 	int err;
@@ -302,14 +304,14 @@ static long icmp_sock_sendmsg(struct sock *sk, struct sock_msg *m)
 		return -EMSGSIZE;
 	if (is->ping && len < sizeof(struct icmp_echo_hdr))
 		return -EINVAL;
-	if (is->pcb->chksum_reqd && len < (size_t)is->pcb->chksum_offset + 2)
+	if (sum_at >= 0 && len < (size_t)sum_at + 2)
 		return -EINVAL; /* no room for the ICMPv6 checksum */
 	err = icmp_sock_dest(is, m, &ip);
 	if (err)
 		return err;
 	if (sock_inet_addr_broadcast(&ip) && !sk->opt.broadcast)
 		return -EACCES;
-	err = sock_inet_src_check(&is->pcb->local_ip);
+	err = sock_inet_src_check(lwip_shim_raw_local_ip(is->pcb));
 	if (err)
 		return err;
 	p = sock_dgram_fill(m, len, PBUF_IP, &err);
@@ -340,12 +342,12 @@ static int icmp_sock_getname(struct sock *sk, struct sockaddr_storage *addr, uns
 	struct icmp_sock *is = icmp_sk(sk);
 
 	if (!peer) {
-		*len = sock_inet_name(sk, addr, &is->pcb->local_ip, is->ident);
+		*len = sock_inet_name(sk, addr, lwip_shim_raw_local_ip(is->pcb), is->ident);
 		return 0;
 	}
 	if (!is->connected)
 		return -ENOTCONN;
-	*len = sock_inet_name(sk, addr, &is->pcb->remote_ip, 0);
+	*len = sock_inet_name(sk, addr, lwip_shim_raw_remote_ip(is->pcb), 0);
 	return 0;
 }
 
@@ -438,10 +440,8 @@ int icmp_sock_create(int family, int type, int protocol, struct sock **out)
 		kfree(is);
 		return -ENOMEM;
 	}
-	if (family == AF_INET6 && protocol == IPPROTO_ICMPV6) {
-		is->pcb->chksum_reqd = 1; /* Linux always sums ICMPv6 */
-		is->pcb->chksum_offset = 2;
-	}
+	if (family == AF_INET6 && protocol == IPPROTO_ICMPV6)
+		lwip_shim_raw_set_chksum_offset(is->pcb, 2); /* Linux always sums ICMPv6 */
 	sock_init(&is->d.sk, &icmp_sock_ops, family, type, protocol);
 	is->d.sk.opt.v6only = family == AF_INET6; /* no IPv4 through ICMPv6 */
 	sock_dgram_init(&is->d);

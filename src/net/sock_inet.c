@@ -18,6 +18,7 @@
 #include "lwip/ip.h"
 #include "lwip/ip4_addr.h"
 #include "lwip/ip6_addr.h"
+#include "lwip_shim.h"
 #include <sis/netdev.h>
 #include <uapi/sis/capability.h>
 #include "net_private.h"
@@ -104,12 +105,7 @@ u8 sock_inet_pcb_type(const struct sock *sk)
 
 void sock_inet_pcb_retype(const struct sock *sk, struct ip_pcb *pcb)
 {
-	u8 type = sock_inet_pcb_type(sk);
-
-	if (ip_addr_isany(&pcb->local_ip))
-		IP_SET_TYPE_VAL(pcb->local_ip, type);
-	if (ip_addr_isany(&pcb->remote_ip))
-		IP_SET_TYPE_VAL(pcb->remote_ip, type);
+	lwip_shim_ip_set_any_type(pcb, sock_inet_pcb_type(sk));
 }
 
 const ip_addr_t *sock_inet_any(const struct sock *sk)
@@ -518,12 +514,14 @@ static void set_pcb_flag(struct ip_pcb *pcb, u8 flag, bool on)
 /* Does pcb of an AF_INET6 socket carry IPv6 (not a v4-mapped peer)? */
 static bool pcb_is_v6(const struct sock *sk, const struct ip_pcb *pcb)
 {
+	const ip_addr_t *remote = lwip_shim_ip_remote_ip(pcb), *local = lwip_shim_ip_local_ip(pcb);
+
 	if (sk->family != AF_INET6)
 		return false;
-	if (!ip_addr_isany_val(pcb->remote_ip))
-		return !IP_IS_V4_VAL(pcb->remote_ip);
-	if (!ip_addr_isany_val(pcb->local_ip))
-		return !IP_IS_V4_VAL(pcb->local_ip);
+	if (!ip_addr_isany(remote))
+		return !IP_IS_V4(remote);
+	if (!ip_addr_isany(local))
+		return !IP_IS_V4(local);
 	return true;
 }
 
@@ -534,13 +532,11 @@ void sock_inet_apply_ip_opts(const struct sock *sk, struct ip_pcb *pcb)
 	set_pcb_flag(pcb, SOF_KEEPALIVE, sk->opt.keepalive);
 	/* One hop limit and class per lwIP PCB: IPv6's for IPv6 traffic, IP_TTL/
 	 * IP_TOS for an AF_INET6 socket's IPv4 (v4-mapped) peer, as on Linux. */
-	if (pcb_is_v6(sk, pcb)) {
-		pcb->ttl = sk->opt.hops6 < 0 ? SOCK_TTL_DEFAULT : (u8)sk->opt.hops6;
-		pcb->tos = sk->opt.tclass;
-	} else {
-		pcb->ttl = sk->opt.ttl;
-		pcb->tos = sk->opt.tos;
-	}
+	if (pcb_is_v6(sk, pcb))
+		lwip_shim_ip_set_hops(pcb, sk->opt.hops6 < 0 ? SOCK_TTL_DEFAULT : (u8)sk->opt.hops6,
+				      sk->opt.tclass);
+	else
+		lwip_shim_ip_set_hops(pcb, sk->opt.ttl, sk->opt.tos);
 }
 
 /* ---- IPPROTO_IPV6 options ---- */

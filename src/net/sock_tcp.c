@@ -623,7 +623,7 @@ static int tcp_sock_connect(struct sock *sk, const struct sockaddr_storage *addr
 			    bool nonblock)
 {
 	struct tcp_sock *ts = tcp_sk(sk);
-	ip_addr_t ip;
+	ip_addr_t ip, src;
 	u16 port;
 	int err;
 
@@ -648,7 +648,8 @@ static int tcp_sock_connect(struct sock *sk, const struct sockaddr_storage *addr
 	err = tcp_sock_get_pcb(ts);
 	if (err)
 		return err;
-	err = sock_inet_src_check(&ts->pcb->local_ip);
+	tcp_tcp_get_tcp_addrinfo(ts->pcb, 1, &src, NULL);
+	err = sock_inet_src_check(&src);
 	if (err)
 		return err;
 	err = net_err_to_errno(tcp_connect(ts->pcb, &ip, port, connected_cb));

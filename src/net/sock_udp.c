@@ -59,10 +59,20 @@ static struct udp_sock *udp_sk(struct sock *sk)
 	return (struct udp_sock *)sk;
 }
 
+static const ip_addr_t *pcb_local_ip(const struct udp_sock *us)
+{
+	return lwip_shim_udp_local_ip(us->pcb);
+}
+
+static u16 pcb_local_port(const struct udp_sock *us)
+{
+	return lwip_shim_udp_local_port(us->pcb);
+}
+
 static bool rp_same_group(const struct udp_sock *a, const struct udp_sock *b)
 {
-	return a->pcb->local_port == b->pcb->local_port &&
-	       ip_addr_cmp(&a->pcb->local_ip, &b->pcb->local_ip);
+	return pcb_local_port(a) == pcb_local_port(b) &&
+	       ip_addr_cmp(pcb_local_ip(a), pcb_local_ip(b));
 }
 
 /* The unconnected member of us's group a unicast datagram from addr:port goes to. */
@@ -79,7 +89,7 @@ static struct udp_sock *rp_pick(struct udp_sock *us, const ip_addr_t *addr, u16 
 		n += rp_same_group(m, us) && !m->connected;
 	if (n < 2)
 		return us;
-	pick = sock_rp_hash(addr, port, dst, us->pcb->local_port) % n;
+	pick = sock_rp_hash(addr, port, dst, pcb_local_port(us)) % n;
 	list_for_each_entry(m, &rp_socks, rp_node)
 		if (rp_same_group(m, us) && !m->connected && pick-- == 0)
 			return m;
@@ -94,15 +104,15 @@ static bool rp_conflict(struct udp_sock *us, const ip_addr_t *ip, u16 port)
 	struct udp_sock *m;
 
 	list_for_each_entry(m, &rp_socks, rp_node) {
-		if (m->pcb->local_port != port ||
-		    (IP_GET_TYPE(&m->pcb->local_ip) != IP_GET_TYPE(ip) &&
-		     !IP_IS_ANY_TYPE_VAL(m->pcb->local_ip) && !IP_IS_ANY_TYPE_VAL(*ip)))
+		const ip_addr_t *mip = pcb_local_ip(m);
+
+		if (pcb_local_port(m) != port ||
+		    (IP_GET_TYPE(mip) != IP_GET_TYPE(ip) && !IP_IS_ANY_TYPE_VAL(*mip) &&
+		     !IP_IS_ANY_TYPE_VAL(*ip)))
 			continue; /* IPv4 and IPv6 ports are apart (a dual-stack [::] meets both) */
-		if (!ip_addr_isany(&m->pcb->local_ip) && !ip_addr_isany(ip) &&
-		    !ip_addr_cmp(&m->pcb->local_ip, ip))
+		if (!ip_addr_isany(mip) && !ip_addr_isany(ip) && !ip_addr_cmp(mip, ip))
 			continue;
-		if (!us->d.sk.opt.reuseport || m->rp_uid != proc_euid() ||
-		    !ip_addr_cmp(&m->pcb->local_ip, ip))
+		if (!us->d.sk.opt.reuseport || m->rp_uid != proc_euid() || !ip_addr_cmp(mip, ip))
 			return true;
 	}
 	return false;
@@ -130,7 +140,7 @@ static int udp_sock_bind(struct sock *sk, const struct sockaddr_storage *addr, u
 	err = sock_inet_addr_from(sk, addr, len, SOCK_ADDR_BIND, &ip, &port);
 	if (err < 0)
 		return err;
-	if (us->pcb->local_port)
+	if (pcb_local_port(us))
 		return -EINVAL; /* already bound (explicitly or by connect/send) */
 	err = sock_inet_bind_check(&ip, port, true);
 	if (err)
@@ -168,7 +178,7 @@ static int udp_sock_connect(struct sock *sk, const struct sockaddr_storage *addr
 		sock_inet_any_to_loopback(&ip);
 	if (sock_inet_addr_broadcast(&ip) && !sk->opt.broadcast)
 		return -EACCES;
-	err = sock_inet_src_check(&us->pcb->local_ip);
+	err = sock_inet_src_check(pcb_local_ip(us));
 	if (err)
 		return err;
 	err = net_err_to_errno(udp_connect(us->pcb, &ip, port));
@@ -191,8 +201,8 @@ static int udp_sock_dest(struct udp_sock *us, struct sock_msg *m, ip_addr_t *ip,
 	if (err == SOCK_ADDR_NONE) {
 		if (!us->connected)
 			return -EDESTADDRREQ;
-		ip_addr_copy(*ip, us->pcb->remote_ip);
-		*port = us->pcb->remote_port;
+		ip_addr_copy(*ip, *lwip_shim_udp_remote_ip(us->pcb));
+		*port = lwip_shim_udp_remote_port(us->pcb);
 		return 0;
 	}
 	if (*port == 0)
@@ -377,7 +387,7 @@ static long udp_sock_sendmsg(struct sock *sk, struct sock_msg *m)
 		return -EMSGSIZE;
 	if (sk->err)
 		return sock_take_err(sk);
-	err = sock_inet_src_check(&us->pcb->local_ip);
+	err = sock_inet_src_check(pcb_local_ip(us));
 	if (err)
 		return err;
 	p = sock_dgram_fill(m, len, PBUF_TRANSPORT, &err);
@@ -440,17 +450,17 @@ static int udp_sock_shutdown(struct sock *sk, int how)
  */
 static const ip_addr_t *udp_sock_local_ip(struct udp_sock *us)
 {
+	const ip_addr_t *local = pcb_local_ip(us), *remote = lwip_shim_udp_remote_ip(us->pcb);
 	struct netif *netif;
 
-	if (!ip_addr_isany(&us->pcb->local_ip) || !us->connected)
-		return &us->pcb->local_ip;
-	netif = ip_route(&us->pcb->local_ip, &us->pcb->remote_ip);
-	if (netif && IP_IS_V6(&us->pcb->remote_ip)) {
-		const ip_addr_t *src = ip6_select_source_address(netif,
-								  ip_2_ip6(&us->pcb->remote_ip));
-		return src ? src : &us->pcb->local_ip;
+	if (!ip_addr_isany(local) || !us->connected)
+		return local;
+	netif = ip_route(local, remote);
+	if (netif && IP_IS_V6(remote)) {
+		const ip_addr_t *src = ip6_select_source_address(netif, ip_2_ip6(remote));
+		return src ? src : local;
 	}
-	return netif ? netif_ip_addr4(netif) : &us->pcb->local_ip;
+	return netif ? netif_ip_addr4(netif) : local;
 }
 
 static int udp_sock_getname(struct sock *sk, struct sockaddr_storage *addr, unsigned *len,
@@ -459,12 +469,13 @@ static int udp_sock_getname(struct sock *sk, struct sockaddr_storage *addr, unsi
 	struct udp_sock *us = udp_sk(sk);
 
 	if (!peer) {
-		*len = sock_inet_name(sk, addr, udp_sock_local_ip(us), us->pcb->local_port);
+		*len = sock_inet_name(sk, addr, udp_sock_local_ip(us), pcb_local_port(us));
 		return 0;
 	}
 	if (!us->connected)
 		return -ENOTCONN;
-	*len = sock_inet_name(sk, addr, &us->pcb->remote_ip, us->pcb->remote_port);
+	*len = sock_inet_name(sk, addr, lwip_shim_udp_remote_ip(us->pcb),
+			      lwip_shim_udp_remote_port(us->pcb));
 	return 0;
 }
 
@@ -473,12 +484,12 @@ static void udp_sock_apply_opts(struct sock *sk)
 	struct udp_sock *us = udp_sk(sk);
 	struct udp_pcb *pcb = us->pcb;
 
-	if (!pcb->local_port)
+	if (!pcb_local_port(us))
 		sock_inet_pcb_retype(sk, (struct ip_pcb *)pcb); /* IPV6_V6ONLY */
 	sock_inet_apply_ip_opts(sk, (struct ip_pcb *)pcb);
 	/* A reuseport socket binds over its group (checked in udp_sock_bind);
 	 * lwIP's SO_REUSE lets PCBs share a port when all have SOF_REUSEADDR. */
-	if ((sk->opt.reuseport && !pcb->local_port) || us->rp_bound)
+	if ((sk->opt.reuseport && !pcb_local_port(us)) || us->rp_bound)
 		ip_set_option(pcb, SOF_REUSEADDR);
 }
 
