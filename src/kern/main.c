@@ -131,7 +131,7 @@ void kmain(paddr_t dtb_pa)
 	if (boot_dt.uart.base != VIRT_UART_BASE)
 		pl011_early_init(boot_dt.uart.base);
 	cmdline_parse(boot_dt.bootargs);
-	log_info("SIS %s booting on %s", SIS_RELEASE, boot_dt.model[0] ? boot_dt.model : "unknown");
+	log_info("SIS %s booting on %s", SIS_VERSION, boot_dt.model[0] ? boot_dt.model : "unknown");
 	log_info("cmdline: %s", boot_dt.bootargs);
 	print_device_facts();
 

@@ -81,13 +81,16 @@ struct proc_cred {
 	u32 groups[CRED_NGROUPS];
 	u64 cap_eff, cap_perm, cap_inh; /* capability sets, bit CAP_x */
 	u64 cap_bset;               /* bounding set (PR_CAPBSET_DROP): what execve may give */
+	u64 cap_amb;                /* ambient set: kept by execve; always in perm and inh */
+	u32 securebits;             /* PR_SET_SECUREBITS: SECBIT_* (uapi/sis/securebits.h) */
 };
 
 /* capability.c */
 void cap_init_root(struct proc_cred *c);  /* the full set */
 /* After a set*uid call changed c->uid from old_uid (Linux's rules). */
 void cap_setuid_fixup(struct proc_cred *c, const u32 old_uid[3]);
-void cap_exec(struct proc_cred *c);        /* execve: the bounding set for root, else none */
+/* execve of a program without file capabilities: capabilities(7)'s rules */
+void cap_exec(struct proc_cred *c);
 
 struct proc {
 	unsigned refs;              /* proc_get/proc_put; the table's is one */

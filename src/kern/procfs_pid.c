@@ -183,7 +183,8 @@ static long status_text(struct proc *p, const struct thread *th, char *buf, size
 			     "CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\nCapBnd:\t%016lx\n"
 			     "CapAmb:\t%016lx\n",
 			     (unsigned long)c->cap_inh, (unsigned long)c->cap_perm,
-			     (unsigned long)c->cap_eff, (unsigned long)c->cap_bset, 0UL);
+			     (unsigned long)c->cap_eff, (unsigned long)c->cap_bset,
+			     (unsigned long)c->cap_amb);
 }
 
 static long show_status(long pid, char *buf, size_t size)

@@ -9,6 +9,7 @@
 #include <sis/timer.h>
 #include <sis/syscall.h>
 #include <sis/uaccess.h>
+#include <sis/version.h>
 #include <uapi/sis/utsname.h>
 #include <uapi/sis/sysinfo.h>
 #include <uapi/sis/reboot.h>
@@ -27,10 +28,10 @@ SYSCALL_DEFINE1(uname, void *, ubuf)
 	struct linux_utsname u;
 
 	memset(&u, 0, sizeof(u));
-	strcpy(u.sysname, "SIS");
+	strcpy(u.sysname, UTS_SYSNAME);
 	strcpy(u.nodename, "sis");
-	strcpy(u.release, SIS_RELEASE);
-	strcpy(u.version, "#1 SIS " __DATE__);
+	strcpy(u.release, UTS_RELEASE);
+	strcpy(u.version, UTS_VERSION);
 	strcpy(u.machine, "aarch64");
 	strcpy(u.domainname, "(none)");
 	return copy_to_user(ubuf, &u, sizeof(u));
@@ -187,10 +188,14 @@ SYSCALL_DEFINE5(prctl, int, option, u64, arg2, u64, arg3, u64, arg4, u64, arg5)
 			return -EINVAL; /* SUID_DUMP_ROOT (2) is refused, as Linux */
 		cur_proc()->undumpable = !arg2;
 		return 0;
+	case PR_GET_KEEPCAPS:
+	case PR_SET_KEEPCAPS:
 	case PR_CAPBSET_READ:
-		return cap_bset_read(arg2);
 	case PR_CAPBSET_DROP:
-		return cap_bset_drop(arg2);
+	case PR_GET_SECUREBITS:
+	case PR_SET_SECUREBITS:
+	case PR_CAP_AMBIENT:
+		return cap_prctl(option, arg2, arg3, arg4, arg5);
 	case PR_SET_TAGGED_ADDR_CTRL:
 		return prctl_tagged(true, arg2, arg3, arg4, arg5);
 	case PR_GET_TAGGED_ADDR_CTRL:

@@ -29,7 +29,9 @@
  * (there is no hardware AF update, TCR_EL1.HA is 0), and the fault gives
  * SIGBUS, as Linux, unless the file has grown over the page since, which
  * then gets its access flag and the access runs again (vm_file_fault). A
- * truncate clears the flag again in every space (vm_revoke_page).
+ * truncate clears the flag again in every space and turns the private
+ * copies of a page it cuts back into that page (vm_revoke_page), as
+ * Linux's truncate zaps COW pages: their next access is SIGBUS too.
  *
  * TLB: entries are tagged with the space's ASID (PTE_NG); changing or
  * removing a valid entry flushes that page, and a freed ASID is flushed
@@ -1175,7 +1177,7 @@ int vm_move(struct vm_space *vm, u64 from, u64 to, size_t len)
 }
 
 /* The private copy at e (va) goes; the file page it was copied from is
- * mapped again as the file's view, with the copy's rights. */
+ * mapped again as the file's view, with the copy's rights (and lock). */
 static void discard_to_origin(struct vm_space *vm, pte_t *e, u64 va)
 {
 	pte_t old = *e;
@@ -1185,7 +1187,7 @@ static void discard_to_origin(struct vm_space *vm, pte_t *e, u64 va)
 	(*share_of(kva_to_pa(file)))++; /* before the copy (and its reference) goes */
 	put_page(old);
 	*e = kva_to_pa(file) | prot_attrs(prot) | PTE_VALID | PTE_PAGE | PTE_SW_FILE |
-	     ((prot & VM_WRITE) ? PTE_AP_RDONLY | PTE_SW_COW : 0);
+	     ((prot & VM_WRITE) ? PTE_AP_RDONLY | PTE_SW_COW : 0) | (old & PTE_SW_LOCKED);
 	if (!page_in_file(file, true))
 		*e &= ~PTE_AF; /* truncated since: past the end now */
 	account(vm, old, *e);
@@ -1236,8 +1238,10 @@ int vm_discard(struct vm_space *vm, u64 va, size_t len)
 	return 0;
 }
 
-/* Clear the access flag of every entry of table (level, mapping from base)
- * that maps pa. */
+/* Every entry of table (level, mapping from base) that maps the file page
+ * at pa loses its access flag; every private copy of it goes, and the file
+ * page is mapped there again, without the flag (discard_to_origin): Linux's
+ * truncate unmaps private COW pages too (unmap_mapping_range, even_cows). */
 static void revoke_level(struct vm_space *vm, pte_t *table, int level, u64 base, paddr_t pa)
 {
 	for (int i = 0; i < PT_ENTRIES; i++) {
@@ -1251,6 +1255,8 @@ static void revoke_level(struct vm_space *vm, pte_t *table, int level, u64 base,
 		} else if ((e & PTE_ADDR_MASK) == pa && (e & PTE_AF)) {
 			table[i] = e & ~PTE_AF;
 			tlb_flush_page(va, vm->asid);
+		} else if (!(e & PTE_SW_SHARED) && origin_of(e) == pa_to_kva(pa)) {
+			discard_to_origin(vm, &table[i], va);
 		}
 	}
 }

@@ -1,7 +1,8 @@
 """What LTP's system-call tests (tools/ltp) found different from Linux, checked
 without LTP: user/tests/ltp_calls.c (glibc-static) booted as init checks
-/boot/config-$(uname -r), the passwd/group entries LTP's tests look up,
-setreuid/setregid, F_GETLK's choice of lock and F_SETLKW's EDEADLK."""
+uname -r (Linux-style, the ABI level), /proc/config.gz through zcat, the
+passwd/group entries LTP's tests look up, setreuid/setregid, F_GETLK's choice of
+lock and F_SETLKW's EDEADLK."""
 from sistest import TestFailure, test
 
 

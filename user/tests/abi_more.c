@@ -5,6 +5,10 @@
  *   - capget/capset: v1/v3 layouts, bad versions, root's sets (the
  *     bounding set; on SIS every capability), dropping and raising, what
  *     setuid/seteuid do to the sets, execve giving root its sets back;
+ *     ambient capabilities (PR_CAP_AMBIENT: only if permitted and
+ *     inheritable, dropped with either, cleared leaving uid 0, kept by
+ *     execve, which gives them under SECBIT_NOROOT), securebits (locks,
+ *     CAP_SETPCAP, SECBIT_KEEP_CAPS at setresuid, cleared by execve);
  *   - chown/fchownat by a file's owner without CAP_CHOWN (the group to
  *     one of its own, never the owner), -1, and the set-id bits chown
  *     clears;
@@ -36,6 +40,7 @@
 #include <grp.h>
 #include <linux/capability.h>
 #include <linux/futex.h>
+#include <linux/securebits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -252,6 +257,124 @@ static void caps_exec(void)
 	CHECK(0, "exec /proc/self/exe");
 }
 
+/* ---- ambient capabilities and securebits ----------------------------------- */
+
+#define NET_BIND (1ULL << CAP_NET_BIND_SERVICE)
+#define NET_RAW (1ULL << CAP_NET_RAW)
+
+static long amb(unsigned long op, unsigned long cap)
+{
+	return prctl(PR_CAP_AMBIENT, op, cap, 0, 0);
+}
+
+static void caps_ambient(void)
+{
+	CHECK(amb(PR_CAP_AMBIENT_CLEAR_ALL, 0) == 0 && amb(PR_CAP_AMBIENT_IS_SET, CAP_NET_RAW) == 0,
+	      "an empty ambient set");
+	CHECK_ERR(amb(999, CAP_NET_RAW), EINVAL, "PR_CAP_AMBIENT with a bad op");
+	CHECK_ERR(amb(PR_CAP_AMBIENT_CLEAR_ALL, 1), EINVAL, "CLEAR_ALL with arg3");
+	CHECK_ERR(amb(PR_CAP_AMBIENT_IS_SET, 1000), EINVAL, "IS_SET of no capability");
+	CHECK_ERR(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_NET_RAW, 1, 0), EINVAL,
+		  "RAISE with arg4");
+	CHECK_ERR(amb(PR_CAP_AMBIENT_RAISE, CAP_NET_BIND_SERVICE), EPERM,
+		  "RAISE of a capability not inheritable");
+	CHECK(caps_set(bounding, bounding, NET_BIND | NET_RAW) == 0, "inheritable NET_BIND, NET_RAW");
+	CHECK(amb(PR_CAP_AMBIENT_RAISE, CAP_NET_BIND_SERVICE) == 0 &&
+		      amb(PR_CAP_AMBIENT_RAISE, CAP_NET_BIND_SERVICE) == 0,
+	      "RAISE (twice)");
+	CHECK(amb(PR_CAP_AMBIENT_IS_SET, CAP_NET_BIND_SERVICE) == 1 &&
+		      amb(PR_CAP_AMBIENT_IS_SET, CAP_NET_RAW) == 0,
+	      "IS_SET");
+	CHECK(status_hex("/proc/self/status", "CapAmb:") == (long long)NET_BIND, "CapAmb 400");
+	CHECK(prctl(PR_GET_SECUREBITS) == 0 &&
+		      prctl(PR_SET_SECUREBITS, SECBIT_NO_CAP_AMBIENT_RAISE) == 0,
+	      "set SECBIT_NO_CAP_AMBIENT_RAISE");
+	CHECK_ERR(amb(PR_CAP_AMBIENT_RAISE, CAP_NET_RAW), EPERM,
+		  "RAISE under SECBIT_NO_CAP_AMBIENT_RAISE");
+	CHECK(prctl(PR_SET_SECUREBITS, 0) == 0 && amb(PR_CAP_AMBIENT_RAISE, CAP_NET_RAW) == 0,
+	      "RAISE with the bit clear again");
+	CHECK(amb(PR_CAP_AMBIENT_LOWER, CAP_NET_RAW) == 0 &&
+		      amb(PR_CAP_AMBIENT_LOWER, CAP_NET_RAW) == 0 &&
+		      amb(PR_CAP_AMBIENT_IS_SET, CAP_NET_RAW) == 0,
+	      "LOWER (also of one not set)");
+	CHECK(caps_set(bounding, bounding, NET_RAW) == 0 &&
+		      amb(PR_CAP_AMBIENT_IS_SET, CAP_NET_BIND_SERVICE) == 0,
+	      "dropped from inheritable, dropped from ambient");
+	CHECK(caps_set(bounding, bounding, NET_BIND) == 0 &&
+		      amb(PR_CAP_AMBIENT_RAISE, CAP_NET_BIND_SERVICE) == 0 &&
+		      caps_set(bounding & ~NET_BIND, bounding & ~NET_BIND, NET_BIND) == 0 &&
+		      amb(PR_CAP_AMBIENT_IS_SET, CAP_NET_BIND_SERVICE) == 0,
+	      "dropped from permitted, dropped from ambient");
+	CHECK(amb(PR_CAP_AMBIENT_RAISE, CAP_NET_RAW) == -1 && errno == EPERM &&
+		      amb(PR_CAP_AMBIENT_CLEAR_ALL, 0) == 0,
+	      "CLEAR_ALL");
+}
+
+static void caps_securebits(void)
+{
+	CHECK(prctl(PR_GET_KEEPCAPS) == 0, "PR_GET_KEEPCAPS 0");
+	CHECK_ERR(prctl(PR_SET_KEEPCAPS, 2), EINVAL, "PR_SET_KEEPCAPS 2");
+	CHECK(prctl(PR_SET_KEEPCAPS, 1) == 0 && prctl(PR_GET_KEEPCAPS) == 1 &&
+		      prctl(PR_GET_SECUREBITS) == SECBIT_KEEP_CAPS,
+	      "PR_SET_KEEPCAPS is SECBIT_KEEP_CAPS");
+	CHECK_ERR(prctl(PR_SET_SECUREBITS, 1UL << 20), EPERM, "an unknown secure bit");
+	CHECK(prctl(PR_SET_SECUREBITS, SECBIT_KEEP_CAPS_LOCKED) == 0 &&
+		      prctl(PR_GET_KEEPCAPS) == 0,
+	      "KEEP_CAPS clear and locked");
+	CHECK_ERR(prctl(PR_SET_KEEPCAPS, 1), EPERM, "PR_SET_KEEPCAPS when locked");
+	CHECK_ERR(prctl(PR_SET_SECUREBITS, SECBIT_KEEP_CAPS_LOCKED | SECBIT_KEEP_CAPS), EPERM,
+		  "a locked bit does not change");
+	CHECK_ERR(prctl(PR_SET_SECUREBITS, 0), EPERM, "a lock does not go");
+	CHECK(prctl(PR_SET_SECUREBITS, SECBIT_KEEP_CAPS_LOCKED | SECBIT_NOROOT) == 0 &&
+		      prctl(PR_GET_SECUREBITS) == (SECBIT_KEEP_CAPS_LOCKED | SECBIT_NOROOT),
+	      "other bits still change");
+	CHECK(caps_set(bounding & ~(1ULL << CAP_SETPCAP), bounding, 0) == 0, "drop CAP_SETPCAP");
+	CHECK_ERR(prctl(PR_SET_SECUREBITS, SECBIT_KEEP_CAPS_LOCKED | SECBIT_NOROOT), EPERM,
+		  "PR_SET_SECUREBITS needs CAP_SETPCAP");
+	CHECK_ERR(prctl(PR_CAPBSET_DROP, 1000), EPERM,
+		  "PR_CAPBSET_DROP asks for CAP_SETPCAP before the capability's number");
+}
+
+/* Leaving uid 0 with SECBIT_KEEP_CAPS keeps permitted, clears effective
+ * (euid left 0) and always the ambient set. */
+static void caps_keep_setuid(void)
+{
+	uint64_t eff, perm, inh;
+
+	CHECK(caps_set(bounding, bounding, NET_BIND) == 0 &&
+		      amb(PR_CAP_AMBIENT_RAISE, CAP_NET_BIND_SERVICE) == 0 &&
+		      prctl(PR_SET_KEEPCAPS, 1) == 0,
+	      "ambient NET_BIND, KEEP_CAPS");
+	CHECK(setresuid(NOBODY, NOBODY, NOBODY) == 0, "setresuid(nobody)");
+	CHECK(caps_now(&eff, &perm, &inh) && eff == 0 && perm == bounding && inh == NET_BIND,
+	      "KEEP_CAPS kept permitted: %llx %llx %llx", (unsigned long long)eff,
+	      (unsigned long long)perm, (unsigned long long)inh);
+	CHECK(amb(PR_CAP_AMBIENT_IS_SET, CAP_NET_BIND_SERVICE) == 0, "ambient cleared");
+}
+
+/* Re-run as "abi_more --ambient": the sets an execve gave root under
+ * SECBIT_NOROOT with ambient NET_BIND: exactly it, and KEEP_CAPS gone. */
+static int caps_after_ambient_exec(void)
+{
+	uint64_t eff, perm, inh;
+
+	if (!caps_now(&eff, &perm, &inh) || eff != NET_BIND || perm != NET_BIND || inh != NET_BIND)
+		return 1;
+	if (status_hex("/proc/self/status", "CapAmb:") != (long long)NET_BIND)
+		return 2;
+	return prctl(PR_GET_SECUREBITS) == SECBIT_NOROOT ? 0 : 3;
+}
+
+static void caps_ambient_exec(void)
+{
+	CHECK(caps_set(bounding, bounding, NET_BIND) == 0 &&
+		      amb(PR_CAP_AMBIENT_RAISE, CAP_NET_BIND_SERVICE) == 0 &&
+		      prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_KEEP_CAPS) == 0,
+	      "ambient NET_BIND, SECBIT_NOROOT");
+	execl("/proc/self/exe", "abi_more", "--ambient", (char *)NULL);
+	CHECK(0, "exec /proc/self/exe");
+}
+
 static void check_caps(void)
 {
 	uint64_t eff, perm, inh;
@@ -270,6 +393,10 @@ static void check_caps(void)
 	in_child(caps_setuid, "setuid and capabilities");
 	in_child(caps_bset, "the bounding set");
 	in_child(caps_exec, "execve gives root its capabilities back");
+	in_child(caps_ambient, "ambient capabilities");
+	in_child(caps_securebits, "securebits and PR_SET_KEEPCAPS");
+	in_child(caps_keep_setuid, "setresuid with SECBIT_KEEP_CAPS");
+	in_child(caps_ambient_exec, "execve keeps the ambient set (SECBIT_NOROOT)");
 }
 
 /* ---- chown by the owner --------------------------------------------------- */
@@ -1066,6 +1193,8 @@ int main(int argc, char **argv)
 		bounding = (uint64_t)status_hex("/proc/self/status", "CapBnd:");
 		return caps_after_exec();
 	}
+	if (argc > 1 && !strcmp(argv[1], "--ambient"))
+		return caps_after_ambient_exec();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	snprintf(tmp, sizeof(tmp), "/tmp/abi_more.XXXXXX");
 	CHECK(mkdtemp(tmp) != NULL && chmod(tmp, 0777) == 0, "mkdtemp");

@@ -1,8 +1,9 @@
 /*
  * ltp_calls: regression checks for what LTP's syscall tests found different
  * from Linux (tools/ltp), as a glibc-static program (booted as init):
- *   - uname's release names /boot/config-RELEASE, a kernel .config that says
- *     which Linux features SIS has (LTP's tst_kconfig reads it);
+ *   - uname's release is Linux-style with the ABI level (LTP's tst_kvercmp);
+ *   - /proc/config.gz is a gzipped .config that says which Linux features
+ *     SIS has (LTP's tst_kconfig reads it through zcat);
  *   - /etc/passwd and /etc/group have root and nobody/nogroup (getpwnam);
  *   - setreuid/setregid with Linux's rules for the saved id and EPERM;
  *   - F_GETLK reports the conflicting lock that starts first (fcntl11/21);
@@ -15,6 +16,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,26 +26,75 @@
 #include <unistd.h>
 #include "glibc_check.h"
 
-static void check_kconfig(void)
+/* The text of a small file, NUL-terminated, into buf; its length or -1. */
+static long read_small(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	long n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n >= 0)
+		buf[n] = '\0';
+	return n;
+}
+
+/* uname's release is Linux-style, ABI level first (tst_kvercmp compares it),
+ * and /proc/sys/kernel/osrelease says the same. */
+static void check_release(void)
 {
 	struct utsname u;
-	char path[128], line[128];
-	bool eventfd = false, no_userns = false;
-	FILE *f;
+	char text[128], want[80];
+	int major = 0, minor = 0, patch = -1;
 
 	CHECK(uname(&u) == 0, "uname");
-	snprintf(path, sizeof(path), "/boot/config-%s", u.release);
-	f = fopen(path, "r");
-	CHECK(f != NULL, "fopen %s", path);
+	CHECK(strcmp(u.sysname, "SIS") == 0, "sysname %s", u.sysname);
+	CHECK(sscanf(u.release, "%d.%d.%d", &major, &minor, &patch) == 3 &&
+		      (major > 5 || (major == 5 && minor >= 16)) && strstr(u.release, "-sis-"),
+	      "release %s: not Linux-style at ABI level 5.16 or later", u.release);
+	snprintf(want, sizeof(want), "%s\n", u.release);
+	CHECK(read_small("/proc/sys/kernel/osrelease", text, sizeof(text)) > 0 &&
+		      strcmp(text, want) == 0,
+	      "/proc/sys/kernel/osrelease: %s", text);
+	CHECK(read_small("/proc/sys/kernel/ostype", text, sizeof(text)) > 0 &&
+		      strcmp(text, "SIS\n") == 0,
+	      "/proc/sys/kernel/ostype: %s", text);
+}
+
+/* /proc/config.gz is a gzip stream of a .config (LTP's tst_kconfig reads it
+ * through zcat, as here) saying which features SIS has. */
+static void check_kconfig(void)
+{
+	static const char *const want[] = {
+		"CONFIG_IKCONFIG_PROC=y\n", "CONFIG_EVENTFD=y\n", "CONFIG_SIGNALFD=y\n",
+		"CONFIG_IPV6=y\n", "CONFIG_FUTEX=y\n", "# CONFIG_USER_NS is not set\n",
+	};
+	bool seen[sizeof(want) / sizeof(want[0])] = { false };
+	unsigned char magic[3] = { 0 };
+	char line[128];
+	int fd = open("/proc/config.gz", O_RDONLY), lines = 0;
+	FILE *f;
+
+	CHECK(fd >= 0 && read(fd, magic, 3) == 3 && magic[0] == 0x1f && magic[1] == 0x8b &&
+		      magic[2] == 8,
+	      "/proc/config.gz is not gzip (%02x %02x %02x)", magic[0], magic[1], magic[2]);
+	if (fd >= 0)
+		close(fd);
+	f = popen("zcat /proc/config.gz", "r");
+	CHECK(f != NULL, "popen zcat");
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f)) {
-		eventfd |= strcmp(line, "CONFIG_EVENTFD=y\n") == 0;
-		no_userns |= strcmp(line, "# CONFIG_USER_NS is not set\n") == 0;
+		lines++;
+		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+			seen[i] |= strcmp(line, want[i]) == 0;
 	}
-	fclose(f);
-	CHECK(eventfd, "%s lacks CONFIG_EVENTFD=y", path);
-	CHECK(no_userns, "%s does not say CONFIG_USER_NS is not set", path);
+	CHECK(pclose(f) == 0, "zcat /proc/config.gz failed");
+	CHECK(lines > 20, "zcat /proc/config.gz: %d lines", lines);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		CHECK(seen[i], "/proc/config.gz lacks %.*s", (int)strlen(want[i]) - 1, want[i]);
 }
 
 static void check_users(void)
@@ -292,6 +343,7 @@ int main(void)
 {
 	int fd;
 
+	check_release();
 	check_kconfig();
 	check_users();
 	check_creds();

@@ -11,7 +11,9 @@
  * - a page of a file mapping wholly past the end of the file (shared or
  *   private) is SIGBUS (BUS_ADRERR, si_addr) to read or write, EFAULT for
  *   read(2) into it, SIGSEGV if PROT_NONE; it is readable once the file
- *   grows over it, and SIGBUS again after a truncate below it;
+ *   grows over it, and SIGBUS again after a truncate below it; so is a
+ *   private copy of a page the truncate cut (Linux zaps COW pages), in a
+ *   fork child sharing it too;
  * - mlock, mlock2, munlock, mlockall, munlockall: RLIMIT_MEMLOCK for the
  *   unprivileged (ENOMEM, EPERM at 0, EAGAIN for MAP_LOCKED and MCL_FUTURE
  *   mappings), root past it, VmLck, holes, fork, munmap, MADV_DONTNEED;
@@ -319,6 +321,56 @@ static void check_past_eof(void)
 	check_past_eof_of(1);
 	check_past_eof_of(0);
 }
+
+/* A private copy of a page a truncate cuts away goes with it (Linux zaps
+ * COW pages too: LTP's futex_wake05): SIGBUS in the writer and in a fork
+ * child sharing the copy; a copy of the page the new end falls in stays.
+ * Grown again, the page is the file's (zeros), not the old copy. */
+static void check_truncate_cow(void)
+{
+	int fd = make_filled_file(path_in_dir("tcow"), 3 * pg, 'c');
+	int go[2], st = 0;
+	volatile char *p;
+	char b = 1;
+	pid_t pid;
+
+	CHECK(fd >= 0 && pipe(go) == 0, "create tcow");
+	p = mmap(NULL, 3 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	CHECK(p != MAP_FAILED, "mmap tcow");
+	if (p == MAP_FAILED)
+		return;
+	p[pg] = 'x';
+	p[2 * pg] = 'y';
+	pid = fork();
+	if (pid == 0) {
+		int code = 0;
+
+		close(go[1]);
+		if (read(go[0], &b, 1) != 1)
+			_exit(3);
+		if (probe(p + 2 * pg, 0, &code) != SIGBUS || code != BUS_ADRERR)
+			_exit(1);
+		_exit(p[pg] == 'x' && p[pg + 20] == 'c' ? 0 : 2);
+	}
+	close(go[0]);
+	CHECK(ftruncate(fd, pg + 10) == 0, "truncate tcow");
+	CHECK(write(go[1], &b, 1) == 1, "wake the child");
+	CHECK_BUS(p + 2 * pg, 0, "a written private page after truncate");
+	CHECK_BUS(p + 2 * pg + 5, 1, "a store to it after truncate");
+	CHECK(p[pg] == 'x' && p[pg + 20] == 'c', "the copy at the new end stays: %c %c", p[pg],
+	      p[pg + 20]);
+	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "fork child's shared copy after truncate: status %#x", st);
+	CHECK(ftruncate(fd, 3 * pg) == 0, "grow tcow");
+	CHECK(p[2 * pg] == 0, "grown again: the file's page, not the copy: %d", p[2 * pg]);
+	p[2 * pg + 1] = 'z';
+	CHECK(pread(fd, &b, 1, 2 * pg + 1) == 1 && b == 0, "a private store reached the file");
+	close(go[1]);
+	munmap((void *)p, 3 * pg);
+	close(fd);
+	unlink(path_in_dir("tcow"));
+}
+
 
 /* ---- mlock ------------------------------------------------------------------ */
 
@@ -739,6 +791,7 @@ int main(int argc, char **argv)
 	check_private_eof();
 	check_dontneed_private();
 	check_past_eof();
+	check_truncate_cow();
 	check_mlock();
 	check_rlimits(argv[0]);
 #ifdef ON_SIS

@@ -6,10 +6,21 @@
 
 #define PR_GET_DUMPABLE 3 /* 1 or 0; no core dumps are written either way */
 #define PR_SET_DUMPABLE 4 /* arg2 SUID_DUMP_DISABLE (0) or SUID_DUMP_USER (1) */
+#define PR_GET_KEEPCAPS 7 /* SECBIT_KEEP_CAPS (securebits.h) as 0 or 1 */
+#define PR_SET_KEEPCAPS 8
 #define PR_SET_NAME 15 /* the thread's name (comm), at most 15 bytes + NUL */
 #define PR_GET_NAME 16
 #define PR_CAPBSET_READ 23 /* 1 if arg2 is in the bounding set */
 #define PR_CAPBSET_DROP 24 /* take arg2 out of it (CAP_SETPCAP) */
+#define PR_GET_SECUREBITS 27 /* SECBIT_* (securebits.h) */
+#define PR_SET_SECUREBITS 28 /* (CAP_SETPCAP; a locked bit never changes) */
+
+/* The ambient capability set: arg2 says what to do with capability arg3. */
+#define PR_CAP_AMBIENT 47
+#define PR_CAP_AMBIENT_IS_SET 1 /* 1 or 0 */
+#define PR_CAP_AMBIENT_RAISE 2  /* needs it permitted and inheritable */
+#define PR_CAP_AMBIENT_LOWER 3
+#define PR_CAP_AMBIENT_CLEAR_ALL 4 /* arg3 0 */
 
 /* The arm64 tagged-address ABI (Documentation/arch/arm64/tagged-address-abi.rst):
  * with PR_TAGGED_ADDR_ENABLE, system calls accept user pointers whose top

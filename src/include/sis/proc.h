@@ -23,9 +23,10 @@ u32 proc_egid(void);
 /* capability.c: does the current process have CAP_x (<uapi/sis/capability.h>)
  * in its effective set? True without a process. */
 bool proc_capable(int cap);
-/* prctl(PR_CAPBSET_READ/DROP) of the current process (Linux's errnos). */
-long cap_bset_read(u64 cap);
-long cap_bset_drop(u64 cap);
+/* The capability prctl options of the current process (PR_CAPBSET_READ/
+ * DROP, PR_CAP_AMBIENT, PR_GET/SET_SECUREBITS, PR_GET/SET_KEEPCAPS), with
+ * Linux's results and errnos. */
+long cap_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5);
 /* The ids file permissions use (vfs_perm.c): the effective ones, or the
  * real ones for access(2) (real); 0 outside any process. */
 u32 proc_access_uid(bool real);

@@ -160,8 +160,9 @@ int vm_map_pages(struct vm_space *vm, u64 va, void *const *pages, size_t n, unsi
  * file page whose file has grown over it (accessible now: retry), -EIO if
  * it is past the end of its file (SIGBUS), -EFAULT otherwise (SIGSEGV). */
 int vm_file_fault(struct vm_space *vm, u64 va, bool write, bool exec);
-/* The file shrank below a mapped page: every mapping of it faults again
- * (a private copy made earlier stays its owner's). */
+/* The file shrank below a mapped page: every mapping of it faults again,
+ * private copies made of it included (they are dropped: Linux's truncate
+ * unmaps COW pages too). */
 void vm_revoke_page(void *page);
 /* The page cache's answer to "does the file still cover this page?": 1,
  * 0, or -1 when no file holds the page any more. */
