@@ -66,7 +66,7 @@ from sistest import TOP, TestSkip, register, test, wait_for_file_line
 HOST = "10.0.2.2"  # the host, as QEMU user networking shows it to the guest
 LOOP_SUBTESTS = ["tcp", "udp", "nbconnect", "backlog", "rst", "halfclose", "flags", "sndbuf",
                  "rcvbuf", "unix", "unixpath", "timeout", "eintr", "restart", "scm_rights",
-                 "exitclose", "inherit", "reuseaddr"]
+                 "exitclose", "inherit", "reuseaddr", "tw_open"]
 
 
 def boot(ctx, prog, *args, hostfwds=(), add=(), mem="128M"):
