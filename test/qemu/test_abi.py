@@ -27,6 +27,13 @@ NAME_linux, glibc.sis_and_linux):
   CHILD_SUBREAPER (orphaned grandchildren adopted), TIMERSLACK with
   /proc/self/timerslack_ns, NO_NEW_PRIVS across execve, THP_DISABLE, TIMING
   (user/tests/abi_prctl.c).
+- splice: splice, tee and vmsplice (user/tests/splice_calls.c): pipe <->
+  file (offsets, /proc, a sysctl), pipe -> pipe, tee, vmsplice both ways,
+  pipe <-> AF_UNIX and TCP sockets, SPLICE_F_NONBLOCK/O_NONBLOCK, waits a
+  signal ends or SA_RESTART restarts, EPIPE/SIGPIPE and Linux's errnos.
+- mtu: IP_MTU_DISCOVER, IPV6_MTU_DISCOVER, IP_MTU and IPV6_MTU
+  (user/tests/mtu_calls.c): defaults, ranges, ENOTCONN, the loopback
+  route's MTU over UDP and TCP in both families, IPV6_MTU's 1280 floor.
 - waiters_1000: 1000 forked processes wait on one shared futex and
   FUTEX_CMP_REQUEUE moves 900 of them (LTP's futex_cmp_requeue01): the
   process limit follows memory (Linux's max_threads), past the 512 of a
@@ -40,5 +47,7 @@ sis_and_linux(__name__, "rt", "rt_calls.c", 40)
 sis_and_linux(__name__, "fdtable", "fdtable_calls.c", 60)
 sis_and_linux(__name__, "more", "abi_more.c", 80)
 sis_and_linux(__name__, "prctl", "abi_prctl.c", 20)
+sis_and_linux(__name__, "splice", "splice_calls.c", 200)
+sis_and_linux(__name__, "mtu", "mtu_calls.c", 60)
 sis_and_linux(__name__, "waiters_1000", "abi_more.c", 2, test_timeout=240, timeout=200,
               args=("--waiters", "1000"), mem="512M")

@@ -19,8 +19,9 @@
  *     EISDIR, EOPNOTSUPP and EACCES cases;
  *   - mknod of device nodes by root: the numbers of null, zero, urandom,
  *     random, tty, console and ptmx open what those open (ptmx only
- *     beside a pts directory), others and block devices give ENXIO; not
- *     without CAP_MKNOD;
+ *     beside a pts directory), others and block devices give ENXIO, a pty
+ *     slave's number (existing or not) outside /dev/pts EIO; not without
+ *     CAP_MKNOD;
  *   - IPV6_ADDRFORM (a dual-stack socket with an IPv4 peer becomes AF_INET,
  *     then is disconnected, bound and listens as LTP's connect02) and
  *     IPV6_RTHDR (type 2 and segment-routing headers kept and given back);
@@ -628,6 +629,25 @@ static void mknod_as_nobody(void)
 	CHECK(mknod(p, S_IFIFO | 0666, 0) == 0 && unlink(p) == 0, "a FIFO needs no capability");
 }
 
+/* A pty slave's number (136, N) in a node mknod made outside /dev/pts:
+ * Linux finds the slave by its /dev/pts entry only, so open gives EIO for
+ * a pty that does not exist and for one that does. */
+static void check_mknod_pts(char *p)
+{
+	int m = posix_openpt(O_RDWR | O_NOCTTY);
+	unsigned n = 0;
+
+	CHECK(m >= 0 && grantpt(m) == 0 && unlockpt(m) == 0 && ioctl(m, TIOCGPTN, &n) == 0, "a pty");
+	snprintf(p, 96, "%s/pts", tmp);
+	CHECK(mknod(p, S_IFCHR | 0600, makedev(136, n + 77)) == 0, "mknod (136, %u)", n + 77);
+	CHECK_ERR(open(p, O_RDWR | O_NOCTTY), EIO, "a pty that does not exist: EIO");
+	unlink(p);
+	CHECK(mknod(p, S_IFCHR | 0600, makedev(136, n)) == 0, "mknod (136, %u)", n);
+	CHECK_ERR(open(p, O_RDWR | O_NOCTTY), EIO, "an open pty, but not through /dev/pts: EIO");
+	unlink(p);
+	close(m);
+}
+
 static void check_mknod(void)
 {
 	static const struct {
@@ -683,6 +703,7 @@ static void check_mknod(void)
 	close(fd);
 	unlink("/dev/ptmx.abi");
 
+	check_mknod_pts(p);
 	snprintf(p, sizeof(p), "%s/nodev", tmp);
 	CHECK(mknod(p, S_IFCHR | 0600, makedev(7, 77)) == 0, "mknod of an unknown number");
 	CHECK_ERR(open(p, O_RDONLY), ENXIO, "opens with ENXIO");
