@@ -71,6 +71,8 @@ static struct task *new_user_task(struct trap_frame *tf, const struct clone_req 
 		return NULL;
 	ctf = task_user_frame(t);
 	*ctf = *tf;
+	fpsimd_save_task(current_task); /* the child starts with the caller's values */
+	t->fpsimd = current_task->fpsimd;
 	ctf->x[0] = 0; /* the child's return value */
 	if (r->stack)
 		ctf->sp = r->stack;
@@ -126,6 +128,8 @@ static void link_child(struct proc *parent, struct proc *child)
 	child->tagged_addr = parent->tagged_addr;
 	child->undumpable = parent->undumpable;
 	child->personality = parent->personality;
+	child->no_new_privs = parent->no_new_privs;
+	child->thp_disable = parent->thp_disable;
 	signal_fork(child, parent);
 	list_add_tail(&child->sibling, &parent->children);
 }
