@@ -106,6 +106,23 @@ def prctl_linux(ctx):
     calls_on_linux(ctx, "abi_prctl.c", PRCTL)
 
 
+SHM = r"^abi_shm: (\d+) checks, (\d+) failed$"
+
+
+@test(timeout=120)
+def shm(ctx):
+    """System V shared memory (user/tests/abi_shm.c): shmget by key and
+    IPC_PRIVATE, shmat anywhere/fixed/SHM_RND/SHM_REMAP/SHM_RDONLY, fork
+    sharing, shm_nattch, shmdt, IPC_SET, IPC_RMID while attached, EACCES and
+    EPERM for nobody."""
+    calls_on_sis(ctx, "abi_shm.c", SHM, 30)
+
+
+@test(timeout=120)
+def shm_linux(ctx):
+    calls_on_linux(ctx, "abi_shm.c", SHM)
+
+
 @test(timeout=240)
 def waiters_1000(ctx):
     """1000 forked processes wait on one shared futex and FUTEX_CMP_REQUEUE
