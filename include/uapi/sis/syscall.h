@@ -61,6 +61,9 @@
 #define __NR_pselect6 72
 #define __NR_ppoll 73
 #define __NR_signalfd4 74
+#define __NR_vmsplice 75
+#define __NR_splice 76
+#define __NR_tee 77
 #define __NR_readlinkat 78
 #define __NR_newfstatat 79
 #define __NR_fstat 80
