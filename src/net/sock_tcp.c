@@ -111,7 +111,7 @@ static void tcp_sock_note_addrs(struct tcp_sock *ts)
 #define TCP_MAX_TW 1024
 #define TCP_TW_KEEP 768
 
-static unsigned long tw_overflow;
+static unsigned long tw_overflow, tw_looks;
 static u32 tw_bound; /* the most connections in TIME-WAIT now, see above */
 
 /* Our FIN is queued on a connection: it may come to TIME-WAIT. */
@@ -126,17 +126,19 @@ void tcp_sock_tw_limit(void)
 
 	if (tw_bound <= TCP_MAX_TW)
 		return;
+	tw_looks++;
 	tw_overflow += lwip_shim_tcp_tw_trim(TCP_TW_KEEP, &left);
 	tw_bound = left + lwip_shim_tcp_closing();
 }
 
-void tcp_sock_tw_stats(unsigned long *now, unsigned long *overflow)
+void tcp_sock_tw_stats(struct tcp_tw_stats *tw)
 {
-	*now = 0;
+	tw->now = 0;
 	for (struct tcp_pcb *pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_TIME_WAIT); pcb;
 	     pcb = lwip_shim_tcp_next(pcb))
-		(*now)++;
-	*overflow = tw_overflow;
+		tw->now++;
+	tw->overflow = tw_overflow;
+	tw->looks = tw_looks;
 }
 
 /* The PCB for a TSS_NEW socket, made on first need (bind, connect, listen). */
