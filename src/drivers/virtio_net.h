@@ -15,6 +15,7 @@
 #define VIRTIO_NET_F_GUEST_CSUM 1 /* device may hand us partial/validated checksums */
 #define VIRTIO_NET_F_MAC 5
 #define VIRTIO_NET_F_GUEST_TSO4 7 /* device may hand us IPv4 TCP segments > MTU */
+#define VIRTIO_NET_F_GUEST_TSO6 8 /* device may hand us IPv6 TCP segments > MTU */
 #define VIRTIO_NET_F_HOST_TSO4 11 /* device cuts IPv4 TCP segments > MTU for us */
 #define VIRTIO_NET_F_MRG_RXBUF 15
 #define VIRTIO_NET_F_STATUS 16
@@ -29,7 +30,7 @@
 #define VNET_QUEUE_SIZE 256
 #define VNET_BUF_SIZE 2048 /* >= 12 + 1514 (5.1.6.3.1: at least 1526 without MRG_RXBUF) */
 #define VNET_MAX_SLOTS (VNET_QUEUE_SIZE / 2)
-/* Buffers one merged RX frame may span: a large segment (GUEST_TSO4) of
+/* Buffers one merged RX frame may span: a large segment (GUEST_TSO4/6) of
  * 12 + 14 + 65535 bytes takes 34 of 2 KiB; without it a frame needs 1. */
 #define VNET_MAX_FRAGS 34
 #define VNET_TX_KICK_BATCH 32  /* notify mid-burst after this many frames */
@@ -44,6 +45,7 @@
 #define VIRTIO_NET_HDR_F_DATA_VALID 2 /* RX: the device checked the checksum */
 #define VIRTIO_NET_HDR_GSO_NONE 0
 #define VIRTIO_NET_HDR_GSO_TCPV4 1
+#define VIRTIO_NET_HDR_GSO_TCPV6 4
 struct virtio_net_hdr {
 	u8 flags;
 	u8 gso_type;
@@ -64,7 +66,9 @@ struct virtio_net {
 	bool tx_csum;             /* CSUM negotiated: TCP checksums left to the device */
 	bool rx_csum;             /* GUEST_CSUM negotiated: header flags may vouch */
 	bool rx_tso4;             /* GUEST_TSO4 negotiated: large IPv4 TCP segments */
-	bool rx_gso_seen;         /* the first large segment was logged (debug) */
+	bool rx_tso6;             /* GUEST_TSO6 negotiated: large IPv6 TCP segments */
+	bool rx_gso_seen;         /* the first large IPv4 segment was logged (debug) */
+	bool rx_gso6_seen;        /* the first large IPv6 segment was logged (debug) */
 	bool tx_tso;              /* HOST_TSO4 negotiated and its buffers allocated */
 
 	/* RX buffer i is rx_bufs + i * VNET_BUF_SIZE, head descriptor i (tail

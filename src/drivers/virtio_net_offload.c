@@ -1,6 +1,6 @@
 /*
  * virtio-net offloads (virtio spec v1.2, 5.1.6.2 transmit, 5.1.6.4
- * receive): checksums (CSUM, GUEST_CSUM), large receive (GUEST_TSO4) and
+ * receive): checksums (CSUM, GUEST_CSUM), large receive (GUEST_TSO4/6) and
  * large send (HOST_TSO4) for virtio_net.c. Everything read from a frame
  * header the device wrote is checked here before it is believed.
  */
@@ -118,31 +118,50 @@ static bool rx_partial_is_l4(const struct l4_hdr *l4, unsigned start, unsigned o
 				    (l4->proto == IPPROTO_UDP_NUM && off == UDP_CSUM_OFF));
 }
 
+/* Was the large segment of the family negotiated and announced as such? */
+static bool rx_gso_type_ok(const struct virtio_net *vn, u8 gso_type, u16 ethertype)
+{
+	if (gso_type == VIRTIO_NET_HDR_GSO_TCPV4)
+		return vn->rx_tso4 && ethertype == ETHERTYPE_IPV4;
+	if (gso_type == VIRTIO_NET_HDR_GSO_TCPV6)
+		return vn->rx_tso6 && ethertype == ETHERTYPE_IPV6;
+	return false;
+}
+
+/* log_debug the first large segment of each family (tests look for it). */
+static void rx_gso_note(struct virtio_net *vn, bool v6, size_t len)
+{
+	bool *seen = v6 ? &vn->rx_gso6_seen : &vn->rx_gso_seen;
+
+	if (*seen)
+		return;
+	*seen = true;
+	log_debug("virtio-net: %s: first large %sreceive segment, %zu bytes", vn->dev.name,
+		  v6 ? "IPv6 " : "", len);
+}
+
 /*
- * 5.1.6.4.1: a large segment (GUEST_TSO4 negotiated) is IPv4 TCP with
- * gso_type TCPV4 and NEEDS_CSUM at its TCP checksum, its IP total length
- * the whole frame's. Anything else is dropped: the stack takes such a frame
- * as one TCP segment and must not be handed anything else that way.
+ * 5.1.6.4.1: a large segment is TCP with NEEDS_CSUM at its TCP checksum and
+ * its IP length the whole frame's: IPv4 with gso_type TCPV4 (GUEST_TSO4
+ * negotiated), or IPv6 without extension headers with TCPV6 (GUEST_TSO6).
+ * Anything else is dropped: the stack takes such a frame as one TCP segment
+ * and must not be handed anything else that way.
  */
 static int rx_gso_flags(struct virtio_net *vn, const struct virtio_net_hdr *h, const u8 *f,
 			size_t avail, size_t len)
 {
 	struct l4_hdr l4;
 
-	if (!vn->rx_tso4 || h->gso_type != VIRTIO_NET_HDR_GSO_TCPV4 ||
+	if (!rx_gso_type_ok(vn, h->gso_type, be16_at(f + 12)) ||
 	    !(h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) || len > NETDEV_GSO_MAX ||
-	    be16_at(f + 12) != ETHERTYPE_IPV4 || !frame_l4(f, avail, len, &l4) ||
-	    l4.off + l4.len != len || !rx_partial_is_l4(&l4, h->csum_start, h->csum_offset) ||
+	    !frame_l4(f, avail, len, &l4) || l4.off + l4.len != len ||
+	    !rx_partial_is_l4(&l4, h->csum_start, h->csum_offset) ||
 	    l4.proto != IPPROTO_TCP_NUM) {
-		virtio_net_warn(vn, "RX gso_type %u frame of %zu bytes not an IPv4 TCP segment",
+		virtio_net_warn(vn, "RX gso_type %u frame of %zu bytes not a TCP segment we take",
 				h->gso_type, len);
 		return -1;
 	}
-	if (!vn->rx_gso_seen) {
-		vn->rx_gso_seen = true;
-		log_debug("virtio-net: %s: first large receive segment, %zu bytes", vn->dev.name,
-			  len);
-	}
+	rx_gso_note(vn, h->gso_type == VIRTIO_NET_HDR_GSO_TCPV6, len);
 	return NETDEV_RX_CSUM_OK | NETDEV_RX_GSO;
 }
 
