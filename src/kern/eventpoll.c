@@ -12,7 +12,11 @@
  * an edge-triggered one waits for its next wake-up, and an EPOLLONESHOT one
  * is disabled until EPOLL_CTL_MOD. Wake-ups carry no event mask here, so an
  * edge-triggered item may be reported again after an unrelated wake-up of
- * its file (epoll(7) allows it; programs read until EAGAIN anyway).
+ * its file (epoll(7) allows it; programs read until EAGAIN anyway). An
+ * EPOLLEXCLUSIVE item's hook is an exclusive callback: of several instances
+ * with exclusive items on one file, a wake-up of the file wakes the first
+ * whose instance has a sleeper (Linux 4.5's thundering-herd rule), though
+ * every one of them gets the item on its ready list.
  *
  * Items do not reference their file: the file's last file_put() calls
  * eventpoll_release(), which removes the file from every instance (epoll(7):
@@ -102,18 +106,23 @@ static struct epitem *ep_find(struct eventpoll *ep, struct file *f, int fd)
 	return NULL;
 }
 
-/* The item's file woke its queue (any context, interrupts off). */
-static void ep_wakeup(struct waiter *w)
+/* The item's file woke its queue (any context, interrupts off). For an
+ * EPOLLEXCLUSIVE item, did it wake a sleeper of its instance (Linux's
+ * ep_poll_callback: the file's wake-up then goes no further)? */
+static bool ep_wakeup(struct waiter *w)
 {
 	struct epitem *epi = container_of(w, struct ep_hook, w)->epi;
+	bool sleepers;
 
 	if (!(epi->events & ~EP_PRIVATE_BITS))
-		return; /* a fired EPOLLONESHOT item, disabled until MOD */
+		return false; /* a fired EPOLLONESHOT item, disabled until MOD */
 	if (!epi->on_ready) {
 		list_add_tail(&epi->rdnode, &epi->ep->ready);
 		epi->on_ready = true;
 	}
+	sleepers = waitq_active(&epi->ep->wq);
 	wake_up(&epi->ep->wq);
+	return sleepers;
 }
 
 static void ep_queue(struct poll_table *pt, struct wait_queue *wq)
@@ -128,7 +137,7 @@ static void ep_queue(struct poll_table *pt, struct wait_queue *wq)
 	h = &epi->hooks[epi->nhooks++];
 	h->wq = wq;
 	h->epi = epi;
-	waitq_add_callback(wq, &h->w, ep_wakeup);
+	waitq_add_callback(wq, &h->w, ep_wakeup, epi->events & EPOLLEXCLUSIVE);
 }
 
 /* The item's current events (those asked for, plus ERR and HUP). */

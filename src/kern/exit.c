@@ -1,6 +1,7 @@
 /*
  * The end of threads and processes: exit (one thread), exit_group and
- * death by signal (the whole group), zombies, orphans adopted by init, and
+ * death by signal (the whole group), zombies, orphans adopted by init (or
+ * a PR_SET_CHILD_SUBREAPER ancestor, with PR_SET_PDEATHSIG signals), and
  * wait4. When init (pid 1) ends, the machine powers off with its exit
  * status (128 + signal if a signal killed it).
  *
@@ -44,22 +45,38 @@ static __noreturn void init_ended(struct proc *p, int wait_status)
 	kernel_poweroff(status);
 }
 
-/* Give p's children to init; zombies among them are init's to reap now. */
+/* Who adopts p's children: the nearest live ancestor that is a child
+ * subreaper (PR_SET_CHILD_SUBREAPER), else init (Linux's find_new_reaper). */
+static struct proc *find_reaper(struct proc *p)
+{
+	struct proc *init = proc_init_proc();
+
+	for (struct proc *r = p->parent; r && r != init; r = r->parent)
+		if (r->child_subreaper && r->state == PROC_ALIVE && !r->group_exit)
+			return r;
+	return init;
+}
+
+/* Give p's children to their reaper, each one that asked for it getting its
+ * PR_SET_PDEATHSIG signal; zombies among them are the reaper's to reap now. */
 static void reparent_children(struct proc *p)
 {
-	struct proc *init = proc_init_proc(), *c, *n;
+	struct proc *reaper = find_reaper(p), *c, *n;
+	struct sig_origin o = { .code = SI_USER, .pid = p->pid, .uid = p->cred.uid[0] };
 	bool zombies = false;
 	unsigned long flags = irq_save();
 
 	list_for_each_entry_safe(c, n, &p->children, sibling) {
 		list_del(&c->sibling);
-		c->parent = init;
-		list_add_tail(&c->sibling, &init->children);
+		c->parent = reaper;
+		list_add_tail(&c->sibling, &reaper->children);
 		zombies |= c->state == PROC_ZOMBIE;
+		if (c->pdeath_sig && c->state == PROC_ALIVE)
+			signal_send_proc(c, c->pdeath_sig, &o);
 	}
 	irq_restore(flags);
 	if (zombies)
-		wake_up(&init->child_wait);
+		wake_up(&reaper->child_wait);
 }
 
 /* The parent said it does not want zombies (SIGCHLD ignored / SA_NOCLDWAIT). */

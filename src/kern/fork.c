@@ -126,6 +126,8 @@ static void link_child(struct proc *parent, struct proc *child)
 	child->tagged_addr = parent->tagged_addr;
 	child->undumpable = parent->undumpable;
 	child->personality = parent->personality;
+	child->no_new_privs = parent->no_new_privs;
+	child->thp_disable = parent->thp_disable;
 	signal_fork(child, parent);
 	list_add_tail(&child->sibling, &parent->children);
 }

@@ -103,14 +103,14 @@ static struct fown *fown_get(struct file *f)
 }
 
 /* A wake-up of the file (any context, interrupts off): signal the owner. */
-static void fown_wakeup(struct waiter *w)
+static bool fown_wakeup(struct waiter *w)
 {
 	struct fown *fo = container_of(w, struct fown_hook, w)->fo;
 	struct sig_origin o = { .code = SI_KERNEL };
 	bool out = (fo->file->flags & O_ACCMODE) == O_WRONLY;
 
 	if (!fo->id)
-		return;
+		return false;
 	if (fo->sig) {
 		o = (struct sig_origin){
 			.code = out ? POLL_OUT : POLL_IN,
@@ -120,6 +120,7 @@ static void fown_wakeup(struct waiter *w)
 		};
 	}
 	signal_send_owner(fo->type, fo->id, fo->sig ? fo->sig : SIGIO, &o, fo->uid, fo->euid);
+	return true;
 }
 
 static void fown_queue(struct poll_table *pt, struct wait_queue *wq)
@@ -134,7 +135,7 @@ static void fown_queue(struct poll_table *pt, struct wait_queue *wq)
 	h = &fo->hooks[fo->nhooks++];
 	h->wq = wq;
 	h->fo = fo;
-	waitq_add_callback(wq, &h->w, fown_wakeup);
+	waitq_add_callback(wq, &h->w, fown_wakeup, false);
 }
 
 static void fown_disarm(struct fown *fo)

@@ -151,6 +151,10 @@ struct thread *thread_alloc(struct proc *p, struct task *task)
 	t->task = task;
 	t->proc = p;
 	t->tid = tid;
+	/* the creating thread's timer slack (Linux's copy_process) */
+	t->timer_slack_ns = current_task && current_task->thread ? current_task->thread->timer_slack_ns
+								  : TIMER_SLACK_DEFAULT_NS;
+	t->default_slack_ns = t->timer_slack_ns;
 	list_init(&t->sig_queue);
 	task->proc = p;
 	task->thread = t;

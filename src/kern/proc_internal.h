@@ -147,10 +147,16 @@ struct proc {
 	bool tagged_addr;           /* PR_TAGGED_ADDR_ENABLE: syscalls untag pointers */
 	bool undumpable;            /* PR_SET_DUMPABLE 0 (kept for PR_GET_DUMPABLE; SIS dumps no core) */
 	u32 personality;            /* personality(2): ADDR_NO_RANDOMIZE is obeyed (exec.c) */
+	int pdeath_sig;             /* PR_SET_PDEATHSIG: sent when the parent ends; not inherited */
+	bool child_subreaper;       /* PR_SET_CHILD_SUBREAPER: adopts orphaned descendants */
+	bool no_new_privs;          /* PR_SET_NO_NEW_PRIVS (fork and execve keep it) */
+	bool thp_disable;           /* PR_SET_THP_DISABLE (fork and execve keep it) */
 	u64 start_ns;               /* time_ns() at creation */
 	u64 child_ticks;            /* CPU ticks of reaped children */
 	struct proc_exe *exe;       /* program and argv for /proc (procfs_pid.c); fork shares it */
 };
+
+#define TIMER_SLACK_DEFAULT_NS 50000 /* init's, as Linux's */
 
 /* One thread of a process. Owned by its task (see the top of this file). */
 struct thread {
@@ -175,6 +181,8 @@ struct thread {
 	/* Asleep without a signal ending the sleep (stopped, vfork, exec's
 	 * wait for the other threads): SIGKILL and SIGCONT wake it anyway. */
 	bool wake_on_kill;
+	u64 timer_slack_ns;         /* PR_SET_TIMERSLACK (reported only: no timer is late on purpose) */
+	u64 default_slack_ns;       /* the creating thread's slack: what 0 sets */
 };
 
 

@@ -181,10 +181,10 @@ static long status_text(struct proc *p, const struct thread *th, char *buf, size
 		      p->nr_threads);
 	return n + ksnprintf((size_t)n < size ? buf + n : NULL, (size_t)n < size ? size - (size_t)n : 0,
 			     "CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\nCapBnd:\t%016lx\n"
-			     "CapAmb:\t%016lx\n",
+			     "CapAmb:\t%016lx\nNoNewPrivs:\t%d\n",
 			     (unsigned long)c->cap_inh, (unsigned long)c->cap_perm,
 			     (unsigned long)c->cap_eff, (unsigned long)c->cap_bset,
-			     (unsigned long)c->cap_amb);
+			     (unsigned long)c->cap_amb, p->no_new_privs);
 }
 
 static long show_status(long pid, char *buf, size_t size)
@@ -214,6 +214,18 @@ static long show_comm(long pid, char *buf, size_t size)
 	struct proc *p = proc_find((int)pid);
 
 	return p ? ksnprintf(buf, size, "%s\n", p->name) : -ESRCH;
+}
+
+/* The first thread's PR_SET_TIMERSLACK value (read-only here). */
+static long show_timerslack(long pid, char *buf, size_t size)
+{
+	struct proc *p = proc_find((int)pid);
+	struct thread *t;
+
+	if (!p || list_empty(&p->threads))
+		return p ? ksnprintf(buf, size, "0\n") : -ESRCH;
+	t = list_first_entry(&p->threads, struct thread, group_node);
+	return ksnprintf(buf, size, "%lu\n", (unsigned long)t->timer_slack_ns);
 }
 
 static long show_exe(long pid, char *buf, size_t size)
@@ -486,6 +498,7 @@ static const struct {
 	{ "status", show_status, false },
 	{ "cmdline", show_cmdline, false },
 	{ "comm", show_comm, false },
+	{ "timerslack_ns", show_timerslack, false },
 	{ "maps", show_maps, false },
 	{ "smaps", show_smaps, false },
 	{ "exe", show_exe, true },

@@ -1,6 +1,6 @@
 /*
  * Small system calls about the system as a whole: uname, sysinfo, reboot,
- * prlimit64 (and getrlimit/setrlimit), sched_yield, prctl.
+ * prlimit64 (and getrlimit/setrlimit), sched_yield (prctl is in prctl.c).
  */
 #include <sis/kernel.h>
 #include <sis/log.h>
@@ -13,7 +13,6 @@
 #include <uapi/sis/utsname.h>
 #include <uapi/sis/sysinfo.h>
 #include <uapi/sis/reboot.h>
-#include <uapi/sis/prctl.h>
 #include <uapi/sis/time.h>
 #include <uapi/sis/resource.h>
 #include "proc_internal.h"
@@ -134,75 +133,6 @@ SYSCALL_DEFINE0(sched_yield)
 {
 	sched_yield();
 	return 0;
-}
-
-/* The calling thread's name (comm): the process's for its first thread
- * (ps and /proc/PID/comm show that one), its own for a later thread, so a
- * helper thread naming itself (jemalloc's, pthread_setname_np) does not
- * rename the process. */
-static long prctl_set_name(const char *uname)
-{
-	struct thread *t = cur_thread();
-	char name[PROC_NAME_LEN];
-	long n = strncpy_from_user(name, uname, sizeof(name));
-
-	if (n == -EFAULT)
-		return -EFAULT;
-	name[sizeof(name) - 1] = '\0'; /* longer names are cut, as Linux's comm */
-	memcpy(t->tid == t->proc->pid ? t->proc->name : t->name, name, sizeof(name));
-	return 0;
-}
-
-static const char *thread_name(void)
-{
-	struct thread *t = cur_thread();
-
-	return t->tid != t->proc->pid && t->name[0] ? t->name : t->proc->name;
-}
-
-/* The tagged-address ABI: only the enable bit (no MTE), unused args zero. */
-static long prctl_tagged(bool set, u64 arg2, u64 arg3, u64 arg4, u64 arg5)
-{
-	struct proc *p = cur_proc();
-
-	if (!set)
-		return (arg2 | arg3 | arg4 | arg5) ?
-			       -EINVAL : (long)(p->tagged_addr ? PR_TAGGED_ADDR_ENABLE : 0);
-	if ((arg2 & ~PR_TAGGED_ADDR_ENABLE) || arg3 || arg4 || arg5)
-		return -EINVAL;
-	p->tagged_addr = arg2 & PR_TAGGED_ADDR_ENABLE;
-	return 0;
-}
-
-SYSCALL_DEFINE5(prctl, int, option, u64, arg2, u64, arg3, u64, arg4, u64, arg5)
-{
-	switch (option) {
-	case PR_SET_NAME:
-		return prctl_set_name((const char *)arg2);
-	case PR_GET_NAME:
-		return copy_to_user((void *)arg2, thread_name(), PROC_NAME_LEN);
-	case PR_GET_DUMPABLE:
-		return cur_proc()->undumpable ? 0 : 1;
-	case PR_SET_DUMPABLE:
-		if (arg2 > 1)
-			return -EINVAL; /* SUID_DUMP_ROOT (2) is refused, as Linux */
-		cur_proc()->undumpable = !arg2;
-		return 0;
-	case PR_GET_KEEPCAPS:
-	case PR_SET_KEEPCAPS:
-	case PR_CAPBSET_READ:
-	case PR_CAPBSET_DROP:
-	case PR_GET_SECUREBITS:
-	case PR_SET_SECUREBITS:
-	case PR_CAP_AMBIENT:
-		return cap_prctl(option, arg2, arg3, arg4, arg5);
-	case PR_SET_TAGGED_ADDR_CTRL:
-		return prctl_tagged(true, arg2, arg3, arg4, arg5);
-	case PR_GET_TAGGED_ADDR_CTRL:
-		return prctl_tagged(false, arg2, arg3, arg4, arg5);
-	default:
-		return -EINVAL;
-	}
 }
 
 /* ---- CPU time, affinity -------------------------------------------------- */

@@ -47,6 +47,7 @@ void prepare_to_wait(struct wait_queue *wq, struct waiter *w)
 		list_add_tail(&w->node, &wq->waiters);
 	w->task = current_task;
 	w->func = NULL;
+	w->exclusive = false;
 	if (current_task && !current_task->sleep_armed) {
 		/* First queue of this wait: from here on a wake-up counts.
 		 * Further queues (poll) must not undo one that came already. */
@@ -96,10 +97,14 @@ int waitq_wait_ready(struct wait_queue *wq, bool nonblock, int (*ready)(void *ar
 void wake_up(struct wait_queue *wq)
 {
 	unsigned long flags = irq_save();
+	bool exclusive_woke = false;
 	struct waiter *w;
 
 	list_for_each_entry(w, &wq->waiters, node) {
-		if (w->func)
+		if (w->exclusive) {
+			if (!exclusive_woke)
+				exclusive_woke = w->func(w);
+		} else if (w->func)
 			w->func(w);
 		else if (w->task)
 			task_wake(w->task);
@@ -114,12 +119,14 @@ bool waitq_active(const struct wait_queue *wq)
 	return !list_empty(&wq->waiters);
 }
 
-void waitq_add_callback(struct wait_queue *wq, struct waiter *w, void (*func)(struct waiter *w))
+void waitq_add_callback(struct wait_queue *wq, struct waiter *w, bool (*func)(struct waiter *w),
+			bool exclusive)
 {
 	unsigned long flags = irq_save();
 
 	w->task = NULL;
 	w->func = func;
+	w->exclusive = exclusive;
 	list_add_tail(&w->node, &wq->waiters);
 	irq_restore(flags);
 }

@@ -76,7 +76,8 @@ MORE = r"^abi_more: (\d+) checks, (\d+) failed$"
 
 @test(timeout=120)
 def more(ctx):
-    """capget/capset and what set*uid and execve do to the sets, chown by
+    """capget/capset and what set*uid and execve do to the sets (ambient
+    capabilities and securebits too), chown by
     a file's owner and the set-id bits it clears, /proc/PID/task/TID,
     O_TMPFILE, device nodes by mknod, futex_waitv, IPV6_ADDRFORM and
     IPV6_RTHDR, F_NOTIFY (user/tests/abi_more.c)."""
@@ -86,6 +87,23 @@ def more(ctx):
 @test(timeout=120)
 def more_linux(ctx):
     calls_on_linux(ctx, "abi_more.c", MORE)
+
+
+PRCTL = r"^abi_prctl: (\d+) checks, (\d+) failed$"
+
+
+@test(timeout=120)
+def prctl(ctx):
+    """prctl PR_SET/GET_PDEATHSIG (the signal at the parent's end),
+    CHILD_SUBREAPER (orphaned grandchildren adopted), TIMERSLACK with
+    /proc/self/timerslack_ns, NO_NEW_PRIVS across execve, THP_DISABLE,
+    TIMING (user/tests/abi_prctl.c)."""
+    calls_on_sis(ctx, "abi_prctl.c", PRCTL, 20)
+
+
+@test(timeout=120)
+def prctl_linux(ctx):
+    calls_on_linux(ctx, "abi_prctl.c", PRCTL)
 
 
 @test(timeout=240)

@@ -2,7 +2,8 @@
 
 - semantics: /bin/events as init: epoll errnos (EEXIST, ENOENT, EINVAL for
   self-add and non-epoll fds, EBADF, EPERM for a regular file, EFAULT,
-  EPOLLEXCLUSIVE rules, ELOOP for a cycle and for a chain past the depth
+  EPOLLEXCLUSIVE rules and wake-ups (one of four sleeping instances per
+  write), ELOOP for a cycle and for a chain past the depth
   bound), level/edge/one-shot over a pipe, a blocking wait woken by a
   writer, EPOLLHUP, closing a registered fd removing it, time-outs, nested
   instances; eventfd counter and semaphore, EAGAIN/EINVAL, a blocked read;

@@ -20,6 +20,8 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 #include "check.h"
@@ -258,6 +260,65 @@ static void test_nested(void)
 	close(outer);
 }
 
+/* Is pid asleep (state S in /proc/PID/stat)? Waits up to 5 s for it. */
+static int wait_asleep(int pid)
+{
+	char path[32], buf[128], *c;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	for (int i = 0; i < 500; i++) {
+		int fd = open(path, O_RDONLY);
+		ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+		if (fd >= 0)
+			close(fd);
+		buf[n > 0 ? n : 0] = 0;
+		c = strrchr(buf, ')');
+		if (c && c[1] == ' ' && c[2] == 'S')
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
+/* EPOLLEXCLUSIVE (LTP's epoll_wait16): one pipe in the instances of four
+ * sleeping processes, each added exclusive; every write wakes one. */
+static void test_exclusive(void)
+{
+	int p[2], done[2], pids[4], woken = 0;
+	char c;
+
+	CHECK(pipe(p) == 0 && pipe(done) == 0, "pipes");
+	for (int i = 0; i < 4; i++) {
+		pids[i] = fork();
+		if (pids[i] == 0) {
+			struct epoll_event e;
+			int ep = epoll_create1(0);
+
+			ep_add(ep, p[0], EPOLLIN | EPOLLET | EPOLLEXCLUSIVE);
+			if (epoll_wait(ep, &e, 1, 5000) == 1)
+				write(done[1], "w", 1);
+			_exit(0);
+		}
+	}
+	for (int i = 0; i < 4; i++)
+		CHECK(pids[i] > 0 && wait_asleep(pids[i]), "waiter %d asleep", i);
+	fcntl(done[0], F_SETFL, O_NONBLOCK);
+	for (int round = 1; round <= 2; round++) {
+		write(p[1], "x", 1);
+		usleep(300000); /* time for more than one to wake, if they did */
+		while (read(done[0], &c, 1) == 1)
+			woken++;
+		CHECK(woken == round, "write %d woke %d waiters in all", round, woken);
+		read(p[0], &c, 1);
+	}
+	for (int i = 0; i < 4; i++) {
+		kill(pids[i], SIGKILL);
+		waitpid(pids[i], NULL, 0);
+	}
+	close(p[0]), close(p[1]), close(done[0]), close(done[1]);
+}
+
 /* ---- echo server --------------------------------------------------------- */
 
 static int serve(int port, int edge)
@@ -323,6 +384,7 @@ int main(int argc, char **argv)
 	test_eventfd();
 	test_timerfd();
 	test_nested();
+	test_exclusive();
 	printf("events: %d checks, %d failed\n", checks, failures);
 	return failures != 0;
 }

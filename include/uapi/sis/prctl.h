@@ -4,16 +4,29 @@
 #ifndef UAPI_SIS_PRCTL_H
 #define UAPI_SIS_PRCTL_H
 
+#define PR_SET_PDEATHSIG 1 /* the signal to get when the parent ends (0: none) */
+#define PR_GET_PDEATHSIG 2 /* into *(int *)arg2 */
 #define PR_GET_DUMPABLE 3 /* 1 or 0; no core dumps are written either way */
 #define PR_SET_DUMPABLE 4 /* arg2 SUID_DUMP_DISABLE (0) or SUID_DUMP_USER (1) */
 #define PR_GET_KEEPCAPS 7 /* SECBIT_KEEP_CAPS (securebits.h) as 0 or 1 */
 #define PR_SET_KEEPCAPS 8
 #define PR_SET_NAME 15 /* the thread's name (comm), at most 15 bytes + NUL */
 #define PR_GET_NAME 16
+#define PR_GET_TIMING 13
+#define PR_SET_TIMING 14
+#define PR_TIMING_STATISTICAL 0 /* the only one */
 #define PR_CAPBSET_READ 23 /* 1 if arg2 is in the bounding set */
 #define PR_CAPBSET_DROP 24 /* take arg2 out of it (CAP_SETPCAP) */
 #define PR_GET_SECUREBITS 27 /* SECBIT_* (securebits.h) */
 #define PR_SET_SECUREBITS 28 /* (CAP_SETPCAP; a locked bit never changes) */
+#define PR_GET_TIMERSLACK 30 /* the calling thread's, in ns (default 50000) */
+#define PR_SET_TIMERSLACK 29 /* 0: the thread's default (its creator's slack) */
+#define PR_SET_CHILD_SUBREAPER 36 /* orphaned descendants come to this process */
+#define PR_GET_CHILD_SUBREAPER 37 /* into *(int *)arg2 */
+#define PR_SET_NO_NEW_PRIVS 38 /* arg2 1; kept by fork and execve, never cleared */
+#define PR_GET_NO_NEW_PRIVS 39
+#define PR_SET_THP_DISABLE 41
+#define PR_GET_THP_DISABLE 42
 
 /* The ambient capability set: arg2 says what to do with capability arg3. */
 #define PR_CAP_AMBIENT 47

@@ -38,20 +38,26 @@ struct waiter {
 	struct list_head node;
 	struct task *task;
 	/* Instead of waking task: called by wake_up, in the waker's context
-	 * with interrupts off (epoll's ready-list hook). NULL for sleepers. */
-	void (*func)(struct waiter *w);
+	 * with interrupts off (epoll's ready-list hook). NULL for sleepers.
+	 * Its result says whether it woke somebody. */
+	bool (*func)(struct waiter *w);
+	/* A callback of EPOLLEXCLUSIVE: a wake_up calls the exclusive ones in
+	 * queue order only until one has woken somebody (the others all). */
+	bool exclusive;
 };
 
 #define WAIT_QUEUE_INIT(name) { LIST_HEAD_INIT((name).waiters) }
 void waitq_init(struct wait_queue *wq);
 void prepare_to_wait(struct wait_queue *wq, struct waiter *w);
 void finish_wait(struct wait_queue *wq, struct waiter *w);
-/* Wake every waiter. Any context. */
+/* Wake every waiter (of the exclusive callbacks, the first that wakes
+ * somebody). Any context. */
 void wake_up(struct wait_queue *wq);
 bool waitq_active(const struct wait_queue *wq);
 /* A callback waiter (epoll): joins wq without arming any task's sleep;
  * wake_up calls func(w). waitq_remove takes it off again. */
-void waitq_add_callback(struct wait_queue *wq, struct waiter *w, void (*func)(struct waiter *w));
+void waitq_add_callback(struct wait_queue *wq, struct waiter *w, bool (*func)(struct waiter *w),
+			bool exclusive);
 void waitq_remove(struct wait_queue *wq, struct waiter *w);
 
 /*
