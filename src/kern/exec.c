@@ -555,6 +555,8 @@ static void commit_exec(struct proc *p, struct vm_space *vm, const char *path,
 	current_task->tpidr_el0 = 0;
 	write_sysreg(tpidr_el0, 0);
 	memset(tf, 0, sizeof(*tf));
+	memset(&current_task->fpsimd, 0, sizeof(current_task->fpsimd)); /* FPCR too, as Linux */
+	fpsimd_flush_task(current_task);
 	tf->sp = sp;
 	tf->elr = entry;
 	tf->spsr = 0; /* EL0t, interrupts unmasked */

@@ -71,6 +71,8 @@ static struct task *new_user_task(struct trap_frame *tf, const struct clone_req 
 		return NULL;
 	ctf = task_user_frame(t);
 	*ctf = *tf;
+	fpsimd_save_task(current_task); /* the child starts with the caller's values */
+	t->fpsimd = current_task->fpsimd;
 	ctf->x[0] = 0; /* the child's return value */
 	if (r->stack)
 		ctf->sp = r->stack;

@@ -216,44 +216,46 @@ void fown_signal(struct file *f, int code)
 	signal_send_owner(fo->type, fo->id, fo->sig ? fo->sig : SIGIO, &o, fo->uid, fo->euid);
 }
 
-int fown_notify_owner(struct file *f, int fd)
+/* The owner is (type, id), set by the caller: its credentials are what
+ * the owner's signals are checked against (sigio_perm). */
+static void fown_set(struct fown *fo, int type, int id)
 {
-	struct proc *p = cur_proc();
+	const struct proc *p = cur_proc();
+
+	fo->type = type;
+	fo->id = id;
+	fo->uid = p->cred.uid[0];
+	fo->euid = p->cred.uid[1];
+	fown_update(fo);
+}
+
+/* The calling process becomes f's owner, unless f has one and keep says
+ * to leave it; si_fd is fd either way. */
+static int fown_set_self(struct file *f, int fd, bool keep)
+{
 	struct fown *fo = fown_get(f);
 
 	if (!fo)
 		return -ENOMEM;
 	fo->fd = fd;
-	fo->type = F_OWNER_PID;
-	fo->id = p->pid;
-	fo->uid = p->cred.uid[0];
-	fo->euid = p->cred.uid[1];
-	fown_update(fo);
+	if (!keep || !fo->id)
+		fown_set(fo, F_OWNER_PID, cur_proc()->pid);
 	return 0;
+}
+
+int fown_notify_owner(struct file *f, int fd)
+{
+	return fown_set_self(f, fd, false);
 }
 
 int fown_lease_owner(struct file *f, int fd)
 {
-	struct proc *p = cur_proc();
-	struct fown *fo = fown_get(f);
-
-	if (!fo)
-		return -ENOMEM;
-	fo->fd = fd;
-	if (!fo->id) {
-		fo->type = F_OWNER_PID;
-		fo->id = p->pid;
-		fo->uid = p->cred.uid[0];
-		fo->euid = p->cred.uid[1];
-		fown_update(fo);
-	}
-	return 0;
+	return fown_set_self(f, fd, true);
 }
 
 /* Set the owner: id 0 clears it; -ESRCH if nobody has that id. */
 static long set_owner(struct file *f, int fd, int type, int id)
 {
-	struct proc *p = cur_proc();
 	struct fown *fo;
 
 	if (id < 0)
@@ -276,13 +278,9 @@ static long set_owner(struct file *f, int fd, int type, int id)
 	fo = fown_get(f);
 	if (!fo)
 		return -ENOMEM;
-	fo->type = type;
-	fo->id = id;
-	fo->uid = p->cred.uid[0];
-	fo->euid = p->cred.uid[1];
 	if (f->flags & O_ASYNC)
 		fo->fd = fd;
-	fown_update(fo);
+	fown_set(fo, type, id);
 	return 0;
 }
 

@@ -1,6 +1,6 @@
 /*
  * Helpers shared by the file-system system calls (fs_syscalls.c,
- * fs_syscalls_at.c). Private to src/kern.
+ * fs_syscalls_at.c, splice.c). Private to src/kern.
  */
 #ifndef SIS_KERN_FS_INTERNAL_H
 #define SIS_KERN_FS_INTERNAL_H
@@ -9,6 +9,12 @@
 
 struct file;
 struct inode;
+
+/* The vectors of a readv-like call in kernel memory (kfree), or ERR_PTR:
+ * -EINVAL for a count past UIO_MAXIOV or a total past Linux's
+ * MAX_RW_COUNT, -EFAULT, -ENOMEM. */
+struct iovec;
+struct iovec *fs_iov_copy_in(const struct iovec *uiov, unsigned cnt);
 
 /* Copy a user path into a new PATH_MAX kernel buffer (kfree it), or ERR_PTR. */
 char *fs_get_path(const char *upath);

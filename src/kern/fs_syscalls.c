@@ -144,9 +144,7 @@ static long iov_one(struct file *f, const struct iovec *v, long off, bool writin
 		       : f->ops->pread(f, v->iov_base, v->iov_len, off);
 }
 
-/* The vectors of a readv-like call in kernel memory (kfree), or ERR_PTR:
- * -EINVAL for a bad count or a total past IO_MAX, -EFAULT. */
-static struct iovec *iov_copy_in(const struct iovec *uiov, unsigned cnt)
+struct iovec *fs_iov_copy_in(const struct iovec *uiov, unsigned cnt)
 {
 	struct iovec *iov;
 	size_t total = 0;
@@ -199,7 +197,7 @@ static long do_iov(int fd, const struct iovec *uiov, unsigned cnt, long off, boo
 		if (done)
 			goto out_put;
 	}
-	iov = iov_copy_in(uiov, cnt);
+	iov = fs_iov_copy_in(uiov, cnt);
 	if (IS_ERR(iov)) {
 		done = PTR_ERR(iov);
 		goto out_put;

@@ -455,6 +455,132 @@ long pipe_write_kernel(struct file *f, const void *kbuf, size_t len)
 	return do_pipe_write(f, kbuf, len, true);
 }
 
+/* ---- splice, tee and vmsplice (splice.c) ---- */
+
+bool pipe_is_end(const struct file *f)
+{
+	return is_pipe(f);
+}
+
+bool pipe_same(const struct file *a, const struct file *b)
+{
+	return a->priv == b->priv;
+}
+
+long pipe_wait_data(struct file *f, bool nonblock)
+{
+	struct pipe *p = f->priv;
+	int err = waitq_wait_ready(&p->rd_wq, nonblock, readable, p);
+
+	if (pipe_used(p))
+		return (long)pipe_used(p);
+	return err; /* 0: no writer left */
+}
+
+long pipe_wait_room(struct file *f, bool nonblock)
+{
+	struct pipe *p = f->priv;
+	struct room_wait rw = { p, 1, false };
+	int err = waitq_wait_ready(&p->wr_wq, nonblock, writable, &rw);
+
+	if (err == -EPIPE)
+		signal_send(proc_pid(current_proc()), SIGPIPE);
+	return err ? err : (long)pipe_room(p);
+}
+
+size_t pipe_peek(struct file *f, void *kbuf, size_t n)
+{
+	struct pipe *p = f->priv;
+
+	n = MIN(n, pipe_used(p));
+	byte_ring_peek(&p->ring, kbuf, n);
+	return n;
+}
+
+/* Drop n queued bytes (at most what is queued): the packets they cover go,
+ * one they cut into keeps its rest. */
+static void consume(struct pipe *p, size_t n)
+{
+	struct pipe_pkt *pk;
+
+	p->ring.tail += MIN(n, pipe_used(p));
+	while ((pk = pkt_front(p)) && pk->start + pk->len <= p->ring.tail)
+		p->pk_tail++;
+	if (pk && pk->start < p->ring.tail) {
+		pk->len -= p->ring.tail - pk->start;
+		pk->start = p->ring.tail;
+	}
+	wake_up(&p->wr_wq);
+}
+
+void pipe_consume(struct file *f, size_t n)
+{
+	consume(f->priv, n);
+}
+
+long pipe_take_user(struct file *f, void *ubuf, size_t len)
+{
+	struct pipe *p = f->priv;
+	size_t n;
+
+	if (!pipe_used(p) || !len)
+		return 0;
+	n = take_out(p, ubuf, len);
+	if (n)
+		wake_up(&p->wr_wq);
+	return n ? (long)n : -EFAULT;
+}
+
+long pipe_put_user(struct file *f, const void *ubuf, size_t len)
+{
+	struct pipe *p = f->priv;
+	size_t n = MIN(len, pipe_room(p));
+
+	if (!n)
+		return 0;
+	if (byte_ring_copy_in(&p->ring, ubuf, n, false))
+		return -EFAULT;
+	p->ring.head += n;
+	wake_up(&p->rd_wq);
+	return (long)n;
+}
+
+/* Queue a copy of src's first n bytes (n <= used) in dst (n <= room). */
+static void ring_copy(struct pipe *dst, const struct pipe *src, size_t n)
+{
+	size_t at = src->ring.tail & (src->ring.size - 1);
+	size_t first = MIN(n, src->ring.size - at);
+
+	byte_ring_copy_in(&dst->ring, src->ring.buf + at, first, true);
+	dst->ring.head += first;
+	byte_ring_copy_in(&dst->ring, src->ring.buf, n - first, true);
+	dst->ring.head += n - first;
+	wake_up(&dst->rd_wq);
+}
+
+long pipe_splice_pipe(struct file *in, struct file *out, size_t len, bool nonblock, bool keep)
+{
+	struct pipe *src = in->priv, *dst = out->priv;
+	long ret;
+	size_t n;
+
+	for (;;) { /* Linux's ipipe_prep, then opipe_prep */
+		ret = pipe_wait_data(in, nonblock);
+		if (ret <= 0)
+			return ret;
+		ret = pipe_wait_room(out, nonblock);
+		if (ret < 0)
+			return ret;
+		if (pipe_used(src))
+			break; /* both still hold: nothing slept since the first wait, or it refilled */
+	}
+	n = MIN(len, MIN(pipe_used(src), pipe_room(dst)));
+	ring_copy(dst, src, n);
+	if (!keep)
+		consume(src, n);
+	return (long)n;
+}
+
 long pipe_fcntl(struct file *f, int cmd, unsigned long arg)
 {
 	struct pipe *p = f->priv;

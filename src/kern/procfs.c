@@ -2,7 +2,8 @@
  * /proc/meminfo, /proc/uptime, /proc/interrupts (the GIC driver's
  * irq_show), /proc/stat, /proc/loadavg, /proc/mounts, /proc/cpuinfo and
  * /proc/sys/kernel/{tainted,ostype,osrelease,version}, /proc/version,
- * /proc/config.gz and /proc/self, in Linux's formats (proc(5)), as generated
+ * /proc/config.gz, /proc/sys/vm/min_free_kbytes and /proc/self, in Linux's
+ * formats (proc(5)), as generated
  * read-only files and links of the VFS (vfs_add_generated, vfs_gen_link).
  * The per-process directories are in procfs_pid.c, the network files under
  * /proc/net in src/net/procnet.c.
@@ -207,6 +208,14 @@ static long threads_max_show(char *buf, size_t size)
 	return ksnprintf(buf, size, "%d\n", thread_max());
 }
 
+/* /proc/sys/vm/min_free_kbytes (read-only here): what user memory leaves
+ * free for the kernel (page.c's reserve), Linux's watermark by meaning. */
+static long min_free_show(char *buf, size_t size)
+{
+	return ksnprintf(buf, size, "%lu\n",
+			 (unsigned long)(page_user_reserve_count() * (PAGE_SIZE / 1024)));
+}
+
 /* /proc/self: the caller's own directory. */
 static long self_show(long arg, char *buf, size_t size)
 {
@@ -264,6 +273,8 @@ static int procfs_init(void)
 		err = vfs_add_generated("/proc/sys/kernel/pid_max", pid_max_show);
 	if (!err)
 		err = vfs_add_generated("/proc/sys/kernel/threads-max", threads_max_show);
+	if (!err)
+		err = vfs_add_generated("/proc/sys/vm/min_free_kbytes", min_free_show);
 	if (!err)
 		err = procfs_self_init();
 	if (err)

@@ -250,6 +250,19 @@ static const struct file_ops pts_fops = {
 	.open = pts_open,
 };
 
+/* A node of the slaves' major made by mknod (never one of /dev/pts): the
+ * slave is found by its /dev/pts entry, so Linux's pts_unix98_lookup finds
+ * none and open gives EIO, whether or not that pty exists. */
+static int pts_stray_open(struct file *f, unsigned open_flags)
+{
+	(void)f, (void)open_flags;
+	return -EIO;
+}
+
+static const struct file_ops pts_stray_fops = {
+	.open = pts_stray_open,
+};
+
 /* ---- the master side ---------------------------------------------------------- */
 
 static bool slave_gone(const struct pty *p)
@@ -467,6 +480,8 @@ static int pty_init(void)
 {
 	int err = vfs_add_chardev("/dev/ptmx", &ptmx_fops, SIS_MKDEV(5, 2));
 
+	if (!err)
+		err = vfs_add_chrdev_major(PTS_MAJOR, &pts_stray_fops);
 	if (!err)
 		err = vfs_mkdir_at(vfs_root(), "/dev/pts", 0755);
 	return err == -EEXIST ? 0 : err;

@@ -70,6 +70,7 @@ static void task_free(struct task *t)
 	if (t == &boot_task)
 		return; /* static, on the boot stack */
 	ktimer_cancel(&t->sleep_timer);
+	fpsimd_flush_task(t); /* the registers' owner must not be freed memory */
 	kstack_free(t->kstack);
 	kfree(t);
 }

@@ -23,16 +23,6 @@
 #define SENDFILE_MAX_RW 0x7ffff000L /* Linux's MAX_RW_COUNT */
 #define SENDFILE_CHUNK 16384
 
-/* Write n bytes of kernel memory to out as write() would. */
-static long out_write(struct file *out, const void *buf, size_t n)
-{
-	if (sock_from_file(out))
-		return sock_file_write_kernel(out, buf, n);
-	if (vfs_file_is_regular(out))
-		return kernel_write(out, buf, n);
-	return pipe_write_kernel(out, buf, n);
-}
-
 static bool out_supported(struct file *out)
 {
 	return sock_from_file(out) || vfs_file_is_regular(out) ||
@@ -56,7 +46,7 @@ static long copy_loop(struct file *in, struct file *out, long *pos, size_t count
 			w = n;
 			break;
 		}
-		w = out_write(out, buf, (size_t)n);
+		w = splice_write_kernel(out, buf, (size_t)n, &out->pos, false);
 		if (w <= 0)
 			break;
 		*pos += w;

@@ -451,15 +451,17 @@ static void fill_siginfo(struct linux_siginfo *si, int sig, const struct sig_ori
 		si->u.fault.addr = o->addr;
 }
 
-static void save_fpsimd(struct linux_sigcontext *sc, const struct trap_frame *tf)
+/* The handler runs with the same FP/SIMD values (as on Linux): only read. */
+static void save_fpsimd(struct linux_sigcontext *sc, struct task *task)
 {
 	struct linux_fpsimd_context *fp = (struct linux_fpsimd_context *)sc->__reserved;
 
+	fpsimd_save_task(task);
 	fp->magic = FPSIMD_MAGIC;
 	fp->size = sizeof(*fp);
-	fp->fpsr = (u32)tf->fpsr;
-	fp->fpcr = (u32)tf->fpcr;
-	memcpy(fp->vregs, tf->v, sizeof(fp->vregs));
+	fp->fpsr = task->fpsimd.fpsr;
+	fp->fpcr = task->fpsimd.fpcr;
+	memcpy(fp->vregs, task->fpsimd.v, sizeof(fp->vregs));
 	/* the zeroed header after it terminates the record list */
 }
 
@@ -508,7 +510,7 @@ static int setup_frame(struct trap_frame *tf, int sig, const struct k_sigaction 
 	f->uc.uc_mcontext.pc = tf->elr;
 	f->uc.uc_mcontext.pstate = tf->spsr;
 	f->uc.uc_mcontext.fault_address = o->addr;
-	save_fpsimd(&f->uc.uc_mcontext, tf);
+	save_fpsimd(&f->uc.uc_mcontext, current_task);
 	f->fp = tf->x[29];
 	f->lr = tf->x[30];
 	err = sp < base ? copy_to_user((void *)sp, f, sizeof(*f)) : -EFAULT;
@@ -941,15 +943,17 @@ SYSCALL_DEFINE4(rt_sigprocmask, int, how, const void *, uset, void *, uold, size
 	return 0;
 }
 
-static bool restore_fpsimd(struct trap_frame *tf, const struct linux_sigcontext *sc)
+/* The frame's values replace the task's (loaded at the return to user). */
+static bool restore_fpsimd(struct task *task, const struct linux_sigcontext *sc)
 {
 	const struct linux_fpsimd_context *fp = (const void *)sc->__reserved;
 
 	if (fp->magic != FPSIMD_MAGIC || fp->size != sizeof(*fp))
 		return false;
-	tf->fpsr = fp->fpsr;
-	tf->fpcr = fp->fpcr;
-	memcpy(tf->v, fp->vregs, sizeof(tf->v));
+	task->fpsimd.fpsr = fp->fpsr;
+	task->fpsimd.fpcr = fp->fpcr;
+	memcpy(task->fpsimd.v, fp->vregs, sizeof(task->fpsimd.v));
+	fpsimd_flush_task(task);
 	return true;
 }
 
@@ -964,7 +968,7 @@ SYSCALL_DEFINE0_FLAGS(rt_sigreturn, SYSCALL_F_SETS_FRAME)
 	const struct linux_sigcontext *sc;
 
 	if (!f || copy_from_user(f, (void *)tf->sp, sizeof(*f)) ||
-	    !restore_fpsimd(tf, &f->uc.uc_mcontext)) {
+	    !restore_fpsimd(current_task, &f->uc.uc_mcontext)) {
 		kfree(f);
 		log_warn("proc: pid %d (%s) killed by SIGSEGV: bad signal frame at 0x%lx",
 			 p->pid, p->name, (unsigned long)tf->sp);

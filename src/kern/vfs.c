@@ -418,15 +418,38 @@ int vfs_add_sysctl(const char *path, long (*show)(char *buf, size_t size),
 static struct {
 	u64 rdev;
 	const struct file_ops *fops;
+	bool any_minor; /* every number of rdev's major */
 } chrdevs[CHRDEV_MAX];
 static int nchrdevs;
 
 const struct file_ops *vfs_chrdev_fops(u64 rdev)
 {
-	for (int i = 0; i < nchrdevs; i++)
+	const struct file_ops *major = NULL;
+
+	for (int i = 0; i < nchrdevs; i++) {
 		if (chrdevs[i].rdev == rdev)
 			return chrdevs[i].fops;
-	return NULL;
+		if (chrdevs[i].any_minor && SIS_MAJOR(chrdevs[i].rdev) == SIS_MAJOR(rdev))
+			major = chrdevs[i].fops;
+	}
+	return major;
+}
+
+static int add_chrdev(u64 rdev, const struct file_ops *fops, bool any_minor)
+{
+	if (nchrdevs == CHRDEV_MAX) {
+		log_warn("vfs: no room to register device %u:%u", SIS_MAJOR(rdev), SIS_MINOR(rdev));
+		return -ENOSPC;
+	}
+	chrdevs[nchrdevs].rdev = rdev;
+	chrdevs[nchrdevs].any_minor = any_minor;
+	chrdevs[nchrdevs++].fops = fops;
+	return 0;
+}
+
+int vfs_add_chrdev_major(unsigned major, const struct file_ops *fops)
+{
+	return add_chrdev(SIS_MKDEV(major, 0), fops, true);
 }
 
 int vfs_add_chardev_node(const char *path, const struct file_ops *fops, u64 rdev)
@@ -447,12 +470,7 @@ int vfs_add_chardev(const char *path, const struct file_ops *fops, u64 rdev)
 
 	if (err || vfs_chrdev_fops(rdev))
 		return err;
-	if (nchrdevs == CHRDEV_MAX) {
-		log_warn("vfs: no room to register device %u:%u", SIS_MAJOR(rdev), SIS_MINOR(rdev));
-		return 0;
-	}
-	chrdevs[nchrdevs].rdev = rdev;
-	chrdevs[nchrdevs++].fops = fops;
+	add_chrdev(rdev, fops, false); /* a node mknod makes then gives ENXIO */
 	return 0;
 }
 

@@ -361,7 +361,8 @@ static struct gen_text *gen_snapshot(const struct inode *ino)
 	return NULL;
 }
 
-static long gen_pread(struct file *f, void *ubuf, size_t len, long off)
+/* Copy out of the snapshot at off; user says whether buf is a user pointer. */
+static long gen_read_at(struct file *f, void *buf, size_t len, long off, bool user)
 {
 	struct gen_text *g = f->priv;
 	size_t n;
@@ -371,9 +372,16 @@ static long gen_pread(struct file *f, void *ubuf, size_t len, long off)
 	if ((size_t)off >= g->len)
 		return 0;
 	n = MIN(len, g->len - (size_t)off);
-	if (copy_to_user(ubuf, g->text + off, n))
+	if (!user)
+		memcpy(buf, g->text + off, n);
+	else if (copy_to_user(buf, g->text + off, n))
 		return -EFAULT;
 	return (long)n;
+}
+
+static long gen_pread(struct file *f, void *ubuf, size_t len, long off)
+{
+	return gen_read_at(f, ubuf, len, off, true);
 }
 
 static long gen_read(struct file *f, void *ubuf, size_t len)
@@ -414,8 +422,9 @@ int vfs_sysctl_parse(const char *text, unsigned long max, unsigned long *out)
 	return 0;
 }
 
-/* A sysctl's write: the whole text at once (Linux's strict mode). */
-static long gen_write(struct file *f, const void *ubuf, size_t len)
+/* A sysctl's write: the whole text at once (Linux's strict mode); user
+ * says whether buf is a user pointer. */
+static long gen_store(struct file *f, const void *buf, size_t len, bool user)
 {
 	char text[64];
 	int err;
@@ -424,11 +433,18 @@ static long gen_write(struct file *f, const void *ubuf, size_t len)
 		return -EINVAL;
 	if (len >= sizeof(text))
 		return -EINVAL;
-	if (copy_from_user(text, ubuf, len))
+	if (!user)
+		memcpy(text, buf, len);
+	else if (copy_from_user(text, buf, len))
 		return -EFAULT;
 	text[len] = 0;
 	err = f->inode->gen_store(text);
 	return err ? err : (long)len;
+}
+
+static long gen_write(struct file *f, const void *ubuf, size_t len)
+{
+	return gen_store(f, ubuf, len, true);
 }
 
 static void gen_release(struct file *f)
@@ -715,11 +731,37 @@ long kernel_read(struct file *f, void *buf, size_t len)
 	return n;
 }
 
+bool vfs_file_kernel_io(const struct file *f, bool writing)
+{
+	if (f->ops == &reg_fops || f->ops == &null_fops || f->ops == &zero_fops)
+		return true;
+	return f->ops == &gen_fops && (!writing || f->inode->gen_store);
+}
+
 long kernel_pread(struct file *f, void *buf, size_t len, long off)
 {
+	if (f->ops == &gen_fops)
+		return gen_read_at(f, buf, len, off, false);
+	if (f->ops == &zero_fops) {
+		memset(buf, 0, len);
+		return (long)len;
+	}
+	if (f->ops == &null_fops)
+		return 0;
 	if (f->ops != &reg_fops)
 		return -EINVAL;
 	return reg_read_at(f->inode, buf, len, off, false);
+}
+
+long kernel_pwrite(struct file *f, const void *buf, size_t len, long off)
+{
+	if (f->ops == &gen_fops)
+		return gen_store(f, buf, len, false);
+	if (f->ops == &null_fops || f->ops == &zero_fops)
+		return (long)len;
+	if (f->ops != &reg_fops)
+		return -EINVAL;
+	return reg_write_at(f->inode, buf, len, off, false);
 }
 
 bool vfs_file_is_regular(const struct file *f)

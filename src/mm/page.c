@@ -124,6 +124,11 @@ bool page_user_may_alloc(size_t pages)
 	return free > user_reserve && pages <= free - user_reserve;
 }
 
+size_t page_user_reserve_count(void)
+{
+	return user_reserve;
+}
+
 size_t page_total_count(void)
 {
 	return zone.managed_pages;

@@ -9,15 +9,9 @@
 #include "lwip/nd6.h"
 #include "lwip/priv/nd6_priv.h"
 #include "lwip/priv/tcp_priv.h"
-#include "lwip/memp.h"
-#include "lwip/stats.h"
 #include "lwip/timeouts.h"
 #include "lwip_shim.h"
 #include <uapi/sis/tcp.h>
-
-#if !MEMP_STATS || !MIB2_STATS
-#error "lwip_shim_tcp_pcbs/_opens need lwIP's MEMP_STATS and MIB2_STATS (src/net/lwipopts.h)"
-#endif
 
 #if LWIP_VERSION_MAJOR != 2 || LWIP_VERSION_MINOR != 1 || LWIP_VERSION_REVISION != 3
 #error "src/net/lwip_shim.c was written for lwIP 2.1.3: check every function against this lwIP"
@@ -124,17 +118,18 @@ u32 lwip_shim_tcp_snd_buf(const struct tcp_pcb *pcb)
 
 /* TCP_REG puts a PCB entering TIME-WAIT at the head of tcp_tw_pcbs: the
  * list runs from the newest to the oldest. */
-unsigned lwip_shim_tcp_tw_trim(unsigned keep)
+unsigned lwip_shim_tcp_tw_trim(unsigned keep, unsigned *left)
 {
-	struct tcp_pcb *pcb = tcp_tw_pcbs, *rest;
+	struct tcp_pcb *last = NULL, *rest = tcp_tw_pcbs, *pcb;
 	unsigned freed = 0;
 
-	for (unsigned n = 1; pcb && n < keep; n++)
-		pcb = pcb->next;
-	if (!pcb)
+	for (*left = 0; rest && *left < keep; (*left)++) {
+		last = rest;
+		rest = rest->next;
+	}
+	if (!last)
 		return 0;
-	rest = pcb->next;
-	pcb->next = NULL;
+	last->next = NULL;
 	while (rest) {
 		pcb = rest;
 		rest = rest->next;
@@ -144,14 +139,14 @@ unsigned lwip_shim_tcp_tw_trim(unsigned keep)
 	return freed;
 }
 
-u32 lwip_shim_tcp_pcbs(void)
+unsigned lwip_shim_tcp_closing(void)
 {
-	return lwip_stats.memp[MEMP_TCP_PCB]->used;
-}
+	unsigned n = 0;
 
-u32 lwip_shim_tcp_opens(void)
-{
-	return lwip_stats.mib2.tcpactiveopens + lwip_stats.mib2.tcppassiveopens;
+	for (const struct tcp_pcb *pcb = tcp_active_pcbs; pcb; pcb = pcb->next)
+		n += pcb->state == FIN_WAIT_1 || pcb->state == FIN_WAIT_2 ||
+		     pcb->state == CLOSING || (pcb->flags & TF_CLOSEPEND);
+	return n;
 }
 
 u16 lwip_shim_tcp_backlog(const struct tcp_pcb_listen *l)

@@ -79,14 +79,13 @@ u32 lwip_shim_tcp_snd_buf(const struct tcp_pcb *pcb);
 /*
  * Free the TIME-WAIT PCBs past the newest keep (keep >= 1), as tcp_abandon
  * frees one (nothing is sent; nothing is queued on one). Walks at most keep
- * PCBs. Returns how many it freed.
+ * PCBs. Returns how many it freed; *left: how many stay (at most keep).
  */
-unsigned lwip_shim_tcp_tw_trim(unsigned keep);
-/* TCP PCBs lwIP has now (any state but LISTEN), and the connections opened
- * so far, actively or passively (MIB2's tcpActiveOpens + tcpPassiveOpens:
- * every PCB that can reach TIME-WAIT was opened one of these ways). */
-u32 lwip_shim_tcp_pcbs(void);
-u32 lwip_shim_tcp_opens(void);
+unsigned lwip_shim_tcp_tw_trim(unsigned keep, unsigned *left);
+/* Connections that have sent their FIN (or have one pending, TF_CLOSEPEND)
+ * and may still enter TIME-WAIT: FIN_WAIT_1, FIN_WAIT_2, CLOSING. Walks
+ * every active PCB. */
+unsigned lwip_shim_tcp_closing(void);
 
 /* A listener's backlog (tcp_backlog_set's value) and the connections
  * waiting for accept (TCP_LISTEN_BACKLOG's count). */

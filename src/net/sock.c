@@ -59,6 +59,8 @@ void sock_init(struct sock *sk, const struct sock_ops *ops, int family, int type
 	sk->opt.sndbuf = SOCK_SNDBUF_DEFAULT;
 	sk->opt.ttl = SOCK_TTL_DEFAULT;
 	sk->opt.hops6 = -1;
+	sk->opt.pmtudisc = IP_PMTUDISC_WANT;
+	sk->opt.pmtudisc6 = IP_PMTUDISC_WANT;
 	sk->opt.mc_ttl = 1;
 	sk->opt.mc_loop = true;
 	sk->opt.mc_hops6 = 1;
@@ -220,7 +222,7 @@ static long sock_file_write(struct file *f, const void *ubuf, size_t len)
 	return ret;
 }
 
-long sock_file_write_kernel(struct file *f, const void *kbuf, size_t len)
+long sock_file_write_kernel(struct file *f, const void *kbuf, size_t len, int msg_flags)
 {
 	struct sock *sk = sock_from_file(f);
 	struct sock_msg m;
@@ -231,8 +233,26 @@ long sock_file_write_kernel(struct file *f, const void *kbuf, size_t len)
 		return -EINVAL;
 	msg_single(&m, &iov, (void *)kbuf, len, f->flags & O_NONBLOCK);
 	m.it.kernel = true;
+	m.flags = msg_flags;
 	sock_lock(sk);
 	ret = sk->ops->sendmsg(sk, &m);
+	sock_unlock(sk);
+	return ret;
+}
+
+long sock_file_read_kernel(struct file *f, void *kbuf, size_t len, bool nonblock)
+{
+	struct sock *sk = sock_from_file(f);
+	struct sock_msg m;
+	struct iovec iov;
+	long ret;
+
+	if (!sk || !sk->ops->recvmsg)
+		return -EINVAL;
+	msg_single(&m, &iov, kbuf, len, nonblock || (f->flags & O_NONBLOCK));
+	m.it.kernel = true;
+	sock_lock(sk);
+	ret = sk->ops->recvmsg(sk, &m);
 	sock_unlock(sk);
 	return ret;
 }

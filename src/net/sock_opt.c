@@ -235,6 +235,8 @@ int sock_setsockopt(struct sock *sk, int level, int name, const void *val, unsig
 		err = set_socket_opt(sk, name, val, len);
 	else if (sock_mcast_opt(sk, level, name))
 		err = sock_mcast_setopt(sk, level, name, val, len);
+	else if (sock_pmtu_opt(sk, level, name))
+		err = sock_pmtu_setopt(sk, level, name, val, len);
 	else if (level == SOL_IP && (sk->family == AF_INET || sk->family == AF_INET6))
 		err = set_ip_opt(sk, name, val, len);
 	else if (level == SOL_IPV6 && sk->family == AF_INET6)
@@ -258,6 +260,8 @@ int sock_getsockopt(struct sock *sk, int level, int name, void *val, unsigned *l
 	}
 	if (sock_mcast_opt(sk, level, name))
 		return sock_mcast_getopt(sk, level, name, val, len);
+	if (sock_pmtu_opt(sk, level, name))
+		return sock_pmtu_getopt(sk, level, name, val, len);
 	if (level == SOL_IP && (sk->family == AF_INET || sk->family == AF_INET6))
 		return get_ip_opt(sk, name, val, len);
 	if (level == SOL_IPV6 && sk->family == AF_INET6)

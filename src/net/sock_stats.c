@@ -5,8 +5,9 @@
  * "heap_bytes N" (kmalloc, exact) and "heap_pages N" (the pages the heap
  * holds, partly free slabs included: pages_free + heap_pages is what a leak
  * outside the heap lowers, whatever the slabs' fragmentation),
- * "tcp_time_wait N" and "tcp_tw_overflow N" (TIME-WAIT connections, and those
- * freed early at the cap, sock_tcp.c's TCP_MAX_TW). Read by
+ * "tcp_time_wait N", "tcp_tw_overflow N" and "tcp_tw_looks N" (TIME-WAIT
+ * connections, those freed early at the cap, sock_tcp.c's TCP_MAX_TW, and
+ * the times the cap looked at lwIP's lists). Read by
  * test/qemu/test_sock.py's leak test and the fuzzers (user/tests/sys_fuzz.c).
  */
 #include <sis/socket.h>
@@ -29,7 +30,7 @@ static long sock_stats_show(char *buf, size_t size)
 {
 	struct net_pool_use pools[SOCK_STATS_POOLS];
 	struct mm_stats mm;
-	unsigned long tw, tw_overflow;
+	struct tcp_tw_stats tw;
 	size_t len = 0;
 	int n, i;
 
@@ -39,10 +40,11 @@ static long sock_stats_show(char *buf, size_t size)
 			  pools[i].max, pools[i].err);
 	net_lock();
 	STATS_PUT(buf, size, &len, "sockets %lu\n", sock_count());
-	tcp_sock_tw_stats(&tw, &tw_overflow);
+	tcp_sock_tw_stats(&tw);
 	net_unlock();
-	STATS_PUT(buf, size, &len, "tcp_time_wait %lu\n", tw);
-	STATS_PUT(buf, size, &len, "tcp_tw_overflow %lu\n", tw_overflow);
+	STATS_PUT(buf, size, &len, "tcp_time_wait %lu\n", tw.now);
+	STATS_PUT(buf, size, &len, "tcp_tw_overflow %lu\n", tw.overflow);
+	STATS_PUT(buf, size, &len, "tcp_tw_looks %lu\n", tw.looks);
 	mm_get_stats(&mm);
 	STATS_PUT(buf, size, &len, "pages_free %zu\n", mm.free_pages);
 	STATS_PUT(buf, size, &len, "heap_bytes %zu\n", mm.heap_bytes_in_use);

@@ -98,39 +98,47 @@ static void tcp_sock_note_addrs(struct tcp_sock *ts)
  * connections a second keeps thousands of PCBs in the heap (lwIP kills
  * TIME-WAIT PCBs only when its fixed pools run out, and SIS's come from
  * kmalloc). A connection enters TIME-WAIT only in tcp_input, i.e. in the
- * network softirq, which calls this at the end of every run. The list is
- * looked at only when it could have passed the cap: every PCB that reaches
- * TIME-WAIT existed at the last look or was opened since, so those two
- * bound it (tw_bound). A look frees the oldest down to TCP_TW_KEEP, which
- * leaves room for TCP_MAX_TW - TCP_TW_KEEP more PCBs (TIME-WAIT or on their
- * way there) before the next: one walk per hundred or so connections at
- * ab -c 128, instead of one per softirq run.
+ * network softirq, which calls this at the end of every run, and only once
+ * it has sent its FIN, which it does when this file queues one (tw_fin;
+ * lwIP sends none of its own accord). lwIP says nothing when a PCB enters
+ * or leaves TIME-WAIT, so tw_bound counts what could be there: at a look,
+ * the PCBs in TIME-WAIT and those on their way (FIN sent), plus every FIN
+ * queued since. The lists are looked at only when that passes the cap, and
+ * a look frees the oldest down to TCP_TW_KEEP, which leaves room for
+ * TCP_MAX_TW - TCP_TW_KEEP more FINs before the next: open connections
+ * cost nothing (1,000 idle ones and churn: one look per ~250 closes).
  */
 #define TCP_MAX_TW 1024
 #define TCP_TW_KEEP 768
 
-static unsigned long tw_overflow;
-static u32 tw_bound;       /* TCP PCBs at the last look ... */
-static u32 tw_bound_opens; /* ... and lwip_shim_tcp_opens() then */
+static unsigned long tw_overflow, tw_looks;
+static u32 tw_bound; /* the most connections in TIME-WAIT now, see above */
+
+/* Our FIN is queued on a connection: it may come to TIME-WAIT. */
+static void tw_fin(void)
+{
+	tw_bound++;
+}
 
 void tcp_sock_tw_limit(void)
 {
-	u32 opens = lwip_shim_tcp_opens();
+	unsigned left;
 
-	if (tw_bound + (opens - tw_bound_opens) <= TCP_MAX_TW)
+	if (tw_bound <= TCP_MAX_TW)
 		return;
-	tw_overflow += lwip_shim_tcp_tw_trim(TCP_TW_KEEP);
-	tw_bound = lwip_shim_tcp_pcbs();
-	tw_bound_opens = opens;
+	tw_looks++;
+	tw_overflow += lwip_shim_tcp_tw_trim(TCP_TW_KEEP, &left);
+	tw_bound = left + lwip_shim_tcp_closing();
 }
 
-void tcp_sock_tw_stats(unsigned long *now, unsigned long *overflow)
+void tcp_sock_tw_stats(struct tcp_tw_stats *tw)
 {
-	*now = 0;
+	tw->now = 0;
 	for (struct tcp_pcb *pcb = lwip_shim_tcp_first(LWIP_SHIM_TCP_TIME_WAIT); pcb;
 	     pcb = lwip_shim_tcp_next(pcb))
-		(*now)++;
-	*overflow = tw_overflow;
+		tw->now++;
+	tw->overflow = tw_overflow;
+	tw->looks = tw_looks;
 }
 
 /* The PCB for a TSS_NEW socket, made on first need (bind, connect, listen). */
@@ -814,6 +822,7 @@ static int tcp_sock_shutdown(struct sock *sk, int how)
 		err = net_err_to_errno(tcp_shutdown(ts->pcb, 0, 1)); /* queue our FIN */
 		if (err)
 			return err;
+		tw_fin();
 	}
 	if (bits & SOCK_SHUT_RD)
 		tcp_sock_rx_purge(ts, true); /* unread data is dropped; later data too */
@@ -838,8 +847,11 @@ static void tcp_sock_linger(struct tcp_sock *ts)
 {
 	u64 deadline = time_ns() + (u64)ts->sk.opt.linger_secs * NSEC_PER_SEC;
 
-	if (!(ts->sk.shut & SOCK_SHUT_WR) && tcp_shutdown(ts->pcb, 0, 1) != ERR_OK)
-		return;
+	if (!(ts->sk.shut & SOCK_SHUT_WR)) {
+		if (tcp_shutdown(ts->pcb, 0, 1) != ERR_OK)
+			return;
+		tw_fin();
+	}
 	ts->sk.shut |= SOCK_SHUT_WR;
 	tcp_output(ts->pcb);
 	sock_wait(&ts->sk, tcp_sock_linger_done, false, deadline);
@@ -863,6 +875,8 @@ static void tcp_sock_close_conn(struct tcp_sock *ts)
 	tcp_sock_detach(ts);
 	if (abortive || tcp_close(pcb) != ERR_OK)
 		tcp_abort(pcb);
+	else if (!(ts->sk.shut & SOCK_SHUT_WR))
+		tw_fin();
 }
 
 static void tcp_sock_release(struct sock *sk)

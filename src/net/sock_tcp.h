@@ -81,9 +81,13 @@ void tcp_sock_apply_opts(struct sock *sk);
 bool tcp_sock_connect_done(struct sock *sk);
 /* After SHUT_WR and the peer's FIN: let lwIP finish the close on its own. */
 void tcp_sock_both_closed(struct tcp_sock *ts);
-/* Connections in TIME-WAIT now, and those freed early to keep them at
- * TCP_MAX_TW (sock_tcp.c), for /proc/net/sis_pools. Network locked. */
-void tcp_sock_tw_stats(unsigned long *now, unsigned long *overflow);
+/* Connections in TIME-WAIT now, those freed early to keep them at
+ * TCP_MAX_TW (sock_tcp.c), and the looks at lwIP's lists that took, for
+ * /proc/net/sis_pools. Network locked. */
+struct tcp_tw_stats {
+	unsigned long now, overflow, looks;
+};
+void tcp_sock_tw_stats(struct tcp_tw_stats *tw);
 /* A listener's accept queue for /proc/net/tcp: connections waiting for
  * accept() and listen()'s backlog. Network locked. */
 void tcp_sock_listen_queue(struct tcp_pcb_listen *lpcb, u32 *queued, u32 *backlog);

@@ -415,7 +415,9 @@ static int unix_sock_getopt(struct sock *sk, int level, int name, void *val, uns
 	struct unix_sock *peer = unix_live_peer(unix_sk(sk));
 	struct ucred cred = { 0, 0, 0 };
 
-	if (level != SOL_SOCKET || name != SO_PEERCRED)
+	if (level != SOL_SOCKET)
+		return -EOPNOTSUPP; /* Linux: AF_UNIX has no getsockopt of its own */
+	if (name != SO_PEERCRED)
 		return -ENOPROTOOPT;
 	if (sk->type == SOCK_STREAM && !peer)
 		return -ENOTCONN;
@@ -423,6 +425,13 @@ static int unix_sock_getopt(struct sock *sk, int level, int name, void *val, uns
 	*len = MIN(*len, (unsigned)sizeof(cred));
 	memcpy(val, &cred, *len);
 	return 0;
+}
+
+/* Only SOL_SOCKET options (sock_opt.c) reach AF_UNIX sockets on Linux. */
+static int unix_sock_setopt(struct sock *sk, int level, int name, const void *val, unsigned len)
+{
+	(void)sk, (void)level, (void)name, (void)val, (void)len;
+	return -EOPNOTSUPP;
 }
 
 static void unix_drop_pending(struct unix_sock *ls)
@@ -470,6 +479,7 @@ static const struct sock_ops unix_sock_ops = {
 	.shutdown = unix_sock_shutdown,
 	.getname = unix_sock_getname,
 	.getopt = unix_sock_getopt,
+	.setopt = unix_sock_setopt,
 	.poll = unix_sock_poll,
 	.inq = unix_sock_inq,
 	.release = unix_sock_release,

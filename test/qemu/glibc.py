@@ -4,7 +4,7 @@ natively to run the same source on this Linux host as the reference."""
 import os
 import shutil
 
-from sistest import TOP, TestSkip
+from sistest import TOP, TestSkip, register
 
 CROSS_GCC = "aarch64-linux-gnu-gcc"
 
@@ -65,3 +65,23 @@ def calls_on_linux(ctx, src, result, args=()):
     m = re.search(result, r.stdout, re.M)
     ctx.check(r.returncode == 0 and m and m.group(2) == "0",
               f"on Linux: exit {r.returncode}: {r.stdout[-2500:]}")
+
+
+def sis_and_linux(module, name, src, min_checks, test_timeout=120, args=(), **sis_opts):
+    """Register two tests of MODULE (the caller's __name__): NAME runs SRC,
+    a user/tests checks program, as init on SIS (calls_on_sis with
+    MIN_CHECKS, ARGS and SIS_OPTS: defines, the run's timeout, QEMU options
+    such as mem), NAME_linux the same source with ARGS on this host's Linux
+    (calls_on_linux). The program's last line is "PROG: N checks, M
+    failed", PROG being SRC without .c. TEST_TIMEOUT: the SIS test's."""
+    result = rf"^{os.path.splitext(src)[0]}: (\d+) checks, (\d+) failed$"
+
+    def on_sis(ctx):
+        calls_on_sis(ctx, src, result, min_checks, args=args, **sis_opts)
+
+    def on_linux(ctx):
+        calls_on_linux(ctx, src, result, args=args)
+
+    on_sis.__module__ = on_linux.__module__ = module
+    register(name, on_sis, timeout=test_timeout)
+    register(f"{name}_linux", on_linux, timeout=120)

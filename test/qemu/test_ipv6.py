@@ -51,7 +51,7 @@ import sys
 import time
 
 from guest import boot_to_shell, serve_host_dir, sh, wait_ipv6
-from glibc import calls_on_linux, calls_on_sis
+from glibc import sis_and_linux
 from sistest import TOP, TestFailure, test
 
 MAC0 = "52:54:00:12:34:56"
@@ -264,17 +264,7 @@ def gai_order(ctx):
 # --------------------------------------------------------------------------
 # AF_INET6 sockets
 # --------------------------------------------------------------------------
-CALLS = r"^inet6_calls: (\d+) checks, (\d+) failed$"
-
-
-@test(timeout=120)
-def inet6_calls(ctx):
-    calls_on_sis(ctx, "inet6_calls.c", CALLS, 100)
-
-
-@test(timeout=120)
-def inet6_calls_linux(ctx):
-    calls_on_linux(ctx, "inet6_calls.c", CALLS)
+sis_and_linux(__name__, "inet6_calls", "inet6_calls.c", 100)
 
 
 BUSYBOX = os.path.join(TOP, "third_party/busybox/busybox")

@@ -9,7 +9,7 @@ the upper halves of their registers (what an int, an unsigned and a long
 argument see), on SIS and, as the reference, on this host's Linux."""
 import re
 
-from glibc import calls_on_linux, calls_on_sis
+from glibc import sis_and_linux
 from sistest import test
 
 
@@ -23,14 +23,4 @@ def linux_small_calls(ctx):
               f"linux_calls: {m.group(0) if m else 'no result line'}")
 
 
-SC_WIDTH = r"^sc_width: (\d+) checks, (\d+) failed$"
-
-
-@test(timeout=120)
-def sc_width(ctx):
-    calls_on_sis(ctx, "sc_width.c", SC_WIDTH, 30)
-
-
-@test(timeout=60)
-def sc_width_linux(ctx):
-    calls_on_linux(ctx, "sc_width.c", SC_WIDTH)
+sis_and_linux(__name__, "sc_width", "sc_width.c", 30)

@@ -21,22 +21,13 @@ import os
 import re
 import time
 
-from glibc import calls_on_linux, calls_on_sis, glibc_static
+from glibc import glibc_static, sis_and_linux
 from guest import boot_to_shell, sh, wait_ipv6
 from sistest import test
 
-CALLS = r"^mcast_calls: (\d+) checks, (\d+) failed$"
 LL0 = "fe80::5054:ff:fe12:3456"
 
-
-@test(timeout=120)
-def mcast_calls(ctx):
-    calls_on_sis(ctx, "mcast_calls.c", CALLS, 100)
-
-
-@test(timeout=60)
-def mcast_calls_linux(ctx):
-    calls_on_linux(ctx, "mcast_calls.c", CALLS)
+sis_and_linux(__name__, "mcast_calls", "mcast_calls.c", 100)
 
 
 # The host side: a receiver that joins GROUP on tap0 and prints the first

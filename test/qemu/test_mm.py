@@ -14,11 +14,8 @@
 """
 import re
 
-from glibc import calls_on_linux, calls_on_sis
+from glibc import sis_and_linux
 from sistest import test
-
-RESULT = r"^mm_calls: (\d+) checks, (\d+) failed$"
-
 
 @test(timeout=60)
 def tagged_addr(ctx):
@@ -29,11 +26,4 @@ def tagged_addr(ctx):
               "mm_tbi reported failures")
 
 
-@test(timeout=120)
-def calls(ctx):
-    calls_on_sis(ctx, "mm_calls.c", RESULT, 29)
-
-
-@test(timeout=120)
-def calls_linux(ctx):
-    calls_on_linux(ctx, "mm_calls.c", RESULT)
+sis_and_linux(__name__, "calls", "mm_calls.c", 29)

@@ -13,20 +13,10 @@
 import os
 import re
 
-from glibc import calls_on_linux, calls_on_sis, glibc_static, native, run_on_linux
+from glibc import glibc_static, native, run_on_linux, sis_and_linux
 from sistest import test
 
-RESULT = r"^netsock_calls: (\d+) checks, (\d+) failed$"
-
-
-@test(timeout=120)
-def calls(ctx):
-    calls_on_sis(ctx, "netsock_calls.c", RESULT, 150)
-
-
-@test(timeout=120)
-def calls_linux(ctx):
-    calls_on_linux(ctx, "netsock_calls.c", RESULT)
+sis_and_linux(__name__, "calls", "netsock_calls.c", 150)
 
 
 # ---------------------------------------------------------------------------

@@ -18,20 +18,10 @@ set tty process group" and exit 2).
 import os
 import re
 
-from glibc import calls_on_linux, calls_on_sis
+from glibc import sis_and_linux
 from sistest import TOP, test
 
-CALLS = r"^pty_calls: (\d+) checks, (\d+) failed$"
-
-
-@test(timeout=120)
-def pty_calls(ctx):
-    calls_on_sis(ctx, "pty_calls.c", CALLS, 50)
-
-
-@test(timeout=120)
-def pty_calls_linux(ctx):
-    calls_on_linux(ctx, "pty_calls.c", CALLS)
+sis_and_linux(__name__, "pty_calls", "pty_calls.c", 50)
 
 
 @test(timeout=300)

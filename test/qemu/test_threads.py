@@ -25,9 +25,16 @@ booted as init, each printing `NAME: N checks, M failed`.
   sigsuspend (EINTR after the handler, mask restored), signalfd (read,
   poll, epoll, a blocking read in a thread woken by kill, mask update,
   errors).
+- fpsimd / fpsimd_linux: user/tests/fpsimd_calls.c, FP/SIMD registers kept
+  per task (SIS leaves them live in the kernel and switches them lazily):
+  pinned values across system calls, sleeps, preemption of two threads and
+  two processes spinning at once, a signal (frame contents, a handler that
+  clobbers them, a frame the handler changed), fork and execve's reset; on
+  SIS and, as the reference, on this host's Linux (x86_64: XMM and MXCSR).
 """
 import re
 
+from glibc import calls_on_linux, calls_on_sis
 from sistest import TestFailure, test
 
 
@@ -57,3 +64,16 @@ def pthread(ctx):
 @test(timeout=90)
 def signals(ctx):
     run_checks(ctx, "threads_signals", min_checks=35)
+
+
+FPSIMD = r"^fpsimd_calls: (\d+) checks, (\d+) failed$"
+
+
+@test(timeout=120)
+def fpsimd(ctx):
+    calls_on_sis(ctx, "fpsimd_calls.c", FPSIMD, 20)
+
+
+@test(timeout=60)
+def fpsimd_linux(ctx):
+    calls_on_linux(ctx, "fpsimd_calls.c", FPSIMD)

@@ -32,22 +32,10 @@
 #include <unistd.h>
 #include "glibc_check.h"
 
-#define NOBODY 65534
-
+/* A sysctl file's number, or -1. */
 static long read_long(const char *path)
 {
-	char buf[64];
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	return strtol(buf, NULL, 10);
+	return file_number(path, "", 10);
 }
 
 static int write_str(const char *path, const char *s)
@@ -61,24 +49,6 @@ static int write_str(const char *path, const char *s)
 	n = n < 0 ? -errno : 0;
 	close(fd);
 	return (int)n;
-}
-
-/* Run fn in a child that became uid/gid NOBODY; its checks count in the
- * child's exit status (the number failed). */
-static void as_nobody(void (*fn)(void), const char *what)
-{
-	pid_t pid = fork();
-	int st;
-
-	if (pid == 0) {
-		failed = 0;
-		if (setgid(NOBODY) || setuid(NOBODY))
-			_exit(100);
-		fn();
-		_exit(failed);
-	}
-	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	      "%s as nobody: status %#x", what, st);
 }
 
 static void nobody_pipe_size(void)
@@ -112,7 +82,7 @@ static void check_sysctl(void)
 	CHECK(write_str("/proc/sys/fs/pipe-max-size", "abc") == -EINVAL, "not a number");
 	CHECK(write_str("/proc/sys/fs/pipe-max-size", "4294967296") == -EINVAL, "past 2^31");
 	CHECK(write_str("/proc/sys/kernel/tainted", "1") == -EACCES, "tainted is read-only");
-	as_nobody(nobody_pipe_size, "pipe-max-size");
+	check_as_nobody(nobody_pipe_size, "pipe-max-size");
 	CHECK(pipe(p) == 0, "pipe");
 	CHECK(fcntl(p[1], F_SETPIPE_SZ, 65536) == 65536, "root may pass pipe-max-size");
 	close(p[0]);
@@ -385,13 +355,6 @@ static pid_t breaker(int flags)
 	_exit(fd < 0 ? (errno == EWOULDBLOCK ? 2 : 1) : 0);
 }
 
-static int child_status(pid_t pid)
-{
-	int st;
-
-	return waitpid(pid, &st, 0) == pid && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static void nobody_lease(void)
 {
 	int fd = open(LEASE_FILE, O_RDONLY);
@@ -426,7 +389,7 @@ static void check_leases(void)
 	CHECK_ERR(fcntl(fd2, F_SETLEASE, F_WRLCK), EAGAIN, "a write lease with two opens");
 	close(fd2);
 	CHECK(fcntl(fd, F_SETLEASE, F_UNLCK) == 0, "unlock");
-	as_nobody(nobody_lease, "lease");
+	check_as_nobody(nobody_lease, "lease");
 	CHECK(pipe(p) == 0, "pipe");
 	CHECK_ERR(fcntl(p[0], F_SETLEASE, F_RDLCK), EINVAL, "a lease on a pipe");
 	close(p[0]);
@@ -438,21 +401,21 @@ static void check_leases(void)
 	sigaddset(&set, SIGRTMIN + 3);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	CHECK(fcntl(fd, F_SETLEASE, F_WRLCK) == 0, "a write lease on a read-only open");
-	CHECK(child_status(breaker(O_RDONLY | O_NONBLOCK)) == 2, "O_NONBLOCK: EWOULDBLOCK");
+	CHECK(reap(breaker(O_RDONLY | O_NONBLOCK)) == 2, "O_NONBLOCK: EWOULDBLOCK");
 	CHECK(sigtimedwait(&set, &si, &ts) == SIGIO, "SIGIO for the break");
 	CHECK(fcntl(fd, F_GETLEASE) == F_RDLCK, "F_GETLEASE says the target: %d",
 	      fcntl(fd, F_GETLEASE));
 	pid = breaker(O_RDONLY);
 	usleep(100000);
 	CHECK(fcntl(fd, F_SETLEASE, F_RDLCK) == 0, "downgrade");
-	CHECK(child_status(pid) == 0, "the reader goes on");
+	CHECK(reap(pid) == 0, "the reader goes on");
 	/* a writer breaks it all */
 	pid = breaker(O_WRONLY);
 	CHECK(sigtimedwait(&set, &si, &ts) == SIGIO, "SIGIO for the writer");
 	CHECK(fcntl(fd, F_GETLEASE) == F_UNLCK, "target F_UNLCK");
 	CHECK_ERR(fcntl(fd, F_SETLEASE, F_RDLCK), EAGAIN, "no downgrade for a writer");
 	CHECK(fcntl(fd, F_SETLEASE, F_UNLCK) == 0, "give the lease up");
-	CHECK(child_status(pid) == 0, "the writer goes on");
+	CHECK(reap(pid) == 0, "the writer goes on");
 	/* F_SETSIG: truncate breaks it, a signal with si_code POLL_MSG and si_fd */
 	CHECK(fcntl(fd, F_SETSIG, SIGRTMIN + 3) == 0, "F_SETSIG");
 	CHECK(fcntl(fd, F_SETLEASE, F_WRLCK) == 0, "a write lease again");
@@ -460,7 +423,7 @@ static void check_leases(void)
 	CHECK(sigtimedwait(&set, &si, &ts) == SIGRTMIN + 3 && si.si_code == POLL_MSG &&
 	      si.si_fd == fd, "F_SETSIG's signal: code %d fd %d", si.si_code, si.si_fd);
 	CHECK(fcntl(fd, F_SETLEASE, F_UNLCK) == 0, "give it up"); /* the child has fd too */
-	CHECK(child_status(pid) == 0, "truncate goes on");
+	CHECK(reap(pid) == 0, "truncate goes on");
 	close(fd);
 	/* a lease goes with its file */
 	fd = open(LEASE_FILE, O_RDONLY);
@@ -475,7 +438,7 @@ static void check_leases(void)
 	CHECK(write_str("/proc/sys/fs/lease-break-time", "1") == 0, "lease-break-time 1");
 	fd = open(LEASE_FILE, O_RDONLY);
 	CHECK(fcntl(fd, F_SETLEASE, F_WRLCK) == 0, "a write lease");
-	CHECK(child_status(breaker(O_RDWR)) == 0, "the writer goes on after lease-break-time");
+	CHECK(reap(breaker(O_RDWR)) == 0, "the writer goes on after lease-break-time");
 	CHECK(fcntl(fd, F_GETLEASE) == F_UNLCK, "and the lease is gone");
 	close(fd);
 	CHECK(write_str("/proc/sys/fs/lease-break-time", "45") == 0 &&

@@ -19,8 +19,9 @@
  *     EISDIR, EOPNOTSUPP and EACCES cases;
  *   - mknod of device nodes by root: the numbers of null, zero, urandom,
  *     random, tty, console and ptmx open what those open (ptmx only
- *     beside a pts directory), others and block devices give ENXIO; not
- *     without CAP_MKNOD;
+ *     beside a pts directory), others and block devices give ENXIO, a pty
+ *     slave's number (existing or not) outside /dev/pts EIO; not without
+ *     CAP_MKNOD;
  *   - IPV6_ADDRFORM (a dual-stack socket with an IPv4 peer becomes AF_INET,
  *     then is disconnected, bound and listens as LTP's connect02) and
  *     IPV6_RTHDR (type 2 and segment-routing headers kept and given back);
@@ -60,7 +61,6 @@
 #include <unistd.h>
 #include "glibc_check.h"
 
-#define NOBODY 65534
 #define NOGROUP2 65533 /* a supplementary group of the unprivileged child */
 
 static char tmp[64];
@@ -103,34 +103,7 @@ static int caps_set(uint64_t eff, uint64_t perm, uint64_t inh)
 /* A "Name:\tVALUE" line of a /proc status file as a hex number, or -1. */
 static long long status_hex(const char *path, const char *name)
 {
-	char buf[4096], *s;
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	s = strstr(buf, name);
-	return s ? strtoll(s + strlen(name) + 1, NULL, 16) : -1;
-}
-
-/* Run fn in a forked child; its failed checks come back as its status. */
-static void in_child(void (*fn)(void), const char *what)
-{
-	pid_t pid = fork();
-	int st = -1;
-
-	if (pid == 0) {
-		failed = 0;
-		fn();
-		_exit(failed);
-	}
-	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	      "%s: child status %#x", what, st);
+	return file_number(path, name, 16);
 }
 
 /* ---- capabilities ------------------------------------------------------ */
@@ -389,14 +362,14 @@ static void check_caps(void)
 	      (unsigned long long)bounding);
 #endif
 	caps_header();
-	in_child(caps_drop_raise, "capset drop/raise");
-	in_child(caps_setuid, "setuid and capabilities");
-	in_child(caps_bset, "the bounding set");
-	in_child(caps_exec, "execve gives root its capabilities back");
-	in_child(caps_ambient, "ambient capabilities");
-	in_child(caps_securebits, "securebits and PR_SET_KEEPCAPS");
-	in_child(caps_keep_setuid, "setresuid with SECBIT_KEEP_CAPS");
-	in_child(caps_ambient_exec, "execve keeps the ambient set (SECBIT_NOROOT)");
+	check_in_child(caps_drop_raise, "capset drop/raise");
+	check_in_child(caps_setuid, "setuid and capabilities");
+	check_in_child(caps_bset, "the bounding set");
+	check_in_child(caps_exec, "execve gives root its capabilities back");
+	check_in_child(caps_ambient, "ambient capabilities");
+	check_in_child(caps_securebits, "securebits and PR_SET_KEEPCAPS");
+	check_in_child(caps_keep_setuid, "setresuid with SECBIT_KEEP_CAPS");
+	check_in_child(caps_ambient_exec, "execve keeps the ambient set (SECBIT_NOROOT)");
 }
 
 /* ---- chown by the owner --------------------------------------------------- */
@@ -449,7 +422,7 @@ static void check_chown(void)
 	CHECK(chmod(tmp, 06777) == 0 && chown(tmp, 0, 0) == 0 && mode_of(tmp) == 06777,
 	      "a directory keeps its set-id bits: %o", mode_of(tmp));
 	CHECK(chmod(tmp, 0777) == 0 && chmod(roots, 0644) == 0, "chmod");
-	in_child(chown_as_owner, "chown as the owner");
+	check_in_child(chown_as_owner, "chown as the owner");
 	unlink(roots);
 }
 
@@ -467,26 +440,13 @@ static void *sleeper(void *arg)
 	return NULL;
 }
 
-static int read_text(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = 0;
-	return n > 0 ? 0 : -1;
-}
-
 /* The state letter of /proc/self/task/TID/stat (after "(comm) "), or 0. */
 static char task_state(int tid, int *first, char *comm, size_t comm_size)
 {
 	char path[64], buf[1024], *rp;
 
 	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	if (read_text(path, buf, sizeof(buf)))
+	if (read_file_text(path, buf, sizeof(buf)) < 0)
 		return 0;
 	rp = strrchr(buf, ')');
 	*first = atoi(buf);
@@ -522,7 +482,7 @@ static void *leader_watcher(void *arg)
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)(long)arg);
 	for (int i = 0; i < 400 && leader_seen != 'S'; i++) {
 		usleep(5000);
-		if (!read_text(path, buf, sizeof(buf)) && (rp = strrchr(buf, ')')))
+		if (read_file_text(path, buf, sizeof(buf)) > 0 && (rp = strrchr(buf, ')')))
 			leader_seen = rp[2];
 	}
 	__atomic_store_n(&leader_word, 1, __ATOMIC_SEQ_CST);
@@ -551,14 +511,14 @@ static void check_task(void)
 	      first);
 	CHECK(task_listed(tid) && task_listed(getpid()), "task/ lists both threads");
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/status", getpid(), tid);
-	CHECK(read_text(path, buf, sizeof(buf)) == 0 && strstr(buf, "State:\tS (sleeping)") &&
+	CHECK(read_file_text(path, buf, sizeof(buf)) > 0 && strstr(buf, "State:\tS (sleeping)") &&
 	      strstr(buf, "Name:\tsleeper"), "task status: %.80s", buf);
 	snprintf(comm, sizeof(comm), "Pid:\t%d\n", tid);
 	CHECK(strstr(buf, comm) != NULL, "task status Pid is the tid");
 	snprintf(comm, sizeof(comm), "Tgid:\t%d\n", getpid());
 	CHECK(strstr(buf, comm) != NULL, "task status Tgid is the pid");
 	snprintf(path, sizeof(path), "/proc/self/task/%d/comm", tid);
-	CHECK(read_text(path, buf, sizeof(buf)) == 0 && !strcmp(buf, "sleeper\n"), "task comm '%s'",
+	CHECK(read_file_text(path, buf, sizeof(buf)) > 0 && !strcmp(buf, "sleeper\n"), "task comm '%s'",
 	      buf);
 	__atomic_store_n(&futex_word, 1, __ATOMIC_SEQ_CST);
 	syscall(SYS_futex, &futex_word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
@@ -640,7 +600,7 @@ static void check_tmpfile(void)
 	CHECK_ERR(open(named, O_TMPFILE | O_RDWR, 0600), ENOENT, "in no directory");
 	CHECK_ERR(open("/proc", O_TMPFILE | O_RDWR, 0600), EOPNOTSUPP, "in /proc: EOPNOTSUPP");
 	CHECK_ERR(open(tmp, O_RDWR | O_DIRECTORY), EISDIR, "a directory O_RDWR: EISDIR");
-	in_child(tmpfile_as_nobody, "O_TMPFILE and permissions");
+	check_in_child(tmpfile_as_nobody, "O_TMPFILE and permissions");
 }
 
 /* ---- mknod ---------------------------------------------------------------- */
@@ -667,6 +627,25 @@ static void mknod_as_nobody(void)
 		_exit(100);
 	CHECK_ERR(mknod(p, S_IFCHR | 0666, makedev(1, 3)), EPERM, "mknod without CAP_MKNOD");
 	CHECK(mknod(p, S_IFIFO | 0666, 0) == 0 && unlink(p) == 0, "a FIFO needs no capability");
+}
+
+/* A pty slave's number (136, N) in a node mknod made outside /dev/pts:
+ * Linux finds the slave by its /dev/pts entry only, so open gives EIO for
+ * a pty that does not exist and for one that does. */
+static void check_mknod_pts(char *p)
+{
+	int m = posix_openpt(O_RDWR | O_NOCTTY);
+	unsigned n = 0;
+
+	CHECK(m >= 0 && grantpt(m) == 0 && unlockpt(m) == 0 && ioctl(m, TIOCGPTN, &n) == 0, "a pty");
+	snprintf(p, 96, "%s/pts", tmp);
+	CHECK(mknod(p, S_IFCHR | 0600, makedev(136, n + 77)) == 0, "mknod (136, %u)", n + 77);
+	CHECK_ERR(open(p, O_RDWR | O_NOCTTY), EIO, "a pty that does not exist: EIO");
+	unlink(p);
+	CHECK(mknod(p, S_IFCHR | 0600, makedev(136, n)) == 0, "mknod (136, %u)", n);
+	CHECK_ERR(open(p, O_RDWR | O_NOCTTY), EIO, "an open pty, but not through /dev/pts: EIO");
+	unlink(p);
+	close(m);
 }
 
 static void check_mknod(void)
@@ -724,6 +703,7 @@ static void check_mknod(void)
 	close(fd);
 	unlink("/dev/ptmx.abi");
 
+	check_mknod_pts(p);
 	snprintf(p, sizeof(p), "%s/nodev", tmp);
 	CHECK(mknod(p, S_IFCHR | 0600, makedev(7, 77)) == 0, "mknod of an unknown number");
 	CHECK_ERR(open(p, O_RDONLY), ENXIO, "opens with ENXIO");
@@ -737,7 +717,7 @@ static void check_mknod(void)
 	CHECK(mknod(p, S_IFCHR | 0600, makedev(1, 3)) == 0, "mknod");
 	CHECK_ERR(mknod(p, S_IFCHR | 0600, makedev(1, 3)), EEXIST, "over an existing name");
 	unlink(p);
-	in_child(mknod_as_nobody, "mknod without CAP_MKNOD");
+	check_in_child(mknod_as_nobody, "mknod without CAP_MKNOD");
 }
 
 /* ---- IPV6_ADDRFORM, IPV6_RTHDR ------------------------------------------------ */
@@ -1162,7 +1142,8 @@ static int many_waiters(int n)
 	for (int i = 0; i < started; i++) {
 		snprintf(path, sizeof(path), "/proc/%d/stat", pids[i]);
 		for (int tries = 0; tries < 2000; tries++) {
-			if (!read_text(path, buf, sizeof(buf)) && (rp = strrchr(buf, ')')) && rp[2] == 'S')
+			if (read_file_text(path, buf, sizeof(buf)) > 0 && (rp = strrchr(buf, ')')) &&
+			    rp[2] == 'S')
 				break;
 			usleep(1000);
 		}

@@ -56,6 +56,7 @@
 #include "proc_raw.h"
 
 #include "check.h"
+#include "text_file.h"
 
 static long now_ms(void)
 {
@@ -359,15 +360,10 @@ static void count_alarm(int sig)
 static long timer_irqs(void)
 {
 	static char buf[4096];
-	int fd = open("/proc/interrupts", O_RDONLY);
-	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
 	char *line;
 
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
+	if (read_file_text("/proc/interrupts", buf, sizeof(buf)) < 0)
 		return -1;
-	buf[n] = '\0';
 	for (line = buf; line; line = strchr(line, '\n')) {
 		char *end = strchr(line + 1, '\n');
 

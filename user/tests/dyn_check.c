@@ -113,10 +113,8 @@ static void check_private_file(void)
 	char *p, *q;
 	int st;
 
-	CHECK(fd >= 0, "create /tmp/priv");
-	p = mmap(NULL, 4 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	CHECK(p != MAP_FAILED, "mmap private");
-	if (p == MAP_FAILED)
+	p = map_checked(fd, 4 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE, 0, "/tmp/priv");
+	if (!p)
 		return;
 	CHECK(p[0] == 'a' && p[3 * pg + 99] == 'a' && p[3 * pg + 100] == 0 && p[4 * pg - 1] == 0,
 	      "contents %c %c, zero past EOF", p[0], p[3 * pg + 99]);
@@ -153,10 +151,8 @@ static void check_shared_file(void)
 	char *p, *p2, buf[4] = { 0 };
 	int st;
 
-	CHECK(fd >= 0, "create /tmp/shared");
-	p = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	CHECK(p != MAP_FAILED, "mmap shared");
-	if (p == MAP_FAILED)
+	p = map_checked(fd, 2 * pg, PROT_READ | PROT_WRITE, MAP_SHARED, 0, "/tmp/shared");
+	if (!p)
 		return;
 	memcpy(p + 10, "map", 3);
 	CHECK(pread(fd, buf, 3, 10) == 3 && memcmp(buf, "map", 3) == 0,

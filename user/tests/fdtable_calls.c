@@ -69,7 +69,7 @@ static int connect_to(unsigned short port)
 	return fd;
 }
 
-static int reap(pid_t pid)
+static int wait_status(pid_t pid)
 {
 	int status = -1;
 
@@ -95,7 +95,7 @@ static void check_fork_listener(void)
 	}
 	c = connect_to(port);
 	CHECK(c >= 0 && read(c, &b, 1) == 1 && b == 'k', "the child accepted our connect");
-	CHECK(reap(pid) == 0, "child's accept4 on the inherited listener");
+	CHECK(wait_status(pid) == 0, "child's accept4 on the inherited listener");
 	close(c);
 
 	pid = fork();
@@ -109,7 +109,7 @@ static void check_fork_listener(void)
 	CHECK(read(sync[0], &b, 1) == 1, "child about to block");
 	pause_ms(50);
 	kill(pid, SIGTERM);
-	c = reap(pid);
+	c = wait_status(pid);
 	CHECK(WIFSIGNALED(c) && WTERMSIG(c) == SIGTERM, "blocked accept4 killed: status %#x", c);
 	close(sync[0]);
 	close(l);
@@ -131,7 +131,7 @@ static void check_number_reuse(void)
 	pid = fork();
 	if (pid == 0)
 		_exit(accept4(l, NULL, NULL, 0) < 0 ? 100 + errno % 100 : 0);
-	status = reap(pid);
+	status = wait_status(pid);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 100 + ENOTSOCK,
 	      "the child's accept4 on the reused number: status %#x", status);
 	close(p[0]);
@@ -154,7 +154,7 @@ static void check_fork_copies_table(void)
 
 		_exit(ok ? 0 : 1);
 	}
-	status = reap(pid);
+	status = wait_status(pid);
 	CHECK(status == 0, "child sees 128 and 1000 (cloexec): status %#x", status);
 	CHECK(read(p[0], &b, 1) == 1 && b == 'c', "child's write through 1000");
 	CHECK(fcntl(128, F_GETFD) == 0 && fcntl(1000, F_GETFD) == FD_CLOEXEC,

@@ -2,18 +2,26 @@
  * Checks for the glibc test programs (user/tests/threads*.c, mm_calls.c,
  * dyn_check.c, ...): each CHECK prints "FAIL name: ..." when it does not
  * hold, and check_summary() prints "PROG: N checks, M failed" and gives
- * the exit status. Also the small file helpers several of them use.
+ * the exit status. Also the small file (text_file.h) and process helpers
+ * several of them use.
  */
 #ifndef GLIBC_CHECK_H
 #define GLIBC_CHECK_H
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "text_file.h"
+
+#define NOBODY 65534 /* uid and gid */
 
 static int checks, failed;
 
@@ -54,6 +62,19 @@ static inline int make_filled_file(const char *path, size_t len, char fill)
 	return fd;
 }
 
+/* fd, a file just made (-1: making it failed), mapped: size bytes from off
+ * with prot and flags. NULL after a failed check that names what. */
+static inline void *map_checked(int fd, size_t size, int prot, int flags, off_t off,
+				const char *what)
+{
+	void *p;
+
+	CHECK(fd >= 0, "create %s", what);
+	p = fd >= 0 ? mmap(NULL, size, prot, flags, fd, off) : MAP_FAILED;
+	CHECK(p != MAP_FAILED, "mmap %s", what);
+	return p == MAP_FAILED ? NULL : p;
+}
+
 /* The byte at off of fd (0 if there is none). */
 static inline char file_byte(int fd, off_t off)
 {
@@ -62,31 +83,44 @@ static inline char file_byte(int fd, off_t off)
 	return pread(fd, &c, 1, off) == 1 ? c : 0;
 }
 
-/* The start of a (/proc) file as a string in buf: its length, or -1 if
- * it could not be read or is empty. */
-static inline ssize_t read_file_text(const char *path, char *buf, size_t size)
+/* Wait for child pid: its exit status, 128 + the signal that killed it,
+ * or -1. */
+static inline int reap(pid_t pid)
 {
-	int fd = open(path, O_RDONLY);
-	ssize_t n = fd >= 0 ? read(fd, buf, size - 1) : -1;
+	int st = -1;
 
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
+	if (waitpid(pid, &st, 0) != pid)
 		return -1;
-	buf[n] = '\0';
-	return n;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-/* The number after field (as "VmLck:") in a /proc file such as
- * /proc/self/status or /proc/meminfo, or -1. */
-static inline long proc_field(const char *path, const char *field)
+/* Run fn in a forked child (as uid and gid NOBODY without supplementary
+ * groups if nobody; exit status 100 if it cannot): its failed checks are
+ * its exit status, a failed check here unless 0. */
+static inline void check_in_child_as(void (*fn)(void), bool nobody, const char *what)
 {
-	char buf[4096], *s;
+	pid_t pid = fork();
+	int st;
 
-	if (read_file_text(path, buf, sizeof(buf)) < 0)
-		return -1;
-	s = strstr(buf, field);
-	return s ? strtol(s + strlen(field), NULL, 10) : -1;
+	if (pid == 0) {
+		failed = 0;
+		if (nobody && (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY)))
+			_exit(100);
+		fn();
+		_exit(failed);
+	}
+	st = pid > 0 ? reap(pid) : -1;
+	CHECK(st == 0, "%s%s: child status %d", what, nobody ? " as nobody" : "", st);
+}
+
+static inline void check_in_child(void (*fn)(void), const char *what)
+{
+	check_in_child_as(fn, false, what);
+}
+
+static inline void check_as_nobody(void (*fn)(void), const char *what)
+{
+	check_in_child_as(fn, true, what);
 }
 
 static inline int check_summary(const char *prog)

@@ -53,15 +53,6 @@ static char *path_in_dir(const char *name)
 	return p;
 }
 
-static int reap(pid_t pid)
-{
-	int st;
-
-	if (waitpid(pid, &st, 0) != pid)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
 /* ---- MAP_PRIVATE is copy-on-write of the file's pages -------------------- */
 
 static void check_private_sees_file(void)
@@ -70,10 +61,8 @@ static void check_private_sees_file(void)
 	volatile char *p, *sh;
 	pid_t pid;
 
-	CHECK(fd >= 0, "create cow");
-	p = mmap(NULL, 4 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	CHECK(p != MAP_FAILED, "mmap private");
-	if (p == MAP_FAILED)
+	p = map_checked(fd, 4 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE, 0, "cow");
+	if (!p)
 		return;
 	CHECK(p[0] == 'a' && p[3 * pg + 99] == 'a' && p[3 * pg + 100] == 0, "contents");
 	/* before its own write, the page is the file's */
@@ -120,10 +109,8 @@ static void check_private_mprotect(void)
 	int fd = make_filled_file(path_in_dir("prot"), 4 * pg, 'r');
 	volatile char *q, *n;
 
-	CHECK(fd >= 0, "create prot");
-	q = mmap(NULL, 2 * pg, PROT_READ, MAP_PRIVATE, fd, pg);
-	CHECK(q != MAP_FAILED, "mmap read-only at an offset");
-	if (q == MAP_FAILED)
+	q = map_checked(fd, 2 * pg, PROT_READ, MAP_PRIVATE, pg, "prot, read-only at an offset");
+	if (!q)
 		return;
 	CHECK(pwrite(fd, "ab", 2, pg) == 2 && q[0] == 'a' && q[1] == 'b', "read-only view");
 	CHECK(mprotect((void *)q, pg, PROT_READ | PROT_WRITE) == 0, "mprotect RW");
@@ -160,11 +147,10 @@ static void check_private_eof(void)
 	int fd = make_filled_file(path_in_dir("eof"), 100, 'e');
 	volatile char *p;
 
-	CHECK(fd >= 0, "create eof");
-	p = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	CHECK(p != MAP_FAILED && p[99] == 'e' && p[100] == 0 && p[pg - 1] == 0, "tail of page");
-	if (p == MAP_FAILED)
+	p = map_checked(fd, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE, 0, "eof");
+	if (!p)
 		return;
+	CHECK(p[99] == 'e' && p[100] == 0 && p[pg - 1] == 0, "tail of page");
 	p[200] = 'z';
 	CHECK(lseek(fd, 0, SEEK_END) == 100, "a store past EOF grew the file");
 	munmap((void *)p, pg);
@@ -179,10 +165,8 @@ static void check_dontneed_private(void)
 	volatile char *p;
 	pid_t pid;
 
-	CHECK(fd >= 0, "create dn");
-	p = mmap(NULL, 3 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	CHECK(p != MAP_FAILED, "mmap private");
-	if (p == MAP_FAILED)
+	p = map_checked(fd, 3 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE, 0, "dn");
+	if (!p)
 		return;
 	p[5] = 'P';
 	p[pg + 5] = 'Q';
@@ -377,7 +361,7 @@ static void check_truncate_cow(void)
 /* VmLck of /proc/self/status in kB, or -1. */
 static long vm_lck_kb(void)
 {
-	return proc_field("/proc/self/status", "VmLck:");
+	return file_number("/proc/self/status", "VmLck:", 10);
 }
 
 /* Has this process CAP_IPC_LOCK (bit 14 of CapEff; SIS: euid 0)? */
@@ -724,7 +708,7 @@ static void check_no_leak(void)
 /* /proc/meminfo's field in kB, or -1. */
 static long meminfo_kb(const char *field)
 {
-	return proc_field("/proc/meminfo", field);
+	return file_number("/proc/meminfo", field, 10);
 }
 
 /* The cache of a file mapped once and unmapped is counted as available and

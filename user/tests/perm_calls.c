@@ -32,8 +32,6 @@
 #include <unistd.h>
 #include "glibc_check.h"
 
-#define NOBODY 65534
-
 static char dir[64];
 static char self[4096];
 
@@ -183,22 +181,6 @@ static void nobody_checks(void)
 		      (st.st_mode & S_ISGID), "setgid dir: a subdirectory is setgid: %u %o", st.st_gid,
 		      st.st_mode);
 	}
-}
-
-static void become_nobody_and(void (*fn)(void), const char *what)
-{
-	pid_t pid = fork();
-	int st;
-
-	if (pid == 0) {
-		failed = 0;
-		if (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY))
-			_exit(100);
-		fn();
-		_exit(failed);
-	}
-	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	      "%s: status %#x", what, st);
 }
 
 /* real root, effective nobody: access uses the real ids, AT_EACCESS not */
@@ -362,7 +344,7 @@ int main(int argc, char **argv)
 	}
 	set_up();
 	root_checks();
-	become_nobody_and(nobody_checks, "as nobody");
+	check_as_nobody(nobody_checks, "checks");
 	split_ids(true);
 	split_ids(false);
 	clean_up();

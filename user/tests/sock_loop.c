@@ -1090,6 +1090,68 @@ static void t_reuseaddr(void)
 	close(b);
 }
 
+#define TW_OPEN 300    /* connections held open (600 PCBs on loopback) ... */
+#define TW_CLOSED 1200 /* ... while these close, this side first: past the cap */
+
+/* The number after name ("tcp_tw_looks ") in /proc/net/sis_pools, or -1. */
+static long pools_number(const char *name)
+{
+	static char buf[8192];
+	char *s;
+
+	if (read_pools(buf, sizeof(buf)) < 0 || !(s = strstr(buf, name)))
+		return -1;
+	return strtol(s + strlen(name), NULL, 10);
+}
+
+/* A connection to lfd's port that the connecting side closes first (it
+ * goes to TIME-WAIT); 0 or -1. */
+static int closed_first(int lfd, int port)
+{
+	int fd = connect_to("127.0.0.1", port, 0), afd = fd >= 0 ? accept(lfd, NULL, NULL) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (afd < 0)
+		return -1;
+	close(afd);
+	return 0;
+}
+
+/*
+ * TIME-WAIT's cap (1,024) with many connections open: lwIP's lists are
+ * looked at only when the FINs queued since the last look could pass the
+ * cap (sock_tcp.c), a few times for TW_CLOSED closes, not at every network
+ * softirq run because TW_OPEN connections are open. On Linux (no
+ * /proc/net/sis_pools) only the connections are checked.
+ */
+static void t_tw_open(void)
+{
+	static int open_fds[2 * TW_OPEN];
+	int port, lfd = listen_on("127.0.0.1", 64, &port), bad = 0;
+	long looks = pools_number("tcp_tw_looks "), tw;
+
+	for (int i = 0; i < TW_OPEN; i++) {
+		open_fds[2 * i] = connect_to("127.0.0.1", port, 0);
+		open_fds[2 * i + 1] = accept(lfd, NULL, NULL);
+		bad += open_fds[2 * i] < 0 || open_fds[2 * i + 1] < 0;
+	}
+	for (int i = 0; i < TW_CLOSED; i++)
+		bad += closed_first(lfd, port) != 0;
+	CHECK(bad == 0, "%d connections failed", bad);
+	if (looks >= 0) {
+		looks = pools_number("tcp_tw_looks ") - looks;
+		tw = pools_number("tcp_time_wait ");
+		printf("tw_open: %ld looks for %d closes with %d open, %ld in TIME-WAIT\n",
+		       looks, TW_CLOSED, TW_OPEN, tw);
+		CHECK(tw >= 0 && tw <= 1024, "%ld connections in TIME-WAIT", tw);
+		CHECK(looks >= 1 && looks <= TW_CLOSED / 50, "%ld looks at TIME-WAIT", looks);
+	}
+	for (int i = 0; i < 2 * TW_OPEN; i++)
+		close(open_fds[i]);
+	close(lfd);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -1112,6 +1174,7 @@ static const struct {
 	{ "exitclose", t_exitclose },
 	{ "inherit", t_inherit },
 	{ "reuseaddr", t_reuseaddr },
+	{ "tw_open", t_tw_open },
 };
 
 static void run(int i)

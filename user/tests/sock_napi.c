@@ -6,6 +6,7 @@
  * Prints "PASS napi_poll64"; exit status 1 on any failure.
  */
 #include "sock_util.h"
+#include "text_file.h"
 
 #define NFD 64
 #define NPAIR 16
@@ -13,19 +14,7 @@
 /* Counter NAME ("NET_TX:") from /proc/softirqs, -1 if missing. */
 static long softirq_count(const char *name)
 {
-	char buf[512], *p;
-	int fd = open("/proc/softirqs", O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	p = strstr(buf, name);
-	return p ? strtol(p + strlen(name), NULL, 10) : -1;
+	return file_number("/proc/softirqs", name, 10);
 }
 
 /* NET_TX: runs raised by a locked section. */

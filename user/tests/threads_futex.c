@@ -127,15 +127,6 @@ static pid_t spawn(int (*fn)(void))
 	return pid;
 }
 
-static int reap(pid_t pid)
-{
-	int st = -1;
-
-	if (waitpid(pid, &st, 0) != pid)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
 static int child_wait_word(void)
 {
 	__atomic_fetch_add(&sh->ready, 1, __ATOMIC_SEQ_CST);

@@ -441,15 +441,6 @@ static void test_signals(void)
 
 /* ---- whole processes with threads ---- */
 
-static int reap(pid_t pid)
-{
-	int st = -1;
-
-	if (waitpid(pid, &st, 0) != pid)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
 /* A child whose five threads block; ready is written once they started. */
 static pid_t blocked_child(void (*then)(int ready_fd), int *ready_rd)
 {

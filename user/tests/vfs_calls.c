@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "text_file.h"
 
 static int failures, checks;
 
@@ -61,19 +62,6 @@ static void write_file(const char *path, const char *text)
 	close(fd);
 }
 
-static long read_file(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY);
-	long n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n >= 0)
-		buf[n] = '\0';
-	return n;
-}
 
 static void symlinks(void)
 {
@@ -95,9 +83,9 @@ static void symlinks(void)
 	EXPECT_ERR(readlink("/tmp/v/file", buf, sizeof(buf)), -1, EINVAL);
 	EXPECT_ERR(readlink("/tmp/v/none", buf, sizeof(buf)), -1, ENOENT);
 	EXPECT_ERR(readlink("/tmp/v/rel", buf, 0), -1, EINVAL);
-	EXPECT(read_file("/tmp/v/rel", buf, sizeof(buf)), 5);
+	EXPECT(read_file_text("/tmp/v/rel", buf, sizeof(buf)), 5);
 	EXPECT(strcmp(buf, "hello"), 0);
-	EXPECT(read_file("/tmp/v/abs", buf, sizeof(buf)), 5);
+	EXPECT(read_file_text("/tmp/v/abs", buf, sizeof(buf)), 5);
 
 	EXPECT(stat("/tmp/v/rel", &st), 0);
 	EXPECT(lstat("/tmp/v/rel", &lst), 0);
@@ -137,7 +125,7 @@ static void symlinks(void)
 	mkdir("/tmp/v/d", 0755);
 	write_file("/tmp/v/d/inner", "in");
 	EXPECT(symlink("d", "/tmp/v/dl"), 0);
-	EXPECT(read_file("/tmp/v/dl/inner", buf, sizeof(buf)), 2);
+	EXPECT(read_file_text("/tmp/v/dl/inner", buf, sizeof(buf)), 2);
 	EXPECT(stat("/tmp/v/dl/", &st), 0);
 	EXPECT_TRUE(S_ISDIR(st.st_mode));
 	EXPECT(lstat("/tmp/v/dl/", &st), 0); /* a trailing slash follows */
@@ -146,7 +134,7 @@ static void symlinks(void)
 	EXPECT(chdir("/tmp/v/dl"), 0);
 	EXPECT(getcwd(buf, sizeof(buf)) != NULL, 1);
 	EXPECT(strcmp(buf, "/tmp/v/d"), 0);
-	EXPECT(read_file("../rel", buf, sizeof(buf)), 5);
+	EXPECT(read_file_text("../rel", buf, sizeof(buf)), 5);
 	chdir("/");
 
 	/* Removing and renaming links leaves their targets alone. */
@@ -234,7 +222,7 @@ static void proc_self(void)
 	fd = open("/tmp/v/file", O_RDONLY);
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	EXPECT(strcmp(link_of(path, buf, sizeof(buf)), "/tmp/v/file"), 0);
-	EXPECT(read_file(path, buf, sizeof(buf)), 5); /* followed as a path */
+	EXPECT(read_file_text(path, buf, sizeof(buf)), 5); /* followed as a path */
 	close(fd);
 	EXPECT_ERR(readlink(path, buf, sizeof(buf)), -1, ENOENT);
 	EXPECT(strcmp(link_of("/proc/self/fd/0", buf, sizeof(buf)), "/dev/console"), 0);
@@ -245,28 +233,28 @@ static void proc_self(void)
 	close(p[0]);
 	close(p[1]);
 	/* Reading the executable through /proc/self/exe. */
-	EXPECT(read_file("/proc/self/exe", buf, 5), 4);
+	EXPECT(read_file_text("/proc/self/exe", buf, 5), 4);
 	EXPECT(memcmp(buf, "\177ELF", 4), 0);
-	EXPECT(read_file("/proc/self/stat", buf, sizeof(buf)) > 0, 1);
+	EXPECT(read_file_text("/proc/self/stat", buf, sizeof(buf)) > 0, 1);
 	snprintf(want, sizeof(want), "%d (vfs_calls) R %d ", getpid(), getppid());
 	EXPECT(strncmp(buf, want, strlen(want)), 0);
-	EXPECT(read_file("/proc/self/cmdline", buf, sizeof(buf)), 15);
+	EXPECT(read_file_text("/proc/self/cmdline", buf, sizeof(buf)), 15);
 	EXPECT(strcmp(buf, "/bin/vfs_calls"), 0);
-	EXPECT(read_file("/proc/self/status", buf, sizeof(buf)) > 0, 1);
+	EXPECT(read_file_text("/proc/self/status", buf, sizeof(buf)) > 0, 1);
 	EXPECT(strncmp(buf, "Name:\tvfs_calls\n", 16), 0);
-	EXPECT(read_file("/proc/self/maps", buf, sizeof(buf)) > 0, 1);
+	EXPECT(read_file_text("/proc/self/maps", buf, sizeof(buf)) > 0, 1);
 	EXPECT_TRUE(strstr(buf, " r-xp ") && strstr(buf, " rw-p ") && strstr(buf, "[stack]\n"));
 	void *shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	char line[64];
 
 	snprintf(line, sizeof(line), "%08lx-%08lx rw-s ", (unsigned long)shared,
 		 (unsigned long)shared + 4096);
-	EXPECT(read_file("/proc/self/maps", buf, sizeof(buf)) > 0, 1);
+	EXPECT(read_file_text("/proc/self/maps", buf, sizeof(buf)) > 0, 1);
 	EXPECT_TRUE(strstr(buf, line) != NULL);
 	munmap(shared, 4096);
-	EXPECT(read_file("/proc/cpuinfo", buf, sizeof(buf)) > 0, 1);
+	EXPECT(read_file_text("/proc/cpuinfo", buf, sizeof(buf)) > 0, 1);
 	EXPECT(strncmp(buf, "processor\t: 0\n", 14), 0);
-	EXPECT(read_file("/proc/mounts", buf, sizeof(buf)) > 0, 1);
+	EXPECT(read_file_text("/proc/mounts", buf, sizeof(buf)) > 0, 1);
 	EXPECT(strncmp(buf, "ramfs / ramfs rw 0 0\n", 21), 0);
 	EXPECT(statfs("/proc/self/stat", &sf), 0);
 	EXPECT(sf.f_type, 0x9fa0);
@@ -296,7 +284,7 @@ static int exec_child(void)
 
 	if (strcmp(link_of("/proc/self/exe", buf, sizeof(buf)), "/bin/vfs_calls"))
 		return 1;
-	if (read_file("/proc/self/cmdline", buf, sizeof(buf)) != 16 ||
+	if (read_file_text("/proc/self/cmdline", buf, sizeof(buf)) != 16 ||
 	    strcmp(buf, "vfs_child") || strcmp(buf + 10, "child"))
 		return 2;
 	return 42;
@@ -540,13 +528,13 @@ static void vectors(void)
 	/* RENAME_EXCHANGE swaps two names, a directory's too. */
 	char buf[8];
 	EXPECT(renameat2(AT_FDCWD, "/tmp/v/n3", AT_FDCWD, "/tmp/v/n2", RENAME_EXCHANGE), 0);
-	EXPECT(read_file("/tmp/v/n2", buf, sizeof(buf)), 1);
+	EXPECT(read_file_text("/tmp/v/n2", buf, sizeof(buf)), 1);
 	EXPECT(buf[0], '1');
-	EXPECT(read_file("/tmp/v/n3", buf, sizeof(buf)), 1);
+	EXPECT(read_file_text("/tmp/v/n3", buf, sizeof(buf)), 1);
 	EXPECT(buf[0], '2');
 	EXPECT(renameat2(AT_FDCWD, "/tmp/v/n3", AT_FDCWD, "/tmp/v/d", RENAME_EXCHANGE), 0);
-	EXPECT(read_file("/tmp/v/n3/inner", buf, sizeof(buf)), 2);
-	EXPECT(read_file("/tmp/v/d", buf, sizeof(buf)), 1);
+	EXPECT(read_file_text("/tmp/v/n3/inner", buf, sizeof(buf)), 2);
+	EXPECT(read_file_text("/tmp/v/d", buf, sizeof(buf)), 1);
 	EXPECT(chdir("/tmp/v/n3"), 0);
 	char cwd[64];
 	EXPECT(getcwd(cwd, sizeof(cwd)) != NULL && !strcmp(cwd, "/tmp/v/n3"), 1);

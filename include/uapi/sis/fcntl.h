@@ -104,6 +104,13 @@ struct sis_flock {
 #define W_OK 2
 #define R_OK 4
 
+/* splice/tee/vmsplice flags (Linux's include/linux/splice.h) */
+#define SPLICE_F_MOVE 1     /* a hint: move pages, not copy */
+#define SPLICE_F_NONBLOCK 2 /* the pipe side does not wait */
+#define SPLICE_F_MORE 4     /* more data follows (a socket's MSG_MORE) */
+#define SPLICE_F_GIFT 8     /* vmsplice: the pages are the pipe's */
+#define SPLICE_F_ALL (SPLICE_F_MOVE | SPLICE_F_NONBLOCK | SPLICE_F_MORE | SPLICE_F_GIFT)
+
 /* lseek() */
 #define SEEK_SET 0
 #define SEEK_CUR 1

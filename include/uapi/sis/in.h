@@ -27,6 +27,7 @@
 #define IP_RECVTOS 13
 #define IP_MTU_DISCOVER 10
 #define IP_RECVERR 11
+#define IP_MTU 14
 #define IP_MULTICAST_IF 32
 #define IP_MULTICAST_TTL 33
 #define IP_MULTICAST_LOOP 34
@@ -38,6 +39,14 @@
 #define IP_DROP_SOURCE_MEMBERSHIP 40
 #define IP_MSFILTER 41
 #define IP_MULTICAST_ALL 49
+
+/* IP_MTU_DISCOVER values (IPV6_MTU_DISCOVER's are the same numbers). */
+#define IP_PMTUDISC_DONT 0      /* never send with DF */
+#define IP_PMTUDISC_WANT 1      /* by route (the default) */
+#define IP_PMTUDISC_DO 2        /* always DF */
+#define IP_PMTUDISC_PROBE 3     /* DF, ignoring the path MTU */
+#define IP_PMTUDISC_INTERFACE 4 /* the interface's MTU, never the path's */
+#define IP_PMTUDISC_OMIT 5      /* like INTERFACE, fragments allowed */
 
 /* Protocol-independent multicast (RFC 3678), at SOL_IP and SOL_IPV6. */
 #define MCAST_JOIN_GROUP 42

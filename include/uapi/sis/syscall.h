@@ -61,6 +61,9 @@
 #define __NR_pselect6 72
 #define __NR_ppoll 73
 #define __NR_signalfd4 74
+#define __NR_vmsplice 75
+#define __NR_splice 76
+#define __NR_tee 77
 #define __NR_readlinkat 78
 #define __NR_newfstatat 79
 #define __NR_fstat 80
@@ -117,6 +120,8 @@
 #define __NR_getgroups 158
 #define __NR_setgroups 159
 #define __NR_uname 160
+#define __NR_sethostname 161
+#define __NR_setdomainname 162
 #define __NR_getrlimit 163
 #define __NR_setrlimit 164
 #define __NR_getrusage 165
@@ -135,6 +140,10 @@
 #define __NR_semctl 191
 #define __NR_semtimedop 192
 #define __NR_semop 193
+#define __NR_shmget 194
+#define __NR_shmctl 195
+#define __NR_shmat 196
+#define __NR_shmdt 197
 #define __NR_socket 198
 #define __NR_socketpair 199
 #define __NR_bind 200

@@ -18,6 +18,7 @@
 #include <sis/sched.h>
 #include <sis/kstack.h>
 #include <sis/proc.h>
+#include <sis/fpsimd.h>
 
 extern char _text[], _etext[];
 extern const u64 ksyms_count;
@@ -225,6 +226,7 @@ void return_to_user_final(struct trap_frame *tf)
 {
 	return_to_user(tf);
 	irq_disable_local();
+	fpsimd_restore_current();
 }
 
 /* Defaults until the process layer provides these. */

@@ -3,6 +3,9 @@
  * current EL with SP0, current EL with SPx, lower EL AArch64, lower EL AArch32),
  * the trap-frame save/restore shared by all of them, and the context switch.
  * SIS runs EL1 on SP_EL1, so the "SP0" entries are never taken.
+ * FP/SIMD registers are neither saved nor restored here: the kernel never
+ * touches them (sis/fpsimd.h); return_to_user_final loads a task's own
+ * when the registers hold another's.
  */
 #include <sis/trap.h>
 #include <sis/kstack.h>
@@ -36,26 +39,6 @@
 	mrs	x24, esr_el1
 	mrs	x25, far_el1
 	stp	x24, x25, [sp, #TF_ESR]
-	mrs	x26, fpsr
-	mrs	x27, fpcr
-	stp	x26, x27, [sp, #TF_FPSR]
-	add	x28, sp, #TF_V
-	stp	q0, q1, [x28, #32 * 0]
-	stp	q2, q3, [x28, #32 * 1]
-	stp	q4, q5, [x28, #32 * 2]
-	stp	q6, q7, [x28, #32 * 3]
-	stp	q8, q9, [x28, #32 * 4]
-	stp	q10, q11, [x28, #32 * 5]
-	stp	q12, q13, [x28, #32 * 6]
-	stp	q14, q15, [x28, #32 * 7]
-	stp	q16, q17, [x28, #32 * 8]
-	stp	q18, q19, [x28, #32 * 9]
-	stp	q20, q21, [x28, #32 * 10]
-	stp	q22, q23, [x28, #32 * 11]
-	stp	q24, q25, [x28, #32 * 12]
-	stp	q26, q27, [x28, #32 * 13]
-	stp	q28, q29, [x28, #32 * 14]
-	stp	q30, q31, [x28, #32 * 15]
 	/* A frame record so backtraces walk from the handler into the
 	 * interrupted code: {fp, elr} of the interrupted context. */
 	.if \el == 0
@@ -182,26 +165,6 @@ el0_serror_entry:
 	b	.
 
 	.macro	restore_regs
-	add	x28, sp, #TF_V
-	ldp	q0, q1, [x28, #32 * 0]
-	ldp	q2, q3, [x28, #32 * 1]
-	ldp	q4, q5, [x28, #32 * 2]
-	ldp	q6, q7, [x28, #32 * 3]
-	ldp	q8, q9, [x28, #32 * 4]
-	ldp	q10, q11, [x28, #32 * 5]
-	ldp	q12, q13, [x28, #32 * 6]
-	ldp	q14, q15, [x28, #32 * 7]
-	ldp	q16, q17, [x28, #32 * 8]
-	ldp	q18, q19, [x28, #32 * 9]
-	ldp	q20, q21, [x28, #32 * 10]
-	ldp	q22, q23, [x28, #32 * 11]
-	ldp	q24, q25, [x28, #32 * 12]
-	ldp	q26, q27, [x28, #32 * 13]
-	ldp	q28, q29, [x28, #32 * 14]
-	ldp	q30, q31, [x28, #32 * 15]
-	ldp	x26, x27, [sp, #TF_FPSR]
-	msr	fpsr, x26
-	msr	fpcr, x27
 	ldp	x22, x23, [sp, #TF_ELR]
 	msr	elr_el1, x22
 	msr	spsr_el1, x23
@@ -234,7 +197,7 @@ trap_return_el1:
 	.global	trap_return
 trap_return:
 	mov	sp, x0
-	bl	return_to_user_final	/* signals, rescheduling; masks IRQs */
+	bl	return_to_user_final	/* signals, rescheduling, FP/SIMD; masks IRQs */
 	ldr	x21, [sp, #TF_SP]
 	msr	sp_el0, x21
 	restore_regs

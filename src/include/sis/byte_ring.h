@@ -54,6 +54,16 @@ static inline int byte_ring_copy_out(const struct byte_ring *r, char *ubuf, size
 	return 0;
 }
 
+/* The same into kernel memory (splice's bounce buffer). */
+static inline void byte_ring_peek(const struct byte_ring *r, char *kbuf, size_t n)
+{
+	size_t at = r->tail & (r->size - 1);
+	size_t first = MIN(n, r->size - at);
+
+	memcpy(kbuf, r->buf + at, first);
+	memcpy(kbuf + first, r->buf, n - first);
+}
+
 /* Copy n bytes from user (or, with kernel, kernel) memory into the free
  * space at the head, not yet queued (advance head to queue them):
  * 0 or -EFAULT (n <= room). */

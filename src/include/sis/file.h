@@ -197,5 +197,33 @@ long pipe_fcntl(struct file *f, int cmd, unsigned long arg);
  * any other file. */
 long pipe_write_kernel(struct file *f, const void *kbuf, size_t len);
 bool pipe_is_write_end(const struct file *f);
+/* splice.c: write n bytes of kernel memory to out as write() would (a
+ * socket's or a pipe's stream; more: a socket's MSG_MORE, more follows), or
+ * to a file that vfs_file_kernel_io takes at *pos, which advances (sendfile
+ * and splice share it). */
+long splice_write_kernel(struct file *out, const void *kbuf, size_t n, long *pos, bool more);
+
+/*
+ * splice, tee and vmsplice (splice.c) on pipe ends f (pipe_is_end). Only
+ * the two waits sleep: they wait (nonblock: -EAGAIN instead; a signal:
+ * -ERESTARTSYS) for queued bytes (their count; 0 when no writer is left and
+ * nothing is queued) or for room (its size in bytes; -EPIPE and SIGPIPE
+ * when no reader is left). pipe_peek copies up to n queued bytes to kernel
+ * memory without taking them, pipe_consume then drops n of them;
+ * pipe_take_user takes up to len bytes into user memory as read() does but
+ * never waits (0 when empty, -EFAULT), pipe_put_user queues up to len
+ * bytes of user memory (as plain bytes, no packet) and never waits (0 when
+ * full, -EFAULT). pipe_splice_pipe moves (keep: copies,
+ * tee) up to len bytes from in's pipe to out's once both waits are over.
+ */
+bool pipe_is_end(const struct file *f);
+bool pipe_same(const struct file *a, const struct file *b);
+long pipe_wait_data(struct file *f, bool nonblock);
+long pipe_wait_room(struct file *f, bool nonblock);
+size_t pipe_peek(struct file *f, void *kbuf, size_t n);
+void pipe_consume(struct file *f, size_t n);
+long pipe_take_user(struct file *f, void *ubuf, size_t len);
+long pipe_put_user(struct file *f, const void *ubuf, size_t len);
+long pipe_splice_pipe(struct file *in, struct file *out, size_t len, bool nonblock, bool keep);
 
 #endif

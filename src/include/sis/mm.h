@@ -60,6 +60,7 @@ size_t page_free_count(void);  /* free pages, for leak checks */
  * pages, or 1/64 of RAM.
  */
 bool page_user_may_alloc(size_t pages);
+size_t page_user_reserve_count(void); /* the pages user memory leaves free */
 size_t page_total_count(void); /* pages managed */
 
 /*

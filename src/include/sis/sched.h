@@ -23,6 +23,7 @@
 #include <sis/list.h>
 #include <sis/timer.h>
 #include <sis/trap.h>
+#include <sis/fpsimd.h>
 
 #define KSTACK_ORDER 3
 #define KSTACK_SIZE (4096UL << KSTACK_ORDER) /* 32 KiB */
@@ -47,6 +48,8 @@ struct task {
 	const char *name;           /* for kernel-only tasks and logs */
 	int slice;                  /* ticks left before preemption */
 	u64 tpidr_el0;              /* user TLS pointer, saved while switched out */
+	struct fpsimd_state fpsimd; /* user FP/SIMD state; stale while the registers
+				     * hold it (fpsimd.c: fpsimd_save_task first) */
 	u64 ticks;                  /* timer ticks it was running at (CPU time) */
 	/* Sleeping (schedule_sleep): */
 	struct ktimer sleep_timer;  /* the deadline, when there is one */

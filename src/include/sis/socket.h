@@ -158,6 +158,10 @@ struct sock_opts {
 	/* Control messages recvmsg gives datagram sockets: IP_PKTINFO,
 	 * IP_RECVTTL, IPV6_RECVPKTINFO, IPV6_RECVHOPLIMIT. */
 	bool recv_pktinfo, recv_ttl, recv_pktinfo6, recv_hoplimit6;
+	/* IP_MTU_DISCOVER, IPV6_MTU_DISCOVER (IP_PMTUDISC_*) and IPV6_MTU's
+	 * value (0: the route's), kept only (sock_pmtu.c). */
+	u8 pmtudisc, pmtudisc6;
+	int frag_size6;
 };
 
 struct sock {
@@ -201,9 +205,13 @@ int sock_install(struct sock *sk, unsigned sock_flags);
 /* The socket behind fd, with a reference on its file (release with file_put), or ERR_PTR
  * (-EBADF, -ENOTSOCK). */
 struct sock *sock_lookup(int fd, struct file **filep);
-/* write() of n bytes from kernel memory to the socket file f (sendfile):
- * the count, or -errno as write() would give it (-EPIPE raises SIGPIPE). */
-long sock_file_write_kernel(struct file *f, const void *kbuf, size_t n);
+/* write() of n bytes from kernel memory to the socket file f (sendfile,
+ * splice), with send()'s msg_flags (MSG_MORE): the count, or -errno as
+ * write() would give it (-EPIPE raises SIGPIPE). */
+long sock_file_write_kernel(struct file *f, const void *kbuf, size_t n, int msg_flags);
+/* read() of up to n bytes from the socket file f into kernel memory
+ * (splice): as read() would, not waiting when nonblock. */
+long sock_file_read_kernel(struct file *f, void *kbuf, size_t n, bool nonblock);
 /* True if the file's O_NONBLOCK is set. */
 bool sock_file_nonblock(const struct sock *sk);
 /* The socket a file is, or NULL for any other file. */
@@ -297,6 +305,11 @@ bool sock_mcast_opt(const struct sock *sk, int level, int name);
 int sock_mcast_setopt(struct sock *sk, int level, int name, const void *val, unsigned len);
 int sock_mcast_getopt(struct sock *sk, int level, int name, void *val, unsigned *len);
 void sock_mcast_release(struct sock *sk);
+/* Path-MTU options (src/net/sock_pmtu.c) of AF_INET/AF_INET6 sockets:
+ * IP_MTU_DISCOVER, IP_MTU, IPV6_MTU_DISCOVER, IPV6_MTU. */
+bool sock_pmtu_opt(const struct sock *sk, int level, int name);
+int sock_pmtu_setopt(struct sock *sk, int level, int name, const void *val, unsigned len);
+int sock_pmtu_getopt(struct sock *sk, int level, int name, void *val, unsigned *len);
 /* Helpers for protocol option handlers: an int option value, or -EINVAL. */
 int sock_opt_int(const void *val, unsigned len, int *out);
 int sock_opt_put_int(void *val, unsigned *len, int v);

@@ -1,8 +1,8 @@
 /*
  * The trap frame: everything an exception saves, on the kernel stack of the
  * task that took it. Layout is shared with vectors.S (offsets asserted below).
- * FP/SIMD state is saved on every entry because picolibc's string routines,
- * used by the kernel, may touch the SIMD registers.
+ * No FP/SIMD state: the kernel never touches those registers, so a user
+ * task's values stay in them across the exception (sis/fpsimd.h).
  */
 #ifndef SIS_TRAP_H
 #define SIS_TRAP_H
@@ -19,8 +19,6 @@ struct trap_frame {
 	u64 spsr;    /* saved PSTATE */
 	u64 esr;     /* syndrome */
 	u64 far;     /* fault address */
-	u64 fpsr, fpcr;
-	__uint128_t v[32];
 };
 
 #endif
@@ -29,14 +27,11 @@ struct trap_frame {
 #define TF_SPSR 264
 #define TF_ESR 272
 #define TF_FAR 280
-#define TF_FPSR 288
-#define TF_V 304
-#define TF_SIZE 816
+#define TF_SIZE 288 /* a multiple of 16: SP stays aligned (SCTLR_EL1.SA) */
 
 #ifndef __ASSEMBLER__
 _Static_assert(__builtin_offsetof(struct trap_frame, sp) == TF_SP, "trap frame layout");
-_Static_assert(__builtin_offsetof(struct trap_frame, fpsr) == TF_FPSR, "trap frame layout");
-_Static_assert(__builtin_offsetof(struct trap_frame, v) == TF_V, "trap frame layout");
+_Static_assert(__builtin_offsetof(struct trap_frame, far) == TF_FAR, "trap frame layout");
 _Static_assert(sizeof(struct trap_frame) == TF_SIZE, "trap frame layout");
 #endif
 

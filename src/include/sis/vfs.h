@@ -147,8 +147,13 @@ int vfs_write_whole(const char *path, const void *data, size_t len);
 struct file *vfs_open_kernel(const char *path, unsigned flags);
 long kernel_read(struct file *f, void *buf, size_t len);
 long kernel_write(struct file *f, const void *buf, size_t len);
-/* Read at off without moving f->pos (sendfile); regular files only (-EINVAL). */
+/* Read or write at off without moving f->pos (sendfile, splice): regular
+ * files, generated ones (a sysctl's store for writing: the whole text at
+ * once), /dev/null and /dev/zero; -EINVAL for any other file, which
+ * vfs_file_kernel_io tells beforehand. No access-mode checks. */
 long kernel_pread(struct file *f, void *buf, size_t len, long off);
+long kernel_pwrite(struct file *f, const void *buf, size_t len, long off);
+bool vfs_file_kernel_io(const struct file *f, bool writing);
 /* Is f an open regular ramfs file (the files kernel_read/kernel_pread take)? */
 bool vfs_file_is_regular(const struct file *f);
 
@@ -177,6 +182,9 @@ int vfs_sysctl_parse(const char *text, unsigned long max, unsigned long *out);
 int vfs_add_chardev(const char *path, const struct file_ops *fops, u64 rdev);
 int vfs_add_chardev_node(const char *path, const struct file_ops *fops, u64 rdev);
 const struct file_ops *vfs_chrdev_fops(u64 rdev);
+/* Register fops for every number of major that has no driver of its own
+ * (a node mknod makes opens fops). 0 or -ENOSPC. */
+int vfs_add_chrdev_major(unsigned major, const struct file_ops *fops);
 /* The inode named name in a directory that names ino, or NULL (not referenced). */
 struct inode *vfs_sibling(const struct inode *ino, const char *name);
 
