@@ -46,7 +46,7 @@ static long copy_loop(struct file *in, struct file *out, long *pos, size_t count
 			w = n;
 			break;
 		}
-		w = splice_write_kernel(out, buf, (size_t)n, &out->pos);
+		w = splice_write_kernel(out, buf, (size_t)n, &out->pos, false);
 		if (w <= 0)
 			break;
 		*pos += w;

@@ -4,8 +4,8 @@
  * between two pipes ring to ring (pipe.c), between a pipe and a file or a
  * socket through one bounce buffer, and vmsplice copies user memory in or
  * out. SPLICE_F_MOVE and SPLICE_F_GIFT are accepted and change nothing
- * (Linux ignores them too); SPLICE_F_MORE is accepted (lwIP's Nagle does
- * the coalescing a socket's MSG_MORE asks for).
+ * (Linux ignores them too); SPLICE_F_MORE is a socket's MSG_MORE (a UDP
+ * datagram stays corked for the next send, TCP holds a short segment).
  *
  * Checks and errnos in Linux's order: a zero length is 0 before anything
  * (tee: after the flags), unknown flags EINVAL, then EBADF for a bad fd, an
@@ -59,12 +59,12 @@ static bool can_write(const struct file *f)
 	return acc == O_WRONLY || acc == O_RDWR;
 }
 
-long splice_write_kernel(struct file *out, const void *kbuf, size_t n, long *pos)
+long splice_write_kernel(struct file *out, const void *kbuf, size_t n, long *pos, bool more)
 {
 	long w;
 
 	if (sock_from_file(out))
-		return sock_file_write_kernel(out, kbuf, n);
+		return sock_file_write_kernel(out, kbuf, n, more ? MSG_MORE : 0);
 	if (pipe_is_end(out))
 		return pipe_write_kernel(out, kbuf, n);
 	w = kernel_pwrite(out, kbuf, n, *pos);
@@ -95,8 +95,11 @@ static int check_range(long pos, size_t len)
 	return 0;
 }
 
-/* From the pipe in to out (a socket, or a file at *pos). */
-static long from_pipe(struct file *in, struct file *out, long *pos, size_t len, bool nonblock)
+/* From the pipe in to out (a socket, or a file at *pos). A socket gets
+ * MSG_MORE with SPLICE_F_MORE, and for a part that more of this call's
+ * bytes follow (Linux's splice_to_socket). */
+static long from_pipe(struct file *in, struct file *out, long *pos, size_t len, bool nonblock,
+		      bool more)
 {
 	size_t done = 0;
 	long ret = 0;
@@ -116,7 +119,8 @@ static long from_pipe(struct file *in, struct file *out, long *pos, size_t len, 
 		if (ret <= 0)
 			break;
 		n = pipe_peek(in, buf, MIN(len - done, SPLICE_CHUNK));
-		w = splice_write_kernel(out, buf, n, pos);
+		w = splice_write_kernel(out, buf, n, pos,
+					more || (done + n < len && (size_t)ret > n));
 		if (w <= 0) {
 			ret = w;
 			break;
@@ -199,7 +203,8 @@ static long do_splice(struct file *in, long *off_in, struct file *out, long *off
 		ret = check_range(pos, len);
 		if (ret)
 			return ret;
-		ret = from_pipe(in, out, &pos, len, nonblock || (in->flags & O_NONBLOCK));
+		ret = from_pipe(in, out, &pos, len, nonblock || (in->flags & O_NONBLOCK),
+				flags & SPLICE_F_MORE);
 		*(off_out ? off_out : &out->pos) = pos;
 		return ret;
 	}

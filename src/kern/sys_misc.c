@@ -1,6 +1,8 @@
 /*
- * Small system calls about the system as a whole: uname, sysinfo, reboot,
- * prlimit64 (and getrlimit/setrlimit), sched_yield (prctl is in prctl.c).
+ * Small system calls about the system as a whole: uname, sethostname and
+ * setdomainname (also /proc/sys/kernel/hostname and domainname), sysinfo,
+ * reboot, prlimit64 (and getrlimit/setrlimit), sched_yield (prctl is in
+ * prctl.c).
  */
 #include <sis/kernel.h>
 #include <sis/log.h>
@@ -15,6 +17,9 @@
 #include <uapi/sis/reboot.h>
 #include <uapi/sis/time.h>
 #include <uapi/sis/resource.h>
+#include <uapi/sis/capability.h>
+#include <sis/proc.h>
+#include <sis/vfs.h>
 #include "proc_internal.h"
 
 _Static_assert(sizeof(struct linux_sysinfo) == 112, "struct sysinfo is 112 bytes on arm64");
@@ -22,19 +27,98 @@ _Static_assert(sizeof(struct linux_utsname) == 6 * 65, "struct new_utsname");
 
 int proc_live_count(void);
 
+#define UTS_NAME_MAX 64 /* Linux's __NEW_UTS_LEN */
+
+/* The host and domain names (one machine: Linux's initial UTS namespace). */
+static char uts_nodename[UTS_NAME_MAX + 1] = "sis";
+static char uts_domainname[UTS_NAME_MAX + 1] = "(none)";
+
 SYSCALL_DEFINE1(uname, void *, ubuf)
 {
 	struct linux_utsname u;
 
 	memset(&u, 0, sizeof(u));
 	strcpy(u.sysname, UTS_SYSNAME);
-	strcpy(u.nodename, "sis");
+	strcpy(u.nodename, uts_nodename);
 	strcpy(u.release, UTS_RELEASE);
 	strcpy(u.version, UTS_VERSION);
 	strcpy(u.machine, "aarch64");
-	strcpy(u.domainname, "(none)");
+	strcpy(u.domainname, uts_domainname);
 	return copy_to_user(ubuf, &u, sizeof(u));
 }
+
+/* sethostname/setdomainname: CAP_SYS_ADMIN (EPERM), at most 64 bytes
+ * (EINVAL), then EFAULT; the name is the len bytes given. */
+static long set_uts_name(char *name, const char *uname, int len)
+{
+	char buf[UTS_NAME_MAX + 1];
+
+	if (!proc_capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (len < 0 || len > UTS_NAME_MAX)
+		return -EINVAL;
+	if (copy_from_user(buf, uname, (size_t)len))
+		return -EFAULT;
+	buf[len] = 0;
+	memcpy(name, buf, (size_t)len + 1);
+	return 0;
+}
+
+SYSCALL_DEFINE2(sethostname, const char *, uname, int, len)
+{
+	return set_uts_name(uts_nodename, uname, len);
+}
+
+SYSCALL_DEFINE2(setdomainname, const char *, uname, int, len)
+{
+	return set_uts_name(uts_domainname, uname, len);
+}
+
+/* /proc/sys/kernel/hostname and domainname: the name and a newline; a
+ * write (root's, the file is 0644) sets the text up to its first newline
+ * (Linux's proc_dostring). */
+static int uts_store(char *name, const char *text)
+{
+	size_t n = 0;
+
+	while (text[n] && text[n] != '\n' && n < UTS_NAME_MAX)
+		n++;
+	memcpy(name, text, n);
+	name[n] = 0;
+	return 0;
+}
+
+static long hostname_show(char *buf, size_t size)
+{
+	return ksnprintf(buf, size, "%s\n", uts_nodename);
+}
+
+static int hostname_store(const char *text)
+{
+	return uts_store(uts_nodename, text);
+}
+
+static long domainname_show(char *buf, size_t size)
+{
+	return ksnprintf(buf, size, "%s\n", uts_domainname);
+}
+
+static int domainname_store(const char *text)
+{
+	return uts_store(uts_domainname, text);
+}
+
+static int uts_sysctl_init(void)
+{
+	int err = vfs_add_sysctl("/proc/sys/kernel/hostname", hostname_show, hostname_store);
+
+	if (!err)
+		err = vfs_add_sysctl("/proc/sys/kernel/domainname", domainname_show, domainname_store);
+	if (err)
+		log_warn("uts: cannot add /proc/sys/kernel/{hostname,domainname}: %d", err);
+	return err;
+}
+INITCALL(INIT_LATE, uts_sysctl_init);
 
 /* Memory in bytes (mem_unit 1): freeram is the free-page count exactly. */
 SYSCALL_DEFINE1(sysinfo, void *, uinfo)

@@ -6,7 +6,8 @@
  * optionally until a timeout) until it can. Access follows the set's mode
  * bits against the caller's effective ids (euid 0 may do anything).
  * Not done: SEM_UNDO (EINVAL rather than pretending), IPC_STAT/IPC_SET/
- * IPC_INFO/SEM_INFO (EINVAL), /proc/sysvipc, message queues and shared memory.
+ * IPC_INFO/SEM_INFO (EINVAL), /proc/sysvipc, message queues (shared memory:
+ * sysv_shm.c).
  *
  * The kernel is uniprocessor and not preempted: no lock is needed around
  * the table. A sleeper holds its set by a count (sleepers): IPC_RMID takes

@@ -1074,6 +1074,11 @@ bool vm_page_mapped(const void *page)
 	return *share_of(kva_to_pa(page)) != 0;
 }
 
+unsigned vm_page_map_count(const void *page)
+{
+	return *share_of(kva_to_pa(page));
+}
+
 /* Point the empty entry e at another owner's page (taking a reference):
  * shared, or a private copy-on-write view of it. */
 static void set_owned_leaf(struct vm_space *vm, pte_t *e, void *page, unsigned prot)

@@ -222,7 +222,7 @@ static long sock_file_write(struct file *f, const void *ubuf, size_t len)
 	return ret;
 }
 
-long sock_file_write_kernel(struct file *f, const void *kbuf, size_t len)
+long sock_file_write_kernel(struct file *f, const void *kbuf, size_t len, int msg_flags)
 {
 	struct sock *sk = sock_from_file(f);
 	struct sock_msg m;
@@ -233,6 +233,7 @@ long sock_file_write_kernel(struct file *f, const void *kbuf, size_t len)
 		return -EINVAL;
 	msg_single(&m, &iov, (void *)kbuf, len, f->flags & O_NONBLOCK);
 	m.it.kernel = true;
+	m.flags = msg_flags;
 	sock_lock(sk);
 	ret = sk->ops->sendmsg(sk, &m);
 	sock_unlock(sk);

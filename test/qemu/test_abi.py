@@ -34,6 +34,10 @@ NAME_linux, glibc.sis_and_linux):
 - mtu: IP_MTU_DISCOVER, IPV6_MTU_DISCOVER, IP_MTU and IPV6_MTU
   (user/tests/mtu_calls.c): defaults, ranges, ENOTCONN, the loopback
   route's MTU over UDP and TCP in both families, IPV6_MTU's 1280 floor.
+- shm: System V shared memory (user/tests/abi_shm.c): shmget by key and
+  IPC_PRIVATE, shmat anywhere/fixed/SHM_RND/SHM_REMAP/SHM_RDONLY, fork
+  sharing, shm_nattch, shmdt, IPC_SET, IPC_RMID while attached, EACCES and
+  EPERM for nobody.
 - waiters_1000: 1000 forked processes wait on one shared futex and
   FUTEX_CMP_REQUEUE moves 900 of them (LTP's futex_cmp_requeue01): the
   process limit follows memory (Linux's max_threads), past the 512 of a
@@ -49,5 +53,6 @@ sis_and_linux(__name__, "more", "abi_more.c", 80)
 sis_and_linux(__name__, "prctl", "abi_prctl.c", 20)
 sis_and_linux(__name__, "splice", "splice_calls.c", 200)
 sis_and_linux(__name__, "mtu", "mtu_calls.c", 60)
+sis_and_linux(__name__, "shm", "abi_shm.c", 30)
 sis_and_linux(__name__, "waiters_1000", "abi_more.c", 2, test_timeout=240, timeout=200,
               args=("--waiters", "1000"), mem="512M")

@@ -5,12 +5,14 @@
  *   - splice between a pipe and a file both ways, with and without
  *     offsets (which move, and the file position does not), at the end of
  *     a file, from /proc (also vm/min_free_kbytes, which LTP's memory
- *     polluter reads) and into a sysctl, a length past what fits;
+ *     polluter reads) and into a sysctl (pipe-max-size, and as LTP's
+ *     splice06 kernel/domainname, with sethostname/setdomainname and their
+ *     errnos), a length past what fits;
  *   - pipe to pipe (moves), tee (copies, the input keeps its bytes),
  *     vmsplice of user memory into a pipe (what fits, several vectors) and
  *     out of one into user memory (consumes);
  *   - pipe <-> socket over an AF_UNIX pair and a loopback TCP connection,
- *     more than a pipe holds;
+ *     more than a pipe holds; SPLICE_F_MORE corks a UDP datagram;
  *   - SPLICE_F_NONBLOCK and O_NONBLOCK (EAGAIN on the pipe side; a blocking
  *     TCP socket still waits, an AF_UNIX stream does not), waits that a
  *     signal ends (EINTR) or that SA_RESTART restarts, EPIPE and SIGPIPE;
@@ -37,7 +39,10 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/utsname.h>
+#include <sched.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "glibc_check.h"
@@ -330,6 +335,60 @@ static void check_proc(void)
 	}
 	close(p[0]);
 	close(p[1]);
+}
+
+/* Write text to path through a pipe and splice: what splice returned. */
+static ssize_t splice_text_to(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY), p[2];
+	ssize_t n = -1;
+
+	if (fd >= 0 && pipe(p) == 0) {
+		if (write(p[1], text, strlen(text)) == (ssize_t)strlen(text))
+			n = splice(p[0], NULL, fd, NULL, 100, 0);
+		close(p[0]);
+		close(p[1]);
+	}
+	if (fd >= 0)
+		close(fd);
+	return n;
+}
+
+/* A string sysctl through splice (LTP's splice06): kernel/domainname, and
+ * sethostname/setdomainname with their errnos. On Linux in a UTS namespace
+ * of its own (the host's names stay); skipped where there is none. */
+static void check_uts(void)
+{
+	const char *dom = "/proc/sys/kernel/domainname";
+	char long_name[70], text[80] = "";
+	struct utsname u;
+	pid_t pid;
+
+#ifndef ON_SIS
+	if (geteuid() != 0 || unshare(CLONE_NEWUTS))
+		return;
+#endif
+	CHECK(splice_text_to(dom, "LTP_TEST") == 8, "splice into kernel/domainname");
+	CHECK(uname(&u) == 0 && !strcmp(u.domainname, "LTP_TEST"), "uname: '%s'", u.domainname);
+	CHECK(read_file_text(dom, text, sizeof(text)) > 0 && !strcmp(text, "LTP_TEST\n"),
+	      "read back: '%s'", text);
+	CHECK(splice_text_to("/proc/sys/kernel/hostname", "box\n") == 4, "hostname, a newline");
+	CHECK(uname(&u) == 0 && !strcmp(u.nodename, "box"), "uname: '%s'", u.nodename);
+	CHECK(sethostname("sis-host", 8) == 0 && uname(&u) == 0 && !strcmp(u.nodename, "sis-host"),
+	      "sethostname: '%s'", u.nodename);
+	CHECK(setdomainname("d", 1) == 0 && uname(&u) == 0 && !strcmp(u.domainname, "d"),
+	      "setdomainname: '%s'", u.domainname);
+	memset(long_name, 'x', sizeof(long_name));
+	CHECK_ERR(sethostname(long_name, 65), EINVAL, "65 bytes");
+	CHECK(sethostname(long_name, 64) == 0 && uname(&u) == 0 && strlen(u.nodename) == 64, "64");
+	CHECK_ERR(syscall(SYS_sethostname, long_name, -1), EINVAL, "a negative length");
+	CHECK_ERR(syscall(SYS_setdomainname, 8L, 4), EFAULT, "unreadable");
+	pid = fork();
+	if (pid == 0)
+		_exit(setuid(65534) == 0 && sethostname("x", 1) == -1 && errno == EPERM ? 0 : 1);
+	CHECK(child_ok(pid), "EPERM without CAP_SYS_ADMIN");
+	sethostname("sis", 3);
+	setdomainname("(none)", 6);
 }
 
 static void check_errors(void)
@@ -635,6 +694,32 @@ static void remove_files(void)
 	rmdir(tmp);
 }
 
+/* UDP: SPLICE_F_MORE is MSG_MORE (the datagram waits for the next send),
+ * without it each splice is a datagram. */
+static void check_udp_more(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	int r = socket(AF_INET, SOCK_DGRAM, 0), s = socket(AF_INET, SOCK_DGRAM, 0), p[2];
+	char buf[64];
+
+	CHECK(r >= 0 && s >= 0 && pipe(p) == 0 && bind(r, (struct sockaddr *)&a, len) == 0 &&
+	      getsockname(r, (struct sockaddr *)&a, &len) == 0 &&
+	      connect(s, (struct sockaddr *)&a, len) == 0, "set-up");
+	CHECK(write(p[1], "abc", 3) == 3 && splice(p[0], NULL, s, NULL, 3, SPLICE_F_MORE) == 3,
+	      "pipe -> UDP, SPLICE_F_MORE");
+	CHECK_ERR(recv(r, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN, "corked: nothing sent yet");
+	CHECK(send(s, "def", 3, 0) == 3, "send");
+	CHECK(recv(r, buf, sizeof(buf), MSG_DONTWAIT) == 6 && !memcmp(buf, "abcdef", 6),
+	      "one datagram of both");
+	CHECK(write(p[1], "ghi", 3) == 3 && splice(p[0], NULL, s, NULL, 3, 0) == 3, "without");
+	CHECK(recv(r, buf, sizeof(buf), 0) == 3 && !memcmp(buf, "ghi", 3), "a datagram of its own");
+	close(r);
+	close(s);
+	close(p[0]);
+	close(p[1]);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -646,12 +731,14 @@ int main(void)
 	check_pipe_to_file();
 	check_big_copy();
 	check_proc();
+	check_uts();
 	check_errors();
 	check_pipe_to_pipe();
 	check_tee();
 	check_vmsplice();
 	check_unix();
 	check_tcp();
+	check_udp_more();
 	remove_files();
 	return check_summary("splice_calls");
 }

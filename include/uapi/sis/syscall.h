@@ -120,6 +120,8 @@
 #define __NR_getgroups 158
 #define __NR_setgroups 159
 #define __NR_uname 160
+#define __NR_sethostname 161
+#define __NR_setdomainname 162
 #define __NR_getrlimit 163
 #define __NR_setrlimit 164
 #define __NR_getrusage 165
@@ -138,6 +140,10 @@
 #define __NR_semctl 191
 #define __NR_semtimedop 192
 #define __NR_semop 193
+#define __NR_shmget 194
+#define __NR_shmctl 195
+#define __NR_shmat 196
+#define __NR_shmdt 197
 #define __NR_socket 198
 #define __NR_socketpair 199
 #define __NR_bind 200

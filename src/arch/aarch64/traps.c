@@ -222,10 +222,22 @@ void trap_el0_irq(struct trap_frame *tf)
 	softirq_run_pending();
 }
 
+/*
+ * The last check before eret is made with IRQs masked, and the work is done
+ * again until it finds nothing (Linux's exit_to_user_mode_loop): an
+ * interrupt taken during return_to_user (inside schedule(), as the task
+ * that gets the CPU resumes there) may wake a task and set need_resched
+ * after return_to_user looked; eret'ing anyway left the woken task waiting
+ * for the next tick (a ping reply behind a CPU-bound task: 10 ms).
+ */
 void return_to_user_final(struct trap_frame *tf)
 {
-	return_to_user(tf);
-	irq_disable_local();
+	for (;;) {
+		return_to_user(tf);
+		irq_disable_local();
+		if (!sched_need_resched())
+			break;
+	}
 	fpsimd_restore_current();
 }
 

@@ -198,9 +198,10 @@ long pipe_fcntl(struct file *f, int cmd, unsigned long arg);
 long pipe_write_kernel(struct file *f, const void *kbuf, size_t len);
 bool pipe_is_write_end(const struct file *f);
 /* splice.c: write n bytes of kernel memory to out as write() would (a
- * socket's or a pipe's stream), or to a file that vfs_file_kernel_io takes
- * at *pos, which advances (sendfile and splice share it). */
-long splice_write_kernel(struct file *out, const void *kbuf, size_t n, long *pos);
+ * socket's or a pipe's stream; more: a socket's MSG_MORE, more follows), or
+ * to a file that vfs_file_kernel_io takes at *pos, which advances (sendfile
+ * and splice share it). */
+long splice_write_kernel(struct file *out, const void *kbuf, size_t n, long *pos, bool more);
 
 /*
  * splice, tee and vmsplice (splice.c) on pipe ends f (pipe_is_end). Only

@@ -205,9 +205,10 @@ int sock_install(struct sock *sk, unsigned sock_flags);
 /* The socket behind fd, with a reference on its file (release with file_put), or ERR_PTR
  * (-EBADF, -ENOTSOCK). */
 struct sock *sock_lookup(int fd, struct file **filep);
-/* write() of n bytes from kernel memory to the socket file f (sendfile):
- * the count, or -errno as write() would give it (-EPIPE raises SIGPIPE). */
-long sock_file_write_kernel(struct file *f, const void *kbuf, size_t n);
+/* write() of n bytes from kernel memory to the socket file f (sendfile,
+ * splice), with send()'s msg_flags (MSG_MORE): the count, or -errno as
+ * write() would give it (-EPIPE raises SIGPIPE). */
+long sock_file_write_kernel(struct file *f, const void *kbuf, size_t n, int msg_flags);
 /* read() of up to n bytes from the socket file f into kernel memory
  * (splice): as read() would, not waiting when nonblock. */
 long sock_file_read_kernel(struct file *f, void *kbuf, size_t n, bool nonblock);

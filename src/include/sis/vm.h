@@ -174,6 +174,8 @@ void *vm_page_alloc(void);
 void vm_page_put(void *page);
 /* Does any mapping besides its owner use the page? */
 bool vm_page_mapped(const void *page);
+/* How many mappings besides its owner use the page. */
+unsigned vm_page_map_count(const void *page);
 /* The function that frees pages when user memory runs out (the page cache's
  * unmapped pages; it returns how many), called in process context before
  * an allocation for user space fails. It must not allocate user pages. */
