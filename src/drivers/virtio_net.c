@@ -30,10 +30,11 @@
  * up as verified and the stack skips its TCP/UDP check (NETDEV_RX_CSUM_OK).
  * UDP keeps the stack's own checksum on transmit: lwIP fragments a large
  * datagram after the checksum step, and a fragment cannot be offloaded.
- * GUEST_TSO4 (5.1.6.4, with GUEST_CSUM and MRG_RXBUF only): the host may
- * hand us an IPv4 TCP segment of up to 64 KiB (one frame instead of ~45,
- * which is what QEMU's per-frame work on a tap costs); it spans up to 34
- * merged buffers and goes up as one segment (NETDEV_RX_GSO), lwIP taking
+ * GUEST_TSO4 and GUEST_TSO6 (5.1.6.4, with GUEST_CSUM and MRG_RXBUF only):
+ * the host may hand us an IPv4 or IPv6 TCP segment of up to 64 KiB (one
+ * frame instead of ~45, which is what QEMU's per-frame work on a tap costs:
+ * without GUEST_TSO6 an IPv6 download ran at a tenth of the IPv4 one,
+ * bench/RESULTS.md); it spans up to 34 merged buffers and goes up as one segment (NETDEV_RX_GSO), lwIP taking
  * segments longer than its MSS as they come.
  * Receive filtering: CTRL_VQ/CTRL_RX (5.1.6.5.1) are not negotiated, so the
  * device's filter is never programmed and it delivers every frame it gets
@@ -49,12 +50,12 @@
  * ahead, or DEVICE_NEEDS_RESET, marks the device dead: it is reset (so it stops
  * touching our memory), its link goes down and the kernel carries on.
  *
- * HOST_TSO4 (5.1.6.2, with CSUM; not with the legacy split framing): lwIP
- * never builds a segment longer than its MSS, so the driver gathers the
- * back-to-back segments of one connection into one frame of up to 64 KiB
- * that the device cuts again. The offloads live in virtio_net_offload.c.
+ * HOST_TSO4 and HOST_TSO6 (5.1.6.2, with CSUM; not with the legacy split
+ * framing): lwIP never builds a segment longer than its MSS, so the driver
+ * gathers the back-to-back segments of one connection into one frame of up
+ * to 64 KiB that the device cuts again. The offloads live in virtio_net_offload.c.
  *
- * Not done: HOST_TSO6, GUEST_TSO6, GUEST_ECN, the control queue,
+ * Not done: GUEST_ECN, the control queue,
  * multiqueue, EVENT_IDX (tried: no gain, bench/RESULTS.md), restarting a
  * dead device.
  *
@@ -493,12 +494,14 @@ out_free_rxq:
 	return err;
 }
 
-/* HOST_TSO4's buffers (one block of VNET_TSO_SLOTS); without them, or with
+/* HOST_TSO4/6's buffers (one block of VNET_TSO_SLOTS); without them, or with
  * the legacy split framing, large frames are simply not used. */
 static void virtio_net_setup_tso(struct virtio_net *vn)
 {
 	vn->tso_open = -1;
-	if (!virtio_has(&vn->vm, VIRTIO_NET_F_HOST_TSO4) || vn->split_hdr ||
+	vn->tx_tso4 = virtio_has(&vn->vm, VIRTIO_NET_F_HOST_TSO4);
+	vn->tx_tso6 = virtio_has(&vn->vm, VIRTIO_NET_F_HOST_TSO6);
+	if (!(vn->tx_tso4 || vn->tx_tso6) || vn->split_hdr ||
 	    vn->txq.num < vn->tx_nslot + VNET_TSO_SLOTS)
 		return;
 	vn->tso_bufs_order = 0;
@@ -538,6 +541,7 @@ static void virtio_net_negotiated(struct virtio_net *vn)
 	vn->tx_csum = virtio_has(&vn->vm, VIRTIO_NET_F_CSUM);
 	vn->rx_csum = virtio_has(&vn->vm, VIRTIO_NET_F_GUEST_CSUM);
 	vn->rx_tso4 = virtio_has(&vn->vm, VIRTIO_NET_F_GUEST_TSO4);
+	vn->rx_tso6 = virtio_has(&vn->vm, VIRTIO_NET_F_GUEST_TSO6);
 	vn->dev.features = (vn->tx_csum ? NETDEV_F_TX_TCP_CSUM : 0) |
 			   (vn->rx_csum ? NETDEV_F_RX_CSUM : 0);
 	vn->hdr_len = (v1 || vn->merged_rx) ? 12 : 10;
@@ -571,8 +575,8 @@ static void virtio_net_fill_rings(struct virtio_net *vn)
 }
 
 /*
- * The features we ask for. GUEST_TSO4 only with GUEST_CSUM (5.1.3.1: the
- * driver MUST NOT accept it without) and MRG_RXBUF: without mergeable
+ * The features we ask for. GUEST_TSO4/6 only with GUEST_CSUM (5.1.3.1: the
+ * driver MUST NOT accept them without) and MRG_RXBUF: without mergeable
  * buffers a large segment needs 64 KiB receive buffers (5.1.6.3.1).
  */
 static u64 virtio_net_wanted(struct virtio_mmio *vm)
@@ -584,9 +588,11 @@ static u64 virtio_net_wanted(struct virtio_mmio *vm)
 	u64 offered = virtio_mmio_offered(vm);
 
 	if ((offered & needs) == needs)
-		wanted |= VIRTIO_FEATURE(VIRTIO_NET_F_GUEST_TSO4);
-	if (offered & VIRTIO_FEATURE(VIRTIO_NET_F_CSUM)) /* 5.1.3.1: TSO4 needs CSUM */
-		wanted |= VIRTIO_FEATURE(VIRTIO_NET_F_HOST_TSO4);
+		wanted |= VIRTIO_FEATURE(VIRTIO_NET_F_GUEST_TSO4) |
+			  VIRTIO_FEATURE(VIRTIO_NET_F_GUEST_TSO6);
+	if (offered & VIRTIO_FEATURE(VIRTIO_NET_F_CSUM)) /* 5.1.3.1: TSO4/6 need CSUM */
+		wanted |= VIRTIO_FEATURE(VIRTIO_NET_F_HOST_TSO4) |
+			  VIRTIO_FEATURE(VIRTIO_NET_F_HOST_TSO6);
 	return wanted;
 }
 
@@ -638,12 +644,14 @@ static int virtio_net_attach(const struct virtio_mmio *vm)
 		goto out_stop;
 	netdev_format_mac(vn->dev.mac, mac);
 	log_info("virtio-net: Registered %s (MAC: %s)", vn->dev.name, mac);
-	log_debug("virtio-net: %s: %s transport, queues %u/%u, header %u bytes%s%s%s%s%s%s",
+	log_debug("virtio-net: %s: %s transport, queues %u/%u, header %u bytes%s%s%s%s%s%s%s%s",
 		  vn->dev.name, vm->version == 1 ? "legacy" : "modern", vn->rxq.num,
 		  vn->txq.num, vn->hdr_len, vn->merged_rx ? ", mergeable RX" : "",
 		  vn->split_hdr ? ", split header" : "", vn->tx_csum ? ", TX checksum offload" : "",
 		  vn->rx_csum ? ", RX checksum offload" : "", vn->rx_tso4 ? ", large receive" : "",
-		  vn->tx_tso ? ", large send" : "");
+		  vn->tx_tso && vn->tx_tso4 ? ", large send" : "",
+		  vn->rx_tso6 ? ", IPv6 large receive" : "",
+		  vn->tx_tso && vn->tx_tso6 ? ", IPv6 large send" : "");
 	return 0;
 
 out_stop:

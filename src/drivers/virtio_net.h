@@ -15,7 +15,9 @@
 #define VIRTIO_NET_F_GUEST_CSUM 1 /* device may hand us partial/validated checksums */
 #define VIRTIO_NET_F_MAC 5
 #define VIRTIO_NET_F_GUEST_TSO4 7 /* device may hand us IPv4 TCP segments > MTU */
+#define VIRTIO_NET_F_GUEST_TSO6 8 /* device may hand us IPv6 TCP segments > MTU */
 #define VIRTIO_NET_F_HOST_TSO4 11 /* device cuts IPv4 TCP segments > MTU for us */
+#define VIRTIO_NET_F_HOST_TSO6 12 /* device cuts IPv6 TCP segments > MTU for us */
 #define VIRTIO_NET_F_MRG_RXBUF 15
 #define VIRTIO_NET_F_STATUS 16
 #define VIRTIO_NET_S_LINK_UP 1
@@ -29,12 +31,12 @@
 #define VNET_QUEUE_SIZE 256
 #define VNET_BUF_SIZE 2048 /* >= 12 + 1514 (5.1.6.3.1: at least 1526 without MRG_RXBUF) */
 #define VNET_MAX_SLOTS (VNET_QUEUE_SIZE / 2)
-/* Buffers one merged RX frame may span: a large segment (GUEST_TSO4) of
+/* Buffers one merged RX frame may span: a large segment (GUEST_TSO4/6) of
  * 12 + 14 + 65535 bytes takes 34 of 2 KiB; without it a frame needs 1. */
 #define VNET_MAX_FRAGS 34
 #define VNET_TX_KICK_BATCH 32  /* notify mid-burst after this many frames */
 #define VNET_TX_STALL_NS (5 * NSEC_PER_SEC) /* full ring this long: say so */
-#define VNET_TSO_SLOTS 8          /* large TX frames in flight (HOST_TSO4) */
+#define VNET_TSO_SLOTS 8          /* large TX frames in flight (HOST_TSO4/6) */
 #define VNET_TSO_BUF (64 * 1024)  /* one large TX frame, its header included */
 
 /* 5.1.6: the header before every frame. num_buffers exists only with
@@ -44,6 +46,7 @@
 #define VIRTIO_NET_HDR_F_DATA_VALID 2 /* RX: the device checked the checksum */
 #define VIRTIO_NET_HDR_GSO_NONE 0
 #define VIRTIO_NET_HDR_GSO_TCPV4 1
+#define VIRTIO_NET_HDR_GSO_TCPV6 4
 struct virtio_net_hdr {
 	u8 flags;
 	u8 gso_type;
@@ -64,8 +67,11 @@ struct virtio_net {
 	bool tx_csum;             /* CSUM negotiated: TCP checksums left to the device */
 	bool rx_csum;             /* GUEST_CSUM negotiated: header flags may vouch */
 	bool rx_tso4;             /* GUEST_TSO4 negotiated: large IPv4 TCP segments */
-	bool rx_gso_seen;         /* the first large segment was logged (debug) */
-	bool tx_tso;              /* HOST_TSO4 negotiated and its buffers allocated */
+	bool rx_tso6;             /* GUEST_TSO6 negotiated: large IPv6 TCP segments */
+	bool rx_gso_seen;         /* the first large IPv4 segment was logged (debug) */
+	bool rx_gso6_seen;        /* the first large IPv6 segment was logged (debug) */
+	bool tx_tso;              /* HOST_TSO4 or 6 negotiated and its buffers allocated */
+	bool tx_tso4, tx_tso6;    /* which of the two (with tx_tso) */
 
 	/* RX buffer i is rx_bufs + i * VNET_BUF_SIZE, head descriptor i (tail
 	 * i + rx_nbuf when split_hdr). rx_posted[i] while the device owns it. */
@@ -87,7 +93,7 @@ struct virtio_net {
 	unsigned tx_unkicked;     /* published but not yet notified */
 	u64 tx_progress_ns;       /* last time a TX slot came back (or init) */
 
-	/* Large TX frames (HOST_TSO4): slot k is tso_bufs + k * VNET_TSO_BUF,
+	/* Large TX frames (HOST_TSO4/6): slot k is tso_bufs + k * VNET_TSO_BUF,
 	 * descriptor tx_nslot + k; tso_inflight[k] while the device owns it.
 	 * tso_open is the one xmit is filling (-1: none), published by
 	 * tso_close: consecutive segments of one connection go out as one. */
@@ -97,6 +103,7 @@ struct virtio_net {
 	int tso_open;
 	size_t tso_len;           /* its frame bytes so far (vnet header not counted) */
 	unsigned tso_hlen;        /* its Ethernet + IP + TCP header bytes */
+	unsigned tso_iphlen;      /* its IP header bytes: 20 (IPv4) or 40 (IPv6) */
 	unsigned tso_mss;         /* payload of its first segment: gso_size */
 	unsigned tso_segs;        /* segments in it */
 	u32 tso_next_seq;         /* sequence number a continuing segment has */
@@ -119,7 +126,7 @@ void virtio_net_tx_offload(struct virtio_net *vn, struct virtio_net_hdr *h, u8 *
  * (drop it). f: its first avail bytes (writable), len in all. */
 int virtio_net_rx_offload(struct virtio_net *vn, const struct virtio_net_hdr *h, u8 *f,
 			  size_t avail, size_t len);
-/* HOST_TSO4: take the frame into the open large frame (true), or not
+/* HOST_TSO4/6: take the frame into the open large frame (true), or not
  * (false: the caller sends it, after virtio_net_tso_close). */
 bool virtio_net_tso_take(struct virtio_net *vn, const struct netdev_frag *frags, unsigned n,
 			 size_t total);

@@ -36,10 +36,11 @@
  *   NETDEV_F_RX_CSUM      the driver may pass NETDEV_RX_CSUM_OK with a frame
  *                         whose TCP/UDP checksum the device vouched for;
  *                         every other frame is checked by the stack.
- * Large receive (NETDEV_RX_GSO with a frame): an IPv4 TCP segment the host
- * did not cut to the MTU (up to 64 KiB), checked by the driver to be IPv4
- * TCP, its IP total length exactly the frame's; the stack takes it as one
- * segment (lwIP's 16-bit pbuf lengths: the Ethernet header is dropped first).
+ * Large receive (NETDEV_RX_GSO with a frame): an IPv4 or IPv6 TCP segment
+ * the host did not cut to the MTU (up to 64 KiB), checked by the driver to
+ * be TCP (IPv6: no extension headers), its IP length exactly the frame's;
+ * the stack takes it as one segment (lwIP's 16-bit pbuf lengths: the
+ * Ethernet header is dropped first).
  */
 #ifndef SIS_NETDEV_H
 #define SIS_NETDEV_H
@@ -74,7 +75,7 @@ struct netdev_ops {
 #define NETDEV_F_TX_TCP_CSUM 0x1
 #define NETDEV_F_RX_CSUM 0x2
 #define NETDEV_RX_CSUM_OK 0x1 /* netdev_receive flag: TCP/UDP checksum verified */
-#define NETDEV_RX_GSO 0x2     /* netdev_receive flag: a large IPv4 TCP segment */
+#define NETDEV_RX_GSO 0x2     /* netdev_receive flag: a large TCP segment */
 #define NETDEV_GSO_MAX (ETH_HLEN + 65535) /* the largest such frame */
 
 struct netdev_stats {
