@@ -252,6 +252,8 @@ static int procfs_init(void)
 	if (!err)
 		err = vfs_add_generated("/proc/stat", stat_show);
 	if (!err)
+		err = vfs_add_generated("/proc/sis_sched", sched_stats_show);
+	if (!err)
 		err = vfs_add_generated("/proc/loadavg", loadavg_show);
 	if (!err)
 		err = vfs_add_generated("/proc/mounts", mounts_show);

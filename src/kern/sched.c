@@ -164,6 +164,20 @@ bool sched_need_resched(void)
 	return need_resched;
 }
 
+static unsigned long late_resched; /* user-mode entries with a switch due */
+
+void sched_user_entry(void)
+{
+	if (need_resched)
+		late_resched++;
+}
+
+/* /proc/sis_sched: SIS's own scheduler counters (no Linux file has them). */
+long sched_stats_show(char *buf, size_t size)
+{
+	return ksnprintf(buf, size, "late_resched %lu\n", late_resched);
+}
+
 void sched_switch_mm(void)
 {
 	unsigned long flags = irq_save();

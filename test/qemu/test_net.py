@@ -19,6 +19,10 @@
 - link_flap: QEMU's set_link off/on reaches the guest (config-change interrupt).
 - lease_renewal: a 2-minute dnsmasq lease is renewed at T1 while SIS runs;
   the renewal brings a DNS server and /etc/resolv.conf is rewritten.
+- busy_wakeup: with a CPU-bound process running, the guest pings 10.0.2.2
+  (each reply's interrupt wakes ping, often while the CPU is switching
+  tasks); no exception from user mode may find a reschedule already due
+  (/proc/sis_sched late_resched 0): such a wake-up waited for the next tick.
 - tcp_user (16 MiB guest), tcp_tap[_nocsum]: ktest=net_tcp moves 32 MiB each way over
   TCP (raw API), every byte checked on both ends; over the tap with the
   device's checksum and large-receive offloads negotiated (every guest TCP
@@ -29,6 +33,7 @@ import re
 import sys
 import time
 
+from guest import PROMPT, boot_to_shell, sh
 from sistest import TestFailure, register, test
 
 MAC0 = "52:54:00:12:34:56"
@@ -107,6 +112,21 @@ def static_ip(ctx):
                     q("[INFO] NET: CONFIGURED"), timeout=30)
     qm.expect_exit(0)
     ctx.check("NET: STARTING DHCP" not in qm.output, "DHCP ran despite a static ip=")
+
+
+@test(timeout=90)
+def busy_wakeup(ctx):
+    qm = ctx.qemu(nets=["user"], hostfwds=[])
+    boot_to_shell(qm)
+    qm.sendline("/bin/proc_spin &")
+    qm.expect(PROMPT, timeout=10, prompt=True)
+    out = sh(qm, "ping -c 30 -i 0.2 10.0.2.2", timeout=60)
+    ctx.check(re.search(r"^30 packets transmitted, 30 received", out, re.M),
+              f"ping lost replies:\n{out[-300:]}")
+    late = sh(qm, "cat /proc/sis_sched")
+    m = re.search(r"^late_resched (\d+)$", late, re.M)
+    ctx.check(m and int(m.group(1)) == 0,
+              f"user mode entered with a reschedule due: {late.strip()}")
 
 
 # --------------------------------------------------------------------------

@@ -208,6 +208,7 @@ void trap_el1_irq(struct trap_frame *tf)
 
 void trap_el0_sync(struct trap_frame *tf)
 {
+	sched_user_entry();
 	irq_enable_local();
 	if (ESR_EC(tf->esr) == EC_SVC64)
 		syscall_dispatch(tf);
@@ -218,6 +219,7 @@ void trap_el0_sync(struct trap_frame *tf)
 void trap_el0_irq(struct trap_frame *tf)
 {
 	(void)tf;
+	sched_user_entry();
 	gic_handle_irq();
 	softirq_run_pending();
 }

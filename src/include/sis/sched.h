@@ -91,6 +91,15 @@ void schedule(void);
 void sched_yield(void);
 /* True when the current task should call schedule() before user space. */
 bool sched_need_resched(void);
+/*
+ * Called on every exception from user mode, before anything else: a
+ * reschedule already due there was missed by the return to user space
+ * (return_to_user_final's last check is made with interrupts masked, so
+ * none can be). Counted for /proc/sis_sched ("late_resched"), which tests
+ * read.
+ */
+void sched_user_entry(void);
+long sched_stats_show(char *buf, size_t size);
 /* Mark the current task sleeping without a wait queue, before checking a
  * condition that task_wake() callers change (like prepare_to_wait). */
 void sched_prepare_sleep(void);
