@@ -4,7 +4,7 @@
  * semaphores each; a set lives until IPC_RMID (waiters then get EIDRM).
  * semop applies all of its operations or none and sleeps (interruptibly,
  * optionally until a timeout) until it can. Access follows the set's mode
- * bits against the caller's effective ids (euid 0 may do anything).
+ * bits against the caller's effective ids (sysv_ipc.h: CAP_IPC_OWNER passes).
  * Not done: SEM_UNDO (EINVAL rather than pretending), IPC_STAT/IPC_SET/
  * IPC_INFO/SEM_INFO (EINVAL), /proc/sysvipc, message queues (shared memory:
  * sysv_shm.c).
@@ -24,6 +24,7 @@
 #include <uapi/sis/sem.h>
 #include <uapi/sis/time.h>
 #include <uapi/sis/capability.h>
+#include "sysv_ipc.h"
 
 struct sem {
 	unsigned short val;
@@ -34,7 +35,7 @@ struct sem {
 struct sem_set {
 	int key;
 	int id;                 /* seq << ID_SHIFT | slot: a stale id finds no new set */
-	u32 uid, gid, mode;     /* owner and permission bits (creator = owner) */
+	struct sysv_perm perm;  /* owner, creator, permission bits */
 	int nsems;
 	struct wait_queue wq;   /* semop sleepers; woken on every change and on removal */
 	unsigned sleepers;      /* semop calls asleep on wq: each holds the set */
@@ -56,20 +57,6 @@ static struct sem_set *set_of(int id)
 	return sets[slot];
 }
 
-/* ipcperms(): may the caller read (4) and/or alter (2) the set? */
-static bool allowed(const struct sem_set *s, u32 want)
-{
-	u32 euid = proc_euid(), mode = s->mode;
-
-	if (euid == 0)
-		return true;
-	if (euid == s->uid)
-		mode >>= 6;
-	else if (proc_egid() == s->gid)
-		mode >>= 3;
-	return (mode & want) == want;
-}
-
 static long set_create(int key, int nsems, int flags)
 {
 	struct sem_set *s;
@@ -86,9 +73,9 @@ static long set_create(int key, int nsems, int flags)
 		return -ENOMEM;
 	s->key = key;
 	s->id = (int)((next_seq++ & 0xffff) << ID_SHIFT | (unsigned)slot);
-	s->uid = proc_euid();
-	s->gid = proc_egid();
-	s->mode = (u32)flags & 0777;
+	s->perm.uid = s->perm.cuid = proc_euid();
+	s->perm.gid = s->perm.cgid = proc_egid();
+	s->perm.mode = (u32)flags & 0777;
 	s->nsems = nsems;
 	waitq_init(&s->wq);
 	sets[slot] = s;
@@ -114,7 +101,7 @@ SYSCALL_DEFINE3(semget, int, key, int, nsems, int, flags)
 		return -EEXIST;
 	if (nsems < 0 || nsems > s->nsems)
 		return -EINVAL;
-	if (!allowed(s, want & 6))
+	if (!sysv_allowed(&s->perm, want & 6))
 		return -EACCES;
 	return s->id;
 }
@@ -189,14 +176,14 @@ SYSCALL_DEFINE4(semctl, int, semid, int, semnum, int, cmd, unsigned long, arg)
 		return -EINVAL;
 	switch (cmd) {
 	case IPC_RMID:
-		if (!proc_capable(CAP_SYS_ADMIN) && proc_euid() != s->uid)
+		if (!proc_capable(CAP_SYS_ADMIN) && proc_euid() != s->perm.uid)
 			return -EPERM;
 		set_remove(s);
 		return 0;
 	case GETALL:
-		return allowed(s, 4) ? sem_getall(s, (unsigned short *)arg) : -EACCES;
+		return sysv_allowed(&s->perm, 4) ? sem_getall(s, (unsigned short *)arg) : -EACCES;
 	case SETALL:
-		return allowed(s, 2) ? sem_setall(s, (const unsigned short *)arg) : -EACCES;
+		return sysv_allowed(&s->perm, 2) ? sem_setall(s, (const unsigned short *)arg) : -EACCES;
 	case GETVAL:
 	case GETPID:
 	case GETNCNT:
@@ -204,7 +191,7 @@ SYSCALL_DEFINE4(semctl, int, semid, int, semnum, int, cmd, unsigned long, arg)
 	case SETVAL:
 		if (semnum < 0 || semnum >= s->nsems)
 			return -EINVAL;
-		if (!allowed(s, cmd == SETVAL ? 2 : 4))
+		if (!sysv_allowed(&s->perm, cmd == SETVAL ? 2 : 4))
 			return -EACCES;
 		return sem_one(s, &s->sems[semnum], cmd, arg);
 	}
@@ -322,7 +309,7 @@ static long do_semop(int semid, const void *usops, unsigned nsops, const void *u
 			return -EINVAL; /* not done: see the header */
 		alter |= ops[i].sem_op != 0;
 	}
-	if (!allowed(s, alter ? 2 : 4))
+	if (!sysv_allowed(&s->perm, alter ? 2 : 4))
 		return -EACCES;
 	return sem_wait_apply(s, ops, nsops, deadline);
 }

@@ -31,6 +31,7 @@
 #include <uapi/sis/shm.h>
 #include <uapi/sis/capability.h>
 #include "proc_internal.h"
+#include "sysv_ipc.h"
 
 _Static_assert(sizeof(struct sis_shmid64_ds) == 112, "arm64's struct shmid64_ds");
 
@@ -40,8 +41,7 @@ _Static_assert(sizeof(struct sis_shmid64_ds) == 112, "arm64's struct shmid64_ds"
 struct shm_seg {
 	int key;
 	int id;                /* seq << ID_SHIFT | slot: a stale id finds no new segment */
-	u32 uid, gid, mode;    /* owner and permission bits */
-	u32 cuid, cgid;        /* creator */
+	struct sysv_perm perm;  /* owner, creator, permission bits */
 	size_t size;           /* as asked for; npages of it mapped */
 	size_t npages;
 	void **pages;          /* owned (vm_page_alloc) until the segment goes */
@@ -65,20 +65,6 @@ static struct shm_seg *seg_of(int id)
 	if (id < 0 || slot >= SHMMNI || !segs[slot] || segs[slot]->id != id)
 		return NULL;
 	return segs[slot];
-}
-
-/* ipcperms(): may the caller have the rights want (r 4, w 2, x 1)? */
-static bool allowed(const struct shm_seg *s, u32 want)
-{
-	u32 euid = proc_euid(), mode = s->mode;
-
-	if (proc_capable(CAP_IPC_OWNER))
-		return true;
-	if (euid == s->uid || euid == s->cuid)
-		mode >>= 6;
-	else if (proc_egid() == s->gid || proc_egid() == s->cgid)
-		mode >>= 3;
-	return (mode & want) == want;
 }
 
 static unsigned attached(const struct shm_seg *s)
@@ -133,9 +119,9 @@ static long seg_create(int key, size_t size, int flags)
 	}
 	s->key = key;
 	s->id = (int)((next_seq++ & 0xffff) << ID_SHIFT | (unsigned)slot);
-	s->uid = s->cuid = proc_euid();
-	s->gid = s->cgid = proc_egid();
-	s->mode = (u32)flags & 0777;
+	s->perm.uid = s->perm.cuid = proc_euid();
+	s->perm.gid = s->perm.cgid = proc_egid();
+	s->perm.mode = (u32)flags & 0777;
 	s->size = size;
 	s->cpid = cur_proc()->pid;
 	s->ctime = now_sec();
@@ -165,7 +151,7 @@ SYSCALL_DEFINE3(shmget, int, key, size_t, size, int, flags)
 		return -EEXIST;
 	if (size > s->size)
 		return -EINVAL;
-	if (!allowed(s, ((u32)flags >> 6) & 7))
+	if (!sysv_allowed(&s->perm, ((u32)flags >> 6) & 7))
 		return -EACCES;
 	return s->id;
 }
@@ -211,7 +197,7 @@ SYSCALL_DEFINE3(shmat, int, shmid, u64, addr, int, flags)
 	s = seg_of(shmid);
 	if (!s)
 		return -EINVAL;
-	if (!allowed(s, want))
+	if (!sysv_allowed(&s->perm, want))
 		return -EACCES;
 	err = attach_address(vm, s, &addr, flags);
 	if (err)
@@ -273,12 +259,12 @@ static long seg_stat(const struct shm_seg *s, void *ubuf)
 {
 	struct sis_shmid64_ds d;
 
-	if (!allowed(s, 4))
+	if (!sysv_allowed(&s->perm, 4))
 		return -EACCES;
 	memset(&d, 0, sizeof(d));
 	d.shm_perm = (struct sis_ipc64_perm){
-		.key = s->key, .uid = s->uid, .gid = s->gid, .cuid = s->cuid, .cgid = s->cgid,
-		.mode = s->mode | (s->removed ? SHM_DEST : 0), .seq = (u16)((unsigned)s->id >> ID_SHIFT),
+		.key = s->key, .uid = s->perm.uid, .gid = s->perm.gid, .cuid = s->perm.cuid, .cgid = s->perm.cgid,
+		.mode = s->perm.mode | (s->removed ? SHM_DEST : 0), .seq = (u16)((unsigned)s->id >> ID_SHIFT),
 	};
 	d.shm_segsz = s->size;
 	d.shm_atime = s->atime;
@@ -297,11 +283,11 @@ static long seg_set(struct shm_seg *s, const void *ubuf)
 
 	if (copy_from_user(&d, ubuf, sizeof(d)))
 		return -EFAULT;
-	if (!proc_capable(CAP_SYS_ADMIN) && proc_euid() != s->uid && proc_euid() != s->cuid)
+	if (!proc_capable(CAP_SYS_ADMIN) && proc_euid() != s->perm.uid && proc_euid() != s->perm.cuid)
 		return -EPERM;
-	s->uid = d.shm_perm.uid;
-	s->gid = d.shm_perm.gid;
-	s->mode = (s->mode & ~0777u) | (d.shm_perm.mode & 0777);
+	s->perm.uid = d.shm_perm.uid;
+	s->perm.gid = d.shm_perm.gid;
+	s->perm.mode = (s->perm.mode & ~0777u) | (d.shm_perm.mode & 0777);
 	s->ctime = now_sec();
 	return 0;
 }
@@ -319,8 +305,8 @@ SYSCALL_DEFINE3(shmctl, int, shmid, int, cmd, void *, ubuf)
 		return -EINVAL;
 	switch (cmd) {
 	case IPC_RMID:
-		if (!proc_capable(CAP_SYS_ADMIN) && proc_euid() != s->uid &&
-		    proc_euid() != s->cuid)
+		if (!proc_capable(CAP_SYS_ADMIN) && proc_euid() != s->perm.uid &&
+		    proc_euid() != s->perm.cuid)
 			return -EPERM;
 		seg_remove(s);
 		return 0;
